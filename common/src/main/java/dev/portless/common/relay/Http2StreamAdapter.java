@@ -1,0 +1,57 @@
+package dev.portless.common.relay;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
+import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * Returns an HTTP/2 stream (a child channel of {@code Http2MultiplexHandler}) seen as a stream of
+ * bytes: DATA carries bytes, END_STREAM is {@link EndOfStream}, an abort is RST_STREAM.
+ *
+ * <p>Install it after the request/response headers have been exchanged.
+ */
+public final class Http2StreamAdapter extends ChannelDuplexHandler {
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof Http2DataFrame data) {
+            ByteBuf content = data.content();
+            boolean end = data.isEndStream();
+            if (content.isReadable()) {
+                ctx.fireChannelRead(content);
+            } else {
+                content.release();
+            }
+            if (end) {
+                ctx.fireUserEventTriggered(EndOfStream.INSTANCE);
+            }
+        } else if (msg instanceof Http2HeadersFrame headers) {
+            // Trailers: Portless sends none, but END_STREAM on them still ends the stream.
+            if (headers.isEndStream()) {
+                ctx.fireUserEventTriggered(EndOfStream.INSTANCE);
+            }
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (msg instanceof ByteBuf buf) {
+            ctx.write(new DefaultHttp2DataFrame(buf, false), promise);
+        } else if (msg instanceof EndOfStream) {
+            ctx.write(new DefaultHttp2DataFrame(true), promise);
+        } else if (msg instanceof StreamAbort) {
+            ctx.write(new DefaultHttp2ResetFrame(Http2Error.CANCEL), promise);
+        } else {
+            ctx.write(msg, promise);
+        }
+    }
+}

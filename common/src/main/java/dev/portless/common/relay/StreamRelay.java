@@ -1,0 +1,96 @@
+package dev.portless.common.relay;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * Returns the handler that copies the bytes one channel reads into its peer, with backpressure.
+ *
+ * <p>Both channels run with {@code AUTO_READ} off. This side reads again only while the peer is
+ * writable; when the peer drains below its low water mark, the peer's relay asks this side to read.
+ * So no stream ever buffers more than the peer's high water mark plus one read.
+ */
+final class StreamRelay extends ChannelInboundHandlerAdapter {
+    private final RelayPair pair;
+    private final Channel peer;
+    private final ChannelFutureListener closeOnWriteFailure;
+    // Written on this channel's event loop only; read by the pair when the stream ends.
+    private volatile long bytesRead;
+
+    StreamRelay(RelayPair pair, Channel peer) {
+        this.pair = pair;
+        this.peer = peer;
+        this.closeOnWriteFailure = f -> {
+            if (!f.isSuccess()) {
+                pair.failed(peer, f.cause());
+            }
+        };
+    }
+
+    long bytesRead() {
+        return bytesRead;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (ctx.channel().isActive()) {
+            ctx.read();
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf buf)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        int n = buf.readableBytes();
+        if (n == 0) {
+            buf.release();
+            return;
+        }
+        bytesRead += n;
+        peer.write(buf).addListener(closeOnWriteFailure);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        peer.flush();
+        if (peer.isWritable()) {
+            ctx.read();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            peer.read();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof EndOfStream) {
+            peer.writeAndFlush(EndOfStream.INSTANCE).addListener(closeOnWriteFailure);
+            pair.inputEnded(ctx.channel());
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        pair.closed(ctx.channel());
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        pair.failed(ctx.channel(), cause);
+    }
+}

@@ -1,0 +1,95 @@
+package dev.portless.common.relay;
+
+import dev.portless.common.wire.CloseCodes;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * Returns a WebSocket connection seen as a stream of bytes (Portless's default framing).
+ *
+ * <p>Binary messages carry raw stream bytes, at most {@link #MAX_MESSAGE} each, because stock
+ * cloudflared peers truncate larger ones. A Close frame means "no more bytes from me": the other
+ * direction stays open until its sender closes too, which gives WebSocket the half-close TCP has.
+ */
+public final class WebSocketStreamAdapter extends ChannelDuplexHandler {
+    /** The largest binary message this adapter sends. */
+    public static final int MAX_MESSAGE = 16 * 1024;
+
+    // Both flags are touched from this channel's event loop only.
+    private boolean closeSent;
+    private boolean closeReceived;
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof BinaryWebSocketFrame || msg instanceof ContinuationWebSocketFrame) {
+            ctx.fireChannelRead(((WebSocketFrame) msg).content());
+        } else if (msg instanceof PingWebSocketFrame ping) {
+            ctx.writeAndFlush(new PongWebSocketFrame(ping.content()));
+            ctx.read();
+        } else if (msg instanceof CloseWebSocketFrame) {
+            ReferenceCountUtil.release(msg);
+            if (!closeReceived) {
+                closeReceived = true;
+                ctx.fireUserEventTriggered(EndOfStream.INSTANCE);
+            }
+        } else if (msg instanceof WebSocketFrame) {
+            ReferenceCountUtil.release(msg);
+            closeSent = true;
+            ctx.writeAndFlush(new CloseWebSocketFrame(CloseCodes.UNSUPPORTED_DATA, "binary messages only"))
+                    .addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (msg instanceof ByteBuf buf) {
+            writeMessages(ctx, buf, promise);
+        } else if (msg instanceof EndOfStream) {
+            sendClose(ctx, new CloseWebSocketFrame(CloseCodes.NORMAL, ""), promise);
+        } else if (msg instanceof StreamAbort abort) {
+            sendClose(ctx, new CloseWebSocketFrame(abort.closeCode(), truncate(abort.reason())), promise);
+        } else {
+            ctx.write(msg, promise);
+        }
+    }
+
+    /** Returns whether this side has received the peer's Close frame. */
+    public boolean closeReceived() {
+        return closeReceived;
+    }
+
+    private void sendClose(ChannelHandlerContext ctx, CloseWebSocketFrame frame, ChannelPromise promise) {
+        if (closeSent) {
+            frame.release();
+            promise.setSuccess();
+            return;
+        }
+        closeSent = true;
+        ctx.write(frame, promise);
+    }
+
+    private static void writeMessages(ChannelHandlerContext ctx, ByteBuf buf, ChannelPromise promise) {
+        // Slices share the buffer: splitting copies nothing.
+        while (buf.readableBytes() > MAX_MESSAGE) {
+            ctx.write(new BinaryWebSocketFrame(buf.readRetainedSlice(MAX_MESSAGE)), ctx.voidPromise());
+        }
+        ctx.write(new BinaryWebSocketFrame(buf), promise);
+    }
+
+    private static String truncate(String reason) {
+        // A close reason must fit the 125-byte control frame with its 2-byte code.
+        return reason.length() <= 100 ? reason : reason.substring(0, 100);
+    }
+}

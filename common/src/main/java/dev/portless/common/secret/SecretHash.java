@@ -1,0 +1,70 @@
+package dev.portless.common.secret;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+
+/**
+ * Returns SHA-256 digests of shared secrets (tunnel secrets, service-token secrets) and compares a presented
+ * secret with a stored digest, so configuration files hold digests and never the secrets themselves.
+ *
+ * <p>The secrets hashed here are long random strings, not passwords, so a single unsalted SHA-256 is enough:
+ * there is nothing to guess.
+ */
+public final class SecretHash {
+
+    private static final HexFormat HEX = HexFormat.of();
+    private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private SecretHash() {}
+
+    /** Returns the lower-case hex SHA-256 of the UTF-8 bytes of {@code secret}. */
+    public static String sha256Hex(String secret) {
+        return HEX.formatHex(sha256(requireNonNull(secret, "secret")));
+    }
+
+    /** Returns whether {@code text} has the shape of a hex SHA-256 digest: 64 hex digits. */
+    public static boolean isSha256Hex(String text) {
+        return SHA256_HEX.matcher(requireNonNull(text, "text")).matches();
+    }
+
+    /**
+     * Returns whether the SHA-256 of {@code presentedSecret} equals {@code expectedSha256Hex}, in time that does
+     * not depend on where the digests differ.
+     *
+     * @throws IllegalArgumentException when {@code expectedSha256Hex} is not 64 hex digits
+     */
+    public static boolean matches(String presentedSecret, String expectedSha256Hex) {
+        requireNonNull(presentedSecret, "presentedSecret");
+        requireNonNull(expectedSha256Hex, "expectedSha256Hex");
+        if (!isSha256Hex(expectedSha256Hex)) {
+            throw new IllegalArgumentException("expectedSha256Hex: not a SHA-256 digest (expected: 64 hex digits)");
+        }
+        // Comparing digests, not secrets, keeps the comparison length fixed whatever the client sends.
+        return MessageDigest.isEqual(sha256(presentedSecret), HEX.parseHex(expectedSha256Hex));
+    }
+
+    /** Returns {@code bytes} bytes from {@link SecureRandom} as lower-case hex. */
+    public static String randomSecret(int bytes) {
+        if (bytes < 16 || bytes > 1024) {
+            throw new IllegalArgumentException("bytes: " + bytes + " (expected: 16..1024)");
+        }
+        final byte[] buf = new byte[bytes];
+        RANDOM.nextBytes(buf);
+        return HEX.formatHex(buf);
+    }
+
+    private static byte[] sha256(String secret) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime provides SHA-256", e);
+        }
+    }
+}

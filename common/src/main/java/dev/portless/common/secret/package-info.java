@@ -1,0 +1,2 @@
+/** Returns digests and random values for the shared secrets of tunnels and service tokens. */
+package dev.portless.common.secret;

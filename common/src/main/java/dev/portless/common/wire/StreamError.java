@@ -1,0 +1,68 @@
+package dev.portless.common.wire;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Returns why a stream could not be opened, with the HTTP status the edge answers the client with.
+ *
+ * <p>The code travels from the connector to the edge in {@link TunnelProtocol#ERROR}, and from the
+ * edge to the client in the JSON body of the HTTP error, so every hop names the same cause.
+ */
+public enum StreamError {
+    /** No credentials were presented. */
+    UNAUTHENTICATED(401),
+    /** Credentials were presented but are not valid. */
+    BAD_CREDENTIALS(401),
+    /** Signed in, but the app's policy does not allow this identity. */
+    FORBIDDEN(403),
+    /** The edge serves no app of that hostname. */
+    UNKNOWN_APP(404),
+    /** The connector has no ingress rule for the hostname (its catch-all answered). */
+    NO_INGRESS(404),
+    /** No connector of the app's tunnel is connected to the edge. */
+    NO_CONNECTOR(502),
+    /** The target refused the connection. */
+    TARGET_REFUSED(502),
+    /** The target's host name does not resolve on the connector's machine. */
+    TARGET_UNRESOLVED(502),
+    /** The target's network is unreachable from the connector. */
+    TARGET_UNREACHABLE(502),
+    /** The target did not answer within the rule's connect timeout. */
+    TARGET_TIMEOUT(504),
+    /** The connector did not answer the stream request in time. */
+    CONNECTOR_TIMEOUT(504),
+    /** The connector is draining and takes no new streams. */
+    CONNECTOR_DRAINING(503),
+    /** Anything else the edge or connector could not do. */
+    INTERNAL(500);
+
+    private final int httpStatus;
+
+    StreamError(int httpStatus) {
+        this.httpStatus = httpStatus;
+    }
+
+    /** Returns the HTTP status the edge answers the client with. */
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    /** Returns the wire spelling, e.g. {@code target_refused}. */
+    public String code() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Returns the error of a wire code, if it is one this version knows. */
+    public static Optional<StreamError> fromCode(String code) {
+        if (code == null) {
+            return Optional.empty();
+        }
+        for (StreamError e : values()) {
+            if (e.code().equals(code)) {
+                return Optional.of(e);
+            }
+        }
+        return Optional.empty();
+    }
+}

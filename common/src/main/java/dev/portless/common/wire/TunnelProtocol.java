@@ -1,0 +1,48 @@
+package dev.portless.common.wire;
+
+/**
+ * Returns the names both ends of the outbound tunnel agree on.
+ *
+ * <p>The connector dials the edge and then serves HTTP/2 on that connection: the edge opens one
+ * control stream to register the connector, and one stream per user connection.
+ */
+public final class TunnelProtocol {
+    /** ALPN protocol of the tunnel connection. */
+    public static final String ALPN = "h2";
+
+    /** Path of the control stream the edge opens first. */
+    public static final String REGISTER_PATH = "/portless/v1/register";
+    /** Path of a stream that carries one user connection. */
+    public static final String STREAM_PATH = "/portless/v1/stream";
+
+    /** Register response: the tunnel id. */
+    public static final String TUNNEL_ID = "portless-tunnel-id";
+    /** Register response: the tunnel secret; sent never-indexed in HPACK. */
+    public static final String TUNNEL_SECRET = "portless-tunnel-secret";
+    /** Register response: a name for this connector process, for the edge's logs. */
+    public static final String CONNECTOR_NAME = "portless-connector";
+    /** Register response: the connector's software version. */
+    public static final String VERSION = "portless-version";
+
+    /** Stream request: the identity the edge authenticated, for the connector's logs. */
+    public static final String IDENTITY = "portless-identity";
+    /** Stream request: the client's address as the edge saw it. */
+    public static final String CLIENT_ADDRESS = "portless-client-address";
+    /** Stream request: the edge's id for this stream, shared in both ends' logs. */
+    public static final String STREAM_ID = "portless-stream-id";
+    /** Stream request: the bastion destination, when the client asked for one. */
+    public static final String JUMP_DESTINATION = "portless-jump-destination";
+
+    /** Stream response: the service the connector dialed. */
+    public static final String TARGET = "portless-target";
+    /** Stream response on failure: a {@link StreamError} code. */
+    public static final String ERROR = "portless-error";
+    /** Stream response on failure: the sentence for the user. */
+    public static final String MESSAGE = "portless-message";
+
+    /** Body the edge sends on the control stream when it accepts the connector. */
+    public static final String REGISTERED = "registered";
+
+    private TunnelProtocol() {
+    }
+}

@@ -1,0 +1,45 @@
+package dev.portless.connector.cli;
+
+import dev.portless.connector.run.ConnectorConfig;
+import dev.portless.connector.run.ConnectorRunner;
+import dev.portless.connector.tunnel.TunnelCredentials;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Returns {@code connector run}: dials the edges and serves streams until stopped; SIGTERM drains. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run the private-side connector: dial out to the edge and serve streams by ingress rules.")
+final class RunCommand implements Callable<Integer> {
+    /** Environment variable that carries a tunnel token instead of a credentials file. */
+    static final String TOKEN_ENV = "PORTLESS_TUNNEL_TOKEN";
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "connector.yml")
+    Path config;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ConnectorConfig cfg = ConnectorConfig.load(config);
+        ConnectorRunner runner = ConnectorRunner.start(cfg, credentials(cfg));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            runner.drainAndClose(runner.gracePeriod());
+            stopped.countDown();
+        }, "connector-drain"));
+        stopped.await();
+        return 0;
+    }
+
+    static TunnelCredentials credentials(ConnectorConfig cfg) {
+        String token = System.getenv(TOKEN_ENV);
+        if (token != null && !token.isBlank()) {
+            return TunnelCredentials.fromToken(token.trim());
+        }
+        Path file = cfg.credentialsFile().orElseThrow(() -> new IllegalArgumentException(
+                "no tunnel credentials: set credentials-file in the connector config or the "
+                        + TOKEN_ENV + " environment variable"));
+        return TunnelCredentials.read(file);
+    }
+}

@@ -1,0 +1,116 @@
+package dev.portless.connector.cli;
+
+import dev.portless.common.net.Transport;
+import dev.portless.connector.demo.DemoSetup;
+import dev.portless.connector.demo.DemoSetup.DemoFiles;
+import dev.portless.connector.demo.EchoTarget;
+import dev.portless.connector.edge.EdgeServer;
+import dev.portless.connector.edge.config.EdgeConfig;
+import dev.portless.connector.run.ConnectorConfig;
+import dev.portless.connector.run.ConnectorRunner;
+import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * Returns {@code connector serve}: the edge and a connector in one process. Without configs it runs
+ * the embedded default: a demo with generated TLS, credentials and a loopback echo target.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Run the edge and a connector in one process.",
+                "Without --edge-config/--config: the embedded demo (generated TLS, credentials, echo target)."})
+final class ServeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--edge-config", paramLabel = "FILE", description = "edge.yml")
+    Path edgeConfig;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "connector.yml")
+    Path connectorConfig;
+
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "where the demo keeps its files (default: $PORTLESS_HOME/demo or ~/.portless/demo)")
+    Path stateDir;
+
+    @Option(names = "--port", defaultValue = "8443", description = "demo: the edge's client port (default: ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(names = "--tunnel-port", defaultValue = "7844", description = "demo: the edge's tunnel port (default: ${DEFAULT-VALUE})")
+    int tunnelPort;
+
+    @Override
+    public Integer call() throws InterruptedException, IOException {
+        if ((edgeConfig == null) != (connectorConfig == null)) {
+            throw new IllegalArgumentException("give both --edge-config and --config, or neither for the demo");
+        }
+        EchoTarget echo = null;
+        EventLoopGroup echoGroup = null;
+        Path edgeFile = edgeConfig;
+        Path connectorFile = connectorConfig;
+        DemoFiles demo = null;
+        if (edgeFile == null) {
+            Transport transport = Transport.best();
+            echoGroup = transport.newGroup(1, "demo-echo");
+            echo = EchoTarget.start(echoGroup, transport);
+            demo = DemoSetup.prepare(demoDir(), port, tunnelPort, echo.port());
+            edgeFile = demo.edgeConfig();
+            connectorFile = demo.connectorConfig();
+        }
+        ConnectorConfig cfg = ConnectorConfig.load(connectorFile);
+        EdgeServer edge = EdgeServer.start(EdgeConfig.load(edgeFile));
+        ConnectorRunner runner = ConnectorRunner.start(cfg, RunCommand.credentials(cfg));
+        if (demo != null) {
+            printDemo(demo, edge);
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        EchoTarget echoToClose = echo;
+        EventLoopGroup echoGroupToClose = echoGroup;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            runner.drainAndClose(runner.gracePeriod());
+            edge.close();
+            if (echoToClose != null) {
+                echoToClose.close();
+                echoGroupToClose.shutdownGracefully();
+            }
+            stopped.countDown();
+        }, "serve-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    private Path demoDir() {
+        if (stateDir != null) {
+            return stateDir;
+        }
+        String home = System.getenv("PORTLESS_HOME");
+        return (home != null && !home.isBlank() ? Path.of(home) : Path.of(System.getProperty("user.home"), ".portless"))
+                .resolve("demo");
+    }
+
+    private void printDemo(DemoFiles demo, EdgeServer edge) throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("""
+                Portless demo is running (Ctrl-C stops it).
+                  edge:    https://127.0.0.1:%d  (tunnel listener :%d)
+                  configs: %s, %s
+                  apps:    %s -> built-in echo service; %s -> 127.0.0.1:22
+                Reach the echo app from another terminal:
+                  export PORTLESS_EDGE=https://127.0.0.1:%d PORTLESS_EDGE_CA=%s
+                  export PORTLESS_SERVICE_TOKEN_ID=%s
+                  export PORTLESS_SERVICE_TOKEN_SECRET_FILE=%s
+                  scripts/access tcp --hostname %s --url localhost:2222
+                  then, e.g.: echo hello | nc -q 1 localhost 2222
+                """, edge.accessAddress().getPort(), edge.tunnelAddress().getPort(), demo.edgeConfig(),
+                demo.connectorConfig(), DemoSetup.ECHO_APP, DemoSetup.SSH_APP, edge.accessAddress().getPort(),
+                demo.ca(), demo.readServiceTokenId(), demo.serviceTokenSecret(), DemoSetup.ECHO_APP);
+        out.flush();
+    }
+}

@@ -1,0 +1,137 @@
+package dev.portless.connector.demo;
+
+import dev.portless.common.secret.SecretHash;
+import dev.portless.connector.tunnel.TunnelCredentials;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Returns the embedded default of {@code connector serve}: a state directory with a private CA and
+ * edge certificate, tunnel credentials, a service token, and the edge.yml and connector.yml that
+ * use them. Secrets are made once and kept; the two configs are written anew on each start because
+ * the demo's echo target gets a new port each time.
+ */
+public final class DemoSetup {
+    /** The app that reaches the built-in echo target. */
+    public static final String ECHO_APP = "echo.demo.portless.test";
+    /** The app that reaches this machine's sshd, if one runs on port 22. */
+    public static final String SSH_APP = "ssh.demo.portless.test";
+    /** The demo's tunnel name. */
+    public static final String TUNNEL = "demo";
+    /** The demo's service token name. */
+    public static final String TOKEN = "demo";
+
+    private DemoSetup() {
+    }
+
+    /**
+     * Returns the demo's files in {@code dir} (created 0700), with the edge on 127.0.0.1:{@code edgePort},
+     * its tunnel listener on 127.0.0.1:{@code tunnelPort}, and the echo app pointing at {@code echoPort}.
+     */
+    public static DemoFiles prepare(Path dir, int edgePort, int tunnelPort, int echoPort) {
+        try {
+            PrivateFiles.createPrivateDirectory(dir);
+            DemoFiles files = new DemoFiles(dir);
+            if (!Files.exists(files.ca()) || !Files.exists(files.edgeKey())) {
+                DemoCertificates.write(dir, List.of("localhost", "edge.demo.portless.test"),
+                        List.of("127.0.0.1", "::1"));
+            }
+            if (!Files.exists(files.tunnelCredentials())) {
+                TunnelCredentials.generate(TUNNEL).writeTo(files.tunnelCredentials());
+            }
+            if (!Files.exists(files.serviceTokenSecret())) {
+                PrivateFiles.write(files.serviceTokenSecret(), SecretHash.randomSecret(32) + "\n", true);
+                PrivateFiles.write(files.serviceTokenId(), SecretHash.randomSecret(16) + ".access\n", false);
+            }
+            TunnelCredentials tunnel = TunnelCredentials.read(files.tunnelCredentials());
+            String secretHash = SecretHash.sha256Hex(files.readServiceTokenSecret());
+            PrivateFiles.write(files.edgeConfig(), """
+                    # Written by `connector serve` (the embedded demo); edits are overwritten at its next start.
+                    listen: 127.0.0.1:%d
+                    tunnel-listen: 127.0.0.1:%d
+                    tls:
+                      certificate: edge.pem
+                      key: edge-key.pem
+                    tunnels:
+                      - name: %s
+                        id: %s
+                        secret-sha256: %s
+                    service-tokens:
+                      - name: %s
+                        client-id: %s
+                        secret-sha256: %s
+                    apps:
+                      - hostname: %s
+                        tunnel: %s
+                        service-tokens: [%s]
+                      - hostname: %s
+                        tunnel: %s
+                        service-tokens: [%s]
+                    """.formatted(edgePort, tunnelPort, TUNNEL, tunnel.tunnelId(),
+                    SecretHash.sha256Hex(tunnel.secret()), TOKEN, files.readServiceTokenId(), secretHash,
+                    ECHO_APP, TUNNEL, TOKEN, SSH_APP, TUNNEL, TOKEN), false);
+            PrivateFiles.write(files.connectorConfig(), """
+                    # Written by `connector serve` (the embedded demo); edits are overwritten at its next start.
+                    edge: 127.0.0.1:%d
+                    credentials-file: tunnel.json
+                    edge-ca: ca.pem
+                    ingress:
+                      - hostname: %s
+                        service: tcp://127.0.0.1:%d
+                      - hostname: %s
+                        service: ssh://127.0.0.1:22
+                      - service: http_status:404
+                    """.formatted(tunnelPort, ECHO_APP, echoPort, SSH_APP), false);
+            return files;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the demo's files in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Returns the paths of the demo's files. */
+    public record DemoFiles(Path dir) {
+        /** Returns the CA certificate clients trust. */
+        public Path ca() {
+            return dir.resolve("ca.pem");
+        }
+
+        Path edgeKey() {
+            return dir.resolve("edge-key.pem");
+        }
+
+        /** Returns the tunnel credentials file. */
+        public Path tunnelCredentials() {
+            return dir.resolve("tunnel.json");
+        }
+
+        /** Returns the file holding the service token's secret (0600). */
+        public Path serviceTokenSecret() {
+            return dir.resolve("service-token-secret");
+        }
+
+        Path serviceTokenId() {
+            return dir.resolve("service-token-id");
+        }
+
+        /** Returns edge.yml. */
+        public Path edgeConfig() {
+            return dir.resolve("edge.yml");
+        }
+
+        /** Returns connector.yml. */
+        public Path connectorConfig() {
+            return dir.resolve("connector.yml");
+        }
+
+        /** Returns the service token's client id. */
+        public String readServiceTokenId() throws IOException {
+            return Files.readString(serviceTokenId()).trim();
+        }
+
+        String readServiceTokenSecret() throws IOException {
+            return Files.readString(serviceTokenSecret()).trim();
+        }
+    }
+}

@@ -1,0 +1,12 @@
+package dev.portless.connector.edge.access;
+
+import io.netty.handler.codec.http.HttpHeaders;
+
+/**
+ * Returns who is asking for a stream and whether the app lets them in.
+ */
+@FunctionalInterface
+public interface AccessAuthenticator {
+    /** Returns the decision for the credentials in {@code headers} on {@code app}. */
+    Decision authenticate(HttpHeaders headers, AppRoute app);
+}

@@ -1,0 +1,20 @@
+package dev.portless.connector.edge.access;
+
+import dev.portless.connector.edge.tunnel.StreamOpener;
+import dev.portless.connector.edge.tunnel.TunnelRegistry;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * Returns what every client connection of one edge shares.
+ *
+ * @param apps          finds an app by its lower-case hostname
+ * @param authenticator checks credentials against an app
+ * @param registry      the connectors online
+ * @param opener        opens streams on a connector
+ * @param streamIds     the source of stream ids for logs
+ */
+public record StreamServices(Function<String, Optional<AppRoute>> apps, AccessAuthenticator authenticator,
+                             TunnelRegistry registry, StreamOpener opener, AtomicLong streamIds) {
+}

@@ -1,0 +1,188 @@
+package dev.portless.connector.edge.config;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.portless.common.config.ConfigException;
+import dev.portless.common.config.ConfigNode;
+import dev.portless.common.config.HostPort;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Returns the settings of {@code connector edge}, read from its YAML file:
+ *
+ * <pre>{@code
+ * listen: 0.0.0.0:443             # where clients connect (TLS, WebSocket)
+ * tunnel-listen: 0.0.0.0:7844     # where connectors connect
+ * tls:
+ *   certificate: tls/edge.crt     # PEM, relative to this file
+ *   key: tls/edge.key
+ * tunnels:
+ *   - name: office
+ *     id: 6f1c2b9e-0d4a-4f3e-9a57-2c8e1b7d5a10
+ *     secret-sha256: 9f86d0...
+ * service-tokens:
+ *   - name: ci
+ *     client-id: 3a8f0c2e.access
+ *     secret-sha256: 2c26b4...
+ * apps:
+ *   - hostname: ssh.example.com
+ *     tunnel: office
+ *     service-tokens: [ci]
+ * }</pre>
+ *
+ * <p>Identity providers and policies will join as new keys; until then any other key is a mistake.
+ *
+ * @param listen         the client listener's address
+ * @param tunnelListen   the connector listener's address
+ * @param tlsCertificate the PEM certificate chain both listeners present
+ * @param tlsKey         the PEM private key of that certificate
+ * @param tunnels        the tunnels, names and ids unique
+ * @param serviceTokens  the service tokens, names and client ids unique
+ * @param apps           the apps, hostnames unique, each naming a configured tunnel and service tokens
+ */
+public record EdgeConfig(
+        InetSocketAddress listen,
+        InetSocketAddress tunnelListen,
+        Path tlsCertificate,
+        Path tlsKey,
+        List<TunnelEntry> tunnels,
+        List<ServiceTokenEntry> serviceTokens,
+        List<AppEntry> apps) {
+
+    /** The client listener's address when {@code listen} is absent. */
+    public static final String DEFAULT_LISTEN = "0.0.0.0:443";
+    /** The connector listener's address when {@code tunnel-listen} is absent. */
+    public static final String DEFAULT_TUNNEL_LISTEN = "0.0.0.0:7844";
+
+    private static final Set<String> KEYS =
+            Set.of("listen", "tunnel-listen", "tls", "tunnels", "service-tokens", "apps");
+    private static final Set<String> TLS_KEYS = Set.of("certificate", "key");
+    private static final Set<String> APP_KEYS = Set.of("hostname", "tunnel", "service-tokens");
+
+    /** Checks that no component is null and copies the lists. */
+    public EdgeConfig {
+        requireNonNull(listen, "listen");
+        requireNonNull(tunnelListen, "tunnelListen");
+        requireNonNull(tlsCertificate, "tlsCertificate");
+        requireNonNull(tlsKey, "tlsKey");
+        tunnels = List.copyOf(requireNonNull(tunnels, "tunnels"));
+        serviceTokens = List.copyOf(requireNonNull(serviceTokens, "serviceTokens"));
+        apps = List.copyOf(requireNonNull(apps, "apps"));
+    }
+
+    /**
+     * Returns the settings in the YAML file {@code file}.
+     *
+     * @throws ConfigException naming the file, line and key of the first mistake
+     */
+    public static EdgeConfig load(Path file) {
+        return from(ConfigNode.load(requireNonNull(file, "file")));
+    }
+
+    /**
+     * Returns the settings of an already read configuration.
+     *
+     * @throws ConfigException naming the file, line and key of the first mistake
+     */
+    public static EdgeConfig from(ConfigNode root) {
+        requireNonNull(root, "root");
+        root.rejectUnknownKeys(KEYS);
+        final InetSocketAddress listen = socketAddress(root, "listen", DEFAULT_LISTEN);
+        final InetSocketAddress tunnelListen = socketAddress(root, "tunnel-listen", DEFAULT_TUNNEL_LISTEN);
+        final ConfigNode tls = root.child("tls");
+        tls.rejectUnknownKeys(TLS_KEYS);
+        final Path certificate = tls.requireFile("certificate");
+        final Path key = tls.requireFile("key");
+        final List<TunnelEntry> tunnels = tunnels(root);
+        final List<ServiceTokenEntry> serviceTokens = serviceTokens(root);
+        final List<AppEntry> apps = apps(root, tunnels, serviceTokens);
+        return new EdgeConfig(listen, tunnelListen, certificate, key, tunnels, serviceTokens, apps);
+    }
+
+    private static InetSocketAddress socketAddress(ConfigNode root, String key, String dflt) {
+        final String text = root.optionalString(key).orElse(dflt);
+        final HostPort hostPort;
+        try {
+            hostPort = HostPort.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw root.error(key, e.getMessage());
+        }
+        // Literals resolve without DNS; a name is looked up once, here at start-up.
+        final InetSocketAddress address = new InetSocketAddress(hostPort.host(), hostPort.port());
+        if (address.isUnresolved()) {
+            throw root.error(key, "cannot resolve \"" + hostPort.host() + "\" on this machine (use an IP address "
+                                  + "such as 0.0.0.0, or a name this machine resolves)");
+        }
+        return address;
+    }
+
+    private static List<TunnelEntry> tunnels(ConfigNode root) {
+        final ConfigNames names = new ConfigNames("tunnel name");
+        final ConfigNames ids = new ConfigNames("tunnel id");
+        final List<TunnelEntry> tunnels = new ArrayList<>();
+        for (ConfigNode item : root.list("tunnels")) {
+            final TunnelEntry tunnel = TunnelEntry.from(item);
+            names.requireUnique(item, "name", tunnel.name());
+            ids.requireUnique(item, "id", tunnel.id().toString());
+            tunnels.add(tunnel);
+        }
+        return tunnels;
+    }
+
+    private static List<ServiceTokenEntry> serviceTokens(ConfigNode root) {
+        final ConfigNames names = new ConfigNames("service token name");
+        final ConfigNames clientIds = new ConfigNames("client id");
+        final List<ServiceTokenEntry> tokens = new ArrayList<>();
+        for (ConfigNode item : root.list("service-tokens")) {
+            final ServiceTokenEntry token = ServiceTokenEntry.from(item);
+            names.requireUnique(item, "name", token.name());
+            clientIds.requireUnique(item, "client-id", token.clientId());
+            tokens.add(token);
+        }
+        return tokens;
+    }
+
+    private static List<AppEntry> apps(ConfigNode root, List<TunnelEntry> tunnels,
+                                       List<ServiceTokenEntry> serviceTokens) {
+        final Set<String> tunnelNames = new TreeSet<>();
+        tunnels.forEach(t -> tunnelNames.add(t.name()));
+        final Set<String> tokenNames = new TreeSet<>();
+        serviceTokens.forEach(t -> tokenNames.add(t.name()));
+        final ConfigNames hostnames = new ConfigNames("app hostname");
+        final List<AppEntry> apps = new ArrayList<>();
+        for (ConfigNode item : root.list("apps")) {
+            item.rejectUnknownKeys(APP_KEYS);
+            final String hostname = ConfigNames.hostname(item, "hostname");
+            hostnames.requireUnique(item, "hostname", hostname);
+            final String tunnel = item.requireString("tunnel");
+            if (!tunnelNames.contains(tunnel)) {
+                throw item.error("tunnel", unknownReference("tunnel", tunnel, tunnelNames, "tunnels"));
+            }
+            final Set<String> tokens = new LinkedHashSet<>();
+            for (ConfigNode tokenItem : item.list("service-tokens")) {
+                final String token = tokenItem.asString();
+                if (!tokenNames.contains(token)) {
+                    throw tokenItem.error(unknownReference("service token", token, tokenNames, "service-tokens"));
+                }
+                if (!tokens.add(token)) {
+                    throw tokenItem.error("service token \"" + token + "\" is listed twice (remove one)");
+                }
+            }
+            apps.add(new AppEntry(hostname, tunnel, List.copyOf(tokens)));
+        }
+        return apps;
+    }
+
+    private static String unknownReference(String what, String name, Set<String> known, String section) {
+        if (known.isEmpty()) {
+            return "unknown " + what + " \"" + name + "\" (define it under \"" + section + "\" first)";
+        }
+        return "unknown " + what + " \"" + name + "\" (expected one of: " + String.join(", ", known) + ')';
+    }
+}

@@ -1,0 +1,14 @@
+package dev.portless.connector.edge.tunnel;
+
+import io.netty.handler.codec.http2.Http2StreamChannel;
+
+/**
+ * Returns a stream the connector accepted: the HTTP/2 child channel (reads off) and the target the
+ * connector dialed.
+ *
+ * @param channel    the stream, ready for a relay
+ * @param target     the connector's name for the target, e.g. {@code tcp://127.0.0.1:5432}
+ * @param connection the tunnel connection carrying the stream
+ */
+public record OpenedStream(Http2StreamChannel channel, String target, ConnectorConnection connection) {
+}

@@ -1,0 +1,121 @@
+package dev.portless.connector.edge.tunnel;
+
+import dev.portless.common.wire.StreamError;
+import dev.portless.common.wire.TunnelProtocol;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Returns streams opened on a connector connection: it sends the stream request and completes when
+ * the connector has dialed the target (or failed to).
+ */
+public final class StreamOpener {
+    private final Duration answerTimeout;
+
+    /** Returns an opener that waits at most {@code answerTimeout} for the connector's answer. */
+    public StreamOpener(Duration answerTimeout) {
+        this.answerTimeout = answerTimeout;
+    }
+
+    /** Returns a future of the opened stream, failed with a {@link StreamOpenException}. */
+    public CompletableFuture<OpenedStream> open(ConnectorConnection connection, Http2Headers request) {
+        CompletableFuture<OpenedStream> result = new CompletableFuture<>();
+        new Http2StreamChannelBootstrap(connection.channel())
+                .option(ChannelOption.AUTO_READ, false)
+                .handler(new AnswerHandler(connection, result))
+                .open()
+                .addListener(f -> {
+                    if (!f.isSuccess()) {
+                        result.completeExceptionally(new StreamOpenException(StreamError.NO_CONNECTOR,
+                                "The connector " + connection.connectorName() + " refused a new stream ("
+                                        + f.cause().getMessage() + "); try again."));
+                        return;
+                    }
+                    Http2StreamChannel child = (Http2StreamChannel) f.getNow();
+                    connection.streamOpened();
+                    child.closeFuture().addListener(c -> connection.streamClosed());
+                    child.writeAndFlush(new DefaultHttp2HeadersFrame(request, false));
+                    child.read();
+                });
+        return result;
+    }
+
+    /** Waits for the response headers, then leaves the pipeline to the relay. */
+    private final class AnswerHandler extends ChannelInboundHandlerAdapter {
+        private final ConnectorConnection connection;
+        private final CompletableFuture<OpenedStream> result;
+        private ScheduledFuture<?> timeout;
+
+        AnswerHandler(ConnectorConnection connection, CompletableFuture<OpenedStream> result) {
+            this.connection = connection;
+            this.result = result;
+        }
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            timeout = ctx.executor().schedule(() -> {
+                fail(ctx, new StreamOpenException(StreamError.CONNECTOR_TIMEOUT, "The connector "
+                        + connection.connectorName() + " did not answer within " + answerTimeout.toSeconds()
+                        + " s; check its logs."));
+            }, answerTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (!(msg instanceof Http2HeadersFrame frame)) {
+                ReferenceCountUtil.release(msg);
+                ctx.read();
+                return;
+            }
+            Http2Headers headers = frame.headers();
+            timeout.cancel(false);
+            CharSequence status = headers.status();
+            if (status != null && "200".contentEquals(status)) {
+                ctx.pipeline().remove(this);
+                CharSequence target = headers.get(TunnelProtocol.TARGET);
+                result.complete(new OpenedStream((Http2StreamChannel) ctx.channel(),
+                        target == null ? "?" : target.toString(), connection));
+                return;
+            }
+            StreamError error = StreamError.fromCode(string(headers.get(TunnelProtocol.ERROR)))
+                    .orElse(StreamError.INTERNAL);
+            String message = string(headers.get(TunnelProtocol.MESSAGE));
+            fail(ctx, new StreamOpenException(error, message != null ? message
+                    : "The connector answered HTTP " + status + " to the stream request."));
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            timeout.cancel(false);
+            fail(ctx, new StreamOpenException(StreamError.NO_CONNECTOR, "The connection to connector "
+                    + connection.connectorName() + " closed before it answered; try again."));
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            fail(ctx, new StreamOpenException(StreamError.INTERNAL, "The stream to connector "
+                    + connection.connectorName() + " failed: " + cause.getMessage()));
+        }
+
+        private void fail(ChannelHandlerContext ctx, StreamOpenException e) {
+            if (result.completeExceptionally(e)) {
+                ctx.close();
+            }
+        }
+
+        private String string(CharSequence s) {
+            return s == null ? null : s.toString();
+        }
+    }
+}

@@ -1,0 +1,12 @@
+package dev.portless.connector.edge.tunnel;
+
+import java.util.Optional;
+
+/**
+ * Returns the tunnel a connector's credentials belong to.
+ */
+@FunctionalInterface
+public interface TunnelAuthenticator {
+    /** Returns the tunnel name when {@code secret} is the secret of tunnel {@code tunnelId}. */
+    Optional<String> authenticate(String tunnelId, String secret);
+}

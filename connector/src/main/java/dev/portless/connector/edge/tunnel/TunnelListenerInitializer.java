@@ -1,0 +1,83 @@
+package dev.portless.connector.edge.tunnel;
+
+import dev.portless.common.wire.TunnelProtocol;
+import dev.portless.connector.tunnel.TunnelHttp2;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Returns the pipeline of a connection a connector dialed: TLS, then HTTP/2 with the edge as the
+ * client, then registration.
+ */
+public final class TunnelListenerInitializer extends ChannelInitializer<SocketChannel> {
+    private static final Logger log = LoggerFactory.getLogger(TunnelListenerInitializer.class);
+    private static final long HANDSHAKE_TIMEOUT_MILLIS = 10_000;
+
+    private final SslContext tls;
+    private final TunnelAuthenticator authenticator;
+    private final TunnelRegistry registry;
+
+    /** Returns an initializer for the tunnel listener. */
+    public TunnelListenerInitializer(SslContext tls, TunnelAuthenticator authenticator, TunnelRegistry registry) {
+        this.tls = tls;
+        this.authenticator = authenticator;
+        this.registry = registry;
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        SslHandler ssl = tls.newHandler(ch.alloc());
+        ssl.setHandshakeTimeoutMillis(HANDSHAKE_TIMEOUT_MILLIS);
+        ch.pipeline().addLast("tls", ssl);
+        ch.pipeline().addLast("alpn", new ApplicationProtocolNegotiationHandler("none") {
+            @Override
+            protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+                if (!TunnelProtocol.ALPN.equals(protocol)) {
+                    log.warn("Refused a tunnel connection from {}: it did not negotiate HTTP/2 (ALPN {})",
+                            ctx.channel().remoteAddress(), protocol);
+                    ctx.close();
+                    return;
+                }
+                ctx.pipeline().addLast("h2", TunnelHttp2.edgeCodec());
+                ctx.pipeline().addLast("streams", new Http2MultiplexHandler(new RefuseConnectorStreams()));
+                ctx.pipeline().addLast("register", new TunnelRegistration(authenticator, registry));
+                ctx.channel().eventLoop().schedule(() -> {
+                    if (ctx.channel().isActive() && ctx.pipeline().get(TunnelRegistration.class) != null) {
+                        log.warn("Closed the tunnel connection from {}: it did not register within {} ms",
+                                ctx.channel().remoteAddress(), HANDSHAKE_TIMEOUT_MILLIS);
+                        ctx.channel().close();
+                    }
+                }, HANDSHAKE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            }
+
+            @Override
+            protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
+                log.warn("TLS handshake with connector {} failed: {}", ctx.channel().remoteAddress(),
+                        cause.getMessage());
+                ctx.close();
+            }
+        });
+    }
+
+    /** The edge opens every stream; a connector that opens one is refused. */
+    private static final class RefuseConnectorStreams extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            ctx.close();
+        }
+
+        @Override
+        public boolean isSharable() {
+            return true;
+        }
+    }
+}

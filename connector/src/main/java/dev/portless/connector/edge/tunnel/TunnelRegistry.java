@@ -1,0 +1,55 @@
+package dev.portless.connector.edge.tunnel;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Returns the connectors connected to this edge, by tunnel name, and picks one for a new stream.
+ */
+public final class TunnelRegistry {
+    private static final Logger log = LoggerFactory.getLogger(TunnelRegistry.class);
+
+    private final Map<String, List<ConnectorConnection>> byTunnel = new ConcurrentHashMap<>();
+
+    void add(ConnectorConnection connection) {
+        List<ConnectorConnection> list = byTunnel.computeIfAbsent(connection.tunnelName(),
+                k -> new CopyOnWriteArrayList<>());
+        list.add(connection);
+        log.info("Connector {} registered; tunnel {} has {} connection(s)",
+                connection, connection.tunnelName(), list.size());
+        connection.channel().closeFuture().addListener(f -> {
+            list.remove(connection);
+            log.info("Connector {} disconnected; tunnel {} has {} connection(s)",
+                    connection, connection.tunnelName(), list.size());
+        });
+    }
+
+    /**
+     * Returns the connection of {@code tunnelName} with the fewest open streams, or empty when no
+     * connector of that tunnel is online.
+     */
+    public Optional<ConnectorConnection> pick(String tunnelName) {
+        List<ConnectorConnection> list = byTunnel.get(tunnelName);
+        if (list == null) {
+            return Optional.empty();
+        }
+        ConnectorConnection best = null;
+        for (ConnectorConnection c : list) {
+            if (c.acceptsStreams() && (best == null || c.openStreams() < best.openStreams())) {
+                best = c;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    /** Returns how many usable connections a tunnel has. */
+    public int connections(String tunnelName) {
+        List<ConnectorConnection> list = byTunnel.get(tunnelName);
+        return list == null ? 0 : (int) list.stream().filter(ConnectorConnection::acceptsStreams).count();
+    }
+}

@@ -1,0 +1,110 @@
+package dev.portless.connector.ingress;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Returns one ingress rule of the connector: which app hostnames it takes and the service they reach.
+ *
+ * <p>A hostname pattern is either exact ({@code db.example.com}) or a leading wildcard ({@code *.example.com})
+ * that matches one or more labels to its left, so {@code a.example.com} and {@code a.b.example.com} but not
+ * {@code example.com}. Matching ignores case and one trailing dot.
+ *
+ * @param hostnamePattern the normalised pattern, or {@code null} for a catch-all rule that matches everything
+ * @param service         what matching streams reach
+ * @param connectTimeout  how long dialing the target may take
+ * @param line            the rule's line in the configuration file, for messages; 0 when not from a file
+ */
+public record IngressRule(String hostnamePattern, Service service, Duration connectTimeout, int line) {
+
+    private static final Pattern LABEL = Pattern.compile("[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?");
+
+    /** Normalises the pattern (lower case, no trailing dot) and validates every component. */
+    public IngressRule {
+        requireNonNull(service, "service");
+        requireNonNull(connectTimeout, "connectTimeout");
+        if (hostnamePattern != null) {
+            hostnamePattern = normalizePattern(hostnamePattern);
+        }
+        if (connectTimeout.isNegative() || connectTimeout.isZero()) {
+            throw new IllegalArgumentException("connectTimeout: " + connectTimeout + " (expected: > 0)");
+        }
+        if (line < 0) {
+            throw new IllegalArgumentException("line: " + line + " (expected: >= 0)");
+        }
+    }
+
+    /** Returns whether this rule has no hostname and so matches every stream. */
+    public boolean isCatchAll() {
+        return hostnamePattern == null;
+    }
+
+    /** Returns whether this rule takes streams for {@code hostname}; a catch-all takes any, even {@code null}. */
+    public boolean matches(String hostname) {
+        if (hostnamePattern == null) {
+            return true;
+        }
+        if (hostname == null) {
+            return false;
+        }
+        final String name = stripTrailingDot(hostname.toLowerCase(Locale.ROOT));
+        if (hostnamePattern.startsWith("*.")) {
+            final String suffix = hostnamePattern.substring(1); // ".example.com"
+            return name.length() > suffix.length() && name.endsWith(suffix);
+        }
+        return name.equals(hostnamePattern);
+    }
+
+    /** Returns whether every hostname {@code later} matches is already taken by this rule. */
+    boolean covers(IngressRule later) {
+        if (hostnamePattern == null) {
+            return true;
+        }
+        if (later.hostnamePattern == null) {
+            return false;
+        }
+        if (!later.hostnamePattern.startsWith("*.")) {
+            return matches(later.hostnamePattern);
+        }
+        // *.example.com covers *.example.com and *.a.example.com.
+        return hostnamePattern.equals(later.hostnamePattern)
+               || hostnamePattern.startsWith("*.") && matches(later.hostnamePattern.substring(2));
+    }
+
+    /**
+     * Returns {@code pattern} in lower case without a trailing dot.
+     *
+     * @throws IllegalArgumentException when it is neither a host name nor {@code *.} and a host name
+     */
+    static String normalizePattern(String pattern) {
+        final String name = stripTrailingDot(pattern.toLowerCase(Locale.ROOT));
+        if (name.equals("*")) {
+            throw new IllegalArgumentException("\"*\" is not a hostname (a catch-all rule is one without "
+                    + "hostname, e.g. \"- service: http_status:404\")");
+        }
+        final boolean wildcard = name.startsWith("*.");
+        final String rest = wildcard ? name.substring(2) : name;
+        if (rest.indexOf('*') >= 0) {
+            throw new IllegalArgumentException('"' + pattern + "\": a wildcard may only be the whole leftmost "
+                    + "label (expected: an exact hostname or *.example.com)");
+        }
+        if (rest.isEmpty() || rest.length() > 253 || !rest.chars().allMatch(c -> c < 128)) {
+            throw new IllegalArgumentException('"' + pattern + "\" is not a valid hostname "
+                    + "(expected: an exact hostname or *.example.com)");
+        }
+        for (String label : rest.split("\\.", -1)) {
+            if (!LABEL.matcher(label).matches()) {
+                throw new IllegalArgumentException('"' + pattern + "\" is not a valid hostname (expected: an "
+                        + "exact hostname or *.example.com, without scheme, port or path)");
+            }
+        }
+        return name;
+    }
+
+    private static String stripTrailingDot(String name) {
+        return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+    }
+}

@@ -1,0 +1,137 @@
+package dev.portless.connector.ingress;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.portless.common.config.ConfigException;
+import dev.portless.common.config.ConfigNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Returns the connector's ingress rules in order: the first rule whose hostname matches takes the stream, and
+ * the last rule is a catch-all without hostname, as in cloudflared:
+ *
+ * <pre>{@code
+ * ingress:
+ *   - hostname: ssh.example.com
+ *     service: ssh://10.0.0.5
+ *   - hostname: "*.db.example.com"
+ *     service: tcp://db.internal:5432
+ *     connect-timeout: 3s
+ *   - service: http_status:404
+ * }</pre>
+ */
+public final class IngressRules {
+
+    /** How long dialing a target may take when a rule does not say. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    private static final Duration MIN_CONNECT_TIMEOUT = Duration.ofMillis(1);
+    private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofMinutes(5);
+    private static final Set<String> RULE_KEYS = Set.of("hostname", "service", "connect-timeout");
+    private static final String CATCH_ALL_EXAMPLE = "e.g. \"- service: http_status:404\"";
+
+    private final List<IngressRule> rules;
+
+    private IngressRules(List<IngressRule> rules) {
+        this.rules = List.copyOf(rules);
+    }
+
+    /**
+     * Returns the rules under the key {@code ingress} of a connector configuration.
+     *
+     * @throws ConfigException naming the file, line and rule of the first mistake
+     */
+    public static IngressRules from(ConfigNode connectorRoot) {
+        requireNonNull(connectorRoot, "connectorRoot");
+        final List<ConfigNode> items = connectorRoot.list("ingress");
+        if (items.isEmpty()) {
+            throw connectorRoot.error("ingress", "at least one rule is required, and the last one must be a "
+                                                 + "catch-all without hostname, " + CATCH_ALL_EXAMPLE);
+        }
+        final List<IngressRule> rules = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            final ConfigNode item = items.get(i);
+            final IngressRule rule = rule(item);
+            final boolean last = i == items.size() - 1;
+            if (rule.isCatchAll() && !last) {
+                throw item.error("a rule without hostname catches everything, so the rules after it never apply "
+                                 + "(give it a hostname or move it to the end)");
+            }
+            if (!rule.isCatchAll() && last) {
+                throw item.error("the last rule must be a catch-all without hostname, " + CATCH_ALL_EXAMPLE);
+            }
+            for (int j = 0; j < rules.size(); j++) {
+                if (rules.get(j).covers(rule)) {
+                    throw item.error("hostname", "\"" + rule.hostnamePattern() + "\" is already matched by ingress["
+                            + j + "] (line " + rules.get(j).line() + "), so this rule never applies "
+                            + "(remove it or move it above)");
+                }
+            }
+            rules.add(rule);
+        }
+        return new IngressRules(rules);
+    }
+
+    /**
+     * Returns rules built in code, with the same checks as {@link #from(ConfigNode)}.
+     *
+     * @throws IllegalArgumentException when the list is empty or the catch-all is missing or misplaced
+     */
+    public static IngressRules of(List<IngressRule> rules) {
+        requireNonNull(rules, "rules");
+        if (rules.isEmpty() || !rules.get(rules.size() - 1).isCatchAll()) {
+            throw new IllegalArgumentException("rules: the last rule must be a catch-all without hostname");
+        }
+        for (int i = 0; i < rules.size() - 1; i++) {
+            if (rules.get(i).isCatchAll()) {
+                throw new IllegalArgumentException("rules: only the last rule may be a catch-all, not rule " + i);
+            }
+        }
+        return new IngressRules(rules);
+    }
+
+    /** Returns the first rule matching {@code hostname}; the last rule is a catch-all, so there always is one. */
+    public IngressRule match(String hostname) {
+        for (IngressRule rule : rules) {
+            if (rule.matches(hostname)) {
+                return rule;
+            }
+        }
+        throw new AssertionError("the last rule is a catch-all");
+    }
+
+    /** Returns the rules in order, the catch-all last. */
+    public List<IngressRule> rules() {
+        return rules;
+    }
+
+    @Override
+    public String toString() {
+        return "IngressRules" + rules;
+    }
+
+    private static IngressRule rule(ConfigNode item) {
+        item.rejectUnknownKeys(RULE_KEYS);
+        final Service service;
+        final String serviceText = item.requireString("service");
+        try {
+            service = Service.parse(serviceText);
+        } catch (IllegalArgumentException e) {
+            throw item.error("service", e.getMessage());
+        }
+        final String hostname = item.optionalString("hostname").orElse(null);
+        if (hostname != null) {
+            try {
+                IngressRule.normalizePattern(hostname);
+            } catch (IllegalArgumentException e) {
+                throw item.error("hostname", e.getMessage());
+            }
+        }
+        final Duration connectTimeout = item.duration("connect-timeout", DEFAULT_CONNECT_TIMEOUT,
+                MIN_CONNECT_TIMEOUT, MAX_CONNECT_TIMEOUT);
+        return new IngressRule(hostname, service, connectTimeout, item.line());
+    }
+}

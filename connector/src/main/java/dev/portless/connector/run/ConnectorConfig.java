@@ -1,0 +1,191 @@
+package dev.portless.connector.run;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.portless.common.config.ConfigException;
+import dev.portless.common.config.ConfigNode;
+import dev.portless.common.config.Durations;
+import dev.portless.common.config.HostPort;
+import dev.portless.connector.ingress.IngressRules;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Returns the settings of {@code connector run}, read from its YAML file:
+ *
+ * <pre>{@code
+ * edge: edge.example.com:7844          # or edges: [a.example.com:7844, b.example.com:7844]
+ * credentials-file: tunnel.json        # relative to this file; or PORTLESS_TUNNEL_TOKEN
+ * edge-ca: edge-ca.pem                 # trust anchor for the edge's certificate
+ * edge-server-name: edge.example.com   # when the certificate names another host than the dial host
+ * ha-connections: 2                    # connections per edge, 1..16
+ * edge-dial-timeout: 10s
+ * retry: { initial: 500ms, max: 30s }
+ * grace-period: 30s                    # how long SIGTERM waits for open streams
+ * ingress:
+ *   - hostname: ssh.example.com
+ *     service: ssh://10.0.0.5
+ *   - service: http_status:404
+ * }</pre>
+ *
+ * @param edges              the edges to dial, at least one
+ * @param connectionsPerEdge how many tunnel connections to keep to each edge
+ * @param credentialsFile    the tunnel credentials file, if the configuration names one
+ * @param edgeCaFile         the PEM trust anchors for the edge's certificate, if not the system's
+ * @param edgeServerName     the name to verify the edge's certificate against, when not the dial host
+ * @param dialTimeout        how long TCP and TLS to an edge may take
+ * @param retryInitial       the first reconnect backoff
+ * @param retryMax           the largest reconnect backoff
+ * @param gracePeriod        how long a draining connector waits for open streams
+ * @param ingress            the ingress rules
+ */
+public record ConnectorConfig(
+        List<EdgeAddress> edges,
+        int connectionsPerEdge,
+        Optional<Path> credentialsFile,
+        Optional<Path> edgeCaFile,
+        Optional<String> edgeServerName,
+        Duration dialTimeout,
+        Duration retryInitial,
+        Duration retryMax,
+        Duration gracePeriod,
+        IngressRules ingress) {
+
+    /** Tunnel connections per edge when {@code ha-connections} is absent. */
+    public static final int DEFAULT_CONNECTIONS_PER_EDGE = 2;
+    /** Dial timeout when {@code edge-dial-timeout} is absent. */
+    public static final Duration DEFAULT_DIAL_TIMEOUT = Duration.ofSeconds(10);
+    /** First backoff when {@code retry.initial} is absent. */
+    public static final Duration DEFAULT_RETRY_INITIAL = Duration.ofMillis(500);
+    /** Largest backoff when {@code retry.max} is absent. */
+    public static final Duration DEFAULT_RETRY_MAX = Duration.ofSeconds(30);
+    /** Drain time when {@code grace-period} is absent. */
+    public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofSeconds(30);
+
+    private static final Set<String> KEYS = Set.of("edge", "edges", "ha-connections", "credentials-file", "edge-ca",
+            "edge-server-name", "edge-dial-timeout", "retry", "grace-period", "ingress");
+    private static final Set<String> RETRY_KEYS = Set.of("initial", "max");
+    private static final Duration MIN_TIMEOUT = Duration.ofMillis(1);
+    private static final Duration MAX_DIAL_TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration MAX_RETRY = Duration.ofHours(1);
+    private static final Duration MAX_GRACE_PERIOD = Duration.ofHours(1);
+
+    /** Validates the settings built in code. */
+    public ConnectorConfig {
+        edges = List.copyOf(requireNonNull(edges, "edges"));
+        requireNonNull(credentialsFile, "credentialsFile");
+        requireNonNull(edgeCaFile, "edgeCaFile");
+        requireNonNull(edgeServerName, "edgeServerName");
+        requireNonNull(dialTimeout, "dialTimeout");
+        requireNonNull(retryInitial, "retryInitial");
+        requireNonNull(retryMax, "retryMax");
+        requireNonNull(gracePeriod, "gracePeriod");
+        requireNonNull(ingress, "ingress");
+        if (edges.isEmpty()) {
+            throw new IllegalArgumentException("edges: empty (expected: at least one edge address)");
+        }
+        if (connectionsPerEdge < 1 || connectionsPerEdge > 16) {
+            throw new IllegalArgumentException("connectionsPerEdge: " + connectionsPerEdge + " (expected: 1..16)");
+        }
+        if (retryMax.compareTo(retryInitial) < 0) {
+            throw new IllegalArgumentException("retryMax: " + Durations.format(retryMax)
+                                               + " (expected: >= retryInitial " + Durations.format(retryInitial) + ')');
+        }
+    }
+
+    /**
+     * Returns the settings in the YAML file {@code file}.
+     *
+     * @throws ConfigException naming the file, line and key of the first mistake
+     */
+    public static ConnectorConfig load(Path file) {
+        return from(ConfigNode.load(requireNonNull(file, "file")));
+    }
+
+    /**
+     * Returns the settings of an already read configuration.
+     *
+     * @throws ConfigException naming the file, line and key of the first mistake
+     */
+    public static ConnectorConfig from(ConfigNode root) {
+        requireNonNull(root, "root");
+        root.rejectUnknownKeys(KEYS);
+        final List<EdgeAddress> edges = edges(root);
+        final int connectionsPerEdge = root.intValue("ha-connections", DEFAULT_CONNECTIONS_PER_EDGE, 1, 16);
+        final Optional<Path> credentialsFile = root.optionalFile("credentials-file");
+        final Optional<Path> edgeCaFile = root.optionalFile("edge-ca");
+        final Optional<String> edgeServerName = root.optionalString("edge-server-name");
+        edgeServerName.ifPresent(name -> {
+            try {
+                HostPort.checkHost(name);
+            } catch (IllegalArgumentException e) {
+                throw root.error("edge-server-name", e.getMessage());
+            }
+        });
+        final Duration dialTimeout =
+                root.duration("edge-dial-timeout", DEFAULT_DIAL_TIMEOUT, MIN_TIMEOUT, MAX_DIAL_TIMEOUT);
+        Duration retryInitial = DEFAULT_RETRY_INITIAL;
+        Duration retryMax = DEFAULT_RETRY_MAX;
+        final Optional<ConfigNode> retry = root.optionalChild("retry");
+        if (retry.isPresent()) {
+            final ConfigNode node = retry.get();
+            node.rejectUnknownKeys(RETRY_KEYS);
+            retryInitial = node.duration("initial", DEFAULT_RETRY_INITIAL, MIN_TIMEOUT, MAX_RETRY);
+            retryMax = node.duration("max", DEFAULT_RETRY_MAX, MIN_TIMEOUT, MAX_RETRY);
+            if (retryMax.compareTo(retryInitial) < 0) {
+                throw node.error(node.has("max") ? "max" : "initial",
+                        "retry.max " + Durations.format(retryMax) + " is shorter than retry.initial "
+                        + Durations.format(retryInitial) + " (make max at least as long as initial)");
+            }
+        }
+        final Duration gracePeriod = root.duration("grace-period", DEFAULT_GRACE_PERIOD, Duration.ZERO, MAX_GRACE_PERIOD);
+        final IngressRules ingress = IngressRules.from(root);
+        return new ConnectorConfig(edges, connectionsPerEdge, credentialsFile, edgeCaFile, edgeServerName,
+                dialTimeout, retryInitial, retryMax, gracePeriod, ingress);
+    }
+
+    private static List<EdgeAddress> edges(ConfigNode root) {
+        if (root.has("edge") && root.has("edges")) {
+            throw root.error("edges", "give either \"edge\" or \"edges\", not both (move the address into the list)");
+        }
+        if (root.has("edge")) {
+            return List.of(edgeAddress(root, "edge", root.requireString("edge")));
+        }
+        if (!root.has("edges")) {
+            throw root.error("missing required key \"edge\" (the edge's tunnel address, e.g. "
+                             + "\"edge: edge.example.com:7844\", or \"edges\" with a list of them)");
+        }
+        final List<ConfigNode> items = root.list("edges");
+        final List<EdgeAddress> edges = new ArrayList<>(items.size());
+        final List<String> seen = new ArrayList<>(items.size());
+        for (ConfigNode item : items) {
+            final EdgeAddress edge = edgeAddress(item, null, item.asString());
+            final String normalized = edge.toString().toLowerCase(Locale.ROOT);
+            final int previous = seen.indexOf(normalized);
+            if (previous >= 0) {
+                throw item.error('"' + edge.toString() + "\" is listed twice, first as edges[" + previous
+                                 + "] (remove one)");
+            }
+            seen.add(normalized);
+            edges.add(edge);
+        }
+        if (edges.isEmpty()) {
+            throw root.error("edges", "the list is empty (expected: at least one edge address such as "
+                                      + "edge.example.com:7844)");
+        }
+        return edges;
+    }
+
+    private static EdgeAddress edgeAddress(ConfigNode node, String key, String text) {
+        try {
+            return EdgeAddress.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw key == null ? node.error(e.getMessage()) : node.error(key, e.getMessage());
+        }
+    }
+}

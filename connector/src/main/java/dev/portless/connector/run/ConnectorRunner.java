@@ -1,0 +1,122 @@
+package dev.portless.connector.run;
+
+import dev.portless.common.net.Transport;
+import dev.portless.common.tls.TlsContexts;
+import dev.portless.common.wire.TunnelProtocol;
+import dev.portless.connector.tunnel.TunnelCredentials;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Returns a running {@code connector run}: {@code ha-connections} outbound tunnel connections to
+ * every configured edge, serving streams by the ingress rules. It never listens on a port.
+ */
+public final class ConnectorRunner implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ConnectorRunner.class);
+
+    private final ConnectorConfig config;
+    private final EventLoopGroup group;
+    private final ExecutorService resolver;
+    private final StreamCounter streams = new StreamCounter();
+    private final List<TunnelClient> clients = new ArrayList<>();
+
+    private ConnectorRunner(ConnectorConfig config, EventLoopGroup group, ExecutorService resolver) {
+        this.config = config;
+        this.group = group;
+        this.resolver = resolver;
+    }
+
+    /** Returns a connector that has started dialing its edges with {@code credentials}. */
+    public static ConnectorRunner start(ConnectorConfig config, TunnelCredentials credentials) {
+        requireNonNull(config, "config");
+        requireNonNull(credentials, "credentials");
+        SslContext tls = TlsContexts.client(config.edgeCaFile(), TunnelProtocol.ALPN);
+        Transport transport = Transport.best();
+        log.info("{}; transport: {}", TlsContexts.describeProvider(), transport);
+        EventLoopGroup group = transport.newGroup(0, "connector");
+        // Name lookups may block, so they never run on an event loop.
+        ExecutorService resolver = new ThreadPoolExecutor(1, 8, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, "connector-resolver");
+                    t.setDaemon(true);
+                    return t;
+                });
+        ConnectorRunner runner = new ConnectorRunner(config, group, resolver);
+        TargetDialer dialer = new TargetDialer(config.ingress(), transport, resolver, runner.streams);
+        String name = connectorName();
+        int n = 0;
+        for (EdgeAddress edge : config.edges()) {
+            for (int i = 0; i < config.connectionsPerEdge(); i++) {
+                TunnelClient client = new TunnelClient("conn " + n++, edge, config, tls, transport,
+                        group.next(), credentials, name, dialer);
+                runner.clients.add(client);
+                client.start();
+            }
+        }
+        log.info("Connector {} started for tunnel {}: {} connection(s) to {}; {} ingress rule(s)", name,
+                credentials.tunnelName(), runner.clients.size(), config.edges(), config.ingress().rules().size());
+        return runner;
+    }
+
+    /** Returns the number of streams being carried now. */
+    public int openStreams() {
+        return streams.open();
+    }
+
+    /**
+     * Drains: tells every edge to open no new streams here, waits up to the grace period for open
+     * streams to end, then closes.
+     */
+    public void drainAndClose(Duration grace) {
+        streams.startDraining();
+        clients.forEach(TunnelClient::drain);
+        long deadline = System.nanoTime() + grace.toNanos();
+        log.info("Draining: {} open stream(s), waiting up to {} s", streams.open(), grace.toSeconds());
+        while (streams.open() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (streams.open() > 0) {
+            log.warn("Grace period over: closing {} open stream(s)", streams.open());
+        }
+        close();
+    }
+
+    /** Returns the configured grace period for draining. */
+    public Duration gracePeriod() {
+        return config.gracePeriod();
+    }
+
+    @Override
+    public void close() {
+        clients.forEach(TunnelClient::stop);
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        resolver.shutdownNow();
+    }
+
+    private static String connectorName() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            host = "localhost";
+        }
+        return host + "/" + ProcessHandle.current().pid();
+    }
+}

@@ -1,0 +1,163 @@
+package dev.portless.connector.run;
+
+import dev.portless.common.net.Transport;
+import dev.portless.common.relay.Http2StreamAdapter;
+import dev.portless.common.relay.RelayPair;
+import dev.portless.common.relay.SocketStreamAdapter;
+import dev.portless.common.wire.StreamError;
+import dev.portless.common.wire.TunnelProtocol;
+import dev.portless.connector.ingress.IngressRule;
+import dev.portless.connector.ingress.IngressRules;
+import dev.portless.connector.ingress.StatusService;
+import dev.portless.connector.ingress.TargetService;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.Http2Headers;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Returns the connector's handling of a stream request: match the ingress rules, resolve and dial
+ * the target, answer the edge, and relay.
+ *
+ * <p>The target connection shares the stream's event loop, so the relay's two sides never hand
+ * buffers across threads. Name resolution runs on {@code resolver} because it may block.
+ */
+final class TargetDialer {
+    private static final Logger log = LoggerFactory.getLogger(TargetDialer.class);
+
+    private final IngressRules ingress;
+    private final Transport transport;
+    private final Executor resolver;
+    private final StreamCounter streams;
+
+    TargetDialer(IngressRules ingress, Transport transport, Executor resolver, StreamCounter streams) {
+        this.ingress = ingress;
+        this.transport = transport;
+        this.resolver = resolver;
+        this.streams = streams;
+    }
+
+    void dial(Channel stream, Http2Headers request) {
+        String hostname = request.authority() == null ? "" : request.authority().toString();
+        String streamId = string(request.get(TunnelProtocol.STREAM_ID));
+        if (streams.draining()) {
+            refuse(stream, StreamError.CONNECTOR_DRAINING, "The connector is shutting down; try again.");
+            return;
+        }
+        IngressRule rule = ingress.match(hostname);
+        if (rule.service() instanceof StatusService) {
+            refuse(stream, StreamError.NO_INGRESS, "No ingress rule of the connector matches " + hostname
+                    + "; add one to its connector.yml.");
+            return;
+        }
+        TargetService target = (TargetService) rule.service();
+        CompletableFuture.supplyAsync(() -> resolve(target.host()), resolver).whenComplete((address, failure) ->
+                stream.eventLoop().execute(() -> {
+                    if (failure != null) {
+                        refuse(stream, StreamError.TARGET_UNRESOLVED, "The target host " + target.host()
+                                + " does not resolve on the connector's machine; check the ingress rule for "
+                                + hostname + ".");
+                    } else {
+                        connect(stream, hostname, streamId, target, rule.connectTimeout(),
+                                new InetSocketAddress(address, target.port()));
+                    }
+                }));
+    }
+
+    private void connect(Channel stream, String hostname, String streamId, TargetService target,
+                         Duration timeout, InetSocketAddress address) {
+        if (!stream.isActive()) {
+            return;
+        }
+        new Bootstrap()
+                .group(stream.eventLoop())
+                .channel(transport.socketChannel())
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
+                .handler(new SocketStreamAdapter())
+                .connect(address)
+                .addListener((ChannelFutureListener) f -> {
+                    if (!f.isSuccess()) {
+                        refuse(stream, errorOf(f.cause()), sentenceOf(f.cause(), target, timeout));
+                        return;
+                    }
+                    Channel targetChannel = f.channel();
+                    if (!stream.isActive()) {
+                        targetChannel.close();
+                        return;
+                    }
+                    Http2Headers ok = new DefaultHttp2Headers().status("200")
+                            .set(TunnelProtocol.TARGET, target.toString());
+                    stream.writeAndFlush(new DefaultHttp2HeadersFrame(ok, false));
+                    stream.pipeline().addLast("stream", new Http2StreamAdapter());
+                    streams.opened();
+                    RelayPair.join(stream, "edge", targetChannel, "target").done().thenAccept(r -> {
+                        streams.closed();
+                        log.debug("stream={} app={} target={} bytes_to_target={} bytes_from_target={} end=\"{}\"",
+                                streamId, hostname, target, r.bytesFromFirst(), r.bytesFromSecond(), r.endReason());
+                    });
+                });
+    }
+
+    private static InetAddress resolve(String host) {
+        try {
+            return InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static StreamError errorOf(Throwable cause) {
+        if (cause instanceof ConnectTimeoutException) {
+            return StreamError.TARGET_TIMEOUT;
+        }
+        if (cause instanceof NoRouteToHostException) {
+            return StreamError.TARGET_UNREACHABLE;
+        }
+        if (cause instanceof ConnectException) {
+            String m = String.valueOf(cause.getMessage()).toLowerCase(java.util.Locale.ROOT);
+            return m.contains("refused") ? StreamError.TARGET_REFUSED : StreamError.TARGET_UNREACHABLE;
+        }
+        return StreamError.TARGET_UNREACHABLE;
+    }
+
+    private static String sentenceOf(Throwable cause, TargetService target, Duration timeout) {
+        return switch (errorOf(cause)) {
+            case TARGET_TIMEOUT -> "The target " + target + " did not answer within " + human(timeout)
+                    + "; check that it is reachable from the connector.";
+            case TARGET_REFUSED -> "The target " + target + " refused the connection; check that its service is running.";
+            default -> "The target " + target + " is unreachable from the connector (" + cause.getMessage() + ").";
+        };
+    }
+
+    private static String human(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
+    private static void refuse(Channel stream, StreamError error, String message) {
+        Http2Headers headers = new DefaultHttp2Headers().status(Integer.toString(error.httpStatus()))
+                .set(TunnelProtocol.ERROR, error.code())
+                .set(TunnelProtocol.MESSAGE, message);
+        stream.writeAndFlush(new DefaultHttp2HeadersFrame(headers, true)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private static String string(CharSequence s) {
+        return s == null ? "-" : s.toString();
+    }
+}

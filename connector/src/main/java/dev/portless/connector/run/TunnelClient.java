@@ -1,0 +1,214 @@
+package dev.portless.connector.run;
+
+import dev.portless.common.net.Transport;
+import dev.portless.common.wire.TunnelProtocol;
+import dev.portless.connector.tunnel.TunnelCredentials;
+import dev.portless.connector.tunnel.TunnelHttp2;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLHandshakeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Returns one outbound tunnel connection of the connector to one edge, kept up for the life of the
+ * process: it dials, registers, serves the streams the edge opens, and redials with backoff when
+ * the connection drops.
+ */
+final class TunnelClient {
+    private static final Logger log = LoggerFactory.getLogger(TunnelClient.class);
+    private static final long REGISTER_TIMEOUT_MILLIS = 15_000;
+
+    private final String label;
+    private final EdgeAddress edge;
+    private final ConnectorConfig config;
+    private final SslContext tls;
+    private final Transport transport;
+    private final EventLoop loop;
+    private final TunnelCredentials credentials;
+    private final String connectorName;
+    private final TargetDialer dialer;
+    private final Backoff backoff;
+    // Touched from this client's event loop only.
+    private Channel channel;
+    private boolean stopped;
+    private boolean registered;
+    private String closeReason;
+
+    TunnelClient(String label, EdgeAddress edge, ConnectorConfig config, SslContext tls, Transport transport,
+                 EventLoop loop, TunnelCredentials credentials, String connectorName, TargetDialer dialer) {
+        this.label = label;
+        this.edge = edge;
+        this.config = config;
+        this.tls = tls;
+        this.transport = transport;
+        this.loop = loop;
+        this.credentials = credentials;
+        this.connectorName = connectorName;
+        this.dialer = dialer;
+        this.backoff = new Backoff(config.retryInitial(), config.retryMax());
+    }
+
+    void start() {
+        loop.execute(this::connect);
+    }
+
+    /** Sends GOAWAY so the edge opens no new streams here; open streams go on. */
+    void drain() {
+        loop.execute(() -> {
+            stopped = true;
+            if (channel != null && channel.isActive()) {
+                channel.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR));
+            }
+        });
+    }
+
+    /** Closes the connection and stops redialing. */
+    void stop() {
+        loop.execute(() -> {
+            stopped = true;
+            if (channel != null) {
+                channel.close();
+            }
+        });
+    }
+
+    private void connect() {
+        if (stopped) {
+            return;
+        }
+        registered = false;
+        closeReason = null;
+        String serverName = config.edgeServerName().orElse(edge.host());
+        new Bootstrap()
+                .group(loop)
+                .channel(transport.socketChannel())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.dialTimeout().toMillis())
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        SslHandler ssl = tls.newHandler(ch.alloc(), serverName, edge.port());
+                        ssl.setHandshakeTimeoutMillis(config.dialTimeout().toMillis());
+                        ch.pipeline().addLast("tls", ssl);
+                        ch.pipeline().addLast("alpn", new Negotiation());
+                    }
+                })
+                .connect(edge.host(), edge.port())
+                .addListener((ChannelFutureListener) f -> {
+                    if (!f.isSuccess()) {
+                        retry(describe(f.cause()));
+                        return;
+                    }
+                    channel = f.channel();
+                    channel.closeFuture().addListener(c -> {
+                        if (registered) {
+                            log.warn("{}: connection to edge {} lost", label, edge);
+                        }
+                        retry(registered ? "connection lost" : closeReason != null ? closeReason
+                                : "it closed the connection before registration completed");
+                    });
+                    loop.schedule(() -> {
+                        if (!registered && f.channel().isActive()) {
+                            log.warn("{}: edge {} did not complete registration in time", label, edge);
+                            f.channel().close();
+                        }
+                    }, REGISTER_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+                });
+    }
+
+    /** Runs on the connection's event loop: stream channels share their parent's loop. */
+    private void onVerdict(String verdict) {
+        if (TunnelProtocol.REGISTERED.equals(verdict)) {
+            registered = true;
+            backoff.reset();
+            log.info("{}: registered tunnel {} with edge {}", label, credentials.tunnelName(), edge);
+        } else {
+            closeReason = "it refused the tunnel credentials (" + verdict + ")";
+            log.error("{}: edge {} refused the tunnel: {}", label, edge, verdict);
+        }
+    }
+
+    private void retry(String why) {
+        if (stopped) {
+            return;
+        }
+        long delay = backoff.nextDelayMillis();
+        log.warn("{}: cannot reach edge {}: {}; retrying in {} ms", label, edge, why, delay);
+        loop.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private String describe(Throwable cause) {
+        if (cause instanceof UnknownHostException) {
+            return "its host name does not resolve";
+        }
+        if (cause instanceof ConnectException) {
+            return "connection refused";
+        }
+        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    }
+
+    /** Installs HTTP/2 once TLS has agreed on it; reports TLS failures in one sentence. */
+    private final class Negotiation extends ApplicationProtocolNegotiationHandler {
+        Negotiation() {
+            super("none");
+        }
+
+        @Override
+        protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+            if (!TunnelProtocol.ALPN.equals(protocol)) {
+                log.error("{}: edge {} did not agree on HTTP/2 (ALPN {}); is this the edge's tunnel port?",
+                        label, edge, protocol);
+                closeReason = "no HTTP/2";
+                ctx.close();
+                return;
+            }
+            Channel parent = ctx.channel();
+            ctx.pipeline().addLast("h2", TunnelHttp2.connectorCodec());
+            ctx.pipeline().addLast("streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+                @Override
+                protected void initChannel(Http2StreamChannel stream) {
+                    stream.config().setAutoRead(false);
+                    stream.pipeline().addLast("dispatch", new StreamDispatcher(
+                            () -> new RegistrationResponder(credentials, connectorName, TunnelClient.this::onVerdict),
+                            dialer));
+                }
+            }));
+            TunnelHttp2.widenConnectionWindow(parent);
+        }
+
+        @Override
+        protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
+            String why = cause instanceof SSLHandshakeException || cause.getCause() instanceof SSLHandshakeException
+                    ? "its TLS certificate is not trusted (" + rootMessage(cause) + "); set edge-ca in connector.yml"
+                    : "TLS handshake failed: " + rootMessage(cause);
+            closeReason = why;
+            ctx.close();
+        }
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+}

@@ -1,0 +1,56 @@
+package dev.portless.connector.tunnel;
+
+import dev.portless.common.wire.TunnelProtocol;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2Settings;
+
+/**
+ * Returns the HTTP/2 set-up both ends of the tunnel share.
+ *
+ * <p>Windows are large so one stream can fill a fast link, and per stream so a slow target stalls
+ * only its own stream: the connection window is {@value #CONNECTION_WINDOW} bytes, which only
+ * {@code CONNECTION_WINDOW / STREAM_WINDOW} stalled streams could exhaust.
+ */
+public final class TunnelHttp2 {
+    /** Per-stream receive window: bytes a peer may send before the reader catches up. */
+    public static final int STREAM_WINDOW = 1 << 20;
+    /** Connection receive window. */
+    public static final int CONNECTION_WINDOW = 256 << 20;
+    /** Largest DATA frame either end accepts. */
+    public static final int MAX_FRAME_SIZE = 64 << 10;
+    /** Streams at once on one tunnel connection. */
+    public static final long MAX_CONCURRENT_STREAMS = 100_000;
+
+    private static final int DEFAULT_WINDOW = 65_535;
+
+    private TunnelHttp2() {
+    }
+
+    /** Returns the codec for the edge, which is the HTTP/2 client on the connection it accepted. */
+    public static Http2FrameCodec edgeCodec() {
+        return configure(Http2FrameCodecBuilder.forClient()).build();
+    }
+
+    /** Returns the codec for the connector, which is the HTTP/2 server on the connection it dialed. */
+    public static Http2FrameCodec connectorCodec() {
+        return configure(Http2FrameCodecBuilder.forServer()).build();
+    }
+
+    /** Opens the connection-level receive window beyond the 64 KiB default. */
+    public static void widenConnectionWindow(Channel parent) {
+        parent.writeAndFlush(new DefaultHttp2WindowUpdateFrame(CONNECTION_WINDOW - DEFAULT_WINDOW));
+    }
+
+    private static Http2FrameCodecBuilder configure(Http2FrameCodecBuilder b) {
+        return b.initialSettings(new Http2Settings()
+                        .initialWindowSize(STREAM_WINDOW)
+                        .maxFrameSize(MAX_FRAME_SIZE)
+                        .maxConcurrentStreams(MAX_CONCURRENT_STREAMS)
+                        .maxHeaderListSize(16 * 1024))
+                .headerSensitivityDetector((name, value) -> TunnelProtocol.TUNNEL_SECRET.contentEquals(name))
+                .gracefulShutdownTimeoutMillis(5_000);
+    }
+}

@@ -1,0 +1,29 @@
+package dev.portless.it.peers;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+
+/** Returns every byte it reads on the same connection, and half-closes its side once the client does. */
+public final class EchoServer extends LoopbackServer {
+
+    private EchoServer() {
+        super(0);
+    }
+
+    /** Returns a started echo server. */
+    public static EchoServer start() {
+        EchoServer server = new EchoServer();
+        server.listen();
+        return server;
+    }
+
+    @Override
+    void serve(Socket socket) throws IOException {
+        InputStream in = socket.getInputStream();
+        OutputStream out = socket.getOutputStream();
+        in.transferTo(out);
+        socket.shutdownOutput();
+    }
+}
