@@ -69,7 +69,8 @@ public final class ConfigNode {
     public static ConfigNode load(Path file) {
         requireNonNull(file, "file");
         final String name = file.toString();
-        return new ConfigNode(name, directoryOf(file), "", ConfigDocument.compose(name, ConfigDocument.read(file, name)));
+        final String text = ConfigDocument.read(file, name);
+        return new ConfigNode(name, directoryOf(file), "", ConfigDocument.compose(name, text));
     }
 
     /**
@@ -204,7 +205,7 @@ public final class ConfigNode {
         return duration;
     }
 
-    /** Returns the items of the list under {@code key}, each with its path such as {@code ingress[0]}; empty when absent. */
+    /** Returns the items of the list under {@code key}, each with a path such as {@code ingress[0]}; empty if absent. */
     public List<ConfigNode> list(String key) {
         final Node value = value(key);
         if (value == null) {

@@ -133,7 +133,7 @@ public record HostPort(String host, int port) {
         if (host.isEmpty()) {
             return "empty host (expected: a host name or IP address)";
         }
-        if (host.indexOf(':') >= 0) {
+        if (host.indexOf(':') >= 0 && IPV6_CHARS.matcher(host).matches()) {
             return isIpv6Literal(host) ? null : '"' + host + "\" is not a valid IPv6 address";
         }
         final String name = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
@@ -149,9 +149,6 @@ public record HostPort(String host, int port) {
     }
 
     private static boolean isIpv6Literal(String host) {
-        if (!IPV6_CHARS.matcher(host).matches()) {
-            return false;
-        }
         // The text starts with a hex digit or ':' and holds a ':', so the JDK parses it as a literal
         // and never asks DNS.
         try {

@@ -85,6 +85,11 @@ public final class RelayPair {
         }
     }
 
+    void abortedBy(Channel channel, StreamAbort abort) {
+        endReason.compareAndSet(null, nameOf(channel) + " ended the stream: " + abort.reason());
+        closeBoth(abort);
+    }
+
     void closed(Channel channel) {
         if (endReason.compareAndSet(null, nameOf(channel) + " closed")) {
             closeBoth(new StreamAbort(CloseCodes.STREAM_RESET, nameOf(channel) + " closed the stream"));

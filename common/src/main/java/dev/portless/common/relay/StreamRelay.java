@@ -78,6 +78,8 @@ final class StreamRelay extends ChannelInboundHandlerAdapter {
         if (evt instanceof EndOfStream) {
             peer.writeAndFlush(EndOfStream.INSTANCE).addListener(closeOnWriteFailure);
             pair.inputEnded(ctx.channel());
+        } else if (evt instanceof StreamAbort abort) {
+            pair.abortedBy(ctx.channel(), abort);
         } else {
             ctx.fireUserEventTriggered(evt);
         }

@@ -36,11 +36,15 @@ public final class WebSocketStreamAdapter extends ChannelDuplexHandler {
         } else if (msg instanceof PingWebSocketFrame ping) {
             ctx.writeAndFlush(new PongWebSocketFrame(ping.content()));
             ctx.read();
-        } else if (msg instanceof CloseWebSocketFrame) {
-            ReferenceCountUtil.release(msg);
+        } else if (msg instanceof CloseWebSocketFrame close) {
+            int code = close.statusCode();
+            String reason = close.reasonText();
+            close.release();
             if (!closeReceived) {
                 closeReceived = true;
-                ctx.fireUserEventTriggered(EndOfStream.INSTANCE);
+                // 1000, or no code at all (-1), is the half-close; anything else ends the stream.
+                ctx.fireUserEventTriggered(code == CloseCodes.NORMAL || code == -1
+                        ? EndOfStream.INSTANCE : new StreamAbort(code, reason.isEmpty() ? "close code " + code : reason));
             }
         } else if (msg instanceof WebSocketFrame) {
             ReferenceCountUtil.release(msg);

@@ -127,6 +127,16 @@ class ConfigDocumentTest {
     }
 
     @Test
+    void scalarAliasesAndMergeKeysAreRefused() {
+        assertError("e.yml:2: b: YAML anchors and aliases (&name, *name) are not supported "
+                    + "(write the value out in full)",
+                () -> ConfigNode.parse("e.yml", "a: &x text\nb: *x\n"));
+        assertError("e.yml:4: b.<<: YAML anchors and aliases (&name, *name) are not supported "
+                    + "(write the value out in full)",
+                () -> ConfigNode.parse("e.yml", "a: &base\n  k: v\nb:\n  <<: *base\n"));
+    }
+
+    @Test
     void billionLaughsIsRefusedWithoutExpanding() {
         final StringBuilder yaml = new StringBuilder("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
         for (char c = 'b'; c <= 'j'; c++) {

@@ -38,7 +38,8 @@ class HostPortTest {
         assertRefused("port \"\" is not a number (expected: 1..65535)", "a:");
         assertRefused("\"::1:22\": put IPv6 addresses in brackets (expected: [ipv6]:port, e.g. [::1]:5432)", "::1:22");
         assertRefused("\"[::1:22\" has no closing ']' (expected: [ipv6]:port, e.g. [::1]:5432)", "[::1:22");
-        assertRefused("\"zz::1\" is not a valid IPv6 address", "[zz::1]:1");
+        assertRefused("\"1::2::3\" is not a valid IPv6 address", "[1::2::3]:1");
+        assertRefused("\"zz::1\" is not a valid host name (expected: letters, digits, '-' and '.')", "[zz::1]:1");
         assertRefused("\"[a.b]:1\": brackets are for IPv6 addresses only (write host:port without them)", "[a.b]:1");
         assertRefused("\"a b\" is not a valid host name (expected: letters, digits, '-' and '.')", "a b:1");
         assertRefused("\"a..b\" is not a valid host name (expected: letters, digits, '-' and '.')", "a..b:1");

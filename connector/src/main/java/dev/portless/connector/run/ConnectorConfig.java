@@ -143,7 +143,8 @@ public record ConnectorConfig(
                         + Durations.format(retryInitial) + " (make max at least as long as initial)");
             }
         }
-        final Duration gracePeriod = root.duration("grace-period", DEFAULT_GRACE_PERIOD, Duration.ZERO, MAX_GRACE_PERIOD);
+        final Duration gracePeriod =
+                root.duration("grace-period", DEFAULT_GRACE_PERIOD, Duration.ZERO, MAX_GRACE_PERIOD);
         final IngressRules ingress = IngressRules.from(root);
         return new ConnectorConfig(edges, connectionsPerEdge, credentialsFile, edgeCaFile, edgeServerName,
                 dialTimeout, retryInitial, retryMax, gracePeriod, ingress);

@@ -57,7 +57,8 @@ final class FlatJson {
                     throw problem("expected a string value for \"" + key + "\"");
                 }
                 if (members.put(key, string()) != null) {
-                    throw new IllegalArgumentException("key \"" + key + "\" appears twice, at character " + (keyAt + 1));
+                    throw new IllegalArgumentException(
+                            "key \"" + key + "\" appears twice, at character " + (keyAt + 1));
                 }
                 skipWhitespace();
                 if (peek() == ',') {
@@ -87,6 +88,7 @@ final class FlatJson {
                 return buf.toString();
             }
             if (c < 0x20) {
+                pos--;
                 throw problem("control character in a string");
             }
             if (c != '\\') {
@@ -96,6 +98,7 @@ final class FlatJson {
             if (pos >= text.length()) {
                 throw problem("unterminated string");
             }
+            final int escapeAt = pos - 1;
             final char escaped = text.charAt(pos++);
             switch (escaped) {
                 case '"', '\\', '/' -> buf.append(escaped);
@@ -104,23 +107,25 @@ final class FlatJson {
                 case 'n' -> buf.append('\n');
                 case 'r' -> buf.append('\r');
                 case 't' -> buf.append('\t');
-                case 'u' -> buf.append(unicodeEscape());
+                case 'u' -> buf.append(unicodeEscape(escapeAt));
                 default -> {
-                    pos--;
+                    pos = escapeAt;
                     throw problem("invalid escape '\\" + escaped + "'");
                 }
             }
         }
     }
 
-    private char unicodeEscape() {
+    private char unicodeEscape(int escapeAt) {
         if (pos + 4 > text.length()) {
+            pos = escapeAt;
             throw problem("incomplete \\u escape");
         }
         int value = 0;
         for (int i = 0; i < 4; i++) {
             final int digit = Character.digit(text.charAt(pos + i), 16);
             if (digit < 0) {
+                pos = escapeAt;
                 throw problem("invalid \\u escape");
             }
             value = value * 16 + digit;

@@ -161,7 +161,7 @@ public record TunnelCredentials(UUID tunnelId, String tunnelName, String secret)
             return fromJson(decodeUtf8(bytes));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(name, "not a valid tunnel credentials file: " + e.getMessage()
-                                            + " (copy the file again or re-create it with \"connector tunnel create\")", e);
+                    + " (copy the file again or re-create it with \"connector tunnel create\")", e);
         }
     }
 

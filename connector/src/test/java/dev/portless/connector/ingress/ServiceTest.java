@@ -60,7 +60,7 @@ class ServiceTest {
                       + "the user signs in through the edge)", "ssh://root@host");
         assertRefused("\"tcp://db:0\": port 0 is out of range (expected: 1..65535)", "tcp://db:0");
         assertRefused("\"tcp://db:70000\": port 70000 is out of range (expected: 1..65535)", "tcp://db:70000");
-        assertRefused("\"ssh://\": empty host (expected: a host name or IP address)", "ssh://");
+        assertRefused("\"ssh://\": empty address (expected: ssh://host[:port])", "ssh://");
         assertRefused("\"tcp://:22\": empty host (expected: a host name or IP address)", "tcp://:22");
         assertRefused("\"tcp://::1:22\": \"::1:22\": put IPv6 addresses in brackets "
                       + "(expected: [ipv6]:port, e.g. [::1]:5432)", "tcp://::1:22");

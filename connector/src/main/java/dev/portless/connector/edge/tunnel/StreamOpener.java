@@ -1,5 +1,6 @@
 package dev.portless.connector.edge.tunnel;
 
+import dev.portless.common.relay.Http2StreamAdapter;
 import dev.portless.common.wire.StreamError;
 import dev.portless.common.wire.TunnelProtocol;
 import io.netty.channel.ChannelHandlerContext;
@@ -82,7 +83,7 @@ public final class StreamOpener {
             timeout.cancel(false);
             CharSequence status = headers.status();
             if (status != null && "200".contentEquals(status)) {
-                ctx.pipeline().remove(this);
+                ctx.pipeline().replace(this, "stream", new Http2StreamAdapter());
                 CharSequence target = headers.get(TunnelProtocol.TARGET);
                 result.complete(new OpenedStream((Http2StreamChannel) ctx.channel(),
                         target == null ? "?" : target.toString(), connection));

@@ -1,0 +1,64 @@
+package dev.portless.access.cli;
+
+import dev.portless.access.edge.AccessException;
+import dev.portless.access.edge.EdgeDialer;
+import dev.portless.access.forward.StdioForwarder;
+import dev.portless.common.net.Transport;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * Returns {@code access ssh}: one stream on stdin/stdout, for ssh's ProxyCommand. Nothing but
+ * stream bytes goes to stdout; every diagnostic goes to stderr.
+ */
+@Command(name = "ssh", mixinStandardHelpOptions = true,
+        description = {"Carry stdin/stdout to the app through the edge, for ssh's ProxyCommand:",
+                "  ssh -o ProxyCommand='access ssh --hostname %h' user@HOSTNAME"})
+final class SshCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"--hostname", "-H"}, required = true, paramLabel = "HOSTNAME", description = "the app's hostname")
+    String hostname;
+
+    @Mixin
+    EdgeOptions edgeOptions = new EdgeOptions();
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Transport transport = Transport.best();
+        EdgeDialer dialer = edgeOptions.dialer(hostname, transport);
+        EventLoopGroup group = transport.newGroup(1, "access");
+        try {
+            Channel stream;
+            try {
+                stream = dialer.open(group.next(), hostname).get();
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                spec.commandLine().getErr().println("access: " + (cause instanceof AccessException
+                        ? cause.getMessage() : String.valueOf(cause)));
+                return 1;
+            }
+            // Raw descriptors: System.out would add its own buffering and System.in may be wrapped.
+            String abort = new StdioForwarder(stream, new FileInputStream(FileDescriptor.in),
+                    new FileOutputStream(FileDescriptor.out)).run();
+            if (abort != null) {
+                spec.commandLine().getErr().println("access: the stream to " + hostname + " ended: " + abort);
+                return 1;
+            }
+            return 0;
+        } finally {
+            group.shutdownGracefully();
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.portless.access.cli;
+
+import dev.portless.access.edge.EdgeDialer;
+import dev.portless.access.forward.TcpForwarder;
+import dev.portless.common.net.Transport;
+import io.netty.channel.EventLoopGroup;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Returns {@code access tcp} (aliases {@code rdp}, {@code smb}): a local port forwarded to an app. */
+@Command(name = "tcp", aliases = {"rdp", "smb"}, mixinStandardHelpOptions = true,
+        description = "Listen on a local port and carry each connection to the app through the edge.")
+final class TcpCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"--hostname", "-H"}, required = true, paramLabel = "HOSTNAME", description = "the app's hostname")
+    String hostname;
+
+    @Option(names = {"--url", "-u"}, required = true, paramLabel = "HOST:PORT",
+            description = "local address to listen on, e.g. localhost:5432")
+    String url;
+
+    @Mixin
+    EdgeOptions edgeOptions = new EdgeOptions();
+
+    @Override
+    public Integer call() throws InterruptedException {
+        InetSocketAddress local = parseListen(url);
+        Transport transport = Transport.best();
+        EdgeDialer dialer = edgeOptions.dialer(hostname, transport);
+        EventLoopGroup group = transport.newGroup(0, "access");
+        try {
+            TcpForwarder forwarder = TcpForwarder.start(group, transport, local, dialer, hostname, System.err);
+            spec.commandLine().getErr().println("access: listening on " + forwarder.localAddress().getHostString() + ":"
+                    + forwarder.localAddress().getPort() + " for " + hostname + " through " + dialer.edge());
+            Runtime.getRuntime().addShutdownHook(new Thread(forwarder::close, "access-shutdown"));
+            forwarder.channel().closeFuture().await();
+            return 0;
+        } finally {
+            group.shutdownGracefully();
+        }
+    }
+
+    static InetSocketAddress parseListen(String text) {
+        String t = text.startsWith("tcp://") ? text.substring(6) : text;
+        int colon = t.lastIndexOf(':');
+        if (colon <= 0 || colon == t.length() - 1) {
+            throw new IllegalArgumentException("--url: \"" + text + "\" (expected: HOST:PORT, e.g. localhost:5432)");
+        }
+        String host = t.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(t.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--url: port \"" + t.substring(colon + 1) + "\" is not a number (expected: 0..65535)");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("--url: port " + port + " (expected: 0..65535)");
+        }
+        try {
+            return new InetSocketAddress(InetAddress.getByName(host), port);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("--url: the host \"" + host + "\" does not resolve");
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package dev.portless.access.edge;
+
+import dev.portless.common.relay.WebSocketStreamAdapter;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLHandshakeException;
+
+/**
+ * Returns the handler that sends the upgrade request once TLS is up and turns the edge's answer
+ * into a ready stream or into the sentence for the user.
+ */
+final class UpgradeHandler extends SimpleChannelInboundHandler<FullHttpResponse> {
+    private final WebSocketClientHandshaker handshaker;
+    private final EdgeEndpoint edge;
+    private final String hostname;
+    private final Duration answerTimeout;
+    private final CompletableFuture<io.netty.channel.Channel> result;
+    private ScheduledFuture<?> timeout;
+
+    UpgradeHandler(WebSocketClientHandshaker handshaker, EdgeEndpoint edge, String hostname, Duration answerTimeout,
+                   CompletableFuture<io.netty.channel.Channel> result) {
+        this.handshaker = handshaker;
+        this.edge = edge;
+        this.hostname = hostname;
+        this.answerTimeout = answerTimeout;
+        this.result = result;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof SslHandshakeCompletionEvent done) {
+            if (done.isSuccess()) {
+                handshaker.handshake(ctx.channel());
+                timeout = ctx.executor().schedule(() -> fail(ctx, "The edge at " + edge + " did not answer for "
+                        + hostname + " within " + answerTimeout.toSeconds() + " s; try again or check the edge's logs."),
+                        answerTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            } else {
+                fail(ctx, tlsFailure(done.cause()));
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
+        if (timeout != null) {
+            timeout.cancel(false);
+        }
+        if (response.status().equals(HttpResponseStatus.SWITCHING_PROTOCOLS)) {
+            try {
+                handshaker.finishHandshake(ctx.channel(), response);
+            } catch (RuntimeException e) {
+                fail(ctx, "The edge at " + edge + " answered with a broken WebSocket handshake: " + e.getMessage());
+                return;
+            }
+            ctx.channel().config().setAutoRead(false);
+            ctx.pipeline().addLast("stream", new WebSocketStreamAdapter());
+            ctx.pipeline().remove(this);
+            result.complete(ctx.channel());
+            return;
+        }
+        fail(ctx, EdgeErrors.sentence(response.status().code(),
+                response.content().toString(StandardCharsets.UTF_8), hostname, edge));
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        fail(ctx, isTls(cause) ? tlsFailure(cause)
+                : "The connection to the edge at " + edge + " failed: " + rootMessage(cause));
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        fail(ctx, "The edge at " + edge + " closed the connection before answering for " + hostname + ".");
+    }
+
+    private void fail(ChannelHandlerContext ctx, String sentence) {
+        if (timeout != null) {
+            timeout.cancel(false);
+        }
+        if (result.completeExceptionally(new AccessException(sentence))) {
+            ctx.close();
+        }
+    }
+
+    private String tlsFailure(Throwable cause) {
+        if (isUntrusted(cause)) {
+            return "The edge's TLS certificate at " + edge + " is not trusted; pass --edge-ca (or PORTLESS_EDGE_CA)"
+                    + " with the CA that signed it.";
+        }
+        return "The TLS handshake with the edge at " + edge + " failed: " + rootMessage(cause);
+    }
+
+    private static boolean isTls(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof javax.net.ssl.SSLException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isUntrusted(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof CertificateException
+                    || (c instanceof SSLHandshakeException && String.valueOf(c.getMessage()).toLowerCase().contains("cert"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+}

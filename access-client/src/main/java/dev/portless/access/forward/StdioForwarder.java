@@ -1,0 +1,165 @@
+package dev.portless.access.forward;
+
+import dev.portless.common.relay.EndOfStream;
+import dev.portless.common.relay.StreamAbort;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Returns {@code access ssh}'s relay between stdin/stdout and one edge stream.
+ *
+ * <p>Standard streams block, so each has its own thread and the event loop never waits on them.
+ * Backpressure both ways: the stdin thread waits while the stream is not writable, and the stream
+ * reads only while less than {@link #MAX_BUFFERED} bytes wait for stdout.
+ */
+public final class StdioForwarder {
+    private static final int MAX_BUFFERED = 1 << 20;
+    private static final int CHUNK = 16 * 1024;
+    private static final Object END = new Object();
+
+    private final Channel stream;
+    private final InputStream in;
+    private final OutputStream out;
+    private final BlockingQueue<Object> toStdout = new LinkedBlockingQueue<>();
+    private final AtomicLong buffered = new AtomicLong();
+    private final Object writable = new Object();
+    private volatile String abortReason;
+
+    /** Returns a forwarder for a stream whose pipeline ends in a stream adapter, reads off. */
+    public StdioForwarder(Channel stream, InputStream in, OutputStream out) {
+        this.stream = stream;
+        this.in = in;
+        this.out = out;
+    }
+
+    /**
+     * Relays until the stream closes; returns null when it ended normally, else the reason the
+     * other side gave.
+     */
+    public String run() throws InterruptedException {
+        stream.pipeline().addLast("stdio", new ToStdout());
+        Thread reader = new Thread(this::pumpStdin, "stdin");
+        reader.setDaemon(true);
+        reader.start();
+        Thread writer = new Thread(this::pumpStdout, "stdout");
+        writer.start();
+        stream.read();
+        stream.closeFuture().await();
+        toStdout.add(END);
+        writer.join();
+        return abortReason;
+    }
+
+    private void pumpStdin() {
+        byte[] buf = new byte[CHUNK];
+        try {
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                if (n == 0) {
+                    continue;
+                }
+                stream.writeAndFlush(Unpooled.copiedBuffer(buf, 0, n));
+                awaitWritable();
+            }
+            stream.writeAndFlush(EndOfStream.INSTANCE);
+        } catch (IOException | InterruptedException e) {
+            stream.close();
+        }
+    }
+
+    private void awaitWritable() throws InterruptedException {
+        synchronized (writable) {
+            while (stream.isActive() && !stream.isWritable()) {
+                writable.wait(100);
+            }
+        }
+    }
+
+    private void pumpStdout() {
+        try {
+            while (true) {
+                Object next = toStdout.take();
+                if (next == END) {
+                    break;
+                }
+                if (next instanceof EndOfStream) {
+                    out.flush();
+                    out.close();
+                    continue;
+                }
+                ByteBuf buf = (ByteBuf) next;
+                try {
+                    int n = buf.readableBytes();
+                    buf.readBytes(out, n);
+                    if (toStdout.isEmpty()) {
+                        out.flush();
+                    }
+                    if (buffered.addAndGet(-n) < MAX_BUFFERED / 2) {
+                        stream.read();
+                    }
+                } finally {
+                    buf.release();
+                }
+            }
+            out.flush();
+        } catch (IOException | InterruptedException e) {
+            stream.close();
+        } finally {
+            toStdout.forEach(ReferenceCountUtil::release);
+        }
+    }
+
+    /** Hands what the stream reads to the stdout thread. */
+    private final class ToStdout extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof ByteBuf buf) {
+                buffered.addAndGet(buf.readableBytes());
+                toStdout.add(buf);
+            } else {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            if (buffered.get() < MAX_BUFFERED) {
+                ctx.read();
+            }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof EndOfStream) {
+                toStdout.add(EndOfStream.INSTANCE);
+                ctx.read();
+            } else if (evt instanceof StreamAbort abort) {
+                abortReason = abort.reason();
+                ctx.close();
+            }
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            synchronized (writable) {
+                writable.notifyAll();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            abortReason = cause.getMessage();
+            ctx.close();
+        }
+    }
+}
