@@ -1,5 +1,6 @@
 package dev.portless.access.edge;
 
+import dev.portless.common.relay.InboundHold;
 import dev.portless.common.relay.WebSocketStreamAdapter;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -58,6 +59,9 @@ final class UpgradeHandler extends SimpleChannelInboundHandler<FullHttpResponse>
             timeout.cancel(false);
         }
         if (response.status().equals(HttpResponseStatus.SWITCHING_PROTOCOLS)) {
+            // Frames the edge sent right behind the 101 are decoded during finishHandshake: park them.
+            ctx.pipeline().addAfter(ctx.name(), "hold", new InboundHold());
+            ctx.pipeline().addAfter(ctx.name(), "stream", new WebSocketStreamAdapter());
             try {
                 handshaker.finishHandshake(ctx.channel(), response);
             } catch (RuntimeException e) {
@@ -65,7 +69,6 @@ final class UpgradeHandler extends SimpleChannelInboundHandler<FullHttpResponse>
                 return;
             }
             ctx.channel().config().setAutoRead(false);
-            ctx.pipeline().addLast("stream", new WebSocketStreamAdapter());
             ctx.pipeline().remove(this);
             result.complete(ctx.channel());
             return;

@@ -3,6 +3,7 @@ package dev.portless.access.forward;
 import dev.portless.access.edge.AccessException;
 import dev.portless.access.edge.EdgeDialer;
 import dev.portless.common.net.Transport;
+import dev.portless.common.relay.InboundHold;
 import dev.portless.common.relay.RelayPair;
 import dev.portless.common.relay.SocketStreamAdapter;
 import io.netty.bootstrap.ServerBootstrap;
@@ -16,12 +17,15 @@ import io.netty.channel.socket.SocketChannel;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Returns {@code access tcp}'s local listener: each accepted connection gets its own WebSocket
  * stream to the edge, on the same event loop, joined by a relay.
  */
 public final class TcpForwarder implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(TcpForwarder.class);
     private final Channel server;
 
     private TcpForwarder(Channel server) {
@@ -42,7 +46,8 @@ public final class TcpForwarder implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast("stream", new SocketStreamAdapter())
-                                .addLast("connect", new ConnectToEdge(dialer, hostname, err));
+                                .addLast("connect", new ConnectToEdge(dialer, hostname, err))
+                                .addLast("hold", new InboundHold());
                     }
                 });
         try {
@@ -96,7 +101,9 @@ public final class TcpForwarder implements AutoCloseable {
                     edgeChannel.close();
                     return;
                 }
-                RelayPair.join(local, "local", edgeChannel, "edge");
+                RelayPair.join(local, "local", edgeChannel, "edge").done().thenAccept(r -> log.debug(
+                        "connection {} for {}: {} bytes sent, {} received in {} ms, end: {}", local.remoteAddress(),
+                        hostname, r.bytesFromFirst(), r.bytesFromSecond(), r.durationMillis(), r.endReason()));
             });
         }
     }

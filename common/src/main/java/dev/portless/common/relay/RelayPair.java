@@ -17,7 +17,8 @@ import static java.util.Objects.requireNonNull;
  *
  * <p>Each channel's pipeline must already end with a stream adapter that turns its framing into
  * {@code ByteBuf}s and {@link EndOfStream} (see {@link SocketStreamAdapter},
- * {@link WebSocketStreamAdapter}, {@link Http2StreamAdapter}); {@link #join} appends the relays.
+ * {@link WebSocketStreamAdapter}, {@link Http2StreamAdapter}), optionally followed by an
+ * {@link InboundHold}; {@link #join} appends the relays and releases what was held.
  */
 public final class RelayPair {
     private final Channel first;
@@ -61,9 +62,17 @@ public final class RelayPair {
 
     private static void add(Channel channel, StreamRelay relay) {
         if (channel.eventLoop().inEventLoop()) {
-            channel.pipeline().addLast("relay", relay);
+            addNow(channel, relay);
         } else {
-            channel.eventLoop().execute(() -> channel.pipeline().addLast("relay", relay));
+            channel.eventLoop().execute(() -> addNow(channel, relay));
+        }
+    }
+
+    private static void addNow(Channel channel, StreamRelay relay) {
+        channel.pipeline().addLast("relay", relay);
+        InboundHold hold = channel.pipeline().get(InboundHold.class);
+        if (hold != null) {
+            hold.release();
         }
     }
 

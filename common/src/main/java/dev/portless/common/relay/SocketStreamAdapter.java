@@ -18,10 +18,21 @@ import io.netty.util.ReferenceCountUtil;
  * <p>The channel must have {@link ChannelOption#ALLOW_HALF_CLOSURE} set, or Netty closes it on FIN.
  */
 public final class SocketStreamAdapter extends ChannelDuplexHandler {
+    // Touched from this channel's event loop only.
+    private boolean inputShutdown;
+
+    @Override
+    public void read(ChannelHandlerContext ctx) {
+        // After FIN there is nothing left to read, and epoll fails to re-arm the descriptor.
+        if (!inputShutdown) {
+            ctx.read();
+        }
+    }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
+            inputShutdown = true;
             ctx.fireUserEventTriggered(EndOfStream.INSTANCE);
         } else if (!(evt instanceof ChannelInputShutdownReadComplete)) {
             ctx.fireUserEventTriggered(evt);

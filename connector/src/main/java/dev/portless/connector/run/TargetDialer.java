@@ -1,7 +1,6 @@
 package dev.portless.connector.run;
 
 import dev.portless.common.net.Transport;
-import dev.portless.common.relay.Http2StreamAdapter;
 import dev.portless.common.relay.RelayPair;
 import dev.portless.common.relay.SocketStreamAdapter;
 import dev.portless.common.wire.StreamError;
@@ -105,7 +104,6 @@ final class TargetDialer {
                     Http2Headers ok = new DefaultHttp2Headers().status("200")
                             .set(TunnelProtocol.TARGET, target.toString());
                     stream.writeAndFlush(new DefaultHttp2HeadersFrame(ok, false));
-                    stream.pipeline().addLast("stream", new Http2StreamAdapter());
                     streams.opened();
                     RelayPair.join(stream, "edge", targetChannel, "target").done().thenAccept(r -> {
                         streams.closed();

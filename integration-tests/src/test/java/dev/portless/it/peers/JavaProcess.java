@@ -48,13 +48,26 @@ public final class JavaProcess implements AutoCloseable {
 
     /** Returns a started {@code mainClass} with {@code args} and {@code env} added to this JVM's environment. */
     public static JavaProcess start(String mainClass, List<String> args, Map<String, String> env) {
+        return start(mainClass, JVM_OPTIONS, args, env);
+    }
+
+    /**
+     * Returns a started long-running server {@code mainClass}: the default JIT and collector, as
+     * scripts/connector runs it, so throughput tests measure the real thing.
+     */
+    public static JavaProcess startServer(String mainClass, List<String> args, Map<String, String> env) {
+        return start(mainClass, List.of(), args, env);
+    }
+
+    private static JavaProcess start(String mainClass, List<String> jvmOptions, List<String> args,
+                                     Map<String, String> env) {
         requireNonNull(mainClass, "mainClass");
         requireNonNull(args, "args");
         requireNonNull(env, "env");
         Path dir = TempDirs.create("portless-java");
         List<String> command = new ArrayList<>();
         command.add(javaExecutable());
-        command.addAll(JVM_OPTIONS);
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(classPath());
         command.add(mainClass);

@@ -1,5 +1,6 @@
 package dev.portless.connector.edge.access;
 
+import dev.portless.common.relay.InboundHold;
 import dev.portless.common.relay.RelayPair;
 import dev.portless.common.relay.WebSocketStreamAdapter;
 import dev.portless.common.wire.AccessHeaders;
@@ -137,6 +138,8 @@ final class StreamUpgradeHandler extends SimpleChannelInboundHandler<FullHttpReq
             return;
         }
         ctx.pipeline().remove("request-timeout");
+        ctx.pipeline().addAfter(ctx.name(), "hold", new InboundHold());
+        ctx.pipeline().addAfter(ctx.name(), "stream", new WebSocketStreamAdapter());
         handshaker.handshake(ctx.channel(), request).addListener((ChannelFutureListener) f -> {
             request.release();
             if (!f.isSuccess()) {
@@ -144,7 +147,6 @@ final class StreamUpgradeHandler extends SimpleChannelInboundHandler<FullHttpReq
                 ctx.close();
                 return;
             }
-            ctx.pipeline().addLast("stream", new WebSocketStreamAdapter());
             ctx.pipeline().remove(this);
             RelayPair pair = RelayPair.join(ctx.channel(), "client", opened.channel(), "target");
             pair.done().thenAccept(result -> log.info(

@@ -1,0 +1,68 @@
+package dev.portless.common.relay;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
+import java.util.Queue;
+
+/**
+ * Returns a handler that parks what a channel reads before its relay exists, and hands it on, in
+ * order, once the relay is added behind it.
+ *
+ * <p>Bytes can arrive early even with {@code AUTO_READ} off: a decoder removed during a handshake
+ * passes on what it had buffered, an HTTP/2 stream delivers DATA queued behind its HEADERS, and the
+ * epoll transport reads when the peer's FIN arrives. Without this handler they would reach the
+ * pipeline's tail and be dropped.
+ */
+public final class InboundHold extends ChannelInboundHandlerAdapter {
+    // Touched from this channel's event loop only.
+    private final Queue<Object> held = new ArrayDeque<>();
+    private final Queue<Boolean> isEvent = new ArrayDeque<>();
+    private ChannelHandlerContext ctx;
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        held.add(msg);
+        isEvent.add(Boolean.FALSE);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        held.add(evt);
+        isEvent.add(Boolean.TRUE);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        // The relay decides when to read again; nothing to pass on yet.
+    }
+
+    /** Hands everything held to the handlers behind this one and leaves the pipeline. */
+    void release() {
+        boolean any = !held.isEmpty();
+        while (!held.isEmpty()) {
+            Object next = held.poll();
+            if (isEvent.poll()) {
+                ctx.fireUserEventTriggered(next);
+            } else {
+                ctx.fireChannelRead(next);
+            }
+        }
+        if (any) {
+            ctx.fireChannelReadComplete();
+        }
+        ctx.pipeline().remove(this);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        held.forEach(ReferenceCountUtil::release);
+        held.clear();
+    }
+}

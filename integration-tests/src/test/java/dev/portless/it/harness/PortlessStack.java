@@ -1,0 +1,266 @@
+package dev.portless.it.harness;
+
+import dev.portless.common.secret.SecretHash;
+import dev.portless.connector.demo.DemoCertificates;
+import dev.portless.connector.tunnel.TunnelCredentials;
+import dev.portless.it.peers.FreePorts;
+import dev.portless.it.peers.JavaProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Returns a whole Portless deployment on loopback, each program a real process: {@code connector
+ * edge} with a private CA's certificate, {@code connector run} dialing it with tunnel credentials,
+ * a service token, and the apps and ingress rules a test asks for.
+ */
+public final class PortlessStack implements AutoCloseable {
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    /** The service token's name in edge.yml. */
+    public static final String TOKEN_NAME = "tests";
+
+    private final Path dir;
+    private final int edgePort;
+    private final int tunnelPort;
+    private final String clientId;
+    private final Map<String, String> apps;
+    private final List<String> extraIngress;
+    private final Map<String, String> connectorSettings;
+    private JavaProcess edge;
+    private JavaProcess connector;
+    private final List<JavaProcess> accessProcesses = new ArrayList<>();
+
+    private PortlessStack(Builder b) throws IOException {
+        this.dir = Files.createTempDirectory("portless-stack");
+        this.edgePort = FreePorts.next();
+        this.tunnelPort = FreePorts.next();
+        this.apps = b.apps;
+        this.extraIngress = b.extraIngress;
+        this.connectorSettings = b.connectorSettings;
+        DemoCertificates.write(dir, List.of("localhost", "edge.portless.test"), List.of("127.0.0.1"));
+        TunnelCredentials tunnel = TunnelCredentials.generate("tests");
+        tunnel.writeTo(dir.resolve("tunnel.json"));
+        this.clientId = SecretHash.randomSecret(16) + ".access";
+        String secret = SecretHash.randomSecret(32);
+        Files.createFile(secretFile(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(secretFile(), secret + "\n");
+        writeEdgeConfig(tunnel, secret);
+        writeConnectorConfig();
+    }
+
+    /** Returns a builder of a stack. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private void writeEdgeConfig(TunnelCredentials tunnel, String secret) throws IOException {
+        StringBuilder y = new StringBuilder();
+        y.append("listen: 127.0.0.1:").append(edgePort).append('\n')
+                .append("tunnel-listen: 127.0.0.1:").append(tunnelPort).append('\n')
+                .append("tls:\n  certificate: edge.pem\n  key: edge-key.pem\n")
+                .append("tunnels:\n  - name: tests\n    id: ").append(tunnel.tunnelId())
+                .append("\n    secret-sha256: ").append(SecretHash.sha256Hex(tunnel.secret())).append('\n')
+                .append("service-tokens:\n  - name: ").append(TOKEN_NAME).append("\n    client-id: ").append(clientId)
+                .append("\n    secret-sha256: ").append(SecretHash.sha256Hex(secret)).append('\n')
+                .append("apps:\n");
+        for (String hostname : apps.keySet()) {
+            y.append("  - hostname: ").append(hostname).append("\n    tunnel: tests\n    service-tokens: [")
+                    .append(TOKEN_NAME).append("]\n");
+        }
+        Files.writeString(edgeConfig(), y.toString());
+    }
+
+    private void writeConnectorConfig() throws IOException {
+        StringBuilder y = new StringBuilder();
+        y.append("edge: 127.0.0.1:").append(tunnelPort).append('\n')
+                .append("credentials-file: tunnel.json\nedge-ca: ca.pem\n");
+        connectorSettings.forEach((k, v) -> y.append(k).append(": ").append(v).append('\n'));
+        y.append("ingress:\n");
+        apps.forEach((hostname, service) -> {
+            if (service != null) {
+                y.append("  - hostname: ").append(hostname).append("\n    service: ").append(service).append('\n');
+            }
+        });
+        extraIngress.forEach(rule -> y.append(rule).append('\n'));
+        y.append("  - service: http_status:404\n");
+        Files.writeString(connectorConfig(), y.toString());
+    }
+
+    /** Starts the edge and the connector and waits until the connector has registered. */
+    public PortlessStack start() {
+        startEdge();
+        connector = JavaProcess.startServer("dev.portless.connector.ConnectorMain",
+                List.of("run", "--config", connectorConfig().toString()), Map.of());
+        connector.awaitOutput(Pattern.compile("registered tunnel tests"), START_TIMEOUT);
+        return this;
+    }
+
+    /** Starts (or starts again) the edge process and waits until it listens. */
+    public void startEdge() {
+        edge = JavaProcess.startServer("dev.portless.connector.ConnectorMain",
+                List.of("edge", "--config", edgeConfig().toString()), Map.of());
+        edge.awaitOutput(Pattern.compile("Edge listening"), START_TIMEOUT);
+    }
+
+    /** Returns the environment the access CLI needs to reach this edge with the service token. */
+    public Map<String, String> accessEnv() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PORTLESS_EDGE", edgeUrl());
+        env.put("PORTLESS_EDGE_CA", caFile().toString());
+        env.put("PORTLESS_SERVICE_TOKEN_ID", clientId);
+        env.put("PORTLESS_SERVICE_TOKEN_SECRET_FILE", secretFile().toString());
+        return env;
+    }
+
+    /**
+     * Returns a started {@code access tcp} for {@code hostname} on a free loopback port, once it
+     * listens; closed with the stack.
+     */
+    public AccessTcp accessTcp(String hostname) {
+        int port = FreePorts.next();
+        JavaProcess p = JavaProcess.start("dev.portless.access.AccessMain",
+                List.of("tcp", "--hostname", hostname, "--url", "127.0.0.1:" + port), accessEnv());
+        accessProcesses.add(p);
+        p.awaitOutput(Pattern.compile("access: listening on"), START_TIMEOUT);
+        return new AccessTcp(p, port);
+    }
+
+    /** Returns the path of an executable {@code access} launcher, for ssh's ProxyCommand. */
+    public Path accessLauncher() {
+        Path script = dir.resolve("access");
+        if (!Files.exists(script)) {
+            JavaProcess.writeLauncher(dir, "access", "dev.portless.access.AccessMain");
+        }
+        return script;
+    }
+
+    /** Returns the ProxyCommand that reaches {@code %h} through this stack (env from {@link #accessEnv}). */
+    public String proxyCommand() {
+        StringBuilder c = new StringBuilder("env");
+        accessEnv().forEach((k, v) -> c.append(' ').append(k).append('=').append(v));
+        return c.append(' ').append(accessLauncher()).append(" ssh --hostname %h").toString();
+    }
+
+    /** Returns the edge's URL. */
+    public String edgeUrl() {
+        return "https://127.0.0.1:" + edgePort;
+    }
+
+    /** Returns the edge's client port. */
+    public int edgePort() {
+        return edgePort;
+    }
+
+    /** Returns the CA file that signed the edge's certificate. */
+    public Path caFile() {
+        return dir.resolve("ca.pem");
+    }
+
+    /** Returns the service token's client id. */
+    public String clientId() {
+        return clientId;
+    }
+
+    /** Returns the file with the service token's secret. */
+    public Path secretFile() {
+        return dir.resolve("service-token-secret");
+    }
+
+    /** Returns edge.yml. */
+    public Path edgeConfig() {
+        return dir.resolve("edge.yml");
+    }
+
+    /** Returns connector.yml. */
+    public Path connectorConfig() {
+        return dir.resolve("connector.yml");
+    }
+
+    /** Returns the stack's scratch directory. */
+    public Path dir() {
+        return dir;
+    }
+
+    /** Returns the edge process. */
+    public JavaProcess edge() {
+        return edge;
+    }
+
+    /** Returns the connector process. */
+    public JavaProcess connector() {
+        return connector;
+    }
+
+    @Override
+    public void close() {
+        accessProcesses.forEach(JavaProcess::close);
+        if (connector != null) {
+            connector.close();
+        }
+        if (edge != null) {
+            edge.close();
+        }
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Returns a running {@code access tcp}.
+     *
+     * @param process the CLI process
+     * @param port    the local port it listens on
+     */
+    public record AccessTcp(JavaProcess process, int port) {
+    }
+
+    /** Returns a builder: add apps, then {@link #build()} and {@link PortlessStack#start()}. */
+    public static final class Builder {
+        private final Map<String, String> apps = new LinkedHashMap<>();
+        private final List<String> extraIngress = new ArrayList<>();
+        private final Map<String, String> connectorSettings = new LinkedHashMap<>();
+
+        /** Adds an app at the edge and an ingress rule {@code hostname → service} at the connector. */
+        public Builder app(String hostname, String service) {
+            apps.put(hostname, service);
+            return this;
+        }
+
+        /** Adds an app at the edge that no ingress rule names (the connector's catch-all answers). */
+        public Builder appWithoutIngress(String hostname) {
+            apps.put(hostname, null);
+            return this;
+        }
+
+        /** Adds raw YAML lines to the ingress list, before the catch-all (indent 2, e.g. "  - hostname: …"). */
+        public Builder ingressYaml(String lines) {
+            extraIngress.add(lines);
+            return this;
+        }
+
+        /** Adds a top-level connector.yml setting, e.g. ("ha-connections", "1"). */
+        public Builder connectorSetting(String key, String value) {
+            connectorSettings.put(key, value);
+            return this;
+        }
+
+        /** Returns the stack with its files written, not started. */
+        public PortlessStack build() {
+            try {
+                return new PortlessStack(this);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}
