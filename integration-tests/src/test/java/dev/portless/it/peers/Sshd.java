@@ -45,25 +45,33 @@ public final class Sshd implements AutoCloseable {
      * of {@code hostAliases}. Skips the test (fails it on CI) if OpenSSH is not installed.
      */
     public static Sshd start(String... hostAliases) {
+        return start(List.of(), hostAliases);
+    }
+
+    /**
+     * Returns a started sshd with {@code extraConfig} lines placed before the defaults (sshd keeps the
+     * first value it reads, so these win), e.g. {@code "TrustedUserCAKeys /path"}.
+     */
+    public static Sshd start(List<String> extraConfig, String... hostAliases) {
         Peers.require("sshd (Debian package openssh-server)", Peers.executable(SSHD));
         Peers.require("ssh and ssh-keygen (Debian package openssh-client)",
                 Peers.executable(SSH_KEYGEN) && Peers.executable("/usr/bin/ssh"));
         Path dir = TempDirs.create("portless-sshd");
         try {
-            return start(dir, hostAliases);
+            return start(dir, extraConfig, hostAliases);
         } catch (RuntimeException | Error e) {
             TempDirs.delete(dir);
             throw e;
         }
     }
 
-    private static Sshd start(Path dir, String... hostAliases) {
+    private static Sshd start(Path dir, List<String> extraConfig, String... hostAliases) {
         int port = FreePorts.next();
         generateKey(dir.resolve("host_ed25519"));
         generateKey(dir.resolve("client_ed25519"));
         try {
             Files.copy(dir.resolve("client_ed25519.pub"), dir.resolve("authorized_keys"));
-            Files.writeString(dir.resolve("sshd_config"), config(dir, port));
+            Files.writeString(dir.resolve("sshd_config"), String.join("\n", extraConfig) + "\n" + config(dir, port));
             // sshd refuses to start without its privilege-separation directory; Debian creates it only
             // when the ssh service runs, which it does not in a container.
             Files.createDirectories(Path.of("/run/sshd"));
@@ -191,6 +199,19 @@ public final class Sshd implements AutoCloseable {
         args.add("-p");
         args.add(Integer.toString(port));
         args.add(destination(hostAlias));
+        return args;
+    }
+
+    /**
+     * Returns an {@code ssh} command line that connects directly and authenticates with
+     * {@code identity} (and {@code identity-cert.pub} beside it, which ssh loads by itself), ending
+     * with {@code remoteCommand}.
+     */
+    public List<String> sshArgsWithIdentity(Path identity, String remoteCommand) {
+        List<String> args = sshArgs(null, null);
+        int key = args.indexOf(clientKey().toString());
+        args.set(key, requireNonNull(identity, "identity").toString());
+        args.add(requireNonNull(remoteCommand, "remoteCommand"));
         return args;
     }
 
