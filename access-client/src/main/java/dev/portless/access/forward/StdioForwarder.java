@@ -1,6 +1,7 @@
 package dev.portless.access.forward;
 
 import dev.portless.common.relay.EndOfStream;
+import dev.portless.common.relay.InboundHold;
 import dev.portless.common.relay.StreamAbort;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -47,7 +48,14 @@ public final class StdioForwarder {
      * other side gave.
      */
     public String run() throws InterruptedException {
-        stream.pipeline().addLast("stdio", new ToStdout());
+        stream.eventLoop().execute(() -> {
+            stream.pipeline().addLast("stdio", new ToStdout());
+            // Frames the edge sent right behind its 101 wait in the hold: hand them on, in order.
+            InboundHold hold = stream.pipeline().get(InboundHold.class);
+            if (hold != null) {
+                hold.release();
+            }
+        });
         Thread reader = new Thread(this::pumpStdin, "stdin");
         reader.setDaemon(true);
         reader.start();

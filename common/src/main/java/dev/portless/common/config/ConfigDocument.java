@@ -84,7 +84,7 @@ final class ConfigDocument {
         try {
             root = newYaml().compose(new StringReader(yamlText));
         } catch (MarkedYAMLException e) {
-            throw syntaxError(fileName, e);
+            throw syntaxError(fileName, yamlText, e);
         } catch (YAMLException e) {
             throw new ConfigException(fileName, "not valid YAML: " + e.getMessage() + " (fix the file)", e);
         }
@@ -111,9 +111,15 @@ final class ConfigDocument {
         return new Yaml(options);
     }
 
-    private static ConfigException syntaxError(String fileName, MarkedYAMLException e) {
-        final Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-        final String problem = e.getProblem() != null ? e.getProblem() : e.getMessage();
+    private static ConfigException syntaxError(String fileName, String text, MarkedYAMLException e) {
+        Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+        String problem = e.getProblem() != null ? e.getProblem() : e.getMessage();
+        // A quote or bracket left open is only noticed at the end of the file: point at where it opened.
+        if (e.getContextMark() != null && e.getContext() != null && mark != null
+                && mark.getIndex() >= text.codePointCount(0, text.length())) {
+            mark = e.getContextMark();
+            problem = problem + " " + e.getContext();
+        }
         if (mark == null) {
             return new ConfigException(fileName, "YAML syntax error: " + problem + " (fix the file)", e);
         }

@@ -43,8 +43,11 @@ public final class InboundHold extends ChannelInboundHandlerAdapter {
         // The relay decides when to read again; nothing to pass on yet.
     }
 
-    /** Hands everything held to the handlers behind this one and leaves the pipeline. */
-    void release() {
+    /**
+     * Hands everything held to the handlers behind this one and leaves the pipeline. Call it on the
+     * channel's event loop, once the handler that consumes the stream is in place.
+     */
+    public void release() {
         boolean any = !held.isEmpty();
         while (!held.isEmpty()) {
             Object next = held.poll();

@@ -52,7 +52,7 @@ public final class RelayPair {
         requireNonNull(second, "second");
         RelayPair pair = new RelayPair(first, requireNonNull(firstName, "firstName"),
                 second, requireNonNull(secondName, "secondName"));
-        ChannelFutureListener counter = f -> pair.channelClosed();
+        ChannelFutureListener counter = f -> pair.channelClosed(f.channel());
         first.closeFuture().addListener(counter);
         second.closeFuture().addListener(counter);
         add(first, pair.firstRelay);
@@ -116,6 +116,11 @@ public final class RelayPair {
         }
     }
 
+    /** Returns whether the stream is being closed, after both inputs ended or on a failure or abort. */
+    boolean isEnding() {
+        return closing.get();
+    }
+
     private String nameOf(Channel channel) {
         return channel == first ? firstName : secondName;
     }
@@ -140,10 +145,11 @@ public final class RelayPair {
         });
     }
 
-    private void channelClosed() {
+    private void channelClosed(Channel channel) {
         if (channelsClosed.incrementAndGet() < 2) {
-            // One side went away without the relay noticing first (e.g. closed before reading).
-            closeBoth(null);
+            // Netty completes the close future before channelInactive reaches the relay, so this is
+            // where an abrupt close is first seen: end the other side with a reason, not silently.
+            closed(channel);
             return;
         }
         endReason.compareAndSet(null, "closed");

@@ -76,7 +76,11 @@ final class StreamRelay extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof EndOfStream) {
-            peer.writeAndFlush(EndOfStream.INSTANCE).addListener(closeOnWriteFailure);
+            // Epoll reports a reset as an exception and then as input shutdown: once the stream is
+            // ending abnormally, passing the half-close on would tell the peer it ended cleanly.
+            if (!pair.isEnding()) {
+                peer.writeAndFlush(EndOfStream.INSTANCE).addListener(closeOnWriteFailure);
+            }
             pair.inputEnded(ctx.channel());
         } else if (evt instanceof StreamAbort abort) {
             pair.abortedBy(ctx.channel(), abort);

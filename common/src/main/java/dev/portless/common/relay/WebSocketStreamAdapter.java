@@ -36,6 +36,10 @@ public final class WebSocketStreamAdapter extends ChannelDuplexHandler {
         } else if (msg instanceof PingWebSocketFrame ping) {
             ctx.writeAndFlush(new PongWebSocketFrame(ping.content()));
             ctx.read();
+        } else if (msg instanceof PongWebSocketFrame pong) {
+            // RFC 6455 5.5.3: an unsolicited Pong is a heartbeat; it carries no stream bytes.
+            pong.release();
+            ctx.read();
         } else if (msg instanceof CloseWebSocketFrame close) {
             int code = close.statusCode();
             String reason = close.reasonText();
@@ -58,7 +62,13 @@ public final class WebSocketStreamAdapter extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (msg instanceof ByteBuf buf) {
+        if (msg instanceof ByteBuf buf && !buf.isReadable()) {
+            // An empty buffer is a flush marker (RelayPair's last write), not a message.
+            ctx.write(buf, promise);
+        } else if (msg instanceof ByteBuf buf && closeSent) {
+            buf.release();
+            promise.setFailure(new IllegalStateException("stream bytes after the WebSocket Close frame"));
+        } else if (msg instanceof ByteBuf buf) {
             writeMessages(ctx, buf, promise);
         } else if (msg instanceof EndOfStream) {
             sendClose(ctx, new CloseWebSocketFrame(CloseCodes.NORMAL, ""), promise);
@@ -93,7 +103,17 @@ public final class WebSocketStreamAdapter extends ChannelDuplexHandler {
     }
 
     private static String truncate(String reason) {
-        // A close reason must fit the 125-byte control frame with its 2-byte code.
-        return reason.length() <= 100 ? reason : reason.substring(0, 100);
+        // A close reason must fit the 125-byte control frame with its 2-byte code: count UTF-8 bytes.
+        int bytes = 0;
+        for (int i = 0; i < reason.length(); ) {
+            int cp = reason.codePointAt(i);
+            int n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+            if (bytes + n > 123) {
+                return reason.substring(0, i);
+            }
+            bytes += n;
+            i += Character.charCount(cp);
+        }
+        return reason;
     }
 }
