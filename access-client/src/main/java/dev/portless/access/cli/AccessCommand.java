@@ -1,20 +1,39 @@
 package dev.portless.access.cli;
 
+import dev.portless.access.edge.AccessException;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+
+import static java.util.Objects.requireNonNull;
 
 /**
  * Returns the {@code access} command.
  */
 @Command(name = "access", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Reach private TCP services through a Portless edge.",
-        subcommands = {TcpCommand.class, SshCommand.class})
+        subcommands = {LoginCommand.class, TcpCommand.class, SshCommand.class, TokenCommand.class,
+                LogoutCommand.class, StatusCommand.class})
 public final class AccessCommand {
+    private final Map<String, String> env;
 
-    /** Returns a command line whose errors print as one sentence on stderr. */
+    private AccessCommand(Map<String, String> env) {
+        this.env = env;
+    }
+
+    /** Returns a command line for this process's environment whose errors print as one sentence on stderr. */
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new AccessCommand());
+        return commandLine(System.getenv());
+    }
+
+    /** Returns a command line that reads {@code env} instead of the process's environment. */
+    public static CommandLine commandLine(Map<String, String> env) {
+        CommandLine cl = new CommandLine(new AccessCommand(requireNonNull(env, "env")));
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
+            if (e instanceof AccessException) {
+                line.getErr().println("access: " + e.getMessage());
+                return 1;
+            }
             if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
                 line.getErr().println("access: " + e.getMessage());
                 return 2;
@@ -22,5 +41,10 @@ public final class AccessCommand {
             throw e;
         });
         return cl;
+    }
+
+    /** Returns the environment the subcommands read. */
+    Map<String, String> env() {
+        return env;
     }
 }

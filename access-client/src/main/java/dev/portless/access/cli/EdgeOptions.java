@@ -2,24 +2,26 @@ package dev.portless.access.cli;
 
 import dev.portless.access.edge.Credentials;
 import dev.portless.access.edge.EdgeDialer;
-import dev.portless.access.edge.EdgeEndpoint;
+import dev.portless.access.edge.StreamDialer;
+import dev.portless.access.login.SignedInDialer;
 import dev.portless.common.net.Transport;
-import dev.portless.common.tls.TlsContexts;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * Returns the options every command that reaches an app shares: where the edge is, which CA to
- * trust for it, and the credentials. Secrets come from the environment or a file, never argv.
+ * trust for it, and the credentials: a service token when one is configured, else the user's own
+ * sign-in. Secrets come from the environment or a file, never argv.
  */
 final class EdgeOptions {
-    static final String EDGE_ENV = "PORTLESS_EDGE";
-    static final String EDGE_CA_ENV = "PORTLESS_EDGE_CA";
     static final String TOKEN_ID_ENV = "PORTLESS_SERVICE_TOKEN_ID";
     static final String TOKEN_SECRET_ENV = "PORTLESS_SERVICE_TOKEN_SECRET";
     static final String TOKEN_SECRET_FILE_ENV = "PORTLESS_SERVICE_TOKEN_SECRET_FILE";
@@ -27,16 +29,15 @@ final class EdgeOptions {
     static final String CF_TOKEN_ID_ENV = "TUNNEL_SERVICE_TOKEN_ID";
     static final String CF_TOKEN_SECRET_ENV = "TUNNEL_SERVICE_TOKEN_SECRET";
 
-    @Option(names = "--edge", paramLabel = "URL",
-            description = "the edge, https://host[:port] (env PORTLESS_EDGE; default: https://HOSTNAME)")
-    String edge;
+    @Mixin
+    EdgeLocation location = new EdgeLocation();
 
-    @Option(names = "--edge-ca", paramLabel = "FILE",
-            description = "PEM CA to trust for the edge's certificate (env PORTLESS_EDGE_CA; default: system trust)")
-    Path edgeCa;
+    @Mixin
+    LoginOptions login = new LoginOptions();
 
     @Option(names = {"--service-token-id", "--id"}, paramLabel = "ID",
-            description = "service token client id (env PORTLESS_SERVICE_TOKEN_ID)")
+            description = "service token client id (env PORTLESS_SERVICE_TOKEN_ID); without one, you sign in"
+                    + " through the browser")
     String serviceTokenId;
 
     @Option(names = "--service-token-secret-file", paramLabel = "FILE",
@@ -47,37 +48,34 @@ final class EdgeOptions {
     @Option(names = {"--service-token-secret", "--secret"}, paramLabel = "SECRET", hidden = true)
     String secretInArgv;
 
-    @Option(names = "--connect-timeout", paramLabel = "SECONDS", defaultValue = "10",
-            description = "how long to wait for the edge to accept a connection (default: ${DEFAULT-VALUE})")
-    int connectTimeoutSeconds;
-
-    EdgeDialer dialer(String hostname, Transport transport) {
-        return dialer(hostname, transport, System.getenv());
-    }
-
-    EdgeDialer dialer(String hostname, Transport transport, Map<String, String> env) {
+    /**
+     * Returns the dialer for {@code hostname}: with the service token when one is configured, else
+     * with the user's app token, signing in on demand (on {@code blocking}, never an event loop).
+     */
+    StreamDialer dialer(String hostname, Transport transport, Map<String, String> env, PrintWriter err) {
         if (secretInArgv != null) {
             throw new IllegalArgumentException("--service-token-secret would show the secret in the process list;"
                     + " set PORTLESS_SERVICE_TOKEN_SECRET or use --service-token-secret-file instead");
         }
-        if (connectTimeoutSeconds < 1 || connectTimeoutSeconds > 300) {
-            throw new IllegalArgumentException("--connect-timeout: " + connectTimeoutSeconds + " (expected: 1..300)");
+        Optional<Credentials> serviceToken = serviceToken(env);
+        EdgeDialer dialer = location.dialer(hostname, transport, env);
+        if (serviceToken.isPresent()) {
+            return StreamDialer.withCredentials(dialer, serviceToken.get());
         }
-        String edgeText = edge != null ? edge : env.getOrDefault(EDGE_ENV, "https://" + hostname);
-        EdgeEndpoint endpoint = EdgeEndpoint.parse(edgeText);
-        Optional<Path> ca = Optional.ofNullable(edgeCa != null ? edgeCa
-                : env.containsKey(EDGE_CA_ENV) ? Path.of(env.get(EDGE_CA_ENV)) : null);
-        return new EdgeDialer(endpoint, TlsContexts.client(ca, "http/1.1"), transport, credentials(env),
-                Duration.ofSeconds(connectTimeoutSeconds), Duration.ofSeconds(90));
+        return new SignedInDialer(dialer, login.signIn(location, hostname, env, err), signInThreads(), err);
     }
 
-    private Credentials credentials(Map<String, String> env) {
+    private Optional<Credentials> serviceToken(Map<String, String> env) {
         String id = serviceTokenId != null ? serviceTokenId : firstOf(env, TOKEN_ID_ENV, CF_TOKEN_ID_ENV);
-        if (id == null) {
-            throw new IllegalArgumentException("no credentials: pass --service-token-id (or set "
-                    + TOKEN_ID_ENV + ") with its secret in " + TOKEN_SECRET_ENV + " or --service-token-secret-file");
+        if (id == null || id.isBlank()) {
+            if (serviceTokenSecretFile != null || env.containsKey(TOKEN_SECRET_FILE_ENV)
+                    || firstOf(env, TOKEN_SECRET_ENV, CF_TOKEN_SECRET_ENV) != null) {
+                throw new IllegalArgumentException("a service token secret is set but no id: set " + TOKEN_ID_ENV
+                        + " (or pass --service-token-id), or unset the secret to sign in through the browser");
+            }
+            return Optional.empty();
         }
-        return new Credentials(id, secret(env));
+        return Optional.of(Credentials.serviceToken(id.trim(), secret(env)));
     }
 
     private String secret(Map<String, String> env) {
@@ -101,6 +99,15 @@ final class EdgeOptions {
                     + " or pass --service-token-secret-file");
         }
         return s.trim();
+    }
+
+    private static Executor signInThreads() {
+        // Daemons: a sign-in in progress must not keep the process alive after the command ends.
+        return Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "access-sign-in");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     private static String firstOf(Map<String, String> env, String a, String b) {

@@ -1,7 +1,7 @@
 package dev.portless.access.cli;
 
 import dev.portless.access.edge.AccessException;
-import dev.portless.access.edge.EdgeDialer;
+import dev.portless.access.edge.StreamDialer;
 import dev.portless.access.forward.StdioForwarder;
 import dev.portless.common.net.Transport;
 import io.netty.channel.Channel;
@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -28,6 +29,9 @@ final class SshCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @ParentCommand
+    AccessCommand parent;
+
     @Option(names = {"--hostname", "-H"}, required = true, paramLabel = "HOSTNAME", description = "the app's hostname")
     String hostname;
 
@@ -37,7 +41,7 @@ final class SshCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Transport transport = Transport.best();
-        EdgeDialer dialer = edgeOptions.dialer(hostname, transport);
+        StreamDialer dialer = edgeOptions.dialer(hostname, transport, parent.env(), spec.commandLine().getErr());
         EventLoopGroup group = transport.newGroup(1, "access");
         try {
             Channel stream;

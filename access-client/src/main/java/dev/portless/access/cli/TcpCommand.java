@@ -1,6 +1,6 @@
 package dev.portless.access.cli;
 
-import dev.portless.access.edge.EdgeDialer;
+import dev.portless.access.edge.StreamDialer;
 import dev.portless.access.forward.TcpForwarder;
 import dev.portless.common.net.Transport;
 import io.netty.channel.EventLoopGroup;
@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -20,6 +21,9 @@ import picocli.CommandLine.Model.CommandSpec;
 final class TcpCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+
+    @ParentCommand
+    AccessCommand parent;
 
     @Option(names = {"--hostname", "-H"}, required = true, paramLabel = "HOSTNAME", description = "the app's hostname")
     String hostname;
@@ -35,7 +39,7 @@ final class TcpCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         InetSocketAddress local = parseListen(url);
         Transport transport = Transport.best();
-        EdgeDialer dialer = edgeOptions.dialer(hostname, transport);
+        StreamDialer dialer = edgeOptions.dialer(hostname, transport, parent.env(), spec.commandLine().getErr());
         EventLoopGroup group = transport.newGroup(0, "access");
         try {
             TcpForwarder forwarder = TcpForwarder.start(group, transport, local, dialer, hostname, System.err);

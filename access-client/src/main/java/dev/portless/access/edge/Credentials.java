@@ -1,30 +1,74 @@
 package dev.portless.access.edge;
 
 import dev.portless.common.wire.AccessHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * Returns the credentials the CLI presents to the edge: a service token for now.
- *
- * @param serviceTokenId     the client id
- * @param serviceTokenSecret the secret, never logged
+ * Returns the credentials the CLI presents to the edge on the upgrade: a service token, or an app
+ * token from a browser sign-in. Neither ever appears in {@link #toString()}.
  */
-public record Credentials(String serviceTokenId, String serviceTokenSecret) {
-    /** Returns credentials of a service token. */
-    public Credentials {
-        requireNonNull(serviceTokenId, "serviceTokenId");
-        requireNonNull(serviceTokenSecret, "serviceTokenSecret");
+public sealed interface Credentials {
+
+    /** Returns service token credentials. */
+    static Credentials serviceToken(String id, String secret) {
+        return new ServiceToken(id, secret);
     }
 
-    void addTo(HttpHeaders headers) {
-        headers.set(AccessHeaders.CLIENT_ID, serviceTokenId);
-        headers.set(AccessHeaders.CLIENT_SECRET, serviceTokenSecret);
+    /** Returns app token credentials, sent as {@code Authorization: Bearer}. */
+    static Credentials appToken(String token) {
+        return new AppToken(token);
     }
 
-    @Override
-    public String toString() {
-        return "Credentials[serviceTokenId=" + serviceTokenId + "]";
+    /** Adds the credentials' headers to the upgrade request. */
+    void addTo(HttpHeaders headers);
+
+    /**
+     * Returns a service token: an id and a secret, for scripts and CI.
+     *
+     * @param id     the client id
+     * @param secret the secret, never logged
+     */
+    record ServiceToken(String id, String secret) implements Credentials {
+        /** Returns service token credentials. */
+        public ServiceToken {
+            requireNonNull(id, "id");
+            requireNonNull(secret, "secret");
+        }
+
+        @Override
+        public void addTo(HttpHeaders headers) {
+            headers.set(AccessHeaders.CLIENT_ID, id);
+            headers.set(AccessHeaders.CLIENT_SECRET, secret);
+        }
+
+        @Override
+        public String toString() {
+            return "ServiceToken[id=" + id + "]";
+        }
+    }
+
+    /**
+     * Returns an app token the edge issued after a browser sign-in.
+     *
+     * @param token the JWT, never logged
+     */
+    record AppToken(String token) implements Credentials {
+        /** Returns app token credentials. */
+        public AppToken {
+            requireNonNull(token, "token");
+        }
+
+        @Override
+        public void addTo(HttpHeaders headers) {
+            headers.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token);
+        }
+
+        @Override
+        public String toString() {
+            return "AppToken[…]";
+        }
     }
 }

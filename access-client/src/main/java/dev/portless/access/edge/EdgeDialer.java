@@ -35,7 +35,6 @@ public final class EdgeDialer {
     private final EdgeEndpoint edge;
     private final SslContext tls;
     private final Transport transport;
-    private final Credentials credentials;
     private final Duration connectTimeout;
     private final Duration answerTimeout;
 
@@ -45,12 +44,11 @@ public final class EdgeDialer {
      * @param answerTimeout how long to wait for the edge's answer to the upgrade, which includes the
      *                      connector dialing the target
      */
-    public EdgeDialer(EdgeEndpoint edge, SslContext tls, Transport transport, Credentials credentials,
-                      Duration connectTimeout, Duration answerTimeout) {
+    public EdgeDialer(EdgeEndpoint edge, SslContext tls, Transport transport, Duration connectTimeout,
+                      Duration answerTimeout) {
         this.edge = requireNonNull(edge, "edge");
         this.tls = requireNonNull(tls, "tls");
         this.transport = requireNonNull(transport, "transport");
-        this.credentials = requireNonNull(credentials, "credentials");
         this.connectTimeout = requireNonNull(connectTimeout, "connectTimeout");
         this.answerTimeout = requireNonNull(answerTimeout, "answerTimeout");
     }
@@ -61,10 +59,12 @@ public final class EdgeDialer {
     }
 
     /**
-     * Returns a future of a stream to the app {@code hostname}, opened on {@code loop}; it fails
-     * with an {@link AccessException} whose message is the sentence for the user.
+     * Returns a future of a stream to the app {@code hostname}, opened on {@code loop} with
+     * {@code credentials}; it fails with an {@link AccessException} whose message is the sentence
+     * for the user and, when the edge named one, its error code.
      */
-    public CompletableFuture<Channel> open(EventLoop loop, String hostname) {
+    public CompletableFuture<Channel> open(EventLoop loop, String hostname, Credentials credentials) {
+        requireNonNull(credentials, "credentials");
         CompletableFuture<Channel> result = new CompletableFuture<>();
         HttpHeaders headers = new DefaultHttpHeaders();
         credentials.addTo(headers);

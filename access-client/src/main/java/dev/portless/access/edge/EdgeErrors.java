@@ -14,6 +14,16 @@ final class EdgeErrors {
     private EdgeErrors() {
     }
 
+    /** Returns the edge's error code in {@code body}, e.g. {@code token_expired}, or null. */
+    static String code(String body) {
+        try {
+            Object error = JSONObjectUtils.parse(body).get("error");
+            return error instanceof String s && !s.isBlank() ? s : null;
+        } catch (ParseException | RuntimeException e) {
+            return null;
+        }
+    }
+
     static String sentence(int status, String body, String hostname, EdgeEndpoint edge) {
         try {
             Map<String, Object> json = JSONObjectUtils.parse(body);

@@ -73,8 +73,9 @@ final class UpgradeHandler extends SimpleChannelInboundHandler<FullHttpResponse>
             result.complete(ctx.channel());
             return;
         }
-        fail(ctx, EdgeErrors.sentence(response.status().code(),
-                response.content().toString(StandardCharsets.UTF_8), hostname, edge));
+        String body = response.content().toString(StandardCharsets.UTF_8);
+        fail(ctx, new AccessException(EdgeErrors.sentence(response.status().code(), body, hostname, edge),
+                EdgeErrors.code(body)));
     }
 
     @Override
@@ -89,10 +90,14 @@ final class UpgradeHandler extends SimpleChannelInboundHandler<FullHttpResponse>
     }
 
     private void fail(ChannelHandlerContext ctx, String sentence) {
+        fail(ctx, new AccessException(sentence));
+    }
+
+    private void fail(ChannelHandlerContext ctx, AccessException failure) {
         if (timeout != null) {
             timeout.cancel(false);
         }
-        if (result.completeExceptionally(new AccessException(sentence))) {
+        if (result.completeExceptionally(failure)) {
             ctx.close();
         }
     }

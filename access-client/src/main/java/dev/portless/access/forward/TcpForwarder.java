@@ -1,7 +1,7 @@
 package dev.portless.access.forward;
 
 import dev.portless.access.edge.AccessException;
-import dev.portless.access.edge.EdgeDialer;
+import dev.portless.access.edge.StreamDialer;
 import dev.portless.common.net.Transport;
 import dev.portless.common.relay.InboundHold;
 import dev.portless.common.relay.RelayPair;
@@ -34,7 +34,7 @@ public final class TcpForwarder implements AutoCloseable {
 
     /** Returns a forwarder listening on {@code local}; throws with a sentence when it cannot bind. */
     public static TcpForwarder start(EventLoopGroup group, Transport transport, InetSocketAddress local,
-                                     EdgeDialer dialer, String hostname, PrintStream err) {
+                                     StreamDialer dialer, String hostname, PrintStream err) {
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannel())
@@ -75,11 +75,11 @@ public final class TcpForwarder implements AutoCloseable {
 
     /** Opens the edge stream when a local connection arrives, then steps aside for the relay. */
     private static final class ConnectToEdge extends ChannelInboundHandlerAdapter {
-        private final EdgeDialer dialer;
+        private final StreamDialer dialer;
         private final String hostname;
         private final PrintStream err;
 
-        ConnectToEdge(EdgeDialer dialer, String hostname, PrintStream err) {
+        ConnectToEdge(StreamDialer dialer, String hostname, PrintStream err) {
             this.dialer = dialer;
             this.hostname = hostname;
             this.err = err;

@@ -1,20 +1,37 @@
 package dev.portless.common.wire;
 
+import java.util.Map;
+
 /**
- * Returns the JSON body of an edge error, {@code {"error":"code","message":"sentence"}}.
+ * Returns the JSON body of an edge error, {@code {"error":"code","message":"sentence"}}, with optional
+ * extra string members such as {@code issuer} and {@code login_url} on a 401.
  *
- * <p>Written by hand because it is two string fields; the client reads it with a JSON parser.
+ * <p>Written by hand because it is a few string fields; the client reads it with a JSON parser.
  */
 public final class ErrorBody {
+    /** Member of a 401 body: the edge's issuer URL, where the CLI discovers how to sign in. */
+    public static final String ISSUER = "issuer";
+    /** Member of a 401 body: the edge's authorization endpoint. */
+    public static final String LOGIN_URL = "login_url";
+
     private ErrorBody() {
     }
 
     /** Returns the JSON text for an error code and its sentence. */
     public static String json(String code, String message) {
-        return "{\"error\":" + quote(code) + ",\"message\":" + quote(message) + "}";
+        return json(code, message, Map.of());
     }
 
-    static String quote(String s) {
+    /** Returns the JSON text for an error code, its sentence and extra string members in the map's order. */
+    public static String json(String code, String message, Map<String, String> extra) {
+        StringBuilder b = new StringBuilder("{\"error\":").append(quote(code))
+                .append(",\"message\":").append(quote(message));
+        extra.forEach((k, v) -> b.append(',').append(quote(k)).append(':').append(quote(v)));
+        return b.append('}').toString();
+    }
+
+    /** Returns {@code s} as a JSON string literal. */
+    public static String quote(String s) {
         StringBuilder b = new StringBuilder(s.length() + 2).append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -25,7 +42,7 @@ public final class ErrorBody {
                 case '\r' -> b.append("\\r");
                 case '\t' -> b.append("\\t");
                 default -> {
-                    if (c < 0x20) {
+                    if (c < 0x20 || c == 0x2028 || c == 0x2029) {
                         b.append(String.format("\\u%04x", (int) c));
                     } else {
                         b.append(c);

@@ -14,6 +14,10 @@ public enum StreamError {
     UNAUTHENTICATED(401),
     /** Credentials were presented but are not valid. */
     BAD_CREDENTIALS(401),
+    /** The app token was valid once but has expired; the user signs in again. */
+    TOKEN_EXPIRED(401),
+    /** The connector refused the app token the edge forwarded (signature, issuer, audience, type or time). */
+    TOKEN_REJECTED(401),
     /** Signed in, but the app's policy does not allow this identity. */
     FORBIDDEN(403),
     /** The edge serves no app of that hostname. */

@@ -30,6 +30,11 @@ public final class TunnelProtocol {
     public static final String CLIENT_ADDRESS = "portless-client-address";
     /** Stream request: the edge's id for this stream, shared in both ends' logs. */
     public static final String STREAM_ID = "portless-stream-id";
+    /**
+     * Stream request: the app token the edge verified (for service tokens, one the edge minted); the
+     * connector verifies it again against the edge's JWKS before it dials.
+     */
+    public static final String APP_TOKEN = "portless-app-token";
     /** Stream request: the bastion destination, when the client asked for one. */
     public static final String JUMP_DESTINATION = "portless-jump-destination";
 

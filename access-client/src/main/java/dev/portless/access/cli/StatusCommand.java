@@ -1,0 +1,67 @@
+package dev.portless.access.cli;
+
+import dev.portless.access.token.CachedToken;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Returns {@code access status}: the saved sign-ins, who they are for, and how long each lasts. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "List the saved sign-ins: app, edge, identity and time left.")
+final class StatusCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @ParentCommand
+    AccessCommand parent;
+
+    @Override
+    public Integer call() {
+        List<CachedToken> tokens = LoginOptions.cache(parent.env()).list();
+        PrintWriter out = spec.commandLine().getOut();
+        if (tokens.isEmpty()) {
+            out.println("No saved sign-ins; `access login APP` signs in.");
+            out.flush();
+            return 0;
+        }
+        Instant now = Instant.now();
+        String[][] rows = new String[tokens.size() + 1][];
+        rows[0] = new String[] {"APP", "EDGE", "IDENTITY", "TIME LEFT"};
+        for (int i = 0; i < tokens.size(); i++) {
+            CachedToken t = tokens.get(i);
+            rows[i + 1] = new String[] {t.app(), t.edge(), t.identity().isEmpty() ? "-" : t.identity(),
+                    t.isFresh(now) ? timeLeft(t.timeLeft(now)) : "expired"};
+        }
+        int[] widths = new int[4];
+        for (String[] row : rows) {
+            for (int c = 0; c < 4; c++) {
+                widths[c] = Math.max(widths[c], row[c].length());
+            }
+        }
+        for (String[] row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int c = 0; c < 4; c++) {
+                line.append(c < 3 ? String.format("%-" + (widths[c] + 2) + "s", row[c]) : row[c]);
+            }
+            out.println(line);
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** Returns e.g. {@code 7h 59m}, {@code 12m}, {@code 40s}. */
+    static String timeLeft(Duration d) {
+        long h = d.toHours();
+        long m = d.toMinutesPart();
+        if (h > 0) {
+            return h + "h " + m + "m";
+        }
+        return m > 0 ? m + "m" : d.toSeconds() + "s";
+    }
+}

@@ -1,0 +1,41 @@
+package dev.portless.access.edge;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import java.util.concurrent.CompletableFuture;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Returns streams to apps through one edge, with whatever credentials apply; the forwarders open
+ * one per local connection.
+ */
+public interface StreamDialer {
+
+    /** Returns a dialer that always presents the same credentials, e.g. a service token. */
+    static StreamDialer withCredentials(EdgeDialer dialer, Credentials credentials) {
+        requireNonNull(dialer, "dialer");
+        requireNonNull(credentials, "credentials");
+        return new StreamDialer() {
+            @Override
+            public EdgeEndpoint edge() {
+                return dialer.edge();
+            }
+
+            @Override
+            public CompletableFuture<Channel> open(EventLoop loop, String hostname) {
+                return dialer.open(loop, hostname, credentials);
+            }
+        };
+    }
+
+    /** Returns the edge the streams go through. */
+    EdgeEndpoint edge();
+
+    /**
+     * Returns a future of a stream to the app {@code hostname}, opened on {@code loop}, whose
+     * pipeline ends in a stream adapter with reads off; it fails with an {@link AccessException}
+     * whose message is the sentence for the user.
+     */
+    CompletableFuture<Channel> open(EventLoop loop, String hostname);
+}
