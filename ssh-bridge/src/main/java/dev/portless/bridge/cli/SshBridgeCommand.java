@@ -1,0 +1,57 @@
+package dev.portless.bridge.cli;
+
+import dev.portless.bridge.BridgeServer;
+import dev.portless.bridge.config.BridgeConfig;
+import dev.portless.common.config.ConfigException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Returns the {@code ssh-bridge} command: runs the SSH bastion until SIGTERM or SIGINT. */
+@Command(name = "ssh-bridge", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Portless SSH bridge: a bastion that accepts only short-lived OpenSSH user certificates "
+                      + "and forwards (ssh -J) to the destinations its policy allows.")
+public final class SshBridgeCommand implements Callable<Integer> {
+
+    private static final Logger logger = LoggerFactory.getLogger(SshBridgeCommand.class);
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "bridge.yml")
+    Path config;
+
+    /** Returns a command line whose start-up errors print as one sentence and exit with 2. */
+    public static CommandLine commandLine() {
+        final CommandLine cl = new CommandLine(new SshBridgeCommand());
+        cl.setExecutionExceptionHandler((e, line, parsed) -> {
+            if (e instanceof ConfigException || e instanceof IllegalArgumentException
+                || e instanceof IllegalStateException || e instanceof UncheckedIOException) {
+                line.getErr().println("ssh-bridge: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        return cl;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        final BridgeConfig bridgeConfig = BridgeConfig.load(config);
+        final BridgeServer bridge = BridgeServer.start(bridgeConfig);
+        final CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            logger.info("stopping: closing sessions");
+            bridge.close();
+            stopped.countDown();
+        }, "ssh-bridge-shutdown"));
+        logger.info("listening on {}:{} (host key {}, {} trusted CA key(s), audit log {})",
+                    bridgeConfig.listen().host(), bridge.port(), bridge.hostKeyFingerprint(),
+                    bridgeConfig.trustedCaKeys().all().size(), bridgeConfig.auditLog());
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,12 @@
+package dev.portless.bridge.cli;
+
+import picocli.CommandLine.IVersionProvider;
+
+/** Returns the version from the jar manifest, or "dev" when run from classes. */
+final class VersionProvider implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+        final String v = VersionProvider.class.getPackage().getImplementationVersion();
+        return new String[] {"portless ssh-bridge " + (v == null ? "dev" : v)};
+    }
+}
