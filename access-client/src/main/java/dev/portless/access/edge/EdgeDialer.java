@@ -12,8 +12,6 @@ import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker;
-import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
-import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import java.net.ConnectException;
@@ -68,8 +66,8 @@ public final class EdgeDialer {
         CompletableFuture<Channel> result = new CompletableFuture<>();
         HttpHeaders headers = new DefaultHttpHeaders();
         credentials.addTo(headers);
-        WebSocketClientHandshaker handshaker = WebSocketClientHandshakerFactory.newHandshaker(
-                URI.create("wss://" + hostname + "/"), WebSocketVersion.V13, null, false, headers, MAX_FRAME);
+        WebSocketClientHandshaker handshaker = new StreamHandshaker(URI.create("wss://" + hostname + "/"), headers,
+                MAX_FRAME);
         new Bootstrap()
                 .group(loop)
                 .channel(transport.socketChannel())

@@ -17,17 +17,35 @@ import io.netty.util.ReferenceCountUtil;
 /**
  * Returns a WebSocket connection seen as a stream of bytes (Portless's default framing).
  *
- * <p>Binary messages carry raw stream bytes, at most {@link #MAX_MESSAGE} each, because stock
- * cloudflared peers truncate larger ones. A Close frame means "no more bytes from me": the other
+ * <p>Binary messages carry raw stream bytes. The edge sends at most {@link #MAX_MESSAGE} each,
+ * because stock cloudflared peers truncate larger ones. A Close frame means "no more bytes from me": the other
  * direction stays open until its sender closes too, which gives WebSocket the half-close TCP has.
  */
 public final class WebSocketStreamAdapter extends ChannelDuplexHandler {
-    /** The largest binary message this adapter sends. */
+    /** The largest binary message this adapter sends by default. */
     public static final int MAX_MESSAGE = 16 * 1024;
 
+    private final int maxMessage;
     // Both flags are touched from this channel's event loop only.
     private boolean closeSent;
     private boolean closeReceived;
+
+    /** Returns an adapter that sends messages of at most {@link #MAX_MESSAGE} bytes (what the edge sends). */
+    public WebSocketStreamAdapter() {
+        this(MAX_MESSAGE);
+    }
+
+    /**
+     * Returns an adapter that sends messages of at most {@code maxMessage} bytes. The CLI sends the
+     * edge up to what the edge accepts: fewer, larger messages mean fewer frames to decode and
+     * fewer HTTP/2 DATA frames to merge on the edge.
+     */
+    public WebSocketStreamAdapter(int maxMessage) {
+        if (maxMessage < 1 || maxMessage > 1 << 20) {
+            throw new IllegalArgumentException("maxMessage: " + maxMessage + " (expected: 1..1048576)");
+        }
+        this.maxMessage = maxMessage;
+    }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -94,10 +112,10 @@ public final class WebSocketStreamAdapter extends ChannelDuplexHandler {
         ctx.write(frame, promise);
     }
 
-    private static void writeMessages(ChannelHandlerContext ctx, ByteBuf buf, ChannelPromise promise) {
+    private void writeMessages(ChannelHandlerContext ctx, ByteBuf buf, ChannelPromise promise) {
         // Slices share the buffer: splitting copies nothing.
-        while (buf.readableBytes() > MAX_MESSAGE) {
-            ctx.write(new BinaryWebSocketFrame(buf.readRetainedSlice(MAX_MESSAGE)), ctx.voidPromise());
+        while (buf.readableBytes() > maxMessage) {
+            ctx.write(new BinaryWebSocketFrame(buf.readRetainedSlice(maxMessage)), ctx.voidPromise());
         }
         ctx.write(new BinaryWebSocketFrame(buf), promise);
     }

@@ -5,6 +5,7 @@ import io.netty.handler.ssl.ApplicationProtocolConfig.Protocol;
 import io.netty.handler.ssl.ApplicationProtocolConfig.SelectedListenerFailureBehavior;
 import io.netty.handler.ssl.ApplicationProtocolConfig.SelectorFailureBehavior;
 import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslSessionContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -57,11 +58,11 @@ public final class TlsContexts {
         requireReadable(certificateChain, "TLS certificate");
         requireReadable(privateKey, "TLS key");
         try {
-            return SslContextBuilder.forServer(certificateChain.toFile(), privateKey.toFile())
+            return withSessionTickets(SslContextBuilder.forServer(certificateChain.toFile(), privateKey.toFile())
                     .sslProvider(provider())
                     .protocols(PROTOCOLS)
                     .applicationProtocolConfig(alpn(alpn))
-                    .build();
+                    .build());
         } catch (SSLException | IllegalArgumentException e) {
             throw new IllegalArgumentException("cannot load the TLS certificate " + certificateChain
                     + " and key " + privateKey + ": " + e.getMessage()
@@ -91,6 +92,19 @@ public final class TlsContexts {
             throw new IllegalArgumentException("cannot load the CA file " + trustAnchors.orElse(null)
                     + ": " + e.getMessage() + "; use PEM certificates", e);
         }
+    }
+
+    /**
+     * Returns {@code context} issuing session tickets. TLS 1.3 resumes a session only from a ticket,
+     * and Netty's OpenSSL contexts send none unless asked; with tickets a client that reconnects
+     * (access tcp opens one connection per local connection) skips the certificate signature and
+     * its verification. BoringSSL makes and rotates the ticket keys itself, in memory only.
+     */
+    private static SslContext withSessionTickets(SslContext context) {
+        if (context.sessionContext() instanceof OpenSslSessionContext sessions) {
+            sessions.setTicketKeys();
+        }
+        return context;
     }
 
     private static ApplicationProtocolConfig alpn(String... protocols) {

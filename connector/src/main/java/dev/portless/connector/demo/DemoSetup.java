@@ -51,6 +51,7 @@ public final class DemoSetup {
                     # Written by `connector serve` (the embedded demo); edits are overwritten at its next start.
                     listen: 127.0.0.1:%d
                     tunnel-listen: 127.0.0.1:%d
+                    issuer: https://127.0.0.1:%d
                     tls:
                       certificate: edge.pem
                       key: edge-key.pem
@@ -69,7 +70,7 @@ public final class DemoSetup {
                       - hostname: %s
                         tunnel: %s
                         service-tokens: [%s]
-                    """.formatted(edgePort, tunnelPort, TUNNEL, tunnel.tunnelId(),
+                    """.formatted(edgePort, tunnelPort, edgePort, TUNNEL, tunnel.tunnelId(),
                     SecretHash.sha256Hex(tunnel.secret()), TOKEN, files.readServiceTokenId(), secretHash,
                     ECHO_APP, TUNNEL, TOKEN, SSH_APP, TUNNEL, TOKEN), false);
             PrivateFiles.write(files.connectorConfig(), """
@@ -77,13 +78,14 @@ public final class DemoSetup {
                     edge: 127.0.0.1:%d
                     credentials-file: tunnel.json
                     edge-ca: ca.pem
+                    edge-issuer: https://127.0.0.1:%d
                     ingress:
                       - hostname: %s
                         service: tcp://127.0.0.1:%d
                       - hostname: %s
                         service: ssh://127.0.0.1:22
                       - service: http_status:404
-                    """.formatted(tunnelPort, ECHO_APP, echoPort, SSH_APP), false);
+                    """.formatted(tunnelPort, edgePort, ECHO_APP, echoPort, SSH_APP), false);
             return files;
         } catch (IOException e) {
             throw new IllegalStateException("cannot write the demo's files in " + dir + ": " + e.getMessage(), e);

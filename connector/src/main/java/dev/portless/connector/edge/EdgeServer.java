@@ -6,10 +6,13 @@ import dev.portless.common.tls.TlsContexts;
 import dev.portless.common.wire.TunnelProtocol;
 import dev.portless.connector.edge.access.AccessListenerInitializer;
 import dev.portless.connector.edge.access.AppRoute;
+import dev.portless.connector.edge.access.EdgeAuthenticator;
 import dev.portless.connector.edge.access.ServiceToken;
-import dev.portless.connector.edge.access.ServiceTokenAuthenticator;
 import dev.portless.connector.edge.access.StreamServices;
 import dev.portless.connector.edge.config.EdgeConfig;
+import dev.portless.connector.edge.identity.IdentityService;
+import dev.portless.connector.edge.identity.token.AppTokenIssuer;
+import dev.portless.connector.edge.identity.token.SigningKeys;
 import dev.portless.connector.edge.tunnel.StreamOpener;
 import dev.portless.connector.edge.tunnel.TunnelAuthenticator;
 import dev.portless.connector.edge.tunnel.TunnelListenerInitializer;
@@ -22,10 +25,16 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -49,14 +58,18 @@ public final class EdgeServer implements AutoCloseable {
     private final Channel accessChannel;
     private final Channel tunnelChannel;
     private final TunnelRegistry registry;
+    private final ExecutorService web;
+    private final ScheduledExecutorService maintenance;
 
     private EdgeServer(EventLoopGroup boss, EventLoopGroup workers, Channel accessChannel, Channel tunnelChannel,
-                       TunnelRegistry registry) {
+                       TunnelRegistry registry, ExecutorService web, ScheduledExecutorService maintenance) {
         this.boss = boss;
         this.workers = workers;
         this.accessChannel = accessChannel;
         this.tunnelChannel = tunnelChannel;
         this.registry = registry;
+        this.web = web;
+        this.maintenance = maintenance;
     }
 
     /** Returns an edge listening on the configured addresses; throws when a port cannot be bound. */
@@ -67,34 +80,73 @@ public final class EdgeServer implements AutoCloseable {
         Transport transport = Transport.best();
         log.info("{}; transport: {}", TlsContexts.describeProvider(), transport);
 
+        Clock clock = Clock.systemUTC();
+        // A retired key stays published while tokens it signed may still be in use.
+        SigningKeys keys = SigningKeys.open(config.stateDir(), config.signingKeyRotation(),
+                config.longestAppSession().plusHours(1), clock);
+        AppTokenIssuer issuer = new AppTokenIssuer(config.issuer(), keys, clock);
         TunnelRegistry registry = new TunnelRegistry();
         Map<String, AppRoute> apps = config.apps().stream().collect(Collectors.toUnmodifiableMap(
-                a -> a.hostname(), a -> new AppRoute(a.hostname(), a.tunnel(), new HashSet<>(a.serviceTokens()))));
+                a -> a.hostname(), AppRoute::of));
         Function<String, Optional<AppRoute>> lookup = host -> Optional.ofNullable(apps.get(host));
-        ServiceTokenAuthenticator tokens = new ServiceTokenAuthenticator(config.serviceTokens().stream()
-                .map(t -> new ServiceToken(t.name(), t.clientId(), t.secretSha256())).toList());
-        StreamServices services = new StreamServices(lookup, tokens, registry,
-                new StreamOpener(STREAM_ANSWER_TIMEOUT), new AtomicLong());
+        EdgeAuthenticator authenticator = new EdgeAuthenticator(issuer, keys::publicKeys,
+                config.serviceTokens().stream().map(t -> new ServiceToken(t.name(), t.clientId(), t.secretSha256()))
+                        .toList(), clock);
+        // Sign-in pages and OAuth run here, never on an event loop; a full queue answers 503.
+        ThreadPoolExecutor web = new ThreadPoolExecutor(4, 4, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(256),
+                daemon("edge-web"));
+        ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(daemon("edge-keys"));
+        maintenance.scheduleWithFixedDelay(() -> {
+            try {
+                keys.rotateIfDue();
+            } catch (RuntimeException e) {
+                log.error("Signing key rotation failed: {}", e.getMessage());
+            }
+        }, 10, 10, TimeUnit.MINUTES);
+        IdentityService identity = IdentityService.create(config, apps, keys, issuer, clock);
+        maintenance.scheduleWithFixedDelay(() -> {
+            try {
+                identity.sweep();
+            } catch (RuntimeException e) {
+                log.error("Sweeping expired sign-in state failed: {}", e.toString());
+            }
+        }, 1, 1, TimeUnit.MINUTES);
+        StreamServices services = new StreamServices(lookup, authenticator, registry,
+                new StreamOpener(STREAM_ANSWER_TIMEOUT), new AtomicLong(), config.issuer(), identity.router(web));
         TunnelAuthenticator tunnels = (id, secret) -> config.tunnels().stream()
                 .filter(t -> t.id().toString().equalsIgnoreCase(id) && SecretHash.matches(secret, t.secretSha256()))
                 .map(t -> t.name())
                 .findFirst();
 
         EventLoopGroup boss = transport.newGroup(1, "edge-accept");
-        EventLoopGroup workers = transport.newGroup(0, "edge");
+        // One loop per core, not Netty's two: the loops never block. A client connection accepted on
+        // the loop of a tunnel connection is relayed there (TunnelRegistry.pick) with no thread
+        // hand-off per buffer; fewer loops make that likelier (always, with one tunnel connection per core).
+        EventLoopGroup workers = transport.newGroup(Runtime.getRuntime().availableProcessors(), "edge");
         try {
             Channel access = bind(transport, boss, workers, config.listen(),
                     new AccessListenerInitializer(accessTls, services), "client");
             Channel tunnel = bind(transport, boss, workers, config.tunnelListen(),
                     new TunnelListenerInitializer(tunnelTls, tunnels, registry), "tunnel");
-            log.info("Edge listening for clients on {} and for connectors on {}; {} app(s), {} tunnel(s)",
-                    access.localAddress(), tunnel.localAddress(), apps.size(), config.tunnels().size());
-            return new EdgeServer(boss, workers, access, tunnel, registry);
+            log.info("Edge listening for clients on {} and for connectors on {}; {} app(s), {} tunnel(s); issuer {}",
+                    access.localAddress(), tunnel.localAddress(), apps.size(), config.tunnels().size(),
+                    config.issuer());
+            return new EdgeServer(boss, workers, access, tunnel, registry, web, maintenance);
         } catch (RuntimeException e) {
             boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            web.shutdownNow();
+            maintenance.shutdownNow();
             throw e;
         }
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     private static Channel bind(Transport transport, EventLoopGroup boss, EventLoopGroup workers,
@@ -140,5 +192,7 @@ public final class EdgeServer implements AutoCloseable {
         tunnelChannel.close().syncUninterruptibly();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        web.shutdownNow();
+        maintenance.shutdownNow();
     }
 }

@@ -6,7 +6,10 @@ import dev.portless.common.config.ConfigException;
 import dev.portless.common.config.ConfigNode;
 import dev.portless.common.config.Durations;
 import dev.portless.common.config.HostPort;
+import dev.portless.common.wire.AppTokenClaims;
 import dev.portless.connector.ingress.IngressRules;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +30,8 @@ import java.util.Set;
  * edge-dial-timeout: 10s
  * retry: { initial: 500ms, max: 30s }
  * grace-period: 30s                    # how long SIGTERM waits for open streams
+ * edge-issuer: https://edge.example.com   # the edge's public URL, the iss of app tokens (default: https://<edge host>)
+ * edge-jwks-url: https://edge.example.com/.well-known/jwks.json   # default: <edge-issuer>/.well-known/jwks.json
  * ingress:
  *   - hostname: ssh.example.com
  *     service: ssh://10.0.0.5
@@ -43,6 +48,8 @@ import java.util.Set;
  * @param retryMax           the largest reconnect backoff
  * @param gracePeriod        how long a draining connector waits for open streams
  * @param ingress            the ingress rules
+ * @param edgeIssuer         the issuer the edge's app tokens must name
+ * @param edgeJwksUrl        where the edge publishes the keys its app tokens are signed with
  */
 public record ConnectorConfig(
         List<EdgeAddress> edges,
@@ -54,7 +61,9 @@ public record ConnectorConfig(
         Duration retryInitial,
         Duration retryMax,
         Duration gracePeriod,
-        IngressRules ingress) {
+        IngressRules ingress,
+        URI edgeIssuer,
+        URI edgeJwksUrl) {
 
     /** Tunnel connections per edge when {@code ha-connections} is absent. */
     public static final int DEFAULT_CONNECTIONS_PER_EDGE = 2;
@@ -68,7 +77,7 @@ public record ConnectorConfig(
     public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofSeconds(30);
 
     private static final Set<String> KEYS = Set.of("edge", "edges", "ha-connections", "credentials-file", "edge-ca",
-            "edge-server-name", "edge-dial-timeout", "retry", "grace-period", "ingress");
+            "edge-server-name", "edge-dial-timeout", "retry", "grace-period", "ingress", "edge-issuer", "edge-jwks-url");
     private static final Set<String> RETRY_KEYS = Set.of("initial", "max");
     private static final Duration MIN_TIMEOUT = Duration.ofMillis(1);
     private static final Duration MAX_DIAL_TIMEOUT = Duration.ofMinutes(5);
@@ -86,6 +95,8 @@ public record ConnectorConfig(
         requireNonNull(retryMax, "retryMax");
         requireNonNull(gracePeriod, "gracePeriod");
         requireNonNull(ingress, "ingress");
+        requireNonNull(edgeIssuer, "edgeIssuer");
+        requireNonNull(edgeJwksUrl, "edgeJwksUrl");
         if (edges.isEmpty()) {
             throw new IllegalArgumentException("edges: empty (expected: at least one edge address)");
         }
@@ -96,6 +107,14 @@ public record ConnectorConfig(
             throw new IllegalArgumentException("retryMax: " + Durations.format(retryMax)
                                                + " (expected: >= retryInitial " + Durations.format(retryInitial) + ')');
         }
+    }
+
+    /** Returns settings built in code, the edge's issuer derived from the first edge's host. */
+    public ConnectorConfig(List<EdgeAddress> edges, int connectionsPerEdge, Optional<Path> credentialsFile,
+                           Optional<Path> edgeCaFile, Optional<String> edgeServerName, Duration dialTimeout,
+                           Duration retryInitial, Duration retryMax, Duration gracePeriod, IngressRules ingress) {
+        this(edges, connectionsPerEdge, credentialsFile, edgeCaFile, edgeServerName, dialTimeout, retryInitial,
+                retryMax, gracePeriod, ingress, defaultIssuer(edges), jwksUrl(defaultIssuer(edges)));
     }
 
     /**
@@ -146,8 +165,49 @@ public record ConnectorConfig(
         final Duration gracePeriod =
                 root.duration("grace-period", DEFAULT_GRACE_PERIOD, Duration.ZERO, MAX_GRACE_PERIOD);
         final IngressRules ingress = IngressRules.from(root);
+        final URI issuer = root.has("edge-issuer") ? url(root, "edge-issuer", false) : defaultIssuer(edges);
+        final URI jwks = root.has("edge-jwks-url") ? url(root, "edge-jwks-url", true) : jwksUrl(issuer);
         return new ConnectorConfig(edges, connectionsPerEdge, credentialsFile, edgeCaFile, edgeServerName,
-                dialTimeout, retryInitial, retryMax, gracePeriod, ingress);
+                dialTimeout, retryInitial, retryMax, gracePeriod, ingress, issuer, jwks);
+    }
+
+    private static URI defaultIssuer(List<EdgeAddress> edges) {
+        if (edges.isEmpty()) {
+            return URI.create("https://localhost");
+        }
+        final String host = edges.get(0).host();
+        return URI.create("https://" + (host.indexOf(':') >= 0 ? '[' + host + ']' : host.toLowerCase(Locale.ROOT)));
+    }
+
+    private static URI jwksUrl(URI issuer) {
+        return URI.create(issuer + AppTokenClaims.JWKS_PATH);
+    }
+
+    /** Returns an https URL (http only on loopback); a path only when {@code pathAllowed}; no trailing slash. */
+    private static URI url(ConfigNode root, String key, boolean pathAllowed) {
+        final String text = root.requireString(key);
+        final String trimmed = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
+        final URI uri;
+        try {
+            uri = new URI(trimmed);
+        } catch (URISyntaxException e) {
+            throw root.error(key, '"' + text + "\" is not a URL (expected e.g. https://edge.example.com)");
+        }
+        final String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        final String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
+        final boolean loopback = host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]");
+        if (host.isEmpty() || !(scheme.equals("https") || scheme.equals("http") && loopback)) {
+            throw root.error(key, '"' + text + "\" is not an https URL (expected e.g. https://edge.example.com; "
+                                  + "http only on 127.0.0.1, [::1] or localhost)");
+        }
+        final boolean hasPath = uri.getRawPath() != null && !uri.getRawPath().isEmpty();
+        if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null
+            || hasPath && !pathAllowed) {
+            throw root.error(key, '"' + text + "\" must be only scheme, host and port"
+                                  + (pathAllowed ? ", and path" : "") + " (e.g. https://edge.example.com:8443)");
+        }
+        return URI.create(scheme + "://" + uri.getRawAuthority().toLowerCase(Locale.ROOT)
+                          + (hasPath ? uri.getRawPath() : ""));
     }
 
     private static List<EdgeAddress> edges(ConfigNode root) {

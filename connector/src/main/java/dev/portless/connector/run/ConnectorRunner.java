@@ -3,10 +3,14 @@ package dev.portless.connector.run;
 import dev.portless.common.net.Transport;
 import dev.portless.common.tls.TlsContexts;
 import dev.portless.common.wire.TunnelProtocol;
+import dev.portless.connector.run.token.AppTokenVerifier;
+import dev.portless.connector.run.token.EdgeKeys;
+import dev.portless.connector.run.token.StreamTokenCheck;
 import dev.portless.connector.tunnel.TunnelCredentials;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,7 +58,12 @@ public final class ConnectorRunner implements AutoCloseable {
                     return t;
                 });
         ConnectorRunner runner = new ConnectorRunner(config, group, resolver);
-        TargetDialer dialer = new TargetDialer(config.ingress(), transport, resolver, runner.streams);
+        StreamTokenCheck tokens = new StreamTokenCheck(
+                new AppTokenVerifier(config.edgeIssuer(), Clock.systemUTC(), AppTokenVerifier.DEFAULT_SKEW),
+                EdgeKeys.fetchingFrom(config.edgeJwksUrl(), config.edgeCaFile(), resolver));
+        // Fetch the keys before the first stream needs them; a failure is logged and retried on demand.
+        tokens.keys().refresh();
+        TargetDialer dialer = new TargetDialer(config.ingress(), transport, resolver, runner.streams, tokens);
         String name = connectorName();
         int n = 0;
         for (EdgeAddress edge : config.edges()) {

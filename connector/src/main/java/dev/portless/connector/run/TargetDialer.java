@@ -9,6 +9,10 @@ import dev.portless.connector.ingress.IngressRule;
 import dev.portless.connector.ingress.IngressRules;
 import dev.portless.connector.ingress.StatusService;
 import dev.portless.connector.ingress.TargetService;
+import dev.portless.connector.run.token.AppTokenException;
+import dev.portless.connector.run.token.StreamTokenCheck;
+import dev.portless.connector.run.token.TokenRejection;
+import dev.portless.connector.run.token.VerifiedAppToken;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -24,13 +28,14 @@ import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Returns the connector's handling of a stream request: match the ingress rules, resolve and dial
- * the target, answer the edge, and relay.
+ * Returns the connector's handling of a stream request: check the app token again, match the
+ * ingress rules, resolve and dial the target, answer the edge, and relay.
  *
  * <p>The target connection shares the stream's event loop, so the relay's two sides never hand
  * buffers across threads. Name resolution runs on {@code resolver} because it may block.
@@ -42,12 +47,15 @@ final class TargetDialer {
     private final Transport transport;
     private final Executor resolver;
     private final StreamCounter streams;
+    private final StreamTokenCheck tokens;
 
-    TargetDialer(IngressRules ingress, Transport transport, Executor resolver, StreamCounter streams) {
+    TargetDialer(IngressRules ingress, Transport transport, Executor resolver, StreamCounter streams,
+                 StreamTokenCheck tokens) {
         this.ingress = ingress;
         this.transport = transport;
         this.resolver = resolver;
         this.streams = streams;
+        this.tokens = tokens;
     }
 
     void dial(Channel stream, Http2Headers request) {
@@ -57,6 +65,46 @@ final class TargetDialer {
             refuse(stream, StreamError.CONNECTOR_DRAINING, "The connector is shutting down; try again.");
             return;
         }
+        CharSequence token = request.get(TunnelProtocol.APP_TOKEN);
+        CompletableFuture<VerifiedAppToken> checked = tokens.check(token == null ? null : token.toString(), hostname);
+        if (checked.isDone()) {
+            afterTokenCheck(stream, hostname, streamId, checked);
+        } else {
+            checked.whenComplete((v, f) -> stream.eventLoop().execute(
+                    () -> afterTokenCheck(stream, hostname, streamId, checked)));
+        }
+    }
+
+    /** Runs on the stream's event loop once the token check has completed. */
+    private void afterTokenCheck(Channel stream, String hostname, String streamId,
+                                 CompletableFuture<VerifiedAppToken> checked) {
+        VerifiedAppToken verified;
+        try {
+            verified = checked.join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause();
+            if (!(cause instanceof AppTokenException rejected)) {
+                refuse(stream, StreamError.INTERNAL, "The connector could not check the app token: " + cause);
+                return;
+            }
+            log.warn("stream={} app={} token refused: {}", streamId, hostname, rejected.getMessage());
+            boolean expired = rejected.rejection() == TokenRejection.EXPIRED;
+            refuse(stream, expired ? StreamError.TOKEN_EXPIRED : StreamError.TOKEN_REJECTED,
+                    "The connector refused the app token for " + hostname + ": "
+                            + rejected.rejection().clause() + (expired ? "; sign-in starts again."
+                            : rejected.rejection() == TokenRejection.KEYS_UNAVAILABLE
+                            ? "; the connector's operator should check its edge-issuer setting."
+                            : "; sign in again."));
+            return;
+        }
+        if (!stream.isActive()) {
+            return;
+        }
+        log.debug("stream={} app={} identity={} token verified", streamId, hostname, verified.displayName());
+        dialTarget(stream, hostname, streamId);
+    }
+
+    private void dialTarget(Channel stream, String hostname, String streamId) {
         IngressRule rule = ingress.match(hostname);
         if (rule.service() instanceof StatusService) {
             refuse(stream, StreamError.NO_INGRESS, "No ingress rule of the connector matches " + hostname

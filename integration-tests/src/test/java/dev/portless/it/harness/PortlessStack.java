@@ -66,6 +66,7 @@ public final class PortlessStack implements AutoCloseable {
         y.append("listen: 127.0.0.1:").append(edgePort).append('\n')
                 .append("tunnel-listen: 127.0.0.1:").append(tunnelPort).append('\n')
                 .append("tls:\n  certificate: edge.pem\n  key: edge-key.pem\n")
+                .append("issuer: ").append(edgeUrl()).append('\n')
                 .append("tunnels:\n  - name: tests\n    id: ").append(tunnel.tunnelId())
                 .append("\n    secret-sha256: ").append(SecretHash.sha256Hex(tunnel.secret())).append('\n')
                 .append("service-tokens:\n  - name: ").append(TOKEN_NAME).append("\n    client-id: ").append(clientId)
@@ -81,7 +82,8 @@ public final class PortlessStack implements AutoCloseable {
     private void writeConnectorConfig() throws IOException {
         StringBuilder y = new StringBuilder();
         y.append("edge: 127.0.0.1:").append(tunnelPort).append('\n')
-                .append("credentials-file: tunnel.json\nedge-ca: ca.pem\n");
+                .append("credentials-file: tunnel.json\nedge-ca: ca.pem\n")
+                .append("edge-issuer: ").append(edgeUrl()).append('\n');
         connectorSettings.forEach((k, v) -> y.append(k).append(": ").append(v).append('\n'));
         y.append("ingress:\n");
         apps.forEach((hostname, service) -> {

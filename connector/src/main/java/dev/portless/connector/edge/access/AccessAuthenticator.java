@@ -1,12 +1,13 @@
 package dev.portless.connector.edge.access;
 
 import io.netty.handler.codec.http.HttpHeaders;
+import java.net.InetAddress;
 
 /**
  * Returns who is asking for a stream and whether the app lets them in.
  */
 @FunctionalInterface
 public interface AccessAuthenticator {
-    /** Returns the decision for the credentials in {@code headers} on {@code app}. */
-    Decision authenticate(HttpHeaders headers, AppRoute app);
+    /** Returns the decision for the credentials in {@code headers} on {@code app}, from {@code client}. */
+    Decision authenticate(HttpHeaders headers, AppRoute app, InetAddress client);
 }

@@ -1,25 +1,38 @@
 package dev.portless.connector.edge.access;
 
 import dev.portless.common.wire.StreamError;
+import dev.portless.connector.edge.policy.Identity;
 import java.util.Optional;
 
 /**
  * Returns the outcome of checking a request's credentials against an app: an identity that may
- * proceed, or an error with the sentence the user sees.
+ * proceed with the app token the connector will check again, or an error with the sentence the
+ * user sees.
+ *
+ * @param identity the identity let through, empty when refused
+ * @param appToken the app token to forward to the connector; null when refused, or when an inner
+ *                 authenticator leaves minting to its caller
+ * @param error    why the request was refused, null when allowed
+ * @param message  the sentence for the user, null when allowed
  */
-public record Decision(Optional<String> identity, StreamError error, String message) {
-    /** Returns a decision that lets {@code identity} through. */
-    public static Decision allow(String identity) {
-        return new Decision(Optional.of(identity), null, null);
+public record Decision(Optional<Identity> identity, String appToken, StreamError error, String message) {
+    /** Returns a decision that lets {@code identity} through with {@code appToken}. */
+    public static Decision allow(Identity identity, String appToken) {
+        return new Decision(Optional.of(identity), appToken, null, null);
     }
 
     /** Returns a decision that refuses with an error and its sentence. */
     public static Decision deny(StreamError error, String message) {
-        return new Decision(Optional.empty(), error, message);
+        return new Decision(Optional.empty(), null, error, message);
     }
 
     /** Returns whether the request may proceed. */
     public boolean allowed() {
         return identity.isPresent();
+    }
+
+    /** Returns this decision carrying {@code token}. */
+    Decision withAppToken(String token) {
+        return new Decision(identity, token, error, message);
     }
 }

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import java.util.Map;
 
 /**
  * Returns plain HTTP answers the edge gives before any upgrade: errors as JSON, then close.
@@ -19,9 +20,13 @@ final class HttpErrors {
     }
 
     static void send(ChannelHandlerContext ctx, int status, String code, String message) {
+        send(ctx, status, code, message, Map.of());
+    }
+
+    static void send(ChannelHandlerContext ctx, int status, String code, String message, Map<String, String> extra) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(status),
-                ByteBufUtil.writeUtf8(ctx.alloc(), ErrorBody.json(code, message)));
+                ByteBufUtil.writeUtf8(ctx.alloc(), ErrorBody.json(code, message, extra)));
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                 .set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes())

@@ -3,15 +3,18 @@ package dev.portless.connector.edge.access;
 import dev.portless.common.secret.SecretHash;
 import dev.portless.common.wire.AccessHeaders;
 import dev.portless.common.wire.StreamError;
-import io.netty.handler.codec.http.HttpHeaderNames;
+import dev.portless.connector.edge.policy.Identity;
+import dev.portless.connector.edge.policy.PolicyDecision;
 import io.netty.handler.codec.http.HttpHeaders;
+import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Returns decisions from service tokens ({@code Access-Client-Id}/{@code Access-Client-Secret}, or
- * the {@code Cf-} spellings stock cloudflared clients send).
+ * the {@code Cf-} spellings stock cloudflared clients send), checked against the app's policy. An
+ * allowing decision carries no app token: the caller mints one.
  */
 public final class ServiceTokenAuthenticator implements AccessAuthenticator {
     private final Map<String, ServiceToken> byClientId = new HashMap<>();
@@ -23,15 +26,16 @@ public final class ServiceTokenAuthenticator implements AccessAuthenticator {
         }
     }
 
+    /** Returns whether {@code headers} carry a service token id (in either spelling). */
+    static boolean present(HttpHeaders headers) {
+        return headers.contains(AccessHeaders.CLIENT_ID) || headers.contains(AccessHeaders.CF_CLIENT_ID);
+    }
+
     @Override
-    public Decision authenticate(HttpHeaders headers, AppRoute app) {
+    public Decision authenticate(HttpHeaders headers, AppRoute app, InetAddress client) {
         String id = first(headers, AccessHeaders.CLIENT_ID, AccessHeaders.CF_CLIENT_ID);
         String secret = first(headers, AccessHeaders.CLIENT_SECRET, AccessHeaders.CF_CLIENT_SECRET);
         if (id == null || secret == null) {
-            if (headers.contains(HttpHeaderNames.AUTHORIZATION) || headers.contains(AccessHeaders.CF_TOKEN)) {
-                return Decision.deny(StreamError.BAD_CREDENTIALS, "The edge does not accept app tokens for "
-                        + app.hostname() + " yet; use a service token.");
-            }
             return Decision.deny(StreamError.UNAUTHENTICATED, "No credentials were sent for " + app.hostname()
                     + "; pass a service token (--service-token-id and PORTLESS_SERVICE_TOKEN_SECRET).");
         }
@@ -42,11 +46,13 @@ public final class ServiceTokenAuthenticator implements AccessAuthenticator {
             return Decision.deny(StreamError.BAD_CREDENTIALS, "The service token " + id
                     + " was refused: unknown client id or wrong secret.");
         }
-        if (!app.serviceTokens().contains(token.name())) {
+        Identity identity = Identity.serviceToken(token.name());
+        PolicyDecision verdict = app.policy().decide(identity, client);
+        if (!verdict.allowed()) {
             return Decision.deny(StreamError.FORBIDDEN, "The service token " + token.name()
                     + " is not allowed to reach " + app.hostname() + ".");
         }
-        return Decision.allow("service-token:" + token.name());
+        return Decision.allow(identity, null);
     }
 
     private static final String UNKNOWN = "0".repeat(64);

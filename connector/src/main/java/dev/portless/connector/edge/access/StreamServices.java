@@ -1,7 +1,9 @@
 package dev.portless.connector.edge.access;
 
+import dev.portless.connector.edge.pages.WebEndpoints;
 import dev.portless.connector.edge.tunnel.StreamOpener;
 import dev.portless.connector.edge.tunnel.TunnelRegistry;
+import java.net.URI;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -14,7 +16,10 @@ import java.util.function.Function;
  * @param registry      the connectors online
  * @param opener        opens streams on a connector
  * @param streamIds     the source of stream ids for logs
+ * @param issuer        the edge's public URL, named in 401 answers so clients can find the sign-in
+ * @param web           answers every request that is not a stream upgrade
  */
 public record StreamServices(Function<String, Optional<AppRoute>> apps, AccessAuthenticator authenticator,
-                             TunnelRegistry registry, StreamOpener opener, AtomicLong streamIds) {
+                             TunnelRegistry registry, StreamOpener opener, AtomicLong streamIds, URI issuer,
+                             WebEndpoints web) {
 }

@@ -4,10 +4,14 @@ import dev.portless.common.relay.InboundHold;
 import dev.portless.common.relay.RelayPair;
 import dev.portless.common.relay.WebSocketStreamAdapter;
 import dev.portless.common.wire.AccessHeaders;
+import dev.portless.common.wire.ErrorBody;
 import dev.portless.common.wire.StreamError;
 import dev.portless.common.wire.TunnelProtocol;
 import dev.portless.connector.edge.tunnel.ConnectorConnection;
 import dev.portless.connector.edge.tunnel.OpenedStream;
+import dev.portless.connector.edge.pages.WebRequest;
+import dev.portless.connector.edge.pages.WebResponse;
+import dev.portless.connector.edge.policy.Identity;
 import dev.portless.connector.edge.tunnel.StreamOpenException;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -15,14 +19,19 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
@@ -31,7 +40,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Returns the handler of a client's upgrade request: it finds the app by Host, checks the
  * credentials, asks a connector of the app's tunnel to dial the target, and only then completes
- * the WebSocket handshake, so every failure reaches the client as a plain HTTP error.
+ * the WebSocket handshake, so every failure reaches the client as a plain HTTP error. Any other
+ * request (sign-in pages, OAuth, JWKS) goes to the edge's web endpoints, one at a time per
+ * connection.
  */
 final class StreamUpgradeHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(StreamUpgradeHandler.class);
@@ -64,14 +75,7 @@ final class StreamUpgradeHandler extends SimpleChannelInboundHandler<FullHttpReq
             return;
         }
         if (!isUpgrade(request)) {
-            String path = request.uri();
-            request.release();
-            if ("/healthz".equals(path)) {
-                HttpErrors.text(ctx, HttpResponseStatus.OK, "ok");
-            } else {
-                HttpErrors.text(ctx, HttpResponseStatus.UPGRADE_REQUIRED,
-                        "This is a Portless edge: reach an app with `access tcp` or `access ssh`.");
-            }
+            serveWeb(ctx, request);
             return;
         }
         String host = hostOnly(request.headers().get(HttpHeaderNames.HOST));
@@ -80,24 +84,27 @@ final class StreamUpgradeHandler extends SimpleChannelInboundHandler<FullHttpReq
             refuse(ctx, request, StreamError.UNKNOWN_APP, "Portless has no app at " + host + "; check --hostname.");
             return;
         }
-        Decision decision = shared.authenticator().authenticate(request.headers(), app.get());
+        Decision decision = shared.authenticator().authenticate(request.headers(), app.get(), clientInet(ctx));
         if (!decision.allowed()) {
             refuse(ctx, request, decision.error(), decision.message());
             return;
         }
-        Optional<ConnectorConnection> connection = shared.registry().pick(app.get().tunnel());
+        Optional<ConnectorConnection> connection =
+                shared.registry().pick(app.get().tunnel(), ctx.channel().eventLoop());
         if (connection.isEmpty()) {
             refuse(ctx, request, StreamError.NO_CONNECTOR, "No connector is online for " + host + " (tunnel "
                     + app.get().tunnel() + "); start `connector run` for that tunnel or check its logs.");
             return;
         }
-        String identity = decision.identity().orElseThrow();
+        Identity who = decision.identity().orElseThrow();
+        String identity = who.email().orElse(who.subject());
         long streamId = shared.streamIds().incrementAndGet();
         Http2Headers streamRequest = new DefaultHttp2Headers()
                 .method("POST").scheme("https").authority(host).path(TunnelProtocol.STREAM_PATH)
                 .set(TunnelProtocol.IDENTITY, identity)
                 .set(TunnelProtocol.CLIENT_ADDRESS, clientAddress(ctx))
-                .set(TunnelProtocol.STREAM_ID, Long.toString(streamId));
+                .set(TunnelProtocol.STREAM_ID, Long.toString(streamId))
+                .set(TunnelProtocol.APP_TOKEN, decision.appToken());
         String jump = jumpDestination(request);
         if (jump != null) {
             streamRequest.set(TunnelProtocol.JUMP_DESTINATION, jump);
@@ -156,9 +163,45 @@ final class StreamUpgradeHandler extends SimpleChannelInboundHandler<FullHttpReq
         });
     }
 
-    private static void refuse(ChannelHandlerContext ctx, FullHttpRequest request, StreamError error, String message) {
+    private void refuse(ChannelHandlerContext ctx, FullHttpRequest request, StreamError error, String message) {
         request.release();
-        HttpErrors.send(ctx, error.httpStatus(), error.code(), message);
+        Map<String, String> extra = new LinkedHashMap<>();
+        if (error.httpStatus() == 401) {
+            // Where the client signs in: the CLI discovers the rest from <issuer>/.well-known/...
+            extra.put(ErrorBody.ISSUER, shared.issuer().toString());
+            extra.put(ErrorBody.LOGIN_URL, shared.issuer() + "/oauth/authorize");
+        }
+        HttpErrors.send(ctx, error.httpStatus(), error.code(), message, extra);
+    }
+
+    private void serveWeb(ChannelHandlerContext ctx, FullHttpRequest request) {
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        boolean head = HttpMethod.HEAD.equals(request.method());
+        WebRequest web;
+        try {
+            web = WebExchange.request(request, clientInet(ctx));
+        } finally {
+            request.release();
+        }
+        shared.web().handle(web).whenComplete((response, failure) -> ctx.executor().execute(() -> {
+            WebResponse answer = response;
+            if (failure != null) {
+                log.warn("{} {} from {} failed: {}", web.method(), web.path(), web.client().getHostAddress(),
+                        failure.toString());
+                answer = WebResponse.text(500, "The edge failed to answer this request; try again.");
+            }
+            if (!ctx.channel().isActive()) {
+                return;
+            }
+            ctx.writeAndFlush(WebExchange.response(answer, keepAlive, head, ctx.alloc()))
+                    .addListener((ChannelFutureListener) f -> {
+                        if (keepAlive && f.isSuccess()) {
+                            ctx.read();
+                        } else {
+                            ctx.close();
+                        }
+                    });
+        }));
     }
 
     private static StreamOpenException unwrap(Throwable failure) {
@@ -189,6 +232,11 @@ final class StreamUpgradeHandler extends SimpleChannelInboundHandler<FullHttpReq
         int colon = h.indexOf(':');
         h = colon < 0 ? h : h.substring(0, colon);
         return h.endsWith(".") ? h.substring(0, h.length() - 1) : h;
+    }
+
+    private static InetAddress clientInet(ChannelHandlerContext ctx) {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress()
+                : InetAddress.getLoopbackAddress();
     }
 
     private static String clientAddress(ChannelHandlerContext ctx) {

@@ -2,6 +2,9 @@ package dev.portless.connector.edge.config;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.portless.connector.edge.policy.RulePolicy;
+import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
@@ -10,19 +13,45 @@ import java.util.List;
  * <pre>{@code
  * - hostname: ssh.example.com
  *   tunnel: office
- *   service-tokens: [ci]
+ *   session-duration: 8h           # how long an app token lasts (default 24h)
+ *   service-tokens: [ci]           # shorthand for an include rule "service-tokens: [ci]"
+ *   policy:
+ *     include:
+ *       - email-domains: [example.com]
+ *     require:
+ *       - ip-ranges: [10.0.0.0/8]
+ *     exclude:
+ *       - emails: [mallory@example.com]
  * }</pre>
  *
- * @param hostname      the exact app hostname, lower case, without a trailing dot
- * @param tunnel        the name of the tunnel whose connectors serve the app
- * @param serviceTokens the names of the service tokens allowed to reach the app
+ * @param hostname        the exact app hostname, lower case, without a trailing dot
+ * @param tunnel          the name of the tunnel whose connectors serve the app
+ * @param serviceTokens   the names of the service tokens the {@code service-tokens} shorthand lets in
+ * @param policy          the app's rules as written under {@code policy}
+ * @param sessionDuration how long an app token for this app lasts
  */
-public record AppEntry(String hostname, String tunnel, List<String> serviceTokens) {
+public record AppEntry(String hostname, String tunnel, List<String> serviceTokens, RulePolicy policy,
+                       Duration sessionDuration) {
+
+    /** The app token lifetime when {@code session-duration} is absent. */
+    public static final Duration DEFAULT_SESSION_DURATION = Duration.ofHours(24);
 
     /** Checks that no component is null and copies the token names. */
     public AppEntry {
         requireNonNull(hostname, "hostname");
         requireNonNull(tunnel, "tunnel");
         serviceTokens = List.copyOf(requireNonNull(serviceTokens, "serviceTokens"));
+        requireNonNull(policy, "policy");
+        requireNonNull(sessionDuration, "sessionDuration");
+    }
+
+    /** Returns an app that only the named service tokens reach, with the default session duration. */
+    public AppEntry(String hostname, String tunnel, List<String> serviceTokens) {
+        this(hostname, tunnel, serviceTokens, RulePolicy.EMPTY, DEFAULT_SESSION_DURATION);
+    }
+
+    /** Returns the policy the edge enforces: the rules plus the {@code service-tokens} shorthand. */
+    public RulePolicy effectivePolicy() {
+        return policy.includingServiceTokens(new LinkedHashSet<>(serviceTokens));
     }
 }

@@ -5,8 +5,11 @@ import static java.util.Objects.requireNonNull;
 import dev.portless.common.config.ConfigException;
 import dev.portless.common.config.ConfigNode;
 import dev.portless.common.config.HostPort;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -30,13 +33,30 @@ import java.util.TreeSet;
  *   - name: ci
  *     client-id: 3a8f0c2e.access
  *     secret-sha256: 2c26b4...
+ * issuer: https://edge.example.com    # the edge's public URL; sign-in pages and app tokens name it
+ * state-dir: state                     # signing keys (0700); default: "state" next to this file
+ * browser-session-duration: 24h        # how long a browser stays signed in at the edge
+ * signing-key-rotation: 720h           # a new app-token signing key after this long
+ * identity-providers:
+ *   - name: email
+ *     type: pin
+ *     outbox: outbox                   # or smtp: {...}; see PinProviderEntry
+ *   - name: keycloak
+ *     type: oidc                       # see OidcProviderEntry
+ *     issuer: https://sso.example.com/realms/acme
+ *     client-id: portless
+ *     client-secret-file: keycloak-secret
  * apps:
  *   - hostname: ssh.example.com
  *     tunnel: office
  *     service-tokens: [ci]
+ *     session-duration: 8h
+ *     policy:
+ *       include:
+ *         - email-domains: [example.com]
  * }</pre>
  *
- * <p>Identity providers and policies will join as new keys; until then any other key is a mistake.
+ * <p>Any other key is a mistake.
  *
  * @param listen         the client listener's address
  * @param tunnelListen   the connector listener's address
@@ -45,6 +65,11 @@ import java.util.TreeSet;
  * @param tunnels        the tunnels, names and ids unique
  * @param serviceTokens  the service tokens, names and client ids unique
  * @param apps           the apps, hostnames unique, each naming a configured tunnel and service tokens
+ * @param issuer         the edge's public URL (scheme, host, port), the {@code iss} of its app tokens
+ * @param stateDir       where the edge keeps its signing keys
+ * @param identityProviders the identity providers people sign in with, names unique
+ * @param browserSessionDuration how long a browser stays signed in at the edge
+ * @param signingKeyRotation how long one key signs app tokens before a new one takes over
  */
 public record EdgeConfig(
         InetSocketAddress listen,
@@ -53,17 +78,32 @@ public record EdgeConfig(
         Path tlsKey,
         List<TunnelEntry> tunnels,
         List<ServiceTokenEntry> serviceTokens,
-        List<AppEntry> apps) {
+        List<AppEntry> apps,
+        URI issuer,
+        Path stateDir,
+        List<IdentityProviderEntry> identityProviders,
+        Duration browserSessionDuration,
+        Duration signingKeyRotation) {
 
     /** The client listener's address when {@code listen} is absent. */
     public static final String DEFAULT_LISTEN = "0.0.0.0:443";
     /** The connector listener's address when {@code tunnel-listen} is absent. */
     public static final String DEFAULT_TUNNEL_LISTEN = "0.0.0.0:7844";
 
-    private static final Set<String> KEYS =
-            Set.of("listen", "tunnel-listen", "tls", "tunnels", "service-tokens", "apps");
+    /** The browser session at the edge when {@code browser-session-duration} is absent. */
+    public static final Duration DEFAULT_BROWSER_SESSION = Duration.ofHours(24);
+    /** The signing key rotation period when {@code signing-key-rotation} is absent. */
+    public static final Duration DEFAULT_KEY_ROTATION = Duration.ofDays(30);
+    /** The state directory, relative to the configuration file, when {@code state-dir} is absent. */
+    public static final String DEFAULT_STATE_DIR = "state";
+
+    private static final Set<String> KEYS = Set.of("listen", "tunnel-listen", "tls", "tunnels", "service-tokens",
+            "apps", "issuer", "state-dir", "identity-providers", "browser-session-duration", "signing-key-rotation");
     private static final Set<String> TLS_KEYS = Set.of("certificate", "key");
-    private static final Set<String> APP_KEYS = Set.of("hostname", "tunnel", "service-tokens");
+    private static final Set<String> APP_KEYS = Set.of("hostname", "tunnel", "service-tokens", "policy",
+            "session-duration");
+    private static final Duration MIN_SESSION = Duration.ofMinutes(1);
+    private static final Duration MAX_SESSION = Duration.ofDays(30);
 
     /** Checks that no component is null and copies the lists. */
     public EdgeConfig {
@@ -74,6 +114,17 @@ public record EdgeConfig(
         tunnels = List.copyOf(requireNonNull(tunnels, "tunnels"));
         serviceTokens = List.copyOf(requireNonNull(serviceTokens, "serviceTokens"));
         apps = List.copyOf(requireNonNull(apps, "apps"));
+        requireNonNull(issuer, "issuer");
+        requireNonNull(stateDir, "stateDir");
+        identityProviders = List.copyOf(requireNonNull(identityProviders, "identityProviders"));
+        requireNonNull(browserSessionDuration, "browserSessionDuration");
+        requireNonNull(signingKeyRotation, "signingKeyRotation");
+    }
+
+    /** Returns the longest app token lifetime of any app, at least the default: how long a retired key stays published. */
+    public Duration longestAppSession() {
+        return apps.stream().map(AppEntry::sessionDuration).max(Duration::compareTo)
+                .orElse(AppEntry.DEFAULT_SESSION_DURATION);
     }
 
     /**
@@ -102,7 +153,31 @@ public record EdgeConfig(
         final List<TunnelEntry> tunnels = tunnels(root);
         final List<ServiceTokenEntry> serviceTokens = serviceTokens(root);
         final List<AppEntry> apps = apps(root, tunnels, serviceTokens);
-        return new EdgeConfig(listen, tunnelListen, certificate, key, tunnels, serviceTokens, apps);
+        final List<IdentityProviderEntry> providers = IdentityProvidersReader.read(root);
+        final URI issuer;
+        if (root.has("issuer")) {
+            issuer = ConfigUrls.httpsUrl(root, "issuer", false);
+        } else if (!providers.isEmpty()) {
+            throw root.error("identity-providers", "sign-in needs the edge's public URL: set \"issuer\" (e.g. "
+                                                   + "issuer: https://edge.example.com)");
+        } else {
+            issuer = defaultIssuer(listen);
+        }
+        final Path stateDir = root.optionalPath("state-dir").orElse(root.baseDir().resolve(DEFAULT_STATE_DIR));
+        final Duration browserSession =
+                root.duration("browser-session-duration", DEFAULT_BROWSER_SESSION, MIN_SESSION, MAX_SESSION);
+        final Duration rotation = root.duration("signing-key-rotation", DEFAULT_KEY_ROTATION, Duration.ofHours(1),
+                Duration.ofDays(365));
+        return new EdgeConfig(listen, tunnelListen, certificate, key, tunnels, serviceTokens, apps, issuer, stateDir,
+                providers, browserSession, rotation);
+    }
+
+    /** Returns {@code https://host[:port]} of the listener, {@code localhost} standing in for a wildcard address. */
+    static URI defaultIssuer(InetSocketAddress listen) {
+        final String host = listen.getAddress().isAnyLocalAddress() ? "localhost"
+                : listen.getAddress() instanceof Inet6Address ? '[' + listen.getAddress().getHostAddress() + ']'
+                : listen.getAddress().getHostAddress();
+        return URI.create("https://" + host + (listen.getPort() == 443 ? "" : ":" + listen.getPort()));
     }
 
     private static InetSocketAddress socketAddress(ConfigNode root, String key, String dflt) {
@@ -155,6 +230,7 @@ public record EdgeConfig(
         final Set<String> tokenNames = new TreeSet<>();
         serviceTokens.forEach(t -> tokenNames.add(t.name()));
         final ConfigNames hostnames = new ConfigNames("app hostname");
+        final PolicyReader policies = new PolicyReader(tokenNames);
         final List<AppEntry> apps = new ArrayList<>();
         for (ConfigNode item : root.list("apps")) {
             item.rejectUnknownKeys(APP_KEYS);
@@ -174,7 +250,9 @@ public record EdgeConfig(
                     throw tokenItem.error("service token \"" + token + "\" is listed twice (remove one)");
                 }
             }
-            apps.add(new AppEntry(hostname, tunnel, List.copyOf(tokens)));
+            final Duration session = item.duration("session-duration", AppEntry.DEFAULT_SESSION_DURATION, MIN_SESSION,
+                    MAX_SESSION);
+            apps.add(new AppEntry(hostname, tunnel, List.copyOf(tokens), policies.read(item), session));
         }
         return apps;
     }

@@ -1,5 +1,6 @@
 package dev.portless.connector.edge.tunnel;
 
+import io.netty.util.concurrent.EventExecutor;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,17 +35,34 @@ public final class TunnelRegistry {
      * connector of that tunnel is online.
      */
     public Optional<ConnectorConnection> pick(String tunnelName) {
+        return pick(tunnelName, null);
+    }
+
+    /**
+     * Returns the connection of {@code tunnelName} with the fewest open streams among those served
+     * by the event loop {@code near}, or among all of them when none is; empty when no connector of
+     * that tunnel is online. A stream whose client connection and tunnel connection share a loop
+     * is relayed without handing every buffer to another thread.
+     */
+    public Optional<ConnectorConnection> pick(String tunnelName, EventExecutor near) {
         List<ConnectorConnection> list = byTunnel.get(tunnelName);
         if (list == null) {
             return Optional.empty();
         }
         ConnectorConnection best = null;
+        ConnectorConnection bestNear = null;
         for (ConnectorConnection c : list) {
-            if (c.acceptsStreams() && (best == null || c.openStreams() < best.openStreams())) {
+            if (!c.acceptsStreams()) {
+                continue;
+            }
+            if (best == null || c.openStreams() < best.openStreams()) {
                 best = c;
             }
+            if (c.channel().eventLoop() == near && (bestNear == null || c.openStreams() < bestNear.openStreams())) {
+                bestNear = c;
+            }
         }
-        return Optional.ofNullable(best);
+        return Optional.ofNullable(bestNear != null ? bestNear : best);
     }
 
     /** Returns how many usable connections a tunnel has. */

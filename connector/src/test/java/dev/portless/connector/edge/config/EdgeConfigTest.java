@@ -116,8 +116,9 @@ class EdgeConfigTest {
 
     @Test
     void unknownTopLevelKey() throws IOException {
-        assertError("4: identity-providers: unknown key (expected one of: apps, listen, service-tokens, tls, "
-                    + "tunnel-listen, tunnels)", TLS + "identity-providers: []\n");
+        assertError("4: identity-provider: unknown key (expected one of: apps, browser-session-duration, "
+                    + "identity-providers, issuer, listen, service-tokens, signing-key-rotation, state-dir, tls, "
+                    + "tunnel-listen, tunnels)", TLS + "identity-provider: []\n");
     }
 
     @Test
@@ -249,8 +250,9 @@ class EdgeConfigTest {
 
     @Test
     void unknownAppKey() throws IOException {
-        assertError("7: apps[0].policy: unknown key (expected one of: hostname, service-tokens, tunnel)",
-                TLS + "apps:\n  - hostname: a.example.com\n    tunnel: t\n    policy: x\n");
+        assertError("7: apps[0].policies: unknown key (expected one of: hostname, policy, service-tokens, "
+                    + "session-duration, tunnel)",
+                TLS + "apps:\n  - hostname: a.example.com\n    tunnel: t\n    policies: x\n");
     }
 
     @Test

@@ -1,0 +1,73 @@
+package dev.portless.connector.edge.access;
+
+import static java.util.Objects.requireNonNull;
+
+import com.nimbusds.jose.jwk.JWKSet;
+import dev.portless.common.wire.StreamError;
+import dev.portless.connector.edge.identity.token.AppTokenIssuer;
+import dev.portless.connector.edge.identity.token.AppTokenIssuer.IssuedToken;
+import dev.portless.connector.edge.policy.Identity;
+import dev.portless.connector.run.token.AppTokenVerifier;
+import io.netty.handler.codec.http.HttpHeaders;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * Returns the edge's check of a stream request, first match wins: an app token
+ * ({@code Authorization: Bearer} or {@code Cf-Access-Token}), else a service token. Every allowed
+ * request leaves with an app token for the connector to check again; for a service token the edge
+ * mints a short-lived one (reused while it has most of its life left, so signing stays off the hot
+ * path).
+ */
+public final class EdgeAuthenticator implements AccessAuthenticator {
+    /** Lifetime of the tokens minted for service-token streams: only the stream's opening needs it. */
+    static final Duration MINTED_LIFETIME = Duration.ofMinutes(5);
+    private static final Duration MINTED_REUSE = Duration.ofMinutes(3);
+
+    private final BearerTokenAuthenticator bearer;
+    private final ServiceTokenAuthenticator serviceTokens;
+    private final AppTokenIssuer issuer;
+    private final Clock clock;
+    private final Map<String, IssuedToken> minted = new ConcurrentHashMap<>();
+
+    /**
+     * Returns an authenticator that verifies app tokens of {@code issuer} against {@code keys} and
+     * checks {@code serviceTokens}.
+     */
+    public EdgeAuthenticator(AppTokenIssuer issuer, Supplier<JWKSet> keys, List<ServiceToken> serviceTokens,
+                             Clock clock) {
+        this.issuer = requireNonNull(issuer, "issuer");
+        this.clock = requireNonNull(clock, "clock");
+        this.bearer = new BearerTokenAuthenticator(
+                new AppTokenVerifier(issuer.issuer(), clock, AppTokenVerifier.DEFAULT_SKEW), keys);
+        this.serviceTokens = new ServiceTokenAuthenticator(serviceTokens);
+    }
+
+    @Override
+    public Decision authenticate(HttpHeaders headers, AppRoute app, InetAddress client) {
+        if (BearerTokenAuthenticator.present(headers)) {
+            return bearer.authenticate(headers, app, client);
+        }
+        if (ServiceTokenAuthenticator.present(headers)) {
+            Decision d = serviceTokens.authenticate(headers, app, client);
+            return d.allowed() ? d.withAppToken(mint(d.identity().orElseThrow(), app)) : d;
+        }
+        return Decision.deny(StreamError.UNAUTHENTICATED, "Sign-in is required to reach " + app.hostname()
+                + ": sign in with the access CLI (it opens your browser), or pass a service token.");
+    }
+
+    private String mint(Identity identity, AppRoute app) {
+        String key = identity.subject() + '\n' + app.hostname();
+        IssuedToken token = minted.get(key);
+        if (token == null || token.expiresAt().isBefore(clock.instant().plus(MINTED_LIFETIME.minus(MINTED_REUSE)))) {
+            token = issuer.issue(identity, app.hostname(), MINTED_LIFETIME);
+            minted.put(key, token);
+        }
+        return token.token();
+    }
+}

@@ -1,0 +1,117 @@
+package dev.portless.connector.edge.identity;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.portless.common.wire.AppTokenClaims;
+import dev.portless.connector.edge.access.AppRoute;
+import dev.portless.connector.edge.config.EdgeConfig;
+import dev.portless.connector.edge.config.OidcProviderEntry;
+import dev.portless.connector.edge.config.PinProviderEntry;
+import dev.portless.connector.edge.identity.oidc.OidcProvider;
+import dev.portless.connector.edge.identity.oidc.OidcSignIn;
+import dev.portless.connector.edge.identity.pin.OutboxMailer;
+import dev.portless.connector.edge.identity.pin.PinMailer;
+import dev.portless.connector.edge.identity.pin.PinProvider;
+import dev.portless.connector.edge.identity.pin.SmtpMailer;
+import dev.portless.connector.edge.identity.session.BrowserSessions;
+import dev.portless.connector.edge.identity.token.AppTokenIssuer;
+import dev.portless.connector.edge.identity.token.SigningKeys;
+import dev.portless.connector.edge.oauth.AuthorizationServer;
+import dev.portless.connector.edge.pages.Pages;
+import dev.portless.connector.edge.pages.WebResponse;
+import dev.portless.connector.edge.pages.WebRouter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import javax.net.ssl.SSLContext;
+
+/**
+ * Returns the edge's identity service over plain HTTP: sign-in pages and browser sessions, the
+ * identity providers, the OAuth endpoints of the {@code access} CLI, the JWKS, and the health check.
+ */
+public final class IdentityService {
+    private final SigningKeys keys;
+    private final BrowserSessions sessions;
+    private final SignInPages signIn;
+    private final AuthorizationServer oauth;
+    private final OidcSignIn oidc;
+
+    private IdentityService(SigningKeys keys, BrowserSessions sessions, SignInPages signIn, AuthorizationServer oauth,
+                            OidcSignIn oidc) {
+        this.keys = keys;
+        this.sessions = sessions;
+        this.signIn = signIn;
+        this.oauth = oauth;
+        this.oidc = oidc;
+    }
+
+    /**
+     * Returns the service of {@code config}'s identity providers for {@code apps}, issuing tokens with
+     * {@code tokens} and publishing {@code keys}.
+     *
+     * @throws UncheckedIOException when a provider's outbox cannot be created
+     */
+    public static IdentityService create(EdgeConfig config, Map<String, AppRoute> apps, SigningKeys keys,
+                                         AppTokenIssuer tokens, Clock clock) {
+        requireNonNull(config, "config");
+        BrowserSessions sessions = new BrowserSessions(config.browserSessionDuration(), clock);
+        Optional<PinProvider> pin = config.identityProviders().stream()
+                .filter(PinProviderEntry.class::isInstance).map(PinProviderEntry.class::cast).findFirst()
+                .map(p -> new PinProvider(p.name(), p.displayName(), mailer(p, config), clock));
+        // Calls to identity providers run on web workers; redirects are never followed.
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+        URI callback = URI.create(config.issuer() + OidcSignIn.CALLBACK_PATH);
+        List<OidcProvider> upstream = config.identityProviders().stream()
+                .filter(OidcProviderEntry.class::isInstance).map(OidcProviderEntry.class::cast)
+                .map(p -> new OidcProvider(p, callback, http, clock)).toList();
+        OidcSignIn oidc = new OidcSignIn(upstream, sessions, clock);
+        SignInPages signIn = new SignInPages(sessions, pin, oidc.choices(), apps, config.issuer(), clock);
+        AuthorizationServer oauth = new AuthorizationServer(sessions, apps, tokens, clock);
+        return new IdentityService(keys, sessions, signIn, oauth, oidc);
+    }
+
+    /** Returns the router of every plain HTTP path the edge serves, running handlers on {@code workers}. */
+    public WebRouter router(Executor workers) {
+        WebRouter.Builder b = WebRouter.builder()
+                .get("/healthz", r -> WebResponse.text(200, "ok"))
+                .get(AppTokenClaims.JWKS_PATH, r -> WebResponse.json(200, keys.publicKeys().toString())
+                        .withHeader("Cache-Control", "public, max-age=300"))
+                .notFound(r -> Pages.error(404, "Not found", "There is no page at " + r.path() + " on this edge."));
+        signIn.addRoutes(b);
+        oidc.addRoutes(b);
+        oauth.addRoutes(b);
+        return b.build(workers);
+    }
+
+    /** Forgets expired sessions, codes and device authorizations; runs off the event loops. */
+    public void sweep() {
+        sessions.sweep();
+        oauth.sweep();
+    }
+
+    private static PinMailer mailer(PinProviderEntry p, EdgeConfig config) {
+        String host = config.issuer().getHost();
+        if (p.outbox().isPresent()) {
+            try {
+                return new OutboxMailer(p.outbox().get(), "Portless <no-reply@" + host + ">");
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create the PIN outbox " + p.outbox().get() + ": "
+                        + e.getMessage(), e);
+            }
+        }
+        try {
+            return new SmtpMailer(p.smtp().orElseThrow(), SSLContext.getDefault(), host);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

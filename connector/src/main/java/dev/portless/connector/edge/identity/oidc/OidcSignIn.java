@@ -1,0 +1,126 @@
+package dev.portless.connector.edge.identity.oidc;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.portless.connector.edge.identity.ReturnPaths;
+import dev.portless.connector.edge.identity.session.BrowserSession;
+import dev.portless.connector.edge.identity.session.BrowserSessions;
+import dev.portless.connector.edge.pages.Pages;
+import dev.portless.connector.edge.pages.WebRequest;
+import dev.portless.connector.edge.pages.WebResponse;
+import dev.portless.connector.edge.pages.WebRouter;
+import dev.portless.connector.edge.policy.Identity;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Returns the browser side of signing in through an upstream OpenID Connect provider:
+ * {@code /signin/oidc?provider=NAME} sends the browser to the provider with a fresh state, nonce and
+ * PKCE verifier kept in its session, and {@code /signin/oidc/callback} takes it back, checks the
+ * state against the session, redeems the code and signs the session in.
+ */
+public final class OidcSignIn {
+    /** The path providers send browsers back to; register {@code <issuer>/signin/oidc/callback}. */
+    public static final String CALLBACK_PATH = "/signin/oidc/callback";
+    private static final Logger log = LoggerFactory.getLogger(OidcSignIn.class);
+    /** How long the round trip to the provider may take. */
+    private static final Duration LOGIN_LIFETIME = Duration.ofMinutes(10);
+
+    private final Map<String, OidcProvider> providers = new LinkedHashMap<>();
+    private final BrowserSessions sessions;
+    private final Clock clock;
+
+    /** Returns the sign-in through {@code providers}. */
+    public OidcSignIn(List<OidcProvider> providers, BrowserSessions sessions, Clock clock) {
+        providers.forEach(p -> this.providers.put(p.config().name(), p));
+        this.sessions = requireNonNull(sessions, "sessions");
+        this.clock = requireNonNull(clock, "clock");
+    }
+
+    /** Returns the sign-in page's buttons for these providers. */
+    public List<Pages.Provider> choices() {
+        return providers.values().stream()
+                .map(p -> new Pages.Provider(p.config().name(), p.config().displayName(), false)).toList();
+    }
+
+    /** Adds this feature's routes to {@code router}. */
+    public WebRouter.Builder addRoutes(WebRouter.Builder router) {
+        return router.get("/signin/oidc", this::start).get(CALLBACK_PATH, this::callback);
+    }
+
+    private WebResponse start(WebRequest r) {
+        OidcProvider provider = providers.get(r.query("provider").orElse(""));
+        if (provider == null) {
+            return Pages.error(404, "Sign-in", "There is no such identity provider on this edge.");
+        }
+        String returnTo = ReturnPaths.sanitize(r.query("return").orElse("/"));
+        Optional<BrowserSession> existing = sessions.find(r);
+        BrowserSession session;
+        try {
+            session = existing.orElseGet(sessions::startAnonymous);
+        } catch (IllegalStateException e) {
+            return Pages.error(503, "Busy", "The edge is busy; try again in a minute.");
+        }
+        OidcLogin login = new OidcLogin(provider.config().name(), BrowserSessions.random(), BrowserSessions.random(),
+                BrowserSessions.random(), returnTo, clock.instant());
+        String url;
+        try {
+            url = provider.authorizationUrl(login);
+        } catch (OidcProvider.OidcException e) {
+            log.error("Sign-in with {} failed to start: {}", provider.config().name(), e.getMessage());
+            return Pages.error(502, "Sign-in failed", "Sign-in with " + provider.config().displayName()
+                    + " failed: " + e.clause() + ". Try again later or ask the edge's administrator.");
+        }
+        session.beginSignIn(login);
+        WebResponse redirect = WebResponse.redirect(url);
+        return existing.isPresent() ? redirect : redirect.withHeader("Set-Cookie", sessions.cookie(session));
+    }
+
+    private WebResponse callback(WebRequest r) {
+        Optional<BrowserSession> session = sessions.find(r);
+        Optional<OidcLogin> pending = session.flatMap(s -> s.pending(OidcLogin.class));
+        String state = r.query("state").orElse("");
+        if (pending.isEmpty() || !MessageDigest.isEqual(state.getBytes(StandardCharsets.UTF_8),
+                pending.get().state().getBytes(StandardCharsets.UTF_8))) {
+            log.warn("OIDC callback from {} refused: no sign-in of this browser matches its state",
+                    r.client().getHostAddress());
+            return Pages.error(400, "Sign-in failed", "This sign-in answer does not belong to a sign-in started in "
+                    + "this browser (or it was already used); start again.");
+        }
+        OidcLogin login = pending.get();
+        session.get().clearSignIn();
+        OidcProvider provider = providers.get(login.provider());
+        if (login.startedAt().plus(LOGIN_LIFETIME).isBefore(clock.instant())) {
+            return Pages.error(400, "Sign-in failed", "The sign-in took longer than 10 minutes; start again.");
+        }
+        if (r.query("error").isPresent()) {
+            log.info("{} refused a sign-in: {} {}", login.provider(), r.query("error").get(),
+                    r.query("error_description").orElse(""));
+            return Pages.error(401, "Sign-in failed", provider.config().displayName() + " did not sign you in ("
+                    + r.query("error").get() + "). Start again, or ask the edge's administrator.");
+        }
+        Optional<String> code = r.query("code");
+        if (code.isEmpty()) {
+            return Pages.error(400, "Sign-in failed", "The identity provider sent no authorization code; start again.");
+        }
+        Identity identity;
+        try {
+            identity = provider.redeem(code.get(), login);
+        } catch (OidcProvider.OidcException e) {
+            log.warn("Sign-in with {} failed: {}", login.provider(), e.getMessage());
+            return Pages.error(502, "Sign-in failed", "Sign-in with " + provider.config().displayName() + " failed: "
+                    + e.clause() + ". Start again, or ask the edge's administrator.");
+        }
+        log.info("Signed in {} (sub {}, groups {}) with {} (client {})", identity.displayName(), identity.subject(),
+                identity.groups(), login.provider(), r.client().getHostAddress());
+        return sessions.completeSignIn(session, identity, login.returnTo());
+    }
+}

@@ -1,0 +1,90 @@
+package dev.portless.connector.edge.identity.pin;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.portless.connector.edge.identity.RateLimiter;
+import dev.portless.connector.edge.identity.session.BrowserSession;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Returns the built-in one-time PIN provider: it mails a PIN to the address a person types and keeps
+ * the challenge in their browser session. Mails are rate-limited per browser, per address, per client
+ * address and for the whole edge, so the edge cannot be turned into a mail cannon.
+ */
+public final class PinProvider {
+    private static final Logger log = LoggerFactory.getLogger(PinProvider.class);
+    /** How long a PIN is valid. */
+    public static final Duration LIFETIME = Duration.ofMinutes(10);
+    private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}"
+            + "@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+");
+
+    private final String name;
+    private final String displayName;
+    private final PinMailer mailer;
+    private final Clock clock;
+    private final RateLimiter perSession;
+    private final RateLimiter perEmail;
+    private final RateLimiter perClient;
+    private final RateLimiter global;
+
+    /** Returns a provider named {@code name} delivering through {@code mailer}. */
+    public PinProvider(String name, String displayName, PinMailer mailer, Clock clock) {
+        this.name = requireNonNull(name, "name");
+        this.displayName = requireNonNull(displayName, "displayName");
+        this.mailer = requireNonNull(mailer, "mailer");
+        this.clock = requireNonNull(clock, "clock");
+        this.perSession = new RateLimiter(3, Duration.ofMinutes(10), clock);
+        this.perEmail = new RateLimiter(5, Duration.ofHours(1), clock);
+        this.perClient = new RateLimiter(30, Duration.ofMinutes(10), clock);
+        this.global = new RateLimiter(60, Duration.ofMinutes(1), clock);
+    }
+
+    /** Returns the provider's name. */
+    public String name() {
+        return name;
+    }
+
+    /** Returns the label on the sign-in page. */
+    public String displayName() {
+        return displayName;
+    }
+
+    /**
+     * Mails a new PIN to {@code email} and makes it {@code session}'s pending sign-in; returns null on
+     * success, else the sentence to show.
+     */
+    public String send(BrowserSession session, String email, String returnTo, InetAddress client) {
+        String address = email == null ? "" : email.strip();
+        if (address.length() > 254 || !EMAIL.matcher(address).matches()) {
+            return "\"" + address + "\" is not an e-mail address; check it and try again.";
+        }
+        address = address.toLowerCase(Locale.ROOT);
+        if (!perSession.tryAcquire(session.csrf()) || !perEmail.tryAcquire(address)
+                || !perClient.tryAcquire(client.getHostAddress()) || !global.tryAcquire("all")) {
+            log.warn("PIN mail to {} from {} refused: rate limit", address, client.getHostAddress());
+            return "Too many codes were requested; wait a few minutes, then try again.";
+        }
+        PinChallenge.Issued issued = PinChallenge.issue(address, clock.instant().plus(LIFETIME), returnTo);
+        try {
+            mailer.send(address, "Your Portless sign-in code", """
+                    Your Portless sign-in code is %s
+
+                    It is valid for %d minutes. Enter it on the page that asked for it.
+                    If you did not try to sign in, ignore this message.
+                    """.formatted(issued.pin(), LIFETIME.toMinutes()));
+        } catch (IOException e) {
+            log.error("Cannot send a PIN to {}: {}", address, e.getMessage());
+            return "The sign-in code could not be sent; try again later or ask the edge's administrator.";
+        }
+        session.beginSignIn(issued.challenge());
+        log.info("PIN sent to {} (client {})", address, client.getHostAddress());
+        return null;
+    }
+}

@@ -1,0 +1,80 @@
+package dev.portless.connector.edge.identity.session;
+
+import dev.portless.connector.edge.policy.Identity;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Returns one browser's session at the edge: anonymous until someone signs in, then holding their
+ * identity, plus the sign-in in progress. A session is only touched through {@link BrowserSessions}
+ * or while holding its monitor ({@code synchronized (session)}), from the edge's web workers.
+ */
+public final class BrowserSession {
+    private final String id;
+    private final String csrf;
+    private final Identity identity;
+    private final Instant expiresAt;
+    // Guarded by this.
+    private Object pendingSignIn;
+    private int failedDeviceCodes;
+    private Instant deviceWindowStart = Instant.EPOCH;
+
+    BrowserSession(String id, String csrf, Identity identity, Instant expiresAt) {
+        this.id = id;
+        this.csrf = csrf;
+        this.identity = identity;
+        this.expiresAt = expiresAt;
+    }
+
+    String id() {
+        return id;
+    }
+
+    /** Returns the token every form of this session carries, so other sites cannot post on its behalf. */
+    public String csrf() {
+        return csrf;
+    }
+
+    /** Returns who is signed in, if anyone. */
+    public Optional<Identity> identity() {
+        return Optional.ofNullable(identity);
+    }
+
+    /** Returns when this session ends. */
+    public Instant expiresAt() {
+        return expiresAt;
+    }
+
+    /** Returns the sign-in in progress of type {@code type}, if that is what is pending. */
+    public synchronized <T> Optional<T> pending(Class<T> type) {
+        return type.isInstance(pendingSignIn) ? Optional.of(type.cast(pendingSignIn)) : Optional.empty();
+    }
+
+    /** Sets the sign-in in progress (a PIN challenge, an OIDC login), replacing any other. */
+    public synchronized void beginSignIn(Object signIn) {
+        pendingSignIn = java.util.Objects.requireNonNull(signIn, "signIn");
+    }
+
+    /** Forgets the sign-in in progress. */
+    public synchronized void clearSignIn() {
+        pendingSignIn = null;
+    }
+
+    /**
+     * Returns whether another wrong device code may be tried now: at most {@code max} per {@code window}
+     * seconds; counts this one.
+     */
+    public synchronized boolean allowDeviceCodeGuess(Instant now, int max, long windowSeconds) {
+        if (deviceWindowStart.plusSeconds(windowSeconds).isBefore(now)) {
+            deviceWindowStart = now;
+            failedDeviceCodes = 0;
+        }
+        return failedDeviceCodes < max;
+    }
+
+    /** Counts a wrong device code; returns how many guesses are left in the window. */
+    public synchronized int failedDeviceCode(int max) {
+        failedDeviceCodes++;
+        return Math.max(0, max - failedDeviceCodes);
+    }
+}

@@ -1,0 +1,91 @@
+package dev.portless.connector.edge.oauth;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.portless.connector.edge.identity.session.BrowserSessions;
+import dev.portless.connector.edge.policy.Identity;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Returns the authorization codes waiting to be redeemed: random, valid for {@link #LIFETIME}, bound
+ * to the client, the redirect URI, the PKCE challenge and the app, and good for one redemption
+ * attempt. A redeemed code is remembered until it would have expired, so a replay is named as such.
+ */
+final class AuthorizationCodes {
+    /** How long a code may wait. */
+    static final Duration LIFETIME = Duration.ofSeconds(60);
+    private static final int MAX_CODES = 10_000;
+
+    private final Clock clock;
+    private final Map<String, Grant> pending = new ConcurrentHashMap<>();
+    private final Map<String, Instant> redeemed = new ConcurrentHashMap<>();
+
+    AuthorizationCodes(Clock clock) {
+        this.clock = requireNonNull(clock, "clock");
+    }
+
+    /** Returns a new code for {@code grant}; throws when too many codes wait. */
+    String issue(String clientId, String redirectUri, String challenge, String app, Identity identity) {
+        if (pending.size() >= MAX_CODES) {
+            sweep();
+            if (pending.size() >= MAX_CODES) {
+                throw new IllegalStateException("too many authorization codes pending");
+            }
+        }
+        String code = BrowserSessions.random();
+        pending.put(code, new Grant(clientId, redirectUri, challenge, app, identity, clock.instant().plus(LIFETIME)));
+        return code;
+    }
+
+    /** Returns the outcome of redeeming {@code code}: the code is spent whatever the outcome. */
+    Redemption redeem(String code) {
+        Grant grant = pending.remove(code);
+        Instant now = clock.instant();
+        if (grant == null) {
+            return redeemed.containsKey(code) ? Redemption.REPLAYED : Redemption.UNKNOWN;
+        }
+        redeemed.put(code, grant.expiresAt());
+        if (!now.isBefore(grant.expiresAt())) {
+            return Redemption.EXPIRED;
+        }
+        return new Redemption(grant, null);
+    }
+
+    void sweep() {
+        Instant now = clock.instant();
+        pending.values().removeIf(g -> !now.isBefore(g.expiresAt()));
+        redeemed.values().removeIf(t -> !now.isBefore(t));
+    }
+
+    /**
+     * Returns what a code was issued for.
+     *
+     * @param clientId    the client it was issued to
+     * @param redirectUri the redirect URI it was sent to
+     * @param challenge   the PKCE S256 challenge
+     * @param app         the app the token is for
+     * @param identity    who signed in
+     * @param expiresAt   when the code lapses
+     */
+    record Grant(String clientId, String redirectUri, String challenge, String app, Identity identity,
+                 Instant expiresAt) {
+    }
+
+    /**
+     * Returns a grant, or why there is none.
+     *
+     * @param grant   the grant when the code was good
+     * @param failure the sentence when it was not
+     */
+    record Redemption(Grant grant, String failure) {
+        static final Redemption UNKNOWN = new Redemption(null, "The authorization code is not valid; sign in again.");
+        static final Redemption REPLAYED = new Redemption(null,
+                "The authorization code was already used; sign in again.");
+        static final Redemption EXPIRED = new Redemption(null,
+                "The authorization code expired (codes last 60 seconds); sign in again.");
+    }
+}

@@ -1,0 +1,299 @@
+package dev.portless.connector.edge.oauth;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.portless.common.wire.AppTokenClaims;
+import dev.portless.common.wire.ErrorBody;
+import dev.portless.connector.edge.access.AppRoute;
+import dev.portless.connector.edge.identity.SignInPages;
+import dev.portless.connector.edge.identity.session.BrowserSession;
+import dev.portless.connector.edge.identity.session.BrowserSessions;
+import dev.portless.connector.edge.identity.token.AppTokenIssuer;
+import dev.portless.connector.edge.identity.token.AppTokenIssuer.IssuedToken;
+import dev.portless.connector.edge.identity.RateLimiter;
+import dev.portless.connector.edge.pages.Pages;
+import dev.portless.connector.edge.pages.WebRequest;
+import dev.portless.connector.edge.pages.WebResponse;
+import dev.portless.connector.edge.pages.WebRouter;
+import dev.portless.connector.edge.policy.Identity;
+import dev.portless.connector.edge.policy.PolicyDecision;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Returns the edge as the OAuth 2.0 authorization server of the {@code access} CLI, a public client:
+ * RFC 8414 metadata, the authorization code flow with a loopback redirect (RFC 8252) and mandatory
+ * PKCE S256, and the device authorization grant (RFC 8628). The tokens it issues are app tokens for
+ * exactly one app.
+ */
+public final class AuthorizationServer {
+    private static final Logger log = LoggerFactory.getLogger(AuthorizationServer.class);
+    /** The device code grant type. */
+    static final String DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
+    private static final int MAX_STATE = 1024;
+    private static final int MAX_USER_AGENT = 200;
+
+    private final URI issuer;
+    private final BrowserSessions sessions;
+    private final Map<String, AppRoute> apps;
+    private final AppTokenIssuer tokens;
+    private final Clock clock;
+    private final AuthorizationCodes codes;
+    private final DeviceGrants devices;
+    private final RateLimiter deviceStarts;
+
+    /** Returns the server of an edge at {@code tokens.issuer()}. */
+    public AuthorizationServer(BrowserSessions sessions, Map<String, AppRoute> apps, AppTokenIssuer tokens,
+                               Clock clock) {
+        this.sessions = requireNonNull(sessions, "sessions");
+        this.apps = Map.copyOf(requireNonNull(apps, "apps"));
+        this.tokens = requireNonNull(tokens, "tokens");
+        this.issuer = tokens.issuer();
+        this.clock = requireNonNull(clock, "clock");
+        this.codes = new AuthorizationCodes(clock);
+        this.devices = new DeviceGrants(clock);
+        this.deviceStarts = new RateLimiter(30, Duration.ofMinutes(10), clock);
+    }
+
+    /** Adds the OAuth routes and the {@code /device} pages to {@code router}. */
+    public WebRouter.Builder addRoutes(WebRouter.Builder router) {
+        DevicePages device = new DevicePages(sessions, apps, devices, issuer, clock);
+        return device.addRoutes(router
+                .get(AppTokenClaims.METADATA_PATH, r -> metadata())
+                .get("/oauth/authorize", this::authorize)
+                .post("/oauth/token", this::token)
+                .post("/oauth/device_authorization", this::deviceAuthorization));
+    }
+
+    /** Removes expired codes and device authorizations. */
+    public void sweep() {
+        codes.sweep();
+        devices.sweep();
+    }
+
+    private WebResponse metadata() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("issuer", issuer.toString());
+        m.put("authorization_endpoint", issuer + "/oauth/authorize");
+        m.put("token_endpoint", issuer + "/oauth/token");
+        m.put("device_authorization_endpoint", issuer + "/oauth/device_authorization");
+        m.put("jwks_uri", issuer + AppTokenClaims.JWKS_PATH);
+        m.put("response_types_supported", List.of("code"));
+        m.put("grant_types_supported", List.of("authorization_code", DEVICE_GRANT));
+        m.put("code_challenge_methods_supported", List.of(Pkce.S256));
+        m.put("token_endpoint_auth_methods_supported", List.of("none"));
+        return WebResponse.json(200, com.nimbusds.jose.util.JSONObjectUtils.toJSONString(m))
+                .withHeader("Cache-Control", "public, max-age=300");
+    }
+
+    private WebResponse authorize(WebRequest r) {
+        // Until client and redirect URI are known good, errors stay on the edge's own page.
+        if (!r.duplicated().isEmpty()) {
+            return Pages.error(400, "Sign-in request refused", "The sign-in request repeats the parameter "
+                    + String.join(", ", r.duplicated()) + "; start the sign-in again from your terminal.");
+        }
+        if (!AppTokenClaims.CLI_CLIENT_ID.equals(r.query("client_id").orElse(""))) {
+            return Pages.error(400, "Sign-in request refused", "The sign-in request names an unknown client; "
+                    + "start the sign-in again with the access CLI.");
+        }
+        String redirectText = r.query("redirect_uri").orElse("");
+        if (LoopbackRedirect.parse(redirectText).isEmpty()) {
+            log.warn("authorize from {} refused: redirect_uri {} is not a loopback callback",
+                    r.client().getHostAddress(), redirectText);
+            return Pages.error(400, "Sign-in request refused", "The sign-in request would send you to an address "
+                    + "that is not your own machine's access CLI; it was refused. Start the sign-in again from your "
+                    + "terminal.");
+        }
+        Optional<String> state = r.query("state");
+        if (state.isEmpty() || state.get().length() > MAX_STATE) {
+            return redirectError(redirectText, null, "invalid_request",
+                    "The state parameter is missing or longer than " + MAX_STATE + " characters.");
+        }
+        if (!"code".equals(r.query("response_type").orElse(""))) {
+            return redirectError(redirectText, state.get(), "unsupported_response_type",
+                    "Only response_type=code is supported.");
+        }
+        String method = r.query("code_challenge_method").orElse("");
+        if (!Pkce.S256.equals(method) || !Pkce.isChallenge(r.query("code_challenge").orElse(""))) {
+            return redirectError(redirectText, state.get(), "invalid_request",
+                    "PKCE is required: send code_challenge (43 base64url characters) with code_challenge_method=S256.");
+        }
+        String app = r.query("app").orElse("");
+        AppRoute route = apps.get(app);
+        if (route == null) {
+            return redirectError(redirectText, state.get(), "invalid_request",
+                    "This edge has no app " + (app.isEmpty() ? "(the app parameter is missing)" : app) + ".");
+        }
+        Optional<BrowserSession> s = sessions.find(r);
+        Optional<Identity> who = s.flatMap(BrowserSession::identity);
+        if (who.isEmpty()) {
+            return SignInPages.signInFirst("/oauth/authorize?" + canonicalQuery(r));
+        }
+        PolicyDecision verdict = route.policy().decide(who.get(), r.client());
+        if (!verdict.allowed()) {
+            log.info("authorize app={} identity={} client={} forbidden: {}", app, who.get().displayName(),
+                    r.client().getHostAddress(), verdict.reason());
+            return Pages.notAllowed(who.get().displayName(), app);
+        }
+        String code;
+        try {
+            code = codes.issue(AppTokenClaims.CLI_CLIENT_ID, redirectText, r.query("code_challenge").get(), app,
+                    who.get());
+        } catch (IllegalStateException e) {
+            return Pages.error(503, "Busy", "The edge is busy; try again in a minute.");
+        }
+        log.info("authorize app={} identity={} client={}: code issued", app, who.get().displayName(),
+                r.client().getHostAddress());
+        return WebResponse.redirect(redirectText + "?code=" + enc(code) + "&state=" + enc(state.get()));
+    }
+
+    private WebResponse token(WebRequest r) {
+        if (!r.duplicated().isEmpty()) {
+            return OAuthErrors.json("invalid_request", "The request repeats the parameter "
+                    + String.join(", ", r.duplicated()) + ".");
+        }
+        String grantType = r.form("grant_type").orElse("");
+        if (!AppTokenClaims.CLI_CLIENT_ID.equals(r.form("client_id").orElse(""))) {
+            return OAuthErrors.json("invalid_client", "The client_id is missing or not "
+                    + AppTokenClaims.CLI_CLIENT_ID + ".");
+        }
+        return switch (grantType) {
+            case "authorization_code" -> redeemCode(r);
+            case DEVICE_GRANT -> pollDevice(r);
+            default -> OAuthErrors.json("unsupported_grant_type", "The grant_type must be authorization_code or "
+                    + DEVICE_GRANT + ".");
+        };
+    }
+
+    private WebResponse redeemCode(WebRequest r) {
+        Optional<String> code = r.form("code");
+        if (code.isEmpty()) {
+            return OAuthErrors.json("invalid_request", "The code parameter is missing.");
+        }
+        AuthorizationCodes.Redemption redemption = codes.redeem(code.get());
+        if (redemption.grant() == null) {
+            if (redemption == AuthorizationCodes.Redemption.REPLAYED) {
+                log.warn("token: replayed authorization code from {}", r.client().getHostAddress());
+            }
+            return OAuthErrors.json("invalid_grant", redemption.failure());
+        }
+        AuthorizationCodes.Grant g = redemption.grant();
+        if (!g.redirectUri().equals(r.form("redirect_uri").orElse(""))) {
+            return OAuthErrors.json("invalid_grant", "The redirect_uri differs from the one the code was issued for.");
+        }
+        if (!g.clientId().equals(r.form("client_id").orElse(""))) {
+            return OAuthErrors.json("invalid_grant", "The code was issued to another client.");
+        }
+        if (!Pkce.matches(r.form("code_verifier").orElse(null), g.challenge())) {
+            return OAuthErrors.json("invalid_grant", "The code_verifier does not match the code_challenge.");
+        }
+        return issue(g.identity(), g.app(), r);
+    }
+
+    private WebResponse pollDevice(WebRequest r) {
+        Optional<DeviceGrants.Grant> found = r.form("device_code").flatMap(devices::byDeviceCode);
+        if (found.isEmpty()) {
+            return OAuthErrors.json("invalid_grant", "The device_code is not valid; start the sign-in again.");
+        }
+        DeviceGrants.Grant g = found.get();
+        if (!g.live(clock.instant())) {
+            devices.remove(g);
+            return OAuthErrors.json("expired_token", "The device code expired before anyone approved it; start the "
+                    + "sign-in again.");
+        }
+        if (g.pollTooSoon(clock.instant())) {
+            return OAuthErrors.json("slow_down", "Polling too fast; wait " + g.interval() + " seconds between "
+                    + "requests.");
+        }
+        switch (g.status()) {
+            case PENDING -> {
+                return OAuthErrors.json("authorization_pending", "Waiting for approval at " + issuer + "/device.");
+            }
+            case DENIED -> {
+                devices.remove(g);
+                return OAuthErrors.json("access_denied", "The sign-in of this device was denied.");
+            }
+            default -> {
+                devices.remove(g);
+                return issue(g.identity(), g.app, r);
+            }
+        }
+    }
+
+    private WebResponse issue(Identity identity, String app, WebRequest r) {
+        AppRoute route = apps.get(app);
+        // The policy may have changed since sign-in; check again before a token exists.
+        if (route == null || !route.policy().decide(identity, r.client()).allowed()) {
+            return OAuthErrors.json("invalid_grant", identity.displayName() + " is not allowed to reach " + app + ".");
+        }
+        IssuedToken t = tokens.issue(identity, app, route.sessionDuration());
+        log.info("token app={} identity={} client={} expires={}", app, identity.displayName(),
+                r.client().getHostAddress(), t.expiresAt());
+        return OAuthErrors.noStore(WebResponse.json(200, "{\"access_token\":" + ErrorBody.quote(t.token())
+                + ",\"token_type\":\"Bearer\",\"expires_in\":" + t.expiresInSeconds(clock.instant())
+                + ",\"app\":" + ErrorBody.quote(app) + "}"));
+    }
+
+    private WebResponse deviceAuthorization(WebRequest r) {
+        if (!r.duplicated().isEmpty()) {
+            return OAuthErrors.json("invalid_request", "The request repeats the parameter "
+                    + String.join(", ", r.duplicated()) + ".");
+        }
+        if (!AppTokenClaims.CLI_CLIENT_ID.equals(r.form("client_id").orElse(""))) {
+            return OAuthErrors.json("invalid_client", "The client_id is missing or not "
+                    + AppTokenClaims.CLI_CLIENT_ID + ".");
+        }
+        String app = r.form("app").orElse("");
+        if (!apps.containsKey(app)) {
+            return OAuthErrors.json("invalid_request", "This edge has no app "
+                    + (app.isEmpty() ? "(the app parameter is missing)" : app) + ".");
+        }
+        if (!deviceStarts.tryAcquire(r.client().getHostAddress())) {
+            return OAuthErrors.json("slow_down", "Too many device sign-ins from this address; wait a few minutes.");
+        }
+        String agent = r.header("User-Agent").orElse("unknown");
+        agent = agent.length() > MAX_USER_AGENT ? agent.substring(0, MAX_USER_AGENT) : agent;
+        DeviceGrants.Grant g;
+        try {
+            g = devices.start(app, r.client().getHostAddress(), agent);
+        } catch (IllegalStateException e) {
+            return OAuthErrors.json("temporarily_unavailable", "The edge is busy; try again in a minute.");
+        }
+        log.info("device authorization app={} client={} user_code={}", app, g.client, g.userCode);
+        String verification = issuer + "/device";
+        return OAuthErrors.noStore(WebResponse.json(200, "{\"device_code\":" + ErrorBody.quote(g.deviceCode)
+                + ",\"user_code\":" + ErrorBody.quote(g.userCode)
+                + ",\"verification_uri\":" + ErrorBody.quote(verification)
+                + ",\"verification_uri_complete\":" + ErrorBody.quote(verification + "?user_code=" + g.userCode)
+                + ",\"expires_in\":" + DeviceGrants.LIFETIME.toSeconds()
+                + ",\"interval\":" + DeviceGrants.INTERVAL + "}"));
+    }
+
+    private static WebResponse redirectError(String redirectUri, String state, String error, String description) {
+        return WebResponse.redirect(redirectUri + "?error=" + enc(error) + "&error_description=" + enc(description)
+                + (state == null ? "" : "&state=" + enc(state)));
+    }
+
+    /** Returns the authorize parameters the edge understands, encoded again, for the return after sign-in. */
+    private static String canonicalQuery(WebRequest r) {
+        return List.of("response_type", "client_id", "redirect_uri", "state", "code_challenge",
+                        "code_challenge_method", "app").stream()
+                .filter(k -> r.query(k).isPresent())
+                .map(k -> k + "=" + enc(r.query(k).get()))
+                .collect(Collectors.joining("&"));
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,23 @@
+package dev.portless.connector.edge.oauth;
+
+import dev.portless.common.wire.ErrorBody;
+import dev.portless.connector.edge.pages.WebResponse;
+
+/**
+ * Returns OAuth error answers of the token and device endpoints (RFC 6749 §5.2, RFC 8628 §3.5):
+ * JSON with {@code error} and a one-sentence {@code error_description}, never cached.
+ */
+final class OAuthErrors {
+    private OAuthErrors() {
+    }
+
+    static WebResponse json(String error, String description) {
+        int status = error.equals("invalid_client") ? 401 : 400;
+        return noStore(WebResponse.json(status, "{\"error\":" + ErrorBody.quote(error) + ",\"error_description\":"
+                + ErrorBody.quote(description) + "}"));
+    }
+
+    static WebResponse noStore(WebResponse r) {
+        return r.withHeader("Cache-Control", "no-store").withHeader("Pragma", "no-cache");
+    }
+}

@@ -1,0 +1,62 @@
+package dev.portless.connector.edge.pages;
+
+import static java.util.Objects.requireNonNull;
+
+import io.netty.handler.codec.http.HttpHeaders;
+import java.net.InetAddress;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Returns a plain HTTP request to the edge (anything but a stream upgrade), already read whole.
+ *
+ * @param method     the method, upper case
+ * @param path       the decoded path, without the query
+ * @param query      the query parameters, first value of each
+ * @param form       the parameters of an {@code application/x-www-form-urlencoded} body, first value of each
+ * @param duplicated names that occurred more than once in the query or the form (OAuth refuses those)
+ * @param cookies    the request's cookies
+ * @param headers    the request's headers
+ * @param client     the address of the connection
+ */
+public record WebRequest(String method, String path, Map<String, String> query, Map<String, String> form,
+                         Set<String> duplicated, Map<String, String> cookies, HttpHeaders headers,
+                         InetAddress client) {
+    /** Checks that no component is null and copies the maps. */
+    public WebRequest {
+        requireNonNull(method, "method");
+        requireNonNull(path, "path");
+        query = Map.copyOf(requireNonNull(query, "query"));
+        form = Map.copyOf(requireNonNull(form, "form"));
+        duplicated = Set.copyOf(requireNonNull(duplicated, "duplicated"));
+        cookies = Map.copyOf(requireNonNull(cookies, "cookies"));
+        requireNonNull(headers, "headers");
+        requireNonNull(client, "client");
+    }
+
+    /** Returns the query parameter {@code name}, if present and not empty. */
+    public Optional<String> query(String name) {
+        return Optional.ofNullable(query.get(name)).filter(v -> !v.isEmpty());
+    }
+
+    /** Returns the form parameter {@code name}, if present and not empty. */
+    public Optional<String> form(String name) {
+        return Optional.ofNullable(form.get(name)).filter(v -> !v.isEmpty());
+    }
+
+    /** Returns the header {@code name}, if present. */
+    public Optional<String> header(CharSequence name) {
+        return Optional.ofNullable(headers.get(name));
+    }
+
+    /** Returns whether this is a GET (or HEAD) request. */
+    public boolean isGet() {
+        return method.equals("GET") || method.equals("HEAD");
+    }
+
+    /** Returns whether this is a POST request. */
+    public boolean isPost() {
+        return method.equals("POST");
+    }
+}

@@ -1,0 +1,16 @@
+package dev.portless.connector.edge.policy;
+
+import java.net.InetAddress;
+
+/**
+ * Returns whether an identity, connecting from an address, may reach one app. The edge consults it
+ * at sign-in, when it issues an app token, and again on every connection.
+ */
+@FunctionalInterface
+public interface AccessPolicy {
+    /** A policy that lets nobody in: what an app without rules gets. */
+    AccessPolicy DENY_ALL = (identity, client) -> PolicyDecision.deny("the app has no policy rules");
+
+    /** Returns the decision for {@code identity} connecting from {@code client}. */
+    PolicyDecision decide(Identity identity, InetAddress client);
+}

@@ -1,0 +1,342 @@
+package dev.portless.it.harness;
+
+import dev.portless.connector.demo.DemoCertificates;
+import dev.portless.connector.tunnel.TunnelCredentials;
+import dev.portless.it.peers.EchoServer;
+import dev.portless.it.peers.FreePorts;
+import dev.portless.it.peers.JavaProcess;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * Returns a Portless deployment for sign-in tests, each program a real process: {@code connector edge}
+ * with an issuer, an e-mail PIN provider writing to an outbox (plus any upstream providers a test adds)
+ * and apps with policies, and {@code connector run} serving every app from one echo server. The test
+ * plays the {@code access} CLI over plain HTTP and one WebSocket.
+ */
+public final class SignInStack implements AutoCloseable {
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Pattern PIN = Pattern.compile("code is (\\d{6})");
+
+    private final Path dir;
+    private final int edgePort;
+    private final int tunnelPort;
+    private final EchoServer echo;
+    private final Map<String, String> apps;
+    private final String providers;
+    private JavaProcess edge;
+    private JavaProcess connector;
+    private final SSLContext tls;
+
+    private SignInStack(Builder b) throws IOException {
+        dir = Files.createTempDirectory("portless-signin");
+        edgePort = b.edgePort;
+        tunnelPort = FreePorts.next();
+        apps = b.apps;
+        providers = b.providers.toString();
+        echo = EchoServer.start();
+        DemoCertificates.write(dir, java.util.List.of("localhost"), java.util.List.of("127.0.0.1"));
+        for (Map.Entry<String, String> f : b.secrets.entrySet()) {
+            Path file = dir.resolve(f.getKey());
+            Files.writeString(file, f.getValue() + "\n");
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        }
+        TunnelCredentials tunnel = TunnelCredentials.generate("tests");
+        tunnel.writeTo(dir.resolve("tunnel.json"));
+        StringBuilder appYaml = new StringBuilder();
+        apps.forEach((host, policy) -> appYaml.append("  - hostname: ").append(host).append("\n    tunnel: tests\n")
+                .append("    policy:\n").append(policy.indent(6)));
+        Files.writeString(dir.resolve("edge.yml"), """
+                listen: 127.0.0.1:%d
+                tunnel-listen: 127.0.0.1:%d
+                issuer: %s
+                tls:
+                  certificate: edge.pem
+                  key: edge-key.pem
+                identity-providers:
+                  - name: email
+                    type: pin
+                    outbox: outbox
+                %stunnels:
+                  - name: tests
+                    id: %s
+                    secret-sha256: %s
+                apps:
+                %s""".formatted(edgePort, tunnelPort, issuer(), providers, tunnel.tunnelId(), tunnel.secretSha256(),
+                appYaml));
+        String ingress = apps.keySet().stream().map(h -> "  - hostname: " + h + "\n    service: tcp://127.0.0.1:"
+                + echo.port() + "\n").collect(Collectors.joining());
+        Files.writeString(dir.resolve("connector.yml"), """
+                edge: 127.0.0.1:%d
+                credentials-file: tunnel.json
+                edge-ca: ca.pem
+                edge-issuer: %s
+                ha-connections: 1
+                ingress:
+                %s  - service: http_status:404
+                """.formatted(tunnelPort, issuer(), ingress));
+        tls = sslContext(dir.resolve("ca.pem"));
+    }
+
+    /** Returns a builder; the edge's port is chosen now, so an identity provider can be told its callback. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Starts the edge and the connector and waits until the connector has registered. */
+    public SignInStack start() {
+        edge = JavaProcess.startServer("dev.portless.connector.ConnectorMain",
+                java.util.List.of("edge", "--config", dir.resolve("edge.yml").toString()), Map.of());
+        edge.awaitOutput(Pattern.compile("Edge listening"), START_TIMEOUT);
+        connector = JavaProcess.startServer("dev.portless.connector.ConnectorMain",
+                java.util.List.of("run", "--config", dir.resolve("connector.yml").toString()), Map.of());
+        connector.awaitOutput(Pattern.compile("registered tunnel tests"), START_TIMEOUT);
+        return this;
+    }
+
+    /** Returns the edge's issuer URL. */
+    public String issuer() {
+        return "https://127.0.0.1:" + edgePort;
+    }
+
+    /** Returns the base64 SHA-256 of the edge certificate's public key, for Chromium's SPKI allow-list. */
+    public String edgeSpki() {
+        try (InputStream in = Files.newInputStream(dir.resolve("edge.pem"))) {
+            Certificate leaf = CertificateFactory.getInstance("X.509").generateCertificate(in);
+            return java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(leaf.getPublicKey().getEncoded()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Returns the CA that signed the edge's certificate. */
+    public Path caFile() {
+        return dir.resolve("ca.pem");
+    }
+
+    /** Returns the edge process, for its log. */
+    public JavaProcess edge() {
+        return edge;
+    }
+
+    /** Returns the newest PIN mailed to {@code email}, waiting up to 10 s for the message. */
+    public String pinFor(String email) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            Path outbox = dir.resolve("outbox");
+            if (Files.isDirectory(outbox)) {
+                try (Stream<Path> files = Files.list(outbox)) {
+                    for (Path f : files.sorted(Comparator.comparing(Path::getFileName).reversed()).toList()) {
+                        String text = Files.readString(f);
+                        Matcher m = PIN.matcher(text);
+                        if (text.contains("To: " + email + "\r\n") && m.find()) {
+                            return m.group(1);
+                        }
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            sleep(100);
+        }
+        throw new AssertionError("no PIN for " + email + " in the outbox within 10 s");
+    }
+
+    /** Returns the edge's answer to a form POST at {@code path}, as the CLI sends it. */
+    public HttpResponse<String> post(String path, Map<String, String> form) {
+        String body = form.entrySet().stream().map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
+                .collect(Collectors.joining("&"));
+        try {
+            return HttpClient.newBuilder().sslContext(tls).build().send(HttpRequest.newBuilder(URI.create(issuer() + path))
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .header("User-Agent", "access/test (linux)").timeout(Duration.ofSeconds(30))
+                            .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Opens a WebSocket to {@code app} with {@code token} as a Bearer token, sends {@code text} in one
+     * binary message and returns the status of the upgrade and the echoed text ("" when refused).
+     */
+    public Echo echoThrough(String app, String token, String text) {
+        try (SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", edgePort)) {
+            s.setSoTimeout(30_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("GET / HTTP/1.1\r\nHost: " + app + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Authorization: Bearer " + token + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            String head = readHead(in);
+            int status = Integer.parseInt(head.substring(9, 12));
+            if (status != 101) {
+                return new Echo(status, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+            byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+            byte[] mask = new byte[4];
+            new SecureRandom().nextBytes(mask);
+            ByteArrayOutputStream frame = new ByteArrayOutputStream();
+            frame.write(0x82);
+            frame.write(0x80 | payload.length);
+            frame.write(mask);
+            for (int i = 0; i < payload.length; i++) {
+                frame.write(payload[i] ^ mask[i % 4]);
+            }
+            out.write(frame.toByteArray());
+            out.flush();
+            int opcode = in.readUnsignedByte() & 0x0f;
+            int length = in.readUnsignedByte() & 0x7f;
+            byte[] echoed = new byte[length];
+            in.readFully(echoed);
+            return new Echo(opcode == 2 ? 101 : -opcode, new String(echoed, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Returns the upgrade status and what came back.
+     *
+     * @param status 101 when the stream opened
+     * @param text   the echoed text, or the error body
+     */
+    public record Echo(int status, String text) {
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        int c;
+        while ((c = in.read()) >= 0) {
+            b.write(c);
+            if (b.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+                return b.toString(StandardCharsets.ISO_8859_1);
+            }
+        }
+        throw new IOException("the edge closed the connection before answering");
+    }
+
+    @Override
+    public void close() {
+        if (connector != null) {
+            connector.close();
+        }
+        if (edge != null) {
+            edge.close();
+        }
+        echo.close();
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static SSLContext sslContext(Path ca) {
+        try {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            try (InputStream in = Files.newInputStream(ca)) {
+                int i = 0;
+                for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                    store.setCertificateEntry("ca" + i++, c);
+                }
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(store);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot trust " + ca, e);
+        }
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Returns a stack being described. */
+    public static final class Builder {
+        private final int edgePort = FreePorts.next();
+        private final Map<String, String> apps = new LinkedHashMap<>();
+        private final Map<String, String> secrets = new LinkedHashMap<>();
+        private final StringBuilder providers = new StringBuilder();
+
+        /** Returns the edge's issuer URL, known before the stack starts. */
+        public String issuer() {
+            return "https://127.0.0.1:" + edgePort;
+        }
+
+        /** Adds an app whose {@code policy:} block is {@code policyYaml} (include/require/exclude). */
+        public Builder app(String hostname, String policyYaml) {
+            apps.put(hostname, policyYaml);
+            return this;
+        }
+
+        /** Adds an identity provider: YAML of one list item, indented two spaces. */
+        public Builder provider(String yaml) {
+            providers.append(yaml.endsWith("\n") ? yaml : yaml + "\n");
+            return this;
+        }
+
+        /** Adds an owner-only file {@code name} in the stack's directory holding {@code secret}. */
+        public Builder secretFile(String name, String secret) {
+            secrets.put(name, secret);
+            return this;
+        }
+
+        /** Returns the stack with its files written, not started. */
+        public SignInStack build() {
+            try {
+                return new SignInStack(this);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}
