@@ -53,6 +53,11 @@ final class SshCommand implements Callable<Integer> {
                         ? cause.getMessage() : String.valueOf(cause)));
                 return 1;
             }
+            // ssh sends SIGHUP to its ProxyCommand as it exits, right after closing the pipes: let the
+            // last bytes and the end of the stream cross (bounded) before the JVM halts.
+            Channel open = stream;
+            Runtime.getRuntime().addShutdownHook(new Thread(
+                    () -> open.closeFuture().awaitUninterruptibly(2_000), "access-drain"));
             // Raw descriptors: System.out would add its own buffering and System.in may be wrapped.
             String abort = new StdioForwarder(stream, new FileInputStream(FileDescriptor.in),
                     new FileOutputStream(FileDescriptor.out)).run();

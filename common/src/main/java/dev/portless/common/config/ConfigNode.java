@@ -125,6 +125,16 @@ public final class ConfigNode {
         return value(key) != null;
     }
 
+    /** Returns whether the value of {@code key} is a list. */
+    public boolean isList(String key) {
+        return value(key) instanceof SequenceNode;
+    }
+
+    /** Returns whether this node is a mapping (keys with values). */
+    public boolean isMapping() {
+        return node instanceof MappingNode;
+    }
+
     /** Returns the keys of this mapping in file order. */
     public Set<String> keys() {
         mapping();

@@ -2,6 +2,7 @@ package dev.portless.common.relay;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
@@ -10,6 +11,7 @@ import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.PromiseNotifier;
 
 /**
  * Returns an HTTP/2 stream (a child channel of {@code Http2MultiplexHandler}) seen as a stream of
@@ -42,12 +44,30 @@ public final class Http2StreamAdapter extends ChannelDuplexHandler {
         }
     }
 
+    // Set once END_STREAM has been written; touched from this stream's event loop only.
+    private ChannelFuture endOfStreamWritten;
+
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (msg instanceof ByteBuf buf) {
+        if (msg instanceof ByteBuf buf && endOfStreamWritten != null) {
+            // A DATA frame behind END_STREAM would be merged into it while flow control holds it back,
+            // and Netty keeps the later frame's flag: the peer would never see END_STREAM. An empty
+            // buffer (the relay's flush-then-close) completes once END_STREAM is out.
+            boolean empty = !buf.isReadable();
+            buf.release();
+            if (empty) {
+                if (!promise.isVoid()) {
+                    endOfStreamWritten.addListener(new PromiseNotifier<>(promise));
+                }
+            } else {
+                promise.setFailure(new IllegalStateException("bytes written after the end of the stream"));
+            }
+        } else if (msg instanceof ByteBuf buf) {
             ctx.write(new DefaultHttp2DataFrame(buf, false), promise);
         } else if (msg instanceof EndOfStream) {
-            ctx.write(new DefaultHttp2DataFrame(true), promise);
+            ChannelPromise written = promise.unvoid();
+            endOfStreamWritten = written;
+            ctx.write(new DefaultHttp2DataFrame(true), written);
         } else if (msg instanceof StreamAbort) {
             ctx.write(new DefaultHttp2ResetFrame(Http2Error.CANCEL), promise);
         } else {
