@@ -5,17 +5,28 @@ import dev.portless.connector.edge.config.EdgeConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** Returns {@code connector edge}: runs the public edge until stopped. */
 @Command(name = "edge", mixinStandardHelpOptions = true,
-        description = "Run the public edge: TLS listener for clients, tunnel listener for connectors.")
+        description = "Run the public edge: TLS listener for clients, tunnel listener for connectors.",
+        subcommands = SshCaCommand.class)
 final class EdgeCommand implements Callable<Integer> {
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "edge.yml")
+    // Not "required": picocli would then demand it before "edge ssh-ca --config FILE" too.
+    @Option(names = "--config", paramLabel = "FILE", description = "edge.yml (required)")
     Path config;
+
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() throws InterruptedException {
+        if (config == null) {
+            throw new ParameterException(spec.commandLine(), "Missing required option: '--config=FILE'");
+        }
         EdgeServer edge = EdgeServer.start(EdgeConfig.load(config));
         Runtime.getRuntime().addShutdownHook(new Thread(edge::close, "edge-shutdown"));
         edge.closeFuture().await();

@@ -42,6 +42,7 @@ final class WebExchange {
             String body = request.content().toString(StandardCharsets.UTF_8);
             form = firstValues(new QueryStringDecoder(body, StandardCharsets.UTF_8, false).parameters(), duplicated);
         }
+        String json = type.startsWith("application/json") ? request.content().toString(StandardCharsets.UTF_8) : "";
         Map<String, String> cookies = new HashMap<>();
         for (String header : request.headers().getAll(HttpHeaderNames.COOKIE)) {
             for (Cookie c : ServerCookieDecoder.STRICT.decode(header)) {
@@ -49,7 +50,7 @@ final class WebExchange {
             }
         }
         return new WebRequest(request.method().name(), uri.path(), query, form, duplicated, cookies,
-                request.headers().copy(), client);
+                request.headers().copy(), client, json);
     }
 
     static FullHttpResponse response(WebResponse web, boolean keepAlive, boolean head, ByteBufAllocator alloc) {

@@ -6,6 +6,7 @@ import dev.portless.connector.edge.policy.RulePolicy;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Returns an app the edge serves, as configured under {@code apps}:
@@ -22,6 +23,8 @@ import java.util.List;
  *       - ip-ranges: [10.0.0.0/8]
  *     exclude:
  *       - emails: [mallory@example.com]
+ *   ssh:                           # the edge signs short-lived SSH certificates for it (see SshAppSettings)
+ *     principals: [deploy]
  * }</pre>
  *
  * @param hostname        the exact app hostname, lower case, without a trailing dot
@@ -29,9 +32,10 @@ import java.util.List;
  * @param serviceTokens   the names of the service tokens the {@code service-tokens} shorthand lets in
  * @param policy          the app's rules as written under {@code policy}
  * @param sessionDuration how long an app token for this app lasts
+ * @param ssh             the SSH certificate settings; absent when the edge signs no certificates for it
  */
 public record AppEntry(String hostname, String tunnel, List<String> serviceTokens, RulePolicy policy,
-                       Duration sessionDuration) {
+                       Duration sessionDuration, Optional<SshAppSettings> ssh) {
 
     /** The app token lifetime when {@code session-duration} is absent. */
     public static final Duration DEFAULT_SESSION_DURATION = Duration.ofHours(24);
@@ -43,6 +47,13 @@ public record AppEntry(String hostname, String tunnel, List<String> serviceToken
         serviceTokens = List.copyOf(requireNonNull(serviceTokens, "serviceTokens"));
         requireNonNull(policy, "policy");
         requireNonNull(sessionDuration, "sessionDuration");
+        requireNonNull(ssh, "ssh");
+    }
+
+    /** Returns an app without SSH certificates. */
+    public AppEntry(String hostname, String tunnel, List<String> serviceTokens, RulePolicy policy,
+                    Duration sessionDuration) {
+        this(hostname, tunnel, serviceTokens, policy, sessionDuration, Optional.empty());
     }
 
     /** Returns an app that only the named service tokens reach, with the default session duration. */

@@ -37,6 +37,9 @@ import java.util.TreeSet;
  * state-dir: state                     # signing keys (0700); default: "state" next to this file
  * browser-session-duration: 24h        # how long a browser stays signed in at the edge
  * signing-key-rotation: 720h           # a new app-token signing key after this long
+ * ssh-ca:                              # see SshCaSettings
+ *   key-file: state/ssh-ca
+ *   certificate-lifetime: 5m
  * identity-providers:
  *   - name: email
  *     type: pin
@@ -51,6 +54,7 @@ import java.util.TreeSet;
  *     tunnel: office
  *     service-tokens: [ci]
  *     session-duration: 8h
+ *     ssh: {principals: email-local-part, permissions: [pty]}   # see SshAppSettings
  *     policy:
  *       include:
  *         - email-domains: [example.com]
@@ -70,6 +74,7 @@ import java.util.TreeSet;
  * @param identityProviders the identity providers people sign in with, names unique
  * @param browserSessionDuration how long a browser stays signed in at the edge
  * @param signingKeyRotation how long one key signs app tokens before a new one takes over
+ * @param sshCa          the SSH certificate authority's settings
  */
 public record EdgeConfig(
         InetSocketAddress listen,
@@ -83,7 +88,8 @@ public record EdgeConfig(
         Path stateDir,
         List<IdentityProviderEntry> identityProviders,
         Duration browserSessionDuration,
-        Duration signingKeyRotation) {
+        Duration signingKeyRotation,
+        SshCaSettings sshCa) {
 
     /** The client listener's address when {@code listen} is absent. */
     public static final String DEFAULT_LISTEN = "0.0.0.0:443";
@@ -98,10 +104,11 @@ public record EdgeConfig(
     public static final String DEFAULT_STATE_DIR = "state";
 
     private static final Set<String> KEYS = Set.of("listen", "tunnel-listen", "tls", "tunnels", "service-tokens",
-            "apps", "issuer", "state-dir", "identity-providers", "browser-session-duration", "signing-key-rotation");
+            "apps", "issuer", "state-dir", "identity-providers", "browser-session-duration", "signing-key-rotation",
+            "ssh-ca");
     private static final Set<String> TLS_KEYS = Set.of("certificate", "key");
     private static final Set<String> APP_KEYS = Set.of("hostname", "tunnel", "service-tokens", "policy",
-            "session-duration");
+            "session-duration", "ssh");
     private static final Duration MIN_SESSION = Duration.ofMinutes(1);
     private static final Duration MAX_SESSION = Duration.ofDays(30);
 
@@ -119,6 +126,7 @@ public record EdgeConfig(
         identityProviders = List.copyOf(requireNonNull(identityProviders, "identityProviders"));
         requireNonNull(browserSessionDuration, "browserSessionDuration");
         requireNonNull(signingKeyRotation, "signingKeyRotation");
+        requireNonNull(sshCa, "sshCa");
     }
 
     /** Returns the longest app token lifetime of any app, at least the default: how long a retired key stays published. */
@@ -169,7 +177,7 @@ public record EdgeConfig(
         final Duration rotation = root.duration("signing-key-rotation", DEFAULT_KEY_ROTATION, Duration.ofHours(1),
                 Duration.ofDays(365));
         return new EdgeConfig(listen, tunnelListen, certificate, key, tunnels, serviceTokens, apps, issuer, stateDir,
-                providers, browserSession, rotation);
+                providers, browserSession, rotation, SshCaSettings.read(root, stateDir));
     }
 
     /** Returns {@code https://host[:port]} of the listener, {@code localhost} standing in for a wildcard address. */
@@ -252,7 +260,8 @@ public record EdgeConfig(
             }
             final Duration session = item.duration("session-duration", AppEntry.DEFAULT_SESSION_DURATION, MIN_SESSION,
                     MAX_SESSION);
-            apps.add(new AppEntry(hostname, tunnel, List.copyOf(tokens), policies.read(item), session));
+            apps.add(new AppEntry(hostname, tunnel, List.copyOf(tokens), policies.read(item), session,
+                    SshAppSettings.read(item)));
         }
         return apps;
     }

@@ -20,6 +20,9 @@ import dev.portless.connector.edge.oauth.AuthorizationServer;
 import dev.portless.connector.edge.pages.Pages;
 import dev.portless.connector.edge.pages.WebResponse;
 import dev.portless.connector.edge.pages.WebRouter;
+import dev.portless.connector.edge.sshca.SshCertificateAuthority;
+import dev.portless.connector.edge.sshca.SshSigningService;
+import dev.portless.connector.run.token.AppTokenVerifier;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -43,9 +46,11 @@ public final class IdentityService {
     private final SignInPages signIn;
     private final AuthorizationServer oauth;
     private final OidcSignIn oidc;
+    private final SshSigningService ssh;
 
     private IdentityService(SigningKeys keys, BrowserSessions sessions, SignInPages signIn, AuthorizationServer oauth,
-                            OidcSignIn oidc) {
+                            OidcSignIn oidc, SshSigningService ssh) {
+        this.ssh = ssh;
         this.keys = keys;
         this.sessions = sessions;
         this.signIn = signIn;
@@ -76,7 +81,11 @@ public final class IdentityService {
         OidcSignIn oidc = new OidcSignIn(upstream, sessions, clock);
         SignInPages signIn = new SignInPages(sessions, pin, oidc.choices(), apps, config.issuer(), clock);
         AuthorizationServer oauth = new AuthorizationServer(sessions, apps, tokens, clock);
-        return new IdentityService(keys, sessions, signIn, oauth, oidc);
+        // The SSH CA key is created on first start, next to the signing keys (or where ssh-ca.key-file says).
+        SshSigningService ssh = new SshSigningService(SshCertificateAuthority.loadOrCreate(config.sshCa().keyFile()),
+                config.sshCa().certificateLifetime(), config.apps(), apps,
+                new AppTokenVerifier(config.issuer(), clock, AppTokenVerifier.DEFAULT_SKEW), keys::publicKeys);
+        return new IdentityService(keys, sessions, signIn, oauth, oidc, ssh);
     }
 
     /** Returns the router of every plain HTTP path the edge serves, running handlers on {@code workers}. */
@@ -89,6 +98,7 @@ public final class IdentityService {
         signIn.addRoutes(b);
         oidc.addRoutes(b);
         oauth.addRoutes(b);
+        ssh.addRoutes(b);
         return b.build(workers);
     }
 

@@ -19,10 +19,11 @@ import java.util.Set;
  * @param cookies    the request's cookies
  * @param headers    the request's headers
  * @param client     the address of the connection
+ * @param body       the body as UTF-8 text when it is JSON ({@code application/json}), else empty
  */
 public record WebRequest(String method, String path, Map<String, String> query, Map<String, String> form,
                          Set<String> duplicated, Map<String, String> cookies, HttpHeaders headers,
-                         InetAddress client) {
+                         InetAddress client, String body) {
     /** Checks that no component is null and copies the maps. */
     public WebRequest {
         requireNonNull(method, "method");
@@ -33,6 +34,13 @@ public record WebRequest(String method, String path, Map<String, String> query, 
         cookies = Map.copyOf(requireNonNull(cookies, "cookies"));
         requireNonNull(headers, "headers");
         requireNonNull(client, "client");
+        requireNonNull(body, "body");
+    }
+
+    /** Returns a request without a JSON body. */
+    public WebRequest(String method, String path, Map<String, String> query, Map<String, String> form,
+                      Set<String> duplicated, Map<String, String> cookies, HttpHeaders headers, InetAddress client) {
+        this(method, path, query, form, duplicated, cookies, headers, client, "");
     }
 
     /** Returns the query parameter {@code name}, if present and not empty. */

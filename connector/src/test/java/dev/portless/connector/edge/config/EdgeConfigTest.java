@@ -117,7 +117,7 @@ class EdgeConfigTest {
     @Test
     void unknownTopLevelKey() throws IOException {
         assertError("4: identity-provider: unknown key (expected one of: apps, browser-session-duration, "
-                    + "identity-providers, issuer, listen, service-tokens, signing-key-rotation, state-dir, tls, "
+                    + "identity-providers, issuer, listen, service-tokens, signing-key-rotation, ssh-ca, state-dir, tls, "
                     + "tunnel-listen, tunnels)", TLS + "identity-provider: []\n");
     }
 
@@ -251,7 +251,7 @@ class EdgeConfigTest {
     @Test
     void unknownAppKey() throws IOException {
         assertError("7: apps[0].policies: unknown key (expected one of: hostname, policy, service-tokens, "
-                    + "session-duration, tunnel)",
+                    + "session-duration, ssh, tunnel)",
                 TLS + "apps:\n  - hostname: a.example.com\n    tunnel: t\n    policies: x\n");
     }
 
