@@ -13,7 +13,7 @@ import static java.util.Objects.requireNonNull;
 @Command(name = "access", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Reach private TCP services through a Portless edge.",
         subcommands = {LoginCommand.class, TcpCommand.class, SshCommand.class, TokenCommand.class,
-                LogoutCommand.class, StatusCommand.class})
+                LogoutCommand.class, StatusCommand.class, SshGenCommand.class, SshConfigCommand.class})
 public final class AccessCommand {
     private final Map<String, String> env;
 

@@ -17,11 +17,12 @@ import javax.net.ssl.TrustManagerFactory;
  * Returns the JDK TLS context the sign-in calls use: trusting the {@code --edge-ca} PEM file, or
  * the system's trust store, like the stream dialer does.
  */
-final class EdgeTrust {
+public final class EdgeTrust {
     private EdgeTrust() {
     }
 
-    static SSLContext sslContext(Optional<Path> caFile) {
+    /** Returns the TLS context trusting {@code caFile}, or the system trust when absent. */
+    public static SSLContext sslContext(Optional<Path> caFile) {
         try {
             if (caFile.isEmpty()) {
                 return SSLContext.getDefault();

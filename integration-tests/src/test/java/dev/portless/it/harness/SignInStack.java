@@ -51,6 +51,8 @@ public final class SignInStack implements AutoCloseable {
     private final int tunnelPort;
     private final EchoServer echo;
     private final Map<String, String> apps;
+    private final Map<String, String> appExtras;
+    private final Map<String, String> services;
     private final String providers;
     private JavaProcess edge;
     private JavaProcess connector;
@@ -61,6 +63,8 @@ public final class SignInStack implements AutoCloseable {
         edgePort = b.edgePort;
         tunnelPort = FreePorts.next();
         apps = b.apps;
+        appExtras = b.appExtras;
+        services = b.services;
         providers = b.providers.toString();
         echo = EchoServer.start();
         DemoCertificates.write(dir, java.util.List.of("localhost"), java.util.List.of("127.0.0.1"));
@@ -73,7 +77,8 @@ public final class SignInStack implements AutoCloseable {
         tunnel.writeTo(dir.resolve("tunnel.json"));
         StringBuilder appYaml = new StringBuilder();
         apps.forEach((host, policy) -> appYaml.append("  - hostname: ").append(host).append("\n    tunnel: tests\n")
-                .append("    policy:\n").append(policy.indent(6)));
+                .append("    policy:\n").append(policy.indent(6))
+                .append(appExtras.getOrDefault(host, "").indent(4)));
         Files.writeString(dir.resolve("edge.yml"), """
                 listen: 127.0.0.1:%d
                 tunnel-listen: 127.0.0.1:%d
@@ -92,8 +97,8 @@ public final class SignInStack implements AutoCloseable {
                 apps:
                 %s""".formatted(edgePort, tunnelPort, issuer(), providers, tunnel.tunnelId(), tunnel.secretSha256(),
                 appYaml));
-        String ingress = apps.keySet().stream().map(h -> "  - hostname: " + h + "\n    service: tcp://127.0.0.1:"
-                + echo.port() + "\n").collect(Collectors.joining());
+        String ingress = apps.keySet().stream().map(h -> "  - hostname: " + h + "\n    service: "
+                + services.getOrDefault(h, "tcp://127.0.0.1:" + echo.port()) + "\n").collect(Collectors.joining());
         Files.writeString(dir.resolve("connector.yml"), """
                 edge: 127.0.0.1:%d
                 credentials-file: tunnel.json
@@ -171,6 +176,19 @@ public final class SignInStack implements AutoCloseable {
             sleep(100);
         }
         throw new AssertionError("no PIN for " + email + " in the outbox within 10 s");
+    }
+
+    /** Returns the edge's answer to a GET of {@code path}. */
+    public HttpResponse<String> get(String path) {
+        try {
+            return HttpClient.newBuilder().sslContext(tls).build().send(HttpRequest.newBuilder(URI.create(issuer() + path))
+                    .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Returns the edge's answer to a form POST at {@code path}, as the CLI sends it. */
@@ -304,6 +322,8 @@ public final class SignInStack implements AutoCloseable {
     public static final class Builder {
         private final int edgePort = FreePorts.next();
         private final Map<String, String> apps = new LinkedHashMap<>();
+        private final Map<String, String> appExtras = new LinkedHashMap<>();
+        private final Map<String, String> services = new LinkedHashMap<>();
         private final Map<String, String> secrets = new LinkedHashMap<>();
         private final StringBuilder providers = new StringBuilder();
 
@@ -315,6 +335,18 @@ public final class SignInStack implements AutoCloseable {
         /** Adds an app whose {@code policy:} block is {@code policyYaml} (include/require/exclude). */
         public Builder app(String hostname, String policyYaml) {
             apps.put(hostname, policyYaml);
+            return this;
+        }
+
+        /**
+         * Adds an app as {@link #app(String, String)} does, with more keys of its item ({@code extraYaml},
+         * e.g. an {@code ssh:} section) and the connector sending its streams to {@code service}
+         * (e.g. {@code tcp://127.0.0.1:2222}) instead of the echo server.
+         */
+        public Builder app(String hostname, String policyYaml, String extraYaml, String service) {
+            apps.put(hostname, policyYaml);
+            appExtras.put(hostname, extraYaml);
+            services.put(hostname, service);
             return this;
         }
 
