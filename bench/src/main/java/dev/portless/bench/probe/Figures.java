@@ -1,0 +1,25 @@
+package dev.portless.bench.probe;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+
+/** Returns the one output format of every probe: {@code name value} lines that scripts/bench collects. */
+final class Figures {
+    private final PrintWriter out;
+
+    Figures(PrintWriter out) {
+        this.out = out;
+    }
+
+    void print(String name, double value) {
+        out.println(name + " " + String.format(Locale.ROOT, "%.3f", value));
+    }
+
+    void print(String name, long value) {
+        out.println(name + " " + value);
+    }
+
+    void flush() {
+        out.flush();
+    }
+}
