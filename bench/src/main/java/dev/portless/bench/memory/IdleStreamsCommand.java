@@ -53,6 +53,11 @@ public final class IdleStreamsCommand implements Callable<Integer> {
     @Option(names = "--settle-seconds", defaultValue = "2", description = "wait after opening, before sampling (default: ${DEFAULT-VALUE})")
     double settleSeconds;
 
+    @Option(names = "--warmup-streams", defaultValue = "200",
+            description = "streams opened and closed before the first sample, so first-use costs (classes, "
+                    + "compiled code, buffer pools) are not charged to the measured streams (default: ${DEFAULT-VALUE})")
+    int warmupStreams;
+
     @Override
     public Integer call() throws Exception {
         if (streams < 1 || parallel < 1) {
@@ -60,6 +65,7 @@ public final class IdleStreamsCommand implements Callable<Integer> {
                     + " (expected: both >= 1)");
         }
         List<InetSocketAddress> addresses = ports.stream().map(p -> new InetSocketAddress(host, p)).toList();
+        warmUp(addresses);
         MemorySample before = MemorySample.of(pids);
         List<SocketChannel> open = Collections.synchronizedList(new ArrayList<>(streams));
         long t0 = System.nanoTime();
@@ -82,29 +88,48 @@ public final class IdleStreamsCommand implements Callable<Integer> {
         }
     }
 
+    private void warmUp(List<InetSocketAddress> addresses) throws Exception {
+        if (warmupStreams <= 0) {
+            return;
+        }
+        List<SocketChannel> warm = Collections.synchronizedList(new ArrayList<>(warmupStreams));
+        try {
+            openAll(addresses, warm, warmupStreams);
+        } finally {
+            for (SocketChannel s : warm) {
+                s.close();
+            }
+        }
+        Thread.sleep((long) (settleSeconds * 1000));
+    }
+
     private void openAll(List<InetSocketAddress> addresses, List<SocketChannel> open) throws Exception {
+        openAll(addresses, open, streams);
+    }
+
+    private void openAll(List<InetSocketAddress> addresses, List<SocketChannel> open, int count) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(parallel);
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (int w = 0; w < parallel; w++) {
                 int worker = w;
                 futures.add(pool.submit(() -> {
-                    for (int i = worker; i < streams; i += parallel) {
+                    for (int i = worker; i < count; i += parallel) {
                         open.add(openOne(addresses.get(i % addresses.size()), (byte) i));
                     }
                     return null;
                 }));
             }
             // Blocking channels have no read timeout: a path that stops answering fails here instead.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60) + TimeUnit.MILLISECONDS.toNanos(20L * streams);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60) + TimeUnit.MILLISECONDS.toNanos(20L * count);
             for (Future<?> f : futures) {
                 try {
                     f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 } catch (java.util.concurrent.ExecutionException e) {
-                    throw new IOException("could not open stream " + (open.size() + 1) + " of " + streams
+                    throw new IOException("could not open stream " + (open.size() + 1) + " of " + count
                             + ": " + e.getCause(), e.getCause());
                 } catch (TimeoutException e) {
-                    throw new IOException("the forward stopped answering after " + open.size() + " of " + streams
+                    throw new IOException("the forward stopped answering after " + open.size() + " of " + count
                             + " streams");
                 }
             }

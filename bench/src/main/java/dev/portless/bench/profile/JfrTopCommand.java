@@ -26,7 +26,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * counts {@code jdk.ExecutionSample} (threads running Java code) by the method on top of the
  * stack ("self") and by every method on the stack ("total"), and {@code jdk.NativeMethodSample}
  * (threads inside native code such as BoringSSL or a socket write) by the native method and its
- * Java caller. Threads parked in {@code epoll_wait} are idle, not busy, and are left out.
+ * Java caller. Threads parked in {@code epoll_wait} (Netty's native transport or the JDK's selector)
+ * are idle, not busy, and are left out.
  */
 @Command(name = "jfr-top", mixinStandardHelpOptions = true,
         description = "Summarize a JFR file: hottest methods (self and total) and native calls, as markdown.")
@@ -83,7 +84,7 @@ public final class JfrTopCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.println("### " + (title.isEmpty() ? file.getFileName().toString() : title));
         out.println();
-        out.println(samples + " Java execution samples, " + nativeSamples + " busy native samples (epoll_wait left out).");
+        out.println(samples + " Java execution samples, " + nativeSamples + " busy native samples (epoll waits left out).");
         out.println();
         table(out, "Java threads by name", threads, samples);
         table(out, "Hottest methods, self", self, samples);
@@ -119,7 +120,8 @@ public final class JfrTopCommand implements Callable<Integer> {
     }
 
     private static boolean isIdle(String method) {
-        return method.contains("epollWait") || method.contains("epollBusyWait") || method.contains("Thread.sleep")
+        return method.contains("epollWait") || method.contains("epollBusyWait") || method.contains("EPoll.wait")
+                || method.contains("Thread.sleep")
                 || method.contains("Object.wait") || method.contains("Unsafe.park") || method.contains("accept");
     }
 }

@@ -116,6 +116,11 @@ public final class AppTokenVerifier {
         return new VerifiedAppToken(sub, Optional.ofNullable((String) email), groups(claims), aud, exp, jti);
     }
 
+    /** Returns whether {@code token}, verified earlier, has not expired yet (with the clock skew). */
+    public boolean unexpired(VerifiedAppToken token) {
+        return !clock.instant().isAfter(token.expiresAt().plus(skew));
+    }
+
     private static JWSHeader header(String token) throws AppTokenException {
         requireNonNull(token, "token");
         if (token.length() > MAX_TOKEN_CHARS) {

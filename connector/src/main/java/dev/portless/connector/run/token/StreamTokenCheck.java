@@ -2,8 +2,12 @@ package dev.portless.connector.run.token;
 
 import static java.util.Objects.requireNonNull;
 
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Returns the connector's second check of the app token the edge forwarded with a stream: the same
@@ -11,8 +15,13 @@ import java.util.concurrent.CompletionException;
  * stream's {@code :authority} as the only acceptable audience.
  */
 public final class StreamTokenCheck {
+    /** Verified tokens kept at most; the edge reuses one minted token per identity and app. */
+    static final int MAX_REMEMBERED = 4096;
+
     private final AppTokenVerifier verifier;
     private final EdgeKeys keys;
+    // Written and read from any event loop: a concurrent map, cleared when full.
+    private final Map<String, Remembered> verified = new ConcurrentHashMap<>();
 
     /** Returns a check of tokens from {@code verifier}'s issuer against {@code keys}. */
     public StreamTokenCheck(AppTokenVerifier verifier, EdgeKeys keys) {
@@ -41,15 +50,39 @@ public final class StreamTokenCheck {
                         keys.lastFailure().get()));
             }
             try {
-                return verifier.verify(token, authority, set);
+                return verify(token, authority, kid, set);
             } catch (AppTokenException e) {
                 throw new CompletionException(e);
             }
         });
     }
 
+    /**
+     * Returns the verified token, checking the ES256 signature only the first time this token comes
+     * for this audience: the edge sends the same token with every stream of an identity for minutes,
+     * and the signature check costs more CPU than the rest of opening a stream. A remembered token
+     * still fails once it expires or once the key that signed it leaves the edge's key set.
+     */
+    private VerifiedAppToken verify(String token, String authority, String kid, JWKSet set) throws AppTokenException {
+        String cacheKey = authority + ' ' + token;
+        JWK key = set.getKeyByKeyId(kid);
+        Remembered hit = verified.get(cacheKey);
+        if (hit != null && key != null && hit.key().equals(key) && verifier.unexpired(hit.token())) {
+            return hit.token();
+        }
+        VerifiedAppToken fresh = verifier.verify(token, authority, set);
+        if (verified.size() >= MAX_REMEMBERED) {
+            verified.clear();
+        }
+        verified.put(cacheKey, new Remembered(fresh, key));
+        return fresh;
+    }
+
     /** Returns the key source, so start-up can fetch the keys early. */
     public EdgeKeys keys() {
         return keys;
+    }
+
+    private record Remembered(VerifiedAppToken token, JWK key) {
     }
 }
