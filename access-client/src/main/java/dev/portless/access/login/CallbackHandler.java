@@ -9,10 +9,12 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -26,11 +28,14 @@ import java.util.concurrent.CompletableFuture;
 final class CallbackHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final byte[] state;
     private final String app;
+    private final Optional<URI> notAllowedPage;
     private final CompletableFuture<BrowserCallback> callback;
 
-    CallbackHandler(String state, String app, CompletableFuture<BrowserCallback> callback) {
+    CallbackHandler(String state, String app, Optional<URI> notAllowedPage,
+                    CompletableFuture<BrowserCallback> callback) {
         this.state = state.getBytes(StandardCharsets.US_ASCII);
         this.app = app;
+        this.notAllowedPage = notAllowedPage;
         this.callback = callback;
     }
 
@@ -63,7 +68,13 @@ final class CallbackHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         }
         String error = single(params, "error");
         if (error != null) {
-            fail(ctx, SignInErrors.sentence(error, single(params, "error_description"), app));
+            String sentence = SignInErrors.sentence(error, single(params, "error_description"), app);
+            if (error.equals("access_denied") && notAllowedPage.isPresent()) {
+                CallbackPages.send(ctx.channel(), CallbackPages.seeOther(notAllowedPage.get()))
+                        .addListener(f -> callback.completeExceptionally(new AccessException(sentence)));
+            } else {
+                fail(ctx, sentence);
+            }
             return;
         }
         String code = single(params, "code");

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -26,6 +27,17 @@ final class CallbackPages {
 
     static FullHttpResponse failed(String sentence) {
         return page(HttpResponseStatus.BAD_REQUEST, "Sign-in failed", escape(sentence));
+    }
+
+    /** Returns a redirect to {@code page}, an edge page that says more than this listener can. */
+    static FullHttpResponse seeOther(URI page) {
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SEE_OTHER);
+        r.headers().set(HttpHeaderNames.LOCATION, page.toString())
+                .set(HttpHeaderNames.CONTENT_LENGTH, 0)
+                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
+                .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
+                .set("Referrer-Policy", "no-referrer");
+        return r;
     }
 
     static FullHttpResponse status(HttpResponseStatus status, String message) {

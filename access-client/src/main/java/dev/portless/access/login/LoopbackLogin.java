@@ -2,13 +2,16 @@ package dev.portless.access.login;
 
 import dev.portless.access.edge.AccessException;
 import dev.portless.common.config.Durations;
+import dev.portless.common.wire.AppTokenClaims;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.StringJoiner;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +29,8 @@ final class LoopbackLogin {
     static TokenResponse run(OAuthClient client, AuthorizationServer server, String app, Duration timeout,
                              BrowserOpener browser, PrintWriter err) throws AccessException, InterruptedException {
         PkceChallenge pkce = PkceChallenge.create();
-        try (LoopbackRedirectListener listener = LoopbackRedirectListener.start(pkce.state(), app)) {
+        try (LoopbackRedirectListener listener = LoopbackRedirectListener.start(pkce.state(), app,
+                notAllowedPage(server, app))) {
             String redirectUri = listener.redirectUri().toString();
             Map<String, String> query = new LinkedHashMap<>();
             query.put("response_type", "code");
@@ -76,6 +80,20 @@ final class LoopbackLogin {
                 callback.failed(e.getMessage()).await(PAGE_WRITE_MILLIS);
                 throw e;
             }
+        }
+    }
+
+    /** Returns the edge's "not allowed" page for {@code app}, if the issuer is a URL it can be built from. */
+    private static Optional<URI> notAllowedPage(AuthorizationServer server, String app) {
+        try {
+            URI issuer = new URI(server.issuer());
+            if (!"https".equals(issuer.getScheme()) || issuer.getRawAuthority() == null) {
+                return Optional.empty();
+            }
+            return Optional.of(withQuery(URI.create(server.issuer() + AppTokenClaims.NOT_ALLOWED_PATH),
+                    Map.of("app", app)));
+        } catch (URISyntaxException e) {
+            return Optional.empty();
         }
     }
 

@@ -13,6 +13,7 @@ import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.Optional;
 import java.net.UnknownHostException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -39,9 +40,11 @@ final class LoopbackRedirectListener implements AutoCloseable {
 
     /**
      * Returns a started listener for the sign-in whose {@code state} the redirect must carry;
-     * refusals name {@code app}.
+     * refusals name {@code app}, and a policy refusal sends the browser on to {@code notAllowedPage}
+     * (the edge's own page, which knows who is signed in) when there is one.
      */
-    static LoopbackRedirectListener start(String state, String app) throws AccessException {
+    static LoopbackRedirectListener start(String state, String app, Optional<URI> notAllowedPage)
+            throws AccessException {
         CompletableFuture<BrowserCallback> callback = new CompletableFuture<>();
         Transport transport = Transport.best();
         EventLoopGroup group = transport.newGroup(1, "access-login");
@@ -55,7 +58,7 @@ final class LoopbackRedirectListener implements AutoCloseable {
                             ch.pipeline().addLast("idle", new ReadTimeoutHandler(30, TimeUnit.SECONDS))
                                     .addLast("http", new HttpServerCodec())
                                     .addLast("aggregator", new HttpObjectAggregator(16 * 1024))
-                                    .addLast("callback", new CallbackHandler(state, app, callback));
+                                    .addLast("callback", new CallbackHandler(state, app, notAllowedPage, callback));
                         }
                     })
                     .bind(new InetSocketAddress(loopback(), 0)).sync().channel();

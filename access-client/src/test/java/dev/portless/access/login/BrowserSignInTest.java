@@ -149,7 +149,10 @@ class BrowserSignInTest {
             AccessException e = assertThrows(AccessException.class, () -> signIn(browser, Duration.ofSeconds(30)).token());
             assertEquals("Access to " + APP + " was denied at sign-in (mallory@example.com is not allowed to reach "
                     + APP + "); ask the app's administrator for access, or sign in as someone else.", e.getMessage());
-            assertTrue(browser.page().get(10, TimeUnit.SECONDS).body().contains("Sign-in failed"));
+            // The listener sends the browser on to the edge's own page, which knows who is signed in.
+            HttpResponse<String> page = browser.page().get(10, TimeUnit.SECONDS);
+            assertEquals(303, page.statusCode());
+            assertEquals(Optional.of(server.edge() + "/not-allowed?app=" + APP), page.headers().firstValue("Location"));
         } finally {
             server.authorizeAnswer(FakeAuthorizationServer.Authorize.CODE);
             server.email("alice@example.com");

@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,7 @@ class LoopbackRedirectListenerTest {
 
     @Test
     void refusesAForeignHostAndOtherPathsAndKeepsWaiting() throws Exception {
-        try (LoopbackRedirectListener listener = LoopbackRedirectListener.start("s1", "db.example.com")) {
+        try (LoopbackRedirectListener listener = LoopbackRedirectListener.start("s1", "db.example.com", Optional.empty())) {
             URI redirect = listener.redirectUri();
             assertEquals("http", redirect.getScheme());
             assertEquals("127.0.0.1", redirect.getHost());
@@ -72,7 +73,7 @@ class LoopbackRedirectListenerTest {
 
     @Test
     void wrongStateEndsTheSignIn() throws Exception {
-        try (LoopbackRedirectListener listener = LoopbackRedirectListener.start("s1", "db.example.com")) {
+        try (LoopbackRedirectListener listener = LoopbackRedirectListener.start("s1", "db.example.com", Optional.empty())) {
             URI redirect = listener.redirectUri();
             String page = get(redirect, "/callback?code=c&state=s2", hostOf(redirect));
             assertTrue(page.startsWith("HTTP/1.1 400 "), page);
@@ -88,8 +89,26 @@ class LoopbackRedirectListenerTest {
     }
 
     @Test
+    void aPolicyRefusalSendsTheBrowserToTheEdgesPageAndEndsTheSignInAtOnce() throws Exception {
+        URI page = URI.create("https://edge.example.com/not-allowed?app=db.example.com");
+        try (LoopbackRedirectListener listener = LoopbackRedirectListener.start("s1", "db.example.com",
+                Optional.of(page))) {
+            URI redirect = listener.redirectUri();
+            String answer = get(redirect, "/callback?error=access_denied&error_description="
+                    + "bob%40example.com+is+not+allowed+to+reach+db.example.com.&state=s1", hostOf(redirect));
+            assertTrue(answer.startsWith("HTTP/1.1 303 "), answer);
+            assertTrue(answer.toLowerCase().contains("location: " + page), answer);
+            ExecutionException e = assertThrows(ExecutionException.class,
+                    () -> listener.callback().get(5, TimeUnit.SECONDS));
+            assertEquals("Access to db.example.com was denied at sign-in (bob@example.com is not allowed to reach "
+                    + "db.example.com); ask the app's administrator for access, or sign in as someone else.",
+                    e.getCause().getMessage());
+        }
+    }
+
+    @Test
     void missingStateEndsTheSignIn() throws Exception {
-        try (LoopbackRedirectListener listener = LoopbackRedirectListener.start("s1", "db.example.com")) {
+        try (LoopbackRedirectListener listener = LoopbackRedirectListener.start("s1", "db.example.com", Optional.empty())) {
             URI redirect = listener.redirectUri();
             assertTrue(get(redirect, "/callback?code=c", hostOf(redirect)).startsWith("HTTP/1.1 400 "));
             assertThrows(ExecutionException.class, () -> listener.callback().get(5, TimeUnit.SECONDS));
@@ -98,7 +117,7 @@ class LoopbackRedirectListenerTest {
 
     @Test
     void onlyGetIsServed() throws Exception {
-        try (LoopbackRedirectListener listener = LoopbackRedirectListener.start("s1", "db.example.com");
+        try (LoopbackRedirectListener listener = LoopbackRedirectListener.start("s1", "db.example.com", Optional.empty());
              Socket s = new Socket("127.0.0.1", listener.redirectUri().getPort())) {
             s.setSoTimeout(5000);
             s.getOutputStream().write(("POST /callback?code=c&state=s1 HTTP/1.1\r\nHost: " + hostOf(listener.redirectUri())

@@ -21,6 +21,11 @@ public final class AppTokenClaims {
 
     /** The path of the edge's JWKS, relative to its issuer URL. */
     public static final String JWKS_PATH = "/.well-known/jwks.json";
+    /**
+     * The edge's page explaining a policy refusal to the signed-in person, {@code ?app=HOSTNAME}; the
+     * CLI sends the browser there when the authorization endpoint answers {@code access_denied}.
+     */
+    public static final String NOT_ALLOWED_PATH = "/not-allowed";
     /** The path of the edge's RFC 8414 metadata, relative to its issuer URL. */
     public static final String METADATA_PATH = "/.well-known/oauth-authorization-server";
     /** The OAuth client id of the {@code access} CLI. */

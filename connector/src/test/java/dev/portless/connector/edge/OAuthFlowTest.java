@@ -190,12 +190,19 @@ class OAuthFlowTest {
     }
 
     @Test
-    void aPolicyDenialShowsNotAllowedAndNoCode() {
+    void aPolicyDenialIsReportedToTheCliAndExplainedOnTheEdgesPage() {
         HttpResponse<String> r = alice.get(authorize("secret.test", "s", new Pkce().challenge, CALLBACK));
-        assertEquals(403, r.statusCode());
-        assertEquals(Optional.empty(), location(r));
-        assertTrue(r.body().contains("alice@example.com is not allowed to reach <strong>secret.test</strong>"),
-                r.body());
+        assertRedirectError(r, "access_denied", "s");
+        assertEquals(List.of("alice@example.com is not allowed to reach secret.test."),
+                new QueryStringDecoder(location(r).orElseThrow()).parameters().get("error_description"));
+
+        HttpResponse<String> page = alice.get("/not-allowed?app=secret.test");
+        assertEquals(403, page.statusCode());
+        assertTrue(page.body().contains("alice@example.com is not allowed to reach <strong>secret.test</strong>"),
+                page.body());
+        // Nothing to explain for an app she may reach, or one that does not exist.
+        assertEquals(Optional.of("/"), location(alice.get("/not-allowed?app=ssh.test")));
+        assertEquals(Optional.of("/"), location(alice.get("/not-allowed?app=nope.test")));
     }
 
     @Test
@@ -250,7 +257,8 @@ class OAuthFlowTest {
                 (String) d.get("user_code")));
         alice.post("/device/approve", Map.of("csrf", csrf(confirm), "user_code", (String) d.get("user_code"),
                 "decision", "deny"));
-        assertTokenError(poll((String) d.get("device_code")), "access_denied", null);
+        assertTokenError(poll((String) d.get("device_code")), "access_denied",
+                "alice@example.com denied the sign-in of this device.");
     }
 
     @Test
@@ -262,7 +270,8 @@ class OAuthFlowTest {
         HttpResponse<String> r = alice.post("/device/approve", Map.of("csrf", csrf(confirm), "user_code",
                 (String) d.get("user_code"), "decision", "allow"));
         assertEquals(403, r.statusCode());
-        assertTokenError(poll((String) d.get("device_code")), "access_denied", null);
+        assertTokenError(poll((String) d.get("device_code")), "access_denied",
+                "alice@example.com is not allowed to reach secret.test.");
     }
 
     @Test

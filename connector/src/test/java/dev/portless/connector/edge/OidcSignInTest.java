@@ -129,8 +129,12 @@ class OidcSignInTest {
         String returnTo = new QueryStringDecoder(signIn).parameters().get("return").get(0);
         HttpResponse<String> done = roundTrip(b, returnTo);
         HttpResponse<String> denied = b.get(location(done).orElseThrow());
-        assertEquals(403, denied.statusCode(), "alice is not in finance");
-        assertTrue(denied.body().contains("alice@corp.example is not allowed to reach <strong>finance.test"));
+        assertEquals(302, denied.statusCode(), "alice is not in finance");
+        assertTrue(location(denied).orElseThrow().startsWith("http://127.0.0.1:5555/callback?error=access_denied&"),
+                denied.headers().toString());
+        HttpResponse<String> page = b.get("/not-allowed?app=finance.test");
+        assertEquals(403, page.statusCode());
+        assertTrue(page.body().contains("alice@corp.example is not allowed to reach <strong>finance.test"));
     }
 
     /** Returns the edge's answer to the provider's redirect back, after a full round trip. */

@@ -2,6 +2,7 @@ package dev.portless.it.signin;
 
 import static dev.portless.it.signin.PinSignInBrowserTest.awaitTitle;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portless.it.harness.SignInStack;
 import dev.portless.it.peers.Chromium;
@@ -27,7 +28,8 @@ import org.openqa.selenium.WebDriver;
 
 /**
  * The real {@code access} CLI against the real edge, the person in a real Chromium: {@code access login}
- * with the loopback redirect, then {@code access tcp} carrying bytes on the cached app token, then
+ * with the loopback redirect, then {@code access tcp} carrying bytes on the cached app token, a sign-in
+ * the app's policy refuses, then
  * {@code access login --device} approved on the {@code /device} page.
  */
 class AccessCliSignInTest {
@@ -40,6 +42,7 @@ class AccessCliSignInTest {
         stack = SignInStack.builder()
                 .app("ssh.portless.test", "include:\n  - email-domains: [example.com]\n")
                 .app("db.portless.test", "include:\n  - emails: [alice@example.com]\n")
+                .app("vault.portless.test", "include:\n  - emails: [carol@example.com]\n")
                 .build().start();
         config = Files.createTempDirectory("portless-access-config");
     }
@@ -76,6 +79,18 @@ class AccessCliSignInTest {
                     assertEquals("bytes on a signed-in token", new String(in.readAllBytes(), StandardCharsets.UTF_8),
                             tcp.stderr());
                 }
+            }
+
+            // Refused by the policy: the CLI says so at once, naming her, and the browser shows the edge's page.
+            try (JavaProcess refused = access(List.of("login", "vault.portless.test"))) {
+                String url = refused.awaitOutput(Pattern.compile("^  (https://\\S+/oauth/authorize\\?\\S+)$"), WAIT)
+                        .group(1);
+                browser.get(url);
+                awaitTitle(browser, "Not allowed");
+                assertEquals(1, refused.waitFor(WAIT), refused.stderr());
+                assertTrue(refused.stderr().contains("Access to vault.portless.test was denied at sign-in "
+                        + "(alice@example.com is not allowed to reach vault.portless.test); ask the app's "
+                        + "administrator for access, or sign in as someone else."), refused.stderr());
             }
 
             try (JavaProcess device = access(List.of("login", "--device", "db.portless.test"))) {

@@ -19,7 +19,8 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 
 /**
  * Plays the {@code access} CLI's side of a browser sign-in: a loopback listener at {@code /callback}
- * that takes the code and sends the browser on to the edge's "return to your terminal" page, the
+ * that takes the code and sends the browser on to the edge's "return to your terminal" page (or,
+ * after a policy refusal, to its "not allowed" page), the
  * PKCE verifier, and the code exchange.
  */
 final class CliStandIn implements AutoCloseable {
@@ -28,6 +29,8 @@ final class CliStandIn implements AutoCloseable {
     private final BlockingQueue<Map<String, List<String>>> callbacks = new LinkedBlockingQueue<>();
     final String verifier;
     final String challenge;
+    /** The app of the last authorize URL: the CLI knows which app it asked for. */
+    private volatile String pendingApp = "";
 
     CliStandIn(SignInStack stack) {
         this.stack = stack;
@@ -45,7 +48,10 @@ final class CliStandIn implements AutoCloseable {
             Map<String, List<String>> q = new QueryStringDecoder(x.getRequestURI()).parameters();
             callbacks.add(q);
             String app = q.containsKey("app") ? q.get("app").get(0) : "";
-            x.getResponseHeaders().add("Location", stack.issuer() + "/signed-in" + (app.isEmpty() ? "" : "?app=" + app));
+            // Like the CLI: a policy refusal goes on to the edge's page for it, a code to "signed in".
+            String next = q.containsKey("error") ? "/not-allowed?app=" + pendingApp : "/signed-in"
+                    + (app.isEmpty() ? "" : "?app=" + app);
+            x.getResponseHeaders().add("Location", stack.issuer() + next);
             x.sendResponseHeaders(302, -1);
             x.close();
         });
@@ -58,6 +64,7 @@ final class CliStandIn implements AutoCloseable {
 
     /** Returns the authorize URL the CLI would open for {@code app}. */
     String authorizeUrl(String app, String state) {
+        pendingApp = app;
         return stack.issuer() + "/oauth/authorize?response_type=code&client_id=portless-access&redirect_uri="
                 + URLEncoder.encode(redirectUri(), StandardCharsets.UTF_8) + "&state=" + state + "&code_challenge="
                 + challenge + "&code_challenge_method=S256&app=" + app;

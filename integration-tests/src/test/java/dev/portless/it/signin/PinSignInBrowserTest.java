@@ -84,12 +84,16 @@ class PinSignInBrowserTest {
             assertEquals(List.of("state-2"), second.get("state"));
             assertEquals(200, cli.redeem(second.get("code").get(0)).statusCode());
 
-            // An app the policy refuses: the page says so and the CLI gets no code.
+            // An app the policy refuses: the CLI hears at once (no code), the edge's page says why.
             browser.get(cli.authorizeUrl("vault.portless.test", "state-3"));
+            Map<String, List<String>> refused = cli.nextCallback(30).orElseThrow();
+            assertEquals(List.of("access_denied"), refused.get("error"));
+            assertEquals(List.of("alice@example.com is not allowed to reach vault.portless.test."),
+                    refused.get("error_description"));
+            assertFalse(refused.containsKey("code"));
             awaitTitle(browser, "Not allowed");
             assertTrue(browser.getPageSource().contains("alice@example.com is not allowed to reach"));
             chromium.screenshot("not-allowed");
-            assertTrue(cli.nextCallback(1).isEmpty());
 
             browser.get(stack.issuer() + "/");
             awaitTitle(browser, "Your apps");

@@ -72,7 +72,8 @@ public final class AuthorizationServer {
                 .get(AppTokenClaims.METADATA_PATH, r -> metadata())
                 .get("/oauth/authorize", this::authorize)
                 .post("/oauth/token", this::token)
-                .post("/oauth/device_authorization", this::deviceAuthorization));
+                .post("/oauth/device_authorization", this::deviceAuthorization)
+                .get(AppTokenClaims.NOT_ALLOWED_PATH, this::notAllowed));
     }
 
     /** Removes expired codes and device authorizations. */
@@ -143,7 +144,9 @@ public final class AuthorizationServer {
         if (!verdict.allowed()) {
             log.info("authorize app={} identity={} client={} forbidden: {}", app, who.get().displayName(),
                     r.client().getHostAddress(), verdict.reason());
-            return Pages.notAllowed(who.get().displayName(), app);
+            // The CLI must hear of it at once (not at its time-out); it sends the browser to AppTokenClaims.NOT_ALLOWED_PATH.
+            return redirectError(redirectText, state.get(), "access_denied",
+                    who.get().displayName() + " is not allowed to reach " + app + ".");
         }
         String code;
         try {
@@ -155,6 +158,20 @@ public final class AuthorizationServer {
         log.info("authorize app={} identity={} client={}: code issued", app, who.get().displayName(),
                 r.client().getHostAddress());
         return WebResponse.redirect(redirectText + "?code=" + enc(code) + "&state=" + enc(state.get()));
+    }
+
+    /** Returns the "not allowed" page for the signed-in person and {@code ?app=}, if the policy refuses them. */
+    private WebResponse notAllowed(WebRequest r) {
+        Optional<Identity> who = sessions.find(r).flatMap(BrowserSession::identity);
+        if (who.isEmpty()) {
+            return SignInPages.signInFirst("/");
+        }
+        AppRoute route = apps.get(r.query("app").orElse(""));
+        if (route == null || route.policy().decide(who.get(), r.client()).allowed()) {
+            // Nothing to explain: an unknown app, or one this person may reach after all.
+            return WebResponse.redirect("/");
+        }
+        return Pages.notAllowed(who.get().displayName(), route.hostname());
     }
 
     private WebResponse token(WebRequest r) {
@@ -221,7 +238,13 @@ public final class AuthorizationServer {
             }
             case DENIED -> {
                 devices.remove(g);
-                return OAuthErrors.json("access_denied", "The sign-in of this device was denied.");
+                return OAuthErrors.json("access_denied", g.identity().displayName()
+                        + " denied the sign-in of this device.");
+            }
+            case FORBIDDEN -> {
+                devices.remove(g);
+                return OAuthErrors.json("access_denied", g.identity().displayName() + " is not allowed to reach "
+                        + g.app + ".");
             }
             default -> {
                 devices.remove(g);

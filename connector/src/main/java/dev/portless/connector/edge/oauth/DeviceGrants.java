@@ -113,8 +113,10 @@ final class DeviceGrants {
         PENDING,
         /** Approved; the next poll gets the token. */
         APPROVED,
-        /** Denied by the person or by the app's policy. */
-        DENIED
+        /** Denied by the person at the approval page. */
+        DENIED,
+        /** Refused by the app's policy when the person tried to approve. */
+        FORBIDDEN
     }
 
     /** Returns one device authorization; its mutable state is guarded by its monitor. */

@@ -111,7 +111,7 @@ final class DevicePages {
         AppRoute app = apps.get(g.app);
         PolicyDecision verdict = app.policy().decide(who, r.client());
         if (!verdict.allowed()) {
-            g.decide(DeviceGrants.Status.DENIED, who);
+            g.decide(DeviceGrants.Status.FORBIDDEN, who);
             log.info("device user_code={} app={} identity={} forbidden: {}", g.userCode, g.app, who.displayName(),
                     verdict.reason());
             return Pages.notAllowed(who.displayName(), g.app);
