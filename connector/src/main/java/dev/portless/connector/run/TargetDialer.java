@@ -21,6 +21,7 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.util.NetUtil;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -112,6 +113,13 @@ final class TargetDialer {
             return;
         }
         TargetService target = (TargetService) rule.service();
+        InetAddress literal = NetUtil.createInetAddressFromIpAddressString(target.host());
+        if (literal != null) {
+            // An address needs no lookup: dial at once, without a round trip through the resolver's threads.
+            connect(stream, hostname, streamId, target, rule.connectTimeout(),
+                    new InetSocketAddress(literal, target.port()));
+            return;
+        }
         CompletableFuture.supplyAsync(() -> resolve(target.host()), resolver).whenComplete((address, failure) ->
                 stream.eventLoop().execute(() -> {
                     if (failure != null) {
