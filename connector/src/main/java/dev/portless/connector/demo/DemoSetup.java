@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * Returns the embedded default of {@code connector serve}: a state directory with a private CA and
- * edge certificate, tunnel credentials, a service token, and the edge.yml and connector.yml that
+ * edge certificate, tunnel credentials, a service token, an e-mail PIN sign-in whose messages land in
+ * {@code outbox/}, and the edge.yml and connector.yml that
  * use them. Secrets are made once and kept; the two configs are written anew on each start because
  * the demo's echo target gets a new port each time.
  */
@@ -63,13 +64,26 @@ public final class DemoSetup {
                       - name: %s
                         client-id: %s
                         secret-sha256: %s
+                    # Sign in as a person with `access login`: the e-mail code is written to outbox/
+                    # instead of being mailed, and every signed-in person may reach the demo's apps.
+                    identity-providers:
+                      - name: email
+                        type: pin
+                        display-name: "E-mail code (the demo writes it to its outbox directory)"
+                        outbox: outbox
                     apps:
                       - hostname: %s
                         tunnel: %s
                         service-tokens: [%s]
+                        policy:
+                          include:
+                            - everyone: true
                       - hostname: %s
                         tunnel: %s
                         service-tokens: [%s]
+                        policy:
+                          include:
+                            - everyone: true
                     """.formatted(edgePort, tunnelPort, edgePort, TUNNEL, tunnel.tunnelId(),
                     SecretHash.sha256Hex(tunnel.secret()), TOKEN, files.readServiceTokenId(), secretHash,
                     ECHO_APP, TUNNEL, TOKEN, SSH_APP, TUNNEL, TOKEN), false);
@@ -115,6 +129,11 @@ public final class DemoSetup {
 
         Path serviceTokenId() {
             return dir.resolve("service-token-id");
+        }
+
+        /** Returns the directory where the demo's sign-in codes are written instead of mailed. */
+        public Path outbox() {
+            return dir.resolve("outbox");
         }
 
         /** Returns edge.yml. */
