@@ -2,8 +2,11 @@ package dev.portless.access.cli;
 
 import dev.portless.access.edge.EdgeDialer;
 import dev.portless.access.edge.EdgeEndpoint;
+import dev.portless.common.mux.MultiplexedHttp2;
 import dev.portless.common.net.Transport;
 import dev.portless.common.tls.TlsContexts;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.SslContext;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -17,6 +20,10 @@ import picocli.CommandLine.Option;
 final class EdgeLocation {
     static final String EDGE_ENV = "PORTLESS_EDGE";
     static final String EDGE_CA_ENV = "PORTLESS_EDGE_CA";
+    /** Set to {@code off} to carry every stream in its own WebSocket even when the edge multiplexes. */
+    static final String MULTIPLEX_ENV = "PORTLESS_MULTIPLEX";
+    /** How long the edge may take to answer a stream request, which includes the connector's dial. */
+    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(90);
 
     @Option(names = "--edge", paramLabel = "URL",
             description = "the edge, https://host[:port] (env PORTLESS_EDGE; default: https://HOSTNAME)")
@@ -54,7 +61,12 @@ final class EdgeLocation {
     }
 
     EdgeDialer dialer(String hostname, Transport transport, Map<String, String> env) {
-        return new EdgeDialer(endpoint(hostname, env), TlsContexts.client(ca(env), "http/1.1"), transport,
-                connectTimeout(), Duration.ofSeconds(90));
+        SslContext webSocketTls = TlsContexts.client(ca(env), ApplicationProtocolNames.HTTP_1_1);
+        if ("off".equalsIgnoreCase(env.getOrDefault(MULTIPLEX_ENV, "on"))) {
+            return new EdgeDialer(endpoint(hostname, env), webSocketTls, transport, connectTimeout(), ANSWER_TIMEOUT);
+        }
+        SslContext multiplexTls = TlsContexts.client(ca(env), MultiplexedHttp2.ALPN, ApplicationProtocolNames.HTTP_1_1);
+        return EdgeDialer.multiplexing(endpoint(hostname, env), multiplexTls, webSocketTls, transport,
+                connectTimeout(), ANSWER_TIMEOUT);
     }
 }

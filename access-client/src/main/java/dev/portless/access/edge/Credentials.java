@@ -3,6 +3,7 @@ package dev.portless.access.edge;
 import dev.portless.common.wire.AccessHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import java.util.function.BiConsumer;
 
 import static java.util.Objects.requireNonNull;
 
@@ -22,8 +23,13 @@ public sealed interface Credentials {
         return new AppToken(token);
     }
 
+    /** Passes each header that carries the credentials to {@code header}, as name and value. */
+    void forEachHeader(BiConsumer<String, String> header);
+
     /** Adds the credentials' headers to the upgrade request. */
-    void addTo(HttpHeaders headers);
+    default void addTo(HttpHeaders headers) {
+        forEachHeader(headers::set);
+    }
 
     /**
      * Returns a service token: an id and a secret, for scripts and CI.
@@ -39,9 +45,9 @@ public sealed interface Credentials {
         }
 
         @Override
-        public void addTo(HttpHeaders headers) {
-            headers.set(AccessHeaders.CLIENT_ID, id);
-            headers.set(AccessHeaders.CLIENT_SECRET, secret);
+        public void forEachHeader(BiConsumer<String, String> header) {
+            header.accept(AccessHeaders.CLIENT_ID, id);
+            header.accept(AccessHeaders.CLIENT_SECRET, secret);
         }
 
         @Override
@@ -62,8 +68,8 @@ public sealed interface Credentials {
         }
 
         @Override
-        public void addTo(HttpHeaders headers) {
-            headers.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token);
+        public void forEachHeader(BiConsumer<String, String> header) {
+            header.accept(HttpHeaderNames.AUTHORIZATION.toString(), "Bearer " + token);
         }
 
         @Override

@@ -14,17 +14,17 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * Returns WebSocket streams to the edge, one per call: TLS, HTTP upgrade with the credentials, and
- * a pipeline that ends in a {@link WebSocketStreamAdapter} ready for a relay (reads off).
+ * Returns streams to the edge, one per call, ready for a relay (reads off). When the edge
+ * multiplexes (see {@code MultiplexedHttp2}), a stream is an HTTP/2 {@code CONNECT} on a shared
+ * connection; otherwise it is its own TLS connection and WebSocket (HTTP upgrade with the
+ * credentials, then a {@link WebSocketStreamAdapter}), which every edge speaks.
  */
 public final class EdgeDialer {
     /** Largest message the CLI accepts from the edge (the edge sends at most 16 KiB). */
@@ -35,20 +35,42 @@ public final class EdgeDialer {
     private final Transport transport;
     private final Duration connectTimeout;
     private final Duration answerTimeout;
+    private final Multiplexer multiplexer;
 
     /**
-     * Returns a dialer.
+     * Returns a dialer that opens one WebSocket per stream.
      *
+     * @param tls           the TLS context, offering ALPN {@code http/1.1}
      * @param answerTimeout how long to wait for the edge's answer to the upgrade, which includes the
      *                      connector dialing the target
      */
     public EdgeDialer(EdgeEndpoint edge, SslContext tls, Transport transport, Duration connectTimeout,
                       Duration answerTimeout) {
+        this(edge, tls, null, transport, connectTimeout, answerTimeout);
+    }
+
+    private EdgeDialer(EdgeEndpoint edge, SslContext tls, SslContext multiplexTls, Transport transport,
+                       Duration connectTimeout, Duration answerTimeout) {
         this.edge = requireNonNull(edge, "edge");
         this.tls = requireNonNull(tls, "tls");
         this.transport = requireNonNull(transport, "transport");
         this.connectTimeout = requireNonNull(connectTimeout, "connectTimeout");
         this.answerTimeout = requireNonNull(answerTimeout, "answerTimeout");
+        this.multiplexer = multiplexTls == null ? null
+                : new Multiplexer(edge, multiplexTls, transport, connectTimeout, answerTimeout);
+    }
+
+    /**
+     * Returns a dialer that carries streams on shared multiplexed connections when the edge offers
+     * them, and one WebSocket each otherwise.
+     *
+     * @param multiplexTls the TLS context offering ALPN {@code MultiplexedHttp2.ALPN} and {@code http/1.1}
+     * @param webSocketTls the TLS context offering {@code http/1.1} only
+     */
+    public static EdgeDialer multiplexing(EdgeEndpoint edge, SslContext multiplexTls, SslContext webSocketTls,
+                                          Transport transport, Duration connectTimeout, Duration answerTimeout) {
+        return new EdgeDialer(edge, webSocketTls, requireNonNull(multiplexTls, "multiplexTls"), transport,
+                connectTimeout, answerTimeout);
     }
 
     /** Returns the edge this dialer reaches. */
@@ -63,6 +85,16 @@ public final class EdgeDialer {
      */
     public CompletableFuture<Channel> open(EventLoop loop, String hostname, Credentials credentials) {
         requireNonNull(credentials, "credentials");
+        if (multiplexer == null || multiplexer.unsupported()) {
+            return openWebSocket(loop, hostname, credentials);
+        }
+        return multiplexer.open(loop, hostname, credentials).exceptionallyCompose(failure ->
+                failure instanceof MultiplexedConnection.NotMultiplexed
+                        ? openWebSocket(loop, hostname, credentials)
+                        : CompletableFuture.failedFuture(failure));
+    }
+
+    private CompletableFuture<Channel> openWebSocket(EventLoop loop, String hostname, Credentials credentials) {
         CompletableFuture<Channel> result = new CompletableFuture<>();
         HttpHeaders headers = new DefaultHttpHeaders();
         credentials.addTo(headers);
@@ -87,23 +119,9 @@ public final class EdgeDialer {
                 .connect(edge.host(), edge.port())
                 .addListener((ChannelFutureListener) f -> {
                     if (!f.isSuccess()) {
-                        result.completeExceptionally(new AccessException(connectFailure(f.cause())));
+                        result.completeExceptionally(new AccessException(EdgeFailures.connect(f.cause(), edge, connectTimeout)));
                     }
                 });
         return result;
-    }
-
-    private String connectFailure(Throwable cause) {
-        if (cause instanceof UnknownHostException) {
-            return "The edge host " + edge.host() + " does not resolve; check --edge (or PORTLESS_EDGE).";
-        }
-        if (cause instanceof io.netty.channel.ConnectTimeoutException) {
-            return "The edge at " + edge + " did not accept a connection within " + connectTimeout.toSeconds()
-                    + " s; check --edge and your network.";
-        }
-        if (cause instanceof ConnectException) {
-            return "Cannot connect to the edge at " + edge + ": connection refused; check --edge and that the edge runs.";
-        }
-        return "Cannot connect to the edge at " + edge + ": " + cause.getMessage();
     }
 }

@@ -10,11 +10,9 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
-import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLHandshakeException;
 
 /**
  * Returns the handler that sends the upgrade request once TLS is up and turns the edge's answer
@@ -49,7 +47,7 @@ final class UpgradeHandler extends SimpleChannelInboundHandler<FullHttpResponse>
                         + hostname + " within " + answerTimeout.toSeconds() + " s; try again or check the edge's logs."),
                         answerTimeout.toMillis(), TimeUnit.MILLISECONDS);
             } else {
-                fail(ctx, tlsFailure(done.cause()));
+                fail(ctx, EdgeFailures.tls(done.cause(), edge));
             }
             return;
         }
@@ -83,8 +81,7 @@ final class UpgradeHandler extends SimpleChannelInboundHandler<FullHttpResponse>
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        fail(ctx, isTls(cause) ? tlsFailure(cause)
-                : "The connection to the edge at " + edge + " failed: " + rootMessage(cause));
+        fail(ctx, EdgeFailures.connection(cause, edge));
     }
 
     @Override
@@ -103,40 +100,5 @@ final class UpgradeHandler extends SimpleChannelInboundHandler<FullHttpResponse>
         if (result.completeExceptionally(failure)) {
             ctx.close();
         }
-    }
-
-    private String tlsFailure(Throwable cause) {
-        if (isUntrusted(cause)) {
-            return "The edge's TLS certificate at " + edge + " is not trusted; pass --edge-ca (or PORTLESS_EDGE_CA)"
-                    + " with the CA that signed it.";
-        }
-        return "The TLS handshake with the edge at " + edge + " failed: " + rootMessage(cause);
-    }
-
-    private static boolean isTls(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof javax.net.ssl.SSLException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean isUntrusted(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof CertificateException
-                    || (c instanceof SSLHandshakeException && String.valueOf(c.getMessage()).toLowerCase().contains("cert"))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String rootMessage(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 }

@@ -87,11 +87,22 @@ public final class RelayPair {
         closeBoth(new StreamAbort(closeCode, reason));
     }
 
-    void inputEnded(Channel channel) {
+    /**
+     * Records that {@code channel}'s input has ended; returns whether both inputs have, in which
+     * case the stream has completed and the caller ends it with {@link #finish()} once it has
+     * passed the half-close on.
+     */
+    boolean inputEnded(Channel channel) {
         if (inputsEnded.incrementAndGet() == 2) {
             endReason.compareAndSet(null, "completed");
-            closeBoth(null);
+            return true;
         }
+        return false;
+    }
+
+    /** Closes both channels after a completed stream. */
+    void finish() {
+        closeBoth(null);
     }
 
     void abortedBy(Channel channel, StreamAbort abort) {
@@ -110,7 +121,7 @@ public final class RelayPair {
     void failed(Channel channel, Throwable cause) {
         String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
         if (endReason.compareAndSet(null, nameOf(channel) + " error: " + message)) {
-            closeBoth(new StreamAbort(CloseCodes.STREAM_RESET, nameOf(channel) + " failed"));
+            closeBoth(new StreamAbort(CloseCodes.STREAM_RESET, nameOf(channel) + " failed: " + message));
         } else {
             closeBoth(null);
         }

@@ -78,10 +78,17 @@ final class StreamRelay extends ChannelInboundHandlerAdapter {
         if (evt instanceof EndOfStream) {
             // Epoll reports a reset as an exception and then as input shutdown: once the stream is
             // ending abnormally, passing the half-close on would tell the peer it ended cleanly.
-            if (!pair.isEnding()) {
+            boolean passOn = !pair.isEnding();
+            // Record the end before passing it on: on an HTTP/2 stream whose other direction has
+            // ended already, writing END_STREAM closes the peer's channel at once, and that close
+            // must read as the completion it is, not as the peer hanging up.
+            boolean completed = pair.inputEnded(ctx.channel());
+            if (passOn) {
                 peer.writeAndFlush(EndOfStream.INSTANCE).addListener(closeOnWriteFailure);
             }
-            pair.inputEnded(ctx.channel());
+            if (completed) {
+                pair.finish();
+            }
         } else if (evt instanceof StreamAbort abort) {
             pair.abortedBy(ctx.channel(), abort);
         } else {

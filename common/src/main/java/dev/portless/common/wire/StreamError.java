@@ -10,6 +10,8 @@ import java.util.Optional;
  * edge to the client in the JSON body of the HTTP error, so every hop names the same cause.
  */
 public enum StreamError {
+    /** The stream request itself is malformed. */
+    BAD_REQUEST(400),
     /** No credentials were presented. */
     UNAUTHENTICATED(401),
     /** Credentials were presented but are not valid. */

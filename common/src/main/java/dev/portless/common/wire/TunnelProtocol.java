@@ -44,6 +44,13 @@ public final class TunnelProtocol {
     public static final String ERROR = "portless-error";
     /** Stream response on failure: the sentence for the user. */
     public static final String MESSAGE = "portless-message";
+    /**
+     * Trailer of an HTTP/2 stream ended abnormally: the close code (as in {@link CloseCodes}); with
+     * {@link #CLOSE_REASON} it carries what RST_STREAM cannot, the reason, to the other end.
+     */
+    public static final String CLOSE_CODE = "portless-close-code";
+    /** Trailer with the close reason, one line of at most 240 characters. */
+    public static final String CLOSE_REASON = "portless-close-reason";
 
     /** Body the edge sends on the control stream when it accepts the connector. */
     public static final String REGISTERED = "registered";

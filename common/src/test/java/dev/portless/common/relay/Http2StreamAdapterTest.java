@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portless.common.wire.CloseCodes;
+import dev.portless.common.wire.TunnelProtocol;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -19,6 +20,7 @@ import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -101,12 +103,35 @@ class Http2StreamAdapterTest {
     }
 
     @Test
-    void sendsStreamAbortAsRstStream() {
+    void sendsStreamAbortAsTrailersWithTheReason() {
+        assertTrue(channel.writeAndFlush(new StreamAbort(CloseCodes.STREAM_RESET, "target failed:\r\nreset")).isSuccess());
+
+        Http2HeadersFrame trailers = channel.readOutbound();
+        assertTrue(trailers.isEndStream());
+        assertEquals("4000", trailers.headers().get(TunnelProtocol.CLOSE_CODE).toString());
+        assertEquals("target failed:  reset", trailers.headers().get(TunnelProtocol.CLOSE_REASON).toString(),
+                "a reason is one header line");
+        assertNull(channel.readOutbound());
+    }
+
+    @Test
+    void sendsStreamAbortAsRstStreamOnceItsOwnEndIsOut() {
+        assertTrue(channel.writeAndFlush(EndOfStream.INSTANCE).isSuccess());
+        ((Http2DataFrame) channel.readOutbound()).release();
         assertTrue(channel.writeAndFlush(new StreamAbort(CloseCodes.STREAM_RESET, "client failed")).isSuccess());
 
         Http2ResetFrame reset = channel.readOutbound();
         assertEquals(Http2Error.CANCEL.code(), reset.errorCode());
         assertNull(channel.readOutbound());
+    }
+
+    @Test
+    void readsAnAbortFromTrailers() {
+        channel.writeInbound(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers()
+                .set(TunnelProtocol.CLOSE_CODE, "4000").set(TunnelProtocol.CLOSE_REASON, "target closed the stream"),
+                true));
+
+        assertEquals(List.of(new StreamAbort(4000, "target closed the stream")), recorder.events);
     }
 
     private static ByteBuf ascii(String s) {

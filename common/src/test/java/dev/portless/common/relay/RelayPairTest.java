@@ -122,7 +122,7 @@ class RelayPairTest {
         target.pipeline().fireExceptionCaught(new IOException("Connection reset by peer"));
         runTasks();
 
-        assertEquals(List.of("StreamAbort[closeCode=4000, reason=target failed]"), drainText(client));
+        assertEquals(List.of("StreamAbort[closeCode=4000, reason=target failed: Connection reset by peer]"), drainText(client));
         assertEquals("target error: Connection reset by peer", pair.done().getNow(null).endReason());
     }
 

@@ -1,5 +1,6 @@
 package dev.portless.connector.edge;
 
+import dev.portless.common.mux.MultiplexedHttp2;
 import dev.portless.common.net.Transport;
 import dev.portless.common.secret.SecretHash;
 import dev.portless.common.tls.TlsContexts;
@@ -75,7 +76,8 @@ public final class EdgeServer implements AutoCloseable {
     /** Returns an edge listening on the configured addresses; throws when a port cannot be bound. */
     public static EdgeServer start(EdgeConfig config) {
         requireNonNull(config, "config");
-        SslContext accessTls = TlsContexts.server(config.tlsCertificate(), config.tlsKey(), "http/1.1");
+        SslContext accessTls = TlsContexts.server(config.tlsCertificate(), config.tlsKey(), MultiplexedHttp2.ALPN,
+                "http/1.1");
         SslContext tunnelTls = TlsContexts.server(config.tlsCertificate(), config.tlsKey(), TunnelProtocol.ALPN);
         Transport transport = Transport.best();
         log.info("{}; transport: {}", TlsContexts.describeProvider(), transport);

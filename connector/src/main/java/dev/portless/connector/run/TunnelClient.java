@@ -1,10 +1,10 @@
 package dev.portless.connector.run;
 
+import dev.portless.common.mux.Http2Keepalive;
 import dev.portless.common.net.Transport;
 import dev.portless.common.wire.TunnelProtocol;
 import dev.portless.connector.tunnel.TunnelCredentials;
 import dev.portless.connector.tunnel.TunnelHttp2;
-import dev.portless.connector.tunnel.TunnelKeepalive;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -183,8 +183,8 @@ final class TunnelClient {
             }
             Channel parent = ctx.channel();
             ctx.pipeline().addLast("h2", TunnelHttp2.connectorCodec());
-            ctx.pipeline().addLast("idle", TunnelKeepalive.idleState());
-            ctx.pipeline().addLast("keepalive", new TunnelKeepalive());
+            ctx.pipeline().addLast("idle", Http2Keepalive.idleState());
+            ctx.pipeline().addLast("keepalive", new Http2Keepalive("Tunnel connection"));
             ctx.pipeline().addLast("streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
                 @Override
                 protected void initChannel(Http2StreamChannel stream) {

@@ -127,9 +127,16 @@ public final class PortlessStack implements AutoCloseable {
      * listens; closed with the stack.
      */
     public AccessTcp accessTcp(String hostname) {
+        return accessTcp(hostname, Map.of());
+    }
+
+    /** Returns a started {@code access tcp} like {@link #accessTcp(String)}, with {@code extraEnv} added. */
+    public AccessTcp accessTcp(String hostname, Map<String, String> extraEnv) {
         int port = FreePorts.next();
+        Map<String, String> env = accessEnv();
+        env.putAll(extraEnv);
         JavaProcess p = JavaProcess.start("dev.portless.access.AccessMain",
-                List.of("tcp", "--hostname", hostname, "--url", "127.0.0.1:" + port), accessEnv());
+                List.of("tcp", "--hostname", hostname, "--url", "127.0.0.1:" + port), env);
         accessProcesses.add(p);
         p.awaitOutput(Pattern.compile("access: listening on"), START_TIMEOUT);
         return new AccessTcp(p, port);

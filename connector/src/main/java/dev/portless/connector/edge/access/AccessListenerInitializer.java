@@ -1,30 +1,43 @@
 package dev.portless.connector.edge.access;
 
+import dev.portless.common.mux.Http2Keepalive;
+import dev.portless.common.mux.MultiplexedHttp2;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.ReadTimeoutHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Returns the pipeline of a client connection: TLS, HTTP/1.1, the upgrade request, then (after the
- * upgrade) WebSocket frames relayed to a connector stream.
+ * Returns the pipeline of a client connection: TLS, then by ALPN either HTTP/1.1 (the upgrade
+ * request, then WebSocket frames relayed to a connector stream; also the sign-in pages) or a
+ * multiplexed HTTP/2 connection whose every stream is a {@code CONNECT} to an app.
  */
 public final class AccessListenerInitializer extends ChannelInitializer<SocketChannel> {
     /** How long a client may take to send its upgrade request. */
     static final int REQUEST_TIMEOUT_SECONDS = 30;
+    private static final Logger log = LoggerFactory.getLogger(AccessListenerInitializer.class);
     private static final int MAX_REQUEST_BYTES = 64 * 1024;
     private static final long TLS_HANDSHAKE_TIMEOUT_MILLIS = 10_000;
 
     private final SslContext tls;
     private final StreamServices shared;
+    private final StreamAdmission admission;
 
-    /** Returns an initializer for the public listener. */
+    /** Returns an initializer for the public listener; {@code tls} offers both ALPN protocols. */
     public AccessListenerInitializer(SslContext tls, StreamServices shared) {
         this.tls = tls;
         this.shared = shared;
+        this.admission = new StreamAdmission(shared);
     }
 
     @Override
@@ -34,8 +47,45 @@ public final class AccessListenerInitializer extends ChannelInitializer<SocketCh
         ch.pipeline()
                 .addLast("tls", ssl)
                 .addLast("request-timeout", new ReadTimeoutHandler(REQUEST_TIMEOUT_SECONDS))
+                .addLast("alpn", new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
+                    @Override
+                    protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+                        if (MultiplexedHttp2.ALPN.equals(protocol)) {
+                            multiplexed(ctx);
+                        } else {
+                            http1(ctx);
+                        }
+                    }
+
+                    @Override
+                    protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
+                        log.debug("TLS handshake with client {} failed: {}", ctx.channel().remoteAddress(),
+                                cause.toString());
+                        ctx.close();
+                    }
+                });
+    }
+
+    private void http1(ChannelHandlerContext ctx) {
+        ctx.pipeline()
                 .addLast("http", new HttpServerCodec())
                 .addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES))
-                .addLast("upgrade", new StreamUpgradeHandler(shared));
+                .addLast("upgrade", new StreamUpgradeHandler(shared, admission));
+    }
+
+    private void multiplexed(ChannelHandlerContext ctx) {
+        // A multiplexed connection idles between streams; the keepalive notices a dead client instead.
+        ctx.pipeline().remove("request-timeout");
+        ctx.pipeline()
+                .addLast("h2", MultiplexedHttp2.serverCodec())
+                .addLast("idle", Http2Keepalive.idleState())
+                .addLast("keepalive", new Http2Keepalive("Client connection"))
+                .addLast("streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+                    @Override
+                    protected void initChannel(Http2StreamChannel stream) {
+                        stream.pipeline().addLast("connect", new ConnectStreamHandler(admission));
+                    }
+                }));
+        MultiplexedHttp2.widenConnectionWindow(ctx.channel());
     }
 }

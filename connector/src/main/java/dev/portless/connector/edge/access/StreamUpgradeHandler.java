@@ -3,16 +3,9 @@ package dev.portless.connector.edge.access;
 import dev.portless.common.relay.InboundHold;
 import dev.portless.common.relay.RelayPair;
 import dev.portless.common.relay.WebSocketStreamAdapter;
-import dev.portless.common.wire.AccessHeaders;
-import dev.portless.common.wire.ErrorBody;
-import dev.portless.common.wire.StreamError;
-import dev.portless.common.wire.TunnelProtocol;
-import dev.portless.connector.edge.tunnel.ConnectorConnection;
 import dev.portless.connector.edge.tunnel.OpenedStream;
 import dev.portless.connector.edge.pages.WebRequest;
 import dev.portless.connector.edge.pages.WebResponse;
-import dev.portless.connector.edge.policy.Identity;
-import dev.portless.connector.edge.tunnel.StreamOpenException;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -25,15 +18,9 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
-import io.netty.handler.codec.http2.DefaultHttp2Headers;
-import io.netty.handler.codec.http2.Http2Headers;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,10 +37,12 @@ final class StreamUpgradeHandler extends SimpleChannelInboundHandler<FullHttpReq
     static final int MAX_CLIENT_FRAME = 64 * 1024;
 
     private final StreamServices shared;
+    private final StreamAdmission admission;
 
-    StreamUpgradeHandler(StreamServices shared) {
+    StreamUpgradeHandler(StreamServices shared, StreamAdmission admission) {
         super(false);
         this.shared = shared;
+        this.admission = admission;
     }
 
     @Override
@@ -79,51 +68,24 @@ final class StreamUpgradeHandler extends SimpleChannelInboundHandler<FullHttpReq
             return;
         }
         String host = hostOnly(request.headers().get(HttpHeaderNames.HOST));
-        Optional<AppRoute> app = shared.apps().apply(host);
-        if (app.isEmpty()) {
-            refuse(ctx, request, StreamError.UNKNOWN_APP, "Portless has no app at " + host + "; check --hostname.");
-            return;
-        }
-        Decision decision = shared.authenticator().authenticate(request.headers(), app.get(), clientInet(ctx));
-        if (!decision.allowed()) {
-            refuse(ctx, request, decision.error(), decision.message());
-            return;
-        }
-        Optional<ConnectorConnection> connection =
-                shared.registry().pick(app.get().tunnel(), ctx.channel().eventLoop());
-        if (connection.isEmpty()) {
-            refuse(ctx, request, StreamError.NO_CONNECTOR, "No connector is online for " + host + " (tunnel "
-                    + app.get().tunnel() + "); start `connector run` for that tunnel or check its logs.");
-            return;
-        }
-        Identity who = decision.identity().orElseThrow();
-        String identity = who.email().orElse(who.subject());
-        long streamId = shared.streamIds().incrementAndGet();
-        Http2Headers streamRequest = new DefaultHttp2Headers()
-                .method("POST").scheme("https").authority(host).path(TunnelProtocol.STREAM_PATH)
-                .set(TunnelProtocol.IDENTITY, identity)
-                .set(TunnelProtocol.CLIENT_ADDRESS, clientAddress(ctx))
-                .set(TunnelProtocol.STREAM_ID, Long.toString(streamId))
-                .set(TunnelProtocol.APP_TOKEN, decision.appToken());
-        String jump = jumpDestination(request);
-        if (jump != null) {
-            streamRequest.set(TunnelProtocol.JUMP_DESTINATION, jump);
-        }
-        StreamRecord record = new StreamRecord(streamId, identity, host, clientAddress(ctx));
-        shared.opener().open(connection.get(), streamRequest).whenComplete((opened, failure) ->
-                ctx.executor().execute(() -> {
-                    if (failure != null) {
-                        StreamOpenException e = unwrap(failure);
-                        log.info("stream={} identity={} app={} client={} refused: {} ({})", streamId,
-                                identity, host, record.client(), e.error().code(), e.getMessage());
-                        refuse(ctx, request, e.error(), e.getMessage());
-                    } else {
-                        upgrade(ctx, request, opened, record);
-                    }
-                }));
+        admission.admit(host, request.headers(), clientInet(ctx), ctx.channel().eventLoop()).thenAccept(outcome -> {
+            if (outcome instanceof StreamAdmission.Admitted admitted) {
+                upgrade(ctx, request, admitted.opened(), admitted.record());
+            } else {
+                StreamAdmission.Refused refused = (StreamAdmission.Refused) outcome;
+                request.release();
+                HttpErrors.send(ctx, refused.error().httpStatus(), refused.error().code(), refused.message(),
+                        refused.extra());
+            }
+        }).exceptionally(failure -> {
+            log.warn("Upgrade for {} from {} failed: {}", host, ctx.channel().remoteAddress(), failure.toString());
+            ctx.close();
+            return null;
+        });
     }
 
-    private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, OpenedStream opened, StreamRecord record) {
+    private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, OpenedStream opened,
+                         StreamAdmission.StreamRecord record) {
         if (!ctx.channel().isActive()) {
             request.release();
             opened.channel().close();
@@ -156,22 +118,9 @@ final class StreamUpgradeHandler extends SimpleChannelInboundHandler<FullHttpReq
             }
             ctx.pipeline().remove(this);
             RelayPair pair = RelayPair.join(ctx.channel(), "client", opened.channel(), "target");
-            pair.done().thenAccept(result -> log.info(
-                    "stream={} identity={} app={} client={} target={} bytes_up={} bytes_down={} duration_ms={} end=\"{}\"",
-                    record.id(), record.identity(), record.app(), record.client(), opened.target(),
-                    result.bytesFromFirst(), result.bytesFromSecond(), result.durationMillis(), result.endReason()));
+            pair.done().thenAccept(result -> StreamAdmission.logEnd(record, opened.target(), result.bytesFromFirst(),
+                    result.bytesFromSecond(), result.durationMillis(), result.endReason()));
         });
-    }
-
-    private void refuse(ChannelHandlerContext ctx, FullHttpRequest request, StreamError error, String message) {
-        request.release();
-        Map<String, String> extra = new LinkedHashMap<>();
-        if (error.httpStatus() == 401) {
-            // Where the client signs in: the CLI discovers the rest from <issuer>/.well-known/...
-            extra.put(ErrorBody.ISSUER, shared.issuer().toString());
-            extra.put(ErrorBody.LOGIN_URL, shared.issuer() + "/oauth/authorize");
-        }
-        HttpErrors.send(ctx, error.httpStatus(), error.code(), message, extra);
     }
 
     private void serveWeb(ChannelHandlerContext ctx, FullHttpRequest request) {
@@ -204,20 +153,9 @@ final class StreamUpgradeHandler extends SimpleChannelInboundHandler<FullHttpReq
         }));
     }
 
-    private static StreamOpenException unwrap(Throwable failure) {
-        Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        return t instanceof StreamOpenException e ? e
-                : new StreamOpenException(StreamError.INTERNAL, "The edge could not open the stream: " + t.getMessage());
-    }
-
     private static boolean isUpgrade(FullHttpRequest request) {
         return request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
                 && request.headers().contains(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
-    }
-
-    private static String jumpDestination(FullHttpRequest request) {
-        String v = request.headers().get(AccessHeaders.JUMP_DESTINATION);
-        return v != null ? v : request.headers().get(AccessHeaders.CF_JUMP_DESTINATION);
     }
 
     static String hostOnly(String hostHeader) {
@@ -239,18 +177,10 @@ final class StreamUpgradeHandler extends SimpleChannelInboundHandler<FullHttpReq
                 : InetAddress.getLoopbackAddress();
     }
 
-    private static String clientAddress(ChannelHandlerContext ctx) {
-        return ctx.channel().remoteAddress() instanceof InetSocketAddress a
-                ? a.getAddress().getHostAddress() : String.valueOf(ctx.channel().remoteAddress());
-    }
-
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         log.debug("Client connection {} failed before the upgrade: {}", ctx.channel().remoteAddress(),
                 cause.toString());
         ctx.close();
-    }
-
-    private record StreamRecord(long id, String identity, String app, String client) {
     }
 }

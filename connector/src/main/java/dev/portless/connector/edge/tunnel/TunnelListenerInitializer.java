@@ -1,8 +1,8 @@
 package dev.portless.connector.edge.tunnel;
 
+import dev.portless.common.mux.Http2Keepalive;
 import dev.portless.common.wire.TunnelProtocol;
 import dev.portless.connector.tunnel.TunnelHttp2;
-import dev.portless.connector.tunnel.TunnelKeepalive;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -49,8 +49,8 @@ public final class TunnelListenerInitializer extends ChannelInitializer<SocketCh
                     return;
                 }
                 ctx.pipeline().addLast("h2", TunnelHttp2.edgeCodec());
-                ctx.pipeline().addLast("idle", TunnelKeepalive.idleState());
-                ctx.pipeline().addLast("keepalive", new TunnelKeepalive());
+                ctx.pipeline().addLast("idle", Http2Keepalive.idleState());
+                ctx.pipeline().addLast("keepalive", new Http2Keepalive("Tunnel connection"));
                 ctx.pipeline().addLast("streams", new Http2MultiplexHandler(new RefuseConnectorStreams()));
                 ctx.pipeline().addLast("register", new TunnelRegistration(authenticator, registry));
                 ctx.channel().eventLoop().schedule(() -> {

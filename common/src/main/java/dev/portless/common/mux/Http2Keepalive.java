@@ -1,4 +1,4 @@
-package dev.portless.connector.tunnel;
+package dev.portless.common.mux;
 
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -11,16 +11,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Returns the liveness check of a tunnel connection: an HTTP/2 PING after {@value #PING_AFTER_SECONDS}
+ * Returns the liveness check of an HTTP/2 connection (a tunnel, or a multiplexed client
+ * connection): an HTTP/2 PING after {@value #PING_AFTER_SECONDS}
  * s without traffic, and a close after {@value #DEAD_AFTER_SECONDS} s without reading anything (a
  * PING's ACK counts), so a silently dead path is noticed in seconds, not after TCP's hours.
  *
  * <p>Add {@link #idleState()} then this handler after the HTTP/2 codec, on both ends.
  */
-public final class TunnelKeepalive extends ChannelDuplexHandler {
+public final class Http2Keepalive extends ChannelDuplexHandler {
     static final int PING_AFTER_SECONDS = 15;
     static final int DEAD_AFTER_SECONDS = 45;
-    private static final Logger log = LoggerFactory.getLogger(TunnelKeepalive.class);
+    private static final Logger log = LoggerFactory.getLogger(Http2Keepalive.class);
+
+    private final String what;
+
+    /** Returns the check of a connection that logs name as {@code what}, e.g. "Tunnel connection". */
+    public Http2Keepalive(String what) {
+        this.what = what;
+    }
 
     /** Returns the idle-state detector this handler reacts to. */
     public static IdleStateHandler idleState() {
@@ -31,7 +39,7 @@ public final class TunnelKeepalive extends ChannelDuplexHandler {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent idle) {
             if (idle.state() == IdleState.READER_IDLE) {
-                log.warn("Tunnel connection {} sent nothing for {} s, not even a PING ACK; closing it",
+                log.warn("{} {} sent nothing for {} s, not even a PING ACK; closing it", what,
                         ctx.channel().remoteAddress(), DEAD_AFTER_SECONDS);
                 ctx.close();
             } else if (idle.state() == IdleState.ALL_IDLE) {

@@ -1,0 +1,220 @@
+package dev.portless.access.edge;
+
+import dev.portless.common.mux.Http2Keepalive;
+import dev.portless.common.mux.MultiplexedHttp2;
+import dev.portless.common.net.Transport;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.Http2GoAwayFrame;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Returns one TLS connection to the edge that carries many streams, each an HTTP/2
+ * {@code CONNECT} to an app (see {@link MultiplexedHttp2}). It lives on one event loop, the one of
+ * the local connections whose streams it carries, so no byte crosses threads; it is touched from
+ * that loop only. It closes itself once it has carried no stream for {@link #IDLE_CLOSE}.
+ */
+final class MultiplexedConnection {
+    /** How long a connection without streams stays open for the next one. */
+    static final Duration IDLE_CLOSE = Duration.ofSeconds(30);
+
+    private final Channel channel;
+    private final EdgeEndpoint edge;
+    private int streams;
+    private boolean goingAway;
+    private ScheduledFuture<?> idleClose;
+
+    private MultiplexedConnection(Channel channel, EdgeEndpoint edge) {
+        this.channel = channel;
+        this.edge = edge;
+    }
+
+    /**
+     * Returns a future of a connection to {@code edge} on {@code loop}; it fails with an
+     * {@link AccessException}, or with {@link NotMultiplexed} when the edge did not choose
+     * {@link MultiplexedHttp2#ALPN} (then streams go one WebSocket each).
+     */
+    static CompletableFuture<MultiplexedConnection> connect(EventLoop loop, EdgeEndpoint edge, SslContext tls,
+                                                           Transport transport, Duration connectTimeout) {
+        CompletableFuture<MultiplexedConnection> result = new CompletableFuture<>();
+        new Bootstrap()
+                .group(loop)
+                .channel(transport.socketChannel())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        SslHandler ssl = tls.newHandler(ch.alloc(), edge.host(), edge.port());
+                        ssl.setHandshakeTimeoutMillis(connectTimeout.toMillis());
+                        ch.pipeline().addLast("tls", ssl).addLast("alpn", new Negotiation(edge, result));
+                    }
+                })
+                .connect(edge.host(), edge.port())
+                .addListener((ChannelFutureListener) f -> {
+                    if (!f.isSuccess()) {
+                        result.completeExceptionally(new AccessException(
+                                EdgeFailures.connect(f.cause(), edge, connectTimeout)));
+                    }
+                });
+        return result;
+    }
+
+    /** Returns whether a new stream may go on this connection. */
+    boolean accepting() {
+        return channel.isActive() && !goingAway && streams < MultiplexedHttp2.MAX_CONCURRENT_STREAMS;
+    }
+
+    /**
+     * Returns a future of a stream to the app {@code hostname} with {@code credentials}, ready for a
+     * relay (reads off); it fails with an {@link AccessException} holding the sentence for the user.
+     */
+    CompletableFuture<Channel> open(String hostname, Credentials credentials, Duration answerTimeout) {
+        CompletableFuture<Channel> result = new CompletableFuture<>();
+        streamStarted();
+        new Http2StreamChannelBootstrap(channel)
+                .handler(new ConnectAnswerHandler(edge, hostname, answerTimeout, result))
+                .open()
+                .addListener(f -> {
+                    if (!f.isSuccess()) {
+                        streamEnded();
+                        result.completeExceptionally(new AccessException(
+                                EdgeFailures.connection(f.cause(), edge)));
+                        return;
+                    }
+                    Http2StreamChannel stream = (Http2StreamChannel) f.getNow();
+                    stream.closeFuture().addListener(c -> streamEnded());
+                    stream.writeAndFlush(new DefaultHttp2HeadersFrame(connectRequest(hostname, credentials), false))
+                            .addListener(w -> {
+                                if (!w.isSuccess()) {
+                                    result.completeExceptionally(new AccessException(
+                                            EdgeFailures.connection(w.cause(), edge)));
+                                    stream.close();
+                                }
+                            });
+                });
+        return result;
+    }
+
+    private Http2Headers connectRequest(String hostname, Credentials credentials) {
+        // RFC 9113, 8.5: a CONNECT names only the authority; the app's hostname picks the route.
+        Http2Headers headers = new DefaultHttp2Headers().method("CONNECT").authority(hostname + ":" + edge.port());
+        credentials.forEachHeader((name, value) -> headers.set(name.toLowerCase(Locale.ROOT), value));
+        return headers;
+    }
+
+    private void streamStarted() {
+        streams++;
+        if (idleClose != null) {
+            idleClose.cancel(false);
+            idleClose = null;
+        }
+    }
+
+    private void streamEnded() {
+        streams--;
+        if (streams == 0) {
+            idleClose = channel.eventLoop().schedule(() -> {
+                if (streams == 0) {
+                    channel.close();
+                }
+            }, IDLE_CLOSE.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Returns the failure of a connection whose edge speaks one WebSocket per stream only. */
+    static final class NotMultiplexed extends Exception {
+        NotMultiplexed() {
+            super("the edge did not choose " + MultiplexedHttp2.ALPN, null, false, false);
+        }
+    }
+
+    /** Sets the connection up once TLS has settled the protocol. */
+    private static final class Negotiation extends ApplicationProtocolNegotiationHandler {
+        private final EdgeEndpoint edge;
+        private final CompletableFuture<MultiplexedConnection> result;
+
+        Negotiation(EdgeEndpoint edge, CompletableFuture<MultiplexedConnection> result) {
+            super(ApplicationProtocolNames.HTTP_1_1);
+            this.edge = edge;
+            this.result = result;
+        }
+
+        @Override
+        protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+            if (!MultiplexedHttp2.ALPN.equals(protocol)) {
+                result.completeExceptionally(new NotMultiplexed());
+                ctx.close();
+                return;
+            }
+            MultiplexedConnection connection = new MultiplexedConnection(ctx.channel(), edge);
+            ctx.pipeline()
+                    .addLast("h2", MultiplexedHttp2.clientCodec())
+                    .addLast("idle", Http2Keepalive.idleState())
+                    .addLast("keepalive", new Http2Keepalive("Edge connection"))
+                    .addLast("streams", new Http2MultiplexHandler(new RefuseEdgeStreams()))
+                    .addLast("goaway", new GoAwayWatch(connection));
+            MultiplexedHttp2.widenConnectionWindow(ctx.channel());
+            result.complete(connection);
+        }
+
+        @Override
+        protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
+            result.completeExceptionally(new AccessException(EdgeFailures.tls(cause, edge)));
+            ctx.close();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            result.completeExceptionally(new AccessException("The edge at " + edge
+                    + " closed the connection during the TLS handshake."));
+            super.channelInactive(ctx);
+        }
+    }
+
+    /** Marks the connection as closing when the edge sends GOAWAY: new streams go elsewhere. */
+    private static final class GoAwayWatch extends ChannelInboundHandlerAdapter {
+        private final MultiplexedConnection connection;
+
+        GoAwayWatch(MultiplexedConnection connection) {
+            this.connection = connection;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof Http2GoAwayFrame) {
+                connection.goingAway = true;
+            }
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    /** The CLI opens every stream; one the edge opens is refused. */
+    private static final class RefuseEdgeStreams extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package dev.portless.connector.edge.access;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.portless.common.wire.AccessHeaders;
+import dev.portless.common.wire.ErrorBody;
+import dev.portless.common.wire.StreamError;
+import dev.portless.common.wire.TunnelProtocol;
+import dev.portless.connector.edge.policy.Identity;
+import dev.portless.connector.edge.tunnel.ConnectorConnection;
+import dev.portless.connector.edge.tunnel.OpenedStream;
+import dev.portless.connector.edge.tunnel.StreamOpenException;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2Headers;
+import java.net.InetAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Returns the edge's decision on one stream request, whichever way the client asked (a WebSocket
+ * upgrade, or a CONNECT on a multiplexed connection): find the app by hostname, check the
+ * credentials, and have a connector of the app's tunnel dial the target. It completes, on the
+ * given event loop, with the opened stream or with the refusal to send back.
+ */
+final class StreamAdmission {
+    private static final Logger log = LoggerFactory.getLogger(StreamAdmission.class);
+
+    private final StreamServices shared;
+
+    StreamAdmission(StreamServices shared) {
+        this.shared = requireNonNull(shared, "shared");
+    }
+
+    /**
+     * Returns the outcome of a request for a stream to {@code host} with the credentials in
+     * {@code headers} from {@code client}; the future completes on {@code loop}.
+     */
+    CompletableFuture<Outcome> admit(String host, HttpHeaders headers, InetAddress client, EventLoop loop) {
+        Optional<AppRoute> app = shared.apps().apply(host);
+        if (app.isEmpty()) {
+            return refused(StreamError.UNKNOWN_APP, "Portless has no app at " + host + "; check --hostname.");
+        }
+        Decision decision = shared.authenticator().authenticate(headers, app.get(), client);
+        if (!decision.allowed()) {
+            return refused(decision.error(), decision.message());
+        }
+        Optional<ConnectorConnection> connection = shared.registry().pick(app.get().tunnel(), loop);
+        if (connection.isEmpty()) {
+            return refused(StreamError.NO_CONNECTOR, "No connector is online for " + host + " (tunnel "
+                    + app.get().tunnel() + "); start `connector run` for that tunnel or check its logs.");
+        }
+        Identity who = decision.identity().orElseThrow();
+        String identity = who.email().orElse(who.subject());
+        long streamId = shared.streamIds().incrementAndGet();
+        String clientAddress = client.getHostAddress();
+        Http2Headers streamRequest = new DefaultHttp2Headers()
+                .method("POST").scheme("https").authority(host).path(TunnelProtocol.STREAM_PATH)
+                .set(TunnelProtocol.IDENTITY, identity)
+                .set(TunnelProtocol.CLIENT_ADDRESS, clientAddress)
+                .set(TunnelProtocol.STREAM_ID, Long.toString(streamId))
+                .set(TunnelProtocol.APP_TOKEN, decision.appToken());
+        String jump = jumpDestination(headers);
+        if (jump != null) {
+            streamRequest.set(TunnelProtocol.JUMP_DESTINATION, jump);
+        }
+        StreamRecord record = new StreamRecord(streamId, identity, host, clientAddress);
+        CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+        shared.opener().open(connection.get(), streamRequest).whenComplete((opened, failure) -> loop.execute(() -> {
+            if (failure != null) {
+                StreamOpenException e = unwrap(failure);
+                log.info("stream={} identity={} app={} client={} refused: {} ({})", streamId, identity, host,
+                        clientAddress, e.error().code(), e.getMessage());
+                outcome.complete(refusal(e.error(), e.getMessage()));
+            } else {
+                outcome.complete(new Admitted(opened, record));
+            }
+        }));
+        return outcome;
+    }
+
+    /** Logs the one line the edge writes per stream once its relay has ended. */
+    static void logEnd(StreamRecord record, String target, long bytesUp, long bytesDown, long durationMillis,
+                       String endReason) {
+        log.info("stream={} identity={} app={} client={} target={} bytes_up={} bytes_down={} duration_ms={} end=\"{}\"",
+                record.id(), record.identity(), record.app(), record.client(), target, bytesUp, bytesDown,
+                durationMillis, endReason);
+    }
+
+    private CompletableFuture<Outcome> refused(StreamError error, String message) {
+        return CompletableFuture.completedFuture(refusal(error, message));
+    }
+
+    private Refused refusal(StreamError error, String message) {
+        if (error.httpStatus() == 401) {
+            // Where the client signs in: the CLI discovers the rest from <issuer>/.well-known/...
+            Map<String, String> signIn = new LinkedHashMap<>();
+            signIn.put(ErrorBody.ISSUER, shared.issuer().toString());
+            signIn.put(ErrorBody.LOGIN_URL, shared.issuer() + "/oauth/authorize");
+            return new Refused(error, message, signIn);
+        }
+        return new Refused(error, message, Map.of());
+    }
+
+    private static StreamOpenException unwrap(Throwable failure) {
+        Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        return t instanceof StreamOpenException e ? e
+                : new StreamOpenException(StreamError.INTERNAL, "The edge could not open the stream: " + t.getMessage());
+    }
+
+    private static String jumpDestination(HttpHeaders headers) {
+        String v = headers.get(AccessHeaders.JUMP_DESTINATION);
+        return v != null ? v : headers.get(AccessHeaders.CF_JUMP_DESTINATION);
+    }
+
+    /** Returns what became of a stream request. */
+    sealed interface Outcome permits Admitted, Refused {
+    }
+
+    /** Returns a stream the connector opened, ready for the relay. */
+    record Admitted(OpenedStream opened, StreamRecord record) implements Outcome {
+    }
+
+    /**
+     * Returns a refusal: the HTTP status and code come from {@code error}; {@code extra} holds more
+     * JSON members for the body (where to sign in).
+     */
+    record Refused(StreamError error, String message, Map<String, String> extra) implements Outcome {
+        /** Returns the JSON body the client reads its sentence from. */
+        String body() {
+            return ErrorBody.json(error.code(), message, extra);
+        }
+    }
+
+    /** Returns what the per-stream log line names. */
+    record StreamRecord(long id, String identity, String app, String client) {
+    }
+}
