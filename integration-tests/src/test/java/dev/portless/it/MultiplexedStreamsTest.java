@@ -21,10 +21,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Many local connections through one {@code access tcp}: by default they share a few multiplexed
- * TLS connections to the edge (one per event loop of the CLI at most); with
- * {@code PORTLESS_MULTIPLEX=off} each has its own WebSocket. Either way every stream carries its
- * own bytes intact.
+ * Local connections through one {@code access tcp}: by default a connection to the edge whose
+ * stream has ended carries the next one (no new TCP or TLS handshake), while streams at the same
+ * time each get their own connection, so a bulk transfer never queues an interactive session behind
+ * its bytes; with {@code PORTLESS_MULTIPLEX=off} each stream is its own WebSocket, closed with it.
+ * Every stream carries its own bytes intact.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MultiplexedStreamsTest {
@@ -33,6 +34,7 @@ class MultiplexedStreamsTest {
 
     private EchoServer echo;
     private PortlessStack stack;
+    private final Random random = new Random(STREAMS);
 
     @BeforeAll
     void start() {
@@ -51,46 +53,39 @@ class MultiplexedStreamsTest {
     }
 
     @Test
-    void manyLocalConnectionsShareAFewConnectionsToTheEdge() throws Exception {
+    void oneAfterAnotherReuseTheConnectionsToTheEdge() throws Exception {
         PortlessStack.AccessTcp tcp = stack.accessTcp(APP);
-        int edgeConnections = holdStreamsAndCountEdgeConnections(tcp);
+        for (int i = 0; i < STREAMS; i++) {
+            roundTrip(tcp);
+        }
         int loops = 2 * Runtime.getRuntime().availableProcessors();
-        assertTrue(edgeConnections >= 1 && edgeConnections <= loops,
-                edgeConnections + " TLS connections to the edge for " + STREAMS + " streams (expected 1.." + loops + ")");
+        int open = establishedTo(stack.edgePort(), tcp.process().pid());
+        assertTrue(open >= 1 && open <= loops,
+                open + " connections to the edge after " + STREAMS + " streams in a row (expected 1.." + loops + ")");
     }
 
     @Test
-    void withMultiplexingOffEachConnectionHasItsOwnWebSocket() throws Exception {
-        PortlessStack.AccessTcp tcp = stack.accessTcp(APP, Map.of("PORTLESS_MULTIPLEX", "off"));
-        assertEquals(STREAMS, holdStreamsAndCountEdgeConnections(tcp));
-    }
-
-    /** Opens STREAMS connections, proves each echoes, counts connections to the edge, then ends them cleanly. */
-    private int holdStreamsAndCountEdgeConnections(PortlessStack.AccessTcp tcp) throws Exception {
+    void atTheSameTimeEachStreamHasItsOwnConnection() throws Exception {
+        PortlessStack.AccessTcp tcp = stack.accessTcp(APP);
         List<Socket> sockets = new ArrayList<>();
-        List<byte[]> payloads = new ArrayList<>();
-        Random random = new Random(STREAMS);
         try {
+            List<byte[]> payloads = new ArrayList<>();
             for (int i = 0; i < STREAMS; i++) {
                 Socket s = new Socket("127.0.0.1", tcp.port());
                 s.setSoTimeout(30_000);
                 sockets.add(s);
-                byte[] payload = new byte[1000 + random.nextInt(64 * 1024)];
-                random.nextBytes(payload);
-                payloads.add(payload);
-                s.getOutputStream().write(payload);
+                payloads.add(payload());
+                s.getOutputStream().write(payloads.get(i));
             }
             for (int i = 0; i < STREAMS; i++) {
                 byte[] back = sockets.get(i).getInputStream().readNBytes(payloads.get(i).length);
                 assertArrayEquals(payloads.get(i), back, "stream " + i + " echoed other bytes");
             }
-            int count = establishedTo(stack.edgePort(), tcp.process().pid());
+            assertEquals(STREAMS, establishedTo(stack.edgePort(), tcp.process().pid()));
             for (Socket s : sockets) {
                 s.shutdownOutput();
-                InputStream in = s.getInputStream();
-                assertEquals(-1, in.read(), "the echo ends once the client half-closes");
+                assertEquals(-1, s.getInputStream().read(), "the echo ends once the client half-closes");
             }
-            return count;
         } finally {
             for (Socket s : sockets) {
                 s.close();
@@ -98,7 +93,38 @@ class MultiplexedStreamsTest {
         }
     }
 
-    /** Returns the TCP connections process {@code pid} holds to the edge (the connector has one too: JWKS). */
+    @Test
+    void withMultiplexingOffEachStreamIsAWebSocketClosedWithIt() throws Exception {
+        PortlessStack.AccessTcp tcp = stack.accessTcp(APP, Map.of("PORTLESS_MULTIPLEX", "off"));
+        for (int i = 0; i < STREAMS; i++) {
+            roundTrip(tcp);
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        int open;
+        while ((open = establishedTo(stack.edgePort(), tcp.process().pid())) > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertEquals(0, open, "WebSockets left open after their streams ended");
+    }
+
+    /** Sends a payload, half-closes, and checks the whole echo and its end. */
+    private void roundTrip(PortlessStack.AccessTcp tcp) throws Exception {
+        byte[] payload = payload();
+        try (Socket s = new Socket("127.0.0.1", tcp.port())) {
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write(payload);
+            s.shutdownOutput();
+            InputStream in = s.getInputStream();
+            assertArrayEquals(payload, in.readAllBytes());
+        }
+    }
+
+    private byte[] payload() {
+        byte[] payload = new byte[1000 + random.nextInt(64 * 1024)];
+        random.nextBytes(payload);
+        return payload;
+    }
+
     private static int establishedTo(int port, long pid) {
         ProcessResult ss = Commands.run(List.of("ss", "-Htnp", "state", "established", "( dport = :" + port + " )"),
                 Duration.ofSeconds(10));

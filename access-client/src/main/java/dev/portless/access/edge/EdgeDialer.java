@@ -21,9 +21,9 @@ import java.util.concurrent.CompletableFuture;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Returns streams to the edge, one per call, ready for a relay (reads off). When the edge
- * multiplexes (see {@code MultiplexedHttp2}), a stream is an HTTP/2 {@code CONNECT} on a shared
- * connection; otherwise it is its own TLS connection and WebSocket (HTTP upgrade with the
+ * Returns streams to the edge, one per call, ready for a relay (reads off). When the edge offers
+ * HTTP/2 client connections (see {@code MultiplexedHttp2}), a stream is an HTTP/2 {@code CONNECT} on
+ * a reused connection; otherwise it is its own TLS connection and WebSocket (HTTP upgrade with the
  * credentials, then a {@link WebSocketStreamAdapter}), which every edge speaks.
  */
 public final class EdgeDialer {
@@ -61,8 +61,8 @@ public final class EdgeDialer {
     }
 
     /**
-     * Returns a dialer that carries streams on shared multiplexed connections when the edge offers
-     * them, and one WebSocket each otherwise.
+     * Returns a dialer that carries streams on reused HTTP/2 connections when the edge offers them,
+     * and one WebSocket each otherwise.
      *
      * @param multiplexTls the TLS context offering ALPN {@code MultiplexedHttp2.ALPN} and {@code http/1.1}
      * @param webSocketTls the TLS context offering {@code http/1.1} only

@@ -28,35 +28,47 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
- * Returns one TLS connection to the edge that carries many streams, each an HTTP/2
- * {@code CONNECT} to an app (see {@link MultiplexedHttp2}). It lives on one event loop, the one of
- * the local connections whose streams it carries, so no byte crosses threads; it is touched from
- * that loop only. It closes itself once it has carried no stream for {@link #IDLE_CLOSE}.
+ * Returns one TLS connection to the edge whose streams are HTTP/2 {@code CONNECT}s to apps (see
+ * {@link MultiplexedHttp2}), one at a time: a stream that ends leaves the connection ready for the
+ * next local connection, so that one costs no TCP or TLS handshake.
+ *
+ * <p>One at a time, not many at once: streams sharing a TCP connection queue behind each other's
+ * bytes in the socket's send buffer, so a bulk transfer would hold up an interactive session beside
+ * it by milliseconds (enough to break iperf3's control connection in the benchmark). A connection
+ * lives on one event loop, the one of the local connection it carries, so no byte crosses threads;
+ * it is touched from that loop only, and closes itself after {@link #IDLE_CLOSE} without a stream.
  */
 final class MultiplexedConnection {
-    /** How long a connection without streams stays open for the next one. */
+    /** How long a connection without a stream stays open for the next one. */
     static final Duration IDLE_CLOSE = Duration.ofSeconds(30);
+    /** Streams one connection carries at once. */
+    static final int STREAMS_AT_ONCE = 1;
 
     private final Channel channel;
     private final EdgeEndpoint edge;
+    private final Consumer<MultiplexedConnection> onIdle;
     private int streams;
     private boolean goingAway;
     private ScheduledFuture<?> idleClose;
 
-    private MultiplexedConnection(Channel channel, EdgeEndpoint edge) {
+    private MultiplexedConnection(Channel channel, EdgeEndpoint edge, Consumer<MultiplexedConnection> onIdle) {
         this.channel = channel;
         this.edge = edge;
+        this.onIdle = onIdle;
     }
 
     /**
      * Returns a future of a connection to {@code edge} on {@code loop}; it fails with an
      * {@link AccessException}, or with {@link NotMultiplexed} when the edge did not choose
-     * {@link MultiplexedHttp2#ALPN} (then streams go one WebSocket each).
+     * {@link MultiplexedHttp2#ALPN} (then streams go one WebSocket each). {@code onIdle} hears,
+     * on the loop, each time the connection's stream has ended and it can take the next.
      */
     static CompletableFuture<MultiplexedConnection> connect(EventLoop loop, EdgeEndpoint edge, SslContext tls,
-                                                           Transport transport, Duration connectTimeout) {
+                                                           Transport transport, Duration connectTimeout,
+                                                           Consumer<MultiplexedConnection> onIdle) {
         CompletableFuture<MultiplexedConnection> result = new CompletableFuture<>();
         new Bootstrap()
                 .group(loop)
@@ -68,7 +80,7 @@ final class MultiplexedConnection {
                     protected void initChannel(Channel ch) {
                         SslHandler ssl = tls.newHandler(ch.alloc(), edge.host(), edge.port());
                         ssl.setHandshakeTimeoutMillis(connectTimeout.toMillis());
-                        ch.pipeline().addLast("tls", ssl).addLast("alpn", new Negotiation(edge, result));
+                        ch.pipeline().addLast("tls", ssl).addLast("alpn", new Negotiation(edge, onIdle, result));
                     }
                 })
                 .connect(edge.host(), edge.port())
@@ -83,7 +95,7 @@ final class MultiplexedConnection {
 
     /** Returns whether a new stream may go on this connection. */
     boolean accepting() {
-        return channel.isActive() && !goingAway && streams < MultiplexedHttp2.MAX_CONCURRENT_STREAMS;
+        return channel.isActive() && !goingAway && streams < STREAMS_AT_ONCE;
     }
 
     /**
@@ -140,7 +152,15 @@ final class MultiplexedConnection {
                     channel.close();
                 }
             }, IDLE_CLOSE.toMillis(), TimeUnit.MILLISECONDS);
+            if (accepting()) {
+                onIdle.accept(this);
+            }
         }
+    }
+
+    /** Closes the connection now; its stream, if any, ends with it. */
+    void close() {
+        channel.close();
     }
 
     /** Returns the failure of a connection whose edge speaks one WebSocket per stream only. */
@@ -153,11 +173,14 @@ final class MultiplexedConnection {
     /** Sets the connection up once TLS has settled the protocol. */
     private static final class Negotiation extends ApplicationProtocolNegotiationHandler {
         private final EdgeEndpoint edge;
+        private final Consumer<MultiplexedConnection> onIdle;
         private final CompletableFuture<MultiplexedConnection> result;
 
-        Negotiation(EdgeEndpoint edge, CompletableFuture<MultiplexedConnection> result) {
+        Negotiation(EdgeEndpoint edge, Consumer<MultiplexedConnection> onIdle,
+                    CompletableFuture<MultiplexedConnection> result) {
             super(ApplicationProtocolNames.HTTP_1_1);
             this.edge = edge;
+            this.onIdle = onIdle;
             this.result = result;
         }
 
@@ -168,7 +191,7 @@ final class MultiplexedConnection {
                 ctx.close();
                 return;
             }
-            MultiplexedConnection connection = new MultiplexedConnection(ctx.channel(), edge);
+            MultiplexedConnection connection = new MultiplexedConnection(ctx.channel(), edge, onIdle);
             ctx.pipeline()
                     .addLast("h2", MultiplexedHttp2.clientCodec())
                     .addLast("idle", Http2Keepalive.idleState())

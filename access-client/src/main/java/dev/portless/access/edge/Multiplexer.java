@@ -5,16 +5,18 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.ssl.SslContext;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Returns streams to the edge carried on shared connections, one at a time per event loop: a new
- * local connection costs one HTTP/2 stream instead of a TCP connection, a TLS handshake and an
- * HTTP upgrade. A connection that is closing, closed or full is replaced for new streams while it
- * finishes the ones it carries.
+ * Returns streams to the edge on reused connections: each event loop keeps the connections whose
+ * stream has ended, and a new local connection takes one of them, so it costs one HTTP/2 stream
+ * instead of a TCP connection, a TLS handshake and an HTTP upgrade. Only when none is free is a new
+ * connection dialed.
  */
 final class Multiplexer {
     private final EdgeEndpoint edge;
@@ -68,36 +70,35 @@ final class Multiplexer {
         return result;
     }
 
-    /** The current connection of one event loop, and the one being made. */
+    /** The free connections of one event loop; touched from that loop only. */
     private final class LoopConnections {
+        /** Free connections kept at most per event loop; more are closed when their stream ends. */
+        private static final int MAX_FREE = 32;
+
         private final EventLoop loop;
-        private MultiplexedConnection current;
-        private CompletableFuture<MultiplexedConnection> pending;
+        private final Deque<MultiplexedConnection> free = new ArrayDeque<>();
 
         LoopConnections(EventLoop loop) {
             this.loop = loop;
         }
 
-        /** Returns the connection for the next stream, dialing one when there is none that accepts. */
+        /** Returns a free connection, the most recently used first, or a new one. */
         CompletableFuture<MultiplexedConnection> connection() {
-            if (current != null && current.accepting()) {
-                return CompletableFuture.completedFuture(current);
+            for (MultiplexedConnection c = free.pollFirst(); c != null; c = free.pollFirst()) {
+                if (c.accepting()) {
+                    return CompletableFuture.completedFuture(c);
+                }
             }
-            if (pending == null) {
-                CompletableFuture<MultiplexedConnection> dial =
-                        MultiplexedConnection.connect(loop, edge, tls, transport, connectTimeout);
-                pending = dial;
-                dial.whenComplete((connection, failure) -> {
-                    // Completed on this loop (the channel's), so the fields stay single-threaded.
-                    if (pending == dial) {
-                        pending = null;
-                    }
-                    if (connection != null) {
-                        current = connection;
-                    }
-                });
+            return MultiplexedConnection.connect(loop, edge, tls, transport, connectTimeout, this::freed);
+        }
+
+        private void freed(MultiplexedConnection connection) {
+            free.removeIf(c -> !c.accepting());
+            if (free.size() >= MAX_FREE) {
+                connection.close();
+            } else {
+                free.addFirst(connection);
             }
-            return pending;
         }
     }
 }

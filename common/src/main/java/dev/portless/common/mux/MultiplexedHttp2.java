@@ -1,15 +1,15 @@
 package dev.portless.common.mux;
 
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2Settings;
 
 /**
- * Returns what the CLI and the edge agree on for multiplexed client connections: many streams on
- * one TLS connection, each an HTTP/2 {@code CONNECT} to an app (RFC 9113, section 8.5) whose DATA
- * frames carry the stream's bytes and whose END_STREAM is the half-close.
+ * Returns what the CLI and the edge agree on for HTTP/2 client connections: streams on one TLS
+ * connection, each an HTTP/2 {@code CONNECT} to an app (RFC 9113, section 8.5) whose DATA frames
+ * carry the stream's bytes and whose END_STREAM is the half-close; a connection outlives its
+ * streams, so the next one needs no handshake.
  *
  * <p>The connection is negotiated by ALPN as {@link #ALPN}, not {@code h2}: browsers offer
  * {@code h2} too, and the edge's pages are served over HTTP/1.1 only. A client that does not get
@@ -21,18 +21,20 @@ public final class MultiplexedHttp2 {
     public static final String ALPN = "portless-h2";
     /** Per-stream receive window: bytes a peer may send before the reader catches up. */
     public static final int STREAM_WINDOW = 1 << 20;
-    /** Connection receive window. */
-    public static final int CONNECTION_WINDOW = 64 << 20;
     /** Largest DATA frame either end accepts. */
     public static final int MAX_FRAME_SIZE = 64 << 10;
-    /** Streams the edge allows at once on one client connection; the CLI opens another beyond it. */
-    public static final int MAX_CONCURRENT_STREAMS = 1000;
+    /** Streams the edge allows at once on one client connection. */
+    public static final int MAX_CONCURRENT_STREAMS = 256;
+    /**
+     * Connection receive window: room for every stream's full window, so streams whose readers
+     * stall (a slow target, a paused client) can never use up the connection's credit and stop
+     * their neighbours; what a stream may buffer stays bounded by {@link #STREAM_WINDOW}.
+     */
+    public static final int CONNECTION_WINDOW = STREAM_WINDOW * MAX_CONCURRENT_STREAMS;
     /** Largest block of headers either end accepts: credentials are the biggest part. */
     public static final int MAX_HEADER_LIST_SIZE = 32 * 1024;
     /** Largest error body the CLI reads from a refused stream. */
     public static final int MAX_ERROR_BODY = 16 * 1024;
-
-    private static final int DEFAULT_WINDOW = 65_535;
 
     private MultiplexedHttp2() {
     }
@@ -49,7 +51,7 @@ public final class MultiplexedHttp2 {
 
     /** Opens the connection-level receive window beyond the 64 KiB default; call once the codec is active. */
     public static void widenConnectionWindow(Channel parent) {
-        parent.writeAndFlush(new DefaultHttp2WindowUpdateFrame(CONNECTION_WINDOW - DEFAULT_WINDOW));
+        Http2Windows.widenConnectionWindow(parent, CONNECTION_WINDOW);
     }
 
     private static Http2FrameCodecBuilder configure(Http2FrameCodecBuilder b) {

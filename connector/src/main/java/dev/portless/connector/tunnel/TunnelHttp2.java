@@ -1,9 +1,9 @@
 package dev.portless.connector.tunnel;
 
+import dev.portless.common.mux.Http2Windows;
 import dev.portless.common.wire.TunnelProtocol;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -24,8 +24,6 @@ public final class TunnelHttp2 {
     public static final int MAX_FRAME_SIZE = 64 << 10;
     /** Streams at once on one tunnel connection. */
     public static final long MAX_CONCURRENT_STREAMS = 100_000;
-
-    private static final int DEFAULT_WINDOW = 65_535;
 
     private TunnelHttp2() {
     }
@@ -50,8 +48,8 @@ public final class TunnelHttp2 {
 
     /** Opens the connection-level receive window beyond the 64 KiB default. */
     public static void widenConnectionWindow(Channel parent) {
-        parent.writeAndFlush(new DefaultHttp2WindowUpdateFrame(CONNECTION_WINDOW - DEFAULT_WINDOW));
-    }
+        Http2Windows.widenConnectionWindow(parent, CONNECTION_WINDOW);
+}
 
     private static Http2FrameCodecBuilder configure(Http2FrameCodecBuilder b) {
         return b.initialSettings(new Http2Settings()
@@ -60,6 +58,13 @@ public final class TunnelHttp2 {
                         .maxConcurrentStreams(MAX_CONCURRENT_STREAMS)
                         .maxHeaderListSize(16 * 1024))
                 .headerSensitivityDetector((name, value) -> TunnelProtocol.TUNNEL_SECRET.contentEquals(name))
+                // Netty caps RST_STREAM frames per connection (200 per 30 s each way) against
+                // rapid-reset floods from strangers. The tunnel's peer is authenticated, and resets
+                // are its normal traffic: every target that resets a connection resets a stream, and
+                // every DATA frame still in flight for it draws one more. Hitting the cap would close
+                // the tunnel connection with all its streams, so the tunnel does not count.
+                .decoderEnforceMaxRstFramesPerWindow(0, 0)
+                .encoderEnforceMaxRstFramesPerWindow(0, 0)
                 .gracefulShutdownTimeoutMillis(5_000);
     }
 }
