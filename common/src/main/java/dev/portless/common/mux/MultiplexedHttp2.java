@@ -41,12 +41,12 @@ public final class MultiplexedHttp2 {
 
     /** Returns the edge's codec. */
     public static Http2FrameCodec serverCodec() {
-        return configure(Http2FrameCodecBuilder.forServer()).build();
+        return configure(FrameSharingCodecBuilder.forServer(MAX_FRAME_SIZE)).build();
     }
 
     /** Returns the CLI's codec. */
     public static Http2FrameCodec clientCodec() {
-        return configure(Http2FrameCodecBuilder.forClient()).build();
+        return configure(FrameSharingCodecBuilder.forClient(MAX_FRAME_SIZE)).build();
     }
 
     /** Opens the connection-level receive window beyond the 64 KiB default; call once the codec is active. */

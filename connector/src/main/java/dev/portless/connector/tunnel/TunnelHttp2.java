@@ -1,5 +1,6 @@
 package dev.portless.connector.tunnel;
 
+import dev.portless.common.mux.FrameSharingCodecBuilder;
 import dev.portless.common.mux.Http2Windows;
 import dev.portless.common.wire.TunnelProtocol;
 import io.netty.channel.Channel;
@@ -30,7 +31,7 @@ public final class TunnelHttp2 {
 
     /** Returns the codec for the edge, which is the HTTP/2 client on the connection it accepted. */
     public static Http2FrameCodec edgeCodec() {
-        return configure(Http2FrameCodecBuilder.forClient()).build();
+        return configure(FrameSharingCodecBuilder.forClient(MAX_FRAME_SIZE)).build();
     }
 
     /**
@@ -41,7 +42,7 @@ public final class TunnelHttp2 {
      * which writes the pieces with one {@code writev}, so no byte is copied in user space on the way.
      */
     public static Http2FrameCodec connectorCodec() {
-        Http2FrameCodec codec = configure(Http2FrameCodecBuilder.forServer()).build();
+        Http2FrameCodec codec = configure(FrameSharingCodecBuilder.forServer(MAX_FRAME_SIZE)).build();
         codec.setCumulator(ByteToMessageDecoder.COMPOSITE_CUMULATOR);
         return codec;
     }
@@ -49,7 +50,7 @@ public final class TunnelHttp2 {
     /** Opens the connection-level receive window beyond the 64 KiB default. */
     public static void widenConnectionWindow(Channel parent) {
         Http2Windows.widenConnectionWindow(parent, CONNECTION_WINDOW);
-}
+    }
 
     private static Http2FrameCodecBuilder configure(Http2FrameCodecBuilder b) {
         return b.initialSettings(new Http2Settings()
