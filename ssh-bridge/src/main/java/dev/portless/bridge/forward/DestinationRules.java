@@ -97,14 +97,14 @@ public final class DestinationRules implements DestinationPolicy {
         if (literal != null) {
             // A special address says what it is even when no rule covers it: "link-local" tells the user
             // more than "not allowed", and no broad rule will ever change the answer.
-            final String special = specialProblem(literal, entries);
+            final boolean covered = entries.stream().anyMatch(entry -> entry.containsAddress(literal));
+            final String special = specialProblem(literal, entries, covered);
             if (special != null) {
                 return ForwardDecision.refused(destination + " is refused: " + IpLiterals.text(literal) + ' '
                                                + special);
             }
-            return entries.stream().anyMatch(entry -> entry.containsAddress(literal))
-                   ? ForwardDecision.dial(new InetSocketAddress(literal, port))
-                   : ForwardDecision.refused(notAllowed(destination, principal));
+            return covered ? ForwardDecision.dial(new InetSocketAddress(literal, port))
+                           : ForwardDecision.refused(notAllowed(destination, principal));
         }
         final String name;
         try {
@@ -131,7 +131,7 @@ public final class DestinationRules implements DestinationPolicy {
             if (!covered) {
                 continue;
             }
-            final String special = specialProblem(address, entries);
+            final String special = specialProblem(address, entries, true);
             if (special == null) {
                 return ForwardDecision.dial(new InetSocketAddress(address, port));
             }
@@ -146,20 +146,22 @@ public final class DestinationRules implements DestinationPolicy {
     /**
      * Returns why {@code address} may never be dialed as a phrase starting with "is", or {@code null} when it
      * is an ordinary address or a special one that an entry or an {@code allow-*} switch admits.
+     * {@code covered} says whether some entry's range holds the address: only then would the
+     * {@code allow-*} switch alone admit it, so only then is the switch offered as a remedy.
      */
-    private String specialProblem(InetAddress address, List<AllowEntry> entries) {
+    private String specialProblem(InetAddress address, List<AllowEntry> entries, boolean covered) {
         final AddressClass kind = AddressClass.of(address);
         switch (kind) {
             case NOT_A_HOST:
                 return "is " + kind.description();
             case LOOPBACK:
                 return allowLoopback || explicitlyListed(address, kind, entries) ? null
-                        : "is " + kind.description() + "; list it in the policy (e.g. " + example(address)
-                          + ") or set allow-loopback: true";
+                        : "is " + kind.description() + "; list it in the policy (e.g. " + example(address) + ')'
+                          + (covered ? " or set allow-loopback: true" : "");
             case LINK_LOCAL:
                 return allowLinkLocal || explicitlyListed(address, kind, entries) ? null
-                        : "is " + kind.description() + "; list it in the policy explicitly or set "
-                          + "allow-link-local: true";
+                        : "is " + kind.description() + "; list it in the policy explicitly"
+                          + (covered ? " or set allow-link-local: true" : "");
             default:
                 return null;
         }
