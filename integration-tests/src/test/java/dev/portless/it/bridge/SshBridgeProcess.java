@@ -52,14 +52,34 @@ final class SshBridgeProcess implements AutoCloseable {
      * {@code extraYaml} (the policy, {@code shell: ...}) appended to its bridge.yml.
      */
     static SshBridgeProcess start(Path dir, String extraYaml) {
+        requireOpenSshClient();
+        ca(dir);
+        return start(dir, 0, "ca.pub", extraYaml);
+    }
+
+    /**
+     * Returns a started bridge in {@code dir} listening on 127.0.0.1:{@code port} and trusting only the CA
+     * public key in {@code trustedCa} (the edge's {@code /ssh/ca.pub}), with {@code extraYaml} appended to its
+     * bridge.yml. A port chosen up front lets a connector's ingress name the bridge before the edge's CA, and
+     * so the bridge, exists.
+     */
+    static SshBridgeProcess startTrusting(Path dir, Path trustedCa, int port, String extraYaml) {
+        requireNonNull(trustedCa, "trustedCa");
+        requireOpenSshClient();
+        return start(dir, port, trustedCa.toAbsolutePath().toString(), extraYaml);
+    }
+
+    private static void requireOpenSshClient() {
         Peers.require("ssh and ssh-keygen (Debian package openssh-client)",
                       Peers.executable(SSH_KEYGEN) && Peers.executable("/usr/bin/ssh"));
-        ca(dir);
+    }
+
+    private static SshBridgeProcess start(Path dir, int listenPort, String trustedCa, String extraYaml) {
         final Path config = dir.resolve("bridge.yml");
         write(config, String.join("\n",
-                "listen: 127.0.0.1:0",
+                "listen: 127.0.0.1:" + listenPort,
                 "host-key: bridge_host_ed25519",
-                "trusted-user-ca-keys: [ca.pub]",
+                "trusted-user-ca-keys: [\"" + trustedCa + "\"]",
                 "audit-log: audit.jsonl",
                 extraYaml,
                 ""));
@@ -109,6 +129,16 @@ final class SshBridgeProcess implements AutoCloseable {
     /** Returns the port the bridge listens on at 127.0.0.1. */
     int port() {
         return port;
+    }
+
+    /**
+     * Returns a known_hosts file vouching for the bridge's host key under {@code hostName}, the name ssh checks
+     * it under when the bridge is an app reached through {@code ProxyCommand access ssh --hostname %h}.
+     */
+    Path knownHostsFor(String hostName) {
+        requireNonNull(hostName, "hostName");
+        return write(dir.resolve(hostName + ".known_hosts"),
+                     hostName + " " + read(dir.resolve("bridge_host_ed25519.pub")));
     }
 
     /** Returns the bridge's host public key, as the known_hosts line names it. */

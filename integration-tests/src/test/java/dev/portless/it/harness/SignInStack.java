@@ -2,6 +2,7 @@ package dev.portless.it.harness;
 
 import dev.portless.connector.demo.DemoCertificates;
 import dev.portless.connector.tunnel.TunnelCredentials;
+import dev.portless.it.peers.Chromium;
 import dev.portless.it.peers.EchoServer;
 import dev.portless.it.peers.FreePorts;
 import dev.portless.it.peers.JavaProcess;
@@ -35,6 +36,9 @@ import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebDriver;
 
 /**
  * Returns a Portless deployment for sign-in tests, each program a real process: {@code connector edge}
@@ -176,6 +180,18 @@ public final class SignInStack implements AutoCloseable {
             sleep(100);
         }
         throw new AssertionError("no PIN for " + email + " in the outbox within 10 s");
+    }
+
+    /**
+     * Signs {@code email} in with the e-mail PIN in {@code browser}, starting at the sign-in URL the CLI
+     * printed, the way a person does it (keyboard only); returns once the PIN is submitted.
+     */
+    public void signInWithPin(WebDriver browser, String url, String email) {
+        browser.get(url);
+        Chromium.awaitTitle(browser, "Sign in");
+        browser.findElement(By.id("email")).sendKeys(email, Keys.ENTER);
+        Chromium.awaitTitle(browser, "Enter your code");
+        browser.findElement(By.id("pin")).sendKeys(pinFor(email), Keys.ENTER);
     }
 
     /** Returns the edge's answer to a GET of {@code path}. */

@@ -13,6 +13,8 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * A real headless Chromium driven through chromedriver (Debian's {@code chromium} and
@@ -60,6 +62,21 @@ public final class Chromium implements AutoCloseable {
     /** Returns the WebDriver. */
     public WebDriver driver() {
         return driver;
+    }
+
+    /**
+     * Waits up to 30 s for {@code browser} to show the Portless page titled {@code title}
+     * ({@code "<title> · Portless"}).
+     *
+     * @throws AssertionError naming the page the browser shows instead, with its source
+     */
+    public static void awaitTitle(WebDriver browser, String title) {
+        try {
+            new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.titleIs(title + " · Portless"));
+        } catch (RuntimeException e) {
+            throw new AssertionError("expected the page \"" + title + "\", got \"" + browser.getTitle() + "\" at "
+                    + browser.getCurrentUrl() + ":\n" + browser.getPageSource(), e);
+        }
     }
 
     /**

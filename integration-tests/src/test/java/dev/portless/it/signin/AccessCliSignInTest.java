@@ -1,6 +1,6 @@
 package dev.portless.it.signin;
 
-import static dev.portless.it.signin.PinSignInBrowserTest.awaitTitle;
+import static dev.portless.it.peers.Chromium.awaitTitle;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,11 +58,7 @@ class AccessCliSignInTest {
             WebDriver browser = chromium.driver();
             try (JavaProcess login = access(List.of("login", "ssh.portless.test"))) {
                 String url = login.awaitOutput(Pattern.compile("^  (https://\\S+/oauth/authorize\\?\\S+)$"), WAIT).group(1);
-                browser.get(url);
-                awaitTitle(browser, "Sign in");
-                browser.findElement(By.id("email")).sendKeys("alice@example.com", Keys.ENTER);
-                awaitTitle(browser, "Enter your code");
-                browser.findElement(By.id("pin")).sendKeys(stack.pinFor("alice@example.com"), Keys.ENTER);
+                stack.signInWithPin(browser, url, "alice@example.com");
                 login.awaitOutput(Pattern.compile("Signed in to ssh\\.portless\\.test"), WAIT);
                 assertEquals(0, login.waitFor(WAIT), login.stderr());
             }

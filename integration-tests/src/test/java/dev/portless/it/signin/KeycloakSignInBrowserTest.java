@@ -1,6 +1,6 @@
 package dev.portless.it.signin;
 
-import static dev.portless.it.signin.PinSignInBrowserTest.awaitTitle;
+import static dev.portless.it.peers.Chromium.awaitTitle;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

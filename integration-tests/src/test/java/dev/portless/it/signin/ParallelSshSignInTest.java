@@ -1,6 +1,6 @@
 package dev.portless.it.signin;
 
-import static dev.portless.it.signin.PinSignInBrowserTest.awaitTitle;
+import static dev.portless.it.peers.Chromium.awaitTitle;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,8 +31,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.openqa.selenium.By;
-import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 
 /**
@@ -214,11 +212,7 @@ class ParallelSshSignInTest {
     private static void signInInBrowser(String url, String email) {
         try (Chromium chromium = Chromium.start(List.of(stack.edgeSpki()))) {
             WebDriver browser = chromium.driver();
-            browser.get(url);
-            awaitTitle(browser, "Sign in");
-            browser.findElement(By.id("email")).sendKeys(email, Keys.ENTER);
-            awaitTitle(browser, "Enter your code");
-            browser.findElement(By.id("pin")).sendKeys(stack.pinFor(email), Keys.ENTER);
+            stack.signInWithPin(browser, url, email);
             awaitTitle(browser, "Signed in — you can close this tab");
         }
     }

@@ -1,5 +1,6 @@
 package dev.portless.it.signin;
 
+import static dev.portless.it.peers.Chromium.awaitTitle;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -132,15 +133,6 @@ class PinSignInBrowserTest {
             chromium.screenshot("signed-out");
             browser.get(stack.issuer() + "/");
             awaitTitle(browser, "Sign in");
-        }
-    }
-
-    static void awaitTitle(WebDriver browser, String title) {
-        try {
-            new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.titleIs(title + " · Portless"));
-        } catch (RuntimeException e) {
-            throw new AssertionError("expected the page \"" + title + "\", got \"" + browser.getTitle() + "\" at "
-                    + browser.getCurrentUrl() + ":\n" + browser.getPageSource(), e);
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.portless.it.signin;
 
-import static dev.portless.it.signin.PinSignInBrowserTest.awaitTitle;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,8 +22,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.openqa.selenium.By;
-import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 
 /**
@@ -87,11 +84,7 @@ class ShortLivedCertificateTest {
             try (JavaProcess login = JavaProcess.start("dev.portless.access.AccessMain", List.of("login", APP), env)) {
                 String url = login.awaitOutput(Pattern.compile("^  (https://\\S+/oauth/authorize\\?\\S+)$"), WAIT)
                         .group(1);
-                browser.get(url);
-                awaitTitle(browser, "Sign in");
-                browser.findElement(By.id("email")).sendKeys("alice@example.com", Keys.ENTER);
-                awaitTitle(browser, "Enter your code");
-                browser.findElement(By.id("pin")).sendKeys(stack.pinFor("alice@example.com"), Keys.ENTER);
+                stack.signInWithPin(browser, url, "alice@example.com");
                 login.awaitOutput(Pattern.compile("Signed in to ssh\\.portless\\.test"), WAIT);
                 assertEquals(0, login.waitFor(WAIT), login.stderr());
             }
