@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -312,15 +311,8 @@ class SshBridgeThroughTunnelTest {
     }
 
     private Map<String, String> accessEnv(Path config, Path launcher) {
-        final Map<String, String> env = new LinkedHashMap<>();
-        env.put("PORTLESS_EDGE", stack.issuer());
-        env.put("PORTLESS_EDGE_CA", stack.caFile().toString());
-        env.put("PORTLESS_CONFIG_DIR", config.toString());
+        final Map<String, String> env = stack.accessEnv(config);
         env.put("PORTLESS_LAUNCHER", launcher.toString());
-        env.put("DISPLAY", ":99");
-        // A sign-in the test did not expect must not open anything: it then times out and fails.
-        env.put("BROWSER", "/bin/true");
-        env.put("SSH_CONNECTION", "");
         return env;
     }
 

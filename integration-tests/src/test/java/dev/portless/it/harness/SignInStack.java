@@ -194,6 +194,22 @@ public final class SignInStack implements AutoCloseable {
         browser.findElement(By.id("pin")).sendKeys(pinFor(email), Keys.ENTER);
     }
 
+    /**
+     * Returns the environment of an {@code access} run against this edge with its token cache in
+     * {@code configDir}: the edge and its CA, a display (so sign-in takes the browser flow, not the
+     * device flow) and a {@code $BROWSER} that opens nothing, for the test is the person at the browser.
+     */
+    public Map<String, String> accessEnv(Path configDir) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PORTLESS_EDGE", issuer());
+        env.put("PORTLESS_EDGE_CA", caFile().toString());
+        env.put("PORTLESS_CONFIG_DIR", configDir.toString());
+        env.put("DISPLAY", ":99");
+        env.put("BROWSER", "/bin/true");
+        env.put("SSH_CONNECTION", "");
+        return env;
+    }
+
     /** Returns the edge's answer to a GET of {@code path}. */
     public HttpResponse<String> get(String path) {
         try {

@@ -15,9 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -105,14 +103,6 @@ class AccessCliSignInTest {
     }
 
     private static JavaProcess access(List<String> args) {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("PORTLESS_EDGE", stack.issuer());
-        env.put("PORTLESS_EDGE_CA", stack.caFile().toString());
-        env.put("PORTLESS_CONFIG_DIR", config.toString());
-        // A display and a browser that does nothing: the test is the person at the browser.
-        env.put("DISPLAY", ":99");
-        env.put("BROWSER", "/bin/true");
-        env.put("SSH_CONNECTION", "");
-        return JavaProcess.start("dev.portless.access.AccessMain", args, env);
+        return JavaProcess.start("dev.portless.access.AccessMain", args, stack.accessEnv(config));
     }
 }

@@ -20,7 +20,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -178,12 +177,7 @@ class ParallelSshSignInTest {
     /** Returns the environment of a user's shell with a config directory of its own for {@code name}. */
     private static Map<String, String> accessEnv(String name, Path opened) throws IOException {
         Path config = Files.createDirectory(dir.resolve("config-" + name));
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("PORTLESS_EDGE", stack.issuer());
-        env.put("PORTLESS_EDGE_CA", stack.caFile().toString());
-        env.put("PORTLESS_CONFIG_DIR", config.toString());
-        env.put("DISPLAY", ":99");
-        env.put("SSH_CONNECTION", "");
+        Map<String, String> env = stack.accessEnv(config);
         env.put("BROWSER", recordingBrowser(name, opened).toString());
         return env;
     }

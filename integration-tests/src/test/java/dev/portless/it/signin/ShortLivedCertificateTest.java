@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -135,14 +134,8 @@ class ShortLivedCertificateTest {
     }
 
     private static Map<String, String> accessEnv(Path config, Path launcher) {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("PORTLESS_EDGE", stack.issuer());
-        env.put("PORTLESS_EDGE_CA", stack.caFile().toString());
-        env.put("PORTLESS_CONFIG_DIR", config.toString());
+        Map<String, String> env = stack.accessEnv(config);
         env.put("PORTLESS_LAUNCHER", launcher.toString());
-        env.put("DISPLAY", ":99");
-        env.put("BROWSER", "/bin/true");
-        env.put("SSH_CONNECTION", "");
         return env;
     }
 }
