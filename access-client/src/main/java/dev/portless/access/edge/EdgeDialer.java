@@ -28,7 +28,6 @@ import static java.util.Objects.requireNonNull;
  */
 public final class EdgeDialer {
     /** Largest message the CLI accepts from the edge (the edge sends at most 16 KiB). */
-    private static final int MAX_FRAME = 64 * 1024;
 
     private final EdgeEndpoint edge;
     private final SslContext tls;
@@ -99,7 +98,7 @@ public final class EdgeDialer {
         HttpHeaders headers = new DefaultHttpHeaders();
         credentials.addTo(headers);
         WebSocketClientHandshaker handshaker = new StreamHandshaker(URI.create("wss://" + hostname + "/"), headers,
-                MAX_FRAME);
+                WebSocketStreamAdapter.MAX_CLIENT_FRAME);
         new Bootstrap()
                 .group(loop)
                 .channel(transport.socketChannel())

@@ -19,9 +19,6 @@ import java.util.concurrent.TimeUnit;
  * into a ready stream or into the sentence for the user.
  */
 final class UpgradeHandler extends SimpleChannelInboundHandler<FullHttpResponse> {
-    /** The largest message the edge accepts from a client (its MAX_CLIENT_FRAME); it sends at most 16 KiB back. */
-    private static final int MAX_MESSAGE_TO_EDGE = 64 * 1024;
-
     private final WebSocketClientHandshaker handshaker;
     private final EdgeEndpoint edge;
     private final String hostname;
@@ -62,7 +59,7 @@ final class UpgradeHandler extends SimpleChannelInboundHandler<FullHttpResponse>
         if (response.status().equals(HttpResponseStatus.SWITCHING_PROTOCOLS)) {
             // Frames the edge sent right behind the 101 are decoded during finishHandshake: park them.
             ctx.pipeline().addAfter(ctx.name(), "hold", new InboundHold());
-            ctx.pipeline().addAfter(ctx.name(), "stream", new WebSocketStreamAdapter(MAX_MESSAGE_TO_EDGE));
+            ctx.pipeline().addAfter(ctx.name(), "stream", new WebSocketStreamAdapter(WebSocketStreamAdapter.MAX_CLIENT_FRAME));
             try {
                 handshaker.finishHandshake(ctx.channel(), response);
             } catch (RuntimeException e) {

@@ -24,6 +24,11 @@ import io.netty.util.ReferenceCountUtil;
 public final class WebSocketStreamAdapter extends ChannelDuplexHandler {
     /** The largest binary message this adapter sends by default. */
     public static final int MAX_MESSAGE = 16 * 1024;
+    /**
+     * The largest frame payload a client may send the edge, and so the largest message the CLI
+     * sends; the edge closes with 1009 before it reads a larger one.
+     */
+    public static final int MAX_CLIENT_FRAME = 64 * 1024;
 
     private final int maxMessage;
     // Both flags are touched from this channel's event loop only.

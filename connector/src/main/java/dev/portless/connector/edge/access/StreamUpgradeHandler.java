@@ -33,8 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 final class StreamUpgradeHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(StreamUpgradeHandler.class);
-    /** Largest frame a client may send; larger ones are closed with 1009 before they are read. */
-    static final int MAX_CLIENT_FRAME = 64 * 1024;
 
     private final StreamServices shared;
     private final StreamAdmission admission;
@@ -92,7 +90,7 @@ final class StreamUpgradeHandler extends SimpleChannelInboundHandler<FullHttpReq
             return;
         }
         WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
-                .maxFramePayloadLength(MAX_CLIENT_FRAME)
+                .maxFramePayloadLength(WebSocketStreamAdapter.MAX_CLIENT_FRAME)
                 .expectMaskedFrames(true)
                 .allowMaskMismatch(false)
                 .allowExtensions(false)
