@@ -2,7 +2,7 @@ package dev.portless.access.edge;
 
 import dev.portless.common.mux.MultiplexedHttp2;
 import dev.portless.common.relay.Http2StreamAdapter;
-import dev.portless.common.relay.InboundHold;
+import dev.portless.common.relay.StreamHandover;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -65,8 +65,7 @@ final class ConnectAnswerHandler extends ChannelInboundHandlerAdapter {
             timeout.cancel(false);
             ctx.channel().config().setAutoRead(false);
             // DATA right behind the answer (an sshd's banner) is parked until the relay joins.
-            ctx.pipeline().addAfter(ctx.name(), "hold", new InboundHold());
-            ctx.pipeline().replace(this, "stream", new Http2StreamAdapter());
+            StreamHandover.replaceHandshake(ctx, new Http2StreamAdapter());
             result.complete(ctx.channel());
             return;
         }

@@ -1,6 +1,6 @@
 package dev.portless.access.edge;
 
-import dev.portless.common.relay.InboundHold;
+import dev.portless.common.relay.StreamHandover;
 import dev.portless.common.relay.WebSocketStreamAdapter;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -58,8 +58,7 @@ final class UpgradeHandler extends SimpleChannelInboundHandler<FullHttpResponse>
         }
         if (response.status().equals(HttpResponseStatus.SWITCHING_PROTOCOLS)) {
             // Frames the edge sent right behind the 101 are decoded during finishHandshake: park them.
-            ctx.pipeline().addAfter(ctx.name(), "hold", new InboundHold());
-            ctx.pipeline().addAfter(ctx.name(), "stream", new WebSocketStreamAdapter(WebSocketStreamAdapter.MAX_CLIENT_FRAME));
+            StreamHandover.addBehind(ctx, new WebSocketStreamAdapter(WebSocketStreamAdapter.MAX_CLIENT_FRAME));
             try {
                 handshaker.finishHandshake(ctx.channel(), response);
             } catch (RuntimeException e) {

@@ -1,7 +1,7 @@
 package dev.portless.connector.run;
 
 import dev.portless.common.relay.Http2StreamAdapter;
-import dev.portless.common.relay.InboundHold;
+import dev.portless.common.relay.StreamHandover;
 import dev.portless.common.wire.TunnelProtocol;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -43,8 +43,7 @@ final class StreamDispatcher extends ChannelInboundHandlerAdapter {
             ctx.pipeline().replace(this, "register", responder);
             responder.answer(ctx.pipeline().context(responder));
         } else if (path != null && TunnelProtocol.STREAM_PATH.contentEquals(path)) {
-            ctx.pipeline().addAfter(ctx.name(), "hold", new InboundHold());
-            ctx.pipeline().replace(this, "stream", new Http2StreamAdapter());
+            StreamHandover.replaceHandshake(ctx, new Http2StreamAdapter());
             dialer.dial(ctx.channel(), frame.headers());
         } else {
             ctx.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("404"), true));

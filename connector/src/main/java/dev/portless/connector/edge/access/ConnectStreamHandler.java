@@ -1,7 +1,7 @@
 package dev.portless.connector.edge.access;
 
 import dev.portless.common.relay.Http2StreamAdapter;
-import dev.portless.common.relay.InboundHold;
+import dev.portless.common.relay.StreamHandover;
 import dev.portless.common.relay.RelayPair;
 import dev.portless.common.wire.StreamError;
 import io.netty.buffer.ByteBufUtil;
@@ -83,8 +83,7 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter {
             admitted.opened().channel().close();
             return;
         }
-        ctx.pipeline().addAfter(ctx.name(), "hold", new InboundHold());
-        ctx.pipeline().replace(this, "stream", new Http2StreamAdapter());
+        StreamHandover.replaceHandshake(ctx, new Http2StreamAdapter());
         stream.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200"), false));
         RelayPair.join(stream, "client", admitted.opened().channel(), "target").done().thenAccept(result ->
                 StreamAdmission.logEnd(admitted.record(), admitted.opened().target(), result.bytesFromFirst(),

@@ -1,6 +1,6 @@
 package dev.portless.connector.edge.access;
 
-import dev.portless.common.relay.InboundHold;
+import dev.portless.common.relay.StreamHandover;
 import dev.portless.common.relay.RelayPair;
 import dev.portless.common.relay.WebSocketStreamAdapter;
 import dev.portless.connector.edge.tunnel.OpenedStream;
@@ -105,8 +105,7 @@ final class StreamUpgradeHandler extends SimpleChannelInboundHandler<FullHttpReq
             return;
         }
         ctx.pipeline().remove("request-timeout");
-        ctx.pipeline().addAfter(ctx.name(), "hold", new InboundHold());
-        ctx.pipeline().addAfter(ctx.name(), "stream", new WebSocketStreamAdapter());
+        StreamHandover.addBehind(ctx, new WebSocketStreamAdapter());
         handshaker.handshake(ctx.channel(), request).addListener((ChannelFutureListener) f -> {
             request.release();
             if (!f.isSuccess()) {

@@ -1,7 +1,7 @@
 package dev.portless.connector.edge.tunnel;
 
 import dev.portless.common.relay.Http2StreamAdapter;
-import dev.portless.common.relay.InboundHold;
+import dev.portless.common.relay.StreamHandover;
 import dev.portless.common.wire.StreamError;
 import dev.portless.common.wire.TunnelProtocol;
 import io.netty.channel.ChannelHandlerContext;
@@ -84,8 +84,7 @@ public final class StreamOpener {
             timeout.cancel(false);
             CharSequence status = headers.status();
             if (status != null && "200".contentEquals(status)) {
-                ctx.pipeline().addAfter(ctx.name(), "hold", new InboundHold());
-                ctx.pipeline().replace(this, "stream", new Http2StreamAdapter());
+                StreamHandover.replaceHandshake(ctx, new Http2StreamAdapter());
                 CharSequence target = headers.get(TunnelProtocol.TARGET);
                 result.complete(new OpenedStream((Http2StreamChannel) ctx.channel(),
                         target == null ? "?" : target.toString(), connection));
