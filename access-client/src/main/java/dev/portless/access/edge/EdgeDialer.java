@@ -1,5 +1,6 @@
 package dev.portless.access.edge;
 
+import dev.portless.access.limits.AccessLimits;
 import dev.portless.common.net.Transport;
 import dev.portless.common.relay.WebSocketStreamAdapter;
 import io.netty.bootstrap.Bootstrap;
@@ -111,7 +112,7 @@ public final class EdgeDialer {
                         ssl.setHandshakeTimeoutMillis(connectTimeout.toMillis());
                         ch.pipeline().addLast("tls", ssl)
                                 .addLast("http", new HttpClientCodec())
-                                .addLast("aggregator", new HttpObjectAggregator(64 * 1024))
+                                .addLast("aggregator", new HttpObjectAggregator(AccessLimits.MAX_UPGRADE_ANSWER))
                                 .addLast("upgrade", new UpgradeHandler(handshaker, edge, hostname, answerTimeout, result));
                     }
                 })

@@ -1,5 +1,6 @@
 package dev.portless.access.edge;
 
+import dev.portless.access.limits.AccessLimits;
 import dev.portless.common.mux.Http2Keepalive;
 import dev.portless.common.mux.MultiplexedHttp2;
 import dev.portless.common.net.Transport;
@@ -39,14 +40,10 @@ import java.util.function.Consumer;
  * bytes in the socket's send buffer, so a bulk transfer would hold up an interactive session beside
  * it by milliseconds (enough to break iperf3's control connection in the benchmark). A connection
  * lives on one event loop, the one of the local connection it carries, so no byte crosses threads;
- * it is touched from that loop only, and closes itself after {@link #IDLE_CLOSE} without a stream.
+ * it is touched from that loop only, and closes itself after
+ * {@link AccessLimits#IDLE_CONNECTION_CLOSE} without a stream.
  */
 final class MultiplexedConnection {
-    /** How long a connection without a stream stays open for the next one. */
-    static final Duration IDLE_CLOSE = Duration.ofSeconds(30);
-    /** Streams one connection carries at once. */
-    static final int STREAMS_AT_ONCE = 1;
-
     private final Channel channel;
     private final EdgeEndpoint edge;
     private final Consumer<MultiplexedConnection> onIdle;
@@ -95,7 +92,7 @@ final class MultiplexedConnection {
 
     /** Returns whether a new stream may go on this connection. */
     boolean accepting() {
-        return channel.isActive() && !goingAway && streams < STREAMS_AT_ONCE;
+        return channel.isActive() && !goingAway && streams < AccessLimits.STREAMS_PER_CONNECTION;
     }
 
     /**
@@ -151,7 +148,7 @@ final class MultiplexedConnection {
                 if (streams == 0) {
                     channel.close();
                 }
-            }, IDLE_CLOSE.toMillis(), TimeUnit.MILLISECONDS);
+            }, AccessLimits.IDLE_CONNECTION_CLOSE.toMillis(), TimeUnit.MILLISECONDS);
             if (accepting()) {
                 onIdle.accept(this);
             }

@@ -1,5 +1,6 @@
 package dev.portless.access.edge;
 
+import dev.portless.access.limits.AccessLimits;
 import dev.portless.common.net.Transport;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
@@ -72,9 +73,6 @@ final class Multiplexer {
 
     /** The free connections of one event loop; touched from that loop only. */
     private final class LoopConnections {
-        /** Free connections kept at most per event loop; more are closed when their stream ends. */
-        private static final int MAX_FREE = 32;
-
         private final EventLoop loop;
         private final Deque<MultiplexedConnection> free = new ArrayDeque<>();
 
@@ -94,7 +92,7 @@ final class Multiplexer {
 
         private void freed(MultiplexedConnection connection) {
             free.removeIf(c -> !c.accepting());
-            if (free.size() >= MAX_FREE) {
+            if (free.size() >= AccessLimits.FREE_CONNECTIONS_PER_LOOP) {
                 connection.close();
             } else {
                 free.addFirst(connection);

@@ -51,7 +51,8 @@ public final class ConnectorRunner implements AutoCloseable {
         log.info("{}; transport: {}", TlsContexts.describeProvider(), transport);
         EventLoopGroup group = transport.newGroup(0, "connector");
         // Name lookups may block, so they never run on an event loop.
-        ExecutorService resolver = new ThreadPoolExecutor(1, 8, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+        ExecutorService resolver = new ThreadPoolExecutor(1, ConnectorLimits.RESOLVER_THREADS,
+                ConnectorLimits.RESOLVER_THREAD_IDLE.toMillis(), TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
                 r -> {
                     Thread t = new Thread(r, "connector-resolver");
                     t.setDaemon(true);
@@ -95,7 +96,7 @@ public final class ConnectorRunner implements AutoCloseable {
         log.info("Draining: {} open stream(s), waiting up to {} s", streams.open(), grace.toSeconds());
         while (streams.open() > 0 && System.nanoTime() < deadline) {
             try {
-                Thread.sleep(100);
+                Thread.sleep(ConnectorLimits.DRAIN_POLL.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -115,7 +116,7 @@ public final class ConnectorRunner implements AutoCloseable {
     @Override
     public void close() {
         clients.forEach(TunnelClient::stop);
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        group.shutdownGracefully(0, ConnectorLimits.SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).syncUninterruptibly();
         resolver.shutdownNow();
     }
 

@@ -34,7 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 final class TunnelClient {
     private static final Logger log = LoggerFactory.getLogger(TunnelClient.class);
-    private static final long REGISTER_TIMEOUT_MILLIS = 15_000;
 
     private final String label;
     private final EdgeAddress edge;
@@ -131,7 +130,7 @@ final class TunnelClient {
                             log.warn("{}: edge {} did not complete registration in time", label, edge);
                             f.channel().close();
                         }
-                    }, REGISTER_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+                    }, ConnectorLimits.REGISTER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 });
     }
 
