@@ -1,5 +1,6 @@
 package dev.portless.connector.run;
 
+import dev.portless.common.net.HostResolver;
 import dev.portless.common.net.Transport;
 import dev.portless.common.tls.TlsContexts;
 import dev.portless.common.wire.TunnelProtocol;
@@ -64,13 +65,14 @@ public final class ConnectorRunner implements AutoCloseable {
                 EdgeKeys.fetchingFrom(config.edgeJwksUrl(), config.edgeCaFile(), resolver));
         // Fetch the keys before the first stream needs them; a failure is logged and retried on demand.
         tokens.keys().refresh();
-        TargetDialer dialer = new TargetDialer(config.ingress(), transport, resolver, runner.streams, tokens);
+        HostResolver names = new HostResolver(resolver);
+        TargetDialer dialer = new TargetDialer(config.ingress(), transport, names, runner.streams, tokens);
         String name = connectorName();
         int n = 0;
         for (EdgeAddress edge : config.edges()) {
             for (int i = 0; i < config.connectionsPerEdge(); i++) {
                 TunnelClient client = new TunnelClient("conn " + n++, edge, config, tls, transport,
-                        group.next(), credentials, name, dialer);
+                        group.next(), credentials, name, dialer, names);
                 runner.clients.add(client);
                 client.start();
             }
