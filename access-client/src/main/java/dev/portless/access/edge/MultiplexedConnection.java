@@ -3,14 +3,9 @@ package dev.portless.access.edge;
 import dev.portless.access.limits.AccessLimits;
 import dev.portless.common.mux.Http2Keepalive;
 import dev.portless.common.mux.MultiplexedHttp2;
-import dev.portless.common.net.Transport;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
@@ -22,7 +17,6 @@ import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
@@ -63,30 +57,11 @@ final class MultiplexedConnection {
      * {@link MultiplexedHttp2#ALPN} (then streams go one WebSocket each). {@code onIdle} hears,
      * on the loop, each time the connection's stream has ended and it can take the next.
      */
-    static CompletableFuture<MultiplexedConnection> connect(EventLoop loop, EdgeEndpoint edge, SslContext tls,
-                                                           Transport transport, Duration connectTimeout,
-                                                           Consumer<MultiplexedConnection> onIdle) {
+    static CompletableFuture<MultiplexedConnection> connect(EventLoop loop, EdgeEndpoint edge, EdgeSocket socket,
+                                                           SslContext tls, Consumer<MultiplexedConnection> onIdle) {
         CompletableFuture<MultiplexedConnection> result = new CompletableFuture<>();
-        new Bootstrap()
-                .group(loop)
-                .channel(transport.socketChannel())
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        SslHandler ssl = tls.newHandler(ch.alloc(), edge.host(), edge.port());
-                        ssl.setHandshakeTimeoutMillis(connectTimeout.toMillis());
-                        ch.pipeline().addLast("tls", ssl).addLast("alpn", new Negotiation(edge, onIdle, result));
-                    }
-                })
-                .connect(edge.host(), edge.port())
-                .addListener((ChannelFutureListener) f -> {
-                    if (!f.isSuccess()) {
-                        result.completeExceptionally(new AccessException(
-                                EdgeFailures.connect(f.cause(), edge, connectTimeout)));
-                    }
-                });
+        socket.connect(loop, new MultiplexedConnectionInitializer(socket, tls, new Negotiation(edge, onIdle, result)),
+                result::completeExceptionally);
         return result;
     }
 
