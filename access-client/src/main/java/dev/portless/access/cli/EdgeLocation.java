@@ -2,6 +2,7 @@ package dev.portless.access.cli;
 
 import dev.portless.access.edge.EdgeDialer;
 import dev.portless.access.edge.EdgeEndpoint;
+import dev.portless.access.limits.AccessLimits;
 import dev.portless.common.mux.MultiplexedHttp2;
 import dev.portless.common.net.Transport;
 import dev.portless.common.tls.TlsContexts;
@@ -22,8 +23,6 @@ final class EdgeLocation {
     static final String EDGE_CA_ENV = "PORTLESS_EDGE_CA";
     /** Set to {@code off} to carry every stream in its own WebSocket even when the edge multiplexes. */
     static final String MULTIPLEX_ENV = "PORTLESS_MULTIPLEX";
-    /** How long the edge may take to answer a stream request, which includes the connector's dial. */
-    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(90);
 
     @Option(names = "--edge", paramLabel = "URL",
             description = "the edge, https://host[:port] (env PORTLESS_EDGE; default: https://HOSTNAME)")
@@ -33,7 +32,7 @@ final class EdgeLocation {
             description = "PEM CA to trust for the edge's certificate (env PORTLESS_EDGE_CA; default: system trust)")
     Path edgeCa;
 
-    @Option(names = "--connect-timeout", paramLabel = "SECONDS", defaultValue = "10",
+    @Option(names = "--connect-timeout", paramLabel = "SECONDS", defaultValue = "" + AccessLimits.CONNECT_TIMEOUT_SECONDS,
             description = "how long to wait for the edge to accept a connection (default: ${DEFAULT-VALUE})")
     int connectTimeoutSeconds;
 
@@ -54,8 +53,10 @@ final class EdgeLocation {
     }
 
     Duration connectTimeout() {
-        if (connectTimeoutSeconds < 1 || connectTimeoutSeconds > 300) {
-            throw new IllegalArgumentException("--connect-timeout: " + connectTimeoutSeconds + " (expected: 1..300)");
+        if (connectTimeoutSeconds < AccessLimits.MIN_CONNECT_TIMEOUT_SECONDS
+                || connectTimeoutSeconds > AccessLimits.MAX_CONNECT_TIMEOUT_SECONDS) {
+            throw new IllegalArgumentException("--connect-timeout: " + connectTimeoutSeconds + " (expected: "
+                    + AccessLimits.MIN_CONNECT_TIMEOUT_SECONDS + ".." + AccessLimits.MAX_CONNECT_TIMEOUT_SECONDS + ")");
         }
         return Duration.ofSeconds(connectTimeoutSeconds);
     }
@@ -63,10 +64,10 @@ final class EdgeLocation {
     EdgeDialer dialer(String hostname, Transport transport, Map<String, String> env) {
         SslContext webSocketTls = TlsContexts.client(ca(env), ApplicationProtocolNames.HTTP_1_1);
         if ("off".equalsIgnoreCase(env.getOrDefault(MULTIPLEX_ENV, "on"))) {
-            return new EdgeDialer(endpoint(hostname, env), webSocketTls, transport, connectTimeout(), ANSWER_TIMEOUT);
+            return new EdgeDialer(endpoint(hostname, env), webSocketTls, transport, connectTimeout(), AccessLimits.ANSWER_TIMEOUT);
         }
         SslContext multiplexTls = TlsContexts.client(ca(env), MultiplexedHttp2.ALPN, ApplicationProtocolNames.HTTP_1_1);
         return EdgeDialer.multiplexing(endpoint(hostname, env), multiplexTls, webSocketTls, transport,
-                connectTimeout(), ANSWER_TIMEOUT);
+                connectTimeout(), AccessLimits.ANSWER_TIMEOUT);
     }
 }

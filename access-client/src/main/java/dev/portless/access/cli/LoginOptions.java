@@ -1,5 +1,6 @@
 package dev.portless.access.cli;
 
+import dev.portless.access.limits.AccessLimits;
 import dev.portless.access.login.AppSignIn;
 import dev.portless.access.login.SignInFlow;
 import dev.portless.access.login.SignInSettings;
@@ -21,7 +22,7 @@ final class LoginOptions {
             description = "sign in with a code on another device (automatic over SSH and without a display)")
     boolean device;
 
-    @Option(names = {"--timeout", "--login-timeout"}, paramLabel = "DURATION", defaultValue = "5m",
+    @Option(names = {"--timeout", "--login-timeout"}, paramLabel = "DURATION", defaultValue = AccessLimits.SIGN_IN_TIMEOUT,
             description = "how long to wait for the sign-in, e.g. 90s, 5m (default: ${DEFAULT-VALUE})")
     String timeout;
 

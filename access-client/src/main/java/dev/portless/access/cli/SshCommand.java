@@ -3,6 +3,7 @@ package dev.portless.access.cli;
 import dev.portless.access.edge.AccessException;
 import dev.portless.access.edge.StreamDialer;
 import dev.portless.access.forward.StdioForwarder;
+import dev.portless.access.limits.AccessLimits;
 import dev.portless.common.net.Transport;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
@@ -57,7 +58,7 @@ final class SshCommand implements Callable<Integer> {
             // last bytes and the end of the stream cross (bounded) before the JVM halts.
             Channel open = stream;
             Runtime.getRuntime().addShutdownHook(new Thread(
-                    () -> open.closeFuture().awaitUninterruptibly(2_000), "access-drain"));
+                    () -> open.closeFuture().awaitUninterruptibly(AccessLimits.STDIO_DRAIN.toMillis()), "access-drain"));
             // Raw descriptors: System.out would add its own buffering and System.in may be wrapped.
             String abort = new StdioForwarder(stream, new FileInputStream(FileDescriptor.in),
                     new FileOutputStream(FileDescriptor.out)).run();

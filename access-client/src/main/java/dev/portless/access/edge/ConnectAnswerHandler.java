@@ -2,47 +2,33 @@ package dev.portless.access.edge;
 
 import dev.portless.common.mux.MultiplexedHttp2;
 import dev.portless.common.relay.Http2StreamAdapter;
-import dev.portless.common.relay.StreamHandover;
+import dev.portless.common.relay.StreamAnswerHandler;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Returns the handler that waits for the edge's answer to one {@code CONNECT} on a multiplexed
  * connection: {@code 200} leaves the stream to the relay (reads off), anything else is read to its
  * end and turned into the sentence the edge's JSON body holds.
  */
-final class ConnectAnswerHandler extends ChannelInboundHandlerAdapter {
+final class ConnectAnswerHandler extends StreamAnswerHandler<Channel> {
     private final EdgeEndpoint edge;
     private final String hostname;
-    private final Duration answerTimeout;
-    private final CompletableFuture<Channel> result;
     private final ByteArrayOutputStream errorBody = new ByteArrayOutputStream();
-    private ScheduledFuture<?> timeout;
     private int errorStatus;
 
     ConnectAnswerHandler(EdgeEndpoint edge, String hostname, Duration answerTimeout, CompletableFuture<Channel> result) {
+        super(answerTimeout, result);
         this.edge = edge;
         this.hostname = hostname;
-        this.answerTimeout = answerTimeout;
-        this.result = result;
-    }
-
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        timeout = ctx.executor().schedule(() -> fail(ctx, new AccessException("The edge at " + edge
-                + " did not answer for " + hostname + " within " + answerTimeout.toSeconds()
-                + " s; try again or check the edge's logs.")), answerTimeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -62,11 +48,8 @@ final class ConnectAnswerHandler extends ChannelInboundHandlerAdapter {
         CharSequence status = answer.headers().status();
         int code = status == null ? 0 : parseStatus(status);
         if (code == 200 && !answer.isEndStream()) {
-            timeout.cancel(false);
-            ctx.channel().config().setAutoRead(false);
             // DATA right behind the answer (an sshd's banner) is parked until the relay joins.
-            StreamHandover.replaceHandshake(ctx, new Http2StreamAdapter());
-            result.complete(ctx.channel());
+            handOver(ctx, new Http2StreamAdapter(), ctx.channel());
             return;
         }
         errorStatus = code == 0 || code == 200 ? 502 : code;
@@ -94,24 +77,20 @@ final class ConnectAnswerHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        fail(ctx, new AccessException(errorStatus != 0
-                ? EdgeErrors.sentence(errorStatus, errorBody.toString(StandardCharsets.UTF_8), hostname, edge)
-                : "The edge at " + edge + " ended the stream before answering for " + hostname + "."));
+    protected Throwable timedOut() {
+        return new AccessException(EdgeFailures.noAnswer(edge, hostname, timeout()));
     }
 
     @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        fail(ctx, new AccessException(EdgeFailures.connection(cause, edge)));
+    protected Throwable closedEarly() {
+        return new AccessException(errorStatus != 0
+                ? EdgeErrors.sentence(errorStatus, errorBody.toString(StandardCharsets.UTF_8), hostname, edge)
+                : "The edge at " + edge + " ended the stream before answering for " + hostname + ".");
     }
 
-    private void fail(ChannelHandlerContext ctx, AccessException failure) {
-        if (timeout != null) {
-            timeout.cancel(false);
-        }
-        if (result.completeExceptionally(failure)) {
-            ctx.close();
-        }
+    @Override
+    protected Throwable failed(Throwable cause) {
+        return new AccessException(EdgeFailures.connection(cause, edge));
     }
 
     private static int parseStatus(CharSequence status) {

@@ -1,19 +1,15 @@
 package dev.portless.access.edge;
 
+import dev.portless.access.limits.AccessLimits;
+import dev.portless.common.net.HostResolver;
 import dev.portless.common.net.Transport;
 import dev.portless.common.relay.WebSocketStreamAdapter;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslHandler;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -27,12 +23,9 @@ import static java.util.Objects.requireNonNull;
  * credentials, then a {@link WebSocketStreamAdapter}), which every edge speaks.
  */
 public final class EdgeDialer {
-    /** Largest message the CLI accepts from the edge (the edge sends at most 16 KiB). */
-
     private final EdgeEndpoint edge;
     private final SslContext tls;
-    private final Transport transport;
-    private final Duration connectTimeout;
+    private final EdgeSocket socket;
     private final Duration answerTimeout;
     private final Multiplexer multiplexer;
 
@@ -52,11 +45,11 @@ public final class EdgeDialer {
                        Duration connectTimeout, Duration answerTimeout) {
         this.edge = requireNonNull(edge, "edge");
         this.tls = requireNonNull(tls, "tls");
-        this.transport = requireNonNull(transport, "transport");
-        this.connectTimeout = requireNonNull(connectTimeout, "connectTimeout");
+        this.socket = new EdgeSocket(edge, requireNonNull(transport, "transport"),
+                HostResolver.withDaemonThreads("access-resolver", AccessLimits.RESOLVER_THREADS),
+                requireNonNull(connectTimeout, "connectTimeout"));
         this.answerTimeout = requireNonNull(answerTimeout, "answerTimeout");
-        this.multiplexer = multiplexTls == null ? null
-                : new Multiplexer(edge, multiplexTls, transport, connectTimeout, answerTimeout);
+        this.multiplexer = multiplexTls == null ? null : new Multiplexer(edge, socket, multiplexTls, answerTimeout);
     }
 
     /**
@@ -99,28 +92,8 @@ public final class EdgeDialer {
         credentials.addTo(headers);
         WebSocketClientHandshaker handshaker = new StreamHandshaker(URI.create("wss://" + hostname + "/"), headers,
                 WebSocketStreamAdapter.MAX_CLIENT_FRAME);
-        new Bootstrap()
-                .group(loop)
-                .channel(transport.socketChannel())
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
-                .handler(new io.netty.channel.ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        SslHandler ssl = tls.newHandler(ch.alloc(), edge.host(), edge.port());
-                        ssl.setHandshakeTimeoutMillis(connectTimeout.toMillis());
-                        ch.pipeline().addLast("tls", ssl)
-                                .addLast("http", new HttpClientCodec())
-                                .addLast("aggregator", new HttpObjectAggregator(64 * 1024))
-                                .addLast("upgrade", new UpgradeHandler(handshaker, edge, hostname, answerTimeout, result));
-                    }
-                })
-                .connect(edge.host(), edge.port())
-                .addListener((ChannelFutureListener) f -> {
-                    if (!f.isSuccess()) {
-                        result.completeExceptionally(new AccessException(EdgeFailures.connect(f.cause(), edge, connectTimeout)));
-                    }
-                });
+        UpgradeHandler upgrade = new UpgradeHandler(handshaker, edge, hostname, answerTimeout, result);
+        socket.connect(loop, new WebSocketStreamInitializer(socket, tls, upgrade), result::completeExceptionally);
         return result;
     }
 }

@@ -30,6 +30,12 @@ final class EdgeFailures {
         return "Cannot connect to the edge at " + edge + ": " + cause.getMessage();
     }
 
+    /** Returns the sentence for a stream request {@code edge} did not answer within {@code timeout}. */
+    static String noAnswer(EdgeEndpoint edge, String hostname, Duration timeout) {
+        return "The edge at " + edge + " did not answer for " + hostname + " within " + timeout.toSeconds()
+                + " s; try again or check the edge's logs.";
+    }
+
     /** Returns the sentence for a failed TLS handshake with {@code edge}. */
     static String tls(Throwable cause, EdgeEndpoint edge) {
         if (isUntrusted(cause)) {

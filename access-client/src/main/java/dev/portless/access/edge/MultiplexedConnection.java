@@ -1,15 +1,11 @@
 package dev.portless.access.edge;
 
+import dev.portless.access.limits.AccessLimits;
 import dev.portless.common.mux.Http2Keepalive;
 import dev.portless.common.mux.MultiplexedHttp2;
-import dev.portless.common.net.Transport;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
@@ -21,7 +17,6 @@ import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
@@ -39,14 +34,10 @@ import java.util.function.Consumer;
  * bytes in the socket's send buffer, so a bulk transfer would hold up an interactive session beside
  * it by milliseconds (enough to break iperf3's control connection in the benchmark). A connection
  * lives on one event loop, the one of the local connection it carries, so no byte crosses threads;
- * it is touched from that loop only, and closes itself after {@link #IDLE_CLOSE} without a stream.
+ * it is touched from that loop only, and closes itself after
+ * {@link AccessLimits#IDLE_CONNECTION_CLOSE} without a stream.
  */
 final class MultiplexedConnection {
-    /** How long a connection without a stream stays open for the next one. */
-    static final Duration IDLE_CLOSE = Duration.ofSeconds(30);
-    /** Streams one connection carries at once. */
-    static final int STREAMS_AT_ONCE = 1;
-
     private final Channel channel;
     private final EdgeEndpoint edge;
     private final Consumer<MultiplexedConnection> onIdle;
@@ -66,36 +57,17 @@ final class MultiplexedConnection {
      * {@link MultiplexedHttp2#ALPN} (then streams go one WebSocket each). {@code onIdle} hears,
      * on the loop, each time the connection's stream has ended and it can take the next.
      */
-    static CompletableFuture<MultiplexedConnection> connect(EventLoop loop, EdgeEndpoint edge, SslContext tls,
-                                                           Transport transport, Duration connectTimeout,
-                                                           Consumer<MultiplexedConnection> onIdle) {
+    static CompletableFuture<MultiplexedConnection> connect(EventLoop loop, EdgeEndpoint edge, EdgeSocket socket,
+                                                           SslContext tls, Consumer<MultiplexedConnection> onIdle) {
         CompletableFuture<MultiplexedConnection> result = new CompletableFuture<>();
-        new Bootstrap()
-                .group(loop)
-                .channel(transport.socketChannel())
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        SslHandler ssl = tls.newHandler(ch.alloc(), edge.host(), edge.port());
-                        ssl.setHandshakeTimeoutMillis(connectTimeout.toMillis());
-                        ch.pipeline().addLast("tls", ssl).addLast("alpn", new Negotiation(edge, onIdle, result));
-                    }
-                })
-                .connect(edge.host(), edge.port())
-                .addListener((ChannelFutureListener) f -> {
-                    if (!f.isSuccess()) {
-                        result.completeExceptionally(new AccessException(
-                                EdgeFailures.connect(f.cause(), edge, connectTimeout)));
-                    }
-                });
+        socket.connect(loop, new MultiplexedConnectionInitializer(socket, tls, new Negotiation(edge, onIdle, result)),
+                result::completeExceptionally);
         return result;
     }
 
     /** Returns whether a new stream may go on this connection. */
     boolean accepting() {
-        return channel.isActive() && !goingAway && streams < STREAMS_AT_ONCE;
+        return channel.isActive() && !goingAway && streams < AccessLimits.STREAMS_PER_CONNECTION;
     }
 
     /**
@@ -151,7 +123,7 @@ final class MultiplexedConnection {
                 if (streams == 0) {
                     channel.close();
                 }
-            }, IDLE_CLOSE.toMillis(), TimeUnit.MILLISECONDS);
+            }, AccessLimits.IDLE_CONNECTION_CLOSE.toMillis(), TimeUnit.MILLISECONDS);
             if (accepting()) {
                 onIdle.accept(this);
             }

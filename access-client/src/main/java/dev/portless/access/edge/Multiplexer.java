@@ -1,6 +1,6 @@
 package dev.portless.access.edge;
 
-import dev.portless.common.net.Transport;
+import dev.portless.access.limits.AccessLimits;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.ssl.SslContext;
@@ -20,20 +20,17 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class Multiplexer {
     private final EdgeEndpoint edge;
+    private final EdgeSocket socket;
     private final SslContext tls;
-    private final Transport transport;
-    private final Duration connectTimeout;
     private final Duration answerTimeout;
     // One entry per event loop; each entry is touched from its own loop only.
     private final Map<EventLoop, LoopConnections> byLoop = new ConcurrentHashMap<>();
     private volatile boolean unsupported;
 
-    Multiplexer(EdgeEndpoint edge, SslContext tls, Transport transport, Duration connectTimeout,
-                Duration answerTimeout) {
+    Multiplexer(EdgeEndpoint edge, EdgeSocket socket, SslContext tls, Duration answerTimeout) {
         this.edge = edge;
+        this.socket = socket;
         this.tls = tls;
-        this.transport = transport;
-        this.connectTimeout = connectTimeout;
         this.answerTimeout = answerTimeout;
     }
 
@@ -72,9 +69,6 @@ final class Multiplexer {
 
     /** The free connections of one event loop; touched from that loop only. */
     private final class LoopConnections {
-        /** Free connections kept at most per event loop; more are closed when their stream ends. */
-        private static final int MAX_FREE = 32;
-
         private final EventLoop loop;
         private final Deque<MultiplexedConnection> free = new ArrayDeque<>();
 
@@ -89,12 +83,12 @@ final class Multiplexer {
                     return CompletableFuture.completedFuture(c);
                 }
             }
-            return MultiplexedConnection.connect(loop, edge, tls, transport, connectTimeout, this::freed);
+            return MultiplexedConnection.connect(loop, edge, socket, tls, this::freed);
         }
 
         private void freed(MultiplexedConnection connection) {
             free.removeIf(c -> !c.accepting());
-            if (free.size() >= MAX_FREE) {
+            if (free.size() >= AccessLimits.FREE_CONNECTIONS_PER_LOOP) {
                 connection.close();
             } else {
                 free.addFirst(connection);

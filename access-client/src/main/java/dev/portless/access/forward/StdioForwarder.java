@@ -1,5 +1,6 @@
 package dev.portless.access.forward;
 
+import dev.portless.access.limits.AccessLimits;
 import dev.portless.common.relay.EndOfStream;
 import dev.portless.common.relay.InboundHold;
 import dev.portless.common.relay.StreamAbort;
@@ -21,11 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Standard streams block, so each has its own thread and the event loop never waits on them.
  * Backpressure both ways: the stdin thread waits while the stream is not writable, and the stream
- * reads only while less than {@link #MAX_BUFFERED} bytes wait for stdout.
+ * reads only while less than {@link AccessLimits#MAX_STDOUT_BUFFERED} bytes wait for stdout.
  */
 public final class StdioForwarder {
-    private static final int MAX_BUFFERED = 1 << 20;
-    private static final int CHUNK = 16 * 1024;
     private static final Object END = new Object();
 
     private final Channel stream;
@@ -69,7 +68,7 @@ public final class StdioForwarder {
     }
 
     private void pumpStdin() {
-        byte[] buf = new byte[CHUNK];
+        byte[] buf = new byte[AccessLimits.STDIN_CHUNK];
         try {
             int n;
             while ((n = in.read(buf)) >= 0) {
@@ -112,7 +111,7 @@ public final class StdioForwarder {
                     if (toStdout.isEmpty()) {
                         out.flush();
                     }
-                    if (buffered.addAndGet(-n) < MAX_BUFFERED / 2) {
+                    if (buffered.addAndGet(-n) < AccessLimits.MAX_STDOUT_BUFFERED / 2) {
                         stream.read();
                     }
                 } finally {
@@ -141,7 +140,7 @@ public final class StdioForwarder {
 
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
-            if (buffered.get() < MAX_BUFFERED) {
+            if (buffered.get() < AccessLimits.MAX_STDOUT_BUFFERED) {
                 ctx.read();
             }
         }

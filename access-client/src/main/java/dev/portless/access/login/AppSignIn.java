@@ -1,6 +1,7 @@
 package dev.portless.access.login;
 
 import dev.portless.access.edge.AccessException;
+import dev.portless.access.limits.AccessLimits;
 import dev.portless.access.token.DecodedAppToken;
 import dev.portless.access.token.CachedToken;
 import dev.portless.access.token.SignInLock;
@@ -26,9 +27,6 @@ import static java.util.Objects.requireNonNull;
  * may just have stored a token. Blocking: call it off any event loop.
  */
 public final class AppSignIn {
-    /** Beyond the user's own timeout, what a waiter allows the holder for discovery and the code exchange. */
-    private static final Duration HOLDER_OVERHEAD = Duration.ofSeconds(30);
-
     private final SignInSettings settings;
     private final String edge;
     private final TokenCache cache;
@@ -106,7 +104,7 @@ public final class AppSignIn {
     }
 
     private CachedToken signInOnce(String replacing) throws AccessException, InterruptedException {
-        Duration maxWait = settings.timeout().plus(HOLDER_OVERHEAD);
+        Duration maxWait = settings.timeout().plus(AccessLimits.SIGN_IN_HOLDER_OVERHEAD);
         Runnable onWait = () -> {
             if (toldAboutWaiting.compareAndSet(false, true)) {
                 err.println("access: Another sign-in to " + settings.app() + " is in progress; waiting for it...");
@@ -143,7 +141,7 @@ public final class AppSignIn {
 
     private TokenResponse runFlow() throws AccessException, InterruptedException {
         OAuthClient client = new OAuthClient(settings.edge(), EdgeTrust.sslContext(settings.edgeCa()),
-                settings.connectTimeout(), settings.connectTimeout().plus(Duration.ofSeconds(20)));
+                settings.connectTimeout(), settings.connectTimeout().plus(AccessLimits.SIGN_IN_REQUEST_OVERHEAD));
         AuthorizationServer server = client.discover();
         return switch (settings.flow()) {
             case BROWSER -> LoopbackLogin.run(client, server, settings.app(), settings.timeout(), browser, err);

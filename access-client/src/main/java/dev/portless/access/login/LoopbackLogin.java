@@ -1,6 +1,7 @@
 package dev.portless.access.login;
 
 import dev.portless.access.edge.AccessException;
+import dev.portless.access.limits.AccessLimits;
 import dev.portless.common.config.Durations;
 import dev.portless.common.wire.AppTokenClaims;
 import java.io.PrintWriter;
@@ -22,7 +23,6 @@ import java.util.concurrent.TimeoutException;
  * browser at the edge's authorization endpoint, wait for the redirect, exchange the code.
  */
 final class LoopbackLogin {
-    private static final long PAGE_WRITE_MILLIS = 2000;
     private LoopbackLogin() {
     }
 
@@ -70,14 +70,14 @@ final class LoopbackLogin {
             // Each page is awaited (briefly): closing the listener first would cut it off.
             try {
                 TokenResponse token = client.token(server, form);
-                callback.signedIn().await(PAGE_WRITE_MILLIS);
+                callback.signedIn().await(AccessLimits.SIGN_IN_PAGE_WRITE.toMillis());
                 return token;
             } catch (OAuthError e) {
                 String sentence = SignInErrors.sentence(e.code(), e.description(), app);
-                callback.failed(sentence).await(PAGE_WRITE_MILLIS);
+                callback.failed(sentence).await(AccessLimits.SIGN_IN_PAGE_WRITE.toMillis());
                 throw new AccessException(sentence);
             } catch (AccessException e) {
-                callback.failed(e.getMessage()).await(PAGE_WRITE_MILLIS);
+                callback.failed(e.getMessage()).await(AccessLimits.SIGN_IN_PAGE_WRITE.toMillis());
                 throw e;
             }
         }

@@ -1,6 +1,7 @@
 package dev.portless.access.login;
 
 import dev.portless.access.edge.AccessException;
+import dev.portless.access.limits.AccessLimits;
 import dev.portless.common.net.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -55,9 +56,9 @@ final class LoopbackRedirectListener implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast("idle", new ReadTimeoutHandler(30, TimeUnit.SECONDS))
+                            ch.pipeline().addLast("idle", new ReadTimeoutHandler(AccessLimits.SIGN_IN_CALLBACK_IDLE.toMillis(), TimeUnit.MILLISECONDS))
                                     .addLast("http", new HttpServerCodec())
-                                    .addLast("aggregator", new HttpObjectAggregator(16 * 1024))
+                                    .addLast("aggregator", new HttpObjectAggregator(AccessLimits.MAX_SIGN_IN_CALLBACK))
                                     .addLast("callback", new CallbackHandler(state, app, notAllowedPage, callback));
                         }
                     })

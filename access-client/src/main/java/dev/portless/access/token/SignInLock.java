@@ -1,5 +1,6 @@
 package dev.portless.access.token;
 
+import dev.portless.access.limits.AccessLimits;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -26,7 +27,6 @@ import static java.util.Objects.requireNonNull;
  */
 public final class SignInLock implements AutoCloseable {
     private static final Map<Path, Semaphore> IN_PROCESS = new ConcurrentHashMap<>();
-    private static final long POLL_MILLIS = 50;
 
     private final Semaphore local;
     private final FileChannel channel;
@@ -75,7 +75,7 @@ public final class SignInLock implements AutoCloseable {
                 if (System.nanoTime() - deadline >= 0) {
                     throw new TimeoutException();
                 }
-                Thread.sleep(POLL_MILLIS);
+                Thread.sleep(AccessLimits.SIGN_IN_LOCK_POLL.toMillis());
             }
         } catch (IOException | InterruptedException | TimeoutException | RuntimeException e) {
             if (channel != null) {

@@ -65,24 +65,9 @@ public record ConnectorConfig(
         URI edgeIssuer,
         URI edgeJwksUrl) {
 
-    /** Tunnel connections per edge when {@code ha-connections} is absent. */
-    public static final int DEFAULT_CONNECTIONS_PER_EDGE = 2;
-    /** Dial timeout when {@code edge-dial-timeout} is absent. */
-    public static final Duration DEFAULT_DIAL_TIMEOUT = Duration.ofSeconds(10);
-    /** First backoff when {@code retry.initial} is absent. */
-    public static final Duration DEFAULT_RETRY_INITIAL = Duration.ofMillis(500);
-    /** Largest backoff when {@code retry.max} is absent. */
-    public static final Duration DEFAULT_RETRY_MAX = Duration.ofSeconds(30);
-    /** Drain time when {@code grace-period} is absent. */
-    public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofSeconds(30);
-
     private static final Set<String> KEYS = Set.of("edge", "edges", "ha-connections", "credentials-file", "edge-ca",
             "edge-server-name", "edge-dial-timeout", "retry", "grace-period", "ingress", "edge-issuer", "edge-jwks-url");
     private static final Set<String> RETRY_KEYS = Set.of("initial", "max");
-    private static final Duration MIN_TIMEOUT = Duration.ofMillis(1);
-    private static final Duration MAX_DIAL_TIMEOUT = Duration.ofMinutes(5);
-    private static final Duration MAX_RETRY = Duration.ofHours(1);
-    private static final Duration MAX_GRACE_PERIOD = Duration.ofHours(1);
 
     /** Validates the settings built in code. */
     public ConnectorConfig {
@@ -100,8 +85,10 @@ public record ConnectorConfig(
         if (edges.isEmpty()) {
             throw new IllegalArgumentException("edges: empty (expected: at least one edge address)");
         }
-        if (connectionsPerEdge < 1 || connectionsPerEdge > 16) {
-            throw new IllegalArgumentException("connectionsPerEdge: " + connectionsPerEdge + " (expected: 1..16)");
+        if (connectionsPerEdge < ConnectorLimits.MIN_CONNECTIONS_PER_EDGE
+                || connectionsPerEdge > ConnectorLimits.MAX_CONNECTIONS_PER_EDGE) {
+            throw new IllegalArgumentException("connectionsPerEdge: " + connectionsPerEdge + " (expected: "
+                    + ConnectorLimits.MIN_CONNECTIONS_PER_EDGE + ".." + ConnectorLimits.MAX_CONNECTIONS_PER_EDGE + ")");
         }
         if (retryMax.compareTo(retryInitial) < 0) {
             throw new IllegalArgumentException("retryMax: " + Durations.format(retryMax)
@@ -135,7 +122,8 @@ public record ConnectorConfig(
         requireNonNull(root, "root");
         root.rejectUnknownKeys(KEYS);
         final List<EdgeAddress> edges = edges(root);
-        final int connectionsPerEdge = root.intValue("ha-connections", DEFAULT_CONNECTIONS_PER_EDGE, 1, 16);
+        final int connectionsPerEdge = root.intValue("ha-connections", ConnectorLimits.CONNECTIONS_PER_EDGE,
+                ConnectorLimits.MIN_CONNECTIONS_PER_EDGE, ConnectorLimits.MAX_CONNECTIONS_PER_EDGE);
         final Optional<Path> credentialsFile = root.optionalFile("credentials-file");
         final Optional<Path> edgeCaFile = root.optionalFile("edge-ca");
         final Optional<String> edgeServerName = root.optionalString("edge-server-name");
@@ -147,15 +135,17 @@ public record ConnectorConfig(
             }
         });
         final Duration dialTimeout =
-                root.duration("edge-dial-timeout", DEFAULT_DIAL_TIMEOUT, MIN_TIMEOUT, MAX_DIAL_TIMEOUT);
-        Duration retryInitial = DEFAULT_RETRY_INITIAL;
-        Duration retryMax = DEFAULT_RETRY_MAX;
+                root.duration("edge-dial-timeout", ConnectorLimits.DIAL_TIMEOUT, ConnectorLimits.MIN_TIMEOUT,
+                        ConnectorLimits.MAX_DIAL_TIMEOUT);
+        Duration retryInitial = ConnectorLimits.RETRY_INITIAL;
+        Duration retryMax = ConnectorLimits.RETRY_MAX;
         final Optional<ConfigNode> retry = root.optionalChild("retry");
         if (retry.isPresent()) {
             final ConfigNode node = retry.get();
             node.rejectUnknownKeys(RETRY_KEYS);
-            retryInitial = node.duration("initial", DEFAULT_RETRY_INITIAL, MIN_TIMEOUT, MAX_RETRY);
-            retryMax = node.duration("max", DEFAULT_RETRY_MAX, MIN_TIMEOUT, MAX_RETRY);
+            retryInitial = node.duration("initial", ConnectorLimits.RETRY_INITIAL, ConnectorLimits.MIN_TIMEOUT,
+                    ConnectorLimits.MAX_RETRY);
+            retryMax = node.duration("max", ConnectorLimits.RETRY_MAX, ConnectorLimits.MIN_TIMEOUT, ConnectorLimits.MAX_RETRY);
             if (retryMax.compareTo(retryInitial) < 0) {
                 throw node.error(node.has("max") ? "max" : "initial",
                         "retry.max " + Durations.format(retryMax) + " is shorter than retry.initial "
@@ -163,7 +153,8 @@ public record ConnectorConfig(
             }
         }
         final Duration gracePeriod =
-                root.duration("grace-period", DEFAULT_GRACE_PERIOD, Duration.ZERO, MAX_GRACE_PERIOD);
+                root.duration("grace-period", ConnectorLimits.GRACE_PERIOD, Duration.ZERO,
+                        ConnectorLimits.MAX_GRACE_PERIOD);
         final IngressRules ingress = IngressRules.from(root);
         final URI issuer = root.has("edge-issuer") ? url(root, "edge-issuer", false) : defaultIssuer(edges);
         final URI jwks = root.has("edge-jwks-url") ? url(root, "edge-jwks-url", true) : jwksUrl(issuer);

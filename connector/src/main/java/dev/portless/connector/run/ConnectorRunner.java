@@ -1,5 +1,6 @@
 package dev.portless.connector.run;
 
+import dev.portless.common.net.HostResolver;
 import dev.portless.common.net.Transport;
 import dev.portless.common.tls.TlsContexts;
 import dev.portless.common.wire.TunnelProtocol;
@@ -51,7 +52,8 @@ public final class ConnectorRunner implements AutoCloseable {
         log.info("{}; transport: {}", TlsContexts.describeProvider(), transport);
         EventLoopGroup group = transport.newGroup(0, "connector");
         // Name lookups may block, so they never run on an event loop.
-        ExecutorService resolver = new ThreadPoolExecutor(1, 8, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+        ExecutorService resolver = new ThreadPoolExecutor(1, ConnectorLimits.RESOLVER_THREADS,
+                ConnectorLimits.RESOLVER_THREAD_IDLE.toMillis(), TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
                 r -> {
                     Thread t = new Thread(r, "connector-resolver");
                     t.setDaemon(true);
@@ -63,13 +65,14 @@ public final class ConnectorRunner implements AutoCloseable {
                 EdgeKeys.fetchingFrom(config.edgeJwksUrl(), config.edgeCaFile(), resolver));
         // Fetch the keys before the first stream needs them; a failure is logged and retried on demand.
         tokens.keys().refresh();
-        TargetDialer dialer = new TargetDialer(config.ingress(), transport, resolver, runner.streams, tokens);
+        HostResolver names = new HostResolver(resolver);
+        TargetDialer dialer = new TargetDialer(config.ingress(), transport, names, runner.streams, tokens);
         String name = connectorName();
         int n = 0;
         for (EdgeAddress edge : config.edges()) {
             for (int i = 0; i < config.connectionsPerEdge(); i++) {
                 TunnelClient client = new TunnelClient("conn " + n++, edge, config, tls, transport,
-                        group.next(), credentials, name, dialer);
+                        group.next(), credentials, name, dialer, names);
                 runner.clients.add(client);
                 client.start();
             }
@@ -95,7 +98,7 @@ public final class ConnectorRunner implements AutoCloseable {
         log.info("Draining: {} open stream(s), waiting up to {} s", streams.open(), grace.toSeconds());
         while (streams.open() > 0 && System.nanoTime() < deadline) {
             try {
-                Thread.sleep(100);
+                Thread.sleep(ConnectorLimits.DRAIN_POLL.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -115,7 +118,7 @@ public final class ConnectorRunner implements AutoCloseable {
     @Override
     public void close() {
         clients.forEach(TunnelClient::stop);
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        group.shutdownGracefully(0, ConnectorLimits.SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).syncUninterruptibly();
         resolver.shutdownNow();
     }
 

@@ -1,5 +1,6 @@
 package dev.portless.connector.run;
 
+import dev.portless.common.net.HostResolver;
 import dev.portless.common.net.Transport;
 import dev.portless.common.relay.RelayPair;
 import dev.portless.common.relay.SocketStreamAdapter;
@@ -21,16 +22,13 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2Headers;
-import io.netty.util.NetUtil;
+import io.netty.util.concurrent.Future;
 import java.net.ConnectException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,18 +37,18 @@ import org.slf4j.LoggerFactory;
  * ingress rules, resolve and dial the target, answer the edge, and relay.
  *
  * <p>The target connection shares the stream's event loop, so the relay's two sides never hand
- * buffers across threads. Name resolution runs on {@code resolver} because it may block.
+ * buffers across threads. Name resolution runs on {@code resolver}'s threads because it may block.
  */
 final class TargetDialer {
     private static final Logger log = LoggerFactory.getLogger(TargetDialer.class);
 
     private final IngressRules ingress;
     private final Transport transport;
-    private final Executor resolver;
+    private final HostResolver resolver;
     private final StreamCounter streams;
     private final StreamTokenCheck tokens;
 
-    TargetDialer(IngressRules ingress, Transport transport, Executor resolver, StreamCounter streams,
+    TargetDialer(IngressRules ingress, Transport transport, HostResolver resolver, StreamCounter streams,
                  StreamTokenCheck tokens) {
         this.ingress = ingress;
         this.transport = transport;
@@ -113,24 +111,17 @@ final class TargetDialer {
             return;
         }
         TargetService target = (TargetService) rule.service();
-        InetAddress literal = NetUtil.createInetAddressFromIpAddressString(target.host());
-        if (literal != null) {
-            // An address needs no lookup: dial at once, without a round trip through the resolver's threads.
-            connect(stream, hostname, streamId, target, rule.connectTimeout(),
-                    new InetSocketAddress(literal, target.port()));
-            return;
-        }
-        CompletableFuture.supplyAsync(() -> resolve(target.host()), resolver).whenComplete((address, failure) ->
-                stream.eventLoop().execute(() -> {
-                    if (failure != null) {
-                        refuse(stream, StreamError.TARGET_UNRESOLVED, "The target host " + target.host()
-                                + " does not resolve on the connector's machine; check the ingress rule for "
-                                + hostname + ".");
-                    } else {
-                        connect(stream, hostname, streamId, target, rule.connectTimeout(),
-                                new InetSocketAddress(address, target.port()));
-                    }
-                }));
+        // An address needs no lookup: its future is done already, and the dial starts at once.
+        Future<InetSocketAddress> address = resolver.resolve(stream.eventLoop(), target.host(), target.port());
+        address.addListener(f -> {
+            if (!address.isSuccess()) {
+                refuse(stream, StreamError.TARGET_UNRESOLVED, "The target host " + target.host()
+                        + " does not resolve on the connector's machine; check the ingress rule for "
+                        + hostname + ".");
+            } else {
+                connect(stream, hostname, streamId, target, rule.connectTimeout(), address.getNow());
+            }
+        });
     }
 
     private void connect(Channel stream, String hostname, String streamId, TargetService target,
@@ -167,14 +158,6 @@ final class TargetDialer {
                                 streamId, hostname, target, r.bytesFromFirst(), r.bytesFromSecond(), r.endReason());
                     });
                 });
-    }
-
-    private static InetAddress resolve(String host) {
-        try {
-            return InetAddress.getByName(host);
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static StreamError errorOf(Throwable cause) {

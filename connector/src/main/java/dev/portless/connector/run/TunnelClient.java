@@ -1,6 +1,7 @@
 package dev.portless.connector.run;
 
 import dev.portless.common.mux.Http2Keepalive;
+import dev.portless.common.net.HostResolver;
 import dev.portless.common.net.Transport;
 import dev.portless.common.wire.TunnelProtocol;
 import dev.portless.connector.tunnel.TunnelCredentials;
@@ -9,18 +10,16 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
-import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.util.concurrent.Future;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslHandler;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLHandshakeException;
@@ -34,7 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 final class TunnelClient {
     private static final Logger log = LoggerFactory.getLogger(TunnelClient.class);
-    private static final long REGISTER_TIMEOUT_MILLIS = 15_000;
 
     private final String label;
     private final EdgeAddress edge;
@@ -45,6 +43,7 @@ final class TunnelClient {
     private final TunnelCredentials credentials;
     private final String connectorName;
     private final TargetDialer dialer;
+    private final HostResolver resolver;
     private final Backoff backoff;
     // Touched from this client's event loop only.
     private Channel channel;
@@ -53,7 +52,8 @@ final class TunnelClient {
     private String closeReason;
 
     TunnelClient(String label, EdgeAddress edge, ConnectorConfig config, SslContext tls, Transport transport,
-                 EventLoop loop, TunnelCredentials credentials, String connectorName, TargetDialer dialer) {
+                 EventLoop loop, TunnelCredentials credentials, String connectorName, TargetDialer dialer,
+                 HostResolver resolver) {
         this.label = label;
         this.edge = edge;
         this.config = config;
@@ -63,6 +63,7 @@ final class TunnelClient {
         this.credentials = credentials;
         this.connectorName = connectorName;
         this.dialer = dialer;
+        this.resolver = resolver;
         this.backoff = new Backoff(config.retryInitial(), config.retryMax());
     }
 
@@ -96,6 +97,18 @@ final class TunnelClient {
         }
         registered = false;
         closeReason = null;
+        // The edge's name is looked up off the loop: the system resolver blocks.
+        Future<InetSocketAddress> address = resolver.resolve(loop, edge.host(), edge.port());
+        address.addListener(f -> {
+            if (!address.isSuccess()) {
+                retry(describe(address.cause()));
+            } else if (!stopped) {
+                dial(address.getNow());
+            }
+        });
+    }
+
+    private void dial(InetSocketAddress address) {
         String serverName = config.edgeServerName().orElse(edge.host());
         new Bootstrap()
                 .group(loop)
@@ -103,16 +116,9 @@ final class TunnelClient {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.dialTimeout().toMillis())
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        SslHandler ssl = tls.newHandler(ch.alloc(), serverName, edge.port());
-                        ssl.setHandshakeTimeoutMillis(config.dialTimeout().toMillis());
-                        ch.pipeline().addLast("tls", ssl);
-                        ch.pipeline().addLast("alpn", new Negotiation());
-                    }
-                })
-                .connect(edge.host(), edge.port())
+                .handler(new TunnelClientInitializer(tls, serverName, edge.port(), config.dialTimeout(),
+                        new Negotiation()))
+                .connect(address)
                 .addListener((ChannelFutureListener) f -> {
                     if (!f.isSuccess()) {
                         retry(describe(f.cause()));
@@ -131,7 +137,7 @@ final class TunnelClient {
                             log.warn("{}: edge {} did not complete registration in time", label, edge);
                             f.channel().close();
                         }
-                    }, REGISTER_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+                    }, ConnectorLimits.REGISTER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 });
     }
 
@@ -185,15 +191,9 @@ final class TunnelClient {
             ctx.pipeline().addLast("h2", TunnelHttp2.connectorCodec());
             ctx.pipeline().addLast("idle", Http2Keepalive.idleState());
             ctx.pipeline().addLast("keepalive", new Http2Keepalive("Tunnel connection"));
-            ctx.pipeline().addLast("streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
-                @Override
-                protected void initChannel(Http2StreamChannel stream) {
-                    stream.config().setAutoRead(false);
-                    stream.pipeline().addLast("dispatch", new StreamDispatcher(
-                            () -> new RegistrationResponder(credentials, connectorName, TunnelClient.this::onVerdict),
-                            dialer));
-                }
-            }));
+            ctx.pipeline().addLast("streams", new Http2MultiplexHandler(new TunnelStreamInitializer(
+                    () -> new RegistrationResponder(credentials, connectorName, TunnelClient.this::onVerdict),
+                    dialer)));
             TunnelHttp2.widenConnectionWindow(parent);
         }
 

@@ -1,11 +1,10 @@
 package dev.portless.connector.edge.tunnel;
 
 import dev.portless.common.relay.Http2StreamAdapter;
-import dev.portless.common.relay.StreamHandover;
+import dev.portless.common.relay.StreamAnswerHandler;
 import dev.portless.common.wire.StreamError;
 import dev.portless.common.wire.TunnelProtocol;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2Headers;
@@ -13,10 +12,8 @@ import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Returns streams opened on a connector connection: it sends the stream request and completes when
@@ -54,23 +51,19 @@ public final class StreamOpener {
     }
 
     /** Waits for the response headers, then leaves the pipeline to the relay. */
-    private final class AnswerHandler extends ChannelInboundHandlerAdapter {
+    private final class AnswerHandler extends StreamAnswerHandler<OpenedStream> {
         private final ConnectorConnection connection;
-        private final CompletableFuture<OpenedStream> result;
-        private ScheduledFuture<?> timeout;
 
         AnswerHandler(ConnectorConnection connection, CompletableFuture<OpenedStream> result) {
+            super(answerTimeout, result);
             this.connection = connection;
-            this.result = result;
         }
 
         @Override
-        public void handlerAdded(ChannelHandlerContext ctx) {
-            timeout = ctx.executor().schedule(() -> {
-                fail(ctx, new StreamOpenException(StreamError.CONNECTOR_TIMEOUT, "The connector "
-                        + connection.connectorName() + " did not answer within " + answerTimeout.toSeconds()
-                        + " s; check its logs."));
-            }, answerTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        protected Throwable timedOut() {
+            return new StreamOpenException(StreamError.CONNECTOR_TIMEOUT, "The connector "
+                    + connection.connectorName() + " did not answer within " + answerTimeout.toSeconds()
+                    + " s; check its logs.");
         }
 
         @Override
@@ -81,12 +74,11 @@ public final class StreamOpener {
                 return;
             }
             Http2Headers headers = frame.headers();
-            timeout.cancel(false);
+            answered();
             CharSequence status = headers.status();
             if (status != null && "200".contentEquals(status)) {
-                StreamHandover.replaceHandshake(ctx, new Http2StreamAdapter());
                 CharSequence target = headers.get(TunnelProtocol.TARGET);
-                result.complete(new OpenedStream((Http2StreamChannel) ctx.channel(),
+                handOver(ctx, new Http2StreamAdapter(), new OpenedStream((Http2StreamChannel) ctx.channel(),
                         target == null ? "?" : target.toString(), connection));
                 return;
             }
@@ -98,22 +90,15 @@ public final class StreamOpener {
         }
 
         @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            timeout.cancel(false);
-            fail(ctx, new StreamOpenException(StreamError.NO_CONNECTOR, "The connection to connector "
-                    + connection.connectorName() + " closed before it answered; try again."));
+        protected Throwable closedEarly() {
+            return new StreamOpenException(StreamError.NO_CONNECTOR, "The connection to connector "
+                    + connection.connectorName() + " closed before it answered; try again.");
         }
 
         @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            fail(ctx, new StreamOpenException(StreamError.INTERNAL, "The stream to connector "
-                    + connection.connectorName() + " failed: " + cause.getMessage()));
-        }
-
-        private void fail(ChannelHandlerContext ctx, StreamOpenException e) {
-            if (result.completeExceptionally(e)) {
-                ctx.close();
-            }
+        protected Throwable failed(Throwable cause) {
+            return new StreamOpenException(StreamError.INTERNAL, "The stream to connector "
+                    + connection.connectorName() + " failed: " + cause.getMessage());
         }
 
         private String string(CharSequence s) {

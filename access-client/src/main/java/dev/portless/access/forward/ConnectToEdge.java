@@ -1,0 +1,48 @@
+package dev.portless.access.forward;
+
+import dev.portless.access.edge.AccessException;
+import dev.portless.access.edge.StreamDialer;
+import dev.portless.common.relay.RelayPair;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.io.PrintStream;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Opens the edge stream when a local connection arrives, then steps aside for the relay. */
+final class ConnectToEdge extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(ConnectToEdge.class);
+    private final StreamDialer dialer;
+    private final String hostname;
+    private final PrintStream err;
+
+    ConnectToEdge(StreamDialer dialer, String hostname, PrintStream err) {
+        this.dialer = dialer;
+        this.hostname = hostname;
+        this.err = err;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        Channel local = ctx.channel();
+        ctx.pipeline().remove(this);
+        dialer.open(local.eventLoop(), hostname).whenComplete((edgeChannel, failure) -> {
+            if (failure != null) {
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                err.println("access: " + (cause instanceof AccessException ? cause.getMessage() : cause.toString()));
+                local.close();
+                return;
+            }
+            if (!local.isActive()) {
+                edgeChannel.close();
+                return;
+            }
+            RelayPair.join(local, "local", edgeChannel, "edge").done().thenAccept(r -> log.debug(
+                    "connection {} for {}: {} bytes sent, {} received in {} ms, end: {}", local.remoteAddress(),
+                    hostname, r.bytesFromFirst(), r.bytesFromSecond(), r.durationMillis(), r.endReason()));
+        });
+    }
+}

@@ -1,0 +1,32 @@
+package dev.portless.access.forward;
+
+import dev.portless.access.edge.StreamDialer;
+import dev.portless.common.relay.InboundHold;
+import dev.portless.common.relay.SocketStreamAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+import java.io.PrintStream;
+
+/**
+ * The pipeline of each local connection {@code access tcp} accepts: the socket as a stream, the
+ * step that opens the edge stream and then leaves, and a hold for the bytes the local app sends
+ * before the relay joins.
+ */
+final class LocalConnectionInitializer extends ChannelInitializer<SocketChannel> {
+    private final StreamDialer dialer;
+    private final String hostname;
+    private final PrintStream err;
+
+    LocalConnectionInitializer(StreamDialer dialer, String hostname, PrintStream err) {
+        this.dialer = dialer;
+        this.hostname = hostname;
+        this.err = err;
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        ch.pipeline().addLast("stream", new SocketStreamAdapter())
+                .addLast("connect", new ConnectToEdge(dialer, hostname, err))
+                .addLast("hold", new InboundHold());
+    }
+}

@@ -1,0 +1,70 @@
+package dev.portless.access.limits;
+
+import java.time.Duration;
+
+/**
+ * The CLI's timeouts and sizes in one place, each with the reason for its value.
+ *
+ * <p>Most are fixed on purpose: a user has one thing to tune, how long to wait for the edge
+ * ({@code --connect-timeout}) and for a sign-in ({@code --timeout}); their defaults and bounds are
+ * here too. Values a protocol fixes stay with the code that speaks it: RFC 8628's device polling
+ * interval and slow-down step ({@code DeviceAuthorization}, {@code DeviceLogin}), the 16 KiB the
+ * edge sends per WebSocket message and the 64 KiB it accepts ({@code WebSocketStreamAdapter}), the
+ * HTTP/2 windows of a multiplexed connection and its keepalive ({@code MultiplexedHttp2},
+ * {@code Http2Keepalive}), and the clock skew allowed on a cached token ({@code CachedToken.SKEW}).
+ */
+public final class AccessLimits {
+
+    /** {@code --connect-timeout} when not given, in seconds: the TCP connect and the TLS handshake each. */
+    public static final int CONNECT_TIMEOUT_SECONDS = 10;
+    /** {@code --connect-timeout}'s bounds, in seconds. */
+    public static final int MIN_CONNECT_TIMEOUT_SECONDS = 1;
+    public static final int MAX_CONNECT_TIMEOUT_SECONDS = 300;
+
+    /**
+     * How long the edge may take to answer a stream request: it includes the connector's dial of the
+     * target, whose own timeout is the ingress rule's.
+     */
+    public static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(90);
+
+    /** How long a multiplexed connection without a stream stays open for the next local connection. */
+    public static final Duration IDLE_CONNECTION_CLOSE = Duration.ofSeconds(30);
+    /**
+     * Streams one multiplexed connection carries at once: one, because streams that share a TCP
+     * connection queue behind each other's bytes in its send buffer.
+     */
+    public static final int STREAMS_PER_CONNECTION = 1;
+    /** Free multiplexed connections kept per event loop; more are closed when their stream ends. */
+    public static final int FREE_CONNECTIONS_PER_LOOP = 32;
+
+    /** Largest HTTP answer to a WebSocket upgrade the CLI reads: a refusal's JSON body is far smaller. */
+    public static final int MAX_UPGRADE_ANSWER = 64 * 1024;
+
+    /** Threads that may wait on the edge's name lookup at once. */
+    public static final int RESOLVER_THREADS = 2;
+
+    /** Bytes {@code access ssh} reads from stdin at a time. */
+    public static final int STDIN_CHUNK = 16 * 1024;
+    /** Bytes {@code access ssh} lets wait for stdout before it stops reading from the edge. */
+    public static final int MAX_STDOUT_BUFFERED = 1 << 20;
+    /** How long {@code access ssh} lets the last bytes cross when ssh hangs up on it. */
+    public static final Duration STDIO_DRAIN = Duration.ofSeconds(2);
+
+    /** {@code --timeout} when not given: how long to wait for the user to finish signing in. */
+    public static final String SIGN_IN_TIMEOUT = "5m";
+    /** Beyond the user's own timeout, what a waiter allows another sign-in's holder for discovery and the code exchange. */
+    public static final Duration SIGN_IN_HOLDER_OVERHEAD = Duration.ofSeconds(30);
+    /** Beyond the connect timeout, how long one request to the edge's authorization server may take. */
+    public static final Duration SIGN_IN_REQUEST_OVERHEAD = Duration.ofSeconds(20);
+    /** How long the loopback listener waits for the browser's page to be written before it closes. */
+    public static final Duration SIGN_IN_PAGE_WRITE = Duration.ofSeconds(2);
+    /** How long the loopback listener keeps a browser connection that sends nothing. */
+    public static final Duration SIGN_IN_CALLBACK_IDLE = Duration.ofSeconds(30);
+    /** Largest request the loopback listener reads: the redirect carries a code and a state only. */
+    public static final int MAX_SIGN_IN_CALLBACK = 16 * 1024;
+    /** How often a sign-in waits for another process's sign-in lock to come free. */
+    public static final Duration SIGN_IN_LOCK_POLL = Duration.ofMillis(50);
+
+    private AccessLimits() {
+    }
+}

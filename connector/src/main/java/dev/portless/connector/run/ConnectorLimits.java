@@ -1,0 +1,61 @@
+package dev.portless.connector.run;
+
+import java.time.Duration;
+
+/**
+ * The run side's timeouts, sizes and the defaults and bounds of its settings, in one place.
+ *
+ * <p>The settings an operator tunes in {@code connector.yml} ({@code ha-connections},
+ * {@code edge-dial-timeout}, {@code retry}, {@code grace-period}) take their defaults and bounds from
+ * here; the rest is fixed on purpose. What both ends of the tunnel must agree on stays with the
+ * tunnel's HTTP/2 set-up ({@code TunnelHttp2}: stream and connection windows, frame size) and its
+ * liveness check ({@code Http2Keepalive}: PING after 15 s idle, dead after 45 s); a target's connect
+ * timeout is its ingress rule's; the clock skew allowed on an app token is the token check's.
+ */
+final class ConnectorLimits {
+
+    /** {@code ha-connections} when absent: tunnel connections per edge. */
+    static final int CONNECTIONS_PER_EDGE = 2;
+    /** {@code ha-connections}'s bounds. */
+    static final int MIN_CONNECTIONS_PER_EDGE = 1;
+    static final int MAX_CONNECTIONS_PER_EDGE = 16;
+
+    /** {@code edge-dial-timeout} when absent: the TCP connect to an edge, and the TLS handshake after it. */
+    static final Duration DIAL_TIMEOUT = Duration.ofSeconds(10);
+    /** {@code edge-dial-timeout}'s upper bound. */
+    static final Duration MAX_DIAL_TIMEOUT = Duration.ofMinutes(5);
+
+    /** {@code retry.initial} when absent: the first delay before redialing a lost edge. */
+    static final Duration RETRY_INITIAL = Duration.ofMillis(500);
+    /** {@code retry.max} when absent: the cap on the redial delay, jitter included. */
+    static final Duration RETRY_MAX = Duration.ofSeconds(30);
+    /** Upper bound of both {@code retry} settings. */
+    static final Duration MAX_RETRY = Duration.ofHours(1);
+
+    /** {@code grace-period} when absent: how long a draining connector waits for open streams. */
+    static final Duration GRACE_PERIOD = Duration.ofSeconds(30);
+    /** {@code grace-period}'s upper bound. */
+    static final Duration MAX_GRACE_PERIOD = Duration.ofHours(1);
+
+    /** Lower bound of every duration setting: zero would mean "no wait at all", never meant. */
+    static final Duration MIN_TIMEOUT = Duration.ofMillis(1);
+
+    /** From TCP connect to the edge's verdict on the tunnel credentials; then the connection is redialed. */
+    static final Duration REGISTER_TIMEOUT = Duration.ofSeconds(15);
+
+    /**
+     * Threads that may wait on name lookups (targets, edges) and JWKS fetches at once. The pool keeps
+     * one thread and its queue is unbounded, so in practice lookups run one at a time.
+     */
+    static final int RESOLVER_THREADS = 8;
+    /** How long a resolver thread beyond the first lives without work. */
+    static final Duration RESOLVER_THREAD_IDLE = Duration.ofSeconds(30);
+
+    /** How often a draining connector looks whether its streams have ended. */
+    static final Duration DRAIN_POLL = Duration.ofMillis(100);
+    /** How long closing waits for the event loops to finish their work. */
+    static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);
+
+    private ConnectorLimits() {
+    }
+}

@@ -1,0 +1,81 @@
+package dev.portless.connector.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.portless.common.wire.StreamError;
+import dev.portless.common.wire.TunnelProtocol;
+import dev.portless.connector.tunnel.TunnelCredentials;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
+import org.junit.jupiter.api.Test;
+
+/** The first handler of every stream the edge opens: register, stream, or 404. */
+class StreamDispatcherTest {
+    private final TunnelCredentials credentials = TunnelCredentials.generate("office");
+    private final StreamCounter streams = new StreamCounter();
+    // Draining: the dialer answers before it needs ingress rules, a resolver or a token check.
+    private final TargetDialer dialer = new TargetDialer(null, null, null, streams, null);
+
+    @Test
+    void theRegisterRequestGetsTheTunnelCredentials() {
+        EmbeddedChannel stream = dispatching();
+        stream.writeInbound(request(TunnelProtocol.REGISTER_PATH));
+
+        Http2Headers answer = this.<Http2HeadersFrame>outbound(stream).headers();
+        assertEquals("200", answer.status().toString());
+        assertEquals(credentials.tunnelId().toString(), answer.get(TunnelProtocol.TUNNEL_ID).toString());
+        assertEquals(credentials.secret(), answer.get(TunnelProtocol.TUNNEL_SECRET).toString());
+        assertInstanceOf(RegistrationResponder.class, stream.pipeline().get("register"));
+        assertNull(stream.pipeline().get(StreamDispatcher.class));
+    }
+
+    @Test
+    void aStreamRequestGoesToTheDialer() {
+        streams.startDraining();
+        EmbeddedChannel stream = dispatching();
+        stream.writeInbound(request(TunnelProtocol.STREAM_PATH));
+
+        Http2HeadersFrame answer = outbound(stream);
+        assertEquals(Integer.toString(StreamError.CONNECTOR_DRAINING.httpStatus()), answer.headers().status().toString());
+        assertEquals(StreamError.CONNECTOR_DRAINING.code(), answer.headers().get(TunnelProtocol.ERROR).toString());
+        assertTrue(answer.isEndStream());
+        assertFalse(stream.isOpen(), "a refused stream ends");
+    }
+
+    @Test
+    void anyOtherPathIsNotFound() {
+        EmbeddedChannel stream = dispatching();
+        stream.writeInbound(request("/elsewhere"));
+
+        Http2HeadersFrame answer = outbound(stream);
+        assertEquals("404", answer.headers().status().toString());
+        assertTrue(answer.isEndStream());
+        assertSame(stream.pipeline().get(StreamDispatcher.class), stream.pipeline().first());
+    }
+
+    private EmbeddedChannel dispatching() {
+        EmbeddedChannel stream = new EmbeddedChannel();
+        stream.config().setAutoRead(false);
+        stream.pipeline().addLast("dispatch", new StreamDispatcher(
+                () -> new RegistrationResponder(credentials, "host/1", verdict -> { }), dialer));
+        return stream;
+    }
+
+    private static Http2HeadersFrame request(String path) {
+        return new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().method("POST").path(path)
+                .authority("db.example.com"), false);
+    }
+
+    private <T> T outbound(EmbeddedChannel stream) {
+        T frame = stream.readOutbound();
+        return frame;
+    }
+}
