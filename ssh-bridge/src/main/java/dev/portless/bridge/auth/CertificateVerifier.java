@@ -3,6 +3,7 @@ package dev.portless.bridge.auth;
 import static java.util.Objects.requireNonNull;
 
 import dev.portless.bridge.audit.LogText;
+import dev.portless.bridge.identity.CertificateIdentity;
 import dev.portless.bridge.net.Cidr;
 import dev.portless.bridge.net.IpLiterals;
 import java.net.InetAddress;
