@@ -7,7 +7,7 @@ import dev.portless.bridge.audit.LogText;
 import dev.portless.bridge.audit.SessionAudit;
 import dev.portless.bridge.auth.AuthenticatedIdentity;
 import dev.portless.bridge.identity.CertificateIdentity;
-import dev.portless.bridge.net.IpLiterals;
+import dev.portless.common.net.IpLiterals;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
