@@ -1,7 +1,7 @@
 package dev.portless.connector.cli;
 
 import dev.portless.common.files.OwnerOnlyFiles;
-import dev.portless.common.secret.SecretHash;
+import dev.portless.connector.secret.SecretHash;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package dev.portless.connector.demo;
 
 import dev.portless.common.files.OwnerOnlyFiles;
-import dev.portless.common.secret.SecretHash;
+import dev.portless.connector.secret.SecretHash;
 import dev.portless.connector.tunnel.TunnelCredentials;
 import java.io.IOException;
 import java.nio.file.Files;

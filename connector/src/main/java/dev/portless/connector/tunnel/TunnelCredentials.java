@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.portless.common.config.ConfigException;
 import dev.portless.common.files.OwnerOnlyFiles;
-import dev.portless.common.secret.SecretHash;
+import dev.portless.connector.secret.SecretHash;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
