@@ -1,7 +1,5 @@
 package dev.portless.bridge;
 
-import dev.portless.bridge.cli.SshBridgeCommand;
-
 /** Returns nothing: the entry point of the {@code ssh-bridge} program. */
 public final class SshBridgeMain {
 

@@ -6,6 +6,7 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.portless.access.edge.AccessException;
 import dev.portless.access.login.AppSignIn;
 import dev.portless.access.token.CachedToken;
+import dev.portless.common.files.OwnerOnlyFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -14,8 +15,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PublicKey;
@@ -116,7 +115,7 @@ public final class ShortLivedCertificates {
                 throw new AccessException("The edge answered with a certificate for another key; not saved.");
             }
             writeFile(certFile, (certificate.trim() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                    "rw-r--r--");
+                    true);
         } catch (IOException | GeneralSecurityException e) {
             throw new AccessException("Cannot save the SSH certificate " + certFile + ": " + e.getMessage());
         }
@@ -173,27 +172,23 @@ public final class ShortLivedCertificates {
         KeyPair pair = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
         ByteArrayOutputStream pem = new ByteArrayOutputStream();
         OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(pair, "portless", null, pem);
-        writeFile(key, pem.toByteArray(), "rw-------");
+        writeFile(key, pem.toByteArray(), false);
         ByteArrayOutputStream pub = new ByteArrayOutputStream();
         OpenSSHKeyPairResourceWriter.INSTANCE.writePublicKey(pair, "portless", pub);
-        writeFile(key.resolveSibling(key.getFileName() + ".pub"), pub.toByteArray(), "rw-r--r--");
+        writeFile(key.resolveSibling(key.getFileName() + ".pub"), pub.toByteArray(), true);
         return pair;
     }
 
-    /** Writes {@code bytes} to {@code file} atomically with {@code mode}, creating the directory (0700). */
-    private static void writeFile(Path file, byte[] bytes, String mode) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        }
-        Path tmp = Files.createTempFile(dir, ".ssh-key", ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try {
-            Files.write(tmp, bytes);
-            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(mode));
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
+    /**
+     * Writes {@code bytes} to {@code file} atomically, 0600 or, for a {@code publicFile}, 0644, creating the
+     * directory (0700).
+     */
+    private static void writeFile(Path file, byte[] bytes, boolean publicFile) throws IOException {
+        OwnerOnlyFiles.createDirectories(file.toAbsolutePath().getParent());
+        if (publicFile) {
+            OwnerOnlyFiles.writePublic(file, bytes);
+        } else {
+            OwnerOnlyFiles.write(file, bytes);
         }
     }
 }

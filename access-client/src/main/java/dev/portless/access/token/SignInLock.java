@@ -1,14 +1,13 @@
 package dev.portless.access.token;
 
 import dev.portless.access.limits.AccessLimits;
+import dev.portless.common.files.OwnerOnlyFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -59,10 +58,7 @@ public final class SignInLock implements AutoCloseable {
         }
         FileChannel channel = null;
         try {
-            channel = TokenCache.posix()
-                    ? FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
-                            TokenCache.fileMode())
-                    : FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            channel = OwnerOnlyFiles.openForAppend(file);
             while (true) {
                 FileLock lock = channel.tryLock();
                 if (lock != null) {

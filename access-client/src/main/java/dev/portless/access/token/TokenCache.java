@@ -1,22 +1,13 @@
 package dev.portless.access.token;
 
+import dev.portless.common.files.OwnerOnlyFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.text.ParseException;
@@ -26,7 +17,6 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 
@@ -43,8 +33,6 @@ import static java.util.Objects.requireNonNull;
  */
 public final class TokenCache {
     private static final String SUFFIX = ".json";
-    private static final Set<PosixFilePermission> DIRECTORY_MODE = PosixFilePermissions.fromString("rwx------");
-    private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
 
     private final Path directory;
 
@@ -90,25 +78,8 @@ public final class TokenCache {
     public void store(CachedToken token) throws IOException {
         requireNonNull(token, "token");
         createDirectory();
-        Path target = directory.resolve(key(token.edge(), token.app()) + SUFFIX);
-        Path temp = posix() ? Files.createTempFile(directory, ".write-", ".tmp", fileMode())
-                : Files.createTempFile(directory, ".write-", ".tmp");
-        try {
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer bytes = ByteBuffer.wrap(token.toJson().getBytes(StandardCharsets.UTF_8));
-                while (bytes.hasRemaining()) {
-                    ch.write(bytes);
-                }
-                ch.force(true);
-            }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("the file system of " + directory + " cannot replace files atomically", e);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        OwnerOnlyFiles.write(directory.resolve(key(token.edge(), token.app()) + SUFFIX),
+                token.toJson().getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -145,16 +116,6 @@ public final class TokenCache {
         return SignInLock.acquire(directory.resolve(key(edge, app) + ".lock"), maxWait, onWait);
     }
 
-    /** Returns the file mode attribute for new files in the cache, 0600. */
-    static FileAttribute<Set<PosixFilePermission>> fileMode() {
-        return PosixFilePermissions.asFileAttribute(FILE_MODE);
-    }
-
-    /** Returns whether this file system has POSIX permissions (Windows relies on the profile's ACLs). */
-    static boolean posix() {
-        return FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
-    }
-
     static String key(String edge, String app) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
@@ -166,25 +127,8 @@ public final class TokenCache {
     }
 
     private void createDirectory() throws IOException {
-        if (!posix()) {
-            Files.createDirectories(directory);
-            return;
-        }
-        Path config = directory.getParent();
-        if (!Files.isDirectory(config)) {
-            Files.createDirectories(config, PosixFilePermissions.asFileAttribute(DIRECTORY_MODE));
-        }
-        if (!Files.isDirectory(directory)) {
-            try {
-                Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(DIRECTORY_MODE));
-            } catch (FileAlreadyExistsException e) {
-                // Another process created it first.
-            }
-        }
-        // The umask may have narrowed nothing but could have been widened by hand: enforce 0700.
-        if (!Files.getPosixFilePermissions(directory).equals(DIRECTORY_MODE)) {
-            Files.setPosixFilePermissions(directory, DIRECTORY_MODE);
-        }
+        // 0700 even when it exists already: the umask narrows nothing a hand may have widened.
+        OwnerOnlyFiles.createPrivateDirectory(directory);
     }
 
     private static Optional<CachedToken> read(Path file) {

@@ -1,10 +1,11 @@
 package dev.portless.connector.cli;
 
-import dev.portless.common.secret.SecretHash;
+import dev.portless.common.files.OwnerOnlyFiles;
+import dev.portless.connector.secret.SecretHash;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -52,8 +53,7 @@ final class ServiceTokenCommand {
             if (Files.exists(file)) {
                 throw new IllegalArgumentException(file + " already exists; pick another --secret-file");
             }
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(file, secret + "\n");
+            OwnerOnlyFiles.createFile(file, (secret + "\n").getBytes(StandardCharsets.UTF_8));
         }
     }
 }

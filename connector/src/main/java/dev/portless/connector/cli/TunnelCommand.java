@@ -1,6 +1,6 @@
 package dev.portless.connector.cli;
 
-import dev.portless.common.secret.SecretHash;
+import dev.portless.connector.secret.SecretHash;
 import dev.portless.connector.tunnel.TunnelCredentials;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,6 +1,7 @@
 package dev.portless.connector.demo;
 
-import dev.portless.common.secret.SecretHash;
+import dev.portless.common.files.OwnerOnlyFiles;
+import dev.portless.connector.secret.SecretHash;
 import dev.portless.connector.tunnel.TunnelCredentials;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,7 +34,7 @@ public final class DemoSetup {
      */
     public static DemoFiles prepare(Path dir, int edgePort, int tunnelPort, int echoPort) {
         try {
-            PrivateFiles.createPrivateDirectory(dir);
+            OwnerOnlyFiles.createDirectories(dir);
             DemoFiles files = new DemoFiles(dir);
             if (!Files.exists(files.ca()) || !Files.exists(files.edgeKey())) {
                 DemoCertificates.write(dir, List.of("localhost", "edge.demo.portless.test"),

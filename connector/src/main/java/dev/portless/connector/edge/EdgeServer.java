@@ -2,7 +2,6 @@ package dev.portless.connector.edge;
 
 import dev.portless.common.mux.MultiplexedHttp2;
 import dev.portless.common.net.Transport;
-import dev.portless.common.secret.SecretHash;
 import dev.portless.common.tls.TlsContexts;
 import dev.portless.common.wire.TunnelProtocol;
 import dev.portless.connector.edge.access.AccessListenerInitializer;
@@ -18,6 +17,7 @@ import dev.portless.connector.edge.tunnel.StreamOpener;
 import dev.portless.connector.edge.tunnel.TunnelAuthenticator;
 import dev.portless.connector.edge.tunnel.TunnelListenerInitializer;
 import dev.portless.connector.edge.tunnel.TunnelRegistry;
+import dev.portless.connector.secret.SecretHash;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;

@@ -3,10 +3,10 @@ package dev.portless.connector.tunnel;
 import static java.util.Objects.requireNonNull;
 
 import dev.portless.common.config.ConfigException;
-import dev.portless.common.secret.SecretHash;
+import dev.portless.common.files.OwnerOnlyFiles;
+import dev.portless.connector.secret.SecretHash;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -14,17 +14,11 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -58,8 +52,6 @@ public record TunnelCredentials(UUID tunnelId, String tunnelName, String secret)
             "not base64url text of at least " + SECRET_BYTES + " bytes (it may have been cut short)";
     private static final Pattern UUID_FORM =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-    private static final Set<PosixFilePermission> OWNER_ONLY =
-            EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** Checks the name and the secret's shape. */
@@ -103,33 +95,11 @@ public record TunnelCredentials(UUID tunnelId, String tunnelName, String secret)
             throw new IOException("cannot write tunnel credentials to " + file + ": the directory " + dir
                                   + " does not exist (create it first)");
         }
-        final byte[] bytes = (toJson() + '\n').getBytes(StandardCharsets.UTF_8);
-        final Path temp;
         try {
-            temp = Files.createTempFile(dir, '.' + target.getFileName().toString() + '.', ".tmp", ownerOnly(dir));
+            OwnerOnlyFiles.write(target, (toJson() + '\n').getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new IOException("cannot write tunnel credentials to " + file + ": " + reason(e)
-                                  + " (check that the directory is writable)", e);
-        }
-        try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                final ByteBuffer buf = ByteBuffer.wrap(bytes);
-                while (buf.hasRemaining()) {
-                    channel.write(buf);
-                }
-                channel.force(true); // the rename below must never expose an empty file after a crash
-            }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException | RuntimeException e) {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            if (e instanceof IOException) {
-                throw new IOException("cannot write tunnel credentials to " + file + ": " + reason((IOException) e), e);
-            }
-            throw e;
+                                  + (Files.isWritable(dir) ? "" : " (check that the directory is writable)"), e);
         }
     }
 
@@ -260,24 +230,12 @@ public record TunnelCredentials(UUID tunnelId, String tunnelName, String secret)
     }
 
     private static void checkOwnerOnly(Path file, String name) throws IOException {
-        if (!isPosix(file)) {
-            return;
-        }
-        final Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
-        if (permissions.stream().anyMatch(p -> !p.name().startsWith("OWNER_"))) {
+        final Optional<String> mode = OwnerOnlyFiles.othersMayAccess(file);
+        if (mode.isPresent()) {
             throw new ConfigException(name, "other users can access this tunnel secret (permissions "
-                    + PosixFilePermissions.toString(permissions) + "); run \"chmod 600 " + name
+                    + mode.get() + "); run \"chmod 600 " + name
                     + "\", or pass a token in " + TOKEN_ENV + " instead");
         }
-    }
-
-    private static FileAttribute<?>[] ownerOnly(Path dir) {
-        return isPosix(dir) ? new FileAttribute<?>[] { PosixFilePermissions.asFileAttribute(OWNER_ONLY) }
-                         : new FileAttribute<?>[0];
-    }
-
-    private static boolean isPosix(Path path) {
-        return path.getFileSystem().supportedFileAttributeViews().contains("posix");
     }
 
     private static String reason(IOException e) {

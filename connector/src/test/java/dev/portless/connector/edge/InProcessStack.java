@@ -1,12 +1,12 @@
 package dev.portless.connector.edge;
 
 import dev.portless.common.net.Transport;
-import dev.portless.common.secret.SecretHash;
 import dev.portless.connector.demo.DemoCertificates;
 import dev.portless.connector.demo.EchoTarget;
 import dev.portless.connector.edge.config.EdgeConfig;
 import dev.portless.connector.run.ConnectorConfig;
 import dev.portless.connector.run.ConnectorRunner;
+import dev.portless.connector.secret.SecretHash;
 import dev.portless.connector.tunnel.TunnelCredentials;
 import io.netty.channel.EventLoopGroup;
 import java.io.ByteArrayOutputStream;

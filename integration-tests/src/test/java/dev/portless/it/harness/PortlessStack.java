@@ -1,7 +1,7 @@
 package dev.portless.it.harness;
 
-import dev.portless.common.secret.SecretHash;
 import dev.portless.connector.demo.DemoCertificates;
+import dev.portless.connector.secret.SecretHash;
 import dev.portless.connector.tunnel.TunnelCredentials;
 import dev.portless.it.peers.FreePorts;
 import dev.portless.it.peers.JavaProcess;

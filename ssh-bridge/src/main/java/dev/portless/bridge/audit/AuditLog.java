@@ -2,6 +2,7 @@ package dev.portless.bridge.audit;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.portless.common.files.OwnerOnlyFiles;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -9,11 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.EnumSet;
-import java.util.Set;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,8 +21,6 @@ import org.slf4j.LoggerFactory;
 public final class AuditLog implements Closeable {
 
     private static final Logger logger = LoggerFactory.getLogger(AuditLog.class);
-    private static final Set<PosixFilePermission> OWNER_ONLY = EnumSet.of(
-            PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
 
     private final Path file;
     private final FileChannel channel;
@@ -44,16 +39,14 @@ public final class AuditLog implements Closeable {
     public static AuditLog open(Path file) throws IOException {
         requireNonNull(file, "file");
         if (Files.exists(file)) {
-            final Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
-            if (!OWNER_ONLY.containsAll(permissions)) {
+            final Optional<String> mode = OwnerOnlyFiles.othersMayAccess(file);
+            if (mode.isPresent()) {
                 logger.warn("audit-log {} was mode {}; setting it to rw------- (it names users and targets)",
-                            file, PosixFilePermissions.toString(permissions));
-                Files.setPosixFilePermissions(file, OWNER_ONLY);
+                            file, mode.get());
+                OwnerOnlyFiles.restrictToOwner(file);
             }
-        } else {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
         }
-        return new AuditLog(file, FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND));
+        return new AuditLog(file, OwnerOnlyFiles.openForAppend(file));
     }
 
     /** Returns the file the records go to. */

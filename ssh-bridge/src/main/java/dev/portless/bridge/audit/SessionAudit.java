@@ -2,8 +2,8 @@ package dev.portless.bridge.audit;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.portless.bridge.auth.CertificateIdentity;
-import dev.portless.bridge.net.IpLiterals;
+import dev.portless.bridge.identity.CertificateIdentity;
+import dev.portless.common.net.IpLiterals;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.security.SecureRandom;

@@ -1,5 +1,6 @@
 package dev.portless.bridge.auth;
 
+import dev.portless.bridge.identity.CertificateIdentity;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.session.Session;
 

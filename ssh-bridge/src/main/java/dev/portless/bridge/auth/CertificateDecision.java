@@ -2,6 +2,8 @@ package dev.portless.bridge.auth;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.portless.bridge.identity.CertificateIdentity;
+
 /** Returns whether a presented key may log in: the identity it proves, or why it is refused. */
 public sealed interface CertificateDecision {
 

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.portless.bridge.audit.LogText;
 import dev.portless.bridge.audit.SessionAudit;
+import dev.portless.bridge.identity.CertificateIdentity;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;

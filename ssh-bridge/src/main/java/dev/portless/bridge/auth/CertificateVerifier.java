@@ -3,8 +3,9 @@ package dev.portless.bridge.auth;
 import static java.util.Objects.requireNonNull;
 
 import dev.portless.bridge.audit.LogText;
-import dev.portless.bridge.net.Cidr;
-import dev.portless.bridge.net.IpLiterals;
+import dev.portless.bridge.identity.CertificateIdentity;
+import dev.portless.common.net.IpLiterals;
+import dev.portless.common.net.IpRange;
 import java.net.InetAddress;
 import java.security.PublicKey;
 import java.time.Clock;
@@ -173,9 +174,9 @@ public final class CertificateVerifier {
         }
         boolean matched = false;
         for (String item : list.split(",", -1)) {
-            final Cidr range;
+            final IpRange range;
             try {
-                range = Cidr.parse(item.strip());
+                range = IpRange.parse(item.strip());
             } catch (IllegalArgumentException e) {
                 return "critical option source-address is malformed: " + e.getMessage();
             }

@@ -3,8 +3,8 @@ package dev.portless.bridge.forward;
 import static java.util.Objects.requireNonNull;
 
 import dev.portless.bridge.net.AddressClass;
-import dev.portless.bridge.net.Cidr;
-import dev.portless.bridge.net.IpLiterals;
+import dev.portless.common.net.IpLiterals;
+import dev.portless.common.net.IpRange;
 import dev.portless.common.config.HostPort;
 import java.net.InetAddress;
 import java.util.Locale;
@@ -24,11 +24,11 @@ final class AllowEntry {
     /** Lower case, no trailing dot; for a wildcard the suffix including its leading dot; null for a range. */
     private final String name;
     private final boolean wildcard;
-    private final Cidr range;
+    private final IpRange range;
     private final int firstPort;
     private final int lastPort;
 
-    private AllowEntry(String text, String name, boolean wildcard, Cidr range, int firstPort, int lastPort) {
+    private AllowEntry(String text, String name, boolean wildcard, IpRange range, int firstPort, int lastPort) {
         this.text = text;
         this.name = name;
         this.wildcard = wildcard;
@@ -71,7 +71,7 @@ final class AllowEntry {
                                                + "or write a range such as 10.0.0.0/8");
         }
         if (hostText.contains("/") || IpLiterals.parse(hostText) != null) {
-            return new AllowEntry(text, null, false, Cidr.parse(hostText), ports[0], ports[1]);
+            return new AllowEntry(text, null, false, IpRange.parse(hostText), ports[0], ports[1]);
         }
         final boolean wildcard = hostText.startsWith("*.");
         final String bare = wildcard ? hostText.substring(2) : hostText;

@@ -1,6 +1,6 @@
 package dev.portless.bridge.forward;
 
-import dev.portless.bridge.net.IpLiterals;
+import dev.portless.common.net.IpLiterals;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.apache.sshd.server.forward.ForwardingFilter;

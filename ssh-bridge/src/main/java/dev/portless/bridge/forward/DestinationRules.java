@@ -3,7 +3,7 @@ package dev.portless.bridge.forward;
 import static java.util.Objects.requireNonNull;
 
 import dev.portless.bridge.net.AddressClass;
-import dev.portless.bridge.net.IpLiterals;
+import dev.portless.common.net.IpLiterals;
 import dev.portless.common.config.ConfigException;
 import dev.portless.common.config.ConfigNode;
 import dev.portless.common.config.HostPort;

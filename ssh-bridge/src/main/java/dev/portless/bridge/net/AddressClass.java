@@ -2,6 +2,8 @@ package dev.portless.bridge.net;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.portless.common.net.IpLiterals;
+import dev.portless.common.net.IpRange;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -28,7 +30,7 @@ public enum AddressClass {
     private static final byte[][] METADATA = {
             bytes("fd00:ec2::254"), bytes("100.100.100.200")};
     // RFC 6052's well-known NAT64 prefix: 64:ff9b::a9fe:a9fe reaches 169.254.169.254 through a NAT64 gateway.
-    private static final Cidr NAT64 = Cidr.parse("64:ff9b::/96");
+    private static final IpRange NAT64 = IpRange.parse("64:ff9b::/96");
 
     private final String description;
 

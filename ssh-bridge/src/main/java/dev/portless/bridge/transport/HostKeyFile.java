@@ -2,22 +2,19 @@ package dev.portless.bridge.transport;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.portless.common.files.OwnerOnlyFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.interfaces.RSAKey;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
+import java.util.Optional;
 import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
@@ -33,8 +30,6 @@ import org.apache.sshd.common.util.security.SecurityUtils;
 public final class HostKeyFile {
 
     private static final String COMMENT = "portless-ssh-bridge";
-    private static final Set<PosixFilePermission> OWNER_ONLY = EnumSet.of(
-            PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
 
     private HostKeyFile() {}
 
@@ -62,11 +57,11 @@ public final class HostKeyFile {
     }
 
     private static KeyPair load(Path file) throws IOException, GeneralSecurityException {
-        final Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
-        if (!OWNER_ONLY.containsAll(permissions)) {
+        final Optional<String> mode = OwnerOnlyFiles.othersMayAccess(file);
+        if (mode.isPresent()) {
             // sshd refuses such keys too: anyone who can read it can impersonate the bridge.
             throw new IllegalStateException("host-key " + file + " is accessible by others (mode "
-                    + PosixFilePermissions.toString(permissions) + "); run chmod 600 " + file);
+                    + mode.get() + "); run chmod 600 " + file);
         }
         final List<KeyPair> pairs = new ArrayList<>();
         try (InputStream in = Files.newInputStream(file)) {
@@ -96,16 +91,7 @@ public final class HostKeyFile {
         final KeyPair pair = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
         final ByteArrayOutputStream encoded = new ByteArrayOutputStream();
         OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(pair, COMMENT, null, encoded);
-        final Path dir = file.toAbsolutePath().getParent();
-        // Created 0600 before the first byte is written, then moved into place: never briefly readable.
-        final Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp",
-                                              PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-        try {
-            Files.write(tmp, encoded.toByteArray());
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        OwnerOnlyFiles.write(file, encoded.toByteArray());
         writePublicKeyIfMissing(file, pair);
         return pair;
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portless.bridge.identity.CertificateIdentity;
 import dev.portless.bridge.testing.OpenSsh;
 import java.net.InetAddress;
 import java.nio.file.Path;

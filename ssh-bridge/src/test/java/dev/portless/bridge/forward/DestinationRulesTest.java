@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portless.bridge.net.IpLiterals;
+import dev.portless.common.net.IpLiterals;
 import dev.portless.common.config.ConfigException;
 import dev.portless.common.config.ConfigNode;
 import java.net.InetAddress;

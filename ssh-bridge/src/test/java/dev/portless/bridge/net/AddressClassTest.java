@@ -2,6 +2,7 @@ package dev.portless.bridge.net;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.portless.common.net.IpLiterals;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 

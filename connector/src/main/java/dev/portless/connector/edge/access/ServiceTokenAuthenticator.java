@@ -1,10 +1,10 @@
 package dev.portless.connector.edge.access;
 
-import dev.portless.common.secret.SecretHash;
 import dev.portless.common.wire.AccessHeaders;
 import dev.portless.common.wire.StreamError;
 import dev.portless.connector.edge.policy.Identity;
 import dev.portless.connector.edge.policy.PolicyDecision;
+import dev.portless.connector.secret.SecretHash;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.net.InetAddress;
 import java.util.HashMap;

@@ -2,7 +2,7 @@ package dev.portless.connector.edge.config;
 
 import dev.portless.common.config.ConfigNode;
 import dev.portless.common.config.HostPort;
-import dev.portless.common.secret.SecretHash;
+import dev.portless.connector.secret.SecretHash;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;

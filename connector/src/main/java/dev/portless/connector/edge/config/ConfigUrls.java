@@ -1,15 +1,14 @@
 package dev.portless.connector.edge.config;
 
 import dev.portless.common.config.ConfigNode;
+import dev.portless.common.files.OwnerOnlyFiles;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Locale;
-import java.util.Set;
+import java.util.Optional;
 
 /**
  * Reads the URLs and secret files of the identity settings: HTTPS URLs (plain HTTP only on loopback,
@@ -63,12 +62,10 @@ final class ConfigUrls {
     static Path privateFile(ConfigNode node, String key) {
         Path file = node.requireFile(key);
         try {
-            if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-                Set<PosixFilePermission> p = Files.getPosixFilePermissions(file);
-                if (p.stream().anyMatch(x -> !x.name().startsWith("OWNER_"))) {
-                    throw node.error(key, "other users can access the secret in " + file + " (permissions "
-                            + PosixFilePermissions.toString(p) + "; run \"chmod 600 " + file + "\")");
-                }
+            Optional<String> mode = OwnerOnlyFiles.othersMayAccess(file);
+            if (mode.isPresent()) {
+                throw node.error(key, "other users can access the secret in " + file + " (permissions "
+                        + mode.get() + "; run \"chmod 600 " + file + "\")");
             }
             if (Files.size(file) == 0 || Files.readString(file).isBlank()) {
                 throw node.error(key, file + " is empty (expected the secret on one line)");

@@ -1,7 +1,7 @@
 package dev.portless.connector.edge.config;
 
 import dev.portless.common.config.ConfigNode;
-import dev.portless.connector.edge.policy.IpRange;
+import dev.portless.common.net.IpRange;
 import dev.portless.connector.edge.policy.RulePolicy;
 import dev.portless.connector.edge.policy.Selector;
 import java.util.ArrayList;

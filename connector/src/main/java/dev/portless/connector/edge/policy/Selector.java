@@ -2,6 +2,7 @@ package dev.portless.connector.edge.policy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.portless.common.net.IpRange;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Locale;

@@ -1,12 +1,11 @@
 package dev.portless.connector.edge.sshca;
 
+import dev.portless.common.files.OwnerOnlyFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PublicKey;
@@ -141,14 +140,7 @@ public final class SshCertificateAuthority {
         OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(key, COMMENT, null, pem);
         Path dir = keyFile.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, ".ssh-ca", ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try {
-            Files.write(tmp, pem.toByteArray());
-            Files.move(tmp, keyFile, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        OwnerOnlyFiles.write(keyFile, pem.toByteArray());
         log.info("Created the SSH CA key {} ({})", keyFile, KeyUtils.getFingerPrint(key.getPublic()));
         return key;
     }

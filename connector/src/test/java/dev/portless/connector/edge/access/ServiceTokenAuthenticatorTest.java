@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portless.common.secret.SecretHash;
 import dev.portless.common.wire.StreamError;
 import dev.portless.connector.edge.policy.Identity;
+import dev.portless.connector.secret.SecretHash;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.net.InetAddress;

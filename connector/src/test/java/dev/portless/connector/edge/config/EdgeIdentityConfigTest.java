@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portless.common.config.ConfigException;
-import dev.portless.connector.edge.policy.IpRange;
+import dev.portless.common.net.IpRange;
 import dev.portless.connector.edge.policy.RulePolicy;
 import dev.portless.connector.edge.policy.Selector;
 import java.io.IOException;
@@ -182,7 +182,7 @@ class EdgeIdentityConfigTest {
                       include:
                         - email: [a@example.com]
                 """);
-        assertError("17: apps[0].policy.include[0].ip-ranges[0]: \"10.0.0.1/8\" has bits set after the prefix "
+        assertError("17: apps[0].policy.include[0].ip-ranges[0]: \"10.0.0.1/8\" has host bits set "
                 + "(did you mean 10.0.0.0/8?)", app + """
                       include:
                         - ip-ranges: [10.0.0.1/8]

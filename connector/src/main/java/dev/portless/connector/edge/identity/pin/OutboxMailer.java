@@ -2,12 +2,11 @@ package dev.portless.connector.edge.identity.pin;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.portless.common.files.OwnerOnlyFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 
@@ -16,6 +15,8 @@ import java.time.format.DateTimeFormatter;
  * a directory, written whole or not at all.
  */
 public final class OutboxMailer implements PinMailer {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private final Path dir;
     private final String from;
 
@@ -23,9 +24,7 @@ public final class OutboxMailer implements PinMailer {
     public OutboxMailer(Path dir, String from) throws IOException {
         this.dir = requireNonNull(dir, "dir");
         this.from = requireNonNull(from, "from");
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        }
+        OwnerOnlyFiles.createDirectories(dir);
     }
 
     @Override
@@ -33,14 +32,8 @@ public final class OutboxMailer implements PinMailer {
         String message = "From: " + from + "\r\nTo: " + to + "\r\nSubject: " + subject + "\r\nDate: "
                 + DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now()) + "\r\n"
                 + "Content-Type: text/plain; charset=utf-8\r\n\r\n" + body.replace("\n", "\r\n") + "\r\n";
-        Path temp = Files.createTempFile(dir, ".msg", ".tmp", PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rw-------")));
-        try {
-            Files.writeString(temp, message, StandardCharsets.UTF_8);
-            Files.move(temp, dir.resolve(System.currentTimeMillis() + "-" + temp.getFileName().toString()
-                    .replace(".tmp", ".eml").replace(".msg", "")), StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        // The random part keeps two messages of one millisecond apart.
+        OwnerOnlyFiles.write(dir.resolve(System.currentTimeMillis() + "-"
+                + Long.toUnsignedString(RANDOM.nextLong()) + ".eml"), message.getBytes(StandardCharsets.UTF_8));
     }
 }

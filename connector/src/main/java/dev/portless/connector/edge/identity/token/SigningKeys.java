@@ -10,16 +10,13 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import dev.portless.common.files.OwnerOnlyFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,7 +25,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
 import java.util.List;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,8 +42,6 @@ public final class SigningKeys {
     private static final Logger log = LoggerFactory.getLogger(SigningKeys.class);
     private static final String DIR = "signing-keys";
     private static final String SUFFIX = ".jwk.json";
-    private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
-    private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
 
     private final Path dir;
     private final Duration rotation;
@@ -159,15 +153,7 @@ public final class SigningKeys {
     }
 
     private void write(ECKey key) throws IOException {
-        Path target = file(key.getKeyID());
-        Path temp = Files.createTempFile(dir, ".key", ".tmp",
-                PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE));
-        try {
-            Files.writeString(temp, key.toJSONString() + "\n", StandardCharsets.UTF_8, StandardOpenOption.WRITE);
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        OwnerOnlyFiles.write(file(key.getKeyID()), (key.toJSONString() + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     private Path file(String kid) {
@@ -179,14 +165,8 @@ public final class SigningKeys {
     }
 
     private static void createPrivateDirectory(Path d) throws IOException {
-        if (!Files.isDirectory(d)) {
-            Files.createDirectories(d, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIR));
-        }
-        Set<PosixFilePermission> p = Files.getPosixFilePermissions(d);
-        if (!p.equals(OWNER_ONLY_DIR)) {
-            log.warn("Tightening permissions of {} from {} to rwx------", d, PosixFilePermissions.toString(p));
-            Files.setPosixFilePermissions(d, OWNER_ONLY_DIR);
-        }
+        OwnerOnlyFiles.createPrivateDirectory(d).ifPresent(
+                p -> log.warn("Tightening permissions of {} from {} to rwx------", d, p));
     }
 
     private record Snapshot(ECKey signing, JWKSet published) {

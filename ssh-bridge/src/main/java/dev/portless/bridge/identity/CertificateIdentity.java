@@ -1,4 +1,4 @@
-package dev.portless.bridge.auth;
+package dev.portless.bridge.identity;
 
 import static java.util.Objects.requireNonNull;
 

@@ -1,4 +1,4 @@
-package dev.portless.bridge.cli;
+package dev.portless.bridge;
 
 import picocli.CommandLine.IVersionProvider;
 

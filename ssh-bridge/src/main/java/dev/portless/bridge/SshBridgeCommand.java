@@ -1,6 +1,5 @@
-package dev.portless.bridge.cli;
+package dev.portless.bridge;
 
-import dev.portless.bridge.BridgeServer;
 import dev.portless.bridge.config.BridgeConfig;
 import dev.portless.common.config.ConfigException;
 import java.io.UncheckedIOException;

@@ -1,16 +1,15 @@
-package dev.portless.connector.edge.policy;
+package dev.portless.common.net;
 
 import static java.util.Objects.requireNonNull;
 
-import io.netty.util.NetUtil;
-import java.net.Inet6Address;
+import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
 
 /**
- * Returns a block of IP addresses in CIDR form, {@code 10.0.0.0/8} or {@code 2001:db8::/32}; a bare
- * address is its own /32 or /128.
+ * A block of IP addresses in CIDR form, {@code 10.0.0.0/8} or {@code 2001:db8::/32}; a bare address is its
+ * own /32 or /128. Written in the edge's policies, the bridge's policy and certificates' {@code source-address}.
  */
 public final class IpRange {
     private final byte[] network;
@@ -22,33 +21,35 @@ public final class IpRange {
     }
 
     /**
-     * Returns the range {@code text} denotes; only literals, never names, so no DNS is involved.
+     * Returns the range {@code text} denotes; only literals ({@link IpLiterals}), never names, so no DNS is
+     * involved. An IPv4-mapped IPv6 address ({@code ::ffff:10.0.0.0}) is the IPv4 address.
      *
      * @throws IllegalArgumentException with a sentence saying what is wrong
      */
     public static IpRange parse(String text) {
         requireNonNull(text, "text");
-        int slash = text.indexOf('/');
-        String address = slash < 0 ? text : text.substring(0, slash);
-        byte[] bytes = NetUtil.createByteArrayFromIpAddressString(address);
-        if (bytes == null || address.contains("%")) {
+        final int slash = text.indexOf('/');
+        final InetAddress address = IpLiterals.parse(slash < 0 ? text : text.substring(0, slash));
+        if (address == null) {
             throw new IllegalArgumentException('"' + text + "\" is not an IP range (expected: CIDR such as "
                     + "10.0.0.0/8 or 2001:db8::/32, or a single address)");
         }
-        int bits = bytes.length * 8;
+        final byte[] bytes = address.getAddress();
+        final int bits = bytes.length * 8;
         int prefix = bits;
         if (slash >= 0) {
-            String p = text.substring(slash + 1);
+            final String p = text.substring(slash + 1);
             if (!p.matches("\\d{1,3}") || Integer.parseInt(p) > bits) {
                 throw new IllegalArgumentException('"' + text + "\" has an invalid prefix length (expected: 0.."
                         + bits + ')');
             }
             prefix = Integer.parseInt(p);
         }
-        byte[] network = mask(bytes, prefix);
+        final byte[] network = mask(bytes, prefix);
         if (!Arrays.equals(network, bytes)) {
-            throw new IllegalArgumentException('"' + text + "\" has bits set after the prefix (did you mean "
-                    + format(network) + '/' + prefix + "?)");
+            // OpenSSH refuses these too: "10.0.0.1/8" is far more often a typo than a wish.
+            throw new IllegalArgumentException('"' + text + "\" has host bits set (did you mean "
+                    + IpLiterals.text(toAddress(network)) + '/' + prefix + "?)");
         }
         return new IpRange(network, prefix);
     }
@@ -62,6 +63,24 @@ public final class IpRange {
         return bytes.length == network.length && Arrays.equals(mask(bytes, prefix), network);
     }
 
+    /** Returns the lowest address of the range. */
+    public InetAddress first() {
+        return toAddress(network.clone());
+    }
+
+    /** Returns the highest address of the range. */
+    public InetAddress last() {
+        BigInteger value = new BigInteger(1, network);
+        for (int bit = 0; bit < network.length * 8 - prefix; bit++) {
+            value = value.setBit(bit);
+        }
+        final byte[] raw = value.toByteArray();
+        final byte[] result = new byte[network.length];
+        final int copy = Math.min(raw.length, result.length);
+        System.arraycopy(raw, raw.length - copy, result, result.length - copy, copy);
+        return toAddress(result);
+    }
+
     private static boolean isIpv4Mapped(byte[] b) {
         for (int i = 0; i < 10; i++) {
             if (b[i] != 0) {
@@ -72,20 +91,19 @@ public final class IpRange {
     }
 
     private static byte[] mask(byte[] bytes, int prefix) {
-        byte[] out = bytes.clone();
+        final byte[] out = bytes.clone();
         for (int i = 0; i < out.length; i++) {
-            int keep = Math.max(0, Math.min(8, prefix - i * 8));
+            final int keep = Math.max(0, Math.min(8, prefix - i * 8));
             out[i] &= (byte) (0xff << (8 - keep));
         }
         return out;
     }
 
-    private static String format(byte[] bytes) {
+    private static InetAddress toAddress(byte[] bytes) {
         try {
-            InetAddress a = InetAddress.getByAddress(bytes);
-            return a instanceof Inet6Address ? NetUtil.toAddressString(a) : a.getHostAddress();
+            return InetAddress.getByAddress(bytes);
         } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
+            throw new IllegalStateException("address of " + bytes.length + " bytes", e);
         }
     }
 
@@ -99,8 +117,9 @@ public final class IpRange {
         return Arrays.hashCode(network) * 31 + prefix;
     }
 
+    /** Returns the range in its usual short form, {@code 10.0.0.0/8} or {@code 2001:db8::/32}. */
     @Override
     public String toString() {
-        return format(network) + '/' + prefix;
+        return IpLiterals.text(toAddress(network)) + '/' + prefix;
     }
 }

@@ -1,4 +1,4 @@
-package dev.portless.bridge.net;
+package dev.portless.common.net;
 
 import static java.util.Objects.requireNonNull;
 

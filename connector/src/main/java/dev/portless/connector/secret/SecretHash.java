@@ -1,4 +1,4 @@
-package dev.portless.common.secret;
+package dev.portless.connector.secret;
 
 import static java.util.Objects.requireNonNull;
 

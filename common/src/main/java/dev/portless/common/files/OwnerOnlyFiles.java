@@ -1,0 +1,165 @@
+package dev.portless.common.files;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The one way Portless writes files and directories that only their owner may read (mode 0600 and 0700):
+ * the mode is set when the file is created, never afterwards, so a secret is not readable by others even
+ * for an instant, and a replaced file changes atomically (readers see the old one or the new one).
+ * On a file system without POSIX permissions (Windows), files get the directory's defaults.
+ */
+public final class OwnerOnlyFiles {
+
+    /** {@code rw-------}. */
+    public static final Set<PosixFilePermission> FILE_MODE =
+            Set.copyOf(EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
+
+    /** {@code rwx------}. */
+    public static final Set<PosixFilePermission> DIRECTORY_MODE = Set.copyOf(EnumSet.of(
+            PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE));
+
+    private static final Set<PosixFilePermission> PUBLIC_FILE_MODE = PosixFilePermissions.fromString("rw-r--r--");
+
+    private OwnerOnlyFiles() {}
+
+    /** Creates {@code dir} and its missing parents, each one 0700; directories that exist stay as they are. */
+    public static void createDirectories(Path dir) throws IOException {
+        requireNonNull(dir, "dir");
+        Files.createDirectories(dir, attributes(dir, DIRECTORY_MODE));
+    }
+
+    /**
+     * Creates {@code dir} and its missing parents 0700, and narrows {@code dir} itself to 0700 when it exists
+     * with another mode. Returns the mode it had (as {@code rwxr-xr-x}) when it was narrowed.
+     */
+    public static Optional<String> createPrivateDirectory(Path dir) throws IOException {
+        createDirectories(dir);
+        if (!isPosix(dir)) {
+            return Optional.empty();
+        }
+        final Set<PosixFilePermission> mode = Files.getPosixFilePermissions(dir);
+        if (mode.equals(DIRECTORY_MODE)) {
+            return Optional.empty();
+        }
+        Files.setPosixFilePermissions(dir, DIRECTORY_MODE);
+        return Optional.of(PosixFilePermissions.toString(mode));
+    }
+
+    /**
+     * Writes {@code bytes} to {@code file} (0600), replacing it atomically: a temporary file beside it is
+     * created 0600, written, flushed to disk, then renamed over {@code file}. The directory must exist.
+     */
+    public static void write(Path file, byte[] bytes) throws IOException {
+        write(file, bytes, FILE_MODE);
+    }
+
+    /**
+     * Writes {@code bytes} to {@code file} like {@link #write(Path, byte[])}, but leaves it readable by
+     * everyone (0644): a public key or a certificate beside its owner-only key.
+     */
+    public static void writePublic(Path file, byte[] bytes) throws IOException {
+        write(file, bytes, PUBLIC_FILE_MODE);
+    }
+
+    /**
+     * Creates {@code file} 0600 holding {@code bytes}.
+     *
+     * @throws java.nio.file.FileAlreadyExistsException when {@code file} exists
+     */
+    public static void createFile(Path file, byte[] bytes) throws IOException {
+        requireNonNull(file, "file");
+        requireNonNull(bytes, "bytes");
+        try (FileChannel channel = FileChannel.open(
+                file, EnumSet.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW),
+                attributes(file, FILE_MODE))) {
+            writeFully(channel, bytes);
+        }
+    }
+
+    /** Opens {@code file} for appending, creating it 0600 when it is missing. */
+    public static FileChannel openForAppend(Path file) throws IOException {
+        requireNonNull(file, "file");
+        return FileChannel.open(file, EnumSet.of(StandardOpenOption.WRITE, StandardOpenOption.APPEND,
+                                                 StandardOpenOption.CREATE), attributes(file, FILE_MODE));
+    }
+
+    /**
+     * Returns the mode of {@code file} (as {@code rw-r--r--}) when its group or others have any permission on
+     * it; empty when only its owner has, or when the file system has no POSIX permissions.
+     */
+    public static Optional<String> othersMayAccess(Path file) throws IOException {
+        requireNonNull(file, "file");
+        if (!isPosix(file)) {
+            return Optional.empty();
+        }
+        final Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
+        if (mode.stream().allMatch(p -> p.name().startsWith("OWNER_"))) {
+            return Optional.empty();
+        }
+        return Optional.of(PosixFilePermissions.toString(mode));
+    }
+
+    /** Sets {@code file}'s mode to 0600 (nothing on a file system without POSIX permissions). */
+    public static void restrictToOwner(Path file) throws IOException {
+        requireNonNull(file, "file");
+        if (isPosix(file)) {
+            Files.setPosixFilePermissions(file, FILE_MODE);
+        }
+    }
+
+    private static void write(Path file, byte[] bytes, Set<PosixFilePermission> mode) throws IOException {
+        requireNonNull(file, "file");
+        requireNonNull(bytes, "bytes");
+        final Path target = file.toAbsolutePath();
+        final Path dir = target.getParent();
+        final Path temp = Files.createTempFile(dir, '.' + target.getFileName().toString() + '.', ".tmp",
+                                               attributes(dir, FILE_MODE));
+        try {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                writeFully(channel, bytes);
+                channel.force(true); // the rename below must never expose an empty file after a crash
+            }
+            if (!mode.equals(FILE_MODE) && isPosix(temp)) {
+                Files.setPosixFilePermissions(temp, mode);
+            }
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("the file system of " + dir + " cannot replace files atomically", e);
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private static void writeFully(FileChannel channel, byte[] bytes) throws IOException {
+        final ByteBuffer buf = ByteBuffer.wrap(bytes);
+        while (buf.hasRemaining()) {
+            channel.write(buf);
+        }
+    }
+
+    private static FileAttribute<?>[] attributes(Path path, Set<PosixFilePermission> mode) {
+        return isPosix(path) ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(mode)}
+                             : new FileAttribute<?>[0];
+    }
+
+    private static boolean isPosix(Path path) {
+        return path.getFileSystem().supportedFileAttributeViews().contains("posix");
+    }
+}

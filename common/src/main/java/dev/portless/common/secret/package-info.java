@@ -1,2 +1,0 @@
-/** Returns digests and random values for the shared secrets of tunnels and service tokens. */
-package dev.portless.common.secret;
