@@ -18,6 +18,8 @@ import dev.portless.connector.edge.tunnel.StreamOpener;
 import dev.portless.connector.edge.tunnel.TunnelAuthenticator;
 import dev.portless.connector.edge.tunnel.TunnelListenerInitializer;
 import dev.portless.connector.edge.tunnel.TunnelRegistry;
+import dev.portless.connector.token.AppTokenVerifier;
+import dev.portless.connector.token.TokenVerifier;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -91,7 +93,9 @@ public final class EdgeServer implements AutoCloseable {
         Map<String, AppRoute> apps = config.apps().stream().collect(Collectors.toUnmodifiableMap(
                 a -> a.hostname(), AppRoute::of));
         Function<String, Optional<AppRoute>> lookup = host -> Optional.ofNullable(apps.get(host));
-        EdgeAuthenticator authenticator = new EdgeAuthenticator(issuer, keys::publicKeys,
+        // One verifier for every check of an app token at this edge: streams and SSH certificates.
+        TokenVerifier verifier = new AppTokenVerifier(config.issuer(), clock, AppTokenVerifier.DEFAULT_SKEW);
+        EdgeAuthenticator authenticator = new EdgeAuthenticator(issuer, verifier, keys::publicKeys,
                 config.serviceTokens().stream().map(t -> new ServiceToken(t.name(), t.clientId(), t.secretSha256()))
                         .toList(), clock);
         // Sign-in pages and OAuth run here, never on an event loop; a full queue answers 503.
@@ -105,7 +109,7 @@ public final class EdgeServer implements AutoCloseable {
                 log.error("Signing key rotation failed: {}", e.getMessage());
             }
         }, 10, 10, TimeUnit.MINUTES);
-        IdentityService identity = IdentityService.create(config, apps, keys, issuer, clock);
+        IdentityService identity = IdentityService.create(config, apps, keys, issuer, verifier, clock);
         maintenance.scheduleWithFixedDelay(() -> {
             try {
                 identity.sweep();

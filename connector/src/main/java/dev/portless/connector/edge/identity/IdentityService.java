@@ -22,7 +22,7 @@ import dev.portless.connector.edge.pages.WebResponse;
 import dev.portless.connector.edge.pages.WebRouter;
 import dev.portless.connector.edge.sshca.SshCertificateAuthority;
 import dev.portless.connector.edge.sshca.SshSigningService;
-import dev.portless.connector.run.token.AppTokenVerifier;
+import dev.portless.connector.token.TokenVerifier;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -60,12 +60,12 @@ public final class IdentityService {
 
     /**
      * Returns the service of {@code config}'s identity providers for {@code apps}, issuing tokens with
-     * {@code tokens} and publishing {@code keys}.
+     * {@code tokens}, checking them with {@code verifier} and publishing {@code keys}.
      *
      * @throws UncheckedIOException when a provider's outbox cannot be created
      */
     public static IdentityService create(EdgeConfig config, Map<String, AppRoute> apps, SigningKeys keys,
-                                         AppTokenIssuer tokens, Clock clock) {
+                                         AppTokenIssuer tokens, TokenVerifier verifier, Clock clock) {
         requireNonNull(config, "config");
         BrowserSessions sessions = new BrowserSessions(config.browserSessionDuration(), clock);
         Optional<PinProvider> pin = config.identityProviders().stream()
@@ -84,7 +84,7 @@ public final class IdentityService {
         // The SSH CA key is created on first start, next to the signing keys (or where ssh-ca.key-file says).
         SshSigningService ssh = new SshSigningService(SshCertificateAuthority.loadOrCreate(config.sshCa().keyFile()),
                 config.sshCa().certificateLifetime(), config.apps(), apps,
-                new AppTokenVerifier(config.issuer(), clock, AppTokenVerifier.DEFAULT_SKEW), keys::publicKeys);
+                verifier, keys::publicKeys);
         return new IdentityService(keys, sessions, signIn, oauth, oidc, ssh);
     }
 

@@ -12,9 +12,9 @@ import dev.portless.connector.edge.pages.WebResponse;
 import dev.portless.connector.edge.pages.WebRouter;
 import dev.portless.connector.edge.policy.Identity;
 import dev.portless.connector.edge.policy.PolicyDecision;
-import dev.portless.connector.run.token.AppTokenException;
-import dev.portless.connector.run.token.AppTokenVerifier;
-import dev.portless.connector.run.token.VerifiedAppToken;
+import dev.portless.connector.token.AppTokenException;
+import dev.portless.connector.token.TokenVerifier;
+import dev.portless.connector.token.VerifiedAppToken;
 import java.security.PublicKey;
 import java.text.ParseException;
 import java.time.Duration;
@@ -55,7 +55,7 @@ public final class SshSigningService {
     private final Duration lifetime;
     private final Map<String, AppEntry> apps;
     private final Map<String, AppRoute> routes;
-    private final AppTokenVerifier verifier;
+    private final TokenVerifier verifier;
     private final Supplier<JWKSet> keys;
 
     /**
@@ -64,7 +64,7 @@ public final class SshSigningService {
      * still pass the app's policy in {@code routes}.
      */
     public SshSigningService(SshCertificateAuthority ca, Duration lifetime, List<AppEntry> apps,
-                             Map<String, AppRoute> routes, AppTokenVerifier verifier, Supplier<JWKSet> keys) {
+                             Map<String, AppRoute> routes, TokenVerifier verifier, Supplier<JWKSet> keys) {
         this.ca = requireNonNull(ca, "ca");
         this.lifetime = requireNonNull(lifetime, "lifetime");
         Map<String, AppEntry> byHost = new LinkedHashMap<>();

@@ -15,7 +15,7 @@ import dev.portless.connector.edge.policy.AccessPolicy;
 import dev.portless.connector.edge.policy.Identity;
 import dev.portless.connector.edge.policy.PolicyDecision;
 import dev.portless.connector.edge.policy.RulePolicy;
-import dev.portless.connector.run.token.AppTokenVerifier;
+import dev.portless.connector.token.AppTokenVerifier;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.net.InetAddress;
