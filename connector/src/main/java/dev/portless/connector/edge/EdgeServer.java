@@ -6,12 +6,12 @@ import dev.portless.common.secret.SecretHash;
 import dev.portless.common.tls.TlsContexts;
 import dev.portless.common.wire.TunnelProtocol;
 import dev.portless.connector.edge.access.AccessListenerInitializer;
-import dev.portless.connector.edge.access.AppRoute;
+import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.access.EdgeAuthenticator;
 import dev.portless.connector.edge.access.ServiceToken;
 import dev.portless.connector.edge.access.StreamServices;
+import dev.portless.connector.edge.config.AppEntry;
 import dev.portless.connector.edge.config.EdgeConfig;
-import dev.portless.connector.edge.identity.IdentityService;
 import dev.portless.connector.edge.identity.token.AppTokenIssuer;
 import dev.portless.connector.edge.identity.token.SigningKeys;
 import dev.portless.connector.edge.tunnel.StreamOpener;
@@ -91,7 +91,7 @@ public final class EdgeServer implements AutoCloseable {
         AppTokenIssuer issuer = new AppTokenIssuer(config.issuer(), keys, clock);
         TunnelRegistry registry = new TunnelRegistry();
         Map<String, AppRoute> apps = config.apps().stream().collect(Collectors.toUnmodifiableMap(
-                a -> a.hostname(), AppRoute::of));
+                a -> a.hostname(), AppEntry::route));
         Function<String, Optional<AppRoute>> lookup = host -> Optional.ofNullable(apps.get(host));
         // One verifier for every check of an app token at this edge: streams and SSH certificates.
         TokenVerifier verifier = new AppTokenVerifier(config.issuer(), clock, AppTokenVerifier.DEFAULT_SKEW);
@@ -109,16 +109,16 @@ public final class EdgeServer implements AutoCloseable {
                 log.error("Signing key rotation failed: {}", e.getMessage());
             }
         }, 10, 10, TimeUnit.MINUTES);
-        IdentityService identity = IdentityService.create(config, apps, keys, issuer, verifier, clock);
+        EdgeWeb endpoints = EdgeWeb.create(config, apps, keys, issuer, verifier, clock);
         maintenance.scheduleWithFixedDelay(() -> {
             try {
-                identity.sweep();
+                endpoints.sweep();
             } catch (RuntimeException e) {
                 log.error("Sweeping expired sign-in state failed: {}", e.toString());
             }
         }, 1, 1, TimeUnit.MINUTES);
         StreamServices services = new StreamServices(lookup, authenticator, registry,
-                new StreamOpener(STREAM_ANSWER_TIMEOUT), new AtomicLong(), config.issuer(), identity.router(web));
+                new StreamOpener(STREAM_ANSWER_TIMEOUT), new AtomicLong(), config.issuer(), endpoints.router(web));
         TunnelAuthenticator tunnels = (id, secret) -> config.tunnels().stream()
                 .filter(t -> t.id().toString().equalsIgnoreCase(id) && SecretHash.matches(secret, t.secretSha256()))
                 .map(t -> t.name())

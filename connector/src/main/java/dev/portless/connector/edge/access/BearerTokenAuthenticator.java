@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.nimbusds.jose.jwk.JWKSet;
 import dev.portless.common.wire.AccessHeaders;
 import dev.portless.common.wire.StreamError;
+import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.policy.Identity;
 import dev.portless.connector.edge.policy.PolicyDecision;
 import dev.portless.connector.token.AppTokenException;

@@ -6,6 +6,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import dev.portless.common.wire.StreamError;
 import dev.portless.connector.edge.identity.token.AppTokenIssuer;
 import dev.portless.connector.edge.identity.token.AppTokenIssuer.IssuedToken;
+import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.policy.Identity;
 import dev.portless.connector.token.TokenVerifier;
 import io.netty.handler.codec.http.HttpHeaders;

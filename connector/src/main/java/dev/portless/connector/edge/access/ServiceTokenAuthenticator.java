@@ -3,6 +3,7 @@ package dev.portless.connector.edge.access;
 import dev.portless.common.secret.SecretHash;
 import dev.portless.common.wire.AccessHeaders;
 import dev.portless.common.wire.StreamError;
+import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.policy.Identity;
 import dev.portless.connector.edge.policy.PolicyDecision;
 import io.netty.handler.codec.http.HttpHeaders;

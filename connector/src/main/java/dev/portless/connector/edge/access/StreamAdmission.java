@@ -6,6 +6,7 @@ import dev.portless.common.wire.AccessHeaders;
 import dev.portless.common.wire.ErrorBody;
 import dev.portless.common.wire.StreamError;
 import dev.portless.common.wire.TunnelProtocol;
+import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.policy.Identity;
 import dev.portless.connector.edge.tunnel.ConnectorConnection;
 import dev.portless.connector.edge.tunnel.OpenedStream;

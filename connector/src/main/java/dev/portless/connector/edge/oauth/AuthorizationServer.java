@@ -4,8 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.portless.common.wire.AppTokenClaims;
 import dev.portless.common.wire.ErrorBody;
-import dev.portless.connector.edge.access.AppRoute;
-import dev.portless.connector.edge.identity.SignInPages;
+import dev.portless.connector.edge.policy.AppRoute;
+import dev.portless.connector.edge.identity.signin.SignInPages;
 import dev.portless.connector.edge.identity.session.BrowserSession;
 import dev.portless.connector.edge.identity.session.BrowserSessions;
 import dev.portless.connector.edge.identity.token.AppTokenIssuer;

@@ -1,9 +1,9 @@
 package dev.portless.connector.edge.oauth;
 
-import dev.portless.connector.edge.access.AppRoute;
+import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.identity.FormGuard;
 import dev.portless.connector.edge.identity.RateLimiter;
-import dev.portless.connector.edge.identity.SignInPages;
+import dev.portless.connector.edge.identity.signin.SignInPages;
 import dev.portless.connector.edge.identity.session.BrowserSession;
 import dev.portless.connector.edge.identity.session.BrowserSessions;
 import dev.portless.connector.edge.pages.Pages;
