@@ -18,9 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Returns the pipeline of a client connection: TLS, then by ALPN either HTTP/1.1 (the upgrade
- * request, then WebSocket frames relayed to a connector stream; also the sign-in pages) or a
- * multiplexed HTTP/2 connection whose every stream is a {@code CONNECT} to an app.
+ * The pipeline of a client connection: TLS, then by ALPN either HTTP/1.1, where
+ * {@link ClientRequestDispatcher} decides what each request is (a WebSocket stream or one of the
+ * edge's pages), or a multiplexed {@code portless-h2} connection whose every stream is a
+ * {@code CONNECT} to an app, for {@link ConnectStreamHandler}.
  */
 public final class AccessListenerInitializer extends ChannelInitializer<SocketChannel> {
     /** How long a client may take to send its upgrade request. */
@@ -30,14 +31,16 @@ public final class AccessListenerInitializer extends ChannelInitializer<SocketCh
     private static final long TLS_HANDSHAKE_TIMEOUT_MILLIS = 10_000;
 
     private final SslContext tls;
-    private final StreamServices shared;
     private final StreamAdmission admission;
+    private final ClientRequestHandler streams;
+    private final ClientRequestHandler pages;
 
     /** Returns an initializer for the public listener; {@code tls} offers both ALPN protocols. */
     public AccessListenerInitializer(SslContext tls, StreamServices shared) {
         this.tls = tls;
-        this.shared = shared;
         this.admission = new StreamAdmission(shared);
+        this.streams = new WebSocketStreamHandler(admission);
+        this.pages = new WebPageHandler(shared.web());
     }
 
     @Override
@@ -70,7 +73,7 @@ public final class AccessListenerInitializer extends ChannelInitializer<SocketCh
         ctx.pipeline()
                 .addLast("http", new HttpServerCodec())
                 .addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES))
-                .addLast("upgrade", new StreamUpgradeHandler(shared, admission));
+                .addLast("dispatch", new ClientRequestDispatcher(streams, pages));
     }
 
     private void multiplexed(ChannelHandlerContext ctx) {
