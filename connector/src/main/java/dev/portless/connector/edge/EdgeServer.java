@@ -12,6 +12,7 @@ import dev.portless.connector.edge.access.ServiceToken;
 import dev.portless.connector.edge.access.StreamServices;
 import dev.portless.connector.edge.config.AppEntry;
 import dev.portless.connector.edge.config.EdgeConfig;
+import dev.portless.connector.edge.config.EdgeLimits;
 import dev.portless.connector.edge.identity.token.AppTokenIssuer;
 import dev.portless.connector.edge.identity.token.SigningKeys;
 import dev.portless.connector.edge.tunnel.StreamOpener;
@@ -29,7 +30,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -53,8 +53,6 @@ import static java.util.Objects.requireNonNull;
  */
 public final class EdgeServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EdgeServer.class);
-    /** How long the edge waits for a connector to dial a target; above any rule's connect timeout. */
-    private static final Duration STREAM_ANSWER_TIMEOUT = Duration.ofMinutes(5).plusSeconds(10);
 
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
@@ -78,6 +76,7 @@ public final class EdgeServer implements AutoCloseable {
     /** Returns an edge listening on the configured addresses; throws when a port cannot be bound. */
     public static EdgeServer start(EdgeConfig config) {
         requireNonNull(config, "config");
+        EdgeLimits limits = EdgeLimits.DEFAULTS;
         SslContext accessTls = TlsContexts.server(config.tlsCertificate(), config.tlsKey(), MultiplexedHttp2.ALPN,
                 "http/1.1");
         SslContext tunnelTls = TlsContexts.server(config.tlsCertificate(), config.tlsKey(), TunnelProtocol.ALPN);
@@ -99,8 +98,8 @@ public final class EdgeServer implements AutoCloseable {
                 config.serviceTokens().stream().map(t -> new ServiceToken(t.name(), t.clientId(), t.secretSha256()))
                         .toList(), clock);
         // Sign-in pages and OAuth run here, never on an event loop; a full queue answers 503.
-        ThreadPoolExecutor web = new ThreadPoolExecutor(4, 4, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(256),
-                daemon("edge-web"));
+        ThreadPoolExecutor web = new ThreadPoolExecutor(limits.webWorkers(), limits.webWorkers(), 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(limits.webQueue()), daemon("edge-web"));
         ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(daemon("edge-keys"));
         maintenance.scheduleWithFixedDelay(() -> {
             try {
@@ -109,7 +108,7 @@ public final class EdgeServer implements AutoCloseable {
                 log.error("Signing key rotation failed: {}", e.getMessage());
             }
         }, 10, 10, TimeUnit.MINUTES);
-        EdgeWeb endpoints = EdgeWeb.create(config, apps, keys, issuer, verifier, clock);
+        EdgeWeb endpoints = EdgeWeb.create(config, limits, apps, keys, issuer, verifier, clock);
         maintenance.scheduleWithFixedDelay(() -> {
             try {
                 endpoints.sweep();
@@ -118,7 +117,7 @@ public final class EdgeServer implements AutoCloseable {
             }
         }, 1, 1, TimeUnit.MINUTES);
         StreamServices services = new StreamServices(lookup, authenticator, registry,
-                new StreamOpener(STREAM_ANSWER_TIMEOUT), new AtomicLong(), config.issuer(), endpoints.router(web));
+                new StreamOpener(limits.streamOpenTimeout()), new AtomicLong(), config.issuer(), endpoints.router(web));
         TunnelAuthenticator tunnels = (id, secret) -> config.tunnels().stream()
                 .filter(t -> t.id().toString().equalsIgnoreCase(id) && SecretHash.matches(secret, t.secretSha256()))
                 .map(t -> t.name())
@@ -130,10 +129,10 @@ public final class EdgeServer implements AutoCloseable {
         // hand-off per buffer; fewer loops make that likelier (always, with one tunnel connection per core).
         EventLoopGroup workers = transport.newGroup(Runtime.getRuntime().availableProcessors(), "edge");
         try {
-            Channel access = bind(transport, boss, workers, config.listen(),
-                    new AccessListenerInitializer(accessTls, services), "client");
-            Channel tunnel = bind(transport, boss, workers, config.tunnelListen(),
-                    new TunnelListenerInitializer(tunnelTls, tunnels, registry), "tunnel");
+            Channel access = bind(transport, boss, workers, config.listen(), limits.acceptBacklog(),
+                    new AccessListenerInitializer(accessTls, services, limits), "client");
+            Channel tunnel = bind(transport, boss, workers, config.tunnelListen(), limits.acceptBacklog(),
+                    new TunnelListenerInitializer(tunnelTls, tunnels, registry, limits), "tunnel");
             log.info("Edge listening for clients on {} and for connectors on {}; {} app(s), {} tunnel(s); issuer {}",
                     access.localAddress(), tunnel.localAddress(), apps.size(), config.tunnels().size(),
                     config.issuer());
@@ -156,11 +155,11 @@ public final class EdgeServer implements AutoCloseable {
     }
 
     private static Channel bind(Transport transport, EventLoopGroup boss, EventLoopGroup workers,
-                                InetSocketAddress address, ChannelHandler initializer, String what) {
+                                InetSocketAddress address, int backlog, ChannelHandler initializer, String what) {
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(transport.serverChannel())
-                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_BACKLOG, backlog)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(initializer);

@@ -6,6 +6,7 @@ import dev.portless.common.wire.AppTokenClaims;
 import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.config.AppEntry;
 import dev.portless.connector.edge.config.EdgeConfig;
+import dev.portless.connector.edge.config.EdgeLimits;
 import dev.portless.connector.edge.config.OidcProviderEntry;
 import dev.portless.connector.edge.config.PinProviderEntry;
 import dev.portless.connector.edge.identity.oidc.OidcProvider;
@@ -69,15 +70,15 @@ final class EdgeWeb {
      *
      * @throws UncheckedIOException when a provider's outbox cannot be created
      */
-    static EdgeWeb create(EdgeConfig config, Map<String, AppRoute> apps, SigningKeys keys,
+    static EdgeWeb create(EdgeConfig config, EdgeLimits limits, Map<String, AppRoute> apps, SigningKeys keys,
                                          AppTokenIssuer tokens, TokenVerifier verifier, Clock clock) {
         requireNonNull(config, "config");
         BrowserSessions sessions = new BrowserSessions(config.browserSessionDuration(), clock);
         Optional<PinProvider> pin = config.identityProviders().stream()
                 .filter(PinProviderEntry.class::isInstance).map(PinProviderEntry.class::cast).findFirst()
-                .map(p -> new PinProvider(p.name(), p.displayName(), mailer(p, config), clock));
+                .map(p -> new PinProvider(p.name(), p.displayName(), mailer(p, config), limits, clock));
         // Calls to identity providers run on web workers; redirects are never followed.
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+        HttpClient http = HttpClient.newBuilder().connectTimeout(limits.identityProviderTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         URI callback = URI.create(config.issuer() + OidcSignIn.CALLBACK_PATH);
         List<OidcProvider> upstream = config.identityProviders().stream()
@@ -85,7 +86,7 @@ final class EdgeWeb {
                 .map(p -> new OidcProvider(p, callback, http, clock)).toList();
         OidcSignIn oidc = new OidcSignIn(upstream, sessions, clock);
         SignInPages signIn = new SignInPages(sessions, pin, oidc.choices(), apps, config.issuer(), clock);
-        AuthorizationServer oauth = new AuthorizationServer(sessions, apps, tokens, clock);
+        AuthorizationServer oauth = new AuthorizationServer(sessions, apps, tokens, limits, clock);
         // The SSH CA key is created on first start, next to the signing keys (or where ssh-ca.key-file says).
         Map<String, SshRule> sshRules = config.apps().stream().filter(a -> a.ssh().isPresent())
                 .collect(Collectors.toUnmodifiableMap(AppEntry::hostname, a -> a.ssh().orElseThrow()));
