@@ -5,12 +5,13 @@ import dev.portless.common.net.Transport;
 import dev.portless.common.tls.TlsContexts;
 import dev.portless.common.wire.TunnelProtocol;
 import dev.portless.connector.edge.access.AccessListenerInitializer;
-import dev.portless.connector.edge.access.AppRoute;
+import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.access.EdgeAuthenticator;
 import dev.portless.connector.edge.access.ServiceToken;
 import dev.portless.connector.edge.access.StreamServices;
+import dev.portless.connector.edge.config.AppEntry;
 import dev.portless.connector.edge.config.EdgeConfig;
-import dev.portless.connector.edge.identity.IdentityService;
+import dev.portless.connector.edge.config.EdgeLimits;
 import dev.portless.connector.edge.identity.token.AppTokenIssuer;
 import dev.portless.connector.edge.identity.token.SigningKeys;
 import dev.portless.connector.edge.tunnel.StreamOpener;
@@ -18,6 +19,8 @@ import dev.portless.connector.edge.tunnel.TunnelAuthenticator;
 import dev.portless.connector.edge.tunnel.TunnelListenerInitializer;
 import dev.portless.connector.edge.tunnel.TunnelRegistry;
 import dev.portless.connector.secret.SecretHash;
+import dev.portless.connector.token.AppTokenVerifier;
+import dev.portless.connector.token.TokenVerifier;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -27,7 +30,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -51,8 +53,6 @@ import static java.util.Objects.requireNonNull;
  */
 public final class EdgeServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EdgeServer.class);
-    /** How long the edge waits for a connector to dial a target; above any rule's connect timeout. */
-    private static final Duration STREAM_ANSWER_TIMEOUT = Duration.ofMinutes(5).plusSeconds(10);
 
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
@@ -76,6 +76,7 @@ public final class EdgeServer implements AutoCloseable {
     /** Returns an edge listening on the configured addresses; throws when a port cannot be bound. */
     public static EdgeServer start(EdgeConfig config) {
         requireNonNull(config, "config");
+        EdgeLimits limits = EdgeLimits.DEFAULTS;
         SslContext accessTls = TlsContexts.server(config.tlsCertificate(), config.tlsKey(), MultiplexedHttp2.ALPN,
                 "http/1.1");
         SslContext tunnelTls = TlsContexts.server(config.tlsCertificate(), config.tlsKey(), TunnelProtocol.ALPN);
@@ -89,14 +90,16 @@ public final class EdgeServer implements AutoCloseable {
         AppTokenIssuer issuer = new AppTokenIssuer(config.issuer(), keys, clock);
         TunnelRegistry registry = new TunnelRegistry();
         Map<String, AppRoute> apps = config.apps().stream().collect(Collectors.toUnmodifiableMap(
-                a -> a.hostname(), AppRoute::of));
+                a -> a.hostname(), AppEntry::route));
         Function<String, Optional<AppRoute>> lookup = host -> Optional.ofNullable(apps.get(host));
-        EdgeAuthenticator authenticator = new EdgeAuthenticator(issuer, keys::publicKeys,
+        // One verifier for every check of an app token at this edge: streams and SSH certificates.
+        TokenVerifier verifier = new AppTokenVerifier(config.issuer(), clock, AppTokenVerifier.DEFAULT_SKEW);
+        EdgeAuthenticator authenticator = new EdgeAuthenticator(issuer, verifier, keys::publicKeys,
                 config.serviceTokens().stream().map(t -> new ServiceToken(t.name(), t.clientId(), t.secretSha256()))
                         .toList(), clock);
         // Sign-in pages and OAuth run here, never on an event loop; a full queue answers 503.
-        ThreadPoolExecutor web = new ThreadPoolExecutor(4, 4, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(256),
-                daemon("edge-web"));
+        ThreadPoolExecutor web = new ThreadPoolExecutor(limits.webWorkers(), limits.webWorkers(), 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(limits.webQueue()), daemon("edge-web"));
         ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(daemon("edge-keys"));
         maintenance.scheduleWithFixedDelay(() -> {
             try {
@@ -105,16 +108,16 @@ public final class EdgeServer implements AutoCloseable {
                 log.error("Signing key rotation failed: {}", e.getMessage());
             }
         }, 10, 10, TimeUnit.MINUTES);
-        IdentityService identity = IdentityService.create(config, apps, keys, issuer, clock);
+        EdgeWeb endpoints = EdgeWeb.create(config, limits, apps, keys, issuer, verifier, clock);
         maintenance.scheduleWithFixedDelay(() -> {
             try {
-                identity.sweep();
+                endpoints.sweep();
             } catch (RuntimeException e) {
                 log.error("Sweeping expired sign-in state failed: {}", e.toString());
             }
         }, 1, 1, TimeUnit.MINUTES);
         StreamServices services = new StreamServices(lookup, authenticator, registry,
-                new StreamOpener(STREAM_ANSWER_TIMEOUT), new AtomicLong(), config.issuer(), identity.router(web));
+                new StreamOpener(limits.streamOpenTimeout()), new AtomicLong(), config.issuer(), endpoints.router(web));
         TunnelAuthenticator tunnels = (id, secret) -> config.tunnels().stream()
                 .filter(t -> t.id().toString().equalsIgnoreCase(id) && SecretHash.matches(secret, t.secretSha256()))
                 .map(t -> t.name())
@@ -126,10 +129,10 @@ public final class EdgeServer implements AutoCloseable {
         // hand-off per buffer; fewer loops make that likelier (always, with one tunnel connection per core).
         EventLoopGroup workers = transport.newGroup(Runtime.getRuntime().availableProcessors(), "edge");
         try {
-            Channel access = bind(transport, boss, workers, config.listen(),
-                    new AccessListenerInitializer(accessTls, services), "client");
-            Channel tunnel = bind(transport, boss, workers, config.tunnelListen(),
-                    new TunnelListenerInitializer(tunnelTls, tunnels, registry), "tunnel");
+            Channel access = bind(transport, boss, workers, config.listen(), limits.acceptBacklog(),
+                    new AccessListenerInitializer(accessTls, services, limits), "client");
+            Channel tunnel = bind(transport, boss, workers, config.tunnelListen(), limits.acceptBacklog(),
+                    new TunnelListenerInitializer(tunnelTls, tunnels, registry, limits), "tunnel");
             log.info("Edge listening for clients on {} and for connectors on {}; {} app(s), {} tunnel(s); issuer {}",
                     access.localAddress(), tunnel.localAddress(), apps.size(), config.tunnels().size(),
                     config.issuer());
@@ -152,11 +155,11 @@ public final class EdgeServer implements AutoCloseable {
     }
 
     private static Channel bind(Transport transport, EventLoopGroup boss, EventLoopGroup workers,
-                                InetSocketAddress address, ChannelHandler initializer, String what) {
+                                InetSocketAddress address, int backlog, ChannelHandler initializer, String what) {
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(transport.serverChannel())
-                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_BACKLOG, backlog)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(initializer);

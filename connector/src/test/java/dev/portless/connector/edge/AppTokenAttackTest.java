@@ -15,7 +15,7 @@ import dev.portless.connector.edge.tunnel.ConnectorConnection;
 import dev.portless.connector.edge.tunnel.OpenedStream;
 import dev.portless.connector.edge.tunnel.StreamOpenException;
 import dev.portless.connector.edge.tunnel.StreamOpener;
-import dev.portless.connector.run.token.TokenForge;
+import dev.portless.connector.token.TokenForge;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
 import java.net.URI;

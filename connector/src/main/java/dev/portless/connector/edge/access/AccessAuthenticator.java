@@ -1,5 +1,6 @@
 package dev.portless.connector.edge.access;
 
+import dev.portless.connector.edge.policy.AppRoute;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.net.InetAddress;
 

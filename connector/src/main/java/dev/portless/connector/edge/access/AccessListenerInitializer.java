@@ -1,7 +1,10 @@
 package dev.portless.connector.edge.access;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.portless.common.mux.Http2Keepalive;
 import dev.portless.common.mux.MultiplexedHttp2;
+import dev.portless.connector.edge.config.EdgeLimits;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
@@ -14,39 +17,42 @@ import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.ReadTimeoutHandler;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Returns the pipeline of a client connection: TLS, then by ALPN either HTTP/1.1 (the upgrade
- * request, then WebSocket frames relayed to a connector stream; also the sign-in pages) or a
- * multiplexed HTTP/2 connection whose every stream is a {@code CONNECT} to an app.
+ * The pipeline of a client connection: TLS, then by ALPN either HTTP/1.1, where
+ * {@link ClientRequestDispatcher} decides what each request is (a WebSocket stream or one of the
+ * edge's pages), or a multiplexed {@code portless-h2} connection whose every stream is a
+ * {@code CONNECT} to an app, for {@link ConnectStreamHandler}.
  */
 public final class AccessListenerInitializer extends ChannelInitializer<SocketChannel> {
-    /** How long a client may take to send its upgrade request. */
-    static final int REQUEST_TIMEOUT_SECONDS = 30;
     private static final Logger log = LoggerFactory.getLogger(AccessListenerInitializer.class);
-    private static final int MAX_REQUEST_BYTES = 64 * 1024;
-    private static final long TLS_HANDSHAKE_TIMEOUT_MILLIS = 10_000;
 
     private final SslContext tls;
-    private final StreamServices shared;
+    private final EdgeLimits limits;
     private final StreamAdmission admission;
+    private final ClientRequestHandler streams;
+    private final ClientRequestHandler pages;
 
     /** Returns an initializer for the public listener; {@code tls} offers both ALPN protocols. */
-    public AccessListenerInitializer(SslContext tls, StreamServices shared) {
-        this.tls = tls;
-        this.shared = shared;
+    public AccessListenerInitializer(SslContext tls, StreamServices shared, EdgeLimits limits) {
+        this.tls = requireNonNull(tls, "tls");
+        this.limits = requireNonNull(limits, "limits");
         this.admission = new StreamAdmission(shared);
+        this.streams = new WebSocketStreamHandler(admission);
+        this.pages = new WebPageHandler(shared.web());
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
         SslHandler ssl = tls.newHandler(ch.alloc());
-        ssl.setHandshakeTimeoutMillis(TLS_HANDSHAKE_TIMEOUT_MILLIS);
+        ssl.setHandshakeTimeoutMillis(limits.tlsHandshakeTimeout().toMillis());
         ch.pipeline()
                 .addLast("tls", ssl)
-                .addLast("request-timeout", new ReadTimeoutHandler(REQUEST_TIMEOUT_SECONDS))
+                .addLast("request-timeout", new ReadTimeoutHandler(limits.requestTimeout().toMillis(),
+                        TimeUnit.MILLISECONDS))
                 .addLast("alpn", new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
                     @Override
                     protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
@@ -69,8 +75,8 @@ public final class AccessListenerInitializer extends ChannelInitializer<SocketCh
     private void http1(ChannelHandlerContext ctx) {
         ctx.pipeline()
                 .addLast("http", new HttpServerCodec())
-                .addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES))
-                .addLast("upgrade", new StreamUpgradeHandler(shared, admission));
+                .addLast("aggregator", new HttpObjectAggregator(limits.maxRequestBytes()))
+                .addLast("dispatch", new ClientRequestDispatcher(streams, pages));
     }
 
     private void multiplexed(ChannelHandlerContext ctx) {

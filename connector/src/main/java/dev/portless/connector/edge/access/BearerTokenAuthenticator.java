@@ -5,12 +5,13 @@ import static java.util.Objects.requireNonNull;
 import com.nimbusds.jose.jwk.JWKSet;
 import dev.portless.common.wire.AccessHeaders;
 import dev.portless.common.wire.StreamError;
+import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.policy.Identity;
 import dev.portless.connector.edge.policy.PolicyDecision;
-import dev.portless.connector.run.token.AppTokenException;
-import dev.portless.connector.run.token.AppTokenVerifier;
-import dev.portless.connector.run.token.TokenRejection;
-import dev.portless.connector.run.token.VerifiedAppToken;
+import dev.portless.connector.token.AppTokenException;
+import dev.portless.connector.token.TokenRejection;
+import dev.portless.connector.token.TokenVerifier;
+import dev.portless.connector.token.VerifiedAppToken;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.net.InetAddress;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Returns decisions from app tokens ({@code Authorization: Bearer}, or {@code Cf-Access-Token} as
- * cloudflared sends it): the token must pass {@link AppTokenVerifier} for this app, and the person it
+ * cloudflared sends it): the token must pass the {@link TokenVerifier} for this app, and the person it
  * names must still pass the app's policy from the address they connect from now.
  */
 final class BearerTokenAuthenticator implements AccessAuthenticator {
@@ -29,10 +30,10 @@ final class BearerTokenAuthenticator implements AccessAuthenticator {
     /** The provider name of identities read back from an app token. */
     static final String PROVIDER = "app-token";
 
-    private final AppTokenVerifier verifier;
+    private final TokenVerifier verifier;
     private final Supplier<JWKSet> keys;
 
-    BearerTokenAuthenticator(AppTokenVerifier verifier, Supplier<JWKSet> keys) {
+    BearerTokenAuthenticator(TokenVerifier verifier, Supplier<JWKSet> keys) {
         this.verifier = requireNonNull(verifier, "verifier");
         this.keys = requireNonNull(keys, "keys");
     }

@@ -61,7 +61,7 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter {
                     Map.of());
             return;
         }
-        String host = StreamUpgradeHandler.hostOnly(request.authority().toString());
+        String host = StreamAdmission.hostOnly(request.authority().toString());
         InetAddress client = clientAddress(ctx.channel());
         admission.admit(host, http1Headers(request), client, ctx.channel().eventLoop()).thenAccept(outcome -> {
             if (outcome instanceof StreamAdmission.Admitted admitted) {

@@ -6,8 +6,9 @@ import com.nimbusds.jose.jwk.JWKSet;
 import dev.portless.common.wire.StreamError;
 import dev.portless.connector.edge.identity.token.AppTokenIssuer;
 import dev.portless.connector.edge.identity.token.AppTokenIssuer.IssuedToken;
+import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.policy.Identity;
-import dev.portless.connector.run.token.AppTokenVerifier;
+import dev.portless.connector.token.TokenVerifier;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -36,15 +37,14 @@ public final class EdgeAuthenticator implements AccessAuthenticator {
     private final Map<String, IssuedToken> minted = new ConcurrentHashMap<>();
 
     /**
-     * Returns an authenticator that verifies app tokens of {@code issuer} against {@code keys} and
-     * checks {@code serviceTokens}.
+     * Returns an authenticator that checks app tokens with {@code verifier} against {@code keys},
+     * checks {@code serviceTokens}, and mints app tokens for service tokens with {@code issuer}.
      */
-    public EdgeAuthenticator(AppTokenIssuer issuer, Supplier<JWKSet> keys, List<ServiceToken> serviceTokens,
-                             Clock clock) {
+    public EdgeAuthenticator(AppTokenIssuer issuer, TokenVerifier verifier, Supplier<JWKSet> keys,
+                             List<ServiceToken> serviceTokens, Clock clock) {
         this.issuer = requireNonNull(issuer, "issuer");
         this.clock = requireNonNull(clock, "clock");
-        this.bearer = new BearerTokenAuthenticator(
-                new AppTokenVerifier(issuer.issuer(), clock, AppTokenVerifier.DEFAULT_SKEW), keys);
+        this.bearer = new BearerTokenAuthenticator(verifier, keys);
         this.serviceTokens = new ServiceTokenAuthenticator(serviceTokens);
     }
 

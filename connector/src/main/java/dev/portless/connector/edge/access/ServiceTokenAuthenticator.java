@@ -2,6 +2,7 @@ package dev.portless.connector.edge.access;
 
 import dev.portless.common.wire.AccessHeaders;
 import dev.portless.common.wire.StreamError;
+import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.policy.Identity;
 import dev.portless.connector.edge.policy.PolicyDecision;
 import dev.portless.connector.secret.SecretHash;

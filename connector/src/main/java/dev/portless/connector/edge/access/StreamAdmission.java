@@ -6,6 +6,7 @@ import dev.portless.common.wire.AccessHeaders;
 import dev.portless.common.wire.ErrorBody;
 import dev.portless.common.wire.StreamError;
 import dev.portless.common.wire.TunnelProtocol;
+import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.policy.Identity;
 import dev.portless.connector.edge.tunnel.ConnectorConnection;
 import dev.portless.connector.edge.tunnel.OpenedStream;
@@ -16,6 +17,7 @@ import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
 import java.net.InetAddress;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -83,6 +85,24 @@ final class StreamAdmission {
             }
         }));
         return outcome;
+    }
+
+    /**
+     * Returns the app hostname a {@code Host} header or {@code :authority} names: lower case, without
+     * the port or a trailing dot; empty when absent.
+     */
+    static String hostOnly(String hostHeader) {
+        if (hostHeader == null) {
+            return "";
+        }
+        String h = hostHeader.trim().toLowerCase(Locale.ROOT);
+        if (h.startsWith("[")) {
+            int end = h.indexOf(']');
+            return end < 0 ? h : h.substring(0, end + 1);
+        }
+        int colon = h.indexOf(':');
+        h = colon < 0 ? h : h.substring(0, colon);
+        return h.endsWith(".") ? h.substring(0, h.length() - 1) : h;
     }
 
     /** Logs the one line the edge writes per stream once its relay has ended. */

@@ -1,6 +1,7 @@
 package dev.portless.connector.edge.access;
 
 import dev.portless.connector.edge.pages.WebEndpoints;
+import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.tunnel.StreamOpener;
 import dev.portless.connector.edge.tunnel.TunnelRegistry;
 import java.net.URI;

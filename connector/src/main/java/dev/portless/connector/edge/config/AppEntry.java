@@ -2,7 +2,9 @@ package dev.portless.connector.edge.config;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.policy.RulePolicy;
+import dev.portless.connector.edge.sshca.SshRule;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,7 +25,7 @@ import java.util.Optional;
  *       - ip-ranges: [10.0.0.0/8]
  *     exclude:
  *       - emails: [mallory@example.com]
- *   ssh:                           # the edge signs short-lived SSH certificates for it (see SshAppSettings)
+ *   ssh:                           # the edge signs short-lived SSH certificates for it (see SshRuleReader)
  *     principals: [deploy]
  * }</pre>
  *
@@ -32,13 +34,10 @@ import java.util.Optional;
  * @param serviceTokens   the names of the service tokens the {@code service-tokens} shorthand lets in
  * @param policy          the app's rules as written under {@code policy}
  * @param sessionDuration how long an app token for this app lasts
- * @param ssh             the SSH certificate settings; absent when the edge signs no certificates for it
+ * @param ssh             the SSH certificate rule; absent when the edge signs no certificates for it
  */
 public record AppEntry(String hostname, String tunnel, List<String> serviceTokens, RulePolicy policy,
-                       Duration sessionDuration, Optional<SshAppSettings> ssh) {
-
-    /** The app token lifetime when {@code session-duration} is absent. */
-    public static final Duration DEFAULT_SESSION_DURATION = Duration.ofHours(24);
+                       Duration sessionDuration, Optional<SshRule> ssh) {
 
     /** Checks that no component is null and copies the token names. */
     public AppEntry {
@@ -58,7 +57,12 @@ public record AppEntry(String hostname, String tunnel, List<String> serviceToken
 
     /** Returns an app that only the named service tokens reach, with the default session duration. */
     public AppEntry(String hostname, String tunnel, List<String> serviceTokens) {
-        this(hostname, tunnel, serviceTokens, RulePolicy.EMPTY, DEFAULT_SESSION_DURATION);
+        this(hostname, tunnel, serviceTokens, RulePolicy.EMPTY, AppRoute.DEFAULT_SESSION_DURATION);
+    }
+
+    /** Returns what the edge's streams and sign-in pages need of this app. */
+    public AppRoute route() {
+        return new AppRoute(hostname, tunnel, effectivePolicy(), sessionDuration);
     }
 
     /** Returns the policy the edge enforces: the rules plus the {@code service-tokens} shorthand. */

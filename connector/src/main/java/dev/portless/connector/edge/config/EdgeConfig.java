@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.portless.common.config.ConfigException;
 import dev.portless.common.config.ConfigNode;
 import dev.portless.common.config.HostPort;
+import dev.portless.connector.edge.policy.AppRoute;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -54,7 +55,7 @@ import java.util.TreeSet;
  *     tunnel: office
  *     service-tokens: [ci]
  *     session-duration: 8h
- *     ssh: {principals: email-local-part, permissions: [pty]}   # see SshAppSettings
+ *     ssh: {principals: email-local-part, permissions: [pty]}   # see SshRuleReader
  *     policy:
  *       include:
  *         - email-domains: [example.com]
@@ -132,7 +133,7 @@ public record EdgeConfig(
     /** Returns the longest app token lifetime of any app, at least the default: how long a retired key stays published. */
     public Duration longestAppSession() {
         return apps.stream().map(AppEntry::sessionDuration).max(Duration::compareTo)
-                .orElse(AppEntry.DEFAULT_SESSION_DURATION);
+                .orElse(AppRoute.DEFAULT_SESSION_DURATION);
     }
 
     /**
@@ -258,10 +259,10 @@ public record EdgeConfig(
                     throw tokenItem.error("service token \"" + token + "\" is listed twice (remove one)");
                 }
             }
-            final Duration session = item.duration("session-duration", AppEntry.DEFAULT_SESSION_DURATION, MIN_SESSION,
+            final Duration session = item.duration("session-duration", AppRoute.DEFAULT_SESSION_DURATION, MIN_SESSION,
                     MAX_SESSION);
             apps.add(new AppEntry(hostname, tunnel, List.copyOf(tokens), policies.read(item), session,
-                    SshAppSettings.read(item)));
+                    SshRuleReader.read(item)));
         }
         return apps;
     }

@@ -2,6 +2,7 @@ package dev.portless.connector.edge.identity;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.portless.connector.edge.config.EdgeLimits.RateLimit;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +30,11 @@ public final class RateLimiter {
         this.limit = limit;
         this.window = requireNonNull(window, "window");
         this.clock = requireNonNull(clock, "clock");
+    }
+
+    /** Returns a limiter of {@code limit}. */
+    public RateLimiter(RateLimit limit, Clock clock) {
+        this(requireNonNull(limit, "limit").events(), limit.window(), clock);
     }
 
     /** Returns whether one more event for {@code key} fits, and counts it if so. */

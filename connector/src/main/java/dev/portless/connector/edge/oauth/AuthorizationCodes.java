@@ -11,20 +11,21 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Returns the authorization codes waiting to be redeemed: random, valid for {@link #LIFETIME}, bound
+ * Returns the authorization codes waiting to be redeemed: random, valid for their lifetime, bound
  * to the client, the redirect URI, the PKCE challenge and the app, and good for one redemption
  * attempt. A redeemed code is remembered until it would have expired, so a replay is named as such.
  */
 final class AuthorizationCodes {
-    /** How long a code may wait. */
-    static final Duration LIFETIME = Duration.ofSeconds(60);
     private static final int MAX_CODES = 10_000;
 
+    private final Duration lifetime;
     private final Clock clock;
     private final Map<String, Grant> pending = new ConcurrentHashMap<>();
     private final Map<String, Instant> redeemed = new ConcurrentHashMap<>();
 
-    AuthorizationCodes(Clock clock) {
+    /** Returns codes that wait at most {@code lifetime} to be redeemed. */
+    AuthorizationCodes(Duration lifetime, Clock clock) {
+        this.lifetime = requireNonNull(lifetime, "lifetime");
         this.clock = requireNonNull(clock, "clock");
     }
 
@@ -37,7 +38,7 @@ final class AuthorizationCodes {
             }
         }
         String code = BrowserSessions.random();
-        pending.put(code, new Grant(clientId, redirectUri, challenge, app, identity, clock.instant().plus(LIFETIME)));
+        pending.put(code, new Grant(clientId, redirectUri, challenge, app, identity, clock.instant().plus(lifetime)));
         return code;
     }
 

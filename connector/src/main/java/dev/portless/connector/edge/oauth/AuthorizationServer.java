@@ -4,8 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import dev.portless.common.wire.AppTokenClaims;
 import dev.portless.common.wire.ErrorBody;
-import dev.portless.connector.edge.access.AppRoute;
-import dev.portless.connector.edge.identity.SignInPages;
+import dev.portless.connector.edge.config.EdgeLimits;
+import dev.portless.connector.edge.policy.AppRoute;
+import dev.portless.connector.edge.identity.signin.SignInPages;
 import dev.portless.connector.edge.identity.session.BrowserSession;
 import dev.portless.connector.edge.identity.session.BrowserSessions;
 import dev.portless.connector.edge.identity.token.AppTokenIssuer;
@@ -21,7 +22,6 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,23 +51,25 @@ public final class AuthorizationServer {
     private final AuthorizationCodes codes;
     private final DeviceGrants devices;
     private final RateLimiter deviceStarts;
+    private final EdgeLimits limits;
 
     /** Returns the server of an edge at {@code tokens.issuer()}. */
     public AuthorizationServer(BrowserSessions sessions, Map<String, AppRoute> apps, AppTokenIssuer tokens,
-                               Clock clock) {
+                               EdgeLimits limits, Clock clock) {
         this.sessions = requireNonNull(sessions, "sessions");
         this.apps = Map.copyOf(requireNonNull(apps, "apps"));
         this.tokens = requireNonNull(tokens, "tokens");
         this.issuer = tokens.issuer();
         this.clock = requireNonNull(clock, "clock");
-        this.codes = new AuthorizationCodes(clock);
-        this.devices = new DeviceGrants(clock);
-        this.deviceStarts = new RateLimiter(30, Duration.ofMinutes(10), clock);
+        this.limits = requireNonNull(limits, "limits");
+        this.codes = new AuthorizationCodes(limits.authorizationCodeLifetime(), clock);
+        this.devices = new DeviceGrants(limits.deviceCodeLifetime(), clock);
+        this.deviceStarts = new RateLimiter(limits.deviceStarts(), clock);
     }
 
     /** Adds the OAuth routes and the {@code /device} pages to {@code router}. */
     public WebRouter.Builder addRoutes(WebRouter.Builder router) {
-        DevicePages device = new DevicePages(sessions, apps, devices, issuer, clock);
+        DevicePages device = new DevicePages(sessions, apps, devices, issuer, limits.deviceCodeGuesses(), clock);
         return device.addRoutes(router
                 .get(AppTokenClaims.METADATA_PATH, r -> metadata())
                 .get("/oauth/authorize", this::authorize)
@@ -298,7 +300,7 @@ public final class AuthorizationServer {
                 + ",\"user_code\":" + ErrorBody.quote(g.userCode)
                 + ",\"verification_uri\":" + ErrorBody.quote(verification)
                 + ",\"verification_uri_complete\":" + ErrorBody.quote(verification + "?user_code=" + g.userCode)
-                + ",\"expires_in\":" + DeviceGrants.LIFETIME.toSeconds()
+                + ",\"expires_in\":" + limits.deviceCodeLifetime().toSeconds()
                 + ",\"interval\":" + DeviceGrants.INTERVAL + "}"));
     }
 

@@ -22,18 +22,19 @@ import java.util.concurrent.ConcurrentHashMap;
 final class DeviceGrants {
     /** The letters of user codes: consonants only, so codes spell no words and no 0/O or 1/I mix-ups. */
     static final String ALPHABET = "BCDFGHJKLMNPQRSTVWXZ";
-    /** How long a device authorization waits for approval. */
-    static final Duration LIFETIME = Duration.ofMinutes(10);
     /** The polling interval the CLI is given, in seconds. */
     static final int INTERVAL = 5;
     private static final int MAX_GRANTS = 10_000;
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    private final Duration lifetime;
     private final Clock clock;
     private final Map<String, Grant> byDeviceCode = new ConcurrentHashMap<>();
     private final Map<String, Grant> byUserCode = new ConcurrentHashMap<>();
 
-    DeviceGrants(Clock clock) {
+    /** Returns grants that wait {@code lifetime} for approval. */
+    DeviceGrants(Duration lifetime, Clock clock) {
+        this.lifetime = requireNonNull(lifetime, "lifetime");
         this.clock = requireNonNull(clock, "clock");
     }
 
@@ -50,7 +51,7 @@ final class DeviceGrants {
         do {
             userCode = userCode();
             grant = new Grant(BrowserSessions.random(), userCode, app, client, userAgent, clock.instant(),
-                    clock.instant().plus(LIFETIME));
+                    clock.instant().plus(lifetime));
         } while (byUserCode.putIfAbsent(userCode, grant) != null);
         byDeviceCode.put(grant.deviceCode, grant);
         return grant;
@@ -76,7 +77,7 @@ final class DeviceGrants {
         Instant now = clock.instant();
         byDeviceCode.values().removeIf(g -> {
             // Keep expired grants a little so a poll can still be told expired_token.
-            boolean gone = g.expiresAt.plus(LIFETIME).isBefore(now);
+            boolean gone = g.expiresAt.plus(lifetime).isBefore(now);
             if (gone) {
                 byUserCode.remove(g.userCode, g);
             }

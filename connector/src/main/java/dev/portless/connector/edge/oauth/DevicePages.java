@@ -1,9 +1,10 @@
 package dev.portless.connector.edge.oauth;
 
-import dev.portless.connector.edge.access.AppRoute;
+import dev.portless.connector.edge.config.EdgeLimits.RateLimit;
+import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.identity.FormGuard;
 import dev.portless.connector.edge.identity.RateLimiter;
-import dev.portless.connector.edge.identity.SignInPages;
+import dev.portless.connector.edge.identity.signin.SignInPages;
 import dev.portless.connector.edge.identity.session.BrowserSession;
 import dev.portless.connector.edge.identity.session.BrowserSessions;
 import dev.portless.connector.edge.pages.Pages;
@@ -38,13 +39,14 @@ final class DevicePages {
     private final Clock clock;
     private final RateLimiter globalGuesses;
 
-    DevicePages(BrowserSessions sessions, Map<String, AppRoute> apps, DeviceGrants devices, URI issuer, Clock clock) {
+    DevicePages(BrowserSessions sessions, Map<String, AppRoute> apps, DeviceGrants devices, URI issuer,
+                RateLimit globalGuesses, Clock clock) {
         this.sessions = sessions;
         this.apps = apps;
         this.devices = devices;
         this.guard = new FormGuard(issuer);
         this.clock = clock;
-        this.globalGuesses = new RateLimiter(100, Duration.ofMinutes(1), clock);
+        this.globalGuesses = new RateLimiter(globalGuesses, clock);
     }
 
     WebRouter.Builder addRoutes(WebRouter.Builder router) {

@@ -4,17 +4,15 @@ import static java.util.Objects.requireNonNull;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.util.JSONObjectUtils;
-import dev.portless.connector.edge.access.AppRoute;
-import dev.portless.connector.edge.config.AppEntry;
-import dev.portless.connector.edge.config.SshAppSettings;
+import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.pages.WebRequest;
 import dev.portless.connector.edge.pages.WebResponse;
 import dev.portless.connector.edge.pages.WebRouter;
 import dev.portless.connector.edge.policy.Identity;
 import dev.portless.connector.edge.policy.PolicyDecision;
-import dev.portless.connector.run.token.AppTokenException;
-import dev.portless.connector.run.token.AppTokenVerifier;
-import dev.portless.connector.run.token.VerifiedAppToken;
+import dev.portless.connector.token.AppTokenException;
+import dev.portless.connector.token.TokenVerifier;
+import dev.portless.connector.token.VerifiedAppToken;
 import java.security.PublicKey;
 import java.text.ParseException;
 import java.time.Duration;
@@ -53,23 +51,21 @@ public final class SshSigningService {
 
     private final SshCertificateAuthority ca;
     private final Duration lifetime;
-    private final Map<String, AppEntry> apps;
+    private final Map<String, SshRule> rules;
     private final Map<String, AppRoute> routes;
-    private final AppTokenVerifier verifier;
+    private final TokenVerifier verifier;
     private final Supplier<JWKSet> keys;
 
     /**
-     * Returns the service signing with {@code ca} for {@code lifetime} (capped by the token), for the apps with
-     * an {@code ssh} section; tokens are checked with {@code verifier} against {@code keys}, and the person must
-     * still pass the app's policy in {@code routes}.
+     * Returns the service signing with {@code ca} for {@code lifetime} (capped by the token), for the apps that
+     * have a rule in {@code rules} (by hostname); tokens are checked with {@code verifier} against {@code keys},
+     * and the person must still pass the app's policy in {@code routes}.
      */
-    public SshSigningService(SshCertificateAuthority ca, Duration lifetime, List<AppEntry> apps,
-                             Map<String, AppRoute> routes, AppTokenVerifier verifier, Supplier<JWKSet> keys) {
+    public SshSigningService(SshCertificateAuthority ca, Duration lifetime, Map<String, SshRule> rules,
+                             Map<String, AppRoute> routes, TokenVerifier verifier, Supplier<JWKSet> keys) {
         this.ca = requireNonNull(ca, "ca");
         this.lifetime = requireNonNull(lifetime, "lifetime");
-        Map<String, AppEntry> byHost = new LinkedHashMap<>();
-        requireNonNull(apps, "apps").forEach(a -> byHost.put(a.hostname(), a));
-        this.apps = Map.copyOf(byHost);
+        this.rules = Map.copyOf(requireNonNull(rules, "rules"));
         this.routes = Map.copyOf(requireNonNull(routes, "routes"));
         this.verifier = requireNonNull(verifier, "verifier");
         this.keys = requireNonNull(keys, "keys");
@@ -94,12 +90,11 @@ public final class SshSigningService {
         } catch (ParseException | RuntimeException e) {
             return error(401, "invalid_token", "The app token is not a signed JWT; sign in again.");
         }
-        AppEntry app = apps.get(audience.toLowerCase(Locale.ROOT));
-        AppRoute route = routes.get(audience.toLowerCase(Locale.ROOT));
-        if (app == null || route == null) {
+        AppRoute app = routes.get(audience.toLowerCase(Locale.ROOT));
+        if (app == null) {
             return error(403, "not_ssh_app", "The app token is for " + audience + ", which is not an app of this edge.");
         }
-        Optional<SshAppSettings> ssh = app.ssh();
+        Optional<SshRule> ssh = Optional.ofNullable(rules.get(app.hostname()));
         if (ssh.isEmpty()) {
             return error(403, "not_ssh_app", "The app " + app.hostname() + " has no ssh section, so this edge signs "
                     + "no SSH certificates for it.");
@@ -114,7 +109,7 @@ public final class SshSigningService {
                     + e.rejection().clause() + "; sign in again.");
         }
         Identity identity = Identity.user("app-token", verified.subject(), verified.email(), verified.groups());
-        PolicyDecision verdict = route.policy().decide(identity, r.client());
+        PolicyDecision verdict = app.policy().decide(identity, r.client());
         if (!verdict.allowed()) {
             log.info("app={} identity={} SSH certificate forbidden: {}", app.hostname(), identity.displayName(),
                     verdict.reason());

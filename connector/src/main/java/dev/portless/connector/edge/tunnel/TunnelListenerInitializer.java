@@ -1,7 +1,10 @@
 package dev.portless.connector.edge.tunnel;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.portless.common.mux.Http2Keepalive;
 import dev.portless.common.wire.TunnelProtocol;
+import dev.portless.connector.edge.config.EdgeLimits;
 import dev.portless.connector.tunnel.TunnelHttp2;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -21,23 +24,28 @@ import org.slf4j.LoggerFactory;
  */
 public final class TunnelListenerInitializer extends ChannelInitializer<SocketChannel> {
     private static final Logger log = LoggerFactory.getLogger(TunnelListenerInitializer.class);
-    private static final long HANDSHAKE_TIMEOUT_MILLIS = 10_000;
 
     private final SslContext tls;
     private final TunnelAuthenticator authenticator;
     private final TunnelRegistry registry;
+    private final long handshakeTimeoutMillis;
 
-    /** Returns an initializer for the tunnel listener. */
-    public TunnelListenerInitializer(SslContext tls, TunnelAuthenticator authenticator, TunnelRegistry registry) {
+    /**
+     * Returns an initializer for the tunnel listener; a connector gets {@code limits}' tunnel handshake
+     * timeout for TLS and again for registration.
+     */
+    public TunnelListenerInitializer(SslContext tls, TunnelAuthenticator authenticator, TunnelRegistry registry,
+                                     EdgeLimits limits) {
         this.tls = tls;
         this.authenticator = authenticator;
         this.registry = registry;
+        this.handshakeTimeoutMillis = requireNonNull(limits, "limits").tunnelHandshakeTimeout().toMillis();
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
         SslHandler ssl = tls.newHandler(ch.alloc());
-        ssl.setHandshakeTimeoutMillis(HANDSHAKE_TIMEOUT_MILLIS);
+        ssl.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
         ch.pipeline().addLast("tls", ssl);
         ch.pipeline().addLast("alpn", new ApplicationProtocolNegotiationHandler("none") {
             @Override
@@ -56,10 +64,10 @@ public final class TunnelListenerInitializer extends ChannelInitializer<SocketCh
                 ctx.channel().eventLoop().schedule(() -> {
                     if (ctx.channel().isActive() && ctx.pipeline().get(TunnelRegistration.class) != null) {
                         log.warn("Closed the tunnel connection from {}: it did not register within {} ms",
-                                ctx.channel().remoteAddress(), HANDSHAKE_TIMEOUT_MILLIS);
+                                ctx.channel().remoteAddress(), handshakeTimeoutMillis);
                         ctx.channel().close();
                     }
-                }, HANDSHAKE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+                }, handshakeTimeoutMillis, TimeUnit.MILLISECONDS);
             }
 
             @Override

@@ -4,6 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
+import dev.portless.connector.token.AppTokenException;
+import dev.portless.connector.token.AppTokenVerifier;
+import dev.portless.connector.token.EdgeKeys;
+import dev.portless.connector.token.TokenRejection;
+import dev.portless.connector.token.TokenVerifier;
+import dev.portless.connector.token.VerifiedAppToken;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -18,13 +24,13 @@ public final class StreamTokenCheck {
     /** Verified tokens kept at most; the edge reuses one minted token per identity and app. */
     static final int MAX_REMEMBERED = 4096;
 
-    private final AppTokenVerifier verifier;
+    private final TokenVerifier verifier;
     private final EdgeKeys keys;
     // Written and read from any event loop: a concurrent map, cleared when full.
     private final Map<String, Remembered> verified = new ConcurrentHashMap<>();
 
     /** Returns a check of tokens from {@code verifier}'s issuer against {@code keys}. */
-    public StreamTokenCheck(AppTokenVerifier verifier, EdgeKeys keys) {
+    public StreamTokenCheck(TokenVerifier verifier, EdgeKeys keys) {
         this.verifier = requireNonNull(verifier, "verifier");
         this.keys = requireNonNull(keys, "keys");
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portless.common.wire.StreamError;
+import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.policy.Identity;
 import dev.portless.connector.secret.SecretHash;
 import io.netty.handler.codec.http.DefaultHttpHeaders;

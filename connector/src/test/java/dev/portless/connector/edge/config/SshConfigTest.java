@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portless.common.config.ConfigException;
 import dev.portless.connector.edge.sshca.SshPermission;
+import dev.portless.connector.edge.sshca.SshRule;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,8 +58,8 @@ class SshConfigTest {
         assertEquals(dir.resolve("state").resolve("ssh-ca"), c.sshCa().keyFile());
         assertEquals(Duration.ofMinutes(5), c.sshCa().certificateLifetime());
         assertEquals(Optional.empty(), c.apps().get(0).ssh());
-        SshAppSettings ssh = c.apps().get(1).ssh().orElseThrow();
-        assertEquals(SshAppSettings.defaults(), ssh);
+        SshRule ssh = c.apps().get(1).ssh().orElseThrow();
+        assertEquals(SshRule.defaults(), ssh);
         assertEquals(Set.of(SshPermission.PTY, SshPermission.PORT_FORWARDING), ssh.permissions());
         assertEquals(List.of("ada.l"), ssh.principalsFor(Optional.of("Ada.L@example.com"), List.of()));
         assertEquals(List.of(), ssh.principalsFor(Optional.empty(), List.of()));
@@ -80,7 +81,7 @@ class SshConfigTest {
                 """);
         assertEquals(dir.resolve("keys/ca"), c.sshCa().keyFile());
         assertEquals(Duration.ofMinutes(2), c.sshCa().certificateLifetime());
-        SshAppSettings ssh = c.apps().get(0).ssh().orElseThrow();
+        SshRule ssh = c.apps().get(0).ssh().orElseThrow();
         assertEquals(Set.of(SshPermission.PTY, SshPermission.AGENT_FORWARDING), ssh.permissions());
         assertEquals(List.of("deploy"), ssh.principalsFor(Optional.of("ada@example.com"), List.of("dev")));
         assertEquals(List.of("deploy", "root", "ops"),
@@ -90,7 +91,7 @@ class SshConfigTest {
 
     @Test
     void emailLocalPartCombinesWithGroups() throws IOException {
-        SshAppSettings ssh = load("apps:\n  - hostname: s.example.com\n    tunnel: office\n    ssh:\n"
+        SshRule ssh = load("apps:\n  - hostname: s.example.com\n    tunnel: office\n    ssh:\n"
                 + "      principals: [email-local-part, {group: admins, principals: [root]}]\n")
                 .apps().get(0).ssh().orElseThrow();
         assertEquals(List.of("ada", "root"), ssh.principalsFor(Optional.of("ada@example.com"), List.of("admins")));

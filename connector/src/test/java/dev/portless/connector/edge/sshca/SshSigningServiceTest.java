@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
-import dev.portless.connector.edge.access.AppRoute;
-import dev.portless.connector.edge.config.AppEntry;
-import dev.portless.connector.edge.config.SshAppSettings;
+import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.identity.token.AppTokenIssuer;
 import dev.portless.connector.edge.identity.token.SigningKeys;
 import dev.portless.connector.edge.pages.WebRequest;
@@ -14,8 +12,7 @@ import dev.portless.connector.edge.pages.WebResponse;
 import dev.portless.connector.edge.policy.AccessPolicy;
 import dev.portless.connector.edge.policy.Identity;
 import dev.portless.connector.edge.policy.PolicyDecision;
-import dev.portless.connector.edge.policy.RulePolicy;
-import dev.portless.connector.run.token.AppTokenVerifier;
+import dev.portless.connector.token.AppTokenVerifier;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.net.InetAddress;
@@ -54,21 +51,18 @@ class SshSigningServiceTest {
         SigningKeys keys = SigningKeys.open(dir.resolve("state"), Duration.ofDays(30), Duration.ofDays(2), clock);
         tokens = new AppTokenIssuer(ISSUER, keys, clock);
         ca = SshCertificateAuthority.loadOrCreate(dir.resolve("ssh-ca"));
-        List<AppEntry> apps = List.of(
-                new AppEntry("ssh.example.com", "office", List.of(), RulePolicy.EMPTY, Duration.ofHours(1),
-                        Optional.of(SshAppSettings.defaults())),
-                new AppEntry("root.example.com", "office", List.of(), RulePolicy.EMPTY, Duration.ofHours(1),
-                        Optional.of(new SshAppSettings(false, List.of("root"), List.of(), Set.of(SshPermission.PTY)))),
-                new AppEntry("db.example.com", "office", List.of(), RulePolicy.EMPTY, Duration.ofHours(1)),
-                new AppEntry("closed.example.com", "office", List.of(), RulePolicy.EMPTY, Duration.ofHours(1),
-                        Optional.of(SshAppSettings.defaults())));
+        // db.example.com has no SSH rule.
+        Map<String, SshRule> rules = Map.of(
+                "ssh.example.com", SshRule.defaults(),
+                "root.example.com", new SshRule(false, List.of("root"), List.of(), Set.of(SshPermission.PTY)),
+                "closed.example.com", SshRule.defaults());
         Map<String, AppRoute> routes = Map.of(
                 "ssh.example.com", new AppRoute("ssh.example.com", "office", ALLOW, Duration.ofHours(1)),
                 "root.example.com", new AppRoute("root.example.com", "office", ALLOW, Duration.ofHours(1)),
                 "db.example.com", new AppRoute("db.example.com", "office", ALLOW, Duration.ofHours(1)),
                 "closed.example.com", new AppRoute("closed.example.com", "office", AccessPolicy.DENY_ALL,
                         Duration.ofHours(1)));
-        service = new SshSigningService(ca, Duration.ofMinutes(5), apps, routes,
+        service = new SshSigningService(ca, Duration.ofMinutes(5), rules, routes,
                 new AppTokenVerifier(ISSUER, clock, AppTokenVerifier.DEFAULT_SKEW), keys::publicKeys);
     }
 

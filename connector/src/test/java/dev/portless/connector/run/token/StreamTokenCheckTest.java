@@ -7,6 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.sun.net.httpserver.HttpServer;
+import dev.portless.connector.token.AppTokenException;
+import dev.portless.connector.token.AppTokenVerifier;
+import dev.portless.connector.token.EdgeKeys;
+import dev.portless.connector.token.TestEdgeKeys;
+import dev.portless.connector.token.TokenForge;
+import dev.portless.connector.token.TokenRejection;
+import dev.portless.connector.token.VerifiedAppToken;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -60,7 +67,7 @@ class StreamTokenCheckTest {
                 return now[0];
             }
         };
-        EdgeKeys keys = new EdgeKeys(URI.create("http://127.0.0.1:" + server.getAddress().getPort()
+        EdgeKeys keys = TestEdgeKeys.fetchingFrom(URI.create("http://127.0.0.1:" + server.getAddress().getPort()
                 + "/.well-known/jwks.json"), HttpClient.newHttpClient(), clock);
         check = new StreamTokenCheck(new AppTokenVerifier(URI.create(ISSUER), clock, Duration.ofSeconds(30)), keys);
     }

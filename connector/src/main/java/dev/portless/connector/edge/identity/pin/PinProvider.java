@@ -2,6 +2,7 @@ package dev.portless.connector.edge.identity.pin;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.portless.connector.edge.config.EdgeLimits;
 import dev.portless.connector.edge.identity.RateLimiter;
 import dev.portless.connector.edge.identity.session.BrowserSession;
 import java.io.IOException;
@@ -20,8 +21,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class PinProvider {
     private static final Logger log = LoggerFactory.getLogger(PinProvider.class);
-    /** How long a PIN is valid. */
-    public static final Duration LIFETIME = Duration.ofMinutes(10);
     private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}"
             + "@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+");
 
@@ -33,17 +32,19 @@ public final class PinProvider {
     private final RateLimiter perEmail;
     private final RateLimiter perClient;
     private final RateLimiter global;
+    private final Duration lifetime;
 
-    /** Returns a provider named {@code name} delivering through {@code mailer}. */
-    public PinProvider(String name, String displayName, PinMailer mailer, Clock clock) {
+    /** Returns a provider named {@code name} delivering through {@code mailer}, within {@code limits}. */
+    public PinProvider(String name, String displayName, PinMailer mailer, EdgeLimits limits, Clock clock) {
         this.name = requireNonNull(name, "name");
         this.displayName = requireNonNull(displayName, "displayName");
         this.mailer = requireNonNull(mailer, "mailer");
         this.clock = requireNonNull(clock, "clock");
-        this.perSession = new RateLimiter(3, Duration.ofMinutes(10), clock);
-        this.perEmail = new RateLimiter(5, Duration.ofHours(1), clock);
-        this.perClient = new RateLimiter(30, Duration.ofMinutes(10), clock);
-        this.global = new RateLimiter(60, Duration.ofMinutes(1), clock);
+        this.perSession = new RateLimiter(limits.pinMailsPerSession(), clock);
+        this.perEmail = new RateLimiter(limits.pinMailsPerEmail(), clock);
+        this.perClient = new RateLimiter(limits.pinMailsPerClient(), clock);
+        this.global = new RateLimiter(limits.pinMailsPerEdge(), clock);
+        this.lifetime = limits.pinLifetime();
     }
 
     /** Returns the provider's name. */
@@ -71,14 +72,14 @@ public final class PinProvider {
             log.warn("PIN mail to {} from {} refused: rate limit", address, client.getHostAddress());
             return "Too many codes were requested; wait a few minutes, then try again.";
         }
-        PinChallenge.Issued issued = PinChallenge.issue(address, clock.instant().plus(LIFETIME), returnTo);
+        PinChallenge.Issued issued = PinChallenge.issue(address, clock.instant().plus(lifetime), returnTo);
         try {
             mailer.send(address, "Your Portless sign-in code", """
                     Your Portless sign-in code is %s
 
                     It is valid for %d minutes. Enter it on the page that asked for it.
                     If you did not try to sign in, ignore this message.
-                    """.formatted(issued.pin(), LIFETIME.toMinutes()));
+                    """.formatted(issued.pin(), lifetime.toMinutes()));
         } catch (IOException e) {
             log.error("Cannot send a PIN to {}: {}", address, e.getMessage());
             return "The sign-in code could not be sent; try again later or ask the edge's administrator.";

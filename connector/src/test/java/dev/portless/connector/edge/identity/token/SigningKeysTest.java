@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jwt.SignedJWT;
 import dev.portless.connector.edge.policy.Identity;
-import dev.portless.connector.run.token.AppTokenVerifier;
+import dev.portless.connector.token.AppTokenVerifier;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

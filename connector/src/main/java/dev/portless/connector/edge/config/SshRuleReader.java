@@ -1,20 +1,19 @@
 package dev.portless.connector.edge.config;
 
-import static java.util.Objects.requireNonNull;
-
 import dev.portless.common.config.ConfigNode;
 import dev.portless.connector.edge.sshca.Principals;
 import dev.portless.connector.edge.sshca.SshPermission;
+import dev.portless.connector.edge.sshca.SshRule;
+import dev.portless.connector.edge.sshca.SshRule.GroupPrincipals;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Returns the SSH certificate settings of one app, under the app's {@code ssh} key:
+ * The reader of one app's SSH certificate rule, under the app's {@code ssh} key:
  *
  * <pre>{@code
  *   ssh:
@@ -23,69 +22,19 @@ import java.util.Set;
  *     # principals: [deploy, {group: admins, principals: [root]}]
  *     permissions: [pty, port-forwarding]   # default; also agent-forwarding
  * }</pre>
- *
- * @param emailLocalPart whether the signed-in email's local part is the principal
- * @param principals     principals everyone allowed in gets (with an explicit list)
- * @param groups         principals granted to members of a group
- * @param permissions    the certificate extensions granted
  */
-public record SshAppSettings(boolean emailLocalPart, List<String> principals, List<GroupPrincipals> groups,
-                             Set<SshPermission> permissions) {
-    /** The permissions when {@code permissions} is absent. */
-    public static final Set<SshPermission> DEFAULT_PERMISSIONS =
-            Set.of(SshPermission.PTY, SshPermission.PORT_FORWARDING);
+final class SshRuleReader {
     /** The value of {@code principals} that maps the email's local part. */
-    public static final String EMAIL_LOCAL_PART = "email-local-part";
+    static final String EMAIL_LOCAL_PART = "email-local-part";
 
     private static final Set<String> KEYS = Set.of("principals", "permissions");
     private static final Set<String> GROUP_KEYS = Set.of("group", "principals");
 
-    /**
-     * Returns principals granted to the members of a group.
-     *
-     * @param group      the group name as the app token carries it
-     * @param principals the login names
-     */
-    public record GroupPrincipals(String group, List<String> principals) {
-        /** Copies the list. */
-        public GroupPrincipals {
-            requireNonNull(group, "group");
-            principals = List.copyOf(principals);
-        }
-    }
-
-    /** Checks that no component is null and copies the collections. */
-    public SshAppSettings {
-        principals = List.copyOf(requireNonNull(principals, "principals"));
-        groups = List.copyOf(requireNonNull(groups, "groups"));
-        permissions = Set.copyOf(requireNonNull(permissions, "permissions"));
-    }
-
-    /** Returns the defaults: the email's local part, with pty and port forwarding. */
-    public static SshAppSettings defaults() {
-        return new SshAppSettings(true, List.of(), List.of(), DEFAULT_PERMISSIONS);
-    }
-
-    /**
-     * Returns the principals of a user with {@code email} (absent for service tokens) in {@code userGroups};
-     * empty when nothing maps (the CA never issues a certificate without principals).
-     */
-    public List<String> principalsFor(Optional<String> email, List<String> userGroups) {
-        Set<String> result = new LinkedHashSet<>();
-        if (emailLocalPart) {
-            email.ifPresent(e -> result.add(Principals.fromEmail(e)));
-        }
-        result.addAll(principals);
-        for (GroupPrincipals g : groups) {
-            if (userGroups.contains(g.group())) {
-                result.addAll(g.principals());
-            }
-        }
-        return List.copyOf(result);
+    private SshRuleReader() {
     }
 
     /** Returns the {@code ssh} section of an app item, if present. */
-    static Optional<SshAppSettings> read(ConfigNode app) {
+    static Optional<SshRule> read(ConfigNode app) {
         if (!app.has("ssh")) {
             return Optional.empty(); // write "ssh: {}" for the defaults
         }
@@ -132,7 +81,7 @@ public record SshAppSettings(boolean emailLocalPart, List<String> principals, Li
                 }
             }
         }
-        Set<SshPermission> permissions = DEFAULT_PERMISSIONS;
+        Set<SshPermission> permissions = SshRule.DEFAULT_PERMISSIONS;
         if (node.has("permissions")) {
             Set<SshPermission> chosen = EnumSet.noneOf(SshPermission.class);
             for (ConfigNode item : node.list("permissions")) {
@@ -148,7 +97,7 @@ public record SshAppSettings(boolean emailLocalPart, List<String> principals, Li
             }
             permissions = chosen;
         }
-        return Optional.of(new SshAppSettings(local, plain, groups, permissions));
+        return Optional.of(new SshRule(local, plain, groups, permissions));
     }
 
     private static void checkPrincipal(ConfigNode node, String name) {

@@ -1,4 +1,4 @@
-package dev.portless.connector.run.token;
+package dev.portless.connector.token;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

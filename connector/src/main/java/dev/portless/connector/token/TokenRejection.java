@@ -1,4 +1,4 @@
-package dev.portless.connector.run.token;
+package dev.portless.connector.token;
 
 /**
  * Returns why an app token was refused; each reason has the clause a user or an operator reads.

@@ -1,10 +1,7 @@
-package dev.portless.connector.edge.access;
+package dev.portless.connector.edge.policy;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.portless.connector.edge.config.AppEntry;
-import dev.portless.connector.edge.policy.AccessPolicy;
-import dev.portless.connector.edge.policy.RulePolicy;
 import java.time.Duration;
 import java.util.Set;
 
@@ -18,6 +15,9 @@ import java.util.Set;
  * @param sessionDuration the lifetime of the app tokens the edge issues for it
  */
 public record AppRoute(String hostname, String tunnel, AccessPolicy policy, Duration sessionDuration) {
+    /** The app token lifetime when an app names none. */
+    public static final Duration DEFAULT_SESSION_DURATION = Duration.ofHours(24);
+
     /** Checks that no component is null. */
     public AppRoute {
         requireNonNull(hostname, "hostname");
@@ -28,12 +28,6 @@ public record AppRoute(String hostname, String tunnel, AccessPolicy policy, Dura
 
     /** Returns a route that only the named service tokens may use. */
     public AppRoute(String hostname, String tunnel, Set<String> serviceTokens) {
-        this(hostname, tunnel, RulePolicy.EMPTY.includingServiceTokens(serviceTokens),
-                AppEntry.DEFAULT_SESSION_DURATION);
-    }
-
-    /** Returns the route of a configured app. */
-    public static AppRoute of(AppEntry app) {
-        return new AppRoute(app.hostname(), app.tunnel(), app.effectivePolicy(), app.sessionDuration());
+        this(hostname, tunnel, RulePolicy.EMPTY.includingServiceTokens(serviceTokens), DEFAULT_SESSION_DURATION);
     }
 }

@@ -1,4 +1,4 @@
-package dev.portless.connector.run.token;
+package dev.portless.connector.token;
 
 import static java.util.Objects.requireNonNull;
 
@@ -32,7 +32,7 @@ import java.util.Optional;
  *
  * <p>Pure and non-blocking: the caller hands it the key set, so it may run on an event loop.
  */
-public final class AppTokenVerifier {
+public final class AppTokenVerifier implements TokenVerifier {
     /** Clock difference tolerated between the edge and the connector. */
     public static final Duration DEFAULT_SKEW = Duration.ofSeconds(30);
     /** Longer than any app token the edge issues; larger inputs are not parsed. */
@@ -69,6 +69,7 @@ public final class AppTokenVerifier {
      *
      * @throws AppTokenException saying which check failed
      */
+    @Override
     public VerifiedAppToken verify(String token, String audience, JWKSet keys) throws AppTokenException {
         requireNonNull(audience, "audience");
         requireNonNull(keys, "keys");
@@ -117,6 +118,7 @@ public final class AppTokenVerifier {
     }
 
     /** Returns whether {@code token}, verified earlier, has not expired yet (with the clock skew). */
+    @Override
     public boolean unexpired(VerifiedAppToken token) {
         return !clock.instant().isAfter(token.expiresAt().plus(skew));
     }

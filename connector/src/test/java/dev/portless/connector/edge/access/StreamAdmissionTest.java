@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class StreamUpgradeHandlerTest {
+class StreamAdmissionTest {
 
     @ParameterizedTest(name = "Host: \"{0}\" -> \"{1}\"")
     @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
@@ -26,11 +26,11 @@ class StreamUpgradeHandlerTest {
             ""                           | ""
             """)
     void keepsOnlyTheHostInLowerCaseWithoutPortOrTrailingDot(String header, String expected) {
-        assertEquals(expected, StreamUpgradeHandler.hostOnly(header));
+        assertEquals(expected, StreamAdmission.hostOnly(header));
     }
 
     @Test
     void treatsAMissingHostAsEmpty() {
-        assertEquals("", StreamUpgradeHandler.hostOnly(null));
+        assertEquals("", StreamAdmission.hostOnly(null));
     }
 }

@@ -1,8 +1,10 @@
-package dev.portless.connector.edge.identity;
+package dev.portless.connector.edge.identity.signin;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.portless.connector.edge.access.AppRoute;
+import dev.portless.connector.edge.identity.FormGuard;
+import dev.portless.connector.edge.identity.ReturnPaths;
+import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.identity.pin.PinChallenge;
 import dev.portless.connector.edge.identity.pin.PinProvider;
 import dev.portless.connector.edge.identity.session.BrowserSession;

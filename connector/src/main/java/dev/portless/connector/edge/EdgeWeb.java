@@ -1,10 +1,12 @@
-package dev.portless.connector.edge.identity;
+package dev.portless.connector.edge;
 
 import static java.util.Objects.requireNonNull;
 
 import dev.portless.common.wire.AppTokenClaims;
-import dev.portless.connector.edge.access.AppRoute;
+import dev.portless.connector.edge.policy.AppRoute;
+import dev.portless.connector.edge.config.AppEntry;
 import dev.portless.connector.edge.config.EdgeConfig;
+import dev.portless.connector.edge.config.EdgeLimits;
 import dev.portless.connector.edge.config.OidcProviderEntry;
 import dev.portless.connector.edge.config.PinProviderEntry;
 import dev.portless.connector.edge.identity.oidc.OidcProvider;
@@ -14,6 +16,7 @@ import dev.portless.connector.edge.identity.pin.PinMailer;
 import dev.portless.connector.edge.identity.pin.PinProvider;
 import dev.portless.connector.edge.identity.pin.SmtpMailer;
 import dev.portless.connector.edge.identity.session.BrowserSessions;
+import dev.portless.connector.edge.identity.signin.SignInPages;
 import dev.portless.connector.edge.identity.token.AppTokenIssuer;
 import dev.portless.connector.edge.identity.token.SigningKeys;
 import dev.portless.connector.edge.oauth.AuthorizationServer;
@@ -21,8 +24,9 @@ import dev.portless.connector.edge.pages.Pages;
 import dev.portless.connector.edge.pages.WebResponse;
 import dev.portless.connector.edge.pages.WebRouter;
 import dev.portless.connector.edge.sshca.SshCertificateAuthority;
+import dev.portless.connector.edge.sshca.SshRule;
 import dev.portless.connector.edge.sshca.SshSigningService;
-import dev.portless.connector.run.token.AppTokenVerifier;
+import dev.portless.connector.token.TokenVerifier;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -34,13 +38,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
 
 /**
- * Returns the edge's identity service over plain HTTP: sign-in pages and browser sessions, the
- * identity providers, the OAuth endpoints of the {@code access} CLI, the JWKS, and the health check.
+ * The wiring of every plain HTTP endpoint of the edge: sign-in pages and browser sessions, the
+ * identity providers, the OAuth endpoints of the {@code access} CLI, SSH certificates, the JWKS, and
+ * the health check, built from the edge's configuration into one router.
  */
-public final class IdentityService {
+final class EdgeWeb {
     private final SigningKeys keys;
     private final BrowserSessions sessions;
     private final SignInPages signIn;
@@ -48,7 +54,7 @@ public final class IdentityService {
     private final OidcSignIn oidc;
     private final SshSigningService ssh;
 
-    private IdentityService(SigningKeys keys, BrowserSessions sessions, SignInPages signIn, AuthorizationServer oauth,
+    private EdgeWeb(SigningKeys keys, BrowserSessions sessions, SignInPages signIn, AuthorizationServer oauth,
                             OidcSignIn oidc, SshSigningService ssh) {
         this.ssh = ssh;
         this.keys = keys;
@@ -60,19 +66,19 @@ public final class IdentityService {
 
     /**
      * Returns the service of {@code config}'s identity providers for {@code apps}, issuing tokens with
-     * {@code tokens} and publishing {@code keys}.
+     * {@code tokens}, checking them with {@code verifier} and publishing {@code keys}.
      *
      * @throws UncheckedIOException when a provider's outbox cannot be created
      */
-    public static IdentityService create(EdgeConfig config, Map<String, AppRoute> apps, SigningKeys keys,
-                                         AppTokenIssuer tokens, Clock clock) {
+    static EdgeWeb create(EdgeConfig config, EdgeLimits limits, Map<String, AppRoute> apps, SigningKeys keys,
+                                         AppTokenIssuer tokens, TokenVerifier verifier, Clock clock) {
         requireNonNull(config, "config");
         BrowserSessions sessions = new BrowserSessions(config.browserSessionDuration(), clock);
         Optional<PinProvider> pin = config.identityProviders().stream()
                 .filter(PinProviderEntry.class::isInstance).map(PinProviderEntry.class::cast).findFirst()
-                .map(p -> new PinProvider(p.name(), p.displayName(), mailer(p, config), clock));
+                .map(p -> new PinProvider(p.name(), p.displayName(), mailer(p, config), limits, clock));
         // Calls to identity providers run on web workers; redirects are never followed.
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+        HttpClient http = HttpClient.newBuilder().connectTimeout(limits.identityProviderTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         URI callback = URI.create(config.issuer() + OidcSignIn.CALLBACK_PATH);
         List<OidcProvider> upstream = config.identityProviders().stream()
@@ -80,16 +86,18 @@ public final class IdentityService {
                 .map(p -> new OidcProvider(p, callback, http, clock)).toList();
         OidcSignIn oidc = new OidcSignIn(upstream, sessions, clock);
         SignInPages signIn = new SignInPages(sessions, pin, oidc.choices(), apps, config.issuer(), clock);
-        AuthorizationServer oauth = new AuthorizationServer(sessions, apps, tokens, clock);
+        AuthorizationServer oauth = new AuthorizationServer(sessions, apps, tokens, limits, clock);
         // The SSH CA key is created on first start, next to the signing keys (or where ssh-ca.key-file says).
+        Map<String, SshRule> sshRules = config.apps().stream().filter(a -> a.ssh().isPresent())
+                .collect(Collectors.toUnmodifiableMap(AppEntry::hostname, a -> a.ssh().orElseThrow()));
         SshSigningService ssh = new SshSigningService(SshCertificateAuthority.loadOrCreate(config.sshCa().keyFile()),
-                config.sshCa().certificateLifetime(), config.apps(), apps,
-                new AppTokenVerifier(config.issuer(), clock, AppTokenVerifier.DEFAULT_SKEW), keys::publicKeys);
-        return new IdentityService(keys, sessions, signIn, oauth, oidc, ssh);
+                config.sshCa().certificateLifetime(), sshRules, apps,
+                verifier, keys::publicKeys);
+        return new EdgeWeb(keys, sessions, signIn, oauth, oidc, ssh);
     }
 
     /** Returns the router of every plain HTTP path the edge serves, running handlers on {@code workers}. */
-    public WebRouter router(Executor workers) {
+    WebRouter router(Executor workers) {
         WebRouter.Builder b = WebRouter.builder()
                 .get("/healthz", r -> WebResponse.text(200, "ok"))
                 .get(AppTokenClaims.JWKS_PATH, r -> WebResponse.json(200, keys.publicKeys().toString())
@@ -103,7 +111,7 @@ public final class IdentityService {
     }
 
     /** Forgets expired sessions, codes and device authorizations; runs off the event loops. */
-    public void sweep() {
+    void sweep() {
         sessions.sweep();
         oauth.sweep();
     }

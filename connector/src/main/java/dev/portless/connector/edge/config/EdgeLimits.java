@@ -1,0 +1,96 @@
+package dev.portless.connector.edge.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+
+/**
+ * The edge's limits in one place: the timeouts, sizes, pool bounds, rate limits and lifetimes that
+ * guard the public listener, the tunnel listener and the sign-in. They are not keys of
+ * {@code edge.yml} on purpose: each has one sensible value for a public edge, and fewer knobs mean
+ * fewer ways to weaken it. Start-up hands {@link #DEFAULTS} to the pipelines and features that
+ * enforce them. Values a protocol fixes stay with the code that speaks it: the WebSocket frame sizes
+ * ({@code WebSocketStreamAdapter}), HTTP/2 windows and stream counts ({@code MultiplexedHttp2},
+ * {@code TunnelHttp2}), the device flow's polling interval (RFC 8628), and the app token's clock skew
+ * ({@code AppTokenVerifier}).
+ *
+ * @param tlsHandshakeTimeout       a client's TLS handshake
+ * @param requestTimeout            from the handshake to a client's complete first request (an upgrade
+ *                                  or a page); a multiplexed connection drops it and relies on keepalives
+ * @param maxRequestBytes           the largest HTTP/1.1 request a client may send, headers and body
+ * @param acceptBacklog             connections the kernel queues for either listener before accepting
+ * @param tunnelHandshakeTimeout    a connector's TLS handshake, and again its registration
+ * @param streamOpenTimeout         how long the edge waits for a connector to dial a target; above any
+ *                                  ingress rule's connect timeout
+ * @param webWorkers                threads that answer the edge's pages, never an event loop
+ * @param webQueue                  page requests queued behind them before the edge answers 503
+ * @param identityProviderTimeout   connecting to an upstream OIDC provider
+ * @param pinMailsPerSession        PIN mails one browser may request
+ * @param pinMailsPerEmail          PIN mails to one address
+ * @param pinMailsPerClient         PIN mails requested from one client address
+ * @param pinMailsPerEdge           PIN mails the whole edge sends
+ * @param pinLifetime               how long a mailed PIN works
+ * @param authorizationCodeLifetime how long an OAuth authorization code waits to be redeemed
+ * @param deviceStarts              device authorizations one client address may start
+ * @param deviceCodeGuesses         user codes the whole edge checks on the device page
+ * @param deviceCodeLifetime        how long a device authorization waits for approval
+ */
+public record EdgeLimits(Duration tlsHandshakeTimeout, Duration requestTimeout, int maxRequestBytes,
+                         int acceptBacklog, Duration tunnelHandshakeTimeout, Duration streamOpenTimeout,
+                         int webWorkers, int webQueue, Duration identityProviderTimeout,
+                         RateLimit pinMailsPerSession, RateLimit pinMailsPerEmail, RateLimit pinMailsPerClient,
+                         RateLimit pinMailsPerEdge, Duration pinLifetime, Duration authorizationCodeLifetime,
+                         RateLimit deviceStarts, RateLimit deviceCodeGuesses, Duration deviceCodeLifetime) {
+    /** The limits every edge runs with. */
+    public static final EdgeLimits DEFAULTS = new EdgeLimits(
+            Duration.ofSeconds(10), Duration.ofSeconds(30), 64 * 1024,
+            4096, Duration.ofSeconds(10), Duration.ofMinutes(5).plusSeconds(10),
+            4, 256, Duration.ofSeconds(10),
+            new RateLimit(3, Duration.ofMinutes(10)), new RateLimit(5, Duration.ofHours(1)),
+            new RateLimit(30, Duration.ofMinutes(10)), new RateLimit(60, Duration.ofMinutes(1)),
+            Duration.ofMinutes(10), Duration.ofSeconds(60),
+            new RateLimit(30, Duration.ofMinutes(10)), new RateLimit(100, Duration.ofMinutes(1)),
+            Duration.ofMinutes(10));
+
+    /** Checks that no component is null and that every count is positive. */
+    public EdgeLimits {
+        requireNonNull(tlsHandshakeTimeout, "tlsHandshakeTimeout");
+        requireNonNull(requestTimeout, "requestTimeout");
+        positive("maxRequestBytes", maxRequestBytes);
+        positive("acceptBacklog", acceptBacklog);
+        requireNonNull(tunnelHandshakeTimeout, "tunnelHandshakeTimeout");
+        requireNonNull(streamOpenTimeout, "streamOpenTimeout");
+        positive("webWorkers", webWorkers);
+        positive("webQueue", webQueue);
+        requireNonNull(identityProviderTimeout, "identityProviderTimeout");
+        requireNonNull(pinMailsPerSession, "pinMailsPerSession");
+        requireNonNull(pinMailsPerEmail, "pinMailsPerEmail");
+        requireNonNull(pinMailsPerClient, "pinMailsPerClient");
+        requireNonNull(pinMailsPerEdge, "pinMailsPerEdge");
+        requireNonNull(pinLifetime, "pinLifetime");
+        requireNonNull(authorizationCodeLifetime, "authorizationCodeLifetime");
+        requireNonNull(deviceStarts, "deviceStarts");
+        requireNonNull(deviceCodeGuesses, "deviceCodeGuesses");
+        requireNonNull(deviceCodeLifetime, "deviceCodeLifetime");
+    }
+
+    private static void positive(String name, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(name + ": " + value + " (expected: >= 1)");
+        }
+    }
+
+    /**
+     * At most {@code events} per key in each fixed {@code window}.
+     *
+     * @param events the events allowed per window
+     * @param window the window's length
+     */
+    public record RateLimit(int events, Duration window) {
+        /** Checks the count and the window. */
+        public RateLimit {
+            positive("events", events);
+            requireNonNull(window, "window");
+        }
+    }
+}
