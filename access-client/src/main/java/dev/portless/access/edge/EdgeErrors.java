@@ -1,6 +1,6 @@
 package dev.portless.access.edge;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.portless.common.json.Json;
 import java.text.ParseException;
 import java.util.Map;
 
@@ -17,7 +17,7 @@ final class EdgeErrors {
     /** Returns the edge's error code in {@code body}, e.g. {@code token_expired}, or null. */
     static String code(String body) {
         try {
-            Object error = JSONObjectUtils.parse(body).get("error");
+            Object error = Json.readObject(body).get("error");
             return error instanceof String s && !s.isBlank() ? s : null;
         } catch (ParseException | RuntimeException e) {
             return null;
@@ -26,7 +26,7 @@ final class EdgeErrors {
 
     static String sentence(int status, String body, String hostname, EdgeEndpoint edge) {
         try {
-            Map<String, Object> json = JSONObjectUtils.parse(body);
+            Map<String, Object> json = Json.readObject(body);
             Object message = json.get("message");
             if (message instanceof String s && !s.isBlank()) {
                 return s;

@@ -1,6 +1,6 @@
 package dev.portless.access.login;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.portless.common.json.Json;
 import dev.portless.common.wire.AppTokenClaims;
 import java.net.URI;
 import java.text.ParseException;
@@ -24,14 +24,14 @@ record AuthorizationServer(String issuer, URI authorizationEndpoint, URI tokenEn
 
     /** Returns the metadata in {@code json}; throws {@link ParseException} naming what is wrong. */
     static AuthorizationServer parse(String json) throws ParseException {
-        Map<String, Object> m = JSONObjectUtils.parse(json);
-        String issuer = JSONObjectUtils.getString(m, "issuer");
+        Map<String, Object> m = Json.readObject(json);
+        String issuer = Json.string(m, "issuer");
         return new AuthorizationServer(issuer == null ? "" : issuer, https(m, "authorization_endpoint", true),
                 https(m, "token_endpoint", true), Optional.ofNullable(https(m, "device_authorization_endpoint", false)));
     }
 
     private static URI https(Map<String, Object> m, String name, boolean required) throws ParseException {
-        URI uri = JSONObjectUtils.getURI(m, name);
+        URI uri = Json.uri(m, name);
         if (uri == null) {
             if (required) {
                 throw new ParseException(name + " is missing", 0);

@@ -1,6 +1,6 @@
 package dev.portless.access.login;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.portless.common.json.Json;
 import java.net.URI;
 import java.text.ParseException;
 import java.time.Duration;
@@ -23,10 +23,10 @@ record DeviceAuthorization(String deviceCode, String userCode, URI verificationU
     private static final long DEFAULT_INTERVAL_SECONDS = 5;
 
     static DeviceAuthorization parse(String json) throws ParseException {
-        Map<String, Object> m = JSONObjectUtils.parse(json);
-        String deviceCode = JSONObjectUtils.getString(m, "device_code");
-        String userCode = JSONObjectUtils.getString(m, "user_code");
-        URI verificationUri = JSONObjectUtils.getURI(m, "verification_uri");
+        Map<String, Object> m = Json.readObject(json);
+        String deviceCode = Json.string(m, "device_code");
+        String userCode = Json.string(m, "user_code");
+        URI verificationUri = Json.uri(m, "verification_uri");
         if (deviceCode == null || userCode == null || verificationUri == null) {
             throw new ParseException("device_code, user_code or verification_uri is missing", 0);
         }
@@ -37,7 +37,7 @@ record DeviceAuthorization(String deviceCode, String userCode, URI verificationU
         Object interval = m.get("interval");
         long intervalSeconds = interval instanceof Number i && i.longValue() > 0 ? i.longValue() : DEFAULT_INTERVAL_SECONDS;
         return new DeviceAuthorization(deviceCode, userCode, verificationUri,
-                Optional.ofNullable(JSONObjectUtils.getURI(m, "verification_uri_complete")),
+                Optional.ofNullable(Json.uri(m, "verification_uri_complete")),
                 Duration.ofSeconds(e.longValue()), Duration.ofSeconds(intervalSeconds));
     }
 

@@ -1,8 +1,8 @@
 package dev.portless.access.login;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.portless.access.edge.AccessException;
 import dev.portless.access.edge.EdgeEndpoint;
+import dev.portless.common.json.Json;
 import dev.portless.common.wire.AppTokenClaims;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -117,10 +117,10 @@ final class OAuthClient {
             return response.body();
         }
         try {
-            Map<String, Object> json = JSONObjectUtils.parse(response.body());
-            String error = JSONObjectUtils.getString(json, "error");
+            Map<String, Object> json = Json.readObject(response.body());
+            String error = Json.string(json, "error");
             if (error != null && !error.isBlank()) {
-                throw new OAuthError(error, JSONObjectUtils.getString(json, "error_description"));
+                throw new OAuthError(error, Json.string(json, "error_description"));
             }
         } catch (ParseException | RuntimeException e) {
             // Not an RFC 6749 error body: fall through to the status.

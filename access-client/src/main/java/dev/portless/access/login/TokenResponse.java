@@ -1,6 +1,6 @@
 package dev.portless.access.login;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.portless.common.json.Json;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.Map;
@@ -16,19 +16,19 @@ import java.util.Optional;
 record TokenResponse(String accessToken, Optional<Duration> expiresIn, Optional<String> app) {
 
     static TokenResponse parse(String json) throws ParseException {
-        Map<String, Object> m = JSONObjectUtils.parse(json);
-        String token = JSONObjectUtils.getString(m, "access_token");
+        Map<String, Object> m = Json.readObject(json);
+        String token = Json.string(m, "access_token");
         if (token == null || token.isBlank()) {
             throw new ParseException("access_token is missing", 0);
         }
-        String type = JSONObjectUtils.getString(m, "token_type");
+        String type = Json.string(m, "token_type");
         if (type == null || !type.equalsIgnoreCase("Bearer")) {
             throw new ParseException("token_type: \"" + type + "\" (expected: Bearer)", 0);
         }
         Object expiresIn = m.get("expires_in");
         return new TokenResponse(token,
                 expiresIn instanceof Number n ? Optional.of(Duration.ofSeconds(n.longValue())) : Optional.empty(),
-                Optional.ofNullable(JSONObjectUtils.getString(m, "app")));
+                Optional.ofNullable(Json.string(m, "app")));
     }
 
     @Override

@@ -2,11 +2,11 @@ package dev.portless.access.ssh;
 
 import static java.util.Objects.requireNonNull;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.portless.access.edge.AccessException;
 import dev.portless.access.login.AppSignIn;
 import dev.portless.access.token.CachedToken;
 import dev.portless.common.files.OwnerOnlyFiles;
+import dev.portless.common.json.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -98,7 +98,7 @@ public final class ShortLivedCertificates {
         }
         Map<String, Object> body;
         try {
-            body = JSONObjectUtils.parse(response.body());
+            body = Json.readObject(response.body());
         } catch (ParseException e) {
             throw new AccessException("The edge " + edge + " answered " + response.statusCode()
                     + " without JSON to " + SIGN_PATH + "; is it a Portless edge?");
@@ -124,7 +124,7 @@ public final class ShortLivedCertificates {
 
     private static HttpResponse<String> post(HttpClient http, URI edge, CachedToken token, String publicLine,
                                              Duration timeout) throws AccessException, InterruptedException {
-        String json = JSONObjectUtils.toJSONString(Map.of("public_key", publicLine));
+        String json = Json.write(Map.of("public_key", publicLine));
         HttpRequest request = HttpRequest.newBuilder(URI.create(edge + SIGN_PATH)).timeout(timeout)
                 .header("Authorization", "Bearer " + token.token())
                 .header("Content-Type", "application/json")

@@ -1,6 +1,6 @@
 package dev.portless.access.token;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.portless.common.json.Json;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,19 +52,19 @@ public record CachedToken(String edge, String app, String token, Instant expires
         m.put("identity", identity);
         m.put("expires_at", expiresAt.getEpochSecond());
         m.put("access_token", token);
-        return JSONObjectUtils.toJSONString(m);
+        return Json.write(m);
     }
 
     static CachedToken fromJson(String json) throws ParseException {
-        Map<String, Object> m = JSONObjectUtils.parse(json);
-        String edge = JSONObjectUtils.getString(m, "edge");
-        String app = JSONObjectUtils.getString(m, "app");
-        String token = JSONObjectUtils.getString(m, "access_token");
+        Map<String, Object> m = Json.readObject(json);
+        String edge = Json.string(m, "edge");
+        String app = Json.string(m, "app");
+        String token = Json.string(m, "access_token");
         Object expiresAt = m.get("expires_at");
         if (edge == null || app == null || token == null || !(expiresAt instanceof Number)) {
             throw new ParseException("missing edge, app, access_token or expires_at", 0);
         }
-        String identity = JSONObjectUtils.getString(m, "identity");
+        String identity = Json.string(m, "identity");
         return new CachedToken(edge, app, token, Instant.ofEpochSecond(((Number) expiresAt).longValue()),
                 identity == null ? "" : identity);
     }

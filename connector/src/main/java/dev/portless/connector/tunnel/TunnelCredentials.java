@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.portless.common.config.ConfigException;
 import dev.portless.common.files.OwnerOnlyFiles;
+import dev.portless.common.json.FlatJson;
+import dev.portless.common.json.Json;
 import dev.portless.connector.secret.SecretHash;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -178,7 +180,7 @@ public record TunnelCredentials(UUID tunnelId, String tunnelName, String secret)
         members.put(ID, tunnelId.toString());
         members.put(NAME, tunnelName);
         members.put(SECRET, secret);
-        return FlatJson.write(members);
+        return Json.write(members);
     }
 
     private static TunnelCredentials fromJson(String json) {

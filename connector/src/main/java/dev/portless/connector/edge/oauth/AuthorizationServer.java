@@ -2,8 +2,8 @@ package dev.portless.connector.edge.oauth;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.portless.common.json.Json;
 import dev.portless.common.wire.AppTokenClaims;
-import dev.portless.common.wire.ErrorBody;
 import dev.portless.connector.edge.config.EdgeLimits;
 import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.identity.signin.SignInPages;
@@ -95,7 +95,7 @@ public final class AuthorizationServer {
         m.put("grant_types_supported", List.of("authorization_code", DEVICE_GRANT));
         m.put("code_challenge_methods_supported", List.of(Pkce.S256));
         m.put("token_endpoint_auth_methods_supported", List.of("none"));
-        return WebResponse.json(200, com.nimbusds.jose.util.JSONObjectUtils.toJSONString(m))
+        return WebResponse.json(200, Json.write(m))
                 .withHeader("Cache-Control", "public, max-age=300");
     }
 
@@ -264,9 +264,12 @@ public final class AuthorizationServer {
         IssuedToken t = tokens.issue(identity, app, route.sessionDuration());
         log.info("token app={} identity={} client={} expires={}", app, identity.displayName(),
                 r.client().getHostAddress(), t.expiresAt());
-        return OAuthErrors.noStore(WebResponse.json(200, "{\"access_token\":" + ErrorBody.quote(t.token())
-                + ",\"token_type\":\"Bearer\",\"expires_in\":" + t.expiresInSeconds(clock.instant())
-                + ",\"app\":" + ErrorBody.quote(app) + "}"));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("access_token", t.token());
+        body.put("token_type", "Bearer");
+        body.put("expires_in", t.expiresInSeconds(clock.instant()));
+        body.put("app", app);
+        return OAuthErrors.noStore(WebResponse.json(200, Json.write(body)));
     }
 
     private WebResponse deviceAuthorization(WebRequest r) {
@@ -296,12 +299,14 @@ public final class AuthorizationServer {
         }
         log.info("device authorization app={} client={} user_code={}", app, g.client, g.userCode);
         String verification = issuer + "/device";
-        return OAuthErrors.noStore(WebResponse.json(200, "{\"device_code\":" + ErrorBody.quote(g.deviceCode)
-                + ",\"user_code\":" + ErrorBody.quote(g.userCode)
-                + ",\"verification_uri\":" + ErrorBody.quote(verification)
-                + ",\"verification_uri_complete\":" + ErrorBody.quote(verification + "?user_code=" + g.userCode)
-                + ",\"expires_in\":" + limits.deviceCodeLifetime().toSeconds()
-                + ",\"interval\":" + DeviceGrants.INTERVAL + "}"));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("device_code", g.deviceCode);
+        body.put("user_code", g.userCode);
+        body.put("verification_uri", verification);
+        body.put("verification_uri_complete", verification + "?user_code=" + g.userCode);
+        body.put("expires_in", limits.deviceCodeLifetime().toSeconds());
+        body.put("interval", DeviceGrants.INTERVAL);
+        return OAuthErrors.noStore(WebResponse.json(200, Json.write(body)));
     }
 
     private static WebResponse redirectError(String redirectUri, String state, String error, String description) {

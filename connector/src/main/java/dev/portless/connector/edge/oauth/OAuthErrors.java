@@ -1,7 +1,9 @@
 package dev.portless.connector.edge.oauth;
 
-import dev.portless.common.wire.ErrorBody;
+import dev.portless.common.json.Json;
 import dev.portless.connector.edge.pages.WebResponse;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Returns OAuth error answers of the token and device endpoints (RFC 6749 §5.2, RFC 8628 §3.5):
@@ -13,8 +15,10 @@ final class OAuthErrors {
 
     static WebResponse json(String error, String description) {
         int status = error.equals("invalid_client") ? 401 : 400;
-        return noStore(WebResponse.json(status, "{\"error\":" + ErrorBody.quote(error) + ",\"error_description\":"
-                + ErrorBody.quote(description) + "}"));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", error);
+        body.put("error_description", description);
+        return noStore(WebResponse.json(status, Json.write(body)));
     }
 
     static WebResponse noStore(WebResponse r) {

@@ -3,7 +3,7 @@ package dev.portless.connector.edge.sshca;
 import static java.util.Objects.requireNonNull;
 
 import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.portless.common.json.Json;
 import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.pages.WebRequest;
 import dev.portless.connector.edge.pages.WebResponse;
@@ -118,7 +118,7 @@ public final class SshSigningService {
         }
         String keyLine;
         try {
-            Object value = r.body().isEmpty() ? null : JSONObjectUtils.parse(r.body()).get("public_key");
+            Object value = r.body().isEmpty() ? null : Json.readObject(r.body()).get("public_key");
             keyLine = value instanceof String s ? s.trim() : null;
         } catch (ParseException e) {
             keyLine = null;
@@ -161,7 +161,7 @@ public final class SshSigningService {
         answer.put("certificate", certificate.openSshLine());
         answer.put("valid_before", certificate.validBefore().getEpochSecond());
         answer.put("principals", certificate.principals());
-        return WebResponse.json(200, JSONObjectUtils.toJSONString(answer)).withHeader("Cache-Control", "no-store");
+        return WebResponse.json(200, Json.write(answer)).withHeader("Cache-Control", "no-store");
     }
 
     private static String bearer(String authorization) {
@@ -177,6 +177,6 @@ public final class SshSigningService {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("error", code);
         m.put("error_description", sentence);
-        return WebResponse.json(status, JSONObjectUtils.toJSONString(m)).withHeader("Cache-Control", "no-store");
+        return WebResponse.json(status, Json.write(m)).withHeader("Cache-Control", "no-store");
     }
 }

@@ -11,9 +11,9 @@ import com.nimbusds.jose.jwk.AsymmetricJWK;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
-import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.portless.common.json.Json;
 import dev.portless.connector.edge.config.OidcProviderEntry;
 import dev.portless.connector.edge.policy.Identity;
 import java.io.IOException;
@@ -280,7 +280,7 @@ public final class OidcProvider {
                     what + " answered HTTP " + response.statusCode());
         }
         try {
-            return JSONObjectUtils.parse(new String(response.body(), StandardCharsets.UTF_8));
+            return Json.readObject(new String(response.body(), StandardCharsets.UTF_8));
         } catch (ParseException e) {
             throw new OidcException("the identity provider answered something that is not JSON", what);
         }

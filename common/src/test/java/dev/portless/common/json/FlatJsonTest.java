@@ -1,4 +1,4 @@
-package dev.portless.connector.tunnel;
+package dev.portless.common.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -26,7 +26,7 @@ class FlatJsonTest {
         final Map<String, String> members = new LinkedHashMap<>();
         members.put("TunnelID", "id");
         members.put("Odd", "q\"b\\c\u0001");
-        final String json = FlatJson.write(members);
+        final String json = Json.write(members);
         assertEquals("{\"TunnelID\":\"id\",\"Odd\":\"q\\\"b\\\\c\\u0001\"}", json);
         assertEquals(members, FlatJson.parse(json));
     }
@@ -46,5 +46,11 @@ class FlatJsonTest {
         assertEquals("invalid escape '\\x' at character 8", refused("{\"a\":\"1\\x\"}"));
         assertEquals("invalid \\u escape at character 8", refused("{\"a\":\"1\\u00g0\"}"));
         assertEquals("incomplete \\u escape at character 8", refused("{\"a\":\"1\\u00"));
+        assertEquals("expected ':' at character 6", refused("{\"a\" \"b\"}"));
+        assertEquals("expected a string value for \"a\" at character 6", refused("{\"a\":x}"));
+        assertEquals("expected '\"' but the text ended at character 2", refused("{"));
+        assertEquals("expected '}' but the text ended at character 9", refused("{\"a\":\"1\""));
+        assertEquals("unterminated string at character 8", refused("{\"a\":\"\\"));
+        assertEquals("invalid escape '\\x' at character 3", refused("{\"\\x\":\"1\"}"));
     }
 }
