@@ -3,7 +3,7 @@ package dev.portless.access;
 import dev.portless.access.cli.AccessCommand;
 
 /**
- * Returns nothing: the entry point of the {@code access} program.
+ * The entry point of the {@code access} program.
  */
 public final class AccessMain {
     private AccessMain() {

@@ -1,7 +1,7 @@
 package dev.portless.bench;
 
 /**
- * Returns nothing: the entry point of the bench probes that {@code scripts/bench} runs.
+ * The entry point of the bench probes that {@code scripts/bench} runs.
  */
 public final class BenchMain {
     private BenchMain() {

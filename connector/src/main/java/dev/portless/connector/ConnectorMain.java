@@ -4,7 +4,7 @@ import dev.portless.connector.cli.ConnectorCommand;
 import picocli.CommandLine;
 
 /**
- * Returns nothing: the entry point of the {@code connector} program.
+ * The entry point of the {@code connector} program.
  */
 public final class ConnectorMain {
     private ConnectorMain() {

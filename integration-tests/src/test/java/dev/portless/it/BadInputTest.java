@@ -382,7 +382,7 @@ class BadInputTest {
         }
     }
 
-    /** Returns one WebSocket frame as read off the wire. */
+    /** One WebSocket frame as read off the wire. */
     record Frame(int opcode, byte[] payload) {
         static final int TEXT = 0x1;
         static final int BINARY = 0x2;
@@ -404,7 +404,7 @@ class BadInputTest {
     }
 
     /**
-     * Returns a hand-written WebSocket client over TLS: it sends exactly the bytes a test asks for, which no
+     * A hand-written WebSocket client over TLS: it sends exactly the bytes a test asks for, which no
      * WebSocket library would.
      */
     static final class RawWebSocket implements AutoCloseable {
@@ -580,7 +580,7 @@ class BadInputTest {
     }
 
     /**
-     * Returns a loopback listener whose accept queue is full: it never accepts, and a new connection's SYN is
+     * A loopback listener whose accept queue is full: it never accepts, and a new connection's SYN is
      * dropped, so dialing it times out without any packet leaving the machine.
      */
     static final class FullBacklog implements AutoCloseable {
@@ -621,7 +621,7 @@ class BadInputTest {
         }
     }
 
-    /** Returns a loopback target that reads one byte of each connection and then resets it (RST, not FIN). */
+    /** A loopback target that reads one byte of each connection and then resets it (RST, not FIN). */
     static final class Resetter implements AutoCloseable {
         private final ServerSocket server;
 

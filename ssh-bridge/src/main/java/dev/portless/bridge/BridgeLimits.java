@@ -3,7 +3,7 @@ package dev.portless.bridge;
 import java.time.Duration;
 
 /**
- * Returns the bridge's fixed limits in one place. They are not configuration keys on purpose: each has one
+ * The bridge's fixed limits in one place. They are not configuration keys on purpose: each has one
  * sensible value for a bastion, and fewer knobs mean fewer ways to weaken it. The certificate clock-skew
  * allowance lives with the check that uses it, {@code CertificateVerifier.CLOCK_SKEW} (60 s).
  */

@@ -34,7 +34,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Returns a running bridge: MINA SSHD on the default NIO2 transport, set up so that only certificate
+ * A running bridge: MINA SSHD on the default NIO2 transport, set up so that only certificate
  * logins work and only policy-approved {@code direct-tcpip} channels open, with an audit record per
  * session and per channel.
  */

@@ -1,6 +1,6 @@
 package dev.portless.bridge;
 
-/** Returns nothing: the entry point of the {@code ssh-bridge} program. */
+/** The entry point of the {@code ssh-bridge} program. */
 public final class SshBridgeMain {
 
     private SshBridgeMain() {}

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Returns the {@code access} command.
+ * The {@code access} command.
  */
 @Command(name = "access", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Reach private TCP services through a Portless edge.",

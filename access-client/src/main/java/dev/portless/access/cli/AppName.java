@@ -4,7 +4,7 @@ import java.net.URI;
 import java.util.Locale;
 
 /**
- * Returns the app hostname a command argument names: {@code db.example.com}, or a URL such as
+ * The app hostname a command argument names: {@code db.example.com}, or a URL such as
  * {@code https://db.example.com/} as cloudflared users type it.
  */
 final class AppName {

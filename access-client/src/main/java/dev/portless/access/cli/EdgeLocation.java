@@ -15,7 +15,7 @@ import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /**
- * Returns where the edge is and how to reach it: the options every command that talks to an edge
+ * Where the edge is and how to reach it: the options every command that talks to an edge
  * shares.
  */
 final class EdgeLocation {

@@ -17,7 +17,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Returns the options every command that reaches an app shares: where the edge is, which CA to
+ * The options every command that reaches an app shares: where the edge is, which CA to
  * trust for it, and the credentials: a service token when one is configured, else the user's own
  * sign-in. Secrets come from the environment or a file, never argv.
  */

@@ -9,7 +9,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** Returns {@code access login APP}: sign in through the browser (or a device code) and cache the token. */
+/** {@code access login APP}: sign in through the browser (or a device code) and cache the token. */
 @Command(name = "login", mixinStandardHelpOptions = true,
         description = {"Sign in to an app through your browser and keep its token for the other commands.",
                 "Over SSH or without a display it shows a code to enter on another device instead."})

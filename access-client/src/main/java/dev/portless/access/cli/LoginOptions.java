@@ -14,7 +14,7 @@ import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
- * Returns the options of a browser sign-in, for {@code access login} and for the commands that
+ * The options of a browser sign-in, for {@code access login} and for the commands that
  * sign in on demand.
  */
 final class LoginOptions {

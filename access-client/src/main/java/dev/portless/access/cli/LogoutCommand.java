@@ -14,7 +14,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** Returns {@code access logout [APP]}: forget the tokens of one app, or of all. */
+/** {@code access logout [APP]}: forget the tokens of one app, or of all. */
 @Command(name = "logout", mixinStandardHelpOptions = true,
         description = "Forget the saved sign-in of an app, or of every app when none is named.")
 final class LogoutCommand implements Callable<Integer> {

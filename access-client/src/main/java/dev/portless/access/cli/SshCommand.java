@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * Returns {@code access ssh}: one stream on stdin/stdout, for ssh's ProxyCommand. Nothing but
+ * {@code access ssh}: one stream on stdin/stdout, for ssh's ProxyCommand. Nothing but
  * stream bytes goes to stdout; every diagnostic goes to stderr.
  */
 @Command(name = "ssh", mixinStandardHelpOptions = true,

@@ -13,7 +13,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * Returns {@code access ssh-config --hostname H [--short-lived-cert]}: an ssh_config block that reaches the
+ * {@code access ssh-config --hostname H [--short-lived-cert]}: an ssh_config block that reaches the
  * app through {@code access ssh}, and with short-lived certificates, gets a fresh certificate before each
  * connection ({@code Match ... exec "access ssh-gen ..."}), as cloudflared does.
  */

@@ -11,7 +11,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** Returns {@code access status}: the saved sign-ins, who they are for, and how long each lasts. */
+/** {@code access status}: the saved sign-ins, who they are for, and how long each lasts. */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = "List the saved sign-ins: app, edge, identity and time left.")
 final class StatusCommand implements Callable<Integer> {

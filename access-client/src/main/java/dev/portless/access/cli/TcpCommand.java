@@ -15,7 +15,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** Returns {@code access tcp} (aliases {@code rdp}, {@code smb}): a local port forwarded to an app. */
+/** {@code access tcp} (aliases {@code rdp}, {@code smb}): a local port forwarded to an app. */
 @Command(name = "tcp", aliases = {"rdp", "smb"}, mixinStandardHelpOptions = true,
         description = "Listen on a local port and carry each connection to the app through the edge.")
 final class TcpCommand implements Callable<Integer> {

@@ -3,7 +3,7 @@ package dev.portless.access.edge;
 import java.util.Optional;
 
 /**
- * Returns a failure the user reads as one sentence: what failed and what to do.
+ * A failure the user reads as one sentence: what failed and what to do.
  */
 public final class AccessException extends Exception {
     private final String edgeError;

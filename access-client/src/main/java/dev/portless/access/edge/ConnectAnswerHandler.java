@@ -15,7 +15,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Returns the handler that waits for the edge's answer to one {@code CONNECT} on a multiplexed
+ * The handler that waits for the edge's answer to one {@code CONNECT} on a multiplexed
  * connection: {@code 200} leaves the stream to the relay (reads off), anything else is read to its
  * end and turned into the sentence the edge's JSON body holds.
  */

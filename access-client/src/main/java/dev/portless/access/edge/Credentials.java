@@ -8,7 +8,7 @@ import java.util.function.BiConsumer;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Returns the credentials the CLI presents to the edge on the upgrade: a service token, or an app
+ * The credentials the CLI presents to the edge on the upgrade: a service token, or an app
  * token from a browser sign-in. Neither ever appears in {@link #toString()}.
  */
 public sealed interface Credentials {
@@ -32,7 +32,7 @@ public sealed interface Credentials {
     }
 
     /**
-     * Returns a service token: an id and a secret, for scripts and CI.
+     * A service token: an id and a secret, for scripts and CI.
      *
      * @param id     the client id
      * @param secret the secret, never logged
@@ -57,7 +57,7 @@ public sealed interface Credentials {
     }
 
     /**
-     * Returns an app token the edge issued after a browser sign-in.
+     * An app token the edge issued after a browser sign-in.
      *
      * @param token the JWT, never logged
      */

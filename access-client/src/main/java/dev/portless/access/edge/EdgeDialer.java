@@ -17,7 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Returns streams to the edge, one per call, ready for a relay (reads off). When the edge offers
+ * Streams to the edge, one per call, ready for a relay (reads off). When the edge offers
  * HTTP/2 client connections (see {@code MultiplexedHttp2}), a stream is an HTTP/2 {@code CONNECT} on
  * a reused connection; otherwise it is its own TLS connection and WebSocket (HTTP upgrade with the
  * credentials, then a {@link WebSocketStreamAdapter}), which every edge speaks.

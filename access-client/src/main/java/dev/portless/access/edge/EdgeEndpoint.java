@@ -7,7 +7,7 @@ import java.util.Locale;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Returns where the edge is: host and port to dial and verify the certificate against.
+ * Where the edge is: host and port to dial and verify the certificate against.
  *
  * @param host the edge's host name or IP address
  * @param port the edge's TLS port

@@ -5,7 +5,7 @@ import java.text.ParseException;
 import java.util.Map;
 
 /**
- * Returns the sentence for an HTTP error the edge answered instead of upgrading.
+ * The sentence for an HTTP error the edge answered instead of upgrading.
  *
  * <p>The edge's JSON body already holds the sentence; the status alone is the fallback for edges
  * or proxies that answer without one.

@@ -9,7 +9,7 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 
 /**
- * Returns the sentences for failures of a connection to the edge, whichever way streams travel on it.
+ * The sentences for failures of a connection to the edge, whichever way streams travel on it.
  */
 final class EdgeFailures {
     private EdgeFailures() {

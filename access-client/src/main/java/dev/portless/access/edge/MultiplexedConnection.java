@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Returns one TLS connection to the edge whose streams are HTTP/2 {@code CONNECT}s to apps (see
+ * One TLS connection to the edge whose streams are HTTP/2 {@code CONNECT}s to apps (see
  * {@link MultiplexedHttp2}), one at a time: a stream that ends leaves the connection ready for the
  * next local connection, so that one costs no TCP or TLS handshake.
  *
@@ -135,7 +135,7 @@ final class MultiplexedConnection {
         channel.close();
     }
 
-    /** Returns the failure of a connection whose edge speaks one WebSocket per stream only. */
+    /** The failure of a connection whose edge speaks one WebSocket per stream only. */
     static final class NotMultiplexed extends Exception {
         NotMultiplexed() {
             super("the edge did not choose " + MultiplexedHttp2.ALPN, null, false, false);

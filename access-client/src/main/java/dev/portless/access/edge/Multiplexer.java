@@ -13,7 +13,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Returns streams to the edge on reused connections: each event loop keeps the connections whose
+ * Streams to the edge on reused connections: each event loop keeps the connections whose
  * stream has ended, and a new local connection takes one of them, so it costs one HTTP/2 stream
  * instead of a TCP connection, a TLS handshake and an HTTP upgrade. Only when none is free is a new
  * connection dialed.

@@ -7,7 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Returns streams to apps through one edge, with whatever credentials apply; the forwarders open
+ * Streams to apps through one edge, with whatever credentials apply; the forwarders open
  * one per local connection.
  */
 public interface StreamDialer {

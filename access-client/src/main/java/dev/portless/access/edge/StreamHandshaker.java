@@ -9,7 +9,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import java.net.URI;
 
 /**
- * Returns the client side of a stream's WebSocket handshake (RFC 6455, version 13) whose frames
+ * The client side of a stream's WebSocket handshake (RFC 6455, version 13) whose frames
  * carry the mask bit with an all-zero masking key.
  *
  * <p>Masking exists so that script in a browser cannot make a WebSocket look like plain HTTP to a

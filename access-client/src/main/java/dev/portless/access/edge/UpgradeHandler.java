@@ -15,7 +15,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Returns the handler that sends the upgrade request once TLS is up and turns the edge's answer
+ * The handler that sends the upgrade request once TLS is up and turns the edge's answer
  * into a ready stream or into the sentence for the user.
  */
 final class UpgradeHandler extends StreamAnswerHandler<Channel> {

@@ -18,7 +18,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Returns {@code access ssh}'s relay between stdin/stdout and one edge stream.
+ * {@code access ssh}'s relay between stdin/stdout and one edge stream.
  *
  * <p>Standard streams block, so each has its own thread and the event loop never waits on them.
  * Backpressure both ways: the stdin thread waits while the stream is not writable, and the stream

@@ -10,7 +10,7 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 
 /**
- * Returns {@code access tcp}'s local listener: each accepted connection gets its own WebSocket
+ * {@code access tcp}'s local listener: each accepted connection gets its own WebSocket
  * stream to the edge, on the same event loop, joined by a relay.
  */
 public final class TcpForwarder implements AutoCloseable {

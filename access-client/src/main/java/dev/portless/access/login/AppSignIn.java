@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Returns app tokens for one app at one edge: from memory, from the cache, or from a sign-in.
+ * App tokens for one app at one edge: from memory, from the cache, or from a sign-in.
  *
  * <p>However many threads and processes ask at once, one of them signs in: each takes the cache's
  * sign-in lock for this edge and app, then looks at the cache again, since the holder before it

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Returns the edge's OAuth 2.0 authorization server metadata (RFC 8414) the CLI uses.
+ * The edge's OAuth 2.0 authorization server metadata (RFC 8414) the CLI uses.
  *
  * @param issuer                      the issuer, the edge URL
  * @param authorizationEndpoint       where the browser signs in

@@ -4,7 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 
 /**
- * Returns the browser's redirect to the loopback listener, held open until the CLI knows whether
+ * The browser's redirect to the loopback listener, held open until the CLI knows whether
  * the sign-in worked, so the page the user sees tells the truth.
  */
 final class BrowserCallback {

@@ -3,7 +3,7 @@ package dev.portless.access.login;
 import java.net.URI;
 
 /**
- * Returns the way the CLI shows the user a sign-in page: the system browser, or in tests a fake
+ * The way the CLI shows the user a sign-in page: the system browser, or in tests a fake
  * one that follows the redirects itself.
  */
 @FunctionalInterface

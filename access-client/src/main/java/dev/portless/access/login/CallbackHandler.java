@@ -18,7 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Returns the handler that checks one request to the loopback listener and, if it is the
+ * The handler that checks one request to the loopback listener and, if it is the
  * browser's redirect for this sign-in, hands its code over.
  *
  * <p>Checks, in order: method GET; {@code Host} exactly {@code 127.0.0.1:PORT} (400 otherwise, so

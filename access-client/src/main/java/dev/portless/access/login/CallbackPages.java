@@ -14,7 +14,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Returns the small HTML pages the loopback listener answers the browser with.
+ * The small HTML pages the loopback listener answers the browser with.
  */
 final class CallbackPages {
     private CallbackPages() {

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Returns the device authorization endpoint's answer (RFC 8628 section 3.2).
+ * The device authorization endpoint's answer (RFC 8628 section 3.2).
  *
  * @param deviceCode              the code the CLI polls with; never logged
  * @param userCode                the code the user types on the verification page

@@ -10,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Returns the device sign-in (RFC 8628): ask the edge for a code, show it, and poll the token
+ * The device sign-in (RFC 8628): ask the edge for a code, show it, and poll the token
  * endpoint at the edge's pace until the user finishes, refuses, or the code expires.
  */
 final class DeviceLogin {

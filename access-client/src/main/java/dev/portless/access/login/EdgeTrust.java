@@ -14,7 +14,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * Returns the JDK TLS context the sign-in calls use: trusting the {@code --edge-ca} PEM file, or
+ * The JDK TLS context the sign-in calls use: trusting the {@code --edge-ca} PEM file, or
  * the system's trust store, like the stream dialer does.
  */
 public final class EdgeTrust {

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Returns the browser sign-in (RFC 8252 with PKCE S256 and state): listen on 127.0.0.1, open the
+ * The browser sign-in (RFC 8252 with PKCE S256 and state): listen on 127.0.0.1, open the
  * browser at the edge's authorization endpoint, wait for the redirect, exchange the code.
  */
 final class LoopbackLogin {

@@ -20,7 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Returns the RFC 8252 loopback listener: an HTTP server on {@code 127.0.0.1}, on a port the OS
+ * The RFC 8252 loopback listener: an HTTP server on {@code 127.0.0.1}, on a port the OS
  * picks, that waits for the browser's redirect to {@code /callback}.
  *
  * <p>It binds the IP literal, not {@code localhost}, so no resolver and no other interface is

@@ -27,7 +27,7 @@ import javax.net.ssl.SSLHandshakeException;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Returns the CLI's side of the OAuth calls to the edge: metadata discovery, the token endpoint and
+ * The CLI's side of the OAuth calls to the edge: metadata discovery, the token endpoint and
  * the device authorization endpoint, over the JDK's HTTP client (blocking: never call it on an
  * event loop). Codes, verifiers and tokens appear in no message it produces.
  */

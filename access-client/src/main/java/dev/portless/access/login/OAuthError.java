@@ -1,7 +1,7 @@
 package dev.portless.access.login;
 
 /**
- * Returns an RFC 6749 error response from the edge's token or device endpoint,
+ * An RFC 6749 error response from the edge's token or device endpoint,
  * {@code {"error": "...", "error_description": "..."}}.
  */
 final class OAuthError extends Exception {

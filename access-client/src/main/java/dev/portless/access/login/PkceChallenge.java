@@ -7,7 +7,7 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * Returns one sign-in's secrets for RFC 7636 PKCE (method S256) and the {@code state} that ties
+ * One sign-in's secrets for RFC 7636 PKCE (method S256) and the {@code state} that ties
  * the browser's answer to this process.
  *
  * @param verifier  the code verifier, sent only to the token endpoint; never logged

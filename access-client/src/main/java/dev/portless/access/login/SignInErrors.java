@@ -1,7 +1,7 @@
 package dev.portless.access.login;
 
 /**
- * Returns the sentence for an OAuth error the edge answered during a sign-in, whether it came on
+ * The sentence for an OAuth error the edge answered during a sign-in, whether it came on
  * the browser's redirect or from the token endpoint.
  */
 final class SignInErrors {

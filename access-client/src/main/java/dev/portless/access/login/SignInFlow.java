@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Returns how the CLI signs in: through a browser on this machine (loopback redirect), or with a
+ * The ways the CLI signs in: through a browser on this machine (loopback redirect), or with a
  * code typed on another device (device flow).
  */
 public enum SignInFlow {

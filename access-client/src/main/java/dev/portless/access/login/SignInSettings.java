@@ -8,7 +8,7 @@ import java.util.Optional;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Returns what one sign-in needs to know.
+ * What one sign-in needs to know.
  *
  * @param edge           the edge, which is the authorization server
  * @param app            the app hostname the token is for

@@ -16,7 +16,7 @@ import java.util.concurrent.Executor;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Returns streams that carry the user's app token ({@code Authorization: Bearer}), signing in on
+ * Streams that carry the user's app token ({@code Authorization: Bearer}), signing in on
  * demand when there is no valid one.
  *
  * <p>When the edge refuses a cached token as expired or bad, the dialer drops it from the cache,

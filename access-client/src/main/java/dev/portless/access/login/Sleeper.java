@@ -2,7 +2,7 @@ package dev.portless.access.login;
 
 import java.time.Duration;
 
-/** Returns the pause between device-flow polls; tests hold it to run without waiting. */
+/** The pause between device-flow polls; tests hold it to run without waiting. */
 @FunctionalInterface
 interface Sleeper {
     Sleeper THREAD = d -> Thread.sleep(d.toMillis());

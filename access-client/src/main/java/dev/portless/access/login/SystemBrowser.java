@@ -11,7 +11,7 @@ import java.util.Map;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Returns the opener of the user's browser: {@code $BROWSER}, else {@code xdg-open} on Linux and
+ * The opener of the user's browser: {@code $BROWSER}, else {@code xdg-open} on Linux and
  * other Unixes, {@code open} on macOS, {@code rundll32 url.dll,FileProtocolHandler} on Windows.
  *
  * <p>The URL is one argument of a {@link ProcessBuilder}, never part of a shell string. The opener

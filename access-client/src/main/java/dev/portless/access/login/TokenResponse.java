@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Returns a successful answer of the token endpoint.
+ * A successful answer of the token endpoint.
  *
  * @param accessToken the app token, never logged
  * @param expiresIn   its lifetime as the edge states it, if stated

@@ -38,7 +38,7 @@ import org.apache.sshd.common.util.io.resource.PathResource;
 import org.apache.sshd.common.util.security.SecurityUtils;
 
 /**
- * Returns {@code access ssh-gen}'s work: an Ed25519 key pair per app in the token cache directory (0600),
+ * {@code access ssh-gen}'s work: an Ed25519 key pair per app in the token cache directory (0600),
  * and a short-lived OpenSSH certificate for it from the edge's {@code POST /ssh/sign}, fetched again when
  * missing or about to expire.
  */

@@ -10,7 +10,7 @@ import java.util.Map;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Returns one app token in the cache, with the edge and app it belongs to.
+ * One app token in the cache, with the edge and app it belongs to.
  *
  * @param edge      the edge URL, e.g. {@code https://edge.example.com}
  * @param app       the app hostname

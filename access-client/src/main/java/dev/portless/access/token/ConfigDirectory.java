@@ -7,7 +7,7 @@ import java.util.Map;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Returns where {@code access} keeps its files: {@code PORTLESS_CONFIG_DIR} when set, else the
+ * Where {@code access} keeps its files: {@code PORTLESS_CONFIG_DIR} when set, else the
  * platform's per-user configuration directory.
  */
 public final class ConfigDirectory {

@@ -10,7 +10,7 @@ import java.util.Optional;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Returns what the CLI reads from an app token: expiry, audience and who signed in.
+ * What the CLI reads from an app token: expiry, audience and who signed in.
  *
  * <p>Decoded, never verified: the CLI only shows and schedules with these; the edge and the
  * connector verify the signature.

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeoutException;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Returns the lock that lets one process at a time sign in to an app at an edge, so twenty
+ * The lock that lets one process at a time sign in to an app at an edge, so twenty
  * parallel {@code access} invocations open one browser flow.
  *
  * <p>Two layers: a semaphore per lock file for threads of this process (the JVM refuses a second

@@ -23,7 +23,7 @@ import java.util.function.Predicate;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Returns the app token cache: one JSON file per edge and app in a directory only the user can
+ * The app token cache: one JSON file per edge and app in a directory only the user can
  * read.
  *
  * <p>The directory is 0700 and every file 0600 (on file systems with POSIX permissions). A file

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Returns a stand-in for one {@code access} invocation, run as its own JVM by
+ * A stand-in for one {@code access} invocation, run as its own JVM by
  * {@link ParallelSignInTest}: several threads ask for the app's token at once, the way parallel
  * {@code access ssh} ProxyCommands do.
  *

@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Returns an HTTPS authorization server on 127.0.0.1 that implements the edge's side of the
+ * An HTTPS authorization server on 127.0.0.1 that implements the edge's side of the
  * sign-in contract: RFC 8414 metadata, an authorization endpoint that "signs the user in" at once
  * and redirects with a code, the token endpoint (authorization code with PKCE S256, device code),
  * and the device authorization endpoint. It counts what it saw so tests can assert on it.

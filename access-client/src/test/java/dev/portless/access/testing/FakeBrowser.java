@@ -16,7 +16,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * Returns a "browser" that does what a real one does with the sign-in URL: load the authorization
+ * A "browser" that does what a real one does with the sign-in URL: load the authorization
  * endpoint (the fake server signs the user in at once), follow its redirect to the CLI's loopback
  * listener, and keep the page it got.
  */

@@ -29,7 +29,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 /**
- * Returns a TLS WebSocket endpoint on 127.0.0.1 standing in for the edge's client listener: each
+ * A TLS WebSocket endpoint on 127.0.0.1 standing in for the edge's client listener: each
  * upgrade request is shown to a rule that either accepts it (101) or answers an HTTP error with the
  * edge's JSON body.
  */

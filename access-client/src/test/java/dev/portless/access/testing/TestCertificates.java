@@ -31,7 +31,7 @@ import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * Returns a throwaway CA and a server certificate for 127.0.0.1 and localhost, as PEM files (for
+ * A throwaway CA and a server certificate for 127.0.0.1 and localhost, as PEM files (for
  * the CLI's --edge-ca and Netty) and as a JDK {@link SSLContext} (for the fake authorization server).
  */
 public final class TestCertificates {

@@ -16,7 +16,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.UUID;
 
-/** Returns app tokens shaped like the edge's: ES256, typ {@code portless-app+jwt}. */
+/** App tokens shaped like the edge's: ES256, typ {@code portless-app+jwt}. */
 public final class TestTokens {
     private static final ECKey KEY;
 

@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** Returns {@code bench echo}: the echo target, until killed. */
+/** {@code bench echo}: the echo target, until killed. */
 @Command(name = "echo", mixinStandardHelpOptions = true, description = "Run a TCP echo server until killed.")
 public final class EchoCommand implements Callable<Integer> {
     @Spec

@@ -14,7 +14,7 @@ import io.netty.channel.socket.SocketChannel;
 import java.net.InetSocketAddress;
 
 /**
- * Returns a TCP echo server for the probes: what a connection sends comes back, written as it is
+ * A TCP echo server for the probes: what a connection sends comes back, written as it is
  * read and flushed once per read burst. It must never be the slowest hop, so it runs on the native
  * transport with no copies and no per-connection state beyond the channel.
  */

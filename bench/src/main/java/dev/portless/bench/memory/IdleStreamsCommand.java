@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * Returns {@code bench idle}: opens N connections through a forward to the echo service, proves
+ * {@code bench idle}: opens N connections through a forward to the echo service, proves
  * each one carries a byte end to end, holds them all open and idle, and reports how much the
  * forwarding processes grew per stream: {@code idle_rss_kib_per_stream} and, for JVMs,
  * {@code idle_heap_kib_per_stream} (live heap after a full GC).

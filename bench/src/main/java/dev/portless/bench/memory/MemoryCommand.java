@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** Returns {@code bench memory}: RSS and (for JVMs) heap after GC of some processes, now. */
+/** {@code bench memory}: RSS and (for JVMs) heap after GC of some processes, now. */
 @Command(name = "memory", mixinStandardHelpOptions = true,
         description = "Print RSS and, for JVMs, heap in use after a full GC, in KiB.")
 public final class MemoryCommand implements Callable<Integer> {

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Returns the memory of a group of processes taken together (edge + connector, or ssh + sshd).
+ * The memory of a group of processes taken together (edge + connector, or ssh + sshd).
  *
  * @param rssKib     summed resident set size
  * @param heapKib    summed heap in use after GC, over the JVMs of the group

@@ -11,7 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Returns the memory a process uses: resident set size from {@code /proc/PID/status}, and for a
+ * The memory a process uses: resident set size from {@code /proc/PID/status}, and for a
  * JVM the Java heap in use after a full collection, from {@code jcmd PID GC.heap_info}. The heap
  * figure is live objects only, because the collection runs first.
  *

@@ -8,7 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 
 /**
- * Returns a blocking connection to an echo service: write a message, read the same bytes back. A
+ * A blocking connection to an echo service: write a message, read the same bytes back. A
  * blocking socket on a dedicated thread is the cheapest client there is, so the probe adds as
  * little as possible to what it measures.
  */

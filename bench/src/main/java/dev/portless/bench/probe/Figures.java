@@ -3,7 +3,7 @@ package dev.portless.bench.probe;
 import java.io.PrintWriter;
 import java.util.Locale;
 
-/** Returns the one output format of every probe: {@code name value} lines that scripts/bench collects. */
+/** The one output format of every probe: {@code name value} lines that scripts/bench collects. */
 final class Figures {
     private final PrintWriter out;
 

@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * Returns {@code bench latency}: request/response latency of small messages on one connection,
+ * {@code bench latency}: request/response latency of small messages on one connection,
  * one message in flight at a time. Prints {@code rtt_p50_us}, {@code rtt_p99_us}, {@code rtt_p999_us}.
  */
 @Command(name = "latency", mixinStandardHelpOptions = true,

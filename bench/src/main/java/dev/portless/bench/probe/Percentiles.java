@@ -5,7 +5,7 @@ import java.util.Arrays;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Returns percentiles of a set of samples (nanoseconds), by the nearest-rank method on a sorted
+ * Percentiles of a set of samples (nanoseconds), by the nearest-rank method on a sorted
  * copy: the p-th percentile is the smallest sample at or above p percent of all samples. No
  * interpolation, no histogram buckets: every figure is a time that was really measured.
  */

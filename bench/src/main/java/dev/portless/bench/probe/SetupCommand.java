@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * Returns {@code bench setup}: the time from a new local connection to its first echoed byte, one
+ * {@code bench setup}: the time from a new local connection to its first echoed byte, one
  * connection after another. For Portless that covers the CLI's TLS handshake with the edge, the
  * WebSocket upgrade, the HTTP/2 stream to the connector and its dial to the target. Prints
  * {@code setup_p50_ms} and {@code setup_p99_ms}.

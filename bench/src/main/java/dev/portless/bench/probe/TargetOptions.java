@@ -3,7 +3,7 @@ package dev.portless.bench.probe;
 import java.net.InetSocketAddress;
 import picocli.CommandLine.Option;
 
-/** Returns the address a probe connects to: the port of one path (direct, ssh -L or Portless). */
+/** The address a probe connects to: the port of one path (direct, ssh -L or Portless). */
 final class TargetOptions {
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to connect to (default: ${DEFAULT-VALUE})")
     String host;

@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Returns the gnuplot data and script of the bench chart: for every figure that ssh -L also
+ * The gnuplot data and script of the bench chart: for every figure that ssh -L also
  * measures, each route's speed relative to ssh -L (higher is better, whatever the figure's unit:
  * for latency, time and memory the ratio is inverted), with the spread of the runs as error bars,
  * on a log scale so that direct TCP's throughput and Portless's memory fit one picture.

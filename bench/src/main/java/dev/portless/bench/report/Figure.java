@@ -4,7 +4,7 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * Returns every figure the bench reports, in table order: what it is, its unit, which way is
+ * Every figure the bench reports, in table order: what it is, its unit, which way is
  * better, and the routes that measure it.
  */
 public enum Figure {

@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Returns the results as one markdown table: each figure's median per route with the spread of the
+ * The results as one markdown table: each figure's median per route with the spread of the
  * runs, Portless's ratio to ssh -L and to direct, the target and whether it was met.
  */
 final class MarkdownTable {

@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * Returns {@code bench report}: turns results.tsv into the markdown table (printed and saved as
+ * {@code bench report}: turns results.tsv into the markdown table (printed and saved as
  * results.md) and the chart's gnuplot files. With {@code --require-all} it fails when a route did
  * not produce a figure it should have, which is how the smoke run catches a broken path.
  */

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Returns the runs scripts/bench recorded in results.tsv, one {@code figure path run value} line
+ * The runs scripts/bench recorded in results.tsv, one {@code figure path run value} line
  * per measurement, grouped by figure and route. Lines of figures the report does not show (helper
  * figures such as sample counts) are kept out.
  */

@@ -1,6 +1,6 @@
 package dev.portless.bench.report;
 
-/** Returns the routes a byte stream can take from the client to the target in the bench. */
+/** The routes a byte stream can take from the client to the target in the bench. */
 public enum Route {
     /** Straight to the target. */
     DIRECT("direct", "direct"),

@@ -3,7 +3,7 @@ package dev.portless.bench.report;
 import java.util.List;
 
 /**
- * Returns what several runs of one figure on one path say: the median, which the report quotes,
+ * What several runs of one figure on one path say: the median, which the report quotes,
  * and the smallest and largest run, which show the spread.
  *
  * @param median the median run (the mean of the middle two for an even count)

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Returns one of the issue's targets: a figure, what Portless must reach, and whether the medians
+ * One of the issue's targets: a figure, what Portless must reach, and whether the medians
  * of one run of the bench reach it. Ratios are taken within the same run, never across runs.
  *
  * @param figure      the figure the target is about
@@ -13,7 +13,7 @@ import java.util.Optional;
  */
 public record Target(Figure figure, String description, Check check) {
 
-    /** Returns the verdict of a target on one run's results. */
+    /** The verdict of a target on one run's results. */
     @FunctionalInterface
     public interface Check {
         /** Returns whether the target is met, or empty if a needed figure is missing. */

@@ -3,7 +3,7 @@ package dev.portless.common.config;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Returns a configuration mistake as one sentence a user can act on, in the form
+ * A configuration mistake as one sentence a user can act on, in the form
  * {@code <file>:<line>: <rule path>: <problem>}, e.g.
  * {@code connector.yml:7: ingress[2].service: unknown scheme "ftp" (expected: tcp, ssh, rdp, smb, http_status)}.
  *

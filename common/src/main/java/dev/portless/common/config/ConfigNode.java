@@ -24,7 +24,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 /**
- * Returns a read-only view of one node of a YAML configuration file that knows where it came from, so every
+ * A read-only view of one node of a YAML configuration file that knows where it came from, so every
  * mistake becomes a {@link ConfigException} naming the file, the line and the rule path, e.g.
  * {@code edge.yml:3: tls.certficate: unknown key (expected one of: certificate, key)}.
  *

@@ -7,7 +7,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Returns durations in the short form configuration files use: a whole number and one unit,
+ * Durations in the short form configuration files use: a whole number and one unit,
  * {@code 500ms}, {@code 10s}, {@code 5m} or {@code 1h}.
  *
  * <p>Compound forms such as {@code 1m30s} and ISO-8601 are refused on purpose: one spelling per value keeps

@@ -7,7 +7,7 @@ import java.net.UnknownHostException;
 import java.util.regex.Pattern;
 
 /**
- * Returns a host and port as written in a configuration file: {@code db.internal:5432},
+ * A host and port as written in a configuration file: {@code db.internal:5432},
  * {@code 10.0.0.5:22} or {@code [::1]:7844}.
  *
  * <p>Parsing never touches DNS: names are checked for shape only, IPv6 literals are parsed as literals.

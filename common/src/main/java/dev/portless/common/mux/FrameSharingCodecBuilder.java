@@ -6,7 +6,7 @@ import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.UniformStreamByteDistributor;
 
 /**
- * Returns an HTTP/2 frame codec builder whose connection shares its sending turn between busy
+ * An HTTP/2 frame codec builder whose connection shares its sending turn between busy
  * streams a whole DATA frame at a time, round robin, where Netty's default hands each stream 1 KiB
  * per turn.
  *

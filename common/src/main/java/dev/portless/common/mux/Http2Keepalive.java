@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Returns the liveness check of an HTTP/2 connection (a tunnel, or a multiplexed client
+ * The liveness check of an HTTP/2 connection (a tunnel, or a multiplexed client
  * connection): an HTTP/2 PING after {@value #PING_AFTER_SECONDS}
  * s without traffic, and a close after {@value #DEAD_AFTER_SECONDS} s without reading anything (a
  * PING's ACK counts), so a silently dead path is noticed in seconds, not after TCP's hours.

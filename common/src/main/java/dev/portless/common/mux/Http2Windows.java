@@ -4,7 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 
 /**
- * Returns the one flow-control step HTTP/2 settings cannot express: SETTINGS_INITIAL_WINDOW_SIZE
+ * The one flow-control step HTTP/2 settings cannot express: SETTINGS_INITIAL_WINDOW_SIZE
  * sets every stream's receive window, but the connection's own window starts at 64 KiB and only a
  * WINDOW_UPDATE on stream 0 widens it.
  */

@@ -6,7 +6,7 @@ import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2Settings;
 
 /**
- * Returns what the CLI and the edge agree on for HTTP/2 client connections: streams on one TLS
+ * What the CLI and the edge agree on for HTTP/2 client connections: streams on one TLS
  * connection, each an HTTP/2 {@code CONNECT} to an app (RFC 9113, section 8.5) whose DATA frames
  * carry the stream's bytes and whose END_STREAM is the half-close; a connection outlives its
  * streams, so the next one needs no handshake.

@@ -7,7 +7,7 @@ import java.net.UnknownHostException;
 import java.util.regex.Pattern;
 
 /**
- * Returns IP addresses parsed from their text form without ever asking DNS: a host name given here is
+ * IP addresses parsed from their text form without ever asking DNS: a host name given here is
  * not an address, it is {@code null}.
  */
 public final class IpLiterals {

@@ -15,7 +15,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
- * Returns the socket transport of this machine: native epoll on Linux, NIO elsewhere.
+ * The socket transport of this machine: native epoll on Linux, NIO elsewhere.
  */
 public enum Transport {
     /** Linux native transport. */

@@ -1,7 +1,7 @@
 package dev.portless.common.relay;
 
 /**
- * Returns the half-close marker of a stream, whatever its framing.
+ * The half-close marker of a stream, whatever its framing.
  *
  * <p>Inbound, a stream adapter fires it as a user event when the peer will send no more bytes
  * (TCP FIN, WebSocket Close, HTTP/2 END_STREAM). Outbound, writing it asks the adapter to tell its

@@ -19,7 +19,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.PromiseNotifier;
 
 /**
- * Returns an HTTP/2 stream (a child channel of {@code Http2MultiplexHandler}) seen as a stream of
+ * An HTTP/2 stream (a child channel of {@code Http2MultiplexHandler}) seen as a stream of
  * bytes: DATA carries bytes, END_STREAM is {@link EndOfStream}, and an abort is trailers with the
  * close code and reason (then RST_STREAM, when the relay closes the stream).
  *

@@ -7,7 +7,7 @@ import java.util.ArrayDeque;
 import java.util.Queue;
 
 /**
- * Returns a handler that parks what a channel reads before its relay exists, and hands it on, in
+ * A handler that parks what a channel reads before its relay exists, and hands it on, in
  * order, once the relay is added behind it.
  *
  * <p>Bytes can arrive early even with {@code AUTO_READ} off: a decoder removed during a handshake

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Returns two channels joined into one stream: what either reads, the other writes, until both
+ * Two channels joined into one stream: what either reads, the other writes, until both
  * directions have ended or one side fails.
  *
  * <p>Each channel's pipeline must already end with a stream adapter that turns its framing into
@@ -169,7 +169,7 @@ public final class RelayPair {
     }
 
     /**
-     * Returns what a finished stream carried.
+     * What a finished stream carried.
      *
      * @param bytesFromFirst  bytes read from the first channel and written to the second
      * @param bytesFromSecond bytes read from the second channel and written to the first

@@ -12,7 +12,7 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * Returns a TCP socket seen as a stream: FIN in is {@link EndOfStream}, {@link EndOfStream} out is
+ * A TCP socket seen as a stream: FIN in is {@link EndOfStream}, {@link EndOfStream} out is
  * a FIN (shutdown of output only).
  *
  * <p>The channel must have {@link ChannelOption#ALLOW_HALF_CLOSURE} set, or Netty closes it on FIN.

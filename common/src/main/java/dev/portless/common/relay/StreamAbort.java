@@ -3,7 +3,7 @@ package dev.portless.common.relay;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Returns an outbound request to end a stream abnormally, in the framing's own way (WebSocket close
+ * An outbound request to end a stream abnormally, in the framing's own way (WebSocket close
  * code, HTTP/2 RST_STREAM, TCP close), written just before the channel is closed.
  *
  * @param closeCode the WebSocket close code that names the reason (see {@code CloseCodes})

@@ -8,7 +8,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * Returns the handler that copies the bytes one channel reads into its peer, with backpressure.
+ * The handler that copies the bytes one channel reads into its peer, with backpressure.
  *
  * <p>Both channels run with {@code AUTO_READ} off. This side reads again only while the peer is
  * writable; when the peer drains below its low water mark, the peer's relay asks this side to read.

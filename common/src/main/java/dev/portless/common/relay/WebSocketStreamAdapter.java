@@ -15,7 +15,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * Returns a WebSocket connection seen as a stream of bytes (Portless's default framing).
+ * A WebSocket connection seen as a stream of bytes (Portless's default framing).
  *
  * <p>Binary messages carry raw stream bytes. The edge sends at most {@link #MAX_MESSAGE} each,
  * because stock cloudflared peers truncate larger ones. A Close frame means "no more bytes from me": the other

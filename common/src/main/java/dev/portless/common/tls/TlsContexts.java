@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Returns TLS contexts for the edge, the connector and the CLI, on BoringSSL when it loads.
+ * TLS contexts for the edge, the connector and the CLI, on BoringSSL when it loads.
  */
 public final class TlsContexts {
     private static final Logger log = LoggerFactory.getLogger(TlsContexts.class);

@@ -1,7 +1,7 @@
 package dev.portless.common.wire;
 
 /**
- * Returns the HTTP header names a client sends to the edge when it opens a stream.
+ * The HTTP header names a client sends to the edge when it opens a stream.
  *
  * <p>The {@code Cf-} names are accepted so that stock {@code cloudflared access tcp} clients work
  * against a Portless edge without changes.

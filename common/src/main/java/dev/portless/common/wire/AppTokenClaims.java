@@ -1,7 +1,7 @@
 package dev.portless.common.wire;
 
 /**
- * Returns the names an app token is made of: a JWT signed ES256 by the edge, checked by the edge on
+ * The names an app token is made of: a JWT signed ES256 by the edge, checked by the edge on
  * every upgrade and again by the connector on every stream.
  *
  * <p>Registered claims ({@code iss}, {@code aud}, {@code sub}, {@code iat}, {@code nbf},

@@ -1,7 +1,7 @@
 package dev.portless.common.wire;
 
 /**
- * Returns the WebSocket close codes Portless sends, each with one meaning.
+ * The WebSocket close codes Portless sends, each with one meaning.
  *
  * <p>1000-1015 are RFC 6455's; 4000-4999 are reserved by the RFC for applications.
  */

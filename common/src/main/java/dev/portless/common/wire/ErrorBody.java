@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Returns the JSON body of an edge error, {@code {"error":"code","message":"sentence"}}, with optional
+ * The JSON body of an edge error, {@code {"error":"code","message":"sentence"}}, with optional
  * extra string members such as {@code issuer} and {@code login_url} on a 401.
  */
 public final class ErrorBody {

@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Returns why a stream could not be opened, with the HTTP status the edge answers the client with.
+ * Why a stream could not be opened, with the HTTP status the edge answers the client with.
  *
  * <p>The code travels from the connector to the edge in {@link TunnelProtocol#ERROR}, and from the
  * edge to the client in the JSON body of the HTTP error, so every hop names the same cause.

@@ -1,7 +1,7 @@
 package dev.portless.common.wire;
 
 /**
- * Returns the names both ends of the outbound tunnel agree on.
+ * The names both ends of the outbound tunnel agree on.
  *
  * <p>The connector dials the edge and then serves HTTP/2 on that connection: the edge opens one
  * control stream to register the connector, and one stream per user connection.

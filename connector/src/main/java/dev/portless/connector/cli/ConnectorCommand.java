@@ -5,7 +5,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * Returns the {@code connector} command: edge, run, serve, and the credential helpers.
+ * The {@code connector} command: edge, run, serve, and the credential helpers.
  */
 @Command(name = "connector", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Portless connector: the public edge, the private-side connector, or both.",

@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** Returns {@code connector edge}: runs the public edge until stopped. */
+/** {@code connector edge}: runs the public edge until stopped. */
 @Command(name = "edge", mixinStandardHelpOptions = true,
         description = "Run the public edge: TLS listener for clients, tunnel listener for connectors.",
         subcommands = SshCaCommand.class)

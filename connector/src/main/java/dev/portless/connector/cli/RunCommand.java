@@ -9,7 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Returns {@code connector run}: dials the edges and serves streams until stopped; SIGTERM drains. */
+/** {@code connector run}: dials the edges and serves streams until stopped; SIGTERM drains. */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run the private-side connector: dial out to the edge and serve streams by ingress rules.")
 final class RunCommand implements Callable<Integer> {

@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** Returns {@code connector service-token}: service tokens for scripts and CI. */
+/** {@code connector service-token}: service tokens for scripts and CI. */
 @Command(name = "service-token", mixinStandardHelpOptions = true, description = "Manage service tokens.",
         subcommands = ServiceTokenCommand.Create.class)
 final class ServiceTokenCommand {

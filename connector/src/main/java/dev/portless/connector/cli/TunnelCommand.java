@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** Returns {@code connector tunnel}: tunnel credentials. */
+/** {@code connector tunnel}: tunnel credentials. */
 @Command(name = "tunnel", mixinStandardHelpOptions = true, description = "Manage tunnel credentials.",
         subcommands = TunnelCommand.Create.class)
 final class TunnelCommand {

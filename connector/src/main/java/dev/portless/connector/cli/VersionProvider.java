@@ -2,7 +2,7 @@ package dev.portless.connector.cli;
 
 import picocli.CommandLine.IVersionProvider;
 
-/** Returns the version from the jar manifest, or "dev" when run from classes. */
+/** The version from the jar manifest, or "dev" when run from classes. */
 final class VersionProvider implements IVersionProvider {
     @Override
     public String[] getVersion() {

@@ -32,7 +32,7 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * Returns a private CA and an edge certificate it signed, written as PEM, for the embedded demo and
+ * A private CA and an edge certificate it signed, written as PEM, for the embedded demo and
  * for tests. The CA key never leaves this method: nothing else can be signed with it later.
  */
 public final class DemoCertificates {

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Returns the embedded default of {@code connector serve}: a state directory with a private CA and
+ * The embedded default of {@code connector serve}: a state directory with a private CA and
  * edge certificate, tunnel credentials, a service token, an e-mail PIN sign-in whose messages land in
  * {@code outbox/}, and the edge.yml and connector.yml that
  * use them. Secrets are made once and kept; the two configs are written anew on each start because
@@ -107,7 +107,7 @@ public final class DemoSetup {
         }
     }
 
-    /** Returns the paths of the demo's files. */
+    /** The paths of the demo's files. */
     public record DemoFiles(Path dir) {
         /** Returns the CA certificate clients trust. */
         public Path ca() {

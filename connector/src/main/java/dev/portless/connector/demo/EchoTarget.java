@@ -14,7 +14,7 @@ import dev.portless.common.net.Transport;
 import java.net.InetSocketAddress;
 
 /**
- * Returns the demo's target service: a TCP echo server on loopback, so the demo works on a machine
+ * The demo's target service: a TCP echo server on loopback, so the demo works on a machine
  * with no other service to reach. It honours half-close: after the client's FIN it finishes
  * echoing, then sends its own.
  */

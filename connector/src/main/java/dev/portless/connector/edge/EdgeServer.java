@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Returns a running {@code connector edge}: the public TLS listener for clients and the tunnel
+ * A running {@code connector edge}: the public TLS listener for clients and the tunnel
  * listener for connectors.
  */
 public final class EdgeServer implements AutoCloseable {

@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Returns one ingress rule of the connector: which app hostnames it takes and the service they reach.
+ * One ingress rule of the connector: which app hostnames it takes and the service they reach.
  *
  * <p>A hostname pattern is either exact ({@code db.example.com}) or a leading wildcard ({@code *.example.com})
  * that matches one or more labels to its left, so {@code a.example.com} and {@code a.b.example.com} but not

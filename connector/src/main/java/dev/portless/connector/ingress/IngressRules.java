@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Returns the connector's ingress rules in order: the first rule whose hostname matches takes the stream, and
+ * The connector's ingress rules in order: the first rule whose hostname matches takes the stream, and
  * the last rule is a catch-all without hostname, as in cloudflared:
  *
  * <pre>{@code

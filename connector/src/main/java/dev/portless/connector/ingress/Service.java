@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.util.Locale;
 
 /**
- * Returns what an ingress rule does with a matching stream: dial a {@link TargetService} or answer with a
+ * What an ingress rule does with a matching stream: dial a {@link TargetService} or answer with a
  * {@link StatusService}, in the {@code service:} spellings cloudflared users know.
  */
 public sealed interface Service permits TargetService, StatusService {

@@ -1,7 +1,7 @@
 package dev.portless.connector.ingress;
 
 /**
- * Returns a rule that answers every matching stream with an HTTP status instead of dialing anything,
+ * A rule that answers every matching stream with an HTTP status instead of dialing anything,
  * cloudflared's {@code http_status:404} catch-all.
  *
  * @param status 100..599

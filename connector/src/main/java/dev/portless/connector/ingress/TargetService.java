@@ -6,7 +6,7 @@ import dev.portless.common.config.HostPort;
 import java.util.Map;
 
 /**
- * Returns a TCP target the connector dials for a matching stream, e.g. {@code ssh://db.internal} or
+ * A TCP target the connector dials for a matching stream, e.g. {@code ssh://db.internal} or
  * {@code tcp://[::1]:5432}.
  *
  * @param scheme {@code tcp}, {@code ssh}, {@code rdp} or {@code smb}; only the default port depends on it

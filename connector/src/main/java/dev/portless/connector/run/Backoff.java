@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Returns reconnect delays: exponential growth capped at a maximum, with full jitter, so connectors
+ * Reconnect delays: exponential growth capped at a maximum, with full jitter, so connectors
  * that lost the same edge do not all come back in the same instant.
  */
 final class Backoff {

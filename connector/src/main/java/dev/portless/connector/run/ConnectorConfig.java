@@ -19,7 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Returns the settings of {@code connector run}, read from its YAML file:
+ * The settings of {@code connector run}, read from its YAML file:
  *
  * <pre>{@code
  * edge: edge.example.com:7844          # or edges: [a.example.com:7844, b.example.com:7844]

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Returns a running {@code connector run}: {@code ha-connections} outbound tunnel connections to
+ * A running {@code connector run}: {@code ha-connections} outbound tunnel connections to
  * every configured edge, serving streams by the ingress rules. It never listens on a port.
  */
 public final class ConnectorRunner implements AutoCloseable {

@@ -1,7 +1,7 @@
 package dev.portless.connector.run;
 
 /**
- * Returns the version string the connector reports to the edge.
+ * The version string the connector reports to the edge.
  */
 final class ConnectorVersion {
     static final String VALUE = versionOf();

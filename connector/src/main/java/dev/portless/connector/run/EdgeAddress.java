@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.portless.common.config.HostPort;
 
 /**
- * Returns the tunnel address of one edge the connector dials, e.g. {@code edge.example.com:7844} or
+ * The tunnel address of one edge the connector dials, e.g. {@code edge.example.com:7844} or
  * {@code [2001:db8::1]:7844}.
  *
  * @param host a DNS name, an IPv4 literal or an IPv6 literal without brackets

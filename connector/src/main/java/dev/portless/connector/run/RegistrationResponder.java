@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 /**
- * Returns the connector's side of the control stream: it answers the edge's register request with
+ * The connector's side of the control stream: it answers the edge's register request with
  * the tunnel credentials, then reads the verdict.
  */
 final class RegistrationResponder extends ChannelInboundHandlerAdapter {

@@ -3,7 +3,7 @@ package dev.portless.connector.run;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Returns the number of streams this connector is carrying, and whether it still takes new ones.
+ * The number of streams this connector is carrying, and whether it still takes new ones.
  */
 final class StreamCounter {
     private final AtomicInteger open = new AtomicInteger();

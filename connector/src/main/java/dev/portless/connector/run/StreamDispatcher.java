@@ -12,7 +12,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.util.function.Supplier;
 
 /**
- * Returns the first handler of every stream the edge opens: it reads the request headers and hands
+ * The first handler of every stream the edge opens: it reads the request headers and hands
  * the stream to the registration responder or to the target dialer.
  */
 final class StreamDispatcher extends ChannelInboundHandlerAdapter {

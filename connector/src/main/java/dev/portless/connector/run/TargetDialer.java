@@ -33,7 +33,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Returns the connector's handling of a stream request: check the app token again, match the
+ * The connector's handling of a stream request: check the app token again, match the
  * ingress rules, resolve and dial the target, answer the edge, and relay.
  *
  * <p>The target connection shares the stream's event loop, so the relay's two sides never hand

@@ -27,7 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Returns one outbound tunnel connection of the connector to one edge, kept up for the life of the
+ * One outbound tunnel connection of the connector to one edge, kept up for the life of the
  * process: it dials, registers, serves the streams the edge opens, and redials with backoff when
  * the connection drops.
  */

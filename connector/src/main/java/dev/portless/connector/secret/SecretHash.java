@@ -10,7 +10,7 @@ import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /**
- * Returns SHA-256 digests of shared secrets (tunnel secrets, service-token secrets) and compares a presented
+ * SHA-256 digests of shared secrets (tunnel secrets, service-token secrets) and compares a presented
  * secret with a stored digest, so configuration files hold digests and never the secrets themselves.
  *
  * <p>The secrets hashed here are long random strings, not passwords, so a single unsalted SHA-256 is enough:

@@ -25,7 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Returns the checks every app token passes, once at the edge on the upgrade and again at the
+ * The checks every app token passes, once at the edge on the upgrade and again at the
  * connector on the stream: ES256 only, the app-token {@code typ}, a published {@code kid}, a valid
  * signature, the exact issuer, exactly one audience equal to the app's hostname, and {@code exp},
  * {@code nbf} and {@code iat} within a small clock skew.

@@ -28,7 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Returns the edge's published signing keys as the connector knows them: fetched from the edge's
+ * The edge's published signing keys as the connector knows them: fetched from the edge's
  * JWKS URL over HTTPS (trusting {@code edge-ca}), cached, refreshed every few minutes and whenever a
  * token names a key the cache lacks (at most once per {@link #MIN_REFETCH}, so a stream of forged
  * {@code kid}s cannot hammer the edge). Fetches run on the HTTP client's own threads, never on an

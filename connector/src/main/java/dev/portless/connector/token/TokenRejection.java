@@ -1,7 +1,7 @@
 package dev.portless.connector.token;
 
 /**
- * Returns why an app token was refused; each reason has the clause a user or an operator reads.
+ * Why an app token was refused; each reason has the clause a user or an operator reads.
  */
 public enum TokenRejection {
     /** Not a compact JWS at all, or larger than any app token. */

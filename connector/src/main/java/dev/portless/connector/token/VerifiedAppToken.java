@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Returns the claims of an app token that passed every check.
+ * The claims of an app token that passed every check.
  *
  * @param subject   {@code sub}
  * @param email     {@code email}, absent for service tokens

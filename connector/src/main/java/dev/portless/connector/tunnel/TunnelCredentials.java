@@ -25,7 +25,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * Returns the credentials a connector proves its tunnel with: the tunnel id and name, and the secret whose
+ * The credentials a connector proves its tunnel with: the tunnel id and name, and the secret whose
  * SHA-256 the edge holds. They live in a 0600 JSON file ({@code {"TunnelID":…,"TunnelName":…,"TunnelSecret":…}})
  * or, for containers, in a one-line token (the same JSON in base64url) passed as {@value #TOKEN_ENV}.
  *

@@ -10,7 +10,7 @@ import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2Settings;
 
 /**
- * Returns the HTTP/2 set-up both ends of the tunnel share.
+ * The HTTP/2 set-up both ends of the tunnel share.
  *
  * <p>Windows are large so one stream can fill a fast link, and per stream so a slow target stalls
  * only its own stream: the connection window is {@value #CONNECTION_WINDOW} bytes, which only

@@ -27,7 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 
 /**
- * Returns a small OpenID Connect provider on loopback for the edge's unit-level tests: discovery,
+ * A small OpenID Connect provider on loopback for the edge's unit-level tests: discovery,
  * JWKS, an authorization endpoint that signs in {@link #user} at once, and a token endpoint that checks
  * the client secret, the redirect URI and PKCE. Tests bend the ID token to play an attacker.
  */

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Returns a scripted browser for the edge's pages: it keeps the session cookie, follows redirects on
+ * A scripted browser for the edge's pages: it keeps the session cookie, follows redirects on
  * the edge only when asked, and reads the CSRF token and PIN the way a person would see them.
  */
 final class HttpBrowser {

@@ -36,7 +36,7 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * Returns an edge and a connector in this JVM on loopback, with a private CA, a service token
+ * An edge and a connector in this JVM on loopback, with a private CA, a service token
  * ({@code ci}), a PIN provider writing to an outbox, and an echo target behind every app: what the
  * edge's HTTP and token tests drive.
  */
@@ -245,7 +245,7 @@ public final class InProcessStack implements AutoCloseable {
     }
 
     /**
-     * Returns a status and body.
+     * A status and body.
      *
      * @param status the HTTP status
      * @param body   the body text

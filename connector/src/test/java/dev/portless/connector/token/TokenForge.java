@@ -18,7 +18,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Returns app tokens as an attacker could write them: any header, any claims, signed with any key,
+ * App tokens as an attacker could write them: any header, any claims, signed with any key,
  * HMAC keyed with the public key, or not at all.
  */
 public final class TokenForge {

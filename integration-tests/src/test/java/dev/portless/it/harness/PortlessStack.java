@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Returns a whole Portless deployment on loopback, each program a real process: {@code connector
+ * A whole Portless deployment on loopback, each program a real process: {@code connector
  * edge} with a private CA's certificate, {@code connector run} dialing it with tunnel credentials,
  * a service token, and the apps and ingress rules a test asks for.
  */
@@ -225,7 +225,7 @@ public final class PortlessStack implements AutoCloseable {
     }
 
     /**
-     * Returns a running {@code access tcp}.
+     * A running {@code access tcp}.
      *
      * @param process the CLI process
      * @param port    the local port it listens on
@@ -233,7 +233,7 @@ public final class PortlessStack implements AutoCloseable {
     public record AccessTcp(JavaProcess process, int port) {
     }
 
-    /** Returns a builder: add apps, then {@link #build()} and {@link PortlessStack#start()}. */
+    /** A builder: add apps, then {@link #build()} and {@link PortlessStack#start()}. */
     public static final class Builder {
         private final Map<String, String> apps = new LinkedHashMap<>();
         private final List<String> extraIngress = new ArrayList<>();

@@ -41,7 +41,7 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 
 /**
- * Returns a Portless deployment for sign-in tests, each program a real process: {@code connector edge}
+ * A Portless deployment for sign-in tests, each program a real process: {@code connector edge}
  * with an issuer, an e-mail PIN provider writing to an outbox (plus any upstream providers a test adds)
  * and apps with policies, and {@code connector run} serving every app from one echo server. The test
  * plays the {@code access} CLI over plain HTTP and one WebSocket.
@@ -282,7 +282,7 @@ public final class SignInStack implements AutoCloseable {
     }
 
     /**
-     * Returns the upgrade status and what came back.
+     * The upgrade status and what came back.
      *
      * @param status 101 when the stream opened
      * @param text   the echoed text, or the error body
@@ -350,7 +350,7 @@ public final class SignInStack implements AutoCloseable {
         }
     }
 
-    /** Returns a stack being described. */
+    /** A stack being described. */
     public static final class Builder {
         private final int edgePort = FreePorts.next();
         private final Map<String, String> apps = new LinkedHashMap<>();

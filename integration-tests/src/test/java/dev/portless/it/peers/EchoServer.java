@@ -5,7 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 
-/** Returns every byte it reads on the same connection, and half-closes its side once the client does. */
+/** An echo server: every byte it reads goes back on the same connection, and it half-closes its side once the client does. */
 public final class EchoServer extends LoopbackServer {
 
     private EchoServer() {

@@ -3,7 +3,7 @@ package dev.portless.it.peers;
 import java.util.List;
 
 /**
- * Returns what a finished command did: its exit code and everything it wrote.
+ * What a finished command did: its exit code and everything it wrote.
  *
  * @param command the command line, for messages
  */

@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Returns the audit log: one JSON object per line, appended, in a file only the bridge's user may read
+ * The audit log: one JSON object per line, appended, in a file only the bridge's user may read
  * (mode 0600), because records name users, their certificates and where they went.
  */
 public final class AuditLog implements Closeable {

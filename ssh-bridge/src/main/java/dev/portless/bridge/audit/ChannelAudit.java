@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
 /**
- * Returns what the audit log will say about one forwarded channel: the session's identity, the target as
+ * What the audit log will say about one forwarded channel: the session's identity, the target as
  * asked and as dialed, bytes each way and why it ended. Counters are bumped from MINA's I/O threads.
  */
 public final class ChannelAudit {

@@ -1,7 +1,7 @@
 package dev.portless.bridge.audit;
 
 /**
- * Returns text a client chose (certificate key ids, principals, host names) made safe for a log line:
+ * Text a client chose (certificate key ids, principals, host names) made safe for a log line:
  * quoted, control characters escaped, and cut to a sane length, so a crafted certificate cannot forge
  * log lines or flood the log.
  */

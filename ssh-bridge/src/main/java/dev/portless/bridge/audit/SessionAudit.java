@@ -18,7 +18,7 @@ import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.session.Session;
 
 /**
- * Returns what the audit log will say about one SSH session: who (once authenticated), from where, and
+ * What the audit log will say about one SSH session: who (once authenticated), from where, and
  * why it ended. Written once, when the session closes. Touched from MINA's I/O threads and the
  * forwarding threads, hence synchronized.
  */

@@ -9,7 +9,7 @@ import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
 
 /**
- * Returns the listener that opens a {@link SessionAudit} for every new connection and writes its record
+ * The listener that opens a {@link SessionAudit} for every new connection and writes its record
  * when the connection closes, with the first reason seen: the client's disconnect, the bridge's, an
  * error, or the bridge stopping.
  */

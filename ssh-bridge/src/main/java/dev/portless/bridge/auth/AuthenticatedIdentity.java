@@ -4,7 +4,7 @@ import dev.portless.bridge.identity.CertificateIdentity;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.session.Session;
 
-/** Returns the identity a session proved with its certificate, kept as a session attribute. */
+/** The identity a session proved with its certificate, kept as a session attribute. */
 public final class AuthenticatedIdentity {
 
     /** The session attribute set once the certificate and the client's signature both verified. */

@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.portless.bridge.identity.CertificateIdentity;
 
-/** Returns whether a presented key may log in: the identity it proves, or why it is refused. */
+/** The verdict on a key presented for a login: the identity it proves, or why it is refused. */
 public sealed interface CertificateDecision {
 
     /** The certificate is valid for the login; the client must still prove it holds the private key. */

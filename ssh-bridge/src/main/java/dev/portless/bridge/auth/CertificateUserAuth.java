@@ -25,7 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Returns the bridge's {@code publickey} user authentication: the same SSH message handling as MINA's,
+ * The bridge's {@code publickey} user authentication: the same SSH message handling as MINA's,
  * but every presented key goes through {@link CertificateVerifier} first, so each refusal is logged and
  * audited with its reason, the validity window allows for clock skew, and plain keys never get as far
  * as a signature check. MINA's own certificate checks (CA signature, critical options) then run again.

@@ -8,7 +8,7 @@ import org.apache.sshd.server.auth.pubkey.UserAuthPublicKey;
 import org.apache.sshd.server.session.ServerSession;
 
 /**
- * Returns the bridge's only user-auth method, {@code publickey} restricted to certificates: no password,
+ * The bridge's only user-auth method, {@code publickey} restricted to certificates: no password,
  * no keyboard-interactive, no host-based, no GSSAPI.
  */
 public final class CertificateUserAuthFactory extends AbstractUserAuthFactory {

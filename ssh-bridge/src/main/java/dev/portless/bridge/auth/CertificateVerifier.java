@@ -22,7 +22,7 @@ import org.apache.sshd.common.signature.BuiltinSignatures;
 import org.apache.sshd.common.signature.Signature;
 
 /**
- * Returns whether a public key presented for a login is an OpenSSH user certificate the bridge accepts,
+ * The check that a public key presented for a login is an OpenSSH user certificate the bridge accepts,
  * with the same rules as sshd's {@code TrustedUserCAKeys} and stricter ones where a bastion needs them:
  * a trusted CA's valid SHA-2 signature, a user (not host) certificate, inside its validity window, the login
  * among its principals, its {@code source-address} honoured and no critical option the bridge does not

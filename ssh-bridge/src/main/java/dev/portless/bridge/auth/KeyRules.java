@@ -6,7 +6,7 @@ import java.util.Set;
 import org.apache.sshd.common.config.keys.KeyUtils;
 
 /**
- * Returns which key types and sizes the bridge accepts, for CA keys, certified user keys and the
+ * Which key types and sizes the bridge accepts, for CA keys, certified user keys and the
  * signatures on them: Ed25519, ECDSA on the NIST curves, and RSA of at least 2048 bits signed with
  * SHA-2 only (no DSA, no {@code ssh-rsa} SHA-1 signatures).
  */

@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.security.PublicKey;
 
 /**
- * Returns one CA key the bridge trusts to sign user certificates.
+ * One CA key the bridge trusts to sign user certificates.
  *
  * @param key the CA's public key
  * @param fingerprint its {@code SHA256:...} fingerprint, as {@code ssh-keygen -l} prints it

@@ -18,7 +18,7 @@ import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 
 /**
- * Returns the CA keys the bridge trusts, read like sshd's {@code TrustedUserCAKeys}: files of OpenSSH
+ * The CA keys the bridge trusts, read like sshd's {@code TrustedUserCAKeys}: files of OpenSSH
  * public keys, one per line, blank lines and {@code #} comments allowed.
  */
 public final class TrustedCaKeys {

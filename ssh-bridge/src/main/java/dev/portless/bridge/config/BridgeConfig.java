@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Returns the bridge's settings from {@code bridge.yml}, checked at start-up so every mistake names the
+ * The bridge's settings from {@code bridge.yml}, checked at start-up so every mistake names the
  * file, the line and the key:
  *
  * <pre>{@code

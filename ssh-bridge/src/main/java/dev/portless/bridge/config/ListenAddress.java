@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.portless.common.config.HostPort;
 
 /**
- * Returns the address the bridge listens on: {@code host:port} as in {@link HostPort}, except that port 0
+ * The address the bridge listens on: {@code host:port} as in {@link HostPort}, except that port 0
  * is allowed and means "any free port" (the bridge prints the one it got).
  *
  * @param host a host name or IP literal to bind, without brackets

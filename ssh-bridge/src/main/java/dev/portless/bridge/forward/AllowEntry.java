@@ -10,7 +10,7 @@ import java.net.InetAddress;
 import java.util.Locale;
 
 /**
- * Returns one destination a policy rule allows, as written in {@code allow}: a host name
+ * One destination a policy rule allows, as written in {@code allow}: a host name
  * ({@code db.internal}, or {@code *.db.internal} for any name below it) or an address range
  * ({@code 10.0.0.0/8}, {@code 127.0.0.1}, {@code [fd00::/8]}), then a port, a range ({@code 2200-2300})
  * or {@code *}.

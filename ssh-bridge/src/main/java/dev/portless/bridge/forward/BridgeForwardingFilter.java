@@ -6,7 +6,7 @@ import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.apache.sshd.server.forward.ForwardingFilter;
 
 /**
- * Returns MINA's forwarding filter for the bridge: no agent forwarding, no X11, no remote port forwarding
+ * MINA's forwarding filter for the bridge: no agent forwarding, no X11, no remote port forwarding
  * ({@code tcpip-forward}), and direct connections only to an IP literal, which is what
  * {@link PolicyForwardingChannel} hands MINA after the policy chose it. A host name reaching this filter
  * would mean a second DNS lookup, so it is refused.

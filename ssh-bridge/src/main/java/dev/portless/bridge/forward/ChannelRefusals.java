@@ -8,7 +8,7 @@ import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.session.Session;
 
 /**
- * Returns the refusal sentences waiting to be sent for channels of one session. MINA 2.20 replaces the
+ * The refusal sentences waiting to be sent for channels of one session. MINA 2.20 replaces the
  * message of a channel-open failure with "Generic error while opening channel"; the bridge parks its own
  * sentence here under the client's channel number, and {@link RefusalMessageConnectionService} sends it
  * instead, so the user's ssh prints why.

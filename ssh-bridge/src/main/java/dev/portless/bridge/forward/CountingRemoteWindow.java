@@ -5,7 +5,7 @@ import org.apache.sshd.common.channel.Channel;
 import org.apache.sshd.common.channel.RemoteWindow;
 
 /**
- * Returns the client's window of a forwarding channel that also counts what it lets through: every byte
+ * The client's window of a forwarding channel that also counts what it lets through: every byte
  * of the target's data sent on to the client consumes window, so the sum is exactly the bytes delivered
  * toward the client.
  */

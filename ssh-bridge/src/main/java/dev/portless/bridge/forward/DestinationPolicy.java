@@ -1,7 +1,7 @@
 package dev.portless.bridge.forward;
 
 /**
- * Returns where a forwarding request may go: the one place the bridge decides which destinations a
+ * Where a forwarding request may go: the one place the bridge decides which destinations a
  * certificate principal reaches.
  */
 public interface DestinationPolicy {

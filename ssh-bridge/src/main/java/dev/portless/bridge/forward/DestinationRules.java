@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Returns the bridge policy: deny by default, then the union of the rules that name the certificate's
+ * The bridge policy: deny by default, then the union of the rules that name the certificate's
  * principal. Loopback and link-local destinations (169.254.169.254 above all) stay refused even when a
  * name or a broad range would let them through, unless an entry lists them on purpose or
  * {@code allow-loopback}/{@code allow-link-local} is set:

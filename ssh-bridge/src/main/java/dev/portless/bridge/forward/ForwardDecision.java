@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.net.InetSocketAddress;
 
-/** Returns what the policy decided about one forwarding request: the exact address to dial, or why not. */
+/** What the policy decided about one forwarding request: the exact address to dial, or why not. */
 public sealed interface ForwardDecision {
 
     /** Returns a decision to dial {@code address}, which is resolved and will not be looked up again. */

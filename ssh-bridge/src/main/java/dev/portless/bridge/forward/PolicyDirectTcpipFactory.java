@@ -10,7 +10,7 @@ import org.apache.sshd.common.channel.ChannelFactory;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.server.forward.TcpForwardingFilter;
 
-/** Returns the factory of {@code direct-tcpip} channels that obey the bridge policy. */
+/** The factory of {@code direct-tcpip} channels that obey the bridge policy. */
 public final class PolicyDirectTcpipFactory implements ChannelFactory {
 
     private final DestinationPolicy policy;

@@ -33,7 +33,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Returns a {@code direct-tcpip} channel (what {@code ssh -J} and {@code ssh -W} open) that asks the
+ * A {@code direct-tcpip} channel (what {@code ssh -J} and {@code ssh -W} open) that asks the
  * {@link DestinationPolicy} first, off the I/O thread, and then lets MINA dial exactly the address the
  * policy chose, so DNS is asked once and cannot answer differently between the check and the dial.
  * MINA's relay does the rest (flow control, half-close); this class adds the audit record.

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Returns one rule of the bridge policy: the certificate principals it applies to ({@code null} for
+ * One rule of the bridge policy: the certificate principals it applies to ({@code null} for
  * {@code "*"}, every principal) and the destinations it allows them.
  */
 record PolicyRule(Set<String> principals, List<AllowEntry> allow) {

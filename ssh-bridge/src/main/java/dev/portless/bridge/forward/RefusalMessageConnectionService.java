@@ -7,7 +7,7 @@ import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.server.session.AbstractServerSession;
 import org.apache.sshd.server.session.ServerConnectionService;
 
-/** Returns MINA's connection service, except that a channel-open failure carries the bridge's own sentence. */
+/** MINA's connection service, except that a channel-open failure carries the bridge's own sentence. */
 final class RefusalMessageConnectionService extends ServerConnectionService {
 
     RefusalMessageConnectionService(AbstractServerSession session) throws SshException {

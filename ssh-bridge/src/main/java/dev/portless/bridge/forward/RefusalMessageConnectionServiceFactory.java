@@ -6,7 +6,7 @@ import org.apache.sshd.common.session.Session;
 import org.apache.sshd.server.session.AbstractServerSession;
 import org.apache.sshd.server.session.ServerConnectionServiceFactory;
 
-/** Returns the {@code ssh-connection} service factory that installs {@link RefusalMessageConnectionService}. */
+/** The {@code ssh-connection} service factory that installs {@link RefusalMessageConnectionService}. */
 public final class RefusalMessageConnectionServiceFactory extends ServerConnectionServiceFactory {
 
     @Override

@@ -3,7 +3,7 @@ package dev.portless.bridge.forward;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
-/** Returns the addresses of a host name; the system resolver in production, a fixed table in tests. */
+/** The addresses of a host name; the system resolver in production, a fixed table in tests. */
 @FunctionalInterface
 public interface Resolver {
 

@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.time.Instant;
 
 /**
- * Returns who an accepted certificate says the user is, as the audit log records it.
+ * Who an accepted certificate says the user is, as the audit log records it.
  *
  * @param keyId the certificate's key id ({@code ssh-keygen -I}), usually the user's email
  * @param principal the login name, one of the certificate's principals; the policy is evaluated for it

@@ -11,7 +11,7 @@ import java.net.UnknownHostException;
 import java.util.Arrays;
 
 /**
- * Returns the kind of address a destination is, for the ranges a bastion must never reach by accident:
+ * The kind of address a destination is, for the ranges a bastion must never reach by accident:
  * the bridge's own loopback, link-local networks (where cloud metadata services answer), and addresses
  * that are no single host at all.
  */

@@ -10,7 +10,7 @@ import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.server.channel.AbstractServerChannel;
 
 /**
- * Returns a {@code session} channel that never opens, for a bridge without {@code shell: true}: the
+ * A {@code session} channel that never opens, for a bridge without {@code shell: true}: the
  * user's ssh prints the sentence below instead of MINA's "Unsupported channel type".
  */
 final class RefusedSessionChannel extends AbstractServerChannel {

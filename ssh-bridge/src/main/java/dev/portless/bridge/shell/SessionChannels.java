@@ -10,7 +10,7 @@ import org.apache.sshd.server.shell.InteractiveProcessShellFactory;
 import org.apache.sshd.server.shell.ProcessShellCommandFactory;
 
 /**
- * Returns what a {@code session} channel (shell, exec, subsystem) does on the bridge. By default it is
+ * What a {@code session} channel (shell, exec, subsystem) does on the bridge. By default it is
  * refused: a bastion that only forwards has nothing for a user to run. With {@code shell: true} MINA runs
  * {@code /bin/sh} and exec commands as the bridge's own OS user, without a PTY, for debugging; no
  * subsystems (no SFTP) either way.

@@ -23,7 +23,7 @@ import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.util.security.SecurityUtils;
 
 /**
- * Returns the bridge's host key: read from the configured file, or, on first start, a new Ed25519 key
+ * The bridge's host key: read from the configured file, or, on first start, a new Ed25519 key
  * written there in OpenSSH format with mode 0600 (and its {@code .pub} next to it), so clients' known_hosts
  * entries stay valid across restarts.
  */

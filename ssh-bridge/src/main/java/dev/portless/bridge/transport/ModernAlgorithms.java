@@ -16,7 +16,7 @@ import org.apache.sshd.server.ServerBuilder;
 import org.apache.sshd.server.SshServer;
 
 /**
- * Returns the only algorithms the bridge negotiates, strongest first: no SHA-1 anywhere, no DSA, no CBC,
+ * The only algorithms the bridge negotiates, strongest first: no SHA-1 anywhere, no DSA, no CBC,
  * no encrypt-and-MAC. Strict key exchange ({@code kex-strict-s-v00@openssh.com}, the Terrapin
  * countermeasure) is not listed here because MINA 2.12+ always offers it and enforces it when the client
  * offers it too (OpenSSH 9.6+, and Debian's patched 9.2).

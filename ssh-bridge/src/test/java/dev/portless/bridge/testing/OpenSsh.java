@@ -111,7 +111,7 @@ public final class OpenSsh {
         }
     }
 
-    /** Returns what a finished command did. */
+    /** What a finished command did. */
     public record Result(List<String> command, int exitCode, String stdout, String stderr) {
 
         /** Returns this result if the exit code is 0, else fails with the output. */

@@ -5,7 +5,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import java.net.InetAddress;
 
 /**
- * Returns who is asking for a stream and whether the app lets them in.
+ * Who is asking for a stream and whether the app lets them in.
  */
 @FunctionalInterface
 public interface AccessAuthenticator {

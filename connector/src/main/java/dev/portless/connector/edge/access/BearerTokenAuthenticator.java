@@ -21,7 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Returns decisions from app tokens ({@code Authorization: Bearer}, or {@code Cf-Access-Token} as
+ * Decisions from app tokens ({@code Authorization: Bearer}, or {@code Cf-Access-Token} as
  * cloudflared sends it): the token must pass the {@link TokenVerifier} for this app, and the person it
  * names must still pass the app's policy from the address they connect from now.
  */

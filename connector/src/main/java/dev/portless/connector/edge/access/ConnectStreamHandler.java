@@ -27,7 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Returns the handler of one stream on a multiplexed client connection: the client's
+ * The handler of one stream on a multiplexed client connection: the client's
  * {@code CONNECT app-hostname:port} with its credentials goes through the same admission as a
  * WebSocket upgrade; {@code 200} then makes the stream a byte stream relayed to the connector,
  * anything else answers with the status and the JSON error body and ends the stream.

@@ -5,7 +5,7 @@ import dev.portless.connector.edge.policy.Identity;
 import java.util.Optional;
 
 /**
- * Returns the outcome of checking a request's credentials against an app: an identity that may
+ * The outcome of checking a request's credentials against an app: an identity that may
  * proceed with the app token the connector will check again, or an error with the sentence the
  * user sees.
  *

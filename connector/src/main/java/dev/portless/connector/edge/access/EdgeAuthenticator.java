@@ -19,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * Returns the edge's check of a stream request, first match wins: an app token
+ * The edge's check of a stream request, first match wins: an app token
  * ({@code Authorization: Bearer} or {@code Cf-Access-Token}), else a service token. Every allowed
  * request leaves with an app token for the connector to check again; for a service token the edge
  * mints a short-lived one (reused while it has most of its life left, so signing stays off the hot

@@ -13,7 +13,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.util.Map;
 
 /**
- * Returns plain HTTP answers the edge gives before any upgrade: errors as JSON, then close.
+ * Plain HTTP answers the edge gives before any upgrade: errors as JSON, then close.
  */
 final class HttpErrors {
     private HttpErrors() {

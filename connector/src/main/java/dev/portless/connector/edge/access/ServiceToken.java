@@ -1,7 +1,7 @@
 package dev.portless.connector.edge.access;
 
 /**
- * Returns a service token as the edge stores it: the secret only as its SHA-256.
+ * A service token as the edge stores it: the secret only as its SHA-256.
  *
  * @param name         the token's name, used in policies and logs
  * @param clientId     the id a client presents

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Returns decisions from service tokens ({@code Access-Client-Id}/{@code Access-Client-Secret}, or
+ * Decisions from service tokens ({@code Access-Client-Id}/{@code Access-Client-Secret}, or
  * the {@code Cf-} spellings stock cloudflared clients send), checked against the app's policy. An
  * allowing decision carries no app token: the caller mints one.
  */

@@ -26,7 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Returns the edge's decision on one stream request, whichever way the client asked (a WebSocket
+ * The edge's decision on one stream request, whichever way the client asked (a WebSocket
  * upgrade, or a CONNECT on a multiplexed connection): find the app by hostname, check the
  * credentials, and have a connector of the app's tunnel dial the target. It completes, on the
  * given event loop, with the opened stream or with the refusal to send back.
@@ -139,16 +139,16 @@ final class StreamAdmission {
         return v != null ? v : headers.get(AccessHeaders.CF_JUMP_DESTINATION);
     }
 
-    /** Returns what became of a stream request. */
+    /** What became of a stream request. */
     sealed interface Outcome permits Admitted, Refused {
     }
 
-    /** Returns a stream the connector opened, ready for the relay. */
+    /** A stream the connector opened, ready for the relay. */
     record Admitted(OpenedStream opened, StreamRecord record) implements Outcome {
     }
 
     /**
-     * Returns a refusal: the HTTP status and code come from {@code error}; {@code extra} holds more
+     * A refusal: the HTTP status and code come from {@code error}; {@code extra} holds more
      * JSON members for the body (where to sign in).
      */
     record Refused(StreamError error, String message, Map<String, String> extra) implements Outcome {
@@ -158,7 +158,7 @@ final class StreamAdmission {
         }
     }
 
-    /** Returns what the per-stream log line names. */
+    /** What the per-stream log line names. */
     record StreamRecord(long id, String identity, String app, String client) {
     }
 }

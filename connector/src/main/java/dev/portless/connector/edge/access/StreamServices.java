@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
- * Returns what every client connection of one edge shares.
+ * What every client connection of one edge shares.
  *
  * @param apps          finds an app by its lower-case hostname
  * @param authenticator checks credentials against an app

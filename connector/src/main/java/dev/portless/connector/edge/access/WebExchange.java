@@ -25,7 +25,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Returns the translation between Netty's HTTP objects and the edge's {@link WebRequest} and
+ * The translation between Netty's HTTP objects and the edge's {@link WebRequest} and
  * {@link WebResponse}, adding the headers every plain HTTP answer carries.
  */
 final class WebExchange {

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Returns an app the edge serves, as configured under {@code apps}:
+ * An app the edge serves, as configured under {@code apps}:
  *
  * <pre>{@code
  * - hostname: ssh.example.com

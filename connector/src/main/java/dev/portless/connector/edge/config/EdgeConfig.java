@@ -18,7 +18,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Returns the settings of {@code connector edge}, read from its YAML file:
+ * The settings of {@code connector edge}, read from its YAML file:
  *
  * <pre>{@code
  * listen: 0.0.0.0:443             # where clients connect (TLS, WebSocket)

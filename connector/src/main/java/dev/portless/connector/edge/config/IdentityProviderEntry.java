@@ -1,7 +1,7 @@
 package dev.portless.connector.edge.config;
 
 /**
- * Returns an identity provider as configured under {@code identity-providers}: the built-in e-mail
+ * An identity provider as configured under {@code identity-providers}: the built-in e-mail
  * PIN ({@link PinProviderEntry}) or an upstream OpenID Connect provider ({@link OidcProviderEntry}).
  */
 public sealed interface IdentityProviderEntry permits PinProviderEntry, OidcProviderEntry {

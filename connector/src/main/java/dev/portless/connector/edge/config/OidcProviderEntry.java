@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Returns an upstream OpenID Connect provider (Keycloak, Google, Okta, Entra ID, ...). The edge finds
+ * An upstream OpenID Connect provider (Keycloak, Google, Okta, Entra ID, ...). The edge finds
  * its endpoints through discovery ({@code <issuer>/.well-known/openid-configuration}), signs users in
  * with the authorization code flow (PKCE, state and nonce) and reads groups from the ID token.
  *

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Returns the built-in one-time PIN provider: the edge mails a 6-digit PIN to the address the user
+ * The built-in one-time PIN provider: the edge mails a 6-digit PIN to the address the user
  * types, either through SMTP or, for development, into an outbox directory (one file per message).
  *
  * <pre>{@code

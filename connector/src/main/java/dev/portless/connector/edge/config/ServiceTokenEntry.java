@@ -7,7 +7,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Returns a service token for scripts and CI, as configured under {@code service-tokens}:
+ * A service token for scripts and CI, as configured under {@code service-tokens}:
  *
  * <pre>{@code
  * - name: ci

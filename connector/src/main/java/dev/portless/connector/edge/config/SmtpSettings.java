@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Returns how the PIN provider reaches its mail server.
+ * The way the PIN provider reaches its mail server.
  *
  * @param host         the server's host name
  * @param port         the server's port

@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.Set;
 
 /**
- * Returns the settings of the edge's SSH certificate authority, under {@code ssh-ca}:
+ * The settings of the edge's SSH certificate authority, under {@code ssh-ca}:
  *
  * <pre>{@code
  * ssh-ca:

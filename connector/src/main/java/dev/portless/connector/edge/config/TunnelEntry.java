@@ -9,7 +9,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * Returns a tunnel the edge accepts connectors for, as configured under {@code tunnels}:
+ * A tunnel the edge accepts connectors for, as configured under {@code tunnels}:
  *
  * <pre>{@code
  * - name: office

@@ -8,7 +8,7 @@ import java.security.MessageDigest;
 import java.util.Optional;
 
 /**
- * Returns whether a form POST really comes from one of the edge's own pages: the session's CSRF token
+ * The check that a form POST really comes from one of the edge's own pages: the session's CSRF token
  * must be in the form, and an {@code Origin} header, when the browser sends one, must be the edge's.
  */
 public final class FormGuard {

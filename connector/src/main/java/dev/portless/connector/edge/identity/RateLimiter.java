@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Returns fixed-window counters: at most {@code limit} events per key per window. Used to bound PIN
+ * Fixed-window counters: at most {@code limit} events per key per window. Used to bound PIN
  * mails, PIN and device-code guesses, per browser, per address and for the whole edge.
  */
 public final class RateLimiter {

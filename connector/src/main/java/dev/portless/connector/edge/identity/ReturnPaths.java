@@ -5,7 +5,7 @@ import java.net.URISyntaxException;
 import java.util.Optional;
 
 /**
- * Returns where a browser may be sent after sign-in: only a path on the edge itself. Absolute URLs,
+ * Where a browser may be sent after sign-in: only a path on the edge itself. Absolute URLs,
  * scheme-relative {@code //host} forms, backslashes and control characters are refused, so a link
  * cannot turn the sign-in into an open redirect.
  */

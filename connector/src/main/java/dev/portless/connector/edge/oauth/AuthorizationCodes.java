@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Returns the authorization codes waiting to be redeemed: random, valid for their lifetime, bound
+ * The authorization codes waiting to be redeemed: random, valid for their lifetime, bound
  * to the client, the redirect URI, the PKCE challenge and the app, and good for one redemption
  * attempt. A redeemed code is remembered until it would have expired, so a replay is named as such.
  */
@@ -63,7 +63,7 @@ final class AuthorizationCodes {
     }
 
     /**
-     * Returns what a code was issued for.
+     * What a code was issued for.
      *
      * @param clientId    the client it was issued to
      * @param redirectUri the redirect URI it was sent to
@@ -77,7 +77,7 @@ final class AuthorizationCodes {
     }
 
     /**
-     * Returns a grant, or why there is none.
+     * A grant, or why there is none.
      *
      * @param grant   the grant when the code was good
      * @param failure the sentence when it was not

@@ -31,7 +31,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Returns the edge as the OAuth 2.0 authorization server of the {@code access} CLI, a public client:
+ * The edge as the OAuth 2.0 authorization server of the {@code access} CLI, a public client:
  * RFC 8414 metadata, the authorization code flow with a loopback redirect (RFC 8252) and mandatory
  * PKCE S256, and the device authorization grant (RFC 8628). The tokens it issues are app tokens for
  * exactly one app.

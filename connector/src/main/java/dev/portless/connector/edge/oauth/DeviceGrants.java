@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Returns the device authorizations in progress (RFC 8628): each has a secret device code the CLI
+ * The device authorizations in progress (RFC 8628): each has a secret device code the CLI
  * polls with and a short user code a person types on the {@code /device} page. User codes are eight
  * letters from an alphabet without vowels or look-alikes ({@value #ALPHABET}: 20^8, about 2.6e10
  * codes), shown as {@code XXXX-XXXX}.
@@ -108,7 +108,7 @@ final class DeviceGrants {
         return b.toString();
     }
 
-    /** Returns the state of a device authorization. */
+    /** The state of a device authorization. */
     enum Status {
         /** Waiting for a person to approve. */
         PENDING,
@@ -120,7 +120,7 @@ final class DeviceGrants {
         FORBIDDEN
     }
 
-    /** Returns one device authorization; its mutable state is guarded by its monitor. */
+    /** One device authorization; its mutable state is guarded by its monitor. */
     static final class Grant {
         final String deviceCode;
         final String userCode;

@@ -22,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Returns the {@code /device} pages: a signed-in person types the code their terminal shows, sees which
+ * The {@code /device} pages: a signed-in person types the code their terminal shows, sees which
  * device asks (address, software, app) and allows or denies it. Wrong codes are limited per browser
  * session and for the whole edge, so codes cannot be guessed.
  */

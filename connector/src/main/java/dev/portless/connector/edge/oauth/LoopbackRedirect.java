@@ -5,7 +5,7 @@ import java.net.URISyntaxException;
 import java.util.Optional;
 
 /**
- * Returns the only redirect URIs the {@code access} CLI may use (RFC 8252 §7.3): plain {@code http}
+ * The only redirect URIs the {@code access} CLI may use (RFC 8252 §7.3): plain {@code http}
  * on the loopback literal {@code 127.0.0.1} or {@code [::1]}, any port, path exactly {@code /callback},
  * nothing else. {@code localhost} is refused: it may resolve elsewhere.
  */

@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Returns OAuth error answers of the token and device endpoints (RFC 6749 §5.2, RFC 8628 §3.5):
+ * OAuth error answers of the token and device endpoints (RFC 6749 §5.2, RFC 8628 §3.5):
  * JSON with {@code error} and a one-sentence {@code error_description}, never cached.
  */
 final class OAuthErrors {

@@ -7,7 +7,7 @@ import java.util.Base64;
 import java.util.regex.Pattern;
 
 /**
- * Returns the PKCE checks (RFC 7636) with the only method the edge takes, {@code S256}.
+ * The PKCE checks (RFC 7636) with the only method the edge takes, {@code S256}.
  */
 public final class Pkce {
     /** The one accepted {@code code_challenge_method}. */

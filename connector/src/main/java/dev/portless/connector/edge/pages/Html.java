@@ -6,7 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 
 /**
- * Returns the edge's HTML: escaping, and the one layout every page shares. Pages load nothing from
+ * The edge's HTML: escaping, and the one layout every page shares. Pages load nothing from
  * elsewhere: the style sheet is inline and allowed by its hash in the Content-Security-Policy, and no
  * page runs script.
  */

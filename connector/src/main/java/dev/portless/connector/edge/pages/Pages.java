@@ -6,7 +6,7 @@ import static dev.portless.connector.edge.pages.Html.hidden;
 import java.util.List;
 
 /**
- * Returns the edge's pages, server-rendered. Every input has a label, every action is a real button
+ * The edge's pages, server-rendered. Every input has a label, every action is a real button
  * or link, so each page works with the keyboard alone and without script.
  */
 public final class Pages {
@@ -14,7 +14,7 @@ public final class Pages {
     }
 
     /**
-     * Returns one way to sign in.
+     * One way to sign in.
      *
      * @param name        the provider's name
      * @param displayName its label
@@ -24,7 +24,7 @@ public final class Pages {
     }
 
     /**
-     * Returns an app on the launcher.
+     * An app on the launcher.
      *
      * @param hostname the app's hostname
      */
@@ -32,7 +32,7 @@ public final class Pages {
     }
 
     /**
-     * Returns what the device page shows of the machine that asked to sign in.
+     * What the device page shows of the machine that asked to sign in.
      *
      * @param userCode  the code, XXXX-XXXX
      * @param app       the app the device wants

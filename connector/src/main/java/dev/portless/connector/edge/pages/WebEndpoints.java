@@ -3,7 +3,7 @@ package dev.portless.connector.edge.pages;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Returns the edge's answers to plain HTTP requests: sign-in pages, OAuth endpoints, JWKS. The
+ * The edge's answers to plain HTTP requests: sign-in pages, OAuth endpoints, JWKS. The
  * client listener hands every request that is not a stream upgrade here.
  */
 @FunctionalInterface

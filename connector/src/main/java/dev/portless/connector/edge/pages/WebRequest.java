@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Returns a plain HTTP request to the edge (anything but a stream upgrade), already read whole.
+ * A plain HTTP request to the edge (anything but a stream upgrade), already read whole.
  *
  * @param method     the method, upper case
  * @param path       the decoded path, without the query

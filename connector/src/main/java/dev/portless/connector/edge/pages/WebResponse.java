@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Returns a plain HTTP response of the edge: a status, headers (repeatable, for cookies) and a body.
+ * A plain HTTP response of the edge: a status, headers (repeatable, for cookies) and a body.
  *
  * @param status  the HTTP status
  * @param headers the headers in order

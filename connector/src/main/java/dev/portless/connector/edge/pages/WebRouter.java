@@ -11,7 +11,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 
 /**
- * Returns {@link WebEndpoints} that pick a handler by method and exact path and run it on a worker
+ * {@link WebEndpoints} that pick a handler by method and exact path and run it on a worker
  * pool, never on the event loop: handlers may sign tokens, write an outbox file or call an identity
  * provider.
  */
@@ -54,7 +54,7 @@ public final class WebRouter implements WebEndpoints {
         }
     }
 
-    /** Returns routes being collected. */
+    /** Routes being collected. */
     public static final class Builder {
         private final Map<String, Map<String, Function<WebRequest, WebResponse>>> routes = new LinkedHashMap<>();
         private Function<WebRequest, WebResponse> notFound = r -> WebResponse.text(404, "Not found.");

@@ -3,7 +3,7 @@ package dev.portless.connector.edge.policy;
 import java.net.InetAddress;
 
 /**
- * Returns whether an identity, connecting from an address, may reach one app. The edge consults it
+ * The rule that decides whether an identity, connecting from an address, may reach one app. The edge consults it
  * at sign-in, when it issues an app token, and again on every connection.
  */
 @FunctionalInterface

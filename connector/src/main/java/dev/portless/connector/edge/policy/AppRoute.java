@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.Set;
 
 /**
- * Returns what the edge knows of one app: where its streams go, who may open them, and how long
+ * What the edge knows of one app: where its streams go, who may open them, and how long
  * its app tokens last.
  *
  * @param hostname        the app's hostname, lower case

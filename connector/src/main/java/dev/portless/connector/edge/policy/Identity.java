@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Returns who is asking: a person signed in through an identity provider, or a service token.
+ * Who is asking: a person signed in through an identity provider, or a service token.
  *
  * @param subject      the stable id of the person at their provider ({@code sub}), or
  *                     {@code service-token:<name>}

@@ -3,7 +3,7 @@ package dev.portless.connector.edge.policy;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Returns the outcome of a policy: allowed or not, and which rule decided, for the edge's logs only
+ * The outcome of a policy: allowed or not, and which rule decided, for the edge's logs only
  * (users see that they are not allowed, never the policy's internals).
  *
  * @param allowed whether the identity may reach the app

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Returns an app's policy of three rule kinds: <em>include</em> (at least one must match),
+ * An app's policy of three rule kinds: <em>include</em> (at least one must match),
  * <em>require</em> (all must match) and <em>exclude</em> (none may match). With no include rule nobody
  * is let in: deny by default.
  *

@@ -10,7 +10,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Returns one condition of a policy rule: who or where a request comes from.
+ * One condition of a policy rule: who or where a request comes from.
  */
 public sealed interface Selector {
     /** Returns whether {@code identity} connecting from {@code client} matches. */
@@ -19,7 +19,7 @@ public sealed interface Selector {
     /** Returns the selector's key in the configuration, for logs and errors. */
     String kind();
 
-    /** Returns a selector matching every signed-in person (never a service token: name those explicitly). */
+    /** A selector matching every signed-in person (never a service token: name those explicitly). */
     record Everyone() implements Selector {
         @Override
         public boolean matches(Identity identity, InetAddress client) {
@@ -32,7 +32,7 @@ public sealed interface Selector {
         }
     }
 
-    /** Returns a selector matching these e-mail addresses, compared without regard to case. */
+    /** A selector matching these e-mail addresses, compared without regard to case. */
     record Emails(Set<String> emails) implements Selector {
         /** Copies the addresses in lower case. */
         public Emails {
@@ -50,7 +50,7 @@ public sealed interface Selector {
         }
     }
 
-    /** Returns a selector matching e-mail addresses in exactly these domains (not their subdomains). */
+    /** A selector matching e-mail addresses in exactly these domains (not their subdomains). */
     record EmailDomains(Set<String> domains) implements Selector {
         /** Copies the domains in lower case. */
         public EmailDomains {
@@ -69,7 +69,7 @@ public sealed interface Selector {
         }
     }
 
-    /** Returns a selector matching members of any of these groups, compared exactly. */
+    /** A selector matching members of any of these groups, compared exactly. */
     record Groups(Set<String> groups) implements Selector {
         /** Copies the groups. */
         public Groups {
@@ -87,7 +87,7 @@ public sealed interface Selector {
         }
     }
 
-    /** Returns a selector matching client addresses in any of these ranges. */
+    /** A selector matching client addresses in any of these ranges. */
     record IpRanges(List<IpRange> ranges) implements Selector {
         /** Copies the ranges. */
         public IpRanges {
@@ -105,7 +105,7 @@ public sealed interface Selector {
         }
     }
 
-    /** Returns a selector matching these service tokens by name. */
+    /** A selector matching these service tokens by name. */
     record ServiceTokens(Set<String> names) implements Selector {
         /** Copies the names. */
         public ServiceTokens {

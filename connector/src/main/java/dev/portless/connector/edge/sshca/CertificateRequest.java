@@ -9,7 +9,7 @@ import java.util.Set;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Returns what a certificate is asked for: whose key, for which identity and principals, for how
+ * What a certificate is asked for: whose key, for which identity and principals, for how
  * long, with which permissions.
  *
  * @param userKey        the user's public key (Ed25519, ECDSA, or RSA of 2048 bits or more)

@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Returns login names for a certificate and checks them.
+ * Login names for a certificate and checks them.
  *
  * <p>OpenSSH treats a certificate with no principals as valid for every user, and sshd's
  * {@code AuthorizedPrincipalsFile} patterns treat {@code *}, {@code ?} and {@code ,} specially, so none

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Returns an issued certificate and the facts worth logging about it.
+ * An issued certificate and the facts worth logging about it.
  *
  * @param openSshLine the certificate in authorized_keys form ({@code ssh-ed25519-cert-v01@openssh.com AAAA… keyid}),
  *                    ready to save as {@code id_ed25519-cert.pub}

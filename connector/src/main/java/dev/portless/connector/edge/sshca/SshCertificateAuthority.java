@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Returns the edge's SSH certificate authority: an Ed25519 key made once and kept (mode 0600), whose
+ * The edge's SSH certificate authority: an Ed25519 key made once and kept (mode 0600), whose
  * public half servers trust with {@code TrustedUserCAKeys}, and which signs short-lived OpenSSH user
  * certificates.
  */

@@ -1,7 +1,7 @@
 package dev.portless.connector.edge.sshca;
 
 /**
- * Returns an OpenSSH certificate extension the CA may grant. Anything not granted is absent from
+ * An OpenSSH certificate extension the CA may grant. Anything not granted is absent from
  * the certificate, and OpenSSH servers then refuse it.
  */
 public enum SshPermission {

@@ -23,7 +23,7 @@ public record SshRule(boolean emailLocalPart, List<String> principals, List<Grou
             Set.of(SshPermission.PTY, SshPermission.PORT_FORWARDING);
 
     /**
-     * Returns principals granted to the members of a group.
+     * Principals granted to the members of a group.
      *
      * @param group      the group name as the app token carries it
      * @param principals the login names

@@ -28,7 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Returns the edge's SSH certificate endpoints:
+ * The edge's SSH certificate endpoints:
  *
  * <ul>
  *   <li>{@code GET /ssh/ca.pub}: the CA public key line, for sshd's {@code TrustedUserCAKeys};</li>

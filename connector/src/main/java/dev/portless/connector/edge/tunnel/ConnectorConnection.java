@@ -4,7 +4,7 @@ import io.netty.channel.Channel;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Returns one registered tunnel connection from a connector, on which the edge opens streams.
+ * One registered tunnel connection from a connector, on which the edge opens streams.
  */
 public final class ConnectorConnection {
     private final Channel channel;

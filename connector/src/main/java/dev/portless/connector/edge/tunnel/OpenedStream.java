@@ -3,7 +3,7 @@ package dev.portless.connector.edge.tunnel;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 
 /**
- * Returns a stream the connector accepted: the HTTP/2 child channel (reads off) and the target the
+ * A stream the connector accepted: the HTTP/2 child channel (reads off) and the target the
  * connector dialed.
  *
  * @param channel    the stream, ready for a relay

@@ -3,7 +3,7 @@ package dev.portless.connector.edge.tunnel;
 import dev.portless.common.wire.StreamError;
 
 /**
- * Returns why the edge could not open a stream to a target, with the sentence for the user.
+ * Why the edge could not open a stream to a target, with the sentence for the user.
  */
 public final class StreamOpenException extends Exception {
     private final StreamError error;

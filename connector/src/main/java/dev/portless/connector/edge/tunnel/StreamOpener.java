@@ -16,7 +16,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Returns streams opened on a connector connection: it sends the stream request and completes when
+ * Streams opened on a connector connection: it sends the stream request and completes when
  * the connector has dialed the target (or failed to).
  */
 public final class StreamOpener {

@@ -3,7 +3,7 @@ package dev.portless.connector.edge.tunnel;
 import java.util.Optional;
 
 /**
- * Returns the tunnel a connector's credentials belong to.
+ * The tunnel a connector's credentials belong to.
  */
 @FunctionalInterface
 public interface TunnelAuthenticator {

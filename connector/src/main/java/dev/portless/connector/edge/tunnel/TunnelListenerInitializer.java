@@ -19,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Returns the pipeline of a connection a connector dialed: TLS, then HTTP/2 with the edge as the
+ * The pipeline of a connection a connector dialed: TLS, then HTTP/2 with the edge as the
  * client, then registration.
  */
 public final class TunnelListenerInitializer extends ChannelInitializer<SocketChannel> {

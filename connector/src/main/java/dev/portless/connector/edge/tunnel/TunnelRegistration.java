@@ -22,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Returns the handler that registers a connector: it opens the control stream, checks the tunnel
+ * The handler that registers a connector: it opens the control stream, checks the tunnel
  * credentials the connector answers with, and adds the connection to the registry.
  *
  * <p>Once registered, it gives its place to a watcher of GOAWAY, which means the connector drains.

@@ -10,7 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Returns the connectors connected to this edge, by tunnel name, and picks one for a new stream.
+ * The connectors connected to this edge, by tunnel name, and picks one for a new stream.
  */
 public final class TunnelRegistry {
     private static final Logger log = LoggerFactory.getLogger(TunnelRegistry.class);

@@ -16,7 +16,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Returns the connector's second check of the app token the edge forwarded with a stream: the same
+ * The connector's second check of the app token the edge forwarded with a stream: the same
  * rules as at the edge ({@link AppTokenVerifier}), against the edge's published keys, with the
  * stream's {@code :authority} as the only acceptable audience.
  */

@@ -3,7 +3,7 @@ package dev.portless.connector.edge.identity.oidc;
 import java.time.Instant;
 
 /**
- * Returns an upstream sign-in in progress, kept in the browser session until the provider sends the
+ * An upstream sign-in in progress, kept in the browser session until the provider sends the
  * browser back: the values that bind its answer to this browser and this request.
  *
  * @param provider  the provider's name

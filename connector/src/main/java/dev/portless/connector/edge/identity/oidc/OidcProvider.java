@@ -38,7 +38,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Returns one upstream OpenID Connect provider: discovery, the authorization request (code flow with
+ * One upstream OpenID Connect provider: discovery, the authorization request (code flow with
  * PKCE S256, {@code state} and {@code nonce}), the code exchange, and the ID token checks (signature
  * with the provider's JWKS, {@code iss}, {@code aud}/{@code azp}, {@code exp}, {@code iat},
  * {@code nonce}). Every call blocks, so it runs on the edge's web workers only.

@@ -22,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Returns the browser side of signing in through an upstream OpenID Connect provider:
+ * The browser side of signing in through an upstream OpenID Connect provider:
  * {@code /signin/oidc?provider=NAME} sends the browser to the provider with a fresh state, nonce and
  * PKCE verifier kept in its session, and {@code /signin/oidc/callback} takes it back, checks the
  * state against the session, redeems the code and signs the session in.

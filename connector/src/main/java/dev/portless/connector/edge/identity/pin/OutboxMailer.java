@@ -11,7 +11,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 
 /**
- * Returns a mailer for development and tests: each message becomes an owner-only {@code .eml} file in
+ * A mailer for development and tests: each message becomes an owner-only {@code .eml} file in
  * a directory, written whole or not at all.
  */
 public final class OutboxMailer implements PinMailer {

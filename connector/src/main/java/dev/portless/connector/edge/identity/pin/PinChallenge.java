@@ -8,7 +8,7 @@ import java.security.SecureRandom;
 import java.time.Instant;
 
 /**
- * Returns one PIN sent to one address for one browser session: six digits, valid for ten minutes,
+ * One PIN sent to one address for one browser session: six digits, valid for ten minutes,
  * five tries. Only the PIN's SHA-256 is kept.
  */
 public final class PinChallenge {
@@ -77,7 +77,7 @@ public final class PinChallenge {
         }
     }
 
-    /** Returns the result of one try. */
+    /** The result of one try. */
     public enum Outcome {
         /** The PIN matched. */
         SIGNED_IN,
@@ -90,7 +90,7 @@ public final class PinChallenge {
     }
 
     /**
-     * Returns a PIN and its challenge.
+     * A PIN and its challenge.
      *
      * @param pin       the six digits to mail
      * @param challenge the check kept in the session

@@ -3,7 +3,7 @@ package dev.portless.connector.edge.identity.pin;
 import java.io.IOException;
 
 /**
- * Returns the way PIN messages leave the edge: a mail server, or an outbox directory for development.
+ * The way PIN messages leave the edge: a mail server, or an outbox directory for development.
  */
 @FunctionalInterface
 public interface PinMailer {

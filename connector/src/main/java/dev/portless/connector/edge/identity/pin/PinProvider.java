@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Returns the built-in one-time PIN provider: it mails a PIN to the address a person types and keeps
+ * The built-in one-time PIN provider: it mails a PIN to the address a person types and keeps
  * the challenge in their browser session. Mails are rate-limited per browser, per address, per client
  * address and for the whole edge, so the edge cannot be turned into a mail cannon.
  */

@@ -20,7 +20,7 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * Returns a small SMTP client (RFC 5321) for PIN messages: STARTTLS or implicit TLS with the server's
+ * A small SMTP client (RFC 5321) for PIN messages: STARTTLS or implicit TLS with the server's
  * certificate checked against its host name, AUTH PLAIN when a user is configured, one message per
  * connection. Plain SMTP only to a relay on loopback.
  */

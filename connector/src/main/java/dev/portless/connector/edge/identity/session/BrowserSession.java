@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Returns one browser's session at the edge: anonymous until someone signs in, then holding their
+ * One browser's session at the edge: anonymous until someone signs in, then holding their
  * identity, plus the sign-in in progress. A session is only touched through {@link BrowserSessions}
  * or while holding its monitor ({@code synchronized (session)}), from the edge's web workers.
  */

@@ -15,7 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Returns the edge's browser sessions, kept in memory and named by the {@value #COOKIE} cookie
+ * The edge's browser sessions, kept in memory and named by the {@value #COOKIE} cookie
  * (Secure, HttpOnly, SameSite=Lax, host-only, path /). An anonymous session carries a sign-in in
  * progress for {@link #ANONYMOUS_LIFETIME}; signing in replaces it with a new session under a new id,
  * so an id planted before sign-in is worthless after it.

@@ -27,7 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Returns the browser side of signing in at the edge: the sign-in page (a choice of providers), the
+ * The browser side of signing in at the edge: the sign-in page (a choice of providers), the
  * e-mail PIN, the app launcher at {@code /}, and sign-out. Upstream OIDC providers add their own
  * routes; both end in {@link BrowserSessions#completeSignIn}.
  */

@@ -21,7 +21,7 @@ import java.util.Base64;
 import java.util.Date;
 
 /**
- * Returns app tokens: JWTs signed ES256 with the current signing key, typed
+ * App tokens: JWTs signed ES256 with the current signing key, typed
  * {@value AppTokenClaims#TYPE}, for exactly one app.
  */
 public final class AppTokenIssuer {
@@ -82,7 +82,7 @@ public final class AppTokenIssuer {
     }
 
     /**
-     * Returns a signed token and when it expires.
+     * A signed token and when it expires.
      *
      * @param token     the compact JWT
      * @param expiresAt its {@code exp}

@@ -29,7 +29,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Returns the edge's app-token signing keys (EC P-256), kept in {@code <state-dir>/signing-keys}, one
+ * The edge's app-token signing keys (EC P-256), kept in {@code <state-dir>/signing-keys}, one
  * owner-only JWK file per key. The newest key signs; when it is older than the rotation period a new
  * one takes over, and the retired key stays published in the JWKS for a grace period (the longest app
  * token lifetime and a margin) so tokens it signed keep verifying until they expire, then its file is
