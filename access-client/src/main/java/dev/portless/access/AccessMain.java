@@ -6,8 +6,7 @@ import dev.portless.access.cli.AccessCommand;
  * The entry point of the {@code access} program.
  */
 public final class AccessMain {
-    private AccessMain() {
-    }
+    private AccessMain() {}
 
     /** Runs the command line and exits with its code. */
     public static void main(String[] args) {

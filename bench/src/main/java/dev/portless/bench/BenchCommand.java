@@ -16,18 +16,29 @@ import picocli.CommandLine.Command;
  * that {@code scripts/bench} puts together. Each probe prints {@code name value} lines on stdout,
  * one figure a line, and exits non-zero when the path it measures is broken.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
         description = "Portless benchmark probes (run them through scripts/bench).",
-        subcommands = {EchoCommand.class, LatencyCommand.class, SetupCommand.class, RateCommand.class,
-                IdleStreamsCommand.class, MemoryCommand.class, ReportCommand.class, JfrTopCommand.class})
+        subcommands = {
+            EchoCommand.class,
+            LatencyCommand.class,
+            SetupCommand.class,
+            RateCommand.class,
+            IdleStreamsCommand.class,
+            MemoryCommand.class,
+            ReportCommand.class,
+            JfrTopCommand.class
+        })
 public final class BenchCommand {
 
     /** Returns a command line whose failures print as one sentence on stderr and exit with 1. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new BenchCommand());
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
-            line.getErr().println("bench " + parsed.subcommand().commandSpec().name() + ": "
-                    + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            line.getErr()
+                    .println("bench " + parsed.subcommand().commandSpec().name() + ": "
+                            + (e.getMessage() == null ? e.toString() : e.getMessage()));
             return 1;
         });
         return cl;

@@ -54,13 +54,14 @@ class BackpressureTest {
     @Test
     void slowTargetHoldsItsClientBackWithoutSwellingAnyProcessOrStallingItsNeighbour() throws Exception {
         try (SlowReaderServer slow = SlowReaderServer.start(SLOW_RATE);
-             EchoServer echo = EchoServer.start();
-             PortlessStack stack = PortlessStack.builder()
-                     .app(SLOW_APP, "tcp://127.0.0.1:" + slow.port())
-                     .app(ECHO_APP, "tcp://127.0.0.1:" + echo.port())
-                     // One tunnel connection: both streams share it, and its flow control.
-                     .connectorSetting("ha-connections", "1")
-                     .build().start()) {
+                EchoServer echo = EchoServer.start();
+                PortlessStack stack = PortlessStack.builder()
+                        .app(SLOW_APP, "tcp://127.0.0.1:" + slow.port())
+                        .app(ECHO_APP, "tcp://127.0.0.1:" + echo.port())
+                        // One tunnel connection: both streams share it, and its flow control.
+                        .connectorSetting("ha-connections", "1")
+                        .build()
+                        .start()) {
             PortlessStack.AccessTcp slowTcp = stack.accessTcp(SLOW_APP);
             PortlessStack.AccessTcp echoTcp = stack.accessTcp(ECHO_APP);
             Map<String, JavaProcess> processes = new LinkedHashMap<>();
@@ -77,14 +78,18 @@ class BackpressureTest {
             AtomicLong written = new AtomicLong();
             try (Socket slowSocket = new Socket(InetAddress.getLoopbackAddress(), slowTcp.port())) {
                 long slowStart = System.nanoTime();
-                CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> writeAsFastAsPossible(slowSocket, written),
-                        writerThread);
+                CompletableFuture<Void> writer =
+                        CompletableFuture.runAsync(() -> writeAsFastAsPossible(slowSocket, written), writerThread);
 
                 long echoStart = System.nanoTime();
                 echoThrough(echoTcp.port(), ECHO_SIZE, 2);
                 double echoSeconds = (System.nanoTime() - echoStart) / 1e9;
-                System.out.printf(Locale.ROOT, "BackpressureTest: 64 MiB echoed beside the stalled stream in %.1f s:"
-                        + " %.1f MB/s each way%n", echoSeconds, ECHO_SIZE / 1e6 / echoSeconds);
+                System.out.printf(
+                        Locale.ROOT,
+                        "BackpressureTest: 64 MiB echoed beside the stalled stream in %.1f s:"
+                                + " %.1f MB/s each way%n",
+                        echoSeconds,
+                        ECHO_SIZE / 1e6 / echoSeconds);
 
                 Map<String, Long> peak = new LinkedHashMap<>(baseline);
                 while ((System.nanoTime() - slowStart) / 1_000_000 < SLOW_WINDOW_MILLIS) {
@@ -94,19 +99,31 @@ class BackpressureTest {
                 rssKib(processes).forEach((name, kib) -> peak.merge(name, kib, Math::max));
                 long writtenAfterWindow = written.get();
                 long drained = slow.bytesRead();
-                System.out.printf(Locale.ROOT, "BackpressureTest: in %d s the client wrote %.1f MiB, the 1 MiB/s target"
-                        + " read %.1f MiB; RSS KiB before %s, peak %s%n", SLOW_WINDOW_MILLIS / 1000,
-                        writtenAfterWindow / 1048576.0, drained / 1048576.0, baseline, peak);
+                System.out.printf(
+                        Locale.ROOT,
+                        "BackpressureTest: in %d s the client wrote %.1f MiB, the 1 MiB/s target"
+                                + " read %.1f MiB; RSS KiB before %s, peak %s%n",
+                        SLOW_WINDOW_MILLIS / 1000,
+                        writtenAfterWindow / 1048576.0,
+                        drained / 1048576.0,
+                        baseline,
+                        peak);
 
                 assertTrue(!writer.isDone(), () -> "the writer stopped early: " + writer);
-                assertTrue(drained >= 2L << 20, () -> "the slow stream barely flowed: the target read only " + drained
-                        + " bytes" + diagnostics(stack));
-                assertTrue(writtenAfterWindow < MAX_WRITTEN, () -> "the client was not held back: it wrote "
-                        + writtenAfterWindow + " bytes in " + SLOW_WINDOW_MILLIS + " ms to a 1 MiB/s reader");
+                assertTrue(
+                        drained >= 2L << 20,
+                        () -> "the slow stream barely flowed: the target read only " + drained + " bytes"
+                                + diagnostics(stack));
+                assertTrue(
+                        writtenAfterWindow < MAX_WRITTEN,
+                        () -> "the client was not held back: it wrote " + writtenAfterWindow + " bytes in "
+                                + SLOW_WINDOW_MILLIS + " ms to a 1 MiB/s reader");
                 for (String name : processes.keySet()) {
                     long growth = peak.get(name) - baseline.get(name);
-                    assertTrue(growth < MAX_RSS_GROWTH_KIB, () -> name + " grew by " + growth + " KiB of RSS (from "
-                            + baseline.get(name) + " KiB) while the slow stream was stalled");
+                    assertTrue(
+                            growth < MAX_RSS_GROWTH_KIB,
+                            () -> name + " grew by " + growth + " KiB of RSS (from " + baseline.get(name)
+                                    + " KiB) while the slow stream was stalled");
                 }
             } finally {
                 // Closing the socket above ends the blocked write; the thread then exits.
@@ -139,22 +156,24 @@ class BackpressureTest {
         ExecutorService writerThread = Executors.newSingleThreadExecutor();
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout(60_000);
-            CompletableFuture<byte[]> sent = CompletableFuture.supplyAsync(() -> {
-                MessageDigest digest = sha256();
-                SplittableRandom random = new SplittableRandom(seed);
-                byte[] chunk = new byte[CHUNK];
-                try {
-                    OutputStream out = socket.getOutputStream();
-                    for (long n = 0; n < size; n += CHUNK) {
-                        random.nextBytes(chunk);
-                        digest.update(chunk);
-                        out.write(chunk);
-                    }
-                } catch (IOException e) {
-                    throw new RuntimeException("writing to the echo app failed: " + e, e);
-                }
-                return digest.digest();
-            }, writerThread);
+            CompletableFuture<byte[]> sent = CompletableFuture.supplyAsync(
+                    () -> {
+                        MessageDigest digest = sha256();
+                        SplittableRandom random = new SplittableRandom(seed);
+                        byte[] chunk = new byte[CHUNK];
+                        try {
+                            OutputStream out = socket.getOutputStream();
+                            for (long n = 0; n < size; n += CHUNK) {
+                                random.nextBytes(chunk);
+                                digest.update(chunk);
+                                out.write(chunk);
+                            }
+                        } catch (IOException e) {
+                            throw new RuntimeException("writing to the echo app failed: " + e, e);
+                        }
+                        return digest.digest();
+                    },
+                    writerThread);
             MessageDigest received = sha256();
             long count = 0;
             byte[] buffer = new byte[CHUNK];
@@ -177,9 +196,13 @@ class BackpressureTest {
     private static Map<String, Long> rssKib(Map<String, JavaProcess> processes) throws IOException {
         Map<String, Long> rss = new LinkedHashMap<>();
         for (Map.Entry<String, JavaProcess> e : processes.entrySet()) {
-            String status = Files.readString(Path.of("/proc", Long.toString(e.getValue().pid()), "status"));
+            String status =
+                    Files.readString(Path.of("/proc", Long.toString(e.getValue().pid()), "status"));
             Matcher m = VM_RSS.matcher(status);
-            assertTrue(m.find(), () -> "no VmRSS for " + e.getKey() + " in /proc/" + e.getValue().pid() + "/status");
+            assertTrue(
+                    m.find(),
+                    () -> "no VmRSS for " + e.getKey() + " in /proc/"
+                            + e.getValue().pid() + "/status");
             rss.put(e.getKey(), Long.parseLong(m.group(1)));
         }
         return rss;
@@ -194,6 +217,7 @@ class BackpressureTest {
     }
 
     private static String diagnostics(PortlessStack stack) {
-        return "\n--- edge ---\n" + stack.edge().stderr() + "\n--- connector ---\n" + stack.connector().stderr();
+        return "\n--- edge ---\n" + stack.edge().stderr() + "\n--- connector ---\n"
+                + stack.connector().stderr();
     }
 }

@@ -121,21 +121,27 @@ class BadInputTest {
         env.remove("PORTLESS_SERVICE_TOKEN_SECRET_FILE");
         env.put("PORTLESS_SERVICE_TOKEN_SECRET", "not-the-secret");
 
-        assertRefused(ECHO, env, "The service token " + stack.clientId()
-                + " was refused: unknown client id or wrong secret.");
+        assertRefused(
+                ECHO,
+                env,
+                "The service token " + stack.clientId() + " was refused: unknown client id or wrong secret.");
         assertGoodStreamWorks();
     }
 
     @Test
     void unknownHostname() {
-        assertRefused("nope.portless.test", stack.accessEnv(),
+        assertRefused(
+                "nope.portless.test",
+                stack.accessEnv(),
                 "Portless has no app at nope.portless.test; check --hostname.");
         assertGoodStreamWorks();
     }
 
     @Test
     void noIngressRuleForTheApp() {
-        assertRefused(NO_RULE, stack.accessEnv(),
+        assertRefused(
+                NO_RULE,
+                stack.accessEnv(),
                 "No ingress rule of the connector matches " + NO_RULE + "; add one to its connector.yml.");
         assertGoodStreamWorks();
     }
@@ -148,8 +154,11 @@ class BadInputTest {
         try {
             awaitCount(() -> count(edgeOutput(), "tunnel tests has 0 connection(s)"), disconnectsBefore + 1);
 
-            assertRefused(ECHO, stack.accessEnv(), "No connector is online for " + ECHO + " (tunnel tests); start "
-                    + "`connector run` for that tunnel or check its logs.");
+            assertRefused(
+                    ECHO,
+                    stack.accessEnv(),
+                    "No connector is online for " + ECHO + " (tunnel tests); start "
+                            + "`connector run` for that tunnel or check its logs.");
         } finally {
             connector = startConnector();
         }
@@ -158,23 +167,32 @@ class BadInputTest {
 
     @Test
     void targetRefuses() {
-        assertRefused(REFUSED, stack.accessEnv(), "The target tcp://127.0.0.1:" + closedPort
-                + " refused the connection; check that its service is running.");
+        assertRefused(
+                REFUSED,
+                stack.accessEnv(),
+                "The target tcp://127.0.0.1:" + closedPort
+                        + " refused the connection; check that its service is running.");
         assertGoodStreamWorks();
     }
 
     @Test
     void targetNameDoesNotResolve() {
-        assertRefused(UNRESOLVED, stack.accessEnv(), "The target host no-such-host.invalid does not resolve on the "
-                + "connector's machine; check the ingress rule for " + UNRESOLVED + ".");
+        assertRefused(
+                UNRESOLVED,
+                stack.accessEnv(),
+                "The target host no-such-host.invalid does not resolve on the "
+                        + "connector's machine; check the ingress rule for " + UNRESOLVED + ".");
         assertGoodStreamWorks();
     }
 
     @Test
     void targetDoesNotAnswerWithinTheConnectTimeout() {
         long start = System.nanoTime();
-        assertRefused(SLOW, stack.accessEnv(), "The target tcp://127.0.0.1:" + fullBacklog.port()
-                + " did not answer within 500 ms; check that it is reachable from the connector.");
+        assertRefused(
+                SLOW,
+                stack.accessEnv(),
+                "The target tcp://127.0.0.1:" + fullBacklog.port()
+                        + " did not answer within 500 ms; check that it is reachable from the connector.");
         long millis = (System.nanoTime() - start) / 1_000_000;
         assertTrue(millis < 20_000, "the 500 ms rule timeout applies, not a default one: took " + millis + " ms");
         assertGoodStreamWorks();
@@ -186,16 +204,19 @@ class BadInputTest {
         Map<String, String> env = new HashMap<>(stack.accessEnv());
         env.put("PORTLESS_EDGE_CA", otherCa.resolve("ca.pem").toString());
 
-        assertRefused(ECHO, env, "The edge's TLS certificate at " + stack.edgeUrl() + " is not trusted; pass "
-                + "--edge-ca (or PORTLESS_EDGE_CA) with the CA that signed it.");
+        assertRefused(
+                ECHO,
+                env,
+                "The edge's TLS certificate at " + stack.edgeUrl() + " is not trusted; pass "
+                        + "--edge-ca (or PORTLESS_EDGE_CA) with the CA that signed it.");
         assertGoodStreamWorks();
     }
 
     @Test
     void targetResetMidStreamEndsWithAReason() throws IOException {
         // stdin stays open, as under ssh: the stream is cut by the target, not ended by the client.
-        try (JavaProcess access = JavaProcess.start("dev.portless.access.AccessMain",
-                List.of("ssh", "--hostname", RESET), stack.accessEnv())) {
+        try (JavaProcess access = JavaProcess.start(
+                "dev.portless.access.AccessMain", List.of("ssh", "--hostname", RESET), stack.accessEnv())) {
             access.stdin().write(PAYLOAD.getBytes(StandardCharsets.US_ASCII));
             access.stdin().flush();
 
@@ -203,9 +224,12 @@ class BadInputTest {
 
             // The connector's reason crosses edge and CLI: the target's own failure, a reset.
             String stderr = access.stderr();
-            assertTrue(stderr.startsWith("access: the stream to " + RESET + " ended: target failed: ")
-                    && stderr.toLowerCase(java.util.Locale.ROOT).contains("reset") && stderr.endsWith("\n")
-                    && stderr.indexOf('\n') == stderr.length() - 1, stderr);
+            assertTrue(
+                    stderr.startsWith("access: the stream to " + RESET + " ended: target failed: ")
+                            && stderr.toLowerCase(java.util.Locale.ROOT).contains("reset")
+                            && stderr.endsWith("\n")
+                            && stderr.indexOf('\n') == stderr.length() - 1,
+                    stderr);
             assertEquals(1, exit);
             assertEquals("", access.stdout());
         }
@@ -317,13 +341,14 @@ class BadInputTest {
     }
 
     private static ProcessResult accessSsh(String hostname, Map<String, String> env, Path stdin) {
-        return Commands.run(List.of(stack.accessLauncher().toString(), "ssh", "--hostname", hostname), TIMEOUT, env,
-                stdin);
+        return Commands.run(
+                List.of(stack.accessLauncher().toString(), "ssh", "--hostname", hostname), TIMEOUT, env, stdin);
     }
 
     /** Returns a connector for the stack, started here rather than by the stack so it gets the hosts file. */
     private static JavaProcess startConnector() {
-        JavaProcess p = JavaProcess.startServer("dev.portless.connector.ConnectorMain",
+        JavaProcess p = JavaProcess.startServer(
+                "dev.portless.connector.ConnectorMain",
                 List.of("run", "--config", stack.connectorConfig().toString()),
                 Map.of("JAVA_TOOL_OPTIONS", "-Djdk.net.hosts.file=" + scratch.resolve("hosts")));
         p.awaitOutput(Pattern.compile("registered tunnel tests"), TIMEOUT);
@@ -397,9 +422,15 @@ class BadInputTest {
         @Override
         public String toString() {
             return "Frame[opcode=" + opcode + ", length=" + payload.length
-                    + (opcode == CLOSE ? ", code=" + closeCode() + ", reason="
-                    + new String(payload, Math.min(2, payload.length), Math.max(0, payload.length - 2),
-                    StandardCharsets.UTF_8) : "") + "]";
+                    + (opcode == CLOSE
+                            ? ", code=" + closeCode() + ", reason="
+                                    + new String(
+                                            payload,
+                                            Math.min(2, payload.length),
+                                            Math.max(0, payload.length - 2),
+                                            StandardCharsets.UTF_8)
+                            : "")
+                    + "]";
         }
     }
 
@@ -511,18 +542,20 @@ class BadInputTest {
 
         /** Returns a started thread that writes {@code header} and then up to 10 MiB of filler until the edge hangs up. */
         Thread writeInBackground(byte[] header) {
-            Thread t = new Thread(() -> {
-                try {
-                    out.write(header);
-                    byte[] chunk = new byte[64 * 1024];
-                    for (int i = 0; i < 160; i++) {
-                        out.write(chunk);
-                    }
-                    out.flush();
-                } catch (IOException expected) {
-                    // The edge closes the connection while the frame is still being sent.
-                }
-            }, "oversized-frame-writer");
+            Thread t = new Thread(
+                    () -> {
+                        try {
+                            out.write(header);
+                            byte[] chunk = new byte[64 * 1024];
+                            for (int i = 0; i < 160; i++) {
+                                out.write(chunk);
+                            }
+                            out.flush();
+                        } catch (IOException expected) {
+                            // The edge closes the connection while the frame is still being sent.
+                        }
+                    },
+                    "oversized-frame-writer");
             t.setDaemon(true);
             t.start();
             return t;

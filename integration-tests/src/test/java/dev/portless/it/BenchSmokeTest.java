@@ -40,16 +40,21 @@ class BenchSmokeTest {
     void everyWorkloadRunsOnEveryRoute() {
         boolean root = "root".equals(System.getProperty("user.name"));
         // As root the bench installs what is missing itself, as scripts/setup does.
-        Peers.require("the bench's peers (Debian packages iperf3 openssh-server hyperfine gnuplot-nox)",
-                root || (Peers.executable("/usr/bin/iperf3") && Peers.executable("/usr/sbin/sshd")
-                        && Peers.executable("/usr/bin/hyperfine") && Peers.executable("/usr/bin/gnuplot")));
+        Peers.require(
+                "the bench's peers (Debian packages iperf3 openssh-server hyperfine gnuplot-nox)",
+                root
+                        || (Peers.executable("/usr/bin/iperf3")
+                                && Peers.executable("/usr/sbin/sshd")
+                                && Peers.executable("/usr/bin/hyperfine")
+                                && Peers.executable("/usr/bin/gnuplot")));
         Path bench = repositoryRoot().resolve("scripts/bench");
 
         ProcessResult result = Commands.run(List.of(bench.toString(), "--smoke"), Duration.ofMinutes(15));
 
         assertEquals(0, result.exitCode(), result::toString);
         for (String row : ROWS) {
-            assertTrue(result.stdout().lines().anyMatch(line -> line.startsWith(row)),
+            assertTrue(
+                    result.stdout().lines().anyMatch(line -> line.startsWith(row)),
                     () -> "the table has no row \"" + row + "\"\n" + result);
         }
         assertTrue(result.stdout().contains("TLS provider:"), () -> "the machine record is missing\n" + result);

@@ -56,7 +56,10 @@ class BulkTransferTest {
     @BeforeAll
     void startStack() {
         echo = EchoServer.start();
-        stack = PortlessStack.builder().app(APP, "tcp://127.0.0.1:" + echo.port()).build().start();
+        stack = PortlessStack.builder()
+                .app(APP, "tcp://127.0.0.1:" + echo.port())
+                .build()
+                .start();
         tcp = stack.accessTcp(APP);
     }
 
@@ -78,8 +81,8 @@ class BulkTransferTest {
             socket.setSoTimeout(READ_TIMEOUT_MILLIS);
             long start = System.nanoTime();
             AtomicLong sentBytes = new AtomicLong();
-            CompletableFuture<byte[]> sent = CompletableFuture.supplyAsync(
-                    () -> send(socket, GIB, 0x1_0000L, sentBytes), writerThread);
+            CompletableFuture<byte[]> sent =
+                    CompletableFuture.supplyAsync(() -> send(socket, GIB, 0x1_0000L, sentBytes), writerThread);
 
             MessageDigest received = sha256();
             long receivedBytes = 0;
@@ -92,17 +95,24 @@ class BulkTransferTest {
                     receivedBytes += n;
                 }
             } catch (SocketTimeoutException e) {
-                throw new AssertionError("the stream stalled: nothing came back for " + READ_TIMEOUT_MILLIS
-                        + " ms after " + receivedBytes + " bytes received and " + sentBytes.get() + " sent"
-                        + diagnostics() + sockets(), e);
+                throw new AssertionError(
+                        "the stream stalled: nothing came back for " + READ_TIMEOUT_MILLIS
+                                + " ms after " + receivedBytes + " bytes received and " + sentBytes.get() + " sent"
+                                + diagnostics() + sockets(),
+                        e);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             byte[] sentDigest = sent.get(30, TimeUnit.SECONDS);
 
-            System.out.printf(Locale.ROOT, "BulkTransferTest: 1 GiB up and 1 GiB down through access tcp in %.1f s:"
-                    + " %.1f MB/s each way%n", seconds, GIB / 1e6 / seconds);
+            System.out.printf(
+                    Locale.ROOT,
+                    "BulkTransferTest: 1 GiB up and 1 GiB down through access tcp in %.1f s:" + " %.1f MB/s each way%n",
+                    seconds,
+                    GIB / 1e6 / seconds);
             assertEquals(GIB, receivedBytes, () -> "bytes echoed before end of file" + diagnostics());
-            assertEquals(HexFormat.of().formatHex(sentDigest), HexFormat.of().formatHex(received.digest()),
+            assertEquals(
+                    HexFormat.of().formatHex(sentDigest),
+                    HexFormat.of().formatHex(received.digest()),
                     "SHA-256 of what came back differs from what was sent" + diagnostics());
         } finally {
             writerThread.shutdownNow();
@@ -133,10 +143,13 @@ class BulkTransferTest {
                     failures.add(String.valueOf(e.getCause() != null ? e.getCause() : e));
                 }
             }
-            assertTrue(failures.isEmpty(), () -> failures.size() + " of " + CONNECTIONS + " connections failed, e.g. "
-                    + failures.subList(0, Math.min(5, failures.size())) + diagnostics());
-            assertTrue(echo.acceptedConnections() >= CONNECTIONS, "the echo server saw " + echo.acceptedConnections()
-                    + " connections");
+            assertTrue(
+                    failures.isEmpty(),
+                    () -> failures.size() + " of " + CONNECTIONS + " connections failed, e.g. "
+                            + failures.subList(0, Math.min(5, failures.size())) + diagnostics());
+            assertTrue(
+                    echo.acceptedConnections() >= CONNECTIONS,
+                    "the echo server saw " + echo.acceptedConnections() + " connections");
         } finally {
             threads.shutdownNow();
         }
@@ -150,15 +163,17 @@ class BulkTransferTest {
             go.await();
             try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), tcp.port())) {
                 socket.setSoTimeout(READ_TIMEOUT_MILLIS);
-                CompletableFuture<Void> written = CompletableFuture.runAsync(() -> {
-                    try {
-                        OutputStream out = socket.getOutputStream();
-                        out.write(payload);
-                        socket.shutdownOutput();
-                    } catch (IOException e) {
-                        throw new RuntimeException("connection " + id + " write failed: " + e, e);
-                    }
-                }, threads);
+                CompletableFuture<Void> written = CompletableFuture.runAsync(
+                        () -> {
+                            try {
+                                OutputStream out = socket.getOutputStream();
+                                out.write(payload);
+                                socket.shutdownOutput();
+                            } catch (IOException e) {
+                                throw new RuntimeException("connection " + id + " write failed: " + e, e);
+                            }
+                        },
+                        threads);
                 byte[] back = socket.getInputStream().readAllBytes();
                 written.get(30, TimeUnit.SECONDS);
                 if (!Arrays.equals(payload, back)) {
@@ -211,14 +226,16 @@ class BulkTransferTest {
     }
 
     private String diagnostics() {
-        return "\n--- access tcp ---\n" + tail(tcp.process().stderr()) + "\n--- edge ---\n" + tail(stack.edge().stderr())
-                + "\n--- connector ---\n" + tail(stack.connector().stderr());
+        return "\n--- access tcp ---\n" + tail(tcp.process().stderr()) + "\n--- edge ---\n"
+                + tail(stack.edge().stderr()) + "\n--- connector ---\n"
+                + tail(stack.connector().stderr());
     }
 
     /** Returns the kernel's view of every TCP socket (queues, owners), to show where bytes stopped. */
     private static String sockets() {
         try {
-            Process ss = new ProcessBuilder("ss", "-tnpi").redirectErrorStream(true).start();
+            Process ss =
+                    new ProcessBuilder("ss", "-tnpi").redirectErrorStream(true).start();
             String out = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             ss.waitFor(10, TimeUnit.SECONDS);
             return "\n--- ss -tnpi ---\n" + out;

@@ -36,8 +36,11 @@ class ConfigErrorsTest {
 
         // SnakeYAML notices the open quote only at the end of the file (line 7, column 1); the user needs the
         // line where the quote opens.
-        assertConfigError("run", config, config + ":5: YAML syntax error at column 14: found unexpected end of "
-                + "stream while scanning a quoted scalar (check the indentation and quoting)");
+        assertConfigError(
+                "run",
+                config,
+                config + ":5: YAML syntax error at column 14: found unexpected end of "
+                        + "stream while scanning a quoted scalar (check the indentation and quoting)");
     }
 
     @Test
@@ -51,8 +54,11 @@ class ConfigErrorsTest {
                   - service: http_status:404
                 """);
 
-        assertConfigError("run", config, config + ":5: ingress[0].service: unknown scheme \"ftp\" "
-                + "(expected: tcp, ssh, rdp, smb, http_status)");
+        assertConfigError(
+                "run",
+                config,
+                config + ":5: ingress[0].service: unknown scheme \"ftp\" "
+                        + "(expected: tcp, ssh, rdp, smb, http_status)");
     }
 
     @Test
@@ -67,8 +73,11 @@ class ConfigErrorsTest {
                     service: tcp://10.0.0.6:5432
                 """);
 
-        assertConfigError("run", config, config + ":6: ingress[1]: the last rule must be a catch-all without "
-                + "hostname, e.g. \"- service: http_status:404\"");
+        assertConfigError(
+                "run",
+                config,
+                config + ":6: ingress[1]: the last rule must be a catch-all without "
+                        + "hostname, e.g. \"- service: http_status:404\"");
     }
 
     @Test
@@ -81,8 +90,11 @@ class ConfigErrorsTest {
                  key: edge-key.pem
                 """);
 
-        assertConfigError("edge", config, config + ":5: YAML syntax error at column 2: expected <block end>, "
-                + "but found '<block mapping start>' (check the indentation and quoting)");
+        assertConfigError(
+                "edge",
+                config,
+                config + ":5: YAML syntax error at column 2: expected <block end>, "
+                        + "but found '<block mapping start>' (check the indentation and quoting)");
     }
 
     private Path write(String name, String yaml) throws IOException {
@@ -92,8 +104,8 @@ class ConfigErrorsTest {
     }
 
     private static void assertConfigError(String role, Path config, String expected) {
-        try (JavaProcess connector = JavaProcess.start("dev.portless.connector.ConnectorMain",
-                List.of(role, "--config", config.toString()), Map.of())) {
+        try (JavaProcess connector = JavaProcess.start(
+                "dev.portless.connector.ConnectorMain", List.of(role, "--config", config.toString()), Map.of())) {
             int exit = connector.waitFor(TIMEOUT);
             assertEquals("connector: " + expected + "\n", connector.stderr(), "stderr");
             assertEquals(2, exit, "exit code");

@@ -41,7 +41,10 @@ class ConnectorListensNowhereTest {
     @Test
     void connectorHasNoListeningSocketWhileItCarriesAStream() throws IOException {
         try (EchoServer echo = EchoServer.start();
-             PortlessStack stack = PortlessStack.builder().app(APP, "tcp://127.0.0.1:" + echo.port()).build().start()) {
+                PortlessStack stack = PortlessStack.builder()
+                        .app(APP, "tcp://127.0.0.1:" + echo.port())
+                        .build()
+                        .start()) {
             PortlessStack.AccessTcp tcp = stack.accessTcp(APP);
             int tunnelPort = tunnelPort(stack);
             try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), tcp.port())) {
@@ -56,13 +59,18 @@ class ConnectorListensNowhereTest {
                 List<TcpSocket> edge = socketsOf(stack.edge().pid());
 
                 assertEquals(Set.of(), ports(connector, LISTEN), () -> "the connector listens: " + connector);
-                assertEquals(new TreeSet<>(Set.of(stack.edgePort(), tunnelPort)), ports(edge, LISTEN),
+                assertEquals(
+                        new TreeSet<>(Set.of(stack.edgePort(), tunnelPort)),
+                        ports(edge, LISTEN),
                         () -> "the edge's listening sockets: " + edge);
                 // The method sees the connector's sockets at all: its tunnel connection out to the edge
                 // and its connection to the target, both dialed by it.
-                assertTrue(connector.stream().anyMatch(s -> s.state().equals(ESTABLISHED) && s.remotePort() == tunnelPort),
+                assertTrue(
+                        connector.stream().anyMatch(s -> s.state().equals(ESTABLISHED) && s.remotePort() == tunnelPort),
                         () -> "no tunnel connection to port " + tunnelPort + " among " + connector);
-                assertTrue(connector.stream().anyMatch(s -> s.state().equals(ESTABLISHED) && s.remotePort() == echo.port()),
+                assertTrue(
+                        connector.stream()
+                                .anyMatch(s -> s.state().equals(ESTABLISHED) && s.remotePort() == echo.port()),
                         () -> "no target connection to port " + echo.port() + " among " + connector);
             }
         }
@@ -118,7 +126,9 @@ class ConnectorListensNowhereTest {
                 }
             }
         }
-        assertTrue(!inodes.isEmpty(), "process " + pid + " has no sockets at all; can this user read /proc/" + pid + "/fd?");
+        assertTrue(
+                !inodes.isEmpty(),
+                "process " + pid + " has no sockets at all; can this user read /proc/" + pid + "/fd?");
         return inodes;
     }
 
@@ -128,6 +138,5 @@ class ConnectorListensNowhereTest {
     }
 
     /** One row of /proc/PID/net/tcp[6] that belongs to the process. */
-    record TcpSocket(String table, int localPort, int remotePort, String state, String inode) {
-    }
+    record TcpSocket(String table, int localPort, int remotePort, String state, String inode) {}
 }

@@ -42,12 +42,15 @@ class DemoScriptTest {
             demo.destroyForcibly();
         }
         assertEquals(0, demo.exitValue(), output);
-        assertTrue(output.contains("round trip:  sent \"hello through Portless\", got \"hello through Portless\""),
+        assertTrue(
+                output.contains("round trip:  sent \"hello through Portless\", got \"hello through Portless\""),
                 output);
         Path state = home.resolve("demo");
-        assertEquals("rw-------", PosixFilePermissions.toString(
-                Files.getPosixFilePermissions(state.resolve("service-token-secret"))));
-        assertTrue(Files.readString(state.resolve("edge.yml")).contains("outbox: outbox"),
+        assertEquals(
+                "rw-------",
+                PosixFilePermissions.toString(Files.getPosixFilePermissions(state.resolve("service-token-secret"))));
+        assertTrue(
+                Files.readString(state.resolve("edge.yml")).contains("outbox: outbox"),
                 "the demo's sign-in writes codes to its outbox");
     }
 }

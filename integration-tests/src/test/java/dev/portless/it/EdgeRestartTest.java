@@ -30,7 +30,10 @@ class EdgeRestartTest {
     @Test
     void connectorRegistersAgainAndNewStreamsFlowAfterTheEdgeRestarts() throws Exception {
         try (EchoServer echo = EchoServer.start();
-             PortlessStack stack = PortlessStack.builder().app(APP, "tcp://127.0.0.1:" + echo.port()).build().start()) {
+                PortlessStack stack = PortlessStack.builder()
+                        .app(APP, "tcp://127.0.0.1:" + echo.port())
+                        .build()
+                        .start()) {
             PortlessStack.AccessTcp before = stack.accessTcp(APP);
             assertEquals("before-restart", roundTrip(before.port(), "before-restart"));
             long connectorPid = stack.connector().pid();
@@ -41,9 +44,12 @@ class EdgeRestartTest {
 
             PortlessStack.AccessTcp fresh = stack.accessTcp(APP);
             String answer = pollRoundTrip(fresh.port(), "after-restart");
-            assertEquals("after-restart", answer, () -> "no stream through a fresh access tcp within " + RECOVERY
-                    + diagnostics(stack));
-            assertTrue(count(REGISTERED, stack.connector().stderr()) > registrations,
+            assertEquals(
+                    "after-restart",
+                    answer,
+                    () -> "no stream through a fresh access tcp within " + RECOVERY + diagnostics(stack));
+            assertTrue(
+                    count(REGISTERED, stack.connector().stderr()) > registrations,
                     () -> "the connector did not log a new registration" + diagnostics(stack));
             assertEquals(connectorPid, stack.connector().pid());
             assertTrue(stack.connector().isAlive(), "the connector process exited");
@@ -90,6 +96,7 @@ class EdgeRestartTest {
     }
 
     private static String diagnostics(PortlessStack stack) {
-        return "\n--- edge (restarted) ---\n" + stack.edge().stderr() + "\n--- connector ---\n" + stack.connector().stderr();
+        return "\n--- edge (restarted) ---\n" + stack.edge().stderr() + "\n--- connector ---\n"
+                + stack.connector().stderr();
     }
 }

@@ -60,7 +60,8 @@ class HalfCloseTest {
         stack = PortlessStack.builder()
                 .app(APP, "tcp://127.0.0.1:" + server.port())
                 .app(ECHO_APP, "tcp://127.0.0.1:" + echo.port())
-                .build().start();
+                .build()
+                .start();
         tcp = stack.accessTcp(APP);
         echoTcp = stack.accessTcp(ECHO_APP);
     }
@@ -117,8 +118,10 @@ class HalfCloseTest {
                     Thread.sleep(2);
                 }
             } catch (SocketTimeoutException e) {
-                throw new AssertionError("no end of file: " + reply.size() + " of " + LARGE + " bytes came back, then"
-                        + " nothing for " + READ_TIMEOUT_MILLIS + " ms" + diagnostics(), e);
+                throw new AssertionError(
+                        "no end of file: " + reply.size() + " of " + LARGE + " bytes came back, then" + " nothing for "
+                                + READ_TIMEOUT_MILLIS + " ms" + diagnostics(),
+                        e);
             }
             written.get(10, TimeUnit.SECONDS);
             assertEquals(LARGE, reply.size(), this::diagnostics);

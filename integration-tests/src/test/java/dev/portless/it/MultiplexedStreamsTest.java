@@ -39,7 +39,10 @@ class MultiplexedStreamsTest {
     @BeforeAll
     void start() {
         echo = EchoServer.start();
-        stack = PortlessStack.builder().app(APP, "tcp://127.0.0.1:" + echo.port()).build().start();
+        stack = PortlessStack.builder()
+                .app(APP, "tcp://127.0.0.1:" + echo.port())
+                .build()
+                .start();
     }
 
     @AfterAll
@@ -60,7 +63,8 @@ class MultiplexedStreamsTest {
         }
         int loops = 2 * Runtime.getRuntime().availableProcessors();
         int open = establishedTo(stack.edgePort(), tcp.process().pid());
-        assertTrue(open >= 1 && open <= loops,
+        assertTrue(
+                open >= 1 && open <= loops,
                 open + " connections to the edge after " + STREAMS + " streams in a row (expected 1.." + loops + ")");
     }
 
@@ -126,9 +130,10 @@ class MultiplexedStreamsTest {
     }
 
     private static int establishedTo(int port, long pid) {
-        ProcessResult ss = Commands.run(List.of("ss", "-Htnp", "state", "established", "( dport = :" + port + " )"),
-                Duration.ofSeconds(10));
+        ProcessResult ss = Commands.run(
+                List.of("ss", "-Htnp", "state", "established", "( dport = :" + port + " )"), Duration.ofSeconds(10));
         assertEquals(0, ss.exitCode(), ss::toString);
-        return (int) ss.stdout().lines().filter(l -> l.contains("pid=" + pid + ",")).count();
+        return (int)
+                ss.stdout().lines().filter(l -> l.contains("pid=" + pid + ",")).count();
     }
 }

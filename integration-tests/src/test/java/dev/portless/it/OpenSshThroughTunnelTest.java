@@ -39,7 +39,6 @@ import org.junit.jupiter.api.io.TempDir;
 class OpenSshThroughTunnelTest {
     private static final java.util.Set<String> CLEAN_SCP_ENDS = java.util.Set.of("completed", "target closed");
 
-
     private static final String APP = "ssh.portless.test";
     private static final String IDENTITY = "service-token:" + PortlessStack.TOKEN_NAME;
     private static final Duration SSH_TIMEOUT = Duration.ofSeconds(60);
@@ -55,7 +54,10 @@ class OpenSshThroughTunnelTest {
     @BeforeAll
     void startSshdAndStack() {
         sshd = Sshd.start(APP);
-        stack = PortlessStack.builder().app(APP, "ssh://127.0.0.1:" + sshd.port()).build().start();
+        stack = PortlessStack.builder()
+                .app(APP, "ssh://127.0.0.1:" + sshd.port())
+                .build()
+                .start();
     }
 
     @AfterAll
@@ -81,8 +83,10 @@ class OpenSshThroughTunnelTest {
         StreamLine line = awaitStreamAfter(lastStream);
         assertEquals(IDENTITY, line.identity(), line::text);
         assertEquals(APP, line.app(), line::text);
-        assertEquals("completed", line.end(), () -> "the edge did not log the ssh stream as completed: " + line.text()
-                + diagnostics());
+        assertEquals(
+                "completed",
+                line.end(),
+                () -> "the edge did not log the ssh stream as completed: " + line.text() + diagnostics());
     }
 
     @Test
@@ -118,7 +122,9 @@ class OpenSshThroughTunnelTest {
         // Every byte arrived (hashes above); at teardown sshd sometimes closes its socket before the
         // relay saw its FIN, which the edge truthfully logs as "target closed". Any other end is a bug.
         assertTrue(CLEAN_SCP_ENDS.contains(upStream.end()), () -> "upload stream: " + upStream.text() + diagnostics());
-        assertTrue(CLEAN_SCP_ENDS.contains(downStream.end()), () -> "download stream: " + downStream.text() + diagnostics());
+        assertTrue(
+                CLEAN_SCP_ENDS.contains(downStream.end()),
+                () -> "download stream: " + downStream.text() + diagnostics());
     }
 
     private long lastStreamId() {
@@ -147,16 +153,22 @@ class OpenSshThroughTunnelTest {
         for (String text : stack.edge().stderr().split("\n")) {
             Matcher m = STREAM_LINE.matcher(text);
             if (m.find()) {
-                lines.add(new StreamLine(Long.parseLong(m.group(1)), m.group(2), m.group(3),
-                        Long.parseLong(m.group(6)), Long.parseLong(m.group(7)), m.group(9), text));
+                lines.add(new StreamLine(
+                        Long.parseLong(m.group(1)),
+                        m.group(2),
+                        m.group(3),
+                        Long.parseLong(m.group(6)),
+                        Long.parseLong(m.group(7)),
+                        m.group(9),
+                        text));
             }
         }
         return lines;
     }
 
     private String diagnostics() {
-        return "\n--- edge ---\n" + stack.edge().stderr() + "\n--- connector ---\n" + stack.connector().stderr()
-                + "\n--- sshd ---\n" + sshd.log();
+        return "\n--- edge ---\n" + stack.edge().stderr() + "\n--- connector ---\n"
+                + stack.connector().stderr() + "\n--- sshd ---\n" + sshd.log();
     }
 
     private static Path writeRandomFile(Path file, long size, long seed) throws IOException {
@@ -199,7 +211,6 @@ class OpenSshThroughTunnelTest {
     }
 
     /** One {@code stream=} line of the edge's log. */
-    private record StreamLine(long id, String identity, String app, long bytesUp, long bytesDown, String end,
-                              String text) {
-    }
+    private record StreamLine(
+            long id, String identity, String app, long bytesUp, long bytesDown, String end, String text) {}
 }

@@ -56,7 +56,8 @@ class PeersSelfTest {
             String proxy = "socat STDIO TCP:127.0.0.1:%p";
             List<String> ssh = new ArrayList<>(sshd.sshArgs(proxy, "ssh.internal.test"));
             ssh.add("echo via proxy");
-            assertEquals("via proxy\n", Commands.run(ssh, TIMEOUT).assertSuccess().stdout());
+            assertEquals(
+                    "via proxy\n", Commands.run(ssh, TIMEOUT).assertSuccess().stdout());
 
             Path source = Files.write(dir.resolve("payload"), new byte[] {1, 2, 3});
             Path copy = dir.resolve("copy");
@@ -71,7 +72,8 @@ class PeersSelfTest {
     @Test
     void psqlQueriesTheThrowAwayPostgres() {
         try (Postgres postgres = Postgres.start()) {
-            ProcessResult result = Commands.run(Postgres.psql(postgres.port(), "select 40+2"), TIMEOUT).assertSuccess();
+            ProcessResult result = Commands.run(Postgres.psql(postgres.port(), "select 40+2"), TIMEOUT)
+                    .assertSuccess();
             assertEquals("42", result.stdout().trim());
         }
     }
@@ -94,13 +96,13 @@ class PeersSelfTest {
     void echoServerEchoesAndHalfCloseServerRepliesAfterEndOfFile() throws IOException {
         byte[] data = "portless".getBytes(StandardCharsets.US_ASCII);
         try (EchoServer echo = EchoServer.start();
-             Socket socket = new Socket(InetAddress.getLoopbackAddress(), echo.port())) {
+                Socket socket = new Socket(InetAddress.getLoopbackAddress(), echo.port())) {
             socket.getOutputStream().write(data);
             socket.shutdownOutput();
             assertEquals("portless", new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
         }
         try (HalfCloseServer server = HalfCloseServer.start();
-             Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+                Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
             socket.getOutputStream().write(data);
             socket.shutdownOutput();
             String reply = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
@@ -112,7 +114,7 @@ class PeersSelfTest {
     @Test
     void slowReaderServerHoldsItsRate() throws IOException, InterruptedException {
         try (SlowReaderServer server = SlowReaderServer.start(1024 * 1024);
-             Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+                Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
             long start = System.nanoTime();
             socket.getOutputStream().write(new byte[512 * 1024]);
             while (server.bytesRead() < 512 * 1024) {

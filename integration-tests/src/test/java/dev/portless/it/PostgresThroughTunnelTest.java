@@ -42,7 +42,10 @@ class PostgresThroughTunnelTest {
     @BeforeAll
     void startPostgresAndStack() {
         postgres = Postgres.start();
-        stack = PortlessStack.builder().app(APP, "tcp://127.0.0.1:" + postgres.port()).build().start();
+        stack = PortlessStack.builder()
+                .app(APP, "tcp://127.0.0.1:" + postgres.port())
+                .build()
+                .start();
         tcp = stack.accessTcp(APP);
     }
 
@@ -63,7 +66,8 @@ class PostgresThroughTunnelTest {
 
     @Test
     void psqlReceivesTwoHundredThousandRows() {
-        String out = psql("select g, md5(g::text) from generate_series(1, " + ROWS + ") g order by g").stdout();
+        String out = psql("select g, md5(g::text) from generate_series(1, " + ROWS + ") g order by g")
+                .stdout();
 
         String[] lines = out.split("\n");
         assertEquals(ROWS, lines.length, "rows printed by psql");
@@ -94,26 +98,33 @@ class PostgresThroughTunnelTest {
         // \copy reads the file on the client side and streams it up as COPY FROM STDIN.
         psql("\\copy uploaded from '" + rows + "'");
 
-        assertEquals(ROWS + "|" + ((long) ROWS * (ROWS + 1) / 2),
+        assertEquals(
+                ROWS + "|" + ((long) ROWS * (ROWS + 1) / 2),
                 psql("select count(*), sum(n) from uploaded").stdout().trim());
-        assertEquals("1", psql("select count(*) from uploaded where label = 'label-" + ROWS + "-"
-                + "x".repeat(ROWS % 17) + "'").stdout().trim());
+        assertEquals(
+                "1",
+                psql("select count(*) from uploaded where label = 'label-" + ROWS + "-" + "x".repeat(ROWS % 17) + "'")
+                        .stdout()
+                        .trim());
     }
 
     private ProcessResult psql(String sql) {
         List<String> command = Postgres.psql(tcp.port(), sql);
         ProcessResult result = Commands.run(command, PSQL_TIMEOUT);
         if (result.exitCode() != 0) {
-            throw new AssertionError(result + "\n--- access tcp ---\n" + tcp.process().stderr()
-                    + "\n--- edge ---\n" + stack.edge().stderr() + "\n--- connector ---\n" + stack.connector().stderr()
-                    + "\n--- postgres ---\n" + postgres.log());
+            throw new AssertionError(
+                    result + "\n--- access tcp ---\n" + tcp.process().stderr()
+                            + "\n--- edge ---\n" + stack.edge().stderr() + "\n--- connector ---\n"
+                            + stack.connector().stderr()
+                            + "\n--- postgres ---\n" + postgres.log());
         }
         return result;
     }
 
     private static String md5Hex(String s) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.US_ASCII)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.US_ASCII)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has MD5", e);
         }

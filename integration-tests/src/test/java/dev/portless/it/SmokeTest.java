@@ -14,8 +14,10 @@ class SmokeTest {
     @Test
     void bytesGoThereAndBack() throws Exception {
         try (EchoServer echo = EchoServer.start();
-             PortlessStack stack = PortlessStack.builder().app("echo.portless.test", "tcp://127.0.0.1:" + echo.port())
-                     .build().start()) {
+                PortlessStack stack = PortlessStack.builder()
+                        .app("echo.portless.test", "tcp://127.0.0.1:" + echo.port())
+                        .build()
+                        .start()) {
             PortlessStack.AccessTcp tcp = stack.accessTcp("echo.portless.test");
             try (Socket s = new Socket("127.0.0.1", tcp.port())) {
                 OutputStream out = s.getOutputStream();

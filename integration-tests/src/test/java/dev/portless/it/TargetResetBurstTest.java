@@ -33,11 +33,12 @@ class TargetResetBurstTest {
     @Test
     void aBurstOfTargetResetsLeavesTheTunnelUp() throws Exception {
         try (BadInputTest.Resetter resetter = BadInputTest.Resetter.start();
-             EchoServer echo = EchoServer.start();
-             PortlessStack stack = PortlessStack.builder()
-                     .app(RESET, "tcp://127.0.0.1:" + resetter.port())
-                     .app(ECHO, "tcp://127.0.0.1:" + echo.port())
-                     .build().start()) {
+                EchoServer echo = EchoServer.start();
+                PortlessStack stack = PortlessStack.builder()
+                        .app(RESET, "tcp://127.0.0.1:" + resetter.port())
+                        .app(ECHO, "tcp://127.0.0.1:" + echo.port())
+                        .build()
+                        .start()) {
             PortlessStack.AccessTcp resets = stack.accessTcp(RESET);
             ExecutorService pool = Executors.newFixedThreadPool(32);
             try {

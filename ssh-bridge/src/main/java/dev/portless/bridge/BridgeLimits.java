@@ -29,6 +29,7 @@ final class BridgeLimits {
 
     /** Threads that may wait on DNS at once, and requests queued behind them before refusing. */
     static final int DECISION_THREADS = 8;
+
     static final int DECISION_QUEUE = 256;
 
     private BridgeLimits() {}

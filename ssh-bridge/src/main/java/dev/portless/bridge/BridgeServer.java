@@ -48,8 +48,12 @@ public final class BridgeServer implements AutoCloseable {
     private final AtomicBoolean stopping;
     private final String hostKeyFingerprint;
 
-    private BridgeServer(SshServer sshd, AuditLog audit, ThreadPoolExecutor decisions, AtomicBoolean stopping,
-                         String hostKeyFingerprint) {
+    private BridgeServer(
+            SshServer sshd,
+            AuditLog audit,
+            ThreadPoolExecutor decisions,
+            AtomicBoolean stopping,
+            String hostKeyFingerprint) {
         this.sshd = sshd;
         this.audit = audit;
         this.decisions = decisions;
@@ -89,12 +93,12 @@ public final class BridgeServer implements AutoCloseable {
         sshd.setGSSAuthenticator(null);
         sshd.setHostBasedAuthenticator(null);
 
-        sshd.setServiceFactories(List.of(ServerUserAuthServiceFactory.INSTANCE,
-                                         new RefusalMessageConnectionServiceFactory()));
+        sshd.setServiceFactories(
+                List.of(ServerUserAuthServiceFactory.INSTANCE, new RefusalMessageConnectionServiceFactory()));
         sshd.setChannelFactories(List.of(
                 SessionChannels.factory(config.shell()),
-                new PolicyDirectTcpipFactory(config.policy(), decisions, BridgeLimits.DECISION_TIMEOUT,
-                                             stopping::get)));
+                new PolicyDirectTcpipFactory(
+                        config.policy(), decisions, BridgeLimits.DECISION_TIMEOUT, stopping::get)));
         SessionChannels.configure(sshd, config.shell());
         sshd.setForwardingFilter(new BridgeForwardingFilter());
         sshd.setAgentFactory(null);
@@ -115,11 +119,13 @@ public final class BridgeServer implements AutoCloseable {
         } catch (IOException e) {
             decisions.shutdownNow();
             closeQuietly(audit);
-            throw new UncheckedIOException("listen " + config.listen().host() + ':' + config.listen().port()
-                                           + ": cannot listen: " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "listen " + config.listen().host() + ':' + config.listen().port() + ": cannot listen: "
+                            + e.getMessage(),
+                    e);
         }
-        final BridgeServer bridge = new BridgeServer(sshd, audit, decisions, stopping,
-                                                     HostKeyFile.fingerprint(hostKey));
+        final BridgeServer bridge =
+                new BridgeServer(sshd, audit, decisions, stopping, HostKeyFile.fingerprint(hostKey));
         if (config.policy().isEmpty()) {
             logger.warn("the policy has no rules: every forwarding request will be refused");
         }
@@ -162,8 +168,12 @@ public final class BridgeServer implements AutoCloseable {
     private static ThreadPoolExecutor decisionExecutor() {
         final AtomicInteger count = new AtomicInteger();
         final ThreadPoolExecutor executor = new ThreadPoolExecutor(
-                BridgeLimits.DECISION_THREADS, BridgeLimits.DECISION_THREADS, 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(BridgeLimits.DECISION_QUEUE), runnable -> {
+                BridgeLimits.DECISION_THREADS,
+                BridgeLimits.DECISION_THREADS,
+                30,
+                TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(BridgeLimits.DECISION_QUEUE),
+                runnable -> {
                     final Thread thread = new Thread(runnable, "bridge-policy-" + count.incrementAndGet());
                     thread.setDaemon(true);
                     return thread;

@@ -13,9 +13,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Returns the {@code ssh-bridge} command: runs the SSH bastion until SIGTERM or SIGINT. */
-@Command(name = "ssh-bridge", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(
+        name = "ssh-bridge",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         description = "Portless SSH bridge: a bastion that accepts only short-lived OpenSSH user certificates "
-                      + "and forwards (ssh -J) to the destinations its policy allows.")
+                + "and forwards (ssh -J) to the destinations its policy allows.")
 public final class SshBridgeCommand implements Callable<Integer> {
 
     private static final Logger logger = LoggerFactory.getLogger(SshBridgeCommand.class);
@@ -27,8 +30,10 @@ public final class SshBridgeCommand implements Callable<Integer> {
     public static CommandLine commandLine() {
         final CommandLine cl = new CommandLine(new SshBridgeCommand());
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
-            if (e instanceof ConfigException || e instanceof IllegalArgumentException
-                || e instanceof IllegalStateException || e instanceof UncheckedIOException) {
+            if (e instanceof ConfigException
+                    || e instanceof IllegalArgumentException
+                    || e instanceof IllegalStateException
+                    || e instanceof UncheckedIOException) {
                 line.getErr().println("ssh-bridge: " + e.getMessage());
                 return 2;
             }
@@ -42,14 +47,21 @@ public final class SshBridgeCommand implements Callable<Integer> {
         final BridgeConfig bridgeConfig = BridgeConfig.load(config);
         final BridgeServer bridge = BridgeServer.start(bridgeConfig);
         final CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            logger.info("stopping: closing sessions");
-            bridge.close();
-            stopped.countDown();
-        }, "ssh-bridge-shutdown"));
-        logger.info("listening on {}:{} (host key {}, {} trusted CA key(s), audit log {})",
-                    bridgeConfig.listen().host(), bridge.port(), bridge.hostKeyFingerprint(),
-                    bridgeConfig.trustedCaKeys().all().size(), bridgeConfig.auditLog());
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            logger.info("stopping: closing sessions");
+                            bridge.close();
+                            stopped.countDown();
+                        },
+                        "ssh-bridge-shutdown"));
+        logger.info(
+                "listening on {}:{} (host key {}, {} trusted CA key(s), audit log {})",
+                bridgeConfig.listen().host(),
+                bridge.port(),
+                bridge.hostKeyFingerprint(),
+                bridgeConfig.trustedCaKeys().all().size(),
+                bridgeConfig.auditLog());
         stopped.await();
         return 0;
     }

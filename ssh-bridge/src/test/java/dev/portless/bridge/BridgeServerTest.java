@@ -49,24 +49,39 @@ class BridgeServerTest {
         dir = tempDir;
         final Path ca = OpenSsh.keygen(dir, "ca", "ed25519");
         user = OpenSsh.keygen(dir, "alice", "ed25519");
-        cert = OpenSsh.sign(ca, OpenSsh.pub(user), "alice-session", "-I", "alice@example.com", "-n", "alice",
-                            "-V", "-1m:+10m", "-z", "7");
+        cert = OpenSsh.sign(
+                ca,
+                OpenSsh.pub(user),
+                "alice-session",
+                "-I",
+                "alice@example.com",
+                "-n",
+                "alice",
+                "-V",
+                "-1m:+10m",
+                "-z",
+                "7");
         target = HalfCloseTarget.start();
         auditLog = dir.resolve("audit.jsonl");
-        final BridgeConfig config = BridgeConfig.from(ConfigNode.parse(dir.resolve("bridge.yml").toString(),
-                String.join("\n",
-                        "listen: 127.0.0.1:0",
-                        "host-key: host_ed25519",
-                        "trusted-user-ca-keys: [ca.pub]",
-                        "audit-log: audit.jsonl",
-                        "policy:",
-                        "  - principals: [alice]",
-                        // Port 1 (tcpmux) is closed on a test machine: an allowed target that refuses.
-                        "    allow: [127.0.0.1:" + target.port() + ", 0.0.0.0/0:80, 127.0.0.1:1]",
-                        "")), Resolver.system());
+        final BridgeConfig config = BridgeConfig.from(
+                ConfigNode.parse(
+                        dir.resolve("bridge.yml").toString(),
+                        String.join(
+                                "\n",
+                                "listen: 127.0.0.1:0",
+                                "host-key: host_ed25519",
+                                "trusted-user-ca-keys: [ca.pub]",
+                                "audit-log: audit.jsonl",
+                                "policy:",
+                                "  - principals: [alice]",
+                                // Port 1 (tcpmux) is closed on a test machine: an allowed target that refuses.
+                                "    allow: [127.0.0.1:" + target.port() + ", 0.0.0.0/0:80, 127.0.0.1:1]",
+                                "")),
+                Resolver.system());
         bridge = BridgeServer.start(config);
-        knownHosts = Files.writeString(dir.resolve("known_hosts"), "[127.0.0.1]:" + bridge.port() + " "
-                + Files.readString(dir.resolve("host_ed25519.pub")));
+        knownHosts = Files.writeString(
+                dir.resolve("known_hosts"),
+                "[127.0.0.1]:" + bridge.port() + " " + Files.readString(dir.resolve("host_ed25519.pub")));
     }
 
     @AfterAll
@@ -91,8 +106,8 @@ class BridgeServerTest {
         assertEquals(0, result.exitCode(), result::toString);
         assertEquals(HalfCloseTarget.replyFor(payload), result.stdout());
         // Records of earlier tests may still be landing: pick this one by its target.
-        final Map<String, Object> channel = AuditRecords.await(auditLog, before,
-                where("type", "channel").and(where("target", "127.0.0.1:" + target.port())));
+        final Map<String, Object> channel = AuditRecords.await(
+                auditLog, before, where("type", "channel").and(where("target", "127.0.0.1:" + target.port())));
         assertEquals("127.0.0.1:" + target.port(), channel.get("resolved"));
         assertEquals((long) payload.length, ((Number) channel.get("bytes_client_to_target")).longValue());
         assertEquals(65L, ((Number) channel.get("bytes_target_to_client")).longValue());
@@ -100,8 +115,8 @@ class BridgeServerTest {
         assertEquals("alice@example.com", channel.get("key_id"));
         assertEquals("alice", channel.get("principal"));
         assertEquals("7", channel.get("serial"));
-        final Map<String, Object> session = AuditRecords.await(auditLog, before,
-                where("type", "session").and(where("session", channel.get("session"))));
+        final Map<String, Object> session = AuditRecords.await(
+                auditLog, before, where("type", "session").and(where("session", channel.get("session"))));
         assertEquals("alice@example.com", session.get("key_id"));
         assertTrue(((String) session.get("ca_fingerprint")).startsWith("SHA256:"), session::toString);
         assertTrue(((String) session.get("source")).startsWith("127.0.0.1:"), session::toString);
@@ -135,12 +150,11 @@ class BridgeServerTest {
 
         assertEquals(255, result.exitCode(), result::toString);
         final String expected = "169.254.169.254:80 is refused: 169.254.169.254 is a link-local or cloud metadata "
-                                + "address (cloud metadata services answer there); list it in the policy explicitly "
-                                + "or set allow-link-local: true";
-        assertTrue(result.stderr().contains("open failed: administratively prohibited: " + expected),
-                   result::toString);
-        final Map<String, Object> channel = AuditRecords.await(auditLog, before,
-                where("type", "channel").and(where("target", "169.254.169.254:80")));
+                + "address (cloud metadata services answer there); list it in the policy explicitly "
+                + "or set allow-link-local: true";
+        assertTrue(result.stderr().contains("open failed: administratively prohibited: " + expected), result::toString);
+        final Map<String, Object> channel = AuditRecords.await(
+                auditLog, before, where("type", "channel").and(where("target", "169.254.169.254:80")));
         assertEquals("refused: " + expected, channel.get("end_reason"));
         assertEquals(0L, ((Number) channel.get("bytes_client_to_target")).longValue());
     }
@@ -151,10 +165,13 @@ class BridgeServerTest {
         final OpenSsh.Result result = OpenSsh.run(ssh("-W", "127.0.0.1:1"));
 
         assertEquals(255, result.exitCode(), result::toString);
-        assertTrue(result.stderr().contains("open failed: connect failed: cannot connect to 127.0.0.1:1 from the "
-                                            + "bridge: Connection refused"), result::toString);
-        final Map<String, Object> channel = AuditRecords.await(auditLog, before,
-                where("type", "channel").and(where("target", "127.0.0.1:1")));
+        assertTrue(
+                result.stderr()
+                        .contains("open failed: connect failed: cannot connect to 127.0.0.1:1 from the "
+                                + "bridge: Connection refused"),
+                result::toString);
+        final Map<String, Object> channel =
+                AuditRecords.await(auditLog, before, where("type", "channel").and(where("target", "127.0.0.1:1")));
         assertEquals("127.0.0.1:1", channel.get("resolved"));
         assertTrue(((String) channel.get("end_reason")).startsWith("connect failed: "), channel::toString);
     }
@@ -163,8 +180,11 @@ class BridgeServerTest {
     void refusesShellsRemoteForwardingPasswordsAndPlainKeys() {
         final OpenSsh.Result shell = OpenSsh.run(ssh("true"));
         assertEquals(255, shell.exitCode(), shell::toString);
-        assertTrue(shell.stderr().contains("open failed: administratively prohibited: this bridge runs no shell, "
-                                           + "command or subsystem; use it as a jump host"), shell::toString);
+        assertTrue(
+                shell.stderr()
+                        .contains("open failed: administratively prohibited: this bridge runs no shell, "
+                                + "command or subsystem; use it as a jump host"),
+                shell::toString);
 
         final OpenSsh.Result remote = OpenSsh.run(ssh("-N", "-o", "ExitOnForwardFailure=yes", "-R", "0:127.0.0.1:22"));
         assertEquals(255, remote.exitCode(), remote::toString);
@@ -182,22 +202,29 @@ class BridgeServerTest {
         final OpenSsh.Result refused = OpenSsh.run(plain);
         assertEquals(255, refused.exitCode(), refused::toString);
         assertTrue(refused.stderr().contains("Permission denied (publickey)"), refused::toString);
-        final Map<String, Object> session = AuditRecords.await(auditLog, before, where("type", "session").and(
-                record -> String.valueOf(record.get("end_reason"))
+        final Map<String, Object> session = AuditRecords.await(
+                auditLog,
+                before,
+                where("type", "session")
+                        .and(record -> String.valueOf(record.get("end_reason"))
                                 .startsWith("authentication refused: plain public key")));
         assertEquals(null, session.get("key_id"));
     }
 
     @Test
     void runsCommandsOnlyWhenShellIsTrue() {
-        final BridgeConfig config = BridgeConfig.from(ConfigNode.parse(dir.resolve("shell.yml").toString(),
-                String.join("\n",
-                        "listen: 127.0.0.1:0",
-                        "host-key: host_ed25519",
-                        "trusted-user-ca-keys: [ca.pub]",
-                        "audit-log: shell-audit.jsonl",
-                        "shell: true",
-                        "")), Resolver.system());
+        final BridgeConfig config = BridgeConfig.from(
+                ConfigNode.parse(
+                        dir.resolve("shell.yml").toString(),
+                        String.join(
+                                "\n",
+                                "listen: 127.0.0.1:0",
+                                "host-key: host_ed25519",
+                                "trusted-user-ca-keys: [ca.pub]",
+                                "audit-log: shell-audit.jsonl",
+                                "shell: true",
+                                "")),
+                Resolver.system());
         try (BridgeServer shell = BridgeServer.start(config)) {
             final List<String> command = ssh("echo", "bridge-shell-$((40+2))");
             command.set(command.indexOf(Integer.toString(bridge.port())), Integer.toString(shell.port()));
@@ -210,8 +237,9 @@ class BridgeServerTest {
 
     private Path knownHosts(BridgeServer server) {
         try {
-            return Files.writeString(dir.resolve("known_hosts_" + server.port()), "[127.0.0.1]:" + server.port() + " "
-                    + Files.readString(dir.resolve("host_ed25519.pub")));
+            return Files.writeString(
+                    dir.resolve("known_hosts_" + server.port()),
+                    "[127.0.0.1]:" + server.port() + " " + Files.readString(dir.resolve("host_ed25519.pub")));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -227,18 +255,30 @@ class BridgeServerTest {
 
     /** Returns ssh to the bridge as alice with her certificate; {@code extra} goes before the destination. */
     private List<String> ssh(String... extra) {
-        final List<String> command = new ArrayList<>(List.of(OpenSsh.SSH,
-                "-F", "/dev/null",
-                "-o", "BatchMode=yes",
-                "-o", "IdentitiesOnly=yes",
-                "-o", "StrictHostKeyChecking=yes",
-                "-o", "UserKnownHostsFile=" + knownHosts,
-                "-o", "GlobalKnownHostsFile=/dev/null",
-                "-o", "UpdateHostKeys=no",
-                "-o", "ConnectTimeout=10",
-                "-i", user.toString(),
-                "-o", "CertificateFile=" + cert,
-                "-p", Integer.toString(bridge.port())));
+        final List<String> command = new ArrayList<>(List.of(
+                OpenSsh.SSH,
+                "-F",
+                "/dev/null",
+                "-o",
+                "BatchMode=yes",
+                "-o",
+                "IdentitiesOnly=yes",
+                "-o",
+                "StrictHostKeyChecking=yes",
+                "-o",
+                "UserKnownHostsFile=" + knownHosts,
+                "-o",
+                "GlobalKnownHostsFile=/dev/null",
+                "-o",
+                "UpdateHostKeys=no",
+                "-o",
+                "ConnectTimeout=10",
+                "-i",
+                user.toString(),
+                "-o",
+                "CertificateFile=" + cert,
+                "-p",
+                Integer.toString(bridge.port())));
         final List<String> trailing = new ArrayList<>(Arrays.asList(extra));
         // Options before the destination, a remote command after it.
         if (!trailing.isEmpty() && !trailing.get(0).startsWith("-")) {

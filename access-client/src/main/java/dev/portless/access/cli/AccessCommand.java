@@ -1,19 +1,30 @@
 package dev.portless.access.cli;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.portless.access.edge.AccessException;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-import static java.util.Objects.requireNonNull;
-
 /**
  * The {@code access} command.
  */
-@Command(name = "access", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(
+        name = "access",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         description = "Reach private TCP services through a Portless edge.",
-        subcommands = {LoginCommand.class, TcpCommand.class, SshCommand.class, TokenCommand.class,
-                LogoutCommand.class, StatusCommand.class, SshGenCommand.class, SshConfigCommand.class})
+        subcommands = {
+            LoginCommand.class,
+            TcpCommand.class,
+            SshCommand.class,
+            TokenCommand.class,
+            LogoutCommand.class,
+            StatusCommand.class,
+            SshGenCommand.class,
+            SshConfigCommand.class
+        })
 public final class AccessCommand {
     private final Map<String, String> env;
 

@@ -8,8 +8,7 @@ import java.util.Locale;
  * {@code https://db.example.com/} as cloudflared users type it.
  */
 final class AppName {
-    private AppName() {
-    }
+    private AppName() {}
 
     static String parse(String text) {
         String t = text.trim();
@@ -21,9 +20,14 @@ final class AppName {
                 host = null;
             }
         }
-        if (host == null || host.isEmpty() || !host.matches("[A-Za-z0-9.-]+") || host.startsWith(".")
-                || host.endsWith(".") || host.contains("..")) {
-            throw new IllegalArgumentException("app: \"" + text + "\" is not a hostname (expected: e.g. db.example.com)");
+        if (host == null
+                || host.isEmpty()
+                || !host.matches("[A-Za-z0-9.-]+")
+                || host.startsWith(".")
+                || host.endsWith(".")
+                || host.contains("..")) {
+            throw new IllegalArgumentException(
+                    "app: \"" + text + "\" is not a hostname (expected: e.g. db.example.com)");
         }
         return host.toLowerCase(Locale.ROOT);
     }

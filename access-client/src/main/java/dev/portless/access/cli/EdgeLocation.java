@@ -24,15 +24,22 @@ final class EdgeLocation {
     /** Set to {@code off} to carry every stream in its own WebSocket even when the edge multiplexes. */
     static final String MULTIPLEX_ENV = "PORTLESS_MULTIPLEX";
 
-    @Option(names = "--edge", paramLabel = "URL",
+    @Option(
+            names = "--edge",
+            paramLabel = "URL",
             description = "the edge, https://host[:port] (env PORTLESS_EDGE; default: https://HOSTNAME)")
     String edge;
 
-    @Option(names = "--edge-ca", paramLabel = "FILE",
+    @Option(
+            names = "--edge-ca",
+            paramLabel = "FILE",
             description = "PEM CA to trust for the edge's certificate (env PORTLESS_EDGE_CA; default: system trust)")
     Path edgeCa;
 
-    @Option(names = "--connect-timeout", paramLabel = "SECONDS", defaultValue = "" + AccessLimits.CONNECT_TIMEOUT_SECONDS,
+    @Option(
+            names = "--connect-timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "" + AccessLimits.CONNECT_TIMEOUT_SECONDS,
             description = "how long to wait for the edge to accept a connection (default: ${DEFAULT-VALUE})")
     int connectTimeoutSeconds;
 
@@ -48,8 +55,8 @@ final class EdgeLocation {
     }
 
     Optional<Path> ca(Map<String, String> env) {
-        return Optional.ofNullable(edgeCa != null ? edgeCa
-                : env.containsKey(EDGE_CA_ENV) ? Path.of(env.get(EDGE_CA_ENV)) : null);
+        return Optional.ofNullable(
+                edgeCa != null ? edgeCa : env.containsKey(EDGE_CA_ENV) ? Path.of(env.get(EDGE_CA_ENV)) : null);
     }
 
     Duration connectTimeout() {
@@ -64,10 +71,16 @@ final class EdgeLocation {
     EdgeDialer dialer(String hostname, Transport transport, Map<String, String> env) {
         SslContext webSocketTls = TlsContexts.client(ca(env), ApplicationProtocolNames.HTTP_1_1);
         if ("off".equalsIgnoreCase(env.getOrDefault(MULTIPLEX_ENV, "on"))) {
-            return new EdgeDialer(endpoint(hostname, env), webSocketTls, transport, connectTimeout(), AccessLimits.ANSWER_TIMEOUT);
+            return new EdgeDialer(
+                    endpoint(hostname, env), webSocketTls, transport, connectTimeout(), AccessLimits.ANSWER_TIMEOUT);
         }
         SslContext multiplexTls = TlsContexts.client(ca(env), MultiplexedHttp2.ALPN, ApplicationProtocolNames.HTTP_1_1);
-        return EdgeDialer.multiplexing(endpoint(hostname, env), multiplexTls, webSocketTls, transport,
-                connectTimeout(), AccessLimits.ANSWER_TIMEOUT);
+        return EdgeDialer.multiplexing(
+                endpoint(hostname, env),
+                multiplexTls,
+                webSocketTls,
+                transport,
+                connectTimeout(),
+                AccessLimits.ANSWER_TIMEOUT);
     }
 }

@@ -27,6 +27,7 @@ final class EdgeOptions {
     static final String TOKEN_SECRET_FILE_ENV = "PORTLESS_SERVICE_TOKEN_SECRET_FILE";
     /** cloudflared's names, so existing scripts keep working. */
     static final String CF_TOKEN_ID_ENV = "TUNNEL_SERVICE_TOKEN_ID";
+
     static final String CF_TOKEN_SECRET_ENV = "TUNNEL_SERVICE_TOKEN_SECRET";
 
     @Mixin
@@ -35,17 +36,24 @@ final class EdgeOptions {
     @Mixin
     LoginOptions login = new LoginOptions();
 
-    @Option(names = {"--service-token-id", "--id"}, paramLabel = "ID",
+    @Option(
+            names = {"--service-token-id", "--id"},
+            paramLabel = "ID",
             description = "service token client id (env PORTLESS_SERVICE_TOKEN_ID); without one, you sign in"
                     + " through the browser")
     String serviceTokenId;
 
-    @Option(names = "--service-token-secret-file", paramLabel = "FILE",
+    @Option(
+            names = "--service-token-secret-file",
+            paramLabel = "FILE",
             description = "file holding the service token secret (env PORTLESS_SERVICE_TOKEN_SECRET_FILE,"
                     + " or the secret itself in PORTLESS_SERVICE_TOKEN_SECRET)")
     Path serviceTokenSecretFile;
 
-    @Option(names = {"--service-token-secret", "--secret"}, paramLabel = "SECRET", hidden = true)
+    @Option(
+            names = {"--service-token-secret", "--secret"},
+            paramLabel = "SECRET",
+            hidden = true)
     String secretInArgv;
 
     /**
@@ -68,7 +76,8 @@ final class EdgeOptions {
     private Optional<Credentials> serviceToken(Map<String, String> env) {
         String id = serviceTokenId != null ? serviceTokenId : firstOf(env, TOKEN_ID_ENV, CF_TOKEN_ID_ENV);
         if (id == null || id.isBlank()) {
-            if (serviceTokenSecretFile != null || env.containsKey(TOKEN_SECRET_FILE_ENV)
+            if (serviceTokenSecretFile != null
+                    || env.containsKey(TOKEN_SECRET_FILE_ENV)
                     || firstOf(env, TOKEN_SECRET_ENV, CF_TOKEN_SECRET_ENV) != null) {
                 throw new IllegalArgumentException("a service token secret is set but no id: set " + TOKEN_ID_ENV
                         + " (or pass --service-token-id), or unset the secret to sign in through the browser");
@@ -79,7 +88,8 @@ final class EdgeOptions {
     }
 
     private String secret(Map<String, String> env) {
-        Path file = serviceTokenSecretFile != null ? serviceTokenSecretFile
+        Path file = serviceTokenSecretFile != null
+                ? serviceTokenSecretFile
                 : env.containsKey(TOKEN_SECRET_FILE_ENV) ? Path.of(env.get(TOKEN_SECRET_FILE_ENV)) : null;
         if (file != null) {
             try {
@@ -89,8 +99,8 @@ final class EdgeOptions {
                 }
                 return s;
             } catch (IOException e) {
-                throw new IllegalArgumentException("cannot read the service token secret file " + file + ": "
-                        + e.getMessage());
+                throw new IllegalArgumentException(
+                        "cannot read the service token secret file " + file + ": " + e.getMessage());
             }
         }
         String s = firstOf(env, TOKEN_SECRET_ENV, CF_TOKEN_SECRET_ENV);

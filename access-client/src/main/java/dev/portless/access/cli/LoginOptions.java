@@ -18,11 +18,15 @@ import picocli.CommandLine.Option;
  * sign in on demand.
  */
 final class LoginOptions {
-    @Option(names = "--device",
+    @Option(
+            names = "--device",
             description = "sign in with a code on another device (automatic over SSH and without a display)")
     boolean device;
 
-    @Option(names = {"--timeout", "--login-timeout"}, paramLabel = "DURATION", defaultValue = AccessLimits.SIGN_IN_TIMEOUT,
+    @Option(
+            names = {"--timeout", "--login-timeout"},
+            paramLabel = "DURATION",
+            defaultValue = AccessLimits.SIGN_IN_TIMEOUT,
             description = "how long to wait for the sign-in, e.g. 90s, 5m (default: ${DEFAULT-VALUE})")
     String timeout;
 
@@ -37,8 +41,13 @@ final class LoginOptions {
             throw new IllegalArgumentException("--timeout: " + timeout + " (expected: more than 0)");
         }
         String os = System.getProperty("os.name", "");
-        SignInSettings settings = new SignInSettings(location.endpoint(app, env), app, location.ca(env),
-                location.connectTimeout(), wait, SignInFlow.choose(device, env, os));
+        SignInSettings settings = new SignInSettings(
+                location.endpoint(app, env),
+                app,
+                location.ca(env),
+                location.connectTimeout(),
+                wait,
+                SignInFlow.choose(device, env, os));
         return new AppSignIn(settings, cache(env), new SystemBrowser(env, os), err);
     }
 

@@ -9,13 +9,15 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code access logout [APP]}: forget the tokens of one app, or of all. */
-@Command(name = "logout", mixinStandardHelpOptions = true,
+@Command(
+        name = "logout",
+        mixinStandardHelpOptions = true,
         description = "Forget the saved sign-in of an app, or of every app when none is named.")
 final class LogoutCommand implements Callable<Integer> {
     @Spec
@@ -35,8 +37,9 @@ final class LogoutCommand implements Callable<Integer> {
         String hostname = app == null ? null : AppName.parse(app);
         // With --edge or PORTLESS_EDGE, only that edge's tokens; otherwise the app's tokens at any edge.
         Optional<String> edge = location.explicitEndpoint(parent.env()).map(EdgeEndpoint::toString);
-        List<CachedToken> removed = LoginOptions.cache(parent.env()).removeAll(t ->
-                (hostname == null || t.app().equals(hostname)) && edge.map(e -> t.edge().equals(e)).orElse(true));
+        List<CachedToken> removed = LoginOptions.cache(parent.env())
+                .removeAll(t -> (hostname == null || t.app().equals(hostname))
+                        && edge.map(e -> t.edge().equals(e)).orElse(true));
         PrintWriter err = spec.commandLine().getErr();
         if (removed.isEmpty()) {
             err.println("access: No saved sign-in" + (hostname == null ? "" : " to " + hostname)

@@ -14,18 +14,22 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code access ssh}: one stream on stdin/stdout, for ssh's ProxyCommand. Nothing but
  * stream bytes goes to stdout; every diagnostic goes to stderr.
  */
-@Command(name = "ssh", mixinStandardHelpOptions = true,
-        description = {"Carry stdin/stdout to the app through the edge, for ssh's ProxyCommand:",
-                "  ssh -o ProxyCommand='access ssh --hostname %h' user@HOSTNAME"})
+@Command(
+        name = "ssh",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Carry stdin/stdout to the app through the edge, for ssh's ProxyCommand:",
+            "  ssh -o ProxyCommand='access ssh --hostname %h' user@HOSTNAME"
+        })
 final class SshCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -33,7 +37,11 @@ final class SshCommand implements Callable<Integer> {
     @ParentCommand
     AccessCommand parent;
 
-    @Option(names = {"--hostname", "-H"}, required = true, paramLabel = "HOSTNAME", description = "the app's hostname")
+    @Option(
+            names = {"--hostname", "-H"},
+            required = true,
+            paramLabel = "HOSTNAME",
+            description = "the app's hostname")
     String hostname;
 
     @Mixin
@@ -42,7 +50,8 @@ final class SshCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Transport transport = Transport.best();
-        StreamDialer dialer = edgeOptions.dialer(hostname, transport, parent.env(), spec.commandLine().getErr());
+        StreamDialer dialer = edgeOptions.dialer(
+                hostname, transport, parent.env(), spec.commandLine().getErr());
         EventLoopGroup group = transport.newGroup(1, "access");
         try {
             Channel stream;
@@ -50,18 +59,23 @@ final class SshCommand implements Callable<Integer> {
                 stream = dialer.open(group.next(), hostname).get();
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
-                spec.commandLine().getErr().println("access: " + (cause instanceof AccessException
-                        ? cause.getMessage() : String.valueOf(cause)));
+                spec.commandLine()
+                        .getErr()
+                        .println("access: "
+                                + (cause instanceof AccessException ? cause.getMessage() : String.valueOf(cause)));
                 return 1;
             }
             // ssh sends SIGHUP to its ProxyCommand as it exits, right after closing the pipes: let the
             // last bytes and the end of the stream cross (bounded) before the JVM halts.
             Channel open = stream;
-            Runtime.getRuntime().addShutdownHook(new Thread(
-                    () -> open.closeFuture().awaitUninterruptibly(AccessLimits.STDIO_DRAIN.toMillis()), "access-drain"));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> open.closeFuture().awaitUninterruptibly(AccessLimits.STDIO_DRAIN.toMillis()),
+                            "access-drain"));
             // Raw descriptors: System.out would add its own buffering and System.in may be wrapped.
-            String abort = new StdioForwarder(stream, new FileInputStream(FileDescriptor.in),
-                    new FileOutputStream(FileDescriptor.out)).run();
+            String abort = new StdioForwarder(
+                            stream, new FileInputStream(FileDescriptor.in), new FileOutputStream(FileDescriptor.out))
+                    .run();
             if (abort != null) {
                 spec.commandLine().getErr().println("access: the stream to " + hostname + " ended: " + abort);
                 return 1;

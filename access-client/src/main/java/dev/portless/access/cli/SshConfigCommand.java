@@ -17,12 +17,17 @@ import picocli.CommandLine.Spec;
  * app through {@code access ssh}, and with short-lived certificates, gets a fresh certificate before each
  * connection ({@code Match ... exec "access ssh-gen ..."}), as cloudflared does.
  */
-@Command(name = "ssh-config", mixinStandardHelpOptions = true,
-        description = {"Print an ssh_config block for the app; append it to ~/.ssh/config:",
-                "  access ssh-config --hostname ssh.example.com --short-lived-cert >> ~/.ssh/config"})
+@Command(
+        name = "ssh-config",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Print an ssh_config block for the app; append it to ~/.ssh/config:",
+            "  access ssh-config --hostname ssh.example.com --short-lived-cert >> ~/.ssh/config"
+        })
 final class SshConfigCommand implements Callable<Integer> {
     /** The launcher named in the block; scripts/access sets it to its own absolute path. */
     static final String LAUNCHER_ENV = "PORTLESS_LAUNCHER";
+
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_./:@%+=,-]+");
 
     @Spec
@@ -31,11 +36,17 @@ final class SshConfigCommand implements Callable<Integer> {
     @ParentCommand
     AccessCommand parent;
 
-    @Option(names = {"--hostname", "-H"}, required = true, paramLabel = "HOSTNAME", description = "the app's hostname")
+    @Option(
+            names = {"--hostname", "-H"},
+            required = true,
+            paramLabel = "HOSTNAME",
+            description = "the app's hostname")
     String hostname;
 
-    @Option(names = "--short-lived-cert",
-            description = "log in with a short-lived certificate the edge signs (needs TrustedUserCAKeys on the server)")
+    @Option(
+            names = "--short-lived-cert",
+            description =
+                    "log in with a short-lived certificate the edge signs (needs TrustedUserCAKeys on the server)")
     boolean shortLivedCert;
 
     @Option(names = "--edge", paramLabel = "URL", description = "the edge, passed on to the commands in the block")
@@ -61,18 +72,32 @@ final class SshConfigCommand implements Callable<Integer> {
         String extra = options.isEmpty() ? "" : " " + String.join(" ", options);
         StringBuilder out = new StringBuilder();
         if (shortLivedCert) {
-            Path key = new ShortLivedCertificates(LoginOptions.cache(parent.env()).directory(), java.time.Clock.systemUTC())
+            Path key = new ShortLivedCertificates(
+                            LoginOptions.cache(parent.env()).directory(), java.time.Clock.systemUTC())
                     .keyFile(app);
             // ssh runs the exec command through the shell; the launcher is single-quoted inside it when needed.
-            out.append("Match host ").append(app).append(" exec \"").append(quote(launcher))
-                    .append(" ssh-gen --hostname %h").append(extra).append("\"\n")
-                    .append("  IdentityFile ").append(configPath(key)).append('\n')
-                    .append("  CertificateFile ").append(configPath(ShortLivedCertificates.certificateFile(key)))
+            out.append("Match host ")
+                    .append(app)
+                    .append(" exec \"")
+                    .append(quote(launcher))
+                    .append(" ssh-gen --hostname %h")
+                    .append(extra)
+                    .append("\"\n")
+                    .append("  IdentityFile ")
+                    .append(configPath(key))
+                    .append('\n')
+                    .append("  CertificateFile ")
+                    .append(configPath(ShortLivedCertificates.certificateFile(key)))
                     .append("\n\n");
         }
-        out.append("Host ").append(app).append('\n')
-                .append("  ProxyCommand \"").append(launcher.replace("\"", "\\\"")).append("\" ssh --hostname %h")
-                .append(extra).append('\n');
+        out.append("Host ")
+                .append(app)
+                .append('\n')
+                .append("  ProxyCommand \"")
+                .append(launcher.replace("\"", "\\\""))
+                .append("\" ssh --hostname %h")
+                .append(extra)
+                .append('\n');
         spec.commandLine().getOut().print(out);
         spec.commandLine().getOut().flush();
         return 0;

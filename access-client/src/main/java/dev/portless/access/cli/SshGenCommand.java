@@ -19,9 +19,13 @@ import picocli.CommandLine.Spec;
  * directory and fetches a short-lived certificate for it when missing or expiring within a minute,
  * signing in first if needed. Prints the key path on stdout.
  */
-@Command(name = "ssh-gen", mixinStandardHelpOptions = true,
-        description = {"Make or reuse an SSH key for the app and get a short-lived certificate for it from the edge",
-                "(signing in first if needed); prints the key path. `access ssh-config --short-lived-cert` runs it."})
+@Command(
+        name = "ssh-gen",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Make or reuse an SSH key for the app and get a short-lived certificate for it from the edge",
+            "(signing in first if needed); prints the key path. `access ssh-config --short-lived-cert` runs it."
+        })
 final class SshGenCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -29,7 +33,11 @@ final class SshGenCommand implements Callable<Integer> {
     @ParentCommand
     AccessCommand parent;
 
-    @Option(names = {"--hostname", "-H"}, required = true, paramLabel = "HOSTNAME", description = "the app's hostname")
+    @Option(
+            names = {"--hostname", "-H"},
+            required = true,
+            paramLabel = "HOSTNAME",
+            description = "the app's hostname")
     String hostname;
 
     @Mixin
@@ -41,10 +49,12 @@ final class SshGenCommand implements Callable<Integer> {
     @Override
     public Integer call() throws AccessException, InterruptedException {
         String app = AppName.parse(hostname);
-        ShortLivedCertificates keys = new ShortLivedCertificates(LoginOptions.cache(parent.env()).directory(),
-                Clock.systemUTC());
-        Path key = keys.ensure(login.signIn(location, app, parent.env(), spec.commandLine().getErr()),
-                URI.create(location.endpoint(app, parent.env()).toString()), EdgeTrust.sslContext(location.ca(parent.env())),
+        ShortLivedCertificates keys =
+                new ShortLivedCertificates(LoginOptions.cache(parent.env()).directory(), Clock.systemUTC());
+        Path key = keys.ensure(
+                login.signIn(location, app, parent.env(), spec.commandLine().getErr()),
+                URI.create(location.endpoint(app, parent.env()).toString()),
+                EdgeTrust.sslContext(location.ca(parent.env())),
                 location.connectTimeout());
         spec.commandLine().getOut().println(key);
         spec.commandLine().getOut().flush();

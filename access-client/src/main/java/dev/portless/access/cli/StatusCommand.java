@@ -7,12 +7,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code access status}: the saved sign-ins, who they are for, and how long each lasts. */
-@Command(name = "status", mixinStandardHelpOptions = true,
+@Command(
+        name = "status",
+        mixinStandardHelpOptions = true,
         description = "List the saved sign-ins: app, edge, identity and time left.")
 final class StatusCommand implements Callable<Integer> {
     @Spec
@@ -35,8 +37,12 @@ final class StatusCommand implements Callable<Integer> {
         rows[0] = new String[] {"APP", "EDGE", "IDENTITY", "TIME LEFT"};
         for (int i = 0; i < tokens.size(); i++) {
             CachedToken t = tokens.get(i);
-            rows[i + 1] = new String[] {t.app(), t.edge(), t.identity().isEmpty() ? "-" : t.identity(),
-                    t.isFresh(now) ? timeLeft(t.timeLeft(now)) : "expired"};
+            rows[i + 1] = new String[] {
+                t.app(),
+                t.edge(),
+                t.identity().isEmpty() ? "-" : t.identity(),
+                t.isFresh(now) ? timeLeft(t.timeLeft(now)) : "expired"
+            };
         }
         int[] widths = new int[4];
         for (String[] row : rows) {

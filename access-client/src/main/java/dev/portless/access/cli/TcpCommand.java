@@ -10,13 +10,16 @@ import java.net.UnknownHostException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code access tcp} (aliases {@code rdp}, {@code smb}): a local port forwarded to an app. */
-@Command(name = "tcp", aliases = {"rdp", "smb"}, mixinStandardHelpOptions = true,
+@Command(
+        name = "tcp",
+        aliases = {"rdp", "smb"},
+        mixinStandardHelpOptions = true,
         description = "Listen on a local port and carry each connection to the app through the edge.")
 final class TcpCommand implements Callable<Integer> {
     @Spec
@@ -25,10 +28,17 @@ final class TcpCommand implements Callable<Integer> {
     @ParentCommand
     AccessCommand parent;
 
-    @Option(names = {"--hostname", "-H"}, required = true, paramLabel = "HOSTNAME", description = "the app's hostname")
+    @Option(
+            names = {"--hostname", "-H"},
+            required = true,
+            paramLabel = "HOSTNAME",
+            description = "the app's hostname")
     String hostname;
 
-    @Option(names = {"--url", "-u"}, required = true, paramLabel = "HOST:PORT",
+    @Option(
+            names = {"--url", "-u"},
+            required = true,
+            paramLabel = "HOST:PORT",
             description = "local address to listen on, e.g. localhost:5432")
     String url;
 
@@ -39,12 +49,15 @@ final class TcpCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         InetSocketAddress local = parseListen(url);
         Transport transport = Transport.best();
-        StreamDialer dialer = edgeOptions.dialer(hostname, transport, parent.env(), spec.commandLine().getErr());
+        StreamDialer dialer = edgeOptions.dialer(
+                hostname, transport, parent.env(), spec.commandLine().getErr());
         EventLoopGroup group = transport.newGroup(0, "access");
         try {
             TcpForwarder forwarder = TcpForwarder.start(group, transport, local, dialer, hostname, System.err);
-            spec.commandLine().getErr().println("access: listening on " + forwarder.localAddress().getHostString() + ":"
-                    + forwarder.localAddress().getPort() + " for " + hostname + " through " + dialer.edge());
+            spec.commandLine()
+                    .getErr()
+                    .println("access: listening on " + forwarder.localAddress().getHostString() + ":"
+                            + forwarder.localAddress().getPort() + " for " + hostname + " through " + dialer.edge());
             Runtime.getRuntime().addShutdownHook(new Thread(forwarder::close, "access-shutdown"));
             forwarder.channel().closeFuture().await();
             return 0;
@@ -67,7 +80,8 @@ final class TcpCommand implements Callable<Integer> {
         try {
             port = Integer.parseInt(t.substring(colon + 1));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--url: port \"" + t.substring(colon + 1) + "\" is not a number (expected: 0..65535)");
+            throw new IllegalArgumentException(
+                    "--url: port \"" + t.substring(colon + 1) + "\" is not a number (expected: 0..65535)");
         }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--url: port " + port + " (expected: 0..65535)");

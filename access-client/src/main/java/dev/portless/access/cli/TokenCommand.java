@@ -7,15 +7,19 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** Returns {@code access token APP}: the cached app token on stdout, and nothing else. */
-@Command(name = "token", mixinStandardHelpOptions = true,
-        description = {"Print the app's token from the last sign-in, for scripts:",
-                "  curl -H \"Authorization: Bearer $(access token db.example.com)\" ..."})
+@Command(
+        name = "token",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Print the app's token from the last sign-in, for scripts:",
+            "  curl -H \"Authorization: Bearer $(access token db.example.com)\" ..."
+        })
 final class TokenCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -33,11 +37,11 @@ final class TokenCommand implements Callable<Integer> {
     public Integer call() throws AccessException {
         String hostname = AppName.parse(app);
         String edge = location.endpoint(hostname, parent.env()).toString();
-        Optional<CachedToken> token = LoginOptions.cache(parent.env()).find(edge, hostname)
-                .filter(t -> t.isFresh(Instant.now()));
+        Optional<CachedToken> token =
+                LoginOptions.cache(parent.env()).find(edge, hostname).filter(t -> t.isFresh(Instant.now()));
         if (token.isEmpty()) {
-            throw new AccessException("No valid sign-in to " + hostname + " at " + edge + "; run `access login "
-                    + hostname + "` first.");
+            throw new AccessException(
+                    "No valid sign-in to " + hostname + " at " + edge + "; run `access login " + hostname + "` first.");
         }
         spec.commandLine().getOut().println(token.get().token());
         spec.commandLine().getOut().flush();

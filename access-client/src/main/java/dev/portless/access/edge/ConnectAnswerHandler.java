@@ -25,7 +25,8 @@ final class ConnectAnswerHandler extends StreamAnswerHandler<Channel> {
     private final ByteArrayOutputStream errorBody = new ByteArrayOutputStream();
     private int errorStatus;
 
-    ConnectAnswerHandler(EdgeEndpoint edge, String hostname, Duration answerTimeout, CompletableFuture<Channel> result) {
+    ConnectAnswerHandler(
+            EdgeEndpoint edge, String hostname, Duration answerTimeout, CompletableFuture<Channel> result) {
         super(answerTimeout, result);
         this.edge = edge;
         this.hostname = hostname;
@@ -83,9 +84,10 @@ final class ConnectAnswerHandler extends StreamAnswerHandler<Channel> {
 
     @Override
     protected Throwable closedEarly() {
-        return new AccessException(errorStatus != 0
-                ? EdgeErrors.sentence(errorStatus, errorBody.toString(StandardCharsets.UTF_8), hostname, edge)
-                : "The edge at " + edge + " ended the stream before answering for " + hostname + ".");
+        return new AccessException(
+                errorStatus != 0
+                        ? EdgeErrors.sentence(errorStatus, errorBody.toString(StandardCharsets.UTF_8), hostname, edge)
+                        : "The edge at " + edge + " ended the stream before answering for " + hostname + ".");
     }
 
     @Override

@@ -1,11 +1,11 @@
 package dev.portless.access.edge;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.portless.common.wire.AccessHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.util.function.BiConsumer;
-
-import static java.util.Objects.requireNonNull;
 
 /**
  * The credentials the CLI presents to the edge on the upgrade: a service token, or an app

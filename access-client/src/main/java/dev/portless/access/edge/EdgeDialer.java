@@ -1,5 +1,7 @@
 package dev.portless.access.edge;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.portless.access.limits.AccessLimits;
 import dev.portless.common.net.HostResolver;
 import dev.portless.common.net.Transport;
@@ -13,8 +15,6 @@ import io.netty.handler.ssl.SslContext;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-
-import static java.util.Objects.requireNonNull;
 
 /**
  * Streams to the edge, one per call, ready for a relay (reads off). When the edge offers
@@ -36,16 +36,23 @@ public final class EdgeDialer {
      * @param answerTimeout how long to wait for the edge's answer to the upgrade, which includes the
      *                      connector dialing the target
      */
-    public EdgeDialer(EdgeEndpoint edge, SslContext tls, Transport transport, Duration connectTimeout,
-                      Duration answerTimeout) {
+    public EdgeDialer(
+            EdgeEndpoint edge, SslContext tls, Transport transport, Duration connectTimeout, Duration answerTimeout) {
         this(edge, tls, null, transport, connectTimeout, answerTimeout);
     }
 
-    private EdgeDialer(EdgeEndpoint edge, SslContext tls, SslContext multiplexTls, Transport transport,
-                       Duration connectTimeout, Duration answerTimeout) {
+    private EdgeDialer(
+            EdgeEndpoint edge,
+            SslContext tls,
+            SslContext multiplexTls,
+            Transport transport,
+            Duration connectTimeout,
+            Duration answerTimeout) {
         this.edge = requireNonNull(edge, "edge");
         this.tls = requireNonNull(tls, "tls");
-        this.socket = new EdgeSocket(edge, requireNonNull(transport, "transport"),
+        this.socket = new EdgeSocket(
+                edge,
+                requireNonNull(transport, "transport"),
                 HostResolver.withDaemonThreads("access-resolver", AccessLimits.RESOLVER_THREADS),
                 requireNonNull(connectTimeout, "connectTimeout"));
         this.answerTimeout = requireNonNull(answerTimeout, "answerTimeout");
@@ -59,10 +66,20 @@ public final class EdgeDialer {
      * @param multiplexTls the TLS context offering ALPN {@code MultiplexedHttp2.ALPN} and {@code http/1.1}
      * @param webSocketTls the TLS context offering {@code http/1.1} only
      */
-    public static EdgeDialer multiplexing(EdgeEndpoint edge, SslContext multiplexTls, SslContext webSocketTls,
-                                          Transport transport, Duration connectTimeout, Duration answerTimeout) {
-        return new EdgeDialer(edge, webSocketTls, requireNonNull(multiplexTls, "multiplexTls"), transport,
-                connectTimeout, answerTimeout);
+    public static EdgeDialer multiplexing(
+            EdgeEndpoint edge,
+            SslContext multiplexTls,
+            SslContext webSocketTls,
+            Transport transport,
+            Duration connectTimeout,
+            Duration answerTimeout) {
+        return new EdgeDialer(
+                edge,
+                webSocketTls,
+                requireNonNull(multiplexTls, "multiplexTls"),
+                transport,
+                connectTimeout,
+                answerTimeout);
     }
 
     /** Returns the edge this dialer reaches. */
@@ -80,8 +97,9 @@ public final class EdgeDialer {
         if (multiplexer == null || multiplexer.unsupported()) {
             return openWebSocket(loop, hostname, credentials);
         }
-        return multiplexer.open(loop, hostname, credentials).exceptionallyCompose(failure ->
-                failure instanceof MultiplexedConnection.NotMultiplexed
+        return multiplexer
+                .open(loop, hostname, credentials)
+                .exceptionallyCompose(failure -> failure instanceof MultiplexedConnection.NotMultiplexed
                         ? openWebSocket(loop, hostname, credentials)
                         : CompletableFuture.failedFuture(failure));
     }
@@ -90,8 +108,8 @@ public final class EdgeDialer {
         CompletableFuture<Channel> result = new CompletableFuture<>();
         HttpHeaders headers = new DefaultHttpHeaders();
         credentials.addTo(headers);
-        WebSocketClientHandshaker handshaker = new StreamHandshaker(URI.create("wss://" + hostname + "/"), headers,
-                WebSocketStreamAdapter.MAX_CLIENT_FRAME);
+        WebSocketClientHandshaker handshaker = new StreamHandshaker(
+                URI.create("wss://" + hostname + "/"), headers, WebSocketStreamAdapter.MAX_CLIENT_FRAME);
         UpgradeHandler upgrade = new UpgradeHandler(handshaker, edge, hostname, answerTimeout, result);
         socket.connect(loop, new WebSocketStreamInitializer(socket, tls, upgrade), result::completeExceptionally);
         return result;

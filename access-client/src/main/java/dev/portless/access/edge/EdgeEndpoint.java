@@ -1,10 +1,10 @@
 package dev.portless.access.edge;
 
+import static java.util.Objects.requireNonNull;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
-
-import static java.util.Objects.requireNonNull;
 
 /**
  * Where the edge is: host and port to dial and verify the certificate against.
@@ -30,7 +30,8 @@ public record EdgeEndpoint(String host, int port) {
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("edge: \"" + text + "\" is not a URL (expected: https://host[:port])");
         }
-        if (!"https".equals(uri.getScheme().toLowerCase(Locale.ROOT)) && !"wss".equals(uri.getScheme().toLowerCase(Locale.ROOT))) {
+        if (!"https".equals(uri.getScheme().toLowerCase(Locale.ROOT))
+                && !"wss".equals(uri.getScheme().toLowerCase(Locale.ROOT))) {
             throw new IllegalArgumentException("edge: \"" + text + "\" must use https (expected: https://host[:port])");
         }
         String host = uri.getHost();

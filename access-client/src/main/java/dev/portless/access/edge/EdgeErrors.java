@@ -11,8 +11,7 @@ import java.util.Map;
  * or proxies that answer without one.
  */
 final class EdgeErrors {
-    private EdgeErrors() {
-    }
+    private EdgeErrors() {}
 
     /** Returns the edge's error code in {@code body}, e.g. {@code token_expired}, or null. */
     static String code(String body) {

@@ -12,8 +12,7 @@ import javax.net.ssl.SSLHandshakeException;
  * The sentences for failures of a connection to the edge, whichever way streams travel on it.
  */
 final class EdgeFailures {
-    private EdgeFailures() {
-    }
+    private EdgeFailures() {}
 
     /** Returns the sentence for a failed TCP connect to {@code edge}. */
     static String connect(Throwable cause, EdgeEndpoint edge, Duration connectTimeout) {
@@ -25,7 +24,8 @@ final class EdgeFailures {
                     + " s; check --edge and your network.";
         }
         if (cause instanceof ConnectException) {
-            return "Cannot connect to the edge at " + edge + ": connection refused; check --edge and that the edge runs.";
+            return "Cannot connect to the edge at " + edge
+                    + ": connection refused; check --edge and that the edge runs.";
         }
         return "Cannot connect to the edge at " + edge + ": " + cause.getMessage();
     }
@@ -47,7 +47,9 @@ final class EdgeFailures {
 
     /** Returns the sentence for any other failure of the connection to {@code edge}. */
     static String connection(Throwable cause, EdgeEndpoint edge) {
-        return isTls(cause) ? tls(cause, edge) : "The connection to the edge at " + edge + " failed: " + rootMessage(cause);
+        return isTls(cause)
+                ? tls(cause, edge)
+                : "The connection to the edge at " + edge + " failed: " + rootMessage(cause);
     }
 
     private static boolean isTls(Throwable t) {
@@ -61,8 +63,11 @@ final class EdgeFailures {
 
     private static boolean isUntrusted(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof CertificateException || (c instanceof SSLHandshakeException
-                    && String.valueOf(c.getMessage()).toLowerCase(Locale.ROOT).contains("cert"))) {
+            if (c instanceof CertificateException
+                    || (c instanceof SSLHandshakeException
+                            && String.valueOf(c.getMessage())
+                                    .toLowerCase(Locale.ROOT)
+                                    .contains("cert"))) {
                 return true;
             }
         }

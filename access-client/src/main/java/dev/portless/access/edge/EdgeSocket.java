@@ -53,7 +53,8 @@ final class EdgeSocket {
                     .connect(address.getNow())
                     .addListener((ChannelFutureListener) f -> {
                         if (!f.isSuccess()) {
-                            onFailure.accept(new AccessException(EdgeFailures.connect(f.cause(), edge, connectTimeout)));
+                            onFailure.accept(
+                                    new AccessException(EdgeFailures.connect(f.cause(), edge, connectTimeout)));
                         }
                     });
         });

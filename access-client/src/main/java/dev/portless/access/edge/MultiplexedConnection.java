@@ -57,10 +57,16 @@ final class MultiplexedConnection {
      * {@link MultiplexedHttp2#ALPN} (then streams go one WebSocket each). {@code onIdle} hears,
      * on the loop, each time the connection's stream has ended and it can take the next.
      */
-    static CompletableFuture<MultiplexedConnection> connect(EventLoop loop, EdgeEndpoint edge, EdgeSocket socket,
-                                                           SslContext tls, Consumer<MultiplexedConnection> onIdle) {
+    static CompletableFuture<MultiplexedConnection> connect(
+            EventLoop loop,
+            EdgeEndpoint edge,
+            EdgeSocket socket,
+            SslContext tls,
+            Consumer<MultiplexedConnection> onIdle) {
         CompletableFuture<MultiplexedConnection> result = new CompletableFuture<>();
-        socket.connect(loop, new MultiplexedConnectionInitializer(socket, tls, new Negotiation(edge, onIdle, result)),
+        socket.connect(
+                loop,
+                new MultiplexedConnectionInitializer(socket, tls, new Negotiation(edge, onIdle, result)),
                 result::completeExceptionally);
         return result;
     }
@@ -83,8 +89,7 @@ final class MultiplexedConnection {
                 .addListener(f -> {
                     if (!f.isSuccess()) {
                         streamEnded();
-                        result.completeExceptionally(new AccessException(
-                                EdgeFailures.connection(f.cause(), edge)));
+                        result.completeExceptionally(new AccessException(EdgeFailures.connection(f.cause(), edge)));
                         return;
                     }
                     Http2StreamChannel stream = (Http2StreamChannel) f.getNow();
@@ -92,8 +97,8 @@ final class MultiplexedConnection {
                     stream.writeAndFlush(new DefaultHttp2HeadersFrame(connectRequest(hostname, credentials), false))
                             .addListener(w -> {
                                 if (!w.isSuccess()) {
-                                    result.completeExceptionally(new AccessException(
-                                            EdgeFailures.connection(w.cause(), edge)));
+                                    result.completeExceptionally(
+                                            new AccessException(EdgeFailures.connection(w.cause(), edge)));
                                     stream.close();
                                 }
                             });
@@ -119,11 +124,15 @@ final class MultiplexedConnection {
     private void streamEnded() {
         streams--;
         if (streams == 0) {
-            idleClose = channel.eventLoop().schedule(() -> {
-                if (streams == 0) {
-                    channel.close();
-                }
-            }, AccessLimits.IDLE_CONNECTION_CLOSE.toMillis(), TimeUnit.MILLISECONDS);
+            idleClose = channel.eventLoop()
+                    .schedule(
+                            () -> {
+                                if (streams == 0) {
+                                    channel.close();
+                                }
+                            },
+                            AccessLimits.IDLE_CONNECTION_CLOSE.toMillis(),
+                            TimeUnit.MILLISECONDS);
             if (accepting()) {
                 onIdle.accept(this);
             }
@@ -148,8 +157,10 @@ final class MultiplexedConnection {
         private final Consumer<MultiplexedConnection> onIdle;
         private final CompletableFuture<MultiplexedConnection> result;
 
-        Negotiation(EdgeEndpoint edge, Consumer<MultiplexedConnection> onIdle,
-                    CompletableFuture<MultiplexedConnection> result) {
+        Negotiation(
+                EdgeEndpoint edge,
+                Consumer<MultiplexedConnection> onIdle,
+                CompletableFuture<MultiplexedConnection> result) {
             super(ApplicationProtocolNames.HTTP_1_1);
             this.edge = edge;
             this.onIdle = onIdle;
@@ -182,8 +193,8 @@ final class MultiplexedConnection {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-            result.completeExceptionally(new AccessException("The edge at " + edge
-                    + " closed the connection during the TLS handshake."));
+            result.completeExceptionally(
+                    new AccessException("The edge at " + edge + " closed the connection during the TLS handshake."));
             super.channelInactive(ctx);
         }
     }

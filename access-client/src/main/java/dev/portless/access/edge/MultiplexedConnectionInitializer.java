@@ -23,7 +23,6 @@ final class MultiplexedConnectionInitializer extends ChannelInitializer<Channel>
 
     @Override
     protected void initChannel(Channel ch) {
-        ch.pipeline().addLast("tls", socket.tls(tls, ch))
-                .addLast("alpn", negotiation);
+        ch.pipeline().addLast("tls", socket.tls(tls, ch)).addLast("alpn", negotiation);
     }
 }

@@ -45,11 +45,13 @@ final class Multiplexer {
      */
     CompletableFuture<Channel> open(EventLoop loop, String hostname, Credentials credentials) {
         CompletableFuture<Channel> result = new CompletableFuture<>();
-        loop.execute(() -> byLoop.computeIfAbsent(loop, LoopConnections::new).connection()
+        loop.execute(() -> byLoop.computeIfAbsent(loop, LoopConnections::new)
+                .connection()
                 .whenComplete((connection, failure) -> {
                     if (failure != null) {
                         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                                ? failure.getCause() : failure;
+                                ? failure.getCause()
+                                : failure;
                         if (cause instanceof MultiplexedConnection.NotMultiplexed) {
                             unsupported = true;
                         }

@@ -1,10 +1,10 @@
 package dev.portless.access.edge;
 
+import static java.util.Objects.requireNonNull;
+
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import java.util.concurrent.CompletableFuture;
-
-import static java.util.Objects.requireNonNull;
 
 /**
  * Streams to apps through one edge, with whatever credentials apply; the forwarders open

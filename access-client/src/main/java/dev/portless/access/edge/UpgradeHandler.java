@@ -23,8 +23,12 @@ final class UpgradeHandler extends StreamAnswerHandler<Channel> {
     private final EdgeEndpoint edge;
     private final String hostname;
 
-    UpgradeHandler(WebSocketClientHandshaker handshaker, EdgeEndpoint edge, String hostname, Duration answerTimeout,
-                   CompletableFuture<Channel> result) {
+    UpgradeHandler(
+            WebSocketClientHandshaker handshaker,
+            EdgeEndpoint edge,
+            String hostname,
+            Duration answerTimeout,
+            CompletableFuture<Channel> result) {
         super(answerTimeout, result);
         this.handshaker = handshaker;
         this.edge = edge;
@@ -71,8 +75,10 @@ final class UpgradeHandler extends StreamAnswerHandler<Channel> {
             try {
                 handshaker.finishHandshake(ctx.channel(), response);
             } catch (RuntimeException e) {
-                fail(ctx, new AccessException("The edge at " + edge + " answered with a broken WebSocket handshake: "
-                        + e.getMessage()));
+                fail(
+                        ctx,
+                        new AccessException("The edge at " + edge + " answered with a broken WebSocket handshake: "
+                                + e.getMessage()));
                 return;
             }
             ctx.pipeline().remove(this);
@@ -80,8 +86,10 @@ final class UpgradeHandler extends StreamAnswerHandler<Channel> {
             return;
         }
         String body = response.content().toString(StandardCharsets.UTF_8);
-        fail(ctx, new AccessException(EdgeErrors.sentence(response.status().code(), body, hostname, edge),
-                EdgeErrors.code(body)));
+        fail(
+                ctx,
+                new AccessException(
+                        EdgeErrors.sentence(response.status().code(), body, hostname, edge), EdgeErrors.code(body)));
     }
 
     @Override
@@ -91,8 +99,8 @@ final class UpgradeHandler extends StreamAnswerHandler<Channel> {
 
     @Override
     protected Throwable closedEarly() {
-        return new AccessException("The edge at " + edge + " closed the connection before answering for "
-                + hostname + ".");
+        return new AccessException(
+                "The edge at " + edge + " closed the connection before answering for " + hostname + ".");
     }
 
     @Override

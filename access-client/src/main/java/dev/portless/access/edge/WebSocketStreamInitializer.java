@@ -24,7 +24,8 @@ final class WebSocketStreamInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel ch) {
-        ch.pipeline().addLast("tls", socket.tls(tls, ch))
+        ch.pipeline()
+                .addLast("tls", socket.tls(tls, ch))
                 .addLast("http", new HttpClientCodec())
                 .addLast("aggregator", new HttpObjectAggregator(AccessLimits.MAX_UPGRADE_ANSWER))
                 .addLast("upgrade", upgrade);

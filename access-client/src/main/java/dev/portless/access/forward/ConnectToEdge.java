@@ -31,7 +31,8 @@ final class ConnectToEdge extends ChannelInboundHandlerAdapter {
         dialer.open(local.eventLoop(), hostname).whenComplete((edgeChannel, failure) -> {
             if (failure != null) {
                 Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                        ? failure.getCause() : failure;
+                        ? failure.getCause()
+                        : failure;
                 err.println("access: " + (cause instanceof AccessException ? cause.getMessage() : cause.toString()));
                 local.close();
                 return;
@@ -40,9 +41,16 @@ final class ConnectToEdge extends ChannelInboundHandlerAdapter {
                 edgeChannel.close();
                 return;
             }
-            RelayPair.join(local, "local", edgeChannel, "edge").done().thenAccept(r -> log.debug(
-                    "connection {} for {}: {} bytes sent, {} received in {} ms, end: {}", local.remoteAddress(),
-                    hostname, r.bytesFromFirst(), r.bytesFromSecond(), r.durationMillis(), r.endReason()));
+            RelayPair.join(local, "local", edgeChannel, "edge")
+                    .done()
+                    .thenAccept(r -> log.debug(
+                            "connection {} for {}: {} bytes sent, {} received in {} ms, end: {}",
+                            local.remoteAddress(),
+                            hostname,
+                            r.bytesFromFirst(),
+                            r.bytesFromSecond(),
+                            r.durationMillis(),
+                            r.endReason()));
         });
     }
 }

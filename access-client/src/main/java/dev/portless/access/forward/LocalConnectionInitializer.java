@@ -25,7 +25,8 @@ final class LocalConnectionInitializer extends ChannelInitializer<SocketChannel>
 
     @Override
     protected void initChannel(SocketChannel ch) {
-        ch.pipeline().addLast("stream", new SocketStreamAdapter())
+        ch.pipeline()
+                .addLast("stream", new SocketStreamAdapter())
                 .addLast("connect", new ConnectToEdge(dialer, hostname, err))
                 .addLast("hold", new InboundHold());
     }

@@ -21,8 +21,13 @@ public final class TcpForwarder implements AutoCloseable {
     }
 
     /** Returns a forwarder listening on {@code local}; throws with a sentence when it cannot bind. */
-    public static TcpForwarder start(EventLoopGroup group, Transport transport, InetSocketAddress local,
-                                     StreamDialer dialer, String hostname, PrintStream err) {
+    public static TcpForwarder start(
+            EventLoopGroup group,
+            Transport transport,
+            InetSocketAddress local,
+            StreamDialer dialer,
+            String hostname,
+            PrintStream err) {
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannel())
@@ -34,8 +39,10 @@ public final class TcpForwarder implements AutoCloseable {
         try {
             return new TcpForwarder(b.bind(local).sync().channel());
         } catch (Exception e) {
-            throw new IllegalStateException("cannot listen on " + local.getHostString() + ":" + local.getPort()
-                    + ": " + e.getMessage() + "; pick another --url port", e);
+            throw new IllegalStateException(
+                    "cannot listen on " + local.getHostString() + ":" + local.getPort() + ": " + e.getMessage()
+                            + "; pick another --url port",
+                    e);
         }
     }
 

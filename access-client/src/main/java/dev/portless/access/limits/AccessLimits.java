@@ -19,6 +19,7 @@ public final class AccessLimits {
     public static final int CONNECT_TIMEOUT_SECONDS = 10;
     /** {@code --connect-timeout}'s bounds, in seconds. */
     public static final int MIN_CONNECT_TIMEOUT_SECONDS = 1;
+
     public static final int MAX_CONNECT_TIMEOUT_SECONDS = 300;
 
     /**
@@ -65,6 +66,5 @@ public final class AccessLimits {
     /** How often a sign-in waits for another process's sign-in lock to come free. */
     public static final Duration SIGN_IN_LOCK_POLL = Duration.ofMillis(50);
 
-    private AccessLimits() {
-    }
+    private AccessLimits() {}
 }

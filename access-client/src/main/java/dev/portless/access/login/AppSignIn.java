@@ -1,9 +1,11 @@
 package dev.portless.access.login;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.portless.access.edge.AccessException;
 import dev.portless.access.limits.AccessLimits;
-import dev.portless.access.token.DecodedAppToken;
 import dev.portless.access.token.CachedToken;
+import dev.portless.access.token.DecodedAppToken;
 import dev.portless.access.token.SignInLock;
 import dev.portless.access.token.TokenCache;
 import dev.portless.common.config.Durations;
@@ -16,8 +18,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-
-import static java.util.Objects.requireNonNull;
 
 /**
  * App tokens for one app at one edge: from memory, from the cache, or from a sign-in.
@@ -43,8 +43,13 @@ public final class AppSignIn {
         this(settings, cache, browser, err, Clock.systemUTC(), Sleeper.THREAD);
     }
 
-    AppSignIn(SignInSettings settings, TokenCache cache, BrowserOpener browser, PrintWriter err, Clock clock,
-              Sleeper sleeper) {
+    AppSignIn(
+            SignInSettings settings,
+            TokenCache cache,
+            BrowserOpener browser,
+            PrintWriter err,
+            Clock clock,
+            Sleeper sleeper) {
         this.settings = requireNonNull(settings, "settings");
         this.edge = settings.edge().toString();
         this.cache = requireNonNull(cache, "cache");
@@ -112,8 +117,8 @@ public final class AppSignIn {
         };
         try (SignInLock lock = cache.lock(edge, settings.app(), maxWait, onWait)) {
             Instant now = clock.instant();
-            Optional<CachedToken> fresh = find()
-                    .filter(t -> t.isFresh(now) && !t.token().equals(replacing));
+            Optional<CachedToken> fresh =
+                    find().filter(t -> t.isFresh(now) && !t.token().equals(replacing));
             if (fresh.isPresent()) {
                 current = fresh.get();
                 return fresh.get();
@@ -127,8 +132,9 @@ public final class AppSignIn {
             }
             current = token;
             lastSignIn = token;
-            err.println("access: Signed in to " + settings.app() + (token.identity().isEmpty() ? "" : " as "
-                    + token.identity()) + " for " + Durations.format(roundToMinutes(token.timeLeft(clock.instant()))) + ".");
+            err.println("access: Signed in to " + settings.app()
+                    + (token.identity().isEmpty() ? "" : " as " + token.identity()) + " for "
+                    + Durations.format(roundToMinutes(token.timeLeft(clock.instant()))) + ".");
             return token;
         } catch (TimeoutException e) {
             throw new AccessException("Another sign-in to " + settings.app() + " has been in progress for over "
@@ -140,8 +146,11 @@ public final class AppSignIn {
     }
 
     private TokenResponse runFlow() throws AccessException, InterruptedException {
-        OAuthClient client = new OAuthClient(settings.edge(), EdgeTrust.sslContext(settings.edgeCa()),
-                settings.connectTimeout(), settings.connectTimeout().plus(AccessLimits.SIGN_IN_REQUEST_OVERHEAD));
+        OAuthClient client = new OAuthClient(
+                settings.edge(),
+                EdgeTrust.sslContext(settings.edgeCa()),
+                settings.connectTimeout(),
+                settings.connectTimeout().plus(AccessLimits.SIGN_IN_REQUEST_OVERHEAD));
         AuthorizationServer server = client.discover();
         return switch (settings.flow()) {
             case BROWSER -> LoopbackLogin.run(client, server, settings.app(), settings.timeout(), browser, err);
@@ -154,22 +163,24 @@ public final class AppSignIn {
         try {
             claims = DecodedAppToken.decode(response.accessToken());
         } catch (IllegalArgumentException e) {
-            throw new AccessException("The edge at " + edge + " answered a token that is not a JWT; check the edge's"
-                    + " version.");
+            throw new AccessException(
+                    "The edge at " + edge + " answered a token that is not a JWT; check the edge's" + " version.");
         }
         String app = settings.app();
         if (response.app().filter(a -> !a.equals(app)).isPresent()
                 || (!claims.audience().isEmpty() && !claims.audience().contains(app))) {
-            throw new AccessException("The edge at " + edge + " issued a token for another app than " + app
-                    + "; check --edge.");
+            throw new AccessException(
+                    "The edge at " + edge + " issued a token for another app than " + app + "; check --edge.");
         }
         // expires_in counts from now on this machine's clock, so a skewed clock does not matter;
         // exp is the edge's clock and only the fallback.
         // Whole seconds, as the cache stores it, so this process and the next see the same token.
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        Instant expiresAt = response.expiresIn().map(now::plus).or(claims::expiresAt)
-                .orElseThrow(() -> new AccessException("The edge at " + edge + " answered a token without an"
-                        + " expiry; check the edge's version."));
+        Instant expiresAt = response.expiresIn()
+                .map(now::plus)
+                .or(claims::expiresAt)
+                .orElseThrow(() -> new AccessException(
+                        "The edge at " + edge + " answered a token without an" + " expiry; check the edge's version."));
         return new CachedToken(edge, app, response.accessToken(), expiresAt, claims.identity());
     }
 

@@ -16,8 +16,8 @@ import java.util.Optional;
  * @param tokenEndpoint               where codes become app tokens
  * @param deviceAuthorizationEndpoint where the device flow starts, if the edge offers it
  */
-record AuthorizationServer(String issuer, URI authorizationEndpoint, URI tokenEndpoint,
-                           Optional<URI> deviceAuthorizationEndpoint) {
+record AuthorizationServer(
+        String issuer, URI authorizationEndpoint, URI tokenEndpoint, Optional<URI> deviceAuthorizationEndpoint) {
 
     /** Path of the metadata document under the edge URL. */
     static final String WELL_KNOWN = AppTokenClaims.METADATA_PATH;
@@ -26,8 +26,11 @@ record AuthorizationServer(String issuer, URI authorizationEndpoint, URI tokenEn
     static AuthorizationServer parse(String json) throws ParseException {
         Map<String, Object> m = Json.readObject(json);
         String issuer = Json.string(m, "issuer");
-        return new AuthorizationServer(issuer == null ? "" : issuer, https(m, "authorization_endpoint", true),
-                https(m, "token_endpoint", true), Optional.ofNullable(https(m, "device_authorization_endpoint", false)));
+        return new AuthorizationServer(
+                issuer == null ? "" : issuer,
+                https(m, "authorization_endpoint", true),
+                https(m, "token_endpoint", true),
+                Optional.ofNullable(https(m, "device_authorization_endpoint", false)));
     }
 
     private static URI https(Map<String, Object> m, String name, boolean required) throws ParseException {
@@ -40,8 +43,8 @@ record AuthorizationServer(String issuer, URI authorizationEndpoint, URI tokenEn
         }
         // Codes and verifiers go to these endpoints: never in clear text, except to this machine (development).
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        boolean loopback = "127.0.0.1".equals(uri.getHost()) || "[::1]".equals(uri.getHost())
-                || "localhost".equals(uri.getHost());
+        boolean loopback =
+                "127.0.0.1".equals(uri.getHost()) || "[::1]".equals(uri.getHost()) || "localhost".equals(uri.getHost());
         if (uri.getHost() == null || !(scheme.equals("https") || (scheme.equals("http") && loopback))) {
             throw new ParseException(name + ": \"" + uri + "\" (expected: an https URL)", 0);
         }

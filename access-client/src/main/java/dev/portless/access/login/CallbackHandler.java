@@ -31,8 +31,8 @@ final class CallbackHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     private final Optional<URI> notAllowedPage;
     private final CompletableFuture<BrowserCallback> callback;
 
-    CallbackHandler(String state, String app, Optional<URI> notAllowedPage,
-                    CompletableFuture<BrowserCallback> callback) {
+    CallbackHandler(
+            String state, String app, Optional<URI> notAllowedPage, CompletableFuture<BrowserCallback> callback) {
         this.state = state.getBytes(StandardCharsets.US_ASCII);
         this.app = app;
         this.notAllowedPage = notAllowedPage;
@@ -62,8 +62,10 @@ final class CallbackHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         Map<String, List<String>> params = uri.parameters();
         String echoed = single(params, "state");
         if (echoed == null || !MessageDigest.isEqual(state, echoed.getBytes(StandardCharsets.UTF_8))) {
-            fail(ctx, "The browser's answer did not belong to this sign-in (state mismatch); run `access login "
-                    + app + "` again.");
+            fail(
+                    ctx,
+                    "The browser's answer did not belong to this sign-in (state mismatch); run `access login " + app
+                            + "` again.");
             return;
         }
         String error = single(params, "error");

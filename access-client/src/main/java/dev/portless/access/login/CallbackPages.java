@@ -17,11 +17,12 @@ import java.nio.charset.StandardCharsets;
  * The small HTML pages the loopback listener answers the browser with.
  */
 final class CallbackPages {
-    private CallbackPages() {
-    }
+    private CallbackPages() {}
 
     static FullHttpResponse signedIn() {
-        return page(HttpResponseStatus.OK, "Signed in — you can close this tab",
+        return page(
+                HttpResponseStatus.OK,
+                "Signed in — you can close this tab",
                 "Go back to your terminal: <code>access</code> has what it needs.");
     }
 
@@ -32,7 +33,8 @@ final class CallbackPages {
     /** Returns a redirect to {@code page}, an edge page that says more than this listener can. */
     static FullHttpResponse seeOther(URI page) {
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SEE_OTHER);
-        r.headers().set(HttpHeaderNames.LOCATION, page.toString())
+        r.headers()
+                .set(HttpHeaderNames.LOCATION, page.toString())
                 .set(HttpHeaderNames.CONTENT_LENGTH, 0)
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
                 .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
@@ -53,9 +55,10 @@ final class CallbackPages {
         String html = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + escape(title)
                 + " · Portless</title><style>body{font-family:system-ui,sans-serif;max-width:36em;margin:4em auto;"
                 + "padding:0 1em}</style></head><body><h1>" + escape(title) + "</h1><p>" + body + "</p></body></html>";
-        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                Unpooled.copiedBuffer(html, StandardCharsets.UTF_8));
-        r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=utf-8")
+        FullHttpResponse r = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(html, StandardCharsets.UTF_8));
+        r.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=utf-8")
                 .set(HttpHeaderNames.CONTENT_LENGTH, r.content().readableBytes())
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
                 .set(HttpHeaderNames.CACHE_CONTROL, "no-store")

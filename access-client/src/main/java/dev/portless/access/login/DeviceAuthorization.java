@@ -17,8 +17,13 @@ import java.util.Optional;
  * @param expiresIn               how long both codes are valid
  * @param interval                how long to wait between polls
  */
-record DeviceAuthorization(String deviceCode, String userCode, URI verificationUri,
-                           Optional<URI> verificationUriComplete, Duration expiresIn, Duration interval) {
+record DeviceAuthorization(
+        String deviceCode,
+        String userCode,
+        URI verificationUri,
+        Optional<URI> verificationUriComplete,
+        Duration expiresIn,
+        Duration interval) {
     /** RFC 8628: "If no value is provided, clients MUST use 5 as the default." */
     private static final long DEFAULT_INTERVAL_SECONDS = 5;
 
@@ -35,10 +40,15 @@ record DeviceAuthorization(String deviceCode, String userCode, URI verificationU
             throw new ParseException("expires_in is missing or not a positive number", 0);
         }
         Object interval = m.get("interval");
-        long intervalSeconds = interval instanceof Number i && i.longValue() > 0 ? i.longValue() : DEFAULT_INTERVAL_SECONDS;
-        return new DeviceAuthorization(deviceCode, userCode, verificationUri,
+        long intervalSeconds =
+                interval instanceof Number i && i.longValue() > 0 ? i.longValue() : DEFAULT_INTERVAL_SECONDS;
+        return new DeviceAuthorization(
+                deviceCode,
+                userCode,
+                verificationUri,
                 Optional.ofNullable(Json.uri(m, "verification_uri_complete")),
-                Duration.ofSeconds(e.longValue()), Duration.ofSeconds(intervalSeconds));
+                Duration.ofSeconds(e.longValue()),
+                Duration.ofSeconds(intervalSeconds));
     }
 
     @Override

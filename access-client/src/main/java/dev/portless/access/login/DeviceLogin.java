@@ -18,11 +18,17 @@ final class DeviceLogin {
     /** RFC 8628 section 3.5: on slow_down the interval grows by 5 seconds, for good. */
     private static final Duration SLOW_DOWN = Duration.ofSeconds(5);
 
-    private DeviceLogin() {
-    }
+    private DeviceLogin() {}
 
-    static TokenResponse run(OAuthClient client, AuthorizationServer server, String app, Duration timeout,
-                             PrintWriter err, Clock clock, Sleeper sleeper) throws AccessException, InterruptedException {
+    static TokenResponse run(
+            OAuthClient client,
+            AuthorizationServer server,
+            String app,
+            Duration timeout,
+            PrintWriter err,
+            Clock clock,
+            Sleeper sleeper)
+            throws AccessException, InterruptedException {
         DeviceAuthorization device;
         try {
             device = client.startDevice(server, app);

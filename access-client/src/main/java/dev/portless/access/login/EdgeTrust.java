@@ -18,8 +18,7 @@ import javax.net.ssl.TrustManagerFactory;
  * the system's trust store, like the stream dialer does.
  */
 public final class EdgeTrust {
-    private EdgeTrust() {
-    }
+    private EdgeTrust() {}
 
     /** Returns the TLS context trusting {@code caFile}, or the system trust when absent. */
     public static SSLContext sslContext(Optional<Path> caFile) {
@@ -33,7 +32,8 @@ public final class EdgeTrust {
                 certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
             }
             if (certificates.isEmpty()) {
-                throw new IllegalArgumentException("the CA file " + file + " holds no certificate; use PEM certificates");
+                throw new IllegalArgumentException(
+                        "the CA file " + file + " holds no certificate; use PEM certificates");
             }
             KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
             anchors.load(null, null);
@@ -47,8 +47,9 @@ public final class EdgeTrust {
             context.init(null, tmf.getTrustManagers(), null);
             return context;
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("cannot load the CA file " + caFile.orElse(null) + ": " + e.getMessage()
-                    + "; use PEM certificates", e);
+            throw new IllegalArgumentException(
+                    "cannot load the CA file " + caFile.orElse(null) + ": " + e.getMessage() + "; use PEM certificates",
+                    e);
         }
     }
 }

@@ -23,14 +23,19 @@ import java.util.concurrent.TimeoutException;
  * browser at the edge's authorization endpoint, wait for the redirect, exchange the code.
  */
 final class LoopbackLogin {
-    private LoopbackLogin() {
-    }
+    private LoopbackLogin() {}
 
-    static TokenResponse run(OAuthClient client, AuthorizationServer server, String app, Duration timeout,
-                             BrowserOpener browser, PrintWriter err) throws AccessException, InterruptedException {
+    static TokenResponse run(
+            OAuthClient client,
+            AuthorizationServer server,
+            String app,
+            Duration timeout,
+            BrowserOpener browser,
+            PrintWriter err)
+            throws AccessException, InterruptedException {
         PkceChallenge pkce = PkceChallenge.create();
-        try (LoopbackRedirectListener listener = LoopbackRedirectListener.start(pkce.state(), app,
-                notAllowedPage(server, app))) {
+        try (LoopbackRedirectListener listener =
+                LoopbackRedirectListener.start(pkce.state(), app, notAllowedPage(server, app))) {
             String redirectUri = listener.redirectUri().toString();
             Map<String, String> query = new LinkedHashMap<>();
             query.put("response_type", "code");
@@ -59,7 +64,8 @@ final class LoopbackLogin {
                         + " in the browser; run `access login " + app + "` again, or add --device to sign in with a"
                         + " code on another device.");
             } catch (ExecutionException e) {
-                throw e.getCause() instanceof AccessException a ? a
+                throw e.getCause() instanceof AccessException a
+                        ? a
                         : new AccessException("The browser's answer could not be read: " + e.getCause());
             }
             Map<String, String> form = new LinkedHashMap<>();
@@ -90,8 +96,8 @@ final class LoopbackLogin {
             if (!"https".equals(issuer.getScheme()) || issuer.getRawAuthority() == null) {
                 return Optional.empty();
             }
-            return Optional.of(withQuery(URI.create(server.issuer() + AppTokenClaims.NOT_ALLOWED_PATH),
-                    Map.of("app", app)));
+            return Optional.of(
+                    withQuery(URI.create(server.issuer() + AppTokenClaims.NOT_ALLOWED_PATH), Map.of("app", app)));
         } catch (URISyntaxException e) {
             return Optional.empty();
         }
@@ -99,8 +105,8 @@ final class LoopbackLogin {
 
     private static URI withQuery(URI endpoint, Map<String, String> params) {
         StringJoiner q = new StringJoiner("&");
-        params.forEach((k, v) -> q.add(URLEncoder.encode(k, StandardCharsets.UTF_8) + "="
-                + URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        params.forEach((k, v) -> q.add(
+                URLEncoder.encode(k, StandardCharsets.UTF_8) + "=" + URLEncoder.encode(v, StandardCharsets.UTF_8)));
         String base = endpoint.toString();
         return URI.create(base + (endpoint.getRawQuery() == null ? "?" : "&") + q);
     }

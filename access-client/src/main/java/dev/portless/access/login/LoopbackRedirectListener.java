@@ -14,8 +14,8 @@ import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.util.Optional;
 import java.net.UnknownHostException;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -33,7 +33,8 @@ final class LoopbackRedirectListener implements AutoCloseable {
     private final Channel server;
     private final CompletableFuture<BrowserCallback> callback;
 
-    private LoopbackRedirectListener(EventLoopGroup group, Channel server, CompletableFuture<BrowserCallback> callback) {
+    private LoopbackRedirectListener(
+            EventLoopGroup group, Channel server, CompletableFuture<BrowserCallback> callback) {
         this.group = group;
         this.server = server;
         this.callback = callback;
@@ -56,13 +57,20 @@ final class LoopbackRedirectListener implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast("idle", new ReadTimeoutHandler(AccessLimits.SIGN_IN_CALLBACK_IDLE.toMillis(), TimeUnit.MILLISECONDS))
+                            ch.pipeline()
+                                    .addLast(
+                                            "idle",
+                                            new ReadTimeoutHandler(
+                                                    AccessLimits.SIGN_IN_CALLBACK_IDLE.toMillis(),
+                                                    TimeUnit.MILLISECONDS))
                                     .addLast("http", new HttpServerCodec())
                                     .addLast("aggregator", new HttpObjectAggregator(AccessLimits.MAX_SIGN_IN_CALLBACK))
                                     .addLast("callback", new CallbackHandler(state, app, notAllowedPage, callback));
                         }
                     })
-                    .bind(new InetSocketAddress(loopback(), 0)).sync().channel();
+                    .bind(new InetSocketAddress(loopback(), 0))
+                    .sync()
+                    .channel();
             return new LoopbackRedirectListener(group, server, callback);
         } catch (Exception e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);

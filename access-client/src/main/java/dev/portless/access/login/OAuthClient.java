@@ -1,5 +1,7 @@
 package dev.portless.access.login;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.portless.access.edge.AccessException;
 import dev.portless.access.edge.EdgeEndpoint;
 import dev.portless.common.json.Json;
@@ -23,8 +25,6 @@ import java.util.Map;
 import java.util.StringJoiner;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
-
-import static java.util.Objects.requireNonNull;
 
 /**
  * The CLI's side of the OAuth calls to the edge: metadata discovery, the token endpoint and
@@ -55,8 +55,11 @@ final class OAuthClient {
     /** Returns the edge's authorization server metadata. */
     AuthorizationServer discover() throws AccessException, InterruptedException {
         URI uri = URI.create(edge + AuthorizationServer.WELL_KNOWN);
-        HttpResponse<String> response = send(HttpRequest.newBuilder(uri).GET()
-                .header("Accept", "application/json").timeout(requestTimeout).build());
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri)
+                .GET()
+                .header("Accept", "application/json")
+                .timeout(requestTimeout)
+                .build());
         if (response.statusCode() != 200) {
             throw new AccessException("The edge at " + edge + " does not offer browser sign-in (GET "
                     + AuthorizationServer.WELL_KNOWN + " answered HTTP " + response.statusCode()
@@ -85,8 +88,9 @@ final class OAuthClient {
     /** Returns a device authorization for {@code app}. */
     DeviceAuthorization startDevice(AuthorizationServer server, String app)
             throws AccessException, OAuthError, InterruptedException {
-        URI endpoint = server.deviceAuthorizationEndpoint().orElseThrow(() -> new AccessException(
-                "The edge at " + edge + " does not offer sign-in with a device code; sign in on a machine with a"
+        URI endpoint = server.deviceAuthorizationEndpoint()
+                .orElseThrow(() -> new AccessException("The edge at " + edge
+                        + " does not offer sign-in with a device code; sign in on a machine with a"
                         + " browser, or use a service token."));
         HttpResponse<String> response = post(endpoint, Map.of("app", app));
         try {
@@ -102,8 +106,8 @@ final class OAuthClient {
         Map<String, String> form = new LinkedHashMap<>(fields);
         form.put("client_id", CLIENT_ID);
         StringJoiner body = new StringJoiner("&");
-        form.forEach((k, v) -> body.add(URLEncoder.encode(k, StandardCharsets.UTF_8) + "="
-                + URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        form.forEach((k, v) -> body.add(
+                URLEncoder.encode(k, StandardCharsets.UTF_8) + "=" + URLEncoder.encode(v, StandardCharsets.UTF_8)));
         return send(HttpRequest.newBuilder(endpoint)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Accept", "application/json")
@@ -125,8 +129,8 @@ final class OAuthClient {
         } catch (ParseException | RuntimeException e) {
             // Not an RFC 6749 error body: fall through to the status.
         }
-        throw new AccessException("The edge at " + edge + " answered HTTP " + response.statusCode() + " to the "
-                + what + " request; try again, or check the edge's logs.");
+        throw new AccessException("The edge at " + edge + " answered HTTP " + response.statusCode() + " to the " + what
+                + " request; try again, or check the edge's logs.");
     }
 
     private HttpResponse<String> send(HttpRequest request) throws AccessException, InterruptedException {
@@ -150,7 +154,8 @@ final class OAuthClient {
                 return "The edge host " + uri.getHost() + " does not resolve; check --edge (or PORTLESS_EDGE).";
             }
             if (c instanceof CertificateException
-                    || (c instanceof SSLHandshakeException && String.valueOf(c.getMessage()).contains("cert"))) {
+                    || (c instanceof SSLHandshakeException
+                            && String.valueOf(c.getMessage()).contains("cert"))) {
                 return "The edge's TLS certificate at " + target + " is not trusted; pass --edge-ca (or"
                         + " PORTLESS_EDGE_CA) with the CA that signed it.";
             }

@@ -5,22 +5,23 @@ package dev.portless.access.login;
  * the browser's redirect or from the token endpoint.
  */
 final class SignInErrors {
-    private SignInErrors() {
-    }
+    private SignInErrors() {}
 
     static String sentence(String code, String description, String app) {
         String detail = description == null || description.isBlank() ? "" : " (" + clean(description) + ")";
         return switch (code) {
-            case "access_denied" -> "Access to " + app + " was denied at sign-in" + detail
-                    + "; ask the app's administrator for access, or sign in as someone else.";
-            case "expired_token" -> "The device code expired before the sign-in finished; run `access login "
-                    + app + "` again.";
-            case "temporarily_unavailable" -> "The edge cannot reach its identity provider right now" + detail
-                    + "; try again in a moment.";
-            case "server_error" -> "The edge failed to finish the sign-in" + detail
-                    + "; try again, or check the edge's logs.";
-            case "invalid_grant" -> "The edge refused the sign-in to " + app + detail + "; run `access login " + app
-                    + "` again, or ask the app's administrator for access.";
+            case "access_denied" ->
+                "Access to " + app + " was denied at sign-in" + detail
+                        + "; ask the app's administrator for access, or sign in as someone else.";
+            case "expired_token" ->
+                "The device code expired before the sign-in finished; run `access login " + app + "` again.";
+            case "temporarily_unavailable" ->
+                "The edge cannot reach its identity provider right now" + detail + "; try again in a moment.";
+            case "server_error" ->
+                "The edge failed to finish the sign-in" + detail + "; try again, or check the edge's logs.";
+            case "invalid_grant" ->
+                "The edge refused the sign-in to " + app + detail + "; run `access login " + app
+                        + "` again, or ask the app's administrator for access.";
             default -> "The edge refused the sign-in to " + app + ": " + clean(code) + detail + ".";
         };
     }

@@ -1,11 +1,11 @@
 package dev.portless.access.login;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.portless.access.edge.EdgeEndpoint;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-
-import static java.util.Objects.requireNonNull;
 
 /**
  * What one sign-in needs to know.
@@ -17,8 +17,13 @@ import static java.util.Objects.requireNonNull;
  * @param timeout        how long to wait for the user to finish signing in
  * @param flow           browser or device code
  */
-public record SignInSettings(EdgeEndpoint edge, String app, Optional<Path> edgeCa, Duration connectTimeout,
-                             Duration timeout, SignInFlow flow) {
+public record SignInSettings(
+        EdgeEndpoint edge,
+        String app,
+        Optional<Path> edgeCa,
+        Duration connectTimeout,
+        Duration timeout,
+        SignInFlow flow) {
     /** Returns settings; every field is required. */
     public SignInSettings {
         requireNonNull(edge, "edge");

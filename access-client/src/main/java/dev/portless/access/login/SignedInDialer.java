@@ -1,5 +1,7 @@
 package dev.portless.access.login;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.portless.access.edge.AccessException;
 import dev.portless.access.edge.Credentials;
 import dev.portless.access.edge.EdgeDialer;
@@ -12,8 +14,6 @@ import java.io.PrintWriter;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-
-import static java.util.Objects.requireNonNull;
 
 /**
  * Streams that carry the user's app token ({@code Authorization: Bearer}), signing in on
@@ -73,22 +73,27 @@ public final class SignedInDialer implements StreamDialer {
                 result.complete(stream);
                 return;
             }
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                    ? failure.getCause() : failure;
+            Throwable cause =
+                    failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
             String code = cause instanceof AccessException a ? a.edgeError().orElse("") : "";
             // token_rejected: the connector refused what the edge accepted (e.g. keys rotated); a new token may pass.
             // A token that a sign-in just produced is not retried: a second sign-in would fare no better.
-            if (mayRetry && !signIn.isFromSignIn(token) && (code.equals("token_expired")
-                    || code.equals("bad_credentials") || code.equals("token_rejected"))) {
-                err.println("access: " + (code.equals("token_expired")
-                        ? "Your sign-in to " + signIn.app() + " expired; signing in again."
-                        : "The edge refused the saved sign-in for " + signIn.app() + "; signing in again."));
+            if (mayRetry
+                    && !signIn.isFromSignIn(token)
+                    && (code.equals("token_expired")
+                            || code.equals("bad_credentials")
+                            || code.equals("token_rejected"))) {
+                err.println("access: "
+                        + (code.equals("token_expired")
+                                ? "Your sign-in to " + signIn.app() + " expired; signing in again."
+                                : "The edge refused the saved sign-in for " + signIn.app() + "; signing in again."));
                 signIn.reject(token);
                 blocking.execute(() -> attempt(loop, result, false));
-            } else if (code.equals("forbidden") && !token.identity().isEmpty()
+            } else if (code.equals("forbidden")
+                    && !token.identity().isEmpty()
                     && !cause.getMessage().contains(token.identity())) {
-                result.completeExceptionally(new AccessException(withIdentity(cause.getMessage(), token.identity()),
-                        code));
+                result.completeExceptionally(
+                        new AccessException(withIdentity(cause.getMessage(), token.identity()), code));
             } else {
                 result.completeExceptionally(cause);
             }

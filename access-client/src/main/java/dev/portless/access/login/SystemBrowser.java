@@ -1,5 +1,7 @@
 package dev.portless.access.login;
 
+import static java.util.Objects.requireNonNull;
+
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
@@ -7,8 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-
-import static java.util.Objects.requireNonNull;
 
 /**
  * The opener of the user's browser: {@code $BROWSER}, else {@code xdg-open} on Linux and

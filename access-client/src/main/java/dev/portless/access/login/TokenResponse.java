@@ -26,7 +26,8 @@ record TokenResponse(String accessToken, Optional<Duration> expiresIn, Optional<
             throw new ParseException("token_type: \"" + type + "\" (expected: Bearer)", 0);
         }
         Object expiresIn = m.get("expires_in");
-        return new TokenResponse(token,
+        return new TokenResponse(
+                token,
                 expiresIn instanceof Number n ? Optional.of(Duration.ofSeconds(n.longValue())) : Optional.empty(),
                 Optional.ofNullable(Json.string(m, "app")));
     }

@@ -82,13 +82,18 @@ public final class ShortLivedCertificates {
             throw new AccessException("Cannot read or create the SSH key " + key + ": " + e.getMessage());
         }
         Path certFile = certificateFile(key);
-        if (validBefore(certFile, pair.getPublic()).filter(t -> t.isAfter(clock.instant().plus(RENEW_BEFORE)))
+        if (validBefore(certFile, pair.getPublic())
+                .filter(t -> t.isAfter(clock.instant().plus(RENEW_BEFORE)))
                 .isPresent()) {
             return key;
         }
         String publicLine = PublicKeyEntry.toString(pair.getPublic());
-        HttpClient http = HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpClient http = HttpClient.newBuilder()
+                .sslContext(tls)
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
         CachedToken token = signIn.token();
         HttpResponse<String> response = post(http, edge, token, publicLine, timeout);
         if (response.statusCode() == 401 && !signIn.isFromSignIn(token)) {
@@ -100,8 +105,8 @@ public final class ShortLivedCertificates {
         try {
             body = Json.readObject(response.body());
         } catch (ParseException e) {
-            throw new AccessException("The edge " + edge + " answered " + response.statusCode()
-                    + " without JSON to " + SIGN_PATH + "; is it a Portless edge?");
+            throw new AccessException("The edge " + edge + " answered " + response.statusCode() + " without JSON to "
+                    + SIGN_PATH + "; is it a Portless edge?");
         }
         if (response.statusCode() != 200 || !(body.get("certificate") instanceof String certificate)) {
             Object why = body.get("error_description");
@@ -114,22 +119,24 @@ public final class ShortLivedCertificates {
                     || !KeyUtils.compareKeys(cert.getCertPubKey(), pair.getPublic())) {
                 throw new AccessException("The edge answered with a certificate for another key; not saved.");
             }
-            writeFile(certFile, (certificate.trim() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                    true);
+            writeFile(certFile, (certificate.trim() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8), true);
         } catch (IOException | GeneralSecurityException e) {
             throw new AccessException("Cannot save the SSH certificate " + certFile + ": " + e.getMessage());
         }
         return key;
     }
 
-    private static HttpResponse<String> post(HttpClient http, URI edge, CachedToken token, String publicLine,
-                                             Duration timeout) throws AccessException, InterruptedException {
+    private static HttpResponse<String> post(
+            HttpClient http, URI edge, CachedToken token, String publicLine, Duration timeout)
+            throws AccessException, InterruptedException {
         String json = Json.write(Map.of("public_key", publicLine));
-        HttpRequest request = HttpRequest.newBuilder(URI.create(edge + SIGN_PATH)).timeout(timeout)
+        HttpRequest request = HttpRequest.newBuilder(URI.create(edge + SIGN_PATH))
+                .timeout(timeout)
                 .header("Authorization", "Bearer " + token.token())
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build();
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {

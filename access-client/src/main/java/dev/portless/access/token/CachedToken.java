@@ -1,13 +1,13 @@
 package dev.portless.access.token;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.portless.common.json.Json;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import static java.util.Objects.requireNonNull;
 
 /**
  * One app token in the cache, with the edge and app it belongs to.
@@ -65,12 +65,17 @@ public record CachedToken(String edge, String app, String token, Instant expires
             throw new ParseException("missing edge, app, access_token or expires_at", 0);
         }
         String identity = Json.string(m, "identity");
-        return new CachedToken(edge, app, token, Instant.ofEpochSecond(((Number) expiresAt).longValue()),
+        return new CachedToken(
+                edge,
+                app,
+                token,
+                Instant.ofEpochSecond(((Number) expiresAt).longValue()),
                 identity == null ? "" : identity);
     }
 
     @Override
     public String toString() {
-        return "CachedToken[edge=" + edge + ", app=" + app + ", identity=" + identity + ", expiresAt=" + expiresAt + "]";
+        return "CachedToken[edge=" + edge + ", app=" + app + ", identity=" + identity + ", expiresAt=" + expiresAt
+                + "]";
     }
 }

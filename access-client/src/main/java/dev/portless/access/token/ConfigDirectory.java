@@ -1,10 +1,10 @@
 package dev.portless.access.token;
 
+import static java.util.Objects.requireNonNull;
+
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
-
-import static java.util.Objects.requireNonNull;
 
 /**
  * Where {@code access} keeps its files: {@code PORTLESS_CONFIG_DIR} when set, else the
@@ -14,8 +14,7 @@ public final class ConfigDirectory {
     /** Overrides the directory on every platform. */
     public static final String ENV = "PORTLESS_CONFIG_DIR";
 
-    private ConfigDirectory() {
-    }
+    private ConfigDirectory() {}
 
     /** Returns the configuration directory for {@code env} on this operating system. */
     public static Path resolve(Map<String, String> env) {
@@ -36,7 +35,8 @@ public final class ConfigDirectory {
         String os = osName.toLowerCase(Locale.ROOT);
         if (os.startsWith("windows")) {
             String appData = env.get("APPDATA");
-            return appData != null && !appData.isBlank() ? Path.of(appData, "portless")
+            return appData != null && !appData.isBlank()
+                    ? Path.of(appData, "portless")
                     : Path.of(userHome, "AppData", "Roaming", "portless");
         }
         if (os.startsWith("mac")) {

@@ -1,13 +1,13 @@
 package dev.portless.access.token;
 
+import static java.util.Objects.requireNonNull;
+
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import java.text.ParseException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-
-import static java.util.Objects.requireNonNull;
 
 /**
  * What the CLI reads from an app token: expiry, audience and who signed in.
@@ -27,12 +27,14 @@ public record DecodedAppToken(List<String> audience, String subject, String emai
         requireNonNull(token, "token");
         try {
             JWTClaimsSet claims = SignedJWT.parse(token).getJWTClaimsSet();
-            return new DecodedAppToken(claims.getAudience(), orEmpty(claims.getSubject()),
+            return new DecodedAppToken(
+                    claims.getAudience(),
+                    orEmpty(claims.getSubject()),
                     orEmpty(claims.getStringClaim("email")),
                     Optional.ofNullable(claims.getExpirationTime()).map(java.util.Date::toInstant));
         } catch (ParseException e) {
-            throw new IllegalArgumentException("the edge answered an access token that is not a signed JWT: "
-                    + e.getMessage());
+            throw new IllegalArgumentException(
+                    "the edge answered an access token that is not a signed JWT: " + e.getMessage());
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.portless.access.token;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.portless.access.limits.AccessLimits;
 import dev.portless.common.files.OwnerOnlyFiles;
 import java.io.IOException;
@@ -12,8 +14,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
-import static java.util.Objects.requireNonNull;
 
 /**
  * The lock that lets one process at a time sign in to an app at an edge, so twenty

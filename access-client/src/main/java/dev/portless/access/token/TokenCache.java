@@ -1,5 +1,7 @@
 package dev.portless.access.token;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.portless.common.files.OwnerOnlyFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,8 +21,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
-
-import static java.util.Objects.requireNonNull;
 
 /**
  * The app token cache: one JSON file per edge and app in a directory only the user can
@@ -78,7 +78,8 @@ public final class TokenCache {
     public void store(CachedToken token) throws IOException {
         requireNonNull(token, "token");
         createDirectory();
-        OwnerOnlyFiles.write(directory.resolve(key(token.edge(), token.app()) + SUFFIX),
+        OwnerOnlyFiles.write(
+                directory.resolve(key(token.edge(), token.app()) + SUFFIX),
                 token.toJson().getBytes(StandardCharsets.UTF_8));
     }
 
@@ -118,8 +119,8 @@ public final class TokenCache {
 
     static String key(String edge, String app) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest((edge + "|" + app).getBytes(StandardCharsets.UTF_8));
+            byte[] digest =
+                    MessageDigest.getInstance("SHA-256").digest((edge + "|" + app).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JDK", e);

@@ -1,5 +1,9 @@
 package dev.portless.access.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import dev.portless.access.testing.FakeAuthorizationServer;
 import dev.portless.access.testing.TestCertificates;
 import dev.portless.access.testing.TestTokens;
@@ -21,10 +25,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 /** {@code access login|token|logout|status} as a user runs them, against a fake authorization server. */
 class SignInCommandsTest {
     static TestCertificates certificates;
@@ -32,6 +32,7 @@ class SignInCommandsTest {
 
     @TempDir
     Path config;
+
     final StringWriter out = new StringWriter();
     final StringWriter err = new StringWriter();
 
@@ -65,8 +66,13 @@ class SignInCommandsTest {
     }
 
     private void store(String edge, String app, String email, Duration left) throws Exception {
-        TokenCache.in(config).store(new CachedToken(edge, app, TestTokens.mint(edge, app, email, left),
-                Instant.now().plus(left), email));
+        TokenCache.in(config)
+                .store(new CachedToken(
+                        edge,
+                        app,
+                        TestTokens.mint(edge, app, email, left),
+                        Instant.now().plus(left),
+                        email));
     }
 
     @Test
@@ -75,17 +81,24 @@ class SignInCommandsTest {
         Path page = config.resolve("page.html");
         Path browser = config.resolve("browser");
         // A "browser" that loads the URL it is given and follows the redirect, as $BROWSER is run: no shell quoting.
-        Files.writeString(browser, "#!/bin/sh\nloc=$(curl -s --cacert '" + certificates.caPem() + "' -o /dev/null"
-                + " -w '%{redirect_url}' \"$1\")\ncurl -s -o '" + page + "' \"$loc\"\n");
+        Files.writeString(
+                browser,
+                "#!/bin/sh\nloc=$(curl -s --cacert '" + certificates.caPem() + "' -o /dev/null"
+                        + " -w '%{redirect_url}' \"$1\")\ncurl -s -o '" + page + "' \"$loc\"\n");
         Files.setPosixFilePermissions(browser, PosixFilePermissions.fromString("rwx------"));
         int before = server.authorizations();
 
-        int code = run(env("BROWSER", browser.toString(), "DISPLAY", ":0"), "login", "--edge", server.edge(),
+        int code = run(
+                env("BROWSER", browser.toString(), "DISPLAY", ":0"),
+                "login",
+                "--edge",
+                server.edge(),
                 "https://db.example.com/");
 
         assertEquals(0, code, err.toString());
         assertEquals(before + 1, server.authorizations());
-        assertTrue(err.toString().contains("access: Signed in to db.example.com as alice@example.com for 1h."),
+        assertTrue(
+                err.toString().contains("access: Signed in to db.example.com as alice@example.com for 1h."),
                 err.toString());
         assertTrue(Files.readString(page).contains("Signed in — you can close this tab"));
         assertEquals("", out.toString(), "login prints nothing on stdout");
@@ -100,11 +113,16 @@ class SignInCommandsTest {
     void loginWithoutADisplayUsesADeviceCode() {
         server.devicePolls("authorization_pending", "ok");
         int before = server.deviceStarts();
-        int code = run(env("SSH_CONNECTION", "10.0.0.1 50000 10.0.0.2 22", "DISPLAY", ":0"), "login",
-                "--edge", server.edge(), "db.example.com");
+        int code = run(
+                env("SSH_CONNECTION", "10.0.0.1 50000 10.0.0.2 22", "DISPLAY", ":0"),
+                "login",
+                "--edge",
+                server.edge(),
+                "db.example.com");
         assertEquals(0, code, err.toString());
         assertEquals(before + 1, server.deviceStarts());
-        assertTrue(err.toString().contains("access: To sign in, open " + server.edge() + "/device and enter WDJB-MJHT"),
+        assertTrue(
+                err.toString().contains("access: To sign in, open " + server.edge() + "/device and enter WDJB-MJHT"),
                 err.toString());
         assertEquals(1, TokenCache.in(config).list().size());
     }
@@ -114,8 +132,10 @@ class SignInCommandsTest {
         int code = run(env(), "token", "--edge", server.edge(), "db.example.com");
         assertEquals(1, code);
         assertEquals("", out.toString());
-        assertEquals("access: No valid sign-in to db.example.com at " + server.edge() + "; run `access login"
-                + " db.example.com` first." + System.lineSeparator(), err.toString());
+        assertEquals(
+                "access: No valid sign-in to db.example.com at " + server.edge() + "; run `access login"
+                        + " db.example.com` first." + System.lineSeparator(),
+                err.toString());
     }
 
     @Test
@@ -128,7 +148,11 @@ class SignInCommandsTest {
     @Test
     void statusListsAppsIdentitiesAndTimeLeft() throws Exception {
         store("https://edge.example.com", "db.example.com", "alice@example.com", Duration.ofHours(8));
-        store("https://edge.example.com", "ssh.example.com", "bob@example.com", Duration.ofMinutes(12).plusSeconds(30));
+        store(
+                "https://edge.example.com",
+                "ssh.example.com",
+                "bob@example.com",
+                Duration.ofMinutes(12).plusSeconds(30));
         store("https://edge.example.com", "old.example.com", "carol@example.com", Duration.ofSeconds(-5));
 
         assertEquals(0, run(env(), "status"));
@@ -136,7 +160,9 @@ class SignInCommandsTest {
         List<String> lines = out.toString().lines().toList();
         assertEquals(4, lines.size(), out.toString());
         assertTrue(lines.get(0).matches("APP\\s+EDGE\\s+IDENTITY\\s+TIME LEFT"), lines.get(0));
-        assertTrue(lines.get(1).matches("db\\.example\\.com\\s+https://edge\\.example\\.com\\s+alice@example\\.com\\s+7h 59m"),
+        assertTrue(
+                lines.get(1)
+                        .matches("db\\.example\\.com\\s+https://edge\\.example\\.com\\s+alice@example\\.com\\s+7h 59m"),
                 lines.get(1));
         assertTrue(lines.get(2).matches("old\\.example\\.com\\s+\\S+\\s+carol@example\\.com\\s+expired"), lines.get(2));
         assertTrue(lines.get(3).matches("ssh\\.example\\.com\\s+\\S+\\s+bob@example\\.com\\s+12m"), lines.get(3));
@@ -155,12 +181,15 @@ class SignInCommandsTest {
         store("https://edge-a.example.com", "ssh.example.com", "alice@example.com", Duration.ofHours(1));
 
         assertEquals(0, run(env(), "logout", "--edge", "https://edge-b.example.com", "db.example.com"));
-        assertEquals("access: Signed out of db.example.com at https://edge-b.example.com." + System.lineSeparator(),
+        assertEquals(
+                "access: Signed out of db.example.com at https://edge-b.example.com." + System.lineSeparator(),
                 err.toString());
         assertEquals(2, TokenCache.in(config).list().size());
 
         assertEquals(0, run(env(), "logout", "db.example.com"));
-        assertEquals(List.of("ssh.example.com"), TokenCache.in(config).list().stream().map(CachedToken::app).toList());
+        assertEquals(
+                List.of("ssh.example.com"),
+                TokenCache.in(config).list().stream().map(CachedToken::app).toList());
 
         assertEquals(0, run(env(), "logout"));
         assertTrue(TokenCache.in(config).list().isEmpty());
@@ -170,10 +199,19 @@ class SignInCommandsTest {
 
     @Test
     void aServiceTokenSecretWithoutItsIdIsAMistakeNotASignIn() {
-        assertEquals(2, run(env("PORTLESS_SERVICE_TOKEN_SECRET", "s3cret"), "tcp", "--hostname", "db.example.com",
-                "--url", "127.0.0.1:0"));
-        assertEquals("access: a service token secret is set but no id: set PORTLESS_SERVICE_TOKEN_ID (or pass"
-                + " --service-token-id), or unset the secret to sign in through the browser" + System.lineSeparator(),
+        assertEquals(
+                2,
+                run(
+                        env("PORTLESS_SERVICE_TOKEN_SECRET", "s3cret"),
+                        "tcp",
+                        "--hostname",
+                        "db.example.com",
+                        "--url",
+                        "127.0.0.1:0"));
+        assertEquals(
+                "access: a service token secret is set but no id: set PORTLESS_SERVICE_TOKEN_ID (or pass"
+                        + " --service-token-id), or unset the secret to sign in through the browser"
+                        + System.lineSeparator(),
                 err.toString());
         assertTrue(!err.toString().contains("s3cret"));
     }
@@ -181,8 +219,11 @@ class SignInCommandsTest {
     @Test
     void badArgumentsAreOneSentence() {
         assertEquals(2, run(env(), "login", "--timeout", "5", "db.example.com"));
-        assertTrue(err.toString().contains("access: --timeout: \"5\" has no unit (expected: a whole number with a"
-                + " unit: 500ms, 10s, 5m, 1h)"), err.toString());
+        assertTrue(
+                err.toString()
+                        .contains("access: --timeout: \"5\" has no unit (expected: a whole number with a"
+                                + " unit: 500ms, 10s, 5m, 1h)"),
+                err.toString());
         assertEquals(2, run(env(), "login", "not a host"));
         assertTrue(err.toString().contains("access: app: \"not a host\" is not a hostname"), err.toString());
     }

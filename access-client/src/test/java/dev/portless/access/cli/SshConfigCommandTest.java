@@ -15,6 +15,7 @@ import picocli.CommandLine;
 class SshConfigCommandTest {
     @TempDir
     Path config;
+
     final StringWriter out = new StringWriter();
     final StringWriter err = new StringWriter();
 
@@ -42,25 +43,49 @@ class SshConfigCommandTest {
 
     @Test
     void shortLivedCertificateBlock() {
-        assertEquals(0, run(env("/opt/portless/scripts/access"), "ssh-config", "--hostname", "ssh.example.com",
-                "--short-lived-cert"), err.toString());
+        assertEquals(
+                0,
+                run(
+                        env("/opt/portless/scripts/access"),
+                        "ssh-config",
+                        "--hostname",
+                        "ssh.example.com",
+                        "--short-lived-cert"),
+                err.toString());
         Path key = config.resolve("tokens").resolve("ssh.example.com-ssh-key");
-        assertEquals("Match host ssh.example.com exec \"/opt/portless/scripts/access ssh-gen --hostname %h\"\n"
-                + "  IdentityFile " + key + "\n"
-                + "  CertificateFile " + key + "-cert.pub\n"
-                + "\n"
-                + "Host ssh.example.com\n"
-                + "  ProxyCommand \"/opt/portless/scripts/access\" ssh --hostname %h\n", out.toString());
+        assertEquals(
+                "Match host ssh.example.com exec \"/opt/portless/scripts/access ssh-gen --hostname %h\"\n"
+                        + "  IdentityFile " + key + "\n"
+                        + "  CertificateFile " + key + "-cert.pub\n"
+                        + "\n"
+                        + "Host ssh.example.com\n"
+                        + "  ProxyCommand \"/opt/portless/scripts/access\" ssh --hostname %h\n",
+                out.toString());
     }
 
     @Test
     void launcherWithSpacesAndEdgeOptionsAreQuoted() {
-        assertEquals(0, run(env("/home/a b/access"), "ssh-config", "--hostname", "ssh.example.com",
-                "--short-lived-cert", "--edge", "https://edge.example.com"), err.toString());
+        assertEquals(
+                0,
+                run(
+                        env("/home/a b/access"),
+                        "ssh-config",
+                        "--hostname",
+                        "ssh.example.com",
+                        "--short-lived-cert",
+                        "--edge",
+                        "https://edge.example.com"),
+                err.toString());
         String text = out.toString();
-        assertEquals(true, text.startsWith("Match host ssh.example.com exec \"'/home/a b/access' ssh-gen --hostname %h"
-                + " --edge https://edge.example.com\"\n"), text);
-        assertEquals(true, text.endsWith("  ProxyCommand \"/home/a b/access\" ssh --hostname %h"
-                + " --edge https://edge.example.com\n"), text);
+        assertEquals(
+                true,
+                text.startsWith("Match host ssh.example.com exec \"'/home/a b/access' ssh-gen --hostname %h"
+                        + " --edge https://edge.example.com\"\n"),
+                text);
+        assertEquals(
+                true,
+                text.endsWith(
+                        "  ProxyCommand \"/home/a b/access\" ssh --hostname %h" + " --edge https://edge.example.com\n"),
+                text);
     }
 }

@@ -69,7 +69,8 @@ class ConnectAnswerHandlerTest {
     void aRefusalWithoutABodyReadsAsItsStatus() {
         start().writeInbound(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("502"), true));
 
-        assertEquals("The edge at https://edge.example.com could not reach db.example.com (HTTP 502).",
+        assertEquals(
+                "The edge at https://edge.example.com could not reach db.example.com (HTTP 502).",
                 failure().getMessage());
     }
 
@@ -78,8 +79,10 @@ class ConnectAnswerHandlerTest {
         start().advanceTimeBy(ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         channel.runScheduledPendingTasks();
 
-        assertEquals("The edge at https://edge.example.com did not answer for db.example.com within 90 s;"
-                + " try again or check the edge's logs.", failure().getMessage());
+        assertEquals(
+                "The edge at https://edge.example.com did not answer for db.example.com within 90 s;"
+                        + " try again or check the edge's logs.",
+                failure().getMessage());
         assertFalse(channel.isOpen());
     }
 
@@ -87,7 +90,8 @@ class ConnectAnswerHandlerTest {
     void aStreamEndedBeforeTheAnswerSaysSo() {
         start().close();
 
-        assertEquals("The edge at https://edge.example.com ended the stream before answering for db.example.com.",
+        assertEquals(
+                "The edge at https://edge.example.com ended the stream before answering for db.example.com.",
                 failure().getMessage());
     }
 

@@ -60,10 +60,16 @@ class MultiplexFallbackTest {
 
     @Test
     void refusalsReadTheSameAfterTheFallBack() throws Exception {
-        try (FakeEdge edge = FakeEdge.start(certificates, headers -> new FakeEdge.Refusal(404,
-                "{\"error\":\"unknown_app\",\"message\":\"Portless has no app at db.example.com; check --hostname.\"}"))) {
-            ExecutionException e = assertThrows(ExecutionException.class, () -> dialer(edge)
-                    .open(group.next(), APP, Credentials.serviceToken("ci.access", "s3cret")).get(10, TimeUnit.SECONDS));
+        try (FakeEdge edge = FakeEdge.start(
+                certificates,
+                headers -> new FakeEdge.Refusal(
+                        404,
+                        "{\"error\":\"unknown_app\",\"message\":\"Portless has no app at db.example.com; check --hostname.\"}"))) {
+            ExecutionException e = assertThrows(
+                    ExecutionException.class,
+                    () -> dialer(edge)
+                            .open(group.next(), APP, Credentials.serviceToken("ci.access", "s3cret"))
+                            .get(10, TimeUnit.SECONDS));
             AccessException refused = assertInstanceOf(AccessException.class, e.getCause());
             assertEquals("Portless has no app at db.example.com; check --hostname.", refused.getMessage());
             assertEquals(Optional.of("unknown_app"), refused.edgeError());
@@ -72,8 +78,12 @@ class MultiplexFallbackTest {
 
     private static EdgeDialer dialer(FakeEdge edge) {
         Optional<Path> ca = Optional.of(certificates.caPem());
-        return EdgeDialer.multiplexing(EdgeEndpoint.parse(edge.url()),
-                TlsContexts.client(ca, MultiplexedHttp2.ALPN, "http/1.1"), TlsContexts.client(ca, "http/1.1"),
-                Transport.best(), Duration.ofSeconds(5), Duration.ofSeconds(10));
+        return EdgeDialer.multiplexing(
+                EdgeEndpoint.parse(edge.url()),
+                TlsContexts.client(ca, MultiplexedHttp2.ALPN, "http/1.1"),
+                TlsContexts.client(ca, "http/1.1"),
+                Transport.best(),
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(10));
     }
 }

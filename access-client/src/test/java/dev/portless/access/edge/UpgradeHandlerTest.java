@@ -38,9 +38,18 @@ class UpgradeHandlerTest {
     private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(90);
 
     private final CompletableFuture<Channel> result = new CompletableFuture<>();
-    private final EmbeddedChannel channel = new EmbeddedChannel(new HttpClientCodec(),
-            new HttpObjectAggregator(64 * 1024), new UpgradeHandler(new StreamHandshaker(URI.create("wss://" + APP + "/"),
-            new DefaultHttpHeaders(), WebSocketStreamAdapter.MAX_CLIENT_FRAME), EDGE, APP, ANSWER_TIMEOUT, result));
+    private final EmbeddedChannel channel = new EmbeddedChannel(
+            new HttpClientCodec(),
+            new HttpObjectAggregator(64 * 1024),
+            new UpgradeHandler(
+                    new StreamHandshaker(
+                            URI.create("wss://" + APP + "/"),
+                            new DefaultHttpHeaders(),
+                            WebSocketStreamAdapter.MAX_CLIENT_FRAME),
+                    EDGE,
+                    APP,
+                    ANSWER_TIMEOUT,
+                    result));
 
     @Test
     void aSwitchingProtocolsAnswerLeavesAStreamWithReadsOff() throws Exception {
@@ -75,7 +84,8 @@ class UpgradeHandlerTest {
         sendUpgrade();
         answer("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
 
-        assertEquals("The edge at https://edge.example.com has no app at db.example.com; check --hostname.",
+        assertEquals(
+                "The edge at https://edge.example.com has no app at db.example.com; check --hostname.",
                 failure().getMessage());
     }
 
@@ -86,8 +96,10 @@ class UpgradeHandlerTest {
         channel.advanceTimeBy(ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         channel.runScheduledPendingTasks();
 
-        assertEquals("The edge at https://edge.example.com did not answer for db.example.com within 90 s;"
-                + " try again or check the edge's logs.", failure().getMessage());
+        assertEquals(
+                "The edge at https://edge.example.com did not answer for db.example.com within 90 s;"
+                        + " try again or check the edge's logs.",
+                failure().getMessage());
         assertFalse(channel.isOpen());
     }
 
@@ -96,8 +108,9 @@ class UpgradeHandlerTest {
         sendUpgrade();
         channel.close();
 
-        assertEquals("The edge at https://edge.example.com closed the connection before answering for"
-                + " db.example.com.", failure().getMessage());
+        assertEquals(
+                "The edge at https://edge.example.com closed the connection before answering for" + " db.example.com.",
+                failure().getMessage());
     }
 
     /** Completes TLS, which sends the upgrade request; returns its key. */
@@ -123,8 +136,8 @@ class UpgradeHandlerTest {
     }
 
     private static String accept(String key) throws Exception {
-        byte[] sha1 = MessageDigest.getInstance("SHA-1").digest(
-                (key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII));
+        byte[] sha1 = MessageDigest.getInstance("SHA-1")
+                .digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII));
         return Base64.getEncoder().encodeToString(sha1);
     }
 }

@@ -1,5 +1,10 @@
 package dev.portless.access.login;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.portless.access.edge.AccessException;
 import dev.portless.access.edge.EdgeEndpoint;
 import dev.portless.access.testing.FakeAuthorizationServer;
@@ -24,11 +29,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** The browser sign-in end to end against a fake authorization server and a fake browser. */
 class BrowserSignInTest {
     private static final String APP = "db.example.com";
@@ -37,6 +37,7 @@ class BrowserSignInTest {
 
     @TempDir
     Path config;
+
     final StringWriter errText = new StringWriter();
     final PrintWriter err = new PrintWriter(errText, true);
 
@@ -56,8 +57,8 @@ class BrowserSignInTest {
     }
 
     private AppSignIn signIn(String edge, Optional<Path> ca, BrowserOpener browser, Duration timeout) {
-        SignInSettings settings = new SignInSettings(EdgeEndpoint.parse(edge), APP, ca, Duration.ofSeconds(5), timeout,
-                SignInFlow.BROWSER);
+        SignInSettings settings = new SignInSettings(
+                EdgeEndpoint.parse(edge), APP, ca, Duration.ofSeconds(5), timeout, SignInFlow.BROWSER);
         return new AppSignIn(settings, TokenCache.in(config), browser, err, Clock.systemUTC(), Sleeper.THREAD);
     }
 
@@ -92,7 +93,8 @@ class BrowserSignInTest {
 
         // A new process (a new AppSignIn on the same directory) reuses the file: no browser.
         FakeBrowser unused = new FakeBrowser(certificates.caPem());
-        assertEquals(token.token(), signIn(unused, Duration.ofSeconds(30)).token().token());
+        assertEquals(
+                token.token(), signIn(unused, Duration.ofSeconds(30)).token().token());
         assertEquals(0, unused.opened());
         assertEquals(before + 1, server.authorizations());
     }
@@ -102,14 +104,20 @@ class BrowserSignInTest {
         server.tokenLifetime(Duration.ofSeconds(20)); // less than the 30 s allowance
         try {
             int before = server.authorizations();
-            CachedToken first = signIn(new FakeBrowser(certificates.caPem()), Duration.ofSeconds(30)).token();
-            CachedToken second = signIn(new FakeBrowser(certificates.caPem()), Duration.ofSeconds(30)).token();
+            CachedToken first = signIn(new FakeBrowser(certificates.caPem()), Duration.ofSeconds(30))
+                    .token();
+            CachedToken second = signIn(new FakeBrowser(certificates.caPem()), Duration.ofSeconds(30))
+                    .token();
             assertEquals(before + 2, server.authorizations());
             assertNotEquals(first.token(), second.token());
 
             server.tokenLifetime(Duration.ofSeconds(45)); // more than the allowance: reused
-            CachedToken third = signIn(new FakeBrowser(certificates.caPem()), Duration.ofSeconds(30)).token();
-            assertEquals(third, signIn(new FakeBrowser(certificates.caPem()), Duration.ofSeconds(30)).token());
+            CachedToken third = signIn(new FakeBrowser(certificates.caPem()), Duration.ofSeconds(30))
+                    .token();
+            assertEquals(
+                    third,
+                    signIn(new FakeBrowser(certificates.caPem()), Duration.ofSeconds(30))
+                            .token());
             assertEquals(before + 3, server.authorizations());
         } finally {
             server.tokenLifetime(Duration.ofHours(1));
@@ -118,10 +126,14 @@ class BrowserSignInTest {
 
     @Test
     void loginSignsInAgainEvenWithAValidToken() throws Exception {
-        CachedToken first = signIn(new FakeBrowser(certificates.caPem()), Duration.ofSeconds(30)).token();
-        CachedToken second = signIn(new FakeBrowser(certificates.caPem()), Duration.ofSeconds(30)).signIn();
+        CachedToken first = signIn(new FakeBrowser(certificates.caPem()), Duration.ofSeconds(30))
+                .token();
+        CachedToken second = signIn(new FakeBrowser(certificates.caPem()), Duration.ofSeconds(30))
+                .signIn();
         assertNotEquals(first.token(), second.token());
-        assertEquals(second.token(), TokenCache.in(config).find(server.edge(), APP).orElseThrow().token());
+        assertEquals(
+                second.token(),
+                TokenCache.in(config).find(server.edge(), APP).orElseThrow().token());
     }
 
     @Test
@@ -129,9 +141,13 @@ class BrowserSignInTest {
         server.authorizeAnswer(FakeAuthorizationServer.Authorize.WRONG_STATE);
         try {
             FakeBrowser browser = new FakeBrowser(certificates.caPem());
-            AccessException e = assertThrows(AccessException.class, () -> signIn(browser, Duration.ofSeconds(30)).token());
-            assertEquals("The browser's answer did not belong to this sign-in (state mismatch); run `access login "
-                    + APP + "` again.", e.getMessage());
+            AccessException e = assertThrows(
+                    AccessException.class,
+                    () -> signIn(browser, Duration.ofSeconds(30)).token());
+            assertEquals(
+                    "The browser's answer did not belong to this sign-in (state mismatch); run `access login " + APP
+                            + "` again.",
+                    e.getMessage());
             assertEquals(400, browser.page().get(10, TimeUnit.SECONDS).statusCode());
             assertTrue(server.tokenGrants().stream().noneMatch(g -> g.equals("authorization_code-after-forged")));
             assertTrue(TokenCache.in(config).list().isEmpty());
@@ -146,13 +162,19 @@ class BrowserSignInTest {
         server.email("mallory@example.com");
         try {
             FakeBrowser browser = new FakeBrowser(certificates.caPem());
-            AccessException e = assertThrows(AccessException.class, () -> signIn(browser, Duration.ofSeconds(30)).token());
-            assertEquals("Access to " + APP + " was denied at sign-in (mallory@example.com is not allowed to reach "
-                    + APP + "); ask the app's administrator for access, or sign in as someone else.", e.getMessage());
+            AccessException e = assertThrows(
+                    AccessException.class,
+                    () -> signIn(browser, Duration.ofSeconds(30)).token());
+            assertEquals(
+                    "Access to " + APP + " was denied at sign-in (mallory@example.com is not allowed to reach " + APP
+                            + "); ask the app's administrator for access, or sign in as someone else.",
+                    e.getMessage());
             // The listener sends the browser on to the edge's own page, which knows who is signed in.
             HttpResponse<String> page = browser.page().get(10, TimeUnit.SECONDS);
             assertEquals(303, page.statusCode());
-            assertEquals(Optional.of(server.edge() + "/not-allowed?app=" + APP), page.headers().firstValue("Location"));
+            assertEquals(
+                    Optional.of(server.edge() + "/not-allowed?app=" + APP),
+                    page.headers().firstValue("Location"));
         } finally {
             server.authorizeAnswer(FakeAuthorizationServer.Authorize.CODE);
             server.email("alice@example.com");
@@ -161,21 +183,35 @@ class BrowserSignInTest {
 
     @Test
     void timesOutWhenTheBrowserNeverComesBack() {
-        AccessException e = assertThrows(AccessException.class, () -> signIn(uri -> { }, Duration.ofSeconds(1)).token());
-        assertEquals("Timed out after 1s waiting for the sign-in in the browser; run `access login " + APP
-                + "` again, or add --device to sign in with a code on another device.", e.getMessage());
+        AccessException e = assertThrows(
+                AccessException.class,
+                () -> signIn(uri -> {}, Duration.ofSeconds(1)).token());
+        assertEquals(
+                "Timed out after 1s waiting for the sign-in in the browser; run `access login " + APP
+                        + "` again, or add --device to sign in with a code on another device.",
+                e.getMessage());
     }
 
     @Test
     void browserThatCannotStartStillLeavesTheUrl() {
-        AccessException e = assertThrows(AccessException.class, () -> signIn(uri -> {
-            throw new java.io.IOException("xdg-open: not found");
-        }, Duration.ofSeconds(1)).token());
+        AccessException e = assertThrows(
+                AccessException.class,
+                () -> signIn(
+                                uri -> {
+                                    throw new java.io.IOException("xdg-open: not found");
+                                },
+                                Duration.ofSeconds(1))
+                        .token());
         assertTrue(e.getMessage().startsWith("Timed out after 1s"));
-        assertTrue(errText.toString().contains("Could not start a browser (xdg-open: not found); open the URL above"
-                + " yourself."), errText.toString());
-        assertTrue(errText.toString().contains(server.edge() + "/authorize?response_type=code&client_id=portless-access"
-                + "&redirect_uri=http%3A%2F%2F127.0.0.1%3A"), errText.toString());
+        assertTrue(
+                errText.toString()
+                        .contains("Could not start a browser (xdg-open: not found); open the URL above" + " yourself."),
+                errText.toString());
+        assertTrue(
+                errText.toString()
+                        .contains(server.edge() + "/authorize?response_type=code&client_id=portless-access"
+                                + "&redirect_uri=http%3A%2F%2F127.0.0.1%3A"),
+                errText.toString());
     }
 
     @Test
@@ -184,17 +220,29 @@ class BrowserSignInTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        AccessException e = assertThrows(AccessException.class, () -> signIn("https://127.0.0.1:" + port,
-                Optional.of(certificates.caPem()), uri -> { }, Duration.ofSeconds(5)).token());
-        assertEquals("Cannot reach the edge at https://127.0.0.1:" + port + " to sign in: connection refused; check"
-                + " --edge and that the edge runs.", e.getMessage());
+        AccessException e = assertThrows(
+                AccessException.class,
+                () -> signIn(
+                                "https://127.0.0.1:" + port,
+                                Optional.of(certificates.caPem()),
+                                uri -> {},
+                                Duration.ofSeconds(5))
+                        .token());
+        assertEquals(
+                "Cannot reach the edge at https://127.0.0.1:" + port + " to sign in: connection refused; check"
+                        + " --edge and that the edge runs.",
+                e.getMessage());
     }
 
     @Test
     void untrustedEdgeCertificateSaysWhichFlagFixesIt() {
-        AccessException e = assertThrows(AccessException.class, () -> signIn(server.edge(), Optional.empty(),
-                uri -> { }, Duration.ofSeconds(5)).token());
-        assertEquals("The edge's TLS certificate at " + server.edge() + " is not trusted; pass --edge-ca (or"
-                + " PORTLESS_EDGE_CA) with the CA that signed it.", e.getMessage());
+        AccessException e = assertThrows(
+                AccessException.class,
+                () -> signIn(server.edge(), Optional.empty(), uri -> {}, Duration.ofSeconds(5))
+                        .token());
+        assertEquals(
+                "The edge's TLS certificate at " + server.edge() + " is not trusted; pass --edge-ca (or"
+                        + " PORTLESS_EDGE_CA) with the CA that signed it.",
+                e.getMessage());
     }
 }

@@ -1,5 +1,9 @@
 package dev.portless.access.login;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.portless.access.edge.AccessException;
 import dev.portless.access.edge.EdgeEndpoint;
 import dev.portless.access.testing.FakeAuthorizationServer;
@@ -23,10 +27,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** The device sign-in against a fake authorization server, on a clock that moves only when the CLI sleeps. */
 class DeviceSignInTest {
     private static final String APP = "build.example.com";
@@ -35,6 +35,7 @@ class DeviceSignInTest {
 
     @TempDir
     Path config;
+
     final StringWriter errText = new StringWriter();
     final FakeTime time = new FakeTime();
 
@@ -51,11 +52,22 @@ class DeviceSignInTest {
     }
 
     private AppSignIn signIn(Duration timeout) {
-        SignInSettings settings = new SignInSettings(EdgeEndpoint.parse(server.edge()), APP,
-                Optional.of(certificates.caPem()), Duration.ofSeconds(5), timeout, SignInFlow.DEVICE);
-        return new AppSignIn(settings, TokenCache.in(config), uri -> {
-            throw new AssertionError("the device flow must not open a browser");
-        }, new PrintWriter(errText, true), time, time);
+        SignInSettings settings = new SignInSettings(
+                EdgeEndpoint.parse(server.edge()),
+                APP,
+                Optional.of(certificates.caPem()),
+                Duration.ofSeconds(5),
+                timeout,
+                SignInFlow.DEVICE);
+        return new AppSignIn(
+                settings,
+                TokenCache.in(config),
+                uri -> {
+                    throw new AssertionError("the device flow must not open a browser");
+                },
+                new PrintWriter(errText, true),
+                time,
+                time);
     }
 
     @Test
@@ -64,8 +76,9 @@ class DeviceSignInTest {
         CachedToken token = signIn(Duration.ofMinutes(5)).token();
 
         assertTrue(server.issued(token.token()));
-        assertEquals(List.of(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(6),
-                Duration.ofSeconds(6)), time.sleeps);
+        assertEquals(
+                List.of(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(6), Duration.ofSeconds(6)),
+                time.sleeps);
         String err = errText.toString();
         assertTrue(err.contains("access: To sign in, open " + server.edge() + "/device and enter WDJB-MJHT"), err);
         assertTrue(err.contains("(or open " + server.edge() + "/device?user_code=WDJB-MJHT)"), err);
@@ -77,17 +90,22 @@ class DeviceSignInTest {
     @Test
     void expiredDeviceCodeIsOneSentence() {
         server.devicePolls("authorization_pending", "expired_token");
-        AccessException e = assertThrows(AccessException.class, () -> signIn(Duration.ofMinutes(5)).token());
-        assertEquals("The device code expired before the sign-in finished; run `access login " + APP + "` again.",
+        AccessException e = assertThrows(
+                AccessException.class, () -> signIn(Duration.ofMinutes(5)).token());
+        assertEquals(
+                "The device code expired before the sign-in finished; run `access login " + APP + "` again.",
                 e.getMessage());
     }
 
     @Test
     void deniedSignInNamesWho() {
         server.devicePolls("access_denied");
-        AccessException e = assertThrows(AccessException.class, () -> signIn(Duration.ofMinutes(5)).token());
-        assertEquals("Access to " + APP + " was denied at sign-in (alice@example.com is not allowed to reach this"
-                + " app); ask the app's administrator for access, or sign in as someone else.", e.getMessage());
+        AccessException e = assertThrows(
+                AccessException.class, () -> signIn(Duration.ofMinutes(5)).token());
+        assertEquals(
+                "Access to " + APP + " was denied at sign-in (alice@example.com is not allowed to reach this"
+                        + " app); ask the app's administrator for access, or sign in as someone else.",
+                e.getMessage());
         assertTrue(TokenCache.in(config).list().isEmpty());
     }
 
@@ -96,17 +114,21 @@ class DeviceSignInTest {
         String[] pending = new String[100];
         java.util.Arrays.fill(pending, "authorization_pending");
         server.devicePolls(pending);
-        AccessException e = assertThrows(AccessException.class, () -> signIn(Duration.ofSeconds(10)).token());
-        assertEquals("Timed out after 10s waiting for the sign-in with the code WDJB-MJHT; run `access login " + APP
-                + "` again.", e.getMessage());
+        AccessException e = assertThrows(
+                AccessException.class, () -> signIn(Duration.ofSeconds(10)).token());
+        assertEquals(
+                "Timed out after 10s waiting for the sign-in with the code WDJB-MJHT; run `access login " + APP
+                        + "` again.",
+                e.getMessage());
         assertEquals(10, time.sleeps.size());
     }
 
     @Test
     void headlessMachinesUseTheDeviceFlow() {
         assertEquals(SignInFlow.DEVICE, SignInFlow.choose(true, Map.of("DISPLAY", ":0"), "Linux"));
-        assertEquals(SignInFlow.DEVICE, SignInFlow.choose(false, Map.of("DISPLAY", ":0", "SSH_CONNECTION", "a 1 b 22"),
-                "Linux"));
+        assertEquals(
+                SignInFlow.DEVICE,
+                SignInFlow.choose(false, Map.of("DISPLAY", ":0", "SSH_CONNECTION", "a 1 b 22"), "Linux"));
         assertEquals(SignInFlow.DEVICE, SignInFlow.choose(false, Map.of(), "Linux"));
         assertEquals(SignInFlow.DEVICE, SignInFlow.choose(false, Map.of("SSH_CONNECTION", "a 1 b 22"), "Mac OS X"));
         assertEquals(SignInFlow.BROWSER, SignInFlow.choose(false, Map.of("DISPLAY", ":0"), "Linux"));

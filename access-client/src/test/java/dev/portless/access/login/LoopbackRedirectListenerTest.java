@@ -1,5 +1,11 @@
 package dev.portless.access.login;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.portless.access.edge.AccessException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,12 +16,6 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The loopback listener answers only the browser's redirect for its own sign-in. */
 class LoopbackRedirectListenerTest {
@@ -39,7 +39,8 @@ class LoopbackRedirectListenerTest {
 
     @Test
     void refusesAForeignHostAndOtherPathsAndKeepsWaiting() throws Exception {
-        try (LoopbackRedirectListener listener = LoopbackRedirectListener.start("s1", "db.example.com", Optional.empty())) {
+        try (LoopbackRedirectListener listener =
+                LoopbackRedirectListener.start("s1", "db.example.com", Optional.empty())) {
             URI redirect = listener.redirectUri();
             assertEquals("http", redirect.getScheme());
             assertEquals("127.0.0.1", redirect.getHost());
@@ -52,14 +53,17 @@ class LoopbackRedirectListenerTest {
                     .startsWith("HTTP/1.1 400 "));
             String other = get(redirect, "/favicon.ico", hostOf(redirect));
             assertTrue(other.startsWith("HTTP/1.1 404 "), other);
-            assertTrue(get(redirect, "/callback/x?code=c&state=s1", hostOf(redirect)).startsWith("HTTP/1.1 404 "));
+            assertTrue(get(redirect, "/callback/x?code=c&state=s1", hostOf(redirect))
+                    .startsWith("HTTP/1.1 404 "));
             assertFalse(listener.callback().isDone(), "refused requests must not end the sign-in");
 
             // The page is held until the sign-in knows whether the code worked.
             try (Socket browser = new Socket("127.0.0.1", redirect.getPort())) {
                 browser.setSoTimeout(5000);
-                browser.getOutputStream().write(("GET /callback?code=the-code&state=s1 HTTP/1.1\r\nHost: "
-                        + hostOf(redirect) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                browser.getOutputStream()
+                        .write(("GET /callback?code=the-code&state=s1 HTTP/1.1\r\nHost: " + hostOf(redirect)
+                                        + "\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII));
                 BrowserCallback callback = listener.callback().get(5, TimeUnit.SECONDS);
                 assertEquals("the-code", callback.code());
                 assertTrue(callback.signedIn().await(5000));
@@ -73,14 +77,18 @@ class LoopbackRedirectListenerTest {
 
     @Test
     void wrongStateEndsTheSignIn() throws Exception {
-        try (LoopbackRedirectListener listener = LoopbackRedirectListener.start("s1", "db.example.com", Optional.empty())) {
+        try (LoopbackRedirectListener listener =
+                LoopbackRedirectListener.start("s1", "db.example.com", Optional.empty())) {
             URI redirect = listener.redirectUri();
             String page = get(redirect, "/callback?code=c&state=s2", hostOf(redirect));
             assertTrue(page.startsWith("HTTP/1.1 400 "), page);
             assertTrue(page.contains("state mismatch"), page);
-            assertTrue(page.contains("Referrer-Policy: no-referrer") || page.toLowerCase().contains("referrer-policy: no-referrer"), page);
-            ExecutionException e = assertThrows(ExecutionException.class,
-                    () -> listener.callback().get(5, TimeUnit.SECONDS));
+            assertTrue(
+                    page.contains("Referrer-Policy: no-referrer")
+                            || page.toLowerCase().contains("referrer-policy: no-referrer"),
+                    page);
+            ExecutionException e = assertThrows(
+                    ExecutionException.class, () -> listener.callback().get(5, TimeUnit.SECONDS));
             assertInstanceOf(AccessException.class, e.getCause());
 
             String again = get(redirect, "/callback?code=c&state=s1", hostOf(redirect));
@@ -91,24 +99,29 @@ class LoopbackRedirectListenerTest {
     @Test
     void aPolicyRefusalSendsTheBrowserToTheEdgesPageAndEndsTheSignInAtOnce() throws Exception {
         URI page = URI.create("https://edge.example.com/not-allowed?app=db.example.com");
-        try (LoopbackRedirectListener listener = LoopbackRedirectListener.start("s1", "db.example.com",
-                Optional.of(page))) {
+        try (LoopbackRedirectListener listener =
+                LoopbackRedirectListener.start("s1", "db.example.com", Optional.of(page))) {
             URI redirect = listener.redirectUri();
-            String answer = get(redirect, "/callback?error=access_denied&error_description="
-                    + "bob%40example.com+is+not+allowed+to+reach+db.example.com.&state=s1", hostOf(redirect));
+            String answer = get(
+                    redirect,
+                    "/callback?error=access_denied&error_description="
+                            + "bob%40example.com+is+not+allowed+to+reach+db.example.com.&state=s1",
+                    hostOf(redirect));
             assertTrue(answer.startsWith("HTTP/1.1 303 "), answer);
             assertTrue(answer.toLowerCase().contains("location: " + page), answer);
-            ExecutionException e = assertThrows(ExecutionException.class,
-                    () -> listener.callback().get(5, TimeUnit.SECONDS));
-            assertEquals("Access to db.example.com was denied at sign-in (bob@example.com is not allowed to reach "
-                    + "db.example.com); ask the app's administrator for access, or sign in as someone else.",
+            ExecutionException e = assertThrows(
+                    ExecutionException.class, () -> listener.callback().get(5, TimeUnit.SECONDS));
+            assertEquals(
+                    "Access to db.example.com was denied at sign-in (bob@example.com is not allowed to reach "
+                            + "db.example.com); ask the app's administrator for access, or sign in as someone else.",
                     e.getCause().getMessage());
         }
     }
 
     @Test
     void missingStateEndsTheSignIn() throws Exception {
-        try (LoopbackRedirectListener listener = LoopbackRedirectListener.start("s1", "db.example.com", Optional.empty())) {
+        try (LoopbackRedirectListener listener =
+                LoopbackRedirectListener.start("s1", "db.example.com", Optional.empty())) {
             URI redirect = listener.redirectUri();
             assertTrue(get(redirect, "/callback?code=c", hostOf(redirect)).startsWith("HTTP/1.1 400 "));
             assertThrows(ExecutionException.class, () -> listener.callback().get(5, TimeUnit.SECONDS));
@@ -117,11 +130,14 @@ class LoopbackRedirectListenerTest {
 
     @Test
     void onlyGetIsServed() throws Exception {
-        try (LoopbackRedirectListener listener = LoopbackRedirectListener.start("s1", "db.example.com", Optional.empty());
-             Socket s = new Socket("127.0.0.1", listener.redirectUri().getPort())) {
+        try (LoopbackRedirectListener listener =
+                        LoopbackRedirectListener.start("s1", "db.example.com", Optional.empty());
+                Socket s = new Socket("127.0.0.1", listener.redirectUri().getPort())) {
             s.setSoTimeout(5000);
-            s.getOutputStream().write(("POST /callback?code=c&state=s1 HTTP/1.1\r\nHost: " + hostOf(listener.redirectUri())
-                    + "\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream()
+                    .write(("POST /callback?code=c&state=s1 HTTP/1.1\r\nHost: " + hostOf(listener.redirectUri())
+                                    + "\r\nContent-Length: 0\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(answer.startsWith("HTTP/1.1 405 "), answer);
             assertFalse(listener.callback().isDone());

@@ -1,5 +1,9 @@
 package dev.portless.access.login;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.portless.access.testing.FakeAuthorizationServer;
 import dev.portless.access.testing.TestCertificates;
 import java.io.BufferedReader;
@@ -21,10 +25,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /**
  * Parallel invocations of {@code access} for one app, in separate JVMs, sign in once between them,
  * and a process that dies holding the sign-in lock does not block the others.
@@ -34,6 +34,7 @@ class ParallelSignInTest {
 
     @TempDir
     Path dir;
+
     TestCertificates certificates;
     FakeAuthorizationServer server;
     final List<Child> children = new ArrayList<>();
@@ -80,7 +81,10 @@ class ParallelSignInTest {
                     throw new AssertionError(line);
                 }
             }
-            assertEquals(threadsEach, c.output.stream().filter(l -> l.startsWith("TOKEN ")).count(), c.output.toString());
+            assertEquals(
+                    threadsEach,
+                    c.output.stream().filter(l -> l.startsWith("TOKEN ")).count(),
+                    c.output.toString());
         }
         assertEquals(1, server.authorizations(), "one browser flow for " + processes * threadsEach + " invocations");
         assertEquals(1, browsers);
@@ -105,8 +109,14 @@ class ParallelSignInTest {
         assertTrue(waiter.process.waitFor(30, TimeUnit.SECONDS), "the waiter stayed blocked: " + waiter.output);
         waiter.drain();
         assertTrue(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - killedAt) < 20);
-        assertEquals(3, waiter.output.stream().filter(l -> l.startsWith("TOKEN ")).count(), waiter.output.toString());
-        assertEquals(1, waiter.output.stream().filter(l -> l.startsWith("TOKEN ")).distinct().count());
+        assertEquals(
+                3, waiter.output.stream().filter(l -> l.startsWith("TOKEN ")).count(), waiter.output.toString());
+        assertEquals(
+                1,
+                waiter.output.stream()
+                        .filter(l -> l.startsWith("TOKEN "))
+                        .distinct()
+                        .count());
         assertEquals(1, server.authorizations());
     }
 
@@ -125,23 +135,37 @@ class ParallelSignInTest {
 
         static Child start(String edge, Path ca, Path config, int threads, String browser) throws IOException {
             Files.createDirectories(config.getParent());
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            ProcessBuilder pb = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx64m",
-                    "-cp", System.getProperty("java.class.path"), SignInProcess.class.getName(),
-                    edge, ca.toString(), config.toString(), APP, Integer.toString(threads), browser);
+            String java =
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            ProcessBuilder pb = new ProcessBuilder(
+                    java,
+                    "-XX:TieredStopAtLevel=1",
+                    "-XX:+UseSerialGC",
+                    "-Xmx64m",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    SignInProcess.class.getName(),
+                    edge,
+                    ca.toString(),
+                    config.toString(),
+                    APP,
+                    Integer.toString(threads),
+                    browser);
             return new Child(pb.start());
         }
 
         private static void pump(BufferedReader in, BlockingQueue<String> to) {
-            Thread t = new Thread(() -> {
-                try {
-                    for (String l; (l = in.readLine()) != null; ) {
-                        to.add(l);
-                    }
-                } catch (IOException e) {
-                    // The child died.
-                }
-            }, "child-output");
+            Thread t = new Thread(
+                    () -> {
+                        try {
+                            for (String l; (l = in.readLine()) != null; ) {
+                                to.add(l);
+                            }
+                        } catch (IOException e) {
+                            // The child died.
+                        }
+                    },
+                    "child-output");
             t.setDaemon(true);
             t.start();
         }

@@ -25,8 +25,7 @@ import java.util.Optional;
  * {@code ERROR <sentence>} line per thread. Tokens themselves are never printed.
  */
 public final class SignInProcess {
-    private SignInProcess() {
-    }
+    private SignInProcess() {}
 
     public static void main(String[] args) throws Exception {
         EdgeEndpoint edge = EdgeEndpoint.parse(args[0]);
@@ -44,8 +43,8 @@ public final class SignInProcess {
             }
         };
         PrintWriter err = new PrintWriter(System.err, true);
-        SignInSettings settings = new SignInSettings(edge, app, Optional.of(ca), Duration.ofSeconds(10),
-                Duration.ofSeconds(60), SignInFlow.BROWSER);
+        SignInSettings settings = new SignInSettings(
+                edge, app, Optional.of(ca), Duration.ofSeconds(10), Duration.ofSeconds(60), SignInFlow.BROWSER);
         List<Thread> workers = new ArrayList<>();
         for (int i = 0; i < threads; i++) {
             // One AppSignIn per thread, like separate commands: nothing shared but the cache directory.
@@ -75,6 +74,7 @@ public final class SignInProcess {
     }
 
     private static String sha256(String s) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        return HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -50,6 +50,7 @@ class ShortLivedCertificatesTest {
 
     @TempDir
     Path config;
+
     private HttpServer server;
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicReference<Duration> lifetime = new AtomicReference<>(Duration.ofMinutes(5));
@@ -66,19 +67,28 @@ class ShortLivedCertificatesTest {
             String answer;
             int status = 200;
             try {
-                String line = (String) JSONObjectUtils.parse(new String(x.getRequestBody().readAllBytes(),
-                        StandardCharsets.UTF_8)).get("public_key");
+                String line = (String)
+                        JSONObjectUtils.parse(new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8))
+                                .get("public_key");
                 if (line.startsWith("ssh-rsa")) {
                     throw new IllegalArgumentException("no");
                 }
                 PublicKey key = AuthorizedKeyEntry.parseAuthorizedKeyEntry(line)
                         .resolvePublicKey(null, PublicKeyEntryResolver.FAILING);
                 Instant now = Instant.now();
-                String cert = PublicKeyEntry.toString(OpenSshCertificateBuilder.userCertificate().publicKey(key)
-                        .serial(1).id("alice@example.com").principals(List.of("alice"))
-                        .validAfter(now.minusSeconds(60)).validBefore(now.plus(lifetime.get())).sign(ca));
-                answer = JSONObjectUtils.toJSONString(Map.of("certificate", cert + " alice@example.com",
-                        "valid_before", now.plus(lifetime.get()).getEpochSecond()));
+                String cert = PublicKeyEntry.toString(OpenSshCertificateBuilder.userCertificate()
+                        .publicKey(key)
+                        .serial(1)
+                        .id("alice@example.com")
+                        .principals(List.of("alice"))
+                        .validAfter(now.minusSeconds(60))
+                        .validBefore(now.plus(lifetime.get()))
+                        .sign(ca));
+                answer = JSONObjectUtils.toJSONString(Map.of(
+                        "certificate",
+                        cert + " alice@example.com",
+                        "valid_before",
+                        now.plus(lifetime.get()).getEpochSecond()));
             } catch (Exception e) {
                 status = 403;
                 answer = "{\"error\":\"forbidden\",\"error_description\":\"Not for you.\"}";
@@ -99,23 +109,40 @@ class ShortLivedCertificatesTest {
 
     private AppSignIn signIn() throws Exception {
         TokenCache cache = TokenCache.in(config);
-        cache.store(new CachedToken(EDGE, APP, TestTokens.mint(EDGE, APP, "alice@example.com", Duration.ofHours(1)),
-                Instant.now().plus(Duration.ofHours(1)), "alice@example.com"));
-        SignInSettings settings = new SignInSettings(EdgeEndpoint.parse(EDGE), APP, Optional.empty(),
-                Duration.ofSeconds(5), Duration.ofSeconds(5), SignInFlow.DEVICE);
-        return new AppSignIn(settings, cache, uri -> {
-            throw new AssertionError("no sign-in expected");
-        }, new PrintWriter(new StringWriter()));
+        cache.store(new CachedToken(
+                EDGE,
+                APP,
+                TestTokens.mint(EDGE, APP, "alice@example.com", Duration.ofHours(1)),
+                Instant.now().plus(Duration.ofHours(1)),
+                "alice@example.com"));
+        SignInSettings settings = new SignInSettings(
+                EdgeEndpoint.parse(EDGE),
+                APP,
+                Optional.empty(),
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(5),
+                SignInFlow.DEVICE);
+        return new AppSignIn(
+                settings,
+                cache,
+                uri -> {
+                    throw new AssertionError("no sign-in expected");
+                },
+                new PrintWriter(new StringWriter()));
     }
 
     private Path ensure(ShortLivedCertificates keys) throws Exception {
-        return keys.ensure(signIn(), URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
-                SSLContext.getDefault(), Duration.ofSeconds(5));
+        return keys.ensure(
+                signIn(),
+                URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
+                SSLContext.getDefault(),
+                Duration.ofSeconds(5));
     }
 
     @Test
     void makesTheKeyOnceAndRenewsOnlyNearExpiry() throws Exception {
-        ShortLivedCertificates keys = new ShortLivedCertificates(TokenCache.in(config).directory(), Clock.systemUTC());
+        ShortLivedCertificates keys =
+                new ShortLivedCertificates(TokenCache.in(config).directory(), Clock.systemUTC());
         Path key = ensure(keys);
         assertEquals(keys.keyFile(APP), key);
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
@@ -140,13 +167,14 @@ class ShortLivedCertificatesTest {
 
     @Test
     void refusalIsOneSentence() throws Exception {
-        ShortLivedCertificates keys = new ShortLivedCertificates(TokenCache.in(config).directory(), Clock.systemUTC());
+        ShortLivedCertificates keys =
+                new ShortLivedCertificates(TokenCache.in(config).directory(), Clock.systemUTC());
         Files.createDirectories(keys.keyFile(APP).getParent());
         // An RSA key already in place: the stand-in refuses it as the edge refuses weak keys.
         KeyPair rsa = KeyUtils.generateKeyPair("ssh-rsa", 2048);
         java.io.ByteArrayOutputStream pem = new java.io.ByteArrayOutputStream();
-        org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter.INSTANCE
-                .writePrivateKey(rsa, "t", null, pem);
+        org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(
+                rsa, "t", null, pem);
         Files.write(keys.keyFile(APP), pem.toByteArray());
         AccessException e = assertThrows(AccessException.class, () -> ensure(keys));
         assertEquals("The edge refused an SSH certificate for ssh.example.com: Not for you.", e.getMessage());

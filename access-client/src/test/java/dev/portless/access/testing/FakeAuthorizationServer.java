@@ -37,7 +37,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FakeAuthorizationServer implements AutoCloseable {
     /** What the authorization endpoint answers. */
-    public enum Authorize { CODE, DENY, WRONG_STATE }
+    public enum Authorize {
+        CODE,
+        DENY,
+        WRONG_STATE
+    }
 
     private final HttpsServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool();
@@ -151,16 +155,21 @@ public final class FakeAuthorizationServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         String redirect = q.get("redirect_uri");
-        if (!"code".equals(q.get("response_type")) || !"portless-access".equals(q.get("client_id"))
-                || !"S256".equals(q.get("code_challenge_method")) || q.get("code_challenge") == null
-                || q.get("app") == null || redirect == null || !redirect.startsWith("http://127.0.0.1:")) {
+        if (!"code".equals(q.get("response_type"))
+                || !"portless-access".equals(q.get("client_id"))
+                || !"S256".equals(q.get("code_challenge_method"))
+                || q.get("code_challenge") == null
+                || q.get("app") == null
+                || redirect == null
+                || !redirect.startsWith("http://127.0.0.1:")) {
             send(ex, 400, "text/plain", "bad authorization request");
             return;
         }
         String location;
         switch (authorize) {
-            case DENY -> location = redirect + "?error=access_denied&error_description="
-                    + enc(email + " is not allowed to reach " + q.get("app")) + "&state=" + enc(q.get("state"));
+            case DENY ->
+                location = redirect + "?error=access_denied&error_description="
+                        + enc(email + " is not allowed to reach " + q.get("app")) + "&state=" + enc(q.get("state"));
             case WRONG_STATE -> location = redirect + "?code=" + newCode(q) + "&state=forged";
             default -> location = redirect + "?code=" + newCode(q) + "&state=" + enc(q.get("state"));
         }
@@ -188,7 +197,8 @@ public final class FakeAuthorizationServer implements AutoCloseable {
         }
         if (grant.equals("authorization_code")) {
             Map<String, String> q = codes.remove(f.getOrDefault("code", ""));
-            if (q == null || !q.get("redirect_uri").equals(f.get("redirect_uri"))
+            if (q == null
+                    || !q.get("redirect_uri").equals(f.get("redirect_uri"))
                     || !q.get("code_challenge").equals(s256(f.getOrDefault("code_verifier", "")))) {
                 error(ex, 400, "invalid_grant", "the code, redirect_uri or code_verifier does not match");
                 return;
@@ -208,7 +218,11 @@ public final class FakeAuthorizationServer implements AutoCloseable {
             if (answer.equals("ok")) {
                 issue(ex, f.get("device_code").substring(3));
             } else {
-                error(ex, 400, answer, answer.equals("access_denied") ? email + " is not allowed to reach this app" : null);
+                error(
+                        ex,
+                        400,
+                        answer,
+                        answer.equals("access_denied") ? email + " is not allowed to reach this app" : null);
             }
             return;
         }

@@ -30,35 +30,44 @@ public final class FakeBrowser implements BrowserOpener {
         KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
         anchors.load(null, null);
         try (var in = Files.newInputStream(caPem)) {
-            anchors.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+            anchors.setCertificateEntry(
+                    "ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
         }
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(anchors);
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(null, tmf.getTrustManagers(), null);
-        this.http = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(10))
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = HttpClient.newBuilder()
+                .sslContext(tls)
+                .connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
     }
 
     @Override
     public void open(URI uri) {
         opened++;
-        Thread t = new Thread(() -> {
-            try {
-                HttpResponse<String> authorize = http.send(HttpRequest.newBuilder(uri).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                String location = authorize.headers().firstValue("Location")
-                        .orElseThrow(() -> new IOException("no redirect: HTTP " + authorize.statusCode()));
-                try {
-                    page.complete(http.send(HttpRequest.newBuilder(URI.create(location)).build(),
-                            HttpResponse.BodyHandlers.ofString()));
-                } catch (IOException e) {
-                    throw new IOException("GET " + location + ": " + e, e);
-                }
-            } catch (Exception e) {
-                page.completeExceptionally(e);
-            }
-        }, "fake-browser");
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        HttpResponse<String> authorize =
+                                http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+                        String location = authorize
+                                .headers()
+                                .firstValue("Location")
+                                .orElseThrow(() -> new IOException("no redirect: HTTP " + authorize.statusCode()));
+                        try {
+                            page.complete(http.send(
+                                    HttpRequest.newBuilder(URI.create(location)).build(),
+                                    HttpResponse.BodyHandlers.ofString()));
+                        } catch (IOException e) {
+                            throw new IOException("GET " + location + ": " + e, e);
+                        }
+                    } catch (Exception e) {
+                        page.completeExceptionally(e);
+                    }
+                },
+                "fake-browser");
         t.setDaemon(true);
         t.start();
     }

@@ -35,8 +35,7 @@ import java.util.function.Function;
  */
 public final class FakeEdge implements AutoCloseable {
     /** The edge's answer to one upgrade request: null to accept, else status and JSON body. */
-    public record Refusal(int status, String json) {
-    }
+    public record Refusal(int status, String json) {}
 
     private final EventLoopGroup group;
     private final Channel server;
@@ -54,32 +53,52 @@ public final class FakeEdge implements AutoCloseable {
         EventLoopGroup group = transport.newGroup(1, "fake-edge");
         SslContext tls = TlsContexts.server(certificates.chainPem(), certificates.keyPem(), "http/1.1");
         FakeEdge[] edge = new FakeEdge[1];
-        Channel server = new ServerBootstrap().group(group).channel(transport.serverChannel())
+        Channel server = new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannel())
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(tls.newHandler(ch.alloc()), new HttpServerCodec(),
-                                new HttpObjectAggregator(8192), new SimpleChannelInboundHandler<FullHttpRequest>() {
-                                    @Override
-                                    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-                                        edge[0].requests.add(req.headers().copy());
-                                        Refusal refusal = rule.apply(req.headers());
-                                        if (refusal == null) {
-                                            new WebSocketServerHandshakerFactory("wss://" + req.headers().get("Host") + "/",
-                                                    null, false).newHandshaker(req).handshake(ctx.channel(), req);
-                                            return;
-                                        }
-                                        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                                                HttpResponseStatus.valueOf(refusal.status()),
-                                                Unpooled.copiedBuffer(refusal.json(), StandardCharsets.UTF_8));
-                                        r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json")
-                                                .set(HttpHeaderNames.CONTENT_LENGTH, r.content().readableBytes());
-                                        ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
-                                    }
-                                });
+                        ch.pipeline()
+                                .addLast(
+                                        tls.newHandler(ch.alloc()),
+                                        new HttpServerCodec(),
+                                        new HttpObjectAggregator(8192),
+                                        new SimpleChannelInboundHandler<FullHttpRequest>() {
+                                            @Override
+                                            protected void channelRead0(
+                                                    ChannelHandlerContext ctx, FullHttpRequest req) {
+                                                edge[0].requests.add(
+                                                        req.headers().copy());
+                                                Refusal refusal = rule.apply(req.headers());
+                                                if (refusal == null) {
+                                                    new WebSocketServerHandshakerFactory(
+                                                                    "wss://"
+                                                                            + req.headers()
+                                                                                    .get("Host") + "/",
+                                                                    null,
+                                                                    false)
+                                                            .newHandshaker(req)
+                                                            .handshake(ctx.channel(), req);
+                                                    return;
+                                                }
+                                                FullHttpResponse r = new DefaultFullHttpResponse(
+                                                        HttpVersion.HTTP_1_1,
+                                                        HttpResponseStatus.valueOf(refusal.status()),
+                                                        Unpooled.copiedBuffer(refusal.json(), StandardCharsets.UTF_8));
+                                                r.headers()
+                                                        .set(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                                                        .set(
+                                                                HttpHeaderNames.CONTENT_LENGTH,
+                                                                r.content().readableBytes());
+                                                ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+                                            }
+                                        });
                     }
                 })
-                .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+                .bind(new InetSocketAddress("127.0.0.1", 0))
+                .sync()
+                .channel();
         edge[0] = new FakeEdge(group, server);
         return edge[0];
     }

@@ -54,26 +54,37 @@ public final class TestCertificates {
         KeyPair caKey = newKey();
         X500Name caName = new X500Name("CN=Portless test CA");
         Instant now = Instant.now();
-        X509Certificate ca = new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(caName,
-                serial(), Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(2))), caName,
-                caKey.getPublic())
-                .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
-                .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign))
-                .build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKey.getPrivate())));
+        X509Certificate ca = new JcaX509CertificateConverter()
+                .getCertificate(new JcaX509v3CertificateBuilder(
+                                caName,
+                                serial(),
+                                Date.from(now.minus(Duration.ofHours(1))),
+                                Date.from(now.plus(Duration.ofDays(2))),
+                                caName,
+                                caKey.getPublic())
+                        .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
+                        .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign))
+                        .build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKey.getPrivate())));
         KeyPair serverKey = newKey();
-        X509Certificate server = new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(
-                caName, serial(), Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(2))),
-                new X500Name("CN=127.0.0.1"), serverKey.getPublic())
-                .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-                .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                        new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
-                        new GeneralName(GeneralName.dNSName, "localhost")}))
-                .build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKey.getPrivate())));
+        X509Certificate server = new JcaX509CertificateConverter()
+                .getCertificate(new JcaX509v3CertificateBuilder(
+                                caName,
+                                serial(),
+                                Date.from(now.minus(Duration.ofHours(1))),
+                                Date.from(now.plus(Duration.ofDays(2))),
+                                new X500Name("CN=127.0.0.1"),
+                                serverKey.getPublic())
+                        .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                        .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
+                            new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+                            new GeneralName(GeneralName.dNSName, "localhost")
+                        }))
+                        .build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKey.getPrivate())));
 
         Path caPem = Files.writeString(dir.resolve("ca.pem"), pem(ca));
         Path chainPem = Files.writeString(dir.resolve("server.pem"), pem(server) + pem(ca));
-        Path keyPem = Files.writeString(dir.resolve("server-key.pem"),
-                pem(new JcaPKCS8Generator(serverKey.getPrivate(), null)));
+        Path keyPem = Files.writeString(
+                dir.resolve("server-key.pem"), pem(new JcaPKCS8Generator(serverKey.getPrivate(), null)));
 
         KeyStore keys = KeyStore.getInstance("PKCS12");
         keys.load(null, null);

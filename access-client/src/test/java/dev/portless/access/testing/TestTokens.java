@@ -28,8 +28,7 @@ public final class TestTokens {
         }
     }
 
-    private TestTokens() {
-    }
+    private TestTokens() {}
 
     /** Returns a signed app token for {@code app} and {@code email}, valid for {@code lifetime}. */
     public static String mint(String issuer, String app, String email, Duration lifetime) {
@@ -45,8 +44,12 @@ public final class TestTokens {
                 .expirationTime(Date.from(now.plus(lifetime)))
                 .jwtID(UUID.randomUUID().toString())
                 .build();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(KEY.getKeyID())
-                .type(new JOSEObjectType("portless-app+jwt")).build(), claims);
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.ES256)
+                        .keyID(KEY.getKeyID())
+                        .type(new JOSEObjectType("portless-app+jwt"))
+                        .build(),
+                claims);
         try {
             jwt.sign(new ECDSASigner(KEY));
         } catch (JOSEException e) {

@@ -1,5 +1,9 @@
 package dev.portless.access.token;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.portless.access.testing.TestTokens;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,17 +15,17 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 class TokenCacheTest {
     @TempDir
     Path config;
 
     private static CachedToken token(String edge, String app, Duration left) {
-        return new CachedToken(edge, app, TestTokens.mint(edge, app, "alice@example.com", left),
-                Instant.now().plus(left).truncatedTo(java.time.temporal.ChronoUnit.SECONDS), "alice@example.com");
+        return new CachedToken(
+                edge,
+                app,
+                TestTokens.mint(edge, app, "alice@example.com", left),
+                Instant.now().plus(left).truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+                "alice@example.com");
     }
 
     @Test
@@ -41,7 +45,9 @@ class TokenCacheTest {
         }
         assertEquals(1, files.size(), "no temporary file may remain: " + files);
         Path file = files.get(0);
-        assertEquals(TokenCache.key("https://edge", "db.example.com") + ".json", file.getFileName().toString());
+        assertEquals(
+                TokenCache.key("https://edge", "db.example.com") + ".json",
+                file.getFileName().toString());
         assertTrue(file.getFileName().toString().matches("[0-9a-f]{64}\\.json"));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
         String json = Files.readString(file);
@@ -83,7 +89,8 @@ class TokenCacheTest {
     void unreadableFilesCountAsNoToken() throws Exception {
         TokenCache cache = TokenCache.in(config);
         cache.store(token("https://edge", "db.example.com", Duration.ofHours(1)));
-        Files.writeString(cache.directory().resolve(TokenCache.key("https://edge", "db.example.com") + ".json"), "{not json");
+        Files.writeString(
+                cache.directory().resolve(TokenCache.key("https://edge", "db.example.com") + ".json"), "{not json");
         assertTrue(cache.find("https://edge", "db.example.com").isEmpty());
         assertTrue(cache.list().isEmpty());
     }
@@ -111,14 +118,18 @@ class TokenCacheTest {
     @Test
     void configDirectoryFollowsThePlatform() {
         String home = "/home/u";
-        assertEquals(Path.of("/tmp/p"), ConfigDirectory.resolve(Map.of("PORTLESS_CONFIG_DIR", "/tmp/p"), "Linux", home));
+        assertEquals(
+                Path.of("/tmp/p"), ConfigDirectory.resolve(Map.of("PORTLESS_CONFIG_DIR", "/tmp/p"), "Linux", home));
         assertEquals(Path.of("/x/portless"), ConfigDirectory.resolve(Map.of("XDG_CONFIG_HOME", "/x"), "Linux", home));
-        assertEquals(Path.of(home, ".config", "portless"), ConfigDirectory.resolve(Map.of("XDG_CONFIG_HOME", "rel"),
-                "Linux", home));
+        assertEquals(
+                Path.of(home, ".config", "portless"),
+                ConfigDirectory.resolve(Map.of("XDG_CONFIG_HOME", "rel"), "Linux", home));
         assertEquals(Path.of(home, ".config", "portless"), ConfigDirectory.resolve(Map.of(), "Linux", home));
-        assertEquals(Path.of(home, "Library", "Application Support", "portless"),
+        assertEquals(
+                Path.of(home, "Library", "Application Support", "portless"),
                 ConfigDirectory.resolve(Map.of(), "Mac OS X", home));
-        assertEquals(Path.of("C:\\Users\\u\\AppData\\Roaming", "portless"),
+        assertEquals(
+                Path.of("C:\\Users\\u\\AppData\\Roaming", "portless"),
                 ConfigDirectory.resolve(Map.of("APPDATA", "C:\\Users\\u\\AppData\\Roaming"), "Windows 11", home));
     }
 }

@@ -6,9 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code bench echo}: the echo target, until killed. */
 @Command(name = "echo", mixinStandardHelpOptions = true, description = "Run a TCP echo server until killed.")
@@ -16,7 +16,10 @@ public final class EchoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--bind", defaultValue = "127.0.0.1", description = "address to listen on (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--bind",
+            defaultValue = "127.0.0.1",
+            description = "address to listen on (default: ${DEFAULT-VALUE})")
     String bind;
 
     @Option(names = "--port", defaultValue = "0", description = "port, 0 for any free one (default: ${DEFAULT-VALUE})")

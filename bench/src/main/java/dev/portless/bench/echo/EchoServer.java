@@ -45,7 +45,9 @@ public final class EchoServer implements AutoCloseable {
                             c.pipeline().addLast(Echo.INSTANCE);
                         }
                     })
-                    .bind(address).syncUninterruptibly().channel();
+                    .bind(address)
+                    .syncUninterruptibly()
+                    .channel();
             return new EchoServer(group, ch);
         } catch (RuntimeException e) {
             group.shutdownGracefully();

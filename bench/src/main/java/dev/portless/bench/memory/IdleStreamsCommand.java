@@ -17,9 +17,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code bench idle}: opens N connections through a forward to the echo service, proves
@@ -27,44 +27,70 @@ import picocli.CommandLine.Model.CommandSpec;
  * forwarding processes grew per stream: {@code idle_rss_kib_per_stream} and, for JVMs,
  * {@code idle_heap_kib_per_stream} (live heap after a full GC).
  */
-@Command(name = "idle", mixinStandardHelpOptions = true,
+@Command(
+        name = "idle",
+        mixinStandardHelpOptions = true,
         description = "Hold N idle streams open through a forward; print RSS and heap growth per stream of --pids.")
 public final class IdleStreamsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to connect to (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--host",
+            defaultValue = "127.0.0.1",
+            description = "address to connect to (default: ${DEFAULT-VALUE})")
     String host;
 
-    @Option(names = "--ports", required = true, split = ",", paramLabel = "PORT",
+    @Option(
+            names = "--ports",
+            required = true,
+            split = ",",
+            paramLabel = "PORT",
             description = "ports of the forwards to the echo service; streams are spread over them in turn")
     List<Integer> ports;
 
-    @Option(names = "--streams", defaultValue = "10000", description = "idle streams to hold (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--streams",
+            defaultValue = "10000",
+            description = "idle streams to hold (default: ${DEFAULT-VALUE})")
     int streams;
 
-    @Option(names = "--pids", required = true, split = ",", paramLabel = "PID",
+    @Option(
+            names = "--pids",
+            required = true,
+            split = ",",
+            paramLabel = "PID",
             description = "processes whose growth is measured (edge,connector or ssh,sshd...)")
     List<Long> pids;
 
-    @Option(names = "--parallel", defaultValue = "8", description = "connections opened at once (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--parallel",
+            defaultValue = "8",
+            description = "connections opened at once (default: ${DEFAULT-VALUE})")
     int parallel;
 
-    @Option(names = "--settle-seconds", defaultValue = "2", description = "wait after opening, before sampling (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--settle-seconds",
+            defaultValue = "2",
+            description = "wait after opening, before sampling (default: ${DEFAULT-VALUE})")
     double settleSeconds;
 
-    @Option(names = "--warmup-streams", defaultValue = "200",
-            description = "streams opened and closed before the first sample, so first-use costs (classes, "
-                    + "compiled code, buffer pools) are not charged to the measured streams (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--warmup-streams",
+            defaultValue = "200",
+            description =
+                    "streams opened and closed before the first sample, so first-use costs (classes, "
+                            + "compiled code, buffer pools) are not charged to the measured streams (default: ${DEFAULT-VALUE})")
     int warmupStreams;
 
     @Override
     public Integer call() throws Exception {
         if (streams < 1 || parallel < 1) {
-            throw new IllegalArgumentException("--streams: " + streams + ", --parallel: " + parallel
-                    + " (expected: both >= 1)");
+            throw new IllegalArgumentException(
+                    "--streams: " + streams + ", --parallel: " + parallel + " (expected: both >= 1)");
         }
-        List<InetSocketAddress> addresses = ports.stream().map(p -> new InetSocketAddress(host, p)).toList();
+        List<InetSocketAddress> addresses =
+                ports.stream().map(p -> new InetSocketAddress(host, p)).toList();
         warmUp(addresses);
         MemorySample before = MemorySample.of(pids);
         List<SocketChannel> open = Collections.synchronizedList(new ArrayList<>(streams));
@@ -121,16 +147,18 @@ public final class IdleStreamsCommand implements Callable<Integer> {
                 }));
             }
             // Blocking channels have no read timeout: a path that stops answering fails here instead.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60) + TimeUnit.MILLISECONDS.toNanos(20L * count);
+            long deadline =
+                    System.nanoTime() + TimeUnit.SECONDS.toNanos(60) + TimeUnit.MILLISECONDS.toNanos(20L * count);
             for (Future<?> f : futures) {
                 try {
                     f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 } catch (java.util.concurrent.ExecutionException e) {
-                    throw new IOException("could not open stream " + (open.size() + 1) + " of " + count
-                            + ": " + e.getCause(), e.getCause());
+                    throw new IOException(
+                            "could not open stream " + (open.size() + 1) + " of " + count + ": " + e.getCause(),
+                            e.getCause());
                 } catch (TimeoutException e) {
-                    throw new IOException("the forward stopped answering after " + open.size() + " of " + count
-                            + " streams");
+                    throw new IOException(
+                            "the forward stopped answering after " + open.size() + " of " + count + " streams");
                 }
             }
         } finally {
@@ -163,8 +191,10 @@ public final class IdleStreamsCommand implements Callable<Integer> {
             one.clear();
             int n = s.read(one);
             if (n != 0) {
-                throw new IOException(n < 0 ? "an idle stream was closed by the forward"
-                        : "an idle stream received an unexpected byte");
+                throw new IOException(
+                        n < 0
+                                ? "an idle stream was closed by the forward"
+                                : "an idle stream received an unexpected byte");
             }
         }
     }
@@ -175,12 +205,14 @@ public final class IdleStreamsCommand implements Callable<Integer> {
         out.println(String.format(Locale.ROOT, "idle_open_seconds %.3f", openSeconds));
         out.println("idle_rss_before_kib " + before.rssKib());
         out.println("idle_rss_after_kib " + after.rssKib());
-        out.println(String.format(Locale.ROOT, "idle_rss_kib_per_stream %.3f",
-                (after.rssKib() - before.rssKib()) / (double) streams));
+        out.println(String.format(
+                Locale.ROOT, "idle_rss_kib_per_stream %.3f", (after.rssKib() - before.rssKib()) / (double) streams));
         if (after.anyJvm()) {
             out.println("idle_heap_before_kib " + before.heapKib());
             out.println("idle_heap_after_kib " + after.heapKib());
-            out.println(String.format(Locale.ROOT, "idle_heap_kib_per_stream %.3f",
+            out.println(String.format(
+                    Locale.ROOT,
+                    "idle_heap_kib_per_stream %.3f",
                     (after.heapKib() - before.heapKib()) / (double) streams));
         }
         for (int i = 0; i < after.processes().size(); i++) {

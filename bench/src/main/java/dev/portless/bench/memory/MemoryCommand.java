@@ -3,12 +3,14 @@ package dev.portless.bench.memory;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code bench memory}: RSS and (for JVMs) heap after GC of some processes, now. */
-@Command(name = "memory", mixinStandardHelpOptions = true,
+@Command(
+        name = "memory",
+        mixinStandardHelpOptions = true,
         description = "Print RSS and, for JVMs, heap in use after a full GC, in KiB.")
 public final class MemoryCommand implements Callable<Integer> {
     @Spec

@@ -69,11 +69,12 @@ public record ProcessMemory(long pid, long rssKib, OptionalLong heapKib) {
     private static String jcmd(long pid, String command) {
         try {
             Process p = new ProcessBuilder(jcmdExecutable(), Long.toString(pid), command)
-                    .redirectErrorStream(true).start();
+                    .redirectErrorStream(true)
+                    .start();
             byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IllegalStateException("jcmd " + pid + " " + command + " failed: "
-                        + new String(out, StandardCharsets.UTF_8).trim());
+                throw new IllegalStateException(
+                        "jcmd " + pid + " " + command + " failed: " + new String(out, StandardCharsets.UTF_8).trim());
             }
             return new String(out, StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -4,15 +4,17 @@ import java.io.IOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code bench latency}: request/response latency of small messages on one connection,
  * one message in flight at a time. Prints {@code rtt_p50_us}, {@code rtt_p99_us}, {@code rtt_p999_us}.
  */
-@Command(name = "latency", mixinStandardHelpOptions = true,
+@Command(
+        name = "latency",
+        mixinStandardHelpOptions = true,
         description = "Round trips of SIZE-byte messages on one connection; p50/p99/p99.9 in microseconds.")
 public final class LatencyCommand implements Callable<Integer> {
     @Spec
@@ -27,7 +29,10 @@ public final class LatencyCommand implements Callable<Integer> {
     @Option(names = "--count", defaultValue = "20000", description = "measured round trips (default: ${DEFAULT-VALUE})")
     int count;
 
-    @Option(names = "--warmup", defaultValue = "2000", description = "round trips before measuring (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--warmup",
+            defaultValue = "2000",
+            description = "round trips before measuring (default: ${DEFAULT-VALUE})")
     int warmup;
 
     @Override
@@ -36,8 +41,8 @@ public final class LatencyCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--size: " + size + " (expected: 1..1048576)");
         }
         if (count < 1 || warmup < 0) {
-            throw new IllegalArgumentException("--count: " + count + ", --warmup: " + warmup
-                    + " (expected: count >= 1, warmup >= 0)");
+            throw new IllegalArgumentException(
+                    "--count: " + count + ", --warmup: " + warmup + " (expected: count >= 1, warmup >= 0)");
         }
         byte[] message = new byte[size];
         byte[] reply = new byte[size];

@@ -1,8 +1,8 @@
 package dev.portless.bench.probe;
 
-import java.util.Arrays;
-
 import static java.util.Objects.requireNonNull;
+
+import java.util.Arrays;
 
 /**
  * Percentiles of a set of samples (nanoseconds), by the nearest-rank method on a sorted

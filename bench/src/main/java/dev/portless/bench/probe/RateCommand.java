@@ -8,16 +8,18 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Returns {@code bench rate}: new connections per second sustained by a few parallel workers, each
  * connecting, echoing one byte and closing in a loop. Connections completed during the warm-up are
  * not counted. Prints {@code rate_conns_per_s}; fails if any connection fails.
  */
-@Command(name = "rate", mixinStandardHelpOptions = true,
+@Command(
+        name = "rate",
+        mixinStandardHelpOptions = true,
         description = "Sustained new connections per second (connect, echo 1 byte, close) from parallel workers.")
 public final class RateCommand implements Callable<Integer> {
     @Spec
@@ -32,7 +34,10 @@ public final class RateCommand implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "5", description = "measured seconds (default: ${DEFAULT-VALUE})")
     double seconds;
 
-    @Option(names = "--warmup-seconds", defaultValue = "1", description = "seconds before measuring (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--warmup-seconds",
+            defaultValue = "1",
+            description = "seconds before measuring (default: ${DEFAULT-VALUE})")
     double warmupSeconds;
 
     @Override
@@ -49,19 +54,21 @@ public final class RateCommand implements Callable<Integer> {
         AtomicReference<Exception> failure = new AtomicReference<>();
         List<Thread> threads = new ArrayList<>();
         for (int w = 0; w < workers; w++) {
-            Thread t = new Thread(() -> {
-                try {
-                    long now;
-                    while ((now = System.nanoTime()) < measureTo && failure.get() == null) {
-                        SetupCommand.connectAndEcho(address, (byte) now);
-                        if (now >= measureFrom && System.nanoTime() <= measureTo) {
-                            completed.incrementAndGet();
+            Thread t = new Thread(
+                    () -> {
+                        try {
+                            long now;
+                            while ((now = System.nanoTime()) < measureTo && failure.get() == null) {
+                                SetupCommand.connectAndEcho(address, (byte) now);
+                                if (now >= measureFrom && System.nanoTime() <= measureTo) {
+                                    completed.incrementAndGet();
+                                }
+                            }
+                        } catch (Exception e) {
+                            failure.compareAndSet(null, e);
                         }
-                    }
-                } catch (Exception e) {
-                    failure.compareAndSet(null, e);
-                }
-            }, "rate-" + w);
+                    },
+                    "rate-" + w);
             threads.add(t);
             t.start();
         }
@@ -69,8 +76,8 @@ public final class RateCommand implements Callable<Integer> {
             t.join();
         }
         if (failure.get() != null) {
-            throw new IllegalStateException("a connection failed after " + completed.get() + " completed: "
-                    + failure.get(), failure.get());
+            throw new IllegalStateException(
+                    "a connection failed after " + completed.get() + " completed: " + failure.get(), failure.get());
         }
         Figures out = new Figures(spec.commandLine().getOut());
         out.print("rate_conns_per_s", completed.get() / seconds);

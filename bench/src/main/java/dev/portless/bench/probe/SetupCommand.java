@@ -5,9 +5,9 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code bench setup}: the time from a new local connection to its first echoed byte, one
@@ -15,7 +15,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * WebSocket upgrade, the HTTP/2 stream to the connector and its dial to the target. Prints
  * {@code setup_p50_ms} and {@code setup_p99_ms}.
  */
-@Command(name = "setup", mixinStandardHelpOptions = true,
+@Command(
+        name = "setup",
+        mixinStandardHelpOptions = true,
         description = "Connect, write 1 byte, read it back, close; p50/p99 of connect-to-echo in milliseconds.")
 public final class SetupCommand implements Callable<Integer> {
     @Spec
@@ -27,14 +29,17 @@ public final class SetupCommand implements Callable<Integer> {
     @Option(names = "--count", defaultValue = "1000", description = "measured connections (default: ${DEFAULT-VALUE})")
     int count;
 
-    @Option(names = "--warmup", defaultValue = "100", description = "connections before measuring (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--warmup",
+            defaultValue = "100",
+            description = "connections before measuring (default: ${DEFAULT-VALUE})")
     int warmup;
 
     @Override
     public Integer call() throws IOException {
         if (count < 1 || warmup < 0) {
-            throw new IllegalArgumentException("--count: " + count + ", --warmup: " + warmup
-                    + " (expected: count >= 1, warmup >= 0)");
+            throw new IllegalArgumentException(
+                    "--count: " + count + ", --warmup: " + warmup + " (expected: count >= 1, warmup >= 0)");
         }
         InetSocketAddress address = target.address();
         long[] nanos = new long[count];

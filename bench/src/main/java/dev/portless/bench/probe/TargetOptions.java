@@ -5,7 +5,10 @@ import picocli.CommandLine.Option;
 
 /** The address a probe connects to: the port of one path (direct, ssh -L or Portless). */
 final class TargetOptions {
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to connect to (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--host",
+            defaultValue = "127.0.0.1",
+            description = "address to connect to (default: ${DEFAULT-VALUE})")
     String host;
 
     @Option(names = "--port", required = true, description = "port of the echo service on the path under test")

@@ -17,9 +17,9 @@ import jdk.jfr.consumer.RecordedStackTrace;
 import jdk.jfr.consumer.RecordedThread;
 import jdk.jfr.consumer.RecordingFile;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Returns {@code bench jfr-top}: the hottest methods of a JDK Flight Recording, as markdown. It
@@ -29,7 +29,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * Java caller. Threads parked in {@code epoll_wait} (Netty's native transport or the JDK's selector)
  * are idle, not busy, and are left out.
  */
-@Command(name = "jfr-top", mixinStandardHelpOptions = true,
+@Command(
+        name = "jfr-top",
+        mixinStandardHelpOptions = true,
         description = "Summarize a JFR file: hottest methods (self and total) and native calls, as markdown.")
 public final class JfrTopCommand implements Callable<Integer> {
     @Spec
@@ -84,7 +86,8 @@ public final class JfrTopCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.println("### " + (title.isEmpty() ? file.getFileName().toString() : title));
         out.println();
-        out.println(samples + " Java execution samples, " + nativeSamples + " busy native samples (epoll waits left out).");
+        out.println(
+                samples + " Java execution samples, " + nativeSamples + " busy native samples (epoll waits left out).");
         out.println();
         table(out, "Java threads by name", threads, samples);
         table(out, "Hottest methods, self", self, samples);
@@ -109,7 +112,8 @@ public final class JfrTopCommand implements Callable<Integer> {
         if (f.getMethod() == null) {
             return "?";
         }
-        String type = f.getMethod().getType() == null ? "?" : f.getMethod().getType().getName();
+        String type =
+                f.getMethod().getType() == null ? "?" : f.getMethod().getType().getName();
         int dot = type.lastIndexOf('.');
         return (dot < 0 ? type : type.substring(dot + 1)) + "." + f.getMethod().getName();
     }
@@ -120,8 +124,12 @@ public final class JfrTopCommand implements Callable<Integer> {
     }
 
     private static boolean isIdle(String method) {
-        return method.contains("epollWait") || method.contains("epollBusyWait") || method.contains("EPoll.wait")
+        return method.contains("epollWait")
+                || method.contains("epollBusyWait")
+                || method.contains("EPoll.wait")
                 || method.contains("Thread.sleep")
-                || method.contains("Object.wait") || method.contains("Unsafe.park") || method.contains("accept");
+                || method.contains("Object.wait")
+                || method.contains("Unsafe.park")
+                || method.contains("accept");
     }
 }

@@ -10,8 +10,7 @@ import java.util.Optional;
  * on a log scale so that direct TCP's throughput and Portless's memory fit one picture.
  */
 final class Chart {
-    private Chart() {
-    }
+    private Chart() {}
 
     /** Returns chart.dat: label, then median, low, high for direct, ssh -L and Portless. */
     static String data(Results results) {

@@ -16,15 +16,35 @@ public enum Figure {
     SETUP_P50("setup_p50_ms", "New connection to first echoed byte, p50", "ms", false, "%.2f"),
     SETUP_P99("setup_p99_ms", "New connection to first echoed byte, p99", "ms", false, "%.2f"),
     RATE("rate_conns_per_s", "New connections per second, sustained (4 workers)", "conn/s", true, "%.0f"),
-    IDLE_RSS("idle_rss_kib_per_stream", "Memory per idle stream, RSS (edge + connector; ssh + sshd)", "KiB", false,
-            "%.1f", EnumSet.of(Route.SSH, Route.PORTLESS)),
-    IDLE_HEAP("idle_heap_kib_per_stream", "Memory per idle stream, live heap (edge + connector)", "KiB", false,
-            "%.1f", EnumSet.of(Route.PORTLESS)),
-    SSH_TRUE("ssh_true_ms", "`ssh host true` wall time (Portless: access ssh as ProxyCommand)", "ms", false, "%.0f"),
-    ACCESS_START("access_start_ms", "`access --version` start-up, AppCDS launcher", "ms", false, "%.0f",
+    IDLE_RSS(
+            "idle_rss_kib_per_stream",
+            "Memory per idle stream, RSS (edge + connector; ssh + sshd)",
+            "KiB",
+            false,
+            "%.1f",
+            EnumSet.of(Route.SSH, Route.PORTLESS)),
+    IDLE_HEAP(
+            "idle_heap_kib_per_stream",
+            "Memory per idle stream, live heap (edge + connector)",
+            "KiB",
+            false,
+            "%.1f",
             EnumSet.of(Route.PORTLESS)),
-    ACCESS_START_PLAIN("access_start_plain_ms", "`access --version` start-up, without the AppCDS archive", "ms", false,
-            "%.0f", EnumSet.of(Route.PORTLESS));
+    SSH_TRUE("ssh_true_ms", "`ssh host true` wall time (Portless: access ssh as ProxyCommand)", "ms", false, "%.0f"),
+    ACCESS_START(
+            "access_start_ms",
+            "`access --version` start-up, AppCDS launcher",
+            "ms",
+            false,
+            "%.0f",
+            EnumSet.of(Route.PORTLESS)),
+    ACCESS_START_PLAIN(
+            "access_start_plain_ms",
+            "`access --version` start-up, without the AppCDS archive",
+            "ms",
+            false,
+            "%.0f",
+            EnumSet.of(Route.PORTLESS));
 
     private final String key;
     private final String label;

@@ -7,31 +7,42 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code bench report}: turns results.tsv into the markdown table (printed and saved as
  * results.md) and the chart's gnuplot files. With {@code --require-all} it fails when a route did
  * not produce a figure it should have, which is how the smoke run catches a broken path.
  */
-@Command(name = "report", mixinStandardHelpOptions = true,
+@Command(
+        name = "report",
+        mixinStandardHelpOptions = true,
         description = "Print the markdown results table and write results.md, chart.dat and chart.gp.")
 public final class ReportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--results", required = true, paramLabel = "FILE", description = "results.tsv written by scripts/bench")
+    @Option(
+            names = "--results",
+            required = true,
+            paramLabel = "FILE",
+            description = "results.tsv written by scripts/bench")
     Path resultsFile;
 
-    @Option(names = "--machine", paramLabel = "FILE", description = "markdown lines describing the machine, copied under the table")
+    @Option(
+            names = "--machine",
+            paramLabel = "FILE",
+            description = "markdown lines describing the machine, copied under the table")
     Path machineFile;
 
     @Option(names = "--out-dir", paramLabel = "DIR", description = "where to write results.md, chart.dat and chart.gp")
     Path outDir;
 
-    @Option(names = "--title", defaultValue = "Portless vs ssh -L vs direct TCP on loopback",
+    @Option(
+            names = "--title",
+            defaultValue = "Portless vs ssh -L vs direct TCP on loopback",
             description = "chart and table title")
     String title;
 
@@ -60,8 +71,10 @@ public final class ReportCommand implements Callable<Integer> {
         }
         List<String> missing = results.missing();
         if (requireAll && !missing.isEmpty()) {
-            spec.commandLine().getErr().println("bench report: no result for " + String.join(", ", missing)
-                    + "; see the bench log above for the failing step.");
+            spec.commandLine()
+                    .getErr()
+                    .println("bench report: no result for " + String.join(", ", missing)
+                            + "; see the bench log above for the failing step.");
             return 3;
         }
         return 0;

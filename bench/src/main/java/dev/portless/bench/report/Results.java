@@ -17,8 +17,7 @@ import java.util.Optional;
 public final class Results {
     private final Map<Figure, Map<Route, List<Double>>> values = new EnumMap<>(Figure.class);
 
-    private Results() {
-    }
+    private Results() {}
 
     /** Returns the results in {@code file}; a malformed line names its number. */
     public static Results read(Path file) throws IOException {
@@ -31,8 +30,8 @@ public final class Results {
             }
             String[] f = line.split("\t");
             if (f.length != 4) {
-                throw new IllegalArgumentException(file + ":" + (i + 1) + ": \"" + line
-                        + "\" (expected: figure<TAB>path<TAB>run<TAB>value)");
+                throw new IllegalArgumentException(
+                        file + ":" + (i + 1) + ": \"" + line + "\" (expected: figure<TAB>path<TAB>run<TAB>value)");
             }
             Figure figure = Figure.ofKey(f[0]);
             if (figure == null) {
@@ -44,8 +43,10 @@ public final class Results {
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(file + ":" + (i + 1) + ": value \"" + f[3] + "\" is not a number");
             }
-            r.values.computeIfAbsent(figure, k -> new EnumMap<>(Route.class))
-                    .computeIfAbsent(Route.ofKey(f[1]), k -> new ArrayList<>()).add(value);
+            r.values
+                    .computeIfAbsent(figure, k -> new EnumMap<>(Route.class))
+                    .computeIfAbsent(Route.ofKey(f[1]), k -> new ArrayList<>())
+                    .add(value);
         }
         return r;
     }

@@ -23,12 +23,28 @@ public record Target(Figure figure, String description, Check check) {
     /** Returns the issue's targets for this 2-core machine. */
     public static List<Target> all() {
         return List.of(
-                new Target(Figure.THROUGHPUT_1, "≥ 2× ssh -L", r -> ratio(r, Figure.THROUGHPUT_1, Route.SSH).map(x -> x >= 2)),
-                new Target(Figure.RTT_P50, "≤ ssh -L", r -> ratio(r, Figure.RTT_P50, Route.SSH).map(x -> x <= 1)),
-                new Target(Figure.SETUP_P50, "≤ 5 ms", r -> portless(r, Figure.SETUP_P50).map(v -> v <= 5)),
-                new Target(Figure.RATE, "≥ 1,000/s", r -> portless(r, Figure.RATE).map(v -> v >= 1000)),
-                new Target(Figure.IDLE_RSS, "≤ 64 KiB", r -> portless(r, Figure.IDLE_RSS).map(v -> v <= 64)),
-                new Target(Figure.SSH_TRUE, "≤ 1.25× direct", r -> ratio(r, Figure.SSH_TRUE, Route.DIRECT).map(x -> x <= 1.25)));
+                new Target(
+                        Figure.THROUGHPUT_1,
+                        "≥ 2× ssh -L",
+                        r -> ratio(r, Figure.THROUGHPUT_1, Route.SSH).map(x -> x >= 2)),
+                new Target(
+                        Figure.RTT_P50,
+                        "≤ ssh -L",
+                        r -> ratio(r, Figure.RTT_P50, Route.SSH).map(x -> x <= 1)),
+                new Target(
+                        Figure.SETUP_P50,
+                        "≤ 5 ms",
+                        r -> portless(r, Figure.SETUP_P50).map(v -> v <= 5)),
+                new Target(
+                        Figure.RATE, "≥ 1,000/s", r -> portless(r, Figure.RATE).map(v -> v >= 1000)),
+                new Target(
+                        Figure.IDLE_RSS,
+                        "≤ 64 KiB",
+                        r -> portless(r, Figure.IDLE_RSS).map(v -> v <= 64)),
+                new Target(
+                        Figure.SSH_TRUE,
+                        "≤ 1.25× direct",
+                        r -> ratio(r, Figure.SSH_TRUE, Route.DIRECT).map(x -> x <= 1.25)));
     }
 
     /** Returns the target about {@code figure}, if the issue sets one. */

@@ -30,7 +30,11 @@ class PercentilesTest {
     @Test
     void refusesNothingToMeasureAndPercentilesOutOfRange() {
         assertThrows(IllegalArgumentException.class, () -> Percentiles.of(new long[0]));
-        assertThrows(IllegalArgumentException.class, () -> Percentiles.of(new long[] {1}).at(0));
-        assertThrows(IllegalArgumentException.class, () -> Percentiles.of(new long[] {1}).at(100.1));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Percentiles.of(new long[] {1}).at(0));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Percentiles.of(new long[] {1}).at(100.1));
     }
 }

@@ -16,7 +16,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import org.yaml.snakeyaml.DumperOptions.FlowStyle;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -64,11 +63,12 @@ final class ConfigDocument {
             throw new ConfigException(fileName, "cannot read the file: " + e.getMessage(), e);
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder()
-                                         .onMalformedInput(CodingErrorAction.REPORT)
-                                         .onUnmappableCharacter(CodingErrorAction.REPORT)
-                                         .decode(ByteBuffer.wrap(bytes))
-                                         .toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new ConfigException(fileName, "file is not UTF-8 text (save it as UTF-8)", e);
         }
@@ -93,7 +93,10 @@ final class ConfigDocument {
             return new MappingNode(Tag.MAP, List.of(), FlowStyle.BLOCK);
         }
         if (!(root instanceof MappingNode)) {
-            throw new ConfigException(fileName, ConfigNode.lineOf(root), "",
+            throw new ConfigException(
+                    fileName,
+                    ConfigNode.lineOf(root),
+                    "",
                     "expected keys with values at the top level (key: value), got " + ConfigNode.describe(root));
         }
         check(fileName, yamlText, root, "", Collections.newSetFromMap(new IdentityHashMap<>()));
@@ -115,7 +118,9 @@ final class ConfigDocument {
         Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
         String problem = e.getProblem() != null ? e.getProblem() : e.getMessage();
         // A quote or bracket left open is only noticed at the end of the file: point at where it opened.
-        if (e.getContextMark() != null && e.getContext() != null && mark != null
+        if (e.getContextMark() != null
+                && e.getContext() != null
+                && mark != null
                 && mark.getIndex() >= text.codePointCount(0, text.length())) {
             mark = e.getContextMark();
             problem = problem + " " + e.getContext();
@@ -123,15 +128,22 @@ final class ConfigDocument {
         if (mark == null) {
             return new ConfigException(fileName, "YAML syntax error: " + problem + " (fix the file)", e);
         }
-        return new ConfigException(fileName, mark.getLine() + 1, "",
+        return new ConfigException(
+                fileName,
+                mark.getLine() + 1,
+                "",
                 "YAML syntax error at column " + (mark.getColumn() + 1) + ": " + problem
-                + " (check the indentation and quoting)", e);
+                        + " (check the indentation and quoting)",
+                e);
     }
 
     /** Walks the tree in document order, so the first node seen twice is the first alias in the text. */
     private static void check(String fileName, String text, Node node, String path, Set<Node> seen) {
         if (!seen.add(node)) {
-            throw new ConfigException(fileName, firstAliasLine(text, node), path,
+            throw new ConfigException(
+                    fileName,
+                    firstAliasLine(text, node),
+                    path,
                     "YAML anchors and aliases (&name, *name) are not supported (write the value out in full)");
         }
         if (node instanceof SequenceNode) {
@@ -144,20 +156,29 @@ final class ConfigDocument {
             for (NodeTuple tuple : ((MappingNode) node).getValue()) {
                 final Node keyNode = tuple.getKeyNode();
                 if (!(keyNode instanceof ScalarNode) || keyNode.getTag().equals(Tag.NULL)) {
-                    throw new ConfigException(fileName, ConfigNode.lineOf(keyNode), path,
+                    throw new ConfigException(
+                            fileName,
+                            ConfigNode.lineOf(keyNode),
+                            path,
                             "keys must be plain names, got " + ConfigNode.describe(keyNode) + " as a key");
                 }
                 if (!seen.add(keyNode)) {
-                    throw new ConfigException(fileName, firstAliasLine(text, keyNode), path,
+                    throw new ConfigException(
+                            fileName,
+                            firstAliasLine(text, keyNode),
+                            path,
                             "YAML anchors and aliases (&name, *name) are not supported (write the value out in full)");
                 }
                 final String key = ((ScalarNode) keyNode).getValue();
                 final String keyPath = ConfigNode.join(path, key);
                 final Node previous = keys.putIfAbsent(key, keyNode);
                 if (previous != null) {
-                    throw new ConfigException(fileName, ConfigNode.lineOf(keyNode), keyPath,
+                    throw new ConfigException(
+                            fileName,
+                            ConfigNode.lineOf(keyNode),
+                            keyPath,
                             "duplicate key, first given on line " + ConfigNode.lineOf(previous)
-                            + " (remove one of the two)");
+                                    + " (remove one of the two)");
                 }
                 check(fileName, text, tuple.getValueNode(), keyPath, seen);
             }

@@ -29,8 +29,13 @@ public final class ConfigException extends RuntimeException {
 
     /** Returns an error about the value at {@code path}, caused by {@code cause}. */
     public ConfigException(String file, int line, String path, String problem, Throwable cause) {
-        super(format(requireNonNull(file, "file"), line, requireNonNull(path, "path"),
-                requireNonNull(problem, "problem")), cause);
+        super(
+                format(
+                        requireNonNull(file, "file"),
+                        line,
+                        requireNonNull(path, "path"),
+                        requireNonNull(problem, "problem")),
+                cause);
         if (line < 1) {
             throw new IllegalArgumentException("line: " + line + " (expected: >= 1)");
         }
@@ -75,7 +80,8 @@ public final class ConfigException extends RuntimeException {
     }
 
     private static String format(String file, int line, String path, String problem) {
-        final StringBuilder buf = new StringBuilder(file).append(':').append(line).append(": ");
+        final StringBuilder buf =
+                new StringBuilder(file).append(':').append(line).append(": ");
         if (!path.isEmpty()) {
             buf.append(path).append(": ");
         }

@@ -15,7 +15,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
-
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -209,8 +208,10 @@ public final class ConfigNode {
         requireNonNull(max, "max");
         final Duration duration = duration(key, dflt);
         if (has(key) && (duration.compareTo(min) < 0 || duration.compareTo(max) > 0)) {
-            throw error(key, Durations.format(duration) + " is out of range (expected: "
-                             + Durations.format(min) + ".." + Durations.format(max) + ')');
+            throw error(
+                    key,
+                    Durations.format(duration) + " is out of range (expected: " + Durations.format(min) + ".."
+                            + Durations.format(max) + ')');
         }
         return duration;
     }
@@ -283,7 +284,10 @@ public final class ConfigNode {
         mapping();
         for (Map.Entry<String, NodeTuple> entry : entries.entrySet()) {
             if (!known.contains(entry.getKey())) {
-                throw new ConfigException(file, lineOf(entry.getValue().getKeyNode()), path(entry.getKey()),
+                throw new ConfigException(
+                        file,
+                        lineOf(entry.getValue().getKeyNode()),
+                        path(entry.getKey()),
                         "unknown key (expected one of: " + String.join(", ", new TreeSet<>(known)) + ')');
             }
         }
@@ -350,7 +354,8 @@ public final class ConfigNode {
     private Path resolve(String key, String text) {
         try {
             if (text.equals("~") || text.startsWith("~/")) {
-                return Path.of(System.getProperty("user.home")).resolve(text.substring(1).replaceFirst("^/", ""));
+                return Path.of(System.getProperty("user.home"))
+                        .resolve(text.substring(1).replaceFirst("^/", ""));
             }
             return baseDir.resolve(text).normalize();
         } catch (InvalidPathException e) {
@@ -360,8 +365,10 @@ public final class ConfigNode {
 
     private Path checkReadableFile(String key, Path file) {
         if (!Files.exists(file)) {
-            throw error(key, "file not found: " + file
-                             + " (check the path; relative paths start at the configuration file's directory)");
+            throw error(
+                    key,
+                    "file not found: " + file
+                            + " (check the path; relative paths start at the configuration file's directory)");
         }
         if (!Files.isRegularFile(file)) {
             throw error(key, file + " is not a regular file (name a file, not a directory)");

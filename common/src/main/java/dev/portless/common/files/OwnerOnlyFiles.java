@@ -85,7 +85,8 @@ public final class OwnerOnlyFiles {
         requireNonNull(file, "file");
         requireNonNull(bytes, "bytes");
         try (FileChannel channel = FileChannel.open(
-                file, EnumSet.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW),
+                file,
+                EnumSet.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW),
                 attributes(file, FILE_MODE))) {
             writeFully(channel, bytes);
         }
@@ -94,8 +95,10 @@ public final class OwnerOnlyFiles {
     /** Opens {@code file} for appending, creating it 0600 when it is missing. */
     public static FileChannel openForAppend(Path file) throws IOException {
         requireNonNull(file, "file");
-        return FileChannel.open(file, EnumSet.of(StandardOpenOption.WRITE, StandardOpenOption.APPEND,
-                                                 StandardOpenOption.CREATE), attributes(file, FILE_MODE));
+        return FileChannel.open(
+                file,
+                EnumSet.of(StandardOpenOption.WRITE, StandardOpenOption.APPEND, StandardOpenOption.CREATE),
+                attributes(file, FILE_MODE));
     }
 
     /**
@@ -127,8 +130,8 @@ public final class OwnerOnlyFiles {
         requireNonNull(bytes, "bytes");
         final Path target = file.toAbsolutePath();
         final Path dir = target.getParent();
-        final Path temp = Files.createTempFile(dir, '.' + target.getFileName().toString() + '.', ".tmp",
-                                               attributes(dir, FILE_MODE));
+        final Path temp = Files.createTempFile(
+                dir, '.' + target.getFileName().toString() + '.', ".tmp", attributes(dir, FILE_MODE));
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 writeFully(channel, bytes);
@@ -155,8 +158,9 @@ public final class OwnerOnlyFiles {
     }
 
     private static FileAttribute<?>[] attributes(Path path, Set<PosixFilePermission> mode) {
-        return isPosix(path) ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(mode)}
-                             : new FileAttribute<?>[0];
+        return isPosix(path)
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(mode)}
+                : new FileAttribute<?>[0];
     }
 
     private static boolean isPosix(Path path) {

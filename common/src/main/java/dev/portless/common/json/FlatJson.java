@@ -18,7 +18,13 @@ import java.util.Map;
 public final class FlatJson {
 
     /** What the parser was asked for when it failed, which decides the sentence. */
-    private enum Expected { OPEN, FIRST_KEY, NEXT_KEY, VALUE, STRING }
+    private enum Expected {
+        OPEN,
+        FIRST_KEY,
+        NEXT_KEY,
+        VALUE,
+        STRING
+    }
 
     private final String text;
     private final JsonParser parser;
@@ -27,6 +33,7 @@ public final class FlatJson {
     private int from;
     /** The key whose value is being read, and where its quote is. */
     private String key = "";
+
     private int keyAt;
 
     private FlatJson(String text, JsonParser parser) {
@@ -59,16 +66,16 @@ public final class FlatJson {
             throw problem("expected '{'", tokenStart());
         }
         final Map<String, String> members = new LinkedHashMap<>();
-        for (JsonToken token = next(Expected.FIRST_KEY); token != JsonToken.END_OBJECT;
-             token = next(Expected.NEXT_KEY)) {
+        for (JsonToken token = next(Expected.FIRST_KEY);
+                token != JsonToken.END_OBJECT;
+                token = next(Expected.NEXT_KEY)) {
             key = parser.currentName();
             keyAt = tokenStart();
             if (next(Expected.VALUE) != JsonToken.VALUE_STRING) {
                 throw problem("expected a string value for \"" + key + "\"", tokenStart());
             }
             if (members.put(key, string()) != null) {
-                throw new IllegalArgumentException(
-                        "key \"" + key + "\" appears twice, at character " + (keyAt + 1));
+                throw new IllegalArgumentException("key \"" + key + "\" appears twice, at character " + (keyAt + 1));
             }
         }
         final int after = skipWhitespace((int) parser.currentLocation().getCharOffset());
@@ -112,8 +119,8 @@ public final class FlatJson {
                 int start = skipWhitespace(from);
                 if (expected == Expected.NEXT_KEY) {
                     if (start >= text.length() || text.charAt(start) != ',') {
-                        return problem(start >= text.length() ? "expected '}' but the text ended"
-                                                              : "expected '}'", start);
+                        return problem(
+                                start >= text.length() ? "expected '}' but the text ended" : "expected '}'", start);
                     }
                     start = skipWhitespace(start + 1);
                 }
@@ -160,7 +167,8 @@ public final class FlatJson {
             return problem(colon >= text.length() ? "expected ':' but the text ended" : "expected ':'", colon);
         }
         final int value = skipWhitespace(colon + 1);
-        return at > value && text.charAt(value) == '"' ? stringProblem(value, at)
+        return at > value && text.charAt(value) == '"'
+                ? stringProblem(value, at)
                 : problem("expected a string value for \"" + key + "\"", value);
     }
 

@@ -37,8 +37,7 @@ public final class Json {
             .enable(JSON.Feature.WRITE_NULL_PROPERTIES, JSON.Feature.FAIL_ON_UNKNOWN_TYPE_WRITE)
             .build();
 
-    private Json() {
-    }
+    private Json() {}
 
     /**
      * Returns {@code value} (a {@link Map}, {@link java.util.List}, string, number, boolean or null, nested) as
@@ -138,8 +137,9 @@ public final class Json {
 
         @Override
         public SerializableString getEscapeSequence(int ch) {
-            return ch < 0x20 || ch == 0x2028 || ch == 0x2029 ? new SerializedString(String.format("\\u%04x", ch))
-                                                             : null;
+            return ch < 0x20 || ch == 0x2028 || ch == 0x2029
+                    ? new SerializedString(String.format("\\u%04x", ch))
+                    : null;
         }
     }
 }

@@ -39,8 +39,11 @@ public final class Http2Keepalive extends ChannelDuplexHandler {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent idle) {
             if (idle.state() == IdleState.READER_IDLE) {
-                log.warn("{} {} sent nothing for {} s, not even a PING ACK; closing it", what,
-                        ctx.channel().remoteAddress(), DEAD_AFTER_SECONDS);
+                log.warn(
+                        "{} {} sent nothing for {} s, not even a PING ACK; closing it",
+                        what,
+                        ctx.channel().remoteAddress(),
+                        DEAD_AFTER_SECONDS);
                 ctx.close();
             } else if (idle.state() == IdleState.ALL_IDLE) {
                 ctx.writeAndFlush(new DefaultHttp2PingFrame(System.nanoTime()));

@@ -12,8 +12,7 @@ public final class Http2Windows {
     /** The connection window every HTTP/2 connection starts with (RFC 9113, 6.9.2). */
     public static final int DEFAULT_WINDOW = 65_535;
 
-    private Http2Windows() {
-    }
+    private Http2Windows() {}
 
     /** Opens {@code parent}'s connection-level receive window to {@code window} bytes; call once the codec is active. */
     public static void widenConnectionWindow(Channel parent, int window) {

@@ -36,8 +36,7 @@ public final class MultiplexedHttp2 {
     /** Largest error body the CLI reads from a refused stream. */
     public static final int MAX_ERROR_BODY = 16 * 1024;
 
-    private MultiplexedHttp2() {
-    }
+    private MultiplexedHttp2() {}
 
     /** Returns the edge's codec. */
     public static Http2FrameCodec serverCodec() {

@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
 public final class IpLiterals {
 
     // Strict dotted quad: the JDK would also read "10.1" as 10.0.0.1 and "0x7f.1" in other ways.
-    private static final Pattern IPV4 = Pattern.compile(
-            "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+    private static final Pattern IPV4 =
+            Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
     private static final Pattern IPV6_CHARS = Pattern.compile("[0-9A-Fa-f:.]+");
 
     private IpLiterals() {}
@@ -27,7 +27,8 @@ public final class IpLiterals {
     public static InetAddress parse(String text) {
         requireNonNull(text, "text");
         final boolean v4 = IPV4.matcher(text).matches();
-        final boolean v6 = !v4 && text.indexOf(':') >= 0 && IPV6_CHARS.matcher(text).matches();
+        final boolean v6 =
+                !v4 && text.indexOf(':') >= 0 && IPV6_CHARS.matcher(text).matches();
         if (!v4 && !v6) {
             return null;
         }

@@ -40,8 +40,8 @@ public final class IpRange {
         if (slash >= 0) {
             final String p = text.substring(slash + 1);
             if (!p.matches("\\d{1,3}") || Integer.parseInt(p) > bits) {
-                throw new IllegalArgumentException('"' + text + "\" has an invalid prefix length (expected: 0.."
-                        + bits + ')');
+                throw new IllegalArgumentException(
+                        '"' + text + "\" has an invalid prefix length (expected: 0.." + bits + ')');
             }
             prefix = Integer.parseInt(p);
         }

@@ -11,8 +11,7 @@ public final class EndOfStream {
     /** The one instance. */
     public static final EndOfStream INSTANCE = new EndOfStream();
 
-    private EndOfStream() {
-    }
+    private EndOfStream() {}
 
     @Override
     public String toString() {

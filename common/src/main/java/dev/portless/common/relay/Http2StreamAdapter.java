@@ -1,12 +1,12 @@
 package dev.portless.common.relay;
 
+import dev.portless.common.wire.CloseCodes;
+import dev.portless.common.wire.TunnelProtocol;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
-import dev.portless.common.wire.CloseCodes;
-import dev.portless.common.wire.TunnelProtocol;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
@@ -46,8 +46,8 @@ public final class Http2StreamAdapter extends ChannelDuplexHandler {
             CharSequence code = headers.headers().get(TunnelProtocol.CLOSE_CODE);
             if (code != null) {
                 CharSequence reason = headers.headers().get(TunnelProtocol.CLOSE_REASON);
-                ctx.fireUserEventTriggered(new StreamAbort(closeCode(code),
-                        reason == null ? "the other end ended the stream" : reason.toString()));
+                ctx.fireUserEventTriggered(new StreamAbort(
+                        closeCode(code), reason == null ? "the other end ended the stream" : reason.toString()));
             } else if (headers.isEndStream()) {
                 ctx.fireUserEventTriggered(EndOfStream.INSTANCE);
             }

@@ -1,5 +1,7 @@
 package dev.portless.common.relay;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.portless.common.wire.CloseCodes;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -8,8 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-
-import static java.util.Objects.requireNonNull;
 
 /**
  * Two channels joined into one stream: what either reads, the other writes, until both
@@ -50,8 +50,8 @@ public final class RelayPair {
     public static RelayPair join(Channel first, String firstName, Channel second, String secondName) {
         requireNonNull(first, "first");
         requireNonNull(second, "second");
-        RelayPair pair = new RelayPair(first, requireNonNull(firstName, "firstName"),
-                second, requireNonNull(secondName, "secondName"));
+        RelayPair pair = new RelayPair(
+                first, requireNonNull(firstName, "firstName"), second, requireNonNull(secondName, "secondName"));
         ChannelFutureListener counter = f -> pair.channelClosed(f.channel());
         first.closeFuture().addListener(counter);
         second.closeFuture().addListener(counter);
@@ -176,6 +176,5 @@ public final class RelayPair {
      * @param durationMillis  how long the stream lived
      * @param endReason       why it ended: "completed", "client closed", "target error: …"
      */
-    public record RelayResult(long bytesFromFirst, long bytesFromSecond, long durationMillis, String endReason) {
-    }
+    public record RelayResult(long bytesFromFirst, long bytesFromSecond, long durationMillis, String endReason) {}
 }

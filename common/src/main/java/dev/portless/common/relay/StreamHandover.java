@@ -11,8 +11,7 @@ import io.netty.channel.ChannelHandlerContext;
  * {@link RelayPair#join} adds the relay and releases them.
  */
 public final class StreamHandover {
-    private StreamHandover() {
-    }
+    private StreamHandover() {}
 
     /**
      * Puts {@code adapter} where the handshake handler of {@code ctx} was, with a hold behind it.

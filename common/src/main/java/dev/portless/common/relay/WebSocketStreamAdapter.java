@@ -70,8 +70,10 @@ public final class WebSocketStreamAdapter extends ChannelDuplexHandler {
             if (!closeReceived) {
                 closeReceived = true;
                 // 1000, or no code at all (-1), is the half-close; anything else ends the stream.
-                ctx.fireUserEventTriggered(code == CloseCodes.NORMAL || code == -1
-                        ? EndOfStream.INSTANCE : new StreamAbort(code, reason.isEmpty() ? "close code " + code : reason));
+                ctx.fireUserEventTriggered(
+                        code == CloseCodes.NORMAL || code == -1
+                                ? EndOfStream.INSTANCE
+                                : new StreamAbort(code, reason.isEmpty() ? "close code " + code : reason));
             }
         } else if (msg instanceof WebSocketFrame) {
             ReferenceCountUtil.release(msg);

@@ -1,5 +1,7 @@
 package dev.portless.common.tls;
 
+import static java.util.Objects.requireNonNull;
+
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolConfig.Protocol;
 import io.netty.handler.ssl.ApplicationProtocolConfig.SelectedListenerFailureBehavior;
@@ -17,8 +19,6 @@ import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import static java.util.Objects.requireNonNull;
-
 /**
  * TLS contexts for the edge, the connector and the CLI, on BoringSSL when it loads.
  */
@@ -26,8 +26,7 @@ public final class TlsContexts {
     private static final Logger log = LoggerFactory.getLogger(TlsContexts.class);
     private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
 
-    private TlsContexts() {
-    }
+    private TlsContexts() {}
 
     /** Returns BoringSSL (through netty-tcnative) when it is available, the JDK's TLS otherwise. */
     public static SslProvider provider() {
@@ -64,9 +63,11 @@ public final class TlsContexts {
                     .applicationProtocolConfig(alpn(alpn))
                     .build());
         } catch (SSLException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("cannot load the TLS certificate " + certificateChain
-                    + " and key " + privateKey + ": " + e.getMessage()
-                    + "; use a PEM certificate chain and an unencrypted PKCS#8 PEM key", e);
+            throw new IllegalArgumentException(
+                    "cannot load the TLS certificate " + certificateChain
+                            + " and key " + privateKey + ": " + e.getMessage()
+                            + "; use a PEM certificate chain and an unencrypted PKCS#8 PEM key",
+                    e);
         }
     }
 
@@ -89,8 +90,10 @@ public final class TlsContexts {
         try {
             return b.build();
         } catch (SSLException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("cannot load the CA file " + trustAnchors.orElse(null)
-                    + ": " + e.getMessage() + "; use PEM certificates", e);
+            throw new IllegalArgumentException(
+                    "cannot load the CA file " + trustAnchors.orElse(null) + ": " + e.getMessage()
+                            + "; use PEM certificates",
+                    e);
         }
     }
 
@@ -111,8 +114,8 @@ public final class TlsContexts {
         if (protocols.length == 0) {
             return ApplicationProtocolConfig.DISABLED;
         }
-        return new ApplicationProtocolConfig(Protocol.ALPN, SelectorFailureBehavior.NO_ADVERTISE,
-                SelectedListenerFailureBehavior.ACCEPT, protocols);
+        return new ApplicationProtocolConfig(
+                Protocol.ALPN, SelectorFailureBehavior.NO_ADVERTISE, SelectedListenerFailureBehavior.ACCEPT, protocols);
     }
 
     private static void requireReadable(Path file, String what) {

@@ -23,6 +23,5 @@ public final class AccessHeaders {
     /** Bastion destination as cloudflared sends it. */
     public static final String CF_JUMP_DESTINATION = "Cf-Access-Jump-Destination";
 
-    private AccessHeaders() {
-    }
+    private AccessHeaders() {}
 }

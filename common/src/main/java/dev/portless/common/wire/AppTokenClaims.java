@@ -31,6 +31,5 @@ public final class AppTokenClaims {
     /** The OAuth client id of the {@code access} CLI. */
     public static final String CLI_CLIENT_ID = "portless-access";
 
-    private AppTokenClaims() {
-    }
+    private AppTokenClaims() {}
 }

@@ -21,6 +21,5 @@ public final class CloseCodes {
     /** The edge or connector is shutting down and drained this stream. */
     public static final int DRAINING = 4002;
 
-    private CloseCodes() {
-    }
+    private CloseCodes() {}
 }

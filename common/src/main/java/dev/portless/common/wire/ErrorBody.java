@@ -14,8 +14,7 @@ public final class ErrorBody {
     /** Member of a 401 body: the edge's authorization endpoint. */
     public static final String LOGIN_URL = "login_url";
 
-    private ErrorBody() {
-    }
+    private ErrorBody() {}
 
     /** Returns the JSON text for an error code and its sentence. */
     public static String json(String code, String message) {

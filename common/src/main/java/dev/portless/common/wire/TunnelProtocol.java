@@ -55,6 +55,5 @@ public final class TunnelProtocol {
     /** Body the edge sends on the control stream when it accepts the connector. */
     public static final String REGISTERED = "registered";
 
-    private TunnelProtocol() {
-    }
+    private TunnelProtocol() {}
 }

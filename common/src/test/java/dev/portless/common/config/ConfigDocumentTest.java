@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,8 +43,8 @@ class ConfigDocumentTest {
 
     @Test
     void directoryInsteadOfFile() {
-        assertError(dir + ": is a directory, not a configuration file (name the YAML file)",
-                () -> ConfigNode.load(dir));
+        assertError(
+                dir + ": is a directory, not a configuration file (name the YAML file)", () -> ConfigNode.load(dir));
     }
 
     @Test
@@ -59,9 +58,10 @@ class ConfigDocumentTest {
     void tooLarge() throws IOException {
         final Path file = dir.resolve("big.yml");
         Files.writeString(file, "# " + "x".repeat(ConfigDocument.MAX_CHARS) + "\n");
-        assertError(file + ": file is larger than 1 MiB (check that this is the right file)",
-                () -> ConfigNode.load(file));
-        assertError("big.yml: file is larger than 1 MiB (check that this is the right file)",
+        assertError(
+                file + ": file is larger than 1 MiB (check that this is the right file)", () -> ConfigNode.load(file));
+        assertError(
+                "big.yml: file is larger than 1 MiB (check that this is the right file)",
                 () -> ConfigNode.parse("big.yml", Files.readString(file)));
     }
 
@@ -69,7 +69,7 @@ class ConfigDocumentTest {
     void syntaxErrorNamesTheProblemLine() {
         final ConfigException e = assertError(
                 "c.yml:3: YAML syntax error at column 23: mapping values are not allowed here "
-                + "(check the indentation and quoting)",
+                        + "(check the indentation and quoting)",
                 () -> ConfigNode.parse("c.yml", """
                         edge: a:1
                         ingress:
@@ -98,13 +98,15 @@ class ConfigDocumentTest {
 
     @Test
     void topLevelMustBeAMapping() {
-        assertError("c.yml:1: expected keys with values at the top level (key: value), got a list",
+        assertError(
+                "c.yml:1: expected keys with values at the top level (key: value), got a list",
                 () -> ConfigNode.parse("c.yml", "- a\n- b\n"));
     }
 
     @Test
     void duplicateKeyNamesTheSecondOccurrence() {
-        assertError("e.yml:4: tls.key: duplicate key, first given on line 3 (remove one of the two)",
+        assertError(
+                "e.yml:4: tls.key: duplicate key, first given on line 3 (remove one of the two)",
                 () -> ConfigNode.parse("e.yml", """
                         tls:
                           certificate: a
@@ -115,8 +117,9 @@ class ConfigDocumentTest {
 
     @Test
     void aliasesAreRefusedOnTheAliasLine() {
-        assertError("e.yml:5: b: YAML anchors and aliases (&name, *name) are not supported "
-                    + "(write the value out in full)",
+        assertError(
+                "e.yml:5: b: YAML anchors and aliases (&name, *name) are not supported "
+                        + "(write the value out in full)",
                 () -> ConfigNode.parse("e.yml", """
                         a: &x
                           k: v
@@ -128,11 +131,13 @@ class ConfigDocumentTest {
 
     @Test
     void scalarAliasesAndMergeKeysAreRefused() {
-        assertError("e.yml:2: b: YAML anchors and aliases (&name, *name) are not supported "
-                    + "(write the value out in full)",
+        assertError(
+                "e.yml:2: b: YAML anchors and aliases (&name, *name) are not supported "
+                        + "(write the value out in full)",
                 () -> ConfigNode.parse("e.yml", "a: &x text\nb: *x\n"));
-        assertError("e.yml:4: b.<<: YAML anchors and aliases (&name, *name) are not supported "
-                    + "(write the value out in full)",
+        assertError(
+                "e.yml:4: b.<<: YAML anchors and aliases (&name, *name) are not supported "
+                        + "(write the value out in full)",
                 () -> ConfigNode.parse("e.yml", "a: &base\n  k: v\nb:\n  <<: *base\n"));
     }
 
@@ -141,8 +146,18 @@ class ConfigDocumentTest {
         final StringBuilder yaml = new StringBuilder("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
         for (char c = 'b'; c <= 'j'; c++) {
             final char p = (char) (c - 1);
-            yaml.append(c).append(": &").append(c).append(" [*").append(p).append(",*").append(p)
-                .append(",*").append(p).append(",*").append(p).append("]\n");
+            yaml.append(c)
+                    .append(": &")
+                    .append(c)
+                    .append(" [*")
+                    .append(p)
+                    .append(",*")
+                    .append(p)
+                    .append(",*")
+                    .append(p)
+                    .append(",*")
+                    .append(p)
+                    .append("]\n");
         }
         final ConfigException e = assertThrows(ConfigException.class, () -> ConfigNode.parse("b.yml", yaml.toString()));
         assertTrue(e.getMessage().contains("aliases"), e.getMessage());
@@ -150,22 +165,23 @@ class ConfigDocumentTest {
 
     @Test
     void recursiveAliasIsRefused() {
-        final ConfigException e = assertThrows(ConfigException.class,
-                () -> ConfigNode.parse("r.yml", "a: &x [1, *x]\n"));
+        final ConfigException e =
+                assertThrows(ConfigException.class, () -> ConfigNode.parse("r.yml", "a: &x [1, *x]\n"));
         assertEquals(1, e.line());
         assertTrue(e.getMessage().contains("aliases"), e.getMessage());
     }
 
     @Test
     void complexKeysAreRefused() {
-        assertError("k.yml:1: keys must be plain names, got a list as a key",
+        assertError(
+                "k.yml:1: keys must be plain names, got a list as a key",
                 () -> ConfigNode.parse("k.yml", "? [a, b]\n: c\n"));
     }
 
     @Test
     void multipleDocumentsAreRefused() {
-        final ConfigException e = assertThrows(ConfigException.class,
-                () -> ConfigNode.parse("m.yml", "a: 1\n---\nb: 2\n"));
+        final ConfigException e =
+                assertThrows(ConfigException.class, () -> ConfigNode.parse("m.yml", "a: 1\n---\nb: 2\n"));
         assertEquals(2, e.line());
     }
 }

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,7 +72,8 @@ class ConfigNodeTest {
     @Test
     void emptyQuotedStringIsRefused() {
         final ConfigNode root = parse("name: \"\"\n");
-        assertError("test.yml:1: name: must not be empty (remove the key or give it a value)",
+        assertError(
+                "test.yml:1: name: must not be empty (remove the key or give it a value)",
                 () -> root.optionalString("name"));
     }
 
@@ -87,11 +87,11 @@ class ConfigNodeTest {
                 port: [1]
                 """);
         assertError("test.yml:2: service: expected a string, got a list", () -> root.requireString("service"));
-        assertError("test.yml:3: tls: expected keys with values (key: value), got a single value",
-                () -> root.child("tls"));
+        assertError(
+                "test.yml:3: tls: expected keys with values (key: value), got a single value", () -> root.child("tls"));
         assertError("test.yml:4: ingress: expected a list, got a single value", () -> root.list("ingress"));
-        assertError("test.yml:5: port: expected a whole number in 1..9, got a list",
-                () -> root.intValue("port", 1, 1, 9));
+        assertError(
+                "test.yml:5: port: expected a whole number in 1..9, got a list", () -> root.intValue("port", 1, 1, 9));
     }
 
     @Test
@@ -102,7 +102,8 @@ class ConfigNodeTest {
                   - just-text
                 """);
         final ConfigNode item = root.list("ingress").get(1);
-        assertError("test.yml:3: ingress[1]: expected keys with values (key: value), got a single value",
+        assertError(
+                "test.yml:3: ingress[1]: expected keys with values (key: value), got a single value",
                 () -> item.requireString("service"));
     }
 
@@ -128,10 +129,10 @@ class ConfigNodeTest {
         assertEquals(3, root.intValue("a", 2, 1, 16));
         assertEquals(2, root.intValue("absent", 2, 1, 16));
         assertError("test.yml:2: b: 20 is out of range (expected: 1..16)", () -> root.intValue("b", 2, 1, 16));
-        assertError("test.yml:3: c: \"two\" is not a whole number (expected: 1..16)",
-                () -> root.intValue("c", 2, 1, 16));
-        assertError("test.yml:4: d: \"2.5\" is not a whole number (expected: 1..16)",
-                () -> root.intValue("d", 2, 1, 16));
+        assertError(
+                "test.yml:3: c: \"two\" is not a whole number (expected: 1..16)", () -> root.intValue("c", 2, 1, 16));
+        assertError(
+                "test.yml:4: d: \"2.5\" is not a whole number (expected: 1..16)", () -> root.intValue("d", 2, 1, 16));
     }
 
     @Test
@@ -144,12 +145,15 @@ class ConfigNodeTest {
                 """);
         assertEquals(Duration.ofMillis(500), root.duration("a", Duration.ZERO));
         assertEquals(Duration.ofSeconds(7), root.duration("absent", Duration.ofSeconds(7)));
-        assertError("test.yml:2: b: \"10\" has no unit (expected: a whole number with a unit: 500ms, 10s, 5m, 1h)",
+        assertError(
+                "test.yml:2: b: \"10\" has no unit (expected: a whole number with a unit: 500ms, 10s, 5m, 1h)",
                 () -> root.duration("b", Duration.ZERO));
-        assertError("test.yml:3: c: \"PT10S\" is not a duration (expected: a whole number with a unit: "
-                    + "500ms, 10s, 5m, 1h)",
+        assertError(
+                "test.yml:3: c: \"PT10S\" is not a duration (expected: a whole number with a unit: "
+                        + "500ms, 10s, 5m, 1h)",
                 () -> root.duration("c", Duration.ZERO));
-        assertError("test.yml:4: d: 10m is out of range (expected: 1ms..5m)",
+        assertError(
+                "test.yml:4: d: 10m is out of range (expected: 1ms..5m)",
                 () -> root.duration("d", Duration.ofSeconds(10), Duration.ofMillis(1), Duration.ofMinutes(5)));
     }
 
@@ -162,7 +166,8 @@ class ConfigNodeTest {
                   key: key.pem
                 """);
         root.rejectUnknownKeys(Set.of("listen", "tls"));
-        assertError("test.yml:3: tls.certficate: unknown key (expected one of: certificate, key)",
+        assertError(
+                "test.yml:3: tls.certficate: unknown key (expected one of: certificate, key)",
                 () -> root.child("tls").rejectUnknownKeys(Set.of("key", "certificate")));
     }
 
@@ -206,16 +211,19 @@ class ConfigNodeTest {
                 directory: .
                 """);
         assertEquals(dir.resolve("cert.pem"), root.requireFile("present"));
-        assertError(dir.resolve("edge.yml") + ":2: missing: file not found: " + dir.resolve("nope.pem")
-                    + " (check the path; relative paths start at the configuration file's directory)",
+        assertError(
+                dir.resolve("edge.yml") + ":2: missing: file not found: " + dir.resolve("nope.pem")
+                        + " (check the path; relative paths start at the configuration file's directory)",
                 () -> root.requireFile("missing"));
-        assertError(dir.resolve("edge.yml") + ":3: directory: " + dir
-                    + " is not a regular file (name a file, not a directory)",
+        assertError(
+                dir.resolve("edge.yml") + ":3: directory: " + dir
+                        + " is not a regular file (name a file, not a directory)",
                 () -> root.optionalFile("directory"));
     }
 
     @Test
     void keysKeepFileOrder() {
-        assertEquals(List.of("z", "a", "m"), List.copyOf(parse("z: 1\na: 2\nm: 3\n").keys()));
+        assertEquals(
+                List.of("z", "a", "m"), List.copyOf(parse("z: 1\na: 2\nm: 3\n").keys()));
     }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Duration;
-
 import org.junit.jupiter.api.Test;
 
 class DurationsTest {
@@ -20,7 +19,7 @@ class DurationsTest {
 
     @Test
     void refusesOtherForms() {
-        for (String text : new String[] { "", "10", "1m30s", "-1s", "1.5s", "10 s", "10S", "PT10S", "1d", "s" }) {
+        for (String text : new String[] {"", "10", "1m30s", "-1s", "1.5s", "10 s", "10S", "PT10S", "1d", "s"}) {
             final IllegalArgumentException e =
                     assertThrows(IllegalArgumentException.class, () -> Durations.parse(text), text);
             assertEquals(true, e.getMessage().endsWith("(expected: " + Durations.EXPECTED + ")"), e.getMessage());
@@ -39,7 +38,7 @@ class DurationsTest {
 
     @Test
     void formatRoundTrips() {
-        for (String text : new String[] { "1ms", "30s", "1m", "3h", "61s" }) {
+        for (String text : new String[] {"1ms", "30s", "1m", "3h", "61s"}) {
             assertEquals(text, Durations.format(Durations.parse(text)));
         }
     }

@@ -8,7 +8,10 @@ import org.junit.jupiter.api.Test;
 class HostPortTest {
 
     private static void assertRefused(String message, String text) {
-        assertEquals(message, assertThrows(IllegalArgumentException.class, () -> HostPort.parse(text)).getMessage());
+        assertEquals(
+                message,
+                assertThrows(IllegalArgumentException.class, () -> HostPort.parse(text))
+                        .getMessage());
     }
 
     @Test

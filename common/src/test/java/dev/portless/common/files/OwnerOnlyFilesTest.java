@@ -3,7 +3,6 @@ package dev.portless.common.files;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -38,7 +37,8 @@ class OwnerOnlyFilesTest {
 
     @Test
     void narrowsAPrivateDirectoryOthersCouldReadAndSaysWhatItWas() throws IOException {
-        final Path state = Files.createDirectory(dir.resolve("state"),
+        final Path state = Files.createDirectory(
+                dir.resolve("state"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-x---")));
 
         assertEquals(Optional.of("rwxr-x---"), OwnerOnlyFiles.createPrivateDirectory(state));
@@ -78,8 +78,10 @@ class OwnerOnlyFilesTest {
         assertThrows(IOException.class, () -> OwnerOnlyFiles.write(missing, new byte[1]));
         final Path target = Files.createDirectory(dir.resolve("target"));
         Files.writeString(target.resolve("x"), "inside");
-        assertThrows(IOException.class, () -> OwnerOnlyFiles.write(target, new byte[1]),
-                     "a non-empty directory cannot be replaced by a file");
+        assertThrows(
+                IOException.class,
+                () -> OwnerOnlyFiles.write(target, new byte[1]),
+                "a non-empty directory cannot be replaced by a file");
         assertEquals(List.of(target), list(dir));
         assertEquals("inside", Files.readString(target.resolve("x")));
     }

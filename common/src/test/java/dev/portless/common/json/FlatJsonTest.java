@@ -5,18 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 class FlatJsonTest {
 
     private static String refused(String json) {
-        return assertThrows(IllegalArgumentException.class, () -> FlatJson.parse(json)).getMessage();
+        return assertThrows(IllegalArgumentException.class, () -> FlatJson.parse(json))
+                .getMessage();
     }
 
     @Test
     void parsesAFlatObjectOfStrings() {
-        assertEquals(Map.of("a", "1", "b", "x\"y\\z/\n\u00e9"),
+        assertEquals(
+                Map.of("a", "1", "b", "x\"y\\z/\n\u00e9"),
                 FlatJson.parse(" {\n \"a\" : \"1\",\t\"b\":\"x\\\"y\\\\z\\/\\n\\u00e9\" }\r\n"));
         assertEquals(Map.of(), FlatJson.parse("{}"));
     }

@@ -25,8 +25,10 @@ class JsonTest {
         members.put("n", 42L);
         members.put("none", null);
         members.put("list", List.of("a", "b"));
-        assertEquals("{\"s\":\"q\\\"b\\\\c/\\n\\r\\t\\u0008\\u0001\\u2028\\u2029\u00e9\",\"n\":42,\"none\":null,"
-                     + "\"list\":[\"a\",\"b\"]}", Json.write(members));
+        assertEquals(
+                "{\"s\":\"q\\\"b\\\\c/\\n\\r\\t\\u0008\\u0001\\u2028\\u2029\u00e9\",\"n\":42,\"none\":null,"
+                        + "\"list\":[\"a\",\"b\"]}",
+                Json.write(members));
     }
 
     @Test
@@ -58,8 +60,12 @@ class JsonTest {
         assertEquals("https://edge.example", Json.string(members, "s"));
         assertEquals(URI.create("https://edge.example"), Json.uri(members, "s"));
         assertNull(Json.string(members, "absent"));
-        assertEquals("n is not a string", assertThrows(ParseException.class, () -> Json.string(members, "n"))
-                .getMessage());
-        assertEquals("u is not a URI", assertThrows(ParseException.class, () -> Json.uri(members, "u")).getMessage());
+        assertEquals(
+                "n is not a string",
+                assertThrows(ParseException.class, () -> Json.string(members, "n"))
+                        .getMessage());
+        assertEquals(
+                "u is not a URI",
+                assertThrows(ParseException.class, () -> Json.uri(members, "u")).getMessage());
     }
 }

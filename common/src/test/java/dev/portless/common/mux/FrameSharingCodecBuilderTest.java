@@ -26,8 +26,10 @@ class FrameSharingCodecBuilderTest {
 
     @Test
     void busyStreamsTakeTurnsInWholeFrames() {
-        List<Integer> sizes = dataFrameSizes(FrameSharingCodecBuilder.forClient(64 << 10).build());
-        // The peer's defaults allow 65,535 bytes on the connection in frames of 16 KiB: four frames, all whole but the last.
+        List<Integer> sizes =
+                dataFrameSizes(FrameSharingCodecBuilder.forClient(64 << 10).build());
+        // The peer's defaults allow 65,535 bytes on the connection in frames of 16 KiB: four frames, all whole but the
+        // last.
         assertEquals(List.of(PEER_MAX_FRAME, PEER_MAX_FRAME, PEER_MAX_FRAME, PEER_MAX_FRAME - 1), sizes);
     }
 
@@ -40,13 +42,17 @@ class FrameSharingCodecBuilderTest {
 
     /** Returns the payload sizes of the DATA frames {@code codec} writes for two streams with 64 KiB waiting each. */
     private static List<Integer> dataFrameSizes(Http2FrameCodec codec) {
-        EmbeddedChannel connection = new EmbeddedChannel(codec, new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
+        EmbeddedChannel connection =
+                new EmbeddedChannel(codec, new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
         drain(connection); // the preface and SETTINGS
         List<Http2StreamChannel> streams = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            Http2StreamChannel stream = new Http2StreamChannelBootstrap(connection).open().syncUninterruptibly().getNow();
-            stream.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().method("CONNECT")
-                    .authority("app.example.com:443"), false));
+            Http2StreamChannel stream = new Http2StreamChannelBootstrap(connection)
+                    .open()
+                    .syncUninterruptibly()
+                    .getNow();
+            stream.writeAndFlush(new DefaultHttp2HeadersFrame(
+                    new DefaultHttp2Headers().method("CONNECT").authority("app.example.com:443"), false));
             streams.add(stream);
         }
         // Queue both streams' bytes before either is flushed, as busy relays do between two flushes.

@@ -18,28 +18,35 @@ class Http2EndStreamMergeTest {
     void endStreamSurvivesTheRelaysFlushThenClose() throws Exception {
         AtomicLong serverData = new AtomicLong();
         AtomicBoolean serverEnd = new AtomicBoolean();
-        EmbeddedChannel server = new EmbeddedChannel(Http2FrameCodecBuilder.forServer().build(),
-                new ChannelInboundHandlerAdapter() {
+        EmbeddedChannel server =
+                new EmbeddedChannel(Http2FrameCodecBuilder.forServer().build(), new ChannelInboundHandlerAdapter() {
                     @Override
                     public void channelRead(ChannelHandlerContext ctx, Object msg) {
                         if (msg instanceof Http2HeadersFrame h) {
-                            ctx.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200")).stream(h.stream()));
+                            ctx.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200"))
+                                    .stream(h.stream()));
                         }
                         if (msg instanceof Http2DataFrame d) {
                             serverData.addAndGet(d.content().readableBytes());
                             if (d.isEndStream()) serverEnd.set(true);
                             int bytes = d.initialFlowControlledBytes();
-                            if (bytes > 0) ctx.writeAndFlush(new DefaultHttp2WindowUpdateFrame(bytes).stream(d.stream()));
+                            if (bytes > 0)
+                                ctx.writeAndFlush(new DefaultHttp2WindowUpdateFrame(bytes).stream(d.stream()));
                             d.release();
                         }
                     }
                 });
-        EmbeddedChannel client = new EmbeddedChannel(Http2FrameCodecBuilder.forClient().build(),
+        EmbeddedChannel client = new EmbeddedChannel(
+                Http2FrameCodecBuilder.forClient().build(),
                 new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
         shuttle(client, server);
-        Http2StreamChannel stream = new Http2StreamChannelBootstrap(client).open().syncUninterruptibly().getNow();
+        Http2StreamChannel stream = new Http2StreamChannelBootstrap(client)
+                .open()
+                .syncUninterruptibly()
+                .getNow();
         stream.pipeline().addLast(new Http2StreamAdapter());
-        stream.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().method("POST").path("/").scheme("https"), false));
+        stream.writeAndFlush(new DefaultHttp2HeadersFrame(
+                new DefaultHttp2Headers().method("POST").path("/").scheme("https"), false));
         client.runPendingTasks();
         // 100 KB: more than the 64 KiB initial window, so the tail waits in the flow controller.
         stream.write(Unpooled.wrappedBuffer(new byte[100_000]));
@@ -52,15 +59,23 @@ class Http2EndStreamMergeTest {
             shuttle(client, server);
         }
         System.out.println("server got " + serverData.get() + " bytes, END_STREAM=" + serverEnd.get());
-        assertTrue(serverData.get() == 100_000 && serverEnd.get(), "server got " + serverData.get() + " bytes, END_STREAM=" + serverEnd.get());
+        assertTrue(
+                serverData.get() == 100_000 && serverEnd.get(),
+                "server got " + serverData.get() + " bytes, END_STREAM=" + serverEnd.get());
     }
 
     private static void shuttle(EmbeddedChannel a, EmbeddedChannel b) {
         for (int round = 0; round < 10; round++) {
             boolean moved = false;
             ByteBuf x;
-            while ((x = a.readOutbound()) != null) { b.writeInbound(x); moved = true; }
-            while ((x = b.readOutbound()) != null) { a.writeInbound(x); moved = true; }
+            while ((x = a.readOutbound()) != null) {
+                b.writeInbound(x);
+                moved = true;
+            }
+            while ((x = b.readOutbound()) != null) {
+                a.writeInbound(x);
+                moved = true;
+            }
             if (!moved) return;
         }
     }

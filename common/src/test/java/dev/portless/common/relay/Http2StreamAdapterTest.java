@@ -104,12 +104,15 @@ class Http2StreamAdapterTest {
 
     @Test
     void sendsStreamAbortAsTrailersWithTheReason() {
-        assertTrue(channel.writeAndFlush(new StreamAbort(CloseCodes.STREAM_RESET, "target failed:\r\nreset")).isSuccess());
+        assertTrue(channel.writeAndFlush(new StreamAbort(CloseCodes.STREAM_RESET, "target failed:\r\nreset"))
+                .isSuccess());
 
         Http2HeadersFrame trailers = channel.readOutbound();
         assertTrue(trailers.isEndStream());
         assertEquals("4000", trailers.headers().get(TunnelProtocol.CLOSE_CODE).toString());
-        assertEquals("target failed:  reset", trailers.headers().get(TunnelProtocol.CLOSE_REASON).toString(),
+        assertEquals(
+                "target failed:  reset",
+                trailers.headers().get(TunnelProtocol.CLOSE_REASON).toString(),
                 "a reason is one header line");
         assertNull(channel.readOutbound());
     }
@@ -118,7 +121,8 @@ class Http2StreamAdapterTest {
     void sendsStreamAbortAsRstStreamOnceItsOwnEndIsOut() {
         assertTrue(channel.writeAndFlush(EndOfStream.INSTANCE).isSuccess());
         ((Http2DataFrame) channel.readOutbound()).release();
-        assertTrue(channel.writeAndFlush(new StreamAbort(CloseCodes.STREAM_RESET, "client failed")).isSuccess());
+        assertTrue(channel.writeAndFlush(new StreamAbort(CloseCodes.STREAM_RESET, "client failed"))
+                .isSuccess());
 
         Http2ResetFrame reset = channel.readOutbound();
         assertEquals(Http2Error.CANCEL.code(), reset.errorCode());
@@ -127,8 +131,10 @@ class Http2StreamAdapterTest {
 
     @Test
     void readsAnAbortFromTrailers() {
-        channel.writeInbound(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers()
-                .set(TunnelProtocol.CLOSE_CODE, "4000").set(TunnelProtocol.CLOSE_REASON, "target closed the stream"),
+        channel.writeInbound(new DefaultHttp2HeadersFrame(
+                new DefaultHttp2Headers()
+                        .set(TunnelProtocol.CLOSE_CODE, "4000")
+                        .set(TunnelProtocol.CLOSE_REASON, "target closed the stream"),
                 true));
 
         assertEquals(List.of(new StreamAbort(4000, "target closed the stream")), recorder.events);

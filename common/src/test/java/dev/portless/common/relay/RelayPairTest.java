@@ -99,7 +99,9 @@ class RelayPairTest {
         assertEquals(List.of("StreamAbort[closeCode=4002, reason=laptop asleep]"), drainText(target));
         assertFalse(client.isOpen());
         assertFalse(target.isOpen());
-        assertEquals("client ended the stream: laptop asleep", pair.done().getNow(null).endReason());
+        assertEquals(
+                "client ended the stream: laptop asleep",
+                pair.done().getNow(null).endReason());
     }
 
     @Test
@@ -122,8 +124,12 @@ class RelayPairTest {
         target.pipeline().fireExceptionCaught(new IOException("Connection reset by peer"));
         runTasks();
 
-        assertEquals(List.of("StreamAbort[closeCode=4000, reason=target failed: Connection reset by peer]"), drainText(client));
-        assertEquals("target error: Connection reset by peer", pair.done().getNow(null).endReason());
+        assertEquals(
+                List.of("StreamAbort[closeCode=4000, reason=target failed: Connection reset by peer]"),
+                drainText(client));
+        assertEquals(
+                "target error: Connection reset by peer",
+                pair.done().getNow(null).endReason());
     }
 
     @Test

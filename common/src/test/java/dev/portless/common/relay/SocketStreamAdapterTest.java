@@ -83,7 +83,8 @@ class SocketStreamAdapterTest {
 
     @Test
     void writesNothingForAStreamAbort() {
-        assertTrue(channel.writeAndFlush(new StreamAbort(CloseCodes.STREAM_RESET, "edge closed")).isSuccess());
+        assertTrue(channel.writeAndFlush(new StreamAbort(CloseCodes.STREAM_RESET, "edge closed"))
+                .isSuccess());
 
         assertNull(channel.readOutbound(), "TCP has no abort message: the relay's close is the abort");
     }

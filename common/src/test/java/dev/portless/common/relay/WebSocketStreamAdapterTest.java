@@ -138,7 +138,8 @@ class WebSocketStreamAdapterTest {
 
     @Test
     void passesInboundBinaryAndContinuationBytesOn() {
-        channel.writeInbound(new BinaryWebSocketFrame(false, 0, Unpooled.copiedBuffer("ab", StandardCharsets.US_ASCII)));
+        channel.writeInbound(
+                new BinaryWebSocketFrame(false, 0, Unpooled.copiedBuffer("ab", StandardCharsets.US_ASCII)));
         channel.writeInbound(new ContinuationWebSocketFrame(Unpooled.copiedBuffer("cd", StandardCharsets.US_ASCII)));
 
         assertEquals(List.of("ab", "cd"), recorder.texts());
@@ -167,7 +168,9 @@ class WebSocketStreamAdapterTest {
         channel.writeInbound(new CloseWebSocketFrame(CloseCodes.STREAM_RESET, "target reset"));
         channel.writeInbound(new CloseWebSocketFrame(CloseCodes.STREAM_RESET, "again"));
 
-        assertEquals(List.of(new StreamAbort(CloseCodes.STREAM_RESET, "target reset")), recorder.events,
+        assertEquals(
+                List.of(new StreamAbort(CloseCodes.STREAM_RESET, "target reset")),
+                recorder.events,
                 "only the first Close counts");
     }
 

@@ -11,7 +11,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code connector edge}: runs the public edge until stopped. */
-@Command(name = "edge", mixinStandardHelpOptions = true,
+@Command(
+        name = "edge",
+        mixinStandardHelpOptions = true,
         description = "Run the public edge: TLS listener for clients, tunnel listener for connectors.",
         subcommands = SshCaCommand.class)
 final class EdgeCommand implements Callable<Integer> {

@@ -10,7 +10,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code connector run}: dials the edges and serves streams until stopped; SIGTERM drains. */
-@Command(name = "run", mixinStandardHelpOptions = true,
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
         description = "Run the private-side connector: dial out to the edge and serve streams by ingress rules.")
 final class RunCommand implements Callable<Integer> {
     /** Environment variable that carries a tunnel token instead of a credentials file. */
@@ -24,10 +26,13 @@ final class RunCommand implements Callable<Integer> {
         ConnectorConfig cfg = ConnectorConfig.load(config);
         ConnectorRunner runner = ConnectorRunner.start(cfg, credentials(cfg));
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            runner.drainAndClose(runner.gracePeriod());
-            stopped.countDown();
-        }, "connector-drain"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            runner.drainAndClose(runner.gracePeriod());
+                            stopped.countDown();
+                        },
+                        "connector-drain"));
         stopped.await();
         return 0;
     }
@@ -37,9 +42,10 @@ final class RunCommand implements Callable<Integer> {
         if (token != null && !token.isBlank()) {
             return TunnelCredentials.fromToken(token.trim());
         }
-        Path file = cfg.credentialsFile().orElseThrow(() -> new IllegalArgumentException(
-                "no tunnel credentials: set credentials-file in the connector config or the "
-                        + TOKEN_ENV + " environment variable"));
+        Path file = cfg.credentialsFile()
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "no tunnel credentials: set credentials-file in the connector config or the " + TOKEN_ENV
+                                + " environment variable"));
         return TunnelCredentials.read(file);
     }
 }

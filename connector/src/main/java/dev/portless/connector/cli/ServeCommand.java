@@ -15,17 +15,21 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Returns {@code connector serve}: the edge and a connector in one process. Without configs it runs
  * the embedded default: a demo with generated TLS, credentials and a loopback echo target.
  */
-@Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Run the edge and a connector in one process.",
-                "Without --edge-config/--config: the embedded demo (generated TLS, credentials, echo target)."})
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the edge and a connector in one process.",
+            "Without --edge-config/--config: the embedded demo (generated TLS, credentials, echo target)."
+        })
 final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -36,14 +40,22 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "connector.yml")
     Path connectorConfig;
 
-    @Option(names = "--state-dir", paramLabel = "DIR",
+    @Option(
+            names = "--state-dir",
+            paramLabel = "DIR",
             description = "where the demo keeps its files (default: $PORTLESS_HOME/demo or ~/.portless/demo)")
     Path stateDir;
 
-    @Option(names = "--port", defaultValue = "8443", description = "demo: the edge's client port (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--port",
+            defaultValue = "8443",
+            description = "demo: the edge's client port (default: ${DEFAULT-VALUE})")
     int port;
 
-    @Option(names = "--tunnel-port", defaultValue = "7844", description = "demo: the edge's tunnel port (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--tunnel-port",
+            defaultValue = "7844",
+            description = "demo: the edge's tunnel port (default: ${DEFAULT-VALUE})")
     int tunnelPort;
 
     @Override
@@ -73,15 +85,18 @@ final class ServeCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         EchoTarget echoToClose = echo;
         EventLoopGroup echoGroupToClose = echoGroup;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            runner.drainAndClose(runner.gracePeriod());
-            edge.close();
-            if (echoToClose != null) {
-                echoToClose.close();
-                echoGroupToClose.shutdownGracefully();
-            }
-            stopped.countDown();
-        }, "serve-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            runner.drainAndClose(runner.gracePeriod());
+                            edge.close();
+                            if (echoToClose != null) {
+                                echoToClose.close();
+                                echoGroupToClose.shutdownGracefully();
+                            }
+                            stopped.countDown();
+                        },
+                        "serve-shutdown"));
         stopped.await();
         return 0;
     }
@@ -97,7 +112,8 @@ final class ServeCommand implements Callable<Integer> {
 
     private void printDemo(DemoFiles demo, EdgeServer edge) throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("""
+        out.printf(
+                """
                 Portless demo is running (Ctrl-C stops it).
                   edge:    https://127.0.0.1:%d  (tunnel listener :%d)
                   configs: %s, %s
@@ -108,9 +124,18 @@ final class ServeCommand implements Callable<Integer> {
                   export PORTLESS_SERVICE_TOKEN_SECRET_FILE=%s
                   scripts/access tcp --hostname %s --url localhost:2222
                   then, e.g.: echo hello | nc -q 1 localhost 2222
-                """, edge.accessAddress().getPort(), edge.tunnelAddress().getPort(), demo.edgeConfig(),
-                demo.connectorConfig(), DemoSetup.ECHO_APP, DemoSetup.SSH_APP, edge.accessAddress().getPort(),
-                demo.ca(), demo.readServiceTokenId(), demo.serviceTokenSecret(), DemoSetup.ECHO_APP);
+                """,
+                edge.accessAddress().getPort(),
+                edge.tunnelAddress().getPort(),
+                demo.edgeConfig(),
+                demo.connectorConfig(),
+                DemoSetup.ECHO_APP,
+                DemoSetup.SSH_APP,
+                edge.accessAddress().getPort(),
+                demo.ca(),
+                demo.readServiceTokenId(),
+                demo.serviceTokenSecret(),
+                DemoSetup.ECHO_APP);
         out.flush();
     }
 }

@@ -8,10 +8,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Returns {@code connector edge ssh-ca}: prints the SSH CA public key line, creating the key if missing. */
-@Command(name = "ssh-ca", mixinStandardHelpOptions = true,
-        description = {"Print the edge's SSH CA public key in TrustedUserCAKeys format (creating the key if missing).",
-                "On each SSH server: save it as /etc/ssh/portless_ca.pub and add to sshd_config:",
-                "  TrustedUserCAKeys /etc/ssh/portless_ca.pub"})
+@Command(
+        name = "ssh-ca",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Print the edge's SSH CA public key in TrustedUserCAKeys format (creating the key if missing).",
+            "On each SSH server: save it as /etc/ssh/portless_ca.pub and add to sshd_config:",
+            "  TrustedUserCAKeys /etc/ssh/portless_ca.pub"
+        })
 final class SshCaCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "edge.yml")
     Path config;
@@ -19,7 +23,8 @@ final class SshCaCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         EdgeConfig edge = EdgeConfig.load(config);
-        System.out.println(SshCertificateAuthority.loadOrCreate(edge.sshCa().keyFile()).publicKeyLine());
+        System.out.println(
+                SshCertificateAuthority.loadOrCreate(edge.sshCa().keyFile()).publicKeyLine());
         return 0;
     }
 }

@@ -38,8 +38,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 public final class DemoCertificates {
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private DemoCertificates() {
-    }
+    private DemoCertificates() {}
 
     /**
      * Writes {@code ca.pem} (the trust anchor clients use), {@code edge.pem} (the edge's chain) and
@@ -51,12 +50,17 @@ public final class DemoCertificates {
             X500Name caName = new X500Name("CN=Portless demo CA");
             Instant now = Instant.now();
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-            X509Certificate ca = sign(new JcaX509v3CertificateBuilder(caName, serial(),
-                    Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(3650))), caName,
-                    caKey.getPublic())
+            X509Certificate ca = sign(new JcaX509v3CertificateBuilder(
+                            caName,
+                            serial(),
+                            Date.from(now.minus(Duration.ofHours(1))),
+                            Date.from(now.plus(Duration.ofDays(3650))),
+                            caName,
+                            caKey.getPublic())
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
-                    .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(caKey.getPublic()))
+                    .addExtension(
+                            Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(caKey.getPublic()))
                     .build(signer(caKey)));
 
             KeyPair edgeKey = newKey();
@@ -68,19 +72,25 @@ public final class DemoCertificates {
             for (String ip : ipAddresses) {
                 names[i++] = new GeneralName(GeneralName.iPAddress, ip);
             }
-            X509Certificate edge = sign(new JcaX509v3CertificateBuilder(ca, serial(),
-                    Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(825))),
-                    new X500Name("CN=" + (dnsNames.isEmpty() ? "portless-edge" : dnsNames.get(0))), edgeKey.getPublic())
+            X509Certificate edge = sign(new JcaX509v3CertificateBuilder(
+                            ca,
+                            serial(),
+                            Date.from(now.minus(Duration.ofHours(1))),
+                            Date.from(now.plus(Duration.ofDays(825))),
+                            new X500Name("CN=" + (dnsNames.isEmpty() ? "portless-edge" : dnsNames.get(0))),
+                            edgeKey.getPublic())
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+                    .addExtension(
+                            Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
                     .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names))
                     .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca))
                     .build(signer(caKey)));
 
             PrivateFiles.write(dir.resolve("ca.pem"), pem(ca), false);
             PrivateFiles.write(dir.resolve("edge.pem"), pem(edge) + pem(ca), false);
-            PrivateFiles.write(dir.resolve("edge-key.pem"), pem(new JcaPKCS8Generator(edgeKey.getPrivate(), null)), true);
+            PrivateFiles.write(
+                    dir.resolve("edge-key.pem"), pem(new JcaPKCS8Generator(edgeKey.getPrivate(), null)), true);
         } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
             throw new IllegalStateException("cannot create the demo certificates in " + dir + ": " + e.getMessage(), e);
         }

@@ -25,8 +25,7 @@ public final class DemoSetup {
     /** The demo's service token name. */
     public static final String TOKEN = "demo";
 
-    private DemoSetup() {
-    }
+    private DemoSetup() {}
 
     /**
      * Returns the demo's files in {@code dir} (created 0700), with the edge on 127.0.0.1:{@code edgePort},
@@ -37,8 +36,8 @@ public final class DemoSetup {
             OwnerOnlyFiles.createDirectories(dir);
             DemoFiles files = new DemoFiles(dir);
             if (!Files.exists(files.ca()) || !Files.exists(files.edgeKey())) {
-                DemoCertificates.write(dir, List.of("localhost", "edge.demo.portless.test"),
-                        List.of("127.0.0.1", "::1"));
+                DemoCertificates.write(
+                        dir, List.of("localhost", "edge.demo.portless.test"), List.of("127.0.0.1", "::1"));
             }
             if (!Files.exists(files.tunnelCredentials())) {
                 TunnelCredentials.generate(TUNNEL).writeTo(files.tunnelCredentials());
@@ -49,7 +48,9 @@ public final class DemoSetup {
             }
             TunnelCredentials tunnel = TunnelCredentials.read(files.tunnelCredentials());
             String secretHash = SecretHash.sha256Hex(files.readServiceTokenSecret());
-            PrivateFiles.write(files.edgeConfig(), """
+            PrivateFiles.write(
+                    files.edgeConfig(),
+                    """
                     # Written by `connector serve` (the embedded demo); edits are overwritten at its next start.
                     listen: 127.0.0.1:%d
                     tunnel-listen: 127.0.0.1:%d
@@ -85,10 +86,25 @@ public final class DemoSetup {
                         policy:
                           include:
                             - everyone: true
-                    """.formatted(edgePort, tunnelPort, edgePort, TUNNEL, tunnel.tunnelId(),
-                    SecretHash.sha256Hex(tunnel.secret()), TOKEN, files.readServiceTokenId(), secretHash,
-                    ECHO_APP, TUNNEL, TOKEN, SSH_APP, TUNNEL, TOKEN), false);
-            PrivateFiles.write(files.connectorConfig(), """
+                    """.formatted(
+                                    edgePort,
+                                    tunnelPort,
+                                    edgePort,
+                                    TUNNEL,
+                                    tunnel.tunnelId(),
+                                    SecretHash.sha256Hex(tunnel.secret()),
+                                    TOKEN,
+                                    files.readServiceTokenId(),
+                                    secretHash,
+                                    ECHO_APP,
+                                    TUNNEL,
+                                    TOKEN,
+                                    SSH_APP,
+                                    TUNNEL,
+                                    TOKEN),
+                    false);
+            PrivateFiles.write(
+                    files.connectorConfig(), """
                     # Written by `connector serve` (the embedded demo); edits are overwritten at its next start.
                     edge: 127.0.0.1:%d
                     credentials-file: tunnel.json

@@ -1,5 +1,6 @@
 package dev.portless.connector.demo;
 
+import dev.portless.common.net.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -10,7 +11,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.SocketChannel;
-import dev.portless.common.net.Transport;
 import java.net.InetSocketAddress;
 
 /**
@@ -37,7 +37,9 @@ public final class EchoTarget implements AutoCloseable {
                         c.pipeline().addLast(new Echo());
                     }
                 })
-                .bind(new InetSocketAddress("127.0.0.1", 0)).syncUninterruptibly().channel();
+                .bind(new InetSocketAddress("127.0.0.1", 0))
+                .syncUninterruptibly()
+                .channel();
         return new EchoTarget(ch);
     }
 

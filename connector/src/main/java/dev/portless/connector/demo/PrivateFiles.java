@@ -10,8 +10,7 @@ import java.nio.file.Path;
  * readable by everyone.
  */
 final class PrivateFiles {
-    private PrivateFiles() {
-    }
+    private PrivateFiles() {}
 
     static void write(Path file, String content, boolean secret) throws IOException {
         final byte[] bytes = content.getBytes(StandardCharsets.UTF_8);

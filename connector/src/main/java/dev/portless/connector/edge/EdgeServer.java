@@ -1,11 +1,12 @@
 package dev.portless.connector.edge;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.portless.common.mux.MultiplexedHttp2;
 import dev.portless.common.net.Transport;
 import dev.portless.common.tls.TlsContexts;
 import dev.portless.common.wire.TunnelProtocol;
 import dev.portless.connector.edge.access.AccessListenerInitializer;
-import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.access.EdgeAuthenticator;
 import dev.portless.connector.edge.access.ServiceToken;
 import dev.portless.connector.edge.access.StreamServices;
@@ -14,6 +15,7 @@ import dev.portless.connector.edge.config.EdgeConfig;
 import dev.portless.connector.edge.config.EdgeLimits;
 import dev.portless.connector.edge.identity.token.AppTokenIssuer;
 import dev.portless.connector.edge.identity.token.SigningKeys;
+import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.tunnel.StreamOpener;
 import dev.portless.connector.edge.tunnel.TunnelAuthenticator;
 import dev.portless.connector.edge.tunnel.TunnelListenerInitializer;
@@ -45,8 +47,6 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import static java.util.Objects.requireNonNull;
-
 /**
  * A running {@code connector edge}: the public TLS listener for clients and the tunnel
  * listener for connectors.
@@ -62,8 +62,14 @@ public final class EdgeServer implements AutoCloseable {
     private final ExecutorService web;
     private final ScheduledExecutorService maintenance;
 
-    private EdgeServer(EventLoopGroup boss, EventLoopGroup workers, Channel accessChannel, Channel tunnelChannel,
-                       TunnelRegistry registry, ExecutorService web, ScheduledExecutorService maintenance) {
+    private EdgeServer(
+            EventLoopGroup boss,
+            EventLoopGroup workers,
+            Channel accessChannel,
+            Channel tunnelChannel,
+            TunnelRegistry registry,
+            ExecutorService web,
+            ScheduledExecutorService maintenance) {
         this.boss = boss;
         this.workers = workers;
         this.accessChannel = accessChannel;
@@ -77,47 +83,74 @@ public final class EdgeServer implements AutoCloseable {
     public static EdgeServer start(EdgeConfig config) {
         requireNonNull(config, "config");
         EdgeLimits limits = EdgeLimits.DEFAULTS;
-        SslContext accessTls = TlsContexts.server(config.tlsCertificate(), config.tlsKey(), MultiplexedHttp2.ALPN,
-                "http/1.1");
+        SslContext accessTls =
+                TlsContexts.server(config.tlsCertificate(), config.tlsKey(), MultiplexedHttp2.ALPN, "http/1.1");
         SslContext tunnelTls = TlsContexts.server(config.tlsCertificate(), config.tlsKey(), TunnelProtocol.ALPN);
         Transport transport = Transport.best();
         log.info("{}; transport: {}", TlsContexts.describeProvider(), transport);
 
         Clock clock = Clock.systemUTC();
         // A retired key stays published while tokens it signed may still be in use.
-        SigningKeys keys = SigningKeys.open(config.stateDir(), config.signingKeyRotation(),
-                config.longestAppSession().plusHours(1), clock);
+        SigningKeys keys = SigningKeys.open(
+                config.stateDir(),
+                config.signingKeyRotation(),
+                config.longestAppSession().plusHours(1),
+                clock);
         AppTokenIssuer issuer = new AppTokenIssuer(config.issuer(), keys, clock);
         TunnelRegistry registry = new TunnelRegistry();
-        Map<String, AppRoute> apps = config.apps().stream().collect(Collectors.toUnmodifiableMap(
-                a -> a.hostname(), AppEntry::route));
+        Map<String, AppRoute> apps =
+                config.apps().stream().collect(Collectors.toUnmodifiableMap(a -> a.hostname(), AppEntry::route));
         Function<String, Optional<AppRoute>> lookup = host -> Optional.ofNullable(apps.get(host));
         // One verifier for every check of an app token at this edge: streams and SSH certificates.
         TokenVerifier verifier = new AppTokenVerifier(config.issuer(), clock, AppTokenVerifier.DEFAULT_SKEW);
-        EdgeAuthenticator authenticator = new EdgeAuthenticator(issuer, verifier, keys::publicKeys,
-                config.serviceTokens().stream().map(t -> new ServiceToken(t.name(), t.clientId(), t.secretSha256()))
-                        .toList(), clock);
+        EdgeAuthenticator authenticator = new EdgeAuthenticator(
+                issuer,
+                verifier,
+                keys::publicKeys,
+                config.serviceTokens().stream()
+                        .map(t -> new ServiceToken(t.name(), t.clientId(), t.secretSha256()))
+                        .toList(),
+                clock);
         // Sign-in pages and OAuth run here, never on an event loop; a full queue answers 503.
-        ThreadPoolExecutor web = new ThreadPoolExecutor(limits.webWorkers(), limits.webWorkers(), 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(limits.webQueue()), daemon("edge-web"));
+        ThreadPoolExecutor web = new ThreadPoolExecutor(
+                limits.webWorkers(),
+                limits.webWorkers(),
+                60,
+                TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(limits.webQueue()),
+                daemon("edge-web"));
         ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(daemon("edge-keys"));
-        maintenance.scheduleWithFixedDelay(() -> {
-            try {
-                keys.rotateIfDue();
-            } catch (RuntimeException e) {
-                log.error("Signing key rotation failed: {}", e.getMessage());
-            }
-        }, 10, 10, TimeUnit.MINUTES);
+        maintenance.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        keys.rotateIfDue();
+                    } catch (RuntimeException e) {
+                        log.error("Signing key rotation failed: {}", e.getMessage());
+                    }
+                },
+                10,
+                10,
+                TimeUnit.MINUTES);
         EdgeWeb endpoints = EdgeWeb.create(config, limits, apps, keys, issuer, verifier, clock);
-        maintenance.scheduleWithFixedDelay(() -> {
-            try {
-                endpoints.sweep();
-            } catch (RuntimeException e) {
-                log.error("Sweeping expired sign-in state failed: {}", e.toString());
-            }
-        }, 1, 1, TimeUnit.MINUTES);
-        StreamServices services = new StreamServices(lookup, authenticator, registry,
-                new StreamOpener(limits.streamOpenTimeout()), new AtomicLong(), config.issuer(), endpoints.router(web));
+        maintenance.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        endpoints.sweep();
+                    } catch (RuntimeException e) {
+                        log.error("Sweeping expired sign-in state failed: {}", e.toString());
+                    }
+                },
+                1,
+                1,
+                TimeUnit.MINUTES);
+        StreamServices services = new StreamServices(
+                lookup,
+                authenticator,
+                registry,
+                new StreamOpener(limits.streamOpenTimeout()),
+                new AtomicLong(),
+                config.issuer(),
+                endpoints.router(web));
         TunnelAuthenticator tunnels = (id, secret) -> config.tunnels().stream()
                 .filter(t -> t.id().toString().equalsIgnoreCase(id) && SecretHash.matches(secret, t.secretSha256()))
                 .map(t -> t.name())
@@ -129,12 +162,28 @@ public final class EdgeServer implements AutoCloseable {
         // hand-off per buffer; fewer loops make that likelier (always, with one tunnel connection per core).
         EventLoopGroup workers = transport.newGroup(Runtime.getRuntime().availableProcessors(), "edge");
         try {
-            Channel access = bind(transport, boss, workers, config.listen(), limits.acceptBacklog(),
-                    new AccessListenerInitializer(accessTls, services, limits), "client");
-            Channel tunnel = bind(transport, boss, workers, config.tunnelListen(), limits.acceptBacklog(),
-                    new TunnelListenerInitializer(tunnelTls, tunnels, registry, limits), "tunnel");
-            log.info("Edge listening for clients on {} and for connectors on {}; {} app(s), {} tunnel(s); issuer {}",
-                    access.localAddress(), tunnel.localAddress(), apps.size(), config.tunnels().size(),
+            Channel access = bind(
+                    transport,
+                    boss,
+                    workers,
+                    config.listen(),
+                    limits.acceptBacklog(),
+                    new AccessListenerInitializer(accessTls, services, limits),
+                    "client");
+            Channel tunnel = bind(
+                    transport,
+                    boss,
+                    workers,
+                    config.tunnelListen(),
+                    limits.acceptBacklog(),
+                    new TunnelListenerInitializer(tunnelTls, tunnels, registry, limits),
+                    "tunnel");
+            log.info(
+                    "Edge listening for clients on {} and for connectors on {}; {} app(s), {} tunnel(s); issuer {}",
+                    access.localAddress(),
+                    tunnel.localAddress(),
+                    apps.size(),
+                    config.tunnels().size(),
                     config.issuer());
             return new EdgeServer(boss, workers, access, tunnel, registry, web, maintenance);
         } catch (RuntimeException e) {
@@ -154,8 +203,14 @@ public final class EdgeServer implements AutoCloseable {
         };
     }
 
-    private static Channel bind(Transport transport, EventLoopGroup boss, EventLoopGroup workers,
-                                InetSocketAddress address, int backlog, ChannelHandler initializer, String what) {
+    private static Channel bind(
+            Transport transport,
+            EventLoopGroup boss,
+            EventLoopGroup workers,
+            InetSocketAddress address,
+            int backlog,
+            ChannelHandler initializer,
+            String what) {
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(transport.serverChannel())
@@ -166,8 +221,10 @@ public final class EdgeServer implements AutoCloseable {
         try {
             return b.bind(address).sync().channel();
         } catch (Exception e) {
-            throw new IllegalStateException("cannot listen for " + what + " connections on " + address + ": "
-                    + e.getMessage() + "; is another process using that port?", e);
+            throw new IllegalStateException(
+                    "cannot listen for " + what + " connections on " + address + ": " + e.getMessage()
+                            + "; is another process using that port?",
+                    e);
         }
     }
 

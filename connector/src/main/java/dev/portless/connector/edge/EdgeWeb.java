@@ -3,7 +3,6 @@ package dev.portless.connector.edge;
 import static java.util.Objects.requireNonNull;
 
 import dev.portless.common.wire.AppTokenClaims;
-import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.config.AppEntry;
 import dev.portless.connector.edge.config.EdgeConfig;
 import dev.portless.connector.edge.config.EdgeLimits;
@@ -23,6 +22,7 @@ import dev.portless.connector.edge.oauth.AuthorizationServer;
 import dev.portless.connector.edge.pages.Pages;
 import dev.portless.connector.edge.pages.WebResponse;
 import dev.portless.connector.edge.pages.WebRouter;
+import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.sshca.SshCertificateAuthority;
 import dev.portless.connector.edge.sshca.SshRule;
 import dev.portless.connector.edge.sshca.SshSigningService;
@@ -33,7 +33,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,8 +53,13 @@ final class EdgeWeb {
     private final OidcSignIn oidc;
     private final SshSigningService ssh;
 
-    private EdgeWeb(SigningKeys keys, BrowserSessions sessions, SignInPages signIn, AuthorizationServer oauth,
-                            OidcSignIn oidc, SshSigningService ssh) {
+    private EdgeWeb(
+            SigningKeys keys,
+            BrowserSessions sessions,
+            SignInPages signIn,
+            AuthorizationServer oauth,
+            OidcSignIn oidc,
+            SshSigningService ssh) {
         this.ssh = ssh;
         this.keys = keys;
         this.sessions = sessions;
@@ -70,29 +74,47 @@ final class EdgeWeb {
      *
      * @throws UncheckedIOException when a provider's outbox cannot be created
      */
-    static EdgeWeb create(EdgeConfig config, EdgeLimits limits, Map<String, AppRoute> apps, SigningKeys keys,
-                                         AppTokenIssuer tokens, TokenVerifier verifier, Clock clock) {
+    static EdgeWeb create(
+            EdgeConfig config,
+            EdgeLimits limits,
+            Map<String, AppRoute> apps,
+            SigningKeys keys,
+            AppTokenIssuer tokens,
+            TokenVerifier verifier,
+            Clock clock) {
         requireNonNull(config, "config");
         BrowserSessions sessions = new BrowserSessions(config.browserSessionDuration(), clock);
         Optional<PinProvider> pin = config.identityProviders().stream()
-                .filter(PinProviderEntry.class::isInstance).map(PinProviderEntry.class::cast).findFirst()
+                .filter(PinProviderEntry.class::isInstance)
+                .map(PinProviderEntry.class::cast)
+                .findFirst()
                 .map(p -> new PinProvider(p.name(), p.displayName(), mailer(p, config), limits, clock));
         // Calls to identity providers run on web workers; redirects are never followed.
-        HttpClient http = HttpClient.newBuilder().connectTimeout(limits.identityProviderTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpClient http = HttpClient.newBuilder()
+                .connectTimeout(limits.identityProviderTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
         URI callback = URI.create(config.issuer() + OidcSignIn.CALLBACK_PATH);
         List<OidcProvider> upstream = config.identityProviders().stream()
-                .filter(OidcProviderEntry.class::isInstance).map(OidcProviderEntry.class::cast)
-                .map(p -> new OidcProvider(p, callback, http, clock)).toList();
+                .filter(OidcProviderEntry.class::isInstance)
+                .map(OidcProviderEntry.class::cast)
+                .map(p -> new OidcProvider(p, callback, http, clock))
+                .toList();
         OidcSignIn oidc = new OidcSignIn(upstream, sessions, clock);
         SignInPages signIn = new SignInPages(sessions, pin, oidc.choices(), apps, config.issuer(), clock);
         AuthorizationServer oauth = new AuthorizationServer(sessions, apps, tokens, limits, clock);
         // The SSH CA key is created on first start, next to the signing keys (or where ssh-ca.key-file says).
-        Map<String, SshRule> sshRules = config.apps().stream().filter(a -> a.ssh().isPresent())
-                .collect(Collectors.toUnmodifiableMap(AppEntry::hostname, a -> a.ssh().orElseThrow()));
-        SshSigningService ssh = new SshSigningService(SshCertificateAuthority.loadOrCreate(config.sshCa().keyFile()),
-                config.sshCa().certificateLifetime(), sshRules, apps,
-                verifier, keys::publicKeys);
+        Map<String, SshRule> sshRules = config.apps().stream()
+                .filter(a -> a.ssh().isPresent())
+                .collect(Collectors.toUnmodifiableMap(
+                        AppEntry::hostname, a -> a.ssh().orElseThrow()));
+        SshSigningService ssh = new SshSigningService(
+                SshCertificateAuthority.loadOrCreate(config.sshCa().keyFile()),
+                config.sshCa().certificateLifetime(),
+                sshRules,
+                apps,
+                verifier,
+                keys::publicKeys);
         return new EdgeWeb(keys, sessions, signIn, oauth, oidc, ssh);
     }
 
@@ -100,8 +122,10 @@ final class EdgeWeb {
     WebRouter router(Executor workers) {
         WebRouter.Builder b = WebRouter.builder()
                 .get("/healthz", r -> WebResponse.text(200, "ok"))
-                .get(AppTokenClaims.JWKS_PATH, r -> WebResponse.json(200, keys.publicKeys().toString())
-                        .withHeader("Cache-Control", "public, max-age=300"))
+                .get(
+                        AppTokenClaims.JWKS_PATH,
+                        r -> WebResponse.json(200, keys.publicKeys().toString())
+                                .withHeader("Cache-Control", "public, max-age=300"))
                 .notFound(r -> Pages.error(404, "Not found", "There is no page at " + r.path() + " on this edge."));
         signIn.addRoutes(b);
         oidc.addRoutes(b);
@@ -122,8 +146,8 @@ final class EdgeWeb {
             try {
                 return new OutboxMailer(p.outbox().get(), "Portless <no-reply@" + host + ">");
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot create the PIN outbox " + p.outbox().get() + ": "
-                        + e.getMessage(), e);
+                throw new UncheckedIOException(
+                        "cannot create the PIN outbox " + p.outbox().get() + ": " + e.getMessage(), e);
             }
         }
         try {

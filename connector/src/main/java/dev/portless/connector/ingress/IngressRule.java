@@ -71,7 +71,7 @@ public record IngressRule(String hostnamePattern, Service service, Duration conn
         }
         // *.example.com covers *.example.com and *.a.example.com.
         return hostnamePattern.equals(later.hostnamePattern)
-               || hostnamePattern.startsWith("*.") && matches(later.hostnamePattern.substring(2));
+                || hostnamePattern.startsWith("*.") && matches(later.hostnamePattern.substring(2));
     }
 
     /**
@@ -92,8 +92,8 @@ public record IngressRule(String hostnamePattern, Service service, Duration conn
                     + "label (expected: an exact hostname or *.example.com)");
         }
         if (rest.isEmpty() || rest.length() > 253 || !rest.chars().allMatch(c -> c < 128)) {
-            throw new IllegalArgumentException('"' + pattern + "\" is not a valid hostname "
-                    + "(expected: an exact hostname or *.example.com)");
+            throw new IllegalArgumentException(
+                    '"' + pattern + "\" is not a valid hostname " + "(expected: an exact hostname or *.example.com)");
         }
         for (String label : rest.split("\\.", -1)) {
             if (!LABEL.matcher(label).matches()) {

@@ -48,8 +48,10 @@ public final class IngressRules {
         requireNonNull(connectorRoot, "connectorRoot");
         final List<ConfigNode> items = connectorRoot.list("ingress");
         if (items.isEmpty()) {
-            throw connectorRoot.error("ingress", "at least one rule is required, and the last one must be a "
-                                                 + "catch-all without hostname, " + CATCH_ALL_EXAMPLE);
+            throw connectorRoot.error(
+                    "ingress",
+                    "at least one rule is required, and the last one must be a " + "catch-all without hostname, "
+                            + CATCH_ALL_EXAMPLE);
         }
         final List<IngressRule> rules = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
@@ -58,16 +60,18 @@ public final class IngressRules {
             final boolean last = i == items.size() - 1;
             if (rule.isCatchAll() && !last) {
                 throw item.error("a rule without hostname catches everything, so the rules after it never apply "
-                                 + "(give it a hostname or move it to the end)");
+                        + "(give it a hostname or move it to the end)");
             }
             if (!rule.isCatchAll() && last) {
                 throw item.error("the last rule must be a catch-all without hostname, " + CATCH_ALL_EXAMPLE);
             }
             for (int j = 0; j < rules.size(); j++) {
                 if (rules.get(j).covers(rule)) {
-                    throw item.error("hostname", "\"" + rule.hostnamePattern() + "\" is already matched by ingress["
-                            + j + "] (line " + rules.get(j).line() + "), so this rule never applies "
-                            + "(remove it or move it above)");
+                    throw item.error(
+                            "hostname",
+                            "\"" + rule.hostnamePattern() + "\" is already matched by ingress["
+                                    + j + "] (line " + rules.get(j).line() + "), so this rule never applies "
+                                    + "(remove it or move it above)");
                 }
             }
             rules.add(rule);
@@ -130,8 +134,8 @@ public final class IngressRules {
                 throw item.error("hostname", e.getMessage());
             }
         }
-        final Duration connectTimeout = item.duration("connect-timeout", DEFAULT_CONNECT_TIMEOUT,
-                MIN_CONNECT_TIMEOUT, MAX_CONNECT_TIMEOUT);
+        final Duration connectTimeout =
+                item.duration("connect-timeout", DEFAULT_CONNECT_TIMEOUT, MIN_CONNECT_TIMEOUT, MAX_CONNECT_TIMEOUT);
         return new IngressRule(hostname, service, connectTimeout, item.line());
     }
 }

@@ -35,8 +35,8 @@ public sealed interface Service permits TargetService, StatusService {
                     "unknown scheme \"" + text.substring(0, colon) + "\" (expected: " + EXPECTED_SCHEMES + ')');
         }
         if (!text.startsWith("//", colon + 1)) {
-            throw new IllegalArgumentException('"' + text + "\" lacks \"//\" after the scheme (expected: "
-                    + scheme + "://host" + (scheme.equals("tcp") ? ":port" : "[:port]") + ')');
+            throw new IllegalArgumentException('"' + text + "\" lacks \"//\" after the scheme (expected: " + scheme
+                    + "://host" + (scheme.equals("tcp") ? ":port" : "[:port]") + ')');
         }
         return TargetService.parse(scheme, text.substring(colon + 3));
     }

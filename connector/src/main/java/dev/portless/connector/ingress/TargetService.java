@@ -33,15 +33,15 @@ public record TargetService(String scheme, String host, int port) implements Ser
     /** Returns the target of {@code authority} ({@code host[:port]}) under {@code scheme}. */
     static TargetService parse(String scheme, String authority) {
         final String example = scheme + "://host" + (scheme.equals("tcp") ? ":port" : "[:port]");
-        for (char c : new char[] { '/', '?', '#' }) {
+        for (char c : new char[] {'/', '?', '#'}) {
             if (authority.indexOf(c) >= 0) {
                 throw new IllegalArgumentException("\"" + scheme + "://" + authority
                         + "\" has a path, query or fragment (expected: " + example + ')');
             }
         }
         if (authority.indexOf('@') >= 0) {
-            throw new IllegalArgumentException("\"" + scheme + "://" + authority
-                    + "\" has a user name (expected: " + example + "; the user signs in through the edge)");
+            throw new IllegalArgumentException("\"" + scheme + "://" + authority + "\" has a user name (expected: "
+                    + example + "; the user signs in through the edge)");
         }
         final HostPort hostPort;
         try {

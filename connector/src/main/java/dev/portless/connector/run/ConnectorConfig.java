@@ -65,8 +65,19 @@ public record ConnectorConfig(
         URI edgeIssuer,
         URI edgeJwksUrl) {
 
-    private static final Set<String> KEYS = Set.of("edge", "edges", "ha-connections", "credentials-file", "edge-ca",
-            "edge-server-name", "edge-dial-timeout", "retry", "grace-period", "ingress", "edge-issuer", "edge-jwks-url");
+    private static final Set<String> KEYS = Set.of(
+            "edge",
+            "edges",
+            "ha-connections",
+            "credentials-file",
+            "edge-ca",
+            "edge-server-name",
+            "edge-dial-timeout",
+            "retry",
+            "grace-period",
+            "ingress",
+            "edge-issuer",
+            "edge-jwks-url");
     private static final Set<String> RETRY_KEYS = Set.of("initial", "max");
 
     /** Validates the settings built in code. */
@@ -92,16 +103,35 @@ public record ConnectorConfig(
         }
         if (retryMax.compareTo(retryInitial) < 0) {
             throw new IllegalArgumentException("retryMax: " + Durations.format(retryMax)
-                                               + " (expected: >= retryInitial " + Durations.format(retryInitial) + ')');
+                    + " (expected: >= retryInitial " + Durations.format(retryInitial) + ')');
         }
     }
 
     /** Returns settings built in code, the edge's issuer derived from the first edge's host. */
-    public ConnectorConfig(List<EdgeAddress> edges, int connectionsPerEdge, Optional<Path> credentialsFile,
-                           Optional<Path> edgeCaFile, Optional<String> edgeServerName, Duration dialTimeout,
-                           Duration retryInitial, Duration retryMax, Duration gracePeriod, IngressRules ingress) {
-        this(edges, connectionsPerEdge, credentialsFile, edgeCaFile, edgeServerName, dialTimeout, retryInitial,
-                retryMax, gracePeriod, ingress, defaultIssuer(edges), jwksUrl(defaultIssuer(edges)));
+    public ConnectorConfig(
+            List<EdgeAddress> edges,
+            int connectionsPerEdge,
+            Optional<Path> credentialsFile,
+            Optional<Path> edgeCaFile,
+            Optional<String> edgeServerName,
+            Duration dialTimeout,
+            Duration retryInitial,
+            Duration retryMax,
+            Duration gracePeriod,
+            IngressRules ingress) {
+        this(
+                edges,
+                connectionsPerEdge,
+                credentialsFile,
+                edgeCaFile,
+                edgeServerName,
+                dialTimeout,
+                retryInitial,
+                retryMax,
+                gracePeriod,
+                ingress,
+                defaultIssuer(edges),
+                jwksUrl(defaultIssuer(edges)));
     }
 
     /**
@@ -122,8 +152,11 @@ public record ConnectorConfig(
         requireNonNull(root, "root");
         root.rejectUnknownKeys(KEYS);
         final List<EdgeAddress> edges = edges(root);
-        final int connectionsPerEdge = root.intValue("ha-connections", ConnectorLimits.CONNECTIONS_PER_EDGE,
-                ConnectorLimits.MIN_CONNECTIONS_PER_EDGE, ConnectorLimits.MAX_CONNECTIONS_PER_EDGE);
+        final int connectionsPerEdge = root.intValue(
+                "ha-connections",
+                ConnectorLimits.CONNECTIONS_PER_EDGE,
+                ConnectorLimits.MIN_CONNECTIONS_PER_EDGE,
+                ConnectorLimits.MAX_CONNECTIONS_PER_EDGE);
         final Optional<Path> credentialsFile = root.optionalFile("credentials-file");
         final Optional<Path> edgeCaFile = root.optionalFile("edge-ca");
         final Optional<String> edgeServerName = root.optionalString("edge-server-name");
@@ -134,32 +167,46 @@ public record ConnectorConfig(
                 throw root.error("edge-server-name", e.getMessage());
             }
         });
-        final Duration dialTimeout =
-                root.duration("edge-dial-timeout", ConnectorLimits.DIAL_TIMEOUT, ConnectorLimits.MIN_TIMEOUT,
-                        ConnectorLimits.MAX_DIAL_TIMEOUT);
+        final Duration dialTimeout = root.duration(
+                "edge-dial-timeout",
+                ConnectorLimits.DIAL_TIMEOUT,
+                ConnectorLimits.MIN_TIMEOUT,
+                ConnectorLimits.MAX_DIAL_TIMEOUT);
         Duration retryInitial = ConnectorLimits.RETRY_INITIAL;
         Duration retryMax = ConnectorLimits.RETRY_MAX;
         final Optional<ConfigNode> retry = root.optionalChild("retry");
         if (retry.isPresent()) {
             final ConfigNode node = retry.get();
             node.rejectUnknownKeys(RETRY_KEYS);
-            retryInitial = node.duration("initial", ConnectorLimits.RETRY_INITIAL, ConnectorLimits.MIN_TIMEOUT,
-                    ConnectorLimits.MAX_RETRY);
-            retryMax = node.duration("max", ConnectorLimits.RETRY_MAX, ConnectorLimits.MIN_TIMEOUT, ConnectorLimits.MAX_RETRY);
+            retryInitial = node.duration(
+                    "initial", ConnectorLimits.RETRY_INITIAL, ConnectorLimits.MIN_TIMEOUT, ConnectorLimits.MAX_RETRY);
+            retryMax = node.duration(
+                    "max", ConnectorLimits.RETRY_MAX, ConnectorLimits.MIN_TIMEOUT, ConnectorLimits.MAX_RETRY);
             if (retryMax.compareTo(retryInitial) < 0) {
-                throw node.error(node.has("max") ? "max" : "initial",
+                throw node.error(
+                        node.has("max") ? "max" : "initial",
                         "retry.max " + Durations.format(retryMax) + " is shorter than retry.initial "
-                        + Durations.format(retryInitial) + " (make max at least as long as initial)");
+                                + Durations.format(retryInitial) + " (make max at least as long as initial)");
             }
         }
-        final Duration gracePeriod =
-                root.duration("grace-period", ConnectorLimits.GRACE_PERIOD, Duration.ZERO,
-                        ConnectorLimits.MAX_GRACE_PERIOD);
+        final Duration gracePeriod = root.duration(
+                "grace-period", ConnectorLimits.GRACE_PERIOD, Duration.ZERO, ConnectorLimits.MAX_GRACE_PERIOD);
         final IngressRules ingress = IngressRules.from(root);
         final URI issuer = root.has("edge-issuer") ? url(root, "edge-issuer", false) : defaultIssuer(edges);
         final URI jwks = root.has("edge-jwks-url") ? url(root, "edge-jwks-url", true) : jwksUrl(issuer);
-        return new ConnectorConfig(edges, connectionsPerEdge, credentialsFile, edgeCaFile, edgeServerName,
-                dialTimeout, retryInitial, retryMax, gracePeriod, ingress, issuer, jwks);
+        return new ConnectorConfig(
+                edges,
+                connectionsPerEdge,
+                credentialsFile,
+                edgeCaFile,
+                edgeServerName,
+                dialTimeout,
+                retryInitial,
+                retryMax,
+                gracePeriod,
+                ingress,
+                issuer,
+                jwks);
     }
 
     private static URI defaultIssuer(List<EdgeAddress> edges) {
@@ -188,17 +235,23 @@ public record ConnectorConfig(
         final String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
         final boolean loopback = host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]");
         if (host.isEmpty() || !(scheme.equals("https") || scheme.equals("http") && loopback)) {
-            throw root.error(key, '"' + text + "\" is not an https URL (expected e.g. https://edge.example.com; "
-                                  + "http only on 127.0.0.1, [::1] or localhost)");
+            throw root.error(
+                    key,
+                    '"' + text + "\" is not an https URL (expected e.g. https://edge.example.com; "
+                            + "http only on 127.0.0.1, [::1] or localhost)");
         }
         final boolean hasPath = uri.getRawPath() != null && !uri.getRawPath().isEmpty();
-        if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null
-            || hasPath && !pathAllowed) {
-            throw root.error(key, '"' + text + "\" must be only scheme, host and port"
-                                  + (pathAllowed ? ", and path" : "") + " (e.g. https://edge.example.com:8443)");
+        if (uri.getRawUserInfo() != null
+                || uri.getRawQuery() != null
+                || uri.getRawFragment() != null
+                || hasPath && !pathAllowed) {
+            throw root.error(
+                    key,
+                    '"' + text + "\" must be only scheme, host and port" + (pathAllowed ? ", and path" : "")
+                            + " (e.g. https://edge.example.com:8443)");
         }
-        return URI.create(scheme + "://" + uri.getRawAuthority().toLowerCase(Locale.ROOT)
-                          + (hasPath ? uri.getRawPath() : ""));
+        return URI.create(
+                scheme + "://" + uri.getRawAuthority().toLowerCase(Locale.ROOT) + (hasPath ? uri.getRawPath() : ""));
     }
 
     private static List<EdgeAddress> edges(ConfigNode root) {
@@ -210,7 +263,7 @@ public record ConnectorConfig(
         }
         if (!root.has("edges")) {
             throw root.error("missing required key \"edge\" (the edge's tunnel address, e.g. "
-                             + "\"edge: edge.example.com:7844\", or \"edges\" with a list of them)");
+                    + "\"edge: edge.example.com:7844\", or \"edges\" with a list of them)");
         }
         final List<ConfigNode> items = root.list("edges");
         final List<EdgeAddress> edges = new ArrayList<>(items.size());
@@ -220,15 +273,16 @@ public record ConnectorConfig(
             final String normalized = edge.toString().toLowerCase(Locale.ROOT);
             final int previous = seen.indexOf(normalized);
             if (previous >= 0) {
-                throw item.error('"' + edge.toString() + "\" is listed twice, first as edges[" + previous
-                                 + "] (remove one)");
+                throw item.error(
+                        '"' + edge.toString() + "\" is listed twice, first as edges[" + previous + "] (remove one)");
             }
             seen.add(normalized);
             edges.add(edge);
         }
         if (edges.isEmpty()) {
-            throw root.error("edges", "the list is empty (expected: at least one edge address such as "
-                                      + "edge.example.com:7844)");
+            throw root.error(
+                    "edges",
+                    "the list is empty (expected: at least one edge address such as " + "edge.example.com:7844)");
         }
         return edges;
     }

@@ -18,6 +18,7 @@ final class ConnectorLimits {
     static final int CONNECTIONS_PER_EDGE = 2;
     /** {@code ha-connections}'s bounds. */
     static final int MIN_CONNECTIONS_PER_EDGE = 1;
+
     static final int MAX_CONNECTIONS_PER_EDGE = 16;
 
     /** {@code edge-dial-timeout} when absent: the TCP connect to an edge, and the TLS handshake after it. */
@@ -56,6 +57,5 @@ final class ConnectorLimits {
     /** How long closing waits for the event loops to finish their work. */
     static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);
 
-    private ConnectorLimits() {
-    }
+    private ConnectorLimits() {}
 }

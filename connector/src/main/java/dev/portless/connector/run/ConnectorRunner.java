@@ -1,12 +1,14 @@
 package dev.portless.connector.run;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.portless.common.net.HostResolver;
 import dev.portless.common.net.Transport;
 import dev.portless.common.tls.TlsContexts;
 import dev.portless.common.wire.TunnelProtocol;
+import dev.portless.connector.run.token.StreamTokenCheck;
 import dev.portless.connector.token.AppTokenVerifier;
 import dev.portless.connector.token.EdgeKeys;
-import dev.portless.connector.run.token.StreamTokenCheck;
 import dev.portless.connector.tunnel.TunnelCredentials;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
@@ -21,8 +23,6 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import static java.util.Objects.requireNonNull;
 
 /**
  * A running {@code connector run}: {@code ha-connections} outbound tunnel connections to
@@ -52,8 +52,12 @@ public final class ConnectorRunner implements AutoCloseable {
         log.info("{}; transport: {}", TlsContexts.describeProvider(), transport);
         EventLoopGroup group = transport.newGroup(0, "connector");
         // Name lookups may block, so they never run on an event loop.
-        ExecutorService resolver = new ThreadPoolExecutor(1, ConnectorLimits.RESOLVER_THREADS,
-                ConnectorLimits.RESOLVER_THREAD_IDLE.toMillis(), TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+        ExecutorService resolver = new ThreadPoolExecutor(
+                1,
+                ConnectorLimits.RESOLVER_THREADS,
+                ConnectorLimits.RESOLVER_THREAD_IDLE.toMillis(),
+                TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(),
                 r -> {
                     Thread t = new Thread(r, "connector-resolver");
                     t.setDaemon(true);
@@ -71,14 +75,19 @@ public final class ConnectorRunner implements AutoCloseable {
         int n = 0;
         for (EdgeAddress edge : config.edges()) {
             for (int i = 0; i < config.connectionsPerEdge(); i++) {
-                TunnelClient client = new TunnelClient("conn " + n++, edge, config, tls, transport,
-                        group.next(), credentials, name, dialer, names);
+                TunnelClient client = new TunnelClient(
+                        "conn " + n++, edge, config, tls, transport, group.next(), credentials, name, dialer, names);
                 runner.clients.add(client);
                 client.start();
             }
         }
-        log.info("Connector {} started for tunnel {}: {} connection(s) to {}; {} ingress rule(s)", name,
-                credentials.tunnelName(), runner.clients.size(), config.edges(), config.ingress().rules().size());
+        log.info(
+                "Connector {} started for tunnel {}: {} connection(s) to {}; {} ingress rule(s)",
+                name,
+                credentials.tunnelName(),
+                runner.clients.size(),
+                config.edges(),
+                config.ingress().rules().size());
         return runner;
     }
 
@@ -118,7 +127,8 @@ public final class ConnectorRunner implements AutoCloseable {
     @Override
     public void close() {
         clients.forEach(TunnelClient::stop);
-        group.shutdownGracefully(0, ConnectorLimits.SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).syncUninterruptibly();
+        group.shutdownGracefully(0, ConnectorLimits.SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .syncUninterruptibly();
         resolver.shutdownNow();
     }
 

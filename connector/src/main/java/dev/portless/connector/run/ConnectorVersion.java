@@ -6,8 +6,7 @@ package dev.portless.connector.run;
 final class ConnectorVersion {
     static final String VALUE = versionOf();
 
-    private ConnectorVersion() {
-    }
+    private ConnectorVersion() {}
 
     private static String versionOf() {
         String v = ConnectorVersion.class.getPackage().getImplementationVersion();

@@ -34,7 +34,8 @@ final class RegistrationResponder extends ChannelInboundHandlerAdapter {
 
     /** Answers the register request whose headers the dispatcher already read. */
     void answer(ChannelHandlerContext ctx) {
-        Http2Headers headers = new DefaultHttp2Headers().status("200")
+        Http2Headers headers = new DefaultHttp2Headers()
+                .status("200")
                 .set(TunnelProtocol.TUNNEL_ID, credentials.tunnelId().toString())
                 .set(TunnelProtocol.TUNNEL_SECRET, credentials.secret())
                 .set(TunnelProtocol.CONNECTOR_NAME, connectorName)

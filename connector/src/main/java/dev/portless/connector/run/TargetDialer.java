@@ -10,8 +10,8 @@ import dev.portless.connector.ingress.IngressRule;
 import dev.portless.connector.ingress.IngressRules;
 import dev.portless.connector.ingress.StatusService;
 import dev.portless.connector.ingress.TargetService;
-import dev.portless.connector.token.AppTokenException;
 import dev.portless.connector.run.token.StreamTokenCheck;
+import dev.portless.connector.token.AppTokenException;
 import dev.portless.connector.token.TokenRejection;
 import dev.portless.connector.token.VerifiedAppToken;
 import io.netty.bootstrap.Bootstrap;
@@ -48,8 +48,12 @@ final class TargetDialer {
     private final StreamCounter streams;
     private final StreamTokenCheck tokens;
 
-    TargetDialer(IngressRules ingress, Transport transport, HostResolver resolver, StreamCounter streams,
-                 StreamTokenCheck tokens) {
+    TargetDialer(
+            IngressRules ingress,
+            Transport transport,
+            HostResolver resolver,
+            StreamCounter streams,
+            StreamTokenCheck tokens) {
         this.ingress = ingress;
         this.transport = transport;
         this.resolver = resolver;
@@ -69,14 +73,14 @@ final class TargetDialer {
         if (checked.isDone()) {
             afterTokenCheck(stream, hostname, streamId, checked);
         } else {
-            checked.whenComplete((v, f) -> stream.eventLoop().execute(
-                    () -> afterTokenCheck(stream, hostname, streamId, checked)));
+            checked.whenComplete(
+                    (v, f) -> stream.eventLoop().execute(() -> afterTokenCheck(stream, hostname, streamId, checked)));
         }
     }
 
     /** Runs on the stream's event loop once the token check has completed. */
-    private void afterTokenCheck(Channel stream, String hostname, String streamId,
-                                 CompletableFuture<VerifiedAppToken> checked) {
+    private void afterTokenCheck(
+            Channel stream, String hostname, String streamId, CompletableFuture<VerifiedAppToken> checked) {
         VerifiedAppToken verified;
         try {
             verified = checked.join();
@@ -88,12 +92,16 @@ final class TargetDialer {
             }
             log.warn("stream={} app={} token refused: {}", streamId, hostname, rejected.getMessage());
             boolean expired = rejected.rejection() == TokenRejection.EXPIRED;
-            refuse(stream, expired ? StreamError.TOKEN_EXPIRED : StreamError.TOKEN_REJECTED,
+            refuse(
+                    stream,
+                    expired ? StreamError.TOKEN_EXPIRED : StreamError.TOKEN_REJECTED,
                     "The connector refused the app token for " + hostname + ": "
-                            + rejected.rejection().clause() + (expired ? "; sign-in starts again."
-                            : rejected.rejection() == TokenRejection.KEYS_UNAVAILABLE
-                            ? "; the connector's operator should check its edge-issuer setting."
-                            : "; sign in again."));
+                            + rejected.rejection().clause()
+                            + (expired
+                                    ? "; sign-in starts again."
+                                    : rejected.rejection() == TokenRejection.KEYS_UNAVAILABLE
+                                            ? "; the connector's operator should check its edge-issuer setting."
+                                            : "; sign in again."));
             return;
         }
         if (!stream.isActive()) {
@@ -106,8 +114,10 @@ final class TargetDialer {
     private void dialTarget(Channel stream, String hostname, String streamId) {
         IngressRule rule = ingress.match(hostname);
         if (rule.service() instanceof StatusService) {
-            refuse(stream, StreamError.NO_INGRESS, "No ingress rule of the connector matches " + hostname
-                    + "; add one to its connector.yml.");
+            refuse(
+                    stream,
+                    StreamError.NO_INGRESS,
+                    "No ingress rule of the connector matches " + hostname + "; add one to its connector.yml.");
             return;
         }
         TargetService target = (TargetService) rule.service();
@@ -115,17 +125,25 @@ final class TargetDialer {
         Future<InetSocketAddress> address = resolver.resolve(stream.eventLoop(), target.host(), target.port());
         address.addListener(f -> {
             if (!address.isSuccess()) {
-                refuse(stream, StreamError.TARGET_UNRESOLVED, "The target host " + target.host()
-                        + " does not resolve on the connector's machine; check the ingress rule for "
-                        + hostname + ".");
+                refuse(
+                        stream,
+                        StreamError.TARGET_UNRESOLVED,
+                        "The target host " + target.host()
+                                + " does not resolve on the connector's machine; check the ingress rule for "
+                                + hostname + ".");
             } else {
                 connect(stream, hostname, streamId, target, rule.connectTimeout(), address.getNow());
             }
         });
     }
 
-    private void connect(Channel stream, String hostname, String streamId, TargetService target,
-                         Duration timeout, InetSocketAddress address) {
+    private void connect(
+            Channel stream,
+            String hostname,
+            String streamId,
+            TargetService target,
+            Duration timeout,
+            InetSocketAddress address) {
         if (!stream.isActive()) {
             return;
         }
@@ -148,15 +166,23 @@ final class TargetDialer {
                         targetChannel.close();
                         return;
                     }
-                    Http2Headers ok = new DefaultHttp2Headers().status("200")
-                            .set(TunnelProtocol.TARGET, target.toString());
+                    Http2Headers ok =
+                            new DefaultHttp2Headers().status("200").set(TunnelProtocol.TARGET, target.toString());
                     stream.writeAndFlush(new DefaultHttp2HeadersFrame(ok, false));
                     streams.opened();
-                    RelayPair.join(stream, "edge", targetChannel, "target").done().thenAccept(r -> {
-                        streams.closed();
-                        log.debug("stream={} app={} target={} bytes_to_target={} bytes_from_target={} end=\"{}\"",
-                                streamId, hostname, target, r.bytesFromFirst(), r.bytesFromSecond(), r.endReason());
-                    });
+                    RelayPair.join(stream, "edge", targetChannel, "target")
+                            .done()
+                            .thenAccept(r -> {
+                                streams.closed();
+                                log.debug(
+                                        "stream={} app={} target={} bytes_to_target={} bytes_from_target={} end=\"{}\"",
+                                        streamId,
+                                        hostname,
+                                        target,
+                                        r.bytesFromFirst(),
+                                        r.bytesFromSecond(),
+                                        r.endReason());
+                            });
                 });
     }
 
@@ -176,9 +202,11 @@ final class TargetDialer {
 
     private static String sentenceOf(Throwable cause, TargetService target, Duration timeout) {
         return switch (errorOf(cause)) {
-            case TARGET_TIMEOUT -> "The target " + target + " did not answer within " + human(timeout)
-                    + "; check that it is reachable from the connector.";
-            case TARGET_REFUSED -> "The target " + target + " refused the connection; check that its service is running.";
+            case TARGET_TIMEOUT ->
+                "The target " + target + " did not answer within " + human(timeout)
+                        + "; check that it is reachable from the connector.";
+            case TARGET_REFUSED ->
+                "The target " + target + " refused the connection; check that its service is running.";
             default -> "The target " + target + " is unreachable from the connector (" + cause.getMessage() + ").";
         };
     }
@@ -188,7 +216,8 @@ final class TargetDialer {
     }
 
     private static void refuse(Channel stream, StreamError error, String message) {
-        Http2Headers headers = new DefaultHttp2Headers().status(Integer.toString(error.httpStatus()))
+        Http2Headers headers = new DefaultHttp2Headers()
+                .status(Integer.toString(error.httpStatus()))
                 .set(TunnelProtocol.ERROR, error.code())
                 .set(TunnelProtocol.MESSAGE, message);
         stream.writeAndFlush(new DefaultHttp2HeadersFrame(headers, true)).addListener(ChannelFutureListener.CLOSE);

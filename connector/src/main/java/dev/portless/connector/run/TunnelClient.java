@@ -15,9 +15,9 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
-import io.netty.util.concurrent.Future;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.Future;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -51,9 +51,17 @@ final class TunnelClient {
     private boolean registered;
     private String closeReason;
 
-    TunnelClient(String label, EdgeAddress edge, ConnectorConfig config, SslContext tls, Transport transport,
-                 EventLoop loop, TunnelCredentials credentials, String connectorName, TargetDialer dialer,
-                 HostResolver resolver) {
+    TunnelClient(
+            String label,
+            EdgeAddress edge,
+            ConnectorConfig config,
+            SslContext tls,
+            Transport transport,
+            EventLoop loop,
+            TunnelCredentials credentials,
+            String connectorName,
+            TargetDialer dialer,
+            HostResolver resolver) {
         this.label = label;
         this.edge = edge;
         this.config = config;
@@ -115,9 +123,10 @@ final class TunnelClient {
                 .channel(transport.socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.dialTimeout().toMillis())
-                .handler(new TunnelClientInitializer(tls, serverName, edge.port(), config.dialTimeout(),
-                        new Negotiation()))
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                        config.dialTimeout().toMillis())
+                .handler(new TunnelClientInitializer(
+                        tls, serverName, edge.port(), config.dialTimeout(), new Negotiation()))
                 .connect(address)
                 .addListener((ChannelFutureListener) f -> {
                     if (!f.isSuccess()) {
@@ -129,15 +138,22 @@ final class TunnelClient {
                         if (registered) {
                             log.warn("{}: connection to edge {} lost", label, edge);
                         }
-                        retry(registered ? "connection lost" : closeReason != null ? closeReason
-                                : "it closed the connection before registration completed");
+                        retry(
+                                registered
+                                        ? "connection lost"
+                                        : closeReason != null
+                                                ? closeReason
+                                                : "it closed the connection before registration completed");
                     });
-                    loop.schedule(() -> {
-                        if (!registered && f.channel().isActive()) {
-                            log.warn("{}: edge {} did not complete registration in time", label, edge);
-                            f.channel().close();
-                        }
-                    }, ConnectorLimits.REGISTER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                    loop.schedule(
+                            () -> {
+                                if (!registered && f.channel().isActive()) {
+                                    log.warn("{}: edge {} did not complete registration in time", label, edge);
+                                    f.channel().close();
+                                }
+                            },
+                            ConnectorLimits.REGISTER_TIMEOUT.toMillis(),
+                            TimeUnit.MILLISECONDS);
                 });
     }
 
@@ -181,8 +197,11 @@ final class TunnelClient {
         @Override
         protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
             if (!TunnelProtocol.ALPN.equals(protocol)) {
-                log.error("{}: edge {} did not agree on HTTP/2 (ALPN {}); is this the edge's tunnel port?",
-                        label, edge, protocol);
+                log.error(
+                        "{}: edge {} did not agree on HTTP/2 (ALPN {}); is this the edge's tunnel port?",
+                        label,
+                        edge,
+                        protocol);
                 closeReason = "no HTTP/2";
                 ctx.close();
                 return;
@@ -191,9 +210,13 @@ final class TunnelClient {
             ctx.pipeline().addLast("h2", TunnelHttp2.connectorCodec());
             ctx.pipeline().addLast("idle", Http2Keepalive.idleState());
             ctx.pipeline().addLast("keepalive", new Http2Keepalive("Tunnel connection"));
-            ctx.pipeline().addLast("streams", new Http2MultiplexHandler(new TunnelStreamInitializer(
-                    () -> new RegistrationResponder(credentials, connectorName, TunnelClient.this::onVerdict),
-                    dialer)));
+            ctx.pipeline()
+                    .addLast(
+                            "streams",
+                            new Http2MultiplexHandler(new TunnelStreamInitializer(
+                                    () -> new RegistrationResponder(
+                                            credentials, connectorName, TunnelClient.this::onVerdict),
+                                    dialer)));
             TunnelHttp2.widenConnectionWindow(parent);
         }
 

@@ -18,8 +18,8 @@ final class TunnelClientInitializer extends ChannelInitializer<SocketChannel> {
     private final Duration handshakeTimeout;
     private final ChannelHandler negotiation;
 
-    TunnelClientInitializer(SslContext tls, String serverName, int port, Duration handshakeTimeout,
-                            ChannelHandler negotiation) {
+    TunnelClientInitializer(
+            SslContext tls, String serverName, int port, Duration handshakeTimeout, ChannelHandler negotiation) {
         this.tls = tls;
         this.serverName = serverName;
         this.port = port;
@@ -31,7 +31,6 @@ final class TunnelClientInitializer extends ChannelInitializer<SocketChannel> {
     protected void initChannel(SocketChannel ch) {
         SslHandler ssl = tls.newHandler(ch.alloc(), serverName, port);
         ssl.setHandshakeTimeoutMillis(handshakeTimeout.toMillis());
-        ch.pipeline().addLast("tls", ssl)
-                .addLast("alpn", negotiation);
+        ch.pipeline().addLast("tls", ssl).addLast("alpn", negotiation);
     }
 }

@@ -141,7 +141,8 @@ public final class AppTokenVerifier implements TokenVerifier {
         if (!(parsed instanceof JWSHeader header) || !JWSAlgorithm.ES256.equals(header.getAlgorithm())) {
             throw new AppTokenException(TokenRejection.WRONG_ALGORITHM, "alg " + parsed.getAlgorithm());
         }
-        if (header.getType() == null || !AppTokenClaims.TYPE.equals(header.getType().getType())) {
+        if (header.getType() == null
+                || !AppTokenClaims.TYPE.equals(header.getType().getType())) {
             throw new AppTokenException(TokenRejection.WRONG_TYPE, "typ " + header.getType());
         }
         if (header.getKeyID() == null || header.getKeyID().isEmpty()) {

@@ -40,6 +40,7 @@ public final class EdgeKeys {
     static final Duration MAX_AGE = Duration.ofMinutes(5);
     /** The shortest time between two fetches. */
     static final Duration MIN_REFETCH = Duration.ofSeconds(5);
+
     private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(10);
     private static final int MAX_JWKS_BYTES = 256 * 1024;
 
@@ -111,8 +112,11 @@ public final class EdgeKeys {
         if (inFlight != null) {
             return inFlight;
         }
-        HttpRequest request = HttpRequest.newBuilder(jwksUrl).timeout(FETCH_TIMEOUT)
-                .header("Accept", "application/json").GET().build();
+        HttpRequest request = HttpRequest.newBuilder(jwksUrl)
+                .timeout(FETCH_TIMEOUT)
+                .header("Accept", "application/json")
+                .GET()
+                .build();
         CompletableFuture<JWKSet> fetch = http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream())
                 .thenApply(EdgeKeys::parse)
                 .handle((fetched, failure) -> settle(fetched, failure));
@@ -151,7 +155,8 @@ public final class EdgeKeys {
                 throw new IllegalStateException("the JWKS is larger than " + MAX_JWKS_BYTES + " bytes");
             }
             // Public keys only: a JWKS that carried private parts would be refused by the parser's caller anyway.
-            return JWKSet.parse(new String(body, java.nio.charset.StandardCharsets.UTF_8)).toPublicJWKSet();
+            return JWKSet.parse(new String(body, java.nio.charset.StandardCharsets.UTF_8))
+                    .toPublicJWKSet();
         } catch (IOException | ParseException e) {
             throw new IllegalStateException("not a JWKS: " + e.getMessage(), e);
         }
@@ -189,8 +194,10 @@ public final class EdgeKeys {
             context.init(null, tmf.getTrustManagers(), null);
             return context;
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("cannot load the CA file " + ca.orElse(null) + " to check the edge's "
-                    + "JWKS URL: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "cannot load the CA file " + ca.orElse(null) + " to check the edge's " + "JWKS URL: "
+                            + e.getMessage(),
+                    e);
         }
     }
 }

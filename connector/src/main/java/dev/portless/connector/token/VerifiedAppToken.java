@@ -16,8 +16,13 @@ import java.util.Optional;
  * @param expiresAt {@code exp}
  * @param tokenId   {@code jti}
  */
-public record VerifiedAppToken(String subject, Optional<String> email, List<String> groups, String audience,
-                               Instant expiresAt, String tokenId) {
+public record VerifiedAppToken(
+        String subject,
+        Optional<String> email,
+        List<String> groups,
+        String audience,
+        Instant expiresAt,
+        String tokenId) {
     /** Checks that no component is null and copies the groups. */
     public VerifiedAppToken {
         requireNonNull(subject, "subject");

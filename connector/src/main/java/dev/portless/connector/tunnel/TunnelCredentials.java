@@ -74,8 +74,8 @@ public record TunnelCredentials(UUID tunnelId, String tunnelName, String secret)
         requireNonNull(name, "name");
         final byte[] secret = new byte[SECRET_BYTES];
         RANDOM.nextBytes(secret);
-        return new TunnelCredentials(UUID.randomUUID(), name,
-                Base64.getUrlEncoder().withoutPadding().encodeToString(secret));
+        return new TunnelCredentials(
+                UUID.randomUUID(), name, Base64.getUrlEncoder().withoutPadding().encodeToString(secret));
     }
 
     /** Returns the lower-case hex SHA-256 of the secret, the value the edge configuration stores. */
@@ -95,13 +95,15 @@ public record TunnelCredentials(UUID tunnelId, String tunnelName, String secret)
         final Path dir = target.getParent();
         if (!Files.isDirectory(dir)) {
             throw new IOException("cannot write tunnel credentials to " + file + ": the directory " + dir
-                                  + " does not exist (create it first)");
+                    + " does not exist (create it first)");
         }
         try {
             OwnerOnlyFiles.write(target, (toJson() + '\n').getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new IOException("cannot write tunnel credentials to " + file + ": " + reason(e)
-                                  + (Files.isWritable(dir) ? "" : " (check that the directory is writable)"), e);
+            throw new IOException(
+                    "cannot write tunnel credentials to " + file + ": " + reason(e)
+                            + (Files.isWritable(dir) ? "" : " (check that the directory is writable)"),
+                    e);
         }
     }
 
@@ -117,13 +119,16 @@ public record TunnelCredentials(UUID tunnelId, String tunnelName, String secret)
         try {
             checkOwnerOnly(file, name);
             if (Files.size(file) > MAX_FILE_BYTES) {
-                throw new ConfigException(name, "too large for a tunnel credentials file (check that this is the "
-                                                + "right file)");
+                throw new ConfigException(
+                        name, "too large for a tunnel credentials file (check that this is the " + "right file)");
             }
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            throw new ConfigException(name, "tunnel credentials file not found (create it with \"connector tunnel "
-                                            + "create\", or pass a token in " + TOKEN_ENV + ")", e);
+            throw new ConfigException(
+                    name,
+                    "tunnel credentials file not found (create it with \"connector tunnel "
+                            + "create\", or pass a token in " + TOKEN_ENV + ")",
+                    e);
         } catch (AccessDeniedException e) {
             throw new ConfigException(name, "permission denied (run the connector as the file's owner)", e);
         } catch (IOException e) {
@@ -132,8 +137,11 @@ public record TunnelCredentials(UUID tunnelId, String tunnelName, String secret)
         try {
             return fromJson(decodeUtf8(bytes));
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(name, "not a valid tunnel credentials file: " + e.getMessage()
-                    + " (copy the file again or re-create it with \"connector tunnel create\")", e);
+            throw new ConfigException(
+                    name,
+                    "not a valid tunnel credentials file: " + e.getMessage()
+                            + " (copy the file again or re-create it with \"connector tunnel create\")",
+                    e);
         }
     }
 
@@ -152,20 +160,24 @@ public record TunnelCredentials(UUID tunnelId, String tunnelName, String secret)
         final String text = token.strip();
         if (text.isEmpty()) {
             throw new IllegalArgumentException("the tunnel token is empty (set " + TOKEN_ENV
-                                               + " to the token printed when the tunnel was created)");
+                    + " to the token printed when the tunnel was created)");
         }
         final byte[] json;
         try {
             json = Base64.getUrlDecoder().decode(text);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("the tunnel token is not base64url text (copy the whole token "
-                                               + "again; it is one line of letters, digits, '-' and '_')", e);
+            throw new IllegalArgumentException(
+                    "the tunnel token is not base64url text (copy the whole token "
+                            + "again; it is one line of letters, digits, '-' and '_')",
+                    e);
         }
         try {
             return fromJson(decodeUtf8(json));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("the tunnel token does not hold tunnel credentials: " + e.getMessage()
-                                               + " (copy the whole token again)", e);
+            throw new IllegalArgumentException(
+                    "the tunnel token does not hold tunnel credentials: " + e.getMessage()
+                            + " (copy the whole token again)",
+                    e);
         }
     }
 
@@ -221,11 +233,12 @@ public record TunnelCredentials(UUID tunnelId, String tunnelName, String secret)
 
     private static String decodeUtf8(byte[] bytes) {
         try {
-            return StandardCharsets.UTF_8.newDecoder()
-                                         .onMalformedInput(CodingErrorAction.REPORT)
-                                         .onUnmappableCharacter(CodingErrorAction.REPORT)
-                                         .decode(ByteBuffer.wrap(bytes))
-                                         .toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new IllegalArgumentException("not UTF-8 text", e);
         }
@@ -234,9 +247,11 @@ public record TunnelCredentials(UUID tunnelId, String tunnelName, String secret)
     private static void checkOwnerOnly(Path file, String name) throws IOException {
         final Optional<String> mode = OwnerOnlyFiles.othersMayAccess(file);
         if (mode.isPresent()) {
-            throw new ConfigException(name, "other users can access this tunnel secret (permissions "
-                    + mode.get() + "); run \"chmod 600 " + name
-                    + "\", or pass a token in " + TOKEN_ENV + " instead");
+            throw new ConfigException(
+                    name,
+                    "other users can access this tunnel secret (permissions "
+                            + mode.get() + "); run \"chmod 600 " + name
+                            + "\", or pass a token in " + TOKEN_ENV + " instead");
         }
     }
 

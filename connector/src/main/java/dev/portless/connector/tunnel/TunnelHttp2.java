@@ -26,8 +26,7 @@ public final class TunnelHttp2 {
     /** Streams at once on one tunnel connection. */
     public static final long MAX_CONCURRENT_STREAMS = 100_000;
 
-    private TunnelHttp2() {
-    }
+    private TunnelHttp2() {}
 
     /** Returns the codec for the edge, which is the HTTP/2 client on the connection it accepted. */
     public static Http2FrameCodec edgeCodec() {
@@ -42,7 +41,8 @@ public final class TunnelHttp2 {
      * which writes the pieces with one {@code writev}, so no byte is copied in user space on the way.
      */
     public static Http2FrameCodec connectorCodec() {
-        Http2FrameCodec codec = configure(FrameSharingCodecBuilder.forServer(MAX_FRAME_SIZE)).build();
+        Http2FrameCodec codec =
+                configure(FrameSharingCodecBuilder.forServer(MAX_FRAME_SIZE)).build();
         codec.setCumulator(ByteToMessageDecoder.COMPOSITE_CUMULATOR);
         return codec;
     }

@@ -35,13 +35,19 @@ class DemoSetupTest {
         Identity person = Identity.user("email", "someone@example.com", Optional.of("someone@example.com"), List.of());
         for (AppEntry app : edge.apps()) {
             assertTrue(app.effectivePolicy().decide(person, loopback).allowed(), app.hostname());
-            assertTrue(app.effectivePolicy().decide(Identity.serviceToken(DemoSetup.TOKEN), loopback).allowed(),
+            assertTrue(
+                    app.effectivePolicy()
+                            .decide(Identity.serviceToken(DemoSetup.TOKEN), loopback)
+                            .allowed(),
                     app.hostname());
-            assertFalse(app.effectivePolicy().decide(Identity.serviceToken("other"), loopback).allowed(),
+            assertFalse(
+                    app.effectivePolicy()
+                            .decide(Identity.serviceToken("other"), loopback)
+                            .allowed(),
                     app.hostname());
         }
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
-        assertEquals("rw-------", PosixFilePermissions.toString(
-                Files.getPosixFilePermissions(files.serviceTokenSecret())));
+        assertEquals(
+                "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(files.serviceTokenSecret())));
     }
 }

@@ -62,7 +62,9 @@ class AppTokenAttackTest {
                         - emails: [bob@example.org]
                 """, "");
         try (Stream<Path> files = Files.list(stack.dir().resolve("state/signing-keys"))) {
-            Path file = files.filter(f -> f.toString().endsWith(".jwk.json")).findFirst().orElseThrow();
+            Path file = files.filter(f -> f.toString().endsWith(".jwk.json"))
+                    .findFirst()
+                    .orElseThrow();
             edgeKey = (ECKey) JWK.parse(Files.readString(file));
         }
     }
@@ -80,18 +82,27 @@ class AppTokenAttackTest {
         long now = Instant.now().getEpochSecond();
         Map<String, String> a = new LinkedHashMap<>();
         a.put("alg none", valid().unsigned());
-        a.put("HS256 keyed with the public JWK", valid().hmacWith(
-                edgeKey.toPublicJWK().toJSONString().getBytes(StandardCharsets.UTF_8)));
+        a.put(
+                "HS256 keyed with the public JWK",
+                valid().hmacWith(edgeKey.toPublicJWK().toJSONString().getBytes(StandardCharsets.UTF_8)));
         a.put("HS256 keyed with the public key's DER", valid().hmacWith(publicDer()));
         a.put("wrong aud", valid().claim("aud", OTHER).signedWith(edgeKey));
-        a.put("aud list holding the app and another", valid().claim("aud", List.of(APP, OTHER)).signedWith(edgeKey));
+        a.put(
+                "aud list holding the app and another",
+                valid().claim("aud", List.of(APP, OTHER)).signedWith(edgeKey));
         a.put("wrong iss", valid().claim("iss", "https://evil.example.com").signedWith(edgeKey));
         a.put("missing exp", valid().claim("exp", null).signedWith(edgeKey));
         a.put("OIDC ID token (typ JWT)", valid().header("typ", "JWT").signedWith(edgeKey));
         a.put("tampered signature", TokenForge.tampered(valid().signedWith(edgeKey)));
-        a.put("unknown kid", TokenForge.valid(stack.issuer(), APP, "attacker").signedWith(TokenForge.newKey("attacker")));
-        a.put("expired beyond skew", valid().claim("iat", now - 7200).claim("nbf", now - 7200)
-                .claim("exp", now - 120).signedWith(edgeKey));
+        a.put(
+                "unknown kid",
+                TokenForge.valid(stack.issuer(), APP, "attacker").signedWith(TokenForge.newKey("attacker")));
+        a.put(
+                "expired beyond skew",
+                valid().claim("iat", now - 7200)
+                        .claim("nbf", now - 7200)
+                        .claim("exp", now - 120)
+                        .signedWith(edgeKey));
         return a;
     }
 
@@ -124,38 +135,61 @@ class AppTokenAttackTest {
     @Test
     void theConnectorChecksTheAudienceAgainstTheStreamsAuthority() {
         // A genuine token of the edge, for another app: an edge bug forwarding it must not open the stream.
-        String forOther = issuer().issue(Identity.user("pin", "bob@example.org", Optional.of("bob@example.org"),
-                List.of()), OTHER, Duration.ofMinutes(5)).token();
+        String forOther = issuer().issue(
+                        Identity.user("pin", "bob@example.org", Optional.of("bob@example.org"), List.of()),
+                        OTHER,
+                        Duration.ofMinutes(5))
+                .token();
         assertEquals(StreamError.TOKEN_REJECTED, openDirectly(APP, forOther));
         assertEquals(null, openDirectly(OTHER, forOther));
     }
 
     @Test
     void genuineTokensPassBothChecks() {
-        String token = issuer().issue(Identity.user("pin", "alice@example.com", Optional.of("alice@example.com"),
-                List.of()), APP, Duration.ofMinutes(5)).token();
+        String token = issuer().issue(
+                        Identity.user("pin", "alice@example.com", Optional.of("alice@example.com"), List.of()),
+                        APP,
+                        Duration.ofMinutes(5))
+                .token();
         assertEquals(null, openDirectly(APP, token));
-        assertEquals(101, stack.upgrade(APP, Map.of("Authorization", "Bearer " + token)).status());
-        assertEquals(101, stack.upgrade(APP, Map.of("Authorization", "bearer  " + token)).status());
+        assertEquals(
+                101,
+                stack.upgrade(APP, Map.of("Authorization", "Bearer " + token)).status());
+        assertEquals(
+                101,
+                stack.upgrade(APP, Map.of("Authorization", "bearer  " + token)).status());
     }
 
     @Test
     void aSignedInPersonThePolicyRefusesGetsForbiddenNamingThemAndTheApp() {
-        String token = issuer().issue(Identity.user("pin", "carol@example.org", Optional.of("carol@example.org"),
-                List.of()), APP, Duration.ofMinutes(5)).token();
+        String token = issuer().issue(
+                        Identity.user("pin", "carol@example.org", Optional.of("carol@example.org"), List.of()),
+                        APP,
+                        Duration.ofMinutes(5))
+                .token();
         InProcessStack.Answer a = stack.upgrade(APP, Map.of("Authorization", "Bearer " + token));
         assertEquals(403, a.status());
-        assertEquals("{\"error\":\"forbidden\",\"message\":\"carol@example.org is signed in but not allowed to reach "
-                + "echo.test; ask the app's administrator for access.\"}", a.body());
+        assertEquals(
+                "{\"error\":\"forbidden\",\"message\":\"carol@example.org is signed in but not allowed to reach "
+                        + "echo.test; ask the app's administrator for access.\"}",
+                a.body());
     }
 
     @Test
     void serviceTokensStillWorkAndTheConnectorChecksTheTokenTheEdgeMinted() {
-        Map<String, String> headers = Map.of("Access-Client-Id", stack.clientId(),
-                "Access-Client-Secret", stack.clientSecret());
+        Map<String, String> headers =
+                Map.of("Access-Client-Id", stack.clientId(), "Access-Client-Secret", stack.clientSecret());
         assertEquals(101, stack.upgrade(APP, headers).status());
-        assertEquals(101, stack.upgrade(APP, Map.of("Cf-Access-Client-Id", stack.clientId(),
-                "Cf-Access-Client-Secret", stack.clientSecret())).status());
+        assertEquals(
+                101,
+                stack.upgrade(
+                                APP,
+                                Map.of(
+                                        "Cf-Access-Client-Id",
+                                        stack.clientId(),
+                                        "Cf-Access-Client-Secret",
+                                        stack.clientSecret()))
+                        .status());
         InProcessStack.Answer other = stack.upgrade(OTHER, headers);
         assertEquals(403, other.status(), other.body());
     }
@@ -164,9 +198,11 @@ class AppTokenAttackTest {
     void noCredentialsAsksForSignInAndNamesTheIssuer() {
         InProcessStack.Answer a = stack.upgrade(APP, Map.of());
         assertEquals(401, a.status());
-        assertEquals("{\"error\":\"unauthenticated\",\"message\":\"Sign-in is required to reach echo.test: sign in "
-                + "with the access CLI (it opens your browser), or pass a service token.\",\"issuer\":\""
-                + stack.issuer() + "\",\"login_url\":\"" + stack.issuer() + "/oauth/authorize\"}", a.body());
+        assertEquals(
+                "{\"error\":\"unauthenticated\",\"message\":\"Sign-in is required to reach echo.test: sign in "
+                        + "with the access CLI (it opens your browser), or pass a service token.\",\"issuer\":\""
+                        + stack.issuer() + "\",\"login_url\":\"" + stack.issuer() + "/oauth/authorize\"}",
+                a.body());
     }
 
     @Test
@@ -179,15 +215,21 @@ class AppTokenAttackTest {
 
     /** Returns null when the connector accepted the stream, else its error. */
     private static StreamError openDirectly(String app, String token) {
-        ConnectorConnection c = stack.edge().registry().pick(InProcessStack.TUNNEL).orElseThrow();
-        Http2Headers h = new DefaultHttp2Headers().method("POST").scheme("https").authority(app)
-                .path(TunnelProtocol.STREAM_PATH).set(TunnelProtocol.STREAM_ID, "999")
+        ConnectorConnection c =
+                stack.edge().registry().pick(InProcessStack.TUNNEL).orElseThrow();
+        Http2Headers h = new DefaultHttp2Headers()
+                .method("POST")
+                .scheme("https")
+                .authority(app)
+                .path(TunnelProtocol.STREAM_PATH)
+                .set(TunnelProtocol.STREAM_ID, "999")
                 .set(TunnelProtocol.IDENTITY, "attacker");
         if (token != null) {
             h.set(TunnelProtocol.APP_TOKEN, token);
         }
         try {
-            OpenedStream opened = new StreamOpener(Duration.ofSeconds(10)).open(c, h).get(20, TimeUnit.SECONDS);
+            OpenedStream opened =
+                    new StreamOpener(Duration.ofSeconds(10)).open(c, h).get(20, TimeUnit.SECONDS);
             opened.channel().close();
             return null;
         } catch (java.util.concurrent.ExecutionException | CompletionException e) {
@@ -203,8 +245,8 @@ class AppTokenAttackTest {
     }
 
     private static AppTokenIssuer issuer() {
-        SigningKeys keys = SigningKeys.open(stack.dir().resolve("state"), Duration.ofDays(30), Duration.ofDays(2),
-                Clock.systemUTC());
+        SigningKeys keys = SigningKeys.open(
+                stack.dir().resolve("state"), Duration.ofDays(30), Duration.ofDays(2), Clock.systemUTC());
         return new AppTokenIssuer(URI.create(stack.issuer()), keys, Clock.systemUTC());
     }
 

@@ -52,9 +52,14 @@ class BrowserSignInTest {
         HttpResponse<String> page = b.get("/signin");
         assertEquals(200, page.statusCode());
         String cookie = page.headers().firstValue("Set-Cookie").orElseThrow();
-        assertTrue(cookie.matches("__Host-portless-session=[A-Za-z0-9_-]{43}; Path=/; Secure; HttpOnly; "
-                + "SameSite=Lax; Max-Age=1[78]\\d\\d"), cookie);
-        assertTrue(page.headers().firstValue("Content-Security-Policy").orElseThrow().startsWith("default-src 'none'"));
+        assertTrue(
+                cookie.matches("__Host-portless-session=[A-Za-z0-9_-]{43}; Path=/; Secure; HttpOnly; "
+                        + "SameSite=Lax; Max-Age=1[78]\\d\\d"),
+                cookie);
+        assertTrue(page.headers()
+                .firstValue("Content-Security-Policy")
+                .orElseThrow()
+                .startsWith("default-src 'none'"));
         assertEquals("no-store", page.headers().firstValue("Cache-Control").orElseThrow());
         assertEquals("DENY", page.headers().firstValue("X-Frame-Options").orElseThrow());
         assertTrue(page.body().contains("<label for=\"email\">"), page.body());
@@ -103,22 +108,31 @@ class BrowserSignInTest {
     void refusesFormsWithoutTheSessionsCsrfToken() {
         HttpBrowser b = new HttpBrowser(stack);
         b.get("/signin");
-        HttpResponse<String> r = b.post("/signin/pin", Map.of("csrf", "forged", "email", "eve@example.com",
-                "return", "/"));
+        HttpResponse<String> r =
+                b.post("/signin/pin", Map.of("csrf", "forged", "email", "eve@example.com", "return", "/"));
         assertEquals(303, r.statusCode());
         assertTrue(location(r).orElseThrow().contains("expired=1"));
         HttpBrowser other = new HttpBrowser(stack);
         HttpResponse<String> page = other.get("/signin");
-        HttpResponse<String> crossSite = stack.post("/signin/pin", Map.of("csrf", csrf(page), "email",
-                "eve@example.com", "return", "/"), "Cookie", HttpBrowser.COOKIE + "=" + other.session(),
-                "Origin", "https://evil.example.com");
+        HttpResponse<String> crossSite = stack.post(
+                "/signin/pin",
+                Map.of("csrf", csrf(page), "email", "eve@example.com", "return", "/"),
+                "Cookie",
+                HttpBrowser.COOKIE + "=" + other.session(),
+                "Origin",
+                "https://evil.example.com");
         assertTrue(location(crossSite).orElseThrow().contains("expired=1"), "a foreign Origin is refused");
     }
 
     @Test
     void neverRedirectsOffTheEdgeAfterSignIn() {
-        for (String evil : List.of("https://evil.example.com/", "//evil.example.com/", "/\\evil.example.com",
-                "/%2F%2Fevil.example.com", "javascript:alert(1)", "/ok\r\nLocation: https://evil.example.com")) {
+        for (String evil : List.of(
+                "https://evil.example.com/",
+                "//evil.example.com/",
+                "/\\evil.example.com",
+                "/%2F%2Fevil.example.com",
+                "javascript:alert(1)",
+                "/ok\r\nLocation: https://evil.example.com")) {
             HttpBrowser b = new HttpBrowser(stack);
             assertEquals("/", b.signInWithPin("carol" + evil.length() + "@example.com", evil), evil);
         }
@@ -134,8 +148,9 @@ class BrowserSignInTest {
         HttpResponse<String> launcher = b.get("/");
         HttpResponse<String> out = b.post("/signout", Map.of("csrf", csrf(launcher)));
         assertEquals(200, out.statusCode());
-        assertTrue(out.headers().allValues("Set-Cookie").contains(
-                "__Host-portless-session=; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=0"));
+        assertTrue(out.headers()
+                .allValues("Set-Cookie")
+                .contains("__Host-portless-session=; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=0"));
         HttpBrowser old = new HttpBrowser(stack);
         old.session(id);
         assertEquals(302, old.get("/").statusCode());
@@ -145,8 +160,8 @@ class BrowserSignInTest {
     void refusesAddressesThatAreNotEmail() {
         HttpBrowser b = new HttpBrowser(stack);
         HttpResponse<String> page = b.get("/signin");
-        HttpResponse<String> r = b.post("/signin/pin", Map.of("csrf", csrf(page), "email", "not an address",
-                "return", "/"));
+        HttpResponse<String> r =
+                b.post("/signin/pin", Map.of("csrf", csrf(page), "email", "not an address", "return", "/"));
         assertEquals(400, r.statusCode());
         assertTrue(r.body().contains("is not an e-mail address"), r.body());
     }

@@ -44,7 +44,10 @@ final class FakeOidcProvider implements AutoCloseable {
     volatile String lastAuthorizeQuery;
 
     FakeOidcProvider() throws IOException, JOSEException {
-        key = new RSAKeyGenerator(2048).keyID("fake-1").algorithm(JWSAlgorithm.RS256).generate();
+        key = new RSAKeyGenerator(2048)
+                .keyID("fake-1")
+                .algorithm(JWSAlgorithm.RS256)
+                .generate();
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/.well-known/openid-configuration", x -> json(x, 200, """
                 {"issuer":"%1$s","authorization_endpoint":"%1$s/authorize","token_endpoint":"%1$s/token",
@@ -76,10 +79,17 @@ final class FakeOidcProvider implements AutoCloseable {
         lastAuthorizeQuery = x.getRequestURI().getRawQuery();
         Map<String, List<String>> q = new QueryStringDecoder(x.getRequestURI()).parameters();
         String code = "code-" + System.nanoTime();
-        codes.put(code, new Pending(q.get("nonce").get(0), q.get("code_challenge").get(0),
-                q.get("redirect_uri").get(0)));
-        x.getResponseHeaders().add("Location", q.get("redirect_uri").get(0) + "?code=" + code + "&state="
-                + URLEncoder.encode(q.get("state").get(0), StandardCharsets.UTF_8));
+        codes.put(
+                code,
+                new Pending(
+                        q.get("nonce").get(0),
+                        q.get("code_challenge").get(0),
+                        q.get("redirect_uri").get(0)));
+        x.getResponseHeaders()
+                .add(
+                        "Location",
+                        q.get("redirect_uri").get(0) + "?code=" + code + "&state="
+                                + URLEncoder.encode(q.get("state").get(0), StandardCharsets.UTF_8));
         x.sendResponseHeaders(302, -1);
         x.close();
     }
@@ -87,39 +97,61 @@ final class FakeOidcProvider implements AutoCloseable {
     private void token(HttpExchange x) throws IOException {
         String body = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         Map<String, List<String>> form = new QueryStringDecoder(body, false).parameters();
-        String basic = "Basic " + Base64.getEncoder().encodeToString((CLIENT_ID + ":" + InProcessStack.OIDC_SECRET)
-                .getBytes(StandardCharsets.UTF_8));
+        String basic = "Basic "
+                + Base64.getEncoder()
+                        .encodeToString(
+                                (CLIENT_ID + ":" + InProcessStack.OIDC_SECRET).getBytes(StandardCharsets.UTF_8));
         if (!basic.equals(x.getRequestHeaders().getFirst("Authorization"))) {
             json(x, 401, "{\"error\":\"invalid_client\"}");
             return;
         }
         Pending p = codes.remove(form.get("code").get(0));
-        if (p == null || !p.redirectUri.equals(form.get("redirect_uri").get(0))
+        if (p == null
+                || !p.redirectUri.equals(form.get("redirect_uri").get(0))
                 || !p.challenge.equals(s256(form.get("code_verifier").get(0)))) {
             json(x, 400, "{\"error\":\"invalid_grant\"}");
             return;
         }
-        json(x, 200, "{\"access_token\":\"opaque\",\"token_type\":\"Bearer\",\"id_token\":\"" + idToken(p.nonce) + "\"}");
+        json(
+                x,
+                200,
+                "{\"access_token\":\"opaque\",\"token_type\":\"Bearer\",\"id_token\":\"" + idToken(p.nonce) + "\"}");
     }
 
     private String idToken(String nonce) {
         try {
             long now = System.currentTimeMillis();
-            JWTClaimsSet.Builder b = new JWTClaimsSet.Builder().issuer(issuer()).audience(CLIENT_ID)
-                    .subject("sub-" + user).issueTime(new Date(now)).expirationTime(new Date(now + 300_000))
-                    .claim("nonce", nonce).claim("azp", CLIENT_ID).claim("email", user).claim("email_verified", true)
+            JWTClaimsSet.Builder b = new JWTClaimsSet.Builder()
+                    .issuer(issuer())
+                    .audience(CLIENT_ID)
+                    .subject("sub-" + user)
+                    .issueTime(new Date(now))
+                    .expirationTime(new Date(now + 300_000))
+                    .claim("nonce", nonce)
+                    .claim("azp", CLIENT_ID)
+                    .claim("email", user)
+                    .claim("email_verified", true)
                     .claim("groups", groups);
             JWTClaimsSet set = claims.apply(b).build();
             if (signing.equals("HS256")) {
-                SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID("fake-1").build(), set);
-                jwt.sign(new MACSigner((InProcessStack.OIDC_SECRET + InProcessStack.OIDC_SECRET)
-                        .getBytes(StandardCharsets.UTF_8)));
+                SignedJWT jwt = new SignedJWT(
+                        new JWSHeader.Builder(JWSAlgorithm.HS256)
+                                .keyID("fake-1")
+                                .build(),
+                        set);
+                jwt.sign(new MACSigner(
+                        (InProcessStack.OIDC_SECRET + InProcessStack.OIDC_SECRET).getBytes(StandardCharsets.UTF_8)));
                 return jwt.serialize();
             }
             RSAKey signer = signing.equals("unknown-key")
-                    ? new RSAKeyGenerator(2048).keyID("other").generate() : key;
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(signer.getKeyID())
-                    .type(JOSEObjectType.JWT).build(), set);
+                    ? new RSAKeyGenerator(2048).keyID("other").generate()
+                    : key;
+            SignedJWT jwt = new SignedJWT(
+                    new JWSHeader.Builder(JWSAlgorithm.RS256)
+                            .keyID(signer.getKeyID())
+                            .type(JOSEObjectType.JWT)
+                            .build(),
+                    set);
             jwt.sign(new RSASSASigner(signer));
             return jwt.serialize();
         } catch (JOSEException e) {
@@ -129,8 +161,10 @@ final class FakeOidcProvider implements AutoCloseable {
 
     private static String s256(String verifier) {
         try {
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(
-                    MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+            return Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString(
+                            MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -149,6 +183,5 @@ final class FakeOidcProvider implements AutoCloseable {
         server.stop(0);
     }
 
-    private record Pending(String nonce, String challenge, String redirectUri) {
-    }
+    private record Pending(String nonce, String challenge, String redirectUri) {}
 }

@@ -82,7 +82,8 @@ final class HttpBrowser {
     String pinFor(String email) {
         Path outbox = stack.dir().resolve("outbox");
         try (Stream<Path> files = Files.list(outbox)) {
-            for (Path f : files.sorted(Comparator.comparing(Path::getFileName).reversed()).toList()) {
+            for (Path f : files.sorted(Comparator.comparing(Path::getFileName).reversed())
+                    .toList()) {
                 String text = Files.readString(f);
                 if (text.contains("To: " + email + "\r\n")) {
                     Matcher m = PIN.matcher(text);

@@ -66,8 +66,8 @@ public final class InProcessStack implements AutoCloseable {
         TunnelCredentials tunnel = TunnelCredentials.generate(TUNNEL);
         tunnel.writeTo(dir.resolve("tunnel.json"));
         Files.writeString(dir.resolve("oidc-secret"), OIDC_SECRET + "\n");
-        Files.setPosixFilePermissions(dir.resolve("oidc-secret"), java.nio.file.attribute.PosixFilePermissions
-                .fromString("rw-------"));
+        Files.setPosixFilePermissions(
+                dir.resolve("oidc-secret"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         Files.writeString(dir.resolve("edge.yml"), """
                 listen: 127.0.0.1:%d
                 tunnel-listen: 127.0.0.1:%d
@@ -90,21 +90,38 @@ public final class InProcessStack implements AutoCloseable {
                     secret-sha256: %s
                 %s
                 apps:
-                %s""".formatted(port, tunnelPort, issuer(), extraProvidersYaml, TUNNEL, tunnel.tunnelId(), tunnel.secretSha256(), TOKEN, clientId,
-                SecretHash.sha256Hex(clientSecret), extraEdgeYaml, appsYaml));
+                %s""".formatted(
+                        port,
+                        tunnelPort,
+                        issuer(),
+                        extraProvidersYaml,
+                        TUNNEL,
+                        tunnel.tunnelId(),
+                        tunnel.secretSha256(),
+                        TOKEN,
+                        clientId,
+                        SecretHash.sha256Hex(clientSecret),
+                        extraEdgeYaml,
+                        appsYaml));
         tls = sslContext(dir.resolve("ca.pem"));
         Transport transport = Transport.best();
         echoGroup = transport.newGroup(1, "test-echo");
         echo = EchoTarget.start(echoGroup, transport);
         edge = EdgeServer.start(EdgeConfig.load(dir.resolve("edge.yml")));
-        String hosts = Stream.of(appsYaml.split("\n")).filter(l -> l.trim().startsWith("- hostname:"))
-                .map(l -> l.substring(l.indexOf(':') + 1).trim()).collect(Collectors.joining(","));
+        String hosts = Stream.of(appsYaml.split("\n"))
+                .filter(l -> l.trim().startsWith("- hostname:"))
+                .map(l -> l.substring(l.indexOf(':') + 1).trim())
+                .collect(Collectors.joining(","));
         StringBuilder ingress = new StringBuilder();
         for (String h : hosts.split(",")) {
-            ingress.append("  - hostname: ").append(h).append("\n    service: tcp://127.0.0.1:").append(echo.port())
+            ingress.append("  - hostname: ")
+                    .append(h)
+                    .append("\n    service: tcp://127.0.0.1:")
+                    .append(echo.port())
                     .append('\n');
         }
-        Files.writeString(dir.resolve("connector.yml"), """
+        Files.writeString(
+                dir.resolve("connector.yml"), """
                 edge: 127.0.0.1:%d
                 credentials-file: tunnel.json
                 edge-ca: ca.pem
@@ -177,13 +194,17 @@ public final class InProcessStack implements AutoCloseable {
 
     /** Returns an HTTP client that trusts the CA and never follows redirects. */
     public HttpClient http() {
-        return HttpClient.newBuilder().sslContext(tls).followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(10)).build();
+        return HttpClient.newBuilder()
+                .sslContext(tls)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
     }
 
     /** Returns the answer to GET {@code path} on the edge. */
     public HttpResponse<String> get(String path, String... headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(issuer() + path)).timeout(Duration.ofSeconds(20));
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(issuer() + path)).timeout(Duration.ofSeconds(20));
         for (int i = 0; i < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);
         }
@@ -192,9 +213,11 @@ public final class InProcessStack implements AutoCloseable {
 
     /** Returns the answer to a form POST of {@code form} to {@code path}. */
     public HttpResponse<String> post(String path, Map<String, String> form, String... headers) {
-        String body = form.entrySet().stream().map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
+        String body = form.entrySet().stream()
+                .map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
                 .collect(Collectors.joining("&"));
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(issuer() + path)).timeout(Duration.ofSeconds(20))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(issuer() + path))
+                .timeout(Duration.ofSeconds(20))
                 .header("Content-Type", "application/x-www-form-urlencoded");
         for (int i = 0; i < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);
@@ -250,8 +273,7 @@ public final class InProcessStack implements AutoCloseable {
      * @param status the HTTP status
      * @param body   the body text
      */
-    public record Answer(int status, String body) {
-    }
+    public record Answer(int status, String body) {}
 
     private static String readHead(InputStream in) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();

@@ -73,7 +73,8 @@ class OAuthFlowTest {
         assertEquals(i + "/oauth/device_authorization", m.get("device_authorization_endpoint"));
         assertEquals(i + "/.well-known/jwks.json", m.get("jwks_uri"));
         assertEquals(List.of("S256"), m.get("code_challenge_methods_supported"));
-        assertEquals(List.of("authorization_code", "urn:ietf:params:oauth:grant-type:device_code"),
+        assertEquals(
+                List.of("authorization_code", "urn:ietf:params:oauth:grant-type:device_code"),
                 m.get("grant_types_supported"));
     }
 
@@ -83,7 +84,8 @@ class OAuthFlowTest {
         HttpResponse<String> r = alice.get(authorize("ssh.test", "st-1", pkce.challenge, CALLBACK));
         assertEquals(302, r.statusCode(), r.body());
         Map<String, List<String>> q = new QueryStringDecoder(location(r).orElseThrow()).parameters();
-        assertTrue(location(r).get().startsWith(CALLBACK + "?code="), location(r).get());
+        assertTrue(
+                location(r).get().startsWith(CALLBACK + "?code="), location(r).get());
         assertEquals(List.of("st-1"), q.get("state"));
         HttpResponse<String> token = exchange(q.get("code").get(0), pkce.verifier, CALLBACK);
         assertEquals(200, token.statusCode(), token.body());
@@ -97,10 +99,15 @@ class OAuthFlowTest {
         assertEquals(List.of("ssh.test"), jwt.getJWTClaimsSet().getAudience());
         assertEquals("alice@example.com", jwt.getJWTClaimsSet().getStringClaim("email"));
         assertEquals(stack.issuer(), jwt.getJWTClaimsSet().getIssuer());
-        assertEquals(101, stack.upgrade("ssh.test", Map.of("Authorization", "Bearer " + t.get("access_token")))
-                .status());
-        assertEquals(401, stack.upgrade("db.test", Map.of("Authorization", "Bearer " + t.get("access_token")))
-                .status(), "a token opens only its own app");
+        assertEquals(
+                101,
+                stack.upgrade("ssh.test", Map.of("Authorization", "Bearer " + t.get("access_token")))
+                        .status());
+        assertEquals(
+                401,
+                stack.upgrade("db.test", Map.of("Authorization", "Bearer " + t.get("access_token")))
+                        .status(),
+                "a token opens only its own app");
     }
 
     @Test
@@ -122,27 +129,37 @@ class OAuthFlowTest {
         assertTrue(signIn.startsWith("/signin?return=%2Foauth%2Fauthorize%3F"), signIn);
         HttpResponse<String> page = b.get(signIn);
         assertTrue(page.body().contains("Sign in to reach <strong>ssh.test</strong>"), page.body());
-        String back = b.signInWithPin("frank@example.com",
+        String back = b.signInWithPin(
+                "frank@example.com",
                 new QueryStringDecoder(signIn).parameters().get("return").get(0));
         HttpResponse<String> again = b.get(back);
-        assertTrue(location(again).orElseThrow().startsWith(CALLBACK + "?code="), location(again).get());
+        assertTrue(
+                location(again).orElseThrow().startsWith(CALLBACK + "?code="),
+                location(again).get());
         assertTrue(location(again).get().endsWith("&state=later"));
     }
 
     @Test
     void neverRedirectsToAnythingButTheLoopbackCallback() {
-        for (String bad : List.of("https://evil.example.com/callback", "http://evil.example.com/callback",
-                "http://localhost:43123/callback", "http://127.0.0.1:43123/other", "http://127.0.0.1:43123/callback/",
-                "http://127.0.0.1:43123/callback?next=https://evil.example.com", "http://127.0.0.1/callback",
-                "http://127.0.0.1:80@evil.example.com/callback", "http://[::2]:43123/callback",
-                "https://127.0.0.1:43123/callback", "")) {
+        for (String bad : List.of(
+                "https://evil.example.com/callback",
+                "http://evil.example.com/callback",
+                "http://localhost:43123/callback",
+                "http://127.0.0.1:43123/other",
+                "http://127.0.0.1:43123/callback/",
+                "http://127.0.0.1:43123/callback?next=https://evil.example.com",
+                "http://127.0.0.1/callback",
+                "http://127.0.0.1:80@evil.example.com/callback",
+                "http://[::2]:43123/callback",
+                "https://127.0.0.1:43123/callback",
+                "")) {
             HttpResponse<String> r = alice.get(authorize("ssh.test", "s", new Pkce().challenge, bad));
             assertEquals(400, r.statusCode(), bad);
             assertEquals(Optional.empty(), location(r), bad);
             assertTrue(r.body().contains("Sign-in request refused"), bad);
         }
-        HttpResponse<String> v6 = alice.get(authorize("ssh.test", "s", new Pkce().challenge,
-                "http://[::1]:43123/callback"));
+        HttpResponse<String> v6 =
+                alice.get(authorize("ssh.test", "s", new Pkce().challenge, "http://[::1]:43123/callback"));
         assertTrue(location(v6).orElseThrow().startsWith("http://[::1]:43123/callback?code="));
         HttpResponse<String> otherClient = alice.get(authorize("ssh.test", "s", new Pkce().challenge, CALLBACK)
                 .replace("client_id=portless-access", "client_id=evil"));
@@ -156,7 +173,8 @@ class OAuthFlowTest {
         String noState = authorize("ssh.test", "x", p.challenge, CALLBACK).replace("&state=x", "");
         assertRedirectError(alice.get(noState), "invalid_request", null);
         String noPkce = authorize("ssh.test", "x", p.challenge, CALLBACK)
-                .replace("&code_challenge=" + p.challenge, "").replace("&code_challenge_method=S256", "");
+                .replace("&code_challenge=" + p.challenge, "")
+                .replace("&code_challenge_method=S256", "");
         assertRedirectError(alice.get(noPkce), "invalid_request", "x");
         String plain = authorize("ssh.test", "x", p.verifier, CALLBACK).replace("S256", "plain");
         assertRedirectError(alice.get(plain), "invalid_request", "x");
@@ -168,37 +186,62 @@ class OAuthFlowTest {
     void aCodeWorksOnceAndOnlyWithItsVerifierAndRedirect() throws Exception {
         Pkce p = new Pkce();
         String code = code("ssh.test", p);
-        assertTokenError(exchange(code, new Pkce().verifier, CALLBACK), "invalid_grant",
+        assertTokenError(
+                exchange(code, new Pkce().verifier, CALLBACK),
+                "invalid_grant",
                 "The code_verifier does not match the code_challenge.");
-        assertTokenError(exchange(code, p.verifier, CALLBACK), "invalid_grant",
+        assertTokenError(
+                exchange(code, p.verifier, CALLBACK),
+                "invalid_grant",
                 "The authorization code was already used; sign in again.");
         String replayed = code("ssh.test", p);
         assertEquals(200, exchange(replayed, p.verifier, CALLBACK).statusCode());
-        assertTokenError(exchange(replayed, p.verifier, CALLBACK), "invalid_grant",
+        assertTokenError(
+                exchange(replayed, p.verifier, CALLBACK),
+                "invalid_grant",
                 "The authorization code was already used; sign in again.");
-        assertTokenError(exchange(code("ssh.test", p), p.verifier, "http://127.0.0.1:9/callback"), "invalid_grant",
+        assertTokenError(
+                exchange(code("ssh.test", p), p.verifier, "http://127.0.0.1:9/callback"),
+                "invalid_grant",
                 "The redirect_uri differs from the one the code was issued for.");
-        assertTokenError(exchange(code("ssh.test", p), null, CALLBACK), "invalid_grant",
+        assertTokenError(
+                exchange(code("ssh.test", p), null, CALLBACK),
+                "invalid_grant",
                 "The code_verifier does not match the code_challenge.");
-        assertTokenError(exchange("made-up", p.verifier, CALLBACK), "invalid_grant",
+        assertTokenError(
+                exchange("made-up", p.verifier, CALLBACK),
+                "invalid_grant",
                 "The authorization code is not valid; sign in again.");
-        HttpResponse<String> noClient = stack.post("/oauth/token", Map.of("grant_type", "authorization_code",
-                "code", code("ssh.test", p), "code_verifier", p.verifier, "redirect_uri", CALLBACK));
+        HttpResponse<String> noClient = stack.post(
+                "/oauth/token",
+                Map.of(
+                        "grant_type",
+                        "authorization_code",
+                        "code",
+                        code("ssh.test", p),
+                        "code_verifier",
+                        p.verifier,
+                        "redirect_uri",
+                        CALLBACK));
         assertEquals(401, noClient.statusCode());
-        assertTokenError(stack.post("/oauth/token", Map.of("grant_type", "password", "client_id", "portless-access")),
-                "unsupported_grant_type", null);
+        assertTokenError(
+                stack.post("/oauth/token", Map.of("grant_type", "password", "client_id", "portless-access")),
+                "unsupported_grant_type",
+                null);
     }
 
     @Test
     void aPolicyDenialIsReportedToTheCliAndExplainedOnTheEdgesPage() {
         HttpResponse<String> r = alice.get(authorize("secret.test", "s", new Pkce().challenge, CALLBACK));
         assertRedirectError(r, "access_denied", "s");
-        assertEquals(List.of("alice@example.com is not allowed to reach secret.test."),
+        assertEquals(
+                List.of("alice@example.com is not allowed to reach secret.test."),
                 new QueryStringDecoder(location(r).orElseThrow()).parameters().get("error_description"));
 
         HttpResponse<String> page = alice.get("/not-allowed?app=secret.test");
         assertEquals(403, page.statusCode());
-        assertTrue(page.body().contains("alice@example.com is not allowed to reach <strong>secret.test</strong>"),
+        assertTrue(
+                page.body().contains("alice@example.com is not allowed to reach <strong>secret.test</strong>"),
                 page.body());
         // Nothing to explain for an app she may reach, or one that does not exist.
         assertEquals(Optional.of("/"), location(alice.get("/not-allowed?app=ssh.test")));
@@ -207,8 +250,8 @@ class OAuthFlowTest {
 
     @Test
     void unknownAppsAreReportedToTheCli() {
-        assertRedirectError(alice.get(authorize("nope.test", "s", new Pkce().challenge, CALLBACK)), "invalid_request",
-                "s");
+        assertRedirectError(
+                alice.get(authorize("nope.test", "s", new Pkce().challenge, CALLBACK)), "invalid_request", "s");
     }
 
     @Test
@@ -223,16 +266,17 @@ class OAuthFlowTest {
         String deviceCode = (String) d.get("device_code");
         assertTokenError(poll(deviceCode), "authorization_pending", null);
 
-        HttpResponse<String> entry = alice.get("/device?user_code=" + userCode.toLowerCase().replace("-", ""));
+        HttpResponse<String> entry =
+                alice.get("/device?user_code=" + userCode.toLowerCase().replace("-", ""));
         assertTrue(entry.body().contains("value=\"" + userCode + "\""), entry.body());
-        HttpResponse<String> confirm = alice.post("/device", Map.of("csrf", csrf(entry), "user_code",
-                userCode.toLowerCase()));
+        HttpResponse<String> confirm =
+                alice.post("/device", Map.of("csrf", csrf(entry), "user_code", userCode.toLowerCase()));
         assertEquals(200, confirm.statusCode(), confirm.body());
         assertTrue(confirm.body().contains("<dd>127.0.0.1</dd>"), confirm.body());
         assertTrue(confirm.body().contains("<dd>portless-test-cli/1.0</dd>"), confirm.body());
         assertTrue(confirm.body().contains("<dd>ssh.test</dd>"), confirm.body());
-        HttpResponse<String> done = alice.post("/device/approve", Map.of("csrf", csrf(confirm), "user_code", userCode,
-                "decision", "allow"));
+        HttpResponse<String> done = alice.post(
+                "/device/approve", Map.of("csrf", csrf(confirm), "user_code", userCode, "decision", "allow"));
         assertTrue(done.body().contains("Signed in — return to your terminal"), done.body());
         Thread.sleep(4_200);
         HttpResponse<String> token = poll(deviceCode);
@@ -253,11 +297,14 @@ class OAuthFlowTest {
     void aDeniedDeviceIsToldSo() throws Exception {
         Map<String, Object> d = deviceAuthorization("ssh.test");
         HttpResponse<String> entry = alice.get("/device");
-        HttpResponse<String> confirm = alice.post("/device", Map.of("csrf", csrf(entry), "user_code",
-                (String) d.get("user_code")));
-        alice.post("/device/approve", Map.of("csrf", csrf(confirm), "user_code", (String) d.get("user_code"),
-                "decision", "deny"));
-        assertTokenError(poll((String) d.get("device_code")), "access_denied",
+        HttpResponse<String> confirm =
+                alice.post("/device", Map.of("csrf", csrf(entry), "user_code", (String) d.get("user_code")));
+        alice.post(
+                "/device/approve",
+                Map.of("csrf", csrf(confirm), "user_code", (String) d.get("user_code"), "decision", "deny"));
+        assertTokenError(
+                poll((String) d.get("device_code")),
+                "access_denied",
                 "alice@example.com denied the sign-in of this device.");
     }
 
@@ -265,12 +312,15 @@ class OAuthFlowTest {
     void aDeviceForAnAppThePolicyRefusesIsDenied() throws Exception {
         Map<String, Object> d = deviceAuthorization("secret.test");
         HttpResponse<String> entry = alice.get("/device");
-        HttpResponse<String> confirm = alice.post("/device", Map.of("csrf", csrf(entry), "user_code",
-                (String) d.get("user_code")));
-        HttpResponse<String> r = alice.post("/device/approve", Map.of("csrf", csrf(confirm), "user_code",
-                (String) d.get("user_code"), "decision", "allow"));
+        HttpResponse<String> confirm =
+                alice.post("/device", Map.of("csrf", csrf(entry), "user_code", (String) d.get("user_code")));
+        HttpResponse<String> r = alice.post(
+                "/device/approve",
+                Map.of("csrf", csrf(confirm), "user_code", (String) d.get("user_code"), "decision", "allow"));
         assertEquals(403, r.statusCode());
-        assertTokenError(poll((String) d.get("device_code")), "access_denied",
+        assertTokenError(
+                poll((String) d.get("device_code")),
+                "access_denied",
                 "alice@example.com is not allowed to reach secret.test.");
     }
 
@@ -314,18 +364,26 @@ class OAuthFlowTest {
     }
 
     private static String code(String app, Pkce p) {
-        String loc = location(alice.get(authorize(app, "s", p.challenge, CALLBACK))).orElseThrow();
+        String loc =
+                location(alice.get(authorize(app, "s", p.challenge, CALLBACK))).orElseThrow();
         return new QueryStringDecoder(loc).parameters().get("code").get(0);
     }
 
     private static String authorize(String app, String state, String challenge, String redirect) {
-        return "/oauth/authorize?response_type=code&client_id=portless-access&redirect_uri=" + enc(redirect)
-                + "&state=" + state + "&code_challenge=" + challenge + "&code_challenge_method=S256&app=" + app;
+        return "/oauth/authorize?response_type=code&client_id=portless-access&redirect_uri=" + enc(redirect) + "&state="
+                + state + "&code_challenge=" + challenge + "&code_challenge_method=S256&app=" + app;
     }
 
     private static HttpResponse<String> exchange(String code, String verifier, String redirect) {
-        Map<String, String> form = new java.util.LinkedHashMap<>(Map.of("grant_type", "authorization_code",
-                "code", code, "redirect_uri", redirect, "client_id", "portless-access"));
+        Map<String, String> form = new java.util.LinkedHashMap<>(Map.of(
+                "grant_type",
+                "authorization_code",
+                "code",
+                code,
+                "redirect_uri",
+                redirect,
+                "client_id",
+                "portless-access"));
         if (verifier != null) {
             form.put("code_verifier", verifier);
         }
@@ -333,15 +391,25 @@ class OAuthFlowTest {
     }
 
     private static Map<String, Object> deviceAuthorization(String app) throws Exception {
-        HttpResponse<String> r = stack.post("/oauth/device_authorization", Map.of("client_id", "portless-access",
-                "app", app), "User-Agent", "portless-test-cli/1.0");
+        HttpResponse<String> r = stack.post(
+                "/oauth/device_authorization",
+                Map.of("client_id", "portless-access", "app", app),
+                "User-Agent",
+                "portless-test-cli/1.0");
         assertEquals(200, r.statusCode(), r.body());
         return JSONObjectUtils.parse(r.body());
     }
 
     private static HttpResponse<String> poll(String deviceCode) {
-        return stack.post("/oauth/token", Map.of("grant_type", "urn:ietf:params:oauth:grant-type:device_code",
-                "device_code", deviceCode, "client_id", "portless-access"));
+        return stack.post(
+                "/oauth/token",
+                Map.of(
+                        "grant_type",
+                        "urn:ietf:params:oauth:grant-type:device_code",
+                        "device_code",
+                        deviceCode,
+                        "client_id",
+                        "portless-access"));
     }
 
     /** A PKCE verifier and its S256 challenge. */
@@ -354,8 +422,10 @@ class OAuthFlowTest {
             new SecureRandom().nextBytes(b);
             verifier = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
             try {
-                challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(
-                        MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+                challenge = Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString(MessageDigest.getInstance("SHA-256")
+                                .digest(verifier.getBytes(StandardCharsets.US_ASCII)));
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }

@@ -58,7 +58,8 @@ class OidcSignInTest {
     void signsInWithCodePkceStateAndNonceAndReadsGroups() {
         HttpBrowser b = new HttpBrowser(stack);
         HttpResponse<String> page = b.get("/signin?return=%2F");
-        assertTrue(page.body().contains("href=\"/signin/oidc?provider=fake&amp;return=%2F\">Sign in with Fake SSO"),
+        assertTrue(
+                page.body().contains("href=\"/signin/oidc?provider=fake&amp;return=%2F\">Sign in with Fake SSO"),
                 page.body());
         HttpResponse<String> done = roundTrip(b, "/");
         assertEquals(303, done.statusCode(), done.body());
@@ -96,7 +97,9 @@ class OidcSignInTest {
                 "aud", c -> c.audience("someone-else"),
                 "iss", c -> c.issuer("https://evil.example.com"),
                 "exp", c -> c.expirationTime(new Date(System.currentTimeMillis() - 600_000)),
-                "azp", c -> c.audience(List.of(FakeOidcProvider.CLIENT_ID, "other")).claim("azp", "other"));
+                "azp",
+                        c -> c.audience(List.of(FakeOidcProvider.CLIENT_ID, "other"))
+                                .claim("azp", "other"));
         attacks.forEach((name, attack) -> {
             idp.claims = attack;
             HttpResponse<String> r = roundTrip(new HttpBrowser(stack), "/");
@@ -126,11 +129,13 @@ class OidcSignInTest {
                 + HttpBrowser.enc("http://127.0.0.1:5555/callback") + "&state=s1&code_challenge="
                 + "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256&app=finance.test";
         String signIn = location(b.get(authorize)).orElseThrow();
-        String returnTo = new QueryStringDecoder(signIn).parameters().get("return").get(0);
+        String returnTo =
+                new QueryStringDecoder(signIn).parameters().get("return").get(0);
         HttpResponse<String> done = roundTrip(b, returnTo);
         HttpResponse<String> denied = b.get(location(done).orElseThrow());
         assertEquals(302, denied.statusCode(), "alice is not in finance");
-        assertTrue(location(denied).orElseThrow().startsWith("http://127.0.0.1:5555/callback?error=access_denied&"),
+        assertTrue(
+                location(denied).orElseThrow().startsWith("http://127.0.0.1:5555/callback?error=access_denied&"),
                 denied.headers().toString());
         HttpResponse<String> page = b.get("/not-allowed?app=finance.test");
         assertEquals(403, page.statusCode());
@@ -148,8 +153,8 @@ class OidcSignInTest {
 
     private static HttpResponse<String> send(String url) {
         try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            return HttpClient.newHttpClient()
+                    .send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-
 import org.junit.jupiter.api.Test;
 
 class IngressRuleTest {
@@ -50,19 +49,22 @@ class IngressRuleTest {
 
     @Test
     void refusesOtherWildcardForms() {
-        assertEquals("\"*\" is not a hostname (a catch-all rule is one without hostname, "
-                     + "e.g. \"- service: http_status:404\")",
+        assertEquals(
+                "\"*\" is not a hostname (a catch-all rule is one without hostname, "
+                        + "e.g. \"- service: http_status:404\")",
                 assertThrows(IllegalArgumentException.class, () -> rule("*")).getMessage());
-        for (String pattern : new String[] { "a*.example.com", "*.*.example.com", "x.*.example.com", "example.*" }) {
-            assertEquals('"' + pattern + "\": a wildcard may only be the whole leftmost label "
-                         + "(expected: an exact hostname or *.example.com)",
-                    assertThrows(IllegalArgumentException.class, () -> rule(pattern)).getMessage());
+        for (String pattern : new String[] {"a*.example.com", "*.*.example.com", "x.*.example.com", "example.*"}) {
+            assertEquals(
+                    '"' + pattern + "\": a wildcard may only be the whole leftmost label "
+                            + "(expected: an exact hostname or *.example.com)",
+                    assertThrows(IllegalArgumentException.class, () -> rule(pattern))
+                            .getMessage());
         }
     }
 
     @Test
     void refusesNonHostnames() {
-        for (String pattern : new String[] { "https://a.example.com", "a.example.com:22", "a..b", "a b", "" }) {
+        for (String pattern : new String[] {"https://a.example.com", "a.example.com:22", "a..b", "a b", ""}) {
             assertThrows(IllegalArgumentException.class, () -> rule(pattern), pattern);
         }
     }

@@ -8,7 +8,6 @@ import dev.portless.common.config.ConfigException;
 import dev.portless.common.config.ConfigNode;
 import java.time.Duration;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 
 class IngressRulesTest {
@@ -18,7 +17,8 @@ class IngressRulesTest {
     }
 
     private static void assertError(String message, String yaml) {
-        assertEquals(message, assertThrows(ConfigException.class, () -> rules(yaml)).getMessage());
+        assertEquals(
+                message, assertThrows(ConfigException.class, () -> rules(yaml)).getMessage());
     }
 
     @Test
@@ -34,8 +34,13 @@ class IngressRulesTest {
                 """);
         final List<IngressRule> list = rules.rules();
         assertEquals(3, list.size());
-        assertEquals(new IngressRule("ssh.example.com", new TargetService("ssh", "10.0.0.5", 22),
-                IngressRules.DEFAULT_CONNECT_TIMEOUT, 2), list.get(0));
+        assertEquals(
+                new IngressRule(
+                        "ssh.example.com",
+                        new TargetService("ssh", "10.0.0.5", 22),
+                        IngressRules.DEFAULT_CONNECT_TIMEOUT,
+                        2),
+                list.get(0));
         assertEquals(Duration.ofSeconds(3), list.get(1).connectTimeout());
         assertEquals(4, list.get(1).line());
         assertEquals(new StatusService(404), list.get(2).service());
@@ -61,8 +66,10 @@ class IngressRulesTest {
 
     @Test
     void lastRuleMustBeCatchAll() {
-        assertError("connector.yml:5: ingress[1]: the last rule must be a catch-all without hostname, "
-                    + "e.g. \"- service: http_status:404\"", """
+        assertError(
+                "connector.yml:5: ingress[1]: the last rule must be a catch-all without hostname, "
+                        + "e.g. \"- service: http_status:404\"",
+                """
                 ingress:
                   - hostname: a.example.com
                     service: tcp://a:1
@@ -74,8 +81,10 @@ class IngressRulesTest {
 
     @Test
     void catchAllBeforeTheLastIsRefused() {
-        assertError("connector.yml:2: ingress[0]: a rule without hostname catches everything, so the rules after "
-                    + "it never apply (give it a hostname or move it to the end)", """
+        assertError(
+                "connector.yml:2: ingress[0]: a rule without hostname catches everything, so the rules after "
+                        + "it never apply (give it a hostname or move it to the end)",
+                """
                 ingress:
                   - service: tcp://a:1
                   - service: http_status:404
@@ -85,15 +94,17 @@ class IngressRulesTest {
     @Test
     void atLeastOneRule() {
         final String message = "at least one rule is required, and the last one must be a catch-all without "
-                                + "hostname, e.g. \"- service: http_status:404\"";
+                + "hostname, e.g. \"- service: http_status:404\"";
         assertError("connector.yml:1: ingress: " + message, "edge: a:1\n");
         assertError("connector.yml:2: ingress: " + message, "edge: a:1\ningress: []\n");
     }
 
     @Test
     void badServiceNamesTheRuleAndLine() {
-        assertError("connector.yml:7: ingress[2].service: unknown scheme \"ftp\" "
-                    + "(expected: tcp, ssh, rdp, smb, http_status)", """
+        assertError(
+                "connector.yml:7: ingress[2].service: unknown scheme \"ftp\" "
+                        + "(expected: tcp, ssh, rdp, smb, http_status)",
+                """
                 ingress:
                   - hostname: a.example.com
                     service: tcp://a:1
@@ -116,8 +127,10 @@ class IngressRulesTest {
 
     @Test
     void badHostnameIsReported() {
-        assertError("connector.yml:2: ingress[0].hostname: \"*\" is not a hostname (a catch-all rule is one "
-                    + "without hostname, e.g. \"- service: http_status:404\")", """
+        assertError(
+                "connector.yml:2: ingress[0].hostname: \"*\" is not a hostname (a catch-all rule is one "
+                        + "without hostname, e.g. \"- service: http_status:404\")",
+                """
                 ingress:
                   - hostname: "*"
                     service: tcp://a:1
@@ -127,8 +140,10 @@ class IngressRulesTest {
 
     @Test
     void unknownRuleKeyIsReported() {
-        assertError("connector.yml:4: ingress[0].originRequest: unknown key "
-                    + "(expected one of: connect-timeout, hostname, service)", """
+        assertError(
+                "connector.yml:4: ingress[0].originRequest: unknown key "
+                        + "(expected one of: connect-timeout, hostname, service)",
+                """
                 ingress:
                   - hostname: a.example.com
                     service: tcp://a:1
@@ -150,8 +165,10 @@ class IngressRulesTest {
 
     @Test
     void shadowedRuleIsReported() {
-        assertError("connector.yml:5: ingress[1].hostname: \"a.example.com\" is already matched by ingress[0] "
-                    + "(line 2), so this rule never applies (remove it or move it above)", """
+        assertError(
+                "connector.yml:5: ingress[1].hostname: \"a.example.com\" is already matched by ingress[0] "
+                        + "(line 2), so this rule never applies (remove it or move it above)",
+                """
                 ingress:
                   - hostname: "*.example.com"
                     service: tcp://a:1

@@ -8,7 +8,10 @@ import org.junit.jupiter.api.Test;
 class ServiceTest {
 
     private static void assertRefused(String message, String text) {
-        assertEquals(message, assertThrows(IllegalArgumentException.class, () -> Service.parse(text)).getMessage());
+        assertEquals(
+                message,
+                assertThrows(IllegalArgumentException.class, () -> Service.parse(text))
+                        .getMessage());
     }
 
     @Test
@@ -34,9 +37,11 @@ class ServiceTest {
         assertEquals(new StatusService(404), Service.parse("http_status:404"));
         assertEquals("http_status:503", Service.parse("http_status:503").toString());
         assertRefused("http_status:600 is out of range (expected: 100..599)", "http_status:600");
-        assertRefused("\"http_status:40\" is not a status (expected: http_status:NNN, e.g. http_status:404)",
+        assertRefused(
+                "\"http_status:40\" is not a status (expected: http_status:NNN, e.g. http_status:404)",
                 "http_status:40");
-        assertRefused("\"http_status:abc\" is not a status (expected: http_status:NNN, e.g. http_status:404)",
+        assertRefused(
+                "\"http_status:abc\" is not a status (expected: http_status:NNN, e.g. http_status:404)",
                 "http_status:abc");
     }
 
@@ -44,25 +49,31 @@ class ServiceTest {
     void refusesUnknownSchemes() {
         assertRefused("unknown scheme \"ftp\" (expected: tcp, ssh, rdp, smb, http_status)", "ftp://a:21");
         assertRefused("unknown scheme \"http\" (expected: tcp, ssh, rdp, smb, http_status)", "http://localhost:8080");
-        assertRefused("\"localhost\" has no scheme (expected: tcp://host:port, ssh://host[:port], "
-                      + "rdp://host[:port], smb://host[:port] or http_status:NNN)", "localhost");
+        assertRefused(
+                "\"localhost\" has no scheme (expected: tcp://host:port, ssh://host[:port], "
+                        + "rdp://host[:port], smb://host[:port] or http_status:NNN)",
+                "localhost");
         assertRefused("\"tcp:host:22\" lacks \"//\" after the scheme (expected: tcp://host:port)", "tcp:host:22");
     }
 
     @Test
     void refusesMalformedTargets() {
         assertRefused("\"tcp://db\": \"db\" has no port (expected: tcp://host:port)", "tcp://db");
-        assertRefused("\"ssh://host/path\" has a path, query or fragment (expected: ssh://host[:port])",
-                "ssh://host/path");
-        assertRefused("\"tcp://host:1?x=1\" has a path, query or fragment (expected: tcp://host:port)",
-                "tcp://host:1?x=1");
-        assertRefused("\"ssh://root@host\" has a user name (expected: ssh://host[:port]; "
-                      + "the user signs in through the edge)", "ssh://root@host");
+        assertRefused(
+                "\"ssh://host/path\" has a path, query or fragment (expected: ssh://host[:port])", "ssh://host/path");
+        assertRefused(
+                "\"tcp://host:1?x=1\" has a path, query or fragment (expected: tcp://host:port)", "tcp://host:1?x=1");
+        assertRefused(
+                "\"ssh://root@host\" has a user name (expected: ssh://host[:port]; "
+                        + "the user signs in through the edge)",
+                "ssh://root@host");
         assertRefused("\"tcp://db:0\": port 0 is out of range (expected: 1..65535)", "tcp://db:0");
         assertRefused("\"tcp://db:70000\": port 70000 is out of range (expected: 1..65535)", "tcp://db:70000");
         assertRefused("\"ssh://\": empty address (expected: ssh://host[:port])", "ssh://");
         assertRefused("\"tcp://:22\": empty host (expected: a host name or IP address)", "tcp://:22");
-        assertRefused("\"tcp://::1:22\": \"::1:22\": put IPv6 addresses in brackets "
-                      + "(expected: [ipv6]:port, e.g. [::1]:5432)", "tcp://::1:22");
+        assertRefused(
+                "\"tcp://::1:22\": \"::1:22\": put IPv6 addresses in brackets "
+                        + "(expected: [ipv6]:port, e.g. [::1]:5432)",
+                "tcp://::1:22");
     }
 }

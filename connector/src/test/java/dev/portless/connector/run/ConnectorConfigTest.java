@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +38,9 @@ class ConnectorConfigTest {
     }
 
     private void assertError(String message, String yaml) {
-        assertEquals(file + ":" + message, assertThrows(ConfigException.class, () -> parse(yaml)).getMessage());
+        assertEquals(
+                file + ":" + message,
+                assertThrows(ConfigException.class, () -> parse(yaml)).getMessage());
     }
 
     @Test
@@ -54,7 +55,9 @@ class ConnectorConfigTest {
         assertEquals(Duration.ofMillis(500), config.retryInitial());
         assertEquals(Duration.ofSeconds(30), config.retryMax());
         assertEquals(Duration.ofSeconds(30), config.gracePeriod());
-        assertEquals(new StatusService(404), config.ingress().match("any.example.com").service());
+        assertEquals(
+                new StatusService(404),
+                config.ingress().match("any.example.com").service());
     }
 
     @Test
@@ -81,8 +84,8 @@ class ConnectorConfigTest {
                   - service: http_status:404
                 """);
         final ConnectorConfig config = ConnectorConfig.load(file);
-        assertEquals(List.of(new EdgeAddress("a.example.com", 7844), new EdgeAddress("2001:db8::1", 7844)),
-                config.edges());
+        assertEquals(
+                List.of(new EdgeAddress("a.example.com", 7844), new EdgeAddress("2001:db8::1", 7844)), config.edges());
         assertEquals(4, config.connectionsPerEdge());
         assertEquals(Optional.of(dir.resolve("secrets/tunnel.json")), config.credentialsFile());
         assertEquals(Optional.of(dir.resolve("edge-ca.pem")), config.edgeCaFile());
@@ -96,64 +99,76 @@ class ConnectorConfigTest {
 
     @Test
     void unknownTopLevelKey() {
-        assertError("2: ingres: unknown key (expected one of: credentials-file, edge, edge-ca, edge-dial-timeout, "
-                    + "edge-issuer, edge-jwks-url, edge-server-name, edges, grace-period, ha-connections, ingress, retry)",
+        assertError(
+                "2: ingres: unknown key (expected one of: credentials-file, edge, edge-ca, edge-dial-timeout, "
+                        + "edge-issuer, edge-jwks-url, edge-server-name, edges, grace-period, ha-connections, ingress, retry)",
                 "edge: a:1\ningres: []\n");
     }
 
     @Test
     void edgeIsRequired() {
-        assertError("1: missing required key \"edge\" (the edge's tunnel address, e.g. "
-                    + "\"edge: edge.example.com:7844\", or \"edges\" with a list of them)", CATCH_ALL);
+        assertError(
+                "1: missing required key \"edge\" (the edge's tunnel address, e.g. "
+                        + "\"edge: edge.example.com:7844\", or \"edges\" with a list of them)",
+                CATCH_ALL);
     }
 
     @Test
     void edgeAndEdgesTogetherAreRefused() {
-        assertError("2: edges: give either \"edge\" or \"edges\", not both (move the address into the list)",
+        assertError(
+                "2: edges: give either \"edge\" or \"edges\", not both (move the address into the list)",
                 "edge: a:1\nedges: [b:1]\n" + CATCH_ALL);
     }
 
     @Test
     void edgeNeedsAPort() {
-        assertError("1: edge: \"edge.example.com\" has no port (expected: host:port)",
+        assertError(
+                "1: edge: \"edge.example.com\" has no port (expected: host:port)",
                 "edge: edge.example.com\n" + CATCH_ALL);
     }
 
     @Test
     void badItemInEdgesNamesItsLine() {
-        assertError("3: edges[1]: port 99999 is out of range (expected: 1..65535)",
+        assertError(
+                "3: edges[1]: port 99999 is out of range (expected: 1..65535)",
                 "edges:\n  - a:1\n  - b:99999\n" + CATCH_ALL);
     }
 
     @Test
     void duplicateEdgeIsRefused() {
-        assertError("3: edges[1]: \"A.example.com:1\" is listed twice, first as edges[0] (remove one)",
+        assertError(
+                "3: edges[1]: \"A.example.com:1\" is listed twice, first as edges[0] (remove one)",
                 "edges:\n  - a.example.com:1\n  - A.example.com:1\n" + CATCH_ALL);
     }
 
     @Test
     void emptyEdgesIsRefused() {
-        assertError("1: edges: the list is empty (expected: at least one edge address such as "
-                    + "edge.example.com:7844)", "edges: []\n" + CATCH_ALL);
+        assertError(
+                "1: edges: the list is empty (expected: at least one edge address such as " + "edge.example.com:7844)",
+                "edges: []\n" + CATCH_ALL);
     }
 
     @Test
     void haConnectionsIsBounded() {
-        assertError("2: ha-connections: 17 is out of range (expected: 1..16)",
+        assertError(
+                "2: ha-connections: 17 is out of range (expected: 1..16)",
                 "edge: a:1\nha-connections: 17\n" + CATCH_ALL);
     }
 
     @Test
     void credentialsFileMustExist() {
-        assertError("2: credentials-file: file not found: " + dir.resolve("missing.json")
-                    + " (check the path; relative paths start at the configuration file's directory)",
+        assertError(
+                "2: credentials-file: file not found: " + dir.resolve("missing.json")
+                        + " (check the path; relative paths start at the configuration file's directory)",
                 "edge: a:1\ncredentials-file: missing.json\n" + CATCH_ALL);
     }
 
     @Test
     void retryMaxMustNotBeShorterThanInitial() {
-        assertError("5: retry.max: retry.max 1s is shorter than retry.initial 2s (make max at least as long as "
-                    + "initial)", """
+        assertError(
+                "5: retry.max: retry.max 1s is shorter than retry.initial 2s (make max at least as long as "
+                        + "initial)",
+                """
                 edge: a:1
                 retry:
                   # backoff
@@ -164,37 +179,61 @@ class ConnectorConfigTest {
 
     @Test
     void unknownRetryKey() {
-        assertError("3: retry.maximum: unknown key (expected one of: initial, max)",
+        assertError(
+                "3: retry.maximum: unknown key (expected one of: initial, max)",
                 "edge: a:1\nretry:\n  maximum: 1s\n" + CATCH_ALL);
     }
 
     @Test
     void badDurationIsReported() {
-        assertError("2: grace-period: \"30\" has no unit (expected: a whole number with a unit: 500ms, 10s, 5m, 1h)",
+        assertError(
+                "2: grace-period: \"30\" has no unit (expected: a whole number with a unit: 500ms, 10s, 5m, 1h)",
                 "edge: a:1\ngrace-period: 30\n" + CATCH_ALL);
     }
 
     @Test
     void badEdgeServerName() {
-        assertError("2: edge-server-name: \"https://edge\" is not a valid host name "
-                    + "(expected: letters, digits, '-' and '.')",
+        assertError(
+                "2: edge-server-name: \"https://edge\" is not a valid host name "
+                        + "(expected: letters, digits, '-' and '.')",
                 "edge: a:1\nedge-server-name: https://edge\n" + CATCH_ALL);
     }
 
     @Test
     void ingressErrorsComeThrough() {
-        assertError("3: ingress[0].service: unknown scheme \"ftp\" (expected: tcp, ssh, rdp, smb, http_status)",
+        assertError(
+                "3: ingress[0].service: unknown scheme \"ftp\" (expected: tcp, ssh, rdp, smb, http_status)",
                 "edge: a:1\ningress:\n  - service: ftp://x:21\n");
     }
 
     @Test
     void recordRefusesBadValuesBuiltInCode() {
         final ConnectorConfig valid = parse("edge: a:1\n" + CATCH_ALL);
-        assertThrows(IllegalArgumentException.class, () -> new ConnectorConfig(List.of(), 2, Optional.empty(),
-                Optional.empty(), Optional.empty(), valid.dialTimeout(), valid.retryInitial(), valid.retryMax(),
-                valid.gracePeriod(), valid.ingress()));
-        assertThrows(IllegalArgumentException.class, () -> new ConnectorConfig(valid.edges(), 2, Optional.empty(),
-                Optional.empty(), Optional.empty(), valid.dialTimeout(), Duration.ofSeconds(2), Duration.ofSeconds(1),
-                valid.gracePeriod(), valid.ingress()));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new ConnectorConfig(
+                        List.of(),
+                        2,
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        valid.dialTimeout(),
+                        valid.retryInitial(),
+                        valid.retryMax(),
+                        valid.gracePeriod(),
+                        valid.ingress()));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new ConnectorConfig(
+                        valid.edges(),
+                        2,
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        valid.dialTimeout(),
+                        Duration.ofSeconds(2),
+                        Duration.ofSeconds(1),
+                        valid.gracePeriod(),
+                        valid.ingress()));
     }
 }

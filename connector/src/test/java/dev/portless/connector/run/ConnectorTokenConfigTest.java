@@ -20,7 +20,9 @@ class ConnectorTokenConfigTest {
         ConnectorConfig c = parse("edges: [Edge.Example.com:7844, b.example.com:7844]\n" + CATCH_ALL);
         assertEquals(URI.create("https://edge.example.com"), c.edgeIssuer());
         assertEquals(URI.create("https://edge.example.com/.well-known/jwks.json"), c.edgeJwksUrl());
-        assertEquals(URI.create("https://[::1]"), parse("edge: \"[::1]:7844\"\n" + CATCH_ALL).edgeIssuer());
+        assertEquals(
+                URI.create("https://[::1]"),
+                parse("edge: \"[::1]:7844\"\n" + CATCH_ALL).edgeIssuer());
     }
 
     @Test
@@ -35,15 +37,23 @@ class ConnectorTokenConfigTest {
 
     @Test
     void refusesPlainHttpOffLoopbackAndPathsInTheIssuer() {
-        assertEquals("connector.yml:2: edge-issuer: \"http://edge.example.com\" is not an https URL (expected e.g. "
+        assertEquals(
+                "connector.yml:2: edge-issuer: \"http://edge.example.com\" is not an https URL (expected e.g. "
                         + "https://edge.example.com; http only on 127.0.0.1, [::1] or localhost)",
-                assertThrows(ConfigException.class, () -> parse("edge: a:1\nedge-issuer: http://edge.example.com\n"
-                        + CATCH_ALL)).getMessage());
-        assertEquals("connector.yml:2: edge-issuer: \"https://edge.example.com/x\" must be only scheme, host and port "
+                assertThrows(
+                                ConfigException.class,
+                                () -> parse("edge: a:1\nedge-issuer: http://edge.example.com\n" + CATCH_ALL))
+                        .getMessage());
+        assertEquals(
+                "connector.yml:2: edge-issuer: \"https://edge.example.com/x\" must be only scheme, host and port "
                         + "(e.g. https://edge.example.com:8443)",
-                assertThrows(ConfigException.class, () -> parse("edge: a:1\nedge-issuer: https://edge.example.com/x\n"
-                        + CATCH_ALL)).getMessage());
-        assertEquals(URI.create("http://127.0.0.1:8080"),
-                parse("edge: a:1\nedge-issuer: http://127.0.0.1:8080\n" + CATCH_ALL).edgeIssuer());
+                assertThrows(
+                                ConfigException.class,
+                                () -> parse("edge: a:1\nedge-issuer: https://edge.example.com/x\n" + CATCH_ALL))
+                        .getMessage());
+        assertEquals(
+                URI.create("http://127.0.0.1:8080"),
+                parse("edge: a:1\nedge-issuer: http://127.0.0.1:8080\n" + CATCH_ALL)
+                        .edgeIssuer());
     }
 }

@@ -17,8 +17,10 @@ class EdgeAddressTest {
 
     @Test
     void refusesMissingPortAndBadValues() {
-        assertEquals("\"edge.example.com\" has no port (expected: host:port)",
-                assertThrows(IllegalArgumentException.class, () -> EdgeAddress.parse("edge.example.com")).getMessage());
+        assertEquals(
+                "\"edge.example.com\" has no port (expected: host:port)",
+                assertThrows(IllegalArgumentException.class, () -> EdgeAddress.parse("edge.example.com"))
+                        .getMessage());
         assertThrows(IllegalArgumentException.class, () -> new EdgeAddress("", 1));
         assertThrows(IllegalArgumentException.class, () -> new EdgeAddress("a", 0));
     }

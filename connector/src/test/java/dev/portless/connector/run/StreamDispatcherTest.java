@@ -31,8 +31,11 @@ class StreamDispatcherTest {
 
         Http2Headers answer = this.<Http2HeadersFrame>outbound(stream).headers();
         assertEquals("200", answer.status().toString());
-        assertEquals(credentials.tunnelId().toString(), answer.get(TunnelProtocol.TUNNEL_ID).toString());
-        assertEquals(credentials.secret(), answer.get(TunnelProtocol.TUNNEL_SECRET).toString());
+        assertEquals(
+                credentials.tunnelId().toString(),
+                answer.get(TunnelProtocol.TUNNEL_ID).toString());
+        assertEquals(
+                credentials.secret(), answer.get(TunnelProtocol.TUNNEL_SECRET).toString());
         assertInstanceOf(RegistrationResponder.class, stream.pipeline().get("register"));
         assertNull(stream.pipeline().get(StreamDispatcher.class));
     }
@@ -44,8 +47,12 @@ class StreamDispatcherTest {
         stream.writeInbound(request(TunnelProtocol.STREAM_PATH));
 
         Http2HeadersFrame answer = outbound(stream);
-        assertEquals(Integer.toString(StreamError.CONNECTOR_DRAINING.httpStatus()), answer.headers().status().toString());
-        assertEquals(StreamError.CONNECTOR_DRAINING.code(), answer.headers().get(TunnelProtocol.ERROR).toString());
+        assertEquals(
+                Integer.toString(StreamError.CONNECTOR_DRAINING.httpStatus()),
+                answer.headers().status().toString());
+        assertEquals(
+                StreamError.CONNECTOR_DRAINING.code(),
+                answer.headers().get(TunnelProtocol.ERROR).toString());
         assertTrue(answer.isEndStream());
         assertFalse(stream.isOpen(), "a refused stream ends");
     }
@@ -58,20 +65,24 @@ class StreamDispatcherTest {
         Http2HeadersFrame answer = outbound(stream);
         assertEquals("404", answer.headers().status().toString());
         assertTrue(answer.isEndStream());
-        assertSame(stream.pipeline().get(StreamDispatcher.class), stream.pipeline().first());
+        assertSame(
+                stream.pipeline().get(StreamDispatcher.class), stream.pipeline().first());
     }
 
     private EmbeddedChannel dispatching() {
         EmbeddedChannel stream = new EmbeddedChannel();
         stream.config().setAutoRead(false);
-        stream.pipeline().addLast("dispatch", new StreamDispatcher(
-                () -> new RegistrationResponder(credentials, "host/1", verdict -> { }), dialer));
+        stream.pipeline()
+                .addLast(
+                        "dispatch",
+                        new StreamDispatcher(
+                                () -> new RegistrationResponder(credentials, "host/1", verdict -> {}), dialer));
         return stream;
     }
 
     private static Http2HeadersFrame request(String path) {
-        return new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().method("POST").path(path)
-                .authority("db.example.com"), false);
+        return new DefaultHttp2HeadersFrame(
+                new DefaultHttp2Headers().method("POST").path(path).authority("db.example.com"), false);
     }
 
     private <T> T outbound(EmbeddedChannel stream) {

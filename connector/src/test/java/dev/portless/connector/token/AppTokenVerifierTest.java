@@ -50,24 +50,36 @@ class AppTokenVerifierTest {
 
     @Test
     void refusesAnotherAudience() {
-        assertRefused(TokenRejection.WRONG_AUDIENCE, valid().claim("aud", "db.example.com").signedWith(KEY));
-        assertRefused(TokenRejection.WRONG_AUDIENCE, valid().claim("aud", List.of(APP, "db.example.com"))
-                .signedWith(KEY));
-        assertRefused(TokenRejection.WRONG_AUDIENCE, valid().claim("aud", List.of(APP)).signedWith(KEY));
+        assertRefused(
+                TokenRejection.WRONG_AUDIENCE,
+                valid().claim("aud", "db.example.com").signedWith(KEY));
+        assertRefused(
+                TokenRejection.WRONG_AUDIENCE,
+                valid().claim("aud", List.of(APP, "db.example.com")).signedWith(KEY));
+        assertRefused(
+                TokenRejection.WRONG_AUDIENCE,
+                valid().claim("aud", List.of(APP)).signedWith(KEY));
         assertRefused(TokenRejection.WRONG_AUDIENCE, valid().claim("aud", null).signedWith(KEY));
     }
 
     @Test
     void refusesAnotherIssuer() {
-        assertRefused(TokenRejection.WRONG_ISSUER, valid().claim("iss", "https://evil.example.com").signedWith(KEY));
-        assertRefused(TokenRejection.WRONG_ISSUER, valid().claim("iss", ISSUER + "/").signedWith(KEY));
+        assertRefused(
+                TokenRejection.WRONG_ISSUER,
+                valid().claim("iss", "https://evil.example.com").signedWith(KEY));
+        assertRefused(
+                TokenRejection.WRONG_ISSUER, valid().claim("iss", ISSUER + "/").signedWith(KEY));
     }
 
     @Test
     void refusesExpiredBeyondSkewButToleratesSkew() throws AppTokenException {
         long now = Instant.now().getEpochSecond();
-        assertRefused(TokenRejection.EXPIRED, valid().claim("exp", now - 31).claim("nbf", now - 100)
-                .claim("iat", now - 100).signedWith(KEY));
+        assertRefused(
+                TokenRejection.EXPIRED,
+                valid().claim("exp", now - 31)
+                        .claim("nbf", now - 100)
+                        .claim("iat", now - 100)
+                        .signedWith(KEY));
         verifier.verify(valid().claim("exp", now - 20).signedWith(KEY), APP, KEYS);
     }
 
@@ -80,10 +92,13 @@ class AppTokenVerifierTest {
     @Test
     void refusesMissingClaims() {
         for (String claim : List.of("exp", "nbf", "iat", "sub", "jti")) {
-            assertRefused(TokenRejection.MISSING_CLAIM, valid().claim(claim, null).signedWith(KEY));
+            assertRefused(
+                    TokenRejection.MISSING_CLAIM, valid().claim(claim, null).signedWith(KEY));
         }
-        assertRefused(TokenRejection.MISSING_CLAIM, valid().claim("exp", "tomorrow").signedWith(KEY));
-        assertRefused(TokenRejection.MISSING_CLAIM, valid().claim("groups", "admins").signedWith(KEY));
+        assertRefused(
+                TokenRejection.MISSING_CLAIM, valid().claim("exp", "tomorrow").signedWith(KEY));
+        assertRefused(
+                TokenRejection.MISSING_CLAIM, valid().claim("groups", "admins").signedWith(KEY));
     }
 
     @Test
@@ -98,14 +113,17 @@ class AppTokenVerifierTest {
         String token = valid().signedWith(KEY);
         assertRefused(TokenRejection.BAD_SIGNATURE, TokenForge.tampered(token));
         String[] parts = token.split("\\.");
-        String otherPayload = valid().claim("sub", "mallory@example.com").signedWith(KEY).split("\\.")[1];
+        String otherPayload =
+                valid().claim("sub", "mallory@example.com").signedWith(KEY).split("\\.")[1];
         assertRefused(TokenRejection.BAD_SIGNATURE, parts[0] + "." + otherPayload + "." + parts[2]);
     }
 
     @Test
     void refusesUnknownKeys() {
         ECKey attacker = TokenForge.newKey("attacker");
-        assertRefused(TokenRejection.UNKNOWN_KEY, TokenForge.valid(ISSUER, APP, "attacker").signedWith(attacker));
+        assertRefused(
+                TokenRejection.UNKNOWN_KEY,
+                TokenForge.valid(ISSUER, APP, "attacker").signedWith(attacker));
         // The attacker's own key under the real kid does not verify either.
         assertRefused(TokenRejection.BAD_SIGNATURE, valid().signedWith(TokenForge.newKey("k1")));
         assertRefused(TokenRejection.UNKNOWN_KEY, valid().header("kid", null).signedWith(KEY));

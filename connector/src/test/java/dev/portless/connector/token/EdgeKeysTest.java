@@ -62,8 +62,10 @@ class EdgeKeysTest {
                 return now[0];
             }
         };
-        keys = new EdgeKeys(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/.well-known/jwks.json"),
-                HttpClient.newHttpClient(), clock);
+        keys = new EdgeKeys(
+                URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/.well-known/jwks.json"),
+                HttpClient.newHttpClient(),
+                clock);
     }
 
     @AfterEach
@@ -102,7 +104,9 @@ class EdgeKeysTest {
         now[0] = now[0].plus(Duration.ofMinutes(6));
         JWKSet after = keys.refresh().get(5, TimeUnit.SECONDS);
         assertNotNull(after.getKeyByKeyId("k1"));
-        assertTrue(keys.lastFailure().orElseThrow().contains("HTTP 500"), keys.lastFailure().get());
+        assertTrue(
+                keys.lastFailure().orElseThrow().contains("HTTP 500"),
+                keys.lastFailure().get());
     }
 
     @Test

@@ -6,8 +6,7 @@ import java.time.Clock;
 
 /** The edge's keys on a test's clock, for tests outside this package (the constructor stays package-private). */
 public final class TestEdgeKeys {
-    private TestEdgeKeys() {
-    }
+    private TestEdgeKeys() {}
 
     /** Returns keys fetched from {@code jwksUrl} with {@code http}, aged by {@code clock}. */
     public static EdgeKeys fetchingFrom(URI jwksUrl, HttpClient http, Clock clock) {

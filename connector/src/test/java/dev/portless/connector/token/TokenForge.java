@@ -25,8 +25,7 @@ public final class TokenForge {
     private final Map<String, Object> header = new LinkedHashMap<>();
     private final Map<String, Object> claims = new LinkedHashMap<>();
 
-    private TokenForge() {
-    }
+    private TokenForge() {}
 
     /** Returns the header and claims of a valid app token of {@code issuer} for {@code app}, signed by {@code kid}. */
     public static TokenForge valid(String issuer, String app, String kid) {
@@ -94,7 +93,10 @@ public final class TokenForge {
     /** Returns a new P-256 key with {@code kid}. */
     public static ECKey newKey(String kid) {
         try {
-            return new ECKeyGenerator(Curve.P_256).keyID(kid).algorithm(JWSAlgorithm.ES256).generate();
+            return new ECKeyGenerator(Curve.P_256)
+                    .keyID(kid)
+                    .algorithm(JWSAlgorithm.ES256)
+                    .generate();
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }

@@ -16,7 +16,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 import java.util.UUID;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,7 +55,8 @@ class TunnelCredentialsTest {
         final TunnelCredentials credentials = new TunnelCredentials(ID, "office", SECRET);
         final Path file = dir.resolve("tunnel.json");
         credentials.writeTo(file);
-        assertEquals("{\"TunnelID\":\"" + ID + "\",\"TunnelName\":\"office\",\"TunnelSecret\":\"" + SECRET + "\"}\n",
+        assertEquals(
+                "{\"TunnelID\":\"" + ID + "\",\"TunnelName\":\"office\",\"TunnelSecret\":\"" + SECRET + "\"}\n",
                 Files.readString(file));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
         assertEquals(credentials, TunnelCredentials.read(file));
@@ -77,9 +77,12 @@ class TunnelCredentialsTest {
     @Test
     void writeIntoAMissingDirectoryFailsClearly() {
         final Path file = dir.resolve("nope/tunnel.json");
-        final IOException e = assertThrows(IOException.class, () -> TunnelCredentials.generate("a").writeTo(file));
-        assertEquals("cannot write tunnel credentials to " + file + ": the directory " + dir.resolve("nope")
-                     + " does not exist (create it first)", e.getMessage());
+        final IOException e = assertThrows(
+                IOException.class, () -> TunnelCredentials.generate("a").writeTo(file));
+        assertEquals(
+                "cannot write tunnel credentials to " + file + ": the directory " + dir.resolve("nope")
+                        + " does not exist (create it first)",
+                e.getMessage());
     }
 
     @Test
@@ -88,8 +91,10 @@ class TunnelCredentialsTest {
         TunnelCredentials.generate("office").writeTo(file);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
         final ConfigException e = assertThrows(ConfigException.class, () -> TunnelCredentials.read(file));
-        assertEquals(file + ": other users can access this tunnel secret (permissions rw-r--r--); run \"chmod 600 "
-                     + file + "\", or pass a token in PORTLESS_TUNNEL_TOKEN instead", e.getMessage());
+        assertEquals(
+                file + ": other users can access this tunnel secret (permissions rw-r--r--); run \"chmod 600 " + file
+                        + "\", or pass a token in PORTLESS_TUNNEL_TOKEN instead",
+                e.getMessage());
     }
 
     @Test
@@ -103,9 +108,11 @@ class TunnelCredentialsTest {
     @Test
     void readReportsAMissingFile() {
         final Path file = dir.resolve("tunnel.json");
-        assertEquals(file + ": tunnel credentials file not found (create it with \"connector tunnel create\", "
-                     + "or pass a token in PORTLESS_TUNNEL_TOKEN)",
-                assertThrows(ConfigException.class, () -> TunnelCredentials.read(file)).getMessage());
+        assertEquals(
+                file + ": tunnel credentials file not found (create it with \"connector tunnel create\", "
+                        + "or pass a token in PORTLESS_TUNNEL_TOKEN)",
+                assertThrows(ConfigException.class, () -> TunnelCredentials.read(file))
+                        .getMessage());
     }
 
     @Test
@@ -114,11 +121,14 @@ class TunnelCredentialsTest {
         Files.writeString(file, "{\"TunnelID\":\"" + ID + "\",\"TunnelSecret\":\"" + SECRET + "\"}");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         final ConfigException e = assertThrows(ConfigException.class, () -> TunnelCredentials.read(file));
-        assertEquals(file + ": not a valid tunnel credentials file: \"TunnelName\" is missing (copy the file again "
-                     + "or re-create it with \"connector tunnel create\")", e.getMessage());
+        assertEquals(
+                file + ": not a valid tunnel credentials file: \"TunnelName\" is missing (copy the file again "
+                        + "or re-create it with \"connector tunnel create\")",
+                e.getMessage());
         Files.writeString(file, "{\"TunnelID\":\"" + ID + "\",\"TunnelName\":\"a\",\"TunnelSecret\":\"short\"}");
         final ConfigException shortSecret = assertThrows(ConfigException.class, () -> TunnelCredentials.read(file));
-        assertTrue(shortSecret.getMessage().contains("TunnelSecret is not base64url text of at least 32 bytes"),
+        assertTrue(
+                shortSecret.getMessage().contains("TunnelSecret is not base64url text of at least 32 bytes"),
                 shortSecret.getMessage());
         assertFalse(shortSecret.getMessage().contains("short\""), shortSecret.getMessage());
     }
@@ -129,27 +139,37 @@ class TunnelCredentialsTest {
         final String token = credentials.toToken();
         assertTrue(token.matches("[A-Za-z0-9_-]+"), token);
         assertEquals(credentials, TunnelCredentials.fromToken("  " + token + "\n"));
-        assertEquals("{\"TunnelID\":\"" + credentials.tunnelId() + "\",\"TunnelName\":\"office\",\"TunnelSecret\":\""
-                     + credentials.secret() + "\"}",
+        assertEquals(
+                "{\"TunnelID\":\"" + credentials.tunnelId() + "\",\"TunnelName\":\"office\",\"TunnelSecret\":\""
+                        + credentials.secret() + "\"}",
                 new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8));
     }
 
     @Test
     void malformedTokensAreExplained() {
-        assertEquals("the tunnel token is empty (set PORTLESS_TUNNEL_TOKEN to the token printed when the tunnel "
-                     + "was created)",
-                assertThrows(IllegalArgumentException.class, () -> TunnelCredentials.fromToken(" ")).getMessage());
-        assertEquals("the tunnel token is not base64url text (copy the whole token again; it is one line of "
-                     + "letters, digits, '-' and '_')",
-                assertThrows(IllegalArgumentException.class, () -> TunnelCredentials.fromToken("a$b")).getMessage());
-        assertEquals("the tunnel token does not hold tunnel credentials: expected '{' at character 1 "
-                     + "(copy the whole token again)",
+        assertEquals(
+                "the tunnel token is empty (set PORTLESS_TUNNEL_TOKEN to the token printed when the tunnel "
+                        + "was created)",
+                assertThrows(IllegalArgumentException.class, () -> TunnelCredentials.fromToken(" "))
+                        .getMessage());
+        assertEquals(
+                "the tunnel token is not base64url text (copy the whole token again; it is one line of "
+                        + "letters, digits, '-' and '_')",
+                assertThrows(IllegalArgumentException.class, () -> TunnelCredentials.fromToken("a$b"))
+                        .getMessage());
+        assertEquals(
+                "the tunnel token does not hold tunnel credentials: expected '{' at character 1 "
+                        + "(copy the whole token again)",
                 assertThrows(IllegalArgumentException.class, () -> TunnelCredentials.fromToken(token("nope")))
                         .getMessage());
-        assertEquals("the tunnel token does not hold tunnel credentials: TunnelID is not a UUID "
-                     + "(copy the whole token again)",
-                assertThrows(IllegalArgumentException.class, () -> TunnelCredentials.fromToken(
-                        token("{\"TunnelID\":\"x\",\"TunnelName\":\"a\",\"TunnelSecret\":\"" + SECRET + "\"}")))
+        assertEquals(
+                "the tunnel token does not hold tunnel credentials: TunnelID is not a UUID "
+                        + "(copy the whole token again)",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> TunnelCredentials.fromToken(
+                                        token("{\"TunnelID\":\"x\",\"TunnelName\":\"a\",\"TunnelSecret\":\"" + SECRET
+                                                + "\"}")))
                         .getMessage());
         final String full = new TunnelCredentials(ID, "office", SECRET).toToken();
         assertThrows(IllegalArgumentException.class, () -> TunnelCredentials.fromToken(full.substring(0, 40)));

@@ -36,7 +36,8 @@ final class CertificateOfferingClient {
                 }
             }));
             client.start();
-            try (ClientSession session = client.connect(login, "127.0.0.1", port).verify(timeout).getSession()) {
+            try (ClientSession session =
+                    client.connect(login, "127.0.0.1", port).verify(timeout).getSession()) {
                 return session.auth().await(timeout) && session.isAuthenticated();
             }
         }

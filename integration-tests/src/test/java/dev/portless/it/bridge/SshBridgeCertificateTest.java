@@ -40,10 +40,9 @@ class SshBridgeCertificateTest {
     void start(@TempDir Path tempDir) {
         dir = tempDir;
         sshd = Sshd.start();
-        bridge = SshBridgeProcess.start(dir, String.join("\n",
-                "policy:",
-                "  - principals: [alice]",
-                "    allow: [127.0.0.1:" + sshd.port() + "]"));
+        bridge = SshBridgeProcess.start(
+                dir,
+                String.join("\n", "policy:", "  - principals: [alice]", "    allow: [127.0.0.1:" + sshd.port() + "]"));
         ca = SshBridgeProcess.ca(dir);
         alice = SshBridgeProcess.keygen(dir.resolve("alice"));
     }
@@ -70,15 +69,16 @@ class SshBridgeCertificateTest {
 
     @Test
     void wrongPrincipal() {
-        assertRefused(certificate("bob-only", "-n", "bob", "-V", "-1m:+5m"),
-                      "does not name the login \"alice\" among its principals \"bob\"");
+        assertRefused(
+                certificate("bob-only", "-n", "bob", "-V", "-1m:+5m"),
+                "does not name the login \"alice\" among its principals \"bob\"");
     }
 
     @Test
     void signedByAnotherCa() {
         final Path otherCa = SshBridgeProcess.keygen(dir.resolve("other-ca"));
-        final Path cert = SshBridgeProcess.sign(otherCa, alice, "other-ca-cert", "-I", "other", "-n", "alice",
-                                                "-V", "-1m:+5m");
+        final Path cert =
+                SshBridgeProcess.sign(otherCa, alice, "other-ca-cert", "-I", "other", "-n", "alice", "-V", "-1m:+5m");
         assertRefused(bridge.sshConfig("other-ca", "alice", alice, cert), "which is not in trusted-user-ca-keys");
     }
 
@@ -86,12 +86,12 @@ class SshBridgeCertificateTest {
     void hostCertificateUsedAsAUserCertificate() throws Exception {
         // OpenSSH's client will not offer a host certificate for user auth ("pubkey_prepare: ignoring
         // certificate: not a user certificate"), nor will MINA's, so a hostile client offers it.
-        final Path hostCert = SshBridgeProcess.sign(ca, alice, "host-cert", "-h", "-I", "host-cert", "-n", "alice",
-                                                    "-V", "-1m:+5m");
+        final Path hostCert =
+                SshBridgeProcess.sign(ca, alice, "host-cert", "-h", "-I", "host-cert", "-n", "alice", "-V", "-1m:+5m");
         final int before = bridge.audit().size();
 
-        final boolean accepted = CertificateOfferingClient.offer(bridge.port(), bridge.hostKey(), "alice",
-                                                                 SshBridgeProcess.publicKey(hostCert), SSH_TIMEOUT);
+        final boolean accepted = CertificateOfferingClient.offer(
+                bridge.port(), bridge.hostKey(), "alice", SshBridgeProcess.publicKey(hostCert), SSH_TIMEOUT);
 
         assertFalse(accepted);
         assertLogAndAudit(before, "certificate \"host-cert\" serial 0 is a host certificate, not a user certificate");
@@ -99,45 +99,51 @@ class SshBridgeCertificateTest {
 
     @Test
     void theCaKeyPresentedAsAUserKey() {
-        assertRefused(bridge.sshConfig("ca-as-user", "alice", ca, null), "itself; CA keys sign certificates and "
-                                                                         + "never log in");
+        assertRefused(
+                bridge.sshConfig("ca-as-user", "alice", ca, null),
+                "itself; CA keys sign certificates and " + "never log in");
     }
 
     @Test
     void sourceAddressMismatch() {
-        assertRefused(certificate("source", "-n", "alice", "-V", "-1m:+5m", "-O", "source-address=192.0.2.0/24"),
-                      "source-address \"192.0.2.0/24\" does not include the client address 127.0.0.1");
+        assertRefused(
+                certificate("source", "-n", "alice", "-V", "-1m:+5m", "-O", "source-address=192.0.2.0/24"),
+                "source-address \"192.0.2.0/24\" does not include the client address 127.0.0.1");
     }
 
     @Test
     void unknownCriticalOption() {
-        assertRefused(certificate("critical", "-n", "alice", "-V", "-1m:+5m",
-                                  "-O", "critical:portless-test@example.com=1"),
-                      "critical option \"portless-test@example.com\" is not supported by the bridge");
+        assertRefused(
+                certificate("critical", "-n", "alice", "-V", "-1m:+5m", "-O", "critical:portless-test@example.com=1"),
+                "critical option \"portless-test@example.com\" is not supported by the bridge");
     }
 
     @Test
     void plainKeyThatIsNotACertificate() {
         final Path plain = SshBridgeProcess.keygen(dir.resolve("plain"));
-        assertRefused(bridge.sshConfig("plain", "alice", plain, null), "is not a certificate; the bridge accepts only "
-                                                                       + "OpenSSH user certificates");
+        assertRefused(
+                bridge.sshConfig("plain", "alice", plain, null),
+                "is not a certificate; the bridge accepts only " + "OpenSSH user certificates");
     }
 
     @Test
     void aMatchingSourceAddressIsAccepted() {
-        final ProcessResult result = jump(certificate("source-ok", "-n", "alice", "-V", "-1m:+5m",
-                                                      "-O", "source-address=127.0.0.0/8,::1"));
+        final ProcessResult result =
+                jump(certificate("source-ok", "-n", "alice", "-V", "-1m:+5m", "-O", "source-address=127.0.0.0/8,::1"));
         assertEquals(0, result.exitCode(), () -> result + "\n--- bridge log ---\n" + bridge.log());
         assertEquals("ok\n", result.stdout());
     }
 
     @Test
     void aCertificateWithoutPortForwardingLogsInButCannotJump() {
-        final ProcessResult result = jump(certificate("no-forwarding", "-n", "alice", "-V", "-1m:+5m",
-                                                      "-O", "no-port-forwarding"));
+        final ProcessResult result =
+                jump(certificate("no-forwarding", "-n", "alice", "-V", "-1m:+5m", "-O", "no-port-forwarding"));
         assertEquals(255, result.exitCode(), result::toString);
-        assertTrue(result.stderr().contains("open failed: administratively prohibited: certificate \"no-forwarding\" "
-                                            + "does not permit port forwarding"), result::toString);
+        assertTrue(
+                result.stderr()
+                        .contains("open failed: administratively prohibited: certificate \"no-forwarding\" "
+                                + "does not permit port forwarding"),
+                result::toString);
     }
 
     /** Returns an ssh_config presenting alice's key with a certificate from the trusted CA, key id {@code name}. */
@@ -160,24 +166,39 @@ class SshBridgeCertificateTest {
     }
 
     private void assertLogAndAudit(int before, String reason) {
-        assertTrue(bridge.log().contains(reason), () -> "the bridge log does not say <" + reason + ">:\n"
-                                                        + bridge.log());
+        assertTrue(
+                bridge.log().contains(reason), () -> "the bridge log does not say <" + reason + ">:\n" + bridge.log());
         // Records of earlier tests may still be landing: pick this one by its reason.
-        final Map<String, Object> session = bridge.awaitAudit(before, where("type", "session")
-                .and(record -> String.valueOf(record.get("end_reason")).contains(reason)));
+        final Map<String, Object> session = bridge.awaitAudit(
+                before,
+                where("type", "session")
+                        .and(record -> String.valueOf(record.get("end_reason")).contains(reason)));
         final String endReason = (String) session.get("end_reason");
-        assertTrue(endReason.startsWith("authentication refused: ") && endReason.contains(reason),
-                   () -> "audit end_reason <" + endReason + "> does not say <" + reason + ">");
+        assertTrue(
+                endReason.startsWith("authentication refused: ") && endReason.contains(reason),
+                () -> "audit end_reason <" + endReason + "> does not say <" + reason + ">");
         assertEquals(null, session.get("principal"), "a refused session has no identity");
-        assertTrue(((List<?>) session.get("auth_refusals")).stream().anyMatch(r -> ((String) r).contains(reason)),
-                   session::toString);
+        assertTrue(
+                ((List<?>) session.get("auth_refusals")).stream().anyMatch(r -> ((String) r).contains(reason)),
+                session::toString);
     }
 
     private ProcessResult jump(Path sshConfig) {
-        return Commands.run(List.of("ssh", "-F", sshConfig.toString(), "-J", "portless-bridge",
-                                    "-o", "UserKnownHostsFile=" + sshd.knownHostsFile(),
-                                    "-i", sshd.clientKey().toString(),
-                                    "-p", Integer.toString(sshd.port()),
-                                    sshd.user() + "@127.0.0.1", "echo ok"), SSH_TIMEOUT);
+        return Commands.run(
+                List.of(
+                        "ssh",
+                        "-F",
+                        sshConfig.toString(),
+                        "-J",
+                        "portless-bridge",
+                        "-o",
+                        "UserKnownHostsFile=" + sshd.knownHostsFile(),
+                        "-i",
+                        sshd.clientKey().toString(),
+                        "-p",
+                        Integer.toString(sshd.port()),
+                        sshd.user() + "@127.0.0.1",
+                        "echo ok"),
+                SSH_TIMEOUT);
     }
 }

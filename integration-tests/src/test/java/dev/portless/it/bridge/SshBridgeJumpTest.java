@@ -47,18 +47,31 @@ class SshBridgeJumpTest {
         dir = tempDir;
         sshd = Sshd.start();
         halfClose = HalfCloseServer.start();
-        bridge = SshBridgeProcess.start(dir, String.join("\n",
-                "policy:",
-                "  - principals: [alice]",
-                "    allow:",
-                "      - 127.0.0.1:" + sshd.port(),
-                "      - 127.0.0.1:" + halfClose.port(),
-                // A broad rule must not sweep the metadata address in.
-                "      - 0.0.0.0/0:80",
-                "      - localhost:9"));
+        bridge = SshBridgeProcess.start(
+                dir,
+                String.join(
+                        "\n",
+                        "policy:",
+                        "  - principals: [alice]",
+                        "    allow:",
+                        "      - 127.0.0.1:" + sshd.port(),
+                        "      - 127.0.0.1:" + halfClose.port(),
+                        // A broad rule must not sweep the metadata address in.
+                        "      - 0.0.0.0/0:80",
+                        "      - localhost:9"));
         final Path alice = SshBridgeProcess.keygen(dir.resolve("alice"));
-        final Path cert = SshBridgeProcess.sign(SshBridgeProcess.ca(dir), alice, "alice-jump",
-                "-I", "alice@example.com", "-n", "alice", "-V", "-1m:+10m", "-z", "1001");
+        final Path cert = SshBridgeProcess.sign(
+                SshBridgeProcess.ca(dir),
+                alice,
+                "alice-jump",
+                "-I",
+                "alice@example.com",
+                "-n",
+                "alice",
+                "-V",
+                "-1m:+10m",
+                "-z",
+                "1001");
         aliceConfig = bridge.sshConfig("alice", "alice", alice, cert);
     }
 
@@ -79,14 +92,14 @@ class SshBridgeJumpTest {
     void sshJumpsThroughTheBridgeToAnAllowedSshdAndRunsACommand() {
         final int before = bridge.audit().size();
 
-        final ProcessResult result = Commands.run(jump("127.0.0.1", sshd.port(), "echo hello-through-the-bridge"),
-                                                  SSH_TIMEOUT);
+        final ProcessResult result =
+                Commands.run(jump("127.0.0.1", sshd.port(), "echo hello-through-the-bridge"), SSH_TIMEOUT);
 
         assertEquals(0, result.exitCode(), () -> result + diagnostics());
         assertEquals("hello-through-the-bridge\n", result.stdout());
         // Records of earlier tests may still be landing: pick this one by its target.
-        final Map<String, Object> channel = bridge.awaitAudit(before,
-                where("type", "channel").and(where("target", "127.0.0.1:" + sshd.port())));
+        final Map<String, Object> channel =
+                bridge.awaitAudit(before, where("type", "channel").and(where("target", "127.0.0.1:" + sshd.port())));
         assertEquals("127.0.0.1:" + sshd.port(), channel.get("target"));
         assertEquals("127.0.0.1:" + sshd.port(), channel.get("resolved"));
         assertEquals("alice@example.com", channel.get("key_id"));
@@ -95,8 +108,8 @@ class SshBridgeJumpTest {
         // A whole SSH session to sshd crossed the channel: a few KiB each way, never nothing.
         assertTrue(number(channel, "bytes_client_to_target") > 1000, channel::toString);
         assertTrue(number(channel, "bytes_target_to_client") > 1000, channel::toString);
-        final Map<String, Object> session = bridge.awaitAudit(before,
-                where("type", "session").and(where("session", channel.get("session"))));
+        final Map<String, Object> session =
+                bridge.awaitAudit(before, where("type", "session").and(where("session", channel.get("session"))));
         assertTrue(((String) session.get("ca_fingerprint")).startsWith("SHA256:"), session::toString);
         assertTrue(((String) session.get("source")).startsWith("127.0.0.1:"), session::toString);
         assertTrue(((String) session.get("end_reason")).length() > 0, session::toString);
@@ -122,10 +135,11 @@ class SshBridgeJumpTest {
 
         assertEquals(255, result.exitCode(), result::toString);
         final String reason = "10.9.9.9:22 is not allowed for principal \"alice\" by the bridge policy";
-        assertTrue(result.stderr().contains("channel 0: open failed: administratively prohibited: " + reason),
-                   result::toString);
-        final Map<String, Object> channel = bridge.awaitAudit(before,
-                where("type", "channel").and(where("target", "10.9.9.9:22")));
+        assertTrue(
+                result.stderr().contains("channel 0: open failed: administratively prohibited: " + reason),
+                result::toString);
+        final Map<String, Object> channel =
+                bridge.awaitAudit(before, where("type", "channel").and(where("target", "10.9.9.9:22")));
         assertEquals("refused: " + reason, channel.get("end_reason"));
         assertEquals(null, channel.get("resolved"));
         assertTrue(bridge.log().contains(reason), bridge::log);
@@ -136,9 +150,12 @@ class SshBridgeJumpTest {
         final ProcessResult result = Commands.run(jump("169.254.169.254", 80, "true"), SSH_TIMEOUT);
 
         assertEquals(255, result.exitCode(), result::toString);
-        assertTrue(result.stderr().contains("channel 0: open failed: administratively prohibited: "
-                + "169.254.169.254:80 is refused: 169.254.169.254 is a link-local or cloud metadata address"),
-                   result::toString);
+        assertTrue(
+                result.stderr()
+                        .contains(
+                                "channel 0: open failed: administratively prohibited: "
+                                        + "169.254.169.254:80 is refused: 169.254.169.254 is a link-local or cloud metadata address"),
+                result::toString);
     }
 
     @Test
@@ -150,12 +167,14 @@ class SshBridgeJumpTest {
 
         final ProcessResult result = Commands.run(
                 List.of("ssh", "-F", aliceConfig.toString(), "-W", "127.0.0.1:" + halfClose.port(), "portless-bridge"),
-                SSH_TIMEOUT, Map.of(), input);
+                SSH_TIMEOUT,
+                Map.of(),
+                input);
 
         assertEquals(0, result.exitCode(), () -> result + diagnostics());
         assertEquals(HalfCloseServer.replyFor(payload), result.stdout());
-        final Map<String, Object> channel = bridge.awaitAudit(before,
-                where("type", "channel").and(where("target", "127.0.0.1:" + halfClose.port())));
+        final Map<String, Object> channel = bridge.awaitAudit(
+                before, where("type", "channel").and(where("target", "127.0.0.1:" + halfClose.port())));
         assertEquals((long) payload.length, number(channel, "bytes_client_to_target"), channel::toString);
         assertEquals(65L, number(channel, "bytes_target_to_client"), channel::toString);
         assertEquals("closed by the target", channel.get("end_reason"));
@@ -165,33 +184,45 @@ class SshBridgeJumpTest {
     void aNameTheBridgeResolvesToLoopbackIsRefused() {
         // "localhost:9" is allowed by name, but the bridge resolves it once, sees loopback, and nothing lists
         // that address: a name never opens the bridge host's own services.
-        final ProcessResult result = Commands.run(List.of("ssh", "-F", aliceConfig.toString(),
-                "-W", "localhost:9", "portless-bridge"), SSH_TIMEOUT);
+        final ProcessResult result = Commands.run(
+                List.of("ssh", "-F", aliceConfig.toString(), "-W", "localhost:9", "portless-bridge"), SSH_TIMEOUT);
 
         assertEquals(255, result.exitCode(), result::toString);
-        assertTrue(result.stderr().contains("open failed: administratively prohibited: localhost:9 is refused: "
-                                            + "it resolves to "), result::toString);
+        assertTrue(
+                result.stderr()
+                        .contains("open failed: administratively prohibited: localhost:9 is refused: "
+                                + "it resolves to "),
+                result::toString);
         assertTrue(result.stderr().contains("which is a loopback address"), result::toString);
     }
 
     @Test
     void sigtermEndsOpenSessionsAndTheirRecordsSaySo(@TempDir Path stopDir) throws Exception {
-        final SshBridgeProcess stopping = SshBridgeProcess.start(stopDir, String.join("\n",
-                "policy:", "  - principals: [alice]", "    allow: [127.0.0.1:" + halfClose.port() + "]"));
+        final SshBridgeProcess stopping = SshBridgeProcess.start(
+                stopDir,
+                String.join(
+                        "\n", "policy:", "  - principals: [alice]", "    allow: [127.0.0.1:" + halfClose.port() + "]"));
         try {
             final Path key = SshBridgeProcess.keygen(stopDir.resolve("alice"));
-            final Path cert = SshBridgeProcess.sign(SshBridgeProcess.ca(stopDir), key, "alice-stop",
-                    "-I", "alice-stop", "-n", "alice", "-V", "-1m:+10m");
+            final Path cert = SshBridgeProcess.sign(
+                    SshBridgeProcess.ca(stopDir),
+                    key,
+                    "alice-stop",
+                    "-I",
+                    "alice-stop",
+                    "-n",
+                    "alice",
+                    "-V",
+                    "-1m:+10m");
             final Path config = stopping.sshConfig("alice", "alice", key, cert);
             // stdin stays open, so the channel stays open until the bridge goes away.
-            final Process ssh = new ProcessBuilder("ssh", "-F", config.toString(),
-                    "-W", "127.0.0.1:" + halfClose.port(), "portless-bridge")
+            final Process ssh = new ProcessBuilder(
+                            "ssh", "-F", config.toString(), "-W", "127.0.0.1:" + halfClose.port(), "portless-bridge")
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD)
                     .start();
             try {
-                stopping.process().awaitOutput(Pattern.compile("connected to 127\\.0\\.0\\.1:"),
-                                               SSH_TIMEOUT);
+                stopping.process().awaitOutput(Pattern.compile("connected to 127\\.0\\.0\\.1:"), SSH_TIMEOUT);
                 stopping.close();
                 final Map<String, Object> channel = stopping.awaitAudit(0, where("type", "channel"));
                 final Map<String, Object> session = stopping.awaitAudit(0, where("type", "session"));
@@ -208,11 +239,18 @@ class SshBridgeJumpTest {
 
     /** Returns {@code ssh -J portless-bridge user@host -p port command}, trusting sshd's host key. */
     private List<String> jump(String host, int port, String command) {
-        return new ArrayList<>(List.of("ssh", "-F", aliceConfig.toString(),
-                "-J", "portless-bridge",
-                "-o", "UserKnownHostsFile=" + sshd.knownHostsFile(),
-                "-i", sshd.clientKey().toString(),
-                "-p", Integer.toString(port),
+        return new ArrayList<>(List.of(
+                "ssh",
+                "-F",
+                aliceConfig.toString(),
+                "-J",
+                "portless-bridge",
+                "-o",
+                "UserKnownHostsFile=" + sshd.knownHostsFile(),
+                "-i",
+                sshd.clientKey().toString(),
+                "-p",
+                Integer.toString(port),
                 sshd.user() + "@" + host,
                 command));
     }

@@ -70,25 +70,31 @@ final class SshBridgeProcess implements AutoCloseable {
     }
 
     private static void requireOpenSshClient() {
-        Peers.require("ssh and ssh-keygen (Debian package openssh-client)",
-                      Peers.executable(SSH_KEYGEN) && Peers.executable("/usr/bin/ssh"));
+        Peers.require(
+                "ssh and ssh-keygen (Debian package openssh-client)",
+                Peers.executable(SSH_KEYGEN) && Peers.executable("/usr/bin/ssh"));
     }
 
     private static SshBridgeProcess start(Path dir, int listenPort, String trustedCa, String extraYaml) {
         final Path config = dir.resolve("bridge.yml");
-        write(config, String.join("\n",
-                "listen: 127.0.0.1:" + listenPort,
-                "host-key: bridge_host_ed25519",
-                "trusted-user-ca-keys: [\"" + trustedCa + "\"]",
-                "audit-log: audit.jsonl",
-                extraYaml,
-                ""));
-        final JavaProcess process = JavaProcess.startServer(SshBridgeMain.class.getName(),
-                                                            List.of("--config", config.toString()), Map.of());
+        write(
+                config,
+                String.join(
+                        "\n",
+                        "listen: 127.0.0.1:" + listenPort,
+                        "host-key: bridge_host_ed25519",
+                        "trusted-user-ca-keys: [\"" + trustedCa + "\"]",
+                        "audit-log: audit.jsonl",
+                        extraYaml,
+                        ""));
+        final JavaProcess process = JavaProcess.startServer(
+                SshBridgeMain.class.getName(), List.of("--config", config.toString()), Map.of());
         try {
-            final int port = Integer.parseInt(process.awaitOutput(LISTENING, START_TIMEOUT).group(1));
-            final Path knownHosts = write(dir.resolve("bridge_known_hosts"), "[127.0.0.1]:" + port + " "
-                    + read(dir.resolve("bridge_host_ed25519.pub")));
+            final int port = Integer.parseInt(
+                    process.awaitOutput(LISTENING, START_TIMEOUT).group(1));
+            final Path knownHosts = write(
+                    dir.resolve("bridge_known_hosts"),
+                    "[127.0.0.1]:" + port + " " + read(dir.resolve("bridge_host_ed25519.pub")));
             return new SshBridgeProcess(dir, process, port, knownHosts);
         } catch (RuntimeException | Error e) {
             process.close();
@@ -107,8 +113,20 @@ final class SshBridgeProcess implements AutoCloseable {
 
     /** Returns a new Ed25519 private key {@code name} in {@code dir}. */
     static Path keygen(Path key) {
-        Commands.run(List.of(SSH_KEYGEN, "-q", "-t", "ed25519", "-N", "", "-C", key.getFileName().toString(),
-                             "-f", key.toString()), KEYGEN_TIMEOUT).assertSuccess();
+        Commands.run(
+                        List.of(
+                                SSH_KEYGEN,
+                                "-q",
+                                "-t",
+                                "ed25519",
+                                "-N",
+                                "",
+                                "-C",
+                                key.getFileName().toString(),
+                                "-f",
+                                key.toString()),
+                        KEYGEN_TIMEOUT)
+                .assertSuccess();
         return key;
     }
 
@@ -137,8 +155,8 @@ final class SshBridgeProcess implements AutoCloseable {
      */
     Path knownHostsFor(String hostName) {
         requireNonNull(hostName, "hostName");
-        return write(dir.resolve(hostName + ".known_hosts"),
-                     hostName + " " + read(dir.resolve("bridge_host_ed25519.pub")));
+        return write(
+                dir.resolve(hostName + ".known_hosts"), hostName + " " + read(dir.resolve("bridge_host_ed25519.pub")));
     }
 
     /** Returns the bridge's host public key, as the known_hosts line names it. */
@@ -150,7 +168,7 @@ final class SshBridgeProcess implements AutoCloseable {
     static PublicKey publicKey(Path file) {
         try {
             return PublicKeyEntry.parsePublicKeyEntry(read(file).strip())
-                                 .resolvePublicKey(null, Map.of(), PublicKeyEntryResolver.FAILING);
+                    .resolvePublicKey(null, Map.of(), PublicKeyEntryResolver.FAILING);
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot read the public key in " + file, e);
         }
@@ -173,22 +191,25 @@ final class SshBridgeProcess implements AutoCloseable {
      * config file; everything else in it is pinned so no user or system config changes what is tested.
      */
     Path sshConfig(String name, String login, Path identity, Path certificate) {
-        return write(dir.resolve(name + ".ssh_config"), String.join("\n",
-                "Host portless-bridge",
-                "  HostName 127.0.0.1",
-                "  Port " + port,
-                "  User " + login,
-                "  IdentityFile " + identity,
-                certificate == null ? "" : "  CertificateFile " + certificate,
-                "  UserKnownHostsFile " + knownHosts,
-                "Host *",
-                "  BatchMode yes",
-                "  IdentitiesOnly yes",
-                "  StrictHostKeyChecking yes",
-                "  GlobalKnownHostsFile /dev/null",
-                "  UpdateHostKeys no",
-                "  ConnectTimeout 10",
-                ""));
+        return write(
+                dir.resolve(name + ".ssh_config"),
+                String.join(
+                        "\n",
+                        "Host portless-bridge",
+                        "  HostName 127.0.0.1",
+                        "  Port " + port,
+                        "  User " + login,
+                        "  IdentityFile " + identity,
+                        certificate == null ? "" : "  CertificateFile " + certificate,
+                        "  UserKnownHostsFile " + knownHosts,
+                        "Host *",
+                        "  BatchMode yes",
+                        "  IdentitiesOnly yes",
+                        "  StrictHostKeyChecking yes",
+                        "  GlobalKnownHostsFile /dev/null",
+                        "  UpdateHostKeys no",
+                        "  ConnectTimeout 10",
+                        ""));
     }
 
     /** Returns every audit record so far, each line parsed on its own as a JSON object. */
@@ -222,8 +243,8 @@ final class SshBridgeProcess implements AutoCloseable {
                 }
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("no matching audit record within 10 s; records: " + records
-                                         + "\n--- bridge log ---\n" + log());
+                throw new AssertionError(
+                        "no matching audit record within 10 s; records: " + records + "\n--- bridge log ---\n" + log());
             }
             try {
                 Thread.sleep(20);

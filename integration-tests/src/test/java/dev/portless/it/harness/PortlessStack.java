@@ -50,7 +50,8 @@ public final class PortlessStack implements AutoCloseable {
         tunnel.writeTo(dir.resolve("tunnel.json"));
         this.clientId = SecretHash.randomSecret(16) + ".access";
         String secret = SecretHash.randomSecret(32);
-        Files.createFile(secretFile(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.createFile(
+                secretFile(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(secretFile(), secret + "\n");
         writeEdgeConfig(tunnel, secret);
         writeConnectorConfig();
@@ -63,32 +64,57 @@ public final class PortlessStack implements AutoCloseable {
 
     private void writeEdgeConfig(TunnelCredentials tunnel, String secret) throws IOException {
         StringBuilder y = new StringBuilder();
-        y.append("listen: 127.0.0.1:").append(edgePort).append('\n')
-                .append("tunnel-listen: 127.0.0.1:").append(tunnelPort).append('\n')
+        y.append("listen: 127.0.0.1:")
+                .append(edgePort)
+                .append('\n')
+                .append("tunnel-listen: 127.0.0.1:")
+                .append(tunnelPort)
+                .append('\n')
                 .append("tls:\n  certificate: edge.pem\n  key: edge-key.pem\n")
-                .append("issuer: ").append(edgeUrl()).append('\n')
-                .append("tunnels:\n  - name: tests\n    id: ").append(tunnel.tunnelId())
-                .append("\n    secret-sha256: ").append(SecretHash.sha256Hex(tunnel.secret())).append('\n')
-                .append("service-tokens:\n  - name: ").append(TOKEN_NAME).append("\n    client-id: ").append(clientId)
-                .append("\n    secret-sha256: ").append(SecretHash.sha256Hex(secret)).append('\n')
+                .append("issuer: ")
+                .append(edgeUrl())
+                .append('\n')
+                .append("tunnels:\n  - name: tests\n    id: ")
+                .append(tunnel.tunnelId())
+                .append("\n    secret-sha256: ")
+                .append(SecretHash.sha256Hex(tunnel.secret()))
+                .append('\n')
+                .append("service-tokens:\n  - name: ")
+                .append(TOKEN_NAME)
+                .append("\n    client-id: ")
+                .append(clientId)
+                .append("\n    secret-sha256: ")
+                .append(SecretHash.sha256Hex(secret))
+                .append('\n')
                 .append("apps:\n");
         for (String hostname : apps.keySet()) {
-            y.append("  - hostname: ").append(hostname).append("\n    tunnel: tests\n    service-tokens: [")
-                    .append(TOKEN_NAME).append("]\n");
+            y.append("  - hostname: ")
+                    .append(hostname)
+                    .append("\n    tunnel: tests\n    service-tokens: [")
+                    .append(TOKEN_NAME)
+                    .append("]\n");
         }
         Files.writeString(edgeConfig(), y.toString());
     }
 
     private void writeConnectorConfig() throws IOException {
         StringBuilder y = new StringBuilder();
-        y.append("edge: 127.0.0.1:").append(tunnelPort).append('\n')
+        y.append("edge: 127.0.0.1:")
+                .append(tunnelPort)
+                .append('\n')
                 .append("credentials-file: tunnel.json\nedge-ca: ca.pem\n")
-                .append("edge-issuer: ").append(edgeUrl()).append('\n');
+                .append("edge-issuer: ")
+                .append(edgeUrl())
+                .append('\n');
         connectorSettings.forEach((k, v) -> y.append(k).append(": ").append(v).append('\n'));
         y.append("ingress:\n");
         apps.forEach((hostname, service) -> {
             if (service != null) {
-                y.append("  - hostname: ").append(hostname).append("\n    service: ").append(service).append('\n');
+                y.append("  - hostname: ")
+                        .append(hostname)
+                        .append("\n    service: ")
+                        .append(service)
+                        .append('\n');
             }
         });
         extraIngress.forEach(rule -> y.append(rule).append('\n'));
@@ -99,16 +125,20 @@ public final class PortlessStack implements AutoCloseable {
     /** Starts the edge and the connector and waits until the connector has registered. */
     public PortlessStack start() {
         startEdge();
-        connector = JavaProcess.startServer("dev.portless.connector.ConnectorMain",
-                List.of("run", "--config", connectorConfig().toString()), Map.of());
+        connector = JavaProcess.startServer(
+                "dev.portless.connector.ConnectorMain",
+                List.of("run", "--config", connectorConfig().toString()),
+                Map.of());
         connector.awaitOutput(Pattern.compile("registered tunnel tests"), START_TIMEOUT);
         return this;
     }
 
     /** Starts (or starts again) the edge process and waits until it listens. */
     public void startEdge() {
-        edge = JavaProcess.startServer("dev.portless.connector.ConnectorMain",
-                List.of("edge", "--config", edgeConfig().toString()), Map.of());
+        edge = JavaProcess.startServer(
+                "dev.portless.connector.ConnectorMain",
+                List.of("edge", "--config", edgeConfig().toString()),
+                Map.of());
         edge.awaitOutput(Pattern.compile("Edge listening"), START_TIMEOUT);
     }
 
@@ -135,8 +165,10 @@ public final class PortlessStack implements AutoCloseable {
         int port = FreePorts.next();
         Map<String, String> env = accessEnv();
         env.putAll(extraEnv);
-        JavaProcess p = JavaProcess.start("dev.portless.access.AccessMain",
-                List.of("tcp", "--hostname", hostname, "--url", "127.0.0.1:" + port), env);
+        JavaProcess p = JavaProcess.start(
+                "dev.portless.access.AccessMain",
+                List.of("tcp", "--hostname", hostname, "--url", "127.0.0.1:" + port),
+                env);
         accessProcesses.add(p);
         p.awaitOutput(Pattern.compile("access: listening on"), START_TIMEOUT);
         return new AccessTcp(p, port);
@@ -155,7 +187,10 @@ public final class PortlessStack implements AutoCloseable {
     public String proxyCommand() {
         StringBuilder c = new StringBuilder("env");
         accessEnv().forEach((k, v) -> c.append(' ').append(k).append('=').append(v));
-        return c.append(' ').append(accessLauncher()).append(" ssh --hostname %h").toString();
+        return c.append(' ')
+                .append(accessLauncher())
+                .append(" ssh --hostname %h")
+                .toString();
     }
 
     /** Returns the edge's URL. */
@@ -218,7 +253,8 @@ public final class PortlessStack implements AutoCloseable {
             edge.close();
         }
         try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -230,8 +266,7 @@ public final class PortlessStack implements AutoCloseable {
      * @param process the CLI process
      * @param port    the local port it listens on
      */
-    public record AccessTcp(JavaProcess process, int port) {
-    }
+    public record AccessTcp(JavaProcess process, int port) {}
 
     /** A builder: add apps, then {@link #build()} and {@link PortlessStack#start()}. */
     public static final class Builder {

@@ -80,8 +80,11 @@ public final class SignInStack implements AutoCloseable {
         TunnelCredentials tunnel = TunnelCredentials.generate("tests");
         tunnel.writeTo(dir.resolve("tunnel.json"));
         StringBuilder appYaml = new StringBuilder();
-        apps.forEach((host, policy) -> appYaml.append("  - hostname: ").append(host).append("\n    tunnel: tests\n")
-                .append("    policy:\n").append(policy.indent(6))
+        apps.forEach((host, policy) -> appYaml.append("  - hostname: ")
+                .append(host)
+                .append("\n    tunnel: tests\n")
+                .append("    policy:\n")
+                .append(policy.indent(6))
                 .append(appExtras.getOrDefault(host, "").indent(4)));
         Files.writeString(dir.resolve("edge.yml"), """
                 listen: 127.0.0.1:%d
@@ -99,10 +102,12 @@ public final class SignInStack implements AutoCloseable {
                     id: %s
                     secret-sha256: %s
                 apps:
-                %s""".formatted(edgePort, tunnelPort, issuer(), providers, tunnel.tunnelId(), tunnel.secretSha256(),
-                appYaml));
-        String ingress = apps.keySet().stream().map(h -> "  - hostname: " + h + "\n    service: "
-                + services.getOrDefault(h, "tcp://127.0.0.1:" + echo.port()) + "\n").collect(Collectors.joining());
+                %s""".formatted(
+                        edgePort, tunnelPort, issuer(), providers, tunnel.tunnelId(), tunnel.secretSha256(), appYaml));
+        String ingress = apps.keySet().stream()
+                .map(h -> "  - hostname: " + h + "\n    service: "
+                        + services.getOrDefault(h, "tcp://127.0.0.1:" + echo.port()) + "\n")
+                .collect(Collectors.joining());
         Files.writeString(dir.resolve("connector.yml"), """
                 edge: 127.0.0.1:%d
                 credentials-file: tunnel.json
@@ -122,11 +127,16 @@ public final class SignInStack implements AutoCloseable {
 
     /** Starts the edge and the connector and waits until the connector has registered. */
     public SignInStack start() {
-        edge = JavaProcess.startServer("dev.portless.connector.ConnectorMain",
-                java.util.List.of("edge", "--config", dir.resolve("edge.yml").toString()), Map.of());
+        edge = JavaProcess.startServer(
+                "dev.portless.connector.ConnectorMain",
+                java.util.List.of("edge", "--config", dir.resolve("edge.yml").toString()),
+                Map.of());
         edge.awaitOutput(Pattern.compile("Edge listening"), START_TIMEOUT);
-        connector = JavaProcess.startServer("dev.portless.connector.ConnectorMain",
-                java.util.List.of("run", "--config", dir.resolve("connector.yml").toString()), Map.of());
+        connector = JavaProcess.startServer(
+                "dev.portless.connector.ConnectorMain",
+                java.util.List.of(
+                        "run", "--config", dir.resolve("connector.yml").toString()),
+                Map.of());
         connector.awaitOutput(Pattern.compile("registered tunnel tests"), START_TIMEOUT);
         return this;
     }
@@ -140,8 +150,9 @@ public final class SignInStack implements AutoCloseable {
     public String edgeSpki() {
         try (InputStream in = Files.newInputStream(dir.resolve("edge.pem"))) {
             Certificate leaf = CertificateFactory.getInstance("X.509").generateCertificate(in);
-            return java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(leaf.getPublicKey().getEncoded()));
+            return java.util.Base64.getEncoder()
+                    .encodeToString(java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(leaf.getPublicKey().getEncoded()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (Exception e) {
@@ -166,7 +177,9 @@ public final class SignInStack implements AutoCloseable {
             Path outbox = dir.resolve("outbox");
             if (Files.isDirectory(outbox)) {
                 try (Stream<Path> files = Files.list(outbox)) {
-                    for (Path f : files.sorted(Comparator.comparing(Path::getFileName).reversed()).toList()) {
+                    for (Path f : files.sorted(
+                                    Comparator.comparing(Path::getFileName).reversed())
+                            .toList()) {
                         String text = Files.readString(f);
                         Matcher m = PIN.matcher(text);
                         if (text.contains("To: " + email + "\r\n") && m.find()) {
@@ -213,8 +226,15 @@ public final class SignInStack implements AutoCloseable {
     /** Returns the edge's answer to a GET of {@code path}. */
     public HttpResponse<String> get(String path) {
         try {
-            return HttpClient.newBuilder().sslContext(tls).build().send(HttpRequest.newBuilder(URI.create(issuer() + path))
-                    .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            return HttpClient.newBuilder()
+                    .sslContext(tls)
+                    .build()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(issuer() + path))
+                                    .timeout(Duration.ofSeconds(30))
+                                    .GET()
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -225,14 +245,21 @@ public final class SignInStack implements AutoCloseable {
 
     /** Returns the edge's answer to a form POST at {@code path}, as the CLI sends it. */
     public HttpResponse<String> post(String path, Map<String, String> form) {
-        String body = form.entrySet().stream().map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
+        String body = form.entrySet().stream()
+                .map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
                 .collect(Collectors.joining("&"));
         try {
-            return HttpClient.newBuilder().sslContext(tls).build().send(HttpRequest.newBuilder(URI.create(issuer() + path))
-                            .header("Content-Type", "application/x-www-form-urlencoded")
-                            .header("User-Agent", "access/test (linux)").timeout(Duration.ofSeconds(30))
-                            .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            return HttpClient.newBuilder()
+                    .sslContext(tls)
+                    .build()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(issuer() + path))
+                                    .header("Content-Type", "application/x-www-form-urlencoded")
+                                    .header("User-Agent", "access/test (linux)")
+                                    .timeout(Duration.ofSeconds(30))
+                                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -250,8 +277,9 @@ public final class SignInStack implements AutoCloseable {
             s.setSoTimeout(30_000);
             OutputStream out = s.getOutputStream();
             out.write(("GET / HTTP/1.1\r\nHost: " + app + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-                    + "Authorization: Bearer " + token + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+                            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                            + "Authorization: Bearer " + token + "\r\n\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
             out.flush();
             DataInputStream in = new DataInputStream(s.getInputStream());
             String head = readHead(in);
@@ -287,8 +315,7 @@ public final class SignInStack implements AutoCloseable {
      * @param status 101 when the stream opened
      * @param text   the echoed text, or the error body
      */
-    public record Echo(int status, String text) {
-    }
+    public record Echo(int status, String text) {}
 
     private static String readHead(InputStream in) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();

@@ -46,14 +46,25 @@ public final class Chromium implements AutoCloseable {
         Path profile = TempDirs.create("portless-chromium");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(BROWSER);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic",
-                "--no-first-run", "--user-data-dir=" + profile, "--window-size=1000,860",
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-quic",
+                "--no-first-run",
+                "--user-data-dir=" + profile,
+                "--window-size=1000,860",
                 // The CLI's loopback callback is plain http on 127.0.0.1: no automatic upgrade to https.
                 "--disable-features=HttpsUpgrades,HttpsFirstBalancedModeAutoEnable",
                 "--ignore-certificate-errors-spki-list=" + String.join(",", trustedSpki));
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(Path.of(DRIVER).toFile()).usingAnyFreePort().build();
+                .usingDriverExecutable(Path.of(DRIVER).toFile())
+                .usingAnyFreePort()
+                .build();
         ChromeDriver driver = new ChromeDriver(service, options);
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
         return new Chromium(driver, profile);
@@ -74,8 +85,10 @@ public final class Chromium implements AutoCloseable {
         try {
             new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.titleIs(title + " · Portless"));
         } catch (RuntimeException e) {
-            throw new AssertionError("expected the page \"" + title + "\", got \"" + browser.getTitle() + "\" at "
-                    + browser.getCurrentUrl() + ":\n" + browser.getPageSource(), e);
+            throw new AssertionError(
+                    "expected the page \"" + title + "\", got \"" + browser.getTitle() + "\" at "
+                            + browser.getCurrentUrl() + ":\n" + browser.getPageSource(),
+                    e);
         }
     }
 
@@ -121,10 +134,13 @@ public final class Chromium implements AutoCloseable {
         if (root) {
             Map<String, String> env = Map.of("DEBIAN_FRONTEND", "noninteractive");
             Commands.run(List.of("apt-get", "update", "-q"), Duration.ofMinutes(10), env);
-            Commands.run(List.of("apt-get", "install", "-y", "-q", "--no-install-recommends", "chromium",
-                    "chromium-driver"), Duration.ofMinutes(15), env);
+            Commands.run(
+                    List.of("apt-get", "install", "-y", "-q", "--no-install-recommends", "chromium", "chromium-driver"),
+                    Duration.ofMinutes(15),
+                    env);
         }
-        Peers.require("Chromium and chromedriver (Debian packages chromium, chromium-driver)",
+        Peers.require(
+                "Chromium and chromedriver (Debian packages chromium, chromium-driver)",
                 Peers.executable(BROWSER) && Peers.executable(DRIVER));
     }
 

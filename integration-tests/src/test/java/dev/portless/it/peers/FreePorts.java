@@ -27,7 +27,8 @@ public final class FreePorts {
                 return port;
             }
         }
-        throw new IllegalStateException("no unused loopback port after 100 attempts; is the ephemeral range exhausted?");
+        throw new IllegalStateException(
+                "no unused loopback port after 100 attempts; is the ephemeral range exhausted?");
     }
 
     private static int probe() {

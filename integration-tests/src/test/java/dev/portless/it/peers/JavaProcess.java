@@ -59,8 +59,8 @@ public final class JavaProcess implements AutoCloseable {
         return start(mainClass, List.of(), args, env);
     }
 
-    private static JavaProcess start(String mainClass, List<String> jvmOptions, List<String> args,
-                                     Map<String, String> env) {
+    private static JavaProcess start(
+            String mainClass, List<String> jvmOptions, List<String> args, Map<String, String> env) {
         requireNonNull(mainClass, "mainClass");
         requireNonNull(args, "args");
         requireNonNull(env, "env");
@@ -94,8 +94,8 @@ public final class JavaProcess implements AutoCloseable {
         requireNonNull(name, "name");
         requireNonNull(mainClass, "mainClass");
         Path script = dir.resolve(name);
-        String text = "#!/bin/sh\nexec " + shellQuote(javaExecutable()) + " " + String.join(" ", JVM_OPTIONS)
-                + " -cp " + shellQuote(classPath()) + " " + shellQuote(mainClass) + " \"$@\"\n";
+        String text = "#!/bin/sh\nexec " + shellQuote(javaExecutable()) + " " + String.join(" ", JVM_OPTIONS) + " -cp "
+                + shellQuote(classPath()) + " " + shellQuote(mainClass) + " \"$@\"\n";
         try {
             Files.writeString(script, text);
             Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -129,8 +129,8 @@ public final class JavaProcess implements AutoCloseable {
                         + " before printing a line matching /" + pattern + "/" + describeOutput());
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError(mainClass + " printed no line matching /" + pattern + "/ within "
-                        + timeout + describeOutput());
+                throw new AssertionError(
+                        mainClass + " printed no line matching /" + pattern + "/ within " + timeout + describeOutput());
             }
             sleep(20);
         }

@@ -23,6 +23,7 @@ import java.util.Map;
 public final class Keycloak implements AutoCloseable {
     /** The Keycloak version the tests run. */
     public static final String VERSION = "26.7.3";
+
     private static final String ARTIFACT = "org.keycloak:keycloak-quarkus-dist:" + VERSION + ":zip";
     private static final Duration START_TIMEOUT = Duration.ofMinutes(10);
 
@@ -55,9 +56,15 @@ public final class Keycloak implements AutoCloseable {
             }
             Files.writeString(imports.resolve(realm + "-realm.json"), realmJson);
             Path log = Files.createTempFile("keycloak", ".log");
-            ProcessBuilder b = new ProcessBuilder(home.resolve("bin/kc.sh").toString(), "start-dev",
-                    "--http-host=127.0.0.1", "--http-port=" + port, "--import-realm", "--db=dev-mem")
-                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            ProcessBuilder b = new ProcessBuilder(
+                            home.resolve("bin/kc.sh").toString(),
+                            "start-dev",
+                            "--http-host=127.0.0.1",
+                            "--http-port=" + port,
+                            "--import-realm",
+                            "--db=dev-mem")
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
             b.environment().put("JAVA_HOME", System.getProperty("java.home"));
             b.environment().put("JAVA_OPTS_KC_HEAP", "-Xms64m -Xmx768m");
             Keycloak kc = new Keycloak(b.start(), port, realm, log);
@@ -74,16 +81,20 @@ public final class Keycloak implements AutoCloseable {
     }
 
     private void awaitReady() {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new AssertionError("Keycloak exited with " + process.exitValue() + ":\n" + tail());
             }
             try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(
-                        URI.create(issuer() + "/.well-known/openid-configuration")).timeout(Duration.ofSeconds(5))
-                        .GET().build(), HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> r = http.send(
+                        HttpRequest.newBuilder(URI.create(issuer() + "/.well-known/openid-configuration"))
+                                .timeout(Duration.ofSeconds(5))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() == 200) {
                     return;
                 }
@@ -108,20 +119,37 @@ public final class Keycloak implements AutoCloseable {
     /** Returns the installed distribution, fetching and unpacking it first if needed. */
     static Path install() {
         String cache = System.getenv("PORTLESS_CACHE");
-        Path root = cache != null && !cache.isBlank() ? Path.of(cache)
+        Path root = cache != null && !cache.isBlank()
+                ? Path.of(cache)
                 : Path.of(System.getProperty("user.home"), ".cache", "portless");
         Path home = root.resolve("keycloak-" + VERSION);
         if (Peers.executable(home.resolve("bin/kc.sh").toString())) {
             return home;
         }
-        Path zip = Path.of(System.getProperty("user.home"), ".m2", "repository", "org", "keycloak",
-                "keycloak-quarkus-dist", VERSION, "keycloak-quarkus-dist-" + VERSION + ".zip");
+        Path zip = Path.of(
+                System.getProperty("user.home"),
+                ".m2",
+                "repository",
+                "org",
+                "keycloak",
+                "keycloak-quarkus-dist",
+                VERSION,
+                "keycloak-quarkus-dist-" + VERSION + ".zip");
         if (!Files.isRegularFile(zip)) {
-            ProcessResult fetched = Commands.run(List.of("mvn", "-q", "-B",
-                    "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:get", "-Dartifact=" + ARTIFACT,
-                    "-Dtransitive=false"), Duration.ofMinutes(20), Map.of());
-            Peers.require("Keycloak " + VERSION + " (fetched from Maven Central: " + fetched.stdout().strip()
-                    + fetched.stderr().strip() + ")", fetched.exitCode() == 0 && Files.isRegularFile(zip));
+            ProcessResult fetched = Commands.run(
+                    List.of(
+                            "mvn",
+                            "-q",
+                            "-B",
+                            "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:get",
+                            "-Dartifact=" + ARTIFACT,
+                            "-Dtransitive=false"),
+                    Duration.ofMinutes(20),
+                    Map.of());
+            Peers.require(
+                    "Keycloak " + VERSION + " (fetched from Maven Central: "
+                            + fetched.stdout().strip() + fetched.stderr().strip() + ")",
+                    fetched.exitCode() == 0 && Files.isRegularFile(zip));
         }
         Peers.require("unzip (Debian package unzip)", Peers.executable("/usr/bin/unzip"));
         try {
@@ -129,8 +157,10 @@ public final class Keycloak implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Commands.run(List.of("/usr/bin/unzip", "-q", "-o", zip.toString(), "-d", root.toString()),
-                Duration.ofMinutes(5)).assertSuccess();
+        Commands.run(
+                        List.of("/usr/bin/unzip", "-q", "-o", zip.toString(), "-d", root.toString()),
+                        Duration.ofMinutes(5))
+                .assertSuccess();
         return home;
     }
 

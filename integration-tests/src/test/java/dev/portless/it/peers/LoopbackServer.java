@@ -69,7 +69,8 @@ public abstract class LoopbackServer implements AutoCloseable {
             }
             accepted.incrementAndGet();
             connections.add(socket);
-            Thread worker = new Thread(() -> serveAndClose(socket), getClass().getSimpleName() + "-" + socket.getPort());
+            Thread worker =
+                    new Thread(() -> serveAndClose(socket), getClass().getSimpleName() + "-" + socket.getPort());
             worker.setDaemon(true);
             worker.start();
         }

@@ -52,7 +52,8 @@ public final class Postgres implements AutoCloseable {
         if (runningAsRoot()) {
             // PostgreSQL refuses to run as root: hand the directory to the postgres user.
             try {
-                UserPrincipal owner = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postgres");
+                UserPrincipal owner =
+                        dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postgres");
                 Files.setOwner(dir, owner);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot hand " + dir + " to the postgres user", e);
@@ -60,8 +61,18 @@ public final class Postgres implements AutoCloseable {
         }
         // --no-sync and fsync=off: the data is thrown away, so durability only costs time.
         pgCommand("initdb", "-D", data(), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync");
-        pgCommand("pg_ctl", "-D", data(), "-l", dir.resolve("log").toString(), "-w", "-t", "30",
-                "-o", "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off", "start");
+        pgCommand(
+                "pg_ctl",
+                "-D",
+                data(),
+                "-l",
+                dir.resolve("log").toString(),
+                "-w",
+                "-t",
+                "30",
+                "-o",
+                "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off",
+                "start");
     }
 
     /** Returns the port the server listens on at 127.0.0.1. */
@@ -81,8 +92,21 @@ public final class Postgres implements AutoCloseable {
     public static List<String> psql(int port, String sql) {
         requireNonNull(sql, "sql");
         String psql = binDir().map(b -> b.resolve("psql").toString()).orElse("psql");
-        return List.of(psql, "-X", "-h", "127.0.0.1", "-p", Integer.toString(port), "-U", "postgres",
-                "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-tAc", sql);
+        return List.of(
+                psql,
+                "-X",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                Integer.toString(port),
+                "-U",
+                "postgres",
+                "-d",
+                "postgres",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-tAc",
+                sql);
     }
 
     /** Stops the server without waiting for clients to disconnect and deletes its data. */
@@ -126,9 +150,9 @@ public final class Postgres implements AutoCloseable {
             return Optional.empty();
         }
         try (Stream<Path> versions = Files.list(INSTALLS)) {
-            return versions
-                    .filter(v -> v.getFileName().toString().matches("\\d+"))
-                    .max(Comparator.comparingInt(v -> Integer.parseInt(v.getFileName().toString())))
+            return versions.filter(v -> v.getFileName().toString().matches("\\d+"))
+                    .max(Comparator.comparingInt(
+                            v -> Integer.parseInt(v.getFileName().toString())))
                     .map(v -> v.resolve("bin"))
                     .filter(b -> Peers.executable(b.resolve("pg_ctl").toString()));
         } catch (IOException e) {

@@ -23,7 +23,7 @@ public record ProcessResult(List<String> command, int exitCode, String stdout, S
 
     @Override
     public String toString() {
-        return String.join(" ", command) + " exited with " + exitCode
-                + "\n--- stdout ---\n" + stdout + "\n--- stderr ---\n" + stderr;
+        return String.join(" ", command) + " exited with " + exitCode + "\n--- stdout ---\n" + stdout
+                + "\n--- stderr ---\n" + stderr;
     }
 }

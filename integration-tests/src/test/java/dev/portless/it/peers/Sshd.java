@@ -54,7 +54,8 @@ public final class Sshd implements AutoCloseable {
      */
     public static Sshd start(List<String> extraConfig, String... hostAliases) {
         Peers.require("sshd (Debian package openssh-server)", Peers.executable(SSHD));
-        Peers.require("ssh and ssh-keygen (Debian package openssh-client)",
+        Peers.require(
+                "ssh and ssh-keygen (Debian package openssh-client)",
                 Peers.executable(SSH_KEYGEN) && Peers.executable("/usr/bin/ssh"));
         Path dir = TempDirs.create("portless-sshd");
         try {
@@ -75,12 +76,18 @@ public final class Sshd implements AutoCloseable {
             // sshd refuses to start without its privilege-separation directory; Debian creates it only
             // when the ssh service runs, which it does not in a container.
             Files.createDirectories(Path.of("/run/sshd"));
-            Process process = new ProcessBuilder(SSHD, "-D", "-f", dir.resolve("sshd_config").toString(),
-                    "-E", dir.resolve("sshd.log").toString())
+            Process process = new ProcessBuilder(
+                            SSHD,
+                            "-D",
+                            "-f",
+                            dir.resolve("sshd_config").toString(),
+                            "-E",
+                            dir.resolve("sshd.log").toString())
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("sshd.out").toFile())
                     .start();
-            Sshd sshd = new Sshd(dir, port, Files.readString(dir.resolve("host_ed25519.pub")).trim(), process);
+            Sshd sshd = new Sshd(
+                    dir, port, Files.readString(dir.resolve("host_ed25519.pub")).trim(), process);
             sshd.trust("[127.0.0.1]:" + port);
             for (String alias : hostAliases) {
                 sshd.trustAlias(alias);
@@ -93,7 +100,8 @@ public final class Sshd implements AutoCloseable {
     }
 
     private static String config(Path dir, int port) {
-        return String.join("\n",
+        return String.join(
+                "\n",
                 "Port " + port,
                 "ListenAddress 127.0.0.1",
                 "HostKey " + dir.resolve("host_ed25519"),
@@ -112,8 +120,20 @@ public final class Sshd implements AutoCloseable {
     }
 
     private static void generateKey(Path file) {
-        Commands.run(List.of(SSH_KEYGEN, "-q", "-t", "ed25519", "-N", "", "-C", "portless-test", "-f", file.toString()),
-                Duration.ofSeconds(10)).assertSuccess();
+        Commands.run(
+                        List.of(
+                                SSH_KEYGEN,
+                                "-q",
+                                "-t",
+                                "ed25519",
+                                "-N",
+                                "",
+                                "-C",
+                                "portless-test",
+                                "-f",
+                                file.toString()),
+                        Duration.ofSeconds(10))
+                .assertSuccess();
     }
 
     private void awaitListening() {
@@ -177,8 +197,11 @@ public final class Sshd implements AutoCloseable {
             return;
         }
         try {
-            Files.writeString(knownHostsFile(), name + " " + hostPublicKey + "\n",
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    knownHostsFile(),
+                    name + " " + hostPublicKey + "\n",
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + knownHostsFile(), e);
         }

@@ -41,7 +41,8 @@ class AccessCliSignInTest {
                 .app("ssh.portless.test", "include:\n  - email-domains: [example.com]\n")
                 .app("db.portless.test", "include:\n  - emails: [alice@example.com]\n")
                 .app("vault.portless.test", "include:\n  - emails: [carol@example.com]\n")
-                .build().start();
+                .build()
+                .start();
         config = Files.createTempDirectory("portless-access-config");
     }
 
@@ -55,14 +56,16 @@ class AccessCliSignInTest {
         try (Chromium chromium = Chromium.start(List.of(stack.edgeSpki()))) {
             WebDriver browser = chromium.driver();
             try (JavaProcess login = access(List.of("login", "ssh.portless.test"))) {
-                String url = login.awaitOutput(Pattern.compile("^  (https://\\S+/oauth/authorize\\?\\S+)$"), WAIT).group(1);
+                String url = login.awaitOutput(Pattern.compile("^  (https://\\S+/oauth/authorize\\?\\S+)$"), WAIT)
+                        .group(1);
                 stack.signInWithPin(browser, url, "alice@example.com");
                 login.awaitOutput(Pattern.compile("Signed in to ssh\\.portless\\.test"), WAIT);
                 assertEquals(0, login.waitFor(WAIT), login.stderr());
             }
 
             int port = FreePorts.next();
-            try (JavaProcess tcp = access(List.of("tcp", "--hostname", "ssh.portless.test", "--url", "127.0.0.1:" + port))) {
+            try (JavaProcess tcp =
+                    access(List.of("tcp", "--hostname", "ssh.portless.test", "--url", "127.0.0.1:" + port))) {
                 tcp.awaitOutput(Pattern.compile("access: listening on"), WAIT);
                 try (Socket s = new Socket("127.0.0.1", port)) {
                     s.setSoTimeout(30_000);
@@ -70,7 +73,9 @@ class AccessCliSignInTest {
                     out.write("bytes on a signed-in token".getBytes(StandardCharsets.UTF_8));
                     s.shutdownOutput();
                     InputStream in = s.getInputStream();
-                    assertEquals("bytes on a signed-in token", new String(in.readAllBytes(), StandardCharsets.UTF_8),
+                    assertEquals(
+                            "bytes on a signed-in token",
+                            new String(in.readAllBytes(), StandardCharsets.UTF_8),
                             tcp.stderr());
                 }
             }
@@ -82,14 +87,18 @@ class AccessCliSignInTest {
                 browser.get(url);
                 awaitTitle(browser, "Not allowed");
                 assertEquals(1, refused.waitFor(WAIT), refused.stderr());
-                assertTrue(refused.stderr().contains("Access to vault.portless.test was denied at sign-in "
-                        + "(alice@example.com is not allowed to reach vault.portless.test); ask the app's "
-                        + "administrator for access, or sign in as someone else."), refused.stderr());
+                assertTrue(
+                        refused.stderr()
+                                .contains("Access to vault.portless.test was denied at sign-in "
+                                        + "(alice@example.com is not allowed to reach vault.portless.test); ask the app's "
+                                        + "administrator for access, or sign in as someone else."),
+                        refused.stderr());
             }
 
             try (JavaProcess device = access(List.of("login", "--device", "db.portless.test"))) {
-                String url = device.awaitOutput(Pattern.compile("\\(or open (https://\\S+/device\\?user_code=\\S+)\\)"),
-                        WAIT).group(1);
+                String url = device.awaitOutput(
+                                Pattern.compile("\\(or open (https://\\S+/device\\?user_code=\\S+)\\)"), WAIT)
+                        .group(1);
                 browser.get(url);
                 awaitTitle(browser, "Sign in a device");
                 browser.findElement(By.id("user_code")).sendKeys(Keys.ENTER);

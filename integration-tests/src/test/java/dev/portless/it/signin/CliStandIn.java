@@ -2,6 +2,7 @@ package dev.portless.it.signin;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.portless.it.harness.SignInStack;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.InetSocketAddress;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
@@ -15,7 +16,6 @@ import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import io.netty.handler.codec.http.QueryStringDecoder;
 
 /**
  * Plays the {@code access} CLI's side of a browser sign-in: a loopback listener at {@code /callback}
@@ -38,8 +38,10 @@ final class CliStandIn implements AutoCloseable {
         new SecureRandom().nextBytes(b);
         verifier = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
         try {
-            challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(MessageDigest.getInstance("SHA-256")
-                    .digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+            challenge = Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString(
+                            MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -49,8 +51,9 @@ final class CliStandIn implements AutoCloseable {
             callbacks.add(q);
             String app = q.containsKey("app") ? q.get("app").get(0) : "";
             // Like the CLI: a policy refusal goes on to the edge's page for it, a code to "signed in".
-            String next = q.containsKey("error") ? "/not-allowed?app=" + pendingApp : "/signed-in"
-                    + (app.isEmpty() ? "" : "?app=" + app);
+            String next = q.containsKey("error")
+                    ? "/not-allowed?app=" + pendingApp
+                    : "/signed-in" + (app.isEmpty() ? "" : "?app=" + app);
             x.getResponseHeaders().add("Location", stack.issuer() + next);
             x.sendResponseHeaders(302, -1);
             x.close();
@@ -82,8 +85,19 @@ final class CliStandIn implements AutoCloseable {
 
     /** Returns the token endpoint's answer to redeeming {@code code}. */
     HttpResponse<String> redeem(String code) {
-        return stack.post("/oauth/token", Map.of("grant_type", "authorization_code", "code", code,
-                "code_verifier", verifier, "redirect_uri", redirectUri(), "client_id", "portless-access"));
+        return stack.post(
+                "/oauth/token",
+                Map.of(
+                        "grant_type",
+                        "authorization_code",
+                        "code",
+                        code,
+                        "code_verifier",
+                        verifier,
+                        "redirect_uri",
+                        redirectUri(),
+                        "client_id",
+                        "portless-access"));
     }
 
     @Override

@@ -47,7 +47,8 @@ class KeycloakSignInBrowserTest {
                             client-secret-file: keycloak-secret
                             groups-claim: groups
                         """.formatted(keycloak.issuer()))
-                .build().start();
+                .build()
+                .start();
     }
 
     @AfterAll
@@ -62,15 +63,17 @@ class KeycloakSignInBrowserTest {
 
     @Test
     void anEngineerSignsInAndReachesTheApp() throws Exception {
-        try (Chromium chromium = Chromium.start(List.of(stack.edgeSpki())); CliStandIn cli = new CliStandIn(stack)) {
+        try (Chromium chromium = Chromium.start(List.of(stack.edgeSpki()));
+                CliStandIn cli = new CliStandIn(stack)) {
             WebDriver browser = chromium.driver();
             browser.get(cli.authorizeUrl("eng.portless.test", "kc-1"));
             awaitTitle(browser, "Sign in");
             chromium.screenshot("sign-in-providers");
             browser.findElement(By.linkText("Sign in with Keycloak")).click();
             logIn(browser, "alice", "alice-pass");
-            Map<String, List<String>> callback = cli.nextCallback(60).orElseThrow(() -> new AssertionError(
-                    "no callback; browser at " + browser.getCurrentUrl() + ":\n" + browser.getPageSource()));
+            Map<String, List<String>> callback = cli.nextCallback(60)
+                    .orElseThrow(() -> new AssertionError(
+                            "no callback; browser at " + browser.getCurrentUrl() + ":\n" + browser.getPageSource()));
             assertEquals(List.of("kc-1"), callback.get("state"));
             awaitTitle(browser, "Signed in — return to your terminal");
             HttpResponse<String> token = cli.redeem(callback.get("code").get(0));
@@ -80,14 +83,16 @@ class KeycloakSignInBrowserTest {
             assertEquals("alice@example.com", jwt.getJWTClaimsSet().getStringClaim("email"));
             assertEquals(List.of("engineers"), jwt.getJWTClaimsSet().getStringListClaim("groups"));
             assertEquals(List.of("eng.portless.test"), jwt.getJWTClaimsSet().getAudience());
-            assertEquals(new SignInStack.Echo(101, "hi from alice"),
+            assertEquals(
+                    new SignInStack.Echo(101, "hi from alice"),
                     stack.echoThrough("eng.portless.test", accessToken, "hi from alice"));
         }
     }
 
     @Test
     void someoneOutsideTheGroupIsNotAllowed() {
-        try (Chromium chromium = Chromium.start(List.of(stack.edgeSpki())); CliStandIn cli = new CliStandIn(stack)) {
+        try (Chromium chromium = Chromium.start(List.of(stack.edgeSpki()));
+                CliStandIn cli = new CliStandIn(stack)) {
             WebDriver browser = chromium.driver();
             browser.get(cli.authorizeUrl("eng.portless.test", "kc-2"));
             awaitTitle(browser, "Sign in");
@@ -97,15 +102,16 @@ class KeycloakSignInBrowserTest {
             assertEquals(List.of("access_denied"), refused.get("error"));
             assertFalse(refused.containsKey("code"), "no code for a refused person");
             awaitTitle(browser, "Not allowed");
-            assertTrue(browser.getPageSource().contains("bob@example.com is not allowed to reach"),
+            assertTrue(
+                    browser.getPageSource().contains("bob@example.com is not allowed to reach"),
                     browser.getPageSource());
             chromium.screenshot("not-allowed-keycloak");
         }
     }
 
     private static void logIn(WebDriver browser, String user, String password) {
-        new WebDriverWait(browser, Duration.ofSeconds(60)).until(ExpectedConditions.presenceOfElementLocated(
-                By.id("username")));
+        new WebDriverWait(browser, Duration.ofSeconds(60))
+                .until(ExpectedConditions.presenceOfElementLocated(By.id("username")));
         browser.findElement(By.id("username")).sendKeys(user);
         browser.findElement(By.id("password")).sendKeys(password);
         browser.findElement(By.id("kc-login")).click();

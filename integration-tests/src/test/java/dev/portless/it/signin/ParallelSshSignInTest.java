@@ -47,11 +47,12 @@ class ParallelSshSignInTest {
     private static final Duration ALL_STARTED = Duration.ofMinutes(3);
     /** Far below the waiters' own bound (the 5 m sign-in timeout plus 30 s): a dead holder must not count. */
     private static final Duration TAKEOVER = Duration.ofSeconds(30);
+
     private static final String OPENING = "access: Opening your browser to sign in to " + APP + ".";
     private static final String WAITING = "access: Another sign-in to " + APP + " is in progress; waiting for it...";
     private static final Pattern TOKEN_ISSUED = Pattern.compile("\\btoken app=" + Pattern.quote(APP) + " identity=");
-    private static final Pattern CODE_ISSUED = Pattern.compile("\\bauthorize app=" + Pattern.quote(APP)
-            + " identity=\\S+ client=\\S+: code issued");
+    private static final Pattern CODE_ISSUED =
+            Pattern.compile("\\bauthorize app=" + Pattern.quote(APP) + " identity=\\S+ client=\\S+: code issued");
 
     private static Sshd sshd;
     private static SignInStack stack;
@@ -65,7 +66,8 @@ class ParallelSshSignInTest {
         sshd = Sshd.start(List.of("MaxStartups 100"), APP);
         stack = SignInStack.builder()
                 .app(APP, "include:\n  - email-domains: [example.com]\n", "", "tcp://127.0.0.1:" + sshd.port())
-                .build().start();
+                .build()
+                .start();
         launcher = JavaProcess.writeLauncher(dir, "access", "dev.portless.access.AccessMain");
     }
 
@@ -97,13 +99,16 @@ class ParallelSshSignInTest {
             String url = awaitLines(opened, 1, ALL_STARTED, sessions).get(0);
             // Everyone but the one that opened the browser is queued behind it before the person signs in.
             awaitStderr(sessions, WAITING, PARALLEL - 1, ALL_STARTED, opened);
-            System.out.printf("%d ssh at the sign-in lock after %d s%n", PARALLEL, elapsed(started).toSeconds());
+            System.out.printf(
+                    "%d ssh at the sign-in lock after %d s%n",
+                    PARALLEL, elapsed(started).toSeconds());
 
             signInInBrowser(url, "alice@example.com");
             for (Ssh s : sessions) {
                 results.add(s.await(WAIT));
             }
-            System.out.printf("%d ssh done after %d s%n", PARALLEL, elapsed(started).toSeconds());
+            System.out.printf(
+                    "%d ssh done after %d s%n", PARALLEL, elapsed(started).toSeconds());
         } finally {
             sessions.forEach(Ssh::close);
         }
@@ -117,8 +122,14 @@ class ParallelSshSignInTest {
         assertEquals(PARALLEL - 1, count(results, WAITING), "the others waited for it:\n" + stderrs(results));
         assertEquals(1, count(results, "access: Signed in to " + APP + " as alice@example.com"), stderrs(results));
         assertEquals(1, Files.readAllLines(opened).size(), "$BROWSER ran once: " + Files.readAllLines(opened));
-        assertEquals(1, count(CODE_ISSUED, stack.edge().stderr()) - codesBefore, stack.edge().stderr());
-        assertEquals(1, count(TOKEN_ISSUED, stack.edge().stderr()) - tokensBefore, stack.edge().stderr());
+        assertEquals(
+                1,
+                count(CODE_ISSUED, stack.edge().stderr()) - codesBefore,
+                stack.edge().stderr());
+        assertEquals(
+                1,
+                count(TOKEN_ISSUED, stack.edge().stderr()) - tokensBefore,
+                stack.edge().stderr());
     }
 
     @Test
@@ -154,7 +165,8 @@ class ParallelSshSignInTest {
                     results.add(s.await(WAIT));
                 }
                 finished = elapsed(killedAt);
-                System.out.printf("holder killed: a waiter opened the browser after %d ms, all done after %d s%n",
+                System.out.printf(
+                        "holder killed: a waiter opened the browser after %d ms, all done after %d s%n",
                         takeover.toMillis(), finished.toSeconds());
             } finally {
                 sessions.forEach(Ssh::close);
@@ -168,9 +180,14 @@ class ParallelSshSignInTest {
         }
         assertEquals(1, count(results, OPENING), "one waiter took over the sign-in:\n" + stderrs(results));
         assertEquals(1, count(results, "access: Signed in to " + APP + " as bob@example.com"), stderrs(results));
-        assertEquals(2, Files.readAllLines(opened).size(), "$BROWSER ran for the holder and for one waiter: "
-                + Files.readAllLines(opened));
-        assertEquals(1, count(TOKEN_ISSUED, stack.edge().stderr()) - tokensBefore, stack.edge().stderr());
+        assertEquals(
+                2,
+                Files.readAllLines(opened).size(),
+                "$BROWSER ran for the holder and for one waiter: " + Files.readAllLines(opened));
+        assertEquals(
+                1,
+                count(TOKEN_ISSUED, stack.edge().stderr()) - tokensBefore,
+                stack.edge().stderr());
         assertTrue(finished.compareTo(WAIT.plus(TAKEOVER)) < 0, "the waiters finished " + finished + " after the kill");
     }
 
@@ -198,7 +215,8 @@ class ParallelSshSignInTest {
         List<String> command = sshd.sshArgs(launcher + " ssh --hostname %h", APP);
         // With a ProxyCommand, ssh's ConnectTimeout bounds the wait for the server's banner, and so the
         // sign-in; ssh keeps the first value it is given.
-        command.addAll(1, List.of("-o", "ConnectTimeout=" + ALL_STARTED.plus(WAIT).toSeconds()));
+        command.addAll(
+                1, List.of("-o", "ConnectTimeout=" + ALL_STARTED.plus(WAIT).toSeconds()));
         command.addAll(List.of("echo", Integer.toString(n)));
         return command;
     }
@@ -269,12 +287,14 @@ class ParallelSshSignInTest {
     }
 
     private static String stderrs(List<ProcessResult> results) {
-        return results.stream().map(r -> "--- " + r.command().get(r.command().size() - 1) + " ---\n" + r.stderr())
+        return results.stream()
+                .map(r -> "--- " + r.command().get(r.command().size() - 1) + " ---\n" + r.stderr())
                 .collect(Collectors.joining("\n"));
     }
 
     private static String stderrsOf(List<Ssh> sessions) {
-        return sessions.stream().map(s -> "--- " + s.command.get(s.command.size() - 1) + " ---\n" + s.stderr())
+        return sessions.stream()
+                .map(s -> "--- " + s.command.get(s.command.size() - 1) + " ---\n" + s.stderr())
                 .collect(Collectors.joining("\n"));
     }
 

@@ -9,7 +9,6 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.portless.it.harness.SignInStack;
 import dev.portless.it.peers.Chromium;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -18,8 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * A person signs in with an e-mail PIN in a real Chromium, as the {@code access} CLI asks them to:
@@ -35,7 +32,8 @@ class PinSignInBrowserTest {
                 .app("ssh.portless.test", "include:\n  - email-domains: [example.com]\n")
                 .app("db.portless.test", "include:\n  - emails: [alice@example.com]\n")
                 .app("vault.portless.test", "include:\n  - emails: [root@example.com]\n")
-                .build().start();
+                .build()
+                .start();
     }
 
     @AfterAll
@@ -45,12 +43,15 @@ class PinSignInBrowserTest {
 
     @Test
     void signsInFromTheCliThenReusesTheSessionThenSignsOut() throws Exception {
-        try (Chromium chromium = Chromium.start(List.of(stack.edgeSpki())); CliStandIn cli = new CliStandIn(stack)) {
+        try (Chromium chromium = Chromium.start(List.of(stack.edgeSpki()));
+                CliStandIn cli = new CliStandIn(stack)) {
             WebDriver browser = chromium.driver();
             browser.get(cli.authorizeUrl("ssh.portless.test", "state-1"));
             awaitTitle(browser, "Sign in");
             assertTrue(browser.getPageSource().contains("Sign in to reach <strong>ssh.portless.test</strong>"));
-            assertEquals("email", browser.findElement(By.cssSelector("label[for=email]")).getAttribute("for"));
+            assertEquals(
+                    "email",
+                    browser.findElement(By.cssSelector("label[for=email]")).getAttribute("for"));
             browser.findElement(By.id("email")).sendKeys("alice@example.com");
             chromium.screenshot("sign-in");
             // Keyboard only: Enter submits.
@@ -68,15 +69,17 @@ class PinSignInBrowserTest {
             chromium.screenshot("pin-entry");
             browser.findElement(By.id("pin")).sendKeys(Keys.ENTER);
 
-            Map<String, List<String>> callback = cli.nextCallback(30).orElseThrow(
-                    () -> new AssertionError("the CLI's callback was not called: " + browser.getCurrentUrl()));
+            Map<String, List<String>> callback = cli.nextCallback(30)
+                    .orElseThrow(
+                            () -> new AssertionError("the CLI's callback was not called: " + browser.getCurrentUrl()));
             assertEquals(List.of("state-1"), callback.get("state"));
             awaitTitle(browser, "Signed in — return to your terminal");
             chromium.screenshot("signed-in");
             HttpResponse<String> token = cli.redeem(callback.get("code").get(0));
             assertEquals(200, token.statusCode(), token.body());
             String accessToken = (String) JSONObjectUtils.parse(token.body()).get("access_token");
-            assertEquals(new SignInStack.Echo(101, "hello through the tunnel"),
+            assertEquals(
+                    new SignInStack.Echo(101, "hello through the tunnel"),
                     stack.echoThrough("ssh.portless.test", accessToken, "hello through the tunnel"));
 
             // A second app: the browser session answers, no sign-in page.
@@ -89,7 +92,8 @@ class PinSignInBrowserTest {
             browser.get(cli.authorizeUrl("vault.portless.test", "state-3"));
             Map<String, List<String>> refused = cli.nextCallback(30).orElseThrow();
             assertEquals(List.of("access_denied"), refused.get("error"));
-            assertEquals(List.of("alice@example.com is not allowed to reach vault.portless.test."),
+            assertEquals(
+                    List.of("alice@example.com is not allowed to reach vault.portless.test."),
                     refused.get("error_description"));
             assertFalse(refused.containsKey("code"));
             awaitTitle(browser, "Not allowed");
@@ -104,12 +108,14 @@ class PinSignInBrowserTest {
             assertFalse(launcher.contains("vault.portless.test"));
             chromium.screenshot("launcher");
 
-            HttpResponse<String> started = stack.post("/oauth/device_authorization",
-                    Map.of("client_id", "portless-access", "app", "ssh.portless.test"));
+            HttpResponse<String> started = stack.post(
+                    "/oauth/device_authorization", Map.of("client_id", "portless-access", "app", "ssh.portless.test"));
             Map<String, Object> device = JSONObjectUtils.parse(started.body());
             browser.get((String) device.get("verification_uri_complete"));
             awaitTitle(browser, "Sign in a device");
-            assertEquals(device.get("user_code"), browser.findElement(By.id("user_code")).getAttribute("value"));
+            assertEquals(
+                    device.get("user_code"),
+                    browser.findElement(By.id("user_code")).getAttribute("value"));
             chromium.screenshot("device-code");
             browser.findElement(By.id("user_code")).sendKeys(Keys.ENTER);
             awaitTitle(browser, "Allow this device?");
@@ -120,15 +126,22 @@ class PinSignInBrowserTest {
             browser.findElement(By.cssSelector("button[value=allow]")).click();
             awaitTitle(browser, "Signed in — return to your terminal");
             Thread.sleep(5_000);
-            HttpResponse<String> deviceToken = stack.post("/oauth/token", Map.of("grant_type",
-                    "urn:ietf:params:oauth:grant-type:device_code", "device_code", (String) device.get("device_code"),
-                    "client_id", "portless-access"));
+            HttpResponse<String> deviceToken = stack.post(
+                    "/oauth/token",
+                    Map.of(
+                            "grant_type",
+                            "urn:ietf:params:oauth:grant-type:device_code",
+                            "device_code",
+                            (String) device.get("device_code"),
+                            "client_id",
+                            "portless-access"));
             assertEquals(200, deviceToken.statusCode(), deviceToken.body());
 
             browser.get(stack.issuer() + "/signout");
             awaitTitle(browser, "Sign out");
             chromium.screenshot("sign-out");
-            browser.findElement(By.cssSelector("form[action='/signout'] button")).click();
+            browser.findElement(By.cssSelector("form[action='/signout'] button"))
+                    .click();
             awaitTitle(browser, "Signed out");
             chromium.screenshot("signed-out");
             browser.get(stack.issuer() + "/");

@@ -46,10 +46,13 @@ class ShortLivedCertificateTest {
         Files.writeString(caFile, "");
         sshd = Sshd.start(List.of("TrustedUserCAKeys " + caFile, "AuthorizedKeysFile none"), APP);
         stack = SignInStack.builder()
-                .app(APP, "include:\n  - email-domains: [example.com]\n",
+                .app(
+                        APP,
+                        "include:\n  - email-domains: [example.com]\n",
                         "ssh:\n  principals: [" + sshd.user() + "]\n  permissions: [pty]\n",
                         "tcp://127.0.0.1:" + sshd.port())
-                .build().start();
+                .build()
+                .start();
     }
 
     @AfterAll
@@ -90,8 +93,10 @@ class ShortLivedCertificateTest {
         }
 
         String block;
-        try (JavaProcess sshConfig = JavaProcess.start("dev.portless.access.AccessMain",
-                List.of("ssh-config", "--hostname", APP, "--short-lived-cert"), env)) {
+        try (JavaProcess sshConfig = JavaProcess.start(
+                "dev.portless.access.AccessMain",
+                List.of("ssh-config", "--hostname", APP, "--short-lived-cert"),
+                env)) {
             assertEquals(0, sshConfig.waitFor(WAIT), sshConfig.stderr());
             block = sshConfig.stdout();
         }
@@ -101,31 +106,59 @@ class ShortLivedCertificateTest {
         Path sshConfigFile = dir.resolve("ssh_config");
         Files.writeString(sshConfigFile, block);
 
-        List<String> ssh = new ArrayList<>(List.of("ssh", "-F", sshConfigFile.toString(),
-                "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes",
-                "-o", "UserKnownHostsFile=" + sshd.knownHostsFile(), "-o", "GlobalKnownHostsFile=/dev/null",
-                "-o", "UpdateHostKeys=no", "-o", "IdentityAgent=none", "-o", "ConnectTimeout=30",
-                sshd.user() + "@" + APP, "echo", "ok"));
+        List<String> ssh = new ArrayList<>(List.of(
+                "ssh",
+                "-F",
+                sshConfigFile.toString(),
+                "-o",
+                "BatchMode=yes",
+                "-o",
+                "StrictHostKeyChecking=yes",
+                "-o",
+                "UserKnownHostsFile=" + sshd.knownHostsFile(),
+                "-o",
+                "GlobalKnownHostsFile=/dev/null",
+                "-o",
+                "UpdateHostKeys=no",
+                "-o",
+                "IdentityAgent=none",
+                "-o",
+                "ConnectTimeout=30",
+                sshd.user() + "@" + APP,
+                "echo",
+                "ok"));
         ProcessResult result = Commands.run(ssh, WAIT, env);
-        assertEquals(0, result.exitCode(), result + "\n--- sshd ---\n" + sshd.log() + "\n--- edge ---\n"
-                + stack.edge().stderr());
+        assertEquals(
+                0,
+                result.exitCode(),
+                result + "\n--- sshd ---\n" + sshd.log() + "\n--- edge ---\n"
+                        + stack.edge().stderr());
         assertEquals("ok", result.stdout().trim());
 
         Path key = config.resolve("tokens").resolve(APP + "-ssh-key");
         Path cert = config.resolve("tokens").resolve(APP + "-ssh-key-cert.pub");
-        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
-                Files.getPosixFilePermissions(key)));
-        String listing = Commands.run(List.of("ssh-keygen", "-L", "-f", cert.toString()), WAIT).assertSuccess()
+        assertEquals(
+                "rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
+        String listing = Commands.run(List.of("ssh-keygen", "-L", "-f", cert.toString()), WAIT)
+                .assertSuccess()
                 .stdout();
-        assertTrue(Pattern.compile("Principals:\\s*\\n\\s*" + Pattern.quote(sshd.user()) + "\\s*\\n").matcher(listing)
-                .find(), listing);
+        assertTrue(
+                Pattern.compile("Principals:\\s*\\n\\s*" + Pattern.quote(sshd.user()) + "\\s*\\n")
+                        .matcher(listing)
+                        .find(),
+                listing);
         assertTrue(listing.contains("Key ID: \"alice@example.com\""), listing);
         assertTrue(listing.contains("permit-pty") && !listing.contains("permit-port-forwarding"), listing);
         // The login was the certificate's: sshd has no authorized_keys to read at all.
         String log = sshd.log();
-        assertTrue(log.contains("Accepted publickey for " + sshd.user()) && log.contains("ED25519-CERT")
-                && log.contains("alice@example.com"), log);
-        assertTrue(stack.edge().stderr().contains("Issued SSH certificate"), stack.edge().stderr());
+        assertTrue(
+                log.contains("Accepted publickey for " + sshd.user())
+                        && log.contains("ED25519-CERT")
+                        && log.contains("alice@example.com"),
+                log);
+        assertTrue(
+                stack.edge().stderr().contains("Issued SSH certificate"),
+                stack.edge().stderr());
 
         // A second run reuses the key and the still-fresh certificate.
         String before = Files.readString(cert);

@@ -40,7 +40,8 @@ class SshCertificateAuthorityTest {
         Path key = dir.resolve("ssh-ca");
         SshCertificateAuthority first = SshCertificateAuthority.loadOrCreate(key);
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
-        assertEquals(first.publicKeyLine(), SshCertificateAuthority.loadOrCreate(key).publicKeyLine());
+        assertEquals(
+                first.publicKeyLine(), SshCertificateAuthority.loadOrCreate(key).publicKeyLine());
         assertTrue(first.publicKeyLine().startsWith("ssh-ed25519 "), first.publicKeyLine());
     }
 
@@ -50,13 +51,19 @@ class SshCertificateAuthorityTest {
         SshCertificateAuthority ca = SshCertificateAuthority.loadOrCreate(dir.resolve("ssh-ca"));
         Path userKey = newUserKey("ed25519");
         Instant tokenExpiry = Instant.now().plus(Duration.ofHours(1));
-        SignedCertificate cert = ca.sign(new CertificateRequest(publicKey(userKey), "ada@example.com",
-                List.of("ada"), Duration.ofMinutes(5), tokenExpiry, Set.of(SshPermission.PTY)));
+        SignedCertificate cert = ca.sign(new CertificateRequest(
+                publicKey(userKey),
+                "ada@example.com",
+                List.of("ada"),
+                Duration.ofMinutes(5),
+                tokenExpiry,
+                Set.of(SshPermission.PTY)));
         Path certFile = Path.of(userKey + "-cert.pub");
         Files.writeString(certFile, cert.openSshLine() + "\n");
 
         String listing = Commands.run(List.of("ssh-keygen", "-L", "-f", certFile.toString()), Duration.ofSeconds(10))
-                .assertSuccess().stdout();
+                .assertSuccess()
+                .stdout();
         assertTrue(listing.contains("Type: ssh-ed25519-cert-v01@openssh.com user certificate"), listing);
         assertTrue(listing.contains("Key ID: \"ada@example.com\""), listing);
         assertTrue(listing.contains("Serial: " + Long.toUnsignedString(cert.serial())), listing);
@@ -74,19 +81,29 @@ class SshCertificateAuthorityTest {
         String user = System.getProperty("user.name");
         try (Sshd sshd = Sshd.start(List.of("TrustedUserCAKeys " + trusted, "AuthorizedKeysFile none"))) {
             Path userKey = newUserKey("ecdsa");
-            SignedCertificate cert = ca.sign(new CertificateRequest(publicKey(userKey), "ada@example.com",
-                    List.of(user), Duration.ofMinutes(5), Instant.now().plus(Duration.ofHours(1)), Set.of()));
+            SignedCertificate cert = ca.sign(new CertificateRequest(
+                    publicKey(userKey),
+                    "ada@example.com",
+                    List.of(user),
+                    Duration.ofMinutes(5),
+                    Instant.now().plus(Duration.ofHours(1)),
+                    Set.of()));
             Files.writeString(Path.of(userKey + "-cert.pub"), cert.openSshLine() + "\n");
 
-            ProcessResult ok = Commands.run(sshd.sshArgsWithIdentity(userKey, "echo certificate-accepted"),
-                    Duration.ofSeconds(30));
+            ProcessResult ok = Commands.run(
+                    sshd.sshArgsWithIdentity(userKey, "echo certificate-accepted"), Duration.ofSeconds(30));
             assertEquals("certificate-accepted", ok.assertSuccess().stdout().trim());
 
-            SignedCertificate other = ca.sign(new CertificateRequest(publicKey(userKey), "ada@example.com",
-                    List.of("someone_else"), Duration.ofMinutes(5), Instant.now().plus(Duration.ofHours(1)), Set.of()));
+            SignedCertificate other = ca.sign(new CertificateRequest(
+                    publicKey(userKey),
+                    "ada@example.com",
+                    List.of("someone_else"),
+                    Duration.ofMinutes(5),
+                    Instant.now().plus(Duration.ofHours(1)),
+                    Set.of()));
             Files.writeString(Path.of(userKey + "-cert.pub"), other.openSshLine() + "\n");
-            ProcessResult refused = Commands.run(sshd.sshArgsWithIdentity(userKey, "echo should-not-run"),
-                    Duration.ofSeconds(30));
+            ProcessResult refused =
+                    Commands.run(sshd.sshArgsWithIdentity(userKey, "echo should-not-run"), Duration.ofSeconds(30));
             assertEquals(255, refused.exitCode(), "a certificate for another principal must be refused");
         }
     }
@@ -97,22 +114,46 @@ class SshCertificateAuthorityTest {
         SshCertificateAuthority ca = SshCertificateAuthority.loadOrCreate(caKey);
         PublicKey user = publicKey(newUserKey("ed25519"));
         Instant later = Instant.now().plus(Duration.ofHours(1));
-        assertEquals("principals: empty (a certificate without principals is valid for every user, so the CA never issues one)",
-                assertThrows(IllegalArgumentException.class, () -> ca.sign(new CertificateRequest(user, "ada",
-                        List.of(), Duration.ofMinutes(5), later, Set.of()))).getMessage());
+        assertEquals(
+                "principals: empty (a certificate without principals is valid for every user, so the CA never issues one)",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> ca.sign(new CertificateRequest(
+                                        user, "ada", List.of(), Duration.ofMinutes(5), later, Set.of())))
+                        .getMessage());
         for (String bad : List.of("ada,root", "*", "ad?", "a b", "")) {
             assertThrows(IllegalArgumentException.class, () -> Principals.check(bad), bad);
         }
-        assertThrows(IllegalArgumentException.class, () -> ca.sign(new CertificateRequest(publicKey(newUserKey("rsa1024")),
-                "ada", List.of("ada"), Duration.ofMinutes(5), later, Set.of())));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ca.sign(new CertificateRequest(
+                        publicKey(newUserKey("rsa1024")),
+                        "ada",
+                        List.of("ada"),
+                        Duration.ofMinutes(5),
+                        later,
+                        Set.of())));
         PublicKey caPublic = AuthorizedKeyEntry.parseAuthorizedKeyEntry(ca.publicKeyLine())
                 .resolvePublicKey(null, PublicKeyEntryResolver.FAILING);
-        assertEquals("the key to sign is the CA's own key; generate a user key",
-                assertThrows(IllegalArgumentException.class, () -> ca.sign(new CertificateRequest(caPublic, "ada",
-                        List.of("ada"), Duration.ofMinutes(5), later, Set.of()))).getMessage());
-        assertEquals("the sign-in behind this request has expired; sign in again",
-                assertThrows(IllegalArgumentException.class, () -> ca.sign(new CertificateRequest(user, "ada",
-                        List.of("ada"), Duration.ofMinutes(5), Instant.now().minusSeconds(1), Set.of()))).getMessage());
+        assertEquals(
+                "the key to sign is the CA's own key; generate a user key",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> ca.sign(new CertificateRequest(
+                                        caPublic, "ada", List.of("ada"), Duration.ofMinutes(5), later, Set.of())))
+                        .getMessage());
+        assertEquals(
+                "the sign-in behind this request has expired; sign in again",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> ca.sign(new CertificateRequest(
+                                        user,
+                                        "ada",
+                                        List.of("ada"),
+                                        Duration.ofMinutes(5),
+                                        Instant.now().minusSeconds(1),
+                                        Set.of())))
+                        .getMessage());
         assertEquals("ada.l", Principals.fromEmail("Ada.L@example.com"));
     }
 
@@ -130,7 +171,8 @@ class SshCertificateAuthorityTest {
     }
 
     private static PublicKey publicKey(Path privateKey) throws Exception {
-        return AuthorizedKeyEntry.parseAuthorizedKeyEntry(Files.readString(Path.of(privateKey + ".pub")).trim())
+        return AuthorizedKeyEntry.parseAuthorizedKeyEntry(
+                        Files.readString(Path.of(privateKey + ".pub")).trim())
                 .resolvePublicKey(null, PublicKeyEntryResolver.FAILING);
     }
 }

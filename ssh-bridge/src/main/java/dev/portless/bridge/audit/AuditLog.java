@@ -41,8 +41,10 @@ public final class AuditLog implements Closeable {
         if (Files.exists(file)) {
             final Optional<String> mode = OwnerOnlyFiles.othersMayAccess(file);
             if (mode.isPresent()) {
-                logger.warn("audit-log {} was mode {}; setting it to rw------- (it names users and targets)",
-                            file, mode.get());
+                logger.warn(
+                        "audit-log {} was mode {}; setting it to rw------- (it names users and targets)",
+                        file,
+                        mode.get());
                 OwnerOnlyFiles.restrictToOwner(file);
             }
         }

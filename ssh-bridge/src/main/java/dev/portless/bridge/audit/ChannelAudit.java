@@ -67,13 +67,13 @@ public final class ChannelAudit {
         }
         final String reason = endReason.get();
         final JsonLine record = session.identityFields(new JsonLine().put("type", "channel"))
-                                       .put("target", target)
-                                       .put("resolved", resolved.get())
-                                       .put("bytes_client_to_target", clientToTarget.get())
-                                       .put("bytes_target_to_client", targetToClient.getAsLong())
-                                       .put("start", start.toString())
-                                       .put("end", session.clock().instant().toString())
-                                       .put("end_reason", reason == null ? "closed" : reason);
+                .put("target", target)
+                .put("resolved", resolved.get())
+                .put("bytes_client_to_target", clientToTarget.get())
+                .put("bytes_target_to_client", targetToClient.getAsLong())
+                .put("start", start.toString())
+                .put("end", session.clock().instant().toString())
+                .put("end_reason", reason == null ? "closed" : reason);
         session.log().write(record);
         session.closed(this);
     }

@@ -148,11 +148,11 @@ public final class SessionAudit {
     /** Appends the session id, identity fields and source to {@code record}. */
     synchronized JsonLine identityFields(JsonLine record) {
         return record.put("session", id)
-                     .put("key_id", identity == null ? null : identity.keyId())
-                     .put("principal", identity == null ? null : identity.principal())
-                     .put("serial", identity == null ? null : identity.serial())
-                     .put("ca_fingerprint", identity == null ? null : identity.caFingerprint())
-                     .put("source", source);
+                .put("key_id", identity == null ? null : identity.keyId())
+                .put("principal", identity == null ? null : identity.principal())
+                .put("serial", identity == null ? null : identity.serial())
+                .put("ca_fingerprint", identity == null ? null : identity.caFingerprint())
+                .put("source", source);
     }
 
     AuditLog log() {

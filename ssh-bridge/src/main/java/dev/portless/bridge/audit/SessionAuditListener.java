@@ -28,7 +28,9 @@ public final class SessionAuditListener implements SessionListener {
 
     @Override
     public void sessionCreated(Session session) {
-        session.setAttribute(SessionAudit.KEY, new SessionAudit(log, clock, session.getIoSession().getRemoteAddress()));
+        session.setAttribute(
+                SessionAudit.KEY,
+                new SessionAudit(log, clock, session.getIoSession().getRemoteAddress()));
     }
 
     @Override

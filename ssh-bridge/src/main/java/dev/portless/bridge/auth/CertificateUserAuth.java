@@ -63,30 +63,35 @@ final class CertificateUserAuth extends UserAuthPublicKey {
         final CertificateIdentity identity = ((CertificateDecision.Accepted) decision).identity();
         final OpenSshCertificate cert = (OpenSshCertificate) key;
         if (!KeyRules.CERTIFICATE_AUTH_ALGORITHMS.contains(algorithm)
-            || !KeyUtils.getKeyType(key).equals(KeyUtils.getCanonicalKeyType(algorithm))) {
-            return refuse(session, login, "signature algorithm " + LogText.quote(algorithm)
-                                          + " is not accepted for a " + KeyUtils.getKeyType(key) + " key");
+                || !KeyUtils.getKeyType(key).equals(KeyUtils.getCanonicalKeyType(algorithm))) {
+            return refuse(
+                    session,
+                    login,
+                    "signature algorithm " + LogText.quote(algorithm) + " is not accepted for a "
+                            + KeyUtils.getKeyType(key) + " key");
         }
         try {
             // MINA's own checks (fixed for CVEs in 2.19/2.20), kept as a second line behind ours.
             verifyCertificateSignature(session, cert);
             verifyCriticalOptions(session, cert);
         } catch (Exception e) {
-            return refuse(session, login, "certificate " + LogText.quote(cert.getId()) + " failed MINA's check: "
-                                          + e.getMessage());
+            return refuse(
+                    session,
+                    login,
+                    "certificate " + LogText.quote(cert.getId()) + " failed MINA's check: " + e.getMessage());
         }
         if (!hasSignature) {
             // The client asks whether this key would do before it signs: say yes (SSH_MSG_USERAUTH_PK_OK).
-            sendPublicKeyResponse(session, login, algorithm, key, buffer.array(), blobStart, blobEnd - blobStart,
-                                  buffer);
+            sendPublicKeyResponse(
+                    session, login, algorithm, key, buffer.array(), blobStart, blobEnd - blobStart, buffer);
             return null;
         }
         final byte[] signature = buffer.getBytes();
         if (buffer.available() > 0) {
             throw new SignatureException("unexpected data after the signature");
         }
-        final Signature signatureVerifier = NamedFactory.create(
-                SignatureFactoriesManager.resolveSignatureFactories(this, session), algorithm);
+        final Signature signatureVerifier =
+                NamedFactory.create(SignatureFactoriesManager.resolveSignatureFactories(this, session), algorithm);
         if (signatureVerifier == null) {
             return refuse(session, login, "signature algorithm " + LogText.quote(algorithm) + " is not enabled");
         }
@@ -94,17 +99,25 @@ final class CertificateUserAuth extends UserAuthPublicKey {
         buffer.rpos(blobStart);
         buffer.wpos(blobEnd);
         if (!verifySignature(session, login, algorithm, key, buffer, signatureVerifier, signature)) {
-            return refuse(session, login, "certificate " + LogText.quote(cert.getId())
-                                          + ": the signature does not verify with the certified key");
+            return refuse(
+                    session,
+                    login,
+                    "certificate " + LogText.quote(cert.getId())
+                            + ": the signature does not verify with the certified key");
         }
         final SessionAudit audit = SessionAudit.of(session);
         if (audit != null) {
             audit.authenticated(identity);
         }
         session.setAttribute(AuthenticatedIdentity.KEY, identity);
-        logger.info("session {} from {} authenticated: login {} key id {} serial {} CA {}",
-                    audit == null ? "-" : audit.id(), audit == null ? "-" : audit.source(), LogText.quote(login),
-                    LogText.quote(identity.keyId()), identity.serial(), identity.caFingerprint());
+        logger.info(
+                "session {} from {} authenticated: login {} key id {} serial {} CA {}",
+                audit == null ? "-" : audit.id(),
+                audit == null ? "-" : audit.source(),
+                LogText.quote(login),
+                LogText.quote(identity.keyId()),
+                identity.serial(),
+                identity.caFingerprint());
         return Boolean.TRUE;
     }
 
@@ -113,8 +126,12 @@ final class CertificateUserAuth extends UserAuthPublicKey {
         if (audit != null) {
             audit.refused(reason);
         }
-        logger.warn("session {} from {}: refused login {}: {}", audit == null ? "-" : audit.id(),
-                    audit == null ? "-" : audit.source(), LogText.quote(login), reason);
+        logger.warn(
+                "session {} from {}: refused login {}: {}",
+                audit == null ? "-" : audit.id(),
+                audit == null ? "-" : audit.source(),
+                LogText.quote(login),
+                reason);
         return Boolean.FALSE;
     }
 

@@ -58,15 +58,15 @@ public final class CertificateVerifier {
         if (!(key instanceof OpenSshCertificate)) {
             final Optional<TrustedCa> ca = trusted.find(key);
             if (ca.isPresent()) {
-                return refused("the key presented is the trusted CA key " + ca.get().fingerprint()
-                               + " itself; CA keys sign certificates and never log in");
+                return refused("the key presented is the trusted CA key "
+                        + ca.get().fingerprint() + " itself; CA keys sign certificates and never log in");
             }
             return refused("plain public key " + KeyUtils.getFingerPrint(key) + " is not a certificate; the bridge "
-                           + "accepts only OpenSSH user certificates signed by a trusted CA");
+                    + "accepts only OpenSSH user certificates signed by a trusted CA");
         }
         final OpenSshCertificate cert = (OpenSshCertificate) key;
-        final String name = "certificate " + LogText.quote(cert.getId()) + " serial "
-                            + Long.toUnsignedString(cert.getSerial());
+        final String name =
+                "certificate " + LogText.quote(cert.getId()) + " serial " + Long.toUnsignedString(cert.getSerial());
         if (cert.getType() != OpenSshCertificate.Type.USER) {
             return refused(name + " is a host certificate, not a user certificate");
         }
@@ -74,7 +74,7 @@ public final class CertificateVerifier {
         final Optional<TrustedCa> ca = trusted.find(caKey);
         if (ca.isEmpty()) {
             return refused(name + " is signed by CA " + KeyUtils.getFingerPrint(caKey)
-                           + ", which is not in trusted-user-ca-keys");
+                    + ", which is not in trusted-user-ca-keys");
         }
         final String badSignature = signatureProblem(cert, caKey);
         if (badSignature != null) {
@@ -83,8 +83,8 @@ public final class CertificateVerifier {
         final PublicKey certified = cert.getCertPubKey();
         final Optional<TrustedCa> certifiedCa = trusted.find(certified);
         if (certifiedCa.isPresent()) {
-            return refused(name + " certifies the trusted CA key " + certifiedCa.get().fingerprint()
-                           + " itself; CA keys never log in");
+            return refused(name + " certifies the trusted CA key "
+                    + certifiedCa.get().fingerprint() + " itself; CA keys never log in");
         }
         final String weakness = KeyRules.weakness(certified);
         if (weakness != null) {
@@ -100,31 +100,37 @@ public final class CertificateVerifier {
         }
         if (!principals.contains(login)) {
             return refused(name + " does not name the login " + LogText.quote(login) + " among its principals "
-                           + LogText.quote(String.join(",", principals)));
+                    + LogText.quote(String.join(",", principals)));
         }
         final String optionProblem = criticalOptionProblem(cert, clientAddress);
         if (optionProblem != null) {
             return refused(name + ": " + optionProblem);
         }
-        final boolean forwarding = cert.getExtensions().stream()
-                                       .anyMatch(option -> PERMIT_PORT_FORWARDING.equals(option.getName()));
+        final boolean forwarding =
+                cert.getExtensions().stream().anyMatch(option -> PERMIT_PORT_FORWARDING.equals(option.getName()));
         return new CertificateDecision.Accepted(new CertificateIdentity(
-                cert.getId(), login, Long.toUnsignedString(cert.getSerial()), ca.get().fingerprint(),
-                KeyUtils.getFingerPrint(certified), instantOrNull(cert.getValidBefore()), forwarding));
+                cert.getId(),
+                login,
+                Long.toUnsignedString(cert.getSerial()),
+                ca.get().fingerprint(),
+                KeyUtils.getFingerPrint(certified),
+                instantOrNull(cert.getValidBefore()),
+                forwarding));
     }
 
     private static String signatureProblem(OpenSshCertificate cert, PublicKey caKey) {
         final String algorithm = cert.getSignatureAlgorithm();
         if (!KeyRules.CA_SIGNATURE_ALGORITHMS.contains(algorithm)) {
             return "CA signature algorithm " + LogText.quote(algorithm) + " is refused (expected SHA-2: "
-                   + "ssh-ed25519, ecdsa-sha2-*, rsa-sha2-256 or rsa-sha2-512)";
+                    + "ssh-ed25519, ecdsa-sha2-*, rsa-sha2-256 or rsa-sha2-512)";
         }
         if (!KeyUtils.getKeyType(caKey).equals(KeyUtils.getCanonicalKeyType(algorithm))) {
             return "CA signature algorithm " + algorithm + " does not match the CA key type "
-                   + KeyUtils.getKeyType(caKey);
+                    + KeyUtils.getKeyType(caKey);
         }
         try {
-            final Signature verifier = BuiltinSignatures.fromFactoryName(algorithm).create();
+            final Signature verifier =
+                    BuiltinSignatures.fromFactoryName(algorithm).create();
             verifier.initVerifier(null, caKey);
             verifier.update(null, cert.getMessage());
             return verifier.verify(null, cert.getSignature()) ? null : "the CA signature does not verify";
@@ -138,10 +144,10 @@ public final class CertificateVerifier {
         final long skew = CLOCK_SKEW.getSeconds();
         if (Long.compareUnsigned(cert.getValidAfter(), now + skew) > 0) {
             return "is not valid yet (valid from " + describe(cert.getValidAfter()) + ", now "
-                   + Instant.ofEpochSecond(now) + ")";
+                    + Instant.ofEpochSecond(now) + ")";
         }
         if (cert.getValidBefore() != OpenSshCertificate.INFINITY
-            && Long.compareUnsigned(now - skew, cert.getValidBefore()) >= 0) {
+                && Long.compareUnsigned(now - skew, cert.getValidBefore()) >= 0) {
             return "expired at " + describe(cert.getValidBefore()) + " (now " + Instant.ofEpochSecond(now) + ")";
         }
         return null;
@@ -158,7 +164,7 @@ public final class CertificateVerifier {
                 // force-command and verify-required are known to OpenSSH but mean nothing the bridge can
                 // honour (it runs no commands; it takes no FIDO keys), so they are refused like unknown ones.
                 return "critical option " + LogText.quote(optionName) + " is not supported by the bridge, and a "
-                       + "certificate with a critical option the server does not enforce must be refused";
+                        + "certificate with a critical option the server does not enforce must be refused";
             }
             final String problem = sourceAddressProblem(option.getData(), clientAddress);
             if (problem != null) {
@@ -182,13 +188,16 @@ public final class CertificateVerifier {
             }
             matched |= range.contains(clientAddress);
         }
-        return matched ? null : "source-address " + LogText.quote(list) + " does not include the client address "
-                                + IpLiterals.text(clientAddress);
+        return matched
+                ? null
+                : "source-address " + LogText.quote(list) + " does not include the client address "
+                        + IpLiterals.text(clientAddress);
     }
 
     private static String describe(long epochSecond) {
-        return Long.compareUnsigned(epochSecond, YEAR_9999) > 0 ? "forever"
-                                                               : Instant.ofEpochSecond(epochSecond).toString();
+        return Long.compareUnsigned(epochSecond, YEAR_9999) > 0
+                ? "forever"
+                : Instant.ofEpochSecond(epochSecond).toString();
     }
 
     private static Instant instantOrNull(long epochSecond) {

@@ -16,18 +16,24 @@ final class KeyRules {
 
     /** Signature algorithms a CA may have signed a certificate with (OpenSSH's CASignatureAlgorithms, minus SHA-1). */
     static final Set<String> CA_SIGNATURE_ALGORITHMS = Set.of(
-            "ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521",
-            "rsa-sha2-512", "rsa-sha2-256");
+            "ssh-ed25519",
+            "ecdsa-sha2-nistp256",
+            "ecdsa-sha2-nistp384",
+            "ecdsa-sha2-nistp521",
+            "rsa-sha2-512",
+            "rsa-sha2-256");
 
     /** Algorithms a client may sign its user-auth request with when it presents a certificate. */
     static final Set<String> CERTIFICATE_AUTH_ALGORITHMS = Set.of(
             "ssh-ed25519-cert-v01@openssh.com",
-            "ecdsa-sha2-nistp256-cert-v01@openssh.com", "ecdsa-sha2-nistp384-cert-v01@openssh.com",
+            "ecdsa-sha2-nistp256-cert-v01@openssh.com",
+            "ecdsa-sha2-nistp384-cert-v01@openssh.com",
             "ecdsa-sha2-nistp521-cert-v01@openssh.com",
-            "rsa-sha2-512-cert-v01@openssh.com", "rsa-sha2-256-cert-v01@openssh.com");
+            "rsa-sha2-512-cert-v01@openssh.com",
+            "rsa-sha2-256-cert-v01@openssh.com");
 
-    private static final Set<String> KEY_TYPES = Set.of(
-            "ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "ssh-rsa");
+    private static final Set<String> KEY_TYPES =
+            Set.of("ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "ssh-rsa");
 
     private KeyRules() {}
 
@@ -36,12 +42,12 @@ final class KeyRules {
         final String type = KeyUtils.getKeyType(key);
         if (type == null || !KEY_TYPES.contains(type)) {
             return "key type " + (type == null ? key.getAlgorithm() : type)
-                   + " is not accepted (expected: ssh-ed25519, ecdsa-sha2-nistp256/384/521 or ssh-rsa of "
-                   + MIN_RSA_BITS + "+ bits)";
+                    + " is not accepted (expected: ssh-ed25519, ecdsa-sha2-nistp256/384/521 or ssh-rsa of "
+                    + MIN_RSA_BITS + "+ bits)";
         }
         if (key instanceof RSAKey && ((RSAKey) key).getModulus().bitLength() < MIN_RSA_BITS) {
             return "RSA key of " + ((RSAKey) key).getModulus().bitLength() + " bits is too short (expected: at least "
-                   + MIN_RSA_BITS + ')';
+                    + MIN_RSA_BITS + ')';
         }
         return null;
     }

@@ -58,8 +58,10 @@ public final class TrustedCaKeys {
                 keys.add(parse(file, i + 1, line));
             }
             if (keys.size() == before) {
-                throw new ConfigException(file.toString(), "no CA public key in the file (expected lines such as "
-                        + "\"ssh-ed25519 AAAA... portless-ca\", as ssh-keygen writes them to ca.pub)");
+                throw new ConfigException(
+                        file.toString(),
+                        "no CA public key in the file (expected lines such as "
+                                + "\"ssh-ed25519 AAAA... portless-ca\", as ssh-keygen writes them to ca.pub)");
             }
         }
         return new TrustedCaKeys(keys);
@@ -70,16 +72,20 @@ public final class TrustedCaKeys {
         try {
             key = PublicKeyEntry.parsePublicKeyEntry(line).resolvePublicKey(null, null, PublicKeyEntryResolver.FAILING);
         } catch (IllegalArgumentException | IOException | GeneralSecurityException e) {
-            throw new ConfigException(file.toString(), lineNumber, "",
-                    "not an OpenSSH public key: " + e.getMessage() + " (expected the CA's .pub file)", e);
+            throw new ConfigException(
+                    file.toString(),
+                    lineNumber,
+                    "",
+                    "not an OpenSSH public key: " + e.getMessage() + " (expected the CA's .pub file)",
+                    e);
         }
         if (key == null) {
-            throw new ConfigException(file.toString(), lineNumber, "",
-                                      "not an OpenSSH public key (expected the CA's .pub file)");
+            throw new ConfigException(
+                    file.toString(), lineNumber, "", "not an OpenSSH public key (expected the CA's .pub file)");
         }
         if (key instanceof OpenSshCertificate) {
-            throw new ConfigException(file.toString(), lineNumber, "",
-                    "a certificate is not a CA key (name the CA's own public key)");
+            throw new ConfigException(
+                    file.toString(), lineNumber, "", "a certificate is not a CA key (name the CA's own public key)");
         }
         final String weakness = KeyRules.weakness(key);
         if (weakness != null) {

@@ -37,14 +37,26 @@ import java.util.Set;
  * @param shell whether session channels (shell, exec) are served
  * @param policy where each principal may forward to
  */
-public record BridgeConfig(ListenAddress listen, Path hostKey, TrustedCaKeys trustedCaKeys, Path auditLog,
-                           boolean shell, DestinationRules policy) {
+public record BridgeConfig(
+        ListenAddress listen,
+        Path hostKey,
+        TrustedCaKeys trustedCaKeys,
+        Path auditLog,
+        boolean shell,
+        DestinationRules policy) {
 
     /** Where the bridge listens when {@code listen} is absent: loopback, for the connector in front of it. */
     public static final String DEFAULT_LISTEN = "127.0.0.1:2222";
 
-    private static final Set<String> KEYS = Set.of("listen", "host-key", "trusted-user-ca-keys", "audit-log",
-            "shell", "allow-loopback", "allow-link-local", "policy");
+    private static final Set<String> KEYS = Set.of(
+            "listen",
+            "host-key",
+            "trusted-user-ca-keys",
+            "audit-log",
+            "shell",
+            "allow-loopback",
+            "allow-link-local",
+            "policy");
 
     public BridgeConfig {
         requireNonNull(listen, "listen");
@@ -77,23 +89,27 @@ public record BridgeConfig(ListenAddress listen, Path hostKey, TrustedCaKeys tru
         requireDirectory(root, "host-key", hostKey);
         final Path auditLog = root.requirePath("audit-log");
         requireDirectory(root, "audit-log", auditLog);
-        return new BridgeConfig(listen, hostKey, trustedCaKeys(root), auditLog, flag(root, "shell"),
-                                DestinationRules.from(root, flag(root, "allow-loopback"),
-                                                      flag(root, "allow-link-local"), resolver));
+        return new BridgeConfig(
+                listen,
+                hostKey,
+                trustedCaKeys(root),
+                auditLog,
+                flag(root, "shell"),
+                DestinationRules.from(root, flag(root, "allow-loopback"), flag(root, "allow-link-local"), resolver));
     }
 
     private static TrustedCaKeys trustedCaKeys(ConfigNode root) {
         final List<ConfigNode> items = root.list("trusted-user-ca-keys");
         if (items.isEmpty()) {
             throw root.error("missing required key \"trusted-user-ca-keys\" (a list of CA public key files, "
-                             + "e.g. [ssh_ca.pub])");
+                    + "e.g. [ssh_ca.pub])");
         }
         final List<Path> files = new ArrayList<>();
         for (ConfigNode item : items) {
             final Path file = root.baseDir().resolve(item.asString()).normalize();
             if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
                 throw item.error("cannot read the CA key file " + file + " (check the path; relative paths start "
-                                 + "at the configuration file's directory)");
+                        + "at the configuration file's directory)");
             }
             files.add(file);
         }

@@ -29,7 +29,8 @@ public record ListenAddress(String host, int port) {
         requireNonNull(text, "text");
         // HostPort knows brackets and names but not port 0; borrow it with a stand-in port.
         if (text.endsWith(":0")) {
-            return new ListenAddress(HostPort.parse(text.substring(0, text.length() - 2) + ":1").host(), 0);
+            return new ListenAddress(
+                    HostPort.parse(text.substring(0, text.length() - 2) + ":1").host(), 0);
         }
         final HostPort parsed = HostPort.parse(text);
         return new ListenAddress(parsed.host(), parsed.port());

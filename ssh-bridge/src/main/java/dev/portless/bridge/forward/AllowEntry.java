@@ -3,9 +3,9 @@ package dev.portless.bridge.forward;
 import static java.util.Objects.requireNonNull;
 
 import dev.portless.bridge.net.AddressClass;
+import dev.portless.common.config.HostPort;
 import dev.portless.common.net.IpLiterals;
 import dev.portless.common.net.IpRange;
-import dev.portless.common.config.HostPort;
 import java.net.InetAddress;
 import java.util.Locale;
 
@@ -18,11 +18,12 @@ import java.util.Locale;
 final class AllowEntry {
 
     static final String EXPECTED = "expected host:port such as db.internal:5432, *.corp.internal:22, "
-                                   + "10.0.0.0/8:22, 127.0.0.1:2200-2300 or [fd00::/8]:*";
+            + "10.0.0.0/8:22, 127.0.0.1:2200-2300 or [fd00::/8]:*";
 
     private final String text;
     /** Lower case, no trailing dot; for a wildcard the suffix including its leading dot; null for a range. */
     private final String name;
+
     private final boolean wildcard;
     private final IpRange range;
     private final int firstPort;
@@ -59,8 +60,8 @@ final class AllowEntry {
                 throw new IllegalArgumentException('"' + text + "\" has no port (" + EXPECTED + ')');
             }
             if (text.indexOf(':') != colon) {
-                throw new IllegalArgumentException('"' + text + "\": put IPv6 addresses in brackets ("
-                                                   + EXPECTED + ')');
+                throw new IllegalArgumentException(
+                        '"' + text + "\": put IPv6 addresses in brackets (" + EXPECTED + ')');
             }
             hostText = text.substring(0, colon);
             portText = text.substring(colon + 1);
@@ -68,7 +69,7 @@ final class AllowEntry {
         final int[] ports = ports(text, portText);
         if (hostText.equals("*")) {
             throw new IllegalArgumentException('"' + text + "\": \"*\" would allow every host; name the hosts, "
-                                               + "or write a range such as 10.0.0.0/8");
+                    + "or write a range such as 10.0.0.0/8");
         }
         if (hostText.contains("/") || IpLiterals.parse(hostText) != null) {
             return new AllowEntry(text, null, false, IpRange.parse(hostText), ports[0], ports[1]);
@@ -101,8 +102,8 @@ final class AllowEntry {
 
     private static int port(String text, String digits) {
         if (!digits.matches("\\d{1,5}") || Integer.parseInt(digits) < 1 || Integer.parseInt(digits) > 65535) {
-            throw new IllegalArgumentException('"' + text + "\": port \"" + digits + "\" is not a number in "
-                                               + "1..65535 (" + EXPECTED + ')');
+            throw new IllegalArgumentException(
+                    '"' + text + "\": port \"" + digits + "\" is not a number in " + "1..65535 (" + EXPECTED + ')');
         }
         return Integer.parseInt(digits);
     }
@@ -120,8 +121,9 @@ final class AllowEntry {
         if (name == null) {
             return false;
         }
-        return wildcard ? normalizedHost.endsWith(name) && normalizedHost.length() > name.length()
-                        : normalizedHost.equals(name);
+        return wildcard
+                ? normalizedHost.endsWith(name) && normalizedHost.length() > name.length()
+                : normalizedHost.equals(name);
     }
 
     /** Returns whether this is a range entry containing {@code address}. */

@@ -3,10 +3,10 @@ package dev.portless.bridge.forward;
 import static java.util.Objects.requireNonNull;
 
 import dev.portless.bridge.net.AddressClass;
-import dev.portless.common.net.IpLiterals;
 import dev.portless.common.config.ConfigException;
 import dev.portless.common.config.ConfigNode;
 import dev.portless.common.config.HostPort;
+import dev.portless.common.net.IpLiterals;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -55,8 +55,8 @@ public final class DestinationRules implements DestinationPolicy {
      *
      * @throws ConfigException naming the file, line and rule of the first mistake
      */
-    public static DestinationRules from(ConfigNode root, boolean allowLoopback, boolean allowLinkLocal,
-                                        Resolver resolver) {
+    public static DestinationRules from(
+            ConfigNode root, boolean allowLoopback, boolean allowLinkLocal, Resolver resolver) {
         requireNonNull(root, "root");
         final List<PolicyRule> rules = new ArrayList<>();
         for (ConfigNode item : root.list("policy")) {
@@ -100,11 +100,12 @@ public final class DestinationRules implements DestinationPolicy {
             final boolean covered = entries.stream().anyMatch(entry -> entry.containsAddress(literal));
             final String special = specialProblem(literal, entries, covered);
             if (special != null) {
-                return ForwardDecision.refused(destination + " is refused: " + IpLiterals.text(literal) + ' '
-                                               + special);
+                return ForwardDecision.refused(
+                        destination + " is refused: " + IpLiterals.text(literal) + ' ' + special);
             }
-            return covered ? ForwardDecision.dial(new InetSocketAddress(literal, port))
-                           : ForwardDecision.refused(notAllowed(destination, principal));
+            return covered
+                    ? ForwardDecision.dial(new InetSocketAddress(literal, port))
+                    : ForwardDecision.refused(notAllowed(destination, principal));
         }
         final String name;
         try {
@@ -122,8 +123,8 @@ public final class DestinationRules implements DestinationPolicy {
         try {
             addresses = resolver.resolve(name);
         } catch (UnknownHostException e) {
-            return ForwardDecision.unreachable("cannot resolve " + host + " from the bridge (check the name, "
-                                               + "or the bridge's DNS)");
+            return ForwardDecision.unreachable(
+                    "cannot resolve " + host + " from the bridge (check the name, " + "or the bridge's DNS)");
         }
         String firstSpecial = null;
         for (InetAddress address : addresses) {
@@ -139,8 +140,10 @@ public final class DestinationRules implements DestinationPolicy {
                 firstSpecial = "it resolves to " + IpLiterals.text(address) + ", which " + special;
             }
         }
-        return ForwardDecision.refused(firstSpecial != null ? destination + " is refused: " + firstSpecial
-                                                            : notAllowed(destination, principal));
+        return ForwardDecision.refused(
+                firstSpecial != null
+                        ? destination + " is refused: " + firstSpecial
+                        : notAllowed(destination, principal));
     }
 
     /**
@@ -155,13 +158,15 @@ public final class DestinationRules implements DestinationPolicy {
             case NOT_A_HOST:
                 return "is " + kind.description();
             case LOOPBACK:
-                return allowLoopback || explicitlyListed(address, kind, entries) ? null
+                return allowLoopback || explicitlyListed(address, kind, entries)
+                        ? null
                         : "is " + kind.description() + "; list it in the policy (e.g. " + example(address) + ')'
-                          + (covered ? " or set allow-loopback: true" : "");
+                                + (covered ? " or set allow-loopback: true" : "");
             case LINK_LOCAL:
-                return allowLinkLocal || explicitlyListed(address, kind, entries) ? null
+                return allowLinkLocal || explicitlyListed(address, kind, entries)
+                        ? null
                         : "is " + kind.description() + "; list it in the policy explicitly"
-                          + (covered ? " or set allow-link-local: true" : "");
+                                + (covered ? " or set allow-link-local: true" : "");
             default:
                 return null;
         }

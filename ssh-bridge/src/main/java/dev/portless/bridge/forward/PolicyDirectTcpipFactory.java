@@ -22,8 +22,8 @@ public final class PolicyDirectTcpipFactory implements ChannelFactory {
      * Returns a factory whose channels ask {@code policy} on {@code decisions} (never on an I/O thread, since
      * the policy may ask DNS), giving up after {@code decisionTimeout}.
      */
-    public PolicyDirectTcpipFactory(DestinationPolicy policy, Executor decisions, Duration decisionTimeout,
-                                    BooleanSupplier stopping) {
+    public PolicyDirectTcpipFactory(
+            DestinationPolicy policy, Executor decisions, Duration decisionTimeout, BooleanSupplier stopping) {
         this.policy = requireNonNull(policy, "policy");
         this.decisions = requireNonNull(decisions, "decisions");
         this.decisionTimeout = requireNonNull(decisionTimeout, "decisionTimeout");

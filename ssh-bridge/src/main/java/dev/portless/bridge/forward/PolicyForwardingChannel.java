@@ -49,10 +49,11 @@ final class PolicyForwardingChannel extends TcpipServerChannel {
     private final CountingRemoteWindow window;
     /** Set once in {@link #doInit}, before any other method here can run. */
     private volatile ChannelAudit audit;
+
     private volatile String label = "channel";
 
-    PolicyForwardingChannel(DestinationPolicy policy, Executor decisions, Duration decisionTimeout,
-                            BooleanSupplier stopping) {
+    PolicyForwardingChannel(
+            DestinationPolicy policy, Executor decisions, Duration decisionTimeout, BooleanSupplier stopping) {
         super(TcpForwardingFilter.Type.Direct, null);
         this.policy = requireNonNull(policy, "policy");
         this.decisions = requireNonNull(decisions, "decisions");
@@ -78,8 +79,7 @@ final class PolicyForwardingChannel extends TcpipServerChannel {
         final SessionAudit sessionAudit = SessionAudit.of(getSession());
         final String target = (host.indexOf(':') >= 0 ? '[' + host + ']' : host) + ':' + port;
         audit = new ChannelAudit(sessionAudit, target, window::consumed);
-        label = "session " + sessionAudit.id() + " (" + sessionAudit.source() + ") forward to "
-                + LogText.quote(target);
+        label = "session " + sessionAudit.id() + " (" + sessionAudit.source() + ") forward to " + LogText.quote(target);
         // The close future, not ChannelListener.channelClosed: MINA signals the latter when closing starts,
         // before the data still queued for the client is sent and counted.
         addCloseFutureListener(closed -> finish());
@@ -89,32 +89,44 @@ final class PolicyForwardingChannel extends TcpipServerChannel {
             return refuse(opened, SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, "not authenticated");
         }
         if (!identity.permitsPortForwarding()) {
-            return refuse(opened, SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, "certificate "
-                    + LogText.quote(identity.keyId()) + " does not permit port forwarding (it lacks the "
-                    + "permit-port-forwarding extension)");
+            return refuse(
+                    opened,
+                    SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED,
+                    "certificate "
+                            + LogText.quote(identity.keyId()) + " does not permit port forwarding (it lacks the "
+                            + "permit-port-forwarding extension)");
         }
         if (port < 1 || port > 65535) {
             return refuse(opened, SshConstants.SSH_OPEN_CONNECT_FAILED, "port " + port + " is out of range");
         }
         try {
             CompletableFuture.supplyAsync(() -> policy.decide(identity.principal(), host, port), decisions)
-                             .orTimeout(decisionTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                             .whenComplete((decision, error) -> decided(opened, host, decision, error,
-                                                                        originatorHost, originatorPort));
+                    .orTimeout(decisionTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .whenComplete((decision, error) ->
+                            decided(opened, host, decision, error, originatorHost, originatorPort));
         } catch (RejectedExecutionException e) {
-            return refuse(opened, SshConstants.SSH_OPEN_RESOURCE_SHORTAGE,
-                          "the bridge is busy checking other destinations; try again");
+            return refuse(
+                    opened,
+                    SshConstants.SSH_OPEN_RESOURCE_SHORTAGE,
+                    "the bridge is busy checking other destinations; try again");
         }
         return opened;
     }
 
     /** Runs on a policy thread once the decision is in, or on the JDK's timer thread when it timed out. */
-    private void decided(DefaultOpenFuture opened, String host, ForwardDecision decision, Throwable error,
-                         String originatorHost, int originatorPort) {
+    private void decided(
+            DefaultOpenFuture opened,
+            String host,
+            ForwardDecision decision,
+            Throwable error,
+            String originatorHost,
+            int originatorPort) {
         if (isClosing() || !isOpen()) {
             // The session went away while DNS was answering: dialing now would open a connection nobody reads.
-            opened.setException(new SshChannelOpenException(getChannelId(), SshConstants.SSH_OPEN_CONNECT_FAILED,
-                                                            "the channel closed before its destination was checked"));
+            opened.setException(new SshChannelOpenException(
+                    getChannelId(),
+                    SshConstants.SSH_OPEN_CONNECT_FAILED,
+                    "the channel closed before its destination was checked"));
             return;
         }
         if (error != null) {
@@ -123,15 +135,17 @@ final class PolicyForwardingChannel extends TcpipServerChannel {
             dial(opened, ((ForwardDecision.Dial) decision).address(), originatorHost, originatorPort);
         } else {
             final ForwardDecision.Refused refused = (ForwardDecision.Refused) decision;
-            refuse(opened, refused.unreachable() ? SshConstants.SSH_OPEN_CONNECT_FAILED
-                                                 : SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED,
-                   refused.reason());
+            refuse(
+                    opened,
+                    refused.unreachable()
+                            ? SshConstants.SSH_OPEN_CONNECT_FAILED
+                            : SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED,
+                    refused.reason());
         }
     }
 
     /** Hands MINA the checked address as a literal, so its connector dials it without another lookup. */
-    private void dial(DefaultOpenFuture opened, InetSocketAddress address, String originatorHost,
-                      int originatorPort) {
+    private void dial(DefaultOpenFuture opened, InetSocketAddress address, String originatorHost, int originatorPort) {
         final String dialed = IpLiterals.hostText(address.getAddress()) + ':' + address.getPort();
         audit.resolved(dialed);
         final Buffer literal = new ByteArrayBuffer();
@@ -152,8 +166,13 @@ final class PolicyForwardingChannel extends TcpipServerChannel {
                 opened.setOpened();
             } else {
                 final Throwable problem = future.getException();
-                opened.setException(problem != null ? problem : new SshChannelOpenException(getChannelId(),
-                        SshConstants.SSH_OPEN_CONNECT_FAILED, "cannot connect to " + audit.target()));
+                opened.setException(
+                        problem != null
+                                ? problem
+                                : new SshChannelOpenException(
+                                        getChannelId(),
+                                        SshConstants.SSH_OPEN_CONNECT_FAILED,
+                                        "cannot connect to " + audit.target()));
             }
         });
     }
@@ -166,9 +185,10 @@ final class PolicyForwardingChannel extends TcpipServerChannel {
     protected void handleChannelOpenFailure(OpenFuture future, Throwable problem) {
         final String dialed = audit.resolvedAddress();
         final String message = "cannot connect to " + audit.target()
-                               + (audit.target().equals(dialed) ? "" : " (" + dialed + ")") + " from the bridge: "
-                               + (problem.getMessage() != null ? problem.getMessage()
-                                                               : problem.getClass().getSimpleName());
+                + (audit.target().equals(dialed) ? "" : " (" + dialed + ")") + " from the bridge: "
+                + (problem.getMessage() != null
+                        ? problem.getMessage()
+                        : problem.getClass().getSimpleName());
         ChannelRefusals.record(getSession(), getRecipient(), message);
         audit.ending("connect failed: " + message);
         logger.warn("{}: {}", label, message);
@@ -176,12 +196,12 @@ final class PolicyForwardingChannel extends TcpipServerChannel {
     }
 
     private void failed(DefaultOpenFuture opened, String host, Throwable error) {
-        final Throwable cause = error.getCause() != null && !(error instanceof TimeoutException) ? error.getCause()
-                                                                                                 : error;
+        final Throwable cause =
+                error.getCause() != null && !(error instanceof TimeoutException) ? error.getCause() : error;
         final String message = cause instanceof TimeoutException
-                               ? "checking " + host + " took longer than " + decisionTimeout.toSeconds()
-                                 + "s (is the bridge's DNS answering?)"
-                               : "the bridge could not check " + host + ": " + cause;
+                ? "checking " + host + " took longer than " + decisionTimeout.toSeconds()
+                        + "s (is the bridge's DNS answering?)"
+                : "the bridge could not check " + host + ": " + cause;
         refuse(opened, SshConstants.SSH_OPEN_CONNECT_FAILED, message);
     }
 

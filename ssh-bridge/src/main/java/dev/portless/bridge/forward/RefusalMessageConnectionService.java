@@ -15,8 +15,8 @@ final class RefusalMessageConnectionService extends ServerConnectionService {
     }
 
     @Override
-    protected IoWriteFuture sendChannelOpenFailure(Buffer buffer, long sender, int reasonCode, String message,
-                                                   String lang) throws IOException {
+    protected IoWriteFuture sendChannelOpenFailure(
+            Buffer buffer, long sender, int reasonCode, String message, String lang) throws IOException {
         final String clear = ChannelRefusals.take(getSession(), sender);
         return super.sendChannelOpenFailure(buffer, sender, reasonCode, clear != null ? clear : message, lang);
     }

@@ -15,8 +15,14 @@ import java.time.Instant;
  * @param validBefore when the certificate expires, or {@code null} when it never does
  * @param permitsPortForwarding whether it carries the {@code permit-port-forwarding} extension
  */
-public record CertificateIdentity(String keyId, String principal, String serial, String caFingerprint,
-                                  String keyFingerprint, Instant validBefore, boolean permitsPortForwarding) {
+public record CertificateIdentity(
+        String keyId,
+        String principal,
+        String serial,
+        String caFingerprint,
+        String keyFingerprint,
+        Instant validBefore,
+        boolean permitsPortForwarding) {
 
     public CertificateIdentity {
         requireNonNull(keyId, "keyId");

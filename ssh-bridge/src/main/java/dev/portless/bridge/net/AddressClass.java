@@ -27,8 +27,7 @@ public enum AddressClass {
 
     // fd00:ec2::254 (AWS IMDS over IPv6) is a unique-local address, and 100.100.100.200 (Alibaba Cloud)
     // sits in shared address space, so the plain range checks would call both ordinary.
-    private static final byte[][] METADATA = {
-            bytes("fd00:ec2::254"), bytes("100.100.100.200")};
+    private static final byte[][] METADATA = {bytes("fd00:ec2::254"), bytes("100.100.100.200")};
     // RFC 6052's well-known NAT64 prefix: 64:ff9b::a9fe:a9fe reaches 169.254.169.254 through a NAT64 gateway.
     private static final IpRange NAT64 = IpRange.parse("64:ff9b::/96");
 

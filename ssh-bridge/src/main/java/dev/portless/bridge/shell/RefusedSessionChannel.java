@@ -15,8 +15,8 @@ import org.apache.sshd.server.channel.AbstractServerChannel;
  */
 final class RefusedSessionChannel extends AbstractServerChannel {
 
-    static final String MESSAGE = "this bridge runs no shell, command or subsystem; use it as a jump host "
-                                  + "(ssh -J user@bridge target)";
+    static final String MESSAGE =
+            "this bridge runs no shell, command or subsystem; use it as a jump host " + "(ssh -J user@bridge target)";
 
     RefusedSessionChannel() {
         super(null);
@@ -26,8 +26,8 @@ final class RefusedSessionChannel extends AbstractServerChannel {
     protected OpenFuture doInit(Buffer buffer) {
         final DefaultOpenFuture refused = new DefaultOpenFuture(this, futureLock);
         ChannelRefusals.record(getSession(), getRecipient(), MESSAGE);
-        refused.setException(new SshChannelOpenException(getChannelId(),
-                SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, MESSAGE));
+        refused.setException(new SshChannelOpenException(
+                getChannelId(), SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, MESSAGE));
         close(true);
         return refused;
     }

@@ -60,13 +60,13 @@ public final class HostKeyFile {
         final Optional<String> mode = OwnerOnlyFiles.othersMayAccess(file);
         if (mode.isPresent()) {
             // sshd refuses such keys too: anyone who can read it can impersonate the bridge.
-            throw new IllegalStateException("host-key " + file + " is accessible by others (mode "
-                    + mode.get() + "); run chmod 600 " + file);
+            throw new IllegalStateException(
+                    "host-key " + file + " is accessible by others (mode " + mode.get() + "); run chmod 600 " + file);
         }
         final List<KeyPair> pairs = new ArrayList<>();
         try (InputStream in = Files.newInputStream(file)) {
-            final Iterable<KeyPair> loaded = SecurityUtils.loadKeyPairIdentities(
-                    null, NamedResource.ofName(file.toString()), in, null);
+            final Iterable<KeyPair> loaded =
+                    SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName(file.toString()), in, null);
             if (loaded != null) {
                 loaded.forEach(pairs::add);
             }
@@ -78,7 +78,7 @@ public final class HostKeyFile {
         final KeyPair pair = pairs.get(0);
         final String type = KeyUtils.getKeyType(pair);
         final boolean weakRsa = pair.getPublic() instanceof RSAKey
-                                && ((RSAKey) pair.getPublic()).getModulus().bitLength() < 2048;
+                && ((RSAKey) pair.getPublic()).getModulus().bitLength() < 2048;
         if (KeyPairProvider.SSH_DSS.equals(type) || weakRsa) {
             throw new IllegalStateException("host-key " + file + " is a " + type
                     + " key the bridge does not accept (use Ed25519, ECDSA or RSA of 2048+ bits)");
@@ -99,8 +99,8 @@ public final class HostKeyFile {
     private static void writePublicKeyIfMissing(Path file, KeyPair pair) throws IOException {
         final Path pub = file.resolveSibling(file.getFileName() + ".pub");
         if (!Files.exists(pub)) {
-            Files.writeString(pub, PublicKeyEntry.toString(pair.getPublic()) + ' ' + COMMENT + '\n',
-                              StandardCharsets.UTF_8);
+            Files.writeString(
+                    pub, PublicKeyEntry.toString(pair.getPublic()) + ' ' + COMMENT + '\n', StandardCharsets.UTF_8);
         }
     }
 }

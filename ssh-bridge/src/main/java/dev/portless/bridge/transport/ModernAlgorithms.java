@@ -30,23 +30,38 @@ public final class ModernAlgorithms {
      * available to MINA with this BouncyCastle.
      */
     static final List<BuiltinDHFactories> KEY_EXCHANGES = List.of(
-            BuiltinDHFactories.curve25519, BuiltinDHFactories.curve25519_libssh,
-            BuiltinDHFactories.ecdhp521, BuiltinDHFactories.ecdhp384, BuiltinDHFactories.ecdhp256);
+            BuiltinDHFactories.curve25519,
+            BuiltinDHFactories.curve25519_libssh,
+            BuiltinDHFactories.ecdhp521,
+            BuiltinDHFactories.ecdhp384,
+            BuiltinDHFactories.ecdhp256);
 
     /** Ciphers: AEAD first; CTR only with an encrypt-then-MAC. */
     static final List<BuiltinCiphers> CIPHERS = List.of(
-            BuiltinCiphers.cc20p1305_openssh, BuiltinCiphers.aes256gcm, BuiltinCiphers.aes128gcm,
-            BuiltinCiphers.aes256ctr, BuiltinCiphers.aes192ctr, BuiltinCiphers.aes128ctr);
+            BuiltinCiphers.cc20p1305_openssh,
+            BuiltinCiphers.aes256gcm,
+            BuiltinCiphers.aes128gcm,
+            BuiltinCiphers.aes256ctr,
+            BuiltinCiphers.aes192ctr,
+            BuiltinCiphers.aes128ctr);
 
     /** MACs, used with the CTR ciphers only: encrypt-then-MAC with SHA-2. */
     static final List<BuiltinMacs> MACS = List.of(BuiltinMacs.hmacsha512etm, BuiltinMacs.hmacsha256etm);
 
     /** Host key and user signature algorithms, including the certificate forms; no ssh-rsa (SHA-1), no DSA. */
     static final List<BuiltinSignatures> SIGNATURES = List.of(
-            BuiltinSignatures.ed25519_cert, BuiltinSignatures.nistp521_cert, BuiltinSignatures.nistp384_cert,
-            BuiltinSignatures.nistp256_cert, BuiltinSignatures.rsaSHA512_cert, BuiltinSignatures.rsaSHA256_cert,
-            BuiltinSignatures.ed25519, BuiltinSignatures.nistp521, BuiltinSignatures.nistp384,
-            BuiltinSignatures.nistp256, BuiltinSignatures.rsaSHA512, BuiltinSignatures.rsaSHA256);
+            BuiltinSignatures.ed25519_cert,
+            BuiltinSignatures.nistp521_cert,
+            BuiltinSignatures.nistp384_cert,
+            BuiltinSignatures.nistp256_cert,
+            BuiltinSignatures.rsaSHA512_cert,
+            BuiltinSignatures.rsaSHA256_cert,
+            BuiltinSignatures.ed25519,
+            BuiltinSignatures.nistp521,
+            BuiltinSignatures.nistp384,
+            BuiltinSignatures.nistp256,
+            BuiltinSignatures.rsaSHA512,
+            BuiltinSignatures.rsaSHA256);
 
     private ModernAlgorithms() {}
 

@@ -21,9 +21,12 @@ class AuditLogTest {
     void appendsOneParseableObjectPerLineInAnOwnerOnlyFile() throws Exception {
         final Path file = dir.resolve("audit.jsonl");
         try (AuditLog log = AuditLog.open(file)) {
-            log.write(new JsonLine().put("type", "session").put("key_id", "evil\"\n{\"type\":\"forged\"}")
-                                    .put("principal", (String) null).put("bytes", 42L)
-                                    .put("auth_refusals", List.of("a\tb", "\u2028")));
+            log.write(new JsonLine()
+                    .put("type", "session")
+                    .put("key_id", "evil\"\n{\"type\":\"forged\"}")
+                    .put("principal", (String) null)
+                    .put("bytes", 42L)
+                    .put("auth_refusals", List.of("a\tb", "\u2028")));
             log.write(new JsonLine().put("type", "channel"));
         }
 

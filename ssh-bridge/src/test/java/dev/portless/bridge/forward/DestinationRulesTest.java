@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portless.common.net.IpLiterals;
 import dev.portless.common.config.ConfigException;
 import dev.portless.common.config.ConfigNode;
+import dev.portless.common.net.IpLiterals;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /** The policy decisions, with a fixed table standing in for DNS so rebinding tricks can be played. */
 class DestinationRulesTest {
 
-    private static final String POLICY = String.join("\n",
+    private static final String POLICY = String.join(
+            "\n",
             "policy:",
             "  - principals: [alice]",
             "    allow:",
@@ -54,10 +55,18 @@ class DestinationRulesTest {
     @Test
     void matchesRangesAgainstLiteralsAndResolvedNames() {
         final DestinationRules rules = rules(POLICY);
-        assertEquals(IpLiterals.parse("10.20.30.40"), dial(rules.decide("alice", "10.20.30.40", 22)).getAddress());
-        assertEquals(IpLiterals.parse("10.7.7.7"), dial(rules.decide("alice", "inside.example", 22)).getAddress());
-        assertEquals(IpLiterals.parse("10.9.0.1"), dial(rules.decide("alice", "WEB.corp.internal.", 22)).getAddress());
-        assertEquals(IpLiterals.parse("fd00::7"), dial(rules.decide("alice", "fd00::7", 9999)).getAddress());
+        assertEquals(
+                IpLiterals.parse("10.20.30.40"),
+                dial(rules.decide("alice", "10.20.30.40", 22)).getAddress());
+        assertEquals(
+                IpLiterals.parse("10.7.7.7"),
+                dial(rules.decide("alice", "inside.example", 22)).getAddress());
+        assertEquals(
+                IpLiterals.parse("10.9.0.1"),
+                dial(rules.decide("alice", "WEB.corp.internal.", 22)).getAddress());
+        assertEquals(
+                IpLiterals.parse("fd00::7"),
+                dial(rules.decide("alice", "fd00::7", 9999)).getAddress());
         dial(rules.decide("alice", "127.0.0.1", 2250));
         dial(rules.decide("bob", "shared.internal", 443));
     }
@@ -65,19 +74,22 @@ class DestinationRulesTest {
     @Test
     void refusesWhatNoRuleAllowsForThatPrincipal() {
         final DestinationRules rules = rules(POLICY);
-        assertRefused("10.20.30.40:23 is not allowed for principal \"alice\" by the bridge policy",
-                      rules.decide("alice", "10.20.30.40", 23));
-        assertRefused("10.20.30.40:22 is not allowed for principal \"bob\" by the bridge policy",
-                      rules.decide("bob", "10.20.30.40", 22));
-        assertRefused("outside.example:22 is not allowed for principal \"alice\" by the bridge policy",
-                      rules.decide("alice", "outside.example", 22));
+        assertRefused(
+                "10.20.30.40:23 is not allowed for principal \"alice\" by the bridge policy",
+                rules.decide("alice", "10.20.30.40", 23));
+        assertRefused(
+                "10.20.30.40:22 is not allowed for principal \"bob\" by the bridge policy",
+                rules.decide("bob", "10.20.30.40", 22));
+        assertRefused(
+                "outside.example:22 is not allowed for principal \"alice\" by the bridge policy",
+                rules.decide("alice", "outside.example", 22));
         assertRefused("corp.internal:22 is not allowed", rules.decide("alice", "corp.internal", 22));
     }
 
     @Test
     void neverAsksDnsForANameNoRuleCouldAllow() {
-        final DestinationRules rules = rules(String.join("\n",
-                "policy:", "  - principals: [alice]", "    allow: [db.internal:5432]", ""));
+        final DestinationRules rules =
+                rules(String.join("\n", "policy:", "  - principals: [alice]", "    allow: [db.internal:5432]", ""));
         assertRefused("not allowed", rules.decide("alice", "exfiltrate.attacker.example", 5432));
         assertRefused("not allowed", rules.decide("alice", "db.internal", 22));
         assertEquals(List.of(), lookups);
@@ -86,39 +98,54 @@ class DestinationRulesTest {
     @Test
     void refusesMetadataAndLinkLocalEvenUnderABroadRange() {
         final DestinationRules rules = rules(POLICY);
-        assertRefused("169.254.169.254:80 is refused: 169.254.169.254 is a link-local or cloud metadata address",
-                      rules.decide("alice", "169.254.169.254", 80));
+        assertRefused(
+                "169.254.169.254:80 is refused: 169.254.169.254 is a link-local or cloud metadata address",
+                rules.decide("alice", "169.254.169.254", 80));
         assertRefused("is a link-local", rules.decide("alice", "fe80::1", 22));
         // Same answer for a principal no rule names: the address class is the reason that matters.
-        assertRefused("169.254.169.254:80 is refused: 169.254.169.254 is a link-local",
-                      rules.decide("mallory", "169.254.169.254", 80));
+        assertRefused(
+                "169.254.169.254:80 is refused: 169.254.169.254 is a link-local",
+                rules.decide("mallory", "169.254.169.254", 80));
     }
 
     @Test
     void refusesANameThatResolvesIntoASpecialRange() {
         final DestinationRules rules = rules(POLICY);
-        assertRefused("rebound.corp.internal:22 is refused: it resolves to 169.254.169.254, which is a link-local",
-                      rules.decide("alice", "rebound.corp.internal", 22));
-        assertRefused("localhost.corp.internal:22 is refused: it resolves to 127.0.0.1, which is a loopback address",
-                      rules.decide("alice", "localhost.corp.internal", 22));
+        assertRefused(
+                "rebound.corp.internal:22 is refused: it resolves to 169.254.169.254, which is a link-local",
+                rules.decide("alice", "rebound.corp.internal", 22));
+        assertRefused(
+                "localhost.corp.internal:22 is refused: it resolves to 127.0.0.1, which is a loopback address",
+                rules.decide("alice", "localhost.corp.internal", 22));
     }
 
     @Test
     void refusesLoopbackUnlessListedOrAllowed() {
         // No rule holds 127.0.0.1:22, so allow-loopback alone would not admit it: the switch is not offered.
-        assertEquals("127.0.0.1:22 is refused: 127.0.0.1 is a loopback address (a service on the bridge host "
-                     + "itself); list it in the policy (e.g. 127.0.0.1:PORT)",
-                     assertInstanceOf(ForwardDecision.Refused.class, rules(POLICY).decide("alice", "127.0.0.1", 22))
-                             .reason());
-        final DestinationRules broad = rules(String.join("\n",
-                "policy:", "  - principals: [alice]", "    allow: [0.0.0.0/0:22, 169.254.169.254:80]", ""));
-        assertRefused("127.0.0.1:22 is refused: 127.0.0.1 is a loopback address (a service on the bridge host "
-                      + "itself); list it in the policy (e.g. 127.0.0.1:PORT) or set allow-loopback: true",
-                      broad.decide("alice", "127.0.0.1", 22));
+        assertEquals(
+                "127.0.0.1:22 is refused: 127.0.0.1 is a loopback address (a service on the bridge host "
+                        + "itself); list it in the policy (e.g. 127.0.0.1:PORT)",
+                assertInstanceOf(ForwardDecision.Refused.class, rules(POLICY).decide("alice", "127.0.0.1", 22))
+                        .reason());
+        final DestinationRules broad = rules(String.join(
+                "\n", "policy:", "  - principals: [alice]", "    allow: [0.0.0.0/0:22, 169.254.169.254:80]", ""));
+        assertRefused(
+                "127.0.0.1:22 is refused: 127.0.0.1 is a loopback address (a service on the bridge host "
+                        + "itself); list it in the policy (e.g. 127.0.0.1:PORT) or set allow-loopback: true",
+                broad.decide("alice", "127.0.0.1", 22));
         dial(broad.decide("alice", "169.254.169.254", 80));
-        final DestinationRules allowed = DestinationRules.from(ConfigNode.parse("bridge.yml", String.join("\n",
-                "policy:", "  - principals: [alice]", "    allow: [0.0.0.0/0:22, 0.0.0.0/0:80]", "")),
-                true, true, this::resolve);
+        final DestinationRules allowed = DestinationRules.from(
+                ConfigNode.parse(
+                        "bridge.yml",
+                        String.join(
+                                "\n",
+                                "policy:",
+                                "  - principals: [alice]",
+                                "    allow: [0.0.0.0/0:22, 0.0.0.0/0:80]",
+                                "")),
+                true,
+                true,
+                this::resolve);
         dial(allowed.decide("alice", "127.0.0.1", 22));
         dial(allowed.decide("alice", "169.254.169.254", 80));
         assertRefused("0.0.0.0:22 is refused: 0.0.0.0 is not a single host", allowed.decide("alice", "0.0.0.0", 22));
@@ -126,10 +153,12 @@ class DestinationRulesTest {
 
     @Test
     void neverEchoesAHostWithControlCharacters() {
-        assertRefused("the destination is not a valid host name or address",
-                      rules(POLICY).decide("alice", "db.internal\nforged log line", 5432));
-        assertRefused("the destination is not a valid host name or address",
-                      rules(POLICY).decide("alice", "a".repeat(300), 22));
+        assertRefused(
+                "the destination is not a valid host name or address",
+                rules(POLICY).decide("alice", "db.internal\nforged log line", 5432));
+        assertRefused(
+                "the destination is not a valid host name or address",
+                rules(POLICY).decide("alice", "a".repeat(300), 22));
         assertEquals(List.of(), lookups);
     }
 
@@ -138,35 +167,56 @@ class DestinationRulesTest {
         final ForwardDecision decision = rules(POLICY).decide("alice", "nowhere.corp.internal", 22);
         final ForwardDecision.Refused refused = assertInstanceOf(ForwardDecision.Refused.class, decision);
         assertTrue(refused.unreachable());
-        assertEquals("cannot resolve nowhere.corp.internal from the bridge (check the name, or the bridge's DNS)",
-                     refused.reason());
+        assertEquals(
+                "cannot resolve nowhere.corp.internal from the bridge (check the name, or the bridge's DNS)",
+                refused.reason());
     }
 
     @Test
     void configMistakesNameFileLineAndKey() {
-        assertConfigError("bridge.yml:5: policy[0].allow[1]: \"db.internal\" has no port",
-                          "policy:", "  - principals: [alice]", "    allow:", "      - 10.0.0.0/8:22",
-                          "      - db.internal");
-        assertConfigError("bridge.yml:3: policy[0].allow[0]: \"10.0.0.1/8\" has host bits set "
-                          + "(did you mean 10.0.0.0/8?)",
-                          "policy:", "  - principals: [alice]", "    allow: [10.0.0.1/8:22]");
-        assertConfigError("bridge.yml:3: policy[0].allow[0]: \"*:22\": \"*\" would allow every host",
-                          "policy:", "  - principals: [alice]", "    allow: [\"*:22\"]");
-        assertConfigError("bridge.yml:3: policy[0].allow[0]: \"db:2300-2200\": the port range 2300-2200 runs backwards",
-                          "policy:", "  - principals: [alice]", "    allow: [\"db:2300-2200\"]");
-        assertConfigError("bridge.yml:2: policy[0].principals: expected a list of principals, or \"*\"",
-                          "policy:", "  - principals: alice", "    allow: [db:22]");
-        assertConfigError("bridge.yml:3: policy[0].allw: unknown key (expected one of: allow, principals)",
-                          "policy:", "  - principals: [alice]", "    allw: [db:22]");
-        assertConfigError("bridge.yml:2: policy[0].allow: at least one destination is required",
-                          "policy:", "  - principals: [alice]");
+        assertConfigError(
+                "bridge.yml:5: policy[0].allow[1]: \"db.internal\" has no port",
+                "policy:",
+                "  - principals: [alice]",
+                "    allow:",
+                "      - 10.0.0.0/8:22",
+                "      - db.internal");
+        assertConfigError(
+                "bridge.yml:3: policy[0].allow[0]: \"10.0.0.1/8\" has host bits set " + "(did you mean 10.0.0.0/8?)",
+                "policy:",
+                "  - principals: [alice]",
+                "    allow: [10.0.0.1/8:22]");
+        assertConfigError(
+                "bridge.yml:3: policy[0].allow[0]: \"*:22\": \"*\" would allow every host",
+                "policy:",
+                "  - principals: [alice]",
+                "    allow: [\"*:22\"]");
+        assertConfigError(
+                "bridge.yml:3: policy[0].allow[0]: \"db:2300-2200\": the port range 2300-2200 runs backwards",
+                "policy:",
+                "  - principals: [alice]",
+                "    allow: [\"db:2300-2200\"]");
+        assertConfigError(
+                "bridge.yml:2: policy[0].principals: expected a list of principals, or \"*\"",
+                "policy:",
+                "  - principals: alice",
+                "    allow: [db:22]");
+        assertConfigError(
+                "bridge.yml:3: policy[0].allw: unknown key (expected one of: allow, principals)",
+                "policy:",
+                "  - principals: [alice]",
+                "    allw: [db:22]");
+        assertConfigError(
+                "bridge.yml:2: policy[0].allow: at least one destination is required",
+                "policy:",
+                "  - principals: [alice]");
     }
 
     private void assertConfigError(String expectedStart, String... lines) {
-        final ConfigException e = assertThrows(ConfigException.class,
-                () -> rules(String.join("\n", lines) + "\n"));
-        assertTrue(e.getMessage().startsWith(expectedStart),
-                   () -> "expected <" + expectedStart + "...>, got <" + e.getMessage() + ">");
+        final ConfigException e = assertThrows(ConfigException.class, () -> rules(String.join("\n", lines) + "\n"));
+        assertTrue(
+                e.getMessage().startsWith(expectedStart),
+                () -> "expected <" + expectedStart + "...>, got <" + e.getMessage() + ">");
     }
 
     private DestinationRules rules(String yaml) {
@@ -191,7 +241,8 @@ class DestinationRulesTest {
 
     private static void assertRefused(String expectedPart, ForwardDecision decision) {
         final ForwardDecision.Refused refused = assertInstanceOf(ForwardDecision.Refused.class, decision);
-        assertTrue(refused.reason().contains(expectedPart),
-                   () -> "expected the reason to contain <" + expectedPart + ">, got <" + refused.reason() + ">");
+        assertTrue(
+                refused.reason().contains(expectedPart),
+                () -> "expected the reason to contain <" + expectedPart + ">, got <" + refused.reason() + ">");
     }
 }

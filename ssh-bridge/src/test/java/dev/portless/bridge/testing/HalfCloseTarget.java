@@ -66,8 +66,8 @@ public final class HalfCloseTarget implements AutoCloseable {
             for (int n; (n = in.read(buf)) >= 0; ) {
                 digest.update(buf, 0, n);
             }
-            socket.getOutputStream().write((HexFormat.of().formatHex(digest.digest()) + "\n")
-                                                   .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write((HexFormat.of().formatHex(digest.digest()) + "\n").getBytes(StandardCharsets.US_ASCII));
         } catch (IOException ignored) {
             // The client went away; nothing to answer.
         }

@@ -31,8 +31,8 @@ public final class OpenSsh {
     /** Returns the private key file of a new key of {@code type} ({@code ed25519}, {@code rsa}...) in {@code dir}. */
     public static Path keygen(Path dir, String name, String type, String... extra) {
         final Path key = dir.resolve(name);
-        final List<String> command = new ArrayList<>(List.of(SSH_KEYGEN, "-q", "-t", type, "-N", "", "-C", name,
-                                                             "-f", key.toString()));
+        final List<String> command =
+                new ArrayList<>(List.of(SSH_KEYGEN, "-q", "-t", type, "-N", "", "-C", name, "-f", key.toString()));
         command.addAll(List.of(extra));
         run(command).assertSuccess();
         return key;
@@ -60,8 +60,8 @@ public final class OpenSsh {
     public static PublicKey publicKey(Path file) {
         try {
             final String line = Files.readString(file, StandardCharsets.UTF_8).strip();
-            return PublicKeyEntry.parsePublicKeyEntry(line).resolvePublicKey(null, Map.of(),
-                                                                              PublicKeyEntryResolver.FAILING);
+            return PublicKeyEntry.parsePublicKeyEntry(line)
+                    .resolvePublicKey(null, Map.of(), PublicKeyEntryResolver.FAILING);
         } catch (Exception e) {
             throw new IllegalStateException("cannot read " + file, e);
         }
@@ -82,7 +82,7 @@ public final class OpenSsh {
         requireNonNull(command, "command");
         if (!Files.isExecutable(Path.of(command.get(0)))) {
             throw new AssertionError(command.get(0) + " is not installed: install openssh-client "
-                                     + "(scripts/setup); the bridge tests need the real OpenSSH tools");
+                    + "(scripts/setup); the bridge tests need the real OpenSSH tools");
         }
         try {
             final Path out = Files.createTempFile("openssh", ".out");
@@ -125,7 +125,7 @@ public final class OpenSsh {
         @Override
         public String toString() {
             return String.join(" ", command) + " exited with " + exitCode + "\n--- stdout ---\n" + stdout
-                   + "\n--- stderr ---\n" + stderr;
+                    + "\n--- stderr ---\n" + stderr;
         }
     }
 }

@@ -32,7 +32,8 @@ class HostKeyFileTest {
         assertEquals(HostKeyFile.fingerprint(first), HostKeyFile.fingerprint(second), "the host key must persist");
         // OpenSSH reads what the bridge wrote, and both agree on the fingerprint.
         final String sshKeygen = OpenSsh.run(List.of(OpenSsh.SSH_KEYGEN, "-l", "-f", file.toString()))
-                                        .assertSuccess().stdout();
+                .assertSuccess()
+                .stdout();
         assertTrue(sshKeygen.contains(HostKeyFile.fingerprint(first)), sshKeygen);
         assertTrue(Files.readString(dir.resolve("host_key.pub")).startsWith("ssh-ed25519 "));
     }
@@ -44,7 +45,7 @@ class HostKeyFileTest {
 
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
         final IllegalStateException e = assertThrows(IllegalStateException.class, () -> HostKeyFile.loadOrCreate(key));
-        assertEquals("host-key " + key + " is accessible by others (mode rw-r--r--); run chmod 600 " + key,
-                     e.getMessage());
+        assertEquals(
+                "host-key " + key + " is accessible by others (mode rw-r--r--); run chmod 600 " + key, e.getMessage());
     }
 }

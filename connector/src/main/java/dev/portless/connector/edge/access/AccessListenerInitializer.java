@@ -51,8 +51,9 @@ public final class AccessListenerInitializer extends ChannelInitializer<SocketCh
         ssl.setHandshakeTimeoutMillis(limits.tlsHandshakeTimeout().toMillis());
         ch.pipeline()
                 .addLast("tls", ssl)
-                .addLast("request-timeout", new ReadTimeoutHandler(limits.requestTimeout().toMillis(),
-                        TimeUnit.MILLISECONDS))
+                .addLast(
+                        "request-timeout",
+                        new ReadTimeoutHandler(limits.requestTimeout().toMillis(), TimeUnit.MILLISECONDS))
                 .addLast("alpn", new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
                     @Override
                     protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
@@ -65,7 +66,9 @@ public final class AccessListenerInitializer extends ChannelInitializer<SocketCh
 
                     @Override
                     protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
-                        log.debug("TLS handshake with client {} failed: {}", ctx.channel().remoteAddress(),
+                        log.debug(
+                                "TLS handshake with client {} failed: {}",
+                                ctx.channel().remoteAddress(),
                                 cause.toString());
                         ctx.close();
                     }

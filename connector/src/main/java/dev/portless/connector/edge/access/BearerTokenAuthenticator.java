@@ -47,8 +47,10 @@ final class BearerTokenAuthenticator implements AccessAuthenticator {
     public Decision authenticate(HttpHeaders headers, AppRoute app, InetAddress client) {
         String token = token(headers);
         if (token == null) {
-            return Decision.deny(StreamError.BAD_CREDENTIALS, "The Authorization header for " + app.hostname()
-                    + " is not \"Bearer <app token>\"; sign in again.");
+            return Decision.deny(
+                    StreamError.BAD_CREDENTIALS,
+                    "The Authorization header for " + app.hostname()
+                            + " is not \"Bearer <app token>\"; sign in again.");
         }
         VerifiedAppToken verified;
         try {
@@ -56,19 +58,28 @@ final class BearerTokenAuthenticator implements AccessAuthenticator {
         } catch (AppTokenException e) {
             log.info("app={} client={} app token refused: {}", app.hostname(), client.getHostAddress(), e.getMessage());
             if (e.rejection() == TokenRejection.EXPIRED) {
-                return Decision.deny(StreamError.TOKEN_EXPIRED, "Your sign-in to " + app.hostname()
-                        + " has expired; sign-in starts again.");
+                return Decision.deny(
+                        StreamError.TOKEN_EXPIRED,
+                        "Your sign-in to " + app.hostname() + " has expired; sign-in starts again.");
             }
-            return Decision.deny(StreamError.BAD_CREDENTIALS, "The app token for " + app.hostname()
-                    + " was refused: " + e.rejection().clause() + "; sign in again.");
+            return Decision.deny(
+                    StreamError.BAD_CREDENTIALS,
+                    "The app token for " + app.hostname() + " was refused: "
+                            + e.rejection().clause() + "; sign in again.");
         }
         Identity identity = Identity.user(PROVIDER, verified.subject(), verified.email(), verified.groups());
         PolicyDecision verdict = app.policy().decide(identity, client);
         if (!verdict.allowed()) {
-            log.info("app={} identity={} client={} forbidden: {}", app.hostname(), identity.displayName(),
-                    client.getHostAddress(), verdict.reason());
-            return Decision.deny(StreamError.FORBIDDEN, identity.displayName() + " is signed in but not allowed to "
-                    + "reach " + app.hostname() + "; ask the app's administrator for access.");
+            log.info(
+                    "app={} identity={} client={} forbidden: {}",
+                    app.hostname(),
+                    identity.displayName(),
+                    client.getHostAddress(),
+                    verdict.reason());
+            return Decision.deny(
+                    StreamError.FORBIDDEN,
+                    identity.displayName() + " is signed in but not allowed to " + "reach " + app.hostname()
+                            + "; ask the app's administrator for access.");
         }
         return Decision.allow(identity, token);
     }

@@ -66,13 +66,16 @@ final class ClientRequestDispatcher extends SimpleChannelInboundHandler<FullHttp
     }
 
     private static InetAddress clientAddress(ChannelHandlerContext ctx) {
-        return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress()
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress a
+                ? a.getAddress()
                 : InetAddress.getLoopbackAddress();
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.debug("Client connection {} failed before the upgrade: {}", ctx.channel().remoteAddress(),
+        log.debug(
+                "Client connection {} failed before the upgrade: {}",
+                ctx.channel().remoteAddress(),
                 cause.toString());
         ctx.close();
     }

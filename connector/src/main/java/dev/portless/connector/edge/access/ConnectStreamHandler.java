@@ -1,8 +1,8 @@
 package dev.portless.connector.edge.access;
 
 import dev.portless.common.relay.Http2StreamAdapter;
-import dev.portless.common.relay.StreamHandover;
 import dev.portless.common.relay.RelayPair;
+import dev.portless.common.relay.StreamHandover;
 import dev.portless.common.wire.StreamError;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
@@ -55,26 +55,41 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter {
         requested = true;
         ctx.channel().config().setAutoRead(false);
         Http2Headers request = frame.headers();
-        if (!HttpMethod.CONNECT.asciiName().contentEquals(request.method()) || request.authority() == null
-                || request.path() != null || request.scheme() != null || frame.isEndStream()) {
-            answer(ctx, 400, StreamError.BAD_REQUEST.code(), "A stream request must be CONNECT app-hostname:port.",
+        if (!HttpMethod.CONNECT.asciiName().contentEquals(request.method())
+                || request.authority() == null
+                || request.path() != null
+                || request.scheme() != null
+                || frame.isEndStream()) {
+            answer(
+                    ctx,
+                    400,
+                    StreamError.BAD_REQUEST.code(),
+                    "A stream request must be CONNECT app-hostname:port.",
                     Map.of());
             return;
         }
         String host = StreamAdmission.hostOnly(request.authority().toString());
         InetAddress client = clientAddress(ctx.channel());
-        admission.admit(host, http1Headers(request), client, ctx.channel().eventLoop()).thenAccept(outcome -> {
-            if (outcome instanceof StreamAdmission.Admitted admitted) {
-                relay(ctx, admitted);
-            } else {
-                StreamAdmission.Refused refused = (StreamAdmission.Refused) outcome;
-                answer(ctx, refused.error().httpStatus(), refused.error().code(), refused.message(), refused.extra());
-            }
-        }).exceptionally(failure -> {
-            log.warn("CONNECT {} from {} failed: {}", host, client.getHostAddress(), failure.toString());
-            ctx.close();
-            return null;
-        });
+        admission
+                .admit(host, http1Headers(request), client, ctx.channel().eventLoop())
+                .thenAccept(outcome -> {
+                    if (outcome instanceof StreamAdmission.Admitted admitted) {
+                        relay(ctx, admitted);
+                    } else {
+                        StreamAdmission.Refused refused = (StreamAdmission.Refused) outcome;
+                        answer(
+                                ctx,
+                                refused.error().httpStatus(),
+                                refused.error().code(),
+                                refused.message(),
+                                refused.extra());
+                    }
+                })
+                .exceptionally(failure -> {
+                    log.warn("CONNECT {} from {} failed: {}", host, client.getHostAddress(), failure.toString());
+                    ctx.close();
+                    return null;
+                });
     }
 
     private void relay(ChannelHandlerContext ctx, StreamAdmission.Admitted admitted) {
@@ -85,14 +100,21 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter {
         }
         StreamHandover.replaceHandshake(ctx, new Http2StreamAdapter());
         stream.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200"), false));
-        RelayPair.join(stream, "client", admitted.opened().channel(), "target").done().thenAccept(result ->
-                StreamAdmission.logEnd(admitted.record(), admitted.opened().target(), result.bytesFromFirst(),
-                        result.bytesFromSecond(), result.durationMillis(), result.endReason()));
+        RelayPair.join(stream, "client", admitted.opened().channel(), "target")
+                .done()
+                .thenAccept(result -> StreamAdmission.logEnd(
+                        admitted.record(),
+                        admitted.opened().target(),
+                        result.bytesFromFirst(),
+                        result.bytesFromSecond(),
+                        result.durationMillis(),
+                        result.endReason()));
     }
 
-    private static void answer(ChannelHandlerContext ctx, int status, String code, String message,
-                               Map<String, String> extra) {
-        Http2Headers headers = new DefaultHttp2Headers().status(Integer.toString(status))
+    private static void answer(
+            ChannelHandlerContext ctx, int status, String code, String message, Map<String, String> extra) {
+        Http2Headers headers = new DefaultHttp2Headers()
+                .status(Integer.toString(status))
                 .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                 .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
         ctx.write(new DefaultHttp2HeadersFrame(headers, false));
@@ -114,7 +136,8 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter {
 
     private static InetAddress clientAddress(Channel stream) {
         Channel connection = stream instanceof Http2StreamChannel child ? child.parent() : stream;
-        return connection.remoteAddress() instanceof InetSocketAddress a ? a.getAddress()
+        return connection.remoteAddress() instanceof InetSocketAddress a
+                ? a.getAddress()
                 : InetAddress.getLoopbackAddress();
     }
 

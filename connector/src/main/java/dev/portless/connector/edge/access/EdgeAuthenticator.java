@@ -28,6 +28,7 @@ import java.util.function.Supplier;
 public final class EdgeAuthenticator implements AccessAuthenticator {
     /** Lifetime of the tokens minted for service-token streams: only the stream's opening needs it. */
     static final Duration MINTED_LIFETIME = Duration.ofMinutes(5);
+
     private static final Duration MINTED_REUSE = Duration.ofMinutes(3);
 
     private final BearerTokenAuthenticator bearer;
@@ -40,8 +41,12 @@ public final class EdgeAuthenticator implements AccessAuthenticator {
      * Returns an authenticator that checks app tokens with {@code verifier} against {@code keys},
      * checks {@code serviceTokens}, and mints app tokens for service tokens with {@code issuer}.
      */
-    public EdgeAuthenticator(AppTokenIssuer issuer, TokenVerifier verifier, Supplier<JWKSet> keys,
-                             List<ServiceToken> serviceTokens, Clock clock) {
+    public EdgeAuthenticator(
+            AppTokenIssuer issuer,
+            TokenVerifier verifier,
+            Supplier<JWKSet> keys,
+            List<ServiceToken> serviceTokens,
+            Clock clock) {
         this.issuer = requireNonNull(issuer, "issuer");
         this.clock = requireNonNull(clock, "clock");
         this.bearer = new BearerTokenAuthenticator(verifier, keys);
@@ -57,8 +62,10 @@ public final class EdgeAuthenticator implements AccessAuthenticator {
             Decision d = serviceTokens.authenticate(headers, app, client);
             return d.allowed() ? d.withAppToken(mint(d.identity().orElseThrow(), app)) : d;
         }
-        return Decision.deny(StreamError.UNAUTHENTICATED, "Sign-in is required to reach " + app.hostname()
-                + ": sign in with the access CLI (it opens your browser), or pass a service token.");
+        return Decision.deny(
+                StreamError.UNAUTHENTICATED,
+                "Sign-in is required to reach " + app.hostname()
+                        + ": sign in with the access CLI (it opens your browser), or pass a service token.");
     }
 
     private String mint(Identity identity, AppRoute app) {

@@ -16,15 +16,15 @@ import java.util.Map;
  * Plain HTTP answers the edge gives before any upgrade: errors as JSON, then close.
  */
 final class HttpErrors {
-    private HttpErrors() {
-    }
+    private HttpErrors() {}
 
     static void send(ChannelHandlerContext ctx, int status, String code, String message) {
         send(ctx, status, code, message, Map.of());
     }
 
     static void send(ChannelHandlerContext ctx, int status, String code, String message, Map<String, String> extra) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+        FullHttpResponse response = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(status),
                 ByteBufUtil.writeUtf8(ctx.alloc(), ErrorBody.json(code, message, extra)));
         response.headers()
@@ -36,8 +36,8 @@ final class HttpErrors {
     }
 
     static void text(ChannelHandlerContext ctx, HttpResponseStatus status, String body) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                ByteBufUtil.writeUtf8(ctx.alloc(), body + "\n"));
+        FullHttpResponse response = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, status, ByteBufUtil.writeUtf8(ctx.alloc(), body + "\n"));
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
                 .set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes())

@@ -7,5 +7,4 @@ package dev.portless.connector.edge.access;
  * @param clientId     the id a client presents
  * @param secretSha256 hex SHA-256 of the secret
  */
-public record ServiceToken(String name, String clientId, String secretSha256) {
-}
+public record ServiceToken(String name, String clientId, String secretSha256) {}

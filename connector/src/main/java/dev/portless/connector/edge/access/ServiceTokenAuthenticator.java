@@ -37,21 +37,25 @@ public final class ServiceTokenAuthenticator implements AccessAuthenticator {
         String id = first(headers, AccessHeaders.CLIENT_ID, AccessHeaders.CF_CLIENT_ID);
         String secret = first(headers, AccessHeaders.CLIENT_SECRET, AccessHeaders.CF_CLIENT_SECRET);
         if (id == null || secret == null) {
-            return Decision.deny(StreamError.UNAUTHENTICATED, "No credentials were sent for " + app.hostname()
-                    + "; pass a service token (--service-token-id and PORTLESS_SERVICE_TOKEN_SECRET).");
+            return Decision.deny(
+                    StreamError.UNAUTHENTICATED,
+                    "No credentials were sent for " + app.hostname()
+                            + "; pass a service token (--service-token-id and PORTLESS_SERVICE_TOKEN_SECRET).");
         }
         ServiceToken token = byClientId.get(id);
         // Hash even for unknown ids, so timing does not tell which ids exist.
         boolean secretMatches = SecretHash.matches(secret, token == null ? UNKNOWN : token.secretSha256());
         if (token == null || !secretMatches) {
-            return Decision.deny(StreamError.BAD_CREDENTIALS, "The service token " + id
-                    + " was refused: unknown client id or wrong secret.");
+            return Decision.deny(
+                    StreamError.BAD_CREDENTIALS,
+                    "The service token " + id + " was refused: unknown client id or wrong secret.");
         }
         Identity identity = Identity.serviceToken(token.name());
         PolicyDecision verdict = app.policy().decide(identity, client);
         if (!verdict.allowed()) {
-            return Decision.deny(StreamError.FORBIDDEN, "The service token " + token.name()
-                    + " is not allowed to reach " + app.hostname() + ".");
+            return Decision.deny(
+                    StreamError.FORBIDDEN,
+                    "The service token " + token.name() + " is not allowed to reach " + app.hostname() + ".");
         }
         return Decision.allow(identity, null);
     }

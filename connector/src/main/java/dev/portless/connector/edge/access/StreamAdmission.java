@@ -53,17 +53,23 @@ final class StreamAdmission {
         if (!decision.allowed()) {
             return refused(decision.error(), decision.message());
         }
-        Optional<ConnectorConnection> connection = shared.registry().pick(app.get().tunnel(), loop);
+        Optional<ConnectorConnection> connection =
+                shared.registry().pick(app.get().tunnel(), loop);
         if (connection.isEmpty()) {
-            return refused(StreamError.NO_CONNECTOR, "No connector is online for " + host + " (tunnel "
-                    + app.get().tunnel() + "); start `connector run` for that tunnel or check its logs.");
+            return refused(
+                    StreamError.NO_CONNECTOR,
+                    "No connector is online for " + host + " (tunnel "
+                            + app.get().tunnel() + "); start `connector run` for that tunnel or check its logs.");
         }
         Identity who = decision.identity().orElseThrow();
         String identity = who.email().orElse(who.subject());
         long streamId = shared.streamIds().incrementAndGet();
         String clientAddress = client.getHostAddress();
         Http2Headers streamRequest = new DefaultHttp2Headers()
-                .method("POST").scheme("https").authority(host).path(TunnelProtocol.STREAM_PATH)
+                .method("POST")
+                .scheme("https")
+                .authority(host)
+                .path(TunnelProtocol.STREAM_PATH)
                 .set(TunnelProtocol.IDENTITY, identity)
                 .set(TunnelProtocol.CLIENT_ADDRESS, clientAddress)
                 .set(TunnelProtocol.STREAM_ID, Long.toString(streamId))
@@ -74,16 +80,24 @@ final class StreamAdmission {
         }
         StreamRecord record = new StreamRecord(streamId, identity, host, clientAddress);
         CompletableFuture<Outcome> outcome = new CompletableFuture<>();
-        shared.opener().open(connection.get(), streamRequest).whenComplete((opened, failure) -> loop.execute(() -> {
-            if (failure != null) {
-                StreamOpenException e = unwrap(failure);
-                log.info("stream={} identity={} app={} client={} refused: {} ({})", streamId, identity, host,
-                        clientAddress, e.error().code(), e.getMessage());
-                outcome.complete(refusal(e.error(), e.getMessage()));
-            } else {
-                outcome.complete(new Admitted(opened, record));
-            }
-        }));
+        shared.opener()
+                .open(connection.get(), streamRequest)
+                .whenComplete((opened, failure) -> loop.execute(() -> {
+                    if (failure != null) {
+                        StreamOpenException e = unwrap(failure);
+                        log.info(
+                                "stream={} identity={} app={} client={} refused: {} ({})",
+                                streamId,
+                                identity,
+                                host,
+                                clientAddress,
+                                e.error().code(),
+                                e.getMessage());
+                        outcome.complete(refusal(e.error(), e.getMessage()));
+                    } else {
+                        outcome.complete(new Admitted(opened, record));
+                    }
+                }));
         return outcome;
     }
 
@@ -106,11 +120,19 @@ final class StreamAdmission {
     }
 
     /** Logs the one line the edge writes per stream once its relay has ended. */
-    static void logEnd(StreamRecord record, String target, long bytesUp, long bytesDown, long durationMillis,
-                       String endReason) {
-        log.info("stream={} identity={} app={} client={} target={} bytes_up={} bytes_down={} duration_ms={} end=\"{}\"",
-                record.id(), record.identity(), record.app(), record.client(), target, bytesUp, bytesDown,
-                durationMillis, endReason);
+    static void logEnd(
+            StreamRecord record, String target, long bytesUp, long bytesDown, long durationMillis, String endReason) {
+        log.info(
+                "stream={} identity={} app={} client={} target={} bytes_up={} bytes_down={} duration_ms={} end=\"{}\"",
+                record.id(),
+                record.identity(),
+                record.app(),
+                record.client(),
+                target,
+                bytesUp,
+                bytesDown,
+                durationMillis,
+                endReason);
     }
 
     private CompletableFuture<Outcome> refused(StreamError error, String message) {
@@ -129,9 +151,12 @@ final class StreamAdmission {
     }
 
     private static StreamOpenException unwrap(Throwable failure) {
-        Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        return t instanceof StreamOpenException e ? e
-                : new StreamOpenException(StreamError.INTERNAL, "The edge could not open the stream: " + t.getMessage());
+        Throwable t =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        return t instanceof StreamOpenException e
+                ? e
+                : new StreamOpenException(
+                        StreamError.INTERNAL, "The edge could not open the stream: " + t.getMessage());
     }
 
     private static String jumpDestination(HttpHeaders headers) {
@@ -140,12 +165,10 @@ final class StreamAdmission {
     }
 
     /** What became of a stream request. */
-    sealed interface Outcome permits Admitted, Refused {
-    }
+    sealed interface Outcome permits Admitted, Refused {}
 
     /** A stream the connector opened, ready for the relay. */
-    record Admitted(OpenedStream opened, StreamRecord record) implements Outcome {
-    }
+    record Admitted(OpenedStream opened, StreamRecord record) implements Outcome {}
 
     /**
      * A refusal: the HTTP status and code come from {@code error}; {@code extra} holds more
@@ -159,6 +182,5 @@ final class StreamAdmission {
     }
 
     /** What the per-stream log line names. */
-    record StreamRecord(long id, String identity, String app, String client) {
-    }
+    record StreamRecord(long id, String identity, String app, String client) {}
 }

@@ -20,7 +20,11 @@ import java.util.function.Function;
  * @param issuer        the edge's public URL, named in 401 answers so clients can find the sign-in
  * @param web           answers every request that is not a stream upgrade
  */
-public record StreamServices(Function<String, Optional<AppRoute>> apps, AccessAuthenticator authenticator,
-                             TunnelRegistry registry, StreamOpener opener, AtomicLong streamIds, URI issuer,
-                             WebEndpoints web) {
-}
+public record StreamServices(
+        Function<String, Optional<AppRoute>> apps,
+        AccessAuthenticator authenticator,
+        TunnelRegistry registry,
+        StreamOpener opener,
+        AtomicLong streamIds,
+        URI issuer,
+        WebEndpoints web) {}

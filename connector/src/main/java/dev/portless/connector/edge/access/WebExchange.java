@@ -29,8 +29,7 @@ import java.util.Set;
  * {@link WebResponse}, adding the headers every plain HTTP answer carries.
  */
 final class WebExchange {
-    private WebExchange() {
-    }
+    private WebExchange() {}
 
     static WebRequest request(FullHttpRequest request, InetAddress client) {
         QueryStringDecoder uri = new QueryStringDecoder(request.uri(), StandardCharsets.UTF_8);
@@ -49,15 +48,25 @@ final class WebExchange {
                 cookies.putIfAbsent(c.name(), c.value());
             }
         }
-        return new WebRequest(request.method().name(), uri.path(), query, form, duplicated, cookies,
-                request.headers().copy(), client, json);
+        return new WebRequest(
+                request.method().name(),
+                uri.path(),
+                query,
+                form,
+                duplicated,
+                cookies,
+                request.headers().copy(),
+                client,
+                json);
     }
 
     static FullHttpResponse response(WebResponse web, boolean keepAlive, boolean head, ByteBufAllocator alloc) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+        FullHttpResponse response = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(web.status()),
-                head || web.body().length == 0 ? Unpooled.EMPTY_BUFFER : alloc.buffer(web.body().length)
-                        .writeBytes(web.body()));
+                head || web.body().length == 0
+                        ? Unpooled.EMPTY_BUFFER
+                        : alloc.buffer(web.body().length).writeBytes(web.body()));
         HttpHeaders h = response.headers();
         web.headers().forEach(e -> h.add(e.getKey(), e.getValue()));
         if (!h.contains(HttpHeaderNames.CACHE_CONTROL)) {

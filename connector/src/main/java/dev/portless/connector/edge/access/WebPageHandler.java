@@ -38,24 +38,29 @@ final class WebPageHandler implements ClientRequestHandler {
         } finally {
             request.release();
         }
-        web.handle(page).whenComplete((response, failure) -> ctx.executor().execute(() -> {
-            WebResponse answer = response;
-            if (failure != null) {
-                log.warn("{} {} from {} failed: {}", page.method(), page.path(), page.client().getHostAddress(),
-                        failure.toString());
-                answer = WebResponse.text(500, "The edge failed to answer this request; try again.");
-            }
-            if (!ctx.channel().isActive()) {
-                return;
-            }
-            ctx.writeAndFlush(WebExchange.response(answer, keepAlive, head, ctx.alloc()))
-                    .addListener((ChannelFutureListener) f -> {
-                        if (keepAlive && f.isSuccess()) {
-                            ctx.read();
-                        } else {
-                            ctx.close();
-                        }
-                    });
-        }));
+        web.handle(page)
+                .whenComplete((response, failure) -> ctx.executor().execute(() -> {
+                    WebResponse answer = response;
+                    if (failure != null) {
+                        log.warn(
+                                "{} {} from {} failed: {}",
+                                page.method(),
+                                page.path(),
+                                page.client().getHostAddress(),
+                                failure.toString());
+                        answer = WebResponse.text(500, "The edge failed to answer this request; try again.");
+                    }
+                    if (!ctx.channel().isActive()) {
+                        return;
+                    }
+                    ctx.writeAndFlush(WebExchange.response(answer, keepAlive, head, ctx.alloc()))
+                            .addListener((ChannelFutureListener) f -> {
+                                if (keepAlive && f.isSuccess()) {
+                                    ctx.read();
+                                } else {
+                                    ctx.close();
+                                }
+                            });
+                }));
     }
 }

@@ -2,8 +2,8 @@ package dev.portless.connector.edge.access;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.portless.common.relay.StreamHandover;
 import dev.portless.common.relay.RelayPair;
+import dev.portless.common.relay.StreamHandover;
 import dev.portless.common.relay.WebSocketStreamAdapter;
 import dev.portless.connector.edge.tunnel.OpenedStream;
 import io.netty.channel.ChannelFutureListener;
@@ -35,24 +35,38 @@ final class WebSocketStreamHandler implements ClientRequestHandler {
     @Override
     public void handle(ChannelHandlerContext ctx, FullHttpRequest request, InetAddress client) {
         String host = StreamAdmission.hostOnly(request.headers().get(HttpHeaderNames.HOST));
-        admission.admit(host, request.headers(), client, ctx.channel().eventLoop()).thenAccept(outcome -> {
-            if (outcome instanceof StreamAdmission.Admitted admitted) {
-                upgrade(ctx, request, admitted.opened(), admitted.record());
-            } else {
-                StreamAdmission.Refused refused = (StreamAdmission.Refused) outcome;
-                request.release();
-                HttpErrors.send(ctx, refused.error().httpStatus(), refused.error().code(), refused.message(),
-                        refused.extra());
-            }
-        }).exceptionally(failure -> {
-            log.warn("Upgrade for {} from {} failed: {}", host, ctx.channel().remoteAddress(), failure.toString());
-            ctx.close();
-            return null;
-        });
+        admission
+                .admit(host, request.headers(), client, ctx.channel().eventLoop())
+                .thenAccept(outcome -> {
+                    if (outcome instanceof StreamAdmission.Admitted admitted) {
+                        upgrade(ctx, request, admitted.opened(), admitted.record());
+                    } else {
+                        StreamAdmission.Refused refused = (StreamAdmission.Refused) outcome;
+                        request.release();
+                        HttpErrors.send(
+                                ctx,
+                                refused.error().httpStatus(),
+                                refused.error().code(),
+                                refused.message(),
+                                refused.extra());
+                    }
+                })
+                .exceptionally(failure -> {
+                    log.warn(
+                            "Upgrade for {} from {} failed: {}",
+                            host,
+                            ctx.channel().remoteAddress(),
+                            failure.toString());
+                    ctx.close();
+                    return null;
+                });
     }
 
-    private static void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, OpenedStream opened,
-                                StreamAdmission.StreamRecord record) {
+    private static void upgrade(
+            ChannelHandlerContext ctx,
+            FullHttpRequest request,
+            OpenedStream opened,
+            StreamAdmission.StreamRecord record) {
         if (!ctx.channel().isActive()) {
             request.release();
             opened.channel().close();
@@ -66,7 +80,8 @@ final class WebSocketStreamHandler implements ClientRequestHandler {
                 .closeOnProtocolViolation(true)
                 .build();
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
-                "wss://" + record.app() + "/", null, decoder).newHandshaker(request);
+                        "wss://" + record.app() + "/", null, decoder)
+                .newHandshaker(request);
         if (handshaker == null) {
             request.release();
             opened.channel().close();
@@ -85,8 +100,14 @@ final class WebSocketStreamHandler implements ClientRequestHandler {
             // The connection is a stream now: no more requests to dispatch.
             ctx.pipeline().remove(ctx.handler());
             RelayPair pair = RelayPair.join(ctx.channel(), "client", opened.channel(), "target");
-            pair.done().thenAccept(result -> StreamAdmission.logEnd(record, opened.target(), result.bytesFromFirst(),
-                    result.bytesFromSecond(), result.durationMillis(), result.endReason()));
+            pair.done()
+                    .thenAccept(result -> StreamAdmission.logEnd(
+                            record,
+                            opened.target(),
+                            result.bytesFromFirst(),
+                            result.bytesFromSecond(),
+                            result.durationMillis(),
+                            result.endReason()));
         });
     }
 }

@@ -36,8 +36,13 @@ import java.util.Optional;
  * @param sessionDuration how long an app token for this app lasts
  * @param ssh             the SSH certificate rule; absent when the edge signs no certificates for it
  */
-public record AppEntry(String hostname, String tunnel, List<String> serviceTokens, RulePolicy policy,
-                       Duration sessionDuration, Optional<SshRule> ssh) {
+public record AppEntry(
+        String hostname,
+        String tunnel,
+        List<String> serviceTokens,
+        RulePolicy policy,
+        Duration sessionDuration,
+        Optional<SshRule> ssh) {
 
     /** Checks that no component is null and copies the token names. */
     public AppEntry {
@@ -50,8 +55,8 @@ public record AppEntry(String hostname, String tunnel, List<String> serviceToken
     }
 
     /** Returns an app without SSH certificates. */
-    public AppEntry(String hostname, String tunnel, List<String> serviceTokens, RulePolicy policy,
-                    Duration sessionDuration) {
+    public AppEntry(
+            String hostname, String tunnel, List<String> serviceTokens, RulePolicy policy, Duration sessionDuration) {
         this(hostname, tunnel, serviceTokens, policy, sessionDuration, Optional.empty());
     }
 

@@ -18,6 +18,7 @@ final class ConfigNames {
 
     /** The values already seen, with the line and path of their first occurrence. */
     private final Map<String, String> firstSeen = new HashMap<>();
+
     private final String what;
 
     /** Returns a tracker of the values of one kind, {@code what} being e.g. {@code "tunnel name"}. */
@@ -29,8 +30,10 @@ final class ConfigNames {
     void requireUnique(ConfigNode node, String key, String value) {
         final String first = firstSeen.putIfAbsent(value, node.path(key) + " on line " + node.line(key));
         if (first != null) {
-            throw node.error(key, "duplicate " + what + " \"" + value + "\", first given as " + first
-                                  + " (each " + what + " must be unique)");
+            throw node.error(
+                    key,
+                    "duplicate " + what + " \"" + value + "\", first given as " + first + " (each " + what
+                            + " must be unique)");
         }
     }
 
@@ -38,8 +41,10 @@ final class ConfigNames {
     static String name(ConfigNode node, String key) {
         final String name = node.requireString(key);
         if (!NAME.matcher(name).matches()) {
-            throw node.error(key, '"' + name + "\" is not a valid name (expected: up to 63 letters, digits, "
-                                  + "'.', '_' or '-', starting with a letter or digit)");
+            throw node.error(
+                    key,
+                    '"' + name + "\" is not a valid name (expected: up to 63 letters, digits, "
+                            + "'.', '_' or '-', starting with a letter or digit)");
         }
         return name;
     }
@@ -48,8 +53,10 @@ final class ConfigNames {
     static String sha256(ConfigNode node, String key) {
         final String digest = node.requireString(key);
         if (!SecretHash.isSha256Hex(digest)) {
-            throw node.error(key, "expected 64 hex digits, the SHA-256 of the secret (store the digest printed "
-                                  + "when the secret was created, never the secret itself)");
+            throw node.error(
+                    key,
+                    "expected 64 hex digits, the SHA-256 of the secret (store the digest printed "
+                            + "when the secret was created, never the secret itself)");
         }
         return digest.toLowerCase(Locale.ROOT);
     }
@@ -58,8 +65,10 @@ final class ConfigNames {
     static String hostname(ConfigNode node, String key) {
         final String text = node.requireString(key);
         if (text.startsWith("*")) {
-            throw node.error(key, '"' + text + "\": apps need an exact hostname (wildcards belong in the "
-                                  + "connector's ingress rules)");
+            throw node.error(
+                    key,
+                    '"' + text + "\": apps need an exact hostname (wildcards belong in the "
+                            + "connector's ingress rules)");
         }
         final String name = text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
         try {
@@ -68,8 +77,10 @@ final class ConfigNames {
             throw node.error(key, e.getMessage());
         }
         if (name.indexOf(':') >= 0) {
-            throw node.error(key, '"' + text + "\" is not a hostname (expected: a DNS name such as "
-                                  + "ssh.example.com, without scheme, port or path)");
+            throw node.error(
+                    key,
+                    '"' + text + "\" is not a hostname (expected: a DNS name such as "
+                            + "ssh.example.com, without scheme, port or path)");
         }
         return name.toLowerCase(Locale.ROOT);
     }

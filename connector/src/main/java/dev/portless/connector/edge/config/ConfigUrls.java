@@ -15,8 +15,7 @@ import java.util.Optional;
  * for development) and files that only their owner may read.
  */
 final class ConfigUrls {
-    private ConfigUrls() {
-    }
+    private ConfigUrls() {}
 
     /**
      * Returns the URL under {@code key}, without a trailing slash: https, or http on a loopback host; no
@@ -33,20 +32,27 @@ final class ConfigUrls {
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
-            throw node.error(key, '"' + text + "\" is not an absolute http(s) URL (expected e.g. "
-                    + "https://edge.example.com)");
+            throw node.error(
+                    key,
+                    '"' + text + "\" is not an absolute http(s) URL (expected e.g. " + "https://edge.example.com)");
         }
         if (scheme.equals("http") && !isLoopback(uri.getHost())) {
-            throw node.error(key, '"' + text + "\" uses plain http (expected https; http is only allowed on "
-                    + "127.0.0.1, [::1] or localhost, for development)");
+            throw node.error(
+                    key,
+                    '"' + text + "\" uses plain http (expected https; http is only allowed on "
+                            + "127.0.0.1, [::1] or localhost, for development)");
         }
         if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            throw node.error(key, '"' + text + "\" has user info, a query or a fragment (expected only "
-                    + "scheme, host, port" + (pathAllowed ? " and path)" : ")"));
+            throw node.error(
+                    key,
+                    '"' + text + "\" has user info, a query or a fragment (expected only " + "scheme, host, port"
+                            + (pathAllowed ? " and path)" : ")"));
         }
         if (!pathAllowed && uri.getRawPath() != null && !uri.getRawPath().isEmpty()) {
-            throw node.error(key, '"' + text + "\" has a path (expected only scheme, host and port, e.g. "
-                    + "https://edge.example.com:8443)");
+            throw node.error(
+                    key,
+                    '"' + text + "\" has a path (expected only scheme, host and port, e.g. "
+                            + "https://edge.example.com:8443)");
         }
         return URI.create(scheme + "://" + uri.getRawAuthority().toLowerCase(Locale.ROOT)
                 + (uri.getRawPath() == null ? "" : uri.getRawPath()));
@@ -64,8 +70,10 @@ final class ConfigUrls {
         try {
             Optional<String> mode = OwnerOnlyFiles.othersMayAccess(file);
             if (mode.isPresent()) {
-                throw node.error(key, "other users can access the secret in " + file + " (permissions "
-                        + mode.get() + "; run \"chmod 600 " + file + "\")");
+                throw node.error(
+                        key,
+                        "other users can access the secret in " + file + " (permissions " + mode.get()
+                                + "; run \"chmod 600 " + file + "\")");
             }
             if (Files.size(file) == 0 || Files.readString(file).isBlank()) {
                 throw node.error(key, file + " is empty (expected the secret on one line)");

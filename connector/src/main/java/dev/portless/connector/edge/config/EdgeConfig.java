@@ -104,12 +104,22 @@ public record EdgeConfig(
     /** The state directory, relative to the configuration file, when {@code state-dir} is absent. */
     public static final String DEFAULT_STATE_DIR = "state";
 
-    private static final Set<String> KEYS = Set.of("listen", "tunnel-listen", "tls", "tunnels", "service-tokens",
-            "apps", "issuer", "state-dir", "identity-providers", "browser-session-duration", "signing-key-rotation",
+    private static final Set<String> KEYS = Set.of(
+            "listen",
+            "tunnel-listen",
+            "tls",
+            "tunnels",
+            "service-tokens",
+            "apps",
+            "issuer",
+            "state-dir",
+            "identity-providers",
+            "browser-session-duration",
+            "signing-key-rotation",
             "ssh-ca");
     private static final Set<String> TLS_KEYS = Set.of("certificate", "key");
-    private static final Set<String> APP_KEYS = Set.of("hostname", "tunnel", "service-tokens", "policy",
-            "session-duration", "ssh");
+    private static final Set<String> APP_KEYS =
+            Set.of("hostname", "tunnel", "service-tokens", "policy", "session-duration", "ssh");
     private static final Duration MIN_SESSION = Duration.ofMinutes(1);
     private static final Duration MAX_SESSION = Duration.ofDays(30);
 
@@ -132,7 +142,9 @@ public record EdgeConfig(
 
     /** Returns the longest app token lifetime of any app, at least the default: how long a retired key stays published. */
     public Duration longestAppSession() {
-        return apps.stream().map(AppEntry::sessionDuration).max(Duration::compareTo)
+        return apps.stream()
+                .map(AppEntry::sessionDuration)
+                .max(Duration::compareTo)
                 .orElse(AppRoute.DEFAULT_SESSION_DURATION);
     }
 
@@ -167,25 +179,41 @@ public record EdgeConfig(
         if (root.has("issuer")) {
             issuer = ConfigUrls.httpsUrl(root, "issuer", false);
         } else if (!providers.isEmpty()) {
-            throw root.error("identity-providers", "sign-in needs the edge's public URL: set \"issuer\" (e.g. "
-                                                   + "issuer: https://edge.example.com)");
+            throw root.error(
+                    "identity-providers",
+                    "sign-in needs the edge's public URL: set \"issuer\" (e.g. " + "issuer: https://edge.example.com)");
         } else {
             issuer = defaultIssuer(listen);
         }
-        final Path stateDir = root.optionalPath("state-dir").orElse(root.baseDir().resolve(DEFAULT_STATE_DIR));
+        final Path stateDir =
+                root.optionalPath("state-dir").orElse(root.baseDir().resolve(DEFAULT_STATE_DIR));
         final Duration browserSession =
                 root.duration("browser-session-duration", DEFAULT_BROWSER_SESSION, MIN_SESSION, MAX_SESSION);
-        final Duration rotation = root.duration("signing-key-rotation", DEFAULT_KEY_ROTATION, Duration.ofHours(1),
-                Duration.ofDays(365));
-        return new EdgeConfig(listen, tunnelListen, certificate, key, tunnels, serviceTokens, apps, issuer, stateDir,
-                providers, browserSession, rotation, SshCaSettings.read(root, stateDir));
+        final Duration rotation =
+                root.duration("signing-key-rotation", DEFAULT_KEY_ROTATION, Duration.ofHours(1), Duration.ofDays(365));
+        return new EdgeConfig(
+                listen,
+                tunnelListen,
+                certificate,
+                key,
+                tunnels,
+                serviceTokens,
+                apps,
+                issuer,
+                stateDir,
+                providers,
+                browserSession,
+                rotation,
+                SshCaSettings.read(root, stateDir));
     }
 
     /** Returns {@code https://host[:port]} of the listener, {@code localhost} standing in for a wildcard address. */
     static URI defaultIssuer(InetSocketAddress listen) {
-        final String host = listen.getAddress().isAnyLocalAddress() ? "localhost"
-                : listen.getAddress() instanceof Inet6Address ? '[' + listen.getAddress().getHostAddress() + ']'
-                : listen.getAddress().getHostAddress();
+        final String host = listen.getAddress().isAnyLocalAddress()
+                ? "localhost"
+                : listen.getAddress() instanceof Inet6Address
+                        ? '[' + listen.getAddress().getHostAddress() + ']'
+                        : listen.getAddress().getHostAddress();
         return URI.create("https://" + host + (listen.getPort() == 443 ? "" : ":" + listen.getPort()));
     }
 
@@ -200,8 +228,10 @@ public record EdgeConfig(
         // Literals resolve without DNS; a name is looked up once, here at start-up.
         final InetSocketAddress address = new InetSocketAddress(hostPort.host(), hostPort.port());
         if (address.isUnresolved()) {
-            throw root.error(key, "cannot resolve \"" + hostPort.host() + "\" on this machine (use an IP address "
-                                  + "such as 0.0.0.0, or a name this machine resolves)");
+            throw root.error(
+                    key,
+                    "cannot resolve \"" + hostPort.host() + "\" on this machine (use an IP address "
+                            + "such as 0.0.0.0, or a name this machine resolves)");
         }
         return address;
     }
@@ -232,8 +262,8 @@ public record EdgeConfig(
         return tokens;
     }
 
-    private static List<AppEntry> apps(ConfigNode root, List<TunnelEntry> tunnels,
-                                       List<ServiceTokenEntry> serviceTokens) {
+    private static List<AppEntry> apps(
+            ConfigNode root, List<TunnelEntry> tunnels, List<ServiceTokenEntry> serviceTokens) {
         final Set<String> tunnelNames = new TreeSet<>();
         tunnels.forEach(t -> tunnelNames.add(t.name()));
         final Set<String> tokenNames = new TreeSet<>();
@@ -259,10 +289,10 @@ public record EdgeConfig(
                     throw tokenItem.error("service token \"" + token + "\" is listed twice (remove one)");
                 }
             }
-            final Duration session = item.duration("session-duration", AppRoute.DEFAULT_SESSION_DURATION, MIN_SESSION,
-                    MAX_SESSION);
-            apps.add(new AppEntry(hostname, tunnel, List.copyOf(tokens), policies.read(item), session,
-                    SshRuleReader.read(item)));
+            final Duration session =
+                    item.duration("session-duration", AppRoute.DEFAULT_SESSION_DURATION, MIN_SESSION, MAX_SESSION);
+            apps.add(new AppEntry(
+                    hostname, tunnel, List.copyOf(tokens), policies.read(item), session, SshRuleReader.read(item)));
         }
         return apps;
     }

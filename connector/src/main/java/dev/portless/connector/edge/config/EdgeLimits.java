@@ -35,21 +35,44 @@ import java.time.Duration;
  * @param deviceCodeGuesses         user codes the whole edge checks on the device page
  * @param deviceCodeLifetime        how long a device authorization waits for approval
  */
-public record EdgeLimits(Duration tlsHandshakeTimeout, Duration requestTimeout, int maxRequestBytes,
-                         int acceptBacklog, Duration tunnelHandshakeTimeout, Duration streamOpenTimeout,
-                         int webWorkers, int webQueue, Duration identityProviderTimeout,
-                         RateLimit pinMailsPerSession, RateLimit pinMailsPerEmail, RateLimit pinMailsPerClient,
-                         RateLimit pinMailsPerEdge, Duration pinLifetime, Duration authorizationCodeLifetime,
-                         RateLimit deviceStarts, RateLimit deviceCodeGuesses, Duration deviceCodeLifetime) {
+public record EdgeLimits(
+        Duration tlsHandshakeTimeout,
+        Duration requestTimeout,
+        int maxRequestBytes,
+        int acceptBacklog,
+        Duration tunnelHandshakeTimeout,
+        Duration streamOpenTimeout,
+        int webWorkers,
+        int webQueue,
+        Duration identityProviderTimeout,
+        RateLimit pinMailsPerSession,
+        RateLimit pinMailsPerEmail,
+        RateLimit pinMailsPerClient,
+        RateLimit pinMailsPerEdge,
+        Duration pinLifetime,
+        Duration authorizationCodeLifetime,
+        RateLimit deviceStarts,
+        RateLimit deviceCodeGuesses,
+        Duration deviceCodeLifetime) {
     /** The limits every edge runs with. */
     public static final EdgeLimits DEFAULTS = new EdgeLimits(
-            Duration.ofSeconds(10), Duration.ofSeconds(30), 64 * 1024,
-            4096, Duration.ofSeconds(10), Duration.ofMinutes(5).plusSeconds(10),
-            4, 256, Duration.ofSeconds(10),
-            new RateLimit(3, Duration.ofMinutes(10)), new RateLimit(5, Duration.ofHours(1)),
-            new RateLimit(30, Duration.ofMinutes(10)), new RateLimit(60, Duration.ofMinutes(1)),
-            Duration.ofMinutes(10), Duration.ofSeconds(60),
-            new RateLimit(30, Duration.ofMinutes(10)), new RateLimit(100, Duration.ofMinutes(1)),
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(30),
+            64 * 1024,
+            4096,
+            Duration.ofSeconds(10),
+            Duration.ofMinutes(5).plusSeconds(10),
+            4,
+            256,
+            Duration.ofSeconds(10),
+            new RateLimit(3, Duration.ofMinutes(10)),
+            new RateLimit(5, Duration.ofHours(1)),
+            new RateLimit(30, Duration.ofMinutes(10)),
+            new RateLimit(60, Duration.ofMinutes(1)),
+            Duration.ofMinutes(10),
+            Duration.ofSeconds(60),
+            new RateLimit(30, Duration.ofMinutes(10)),
+            new RateLimit(100, Duration.ofMinutes(1)),
             Duration.ofMinutes(10));
 
     /** Checks that no component is null and that every count is positive. */

@@ -16,16 +16,15 @@ import java.util.regex.Pattern;
  */
 final class IdentityProvidersReader {
     private static final Set<String> PIN_KEYS = Set.of("name", "type", "display-name", "smtp", "outbox");
-    private static final Set<String> SMTP_KEYS = Set.of("host", "port", "security", "username", "password-file",
-            "from");
-    private static final Set<String> OIDC_KEYS = Set.of("name", "type", "display-name", "issuer", "client-id",
-            "client-secret-file", "scopes", "groups-claim");
+    private static final Set<String> SMTP_KEYS =
+            Set.of("host", "port", "security", "username", "password-file", "from");
+    private static final Set<String> OIDC_KEYS = Set.of(
+            "name", "type", "display-name", "issuer", "client-id", "client-secret-file", "scopes", "groups-claim");
     private static final Pattern SCOPE = Pattern.compile("[\\x21\\x23-\\x5b\\x5d-\\x7e]+");
     private static final Pattern CLAIM = Pattern.compile("[A-Za-z0-9_.:/-]{1,128}");
     private static final Pattern ADDRESS = Pattern.compile("(?:[^<>]*<)?[^@\\s<>]+@[^@\\s<>]+>?");
 
-    private IdentityProvidersReader() {
-    }
+    private IdentityProvidersReader() {}
 
     static List<IdentityProviderEntry> read(ConfigNode root) {
         ConfigNames names = new ConfigNames("identity provider name");
@@ -36,8 +35,9 @@ final class IdentityProvidersReader {
             IdentityProviderEntry provider = switch (type) {
                 case "pin" -> pin(item);
                 case "oidc" -> oidc(item);
-                default -> throw item.error("type", "unknown identity provider type \"" + type
-                        + "\" (expected one of: oidc, pin)");
+                default ->
+                    throw item.error(
+                            "type", "unknown identity provider type \"" + type + "\" (expected one of: oidc, pin)");
             };
             names.requireUnique(item, "name", provider.name());
             if (provider instanceof PinProviderEntry) {
@@ -72,25 +72,32 @@ final class IdentityProvidersReader {
             case "starttls" -> SmtpSettings.Security.STARTTLS;
             case "tls" -> SmtpSettings.Security.TLS;
             case "none" -> SmtpSettings.Security.NONE;
-            default -> throw smtp.error("security", "unknown value \"" + securityText
-                    + "\" (expected one of: starttls, tls, none)");
+            default ->
+                throw smtp.error(
+                        "security", "unknown value \"" + securityText + "\" (expected one of: starttls, tls, none)");
         };
         int port = smtp.intValue("port", security == SmtpSettings.Security.TLS ? 465 : 587, 1, 65535);
         Optional<String> username = smtp.optionalString("username");
         if (username.isPresent() != smtp.has("password-file")) {
-            throw smtp.error(username.isPresent() ? "username" : "password-file",
+            throw smtp.error(
+                    username.isPresent() ? "username" : "password-file",
                     "give both \"username\" and \"password-file\", or neither");
         }
         if (security == SmtpSettings.Security.NONE && !ConfigUrls.isLoopback(host)) {
-            throw smtp.error("security", "\"none\" sends mail in the clear; it is only allowed for a relay on "
-                    + "this machine (use starttls or tls for " + host + ")");
+            throw smtp.error(
+                    "security",
+                    "\"none\" sends mail in the clear; it is only allowed for a relay on "
+                            + "this machine (use starttls or tls for " + host + ")");
         }
         Optional<Path> passwordFile = smtp.has("password-file")
-                ? Optional.of(ConfigUrls.privateFile(smtp, "password-file")) : Optional.empty();
+                ? Optional.of(ConfigUrls.privateFile(smtp, "password-file"))
+                : Optional.empty();
         String from = smtp.requireString("from");
         if (!ADDRESS.matcher(from).matches()) {
-            throw smtp.error("from", '"' + from + "\" is not a sender address (expected e.g. access@example.com "
-                    + "or \"Portless <access@example.com>\")");
+            throw smtp.error(
+                    "from",
+                    '"' + from + "\" is not a sender address (expected e.g. access@example.com "
+                            + "or \"Portless <access@example.com>\")");
         }
         return new SmtpSettings(host, port, security, username, passwordFile, from);
     }

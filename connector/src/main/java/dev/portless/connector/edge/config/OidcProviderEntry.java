@@ -32,8 +32,15 @@ import java.util.List;
  * @param scopes           the scopes to ask for; always includes {@code openid}
  * @param groupsClaim      the ID token claim that lists the user's groups
  */
-public record OidcProviderEntry(String name, String displayName, URI issuer, String clientId, Path clientSecretFile,
-                                List<String> scopes, String groupsClaim) implements IdentityProviderEntry {
+public record OidcProviderEntry(
+        String name,
+        String displayName,
+        URI issuer,
+        String clientId,
+        Path clientSecretFile,
+        List<String> scopes,
+        String groupsClaim)
+        implements IdentityProviderEntry {
 
     /** The scopes when {@code scopes} is absent. */
     public static final List<String> DEFAULT_SCOPES = List.of("openid", "email", "profile");

@@ -82,8 +82,12 @@ final class PolicyReader {
                 return new Selector.Groups(values(item, kind, text -> null));
             }
             case "service-tokens" -> {
-                return new Selector.ServiceTokens(values(item, kind, text -> serviceTokens.contains(text) ? null
-                        : "unknown service token \"" + text + "\" (define it under \"service-tokens\" first)"));
+                return new Selector.ServiceTokens(values(
+                        item,
+                        kind,
+                        text -> serviceTokens.contains(text)
+                                ? null
+                                : "unknown service token \"" + text + "\" (define it under \"service-tokens\" first)"));
             }
             default -> {
                 List<IpRange> ranges = new ArrayList<>();

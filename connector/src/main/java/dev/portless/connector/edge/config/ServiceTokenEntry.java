@@ -38,8 +38,9 @@ public record ServiceTokenEntry(String name, String clientId, String secretSha25
         final String name = ConfigNames.name(item, "name");
         final String clientId = item.requireString("client-id");
         if (!CLIENT_ID.matcher(clientId).matches()) {
-            throw item.error("client-id", "expected up to 256 visible ASCII characters without spaces "
-                                          + "(it is sent in an HTTP header)");
+            throw item.error(
+                    "client-id",
+                    "expected up to 256 visible ASCII characters without spaces " + "(it is sent in an HTTP header)");
         }
         return new ServiceTokenEntry(name, clientId, ConfigNames.sha256(item, "secret-sha256"));
     }

@@ -15,8 +15,8 @@ import java.util.Optional;
  * @param passwordFile the file holding that user's password (readable by the owner only)
  * @param from         the sender address of PIN messages
  */
-public record SmtpSettings(String host, int port, Security security, Optional<String> username,
-                           Optional<Path> passwordFile, String from) {
+public record SmtpSettings(
+        String host, int port, Security security, Optional<String> username, Optional<Path> passwordFile, String from) {
 
     /** How an SMTP connection is protected. */
     public enum Security {

@@ -40,12 +40,14 @@ public record SshCaSettings(Path keyFile, Duration certificateLifetime) {
 
     /** Returns the {@code ssh-ca} section of {@code root}, or the defaults when absent. */
     static SshCaSettings read(ConfigNode root, Path stateDir) {
-        return root.optionalChild("ssh-ca").map(node -> {
-            node.rejectUnknownKeys(KEYS);
-            Path key = node.optionalPath("key-file").orElse(stateDir.resolve(DEFAULT_KEY_FILE));
-            Duration lifetime = node.duration("certificate-lifetime", DEFAULT_LIFETIME, Duration.ofMinutes(1),
-                    Duration.ofHours(24));
-            return new SshCaSettings(key, lifetime);
-        }).orElseGet(() -> defaults(stateDir));
+        return root.optionalChild("ssh-ca")
+                .map(node -> {
+                    node.rejectUnknownKeys(KEYS);
+                    Path key = node.optionalPath("key-file").orElse(stateDir.resolve(DEFAULT_KEY_FILE));
+                    Duration lifetime = node.duration(
+                            "certificate-lifetime", DEFAULT_LIFETIME, Duration.ofMinutes(1), Duration.ofHours(24));
+                    return new SshCaSettings(key, lifetime);
+                })
+                .orElseGet(() -> defaults(stateDir));
     }
 }

@@ -30,8 +30,7 @@ final class SshRuleReader {
     private static final Set<String> KEYS = Set.of("principals", "permissions");
     private static final Set<String> GROUP_KEYS = Set.of("group", "principals");
 
-    private SshRuleReader() {
-    }
+    private SshRuleReader() {}
 
     /** Returns the {@code ssh} section of an app item, if present. */
     static Optional<SshRule> read(ConfigNode app) {
@@ -76,8 +75,10 @@ final class SshRuleReader {
             } else {
                 String value = node.requireString("principals");
                 if (!value.equals(EMAIL_LOCAL_PART)) {
-                    throw node.error("principals", "\"" + value + "\" is not a mode (expected: email-local-part, or a"
-                            + " list such as [deploy] or [{group: admins, principals: [root]}])");
+                    throw node.error(
+                            "principals",
+                            "\"" + value + "\" is not a mode (expected: email-local-part, or a"
+                                    + " list such as [deploy] or [{group: admins, principals: [root]}])");
                 }
             }
         }
@@ -90,8 +91,9 @@ final class SshRuleReader {
                     case "pty" -> SshPermission.PTY;
                     case "port-forwarding" -> SshPermission.PORT_FORWARDING;
                     case "agent-forwarding" -> SshPermission.AGENT_FORWARDING;
-                    default -> throw item.error("unknown permission \"" + name
-                            + "\" (expected one of: pty, port-forwarding, agent-forwarding)");
+                    default ->
+                        throw item.error("unknown permission \"" + name
+                                + "\" (expected one of: pty, port-forwarding, agent-forwarding)");
                 };
                 chosen.add(p);
             }

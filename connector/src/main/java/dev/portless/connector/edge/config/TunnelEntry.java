@@ -41,9 +41,11 @@ public record TunnelEntry(String name, UUID id, String secretSha256) {
         final String name = ConfigNames.name(item, "name");
         final String id = item.requireString("id");
         if (!UUID_FORM.matcher(id).matches()) {
-            throw item.error("id", '"' + id + "\" is not a tunnel id (expected: a UUID such as "
-                                   + "6f1c2b9e-0d4a-4f3e-9a57-2c8e1b7d5a10, "
-                                   + "as printed by \"connector tunnel create\")");
+            throw item.error(
+                    "id",
+                    '"' + id + "\" is not a tunnel id (expected: a UUID such as "
+                            + "6f1c2b9e-0d4a-4f3e-9a57-2c8e1b7d5a10, "
+                            + "as printed by \"connector tunnel create\")");
         }
         final String secretSha256 = ConfigNames.sha256(item, "secret-sha256");
         return new TunnelEntry(name, UUID.fromString(id.toLowerCase(Locale.ROOT)), secretSha256);

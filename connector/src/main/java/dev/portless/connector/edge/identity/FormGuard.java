@@ -29,7 +29,7 @@ public final class FormGuard {
             return false;
         }
         String presented = request.form().getOrDefault("csrf", "");
-        return MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8),
-                session.get().csrf().getBytes(StandardCharsets.UTF_8));
+        return MessageDigest.isEqual(
+                presented.getBytes(StandardCharsets.UTF_8), session.get().csrf().getBytes(StandardCharsets.UTF_8));
     }
 }

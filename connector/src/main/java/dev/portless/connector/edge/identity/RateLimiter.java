@@ -61,6 +61,5 @@ public final class RateLimiter {
         return Math.max(0, limit - w.count);
     }
 
-    private record Window(Instant start, int count) {
-    }
+    private record Window(Instant start, int count) {}
 }

@@ -13,8 +13,7 @@ public final class ReturnPaths {
     /** Longer return paths are refused (an authorize request with its parameters fits easily). */
     static final int MAX_LENGTH = 4096;
 
-    private ReturnPaths() {
-    }
+    private ReturnPaths() {}
 
     /** Returns {@code candidate} when it is a same-origin relative path, else {@code "/"}. */
     public static String sanitize(String candidate) {
@@ -23,8 +22,11 @@ public final class ReturnPaths {
 
     /** Returns {@code candidate} when it is a same-origin relative path. */
     public static Optional<String> check(String candidate) {
-        if (candidate == null || candidate.isEmpty() || candidate.length() > MAX_LENGTH
-                || candidate.charAt(0) != '/' || candidate.startsWith("//")) {
+        if (candidate == null
+                || candidate.isEmpty()
+                || candidate.length() > MAX_LENGTH
+                || candidate.charAt(0) != '/'
+                || candidate.startsWith("//")) {
             return Optional.empty();
         }
         for (int i = 0; i < candidate.length(); i++) {

@@ -38,7 +38,15 @@ final class AuthorizationCodes {
             }
         }
         String code = BrowserSessions.random();
-        pending.put(code, new Grant(clientId, redirectUri, challenge, app, identity, clock.instant().plus(lifetime)));
+        pending.put(
+                code,
+                new Grant(
+                        clientId,
+                        redirectUri,
+                        challenge,
+                        app,
+                        identity,
+                        clock.instant().plus(lifetime)));
         return code;
     }
 
@@ -72,9 +80,8 @@ final class AuthorizationCodes {
      * @param identity    who signed in
      * @param expiresAt   when the code lapses
      */
-    record Grant(String clientId, String redirectUri, String challenge, String app, Identity identity,
-                 Instant expiresAt) {
-    }
+    record Grant(
+            String clientId, String redirectUri, String challenge, String app, Identity identity, Instant expiresAt) {}
 
     /**
      * A grant, or why there is none.
@@ -84,9 +91,9 @@ final class AuthorizationCodes {
      */
     record Redemption(Grant grant, String failure) {
         static final Redemption UNKNOWN = new Redemption(null, "The authorization code is not valid; sign in again.");
-        static final Redemption REPLAYED = new Redemption(null,
-                "The authorization code was already used; sign in again.");
-        static final Redemption EXPIRED = new Redemption(null,
-                "The authorization code expired (codes last 60 seconds); sign in again.");
+        static final Redemption REPLAYED =
+                new Redemption(null, "The authorization code was already used; sign in again.");
+        static final Redemption EXPIRED =
+                new Redemption(null, "The authorization code expired (codes last 60 seconds); sign in again.");
     }
 }

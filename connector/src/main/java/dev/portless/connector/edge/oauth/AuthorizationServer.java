@@ -5,17 +5,17 @@ import static java.util.Objects.requireNonNull;
 import dev.portless.common.json.Json;
 import dev.portless.common.wire.AppTokenClaims;
 import dev.portless.connector.edge.config.EdgeLimits;
-import dev.portless.connector.edge.policy.AppRoute;
-import dev.portless.connector.edge.identity.signin.SignInPages;
+import dev.portless.connector.edge.identity.RateLimiter;
 import dev.portless.connector.edge.identity.session.BrowserSession;
 import dev.portless.connector.edge.identity.session.BrowserSessions;
+import dev.portless.connector.edge.identity.signin.SignInPages;
 import dev.portless.connector.edge.identity.token.AppTokenIssuer;
 import dev.portless.connector.edge.identity.token.AppTokenIssuer.IssuedToken;
-import dev.portless.connector.edge.identity.RateLimiter;
 import dev.portless.connector.edge.pages.Pages;
 import dev.portless.connector.edge.pages.WebRequest;
 import dev.portless.connector.edge.pages.WebResponse;
 import dev.portless.connector.edge.pages.WebRouter;
+import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.policy.Identity;
 import dev.portless.connector.edge.policy.PolicyDecision;
 import java.net.URI;
@@ -40,6 +40,7 @@ public final class AuthorizationServer {
     private static final Logger log = LoggerFactory.getLogger(AuthorizationServer.class);
     /** The device code grant type. */
     static final String DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
+
     private static final int MAX_STATE = 1024;
     private static final int MAX_USER_AGENT = 200;
 
@@ -54,8 +55,12 @@ public final class AuthorizationServer {
     private final EdgeLimits limits;
 
     /** Returns the server of an edge at {@code tokens.issuer()}. */
-    public AuthorizationServer(BrowserSessions sessions, Map<String, AppRoute> apps, AppTokenIssuer tokens,
-                               EdgeLimits limits, Clock clock) {
+    public AuthorizationServer(
+            BrowserSessions sessions,
+            Map<String, AppRoute> apps,
+            AppTokenIssuer tokens,
+            EdgeLimits limits,
+            Clock clock) {
         this.sessions = requireNonNull(sessions, "sessions");
         this.apps = Map.copyOf(requireNonNull(apps, "apps"));
         this.tokens = requireNonNull(tokens, "tokens");
@@ -70,8 +75,7 @@ public final class AuthorizationServer {
     /** Adds the OAuth routes and the {@code /device} pages to {@code router}. */
     public WebRouter.Builder addRoutes(WebRouter.Builder router) {
         DevicePages device = new DevicePages(sessions, apps, devices, issuer, limits.deviceCodeGuesses(), clock);
-        return device.addRoutes(router
-                .get(AppTokenClaims.METADATA_PATH, r -> metadata())
+        return device.addRoutes(router.get(AppTokenClaims.METADATA_PATH, r -> metadata())
                 .get("/oauth/authorize", this::authorize)
                 .post("/oauth/token", this::token)
                 .post("/oauth/device_authorization", this::deviceAuthorization)
@@ -95,46 +99,65 @@ public final class AuthorizationServer {
         m.put("grant_types_supported", List.of("authorization_code", DEVICE_GRANT));
         m.put("code_challenge_methods_supported", List.of(Pkce.S256));
         m.put("token_endpoint_auth_methods_supported", List.of("none"));
-        return WebResponse.json(200, Json.write(m))
-                .withHeader("Cache-Control", "public, max-age=300");
+        return WebResponse.json(200, Json.write(m)).withHeader("Cache-Control", "public, max-age=300");
     }
 
     private WebResponse authorize(WebRequest r) {
         // Until client and redirect URI are known good, errors stay on the edge's own page.
         if (!r.duplicated().isEmpty()) {
-            return Pages.error(400, "Sign-in request refused", "The sign-in request repeats the parameter "
-                    + String.join(", ", r.duplicated()) + "; start the sign-in again from your terminal.");
+            return Pages.error(
+                    400,
+                    "Sign-in request refused",
+                    "The sign-in request repeats the parameter " + String.join(", ", r.duplicated())
+                            + "; start the sign-in again from your terminal.");
         }
         if (!AppTokenClaims.CLI_CLIENT_ID.equals(r.query("client_id").orElse(""))) {
-            return Pages.error(400, "Sign-in request refused", "The sign-in request names an unknown client; "
-                    + "start the sign-in again with the access CLI.");
+            return Pages.error(
+                    400,
+                    "Sign-in request refused",
+                    "The sign-in request names an unknown client; " + "start the sign-in again with the access CLI.");
         }
         String redirectText = r.query("redirect_uri").orElse("");
         if (LoopbackRedirect.parse(redirectText).isEmpty()) {
-            log.warn("authorize from {} refused: redirect_uri {} is not a loopback callback",
-                    r.client().getHostAddress(), redirectText);
-            return Pages.error(400, "Sign-in request refused", "The sign-in request would send you to an address "
-                    + "that is not your own machine's access CLI; it was refused. Start the sign-in again from your "
-                    + "terminal.");
+            log.warn(
+                    "authorize from {} refused: redirect_uri {} is not a loopback callback",
+                    r.client().getHostAddress(),
+                    redirectText);
+            return Pages.error(
+                    400,
+                    "Sign-in request refused",
+                    "The sign-in request would send you to an address "
+                            + "that is not your own machine's access CLI; it was refused. Start the sign-in again from your "
+                            + "terminal.");
         }
         Optional<String> state = r.query("state");
         if (state.isEmpty() || state.get().length() > MAX_STATE) {
-            return redirectError(redirectText, null, "invalid_request",
+            return redirectError(
+                    redirectText,
+                    null,
+                    "invalid_request",
                     "The state parameter is missing or longer than " + MAX_STATE + " characters.");
         }
         if (!"code".equals(r.query("response_type").orElse(""))) {
-            return redirectError(redirectText, state.get(), "unsupported_response_type",
-                    "Only response_type=code is supported.");
+            return redirectError(
+                    redirectText, state.get(), "unsupported_response_type", "Only response_type=code is supported.");
         }
         String method = r.query("code_challenge_method").orElse("");
-        if (!Pkce.S256.equals(method) || !Pkce.isChallenge(r.query("code_challenge").orElse(""))) {
-            return redirectError(redirectText, state.get(), "invalid_request",
+        if (!Pkce.S256.equals(method)
+                || !Pkce.isChallenge(r.query("code_challenge").orElse(""))) {
+            return redirectError(
+                    redirectText,
+                    state.get(),
+                    "invalid_request",
                     "PKCE is required: send code_challenge (43 base64url characters) with code_challenge_method=S256.");
         }
         String app = r.query("app").orElse("");
         AppRoute route = apps.get(app);
         if (route == null) {
-            return redirectError(redirectText, state.get(), "invalid_request",
+            return redirectError(
+                    redirectText,
+                    state.get(),
+                    "invalid_request",
                     "This edge has no app " + (app.isEmpty() ? "(the app parameter is missing)" : app) + ".");
         }
         Optional<BrowserSession> s = sessions.find(r);
@@ -144,20 +167,35 @@ public final class AuthorizationServer {
         }
         PolicyDecision verdict = route.policy().decide(who.get(), r.client());
         if (!verdict.allowed()) {
-            log.info("authorize app={} identity={} client={} forbidden: {}", app, who.get().displayName(),
-                    r.client().getHostAddress(), verdict.reason());
-            // The CLI must hear of it at once (not at its time-out); it sends the browser to AppTokenClaims.NOT_ALLOWED_PATH.
-            return redirectError(redirectText, state.get(), "access_denied",
+            log.info(
+                    "authorize app={} identity={} client={} forbidden: {}",
+                    app,
+                    who.get().displayName(),
+                    r.client().getHostAddress(),
+                    verdict.reason());
+            // The CLI must hear of it at once (not at its time-out); it sends the browser to
+            // AppTokenClaims.NOT_ALLOWED_PATH.
+            return redirectError(
+                    redirectText,
+                    state.get(),
+                    "access_denied",
                     who.get().displayName() + " is not allowed to reach " + app + ".");
         }
         String code;
         try {
-            code = codes.issue(AppTokenClaims.CLI_CLIENT_ID, redirectText, r.query("code_challenge").get(), app,
+            code = codes.issue(
+                    AppTokenClaims.CLI_CLIENT_ID,
+                    redirectText,
+                    r.query("code_challenge").get(),
+                    app,
                     who.get());
         } catch (IllegalStateException e) {
             return Pages.error(503, "Busy", "The edge is busy; try again in a minute.");
         }
-        log.info("authorize app={} identity={} client={}: code issued", app, who.get().displayName(),
+        log.info(
+                "authorize app={} identity={} client={}: code issued",
+                app,
+                who.get().displayName(),
                 r.client().getHostAddress());
         return WebResponse.redirect(redirectText + "?code=" + enc(code) + "&state=" + enc(state.get()));
     }
@@ -178,19 +216,20 @@ public final class AuthorizationServer {
 
     private WebResponse token(WebRequest r) {
         if (!r.duplicated().isEmpty()) {
-            return OAuthErrors.json("invalid_request", "The request repeats the parameter "
-                    + String.join(", ", r.duplicated()) + ".");
+            return OAuthErrors.json(
+                    "invalid_request", "The request repeats the parameter " + String.join(", ", r.duplicated()) + ".");
         }
         String grantType = r.form("grant_type").orElse("");
         if (!AppTokenClaims.CLI_CLIENT_ID.equals(r.form("client_id").orElse(""))) {
-            return OAuthErrors.json("invalid_client", "The client_id is missing or not "
-                    + AppTokenClaims.CLI_CLIENT_ID + ".");
+            return OAuthErrors.json(
+                    "invalid_client", "The client_id is missing or not " + AppTokenClaims.CLI_CLIENT_ID + ".");
         }
         return switch (grantType) {
             case "authorization_code" -> redeemCode(r);
             case DEVICE_GRANT -> pollDevice(r);
-            default -> OAuthErrors.json("unsupported_grant_type", "The grant_type must be authorization_code or "
-                    + DEVICE_GRANT + ".");
+            default ->
+                OAuthErrors.json(
+                        "unsupported_grant_type", "The grant_type must be authorization_code or " + DEVICE_GRANT + ".");
         };
     }
 
@@ -202,7 +241,8 @@ public final class AuthorizationServer {
         AuthorizationCodes.Redemption redemption = codes.redeem(code.get());
         if (redemption.grant() == null) {
             if (redemption == AuthorizationCodes.Redemption.REPLAYED) {
-                log.warn("token: replayed authorization code from {}", r.client().getHostAddress());
+                log.warn(
+                        "token: replayed authorization code from {}", r.client().getHostAddress());
             }
             return OAuthErrors.json("invalid_grant", redemption.failure());
         }
@@ -227,12 +267,13 @@ public final class AuthorizationServer {
         DeviceGrants.Grant g = found.get();
         if (!g.live(clock.instant())) {
             devices.remove(g);
-            return OAuthErrors.json("expired_token", "The device code expired before anyone approved it; start the "
-                    + "sign-in again.");
+            return OAuthErrors.json(
+                    "expired_token",
+                    "The device code expired before anyone approved it; start the " + "sign-in again.");
         }
         if (g.pollTooSoon(clock.instant())) {
-            return OAuthErrors.json("slow_down", "Polling too fast; wait " + g.interval() + " seconds between "
-                    + "requests.");
+            return OAuthErrors.json(
+                    "slow_down", "Polling too fast; wait " + g.interval() + " seconds between " + "requests.");
         }
         switch (g.status()) {
             case PENDING -> {
@@ -240,13 +281,13 @@ public final class AuthorizationServer {
             }
             case DENIED -> {
                 devices.remove(g);
-                return OAuthErrors.json("access_denied", g.identity().displayName()
-                        + " denied the sign-in of this device.");
+                return OAuthErrors.json(
+                        "access_denied", g.identity().displayName() + " denied the sign-in of this device.");
             }
             case FORBIDDEN -> {
                 devices.remove(g);
-                return OAuthErrors.json("access_denied", g.identity().displayName() + " is not allowed to reach "
-                        + g.app + ".");
+                return OAuthErrors.json(
+                        "access_denied", g.identity().displayName() + " is not allowed to reach " + g.app + ".");
             }
             default -> {
                 devices.remove(g);
@@ -262,8 +303,12 @@ public final class AuthorizationServer {
             return OAuthErrors.json("invalid_grant", identity.displayName() + " is not allowed to reach " + app + ".");
         }
         IssuedToken t = tokens.issue(identity, app, route.sessionDuration());
-        log.info("token app={} identity={} client={} expires={}", app, identity.displayName(),
-                r.client().getHostAddress(), t.expiresAt());
+        log.info(
+                "token app={} identity={} client={} expires={}",
+                app,
+                identity.displayName(),
+                r.client().getHostAddress(),
+                t.expiresAt());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("access_token", t.token());
         body.put("token_type", "Bearer");
@@ -274,17 +319,18 @@ public final class AuthorizationServer {
 
     private WebResponse deviceAuthorization(WebRequest r) {
         if (!r.duplicated().isEmpty()) {
-            return OAuthErrors.json("invalid_request", "The request repeats the parameter "
-                    + String.join(", ", r.duplicated()) + ".");
+            return OAuthErrors.json(
+                    "invalid_request", "The request repeats the parameter " + String.join(", ", r.duplicated()) + ".");
         }
         if (!AppTokenClaims.CLI_CLIENT_ID.equals(r.form("client_id").orElse(""))) {
-            return OAuthErrors.json("invalid_client", "The client_id is missing or not "
-                    + AppTokenClaims.CLI_CLIENT_ID + ".");
+            return OAuthErrors.json(
+                    "invalid_client", "The client_id is missing or not " + AppTokenClaims.CLI_CLIENT_ID + ".");
         }
         String app = r.form("app").orElse("");
         if (!apps.containsKey(app)) {
-            return OAuthErrors.json("invalid_request", "This edge has no app "
-                    + (app.isEmpty() ? "(the app parameter is missing)" : app) + ".");
+            return OAuthErrors.json(
+                    "invalid_request",
+                    "This edge has no app " + (app.isEmpty() ? "(the app parameter is missing)" : app) + ".");
         }
         if (!deviceStarts.tryAcquire(r.client().getHostAddress())) {
             return OAuthErrors.json("slow_down", "Too many device sign-ins from this address; wait a few minutes.");
@@ -316,8 +362,15 @@ public final class AuthorizationServer {
 
     /** Returns the authorize parameters the edge understands, encoded again, for the return after sign-in. */
     private static String canonicalQuery(WebRequest r) {
-        return List.of("response_type", "client_id", "redirect_uri", "state", "code_challenge",
-                        "code_challenge_method", "app").stream()
+        return List.of(
+                        "response_type",
+                        "client_id",
+                        "redirect_uri",
+                        "state",
+                        "code_challenge",
+                        "code_challenge_method",
+                        "app")
+                .stream()
                 .filter(k -> r.query(k).isPresent())
                 .map(k -> k + "=" + enc(r.query(k).get()))
                 .collect(Collectors.joining("&"));

@@ -24,6 +24,7 @@ final class DeviceGrants {
     static final String ALPHABET = "BCDFGHJKLMNPQRSTVWXZ";
     /** The polling interval the CLI is given, in seconds. */
     static final int INTERVAL = 5;
+
     private static final int MAX_GRANTS = 10_000;
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -50,7 +51,13 @@ final class DeviceGrants {
         Grant grant;
         do {
             userCode = userCode();
-            grant = new Grant(BrowserSessions.random(), userCode, app, client, userAgent, clock.instant(),
+            grant = new Grant(
+                    BrowserSessions.random(),
+                    userCode,
+                    app,
+                    client,
+                    userAgent,
+                    clock.instant(),
                     clock.instant().plus(lifetime));
         } while (byUserCode.putIfAbsent(userCode, grant) != null);
         byDeviceCode.put(grant.deviceCode, grant);
@@ -134,8 +141,14 @@ final class DeviceGrants {
         private int interval = INTERVAL;
         private Instant lastPoll;
 
-        Grant(String deviceCode, String userCode, String app, String client, String userAgent, Instant createdAt,
-              Instant expiresAt) {
+        Grant(
+                String deviceCode,
+                String userCode,
+                String app,
+                String client,
+                String userAgent,
+                Instant createdAt,
+                Instant expiresAt) {
             this.deviceCode = deviceCode;
             this.userCode = userCode;
             this.app = app;

@@ -1,16 +1,16 @@
 package dev.portless.connector.edge.oauth;
 
 import dev.portless.connector.edge.config.EdgeLimits.RateLimit;
-import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.identity.FormGuard;
 import dev.portless.connector.edge.identity.RateLimiter;
-import dev.portless.connector.edge.identity.signin.SignInPages;
 import dev.portless.connector.edge.identity.session.BrowserSession;
 import dev.portless.connector.edge.identity.session.BrowserSessions;
+import dev.portless.connector.edge.identity.signin.SignInPages;
 import dev.portless.connector.edge.pages.Pages;
 import dev.portless.connector.edge.pages.WebRequest;
 import dev.portless.connector.edge.pages.WebResponse;
 import dev.portless.connector.edge.pages.WebRouter;
+import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.policy.Identity;
 import dev.portless.connector.edge.policy.PolicyDecision;
 import java.net.URI;
@@ -30,6 +30,7 @@ final class DevicePages {
     private static final Logger log = LoggerFactory.getLogger(DevicePages.class);
     /** Wrong codes one browser session may try per window. */
     static final int GUESSES_PER_SESSION = 5;
+
     private static final long GUESS_WINDOW_SECONDS = 15 * 60;
 
     private final BrowserSessions sessions;
@@ -39,8 +40,13 @@ final class DevicePages {
     private final Clock clock;
     private final RateLimiter globalGuesses;
 
-    DevicePages(BrowserSessions sessions, Map<String, AppRoute> apps, DeviceGrants devices, URI issuer,
-                RateLimit globalGuesses, Clock clock) {
+    DevicePages(
+            BrowserSessions sessions,
+            Map<String, AppRoute> apps,
+            DeviceGrants devices,
+            URI issuer,
+            RateLimit globalGuesses,
+            Clock clock) {
         this.sessions = sessions;
         this.apps = apps;
         this.devices = devices;
@@ -58,7 +64,8 @@ final class DevicePages {
         Optional<BrowserSession> s = sessions.find(r);
         Optional<Identity> who = s.flatMap(BrowserSession::identity);
         if (who.isEmpty()) {
-            return SignInPages.signInFirst("/device" + code.map(c -> "?user_code=" + c).orElse(""));
+            return SignInPages.signInFirst(
+                    "/device" + code.map(c -> "?user_code=" + c).orElse(""));
         }
         return Pages.deviceEntry(who.get().displayName(), s.get().csrf(), code.orElse(null), null);
     }
@@ -72,25 +79,37 @@ final class DevicePages {
         String who = session.identity().get().displayName();
         String typed = r.form("user_code").orElse("");
         if (!session.allowDeviceCodeGuess(clock.instant(), GUESSES_PER_SESSION, GUESS_WINDOW_SECONDS)) {
-            return Pages.deviceEntry(who, session.csrf(), null, "Too many wrong codes; wait 15 minutes, then try again.");
+            return Pages.deviceEntry(
+                    who, session.csrf(), null, "Too many wrong codes; wait 15 minutes, then try again.");
         }
         if (globalGuesses.remaining("all") == 0) {
-            return Pages.deviceEntry(who, session.csrf(), null,
+            return Pages.deviceEntry(
+                    who,
+                    session.csrf(),
+                    null,
                     "Too many wrong codes were tried on this edge; wait a minute, then try again.");
         }
-        Optional<DeviceGrants.Grant> grant = devices.byUserCode(typed)
-                .filter(g -> g.status() == DeviceGrants.Status.PENDING);
+        Optional<DeviceGrants.Grant> grant =
+                devices.byUserCode(typed).filter(g -> g.status() == DeviceGrants.Status.PENDING);
         if (grant.isEmpty()) {
             int left = session.failedDeviceCode(GUESSES_PER_SESSION);
             globalGuesses.tryAcquire("all");
-            log.info("device code guess by {} from {} was wrong ({} left)", who, r.client().getHostAddress(), left);
-            return Pages.deviceEntry(who, session.csrf(), null, "That code is not valid or has expired; check your "
-                    + "terminal. " + left + (left == 1 ? " try left." : " tries left."));
+            log.info(
+                    "device code guess by {} from {} was wrong ({} left)",
+                    who,
+                    r.client().getHostAddress(),
+                    left);
+            return Pages.deviceEntry(
+                    who,
+                    session.csrf(),
+                    null,
+                    "That code is not valid or has expired; check your " + "terminal. " + left
+                            + (left == 1 ? " try left." : " tries left."));
         }
         DeviceGrants.Grant g = grant.get();
         long minutes = Duration.between(g.createdAt, clock.instant()).toMinutes();
-        return Pages.deviceConfirm(who, session.csrf(),
-                new Pages.Device(g.userCode, g.app, g.client, g.userAgent, minutes));
+        return Pages.deviceConfirm(
+                who, session.csrf(), new Pages.Device(g.userCode, g.app, g.client, g.userAgent, minutes));
     }
 
     private WebResponse decide(WebRequest r) {
@@ -99,10 +118,13 @@ final class DevicePages {
             return SignInPages.signInFirst("/device");
         }
         Identity who = s.get().identity().get();
-        Optional<DeviceGrants.Grant> grant = devices.byUserCode(r.form("user_code").orElse(""));
+        Optional<DeviceGrants.Grant> grant =
+                devices.byUserCode(r.form("user_code").orElse(""));
         if (grant.isEmpty()) {
-            return Pages.error(400, "Device not signed in", "That device request has expired; start the sign-in "
-                    + "again in your terminal.");
+            return Pages.error(
+                    400,
+                    "Device not signed in",
+                    "That device request has expired; start the sign-in " + "again in your terminal.");
         }
         DeviceGrants.Grant g = grant.get();
         if (!"allow".equals(r.form("decision").orElse(""))) {
@@ -114,14 +136,22 @@ final class DevicePages {
         PolicyDecision verdict = app.policy().decide(who, r.client());
         if (!verdict.allowed()) {
             g.decide(DeviceGrants.Status.FORBIDDEN, who);
-            log.info("device user_code={} app={} identity={} forbidden: {}", g.userCode, g.app, who.displayName(),
+            log.info(
+                    "device user_code={} app={} identity={} forbidden: {}",
+                    g.userCode,
+                    g.app,
+                    who.displayName(),
                     verdict.reason());
             return Pages.notAllowed(who.displayName(), g.app);
         }
         if (!g.decide(DeviceGrants.Status.APPROVED, who)) {
             return Pages.error(409, "Device not signed in", "That device request was already decided.");
         }
-        log.info("device user_code={} app={} approved by {} (device {})", g.userCode, g.app, who.displayName(),
+        log.info(
+                "device user_code={} app={} approved by {} (device {})",
+                g.userCode,
+                g.app,
+                who.displayName(),
                 g.client);
         return Pages.signedIn(who.displayName(), g.app);
     }

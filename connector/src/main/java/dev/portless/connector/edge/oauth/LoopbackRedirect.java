@@ -13,8 +13,7 @@ public final class LoopbackRedirect {
     /** The one path the CLI listens on. */
     public static final String PATH = "/callback";
 
-    private LoopbackRedirect() {
-    }
+    private LoopbackRedirect() {}
 
     /** Returns {@code text} as a URI when it is an acceptable loopback redirect. */
     public static Optional<URI> parse(String text) {
@@ -28,8 +27,13 @@ public final class LoopbackRedirect {
             return Optional.empty();
         }
         boolean loopback = "127.0.0.1".equals(uri.getHost()) || "[::1]".equals(uri.getHost());
-        if (!"http".equals(uri.getScheme()) || !loopback || uri.getPort() < 1 || uri.getPort() > 65535
-                || uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null
+        if (!"http".equals(uri.getScheme())
+                || !loopback
+                || uri.getPort() < 1
+                || uri.getPort() > 65535
+                || uri.getRawUserInfo() != null
+                || uri.getRawQuery() != null
+                || uri.getRawFragment() != null
                 || !PATH.equals(uri.getRawPath())) {
             return Optional.empty();
         }

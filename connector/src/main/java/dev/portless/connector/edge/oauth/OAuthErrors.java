@@ -10,8 +10,7 @@ import java.util.Map;
  * JSON with {@code error} and a one-sentence {@code error_description}, never cached.
  */
 final class OAuthErrors {
-    private OAuthErrors() {
-    }
+    private OAuthErrors() {}
 
     static WebResponse json(String error, String description) {
         int status = error.equals("invalid_client") ? 401 : 400;

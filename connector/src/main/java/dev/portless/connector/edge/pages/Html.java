@@ -50,8 +50,7 @@ public final class Html {
     public static final String CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'sha256-" + sha256(CSS)
             + "'; img-src data:; frame-ancestors 'none'; base-uri 'none'";
 
-    private Html() {
-    }
+    private Html() {}
 
     /** Returns {@code text} safe inside HTML text and double-quoted attributes. */
     public static String escape(String text) {
@@ -87,8 +86,8 @@ public final class Html {
 
     private static String sha256(String text) {
         try {
-            return Base64.getEncoder().encodeToString(
-                    MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return Base64.getEncoder()
+                    .encodeToString(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -21,9 +21,16 @@ import java.util.Set;
  * @param client     the address of the connection
  * @param body       the body as UTF-8 text when it is JSON ({@code application/json}), else empty
  */
-public record WebRequest(String method, String path, Map<String, String> query, Map<String, String> form,
-                         Set<String> duplicated, Map<String, String> cookies, HttpHeaders headers,
-                         InetAddress client, String body) {
+public record WebRequest(
+        String method,
+        String path,
+        Map<String, String> query,
+        Map<String, String> form,
+        Set<String> duplicated,
+        Map<String, String> cookies,
+        HttpHeaders headers,
+        InetAddress client,
+        String body) {
     /** Checks that no component is null and copies the maps. */
     public WebRequest {
         requireNonNull(method, "method");
@@ -38,8 +45,15 @@ public record WebRequest(String method, String path, Map<String, String> query, 
     }
 
     /** Returns a request without a JSON body. */
-    public WebRequest(String method, String path, Map<String, String> query, Map<String, String> form,
-                      Set<String> duplicated, Map<String, String> cookies, HttpHeaders headers, InetAddress client) {
+    public WebRequest(
+            String method,
+            String path,
+            Map<String, String> query,
+            Map<String, String> form,
+            Set<String> duplicated,
+            Map<String, String> cookies,
+            HttpHeaders headers,
+            InetAddress client) {
         this(method, path, query, form, duplicated, cookies, headers, client, "");
     }
 

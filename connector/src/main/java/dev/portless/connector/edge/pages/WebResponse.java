@@ -23,33 +23,36 @@ public record WebResponse(int status, List<Map.Entry<String, String>> headers, b
 
     /** Returns an HTML page. */
     public static WebResponse html(int status, String html) {
-        return new WebResponse(status, List.of(Map.entry("Content-Type", "text/html; charset=utf-8"),
-                Map.entry("Content-Security-Policy", Html.CONTENT_SECURITY_POLICY)),
+        return new WebResponse(
+                status,
+                List.of(
+                        Map.entry("Content-Type", "text/html; charset=utf-8"),
+                        Map.entry("Content-Security-Policy", Html.CONTENT_SECURITY_POLICY)),
                 html.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Returns a JSON document. */
     public static WebResponse json(int status, String json) {
-        return new WebResponse(status, List.of(Map.entry("Content-Type", "application/json")),
-                json.getBytes(StandardCharsets.UTF_8));
+        return new WebResponse(
+                status, List.of(Map.entry("Content-Type", "application/json")), json.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Returns a line of plain text. */
     public static WebResponse text(int status, String text) {
-        return new WebResponse(status, List.of(Map.entry("Content-Type", "text/plain; charset=utf-8")),
+        return new WebResponse(
+                status,
+                List.of(Map.entry("Content-Type", "text/plain; charset=utf-8")),
                 (text + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     /** Returns a 302 redirect to {@code location}. */
     public static WebResponse redirect(String location) {
-        return new WebResponse(302, List.of(Map.entry("Location", requireNonNull(location, "location"))),
-                new byte[0]);
+        return new WebResponse(302, List.of(Map.entry("Location", requireNonNull(location, "location"))), new byte[0]);
     }
 
     /** Returns a 303 redirect to {@code location}, the answer to a form POST. */
     public static WebResponse seeOther(String location) {
-        return new WebResponse(303, List.of(Map.entry("Location", requireNonNull(location, "location"))),
-                new byte[0]);
+        return new WebResponse(303, List.of(Map.entry("Location", requireNonNull(location, "location"))), new byte[0]);
     }
 
     /** Returns this response with one more header. */
@@ -61,8 +64,11 @@ public record WebResponse(int status, List<Map.Entry<String, String>> headers, b
 
     /** Returns the first value of header {@code name}, or null. */
     public String header(String name) {
-        return headers.stream().filter(e -> e.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue)
-                .findFirst().orElse(null);
+        return headers.stream()
+                .filter(e -> e.getKey().equalsIgnoreCase(name))
+                .map(Map.Entry::getValue)
+                .findFirst()
+                .orElse(null);
     }
 
     /** Returns the body as UTF-8 text, for tests and logs. */

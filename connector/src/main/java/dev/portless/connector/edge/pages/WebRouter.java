@@ -42,8 +42,11 @@ public final class WebRouter implements WebEndpoints {
             handler = byMethod.get(method);
             if (handler == null) {
                 String allow = String.join(", ", new TreeSet<>(byMethod.keySet()));
-                return CompletableFuture.completedFuture(WebResponse.text(405, request.method() + " is not allowed on "
-                        + request.path() + " (expected: " + allow + ")").withHeader("Allow", allow));
+                return CompletableFuture.completedFuture(WebResponse.text(
+                                405,
+                                request.method() + " is not allowed on " + request.path() + " (expected: " + allow
+                                        + ")")
+                        .withHeader("Allow", allow));
             }
         }
         try {
@@ -76,8 +79,9 @@ public final class WebRouter implements WebEndpoints {
         }
 
         private Builder add(String method, String path, Function<WebRequest, WebResponse> handler) {
-            Function<WebRequest, WebResponse> previous = routes.computeIfAbsent(requireNonNull(path, "path"),
-                    p -> new LinkedHashMap<>()).put(method, requireNonNull(handler, "handler"));
+            Function<WebRequest, WebResponse> previous = routes.computeIfAbsent(
+                            requireNonNull(path, "path"), p -> new LinkedHashMap<>())
+                    .put(method, requireNonNull(handler, "handler"));
             if (previous != null) {
                 throw new IllegalArgumentException("route: " + method + " " + path + " (expected: each route once)");
             }

@@ -17,8 +17,8 @@ import java.util.Optional;
  * @param serviceToken the service token's name, when this is one
  * @param provider     the name of the identity provider, or {@code service-token}
  */
-public record Identity(String subject, Optional<String> email, List<String> groups, Optional<String> serviceToken,
-                       String provider) {
+public record Identity(
+        String subject, Optional<String> email, List<String> groups, Optional<String> serviceToken, String provider) {
 
     /** The provider name of service-token identities. */
     public static final String SERVICE_TOKEN_PROVIDER = "service-token";
@@ -41,8 +41,8 @@ public record Identity(String subject, Optional<String> email, List<String> grou
     /** Returns the identity of the service token {@code name}. */
     public static Identity serviceToken(String name) {
         requireNonNull(name, "name");
-        return new Identity("service-token:" + name, Optional.empty(), List.of(), Optional.of(name),
-                SERVICE_TOKEN_PROVIDER);
+        return new Identity(
+                "service-token:" + name, Optional.empty(), List.of(), Optional.of(name), SERVICE_TOKEN_PROVIDER);
     }
 
     /** Returns the name a person recognises: the e-mail address, else the service token or subject. */

@@ -45,17 +45,20 @@ public record RulePolicy(List<Selector> include, List<Selector> require, List<Se
         requireNonNull(client, "client");
         for (int i = 0; i < exclude.size(); i++) {
             if (exclude.get(i).matches(identity, client)) {
-                return PolicyDecision.deny("exclude[" + i + "] (" + exclude.get(i).kind() + ") matched");
+                return PolicyDecision.deny(
+                        "exclude[" + i + "] (" + exclude.get(i).kind() + ") matched");
             }
         }
         for (int i = 0; i < require.size(); i++) {
             if (!require.get(i).matches(identity, client)) {
-                return PolicyDecision.deny("require[" + i + "] (" + require.get(i).kind() + ") did not match");
+                return PolicyDecision.deny(
+                        "require[" + i + "] (" + require.get(i).kind() + ") did not match");
             }
         }
         for (int i = 0; i < include.size(); i++) {
             if (include.get(i).matches(identity, client)) {
-                return PolicyDecision.allow("include[" + i + "] (" + include.get(i).kind() + ") matched");
+                return PolicyDecision.allow(
+                        "include[" + i + "] (" + include.get(i).kind() + ") matched");
             }
         }
         return PolicyDecision.deny(include.isEmpty() ? "the app has no include rule" : "no include rule matched");

@@ -59,7 +59,9 @@ public sealed interface Selector {
 
         @Override
         public boolean matches(Identity identity, InetAddress client) {
-            return identity.email().map(e -> e.substring(e.lastIndexOf('@') + 1)).filter(domains::contains)
+            return identity.email()
+                    .map(e -> e.substring(e.lastIndexOf('@') + 1))
+                    .filter(domains::contains)
                     .isPresent();
         }
 
@@ -124,7 +126,8 @@ public sealed interface Selector {
     }
 
     private static Set<String> lower(Set<String> values) {
-        return requireNonNull(values, "values").stream().map(v -> v.toLowerCase(Locale.ROOT))
+        return requireNonNull(values, "values").stream()
+                .map(v -> v.toLowerCase(Locale.ROOT))
                 .collect(Collectors.toUnmodifiableSet());
     }
 }

@@ -1,12 +1,12 @@
 package dev.portless.connector.edge.sshca;
 
+import static java.util.Objects.requireNonNull;
+
 import java.security.PublicKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-
-import static java.util.Objects.requireNonNull;
 
 /**
  * What a certificate is asked for: whose key, for which identity and principals, for how
@@ -19,8 +19,13 @@ import static java.util.Objects.requireNonNull;
  * @param notAfter       a hard end, such as the app token's expiry; the certificate never outlives it
  * @param permissions    the extensions the policy grants
  */
-public record CertificateRequest(PublicKey userKey, String identity, List<String> principals, Duration lifetime,
-                                 Instant notAfter, Set<SshPermission> permissions) {
+public record CertificateRequest(
+        PublicKey userKey,
+        String identity,
+        List<String> principals,
+        Duration lifetime,
+        Instant notAfter,
+        Set<SshPermission> permissions) {
     /** Returns a request with immutable collections. */
     public CertificateRequest {
         requireNonNull(userKey, "userKey");

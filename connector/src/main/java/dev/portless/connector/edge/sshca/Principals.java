@@ -14,8 +14,7 @@ import java.util.regex.Pattern;
 public final class Principals {
     private static final Pattern LOGIN = Pattern.compile("[a-z_][a-z0-9_.-]{0,31}");
 
-    private Principals() {
-    }
+    private Principals() {}
 
     /** Returns the local part of an email as a login name, e.g. {@code ada.l@example.com} → {@code ada.l}. */
     public static String fromEmail(String email) {

@@ -14,6 +14,10 @@ import java.util.List;
  * @param validAfter  start of validity (backdated for clock skew)
  * @param validBefore end of validity
  */
-public record SignedCertificate(String openSshLine, long serial, String keyId, List<String> principals,
-                                Instant validAfter, Instant validBefore) {
-}
+public record SignedCertificate(
+        String openSshLine,
+        long serial,
+        String keyId,
+        List<String> principals,
+        Instant validAfter,
+        Instant validBefore) {}

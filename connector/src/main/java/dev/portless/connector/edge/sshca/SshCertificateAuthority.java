@@ -1,5 +1,7 @@
 package dev.portless.connector.edge.sshca;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.portless.common.files.OwnerOnlyFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,8 +28,6 @@ import org.apache.sshd.common.util.security.SecurityUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import static java.util.Objects.requireNonNull;
-
 /**
  * The edge's SSH certificate authority: an Ed25519 key made once and kept (mode 0600), whose
  * public half servers trust with {@code TrustedUserCAKeys}, and which signs short-lived OpenSSH user
@@ -37,6 +37,7 @@ public final class SshCertificateAuthority {
     private static final Logger log = LoggerFactory.getLogger(SshCertificateAuthority.class);
     /** How far back validity starts, so a server whose clock is a little ahead still accepts it. */
     static final Duration CLOCK_SKEW = Duration.ofMinutes(2);
+
     private static final int MIN_RSA_BITS = 2048;
     private static final String COMMENT = "portless-ssh-ca";
 
@@ -56,7 +57,8 @@ public final class SshCertificateAuthority {
             KeyPair key = Files.exists(keyFile) ? read(keyFile) : create(keyFile);
             return new SshCertificateAuthority(key, Clock.systemUTC());
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("cannot load or create the SSH CA key " + keyFile + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot load or create the SSH CA key " + keyFile + ": " + e.getMessage(), e);
         }
     }
 
@@ -100,8 +102,13 @@ public final class SshCertificateAuthority {
             throw new IllegalStateException("cannot sign the SSH certificate: " + e.getMessage(), e);
         }
         String line = PublicKeyEntry.toString(certificate) + " " + request.identity();
-        log.info("Issued SSH certificate serial={} key_id={} principals={} valid_before={} permissions={} key={}",
-                serial, request.identity(), request.principals(), validBefore, request.permissions(),
+        log.info(
+                "Issued SSH certificate serial={} key_id={} principals={} valid_before={} permissions={} key={}",
+                serial,
+                request.identity(),
+                request.principals(),
+                validBefore,
+                request.permissions(),
                 KeyUtils.getFingerPrint(request.userKey()));
         return new SignedCertificate(line, serial, request.identity(), request.principals(), validAfter, validBefore);
     }
@@ -119,14 +126,15 @@ public final class SshCertificateAuthority {
                     + " is not accepted (expected: Ed25519, ECDSA, or RSA of at least " + MIN_RSA_BITS + " bits)");
         }
         if (key instanceof RSAKey rsa && rsa.getModulus().bitLength() < MIN_RSA_BITS) {
-            throw new IllegalArgumentException("RSA key of " + rsa.getModulus().bitLength() + " bits is too weak (expected: at least "
-                    + MIN_RSA_BITS + ")");
+            throw new IllegalArgumentException("RSA key of " + rsa.getModulus().bitLength()
+                    + " bits is too weak (expected: at least " + MIN_RSA_BITS + ")");
         }
     }
 
     private static KeyPair read(Path keyFile) throws IOException, GeneralSecurityException {
         try (InputStream in = Files.newInputStream(keyFile)) {
-            Iterator<KeyPair> keys = SecurityUtils.loadKeyPairIdentities(null, new PathResource(keyFile), in, null).iterator();
+            Iterator<KeyPair> keys = SecurityUtils.loadKeyPairIdentities(null, new PathResource(keyFile), in, null)
+                    .iterator();
             if (!keys.hasNext()) {
                 throw new IOException("no key in the file");
             }

@@ -16,8 +16,8 @@ import java.util.Set;
  * @param groups         principals granted to members of a group
  * @param permissions    the certificate extensions granted
  */
-public record SshRule(boolean emailLocalPart, List<String> principals, List<GroupPrincipals> groups,
-                      Set<SshPermission> permissions) {
+public record SshRule(
+        boolean emailLocalPart, List<String> principals, List<GroupPrincipals> groups, Set<SshPermission> permissions) {
     /** The permissions when an app names none. */
     public static final Set<SshPermission> DEFAULT_PERMISSIONS =
             Set.of(SshPermission.PTY, SshPermission.PORT_FORWARDING);

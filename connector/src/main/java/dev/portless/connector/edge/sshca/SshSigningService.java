@@ -4,10 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import dev.portless.common.json.Json;
-import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.pages.WebRequest;
 import dev.portless.connector.edge.pages.WebResponse;
 import dev.portless.connector.edge.pages.WebRouter;
+import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.policy.Identity;
 import dev.portless.connector.edge.policy.PolicyDecision;
 import dev.portless.connector.token.AppTokenException;
@@ -61,8 +61,13 @@ public final class SshSigningService {
      * have a rule in {@code rules} (by hostname); tokens are checked with {@code verifier} against {@code keys},
      * and the person must still pass the app's policy in {@code routes}.
      */
-    public SshSigningService(SshCertificateAuthority ca, Duration lifetime, Map<String, SshRule> rules,
-                             Map<String, AppRoute> routes, TokenVerifier verifier, Supplier<JWKSet> keys) {
+    public SshSigningService(
+            SshCertificateAuthority ca,
+            Duration lifetime,
+            Map<String, SshRule> rules,
+            Map<String, AppRoute> routes,
+            TokenVerifier verifier,
+            Supplier<JWKSet> keys) {
         this.ca = requireNonNull(ca, "ca");
         this.lifetime = requireNonNull(lifetime, "lifetime");
         this.rules = Map.copyOf(requireNonNull(rules, "rules"));
@@ -85,36 +90,53 @@ public final class SshSigningService {
         }
         String audience;
         try {
-            audience = com.nimbusds.jwt.SignedJWT.parse(token).getJWTClaimsSet().getAudience().stream().findFirst()
+            audience = com.nimbusds.jwt.SignedJWT.parse(token).getJWTClaimsSet().getAudience().stream()
+                    .findFirst()
                     .orElse("");
         } catch (ParseException | RuntimeException e) {
             return error(401, "invalid_token", "The app token is not a signed JWT; sign in again.");
         }
         AppRoute app = routes.get(audience.toLowerCase(Locale.ROOT));
         if (app == null) {
-            return error(403, "not_ssh_app", "The app token is for " + audience + ", which is not an app of this edge.");
+            return error(
+                    403, "not_ssh_app", "The app token is for " + audience + ", which is not an app of this edge.");
         }
         Optional<SshRule> ssh = Optional.ofNullable(rules.get(app.hostname()));
         if (ssh.isEmpty()) {
-            return error(403, "not_ssh_app", "The app " + app.hostname() + " has no ssh section, so this edge signs "
-                    + "no SSH certificates for it.");
+            return error(
+                    403,
+                    "not_ssh_app",
+                    "The app " + app.hostname() + " has no ssh section, so this edge signs "
+                            + "no SSH certificates for it.");
         }
         VerifiedAppToken verified;
         try {
             verified = verifier.verify(token, app.hostname(), keys.get());
         } catch (AppTokenException e) {
-            log.info("app={} client={} SSH certificate refused: {}", app.hostname(), r.client().getHostAddress(),
+            log.info(
+                    "app={} client={} SSH certificate refused: {}",
+                    app.hostname(),
+                    r.client().getHostAddress(),
                     e.getMessage());
-            return error(401, "invalid_token", "The app token for " + app.hostname() + " was refused: "
-                    + e.rejection().clause() + "; sign in again.");
+            return error(
+                    401,
+                    "invalid_token",
+                    "The app token for " + app.hostname() + " was refused: "
+                            + e.rejection().clause() + "; sign in again.");
         }
         Identity identity = Identity.user("app-token", verified.subject(), verified.email(), verified.groups());
         PolicyDecision verdict = app.policy().decide(identity, r.client());
         if (!verdict.allowed()) {
-            log.info("app={} identity={} SSH certificate forbidden: {}", app.hostname(), identity.displayName(),
+            log.info(
+                    "app={} identity={} SSH certificate forbidden: {}",
+                    app.hostname(),
+                    identity.displayName(),
                     verdict.reason());
-            return error(403, "forbidden", identity.displayName() + " is not allowed to reach " + app.hostname()
-                    + "; ask the app's administrator for access.");
+            return error(
+                    403,
+                    "forbidden",
+                    identity.displayName() + " is not allowed to reach " + app.hostname()
+                            + "; ask the app's administrator for access.");
         }
         String keyLine;
         try {
@@ -124,8 +146,10 @@ public final class SshSigningService {
             keyLine = null;
         }
         if (keyLine == null || keyLine.isEmpty() || keyLine.length() > MAX_KEY_CHARS) {
-            return error(400, "invalid_request", "Send JSON {\"public_key\": \"ssh-ed25519 AAAA...\"} with "
-                    + "Content-Type: application/json.");
+            return error(
+                    400,
+                    "invalid_request",
+                    "Send JSON {\"public_key\": \"ssh-ed25519 AAAA...\"} with " + "Content-Type: application/json.");
         }
         PublicKey key;
         try {
@@ -135,8 +159,10 @@ public final class SshSigningService {
             key = null;
         }
         if (key == null) {
-            return error(400, "invalid_key", "The public_key is not an OpenSSH public key line (expected: "
-                    + "ssh-ed25519 AAAA...).");
+            return error(
+                    400,
+                    "invalid_key",
+                    "The public_key is not an OpenSSH public key line (expected: " + "ssh-ed25519 AAAA...).");
         }
         List<String> principals;
         try {
@@ -145,18 +171,30 @@ public final class SshSigningService {
             return error(403, "no_principals", "Your email does not map to a login name: " + e.getMessage() + ".");
         }
         if (principals.isEmpty()) {
-            return error(403, "no_principals", identity.displayName() + " maps to no login name on "
-                    + app.hostname() + "; ask the app's administrator to add principals for you.");
+            return error(
+                    403,
+                    "no_principals",
+                    identity.displayName() + " maps to no login name on " + app.hostname()
+                            + "; ask the app's administrator to add principals for you.");
         }
         SignedCertificate certificate;
         try {
-            certificate = ca.sign(new CertificateRequest(key, identity.displayName(), principals, lifetime,
-                    verified.expiresAt(), ssh.get().permissions()));
+            certificate = ca.sign(new CertificateRequest(
+                    key,
+                    identity.displayName(),
+                    principals,
+                    lifetime,
+                    verified.expiresAt(),
+                    ssh.get().permissions()));
         } catch (IllegalArgumentException e) {
             return error(400, "invalid_key", "The key was refused: " + e.getMessage() + ".");
         }
-        log.info("app={} identity={} client={} SSH certificate serial={} issued", app.hostname(),
-                identity.displayName(), r.client().getHostAddress(), certificate.serial());
+        log.info(
+                "app={} identity={} client={} SSH certificate serial={} issued",
+                app.hostname(),
+                identity.displayName(),
+                r.client().getHostAddress(),
+                certificate.serial());
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("certificate", certificate.openSshLine());
         answer.put("valid_before", certificate.validBefore().getEpochSecond());

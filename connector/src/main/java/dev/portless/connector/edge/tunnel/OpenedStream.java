@@ -10,5 +10,4 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
  * @param target     the connector's name for the target, e.g. {@code tcp://127.0.0.1:5432}
  * @param connection the tunnel connection carrying the stream
  */
-public record OpenedStream(Http2StreamChannel channel, String target, ConnectorConnection connection) {
-}
+public record OpenedStream(Http2StreamChannel channel, String target, ConnectorConnection connection) {}

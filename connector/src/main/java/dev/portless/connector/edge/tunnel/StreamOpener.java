@@ -36,7 +36,8 @@ public final class StreamOpener {
                 .open()
                 .addListener(f -> {
                     if (!f.isSuccess()) {
-                        result.completeExceptionally(new StreamOpenException(StreamError.NO_CONNECTOR,
+                        result.completeExceptionally(new StreamOpenException(
+                                StreamError.NO_CONNECTOR,
                                 "The connector " + connection.connectorName() + " refused a new stream ("
                                         + f.cause().getMessage() + "); try again."));
                         return;
@@ -61,9 +62,11 @@ public final class StreamOpener {
 
         @Override
         protected Throwable timedOut() {
-            return new StreamOpenException(StreamError.CONNECTOR_TIMEOUT, "The connector "
-                    + connection.connectorName() + " did not answer within " + answerTimeout.toSeconds()
-                    + " s; check its logs.");
+            return new StreamOpenException(
+                    StreamError.CONNECTOR_TIMEOUT,
+                    "The connector "
+                            + connection.connectorName() + " did not answer within " + answerTimeout.toSeconds()
+                            + " s; check its logs.");
         }
 
         @Override
@@ -78,27 +81,40 @@ public final class StreamOpener {
             CharSequence status = headers.status();
             if (status != null && "200".contentEquals(status)) {
                 CharSequence target = headers.get(TunnelProtocol.TARGET);
-                handOver(ctx, new Http2StreamAdapter(), new OpenedStream((Http2StreamChannel) ctx.channel(),
-                        target == null ? "?" : target.toString(), connection));
+                handOver(
+                        ctx,
+                        new Http2StreamAdapter(),
+                        new OpenedStream(
+                                (Http2StreamChannel) ctx.channel(),
+                                target == null ? "?" : target.toString(),
+                                connection));
                 return;
             }
             StreamError error = StreamError.fromCode(string(headers.get(TunnelProtocol.ERROR)))
                     .orElse(StreamError.INTERNAL);
             String message = string(headers.get(TunnelProtocol.MESSAGE));
-            fail(ctx, new StreamOpenException(error, message != null ? message
-                    : "The connector answered HTTP " + status + " to the stream request."));
+            fail(
+                    ctx,
+                    new StreamOpenException(
+                            error,
+                            message != null
+                                    ? message
+                                    : "The connector answered HTTP " + status + " to the stream request."));
         }
 
         @Override
         protected Throwable closedEarly() {
-            return new StreamOpenException(StreamError.NO_CONNECTOR, "The connection to connector "
-                    + connection.connectorName() + " closed before it answered; try again.");
+            return new StreamOpenException(
+                    StreamError.NO_CONNECTOR,
+                    "The connection to connector " + connection.connectorName()
+                            + " closed before it answered; try again.");
         }
 
         @Override
         protected Throwable failed(Throwable cause) {
-            return new StreamOpenException(StreamError.INTERNAL, "The stream to connector "
-                    + connection.connectorName() + " failed: " + cause.getMessage());
+            return new StreamOpenException(
+                    StreamError.INTERNAL,
+                    "The stream to connector " + connection.connectorName() + " failed: " + cause.getMessage());
         }
 
         private String string(CharSequence s) {

@@ -34,12 +34,13 @@ public final class TunnelListenerInitializer extends ChannelInitializer<SocketCh
      * Returns an initializer for the tunnel listener; a connector gets {@code limits}' tunnel handshake
      * timeout for TLS and again for registration.
      */
-    public TunnelListenerInitializer(SslContext tls, TunnelAuthenticator authenticator, TunnelRegistry registry,
-                                     EdgeLimits limits) {
+    public TunnelListenerInitializer(
+            SslContext tls, TunnelAuthenticator authenticator, TunnelRegistry registry, EdgeLimits limits) {
         this.tls = tls;
         this.authenticator = authenticator;
         this.registry = registry;
-        this.handshakeTimeoutMillis = requireNonNull(limits, "limits").tunnelHandshakeTimeout().toMillis();
+        this.handshakeTimeoutMillis =
+                requireNonNull(limits, "limits").tunnelHandshakeTimeout().toMillis();
     }
 
     @Override
@@ -51,8 +52,10 @@ public final class TunnelListenerInitializer extends ChannelInitializer<SocketCh
             @Override
             protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
                 if (!TunnelProtocol.ALPN.equals(protocol)) {
-                    log.warn("Refused a tunnel connection from {}: it did not negotiate HTTP/2 (ALPN {})",
-                            ctx.channel().remoteAddress(), protocol);
+                    log.warn(
+                            "Refused a tunnel connection from {}: it did not negotiate HTTP/2 (ALPN {})",
+                            ctx.channel().remoteAddress(),
+                            protocol);
                     ctx.close();
                     return;
                 }
@@ -61,18 +64,28 @@ public final class TunnelListenerInitializer extends ChannelInitializer<SocketCh
                 ctx.pipeline().addLast("keepalive", new Http2Keepalive("Tunnel connection"));
                 ctx.pipeline().addLast("streams", new Http2MultiplexHandler(new RefuseConnectorStreams()));
                 ctx.pipeline().addLast("register", new TunnelRegistration(authenticator, registry));
-                ctx.channel().eventLoop().schedule(() -> {
-                    if (ctx.channel().isActive() && ctx.pipeline().get(TunnelRegistration.class) != null) {
-                        log.warn("Closed the tunnel connection from {}: it did not register within {} ms",
-                                ctx.channel().remoteAddress(), handshakeTimeoutMillis);
-                        ctx.channel().close();
-                    }
-                }, handshakeTimeoutMillis, TimeUnit.MILLISECONDS);
+                ctx.channel()
+                        .eventLoop()
+                        .schedule(
+                                () -> {
+                                    if (ctx.channel().isActive()
+                                            && ctx.pipeline().get(TunnelRegistration.class) != null) {
+                                        log.warn(
+                                                "Closed the tunnel connection from {}: it did not register within {} ms",
+                                                ctx.channel().remoteAddress(),
+                                                handshakeTimeoutMillis);
+                                        ctx.channel().close();
+                                    }
+                                },
+                                handshakeTimeoutMillis,
+                                TimeUnit.MILLISECONDS);
             }
 
             @Override
             protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
-                log.warn("TLS handshake with connector {} failed: {}", ctx.channel().remoteAddress(),
+                log.warn(
+                        "TLS handshake with connector {} failed: {}",
+                        ctx.channel().remoteAddress(),
                         cause.getMessage());
                 ctx.close();
             }

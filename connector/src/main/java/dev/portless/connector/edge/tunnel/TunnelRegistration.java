@@ -16,7 +16,6 @@ import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.util.ReferenceCountUtil;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +31,7 @@ final class TunnelRegistration extends ChannelInboundHandlerAdapter {
 
     private final TunnelAuthenticator authenticator;
     private final TunnelRegistry registry;
+
     TunnelRegistration(TunnelAuthenticator authenticator, TunnelRegistry registry) {
         this.authenticator = authenticator;
         this.registry = registry;
@@ -46,14 +46,18 @@ final class TunnelRegistration extends ChannelInboundHandlerAdapter {
                 .open()
                 .addListener(f -> {
                     if (!f.isSuccess()) {
-                        log.warn("Cannot open the control stream to connector {}: {}", parent.remoteAddress(),
+                        log.warn(
+                                "Cannot open the control stream to connector {}: {}",
+                                parent.remoteAddress(),
                                 f.cause().getMessage());
                         parent.close();
                         return;
                     }
                     Http2StreamChannel control = (Http2StreamChannel) f.getNow();
                     Http2Headers headers = new DefaultHttp2Headers()
-                            .method("POST").scheme("https").authority("portless-edge")
+                            .method("POST")
+                            .scheme("https")
+                            .authority("portless-edge")
                             .path(TunnelProtocol.REGISTER_PATH);
                     control.writeAndFlush(new DefaultHttp2HeadersFrame(headers, false));
                 });
@@ -62,20 +66,23 @@ final class TunnelRegistration extends ChannelInboundHandlerAdapter {
     private void onCredentials(Channel parent, Http2StreamChannel control, Http2Headers headers) {
         String id = string(headers.get(TunnelProtocol.TUNNEL_ID));
         String secret = string(headers.get(TunnelProtocol.TUNNEL_SECRET));
-        String name = Optional.ofNullable(string(headers.get(TunnelProtocol.CONNECTOR_NAME))).orElse("connector");
-        Optional<String> tunnel = id == null || secret == null ? Optional.empty()
-                : authenticator.authenticate(id, secret);
+        String name = Optional.ofNullable(string(headers.get(TunnelProtocol.CONNECTOR_NAME)))
+                .orElse("connector");
+        Optional<String> tunnel =
+                id == null || secret == null ? Optional.empty() : authenticator.authenticate(id, secret);
         if (tunnel.isEmpty()) {
-            log.warn("Refused connector {} at {}: unknown tunnel id {} or wrong secret", name,
-                    parent.remoteAddress(), id);
+            log.warn(
+                    "Refused connector {} at {}: unknown tunnel id {} or wrong secret",
+                    name,
+                    parent.remoteAddress(),
+                    id);
             String body = "error: unknown tunnel id or wrong tunnel secret; check the connector's credentials";
-            control.writeAndFlush(new DefaultHttp2DataFrame(
-                            ByteBufUtil.writeUtf8(control.alloc(), body), true))
+            control.writeAndFlush(new DefaultHttp2DataFrame(ByteBufUtil.writeUtf8(control.alloc(), body), true))
                     .addListener((ChannelFutureListener) f -> parent.close());
             return;
         }
-        control.writeAndFlush(new DefaultHttp2DataFrame(
-                ByteBufUtil.writeUtf8(control.alloc(), TunnelProtocol.REGISTERED), false));
+        control.writeAndFlush(
+                new DefaultHttp2DataFrame(ByteBufUtil.writeUtf8(control.alloc(), TunnelProtocol.REGISTERED), false));
         parent.eventLoop().execute(() -> {
             ConnectorConnection connection = new ConnectorConnection(parent, tunnel.get(), name);
             parent.pipeline().replace(TunnelRegistration.this, "goaway", new GoAwayWatcher(connection));

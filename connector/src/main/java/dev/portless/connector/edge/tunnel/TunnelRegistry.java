@@ -18,15 +18,21 @@ public final class TunnelRegistry {
     private final Map<String, List<ConnectorConnection>> byTunnel = new ConcurrentHashMap<>();
 
     void add(ConnectorConnection connection) {
-        List<ConnectorConnection> list = byTunnel.computeIfAbsent(connection.tunnelName(),
-                k -> new CopyOnWriteArrayList<>());
+        List<ConnectorConnection> list =
+                byTunnel.computeIfAbsent(connection.tunnelName(), k -> new CopyOnWriteArrayList<>());
         list.add(connection);
-        log.info("Connector {} registered; tunnel {} has {} connection(s)",
-                connection, connection.tunnelName(), list.size());
+        log.info(
+                "Connector {} registered; tunnel {} has {} connection(s)",
+                connection,
+                connection.tunnelName(),
+                list.size());
         connection.channel().closeFuture().addListener(f -> {
             list.remove(connection);
-            log.info("Connector {} disconnected; tunnel {} has {} connection(s)",
-                    connection, connection.tunnelName(), list.size());
+            log.info(
+                    "Connector {} disconnected; tunnel {} has {} connection(s)",
+                    connection,
+                    connection.tunnelName(),
+                    list.size());
         });
     }
 
@@ -68,6 +74,10 @@ public final class TunnelRegistry {
     /** Returns how many usable connections a tunnel has. */
     public int connections(String tunnelName) {
         List<ConnectorConnection> list = byTunnel.get(tunnelName);
-        return list == null ? 0 : (int) list.stream().filter(ConnectorConnection::acceptsStreams).count();
+        return list == null
+                ? 0
+                : (int) list.stream()
+                        .filter(ConnectorConnection::acceptsStreams)
+                        .count();
     }
 }

@@ -52,8 +52,8 @@ public final class StreamTokenCheck {
         }
         return keys.withKey(kid).thenApply(set -> {
             if (set.isEmpty() && keys.lastFailure().isPresent()) {
-                throw new CompletionException(new AppTokenException(TokenRejection.KEYS_UNAVAILABLE,
-                        keys.lastFailure().get()));
+                throw new CompletionException(new AppTokenException(
+                        TokenRejection.KEYS_UNAVAILABLE, keys.lastFailure().get()));
             }
             try {
                 return verify(token, authority, kid, set);
@@ -89,6 +89,5 @@ public final class StreamTokenCheck {
         return keys;
     }
 
-    private record Remembered(VerifiedAppToken token, JWK key) {
-    }
+    private record Remembered(VerifiedAppToken token, JWK key) {}
 }

@@ -19,15 +19,17 @@ class ClientRequestDispatcherTest {
     private static final String UPGRADE = "GET / HTTP/1.1\r\nHost: %s\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
             + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n%s\r\n";
 
-    private AccessAuthenticator authenticator = (headers, app, client) -> Decision.deny(StreamError.UNAUTHENTICATED,
-            "Sign-in is required to reach " + app.hostname() + ".");
+    private AccessAuthenticator authenticator = (headers, app, client) ->
+            Decision.deny(StreamError.UNAUTHENTICATED, "Sign-in is required to reach " + app.hostname() + ".");
     private final EmbeddedChannel connection = connection();
 
     private EmbeddedChannel connection() {
         StreamServices services = TestEdge.services((h, app, c) -> authenticator.authenticate(h, app, c));
-        return new EmbeddedChannel(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024),
-                new ClientRequestDispatcher(new WebSocketStreamHandler(new StreamAdmission(services)),
-                        new WebPageHandler(services.web())));
+        return new EmbeddedChannel(
+                new HttpServerCodec(),
+                new HttpObjectAggregator(64 * 1024),
+                new ClientRequestDispatcher(
+                        new WebSocketStreamHandler(new StreamAdmission(services)), new WebPageHandler(services.web())));
     }
 
     /** Returns what the client reads back after sending {@code request}. */
@@ -48,15 +50,18 @@ class ClientRequestDispatcherTest {
         assertEquals("HTTP/1.1 200 OK", a.statusLine());
         assertEquals("page /healthz\n", a.body());
         assertTrue(connection.isOpen(), "keep-alive: the next page comes on the same connection");
-        assertEquals("page /signin\n", send("GET /signin HTTP/1.1\r\nHost: edge.example.com\r\n\r\n").body());
+        assertEquals(
+                "page /signin\n",
+                send("GET /signin HTTP/1.1\r\nHost: edge.example.com\r\n\r\n").body());
     }
 
     @Test
     void aWebSocketUpgradeReachesTheStreamHandler() {
         Answer a = send(UPGRADE.formatted(TestEdge.APP, ""));
         assertEquals("HTTP/1.1 401 Unauthorized", a.statusLine());
-        assertEquals("{\"error\":\"unauthenticated\",\"message\":\"Sign-in is required to reach db.example.com.\","
-                + "\"issuer\":\"https://edge.example.com\",\"login_url\":\"https://edge.example.com/oauth/authorize\"}",
+        assertEquals(
+                "{\"error\":\"unauthenticated\",\"message\":\"Sign-in is required to reach db.example.com.\","
+                        + "\"issuer\":\"https://edge.example.com\",\"login_url\":\"https://edge.example.com/oauth/authorize\"}",
                 a.body());
         assertFalse(connection.isOpen());
     }
@@ -65,18 +70,23 @@ class ClientRequestDispatcherTest {
     void anUpgradeToAnUnknownAppIsRefusedBeforeCredentials() {
         Answer a = send(UPGRADE.formatted("nope.example.com:443", ""));
         assertEquals("HTTP/1.1 404 Not Found", a.statusLine());
-        assertEquals("{\"error\":\"unknown_app\",\"message\":\"Portless has no app at nope.example.com; check "
-                + "--hostname.\"}", a.body());
+        assertEquals(
+                "{\"error\":\"unknown_app\",\"message\":\"Portless has no app at nope.example.com; check "
+                        + "--hostname.\"}",
+                a.body());
     }
 
     @Test
     void aForbiddenIdentityGets403() {
-        authenticator = (h, app, c) -> Decision.deny(StreamError.FORBIDDEN, "ada@example.com is signed in but not "
-                + "allowed to reach " + app.hostname() + ".");
+        authenticator = (h, app, c) -> Decision.deny(
+                StreamError.FORBIDDEN,
+                "ada@example.com is signed in but not " + "allowed to reach " + app.hostname() + ".");
         Answer a = send(UPGRADE.formatted(TestEdge.APP, "Authorization: Bearer t\r\n"));
         assertEquals("HTTP/1.1 403 Forbidden", a.statusLine());
-        assertEquals("{\"error\":\"forbidden\",\"message\":\"ada@example.com is signed in but not allowed to reach "
-                + "db.example.com.\"}", a.body());
+        assertEquals(
+                "{\"error\":\"forbidden\",\"message\":\"ada@example.com is signed in but not allowed to reach "
+                        + "db.example.com.\"}",
+                a.body());
     }
 
     @Test
@@ -84,8 +94,10 @@ class ClientRequestDispatcherTest {
         authenticator = (h, app, c) -> Decision.allow(Identity.serviceToken("ci"), "minted");
         Answer a = send(UPGRADE.formatted(TestEdge.APP, "Access-Client-Id: ci\r\n"));
         assertEquals("HTTP/1.1 502 Bad Gateway", a.statusLine());
-        assertEquals("{\"error\":\"no_connector\",\"message\":\"No connector is online for db.example.com (tunnel "
-                + "office); start `connector run` for that tunnel or check its logs.\"}", a.body());
+        assertEquals(
+                "{\"error\":\"no_connector\",\"message\":\"No connector is online for db.example.com (tunnel "
+                        + "office); start `connector run` for that tunnel or check its logs.\"}",
+                a.body());
         assertFalse(connection.isOpen());
     }
 
@@ -103,7 +115,8 @@ class ClientRequestDispatcherTest {
             int headEnd = raw.indexOf("\r\n\r\n");
             int lineEnd = raw.indexOf("\r\n");
             assertTrue(headEnd > 0, "an HTTP answer: " + raw);
-            return new Answer(raw.substring(0, lineEnd), raw.substring(lineEnd + 2, headEnd), raw.substring(headEnd + 4));
+            return new Answer(
+                    raw.substring(0, lineEnd), raw.substring(lineEnd + 2, headEnd), raw.substring(headEnd + 4));
         }
     }
 }

@@ -17,10 +17,10 @@ import org.junit.jupiter.api.Test;
 
 /** A refused stream on a {@code portless-h2} connection answers the status and the JSON body, then ends. */
 class ConnectStreamHandlerTest {
-    private AccessAuthenticator authenticator = (headers, app, client) -> Decision.deny(StreamError.UNAUTHENTICATED,
-            "Sign-in is required to reach " + app.hostname() + ".");
-    private final EmbeddedChannel stream = new EmbeddedChannel(new ConnectStreamHandler(new StreamAdmission(
-            TestEdge.services((h, app, c) -> authenticator.authenticate(h, app, c)))));
+    private AccessAuthenticator authenticator = (headers, app, client) ->
+            Decision.deny(StreamError.UNAUTHENTICATED, "Sign-in is required to reach " + app.hostname() + ".");
+    private final EmbeddedChannel stream = new EmbeddedChannel(new ConnectStreamHandler(
+            new StreamAdmission(TestEdge.services((h, app, c) -> authenticator.authenticate(h, app, c)))));
 
     /** Returns the status, content type and body the client reads after sending {@code request}. */
     private String[] send(Http2Headers request) {
@@ -33,7 +33,11 @@ class ConnectStreamHandlerTest {
         String body = data.content().toString(StandardCharsets.UTF_8);
         data.release();
         assertFalse(stream.isOpen(), "the stream is closed after the answer");
-        return new String[] {head.headers().status().toString(), head.headers().get("content-type").toString(), body};
+        return new String[] {
+            head.headers().status().toString(),
+            head.headers().get("content-type").toString(),
+            body
+        };
     }
 
     private static Http2Headers connect(String authority) {
@@ -45,8 +49,9 @@ class ConnectStreamHandlerTest {
         String[] answer = send(connect("DB.example.com:443"));
         assertEquals("401", answer[0]);
         assertEquals("application/json", answer[1]);
-        assertEquals("{\"error\":\"unauthenticated\",\"message\":\"Sign-in is required to reach db.example.com.\","
-                + "\"issuer\":\"https://edge.example.com\",\"login_url\":\"https://edge.example.com/oauth/authorize\"}",
+        assertEquals(
+                "{\"error\":\"unauthenticated\",\"message\":\"Sign-in is required to reach db.example.com.\","
+                        + "\"issuer\":\"https://edge.example.com\",\"login_url\":\"https://edge.example.com/oauth/authorize\"}",
                 answer[2]);
     }
 
@@ -54,8 +59,10 @@ class ConnectStreamHandlerTest {
     void aConnectToAnUnknownAppGets404() {
         String[] answer = send(connect("nope.example.com:443"));
         assertEquals("404", answer[0]);
-        assertEquals("{\"error\":\"unknown_app\",\"message\":\"Portless has no app at nope.example.com; check "
-                + "--hostname.\"}", answer[2]);
+        assertEquals(
+                "{\"error\":\"unknown_app\",\"message\":\"Portless has no app at nope.example.com; check "
+                        + "--hostname.\"}",
+                answer[2]);
     }
 
     @Test
@@ -63,16 +70,22 @@ class ConnectStreamHandlerTest {
         authenticator = (h, app, c) -> Decision.allow(Identity.serviceToken("ci"), "minted");
         String[] answer = send(connect("db.example.com:443"));
         assertEquals("502", answer[0]);
-        assertEquals("{\"error\":\"no_connector\",\"message\":\"No connector is online for db.example.com (tunnel "
-                + "office); start `connector run` for that tunnel or check its logs.\"}", answer[2]);
+        assertEquals(
+                "{\"error\":\"no_connector\",\"message\":\"No connector is online for db.example.com (tunnel "
+                        + "office); start `connector run` for that tunnel or check its logs.\"}",
+                answer[2]);
     }
 
     @Test
     void aRequestThatIsNotConnectGets400() {
-        String[] answer = send(new DefaultHttp2Headers().method("GET").scheme("https").authority("db.example.com")
+        String[] answer = send(new DefaultHttp2Headers()
+                .method("GET")
+                .scheme("https")
+                .authority("db.example.com")
                 .path("/"));
         assertEquals("400", answer[0]);
-        assertEquals("{\"error\":\"bad_request\",\"message\":\"A stream request must be CONNECT app-hostname:port.\"}",
+        assertEquals(
+                "{\"error\":\"bad_request\",\"message\":\"A stream request must be CONNECT app-hostname:port.\"}",
                 answer[2]);
     }
 }

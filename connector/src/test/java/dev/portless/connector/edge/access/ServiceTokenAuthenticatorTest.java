@@ -30,7 +30,8 @@ class ServiceTokenAuthenticatorTest {
 
     @Test
     void allowsAnAllowedTokenWithPortlessHeaders() {
-        Decision d = authenticator.authenticate(headers("Access-Client-Id", CI_ID, "Access-Client-Secret", CI_SECRET), ssh, CLIENT);
+        Decision d = authenticator.authenticate(
+                headers("Access-Client-Id", CI_ID, "Access-Client-Secret", CI_SECRET), ssh, CLIENT);
 
         assertTrue(d.allowed());
         assertEquals(Optional.of("service-token:ci"), d.identity().map(Identity::subject));
@@ -46,40 +47,58 @@ class ServiceTokenAuthenticatorTest {
 
     @Test
     void readsHeaderNamesWithoutRegardToCase() {
-        Decision d = authenticator.authenticate(headers("access-client-id", CI_ID, "ACCESS-CLIENT-SECRET", CI_SECRET), ssh, CLIENT);
+        Decision d = authenticator.authenticate(
+                headers("access-client-id", CI_ID, "ACCESS-CLIENT-SECRET", CI_SECRET), ssh, CLIENT);
 
         assertTrue(d.allowed());
     }
 
     @Test
     void prefersThePortlessSpellingWhenBothAreSent() {
-        Decision d = authenticator.authenticate(headers(
-                "Access-Client-Id", CI_ID, "Access-Client-Secret", CI_SECRET,
-                "Cf-Access-Client-Id", OPS_ID, "Cf-Access-Client-Secret", "wrong"), ssh, CLIENT);
+        Decision d = authenticator.authenticate(
+                headers(
+                        "Access-Client-Id",
+                        CI_ID,
+                        "Access-Client-Secret",
+                        CI_SECRET,
+                        "Cf-Access-Client-Id",
+                        OPS_ID,
+                        "Cf-Access-Client-Secret",
+                        "wrong"),
+                ssh,
+                CLIENT);
 
         assertEquals(Optional.of("service-token:ci"), d.identity().map(Identity::subject));
     }
 
     @Test
     void refusesAWrongSecret() {
-        Decision d = authenticator.authenticate(headers("Access-Client-Id", CI_ID, "Access-Client-Secret", "guess"), ssh, CLIENT);
+        Decision d = authenticator.authenticate(
+                headers("Access-Client-Id", CI_ID, "Access-Client-Secret", "guess"), ssh, CLIENT);
 
-        assertDenied(d, StreamError.BAD_CREDENTIALS, 401,
+        assertDenied(
+                d,
+                StreamError.BAD_CREDENTIALS,
+                401,
                 "The service token " + CI_ID + " was refused: unknown client id or wrong secret.");
     }
 
     @Test
     void refusesAnUnknownIdWithTheSameSentenceAsAWrongSecret() {
-        Decision d = authenticator.authenticate(headers("Access-Client-Id", "nobody.access",
-                "Access-Client-Secret", CI_SECRET), ssh, CLIENT);
+        Decision d = authenticator.authenticate(
+                headers("Access-Client-Id", "nobody.access", "Access-Client-Secret", CI_SECRET), ssh, CLIENT);
 
-        assertDenied(d, StreamError.BAD_CREDENTIALS, 401,
+        assertDenied(
+                d,
+                StreamError.BAD_CREDENTIALS,
+                401,
                 "The service token nobody.access was refused: unknown client id or wrong secret.");
     }
 
     @Test
     void forbidsAValidTokenTheAppDoesNotAllow() {
-        Decision d = authenticator.authenticate(headers("Access-Client-Id", OPS_ID, "Access-Client-Secret", OPS_SECRET), ssh, CLIENT);
+        Decision d = authenticator.authenticate(
+                headers("Access-Client-Id", OPS_ID, "Access-Client-Secret", OPS_SECRET), ssh, CLIENT);
 
         assertDenied(d, StreamError.FORBIDDEN, 403, "The service token ops is not allowed to reach ssh.example.com.");
     }
@@ -88,8 +107,12 @@ class ServiceTokenAuthenticatorTest {
     void asksForCredentialsWhenNoneWereSent() {
         Decision d = authenticator.authenticate(new DefaultHttpHeaders(), ssh, CLIENT);
 
-        assertDenied(d, StreamError.UNAUTHENTICATED, 401, "No credentials were sent for ssh.example.com; pass a "
-                + "service token (--service-token-id and PORTLESS_SERVICE_TOKEN_SECRET).");
+        assertDenied(
+                d,
+                StreamError.UNAUTHENTICATED,
+                401,
+                "No credentials were sent for ssh.example.com; pass a "
+                        + "service token (--service-token-id and PORTLESS_SERVICE_TOKEN_SECRET).");
     }
 
     @Test
@@ -101,7 +124,8 @@ class ServiceTokenAuthenticatorTest {
 
     @Test
     void leavesMintingTheAppTokenToTheCaller() {
-        Decision d = authenticator.authenticate(headers("Access-Client-Id", CI_ID, "Access-Client-Secret", CI_SECRET), ssh, CLIENT);
+        Decision d = authenticator.authenticate(
+                headers("Access-Client-Id", CI_ID, "Access-Client-Secret", CI_SECRET), ssh, CLIENT);
 
         assertTrue(d.allowed());
         assertEquals(null, d.appToken());

@@ -17,13 +17,17 @@ final class TestEdge {
     static final String APP = "db.example.com";
     static final AppRoute ROUTE = new AppRoute(APP, "office", Set.of("ci"));
 
-    private TestEdge() {
-    }
+    private TestEdge() {}
 
     /** Returns what the client connections of this edge share, checking credentials with {@code authenticator}. */
     static StreamServices services(AccessAuthenticator authenticator) {
-        return new StreamServices(host -> host.equals(APP) ? Optional.of(ROUTE) : Optional.empty(), authenticator,
-                new TunnelRegistry(), new StreamOpener(Duration.ofSeconds(1)), new AtomicLong(), ISSUER,
+        return new StreamServices(
+                host -> host.equals(APP) ? Optional.of(ROUTE) : Optional.empty(),
+                authenticator,
+                new TunnelRegistry(),
+                new StreamOpener(Duration.ofSeconds(1)),
+                new AtomicLong(),
+                ISSUER,
                 request -> CompletableFuture.completedFuture(WebResponse.text(200, "page " + request.path())));
     }
 }

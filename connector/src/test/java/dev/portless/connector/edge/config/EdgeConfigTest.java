@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,10 +85,13 @@ class EdgeConfigTest {
         assertEquals(new InetSocketAddress("127.0.0.1", 8443), config.listen());
         assertEquals(new InetSocketAddress("::1", 17844), config.tunnelListen());
         assertEquals(List.of(new TunnelEntry("office", UUID.fromString(ID_1), HASH_A)), config.tunnels());
-        assertEquals(List.of(new ServiceTokenEntry("ci", "3a8f0c2e.access", HASH_B.toLowerCase())),
-                config.serviceTokens());
-        assertEquals(List.of(new AppEntry("ssh.example.com", "office", List.of("ci")),
-                new AppEntry("db.example.com", "office", List.of())), config.apps());
+        assertEquals(
+                List.of(new ServiceTokenEntry("ci", "3a8f0c2e.access", HASH_B.toLowerCase())), config.serviceTokens());
+        assertEquals(
+                List.of(
+                        new AppEntry("ssh.example.com", "office", List.of("ci")),
+                        new AppEntry("db.example.com", "office", List.of())),
+                config.apps());
     }
 
     @Test
@@ -109,44 +111,54 @@ class EdgeConfigTest {
 
     @Test
     void tlsFilesMustExist() throws IOException {
-        assertError("3: tls.key: file not found: " + dir.resolve("nope.key")
-                    + " (check the path; relative paths start at the configuration file's directory)",
+        assertError(
+                "3: tls.key: file not found: " + dir.resolve("nope.key")
+                        + " (check the path; relative paths start at the configuration file's directory)",
                 "tls:\n  certificate: edge.crt\n  key: nope.key\n");
     }
 
     @Test
     void unknownTopLevelKey() throws IOException {
-        assertError("4: identity-provider: unknown key (expected one of: apps, browser-session-duration, "
-                    + "identity-providers, issuer, listen, service-tokens, signing-key-rotation, ssh-ca, state-dir, tls, "
-                    + "tunnel-listen, tunnels)", TLS + "identity-provider: []\n");
+        assertError(
+                "4: identity-provider: unknown key (expected one of: apps, browser-session-duration, "
+                        + "identity-providers, issuer, listen, service-tokens, signing-key-rotation, ssh-ca, state-dir, tls, "
+                        + "tunnel-listen, tunnels)",
+                TLS + "identity-provider: []\n");
     }
 
     @Test
     void badListenAddress() throws IOException {
         assertError("1: listen: \"443\" has no port (expected: host:port)", "listen: 443\n" + TLS);
-        assertError("1: tunnel-listen: port 70000 is out of range (expected: 1..65535)",
+        assertError(
+                "1: tunnel-listen: port 70000 is out of range (expected: 1..65535)",
                 "tunnel-listen: 0.0.0.0:70000\n" + TLS);
     }
 
     @Test
     void badTunnelValues() throws IOException {
-        assertError("6: tunnels[0].id: \"1-2-3-4-5\" is not a tunnel id (expected: a UUID such as "
-                    + "6f1c2b9e-0d4a-4f3e-9a57-2c8e1b7d5a10, as printed by \"connector tunnel create\")",
+        assertError(
+                "6: tunnels[0].id: \"1-2-3-4-5\" is not a tunnel id (expected: a UUID such as "
+                        + "6f1c2b9e-0d4a-4f3e-9a57-2c8e1b7d5a10, as printed by \"connector tunnel create\")",
                 TLS + "tunnels:\n  - name: a\n    id: 1-2-3-4-5\n    secret-sha256: " + HASH_A + "\n");
-        assertError("7: tunnels[0].secret-sha256: expected 64 hex digits, the SHA-256 of the secret (store the "
-                    + "digest printed when the secret was created, never the secret itself)",
+        assertError(
+                "7: tunnels[0].secret-sha256: expected 64 hex digits, the SHA-256 of the secret (store the "
+                        + "digest printed when the secret was created, never the secret itself)",
                 TLS + "tunnels:\n  - name: a\n    id: " + ID_1 + "\n    secret-sha256: hunter2\n");
-        assertError("5: tunnels[0].name: \"my tunnel\" is not a valid name (expected: up to 63 letters, digits, "
-                    + "'.', '_' or '-', starting with a letter or digit)",
+        assertError(
+                "5: tunnels[0].name: \"my tunnel\" is not a valid name (expected: up to 63 letters, digits, "
+                        + "'.', '_' or '-', starting with a letter or digit)",
                 TLS + "tunnels:\n  - name: my tunnel\n    id: " + ID_1 + "\n    secret-sha256: " + HASH_A + "\n");
-        assertError("5: tunnels[0]: missing required key \"secret-sha256\"",
+        assertError(
+                "5: tunnels[0]: missing required key \"secret-sha256\"",
                 TLS + "tunnels:\n  - name: a\n    id: " + ID_1 + "\n");
     }
 
     @Test
     void duplicateTunnelNameNamesTheSecondLine() throws IOException {
-        assertError("9: tunnels[1].name: duplicate tunnel name \"office\", first given as tunnels[0].name on "
-                    + "line 6 (each tunnel name must be unique)", TLS + """
+        assertError(
+                "9: tunnels[1].name: duplicate tunnel name \"office\", first given as tunnels[0].name on "
+                        + "line 6 (each tunnel name must be unique)",
+                TLS + """
                 # tunnels
                 tunnels:
                   - name: office
@@ -160,8 +172,10 @@ class EdgeConfigTest {
 
     @Test
     void duplicateTunnelIdIgnoresCase() throws IOException {
-        assertError("9: tunnels[1].id: duplicate tunnel id \"%s\", first given as tunnels[0].id on line 6 "
-                    .formatted(ID_1) + "(each tunnel id must be unique)", TLS + """
+        assertError(
+                "9: tunnels[1].id: duplicate tunnel id \"%s\", first given as tunnels[0].id on line 6 ".formatted(ID_1)
+                        + "(each tunnel id must be unique)",
+                TLS + """
                 tunnels:
                   - name: a
                     id: %s
@@ -174,8 +188,10 @@ class EdgeConfigTest {
 
     @Test
     void duplicateClientId() throws IOException {
-        assertError("9: service-tokens[1].client-id: duplicate client id \"x.access\", first given as "
-                    + "service-tokens[0].client-id on line 6 (each client id must be unique)", TLS + """
+        assertError(
+                "9: service-tokens[1].client-id: duplicate client id \"x.access\", first given as "
+                        + "service-tokens[0].client-id on line 6 (each client id must be unique)",
+                TLS + """
                 service-tokens:
                   - name: a
                     client-id: x.access
@@ -188,8 +204,10 @@ class EdgeConfigTest {
 
     @Test
     void duplicateAppHostnameIgnoresCase() throws IOException {
-        assertError("11: apps[1].hostname: duplicate app hostname \"a.example.com\", first given as "
-                    + "apps[0].hostname on line 9 (each app hostname must be unique)", TLS + """
+        assertError(
+                "11: apps[1].hostname: duplicate app hostname \"a.example.com\", first given as "
+                        + "apps[0].hostname on line 9 (each app hostname must be unique)",
+                TLS + """
                 tunnels:
                   - name: t
                     id: %s
@@ -204,9 +222,12 @@ class EdgeConfigTest {
 
     @Test
     void appMustNameAConfiguredTunnel() throws IOException {
-        assertError("6: apps[0].tunnel: unknown tunnel \"office\" (define it under \"tunnels\" first)",
+        assertError(
+                "6: apps[0].tunnel: unknown tunnel \"office\" (define it under \"tunnels\" first)",
                 TLS + "apps:\n  - hostname: a.example.com\n    tunnel: office\n");
-        assertError("10: apps[0].tunnel: unknown tunnel \"ofice\" (expected one of: office)", TLS + """
+        assertError(
+                "10: apps[0].tunnel: unknown tunnel \"ofice\" (expected one of: office)",
+                TLS + """
                 tunnels:
                   - name: office
                     id: %s
@@ -233,25 +254,31 @@ class EdgeConfigTest {
                     tunnel: t
                     service-tokens:
                 """.formatted(ID_1, HASH_A, HASH_A);
-        assertError("17: apps[0].service-tokens[1]: unknown service token \"deploy\" (expected one of: ci)",
+        assertError(
+                "17: apps[0].service-tokens[1]: unknown service token \"deploy\" (expected one of: ci)",
                 head + "      - ci\n      - deploy\n");
-        assertError("17: apps[0].service-tokens[1]: service token \"ci\" is listed twice (remove one)",
+        assertError(
+                "17: apps[0].service-tokens[1]: service token \"ci\" is listed twice (remove one)",
                 head + "      - ci\n      - ci\n");
     }
 
     @Test
     void appHostnameMustBeExact() throws IOException {
-        assertError("5: apps[0].hostname: \"*.example.com\": apps need an exact hostname (wildcards belong in "
-                    + "the connector's ingress rules)",
+        assertError(
+                "5: apps[0].hostname: \"*.example.com\": apps need an exact hostname (wildcards belong in "
+                        + "the connector's ingress rules)",
                 TLS + "apps:\n  - hostname: \"*.example.com\"\n    tunnel: t\n");
-        assertError("5: apps[0].hostname: \"https://a.example.com\" is not a valid host name (expected: letters, "
-                    + "digits, '-' and '.')", TLS + "apps:\n  - hostname: https://a.example.com\n    tunnel: t\n");
+        assertError(
+                "5: apps[0].hostname: \"https://a.example.com\" is not a valid host name (expected: letters, "
+                        + "digits, '-' and '.')",
+                TLS + "apps:\n  - hostname: https://a.example.com\n    tunnel: t\n");
     }
 
     @Test
     void unknownAppKey() throws IOException {
-        assertError("7: apps[0].policies: unknown key (expected one of: hostname, policy, service-tokens, "
-                    + "session-duration, ssh, tunnel)",
+        assertError(
+                "7: apps[0].policies: unknown key (expected one of: hostname, policy, service-tokens, "
+                        + "session-duration, ssh, tunnel)",
                 TLS + "apps:\n  - hostname: a.example.com\n    tunnel: t\n    policies: x\n");
     }
 

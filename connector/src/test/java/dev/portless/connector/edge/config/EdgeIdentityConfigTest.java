@@ -38,6 +38,7 @@ class EdgeIdentityConfigTest {
 
     @TempDir
     Path dir;
+
     private Path file;
 
     @BeforeEach
@@ -99,11 +100,19 @@ class EdgeIdentityConfigTest {
         assertEquals(Path.of("/var/lib/portless"), c.stateDir());
         assertEquals(Duration.ofHours(8), c.browserSessionDuration());
         assertEquals(Duration.ofDays(7), c.signingKeyRotation());
-        assertEquals(List.of(
-                new PinProviderEntry("email", "E-mail code", Optional.empty(), Optional.of(dir.resolve("mail"))),
-                new OidcProviderEntry("kc", "Company SSO", URI.create("http://127.0.0.1:8080/realms/acme"),
-                        "portless", dir.resolve("kc-secret"), List.of("openid", "email", "profile", "groups"),
-                        "roles")), c.identityProviders());
+        assertEquals(
+                List.of(
+                        new PinProviderEntry(
+                                "email", "E-mail code", Optional.empty(), Optional.of(dir.resolve("mail"))),
+                        new OidcProviderEntry(
+                                "kc",
+                                "Company SSO",
+                                URI.create("http://127.0.0.1:8080/realms/acme"),
+                                "portless",
+                                dir.resolve("kc-secret"),
+                                List.of("openid", "email", "profile", "groups"),
+                                "roles")),
+                c.identityProviders());
     }
 
     @Test
@@ -121,9 +130,19 @@ class EdgeIdentityConfigTest {
                       password-file: smtp-pw
                       from: Portless <access@example.com>
                 """);
-        assertEquals(new PinProviderEntry("email", "E-mail code", Optional.of(new SmtpSettings("smtp.example.com", 587,
-                SmtpSettings.Security.STARTTLS, Optional.of("portless"), Optional.of(dir.resolve("smtp-pw")),
-                "Portless <access@example.com>")), Optional.empty()), c.identityProviders().get(0));
+        assertEquals(
+                new PinProviderEntry(
+                        "email",
+                        "E-mail code",
+                        Optional.of(new SmtpSettings(
+                                "smtp.example.com",
+                                587,
+                                SmtpSettings.Security.STARTTLS,
+                                Optional.of("portless"),
+                                Optional.of(dir.resolve("smtp-pw")),
+                                "Portless <access@example.com>")),
+                        Optional.empty()),
+                c.identityProviders().get(0));
     }
 
     @Test
@@ -151,12 +170,16 @@ class EdgeIdentityConfigTest {
                 """);
         AppEntry ssh = c.apps().get(0);
         assertEquals(Duration.ofHours(8), ssh.sessionDuration());
-        assertEquals(new RulePolicy(
-                List.of(new Selector.Emails(Set.of("alice@example.com")),
-                        new Selector.EmailDomains(Set.of("example.org")),
-                        new Selector.Groups(Set.of("admins"))),
-                List.of(new Selector.IpRanges(List.of(IpRange.parse("10.0.0.0/8"), IpRange.parse("2001:db8::/32")))),
-                List.of(new Selector.ServiceTokens(Set.of("ci")))), ssh.policy());
+        assertEquals(
+                new RulePolicy(
+                        List.of(
+                                new Selector.Emails(Set.of("alice@example.com")),
+                                new Selector.EmailDomains(Set.of("example.org")),
+                                new Selector.Groups(Set.of("admins"))),
+                        List.of(new Selector.IpRanges(
+                                List.of(IpRange.parse("10.0.0.0/8"), IpRange.parse("2001:db8::/32")))),
+                        List.of(new Selector.ServiceTokens(Set.of("ci")))),
+                ssh.policy());
         assertEquals(4, ssh.effectivePolicy().include().size());
         assertEquals(Duration.ofHours(24), c.apps().get(1).sessionDuration());
         assertEquals(List.of(new Selector.Everyone()), c.apps().get(1).policy().include());
@@ -171,24 +194,32 @@ class EdgeIdentityConfigTest {
                     tunnel: office
                     policy:
                 """;
-        assertError("17: apps[0].policy.include[0]: expected exactly one selector per rule, got 2 (write each "
-                + "selector as its own list item: \"- emails: [...]\")", app + """
+        assertError(
+                "17: apps[0].policy.include[0]: expected exactly one selector per rule, got 2 (write each "
+                        + "selector as its own list item: \"- emails: [...]\")",
+                app + """
                       include:
                         - emails: [a@example.com]
                           groups: [x]
                 """);
-        assertError("17: apps[0].policy.include[0].email: unknown key (expected one of: email-domains, emails, "
-                + "everyone, groups, ip-ranges, service-tokens)", app + """
+        assertError(
+                "17: apps[0].policy.include[0].email: unknown key (expected one of: email-domains, emails, "
+                        + "everyone, groups, ip-ranges, service-tokens)",
+                app + """
                       include:
                         - email: [a@example.com]
                 """);
-        assertError("17: apps[0].policy.include[0].ip-ranges[0]: \"10.0.0.1/8\" has host bits set "
-                + "(did you mean 10.0.0.0/8?)", app + """
+        assertError(
+                "17: apps[0].policy.include[0].ip-ranges[0]: \"10.0.0.1/8\" has host bits set "
+                        + "(did you mean 10.0.0.0/8?)",
+                app + """
                       include:
                         - ip-ranges: [10.0.0.1/8]
                 """);
-        assertError("17: apps[0].policy.include[0].service-tokens[0]: unknown service token \"deploy\" (define it "
-                + "under \"service-tokens\" first)", app + """
+        assertError(
+                "17: apps[0].policy.include[0].service-tokens[0]: unknown service token \"deploy\" (define it "
+                        + "under \"service-tokens\" first)",
+                app + """
                       include:
                         - service-tokens: [deploy]
                 """);
@@ -196,8 +227,10 @@ class EdgeIdentityConfigTest {
                       include:
                         - emails: [alice]
                 """);
-        assertError("17: apps[0].policy.include[0].everyone: expected true (remove the rule to stop letting "
-                + "everyone in)", app + """
+        assertError(
+                "17: apps[0].policy.include[0].everyone: expected true (remove the rule to stop letting "
+                        + "everyone in)",
+                app + """
                       include:
                         - everyone: false
                 """);
@@ -209,22 +242,32 @@ class EdgeIdentityConfigTest {
 
     @Test
     void namesEveryIdentityMistake() throws IOException {
-        assertError("13: identity-providers: sign-in needs the edge's public URL: set \"issuer\" (e.g. issuer: "
-                + "https://edge.example.com)", BASE + """
+        assertError(
+                "13: identity-providers: sign-in needs the edge's public URL: set \"issuer\" (e.g. issuer: "
+                        + "https://edge.example.com)",
+                BASE + """
                 identity-providers:
                   - name: email
                     type: pin
                     outbox: mail
                 """);
-        assertError("12: issuer: \"http://edge.example.com\" uses plain http (expected https; http is only allowed "
-                + "on 127.0.0.1, [::1] or localhost, for development)", BASE + "issuer: http://edge.example.com\n");
-        assertError("12: issuer: \"https://edge.example.com/portless\" has a path (expected only scheme, host and "
-                + "port, e.g. https://edge.example.com:8443)", BASE + "issuer: https://edge.example.com/portless\n");
+        assertError(
+                "12: issuer: \"http://edge.example.com\" uses plain http (expected https; http is only allowed "
+                        + "on 127.0.0.1, [::1] or localhost, for development)",
+                BASE + "issuer: http://edge.example.com\n");
+        assertError(
+                "12: issuer: \"https://edge.example.com/portless\" has a path (expected only scheme, host and "
+                        + "port, e.g. https://edge.example.com:8443)",
+                BASE + "issuer: https://edge.example.com/portless\n");
         String head = BASE + "issuer: https://edge.example.com\nidentity-providers:\n";
-        assertError("14: identity-providers[0]: give exactly one of \"smtp\" (a mail server) and \"outbox\" (a "
-                + "directory, for development) to deliver PINs", head + "  - name: email\n    type: pin\n");
-        assertError("15: identity-providers[0].type: unknown identity provider type \"saml\" (expected one of: "
-                + "oidc, pin)", head + "  - name: x\n    type: saml\n");
+        assertError(
+                "14: identity-providers[0]: give exactly one of \"smtp\" (a mail server) and \"outbox\" (a "
+                        + "directory, for development) to deliver PINs",
+                head + "  - name: email\n    type: pin\n");
+        assertError(
+                "15: identity-providers[0].type: unknown identity provider type \"saml\" (expected one of: "
+                        + "oidc, pin)",
+                head + "  - name: x\n    type: saml\n");
         Files.setPosixFilePermissions(dir.resolve("kc-secret"), PosixFilePermissions.fromString("rw-r--r--"));
         ConfigException e = assertThrows(ConfigException.class, () -> load(head + """
                   - name: kc
@@ -233,12 +276,17 @@ class EdgeIdentityConfigTest {
                     client-id: portless
                     client-secret-file: kc-secret
                 """));
-        assertTrue(e.getMessage().endsWith("identity-providers[0].client-secret-file: other users can access the "
-                + "secret in " + dir.resolve("kc-secret") + " (permissions rw-r--r--; run \"chmod 600 "
-                + dir.resolve("kc-secret") + "\")"), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .endsWith("identity-providers[0].client-secret-file: other users can access the "
+                                + "secret in " + dir.resolve("kc-secret") + " (permissions rw-r--r--; run \"chmod 600 "
+                                + dir.resolve("kc-secret") + "\")"),
+                e.getMessage());
         Files.setPosixFilePermissions(dir.resolve("kc-secret"), PosixFilePermissions.fromString("rw-------"));
-        assertError("18: identity-providers[0].smtp.security: \"none\" sends mail in the clear; it is only allowed "
-                + "for a relay on this machine (use starttls or tls for smtp.example.com)", head + """
+        assertError(
+                "18: identity-providers[0].smtp.security: \"none\" sends mail in the clear; it is only allowed "
+                        + "for a relay on this machine (use starttls or tls for smtp.example.com)",
+                head + """
                   - name: email
                     type: pin
                     smtp:
@@ -246,8 +294,10 @@ class EdgeIdentityConfigTest {
                       security: none
                       from: a@example.com
                 """);
-        assertError("17: identity-providers[1].name: duplicate identity provider name \"email\", first given as "
-                + "identity-providers[0].name on line 14 (each identity provider name must be unique)", head + """
+        assertError(
+                "17: identity-providers[1].name: duplicate identity provider name \"email\", first given as "
+                        + "identity-providers[0].name on line 14 (each identity provider name must be unique)",
+                head + """
                   - name: email
                     type: pin
                     outbox: mail

@@ -23,8 +23,8 @@ class EdgeLimitsTest {
 
     @Test
     void aCountBelowOneIsRefusedWithItsName() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new RateLimit(0, Duration.ofMinutes(1)));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> new RateLimit(0, Duration.ofMinutes(1)));
         assertEquals("events: 0 (expected: >= 1)", e.getMessage());
     }
 }

@@ -31,6 +31,7 @@ class SshConfigTest {
 
     @TempDir
     Path dir;
+
     private Path file;
 
     @BeforeEach
@@ -84,36 +85,48 @@ class SshConfigTest {
         SshRule ssh = c.apps().get(0).ssh().orElseThrow();
         assertEquals(Set.of(SshPermission.PTY, SshPermission.AGENT_FORWARDING), ssh.permissions());
         assertEquals(List.of("deploy"), ssh.principalsFor(Optional.of("ada@example.com"), List.of("dev")));
-        assertEquals(List.of("deploy", "root", "ops"),
-                ssh.principalsFor(Optional.of("ada@example.com"), List.of("admins")));
+        assertEquals(
+                List.of("deploy", "root", "ops"), ssh.principalsFor(Optional.of("ada@example.com"), List.of("admins")));
         assertTrue(load("state-dir: st\napps: []\n").sshCa().keyFile().endsWith(Path.of("st", "ssh-ca")));
     }
 
     @Test
     void emailLocalPartCombinesWithGroups() throws IOException {
         SshRule ssh = load("apps:\n  - hostname: s.example.com\n    tunnel: office\n    ssh:\n"
-                + "      principals: [email-local-part, {group: admins, principals: [root]}]\n")
-                .apps().get(0).ssh().orElseThrow();
+                        + "      principals: [email-local-part, {group: admins, principals: [root]}]\n")
+                .apps()
+                .get(0)
+                .ssh()
+                .orElseThrow();
         assertEquals(List.of("ada", "root"), ssh.principalsFor(Optional.of("ada@example.com"), List.of("admins")));
     }
 
     @Test
     void mistakesNameFileAndLine() throws IOException {
-        assertError("9: ssh-ca.lifetime: unknown key (expected one of: certificate-lifetime, key-file)",
+        assertError(
+                "9: ssh-ca.lifetime: unknown key (expected one of: certificate-lifetime, key-file)",
                 "ssh-ca:\n  lifetime: 5m\n");
-        assertError("12: apps[0].ssh.principal: unknown key (expected one of: permissions, principals)",
+        assertError(
+                "12: apps[0].ssh.principal: unknown key (expected one of: permissions, principals)",
                 "apps:\n  - hostname: s.example.com\n    tunnel: office\n    ssh:\n      principal: [root]\n");
-        assertError("12: apps[0].ssh.permissions[1]: unknown permission \"x11\" (expected one of: pty, "
+        assertError(
+                "12: apps[0].ssh.permissions[1]: unknown permission \"x11\" (expected one of: pty, "
                         + "port-forwarding, agent-forwarding)",
                 "apps:\n  - hostname: s.example.com\n    tunnel: office\n    ssh:\n      permissions: [pty, x11]\n");
-        ConfigException e = assertThrows(ConfigException.class, () -> load(
-                "apps:\n  - hostname: s.example.com\n    tunnel: office\n    ssh:\n      principals: [\"a,b\"]\n"));
+        ConfigException e = assertThrows(
+                ConfigException.class,
+                () -> load(
+                        "apps:\n  - hostname: s.example.com\n    tunnel: office\n    ssh:\n      principals: [\"a,b\"]\n"));
         assertTrue(e.getMessage().contains(":12: apps[0].ssh.principals[0]: principal \"a,b\""), e.getMessage());
-        e = assertThrows(ConfigException.class, () -> load(
-                "apps:\n  - hostname: s.example.com\n    tunnel: office\n    ssh:\n      principals: everyone\n"));
+        e = assertThrows(
+                ConfigException.class,
+                () -> load(
+                        "apps:\n  - hostname: s.example.com\n    tunnel: office\n    ssh:\n      principals: everyone\n"));
         assertTrue(e.getMessage().contains(":12: apps[0].ssh.principals: \"everyone\" is not a mode"), e.getMessage());
-        e = assertThrows(ConfigException.class, () -> load("apps:\n  - hostname: s.example.com\n    tunnel: office\n"
-                + "    ssh:\n      principals: [{group: g, principal: [root]}]\n"));
+        e = assertThrows(
+                ConfigException.class,
+                () -> load("apps:\n  - hostname: s.example.com\n    tunnel: office\n"
+                        + "    ssh:\n      principals: [{group: g, principal: [root]}]\n"));
         assertTrue(e.getMessage().contains(":12: apps[0].ssh.principals[0].principal: unknown key"), e.getMessage());
     }
 }

@@ -13,9 +13,21 @@ class ReturnPathsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"https://evil.example/", "//evil.example", "/\\evil.example", "\\\\evil.example",
-            "/%2F%2Fevil.example", "javascript:alert(1)", "evil.example", "/a\r\nSet-Cookie: x=y", "/a b", "/#frag",
-            "http:/evil.example", ""})
+    @ValueSource(
+            strings = {
+                "https://evil.example/",
+                "//evil.example",
+                "/\\evil.example",
+                "\\\\evil.example",
+                "/%2F%2Fevil.example",
+                "javascript:alert(1)",
+                "evil.example",
+                "/a\r\nSet-Cookie: x=y",
+                "/a b",
+                "/#frag",
+                "http:/evil.example",
+                ""
+            })
     void sendsEverythingElseHome(String path) {
         assertEquals("/", ReturnPaths.sanitize(path));
     }

@@ -14,10 +14,10 @@ import org.junit.jupiter.api.Test;
 class RulePolicyTest {
     private static final InetAddress OFFICE = address("10.1.2.3");
     private static final InetAddress CAFE = address("203.0.113.9");
-    private static final Identity ALICE = Identity.user("email", "alice@example.com",
-            Optional.of("Alice@Example.com"), List.of());
-    private static final Identity BOB = Identity.user("kc", "b-123", Optional.of("bob@partner.org"),
-            List.of("admins", "ops"));
+    private static final Identity ALICE =
+            Identity.user("email", "alice@example.com", Optional.of("Alice@Example.com"), List.of());
+    private static final Identity BOB =
+            Identity.user("kc", "b-123", Optional.of("bob@partner.org"), List.of("admins", "ops"));
     private static final Identity NO_EMAIL = Identity.user("kc", "c-9", Optional.empty(), List.of("admins"));
     private static final Identity CI = Identity.serviceToken("ci");
 
@@ -38,8 +38,10 @@ class RulePolicyTest {
 
     @Test
     void includeLetsInWhenAnySelectorMatches() {
-        RulePolicy p = new RulePolicy(List.of(new Selector.Emails(Set.of("carol@example.com")),
-                new Selector.Groups(Set.of("ops"))), List.of(), List.of());
+        RulePolicy p = new RulePolicy(
+                List.of(new Selector.Emails(Set.of("carol@example.com")), new Selector.Groups(Set.of("ops"))),
+                List.of(),
+                List.of());
         assertTrue(p.decide(BOB, CAFE).allowed());
         assertEquals("include[1] (groups) matched", p.decide(BOB, CAFE).reason());
         assertFalse(p.decide(ALICE, CAFE).allowed());
@@ -65,21 +67,24 @@ class RulePolicyTest {
 
     @Test
     void requireMustAllMatch() {
-        RulePolicy p = new RulePolicy(List.of(new Selector.Everyone()),
-                List.of(new Selector.Groups(Set.of("admins")),
+        RulePolicy p = new RulePolicy(
+                List.of(new Selector.Everyone()),
+                List.of(
+                        new Selector.Groups(Set.of("admins")),
                         new Selector.IpRanges(List.of(IpRange.parse("10.0.0.0/8")))),
                 List.of());
         assertTrue(p.decide(BOB, OFFICE).allowed());
         PolicyDecision fromCafe = p.decide(BOB, CAFE);
         assertFalse(fromCafe.allowed());
         assertEquals("require[1] (ip-ranges) did not match", fromCafe.reason());
-        assertEquals("require[0] (groups) did not match", p.decide(ALICE, OFFICE).reason());
+        assertEquals(
+                "require[0] (groups) did not match", p.decide(ALICE, OFFICE).reason());
     }
 
     @Test
     void excludeWinsOverInclude() {
-        RulePolicy p = new RulePolicy(List.of(new Selector.Everyone()), List.of(),
-                List.of(new Selector.Emails(Set.of("bob@partner.org"))));
+        RulePolicy p = new RulePolicy(
+                List.of(new Selector.Everyone()), List.of(), List.of(new Selector.Emails(Set.of("bob@partner.org"))));
         assertTrue(p.decide(ALICE, OFFICE).allowed());
         PolicyDecision d = p.decide(BOB, OFFICE);
         assertFalse(d.allowed());

@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
-import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.identity.token.AppTokenIssuer;
 import dev.portless.connector.edge.identity.token.SigningKeys;
 import dev.portless.connector.edge.pages.WebRequest;
 import dev.portless.connector.edge.pages.WebResponse;
 import dev.portless.connector.edge.policy.AccessPolicy;
+import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.policy.Identity;
 import dev.portless.connector.edge.policy.PolicyDecision;
 import dev.portless.connector.token.AppTokenVerifier;
@@ -28,9 +28,9 @@ import java.util.Optional;
 import java.util.Set;
 import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
 import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
-import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,6 +41,7 @@ class SshSigningServiceTest {
 
     @TempDir
     Path dir;
+
     private AppTokenIssuer tokens;
     private SshSigningService service;
     private SshCertificateAuthority ca;
@@ -60,15 +61,23 @@ class SshSigningServiceTest {
                 "ssh.example.com", new AppRoute("ssh.example.com", "office", ALLOW, Duration.ofHours(1)),
                 "root.example.com", new AppRoute("root.example.com", "office", ALLOW, Duration.ofHours(1)),
                 "db.example.com", new AppRoute("db.example.com", "office", ALLOW, Duration.ofHours(1)),
-                "closed.example.com", new AppRoute("closed.example.com", "office", AccessPolicy.DENY_ALL,
-                        Duration.ofHours(1)));
-        service = new SshSigningService(ca, Duration.ofMinutes(5), rules, routes,
-                new AppTokenVerifier(ISSUER, clock, AppTokenVerifier.DEFAULT_SKEW), keys::publicKeys);
+                "closed.example.com",
+                        new AppRoute("closed.example.com", "office", AccessPolicy.DENY_ALL, Duration.ofHours(1)));
+        service = new SshSigningService(
+                ca,
+                Duration.ofMinutes(5),
+                rules,
+                routes,
+                new AppTokenVerifier(ISSUER, clock, AppTokenVerifier.DEFAULT_SKEW),
+                keys::publicKeys);
     }
 
     private String token(String app, Duration lifetime) {
-        return tokens.issue(Identity.user("pin", "ada@example.com", Optional.of("Ada@example.com"), List.of()), app,
-                lifetime).token();
+        return tokens.issue(
+                        Identity.user("pin", "ada@example.com", Optional.of("Ada@example.com"), List.of()),
+                        app,
+                        lifetime)
+                .token();
     }
 
     private static String keyLine(String type, int bits) throws Exception {
@@ -81,8 +90,16 @@ class SshSigningServiceTest {
         if (authorization != null) {
             headers.set("Authorization", authorization);
         }
-        return service.sign(new WebRequest("POST", SshSigningService.SIGN_PATH, Map.of(), Map.of(), Set.of(), Map.of(),
-                headers, InetAddress.getLoopbackAddress(), body));
+        return service.sign(new WebRequest(
+                "POST",
+                SshSigningService.SIGN_PATH,
+                Map.of(),
+                Map.of(),
+                Set.of(),
+                Map.of(),
+                headers,
+                InetAddress.getLoopbackAddress(),
+                body));
     }
 
     private static String json(String keyLine) {
@@ -95,33 +112,36 @@ class SshSigningServiceTest {
 
     @Test
     void signsForTheEmailLocalPartCappedByTheToken() throws Exception {
-        WebResponse r = post("Bearer " + token("ssh.example.com", Duration.ofMinutes(2)),
-                json(keyLine("ssh-ed25519", 256)));
+        WebResponse r =
+                post("Bearer " + token("ssh.example.com", Duration.ofMinutes(2)), json(keyLine("ssh-ed25519", 256)));
         assertEquals(200, r.status(), r.bodyText());
         Map<String, Object> body = parse(r);
-        OpenSshCertificate cert = (OpenSshCertificate) AuthorizedKeyEntry
-                .parseAuthorizedKeyEntry((String) body.get("certificate"))
-                .resolvePublicKey(null, PublicKeyEntryResolver.FAILING);
+        OpenSshCertificate cert =
+                (OpenSshCertificate) AuthorizedKeyEntry.parseAuthorizedKeyEntry((String) body.get("certificate"))
+                        .resolvePublicKey(null, PublicKeyEntryResolver.FAILING);
         assertEquals(List.of("ada"), cert.getPrincipals());
         long validBefore = ((Number) body.get("valid_before")).longValue();
         assertEquals(cert.getValidBefore(), validBefore);
         long cap = Instant.now().plus(Duration.ofMinutes(2)).getEpochSecond();
         assertTrue(validBefore <= cap + 1 && validBefore >= cap - 30, "capped by the token: " + validBefore);
-        assertTrue(KeyUtils.compareKeys(cert.getCaPubKey(), AuthorizedKeyEntry.parseAuthorizedKeyEntry(
-                ca.publicKeyLine()).resolvePublicKey(null, PublicKeyEntryResolver.FAILING)));
+        assertTrue(KeyUtils.compareKeys(
+                cert.getCaPubKey(),
+                AuthorizedKeyEntry.parseAuthorizedKeyEntry(ca.publicKeyLine())
+                        .resolvePublicKey(null, PublicKeyEntryResolver.FAILING)));
     }
 
     @Test
     void explicitPrincipalsAndRsa() throws Exception {
-        WebResponse r = post("Bearer " + token("root.example.com", Duration.ofHours(1)),
-                json(keyLine("ssh-rsa", 3072)));
+        WebResponse r =
+                post("Bearer " + token("root.example.com", Duration.ofHours(1)), json(keyLine("ssh-rsa", 3072)));
         assertEquals(200, r.status(), r.bodyText());
-        OpenSshCertificate cert = (OpenSshCertificate) AuthorizedKeyEntry
-                .parseAuthorizedKeyEntry((String) parse(r).get("certificate"))
-                .resolvePublicKey(null, PublicKeyEntryResolver.FAILING);
+        OpenSshCertificate cert =
+                (OpenSshCertificate) AuthorizedKeyEntry.parseAuthorizedKeyEntry((String) parse(r).get("certificate"))
+                        .resolvePublicKey(null, PublicKeyEntryResolver.FAILING);
         assertEquals(List.of("root"), cert.getPrincipals());
-        assertEquals(Set.of("permit-pty"), cert.getExtensions().stream().map(e -> e.getName())
-                .collect(java.util.stream.Collectors.toSet()));
+        assertEquals(
+                Set.of("permit-pty"),
+                cert.getExtensions().stream().map(e -> e.getName()).collect(java.util.stream.Collectors.toSet()));
         long lifetime = cert.getValidBefore() - Instant.now().getEpochSecond();
         assertTrue(lifetime <= 300 && lifetime > 250, "5 minutes: " + lifetime);
     }
@@ -131,10 +151,16 @@ class SshSigningServiceTest {
         String ed = json(keyLine("ssh-ed25519", 256));
         assertRefused(401, "invalid_token", post(null, ed));
         assertRefused(401, "invalid_token", post("Bearer not-a-jwt", ed));
-        String other = new AppTokenIssuer(URI.create("https://other.example.com"),
-                SigningKeys.open(dir.resolve("other"), Duration.ofDays(30), Duration.ofDays(2), Clock.systemUTC()),
-                Clock.systemUTC()).issue(Identity.user("pin", "a", Optional.of("a@example.com"), List.of()),
-                "ssh.example.com", Duration.ofHours(1)).token();
+        String other = new AppTokenIssuer(
+                        URI.create("https://other.example.com"),
+                        SigningKeys.open(
+                                dir.resolve("other"), Duration.ofDays(30), Duration.ofDays(2), Clock.systemUTC()),
+                        Clock.systemUTC())
+                .issue(
+                        Identity.user("pin", "a", Optional.of("a@example.com"), List.of()),
+                        "ssh.example.com",
+                        Duration.ofHours(1))
+                .token();
         assertRefused(401, "invalid_token", post("Bearer " + other, ed));
         assertRefused(403, "not_ssh_app", post("Bearer " + token("db.example.com", Duration.ofHours(1)), ed));
         assertRefused(403, "not_ssh_app", post("Bearer " + token("nope.example.com", Duration.ofHours(1)), ed));

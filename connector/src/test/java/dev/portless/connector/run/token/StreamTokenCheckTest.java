@@ -67,8 +67,10 @@ class StreamTokenCheckTest {
                 return now[0];
             }
         };
-        EdgeKeys keys = TestEdgeKeys.fetchingFrom(URI.create("http://127.0.0.1:" + server.getAddress().getPort()
-                + "/.well-known/jwks.json"), HttpClient.newHttpClient(), clock);
+        EdgeKeys keys = TestEdgeKeys.fetchingFrom(
+                URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/.well-known/jwks.json"),
+                HttpClient.newHttpClient(),
+                clock);
         check = new StreamTokenCheck(new AppTokenVerifier(URI.create(ISSUER), clock, Duration.ofSeconds(30)), keys);
     }
 
@@ -93,7 +95,9 @@ class StreamTokenCheckTest {
 
     @Test
     void aRememberedTokenIsRefusedOnceItExpires() throws Exception {
-        String token = TokenForge.valid(ISSUER, APP, "k1").claim("exp", now[0].getEpochSecond() + 60).signedWith(K1);
+        String token = TokenForge.valid(ISSUER, APP, "k1")
+                .claim("exp", now[0].getEpochSecond() + 60)
+                .signedWith(K1);
         verify(token, APP);
         now[0] = now[0].plus(Duration.ofMinutes(2));
         assertEquals(TokenRejection.EXPIRED, rejection(token, APP));

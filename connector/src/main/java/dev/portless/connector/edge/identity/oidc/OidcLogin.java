@@ -13,5 +13,4 @@ import java.time.Instant;
  * @param returnTo  where the browser goes once signed in
  * @param startedAt when the sign-in began
  */
-record OidcLogin(String provider, String state, String nonce, String verifier, String returnTo, Instant startedAt) {
-}
+record OidcLogin(String provider, String state, String nonce, String verifier, String returnTo, Instant startedAt) {}

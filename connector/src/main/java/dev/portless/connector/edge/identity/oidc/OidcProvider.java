@@ -49,9 +49,17 @@ public final class OidcProvider {
     private static final Duration JWKS_MIN_REFETCH = Duration.ofSeconds(30);
     private static final int MAX_RESPONSE = 512 * 1024;
     /** Asymmetric algorithms only: HMAC ID tokens would make the client secret a signing key. */
-    private static final Set<JWSAlgorithm> ALLOWED = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384,
-            JWSAlgorithm.RS512, JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512, JWSAlgorithm.ES256,
-            JWSAlgorithm.ES384, JWSAlgorithm.ES512, JWSAlgorithm.EdDSA);
+    private static final Set<JWSAlgorithm> ALLOWED = Set.of(
+            JWSAlgorithm.RS256,
+            JWSAlgorithm.RS384,
+            JWSAlgorithm.RS512,
+            JWSAlgorithm.PS256,
+            JWSAlgorithm.PS384,
+            JWSAlgorithm.PS512,
+            JWSAlgorithm.ES256,
+            JWSAlgorithm.ES384,
+            JWSAlgorithm.ES512,
+            JWSAlgorithm.EdDSA);
 
     private final OidcProviderEntry config;
     private final URI redirectUri;
@@ -105,20 +113,28 @@ public final class OidcProvider {
         }
         String form = "grant_type=authorization_code&code=" + enc(code) + "&redirect_uri=" + enc(redirectUri.toString())
                 + "&code_verifier=" + enc(login.verifier());
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(d.tokenEndpoint)).timeout(TIMEOUT)
-                .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "application/json");
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(d.tokenEndpoint))
+                .timeout(TIMEOUT)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Accept", "application/json");
         if (d.postAuthOnly) {
             form += "&client_id=" + enc(config.clientId()) + "&client_secret=" + enc(secret);
         } else {
-            request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                    (enc(config.clientId()) + ":" + enc(secret)).getBytes(StandardCharsets.UTF_8)));
+            request.header(
+                    "Authorization",
+                    "Basic "
+                            + Base64.getEncoder()
+                                    .encodeToString((enc(config.clientId()) + ":" + enc(secret))
+                                            .getBytes(StandardCharsets.UTF_8)));
         }
-        Map<String, Object> answer = json(request.POST(HttpRequest.BodyPublishers.ofString(form)).build(),
-                "the token endpoint", true);
+        Map<String, Object> answer =
+                json(request.POST(HttpRequest.BodyPublishers.ofString(form)).build(), "the token endpoint", true);
         if (!(answer.get("id_token") instanceof String idToken)) {
             Object error = answer.get("error");
-            throw new OidcException("the identity provider did not accept the sign-in",
-                    error != null ? "token endpoint: " + error + " " + answer.get("error_description")
+            throw new OidcException(
+                    "the identity provider did not accept the sign-in",
+                    error != null
+                            ? "token endpoint: " + error + " " + answer.get("error_description")
                             : "token endpoint answered without an id_token");
         }
         return identity(idToken, login.nonce());
@@ -134,7 +150,8 @@ public final class OidcProvider {
         }
         JWSHeader header = jwt.getHeader();
         if (!ALLOWED.contains(header.getAlgorithm())) {
-            throw new OidcException("the identity provider's ID token is signed with an algorithm the edge refuses",
+            throw new OidcException(
+                    "the identity provider's ID token is signed with an algorithm the edge refuses",
                     "alg " + header.getAlgorithm());
         }
         verifySignature(jwt);
@@ -153,7 +170,8 @@ public final class OidcProvider {
             throw bad("aud " + aud);
         }
         Object azp = claims.getClaim("azp");
-        if (aud.size() > 1 && !config.clientId().equals(azp) || azp != null && !config.clientId().equals(azp)) {
+        if (aud.size() > 1 && !config.clientId().equals(azp)
+                || azp != null && !config.clientId().equals(azp)) {
             throw bad("azp " + azp);
         }
         Date exp = claims.getExpirationTime();
@@ -183,7 +201,10 @@ public final class OidcProvider {
             return List.of(s);
         }
         if (value instanceof List<?> list) {
-            return list.stream().filter(String.class::isInstance).map(String.class::cast).toList();
+            return list.stream()
+                    .filter(String.class::isInstance)
+                    .map(String.class::cast)
+                    .toList();
         }
         return List.of();
     }
@@ -194,7 +215,8 @@ public final class OidcProvider {
             key = key(jwt.getHeader(), true);
         }
         if (key == null) {
-            throw new OidcException("the identity provider's ID token is signed with an unknown key",
+            throw new OidcException(
+                    "the identity provider's ID token is signed with an unknown key",
                     "kid " + jwt.getHeader().getKeyID());
         }
         try {
@@ -211,11 +233,18 @@ public final class OidcProvider {
     /** Returns the key for {@code header} from the cached JWKS, or after a fetch when {@code refetch}. */
     private synchronized JWK key(JWSHeader header, boolean refetch) throws OidcException {
         if (refetch || keys.isEmpty()) {
-            if (!keys.isEmpty() && Duration.between(keysFetchedAt, clock.instant()).compareTo(JWKS_MIN_REFETCH) < 0) {
+            if (!keys.isEmpty()
+                    && Duration.between(keysFetchedAt, clock.instant()).compareTo(JWKS_MIN_REFETCH) < 0) {
                 return null;
             }
-            Map<String, Object> jwks = json(HttpRequest.newBuilder(URI.create(discovery().jwksUri)).timeout(TIMEOUT)
-                    .header("Accept", "application/json").GET().build(), "the JWKS", false);
+            Map<String, Object> jwks = json(
+                    HttpRequest.newBuilder(URI.create(discovery().jwksUri))
+                            .timeout(TIMEOUT)
+                            .header("Accept", "application/json")
+                            .GET()
+                            .build(),
+                    "the JWKS",
+                    false);
             try {
                 keys = JWKSet.parse(jwks).toPublicJWKSet();
                 keysFetchedAt = clock.instant();
@@ -240,10 +269,17 @@ public final class OidcProvider {
             return discovery;
         }
         String url = config.issuer() + "/.well-known/openid-configuration";
-        Map<String, Object> doc = json(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
-                .header("Accept", "application/json").GET().build(), "discovery", false);
+        Map<String, Object> doc = json(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(TIMEOUT)
+                        .header("Accept", "application/json")
+                        .GET()
+                        .build(),
+                "discovery",
+                false);
         if (!config.issuer().toString().equals(doc.get("issuer"))) {
-            throw new OidcException("the identity provider is misconfigured at the edge",
+            throw new OidcException(
+                    "the identity provider is misconfigured at the edge",
                     "discovery names issuer " + doc.get("issuer") + ", expected " + config.issuer());
         }
         String authorization = string(doc, "authorization_endpoint");
@@ -276,8 +312,8 @@ public final class OidcProvider {
         }
         boolean ok = response.statusCode() == 200 || errorBodiesToo && response.statusCode() / 100 == 4;
         if (!ok || response.body().length > MAX_RESPONSE) {
-            throw new OidcException("the identity provider answered with an error",
-                    what + " answered HTTP " + response.statusCode());
+            throw new OidcException(
+                    "the identity provider answered with an error", what + " answered HTTP " + response.statusCode());
         }
         try {
             return Json.readObject(new String(response.body(), StandardCharsets.UTF_8));
@@ -292,8 +328,10 @@ public final class OidcProvider {
 
     private static String pkceChallenge(String verifier) {
         try {
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(java.security.MessageDigest
-                    .getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+            return Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString(java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(verifier.getBytes(StandardCharsets.US_ASCII)));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -303,8 +341,8 @@ public final class OidcProvider {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
-    private record Discovery(String authorizationEndpoint, String tokenEndpoint, String jwksUri, boolean postAuthOnly) {
-    }
+    private record Discovery(
+            String authorizationEndpoint, String tokenEndpoint, String jwksUri, boolean postAuthOnly) {}
 
     /** Thrown when an upstream sign-in fails: a clause for the user, a detail for the log. */
     static final class OidcException extends Exception {

@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class OidcSignIn {
     /** The path providers send browsers back to; register {@code <issuer>/signin/oidc/callback}. */
     public static final String CALLBACK_PATH = "/signin/oidc/callback";
+
     private static final Logger log = LoggerFactory.getLogger(OidcSignIn.class);
     /** How long the round trip to the provider may take. */
     private static final Duration LOGIN_LIFETIME = Duration.ofMinutes(10);
@@ -48,7 +49,8 @@ public final class OidcSignIn {
     /** Returns the sign-in page's buttons for these providers. */
     public List<Pages.Provider> choices() {
         return providers.values().stream()
-                .map(p -> new Pages.Provider(p.config().name(), p.config().displayName(), false)).toList();
+                .map(p -> new Pages.Provider(p.config().name(), p.config().displayName(), false))
+                .toList();
     }
 
     /** Adds this feature's routes to {@code router}. */
@@ -69,15 +71,23 @@ public final class OidcSignIn {
         } catch (IllegalStateException e) {
             return Pages.error(503, "Busy", "The edge is busy; try again in a minute.");
         }
-        OidcLogin login = new OidcLogin(provider.config().name(), BrowserSessions.random(), BrowserSessions.random(),
-                BrowserSessions.random(), returnTo, clock.instant());
+        OidcLogin login = new OidcLogin(
+                provider.config().name(),
+                BrowserSessions.random(),
+                BrowserSessions.random(),
+                BrowserSessions.random(),
+                returnTo,
+                clock.instant());
         String url;
         try {
             url = provider.authorizationUrl(login);
         } catch (OidcProvider.OidcException e) {
             log.error("Sign-in with {} failed to start: {}", provider.config().name(), e.getMessage());
-            return Pages.error(502, "Sign-in failed", "Sign-in with " + provider.config().displayName()
-                    + " failed: " + e.clause() + ". Try again later or ask the edge's administrator.");
+            return Pages.error(
+                    502,
+                    "Sign-in failed",
+                    "Sign-in with " + provider.config().displayName() + " failed: " + e.clause()
+                            + ". Try again later or ask the edge's administrator.");
         }
         session.beginSignIn(login);
         WebResponse redirect = WebResponse.redirect(url);
@@ -88,12 +98,18 @@ public final class OidcSignIn {
         Optional<BrowserSession> session = sessions.find(r);
         Optional<OidcLogin> pending = session.flatMap(s -> s.pending(OidcLogin.class));
         String state = r.query("state").orElse("");
-        if (pending.isEmpty() || !MessageDigest.isEqual(state.getBytes(StandardCharsets.UTF_8),
-                pending.get().state().getBytes(StandardCharsets.UTF_8))) {
-            log.warn("OIDC callback from {} refused: no sign-in of this browser matches its state",
+        if (pending.isEmpty()
+                || !MessageDigest.isEqual(
+                        state.getBytes(StandardCharsets.UTF_8),
+                        pending.get().state().getBytes(StandardCharsets.UTF_8))) {
+            log.warn(
+                    "OIDC callback from {} refused: no sign-in of this browser matches its state",
                     r.client().getHostAddress());
-            return Pages.error(400, "Sign-in failed", "This sign-in answer does not belong to a sign-in started in "
-                    + "this browser (or it was already used); start again.");
+            return Pages.error(
+                    400,
+                    "Sign-in failed",
+                    "This sign-in answer does not belong to a sign-in started in "
+                            + "this browser (or it was already used); start again.");
         }
         OidcLogin login = pending.get();
         session.get().clearSignIn();
@@ -102,10 +118,16 @@ public final class OidcSignIn {
             return Pages.error(400, "Sign-in failed", "The sign-in took longer than 10 minutes; start again.");
         }
         if (r.query("error").isPresent()) {
-            log.info("{} refused a sign-in: {} {}", login.provider(), r.query("error").get(),
+            log.info(
+                    "{} refused a sign-in: {} {}",
+                    login.provider(),
+                    r.query("error").get(),
                     r.query("error_description").orElse(""));
-            return Pages.error(401, "Sign-in failed", provider.config().displayName() + " did not sign you in ("
-                    + r.query("error").get() + "). Start again, or ask the edge's administrator.");
+            return Pages.error(
+                    401,
+                    "Sign-in failed",
+                    provider.config().displayName() + " did not sign you in ("
+                            + r.query("error").get() + "). Start again, or ask the edge's administrator.");
         }
         Optional<String> code = r.query("code");
         if (code.isEmpty()) {
@@ -116,11 +138,19 @@ public final class OidcSignIn {
             identity = provider.redeem(code.get(), login);
         } catch (OidcProvider.OidcException e) {
             log.warn("Sign-in with {} failed: {}", login.provider(), e.getMessage());
-            return Pages.error(502, "Sign-in failed", "Sign-in with " + provider.config().displayName() + " failed: "
-                    + e.clause() + ". Start again, or ask the edge's administrator.");
+            return Pages.error(
+                    502,
+                    "Sign-in failed",
+                    "Sign-in with " + provider.config().displayName() + " failed: " + e.clause()
+                            + ". Start again, or ask the edge's administrator.");
         }
-        log.info("Signed in {} (sub {}, groups {}) with {} (client {})", identity.displayName(), identity.subject(),
-                identity.groups(), login.provider(), r.client().getHostAddress());
+        log.info(
+                "Signed in {} (sub {}, groups {}) with {} (client {})",
+                identity.displayName(),
+                identity.subject(),
+                identity.groups(),
+                login.provider(),
+                r.client().getHostAddress());
         return sessions.completeSignIn(session, identity, login.returnTo());
     }
 }

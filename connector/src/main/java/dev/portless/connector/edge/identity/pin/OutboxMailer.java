@@ -33,7 +33,8 @@ public final class OutboxMailer implements PinMailer {
                 + DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now()) + "\r\n"
                 + "Content-Type: text/plain; charset=utf-8\r\n\r\n" + body.replace("\n", "\r\n") + "\r\n";
         // The random part keeps two messages of one millisecond apart.
-        OwnerOnlyFiles.write(dir.resolve(System.currentTimeMillis() + "-"
-                + Long.toUnsignedString(RANDOM.nextLong()) + ".eml"), message.getBytes(StandardCharsets.UTF_8));
+        OwnerOnlyFiles.write(
+                dir.resolve(System.currentTimeMillis() + "-" + Long.toUnsignedString(RANDOM.nextLong()) + ".eml"),
+                message.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -14,6 +14,7 @@ import java.time.Instant;
 public final class PinChallenge {
     /** Tries before the PIN is burnt. */
     public static final int ATTEMPTS = 5;
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String email;
@@ -33,8 +34,10 @@ public final class PinChallenge {
     /** Returns a new PIN (its text, to mail) and the challenge that checks it. */
     static Issued issue(String email, Instant expiresAt, String returnTo) {
         String pin = String.format("%06d", RANDOM.nextInt(1_000_000));
-        return new Issued(pin, new PinChallenge(requireNonNull(email, "email"), sha256(pin), expiresAt,
-                requireNonNull(returnTo, "returnTo")));
+        return new Issued(
+                pin,
+                new PinChallenge(
+                        requireNonNull(email, "email"), sha256(pin), expiresAt, requireNonNull(returnTo, "returnTo")));
     }
 
     /** Returns the address the PIN went to. */
@@ -95,6 +98,5 @@ public final class PinChallenge {
      * @param pin       the six digits to mail
      * @param challenge the check kept in the session
      */
-    record Issued(String pin, PinChallenge challenge) {
-    }
+    record Issued(String pin, PinChallenge challenge) {}
 }

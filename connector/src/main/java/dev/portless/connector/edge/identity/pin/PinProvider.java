@@ -67,8 +67,10 @@ public final class PinProvider {
             return "\"" + address + "\" is not an e-mail address; check it and try again.";
         }
         address = address.toLowerCase(Locale.ROOT);
-        if (!perSession.tryAcquire(session.csrf()) || !perEmail.tryAcquire(address)
-                || !perClient.tryAcquire(client.getHostAddress()) || !global.tryAcquire("all")) {
+        if (!perSession.tryAcquire(session.csrf())
+                || !perEmail.tryAcquire(address)
+                || !perClient.tryAcquire(client.getHostAddress())
+                || !global.tryAcquire("all")) {
             log.warn("PIN mail to {} from {} refused: rate limit", address, client.getHostAddress());
             return "Too many codes were requested; wait a few minutes, then try again.";
         }

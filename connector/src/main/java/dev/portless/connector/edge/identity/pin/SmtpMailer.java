@@ -54,9 +54,11 @@ public final class SmtpMailer implements PinMailer {
                 c.command("EHLO " + heloName, 250);
             }
             if (settings.username().isPresent()) {
-                String password = Files.readString(settings.passwordFile().orElseThrow()).strip();
-                String plainAuth = Base64.getEncoder().encodeToString(("\0" + settings.username().get() + "\0"
-                        + password).getBytes(StandardCharsets.UTF_8));
+                String password =
+                        Files.readString(settings.passwordFile().orElseThrow()).strip();
+                String plainAuth = Base64.getEncoder()
+                        .encodeToString(
+                                ("\0" + settings.username().get() + "\0" + password).getBytes(StandardCharsets.UTF_8));
                 c.command("AUTH PLAIN " + plainAuth, 235, "AUTH PLAIN");
             }
             c.command("MAIL FROM:<" + address(settings.from()) + ">", 250);
@@ -86,7 +88,9 @@ public final class SmtpMailer implements PinMailer {
 
     static String address(String from) {
         int lt = from.indexOf('<');
-        return lt < 0 ? from.strip() : from.substring(lt + 1, from.indexOf('>', lt)).strip();
+        return lt < 0
+                ? from.strip()
+                : from.substring(lt + 1, from.indexOf('>', lt)).strip();
     }
 
     static String dotStuff(String body) {

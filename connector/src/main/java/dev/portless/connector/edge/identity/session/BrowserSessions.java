@@ -27,6 +27,7 @@ public final class BrowserSessions {
     static final Duration ANONYMOUS_LIFETIME = Duration.ofMinutes(30);
     /** More sessions than this and new anonymous ones are refused until expired ones are swept. */
     static final int MAX_SESSIONS = 100_000;
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Duration lifetime;
@@ -93,7 +94,8 @@ public final class BrowserSessions {
 
     /** Returns the Set-Cookie value that names {@code session}. */
     public String cookie(BrowserSession session) {
-        long maxAge = Math.max(0, Duration.between(clock.instant(), session.expiresAt()).toSeconds());
+        long maxAge = Math.max(
+                0, Duration.between(clock.instant(), session.expiresAt()).toSeconds());
         return COOKIE + "=" + session.id() + "; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=" + maxAge;
     }
 

@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.portless.connector.edge.identity.FormGuard;
 import dev.portless.connector.edge.identity.ReturnPaths;
-import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.identity.pin.PinChallenge;
 import dev.portless.connector.edge.identity.pin.PinProvider;
 import dev.portless.connector.edge.identity.session.BrowserSession;
@@ -13,6 +12,7 @@ import dev.portless.connector.edge.pages.Pages;
 import dev.portless.connector.edge.pages.WebRequest;
 import dev.portless.connector.edge.pages.WebResponse;
 import dev.portless.connector.edge.pages.WebRouter;
+import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.policy.Identity;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.URI;
@@ -46,8 +46,13 @@ public final class SignInPages {
      * Returns the pages of an edge at {@code issuer} whose people sign in with {@code pin} and the
      * upstream providers in {@code providers} (the PIN provider is added to the list when present).
      */
-    public SignInPages(BrowserSessions sessions, Optional<PinProvider> pin, List<Pages.Provider> upstream,
-                       Map<String, AppRoute> apps, URI issuer, Clock clock) {
+    public SignInPages(
+            BrowserSessions sessions,
+            Optional<PinProvider> pin,
+            List<Pages.Provider> upstream,
+            Map<String, AppRoute> apps,
+            URI issuer,
+            Clock clock) {
         this.sessions = requireNonNull(sessions, "sessions");
         this.pin = requireNonNull(pin, "pin");
         this.apps = Map.copyOf(requireNonNull(apps, "apps"));
@@ -62,8 +67,7 @@ public final class SignInPages {
 
     /** Adds this feature's routes to {@code router}. */
     public WebRouter.Builder addRoutes(WebRouter.Builder router) {
-        return router
-                .get("/", this::launcher)
+        return router.get("/", this::launcher)
                 .get("/signin", this::signIn)
                 .post("/signin/pin", this::sendPin)
                 .get("/signin/pin/code", this::pinPage)
@@ -124,7 +128,8 @@ public final class SignInPages {
         if (challenge.isEmpty()) {
             return WebResponse.redirect("/signin");
         }
-        return Pages.pinEntry(challenge.get().email(), s.get().csrf(), challenge.get().attemptsLeft(), null);
+        return Pages.pinEntry(
+                challenge.get().email(), s.get().csrf(), challenge.get().attemptsLeft(), null);
     }
 
     private WebResponse checkPin(WebRequest r) {
@@ -140,9 +145,12 @@ public final class SignInPages {
         switch (c.attempt(r.form("pin").orElse(""), clock.instant())) {
             case SIGNED_IN -> {
                 s.get().clearSignIn();
-                Identity identity = Identity.user(pin.orElseThrow().name(), c.email(), Optional.of(c.email()),
-                        List.of());
-                log.info("Signed in {} with an e-mail code (client {})", c.email(), r.client().getHostAddress());
+                Identity identity =
+                        Identity.user(pin.orElseThrow().name(), c.email(), Optional.of(c.email()), List.of());
+                log.info(
+                        "Signed in {} with an e-mail code (client {})",
+                        c.email(),
+                        r.client().getHostAddress());
                 return sessions.completeSignIn(s, identity, c.returnTo());
             }
             case WRONG -> {
@@ -150,15 +158,26 @@ public final class SignInPages {
             }
             case LOCKED -> {
                 s.get().clearSignIn();
-                log.warn("PIN for {} locked after {} wrong tries (client {})", c.email(), PinChallenge.ATTEMPTS,
+                log.warn(
+                        "PIN for {} locked after {} wrong tries (client {})",
+                        c.email(),
+                        PinChallenge.ATTEMPTS,
                         r.client().getHostAddress());
-                return Pages.signIn(providers, s.get().csrf(), c.returnTo(), appOf(c.returnTo()),
+                return Pages.signIn(
+                        providers,
+                        s.get().csrf(),
+                        c.returnTo(),
+                        appOf(c.returnTo()),
                         "That code was wrong " + PinChallenge.ATTEMPTS + " times and no longer works; request "
                                 + "a new one.");
             }
             default -> {
                 s.get().clearSignIn();
-                return Pages.signIn(providers, s.get().csrf(), c.returnTo(), appOf(c.returnTo()),
+                return Pages.signIn(
+                        providers,
+                        s.get().csrf(),
+                        c.returnTo(),
+                        appOf(c.returnTo()),
                         "That code has expired; request a new one.");
             }
         }
@@ -178,7 +197,8 @@ public final class SignInPages {
         if (s.flatMap(BrowserSession::identity).isEmpty()) {
             return Pages.signedOut().withHeader("Set-Cookie", BrowserSessions.clearedCookie());
         }
-        return Pages.signOutConfirm(s.get().identity().orElseThrow().displayName(), s.get().csrf());
+        return Pages.signOutConfirm(
+                s.get().identity().orElseThrow().displayName(), s.get().csrf());
     }
 
     private WebResponse signOut(WebRequest r) {
@@ -192,7 +212,8 @@ public final class SignInPages {
     }
 
     /** Returns {@code page} for {@code s}, starting an anonymous session (and setting its cookie) when there is none. */
-    private WebResponse withSession(Optional<BrowserSession> s, java.util.function.Function<BrowserSession, WebResponse> page) {
+    private WebResponse withSession(
+            Optional<BrowserSession> s, java.util.function.Function<BrowserSession, WebResponse> page) {
         if (s.isPresent()) {
             return page.apply(s.get());
         }
@@ -207,8 +228,8 @@ public final class SignInPages {
 
     /** Returns the answer to a form post without a valid session or CSRF token: start again. */
     static WebResponse expired(String returnTo) {
-        return WebResponse.seeOther("/signin?return=" + URLEncoder.encode(returnTo, StandardCharsets.UTF_8)
-                + "&expired=1");
+        return WebResponse.seeOther(
+                "/signin?return=" + URLEncoder.encode(returnTo, StandardCharsets.UTF_8) + "&expired=1");
     }
 
     /** Returns the app a return path is about (an authorize request's {@code app}), if it names a known one. */

@@ -65,14 +65,19 @@ public final class SigningKeys {
      */
     public static SigningKeys open(Path stateDir, Duration rotation, Duration grace, Clock clock) {
         requireNonNull(stateDir, "stateDir");
-        SigningKeys keys = new SigningKeys(stateDir.resolve(DIR), requireNonNull(rotation, "rotation"),
-                requireNonNull(grace, "grace"), requireNonNull(clock, "clock"));
+        SigningKeys keys = new SigningKeys(
+                stateDir.resolve(DIR),
+                requireNonNull(rotation, "rotation"),
+                requireNonNull(grace, "grace"),
+                requireNonNull(clock, "clock"));
         try {
             createPrivateDirectory(stateDir);
             createPrivateDirectory(keys.dir);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot use the state directory " + stateDir + ": " + e.getMessage()
-                    + " (check state-dir in edge.yml and that the edge may write there)", e);
+            throw new UncheckedIOException(
+                    "cannot use the state directory " + stateDir + ": " + e.getMessage()
+                            + " (check state-dir in edge.yml and that the edge may write there)",
+                    e);
         }
         keys.rotateIfDue();
         return keys;
@@ -98,7 +103,8 @@ public final class SigningKeys {
         try {
             List<ECKey> keys = readAll();
             Instant now = clock.instant();
-            if (keys.isEmpty() || created(keys.get(keys.size() - 1)).plus(rotation).isBefore(now)) {
+            if (keys.isEmpty()
+                    || created(keys.get(keys.size() - 1)).plus(rotation).isBefore(now)) {
                 ECKey fresh = generate(now);
                 write(fresh);
                 keys.add(fresh);
@@ -109,7 +115,9 @@ public final class SigningKeys {
                 boolean retired = i < keys.size() - 1;
                 if (retired && created(keys.get(i + 1)).plus(grace).isBefore(now)) {
                     Files.deleteIfExists(file(keys.get(i).getKeyID()));
-                    log.info("Deleted retired app-token signing key {}", keys.get(i).getKeyID());
+                    log.info(
+                            "Deleted retired app-token signing key {}",
+                            keys.get(i).getKeyID());
                 } else {
                     kept.add(keys.get(i));
                 }
@@ -118,7 +126,8 @@ public final class SigningKeys {
             kept.forEach(k -> published.add(k.toPublicJWK()));
             snapshot = new Snapshot(kept.get(kept.size() - 1), new JWKSet(published));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or write the signing keys in " + dir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot read or write the signing keys in " + dir + ": " + e.getMessage(), e);
         }
     }
 
@@ -128,8 +137,11 @@ public final class SigningKeys {
             for (Path f : files) {
                 try {
                     JWK jwk = JWK.parse(Files.readString(f, StandardCharsets.UTF_8));
-                    if (jwk instanceof ECKey ec && ec.isPrivate() && Curve.P_256.equals(ec.getCurve())
-                            && ec.getIssueTime() != null && ec.getKeyID() != null) {
+                    if (jwk instanceof ECKey ec
+                            && ec.isPrivate()
+                            && Curve.P_256.equals(ec.getCurve())
+                            && ec.getIssueTime() != null
+                            && ec.getKeyID() != null) {
                         keys.add(ec);
                     } else {
                         log.warn("Ignoring {}: not a private P-256 signing key with kid and iat", f);
@@ -145,8 +157,12 @@ public final class SigningKeys {
 
     private static ECKey generate(Instant now) {
         try {
-            return new ECKeyGenerator(Curve.P_256).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.ES256)
-                    .keyIDFromThumbprint(true).issueTime(Date.from(now)).generate();
+            return new ECKeyGenerator(Curve.P_256)
+                    .keyUse(KeyUse.SIGNATURE)
+                    .algorithm(JWSAlgorithm.ES256)
+                    .keyIDFromThumbprint(true)
+                    .issueTime(Date.from(now))
+                    .generate();
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot generate a P-256 key: " + e.getMessage(), e);
         }
@@ -165,10 +181,9 @@ public final class SigningKeys {
     }
 
     private static void createPrivateDirectory(Path d) throws IOException {
-        OwnerOnlyFiles.createPrivateDirectory(d).ifPresent(
-                p -> log.warn("Tightening permissions of {} from {} to rwx------", d, p));
+        OwnerOnlyFiles.createPrivateDirectory(d)
+                .ifPresent(p -> log.warn("Tightening permissions of {} from {} to rwx------", d, p));
     }
 
-    private record Snapshot(ECKey signing, JWKSet published) {
-    }
+    private record Snapshot(ECKey signing, JWKSet published) {}
 }

@@ -34,14 +34,23 @@ class SmtpMailerTest {
         Files.writeString(dir.resolve("pw"), "s3cret\n");
         try (ServerSocket server = new ServerSocket(0)) {
             CompletableFuture<List<String>> seen = CompletableFuture.supplyAsync(() -> serve(server, "250"));
-            SmtpMailer mailer = new SmtpMailer(new SmtpSettings("127.0.0.1", server.getLocalPort(),
-                    SmtpSettings.Security.NONE, Optional.of("portless"), Optional.of(dir.resolve("pw")),
-                    "Portless <access@example.com>"), SSLContext.getDefault(), "edge.example.com");
+            SmtpMailer mailer = new SmtpMailer(
+                    new SmtpSettings(
+                            "127.0.0.1",
+                            server.getLocalPort(),
+                            SmtpSettings.Security.NONE,
+                            Optional.of("portless"),
+                            Optional.of(dir.resolve("pw")),
+                            "Portless <access@example.com>"),
+                    SSLContext.getDefault(),
+                    "edge.example.com");
             mailer.send("alice@example.com", "Your Portless sign-in code", "code is 123456\n.hidden line");
             List<String> lines = seen.get(10, TimeUnit.SECONDS);
             assertEquals("EHLO edge.example.com", lines.get(0));
-            assertEquals("AUTH PLAIN " + Base64.getEncoder().encodeToString("\0portless\0s3cret"
-                    .getBytes(StandardCharsets.UTF_8)), lines.get(1));
+            assertEquals(
+                    "AUTH PLAIN "
+                            + Base64.getEncoder().encodeToString("\0portless\0s3cret".getBytes(StandardCharsets.UTF_8)),
+                    lines.get(1));
             assertEquals("MAIL FROM:<access@example.com>", lines.get(2));
             assertEquals("RCPT TO:<alice@example.com>", lines.get(3));
             assertEquals("DATA", lines.get(4));
@@ -56,11 +65,19 @@ class SmtpMailerTest {
     void reportsARefusalInOneSentence() throws Exception {
         try (ServerSocket server = new ServerSocket(0)) {
             CompletableFuture.runAsync(() -> serve(server, "550 no such user"));
-            SmtpMailer mailer = new SmtpMailer(new SmtpSettings("127.0.0.1", server.getLocalPort(),
-                    SmtpSettings.Security.NONE, Optional.empty(), Optional.empty(), "access@example.com"),
-                    SSLContext.getDefault(), "edge.example.com");
+            SmtpMailer mailer = new SmtpMailer(
+                    new SmtpSettings(
+                            "127.0.0.1",
+                            server.getLocalPort(),
+                            SmtpSettings.Security.NONE,
+                            Optional.empty(),
+                            Optional.empty(),
+                            "access@example.com"),
+                    SSLContext.getDefault(),
+                    "edge.example.com");
             IOException e = assertThrows(IOException.class, () -> mailer.send("nobody@example.com", "s", "b"));
-            assertEquals("the mail server 127.0.0.1:" + server.getLocalPort() + " refused RCPT: 550 no such user",
+            assertEquals(
+                    "the mail server 127.0.0.1:" + server.getLocalPort() + " refused RCPT: 550 no such user",
                     e.getMessage());
         }
     }
@@ -69,9 +86,16 @@ class SmtpMailerTest {
     void refusesAServerWithoutStartTls() throws Exception {
         try (ServerSocket server = new ServerSocket(0)) {
             CompletableFuture.runAsync(() -> serve(server, "250"));
-            SmtpMailer mailer = new SmtpMailer(new SmtpSettings("127.0.0.1", server.getLocalPort(),
-                    SmtpSettings.Security.STARTTLS, Optional.empty(), Optional.empty(), "access@example.com"),
-                    SSLContext.getDefault(), "edge.example.com");
+            SmtpMailer mailer = new SmtpMailer(
+                    new SmtpSettings(
+                            "127.0.0.1",
+                            server.getLocalPort(),
+                            SmtpSettings.Security.STARTTLS,
+                            Optional.empty(),
+                            Optional.empty(),
+                            "access@example.com"),
+                    SSLContext.getDefault(),
+                    "edge.example.com");
             IOException e = assertThrows(IOException.class, () -> mailer.send("a@example.com", "s", "b"));
             assertTrue(e.getMessage().contains("refused STARTTLS: 502"), e.getMessage());
         }

@@ -48,15 +48,21 @@ class SigningKeysTest {
             List<Path> all = files.toList();
             assertEquals(1, all.size());
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(all.get(0))));
-            assertTrue(all.get(0).getFileName().toString().startsWith(keys.signingKey().getKeyID()));
+            assertTrue(all.get(0)
+                    .getFileName()
+                    .toString()
+                    .startsWith(keys.signingKey().getKeyID()));
         }
     }
 
     @Test
     void keepsItsKeyAcrossRestarts() {
-        String kid = SigningKeys.open(state, ROTATION, GRACE, clock).signingKey().getKeyID();
+        String kid =
+                SigningKeys.open(state, ROTATION, GRACE, clock).signingKey().getKeyID();
         clock.advance(Duration.ofDays(1));
-        assertEquals(kid, SigningKeys.open(state, ROTATION, GRACE, clock).signingKey().getKeyID());
+        assertEquals(
+                kid,
+                SigningKeys.open(state, ROTATION, GRACE, clock).signingKey().getKeyID());
     }
 
     @Test
@@ -83,8 +89,10 @@ class SigningKeysTest {
     void issuesTokensTheVerifierAccepts() throws Exception {
         SigningKeys keys = SigningKeys.open(state, ROTATION, GRACE, clock);
         AppTokenIssuer issuer = new AppTokenIssuer(URI.create("https://edge.example.com"), keys, clock);
-        AppTokenIssuer.IssuedToken t = issuer.issue(Identity.user("kc", "u-1", Optional.of("a@example.com"),
-                List.of("ops")), "ssh.example.com", Duration.ofHours(8));
+        AppTokenIssuer.IssuedToken t = issuer.issue(
+                Identity.user("kc", "u-1", Optional.of("a@example.com"), List.of("ops")),
+                "ssh.example.com",
+                Duration.ofHours(8));
         SignedJWT jwt = SignedJWT.parse(t.token());
         assertEquals("portless-app+jwt", jwt.getHeader().getType().getType());
         assertEquals(keys.signingKey().getKeyID(), jwt.getHeader().getKeyID());
