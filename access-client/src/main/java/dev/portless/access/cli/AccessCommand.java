@@ -3,6 +3,7 @@ package dev.portless.access.cli;
 import static java.util.Objects.requireNonNull;
 
 import dev.portless.access.edge.AccessException;
+import dev.portless.common.env.Environment;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -34,12 +35,15 @@ public final class AccessCommand {
 
     /** Returns a command line for this process's environment whose errors print as one sentence on stderr. */
     public static CommandLine commandLine() {
-        return commandLine(System.getenv());
+        return commandLine(Environment.system());
     }
 
-    /** Returns a command line that reads {@code env} instead of the process's environment. */
+    /**
+     * Returns a command line that reads {@code env} instead of the process's environment; a variable set
+     * to the empty string is unset.
+     */
     public static CommandLine commandLine(Map<String, String> env) {
-        CommandLine cl = new CommandLine(new AccessCommand(requireNonNull(env, "env")));
+        CommandLine cl = new CommandLine(new AccessCommand(Environment.withoutEmpty(requireNonNull(env, "env"))));
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
             if (e instanceof AccessException) {
                 line.getErr().println("access: " + e.getMessage());

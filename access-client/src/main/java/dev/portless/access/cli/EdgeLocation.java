@@ -3,6 +3,7 @@ package dev.portless.access.cli;
 import dev.portless.access.edge.EdgeDialer;
 import dev.portless.access.edge.EdgeEndpoint;
 import dev.portless.access.limits.AccessLimits;
+import dev.portless.common.env.NamedFile;
 import dev.portless.common.mux.MultiplexedHttp2;
 import dev.portless.common.net.Transport;
 import dev.portless.common.tls.TlsContexts;
@@ -54,9 +55,18 @@ final class EdgeLocation {
         return Optional.ofNullable(text).map(EdgeEndpoint::parse);
     }
 
+    /**
+     * Returns the CA file named by --edge-ca or PORTLESS_EDGE_CA, checked here so that a mistake names
+     * the flag or variable to fix.
+     */
     Optional<Path> ca(Map<String, String> env) {
-        return Optional.ofNullable(
-                edgeCa != null ? edgeCa : env.containsKey(EDGE_CA_ENV) ? Path.of(env.get(EDGE_CA_ENV)) : null);
+        Optional<NamedFile> ca = NamedFile.fromFlagOrVariable("--edge-ca", edgeCa, EDGE_CA_ENV, env);
+        ca.ifPresent(file -> {
+            if (!file.readString().contains("-----BEGIN CERTIFICATE-----")) {
+                throw file.failure("the file holds no PEM certificate (expected: -----BEGIN CERTIFICATE-----)");
+            }
+        });
+        return ca.map(NamedFile::path);
     }
 
     Duration connectTimeout() {

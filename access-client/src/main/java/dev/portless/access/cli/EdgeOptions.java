@@ -4,10 +4,9 @@ import dev.portless.access.edge.Credentials;
 import dev.portless.access.edge.EdgeDialer;
 import dev.portless.access.edge.StreamDialer;
 import dev.portless.access.login.SignedInDialer;
+import dev.portless.common.env.NamedFile;
 import dev.portless.common.net.Transport;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -88,20 +87,14 @@ final class EdgeOptions {
     }
 
     private String secret(Map<String, String> env) {
-        Path file = serviceTokenSecretFile != null
-                ? serviceTokenSecretFile
-                : env.containsKey(TOKEN_SECRET_FILE_ENV) ? Path.of(env.get(TOKEN_SECRET_FILE_ENV)) : null;
-        if (file != null) {
-            try {
-                String s = Files.readString(file).trim();
-                if (s.isEmpty()) {
-                    throw new IllegalArgumentException("the service token secret file " + file + " is empty");
-                }
-                return s;
-            } catch (IOException e) {
-                throw new IllegalArgumentException(
-                        "cannot read the service token secret file " + file + ": " + e.getMessage());
+        Optional<NamedFile> file = NamedFile.fromFlagOrVariable(
+                "--service-token-secret-file", serviceTokenSecretFile, TOKEN_SECRET_FILE_ENV, env);
+        if (file.isPresent()) {
+            String s = file.get().readString().trim();
+            if (s.isEmpty()) {
+                throw file.get().failure("the file is empty (expected: the service token secret)");
             }
+            return s;
         }
         String s = firstOf(env, TOKEN_SECRET_ENV, CF_TOKEN_SECRET_ENV);
         if (s == null || s.isBlank()) {

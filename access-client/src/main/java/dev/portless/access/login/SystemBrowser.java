@@ -21,11 +21,6 @@ public final class SystemBrowser implements BrowserOpener {
     private final Map<String, String> env;
     private final String osName;
 
-    /** Returns an opener for this process's environment and operating system. */
-    public SystemBrowser() {
-        this(System.getenv(), System.getProperty("os.name", ""));
-    }
-
     /** Returns an opener for {@code env} (its {@code BROWSER}) on the operating system {@code osName}. */
     public SystemBrowser(Map<String, String> env, String osName) {
         this.env = requireNonNull(env, "env");

@@ -1,5 +1,6 @@
 package dev.portless.common.net;
 
+import dev.portless.common.env.Environment;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -31,7 +32,12 @@ public enum Transport {
      * the rest of its reply. Make epoll the default again once Netty re-adds such a socket.
      */
     public static Transport best() {
-        return "epoll".equalsIgnoreCase(System.getenv("PORTLESS_TRANSPORT")) && Epoll.isAvailable() ? EPOLL : NIO;
+        return Environment.variable("PORTLESS_TRANSPORT")
+                                .filter("epoll"::equalsIgnoreCase)
+                                .isPresent()
+                        && Epoll.isAvailable()
+                ? EPOLL
+                : NIO;
     }
 
     /** Returns a new event loop group of {@code threads} threads named after {@code name}. */

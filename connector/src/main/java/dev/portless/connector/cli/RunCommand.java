@@ -1,9 +1,11 @@
 package dev.portless.connector.cli;
 
+import dev.portless.common.env.Environment;
 import dev.portless.connector.run.ConnectorConfig;
 import dev.portless.connector.run.ConnectorRunner;
 import dev.portless.connector.tunnel.TunnelCredentials;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -38,9 +40,9 @@ final class RunCommand implements Callable<Integer> {
     }
 
     static TunnelCredentials credentials(ConnectorConfig cfg) {
-        String token = System.getenv(TOKEN_ENV);
-        if (token != null && !token.isBlank()) {
-            return TunnelCredentials.fromToken(token.trim());
+        Optional<String> token = Environment.variable(TOKEN_ENV);
+        if (token.isPresent() && !token.get().isBlank()) {
+            return TunnelCredentials.fromToken(token.get().trim());
         }
         Path file = cfg.credentialsFile()
                 .orElseThrow(() -> new IllegalArgumentException(

@@ -1,5 +1,6 @@
 package dev.portless.connector.cli;
 
+import dev.portless.common.env.Environment;
 import dev.portless.common.net.Transport;
 import dev.portless.connector.demo.DemoSetup;
 import dev.portless.connector.demo.DemoSetup.DemoFiles;
@@ -105,8 +106,10 @@ final class ServeCommand implements Callable<Integer> {
         if (stateDir != null) {
             return stateDir;
         }
-        String home = System.getenv("PORTLESS_HOME");
-        return (home != null && !home.isBlank() ? Path.of(home) : Path.of(System.getProperty("user.home"), ".portless"))
+        return Environment.variable("PORTLESS_HOME")
+                .filter(home -> !home.isBlank())
+                .map(Path::of)
+                .orElseGet(() -> Path.of(System.getProperty("user.home"), ".portless"))
                 .resolve("demo");
     }
 
