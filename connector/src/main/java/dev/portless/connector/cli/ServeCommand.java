@@ -127,6 +127,8 @@ final class ServeCommand implements Callable<Integer> {
                   export PORTLESS_SERVICE_TOKEN_SECRET_FILE=%s
                   scripts/access tcp --hostname %s --url localhost:2222
                   then, e.g.: echo hello | nc -q 1 localhost 2222
+                The edge's certificate names the apps: with "127.0.0.1 %s" in /etc/hosts,
+                any client trusting the CA reaches https://%s:%d by name.
                 """,
                 edge.accessAddress().getPort(),
                 edge.tunnelAddress().getPort(),
@@ -138,7 +140,10 @@ final class ServeCommand implements Callable<Integer> {
                 demo.ca(),
                 demo.readServiceTokenId(),
                 demo.serviceTokenSecret(),
-                DemoSetup.ECHO_APP);
+                DemoSetup.ECHO_APP,
+                String.join(" ", DemoSetup.APPS),
+                DemoSetup.ECHO_APP,
+                edge.accessAddress().getPort());
         out.flush();
     }
 }

@@ -1,19 +1,25 @@
 package dev.portless.connector.demo;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.StringWriter;
 import java.math.BigInteger;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Date;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -93,6 +99,29 @@ public final class DemoCertificates {
                     dir.resolve("edge-key.pem"), pem(new JcaPKCS8Generator(edgeKey.getPrivate(), null)), true);
         } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
             throw new IllegalStateException("cannot create the demo certificates in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Returns the DNS names of the first certificate in the PEM file {@code chain}, or an empty set when
+     * the file cannot be read or holds no certificate (the caller then makes new certificates).
+     */
+    static Set<String> names(Path chain) {
+        try (InputStream in = Files.newInputStream(chain)) {
+            X509Certificate first =
+                    (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+            Collection<List<?>> alternatives = first.getSubjectAlternativeNames();
+            Set<String> names = new HashSet<>();
+            if (alternatives != null) {
+                for (List<?> name : alternatives) {
+                    if (Integer.valueOf(GeneralName.dNSName).equals(name.get(0))) {
+                        names.add((String) name.get(1));
+                    }
+                }
+            }
+            return names;
+        } catch (IOException | GeneralSecurityException e) {
+            return Set.of();
         }
     }
 

@@ -6,6 +6,7 @@ import dev.portless.connector.tunnel.TunnelCredentials;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -20,6 +21,13 @@ public final class DemoSetup {
     public static final String ECHO_APP = "echo.demo.portless.test";
     /** The app that reaches this machine's sshd, if one runs on port 22. */
     public static final String SSH_APP = "ssh.demo.portless.test";
+    /** Every app of the demo, in the order of its edge.yml. */
+    public static final List<String> APPS = List.of(ECHO_APP, SSH_APP);
+    /**
+     * The names the demo's edge certificate carries: its own, and every app's, so that a stock client
+     * pointed at an app name (an /etc/hosts line to 127.0.0.1) verifies the edge without extra flags.
+     */
+    static final List<String> CERTIFICATE_NAMES = certificateNames();
     /** The demo's tunnel name. */
     public static final String TUNNEL = "demo";
     /** The demo's service token name. */
@@ -35,9 +43,11 @@ public final class DemoSetup {
         try {
             OwnerOnlyFiles.createDirectories(dir);
             DemoFiles files = new DemoFiles(dir);
-            if (!Files.exists(files.ca()) || !Files.exists(files.edgeKey())) {
-                DemoCertificates.write(
-                        dir, List.of("localhost", "edge.demo.portless.test"), List.of("127.0.0.1", "::1"));
+            // A demo directory from before the certificate named the apps gets a new CA and certificate.
+            if (!Files.exists(files.ca())
+                    || !Files.exists(files.edgeKey())
+                    || !DemoCertificates.names(files.edgeCertificate()).containsAll(CERTIFICATE_NAMES)) {
+                DemoCertificates.write(dir, CERTIFICATE_NAMES, List.of("127.0.0.1", "::1"));
             }
             if (!Files.exists(files.tunnelCredentials())) {
                 TunnelCredentials.generate(TUNNEL).writeTo(files.tunnelCredentials());
@@ -74,34 +84,17 @@ public final class DemoSetup {
                         display-name: "E-mail code (the demo writes it to its outbox directory)"
                         outbox: outbox
                     apps:
-                      - hostname: %s
-                        tunnel: %s
-                        service-tokens: [%s]
-                        policy:
-                          include:
-                            - everyone: true
-                      - hostname: %s
-                        tunnel: %s
-                        service-tokens: [%s]
-                        policy:
-                          include:
-                            - everyone: true
                     """.formatted(
-                                    edgePort,
-                                    tunnelPort,
-                                    edgePort,
-                                    TUNNEL,
-                                    tunnel.tunnelId(),
-                                    SecretHash.sha256Hex(tunnel.secret()),
-                                    TOKEN,
-                                    files.readServiceTokenId(),
-                                    secretHash,
-                                    ECHO_APP,
-                                    TUNNEL,
-                                    TOKEN,
-                                    SSH_APP,
-                                    TUNNEL,
-                                    TOKEN),
+                                            edgePort,
+                                            tunnelPort,
+                                            edgePort,
+                                            TUNNEL,
+                                            tunnel.tunnelId(),
+                                            SecretHash.sha256Hex(tunnel.secret()),
+                                            TOKEN,
+                                            files.readServiceTokenId(),
+                                            secretHash)
+                            + appEntries(),
                     false);
             PrivateFiles.write(
                     files.connectorConfig(), """
@@ -123,11 +116,37 @@ public final class DemoSetup {
         }
     }
 
+    private static String appEntries() {
+        StringBuilder entries = new StringBuilder();
+        for (String app : APPS) {
+            entries.append("""
+                      - hostname: %s
+                        tunnel: %s
+                        service-tokens: [%s]
+                        policy:
+                          include:
+                            - everyone: true
+                    """.formatted(app, TUNNEL, TOKEN));
+        }
+        return entries.toString();
+    }
+
+    private static List<String> certificateNames() {
+        List<String> names = new ArrayList<>(List.of("localhost", "edge.demo.portless.test"));
+        names.addAll(APPS);
+        return List.copyOf(names);
+    }
+
     /** The paths of the demo's files. */
     public record DemoFiles(Path dir) {
         /** Returns the CA certificate clients trust. */
         public Path ca() {
             return dir.resolve("ca.pem");
+        }
+
+        /** Returns the edge's certificate chain (PEM). */
+        public Path edgeCertificate() {
+            return dir.resolve("edge.pem");
         }
 
         Path edgeKey() {
