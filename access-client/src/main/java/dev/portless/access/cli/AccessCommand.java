@@ -29,6 +29,11 @@ import picocli.CommandLine.Command;
 public final class AccessCommand {
     private final Map<String, String> env;
 
+    /** Returns the command for this process's environment; picocli's man page and completion tools make it so. */
+    private AccessCommand() {
+        this(Environment.system());
+    }
+
     private AccessCommand(Map<String, String> env) {
         this.env = env;
     }

@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Carry stdin/stdout to the app through the edge, for ssh's ProxyCommand:",
-            "  ssh -o ProxyCommand='access ssh --hostname %h' user@HOSTNAME"
+            "  ssh -o ProxyCommand='access ssh --hostname %%h' user@HOSTNAME"
         })
 final class SshCommand implements Callable<Integer> {
     @Spec
