@@ -3,6 +3,7 @@ package dev.portless.access.cli;
 import static java.util.Objects.requireNonNull;
 
 import dev.portless.access.edge.AccessException;
+import dev.portless.common.config.ConfigException;
 import dev.portless.common.env.Environment;
 import java.util.Map;
 import picocli.CommandLine;
@@ -19,6 +20,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             LoginCommand.class,
             TcpCommand.class,
+            ForwardCommand.class,
             SshCommand.class,
             TokenCommand.class,
             LogoutCommand.class,
@@ -54,7 +56,9 @@ public final class AccessCommand {
                 line.getErr().println("access: " + e.getMessage());
                 return 1;
             }
-            if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+            if (e instanceof IllegalArgumentException
+                    || e instanceof IllegalStateException
+                    || e instanceof ConfigException) {
                 line.getErr().println("access: " + e.getMessage());
                 return 2;
             }

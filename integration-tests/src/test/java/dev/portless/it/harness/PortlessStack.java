@@ -12,9 +12,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -32,6 +34,7 @@ public final class PortlessStack implements AutoCloseable {
     private final int tunnelPort;
     private final String clientId;
     private final Map<String, String> apps;
+    private final Set<String> appsClosedToTheToken;
     private final List<String> extraIngress;
     private final Map<String, String> connectorSettings;
     private JavaProcess edge;
@@ -43,6 +46,7 @@ public final class PortlessStack implements AutoCloseable {
         this.edgePort = FreePorts.next();
         this.tunnelPort = FreePorts.next();
         this.apps = b.apps;
+        this.appsClosedToTheToken = b.appsClosedToTheToken;
         this.extraIngress = b.extraIngress;
         this.connectorSettings = b.connectorSettings;
         DemoCertificates.write(dir, List.of("localhost", "edge.portless.test"), List.of("127.0.0.1"));
@@ -88,11 +92,10 @@ public final class PortlessStack implements AutoCloseable {
                 .append('\n')
                 .append("apps:\n");
         for (String hostname : apps.keySet()) {
-            y.append("  - hostname: ")
-                    .append(hostname)
-                    .append("\n    tunnel: tests\n    service-tokens: [")
-                    .append(TOKEN_NAME)
-                    .append("]\n");
+            y.append("  - hostname: ").append(hostname).append("\n    tunnel: tests\n");
+            if (!appsClosedToTheToken.contains(hostname)) {
+                y.append("    service-tokens: [").append(TOKEN_NAME).append("]\n");
+            }
         }
         Files.writeString(edgeConfig(), y.toString());
     }
@@ -271,12 +274,23 @@ public final class PortlessStack implements AutoCloseable {
     /** A builder: add apps, then {@link #build()} and {@link PortlessStack#start()}. */
     public static final class Builder {
         private final Map<String, String> apps = new LinkedHashMap<>();
+        private final Set<String> appsClosedToTheToken = new HashSet<>();
         private final List<String> extraIngress = new ArrayList<>();
         private final Map<String, String> connectorSettings = new LinkedHashMap<>();
 
         /** Adds an app at the edge and an ingress rule {@code hostname → service} at the connector. */
         public Builder app(String hostname, String service) {
             apps.put(hostname, service);
+            return this;
+        }
+
+        /**
+         * Adds an app like {@link #app(String, String)} whose policy does not let the stack's service
+         * token in: the edge answers 403 to it.
+         */
+        public Builder appClosedToTheToken(String hostname, String service) {
+            apps.put(hostname, service);
+            appsClosedToTheToken.add(hostname);
             return this;
         }
 
