@@ -74,55 +74,52 @@ class FileSettingsTest {
     @Test
     void aMissingCaFileNamesTheVariable() {
         Path missing = dir.resolve("x.pem");
-        int code =
-                run(env("PORTLESS_EDGE_CA", missing.toString(), "PORTLESS_SERVICE_TOKEN_SECRET", "s"), SSH_TO_NOWHERE);
-        assertEquals(2, code);
-        assertEquals(
-                "access: PORTLESS_EDGE_CA=" + missing + ": cannot read the file: No such file or directory",
-                err.toString().strip());
+        assertRefused(
+                "PORTLESS_EDGE_CA=" + missing + ": cannot read the file: No such file or directory",
+                env("PORTLESS_EDGE_CA", missing.toString(), "PORTLESS_SERVICE_TOKEN_SECRET", "s"),
+                SSH_TO_NOWHERE);
     }
 
     @Test
     void aCaFlagThatIsNoCertificateNamesTheFlag() throws Exception {
         Path notPem = Files.writeString(dir.resolve("ca.txt"), "not a certificate\n");
-        int code =
-                run(env("PORTLESS_SERVICE_TOKEN_SECRET", "s"), concat(SSH_TO_NOWHERE, "--edge-ca", notPem.toString()));
-        assertEquals(2, code);
-        assertEquals(
-                "access: --edge-ca=" + notPem
-                        + ": the file holds no PEM certificate (expected: -----BEGIN CERTIFICATE-----)",
-                err.toString().strip());
+        assertRefused(
+                "--edge-ca=" + notPem + ": the file holds no PEM certificate (expected: -----BEGIN CERTIFICATE-----)",
+                env("PORTLESS_SERVICE_TOKEN_SECRET", "s"),
+                concat(SSH_TO_NOWHERE, "--edge-ca", notPem.toString()));
     }
 
     @Test
     void aMissingSecretFileNamesTheVariable() {
         Path missing = dir.resolve("secret");
-        int code = run(env("PORTLESS_SERVICE_TOKEN_SECRET_FILE", missing.toString()), SSH_TO_NOWHERE);
-        assertEquals(2, code);
-        assertEquals(
-                "access: PORTLESS_SERVICE_TOKEN_SECRET_FILE=" + missing
-                        + ": cannot read the file: No such file or directory",
-                err.toString().strip());
+        assertRefused(
+                "PORTLESS_SERVICE_TOKEN_SECRET_FILE=" + missing + ": cannot read the file: No such file or directory",
+                env("PORTLESS_SERVICE_TOKEN_SECRET_FILE", missing.toString()),
+                SSH_TO_NOWHERE);
     }
 
     @Test
     void aSecretFileFlagNamingADirectoryNamesTheFlag() {
-        int code = run(env(), concat(SSH_TO_NOWHERE, "--service-token-secret-file", dir.toString()));
-        assertEquals(2, code);
-        assertEquals(
-                "access: --service-token-secret-file=" + dir + ": cannot read the file: Is a directory",
-                err.toString().strip());
+        assertRefused(
+                "--service-token-secret-file=" + dir + ": cannot read the file: Is a directory",
+                env(),
+                concat(SSH_TO_NOWHERE, "--service-token-secret-file", dir.toString()));
     }
 
     @Test
     void anEmptySecretFileSaysWhatItShouldHold() throws Exception {
         Path empty = Files.writeString(dir.resolve("empty"), "\n");
-        int code = run(env("PORTLESS_SERVICE_TOKEN_SECRET_FILE", empty.toString()), SSH_TO_NOWHERE);
-        assertEquals(2, code);
-        assertEquals(
-                "access: PORTLESS_SERVICE_TOKEN_SECRET_FILE=" + empty
+        assertRefused(
+                "PORTLESS_SERVICE_TOKEN_SECRET_FILE=" + empty
                         + ": the file is empty (expected: the service token secret)",
-                err.toString().strip());
+                env("PORTLESS_SERVICE_TOKEN_SECRET_FILE", empty.toString()),
+                SSH_TO_NOWHERE);
+    }
+
+    /** Runs access with {@code env} and {@code args} and checks that it stops at start with {@code sentence}. */
+    private void assertRefused(String sentence, Map<String, String> env, String... args) {
+        assertEquals(2, run(env, args), err.toString());
+        assertEquals("access: " + sentence, err.toString().strip());
     }
 
     private static String[] concat(String[] head, String... tail) {

@@ -227,4 +227,34 @@ class SignInCommandsTest {
         assertEquals(2, run(env(), "login", "not a host"));
         assertTrue(err.toString().contains("access: app: \"not a host\" is not a hostname"), err.toString());
     }
+
+    @Test
+    /** {@code access forward}: one app's sign-in after another, and a refusal reported in the app's row. */
+    void forwardSignsInToEachAppInTurnAndARefusalIsItsRowsStatus() {
+        server.devicePolls("access_denied", "access_denied");
+        int before = server.deviceStarts();
+        int code = run(
+                env("SSH_CONNECTION", "10.0.0.1 50000 10.0.0.2 22"),
+                "forward",
+                "--edge",
+                server.edge(),
+                "--forward",
+                "db.example.com=127.0.0.1:15432",
+                "--forward",
+                "wiki.example.com=127.0.0.1:15433");
+
+        assertEquals(1, code, err.toString());
+        assertEquals(before + 2, server.deviceStarts());
+        String said = err.toString();
+        // In turn: the second app's prompt comes only after the first app's sign-in ended.
+        int firstRefusal = said.indexOf("access: db.example.com: ");
+        int secondPrompt = said.indexOf("To sign in", said.indexOf("To sign in") + 1);
+        assertTrue(firstRefusal > 0 && secondPrompt > firstRefusal, said);
+        assertTrue(said.contains("alice@example.com is not allowed to reach this app"), said);
+        String table = out.toString();
+        assertTrue(table.startsWith("APP"), table);
+        assertTrue(table.matches("(?s).*db\\.example\\.com\\s+-\\s+not signed in: .*not allowed.*"), table);
+        assertTrue(table.matches("(?s).*wiki\\.example\\.com\\s+-\\s+not signed in: .*not allowed.*"), table);
+        assertTrue(said.contains("access: no forward is listening"), said);
+    }
 }
