@@ -71,6 +71,15 @@ public record NamedFile(String source, Path path) {
         }
     }
 
+    /**
+     * Returns the file's path once it is known to be readable text, for readers that take a path (a
+     * configuration loader), so that a missing or unreadable file names its flag or variable.
+     */
+    public Path requireReadable() {
+        readString();
+        return path;
+    }
+
     /** Returns an error about this file: {@code <source>=<path>: <problem>}. */
     public IllegalArgumentException failure(String problem) {
         return failure(problem, null);

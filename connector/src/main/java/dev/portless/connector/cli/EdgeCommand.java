@@ -1,5 +1,6 @@
 package dev.portless.connector.cli;
 
+import dev.portless.common.env.NamedFile;
 import dev.portless.connector.edge.EdgeServer;
 import dev.portless.connector.edge.config.EdgeConfig;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ final class EdgeCommand implements Callable<Integer> {
         if (config == null) {
             throw new ParameterException(spec.commandLine(), "Missing required option: '--config=FILE'");
         }
-        EdgeServer edge = EdgeServer.start(EdgeConfig.load(config));
+        EdgeServer edge = EdgeServer.start(EdgeConfig.load(new NamedFile("--config", config).requireReadable()));
         Runtime.getRuntime().addShutdownHook(new Thread(edge::close, "edge-shutdown"));
         edge.closeFuture().await();
         return 0;

@@ -1,6 +1,7 @@
 package dev.portless.connector.cli;
 
 import dev.portless.common.env.Environment;
+import dev.portless.common.env.NamedFile;
 import dev.portless.connector.run.ConnectorConfig;
 import dev.portless.connector.run.ConnectorRunner;
 import dev.portless.connector.tunnel.TunnelCredentials;
@@ -25,7 +26,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        ConnectorConfig cfg = ConnectorConfig.load(config);
+        ConnectorConfig cfg = ConnectorConfig.load(new NamedFile("--config", config).requireReadable());
         ConnectorRunner runner = ConnectorRunner.start(cfg, credentials(cfg));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()

@@ -1,6 +1,7 @@
 package dev.portless.connector.cli;
 
 import dev.portless.common.env.Environment;
+import dev.portless.common.env.NamedFile;
 import dev.portless.common.net.Transport;
 import dev.portless.connector.demo.DemoSetup;
 import dev.portless.connector.demo.DemoSetup.DemoFiles;
@@ -66,8 +67,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         EchoTarget echo = null;
         EventLoopGroup echoGroup = null;
-        Path edgeFile = edgeConfig;
-        Path connectorFile = connectorConfig;
+        Path edgeFile = edgeConfig == null ? null : new NamedFile("--edge-config", edgeConfig).requireReadable();
+        Path connectorFile =
+                connectorConfig == null ? null : new NamedFile("--config", connectorConfig).requireReadable();
         DemoFiles demo = null;
         if (edgeFile == null) {
             Transport transport = Transport.best();

@@ -1,5 +1,6 @@
 package dev.portless.connector.cli;
 
+import dev.portless.common.env.NamedFile;
 import dev.portless.connector.edge.config.EdgeConfig;
 import dev.portless.connector.edge.sshca.SshCertificateAuthority;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ final class SshCaCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        EdgeConfig edge = EdgeConfig.load(config);
+        EdgeConfig edge = EdgeConfig.load(new NamedFile("--config", config).requireReadable());
         System.out.println(
                 SshCertificateAuthority.loadOrCreate(edge.sshCa().keyFile()).publicKeyLine());
         return 0;
