@@ -91,6 +91,30 @@ class CliDocsTest {
         assertFalse(result.stdout().contains("connector"), "access's script completes access only");
     }
 
+    @Test
+    void zshCompletesAccessThroughBashcompinit(@TempDir Path dir) throws IOException {
+        Peers.require("zsh (Debian package zsh)", Peers.executable("/usr/bin/zsh"));
+        Path script = ROOT.resolve("access-client/target/access.bash");
+        // An interactive zsh in a pseudo-terminal, set up as README tells zsh users, gets "access t<TAB>".
+        Path driver = Files.writeString(dir.resolve("complete.zsh"), """
+                zmodload zsh/zpty
+                zpty z zsh -f -i
+                zpty -w z "PS1='> '; autoload -U compinit && compinit -u;\
+                 autoload -U +X bashcompinit && bashcompinit; source $1"
+                sleep 1
+                zpty -n -w z $'access t\\t'
+                sleep 2
+                all=""
+                while zpty -r -t z chunk; do all+=$chunk; done
+                print -r -- "$all"
+                zpty -d z
+                """);
+        ProcessResult result = Commands.run(
+                        List.of("/usr/bin/zsh", "-f", driver.toString(), script.toString()), Duration.ofSeconds(30))
+                .assertSuccess();
+        assertTrue(result.stdout().matches("(?s).*tcp\\s+token.*"), result.toString());
+    }
+
     private static Map<String, String> files(Path dir, String suffix) throws IOException {
         Map<String, String> texts = new TreeMap<>();
         try (Stream<Path> list = Files.list(dir)) {
