@@ -5,12 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portless.common.wire.StreamError;
+import dev.portless.connector.edge.config.EdgeLimits;
 import dev.portless.connector.edge.policy.Identity;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -25,11 +24,15 @@ class ClientRequestDispatcherTest {
 
     private EmbeddedChannel connection() {
         StreamServices services = TestEdge.services((h, app, c) -> authenticator.authenticate(h, app, c));
-        return new EmbeddedChannel(
-                new HttpServerCodec(),
-                new HttpObjectAggregator(64 * 1024),
-                new ClientRequestDispatcher(
-                        new WebSocketStreamHandler(new StreamAdmission(services)), new WebPageHandler(services.web())));
+        StreamAdmission admission = new StreamAdmission(services);
+        EmbeddedChannel channel = new EmbeddedChannel();
+        AccessListenerInitializer.http1(
+                channel.pipeline(),
+                admission,
+                new WebSocketStreamHandler(admission),
+                new WebPageHandler(services.web()),
+                EdgeLimits.DEFAULTS);
+        return channel;
     }
 
     /** Returns what the client reads back after sending {@code request}. */
