@@ -333,7 +333,7 @@ final class WebAppExchange {
                 ticket == null
                         ? StreamAdmission.hostOnly(head.headers().get(HttpHeaderNames.HOST))
                         : ticket.app().hostname(),
-                ctx.channel().remoteAddress(),
+                ticket == null ? ctx.channel().remoteAddress() : ticket.clientAddress(),
                 head.method().name(),
                 path,
                 status,

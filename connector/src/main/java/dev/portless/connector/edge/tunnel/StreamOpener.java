@@ -31,32 +31,22 @@ public final class StreamOpener {
     /** Returns a future of the opened stream, failed with a {@link StreamOpenException}. */
     public CompletableFuture<OpenedStream> open(ConnectorConnection connection, Http2Headers request) {
         CompletableFuture<OpenedStream> result = new CompletableFuture<>();
-        new Http2StreamChannelBootstrap(connection.channel())
-                .option(ChannelOption.AUTO_READ, false)
-                .handler(new AnswerHandler(connection, result))
-                .open()
-                .addListener(f -> {
-                    if (!f.isSuccess()) {
-                        result.completeExceptionally(new StreamOpenException(
-                                StreamError.NO_CONNECTOR,
-                                "The connector " + connection.connectorName() + " refused a new stream ("
-                                        + f.cause().getMessage() + "); try again."));
-                        return;
+        openExchange(connection, request, false, new AnswerHandler(connection, result))
+                .whenComplete((child, failure) -> {
+                    if (failure != null) {
+                        result.completeExceptionally(failure);
+                    } else {
+                        child.read();
                     }
-                    Http2StreamChannel child = (Http2StreamChannel) f.getNow();
-                    connection.streamOpened();
-                    child.closeFuture().addListener(c -> connection.streamClosed());
-                    child.writeAndFlush(new DefaultHttp2HeadersFrame(request, false));
-                    child.read();
                 });
         return result;
     }
 
     /**
-     * Returns a future of a stream opened on {@code connection} for one web-app request: its
-     * {@code request} headers sent (ending the stream when {@code endStream}), reads off, and
-     * {@code handler} in its pipeline to read whatever the connector answers. Fails with a
-     * {@link StreamOpenException} when the connection takes no new stream.
+     * Returns a future of a stream opened on {@code connection}: its {@code request} headers sent
+     * (ending the stream when {@code endStream}), reads off, and {@code handler} in its pipeline to
+     * read whatever the connector answers. Fails with a {@link StreamOpenException} when the
+     * connection takes no new stream.
      */
     public CompletableFuture<Http2StreamChannel> openExchange(
             ConnectorConnection connection, Http2Headers request, boolean endStream, ChannelHandler handler) {
@@ -67,10 +57,7 @@ public final class StreamOpener {
                 .open()
                 .addListener(f -> {
                     if (!f.isSuccess()) {
-                        result.completeExceptionally(new StreamOpenException(
-                                StreamError.NO_CONNECTOR,
-                                "The connector " + connection.connectorName() + " refused a new stream ("
-                                        + f.cause().getMessage() + "); try again."));
+                        result.completeExceptionally(refusedStream(connection, f.cause()));
                         return;
                     }
                     Http2StreamChannel child = (Http2StreamChannel) f.getNow();
@@ -82,9 +69,11 @@ public final class StreamOpener {
         return result;
     }
 
-    /** Returns how long a stream's opening may wait for the connector. */
-    public Duration answerTimeout() {
-        return answerTimeout;
+    private static StreamOpenException refusedStream(ConnectorConnection connection, Throwable cause) {
+        return new StreamOpenException(
+                StreamError.NO_CONNECTOR,
+                "The connector " + connection.connectorName() + " refused a new stream (" + cause.getMessage()
+                        + "); try again.");
     }
 
     /** Waits for the response headers, then leaves the pipeline to the relay. */

@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portless.connector.edge.config.EdgeLimits;
 import dev.portless.connector.edge.policy.Identity;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,26 +22,11 @@ class RequestSmugglingTest {
     private static EmbeddedChannel connection() {
         StreamServices services =
                 TestEdge.services((h, app, c) -> Decision.allow(Identity.serviceToken("ci"), "minted"));
-        StreamAdmission admission = new StreamAdmission(services);
-        EmbeddedChannel channel = new EmbeddedChannel();
-        AccessListenerInitializer.http1(
-                channel.pipeline(),
-                admission,
-                new WebSocketStreamHandler(admission),
-                new WebPageHandler(services.web()),
-                EdgeLimits.DEFAULTS);
-        return channel;
+        return TestEdge.http1(services);
     }
 
     private String send(String request) {
-        connection.writeInbound(Unpooled.copiedBuffer(request, StandardCharsets.ISO_8859_1));
-        connection.runPendingTasks();
-        StringBuilder out = new StringBuilder();
-        for (ByteBuf b = connection.readOutbound(); b != null; b = connection.readOutbound()) {
-            out.append(b.toString(StandardCharsets.UTF_8));
-            b.release();
-        }
-        return out.toString();
+        return TestEdge.exchange(connection, request);
     }
 
     private void assertRefused(String request, String sentence) {

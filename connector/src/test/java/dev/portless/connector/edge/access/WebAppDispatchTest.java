@@ -4,11 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portless.common.wire.StreamError;
-import dev.portless.connector.edge.config.EdgeLimits;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** What the dispatcher does with a request to a web app's hostname, decided on the head. */
@@ -20,26 +16,11 @@ class WebAppDispatchTest {
     private static EmbeddedChannel connection() {
         StreamServices services = TestEdge.services((h, app, c) ->
                 Decision.deny(StreamError.UNAUTHENTICATED, "Sign-in is required to reach " + app.hostname() + "."));
-        StreamAdmission admission = new StreamAdmission(services);
-        EmbeddedChannel channel = new EmbeddedChannel();
-        AccessListenerInitializer.http1(
-                channel.pipeline(),
-                admission,
-                new WebSocketStreamHandler(admission),
-                new WebPageHandler(services.web()),
-                EdgeLimits.DEFAULTS);
-        return channel;
+        return TestEdge.http1(services);
     }
 
     private String send(String request) {
-        connection.writeInbound(Unpooled.copiedBuffer(request, StandardCharsets.ISO_8859_1));
-        connection.runPendingTasks();
-        StringBuilder out = new StringBuilder();
-        for (ByteBuf b = connection.readOutbound(); b != null; b = connection.readOutbound()) {
-            out.append(b.toString(StandardCharsets.UTF_8));
-            b.release();
-        }
-        return out.toString();
+        return TestEdge.exchange(connection, request);
     }
 
     @Test
