@@ -11,6 +11,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
@@ -134,6 +135,10 @@ final class WebAppExchange {
                         },
                         timeout.toMillis(),
                         TimeUnit.MILLISECONDS);
+        if (!requestEnded && HttpUtil.is100ContinueExpected(head)) {
+            // The edge takes the body as fast as the stream allows; the client need not wait for the origin.
+            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+        }
         while (!early.isEmpty()) {
             forward(early.poll());
         }

@@ -13,7 +13,7 @@ import java.util.Set;
  * Which headers cross the edge with a web-app request and its response. Hop-by-hop headers end at
  * the edge (RFC 9110 §7.6.1), and so do the edge's credentials and metadata: a browser cannot hand
  * the origin a {@code Cf-Access-Jwt-Assertion} or a {@code portless-*} header of its own making, and
- * the edge's cookies never leave it.
+ * the edge's cookies never leave it. {@code Expect: 100-continue} is answered by the edge.
  */
 public final class ProxiedHeaders {
     private static final Set<String> HOP_BY_HOP = Set.of(
@@ -25,7 +25,9 @@ public final class ProxiedHeaders {
             "upgrade",
             "proxy-authorization",
             "http2-settings",
-            "host");
+            "host",
+            // The edge answers 100-continue itself and streams the body as the tunnel allows.
+            "expect");
     private static final Set<String> CREDENTIALS = Set.of(
             "cf-access-jwt-assertion",
             "cf-access-authenticated-user-email",

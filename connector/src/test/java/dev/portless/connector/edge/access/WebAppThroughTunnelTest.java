@@ -153,6 +153,24 @@ class WebAppThroughTunnelTest {
     }
 
     @Test
+    void theEdgeAnswers100ContinueOnceTheStreamIsOpen() throws Exception {
+        try (Socket s = connect()) {
+            s.getOutputStream()
+                    .write(("POST /sha256 HTTP/1.1\r\nHost: " + TestEdge.APP + "\r\nExpect: 100-continue\r\n"
+                                    + "Content-Length: 3\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+            assertEquals("HTTP/1.1 100 Continue\r\n\r\n", Response.head(s.getInputStream()));
+            s.getOutputStream().write("abc".getBytes(StandardCharsets.US_ASCII));
+            Response r = Response.read(s.getInputStream());
+            assertEquals(
+                    HexFormat.of()
+                            .formatHex(MessageDigest.getInstance("SHA-256").digest("abc".getBytes())),
+                    new String(r.body(), StandardCharsets.US_ASCII));
+            assertFalse(connector.requests.poll().contains("expect"), "the edge answered the expectation itself");
+        }
+    }
+
+    @Test
     void aHundredMibDownloadStreamsToTheBrowserAndTheConnectionIsKept() throws IOException {
         try (Socket s = connect()) {
             s.getOutputStream()
