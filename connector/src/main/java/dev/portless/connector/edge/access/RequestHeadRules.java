@@ -55,6 +55,16 @@ final class RequestHeadRules {
         return null;
     }
 
+    /** Returns the path and query of a request target, also of an absolute-form one (its host was checked). */
+    static String originForm(String uri) {
+        if (uri.startsWith("/")) {
+            return uri;
+        }
+        URI u = URI.create(uri);
+        String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
+        return u.getRawQuery() == null ? path : path + "?" + u.getRawQuery();
+    }
+
     /**
      * Why a request head is refused.
      *

@@ -13,6 +13,8 @@ import dev.portless.connector.edge.tunnel.OpenedStream;
 import dev.portless.connector.edge.tunnel.StreamOpenException;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
 import java.net.InetAddress;
@@ -159,6 +161,34 @@ final class StreamAdmission {
                 bytesDown,
                 durationMillis,
                 endReason);
+    }
+
+    /** Logs the one line the edge writes per web-app request once its answer has ended. */
+    static void logRequest(
+            String id,
+            String identity,
+            String app,
+            String client,
+            HttpRequest request,
+            int status,
+            long bytesUp,
+            long bytesDown,
+            long durationMillis,
+            String errorCode) {
+        log.info(
+                "request={} identity={} app={} client={} method={} path={} status={} bytes_up={} bytes_down={} "
+                        + "duration_ms={}{}",
+                id,
+                identity,
+                app,
+                client,
+                request.method().name(),
+                new QueryStringDecoder(request.uri()).rawPath(),
+                status,
+                bytesUp,
+                bytesDown,
+                durationMillis,
+                errorCode == null ? "" : " error=" + errorCode);
     }
 
     private Refused refusal(StreamError error, String message) {

@@ -25,7 +25,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2DataFrame;
@@ -94,7 +93,7 @@ final class WebAppExchange {
                 .method(head.method().name())
                 .scheme("https")
                 .authority(ticket.app().hostname())
-                .path(originForm(head.uri()))
+                .path(RequestHeadRules.originForm(head.uri()))
                 .set(TunnelProtocol.KIND, TunnelProtocol.KIND_HTTP));
         ProxiedHeaders.request(
                 head.headers(),
@@ -329,33 +328,19 @@ final class WebAppExchange {
     }
 
     private void logLine() {
-        String path = new QueryStringDecoder(head.uri()).rawPath();
-        log.info(
-                "request={} identity={} app={} client={} method={} path={} status={} bytes_up={} bytes_down={} "
-                        + "duration_ms={}{}",
-                ticket == null ? "-" : ticket.streamId(),
+        StreamAdmission.logRequest(
+                ticket == null ? "-" : Long.toString(ticket.streamId()),
                 ticket == null ? "-" : ticket.identity(),
                 ticket == null
                         ? StreamAdmission.hostOnly(head.headers().get(HttpHeaderNames.HOST))
                         : ticket.app().hostname(),
-                ticket == null ? ctx.channel().remoteAddress() : ticket.clientAddress(),
-                head.method().name(),
-                path,
+                ticket == null ? String.valueOf(ctx.channel().remoteAddress()) : ticket.clientAddress(),
+                head,
                 status,
                 bytesUp,
                 bytesDown,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos),
-                errorCode == null ? "" : " error=" + errorCode);
-    }
-
-    /** Returns the path and query of a request target, also of an absolute-form one (its host was checked). */
-    static String originForm(String uri) {
-        if (uri.startsWith("/")) {
-            return uri;
-        }
-        java.net.URI u = java.net.URI.create(uri);
-        String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
-        return u.getRawQuery() == null ? path : path + "?" + u.getRawQuery();
+                errorCode);
     }
 
     private static int parseStatus(CharSequence status) {
