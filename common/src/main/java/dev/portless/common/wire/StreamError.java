@@ -40,6 +40,22 @@ public enum StreamError {
     CONNECTOR_TIMEOUT(504),
     /** The connector is draining and takes no new streams. */
     CONNECTOR_DRAINING(503),
+    /** The web app's origin refused the connection. */
+    ORIGIN_REFUSED(502),
+    /** The web app's origin is not reachable from the connector. */
+    ORIGIN_UNREACHABLE(502),
+    /** The web app's origin host name does not resolve on the connector's machine. */
+    ORIGIN_UNRESOLVED(502),
+    /** The web app's origin did not answer in time. */
+    ORIGIN_TIMEOUT(504),
+    /** The TLS handshake with the web app's origin failed; the message names the reason. */
+    ORIGIN_TLS(502),
+    /** The web app's origin answered something that is not HTTP. */
+    ORIGIN_BAD_RESPONSE(502),
+    /** An HTTP request reached an app whose ingress rule is a TCP service. */
+    NOT_HTTP(502),
+    /** A TCP stream reached an app whose ingress rule is an HTTP service. */
+    NOT_TCP(502),
     /** Anything else the edge or connector could not do. */
     INTERNAL(500);
 

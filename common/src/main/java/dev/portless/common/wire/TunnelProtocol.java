@@ -52,6 +52,18 @@ public final class TunnelProtocol {
     /** Trailer with the close reason, one line of at most 240 characters. */
     public static final String CLOSE_REASON = "portless-close-reason";
 
+    /** Stream request: what the stream carries, {@link #KIND_HTTP} or {@link #KIND_WEBSOCKET}; absent for TCP. */
+    public static final String KIND = "portless-kind";
+    /** Stream kind: one HTTP request of a web app, proxied by the connector to the origin. */
+    public static final String KIND_HTTP = "http";
+    /** Stream kind: a WebSocket upgrade, kept as the browser sent it (method, path, sec-websocket-*). */
+    public static final String KIND_WEBSOCKET = "websocket";
+    /**
+     * Stream response: {@code websocket} when the connector passed the upgrade to an HTTP origin that
+     * switched protocols; the stream then carries the raw bytes both ways.
+     */
+    public static final String UPGRADED = "portless-upgraded";
+
     /** Body the edge sends on the control stream when it accepts the connector. */
     public static final String REGISTERED = "registered";
 

@@ -26,6 +26,7 @@ import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.sshca.SshCertificateAuthority;
 import dev.portless.connector.edge.sshca.SshRule;
 import dev.portless.connector.edge.sshca.SshSigningService;
+import dev.portless.connector.edge.web.AppSignIn;
 import dev.portless.connector.token.TokenVerifier;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,7 +44,7 @@ import javax.net.ssl.SSLContext;
 /**
  * The wiring of every plain HTTP endpoint of the edge: sign-in pages and browser sessions, the
  * identity providers, the OAuth endpoints of the {@code access} CLI, SSH certificates, the JWKS, and
- * the health check, built from the edge's configuration into one router.
+ * web apps' browser sign-in, the health check, built from the edge's configuration into one router.
  */
 final class EdgeWeb {
     private final SigningKeys keys;
@@ -52,6 +53,7 @@ final class EdgeWeb {
     private final AuthorizationServer oauth;
     private final OidcSignIn oidc;
     private final SshSigningService ssh;
+    private final AppSignIn appSignIn;
 
     private EdgeWeb(
             SigningKeys keys,
@@ -59,8 +61,10 @@ final class EdgeWeb {
             SignInPages signIn,
             AuthorizationServer oauth,
             OidcSignIn oidc,
-            SshSigningService ssh) {
+            SshSigningService ssh,
+            AppSignIn appSignIn) {
         this.ssh = ssh;
+        this.appSignIn = appSignIn;
         this.keys = keys;
         this.sessions = sessions;
         this.signIn = signIn;
@@ -115,7 +119,8 @@ final class EdgeWeb {
                 apps,
                 verifier,
                 keys::publicKeys);
-        return new EdgeWeb(keys, sessions, signIn, oauth, oidc, ssh);
+        AppSignIn appSignIn = new AppSignIn(sessions, apps, tokens, limits.appCodeLifetime(), clock);
+        return new EdgeWeb(keys, sessions, signIn, oauth, oidc, ssh, appSignIn);
     }
 
     /** Returns the router of every plain HTTP path the edge serves, running handlers on {@code workers}. */
@@ -131,6 +136,7 @@ final class EdgeWeb {
         oidc.addRoutes(b);
         oauth.addRoutes(b);
         ssh.addRoutes(b);
+        appSignIn.addRoutes(b);
         return b.build(workers);
     }
 
@@ -138,6 +144,7 @@ final class EdgeWeb {
     void sweep() {
         sessions.sweep();
         oauth.sweep();
+        appSignIn.sweep();
     }
 
     private static PinMailer mailer(PinProviderEntry p, EdgeConfig config) {

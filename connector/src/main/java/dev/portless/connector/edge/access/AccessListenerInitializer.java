@@ -7,7 +7,9 @@ import dev.portless.common.mux.MultiplexedHttp2;
 import dev.portless.connector.edge.config.EdgeLimits;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
@@ -23,8 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The pipeline of a client connection: TLS, then by ALPN either HTTP/1.1, where
- * {@link ClientRequestDispatcher} decides what each request is (a WebSocket stream or one of the
- * edge's pages), or a multiplexed {@code portless-h2} connection whose every stream is a
+ * {@link ClientRequestDispatcher} decides on each request's head what it is (a web-app request,
+ * a WebSocket stream or one of the edge's pages), or a multiplexed {@code portless-h2} connection whose every stream is a
  * {@code CONNECT} to an app, for {@link ConnectStreamHandler}.
  */
 public final class AccessListenerInitializer extends ChannelInitializer<SocketChannel> {
@@ -76,10 +78,27 @@ public final class AccessListenerInitializer extends ChannelInitializer<SocketCh
     }
 
     private void http1(ChannelHandlerContext ctx) {
-        ctx.pipeline()
-                .addLast("http", new HttpServerCodec())
+        // The dispatcher keeps the deadline for each request head from here on.
+        ctx.pipeline().remove("request-timeout");
+        http1(ctx.pipeline(), admission, streams, pages, limits);
+    }
+
+    /** Adds the HTTP/1.1 handlers of a client connection to {@code pipeline}, behind TLS. */
+    static void http1(
+            ChannelPipeline pipeline,
+            StreamAdmission admission,
+            ClientRequestHandler streams,
+            ClientRequestHandler pages,
+            EdgeLimits limits) {
+        HeadBytesGuard bytesGuard = new HeadBytesGuard();
+        HttpDecoderConfig decoder = new HttpDecoderConfig()
+                .setMaxInitialLineLength(limits.maxRequestLineBytes())
+                .setMaxHeaderSize(limits.maxRequestHeaderBytes());
+        pipeline.addLast("head-bytes", bytesGuard)
+                .addLast("http", new HttpServerCodec(decoder))
+                .addLast("dispatch", new ClientRequestDispatcher(admission, limits, bytesGuard))
                 .addLast("aggregator", new HttpObjectAggregator(limits.maxRequestBytes()))
-                .addLast("dispatch", new ClientRequestDispatcher(streams, pages));
+                .addLast("requests", new AggregatedRequestHandler(streams, pages));
     }
 
     private void multiplexed(ChannelHandlerContext ctx) {

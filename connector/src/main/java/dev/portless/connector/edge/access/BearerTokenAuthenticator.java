@@ -38,9 +38,17 @@ final class BearerTokenAuthenticator implements AccessAuthenticator {
         this.keys = requireNonNull(keys, "keys");
     }
 
-    /** Returns whether {@code headers} carry an app token (in either spelling). */
+    /**
+     * Returns whether {@code headers} carry an app token (in either spelling). Another
+     * {@code Authorization} scheme (Basic, say) belongs to a web app's origin, not to the edge.
+     */
     static boolean present(HttpHeaders headers) {
-        return headers.contains(HttpHeaderNames.AUTHORIZATION) || headers.contains(AccessHeaders.CF_TOKEN);
+        return bearerScheme(headers.get(HttpHeaderNames.AUTHORIZATION)) || headers.contains(AccessHeaders.CF_TOKEN);
+    }
+
+    /** Returns whether an {@code Authorization} value is of the Bearer scheme. */
+    static boolean bearerScheme(String authorization) {
+        return authorization != null && authorization.trim().regionMatches(true, 0, "bearer ", 0, 7);
     }
 
     @Override
@@ -52,6 +60,11 @@ final class BearerTokenAuthenticator implements AccessAuthenticator {
                     "The Authorization header for " + app.hostname()
                             + " is not \"Bearer <app token>\"; sign in again.");
         }
+        return authenticate(token, app, client);
+    }
+
+    /** Returns the decision for the app token {@code token} on {@code app}, from {@code client}. */
+    Decision authenticate(String token, AppRoute app, InetAddress client) {
         VerifiedAppToken verified;
         try {
             verified = verifier.verify(token, app.hostname(), keys.get());
@@ -86,7 +99,7 @@ final class BearerTokenAuthenticator implements AccessAuthenticator {
 
     private static String token(HttpHeaders headers) {
         String authorization = headers.get(HttpHeaderNames.AUTHORIZATION);
-        if (authorization == null) {
+        if (!bearerScheme(authorization)) {
             return headers.get(AccessHeaders.CF_TOKEN).trim();
         }
         String a = authorization.trim();

@@ -2,70 +2,233 @@ package dev.portless.connector.edge.access;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.portless.connector.edge.access.StreamAdmission.Refused;
+import dev.portless.connector.edge.access.StreamAdmission.Ticket;
+import dev.portless.connector.edge.config.EdgeLimits;
+import dev.portless.connector.edge.web.AppSignIn;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place that decides what an HTTP/1.1 request on a client connection is, and hands it to
- * that kind's handler: a WebSocket upgrade is a stream for {@code access} or cloudflared; any other
- * request is one of the edge's own pages (sign-in, identity, OAuth, JWKS). A request the codec
- * could not parse gets 400. Streams on a {@code portless-h2} connection never come here: ALPN sends
- * them to {@link ConnectStreamHandler}.
+ * The one place that decides what an HTTP/1.1 request on a client connection is, on its head and
+ * before any body is read: a request to a web app's hostname (other than a WebSocket upgrade and the
+ * edge's own {@code /.portless/} paths) is a {@link WebAppExchange} whose body streams; everything
+ * else goes whole through the aggregator to {@link AggregatedRequestHandler} (stream upgrades and the
+ * edge's pages). Requests run one at a time: a request pipelined behind another waits here until
+ * the answer before it is written. A head that two parsers could read two ways is refused with 400,
+ * a header block over the limit with 431. Streams on a {@code portless-h2} connection never come
+ * here: ALPN sends them to {@link ConnectStreamHandler}.
  */
-final class ClientRequestDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
+final class ClientRequestDispatcher extends ChannelDuplexHandler implements WebAppExchange.Owner {
     private static final Logger log = LoggerFactory.getLogger(ClientRequestDispatcher.class);
 
-    private final ClientRequestHandler streams;
-    private final ClientRequestHandler pages;
+    private final StreamAdmission admission;
+    private final EdgeLimits limits;
+    private final HeadBytesGuard bytesGuard;
+    // Every field below is touched from the connection's event loop only.
+    private final ArrayDeque<Object> parked = new ArrayDeque<>();
+    private ChannelHandlerContext ctx;
+    private WebAppExchange exchange;
+    private boolean inFlight;
+    private boolean requestOpen;
+    private boolean refusing;
+    private ScheduledFuture<?> headDeadline;
 
-    /** Returns a dispatcher to {@code streams} for WebSocket upgrades and {@code pages} for the rest. */
-    ClientRequestDispatcher(ClientRequestHandler streams, ClientRequestHandler pages) {
-        super(false);
-        this.streams = requireNonNull(streams, "streams");
-        this.pages = requireNonNull(pages, "pages");
+    /**
+     * Returns a dispatcher that admits web-app requests with {@code admission} under {@code limits}
+     * (the next request head's deadline, a web app's response deadline, the sign-in state's life);
+     * {@code bytesGuard} (earlier in the pipeline) is rearmed for each new head.
+     */
+    ClientRequestDispatcher(StreamAdmission admission, EdgeLimits limits, HeadBytesGuard bytesGuard) {
+        this.admission = requireNonNull(admission, "admission");
+        this.limits = requireNonNull(limits, "limits");
+        this.bytesGuard = requireNonNull(bytesGuard, "bytesGuard");
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-        try {
-            dispatch(ctx, request);
-        } catch (RuntimeException e) {
-            request.release();
-            throw e;
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        armHeadDeadline();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (refusing) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (inFlight && !requestOpen) {
+            parked.add(msg); // a pipelined request: its turn comes after this answer
+            return;
+        }
+        if (msg instanceof HttpRequest head) {
+            head(head);
+        } else if (msg instanceof HttpContent content) {
+            content(content);
+        } else {
+            ctx.fireChannelRead(msg);
         }
     }
 
-    private void dispatch(ChannelHandlerContext ctx, FullHttpRequest request) {
-        // From here on the chosen handler decides when to read: nothing the client sends early is buffered.
+    private void head(HttpRequest head) {
+        cancelHeadDeadline();
+        // From here on the request's handler decides when to read: nothing the client sends early is buffered.
         ctx.channel().config().setAutoRead(false);
-        if (!request.decoderResult().isSuccess()) {
-            request.release();
-            HttpErrors.text(ctx, HttpResponseStatus.BAD_REQUEST, "Malformed HTTP request.");
+        inFlight = true;
+        requestOpen = !(head instanceof LastHttpContent);
+        RequestHeadRules.Refusal refusal = RequestHeadRules.check(head);
+        if (refusal != null) {
+            refusing = true;
+            ReferenceCountUtil.release(head);
+            HttpErrors.text(ctx, HttpResponseStatus.valueOf(refusal.status()), refusal.sentence());
             return;
         }
-        if (isUpgrade(request)) {
-            streams.handle(ctx, request, clientAddress(ctx));
+        String host = StreamAdmission.hostOnly(head.headers().get(HttpHeaderNames.HOST));
+        String path = new QueryStringDecoder(head.uri()).rawPath();
+        boolean app = admission.services().apps().apply(host).isPresent();
+        if (!app || AggregatedRequestHandler.isUpgrade(head) || path.startsWith(AppSignIn.EDGE_PREFIX)) {
+            exchange = null;
+            ctx.fireChannelRead(head);
             return;
         }
-        // Web apps plug in here: a request whose Host is a web app's hostname will go to the web-app
-        // handler before this line; everything else is one of the edge's own pages.
-        pages.handle(ctx, request, clientAddress(ctx));
+        exchange = new WebAppExchange(ctx, head, this);
+        StreamAdmission.Entry entry = admission.enter(
+                host, head.headers(), clientAddress(), ctx.channel().eventLoop());
+        if (entry instanceof Ticket ticket) {
+            exchange.start(ticket, admission.services(), limits.webResponseTimeout());
+        } else if (WebAppAnswers.isNavigation(head)
+                && ((Refused) entry).error().httpStatus() == 401
+                && !BearerTokenAuthenticator.present(head.headers())) {
+            exchange.answer(AppSignInRedirect.to(
+                    admission.services().issuer(), host, head.uri(), limits.appSignInStateLifetime()));
+        } else {
+            exchange.refuse((Refused) entry);
+        }
     }
 
-    private static boolean isUpgrade(FullHttpRequest request) {
-        return request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
-                && request.headers().contains(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
+    private void content(HttpContent content) {
+        boolean last = content instanceof LastHttpContent;
+        if (last) {
+            requestOpen = false;
+        }
+        if (!content.decoderResult().isSuccess()) {
+            // A bad chunk size: the body cannot be read one way only. Nothing more of it is forwarded.
+            content.release();
+            refusing = true;
+            if (exchange != null) {
+                exchange.clientClosed();
+            }
+            HttpErrors.text(ctx, HttpResponseStatus.BAD_REQUEST, "Bad request: malformed chunked body.");
+            return;
+        }
+        if (exchange != null) {
+            exchange.content(content);
+        } else {
+            ctx.fireChannelRead(content);
+        }
     }
 
-    private static InetAddress clientAddress(ChannelHandlerContext ctx) {
+    @Override
+    public void requestMore() {
+        if (requestOpen) {
+            ctx.read();
+        }
+    }
+
+    @Override
+    public void finished() {
+        exchange = null;
+        nextRequest();
+    }
+
+    /** A read from the aggregated handlers after their answer: the next request may come. */
+    @Override
+    public void read(ChannelHandlerContext ctx) {
+        if (inFlight && exchange == null && !requestOpen) {
+            nextRequest();
+        } else {
+            ctx.read();
+        }
+    }
+
+    private void nextRequest() {
+        inFlight = false;
+        if (parked.isEmpty()) {
+            bytesGuard.expectHead();
+            armHeadDeadline();
+            ctx.read();
+            return;
+        }
+        armHeadDeadline();
+        while (!parked.isEmpty() && !(inFlight && !requestOpen) && !refusing) {
+            channelRead(ctx, parked.poll());
+        }
+        if (!inFlight || requestOpen) {
+            ctx.read();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (exchange != null && ctx.channel().isWritable()) {
+            exchange.clientWritable();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cancelHeadDeadline();
+        if (exchange != null) {
+            exchange.clientClosed();
+        }
+        parked.forEach(ReferenceCountUtil::release);
+        parked.clear();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        cancelHeadDeadline();
+    }
+
+    private void armHeadDeadline() {
+        cancelHeadDeadline();
+        headDeadline = ctx.executor()
+                .schedule(
+                        () -> {
+                            log.debug(
+                                    "Client connection {} sent no request head within {} s; closing it",
+                                    ctx.channel().remoteAddress(),
+                                    limits.requestTimeout().toSeconds());
+                            ctx.close();
+                        },
+                        limits.requestTimeout().toMillis(),
+                        TimeUnit.MILLISECONDS);
+    }
+
+    private void cancelHeadDeadline() {
+        if (headDeadline != null) {
+            headDeadline.cancel(false);
+            headDeadline = null;
+        }
+    }
+
+    private InetAddress clientAddress() {
         return ctx.channel().remoteAddress() instanceof InetSocketAddress a
                 ? a.getAddress()
                 : InetAddress.getLoopbackAddress();
@@ -73,10 +236,7 @@ final class ClientRequestDispatcher extends SimpleChannelInboundHandler<FullHttp
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.debug(
-                "Client connection {} failed before the upgrade: {}",
-                ctx.channel().remoteAddress(),
-                cause.toString());
+        log.debug("Client connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
         ctx.close();
     }
 }

@@ -14,16 +14,23 @@ import java.util.Optional;
  *                 authenticator leaves minting to its caller
  * @param error    why the request was refused, null when allowed
  * @param message  the sentence for the user, null when allowed
+ * @param via      which credential let the request in, null when refused
  */
-public record Decision(Optional<Identity> identity, String appToken, StreamError error, String message) {
-    /** Returns a decision that lets {@code identity} through with {@code appToken}. */
+public record Decision(
+        Optional<Identity> identity, String appToken, StreamError error, String message, Credential via) {
+    /** Returns a decision that lets {@code identity} through with {@code appToken}, from an app token. */
     public static Decision allow(Identity identity, String appToken) {
-        return new Decision(Optional.of(identity), appToken, null, null);
+        return new Decision(Optional.of(identity), appToken, null, null, Credential.APP_TOKEN);
     }
 
     /** Returns a decision that refuses with an error and its sentence. */
     public static Decision deny(StreamError error, String message) {
-        return new Decision(Optional.empty(), null, error, message);
+        return new Decision(Optional.empty(), null, error, message, null);
+    }
+
+    /** Returns this decision as let in by {@code credential}. */
+    Decision via(Credential credential) {
+        return new Decision(identity, appToken, error, message, credential);
     }
 
     /** Returns whether the request may proceed. */
@@ -33,6 +40,18 @@ public record Decision(Optional<Identity> identity, String appToken, StreamError
 
     /** Returns this decision carrying {@code token}. */
     Decision withAppToken(String token) {
-        return new Decision(identity, token, error, message);
+        return new Decision(identity, token, error, message, via);
+    }
+
+    /** The kinds of credential a request can be let in by, first match wins in this order. */
+    public enum Credential {
+        /** {@code Authorization: Bearer} or {@code Cf-Access-Token}. */
+        APP_TOKEN,
+        /** A service token's id and secret headers. */
+        SERVICE_TOKEN,
+        /** A web app's {@code __Host-portless-app} cookie. */
+        APP_COOKIE,
+        /** None: the app is public. */
+        BYPASS
     }
 }

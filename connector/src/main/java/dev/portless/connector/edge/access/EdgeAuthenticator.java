@@ -4,23 +4,28 @@ import static java.util.Objects.requireNonNull;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import dev.portless.common.wire.StreamError;
+import dev.portless.connector.edge.access.Decision.Credential;
 import dev.portless.connector.edge.identity.token.AppTokenIssuer;
 import dev.portless.connector.edge.identity.token.AppTokenIssuer.IssuedToken;
 import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.policy.Identity;
+import dev.portless.connector.edge.web.AppCookies;
 import dev.portless.connector.token.TokenVerifier;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * The edge's check of a stream request, first match wins: an app token
- * ({@code Authorization: Bearer} or {@code Cf-Access-Token}), else a service token. Every allowed
+ * The edge's check of a stream or web-app request, first match wins: an app token
+ * ({@code Authorization: Bearer} or {@code Cf-Access-Token}), a service token, a web app's cookie,
+ * or none at all for a public app ({@code policy: bypass}). Every allowed
  * request leaves with an app token for the connector to check again; for a service token the edge
  * mints a short-lived one (reused while it has most of its life left, so signing stays off the hot
  * path).
@@ -30,6 +35,8 @@ public final class EdgeAuthenticator implements AccessAuthenticator {
     static final Duration MINTED_LIFETIME = Duration.ofMinutes(5);
 
     private static final Duration MINTED_REUSE = Duration.ofMinutes(3);
+    /** Who a public app's requests come from: its minted tokens name the subject {@code bypass}. */
+    static final Identity BYPASS_IDENTITY = Identity.user("bypass", "bypass", Optional.empty(), List.of());
 
     private final BearerTokenAuthenticator bearer;
     private final ServiceTokenAuthenticator serviceTokens;
@@ -60,7 +67,20 @@ public final class EdgeAuthenticator implements AccessAuthenticator {
         }
         if (ServiceTokenAuthenticator.present(headers)) {
             Decision d = serviceTokens.authenticate(headers, app, client);
-            return d.allowed() ? d.withAppToken(mint(d.identity().orElseThrow(), app)) : d;
+            return d.allowed()
+                    ? d.withAppToken(mint(d.identity().orElseThrow(), app)).via(Credential.SERVICE_TOKEN)
+                    : d;
+        }
+        Optional<String> cookie = AppCookies.find(headers.getAll(HttpHeaderNames.COOKIE), AppCookies.APP);
+        if (cookie.isPresent()) {
+            Decision d = bearer.authenticate(cookie.get(), app, client);
+            // An expired or stale cookie is no credential at all: the browser signs in again.
+            if (d.allowed() || d.error() == StreamError.FORBIDDEN) {
+                return d.allowed() ? d.via(Credential.APP_COOKIE) : d;
+            }
+        }
+        if (app.policy().bypass()) {
+            return Decision.allow(BYPASS_IDENTITY, mint(BYPASS_IDENTITY, app)).via(Credential.BYPASS);
         }
         return Decision.deny(
                 StreamError.UNAUTHENTICATED,

@@ -13,6 +13,8 @@ import dev.portless.connector.edge.tunnel.OpenedStream;
 import dev.portless.connector.edge.tunnel.StreamOpenException;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
 import java.net.InetAddress;
@@ -33,6 +35,8 @@ import org.slf4j.LoggerFactory;
  */
 final class StreamAdmission {
     private static final Logger log = LoggerFactory.getLogger(StreamAdmission.class);
+    /** The identity of a public app's requests, in logs and for the connector. */
+    static final String ANONYMOUS = "anonymous";
 
     private final StreamServices shared;
 
@@ -45,43 +49,27 @@ final class StreamAdmission {
      * {@code headers} from {@code client}; the future completes on {@code loop}.
      */
     CompletableFuture<Outcome> admit(String host, HttpHeaders headers, InetAddress client, EventLoop loop) {
-        Optional<AppRoute> app = shared.apps().apply(host);
-        if (app.isEmpty()) {
-            return refused(StreamError.UNKNOWN_APP, "Portless has no app at " + host + "; check --hostname.");
+        Entry entry = enter(host, headers, client, loop);
+        if (entry instanceof Refused refused) {
+            return CompletableFuture.completedFuture(refused);
         }
-        Decision decision = shared.authenticator().authenticate(headers, app.get(), client);
-        if (!decision.allowed()) {
-            return refused(decision.error(), decision.message());
-        }
-        Optional<ConnectorConnection> connection =
-                shared.registry().pick(app.get().tunnel(), loop);
-        if (connection.isEmpty()) {
-            return refused(
-                    StreamError.NO_CONNECTOR,
-                    "No connector is online for " + host + " (tunnel "
-                            + app.get().tunnel() + "); start `connector run` for that tunnel or check its logs.");
-        }
-        Identity who = decision.identity().orElseThrow();
-        String identity = who.email().orElse(who.subject());
-        long streamId = shared.streamIds().incrementAndGet();
-        String clientAddress = client.getHostAddress();
-        Http2Headers streamRequest = new DefaultHttp2Headers()
+        Ticket ticket = (Ticket) entry;
+        String identity = ticket.identity();
+        long streamId = ticket.streamId();
+        String clientAddress = ticket.clientAddress();
+        Http2Headers streamRequest = ticket.metadata(new DefaultHttp2Headers()
                 .method("POST")
                 .scheme("https")
                 .authority(host)
-                .path(TunnelProtocol.STREAM_PATH)
-                .set(TunnelProtocol.IDENTITY, identity)
-                .set(TunnelProtocol.CLIENT_ADDRESS, clientAddress)
-                .set(TunnelProtocol.STREAM_ID, Long.toString(streamId))
-                .set(TunnelProtocol.APP_TOKEN, decision.appToken());
+                .path(TunnelProtocol.STREAM_PATH));
         String jump = jumpDestination(headers);
         if (jump != null) {
             streamRequest.set(TunnelProtocol.JUMP_DESTINATION, jump);
         }
-        StreamRecord record = new StreamRecord(streamId, identity, host, clientAddress);
+        StreamRecord record = ticket.record();
         CompletableFuture<Outcome> outcome = new CompletableFuture<>();
         shared.opener()
-                .open(connection.get(), streamRequest)
+                .open(ticket.connection(), streamRequest)
                 .whenComplete((opened, failure) -> loop.execute(() -> {
                     if (failure != null) {
                         StreamOpenException e = unwrap(failure);
@@ -99,6 +87,46 @@ final class StreamAdmission {
                     }
                 }));
         return outcome;
+    }
+
+    /**
+     * Returns whether a request for {@code host} with the credentials in {@code headers} from
+     * {@code client} may go to a connector, and which: the app, its policy and a connector online
+     * are checked here, once for streams and web-app requests alike.
+     */
+    Entry enter(String host, HttpHeaders headers, InetAddress client, EventLoop loop) {
+        Optional<AppRoute> app = shared.apps().apply(host);
+        if (app.isEmpty()) {
+            return refusal(StreamError.UNKNOWN_APP, "Portless has no app at " + host + "; check --hostname.");
+        }
+        Decision decision = shared.authenticator().authenticate(headers, app.get(), client);
+        if (!decision.allowed()) {
+            return refusal(decision.error(), decision.message());
+        }
+        Optional<ConnectorConnection> connection =
+                shared.registry().pick(app.get().tunnel(), loop);
+        if (connection.isEmpty()) {
+            return refusal(
+                    StreamError.NO_CONNECTOR,
+                    "No connector is online for " + host + " (tunnel "
+                            + app.get().tunnel() + "); start `connector run` for that tunnel or check its logs.");
+        }
+        Identity who = decision.identity().orElseThrow();
+        String identity = decision.via() == Decision.Credential.BYPASS
+                ? ANONYMOUS
+                : who.email().orElse(who.subject());
+        return new Ticket(
+                app.get(),
+                decision,
+                connection.get(),
+                identity,
+                shared.streamIds().incrementAndGet(),
+                client.getHostAddress());
+    }
+
+    /** Returns the services this admission consults. */
+    StreamServices services() {
+        return shared;
     }
 
     /**
@@ -135,8 +163,32 @@ final class StreamAdmission {
                 endReason);
     }
 
-    private CompletableFuture<Outcome> refused(StreamError error, String message) {
-        return CompletableFuture.completedFuture(refusal(error, message));
+    /** Logs the one line the edge writes per web-app request once its answer has ended. */
+    static void logRequest(
+            String id,
+            String identity,
+            String app,
+            String client,
+            HttpRequest request,
+            int status,
+            long bytesUp,
+            long bytesDown,
+            long durationMillis,
+            String errorCode) {
+        log.info(
+                "request={} identity={} app={} client={} method={} path={} status={} bytes_up={} bytes_down={} "
+                        + "duration_ms={}{}",
+                id,
+                identity,
+                app,
+                client,
+                request.method().name(),
+                new QueryStringDecoder(request.uri()).rawPath(),
+                status,
+                bytesUp,
+                bytesDown,
+                durationMillis,
+                errorCode == null ? "" : " error=" + errorCode);
     }
 
     private Refused refusal(StreamError error, String message) {
@@ -167,6 +219,41 @@ final class StreamAdmission {
     /** What became of a stream request. */
     sealed interface Outcome permits Admitted, Refused {}
 
+    /** Whether a request may go to a connector. */
+    sealed interface Entry permits Ticket, Refused {}
+
+    /**
+     * A request let in, before its stream is opened.
+     *
+     * @param app           the app
+     * @param decision      who, by which credential, with which app token
+     * @param connection    the tunnel connection chosen for its stream
+     * @param identity      the identity the logs and the connector see ({@code anonymous} for a public app)
+     * @param streamId      the edge's id of the stream
+     * @param clientAddress the client's address
+     */
+    record Ticket(
+            AppRoute app,
+            Decision decision,
+            ConnectorConnection connection,
+            String identity,
+            long streamId,
+            String clientAddress)
+            implements Entry {
+        /** Returns {@code headers} with the metadata every tunnel stream request carries. */
+        Http2Headers metadata(Http2Headers headers) {
+            return headers.set(TunnelProtocol.IDENTITY, identity)
+                    .set(TunnelProtocol.CLIENT_ADDRESS, clientAddress)
+                    .set(TunnelProtocol.STREAM_ID, Long.toString(streamId))
+                    .set(TunnelProtocol.APP_TOKEN, decision.appToken());
+        }
+
+        /** Returns what the per-stream log line names. */
+        StreamRecord record() {
+            return new StreamRecord(streamId, identity, app.hostname(), clientAddress);
+        }
+    }
+
     /** A stream the connector opened, ready for the relay. */
     record Admitted(OpenedStream opened, StreamRecord record) implements Outcome {}
 
@@ -174,7 +261,7 @@ final class StreamAdmission {
      * A refusal: the HTTP status and code come from {@code error}; {@code extra} holds more
      * JSON members for the body (where to sign in).
      */
-    record Refused(StreamError error, String message, Map<String, String> extra) implements Outcome {
+    record Refused(StreamError error, String message, Map<String, String> extra) implements Outcome, Entry {
         /** Returns the JSON body the client reads its sentence from. */
         String body() {
             return ErrorBody.json(error.code(), message, extra);

@@ -88,7 +88,9 @@ final class WebSocketStreamHandler implements ClientRequestHandler {
             HttpErrors.send(ctx, 426, "upgrade_required", "Unsupported WebSocket version; update the client.");
             return;
         }
-        ctx.pipeline().remove("request-timeout");
+        if (ctx.pipeline().get("request-timeout") != null) {
+            ctx.pipeline().remove("request-timeout");
+        }
         StreamHandover.addBehind(ctx, new WebSocketStreamAdapter());
         handshaker.handshake(ctx.channel(), request).addListener((ChannelFutureListener) f -> {
             request.release();
@@ -99,6 +101,11 @@ final class WebSocketStreamHandler implements ClientRequestHandler {
             }
             // The connection is a stream now: no more requests to dispatch.
             ctx.pipeline().remove(ctx.handler());
+            for (String http : new String[] {"dispatch", "head-bytes"}) {
+                if (ctx.pipeline().get(http) != null) {
+                    ctx.pipeline().remove(http);
+                }
+            }
             RelayPair pair = RelayPair.join(ctx.channel(), "client", opened.channel(), "target");
             pair.done()
                     .thenAccept(result -> StreamAdmission.logEnd(

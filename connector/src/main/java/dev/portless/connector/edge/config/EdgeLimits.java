@@ -34,6 +34,13 @@ import java.time.Duration;
  * @param deviceStarts              device authorizations one client address may start
  * @param deviceCodeGuesses         user codes the whole edge checks on the device page
  * @param deviceCodeLifetime        how long a device authorization waits for approval
+ * @param maxRequestLineBytes       the longest HTTP/1.1 request line (method, target, version)
+ * @param maxRequestHeaderBytes     the largest HTTP/1.1 header block; more is answered 431
+ * @param webResponseTimeout        how long a web-app request waits for the response head, as long
+ *                                  polls need (the connector answers {@code origin_timeout} first
+ *                                  when the origin does not connect)
+ * @param appSignInStateLifetime    how long the state cookie of a web app's sign-in lasts
+ * @param appCodeLifetime           how long the code a web app's callback redeems waits
  */
 public record EdgeLimits(
         Duration tlsHandshakeTimeout,
@@ -53,7 +60,12 @@ public record EdgeLimits(
         Duration authorizationCodeLifetime,
         RateLimit deviceStarts,
         RateLimit deviceCodeGuesses,
-        Duration deviceCodeLifetime) {
+        Duration deviceCodeLifetime,
+        int maxRequestLineBytes,
+        int maxRequestHeaderBytes,
+        Duration webResponseTimeout,
+        Duration appSignInStateLifetime,
+        Duration appCodeLifetime) {
     /** The limits every edge runs with. */
     public static final EdgeLimits DEFAULTS = new EdgeLimits(
             Duration.ofSeconds(10),
@@ -73,7 +85,12 @@ public record EdgeLimits(
             Duration.ofSeconds(60),
             new RateLimit(30, Duration.ofMinutes(10)),
             new RateLimit(100, Duration.ofMinutes(1)),
-            Duration.ofMinutes(10));
+            Duration.ofMinutes(10),
+            8 * 1024,
+            32 * 1024,
+            Duration.ofSeconds(100),
+            Duration.ofMinutes(10),
+            Duration.ofSeconds(60));
 
     /** Checks that no component is null and that every count is positive. */
     public EdgeLimits {
@@ -95,6 +112,11 @@ public record EdgeLimits(
         requireNonNull(deviceStarts, "deviceStarts");
         requireNonNull(deviceCodeGuesses, "deviceCodeGuesses");
         requireNonNull(deviceCodeLifetime, "deviceCodeLifetime");
+        positive("maxRequestLineBytes", maxRequestLineBytes);
+        positive("maxRequestHeaderBytes", maxRequestHeaderBytes);
+        requireNonNull(webResponseTimeout, "webResponseTimeout");
+        requireNonNull(appSignInStateLifetime, "appSignInStateLifetime");
+        requireNonNull(appCodeLifetime, "appCodeLifetime");
     }
 
     private static void positive(String name, int value) {

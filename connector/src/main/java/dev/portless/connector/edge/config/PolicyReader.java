@@ -1,5 +1,6 @@
 package dev.portless.connector.edge.config;
 
+import dev.portless.common.config.ConfigException;
 import dev.portless.common.config.ConfigNode;
 import dev.portless.common.net.IpRange;
 import dev.portless.connector.edge.policy.RulePolicy;
@@ -8,14 +9,18 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * Reads an app's {@code policy}: three lists ({@code include}, {@code require}, {@code exclude}) whose
- * items each hold exactly one selector.
+ * items each hold exactly one selector, or the word {@code bypass} for a public app.
  */
 final class PolicyReader {
+    /** The policy of a public app: no sign-in, no credentials. */
+    static final String BYPASS = "bypass";
+
     private static final Set<String> KEYS = Set.of("include", "require", "exclude");
     private static final Set<String> SELECTORS =
             Set.of("emails", "email-domains", "groups", "ip-ranges", "service-tokens", "everyone");
@@ -34,9 +39,25 @@ final class PolicyReader {
         if (!app.has("policy")) {
             return RulePolicy.EMPTY;
         }
+        Optional<String> word = scalar(app);
+        if (word.isPresent()) {
+            if (!BYPASS.equals(word.get())) {
+                throw app.error("policy", "expected include/require/exclude rules, or \"bypass\" for a public app");
+            }
+            return RulePolicy.BYPASS;
+        }
         ConfigNode policy = app.child("policy");
         policy.rejectUnknownKeys(KEYS);
         return new RulePolicy(rules(policy, "include"), rules(policy, "require"), rules(policy, "exclude"));
+    }
+
+    /** Returns the policy's text when it is a single word rather than rules. */
+    private static Optional<String> scalar(ConfigNode app) {
+        try {
+            return app.optionalString("policy");
+        } catch (ConfigException notAWord) {
+            return Optional.empty();
+        }
     }
 
     private List<Selector> rules(ConfigNode policy, String key) {

@@ -25,8 +25,14 @@ public final class Pages {
      * An app on the launcher.
      *
      * @param hostname the app's hostname
+     * @param port     {@code ":port"} of the edge's public URL, empty for 443
      */
-    public record LauncherApp(String hostname) {}
+    public record LauncherApp(String hostname, String port) {
+        /** Returns an app on the default HTTPS port. */
+        public LauncherApp(String hostname) {
+            this(hostname, "");
+        }
+    }
 
     /**
      * What the device page shows of the machine that asked to sign in.
@@ -180,9 +186,12 @@ public final class Pages {
             b.append("<p>Reach an app from your terminal with the <code>access</code> command:</p><ul class=\"apps\">");
             for (LauncherApp a : apps) {
                 String h = escape(a.hostname());
-                b.append("<li><strong>")
+                b.append("<li><a href=\"https://")
                         .append(h)
-                        .append("</strong>")
+                        .append(escape(a.port()))
+                        .append("/\"><strong>")
+                        .append(h)
+                        .append("</strong></a>")
                         .append("<pre>access tcp --hostname ")
                         .append(h)
                         .append(" --url localhost:PORT</pre>")
@@ -220,6 +229,26 @@ public final class Pages {
                         "<p>You are signed out of this edge. App tokens your "
                                 + "terminals already hold stay valid until they expire; <code>access logout</code> removes them.</p>"
                                 + "<p><a href=\"/signin\">Sign in again</a></p>"));
+    }
+
+    /** Returns the page after a web app's sign-out, on the app's hostname. */
+    public static WebResponse appSignedOut(String app) {
+        return WebResponse.html(
+                200,
+                Html.page(
+                        "Signed out",
+                        "<p>You are signed out of <strong>" + escape(app) + "</strong> in this browser.</p>"
+                                + "<p><a href=\"/\">Sign in again</a></p>"));
+    }
+
+    /** Returns an error page on a web app's hostname: a title, one sentence, and a link back into the app. */
+    public static WebResponse appError(int status, String title, String sentence) {
+        return WebResponse.html(
+                status,
+                Html.page(
+                        title,
+                        "<p class=\"error\" role=\"alert\">" + escape(sentence)
+                                + "</p><p><a href=\"/\">Open the app again</a></p>"));
     }
 
     /** Returns an error page: a title and one sentence. */

@@ -72,6 +72,20 @@ public record WebRequest(
         return Optional.ofNullable(headers.get(name));
     }
 
+    /**
+     * Returns {@code ":port"} of the Host the browser used, or empty for none or 443: the edge's pages
+     * and web apps share one listener, so links to an app use the port the edge was reached on.
+     */
+    public String portSuffix() {
+        String host = headers.get("Host", "");
+        int colon = host.lastIndexOf(':');
+        if (colon < 0 || host.endsWith("]")) {
+            return "";
+        }
+        String p = host.substring(colon + 1);
+        return !p.isEmpty() && p.chars().allMatch(Character::isDigit) && !p.equals("443") ? ":" + p : "";
+    }
+
     /** Returns whether this is a GET (or HEAD) request. */
     public boolean isGet() {
         return method.equals("GET") || method.equals("HEAD");

@@ -11,6 +11,11 @@ public interface AccessPolicy {
     /** A policy that lets nobody in: what an app without rules gets. */
     AccessPolicy DENY_ALL = (identity, client) -> PolicyDecision.deny("the app has no policy rules");
 
+    /** Returns whether the app is public: requests need no credentials at all ({@code policy: bypass}). */
+    default boolean bypass() {
+        return false;
+    }
+
     /** Returns the decision for {@code identity} connecting from {@code client}. */
     PolicyDecision decide(Identity identity, InetAddress client);
 }

@@ -22,6 +22,9 @@ public record RulePolicy(List<Selector> include, List<Selector> require, List<Se
     /** A policy without rules, which lets nobody in. */
     public static final RulePolicy EMPTY = new RulePolicy(List.of(), List.of(), List.of());
 
+    /** A public app's policy ({@code policy: bypass}): everyone, signed in or not. */
+    public static final RulePolicy BYPASS = new RulePolicy(List.of(new Selector.Bypass()), List.of(), List.of());
+
     /** Copies the rule lists. */
     public RulePolicy {
         include = List.copyOf(requireNonNull(include, "include"));
@@ -37,6 +40,11 @@ public record RulePolicy(List<Selector> include, List<Selector> require, List<Se
         List<Selector> more = new ArrayList<>(include);
         more.add(new Selector.ServiceTokens(names));
         return new RulePolicy(more, require, exclude);
+    }
+
+    @Override
+    public boolean bypass() {
+        return include.stream().anyMatch(Selector.Bypass.class::isInstance);
     }
 
     @Override

@@ -32,6 +32,22 @@ public sealed interface Selector {
         }
     }
 
+    /**
+     * A selector matching every request, with or without credentials: the app is public
+     * ({@code policy: bypass}) and the edge lets requests through without sign-in.
+     */
+    record Bypass() implements Selector {
+        @Override
+        public boolean matches(Identity identity, InetAddress client) {
+            return true;
+        }
+
+        @Override
+        public String kind() {
+            return "bypass";
+        }
+    }
+
     /** A selector matching these e-mail addresses, compared without regard to case. */
     record Emails(Set<String> emails) implements Selector {
         /** Copies the addresses in lower case. */

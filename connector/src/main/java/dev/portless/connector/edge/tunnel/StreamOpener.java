@@ -4,6 +4,7 @@ import dev.portless.common.relay.Http2StreamAdapter;
 import dev.portless.common.relay.StreamAnswerHandler;
 import dev.portless.common.wire.StreamError;
 import dev.portless.common.wire.TunnelProtocol;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
@@ -30,25 +31,49 @@ public final class StreamOpener {
     /** Returns a future of the opened stream, failed with a {@link StreamOpenException}. */
     public CompletableFuture<OpenedStream> open(ConnectorConnection connection, Http2Headers request) {
         CompletableFuture<OpenedStream> result = new CompletableFuture<>();
+        openExchange(connection, request, false, new AnswerHandler(connection, result))
+                .whenComplete((child, failure) -> {
+                    if (failure != null) {
+                        result.completeExceptionally(failure);
+                    } else {
+                        child.read();
+                    }
+                });
+        return result;
+    }
+
+    /**
+     * Returns a future of a stream opened on {@code connection}: its {@code request} headers sent
+     * (ending the stream when {@code endStream}), reads off, and {@code handler} in its pipeline to
+     * read whatever the connector answers. Fails with a {@link StreamOpenException} when the
+     * connection takes no new stream.
+     */
+    public CompletableFuture<Http2StreamChannel> openExchange(
+            ConnectorConnection connection, Http2Headers request, boolean endStream, ChannelHandler handler) {
+        CompletableFuture<Http2StreamChannel> result = new CompletableFuture<>();
         new Http2StreamChannelBootstrap(connection.channel())
                 .option(ChannelOption.AUTO_READ, false)
-                .handler(new AnswerHandler(connection, result))
+                .handler(handler)
                 .open()
                 .addListener(f -> {
                     if (!f.isSuccess()) {
-                        result.completeExceptionally(new StreamOpenException(
-                                StreamError.NO_CONNECTOR,
-                                "The connector " + connection.connectorName() + " refused a new stream ("
-                                        + f.cause().getMessage() + "); try again."));
+                        result.completeExceptionally(refusedStream(connection, f.cause()));
                         return;
                     }
                     Http2StreamChannel child = (Http2StreamChannel) f.getNow();
                     connection.streamOpened();
                     child.closeFuture().addListener(c -> connection.streamClosed());
-                    child.writeAndFlush(new DefaultHttp2HeadersFrame(request, false));
-                    child.read();
+                    child.writeAndFlush(new DefaultHttp2HeadersFrame(request, endStream));
+                    result.complete(child);
                 });
         return result;
+    }
+
+    private static StreamOpenException refusedStream(ConnectorConnection connection, Throwable cause) {
+        return new StreamOpenException(
+                StreamError.NO_CONNECTOR,
+                "The connector " + connection.connectorName() + " refused a new stream (" + cause.getMessage()
+                        + "); try again.");
     }
 
     /** Waits for the response headers, then leaves the pipeline to the relay. */

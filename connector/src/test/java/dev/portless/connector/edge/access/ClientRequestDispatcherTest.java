@@ -6,12 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portless.common.wire.StreamError;
 import dev.portless.connector.edge.policy.Identity;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** Each kind of HTTP/1.1 request on a client connection reaches its handler, as the client sees it. */
@@ -25,23 +20,12 @@ class ClientRequestDispatcherTest {
 
     private EmbeddedChannel connection() {
         StreamServices services = TestEdge.services((h, app, c) -> authenticator.authenticate(h, app, c));
-        return new EmbeddedChannel(
-                new HttpServerCodec(),
-                new HttpObjectAggregator(64 * 1024),
-                new ClientRequestDispatcher(
-                        new WebSocketStreamHandler(new StreamAdmission(services)), new WebPageHandler(services.web())));
+        return TestEdge.http1(services);
     }
 
     /** Returns what the client reads back after sending {@code request}. */
     private Answer send(String request) {
-        connection.writeInbound(Unpooled.copiedBuffer(request, StandardCharsets.US_ASCII));
-        connection.runPendingTasks();
-        StringBuilder out = new StringBuilder();
-        for (ByteBuf b = connection.readOutbound(); b != null; b = connection.readOutbound()) {
-            out.append(b.toString(StandardCharsets.UTF_8));
-            b.release();
-        }
-        return Answer.parse(out.toString());
+        return Answer.parse(TestEdge.exchange(connection, request));
     }
 
     @Test

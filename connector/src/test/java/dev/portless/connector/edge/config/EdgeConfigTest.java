@@ -1,7 +1,9 @@
 package dev.portless.connector.edge.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portless.common.config.ConfigException;
 import java.io.IOException;
@@ -236,6 +238,25 @@ class EdgeConfigTest {
                   - hostname: a.example.com
                     tunnel: ofice
                 """.formatted(ID_1, HASH_A));
+    }
+
+    @Test
+    void aPublicAppBypassesSignIn() throws IOException {
+        String tunnels = TLS + """
+                tunnels:
+                  - name: office
+                    id: %s
+                    secret-sha256: %s
+                apps:
+                  - hostname: blog.example.com
+                    tunnel: office
+                """.formatted(ID_1, HASH_A);
+        EdgeConfig config = load(tunnels + "    policy: bypass\n");
+        assertTrue(config.apps().get(0).route().policy().bypass());
+        assertFalse(load(tunnels).apps().get(0).route().policy().bypass());
+        assertError(
+                "11: apps[0].policy: expected include/require/exclude rules, or \"bypass\" for a public app",
+                tunnels + "    policy: public\n");
     }
 
     @Test

@@ -88,9 +88,11 @@ public final class SignInPages {
         if (who.isEmpty()) {
             return signInFirst("/");
         }
+        // Web apps share the edge's listener: their links use the port the browser reached the edge on.
+        String port = r.portSuffix();
         List<Pages.LauncherApp> reachable = apps.values().stream()
                 .filter(a -> a.policy().decide(who.get(), r.client()).allowed())
-                .map(a -> new Pages.LauncherApp(a.hostname()))
+                .map(a -> new Pages.LauncherApp(a.hostname(), port))
                 .sorted((x, y) -> x.hostname().compareTo(y.hostname()))
                 .toList();
         return Pages.launcher(who.get().displayName(), s.get().csrf(), issuer.toString(), reachable);

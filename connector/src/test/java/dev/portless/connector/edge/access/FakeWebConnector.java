@@ -1,0 +1,167 @@
+package dev.portless.connector.edge.access;
+
+import dev.portless.common.wire.TunnelProtocol;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * A connector that answers web-app streams per the edge-connector contract without an origin:
+ * {@code /sha256} answers the SHA-256 of the request body, {@code /bytes?n=N} answers N bytes
+ * (written as the stream's window allows), {@code /refused} answers {@code origin_refused}, and any
+ * other path answers the request's headers as seen by the connector.
+ */
+final class FakeWebConnector implements AutoCloseable {
+    final ConcurrentLinkedQueue<Http2Headers> requests = new ConcurrentLinkedQueue<>();
+    private final Channel server;
+    private final Channel edgeSide;
+
+    FakeWebConnector(EventLoopGroup group) throws InterruptedException {
+        server = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline()
+                                .addLast(Http2FrameCodecBuilder.forServer().build())
+                                .addLast(new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+                                    @Override
+                                    protected void initChannel(Http2StreamChannel stream) {
+                                        stream.pipeline().addLast(new Origin());
+                                    }
+                                }));
+                    }
+                })
+                .bind(new InetSocketAddress("127.0.0.1", 0))
+                .sync()
+                .channel();
+        edgeSide = new Bootstrap()
+                .group(group)
+                .channel(NioSocketChannel.class)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline()
+                                .addLast(Http2FrameCodecBuilder.forClient().build())
+                                .addLast(new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
+                    }
+                })
+                .connect(server.localAddress())
+                .sync()
+                .channel();
+    }
+
+    /** Returns the HTTP/2 client channel the edge opens streams on. */
+    Channel edgeSide() {
+        return edgeSide;
+    }
+
+    @Override
+    public void close() {
+        edgeSide.close().syncUninterruptibly();
+        server.close().syncUninterruptibly();
+    }
+
+    /** One stream's origin. */
+    private final class Origin extends ChannelInboundHandlerAdapter {
+        private final MessageDigest sha;
+        private String path;
+
+        Origin() {
+            try {
+                sha = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof Http2HeadersFrame h && path == null) {
+                requests.add(h.headers());
+                path = h.headers().path().toString();
+                if (path.equals("/refused")) {
+                    ctx.writeAndFlush(new DefaultHttp2HeadersFrame(
+                            new DefaultHttp2Headers()
+                                    .status("502")
+                                    .set(TunnelProtocol.ERROR, "origin_refused")
+                                    .set(
+                                            TunnelProtocol.MESSAGE,
+                                            "The origin http://127.0.0.1:1 refused the connection."),
+                            true));
+                } else if (path.startsWith("/bytes?n=")) {
+                    send(ctx, Long.parseLong(path.substring(9)));
+                } else if (!path.equals("/sha256")) {
+                    StringBuilder seen = new StringBuilder();
+                    h.headers()
+                            .forEach(e -> seen.append(e.getKey())
+                                    .append(": ")
+                                    .append(e.getValue())
+                                    .append('\n'));
+                    ByteBuf body =
+                            ctx.alloc().buffer().writeBytes(seen.toString().getBytes());
+                    ctx.write(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200"), false));
+                    ctx.writeAndFlush(new DefaultHttp2DataFrame(body, true));
+                }
+                return;
+            }
+            if (msg instanceof Http2DataFrame d) {
+                if (path.equals("/sha256")) {
+                    sha.update(d.content().nioBuffer());
+                    if (d.isEndStream()) {
+                        ByteBuf body = ctx.alloc()
+                                .buffer()
+                                .writeBytes(
+                                        HexFormat.of().formatHex(sha.digest()).getBytes());
+                        ctx.write(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200"), false));
+                        ctx.writeAndFlush(new DefaultHttp2DataFrame(body, true));
+                    }
+                }
+            }
+            ReferenceCountUtil.release(msg);
+        }
+
+        private void send(ChannelHandlerContext ctx, long n) {
+            ctx.writeAndFlush(new DefaultHttp2HeadersFrame(
+                    new DefaultHttp2Headers().status("200").set("content-length", Long.toString(n)), false));
+            new Object() {
+                long left = n;
+
+                void more() {
+                    while (left > 0 && ctx.channel().isWritable()) {
+                        int chunk = (int) Math.min(16 * 1024, left);
+                        left -= chunk;
+                        ByteBuf b = ctx.alloc().buffer(chunk).writeZero(chunk);
+                        ctx.writeAndFlush(new DefaultHttp2DataFrame(b, left == 0));
+                    }
+                    if (left > 0) {
+                        ctx.channel().eventLoop().schedule(this::more, 1, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    }
+                }
+            }.more();
+        }
+    }
+}
