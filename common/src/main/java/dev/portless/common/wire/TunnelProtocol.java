@@ -38,6 +38,16 @@ public final class TunnelProtocol {
     /** Stream request: the bastion destination, when the client asked for one. */
     public static final String JUMP_DESTINATION = "portless-jump-destination";
 
+    /** Stream request: what the stream carries, {@link #KIND_HTTP} or {@link #KIND_WEBSOCKET}; absent for TCP. */
+    public static final String KIND = "portless-kind";
+    /** {@link #KIND} of one web request proxied to an HTTP origin. */
+    public static final String KIND_HTTP = "http";
+    /** {@link #KIND} of a browser's WebSocket upgrade: a TCP stream for TCP rules, an upgrade for web rules. */
+    public static final String KIND_WEBSOCKET = "websocket";
+
+    /** Stream response: the origin accepted the upgrade ({@code websocket}); raw bytes follow both ways. */
+    public static final String UPGRADED = "portless-upgraded";
+
     /** Stream response: the service the connector dialed. */
     public static final String TARGET = "portless-target";
     /** Stream response on failure: a {@link StreamError} code. */
