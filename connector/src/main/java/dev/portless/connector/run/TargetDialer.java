@@ -120,7 +120,13 @@ final class TargetDialer {
                     "No ingress rule of the connector matches " + hostname + "; add one to its connector.yml.");
             return;
         }
-        TargetService target = (TargetService) rule.service();
+        if (!(rule.service() instanceof TargetService target)) {
+            refuse(
+                    stream,
+                    StreamError.NOT_TCP,
+                    hostname + " is a web app; open https://" + hostname + "/ in a browser instead of a TCP client.");
+            return;
+        }
         // An address needs no lookup: its future is done already, and the dial starts at once.
         Future<InetSocketAddress> address = resolver.resolve(stream.eventLoop(), target.host(), target.port());
         address.addListener(f -> {
