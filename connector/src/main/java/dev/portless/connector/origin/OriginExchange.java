@@ -274,11 +274,15 @@ final class OriginExchange extends ChannelInboundHandlerAdapter implements Origi
                                 new DefaultHttp2HeadersFrame(OriginHeaders.trailers(last.trailingHeaders()), true));
             }
         }
-        stream.flush();
         if (responseDone) {
+            // Before the flush: once both ends have ended, the flush closes the stream at once.
             finishIfComplete();
-        } else if (stream.isWritable()) {
-            connection.channel().read();
+            stream.flush();
+        } else {
+            stream.flush();
+            if (stream.isWritable()) {
+                connection.channel().read();
+            }
         }
     }
 
