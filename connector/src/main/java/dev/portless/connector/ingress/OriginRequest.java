@@ -27,7 +27,6 @@ import java.util.Set;
  * @param httpHostHeader       {@code http-host-header}: the Host the origin sees, instead of the app hostname
  * @param keepAliveConnections {@code keep-alive-connections}: idle connections kept per origin
  * @param keepAliveTimeout     {@code keep-alive-timeout}: how long an idle connection is kept
- * @param http2Origin          {@code http2-origin}: speak HTTP/2 to the origin instead of HTTP/1.1
  */
 public record OriginRequest(
         Duration connectTimeout,
@@ -37,8 +36,7 @@ public record OriginRequest(
         Optional<String> originServerName,
         Optional<String> httpHostHeader,
         int keepAliveConnections,
-        Duration keepAliveTimeout,
-        boolean http2Origin) {
+        Duration keepAliveTimeout) {
 
     /** The settings of a rule without an {@code origin-request:} block. */
     public static final OriginRequest DEFAULTS = new OriginRequest(
@@ -49,8 +47,7 @@ public record OriginRequest(
             Optional.empty(),
             Optional.empty(),
             100,
-            Duration.ofSeconds(90),
-            false);
+            Duration.ofSeconds(90));
 
     static final String KEY = "origin-request";
 
@@ -62,8 +59,7 @@ public record OriginRequest(
             "origin-server-name",
             "http-host-header",
             "keep-alive-connections",
-            "keep-alive-timeout",
-            "http2-origin");
+            "keep-alive-timeout");
     private static final Duration MIN_TIMEOUT = Duration.ofMillis(1);
     private static final Duration MAX_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration MAX_KEEP_ALIVE = Duration.ofHours(1);
@@ -100,8 +96,7 @@ public record OriginRequest(
                 o.optionalString("origin-server-name").map(name -> hostName(o, "origin-server-name", name)),
                 o.optionalString("http-host-header").map(name -> hostName(o, "http-host-header", name)),
                 o.intValue("keep-alive-connections", DEFAULTS.keepAliveConnections, 0, MAX_IDLE_CONNECTIONS),
-                o.duration("keep-alive-timeout", DEFAULTS.keepAliveTimeout, MIN_TIMEOUT, MAX_KEEP_ALIVE),
-                bool(o, "http2-origin"));
+                o.duration("keep-alive-timeout", DEFAULTS.keepAliveTimeout, MIN_TIMEOUT, MAX_KEEP_ALIVE));
     }
 
     private static boolean bool(ConfigNode o, String key) {

@@ -19,7 +19,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -197,12 +196,5 @@ public final class OriginHeaders {
     /** Returns whether {@code request} asks for the origin's keep-alive to end with this exchange. */
     static boolean closes(HttpRequest request) {
         return request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true);
-    }
-
-    /** Returns the host name the request names, for the Host header when no rule rewrites it. */
-    static String appHost(Http2Headers request) {
-        return Optional.ofNullable(request.authority())
-                .map(CharSequence::toString)
-                .orElse("");
     }
 }

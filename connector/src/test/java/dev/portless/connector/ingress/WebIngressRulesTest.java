@@ -190,8 +190,7 @@ class WebIngressRulesTest {
                         Optional.of("internal.local"),
                         Optional.of("grafana.internal:3000"),
                         7,
-                        Duration.ofSeconds(20),
-                        false),
+                        Duration.ofSeconds(20)),
                 rule.originRequest());
     }
 
@@ -230,7 +229,7 @@ class WebIngressRulesTest {
                 """);
         assertError(
                 ":5: ingress[0].origin-request.keepAliveTimeout: unknown key (expected one of: ca-pool, "
-                        + "connect-timeout, http-host-header, http2-origin, keep-alive-connections, "
+                        + "connect-timeout, http-host-header, keep-alive-connections, "
                         + "keep-alive-timeout, no-tls-verify, origin-server-name, tls-timeout)",
                 """
                 ingress:
