@@ -72,24 +72,12 @@ public record OriginService(String scheme, String host, int port, Optional<Path>
         if (authority.endsWith("/")) {
             authority = authority.substring(0, authority.length() - 1);
         }
-        for (char c : new char[] {'/', '?', '#'}) {
-            if (authority.indexOf(c) >= 0) {
-                throw new IllegalArgumentException('"' + scheme + ':' + rest
-                        + "\" has a path, query or fragment (expected: " + example
-                        + "; the request's own path is passed on unchanged)");
-            }
-        }
-        if (authority.indexOf('@') >= 0) {
-            throw new IllegalArgumentException('"' + scheme + ':' + rest + "\" has a user name (expected: " + example
-                    + "; the user signs in through the edge)");
-        }
-        final HostPort hostPort;
-        try {
-            hostPort = HostPort.parse(authority, DEFAULT_PORTS.get(scheme));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(
-                    '"' + scheme + ':' + rest + "\": " + e.getMessage().replace("host:port", example), e);
-        }
+        final HostPort hostPort = Authority.parse(
+                scheme,
+                authority,
+                DEFAULT_PORTS.get(scheme),
+                example,
+                "; the request's own path is passed on unchanged");
         return new OriginService(scheme, hostPort.host(), hostPort.port(), Optional.empty());
     }
 

@@ -163,6 +163,14 @@ class WebProxyNginxTest {
         return x;
     }
 
+    /** Returns the message of a refused request, after checking its status and code. */
+    private static String assertRefused(String app, String path, String status, String code) throws Exception {
+        Http2Headers answer = get(app, path).headers.get();
+        assertEquals(status, answer.status().toString());
+        assertEquals(code, answer.get(TunnelProtocol.ERROR).toString());
+        return answer.get(TunnelProtocol.MESSAGE).toString();
+    }
+
     private static String field(String echo, String name) {
         for (String part : echo.trim().split("\\|")) {
             if (part.startsWith(name + "=")) {
@@ -229,21 +237,16 @@ class WebProxyNginxTest {
 
     @Test
     void aNameMismatchNamesBothNames() throws Exception {
-        Http2Headers answer = get("mismatch.example.com", "/echo").headers.get();
-        assertEquals("502", answer.status().toString());
-        assertEquals("origin_tls", answer.get(TunnelProtocol.ERROR).toString());
+        String message = assertRefused("mismatch.example.com", "/echo", "502", "origin_tls");
         assertEquals(
                 "TLS with the origin https://127.0.0.1:" + httpsPort() + " failed: the origin's certificate is for "
                         + "internal.local, not 127.0.0.1; set origin-server-name or ca-pool.",
-                answer.get(TunnelProtocol.MESSAGE).toString());
+                message);
     }
 
     @Test
     void anUnknownCaSuggestsCaPool() throws Exception {
-        Http2Headers answer = get("unknown-ca.example.com", "/echo").headers.get();
-        assertEquals("502", answer.status().toString());
-        assertEquals("origin_tls", answer.get(TunnelProtocol.ERROR).toString());
-        String message = answer.get(TunnelProtocol.MESSAGE).toString();
+        String message = assertRefused("unknown-ca.example.com", "/echo", "502", "origin_tls");
         assertTrue(message.contains("is not signed by a CA the connector trusts; set ca-pool"), message);
     }
 
@@ -311,19 +314,14 @@ class WebProxyNginxTest {
 
     @Test
     void anOriginThatAnswersGarbage() throws Exception {
-        Http2Headers answer = get("garbage.example.com", "/").headers.get();
-        assertEquals("502", answer.status().toString());
-        assertEquals("origin_bad_response", answer.get(TunnelProtocol.ERROR).toString());
-        String message = answer.get(TunnelProtocol.MESSAGE).toString();
+        String message = assertRefused("garbage.example.com", "/", "502", "origin_bad_response");
         assertTrue(message.contains("answered something that is not HTTP"), message);
     }
 
     @Test
     void aRefusedPort() throws Exception {
-        Http2Headers answer = get("refused.example.com", "/").headers.get();
-        assertEquals("502", answer.status().toString());
-        assertEquals("origin_refused", answer.get(TunnelProtocol.ERROR).toString());
-        assertTrue(answer.get(TunnelProtocol.MESSAGE).toString().endsWith("check that the web app is running."));
+        String message = assertRefused("refused.example.com", "/", "502", "origin_refused");
+        assertTrue(message.endsWith("check that the web app is running."));
     }
 
     @Test
@@ -372,19 +370,13 @@ class WebProxyNginxTest {
 
     @Test
     void aWebRequestForATcpAppIsNotHttp() throws Exception {
-        Http2Headers answer = get("ssh.example.com", "/").headers.get();
-        assertEquals("502", answer.status().toString());
-        assertEquals("not_http", answer.get(TunnelProtocol.ERROR).toString());
-        assertEquals(
-                "ssh.example.com is a TCP app; reach it with access tcp",
-                answer.get(TunnelProtocol.MESSAGE).toString());
+        String message = assertRefused("ssh.example.com", "/", "502", "not_http");
+        assertEquals("ssh.example.com is a TCP app; reach it with access tcp", message);
     }
 
     @Test
     void anUnknownHostnameHasNoIngress() throws Exception {
-        Http2Headers answer = get("nowhere.example.com", "/x").headers.get();
-        assertEquals("404", answer.status().toString());
-        assertEquals("no_ingress", answer.get(TunnelProtocol.ERROR).toString());
+        String message = assertRefused("nowhere.example.com", "/x", "404", "no_ingress");
     }
 
     @Test
