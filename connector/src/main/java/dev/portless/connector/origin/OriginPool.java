@@ -60,6 +60,9 @@ final class OriginPool {
         Deque<OriginConnection> idleHere = byLoop.computeIfAbsent(loop, l -> new ConcurrentLinkedDeque<>());
         c.idleTimer(loop.schedule(() -> closeIdle(idleHere, c), idleTimeout.toMillis(), TimeUnit.MILLISECONDS));
         idleHere.addLast(c);
+        // Reads are off, so without a pending read the origin's own keep-alive close (nginx: 75 s) would go
+        // unseen until the next request failed on the dead connection. An idle read sees the FIN at once.
+        c.channel().read();
     }
 
     /** Watches a new connection so that one the origin closes while idle leaves the pool. */

@@ -72,6 +72,7 @@ class WebProxyNginxTest {
                     return 200 "ok\\n";
                   }
                   location /upload/ { dav_methods PUT; create_full_put_path on; }
+                  location = /short { keepalive_timeout 1s; default_type text/plain; return 200 "ECHO\n"; }
                 }
                 """.replace("HTTPS", Integer.toString(https))
                         .replace("HTTP", Integer.toString(http))
@@ -273,6 +274,17 @@ class WebProxyNginxTest {
                 .filter(l -> l.startsWith(conn + " ") && l.contains("/echo?i="))
                 .count();
         assertEquals(5, onThatConnection, "nginx's access log: " + nginx.accessLog());
+    }
+
+    @Test
+    void anIdleConnectionTheOriginClosedLeavesThePool() throws Exception {
+        String first = get("plain.example.com", "/short").body();
+        Thread.sleep(2_000); // nginx closes the idle connection after 1 s
+        WebTunnel.Exchange second = get("plain.example.com", "/short");
+        assertEquals("200", second.headers.get().status().toString());
+        assertTrue(
+                !field(first, "conn").equals(field(second.body(), "conn")),
+                "the second request took a new connection: " + first + second.body());
     }
 
     @Test
