@@ -58,7 +58,8 @@ class ConfigErrorsTest {
                 "run",
                 config,
                 config + ":5: ingress[0].service: unknown scheme \"ftp\" "
-                        + "(expected: tcp, ssh, rdp, smb, http_status)");
+                        + "(expected: "
+                        + "tcp, ssh, rdp, smb, http, https, unix, unix+tls, hello-world, http_status)");
     }
 
     @Test
@@ -77,7 +78,7 @@ class ConfigErrorsTest {
                 "run",
                 config,
                 config + ":6: ingress[1]: the last rule must be a catch-all without "
-                        + "hostname, e.g. \"- service: http_status:404\"");
+                        + "hostname or path, e.g. \"- service: http_status:404\"");
     }
 
     @Test

@@ -40,21 +40,21 @@ public enum StreamError {
     CONNECTOR_TIMEOUT(504),
     /** The connector is draining and takes no new streams. */
     CONNECTOR_DRAINING(503),
-    /** The web app's origin refused the connection. */
+    /** The web origin refused the connection. */
     ORIGIN_REFUSED(502),
-    /** The web app's origin is not reachable from the connector. */
+    /** The web origin's network is unreachable from the connector. */
     ORIGIN_UNREACHABLE(502),
-    /** The web app's origin host name does not resolve on the connector's machine. */
+    /** The web origin's host name does not resolve on the connector's machine. */
     ORIGIN_UNRESOLVED(502),
-    /** The web app's origin did not answer in time. */
+    /** The web origin did not answer in time. */
     ORIGIN_TIMEOUT(504),
-    /** The TLS handshake with the web app's origin failed; the message names the reason. */
+    /** The TLS handshake with the web origin failed; the message names the reason. */
     ORIGIN_TLS(502),
-    /** The web app's origin answered something that is not HTTP. */
+    /** The web origin answered something that is not HTTP. */
     ORIGIN_BAD_RESPONSE(502),
-    /** An HTTP request reached an app whose ingress rule is a TCP service. */
+    /** A web request reached an ingress rule whose service is TCP. */
     NOT_HTTP(502),
-    /** A TCP stream reached an app whose ingress rule is an HTTP service. */
+    /** A TCP stream reached an ingress rule whose service is a web origin. */
     NOT_TCP(502),
     /** Anything else the edge or connector could not do. */
     INTERNAL(500);

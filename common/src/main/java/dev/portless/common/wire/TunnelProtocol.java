@@ -38,6 +38,16 @@ public final class TunnelProtocol {
     /** Stream request: the bastion destination, when the client asked for one. */
     public static final String JUMP_DESTINATION = "portless-jump-destination";
 
+    /** Stream request: what the stream carries, {@link #KIND_HTTP} or {@link #KIND_WEBSOCKET}; absent for TCP. */
+    public static final String KIND = "portless-kind";
+    /** {@link #KIND} of one web request proxied to an HTTP origin. */
+    public static final String KIND_HTTP = "http";
+    /** {@link #KIND} of a browser's WebSocket upgrade: a TCP stream for TCP rules, an upgrade for web rules. */
+    public static final String KIND_WEBSOCKET = "websocket";
+
+    /** Stream response: the origin accepted the upgrade ({@code websocket}); raw bytes follow both ways. */
+    public static final String UPGRADED = "portless-upgraded";
+
     /** Stream response: the service the connector dialed. */
     public static final String TARGET = "portless-target";
     /** Stream response on failure: a {@link StreamError} code. */
@@ -51,18 +61,6 @@ public final class TunnelProtocol {
     public static final String CLOSE_CODE = "portless-close-code";
     /** Trailer with the close reason, one line of at most 240 characters. */
     public static final String CLOSE_REASON = "portless-close-reason";
-
-    /** Stream request: what the stream carries, {@link #KIND_HTTP} or {@link #KIND_WEBSOCKET}; absent for TCP. */
-    public static final String KIND = "portless-kind";
-    /** Stream kind: one HTTP request of a web app, proxied by the connector to the origin. */
-    public static final String KIND_HTTP = "http";
-    /** Stream kind: a WebSocket upgrade, kept as the browser sent it (method, path, sec-websocket-*). */
-    public static final String KIND_WEBSOCKET = "websocket";
-    /**
-     * Stream response: {@code websocket} when the connector passed the upgrade to an HTTP origin that
-     * switched protocols; the stream then carries the raw bytes both ways.
-     */
-    public static final String UPGRADED = "portless-upgraded";
 
     /** Body the edge sends on the control stream when it accepts the connector. */
     public static final String REGISTERED = "registered";

@@ -13,12 +13,23 @@ import java.util.regex.Pattern;
  * that matches one or more labels to its left, so {@code a.example.com} and {@code a.b.example.com} but not
  * {@code example.com}. Matching ignores case and one trailing dot.
  *
- * @param hostnamePattern the normalised pattern, or {@code null} for a catch-all rule that matches everything
+ * <p>A rule with a {@code path} (a regular expression found anywhere in the request path, as cloudflared's)
+ * takes web requests only: a TCP stream has no path, so it passes such a rule by.
+ *
+ * @param hostnamePattern the normalised pattern, or {@code null} for a rule of every hostname
+ * @param path            the path expression, or {@code null} for a rule of every path and of TCP streams
  * @param service         what matching streams reach
- * @param connectTimeout  how long dialing the target may take
+ * @param connectTimeout  how long dialing a TCP target may take
+ * @param originRequest   how a web origin is reached
  * @param line            the rule's line in the configuration file, for messages; 0 when not from a file
  */
-public record IngressRule(String hostnamePattern, Service service, Duration connectTimeout, int line) {
+public record IngressRule(
+        String hostnamePattern,
+        Pattern path,
+        Service service,
+        Duration connectTimeout,
+        OriginRequest originRequest,
+        int line) {
 
     private static final Pattern LABEL = Pattern.compile("[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?");
 
@@ -26,6 +37,7 @@ public record IngressRule(String hostnamePattern, Service service, Duration conn
     public IngressRule {
         requireNonNull(service, "service");
         requireNonNull(connectTimeout, "connectTimeout");
+        requireNonNull(originRequest, "originRequest");
         if (hostnamePattern != null) {
             hostnamePattern = normalizePattern(hostnamePattern);
         }
@@ -37,13 +49,32 @@ public record IngressRule(String hostnamePattern, Service service, Duration conn
         }
     }
 
-    /** Returns whether this rule has no hostname and so matches every stream. */
-    public boolean isCatchAll() {
-        return hostnamePattern == null;
+    /** Returns a rule of every path with the default origin settings, as a TCP rule is. */
+    public IngressRule(String hostnamePattern, Service service, Duration connectTimeout, int line) {
+        this(hostnamePattern, null, service, connectTimeout, OriginRequest.DEFAULTS, line);
     }
 
-    /** Returns whether this rule takes streams for {@code hostname}; a catch-all takes any, even {@code null}. */
+    /** Returns whether this rule has neither hostname nor path and so matches every stream. */
+    public boolean isCatchAll() {
+        return hostnamePattern == null && path == null;
+    }
+
+    /**
+     * Returns whether this rule takes a web request for {@code hostname} and {@code requestPath} (the path
+     * without the query, as cloudflared matches it).
+     */
+    public boolean matchesWeb(String hostname, String requestPath) {
+        return matchesHost(hostname)
+                && (path == null
+                        || path.matcher(requestPath == null ? "" : requestPath).find());
+    }
+
+    /** Returns whether this rule takes a TCP stream for {@code hostname}; a rule with a path never does. */
     public boolean matches(String hostname) {
+        return path == null && matchesHost(hostname);
+    }
+
+    private boolean matchesHost(String hostname) {
         if (hostnamePattern == null) {
             return true;
         }
@@ -60,6 +91,10 @@ public record IngressRule(String hostnamePattern, Service service, Duration conn
 
     /** Returns whether every hostname {@code later} matches is already taken by this rule. */
     boolean covers(IngressRule later) {
+        // Path expressions are compared as written: two different ones may overlap or not.
+        if (path != null && (later.path == null || !path.pattern().equals(later.path.pattern()))) {
+            return false;
+        }
         if (hostnamePattern == null) {
             return true;
         }
@@ -67,11 +102,11 @@ public record IngressRule(String hostnamePattern, Service service, Duration conn
             return false;
         }
         if (!later.hostnamePattern.startsWith("*.")) {
-            return matches(later.hostnamePattern);
+            return matchesHost(later.hostnamePattern);
         }
         // *.example.com covers *.example.com and *.a.example.com.
         return hostnamePattern.equals(later.hostnamePattern)
-                || hostnamePattern.startsWith("*.") && matches(later.hostnamePattern.substring(2));
+                || hostnamePattern.startsWith("*.") && matchesHost(later.hostnamePattern.substring(2));
     }
 
     /**

@@ -8,15 +8,22 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
- * The connector's ingress rules in order: the first rule whose hostname matches takes the stream, and
- * the last rule is a catch-all without hostname, as in cloudflared:
+ * The connector's ingress rules in order: the first rule whose hostname (and, for web requests, path)
+ * matches takes the stream, and the last rule is a catch-all without hostname, as in cloudflared:
  *
  * <pre>{@code
  * ingress:
  *   - hostname: ssh.example.com
  *     service: ssh://10.0.0.5
+ *   - hostname: grafana.example.com
+ *     path: ^/api/
+ *     service: https://grafana.internal
+ *     origin-request:
+ *       ca-pool: internal-ca.pem
  *   - hostname: "*.db.example.com"
  *     service: tcp://db.internal:5432
  *     connect-timeout: 3s
@@ -30,7 +37,8 @@ public final class IngressRules {
 
     private static final Duration MIN_CONNECT_TIMEOUT = Duration.ofMillis(1);
     private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofMinutes(5);
-    private static final Set<String> RULE_KEYS = Set.of("hostname", "service", "connect-timeout");
+    private static final Set<String> RULE_KEYS =
+            Set.of("hostname", "path", "service", "connect-timeout", OriginRequest.KEY);
     private static final String CATCH_ALL_EXAMPLE = "e.g. \"- service: http_status:404\"";
 
     private final List<IngressRule> rules;
@@ -63,13 +71,17 @@ public final class IngressRules {
                         + "(give it a hostname or move it to the end)");
             }
             if (!rule.isCatchAll() && last) {
-                throw item.error("the last rule must be a catch-all without hostname, " + CATCH_ALL_EXAMPLE);
+                throw item.error("the last rule must be a catch-all without hostname or path, " + CATCH_ALL_EXAMPLE);
             }
             for (int j = 0; j < rules.size(); j++) {
                 if (rules.get(j).covers(rule)) {
                     throw item.error(
-                            "hostname",
-                            "\"" + rule.hostnamePattern() + "\" is already matched by ingress["
+                            rule.hostnamePattern() == null ? "path" : "hostname",
+                            "\"" + (rule.hostnamePattern() == null ? "any hostname" : rule.hostnamePattern())
+                                    + (rule.path() == null
+                                            ? ""
+                                            : " with path " + rule.path().pattern())
+                                    + "\" is already matched by ingress["
                                     + j + "] (line " + rules.get(j).line() + "), so this rule never applies "
                                     + "(remove it or move it above)");
                 }
@@ -97,10 +109,26 @@ public final class IngressRules {
         return new IngressRules(rules);
     }
 
-    /** Returns the first rule matching {@code hostname}; the last rule is a catch-all, so there always is one. */
+    /**
+     * Returns the first rule matching a TCP stream for {@code hostname}, passing rules with a path by; the
+     * last rule is a catch-all, so there always is one.
+     */
     public IngressRule match(String hostname) {
         for (IngressRule rule : rules) {
             if (rule.matches(hostname)) {
+                return rule;
+            }
+        }
+        throw new AssertionError("the last rule is a catch-all");
+    }
+
+    /**
+     * Returns the first rule matching a web request for {@code hostname} and {@code requestPath} (without
+     * the query); the last rule is a catch-all, so there always is one.
+     */
+    public IngressRule matchWeb(String hostname, String requestPath) {
+        for (IngressRule rule : rules) {
+            if (rule.matchesWeb(hostname, requestPath)) {
                 return rule;
             }
         }
@@ -134,8 +162,41 @@ public final class IngressRules {
                 throw item.error("hostname", e.getMessage());
             }
         }
+        final Pattern path =
+                item.optionalString("path").map(text -> pathPattern(item, text)).orElse(null);
+        if (path != null && service instanceof TargetService) {
+            throw item.error(
+                    "path",
+                    "a path applies to web requests only, and " + service + " is a TCP service (remove the path, "
+                            + "or use an http, https, unix, unix+tls or hello-world service)");
+        }
+        if (item.has(OriginRequest.KEY) && !(service instanceof OriginService)) {
+            throw item.error(
+                    OriginRequest.KEY,
+                    "applies to http, https, unix and unix+tls services only, not " + service
+                            + (service instanceof TargetService
+                                    ? " (a TCP rule's dial timeout is connect-timeout)"
+                                    : ""));
+        }
+        if (item.has("connect-timeout") && service instanceof WebService) {
+            throw item.error(
+                    "connect-timeout",
+                    "a web origin's connect timeout is origin-request.connect-timeout (move it there)");
+        }
         final Duration connectTimeout =
                 item.duration("connect-timeout", DEFAULT_CONNECT_TIMEOUT, MIN_CONNECT_TIMEOUT, MAX_CONNECT_TIMEOUT);
-        return new IngressRule(hostname, service, connectTimeout, item.line());
+        return new IngressRule(hostname, path, service, connectTimeout, OriginRequest.read(item), item.line());
+    }
+
+    private static Pattern pathPattern(ConfigNode item, String text) {
+        try {
+            return Pattern.compile(text);
+        } catch (PatternSyntaxException e) {
+            throw item.error(
+                    "path",
+                    "\"" + text + "\" is not a regular expression: " + e.getDescription()
+                            + (e.getIndex() >= 0 ? " at index " + e.getIndex() : "")
+                            + " (expected: a Java regular expression such as ^/api/)");
+        }
     }
 }

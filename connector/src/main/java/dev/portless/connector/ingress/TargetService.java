@@ -33,23 +33,7 @@ public record TargetService(String scheme, String host, int port) implements Ser
     /** Returns the target of {@code authority} ({@code host[:port]}) under {@code scheme}. */
     static TargetService parse(String scheme, String authority) {
         final String example = scheme + "://host" + (scheme.equals("tcp") ? ":port" : "[:port]");
-        for (char c : new char[] {'/', '?', '#'}) {
-            if (authority.indexOf(c) >= 0) {
-                throw new IllegalArgumentException("\"" + scheme + "://" + authority
-                        + "\" has a path, query or fragment (expected: " + example + ')');
-            }
-        }
-        if (authority.indexOf('@') >= 0) {
-            throw new IllegalArgumentException("\"" + scheme + "://" + authority + "\" has a user name (expected: "
-                    + example + "; the user signs in through the edge)");
-        }
-        final HostPort hostPort;
-        try {
-            hostPort = HostPort.parse(authority, DEFAULT_PORTS.get(scheme));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(
-                    "\"" + scheme + "://" + authority + "\": " + e.getMessage().replace("host:port", example), e);
-        }
+        final HostPort hostPort = Authority.parse(scheme, authority, DEFAULT_PORTS.get(scheme), example, "");
         return new TargetService(scheme, hostPort.host(), hostPort.port());
     }
 

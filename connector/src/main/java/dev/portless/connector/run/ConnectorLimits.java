@@ -1,5 +1,6 @@
 package dev.portless.connector.run;
 
+import dev.portless.connector.origin.OriginLimits;
 import java.time.Duration;
 
 /**
@@ -56,6 +57,13 @@ final class ConnectorLimits {
     static final Duration DRAIN_POLL = Duration.ofMillis(100);
     /** How long closing waits for the event loops to finish their work. */
     static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);
+
+    /**
+     * The web proxy's fixed sizes: an origin's status line up to 8 KiB and header block up to 64 KiB (past
+     * that the request ends with origin_bad_response), body pieces of up to 64 KiB (one tunnel DATA frame),
+     * and one epoll thread for unix-socket origins, which only need a loop of the native transport.
+     */
+    static final OriginLimits ORIGIN = new OriginLimits(8 << 10, 64 << 10, 64 << 10, 1);
 
     private ConnectorLimits() {}
 }

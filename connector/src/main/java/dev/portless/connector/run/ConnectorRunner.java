@@ -6,6 +6,7 @@ import dev.portless.common.net.HostResolver;
 import dev.portless.common.net.Transport;
 import dev.portless.common.tls.TlsContexts;
 import dev.portless.common.wire.TunnelProtocol;
+import dev.portless.connector.origin.OriginProxy;
 import dev.portless.connector.run.token.StreamTokenCheck;
 import dev.portless.connector.token.AppTokenVerifier;
 import dev.portless.connector.token.EdgeKeys;
@@ -36,6 +37,7 @@ public final class ConnectorRunner implements AutoCloseable {
     private final ExecutorService resolver;
     private final StreamCounter streams = new StreamCounter();
     private final List<TunnelClient> clients = new ArrayList<>();
+    private OriginProxy proxy;
 
     private ConnectorRunner(ConnectorConfig config, EventLoopGroup group, ExecutorService resolver) {
         this.config = config;
@@ -70,13 +72,17 @@ public final class ConnectorRunner implements AutoCloseable {
         // Fetch the keys before the first stream needs them; a failure is logged and retried on demand.
         tokens.keys().refresh();
         HostResolver names = new HostResolver(resolver);
-        TargetDialer dialer = new TargetDialer(config.ingress(), transport, names, runner.streams, tokens);
+        StreamGate gate = new StreamGate(runner.streams, tokens);
+        TargetDialer dialer = new TargetDialer(config.ingress(), transport, names, runner.streams, gate);
+        runner.proxy = new OriginProxy(config.ingress(), transport, names, ConnectorLimits.ORIGIN);
+        StreamRoutes routes =
+                new StreamRoutes(dialer, new WebStreams(config.ingress(), gate, dialer, runner.proxy, runner.streams));
         String name = connectorName();
         int n = 0;
         for (EdgeAddress edge : config.edges()) {
             for (int i = 0; i < config.connectionsPerEdge(); i++) {
                 TunnelClient client = new TunnelClient(
-                        "conn " + n++, edge, config, tls, transport, group.next(), credentials, name, dialer, names);
+                        "conn " + n++, edge, config, tls, transport, group.next(), credentials, name, routes, names);
                 runner.clients.add(client);
                 client.start();
             }
@@ -130,6 +136,9 @@ public final class ConnectorRunner implements AutoCloseable {
         group.shutdownGracefully(0, ConnectorLimits.SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .syncUninterruptibly();
         resolver.shutdownNow();
+        if (proxy != null) {
+            proxy.close();
+        }
     }
 
     private static String connectorName() {

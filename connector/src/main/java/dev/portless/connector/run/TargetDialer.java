@@ -10,10 +10,7 @@ import dev.portless.connector.ingress.IngressRule;
 import dev.portless.connector.ingress.IngressRules;
 import dev.portless.connector.ingress.StatusService;
 import dev.portless.connector.ingress.TargetService;
-import dev.portless.connector.run.token.StreamTokenCheck;
-import dev.portless.connector.token.AppTokenException;
-import dev.portless.connector.token.TokenRejection;
-import dev.portless.connector.token.VerifiedAppToken;
+import dev.portless.connector.tunnel.StreamRefusal;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -27,14 +24,12 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The connector's handling of a stream request: check the app token again, match the
- * ingress rules, resolve and dial the target, answer the edge, and relay.
+ * The connector's handling of a TCP stream request: check the app token again (through the
+ * {@link StreamGate}), match the ingress rules, resolve and dial the target, answer the edge, and relay.
  *
  * <p>The target connection shares the stream's event loop, so the relay's two sides never hand
  * buffers across threads. Name resolution runs on {@code resolver}'s threads because it may block.
@@ -46,72 +41,24 @@ final class TargetDialer {
     private final Transport transport;
     private final HostResolver resolver;
     private final StreamCounter streams;
-    private final StreamTokenCheck tokens;
+    private final StreamGate gate;
 
     TargetDialer(
-            IngressRules ingress,
-            Transport transport,
-            HostResolver resolver,
-            StreamCounter streams,
-            StreamTokenCheck tokens) {
+            IngressRules ingress, Transport transport, HostResolver resolver, StreamCounter streams, StreamGate gate) {
         this.ingress = ingress;
         this.transport = transport;
         this.resolver = resolver;
         this.streams = streams;
-        this.tokens = tokens;
+        this.gate = gate;
     }
 
+    /** Checks the stream's token, then dials the target of the TCP rule its hostname matches. */
     void dial(Channel stream, Http2Headers request) {
-        String hostname = request.authority() == null ? "" : request.authority().toString();
-        String streamId = string(request.get(TunnelProtocol.STREAM_ID));
-        if (streams.draining()) {
-            refuse(stream, StreamError.CONNECTOR_DRAINING, "The connector is shutting down; try again.");
-            return;
-        }
-        CharSequence token = request.get(TunnelProtocol.APP_TOKEN);
-        CompletableFuture<VerifiedAppToken> checked = tokens.check(token == null ? null : token.toString(), hostname);
-        if (checked.isDone()) {
-            afterTokenCheck(stream, hostname, streamId, checked);
-        } else {
-            checked.whenComplete(
-                    (v, f) -> stream.eventLoop().execute(() -> afterTokenCheck(stream, hostname, streamId, checked)));
-        }
+        gate.admit(stream, request, (s, hostname, streamId, token, verified) -> dialTarget(s, hostname, streamId));
     }
 
-    /** Runs on the stream's event loop once the token check has completed. */
-    private void afterTokenCheck(
-            Channel stream, String hostname, String streamId, CompletableFuture<VerifiedAppToken> checked) {
-        VerifiedAppToken verified;
-        try {
-            verified = checked.join();
-        } catch (CompletionException e) {
-            Throwable cause = e.getCause();
-            if (!(cause instanceof AppTokenException rejected)) {
-                refuse(stream, StreamError.INTERNAL, "The connector could not check the app token: " + cause);
-                return;
-            }
-            log.warn("stream={} app={} token refused: {}", streamId, hostname, rejected.getMessage());
-            boolean expired = rejected.rejection() == TokenRejection.EXPIRED;
-            refuse(
-                    stream,
-                    expired ? StreamError.TOKEN_EXPIRED : StreamError.TOKEN_REJECTED,
-                    "The connector refused the app token for " + hostname + ": "
-                            + rejected.rejection().clause()
-                            + (expired
-                                    ? "; sign-in starts again."
-                                    : rejected.rejection() == TokenRejection.KEYS_UNAVAILABLE
-                                            ? "; the connector's operator should check its edge-issuer setting."
-                                            : "; sign in again."));
-            return;
-        }
-        if (!stream.isActive()) {
-            return;
-        }
-        log.debug("stream={} app={} identity={} token verified", streamId, hostname, verified.displayName());
-        dialTarget(stream, hostname, streamId);
-    }
-
-    private void dialTarget(Channel stream, String hostname, String streamId) {
+    /** Dials the target of the TCP rule {@code hostname} matches; the stream has passed the gate. */
+    void dialTarget(Channel stream, String hostname, String streamId) {
         IngressRule rule = ingress.match(hostname);
         if (rule.service() instanceof StatusService) {
             refuse(
@@ -120,7 +67,13 @@ final class TargetDialer {
                     "No ingress rule of the connector matches " + hostname + "; add one to its connector.yml.");
             return;
         }
-        TargetService target = (TargetService) rule.service();
+        if (!(rule.service() instanceof TargetService target)) {
+            refuse(
+                    stream,
+                    StreamError.NOT_TCP,
+                    hostname + " is a web app; open https://" + hostname + "/ in a browser instead of a TCP client.");
+            return;
+        }
         // An address needs no lookup: its future is done already, and the dial starts at once.
         Future<InetSocketAddress> address = resolver.resolve(stream.eventLoop(), target.host(), target.port());
         address.addListener(f -> {
@@ -216,14 +169,6 @@ final class TargetDialer {
     }
 
     private static void refuse(Channel stream, StreamError error, String message) {
-        Http2Headers headers = new DefaultHttp2Headers()
-                .status(Integer.toString(error.httpStatus()))
-                .set(TunnelProtocol.ERROR, error.code())
-                .set(TunnelProtocol.MESSAGE, message);
-        stream.writeAndFlush(new DefaultHttp2HeadersFrame(headers, true)).addListener(ChannelFutureListener.CLOSE);
-    }
-
-    private static String string(CharSequence s) {
-        return s == null ? "-" : s.toString();
+        StreamRefusal.refuse(stream, error, message);
     }
 }

@@ -42,7 +42,7 @@ final class TunnelClient {
     private final EventLoop loop;
     private final TunnelCredentials credentials;
     private final String connectorName;
-    private final TargetDialer dialer;
+    private final StreamRoutes routes;
     private final HostResolver resolver;
     private final Backoff backoff;
     // Touched from this client's event loop only.
@@ -60,7 +60,7 @@ final class TunnelClient {
             EventLoop loop,
             TunnelCredentials credentials,
             String connectorName,
-            TargetDialer dialer,
+            StreamRoutes routes,
             HostResolver resolver) {
         this.label = label;
         this.edge = edge;
@@ -70,7 +70,7 @@ final class TunnelClient {
         this.loop = loop;
         this.credentials = credentials;
         this.connectorName = connectorName;
-        this.dialer = dialer;
+        this.routes = routes;
         this.resolver = resolver;
         this.backoff = new Backoff(config.retryInitial(), config.retryMax());
     }
@@ -216,7 +216,7 @@ final class TunnelClient {
                             new Http2MultiplexHandler(new TunnelStreamInitializer(
                                     () -> new RegistrationResponder(
                                             credentials, connectorName, TunnelClient.this::onVerdict),
-                                    dialer)));
+                                    routes)));
             TunnelHttp2.widenConnectionWindow(parent);
         }
 

@@ -10,16 +10,16 @@ import java.util.function.Supplier;
  */
 final class TunnelStreamInitializer extends ChannelInitializer<Http2StreamChannel> {
     private final Supplier<RegistrationResponder> registration;
-    private final TargetDialer dialer;
+    private final StreamRoutes routes;
 
-    TunnelStreamInitializer(Supplier<RegistrationResponder> registration, TargetDialer dialer) {
+    TunnelStreamInitializer(Supplier<RegistrationResponder> registration, StreamRoutes routes) {
         this.registration = registration;
-        this.dialer = dialer;
+        this.routes = routes;
     }
 
     @Override
     protected void initChannel(Http2StreamChannel stream) {
         stream.config().setAutoRead(false);
-        stream.pipeline().addLast("dispatch", new StreamDispatcher(registration, dialer));
+        stream.pipeline().addLast("dispatch", new StreamDispatcher(registration, routes));
     }
 }

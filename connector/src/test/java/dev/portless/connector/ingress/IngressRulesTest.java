@@ -67,7 +67,7 @@ class IngressRulesTest {
     @Test
     void lastRuleMustBeCatchAll() {
         assertError(
-                "connector.yml:5: ingress[1]: the last rule must be a catch-all without hostname, "
+                "connector.yml:5: ingress[1]: the last rule must be a catch-all without hostname or path, "
                         + "e.g. \"- service: http_status:404\"",
                 """
                 ingress:
@@ -103,7 +103,8 @@ class IngressRulesTest {
     void badServiceNamesTheRuleAndLine() {
         assertError(
                 "connector.yml:7: ingress[2].service: unknown scheme \"ftp\" "
-                        + "(expected: tcp, ssh, rdp, smb, http_status)",
+                        + "(expected: "
+                        + "tcp, ssh, rdp, smb, http, https, unix, unix+tls, hello-world, http_status)",
                 """
                 ingress:
                   - hostname: a.example.com
@@ -142,7 +143,7 @@ class IngressRulesTest {
     void unknownRuleKeyIsReported() {
         assertError(
                 "connector.yml:4: ingress[0].originRequest: unknown key "
-                        + "(expected one of: connect-timeout, hostname, service)",
+                        + "(expected one of: connect-timeout, hostname, origin-request, path, service)",
                 """
                 ingress:
                   - hostname: a.example.com

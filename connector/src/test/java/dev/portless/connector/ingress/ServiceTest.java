@@ -47,11 +47,14 @@ class ServiceTest {
 
     @Test
     void refusesUnknownSchemes() {
-        assertRefused("unknown scheme \"ftp\" (expected: tcp, ssh, rdp, smb, http_status)", "ftp://a:21");
-        assertRefused("unknown scheme \"http\" (expected: tcp, ssh, rdp, smb, http_status)", "http://localhost:8080");
+        assertRefused(
+                "unknown scheme \"ftp\" (expected: "
+                        + "tcp, ssh, rdp, smb, http, https, unix, unix+tls, hello-world, http_status)",
+                "ftp://a:21");
         assertRefused(
                 "\"localhost\" has no scheme (expected: tcp://host:port, ssh://host[:port], "
-                        + "rdp://host[:port], smb://host[:port] or http_status:NNN)",
+                        + "rdp://host[:port], smb://host[:port], http://host[:port], https://host[:port], "
+                        + "unix:/path, unix+tls:/path, hello-world or http_status:NNN)",
                 "localhost");
         assertRefused("\"tcp:host:22\" lacks \"//\" after the scheme (expected: tcp://host:port)", "tcp:host:22");
     }

@@ -21,8 +21,10 @@ import org.junit.jupiter.api.Test;
 class StreamDispatcherTest {
     private final TunnelCredentials credentials = TunnelCredentials.generate("office");
     private final StreamCounter streams = new StreamCounter();
-    // Draining: the dialer answers before it needs ingress rules, a resolver or a token check.
-    private final TargetDialer dialer = new TargetDialer(null, null, null, streams, null);
+    // Draining: the gate answers before it needs ingress rules, a resolver, a proxy or a token check.
+    private final StreamGate gate = new StreamGate(streams, null);
+    private final TargetDialer dialer = new TargetDialer(null, null, null, streams, gate);
+    private final StreamRoutes routes = new StreamRoutes(dialer, new WebStreams(null, gate, dialer, null, streams));
 
     @Test
     void theRegisterRequestGetsTheTunnelCredentials() {
@@ -58,6 +60,39 @@ class StreamDispatcherTest {
     }
 
     @Test
+    void aWebRequestGoesToTheWebStreamsWhateverItsPath() {
+        streams.startDraining();
+        for (String kind : new String[] {TunnelProtocol.KIND_HTTP, TunnelProtocol.KIND_WEBSOCKET}) {
+            EmbeddedChannel stream = dispatching();
+            Http2HeadersFrame request = request(TunnelProtocol.REGISTER_PATH);
+            request.headers().method("GET").set(TunnelProtocol.KIND, kind);
+            stream.writeInbound(request);
+
+            Http2HeadersFrame answer = outbound(stream);
+            assertEquals(
+                    StreamError.CONNECTOR_DRAINING.code(),
+                    answer.headers().get(TunnelProtocol.ERROR).toString(),
+                    "a browser path that looks like the register path is still a web request");
+            assertNull(answer.headers().get(TunnelProtocol.TUNNEL_SECRET));
+        }
+    }
+
+    @Test
+    void anUnknownStreamKindIsABadRequest() {
+        EmbeddedChannel stream = dispatching();
+        Http2HeadersFrame request = request("/");
+        request.headers().set(TunnelProtocol.KIND, "carrier-pigeon");
+        stream.writeInbound(request);
+
+        Http2HeadersFrame answer = outbound(stream);
+        assertEquals("400", answer.headers().status().toString());
+        assertEquals(
+                StreamError.BAD_REQUEST.code(),
+                answer.headers().get(TunnelProtocol.ERROR).toString());
+        assertTrue(answer.isEndStream());
+    }
+
+    @Test
     void anyOtherPathIsNotFound() {
         EmbeddedChannel stream = dispatching();
         stream.writeInbound(request("/elsewhere"));
@@ -76,7 +111,7 @@ class StreamDispatcherTest {
                 .addLast(
                         "dispatch",
                         new StreamDispatcher(
-                                () -> new RegistrationResponder(credentials, "host/1", verdict -> {}), dialer));
+                                () -> new RegistrationResponder(credentials, "host/1", verdict -> {}), routes));
         return stream;
     }
 

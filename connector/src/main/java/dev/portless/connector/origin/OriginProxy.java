@@ -1,0 +1,117 @@
+package dev.portless.connector.origin;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.portless.common.net.HostResolver;
+import dev.portless.common.net.Transport;
+import dev.portless.connector.ingress.IngressRule;
+import dev.portless.connector.ingress.IngressRules;
+import dev.portless.connector.ingress.OriginRequest;
+import dev.portless.connector.ingress.OriginService;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The connector's web proxy: it sends each web request of a tunnel stream to the origin of its ingress
+ * rule, over a pooled connection per origin, and streams the answer back.
+ *
+ * <p>TLS contexts are built at start, one per rule with an https or unix+tls origin, since reading a
+ * {@code ca-pool} touches the disk, which no event loop may wait on.
+ */
+public final class OriginProxy implements AutoCloseable {
+    private final OriginDialer dialer;
+    private final Map<IngressRule, OriginPool> pools = new HashMap<>();
+    private final Map<IngressRule, OriginTls> tls = new HashMap<>();
+    private final OriginLimits limits;
+    // Started on the first unix-socket request; guarded by this.
+    private UnixSockets unix;
+
+    /**
+     * Returns the proxy of {@code rules}' web origins.
+     *
+     * @throws IllegalArgumentException when a rule's TLS set-up cannot be built
+     */
+    public OriginProxy(IngressRules rules, Transport transport, HostResolver resolver, OriginLimits limits) {
+        requireNonNull(rules, "rules");
+        requireNonNull(transport, "transport");
+        requireNonNull(resolver, "resolver");
+        this.limits = requireNonNull(limits, "limits");
+        this.dialer = new OriginDialer(transport, resolver, this::unixLoop, limits);
+        for (IngressRule rule : rules.rules()) {
+            if (rule.service() instanceof OriginService origin) {
+                OriginRequest settings = rule.originRequest();
+                pools.put(rule, new OriginPool(settings.keepAliveConnections(), settings.keepAliveTimeout()));
+                if (origin.tls()) {
+                    tls.put(rule, OriginTls.of(origin, settings));
+                }
+            }
+        }
+    }
+
+    /**
+     * Proxies {@code request} on {@code stream} to the origin of {@code rule}; call it on the stream's
+     * loop, with the stream's pipeline ending in its adapter and hold. Returns a future completed when the
+     * request (or the WebSocket it became) has ended.
+     */
+    public CompletableFuture<Void> proxy(Channel stream, WebRequest request, IngressRule rule) {
+        requireNonNull(stream, "stream");
+        requireNonNull(request, "request");
+        OriginService origin = (OriginService) requireNonNull(rule, "rule").service();
+        OriginRequest settings = rule.originRequest();
+        String host = settings.httpHostHeader().orElse(request.hostname());
+        OriginExchange exchange = new OriginExchange(
+                stream,
+                request,
+                OriginHeaders.toOrigin(
+                        request.headers(),
+                        host,
+                        request.appToken(),
+                        request.verified(),
+                        request.hasBody(),
+                        request.websocket()),
+                origin);
+        OriginPool pool = pools.get(rule);
+        EventLoop loop;
+        try {
+            loop = dialer.loopFor(origin, stream.eventLoop());
+        } catch (OriginFailure f) {
+            exchange.failed(f);
+            return exchange.done();
+        }
+        // An upgraded connection never returns, so an upgrade may as well take a fresh one.
+        OriginConnection idle = request.websocket() ? null : pool.take(loop);
+        if (idle != null) {
+            exchange.attach(idle);
+            return exchange.done();
+        }
+        Future<OriginConnection> dialed = dialer.dial(loop, origin, settings, tls.get(rule), pool);
+        dialed.addListener(f -> stream.eventLoop().execute(() -> {
+            if (dialed.isSuccess()) {
+                exchange.attach(dialed.getNow());
+            } else if (dialed.cause() instanceof OriginFailure failure) {
+                exchange.failed(failure);
+            } else {
+                exchange.failed(OriginDialer.connectFailure(dialed.cause(), origin, settings.connectTimeout()));
+            }
+        }));
+        return exchange.done();
+    }
+
+    private synchronized EventLoop unixLoop() throws OriginFailure {
+        if (unix == null) {
+            unix = UnixSockets.start(limits.unixLoopThreads());
+        }
+        return unix.loop();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (unix != null) {
+            unix.close();
+        }
+    }
+}

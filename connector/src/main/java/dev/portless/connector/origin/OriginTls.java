@@ -1,0 +1,72 @@
+package dev.portless.connector.origin;
+
+import dev.portless.common.tls.TlsContexts;
+import dev.portless.connector.ingress.OriginRequest;
+import dev.portless.connector.ingress.OriginService;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+
+/**
+ * The TLS client set-up for one origin: the name it sends in SNI and expects in the certificate, and
+ * the context whose trust is the rule's {@code ca-pool}, the system's trust store, or, with
+ * {@code no-tls-verify}, anything.
+ *
+ * @param serverName the SNI name and the name the certificate must carry
+ * @param context    the client context, on BoringSSL when it loads
+ */
+record OriginTls(String serverName, SslContext context) {
+    /** The name a unix+tls origin is expected to present when the rule names none. */
+    private static final String UNIX_DEFAULT_NAME = "localhost";
+
+    /**
+     * Returns the set-up for {@code origin}.
+     *
+     * @throws IllegalArgumentException when the CA pool cannot be read (checked at start already)
+     */
+    static OriginTls of(OriginService origin, OriginRequest settings) {
+        String name = settings.originServerName().orElse(origin.unix() ? UNIX_DEFAULT_NAME : origin.host());
+        SslContextBuilder b = SslContextBuilder.forClient()
+                .sslProvider(TlsContexts.provider())
+                .protocols("TLSv1.3", "TLSv1.2")
+                // OriginTrust checks the name itself, so its refusal can say which names the certificate has.
+                .endpointIdentificationAlgorithm(null);
+        try {
+            if (settings.noTlsVerify()) {
+                b.trustManager(InsecureTrustManagerFactory.INSTANCE);
+            } else {
+                b.trustManager(
+                        OriginTrust.of(settings.caPool().map(OriginTls::anchors).orElse(null), name));
+            }
+            return new OriginTls(name, b.build());
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalArgumentException(
+                    "cannot set up TLS to the origin " + origin + ": " + e.getMessage()
+                            + "; check its ca-pool (PEM certificates)",
+                    e);
+        }
+    }
+
+    private static KeyStore anchors(Path pem) {
+        try (InputStream in = Files.newInputStream(pem)) {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            int i = 0;
+            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                store.setCertificateEntry("ca-" + i++, c);
+            }
+            return store;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException(
+                    "cannot read the ca-pool " + pem + ": " + e.getMessage() + "; use PEM certificates", e);
+        }
+    }
+}
