@@ -1,10 +1,13 @@
 package dev.portless.access.forward;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.portless.access.limits.AccessLimits;
 import dev.portless.common.relay.EndOfStream;
 import dev.portless.common.relay.InboundHold;
 import dev.portless.common.relay.StreamAbort;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -23,6 +26,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Standard streams block, so each has its own thread and the event loop never waits on them.
  * Backpressure both ways: the stdin thread waits while the stream is not writable, and the stream
  * reads only while less than {@link AccessLimits#MAX_STDOUT_BUFFERED} bytes wait for stdout.
+ *
+ * <p>The stdout thread gets copies, never the stream's buffers: an HTTP/2 DATA frame is a slice of
+ * the connection's receive buffer, which the event loop goes on filling, and even reading a Netty
+ * buffer moves state that buffer shares with its writer (the cached NIO buffer of the adaptive
+ * allocator's buffers), so a read on another thread can make the loop's next write land on bytes
+ * not yet written to stdout.
  */
 public final class StdioForwarder {
     private static final Object END = new Object();
@@ -37,9 +46,9 @@ public final class StdioForwarder {
 
     /** Returns a forwarder for a stream whose pipeline ends in a stream adapter, reads off. */
     public StdioForwarder(Channel stream, InputStream in, OutputStream out) {
-        this.stream = stream;
-        this.in = in;
-        this.out = out;
+        this.stream = requireNonNull(stream, "stream");
+        this.in = requireNonNull(in, "in");
+        this.out = requireNonNull(out, "out");
     }
 
     /**
@@ -104,25 +113,18 @@ public final class StdioForwarder {
                     out.close();
                     continue;
                 }
-                ByteBuf buf = (ByteBuf) next;
-                try {
-                    int n = buf.readableBytes();
-                    buf.readBytes(out, n);
-                    if (toStdout.isEmpty()) {
-                        out.flush();
-                    }
-                    if (buffered.addAndGet(-n) < AccessLimits.MAX_STDOUT_BUFFERED / 2) {
-                        stream.read();
-                    }
-                } finally {
-                    buf.release();
+                byte[] bytes = (byte[]) next;
+                out.write(bytes);
+                if (toStdout.isEmpty()) {
+                    out.flush();
+                }
+                if (buffered.addAndGet(-bytes.length) < AccessLimits.MAX_STDOUT_BUFFERED / 2) {
+                    stream.read();
                 }
             }
             out.flush();
         } catch (IOException | InterruptedException e) {
             stream.close();
-        } finally {
-            toStdout.forEach(ReferenceCountUtil::release);
         }
     }
 
@@ -131,8 +133,11 @@ public final class StdioForwarder {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof ByteBuf buf) {
-                buffered.addAndGet(buf.readableBytes());
-                toStdout.add(buf);
+                // Copied here, on the loop, and released at once: see the class comment.
+                byte[] bytes = ByteBufUtil.getBytes(buf);
+                buf.release();
+                buffered.addAndGet(bytes.length);
+                toStdout.add(bytes);
             } else {
                 ReferenceCountUtil.release(msg);
             }
