@@ -20,12 +20,13 @@ import org.junit.jupiter.api.Test;
 /**
  * Runs every sign-in flow, a stream, service tokens and a replay against a real edge and connector, then
  * scans what they logged for each secret-equivalent value that went by: PIN, session cookie, CSRF token,
- * authorization code, PKCE verifier, app token, user code, device code, service token and tunnel secrets.
+ * authorization code, PKCE verifier, app token, user code, device code, service token and tunnel secrets; and
+ * checks that both ends of the tunnel connection log the post-quantum key exchange they agreed on.
  */
-class SecretsInLogsTest {
+class EdgeLogTest {
 
     @Test
-    void noSecretReachesTheLog() throws Exception {
+    void noSecretReachesTheLogAndBothTunnelEndsLogTheirKeyExchange() throws Exception {
         final PrintStream stderr = System.err;
         final ByteArrayOutputStream captured = new ByteArrayOutputStream();
         final List<String> secrets = new ArrayList<>();
@@ -96,6 +97,13 @@ class SecretsInLogsTest {
         stderr.print(log);
         assertTrue(log.contains("device authorization app=ssh.test"), "the log was captured:\n" + log);
         assertTrue(log.contains("replayed authorization code"), log);
+        assertTrue(
+                log.contains(") registered (TLSv1.3, key exchange X25519MLKEM768 (post-quantum)); tunnel tests has"),
+                "the edge's end:\n" + log);
+        assertTrue(
+                log.matches("(?s).*registered tunnel tests with edge \\S+ \\(TLSv1\\.3, key exchange X25519MLKEM768 "
+                        + "\\(post-quantum\\)\\).*"),
+                "the connector's end:\n" + log);
         for (String secret : secrets) {
             assertTrue(secret.length() >= 6, secret);
             assertTrue(!log.contains(secret), "the log holds a secret (" + secret.length() + " characters)");
