@@ -133,7 +133,8 @@ class BridgeServerTest {
         assertTrue(verbose.stderr().contains("kex-strict-s-v00@openssh.com"), "the bridge offers strict KEX");
         assertTrue(verbose.stderr().contains("will use strict KEX ordering"), "OpenSSH sees strict KEX");
         assertTrue(verbose.stderr().contains("remote software version PortlessBridge"), verbose.stderr());
-        assertTrue(verbose.stderr().contains("kex: algorithm: curve25519-sha256"), verbose.stderr());
+        // Debian 12's OpenSSH 9.2 has no mlkem768x25519-sha256, so its best post-quantum hybrid is the proof.
+        assertTrue(verbose.stderr().contains("kex: algorithm: sntrup761x25519-sha512"), verbose.stderr());
         assertTrue(verbose.stderr().contains("kex: host key algorithm: ssh-ed25519"), verbose.stderr());
         assertTrue(verbose.stderr().contains("cipher: chacha20-poly1305@openssh.com"), verbose.stderr());
 
@@ -141,6 +142,31 @@ class BridgeServerTest {
         assertRefusedAlgorithm("no matching cipher found", "Ciphers=aes128-cbc,3des-cbc");
         assertRefusedAlgorithm("no matching MAC found", "Ciphers=aes128-ctr", "-o", "MACs=hmac-sha1,hmac-sha2-256");
         assertRefusedAlgorithm("no matching host key type found", "HostKeyAlgorithms=ssh-rsa,ssh-dss");
+    }
+
+    @Test
+    void offersThePostQuantumHybridsFirstAndClassicalOnesForOlderClients() {
+        final OpenSsh.Result verbose = OpenSsh.run(ssh("-vvv", "-W", "127.0.0.1:" + target.port()));
+        assertEquals(0, verbose.exitCode(), verbose::toString);
+        final String offer = verbose.stderr()
+                .lines()
+                .filter(l -> l.contains("peer server KEXINIT proposal"))
+                .findFirst()
+                .map(l -> verbose.stderr()
+                        .substring(verbose.stderr().indexOf(l))
+                        .lines()
+                        .skip(1)
+                        .findFirst()
+                        .orElse(""))
+                .orElse("");
+        assertTrue(
+                offer.contains("KEX algorithms: mlkem768x25519-sha256,sntrup761x25519-sha512,"
+                        + "sntrup761x25519-sha512@openssh.com,curve25519-sha256"),
+                offer);
+        final OpenSsh.Result classical =
+                OpenSsh.run(ssh("-v", "-o", "KexAlgorithms=curve25519-sha256", "-W", "127.0.0.1:" + target.port()));
+        assertEquals(0, classical.exitCode(), classical::toString);
+        assertTrue(classical.stderr().contains("kex: algorithm: curve25519-sha256"), classical.stderr());
     }
 
     @Test
