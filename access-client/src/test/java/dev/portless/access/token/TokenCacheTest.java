@@ -147,6 +147,20 @@ class TokenCacheTest {
     }
 
     @Test
+    void aTokenIsPickedOnlyByTheEdgeAndAppAskedFor() throws Exception {
+        TokenCache cache = TokenCache.in(config);
+        CachedToken other = token("https://edge", "other.example.com", Duration.ofHours(1));
+        cache.store(other);
+        // Another app's token copied under this app's file name still names the other app, so it is no token.
+        Files.copy(
+                cache.directory().resolve(TokenCache.key("https://edge", "other.example.com") + ".json"),
+                cache.directory().resolve(TokenCache.key("https://edge", "db.example.com") + ".json"));
+        assertTrue(cache.find("https://edge", "db.example.com").isEmpty());
+        assertTrue(cache.find("https://other-edge", "other.example.com").isEmpty());
+        assertEquals(other, cache.find("https://edge", "other.example.com").orElseThrow());
+    }
+
+    @Test
     void unreadableFilesCountAsNoToken() throws Exception {
         TokenCache cache = TokenCache.in(config);
         cache.store(token("https://edge", "db.example.com", Duration.ofHours(1)));
