@@ -66,26 +66,8 @@ class EdgeLogTest {
             secrets.add(accessToken(CliOAuthCalls.poll(stack, (String) d.get("device_code"))));
 
             secrets.add(stack.clientSecret());
-            assertEquals(
-                    101,
-                    stack.upgrade(
-                                    "ssh.test",
-                                    Map.of(
-                                            "Access-Client-Id",
-                                            stack.clientId(),
-                                            "Access-Client-Secret",
-                                            stack.clientSecret()))
-                            .status());
-            assertEquals(
-                    401,
-                    stack.upgrade(
-                                    "ssh.test",
-                                    Map.of(
-                                            "Access-Client-Id",
-                                            stack.clientId(),
-                                            "Access-Client-Secret",
-                                            stack.clientSecret() + "x"))
-                            .status());
+            assertEquals(101, withServiceToken(stack, stack.clientSecret()));
+            assertEquals(401, withServiceToken(stack, stack.clientSecret() + "x"));
             exchange(stack, code, p.verifier, CALLBACK); // the replay that revokes
             JSONObjectUtils.parse(Files.readString(stack.dir().resolve("tunnel.json"))).values().stream()
                     .filter(v -> v instanceof String s && s.length() >= 16)
@@ -108,5 +90,10 @@ class EdgeLogTest {
             assertTrue(secret.length() >= 6, secret);
             assertTrue(!log.contains(secret), "the log holds a secret (" + secret.length() + " characters)");
         }
+    }
+
+    private static int withServiceToken(InProcessStack stack, String secret) {
+        return stack.upgrade("ssh.test", Map.of("Access-Client-Id", stack.clientId(), "Access-Client-Secret", secret))
+                .status();
     }
 }
