@@ -170,6 +170,56 @@ class BridgeServerTest {
     }
 
     @Test
+    void offersAHostCertificateBesideThePlainHostKey() throws IOException {
+        final Path hostCa = OpenSsh.keygen(dir, "host_ca", "ed25519");
+        final Path hostKey = OpenSsh.keygen(dir, "certified_host", "ed25519");
+        final Path hostCert = OpenSsh.sign(
+                hostCa, OpenSsh.pub(hostKey), "certified_host_signed", "-h", "-I", "bridge", "-n", "127.0.0.1");
+        final BridgeConfig config = BridgeConfig.from(
+                ConfigNode.parse(
+                        dir.resolve("bridge-cert.yml").toString(),
+                        String.join(
+                                "\n",
+                                "listen: 127.0.0.1:0",
+                                "host-key: certified_host",
+                                "host-certificate: " + hostCert.getFileName(),
+                                "trusted-user-ca-keys: [ca.pub]",
+                                "audit-log: audit-cert.jsonl",
+                                "policy:",
+                                "  - principals: [alice]",
+                                "    allow: [127.0.0.1:" + target.port() + "]",
+                                "")),
+                Resolver.system());
+        try (BridgeServer certified = BridgeServer.start(config)) {
+            final String port = Integer.toString(certified.port());
+            // A client that trusts the host CA verifies the certificate, with no entry for this bridge's key.
+            final Path trustsCa = Files.writeString(
+                    dir.resolve("known_hosts_ca"),
+                    "@cert-authority [127.0.0.1]:" + port + " " + Files.readString(OpenSsh.pub(hostCa)));
+            final List<String> viaCa = ssh("-v", "-W", "127.0.0.1:" + target.port());
+            viaCa.set(viaCa.indexOf(Integer.toString(bridge.port())), port);
+            viaCa.set(viaCa.indexOf("UserKnownHostsFile=" + knownHosts), "UserKnownHostsFile=" + trustsCa);
+            final OpenSsh.Result certificate = OpenSsh.run(viaCa);
+            assertEquals(0, certificate.exitCode(), certificate::toString);
+            assertTrue(
+                    certificate.stderr().contains("kex: host key algorithm: ssh-ed25519-cert-v01@openssh.com"),
+                    certificate.stderr());
+
+            // A client that refuses certificates still gets the plain key, pinned in its known_hosts.
+            final Path pinned = Files.writeString(
+                    dir.resolve("known_hosts_pinned"),
+                    "[127.0.0.1]:" + port + " " + Files.readString(OpenSsh.pub(hostKey)));
+            final List<String> plainKey =
+                    ssh("-v", "-o", "HostKeyAlgorithms=ssh-ed25519", "-W", "127.0.0.1:" + target.port());
+            plainKey.set(plainKey.indexOf(Integer.toString(bridge.port())), port);
+            plainKey.set(plainKey.indexOf("UserKnownHostsFile=" + knownHosts), "UserKnownHostsFile=" + pinned);
+            final OpenSsh.Result plain = OpenSsh.run(plainKey);
+            assertEquals(0, plain.exitCode(), plain::toString);
+            assertTrue(plain.stderr().contains("kex: host key algorithm: ssh-ed25519"), plain.stderr());
+        }
+    }
+
+    @Test
     void refusesMetadataWithAClearSentence() {
         final int before = AuditRecords.read(auditLog).size();
         final OpenSsh.Result result = OpenSsh.run(ssh("-W", "169.254.169.254:80"));
