@@ -11,6 +11,7 @@ import dev.portless.bridge.forward.BridgeForwardingFilter;
 import dev.portless.bridge.forward.PolicyDirectTcpipFactory;
 import dev.portless.bridge.forward.RefusalMessageConnectionServiceFactory;
 import dev.portless.bridge.shell.SessionChannels;
+import dev.portless.bridge.transport.HostCertificate;
 import dev.portless.bridge.transport.HostKeyFile;
 import dev.portless.bridge.transport.ModernAlgorithms;
 import java.io.IOException;
@@ -83,6 +84,10 @@ public final class BridgeServer implements AutoCloseable {
         sshd.setHost(config.listen().host());
         sshd.setPort(config.listen().port());
         sshd.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
+        // The certificate is offered beside the plain key, never instead: clients that refuse certificates
+        // (or do not trust the CA) still connect with the key pinned in their known_hosts.
+        config.hostCertificate()
+                .ifPresent(file -> sshd.setHostKeyCertificateProvider(HostCertificate.load(file, hostKey)));
 
         final CertificateVerifier verifier = new CertificateVerifier(config.trustedCaKeys(), Clock.systemUTC());
         sshd.setUserAuthFactories(List.of(new CertificateUserAuthFactory(verifier)));

@@ -133,7 +133,8 @@ class BridgeServerTest {
         assertTrue(verbose.stderr().contains("kex-strict-s-v00@openssh.com"), "the bridge offers strict KEX");
         assertTrue(verbose.stderr().contains("will use strict KEX ordering"), "OpenSSH sees strict KEX");
         assertTrue(verbose.stderr().contains("remote software version PortlessBridge"), verbose.stderr());
-        assertTrue(verbose.stderr().contains("kex: algorithm: curve25519-sha256"), verbose.stderr());
+        // Debian 12's OpenSSH 9.2 has no mlkem768x25519-sha256, so its best post-quantum hybrid is the proof.
+        assertTrue(verbose.stderr().contains("kex: algorithm: sntrup761x25519-sha512"), verbose.stderr());
         assertTrue(verbose.stderr().contains("kex: host key algorithm: ssh-ed25519"), verbose.stderr());
         assertTrue(verbose.stderr().contains("cipher: chacha20-poly1305@openssh.com"), verbose.stderr());
 
@@ -141,6 +142,81 @@ class BridgeServerTest {
         assertRefusedAlgorithm("no matching cipher found", "Ciphers=aes128-cbc,3des-cbc");
         assertRefusedAlgorithm("no matching MAC found", "Ciphers=aes128-ctr", "-o", "MACs=hmac-sha1,hmac-sha2-256");
         assertRefusedAlgorithm("no matching host key type found", "HostKeyAlgorithms=ssh-rsa,ssh-dss");
+    }
+
+    @Test
+    void offersThePostQuantumHybridsFirstAndClassicalOnesForOlderClients() {
+        final OpenSsh.Result verbose = OpenSsh.run(ssh("-vvv", "-W", "127.0.0.1:" + target.port()));
+        assertEquals(0, verbose.exitCode(), verbose::toString);
+        final String offer = verbose.stderr()
+                .lines()
+                .filter(l -> l.contains("peer server KEXINIT proposal"))
+                .findFirst()
+                .map(l -> verbose.stderr()
+                        .substring(verbose.stderr().indexOf(l))
+                        .lines()
+                        .skip(1)
+                        .findFirst()
+                        .orElse(""))
+                .orElse("");
+        assertTrue(
+                offer.contains("KEX algorithms: mlkem768x25519-sha256,sntrup761x25519-sha512,"
+                        + "sntrup761x25519-sha512@openssh.com,curve25519-sha256"),
+                offer);
+        final OpenSsh.Result classical =
+                OpenSsh.run(ssh("-v", "-o", "KexAlgorithms=curve25519-sha256", "-W", "127.0.0.1:" + target.port()));
+        assertEquals(0, classical.exitCode(), classical::toString);
+        assertTrue(classical.stderr().contains("kex: algorithm: curve25519-sha256"), classical.stderr());
+    }
+
+    @Test
+    void offersAHostCertificateBesideThePlainHostKey() throws IOException {
+        final Path hostCa = OpenSsh.keygen(dir, "host_ca", "ed25519");
+        final Path hostKey = OpenSsh.keygen(dir, "certified_host", "ed25519");
+        final Path hostCert = OpenSsh.sign(
+                hostCa, OpenSsh.pub(hostKey), "certified_host_signed", "-h", "-I", "bridge", "-n", "127.0.0.1");
+        final BridgeConfig config = BridgeConfig.from(
+                ConfigNode.parse(
+                        dir.resolve("bridge-cert.yml").toString(),
+                        String.join(
+                                "\n",
+                                "listen: 127.0.0.1:0",
+                                "host-key: certified_host",
+                                "host-certificate: " + hostCert.getFileName(),
+                                "trusted-user-ca-keys: [ca.pub]",
+                                "audit-log: audit-cert.jsonl",
+                                "policy:",
+                                "  - principals: [alice]",
+                                "    allow: [127.0.0.1:" + target.port() + "]",
+                                "")),
+                Resolver.system());
+        try (BridgeServer certified = BridgeServer.start(config)) {
+            final String port = Integer.toString(certified.port());
+            // A client that trusts the host CA verifies the certificate, with no entry for this bridge's key.
+            final Path trustsCa = Files.writeString(
+                    dir.resolve("known_hosts_ca"),
+                    "@cert-authority [127.0.0.1]:" + port + " " + Files.readString(OpenSsh.pub(hostCa)));
+            final List<String> viaCa = ssh("-v", "-W", "127.0.0.1:" + target.port());
+            viaCa.set(viaCa.indexOf(Integer.toString(bridge.port())), port);
+            viaCa.set(viaCa.indexOf("UserKnownHostsFile=" + knownHosts), "UserKnownHostsFile=" + trustsCa);
+            final OpenSsh.Result certificate = OpenSsh.run(viaCa);
+            assertEquals(0, certificate.exitCode(), certificate::toString);
+            assertTrue(
+                    certificate.stderr().contains("kex: host key algorithm: ssh-ed25519-cert-v01@openssh.com"),
+                    certificate.stderr());
+
+            // A client that refuses certificates still gets the plain key, pinned in its known_hosts.
+            final Path pinned = Files.writeString(
+                    dir.resolve("known_hosts_pinned"),
+                    "[127.0.0.1]:" + port + " " + Files.readString(OpenSsh.pub(hostKey)));
+            final List<String> plainKey =
+                    ssh("-v", "-o", "HostKeyAlgorithms=ssh-ed25519", "-W", "127.0.0.1:" + target.port());
+            plainKey.set(plainKey.indexOf(Integer.toString(bridge.port())), port);
+            plainKey.set(plainKey.indexOf("UserKnownHostsFile=" + knownHosts), "UserKnownHostsFile=" + pinned);
+            final OpenSsh.Result plain = OpenSsh.run(plainKey);
+            assertEquals(0, plain.exitCode(), plain::toString);
+            assertTrue(plain.stderr().contains("kex: host key algorithm: ssh-ed25519"), plain.stderr());
+        }
     }
 
     @Test

@@ -1,17 +1,28 @@
 package dev.portless.access.cli;
 
+import dev.portless.access.edge.EdgeEndpoint;
+import dev.portless.access.edge.EdgeTlsProbe;
+import dev.portless.access.limits.AccessLimits;
 import dev.portless.access.token.CachedToken;
+import dev.portless.common.tls.TlsContexts;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.SslContext;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code access status}: the saved sign-ins, who they are for, and how long each lasts. */
+/**
+ * {@code access status}: the saved sign-ins, who they are for, and how long each lasts; then, for each edge, the
+ * TLS protocol and key exchange group a connection to it gets.
+ */
 @Command(
         name = "status",
         mixinStandardHelpOptions = true,
@@ -24,7 +35,7 @@ final class StatusCommand implements Callable<Integer> {
     AccessCommand parent;
 
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
         List<CachedToken> tokens = LoginOptions.cache(parent.env()).list();
         PrintWriter out = spec.commandLine().getOut();
         if (tokens.isEmpty()) {
@@ -57,8 +68,19 @@ final class StatusCommand implements Callable<Integer> {
             }
             out.println(line);
         }
+        printKeyExchanges(tokens, out);
         out.flush();
         return 0;
+    }
+
+    private void printKeyExchanges(List<CachedToken> tokens, PrintWriter out) throws InterruptedException {
+        String ca = parent.env().get(EdgeLocation.EDGE_CA_ENV);
+        SslContext tls = TlsContexts.client(Optional.ofNullable(ca).map(Path::of), ApplicationProtocolNames.HTTP_1_1);
+        for (String edge :
+                tokens.stream().map(CachedToken::edge).distinct().sorted().toList()) {
+            out.println("Edge " + edge + ": "
+                    + EdgeTlsProbe.describe(EdgeEndpoint.parse(edge), tls, AccessLimits.STATUS_PROBE_TIMEOUT));
+        }
     }
 
     /** Returns e.g. {@code 7h 59m}, {@code 12m}, {@code 40s}. */

@@ -28,6 +28,9 @@ public final class AccessLimits {
      */
     public static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(90);
 
+    /** How long {@code access status} waits for each edge's TLS handshake before it says there was no answer. */
+    public static final Duration STATUS_PROBE_TIMEOUT = Duration.ofSeconds(3);
+
     /** How long a multiplexed connection without a stream stays open for the next local connection. */
     public static final Duration IDLE_CONNECTION_CLOSE = Duration.ofSeconds(30);
     /**

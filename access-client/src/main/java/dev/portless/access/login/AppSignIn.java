@@ -103,7 +103,7 @@ public final class AppSignIn {
         }
         try {
             cache.removeIfSame(edge, settings.app(), rejected.token());
-        } catch (IOException e) {
+        } catch (IOException | IllegalStateException e) {
             err.println("access: Cannot remove the refused token from " + cache.directory() + ": " + e.getMessage());
         }
     }
@@ -184,8 +184,12 @@ public final class AppSignIn {
         return new CachedToken(edge, app, response.accessToken(), expiresAt, claims.identity());
     }
 
-    private Optional<CachedToken> find() {
-        return cache.find(edge, settings.app());
+    private Optional<CachedToken> find() throws AccessException {
+        try {
+            return cache.find(edge, settings.app());
+        } catch (IllegalStateException e) {
+            throw new AccessException(e.getMessage());
+        }
     }
 
     private static Duration roundToMinutes(Duration d) {

@@ -23,7 +23,8 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Checks, in order: method GET; {@code Host} exactly {@code 127.0.0.1:PORT} (400 otherwise, so
  * a page on another site that rebinds its DNS name to 127.0.0.1 cannot talk to the listener); path
- * {@code /callback} (404); {@code state} equal to the one sent (the sign-in fails otherwise).
+ * {@code /callback} (404); {@code state} equal to the one sent (400 otherwise). A refused request never ends
+ * the sign-in: it keeps waiting for the browser's real redirect until its own timeout.
  */
 final class CallbackHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final byte[] state;
@@ -62,10 +63,12 @@ final class CallbackHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         Map<String, List<String>> params = uri.parameters();
         String echoed = single(params, "state");
         if (echoed == null || !MessageDigest.isEqual(state, echoed.getBytes(StandardCharsets.UTF_8))) {
-            fail(
+            // Anyone on this machine, or any page the browser opens, can send this request: it must not be
+            // able to end the sign-in in progress, so it is answered and otherwise ignored.
+            refuse(
                     ctx,
-                    "The browser's answer did not belong to this sign-in (state mismatch); run `access login " + app
-                            + "` again.");
+                    HttpResponseStatus.BAD_REQUEST,
+                    "This answer does not belong to the sign-in in progress (state mismatch) and was ignored.");
             return;
         }
         String error = single(params, "error");

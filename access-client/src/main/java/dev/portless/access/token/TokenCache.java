@@ -4,10 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import dev.portless.common.files.OwnerOnlyFiles;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -26,13 +26,16 @@ import java.util.function.Predicate;
  * The app token cache: one JSON file per edge and app in a directory only the user can
  * read.
  *
- * <p>The directory is 0700 and every file 0600 (on file systems with POSIX permissions). A file
+ * <p>The directory is 0700 and every file 0600 (on file systems with POSIX permissions); a directory or file
+ * that others may read, a symbolic link in their place, or one another user owns is refused, never used. A file
  * is named by the SHA-256 of {@code edge|app}, so any hostname makes a safe name, and holds the
  * edge and app itself. Writes go to a temporary file that is then moved over the old one in one
  * atomic step: a reader in another process sees the old token or the new one, never half of one.
  */
 public final class TokenCache {
     private static final String SUFFIX = ".json";
+    // Far above any app token with its JSON around it; a larger file is not read into memory.
+    private static final int MAX_FILE_BYTES = 64 * 1024;
 
     private final Path directory;
 
@@ -51,24 +54,43 @@ public final class TokenCache {
         return directory;
     }
 
-    /** Returns the cached token of {@code app} at {@code edge}, expired or not. */
+    /**
+     * Returns the cached token of {@code app} at {@code edge}, expired or not. The token is chosen by the
+     * file named after the edge and app asked for and must name them itself, so nothing an edge answers can
+     * make another app's token come out.
+     *
+     * @throws IllegalStateException with a sentence that says how to fix it when the directory or the file
+     *     may be read by others, is a symbolic link, or belongs to another user
+     */
     public Optional<CachedToken> find(String edge, String app) {
         Path file = directory.resolve(key(edge, app) + SUFFIX);
-        return read(file).filter(t -> t.edge().equals(edge) && t.app().equals(app));
+        try {
+            OwnerOnlyFiles.checkPrivateDirectory(directory);
+            return read(file).filter(t -> t.edge().equals(edge) && t.app().equals(app));
+        } catch (IOException e) {
+            throw refused(e);
+        }
     }
 
-    /** Returns every cached token, sorted by app then edge; unreadable files are skipped. */
+    /**
+     * Returns every cached token, sorted by app then edge; files that hold no token are skipped.
+     *
+     * @throws IllegalStateException like {@link #find}
+     */
     public List<CachedToken> list() {
         List<CachedToken> tokens = new ArrayList<>();
-        if (!Files.isDirectory(directory)) {
-            return tokens;
-        }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*" + SUFFIX)) {
-            for (Path f : files) {
-                read(f).ifPresent(tokens::add);
+        try {
+            OwnerOnlyFiles.checkPrivateDirectory(directory);
+            if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
+                return tokens;
+            }
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*" + SUFFIX)) {
+                for (Path f : files) {
+                    read(f).ifPresent(tokens::add);
+                }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list the token cache " + directory + ": " + e.getMessage(), e);
+            throw refused(e);
         }
         tokens.sort(Comparator.comparing(CachedToken::app).thenComparing(CachedToken::edge));
         return tokens;
@@ -128,17 +150,29 @@ public final class TokenCache {
     }
 
     private void createDirectory() throws IOException {
-        // 0700 even when it exists already: the umask narrows nothing a hand may have widened.
-        OwnerOnlyFiles.createPrivateDirectory(directory);
+        // A directory someone widened is refused, not narrowed: its tokens may have been read already.
+        OwnerOnlyFiles.createDirectories(directory);
+        OwnerOnlyFiles.checkPrivateDirectory(directory);
     }
 
-    private static Optional<CachedToken> read(Path file) {
+    private IllegalStateException refused(IOException e) {
+        return new IllegalStateException(
+                "Cannot use the token cache in " + directory + ": " + e.getMessage() + " (set " + ConfigDirectory.ENV
+                        + " to use another directory).",
+                e);
+    }
+
+    /** Returns the token in {@code file}; empty when it is missing or holds no token (a new sign-in replaces it). */
+    private static Optional<CachedToken> read(Path file) throws IOException {
+        final byte[] bytes;
         try {
-            return Optional.of(CachedToken.fromJson(Files.readString(file, StandardCharsets.UTF_8)));
+            bytes = OwnerOnlyFiles.readPrivate(file, MAX_FILE_BYTES);
         } catch (NoSuchFileException e) {
             return Optional.empty();
-        } catch (IOException | ParseException | RuntimeException e) {
-            // A file we cannot read is as good as no token: signing in again replaces it.
+        }
+        try {
+            return Optional.of(CachedToken.fromJson(new String(bytes, StandardCharsets.UTF_8)));
+        } catch (ParseException | RuntimeException e) {
             return Optional.empty();
         }
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.portless.access.testing.FakeAuthorizationServer;
+import dev.portless.access.testing.FakeEdge;
 import dev.portless.access.testing.TestCertificates;
 import dev.portless.access.testing.TestTokens;
 import dev.portless.access.token.CachedToken;
@@ -158,7 +159,8 @@ class SignInCommandsTest {
         assertEquals(0, run(env(), "status"));
 
         List<String> lines = out.toString().lines().toList();
-        assertEquals(4, lines.size(), out.toString());
+        assertEquals(5, lines.size(), out.toString());
+        assertTrue(lines.get(4).startsWith("Edge https://edge.example.com: "), lines.get(4));
         assertTrue(lines.get(0).matches("APP\\s+EDGE\\s+IDENTITY\\s+TIME LEFT"), lines.get(0));
         assertTrue(
                 lines.get(1)
@@ -166,6 +168,20 @@ class SignInCommandsTest {
                 lines.get(1));
         assertTrue(lines.get(2).matches("old\\.example\\.com\\s+\\S+\\s+carol@example\\.com\\s+expired"), lines.get(2));
         assertTrue(lines.get(3).matches("ssh\\.example\\.com\\s+\\S+\\s+bob@example\\.com\\s+12m"), lines.get(3));
+    }
+
+    @Test
+    void statusShowsThePostQuantumKeyExchangeOfEachEdge() throws Exception {
+        try (FakeEdge edge = FakeEdge.start(certificates, headers -> null)) {
+            store(edge.url(), "db.example.com", "alice@example.com", Duration.ofHours(1));
+
+            assertEquals(0, run(env(), "status"));
+
+            assertTrue(
+                    out.toString()
+                            .contains("Edge " + edge.url() + ": TLSv1.3, key exchange X25519MLKEM768 (post-quantum)"),
+                    out.toString());
+        }
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.portless.access.edge.EdgeEndpoint;
 import dev.portless.access.testing.FakeAuthorizationServer;
 import dev.portless.access.testing.FakeBrowser;
 import dev.portless.access.testing.TestCertificates;
+import dev.portless.access.testing.TestTokens;
 import dev.portless.access.token.CachedToken;
 import dev.portless.access.token.TokenCache;
 import java.io.PrintWriter;
@@ -21,6 +22,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -137,22 +139,50 @@ class BrowserSignInTest {
     }
 
     @Test
-    void stateMismatchFailsTheSignIn() throws Exception {
+    void aCallbackWithAWrongStateIsIgnoredAndNeverRedeemed() throws Exception {
         server.authorizeAnswer(FakeAuthorizationServer.Authorize.WRONG_STATE);
         try {
             FakeBrowser browser = new FakeBrowser(certificates.caPem());
             AccessException e = assertThrows(
                     AccessException.class,
-                    () -> signIn(browser, Duration.ofSeconds(30)).token());
-            assertEquals(
-                    "The browser's answer did not belong to this sign-in (state mismatch); run `access login " + APP
-                            + "` again.",
+                    () -> signIn(browser, Duration.ofSeconds(3)).token());
+            // The sign-in kept waiting for the real redirect, which never came, until its own timeout.
+            assertTrue(
+                    e.getMessage().startsWith("Timed out after 3s waiting for the sign-in in the browser"),
                     e.getMessage());
             assertEquals(400, browser.page().get(10, TimeUnit.SECONDS).statusCode());
             assertTrue(server.tokenGrants().stream().noneMatch(g -> g.equals("authorization_code-after-forged")));
             assertTrue(TokenCache.in(config).list().isEmpty());
         } finally {
             server.authorizeAnswer(FakeAuthorizationServer.Authorize.CODE);
+        }
+    }
+
+    @Test
+    void aSpoofedEdgeAnswerNamingAnotherAppGetsNoToken() throws Exception {
+        TokenCache.in(config)
+                .store(new CachedToken(
+                        server.edge(),
+                        "other.example.com",
+                        TestTokens.mint(server.edge(), "other.example.com", "alice@example.com", Duration.ofHours(1)),
+                        Instant.now().plus(Duration.ofHours(1)),
+                        "alice@example.com"));
+        server.spoofApp("other.example.com");
+        try {
+            AccessException e = assertThrows(
+                    AccessException.class,
+                    () -> signIn(new FakeBrowser(certificates.caPem()), Duration.ofSeconds(30))
+                            .token());
+            assertEquals(
+                    "The edge at " + server.edge() + " issued a token for another app than " + APP + "; check --edge.",
+                    e.getMessage());
+            assertTrue(TokenCache.in(config).find(server.edge(), APP).isEmpty(), "nothing cached for " + APP);
+            assertEquals(
+                    List.of("other.example.com"),
+                    TokenCache.in(config).list().stream().map(CachedToken::app).toList(),
+                    "the other app's token was neither used nor replaced");
+        } finally {
+            server.spoofApp(null);
         }
     }
 

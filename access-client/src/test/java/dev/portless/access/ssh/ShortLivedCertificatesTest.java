@@ -169,7 +169,8 @@ class ShortLivedCertificatesTest {
     void refusalIsOneSentence() throws Exception {
         ShortLivedCertificates keys =
                 new ShortLivedCertificates(TokenCache.in(config).directory(), Clock.systemUTC());
-        Files.createDirectories(keys.keyFile(APP).getParent());
+        dev.portless.common.files.OwnerOnlyFiles.createDirectories(
+                keys.keyFile(APP).getParent());
         // An RSA key already in place: the stand-in refuses it as the edge refuses weak keys.
         KeyPair rsa = KeyUtils.generateKeyPair("ssh-rsa", 2048);
         java.io.ByteArrayOutputStream pem = new java.io.ByteArrayOutputStream();

@@ -37,6 +37,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FakeAuthorizationServer implements AutoCloseable {
     /** What the authorization endpoint answers. */
+    private volatile String spoofedApp;
+
     public enum Authorize {
         CODE,
         DENY,
@@ -113,6 +115,11 @@ public final class FakeAuthorizationServer implements AutoCloseable {
 
     public void tokenLifetime(Duration lifetime) {
         this.lifetime = lifetime;
+    }
+
+    /** Makes the server answer every token request with a token for {@code app}, whatever was asked; null stops. */
+    public void spoofApp(String app) {
+        spoofedApp = app;
     }
 
     public void email(String email) {
@@ -246,7 +253,8 @@ public final class FakeAuthorizationServer implements AutoCloseable {
         json(ex, 200, m);
     }
 
-    private void issue(HttpExchange ex, String app) throws IOException {
+    private void issue(HttpExchange ex, String asked) throws IOException {
+        String app = spoofedApp != null ? spoofedApp : asked;
         String token = TestTokens.mint(issuer, app, email, lifetime);
         issued.add(token);
         Map<String, Object> m = new LinkedHashMap<>();

@@ -2,9 +2,12 @@ package dev.portless.access.token;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.portless.access.testing.TestTokens;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -57,12 +60,70 @@ class TokenCacheTest {
     }
 
     @Test
-    void widenedDirectoryIsNarrowedAgain() throws Exception {
+    void aWidenedDirectoryIsRefusedWithTheCommandThatFixesIt() throws Exception {
         TokenCache cache = TokenCache.in(config);
-        Files.createDirectories(cache.directory());
-        Files.setPosixFilePermissions(cache.directory(), PosixFilePermissions.fromString("rwxr-xr-x"));
         cache.store(token("https://edge", "db.example.com", Duration.ofHours(1)));
-        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(cache.directory())));
+        Files.setPosixFilePermissions(cache.directory(), PosixFilePermissions.fromString("rwxr-xr-x"));
+        String expected = "Cannot use the token cache in " + cache.directory() + ": " + cache.directory()
+                + " may be read by others (mode rwxr-xr-x); run `chmod 700 " + cache.directory()
+                + "` and try again (set PORTLESS_CONFIG_DIR to use another directory).";
+        assertEquals(expected, refusal(() -> cache.find("https://edge", "db.example.com")));
+        assertEquals(expected, refusal(cache::list));
+        IOException stored = assertThrows(
+                IOException.class, () -> cache.store(token("https://edge", "db.example.com", Duration.ofHours(1))));
+        assertTrue(stored.getMessage().contains("run `chmod 700 " + cache.directory() + "`"), stored.getMessage());
+        assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(cache.directory())));
+    }
+
+    @Test
+    void aTokenFileOthersMayReadIsRefused() throws Exception {
+        TokenCache cache = TokenCache.in(config);
+        cache.store(token("https://edge", "db.example.com", Duration.ofHours(1)));
+        Path file = cache.directory().resolve(TokenCache.key("https://edge", "db.example.com") + ".json");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        assertEquals(
+                "Cannot use the token cache in " + cache.directory() + ": " + file
+                        + " may be read by others (mode rw-r--r--); run `chmod 600 " + file
+                        + "` and try again (set PORTLESS_CONFIG_DIR to use another directory).",
+                refusal(() -> cache.find("https://edge", "db.example.com")));
+    }
+
+    @Test
+    void neverFollowsASymbolicLinkInPlaceOfATokenOrTheDirectory() throws Exception {
+        TokenCache cache = TokenCache.in(config);
+        cache.store(token("https://edge", "other.example.com", Duration.ofHours(1)));
+        Path planted = Files.createTempFile(config, "planted", ".json");
+        Files.writeString(
+                planted,
+                token("https://edge", "db.example.com", Duration.ofHours(1)).toJson());
+        Files.setPosixFilePermissions(planted, PosixFilePermissions.fromString("rw-------"));
+        Path file = cache.directory().resolve(TokenCache.key("https://edge", "db.example.com") + ".json");
+        Files.createSymbolicLink(file, planted);
+        assertEquals(
+                "Cannot use the token cache in " + cache.directory() + ": " + file
+                        + " is a symbolic link, which is never followed here; remove it and try again "
+                        + "(set PORTLESS_CONFIG_DIR to use another directory).",
+                refusal(() -> cache.find("https://edge", "db.example.com")));
+
+        TokenCache linked = TokenCache.in(Files.createDirectory(config.resolve("elsewhere")));
+        Files.createSymbolicLink(linked.directory(), cache.directory());
+        assertTrue(refusal(linked::list).contains(" is a symbolic link"), "the directory itself is not followed");
+    }
+
+    @Test
+    void aTokenFileAnotherUserOwnsIsRefused() throws Exception {
+        assumeTrue(System.getProperty("user.name").equals("root"), "only root can give a file away");
+        TokenCache cache = TokenCache.in(config);
+        cache.store(token("https://edge", "db.example.com", Duration.ofHours(1)));
+        Path file = cache.directory().resolve(TokenCache.key("https://edge", "db.example.com") + ".json");
+        Files.setOwner(
+                file, config.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+        assertTrue(refusal(() -> cache.find("https://edge", "db.example.com"))
+                .contains(file + " belongs to nobody, not to root; remove it and try again"));
+    }
+
+    private static String refusal(org.junit.jupiter.api.function.Executable read) {
+        return assertThrows(IllegalStateException.class, read).getMessage();
     }
 
     @Test
@@ -83,6 +144,20 @@ class TokenCacheTest {
         assertEquals(List.of(b, c), cache.list());
         assertEquals(List.of(b), cache.removeAll(t -> t.app().equals("db.example.com")));
         assertEquals(List.of(c), cache.list());
+    }
+
+    @Test
+    void aTokenIsPickedOnlyByTheEdgeAndAppAskedFor() throws Exception {
+        TokenCache cache = TokenCache.in(config);
+        CachedToken other = token("https://edge", "other.example.com", Duration.ofHours(1));
+        cache.store(other);
+        // Another app's token copied under this app's file name still names the other app, so it is no token.
+        Files.copy(
+                cache.directory().resolve(TokenCache.key("https://edge", "other.example.com") + ".json"),
+                cache.directory().resolve(TokenCache.key("https://edge", "db.example.com") + ".json"));
+        assertTrue(cache.find("https://edge", "db.example.com").isEmpty());
+        assertTrue(cache.find("https://other-edge", "other.example.com").isEmpty());
+        assertEquals(other, cache.find("https://edge", "other.example.com").orElseThrow());
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.portless.common.config;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.portless.common.net.IpLiterals;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.regex.Pattern;
@@ -135,6 +136,10 @@ public record HostPort(String host, int port) {
         }
         if (host.indexOf(':') >= 0 && IPV6_CHARS.matcher(host).matches()) {
             return isIpv6Literal(host) ? null : '"' + host + "\" is not a valid IPv6 address";
+        }
+        final String ambiguous = IpLiterals.ambiguousIpv4Problem(host);
+        if (ambiguous != null) {
+            return ambiguous;
         }
         final String name = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
         if (name.length() > 253 || name.isEmpty()) {

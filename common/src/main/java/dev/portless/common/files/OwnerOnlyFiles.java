@@ -5,14 +5,20 @@ import static java.util.Objects.requireNonNull;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
@@ -115,6 +121,96 @@ public final class OwnerOnlyFiles {
             return Optional.empty();
         }
         return Optional.of(PosixFilePermissions.toString(mode));
+    }
+
+    /**
+     * Checks that {@code dir}, when it exists, is a directory of its own (not a symbolic link), owned by the
+     * user running this process, that no one else may enter (0700 or narrower).
+     *
+     * @throws IOException with a sentence saying what is wrong and the command that fixes it
+     */
+    public static void checkPrivateDirectory(Path dir) throws IOException {
+        requireNonNull(dir, "dir");
+        final Optional<PosixFileAttributes> attributes = ownAttributes(dir);
+        if (attributes.isEmpty()) {
+            return;
+        }
+        if (!attributes.get().isDirectory() && !attributes.get().isSymbolicLink()) {
+            throw new IOException(dir + " is not a directory; remove it and try again");
+        }
+        checkOwnerAndMode(dir, attributes.get(), "700");
+    }
+
+    /**
+     * Returns the bytes of {@code file} (at most {@code maxBytes}) after checking that it is a regular file of
+     * its own (opened without following a symbolic link), owned by the user running this process, that only
+     * that user may read (0600 or narrower).
+     *
+     * @throws java.nio.file.NoSuchFileException when {@code file} does not exist
+     * @throws IOException with a sentence saying what is wrong and the command that fixes it
+     */
+    public static byte[] readPrivate(Path file, int maxBytes) throws IOException {
+        requireNonNull(file, "file");
+        // O_NOFOLLOW: a link planted in place of the file fails the open itself, so no check can race it.
+        try (SeekableByteChannel channel =
+                Files.newByteChannel(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            final Optional<PosixFileAttributes> attributes = ownAttributes(file);
+            if (attributes.isPresent()) {
+                if (!attributes.get().isRegularFile()) {
+                    throw new IOException(file + " is not a regular file; remove it and try again");
+                }
+                checkOwnerAndMode(file, attributes.get(), "600");
+            }
+            if (channel.size() > maxBytes) {
+                throw new IOException(file + " is larger than " + maxBytes + " bytes; remove it and try again");
+            }
+            final ByteBuffer buf = ByteBuffer.allocate((int) channel.size());
+            while (buf.hasRemaining() && channel.read(buf) >= 0) {
+                // read until full or end of file
+            }
+            return Arrays.copyOf(buf.array(), buf.position());
+        } catch (NoSuchFileException e) {
+            throw e;
+        } catch (IOException e) {
+            // The JDK reports O_NOFOLLOW's ELOOP without naming the file; say what it means.
+            if (Files.isSymbolicLink(file)) {
+                throw new IOException(
+                        file + " is a symbolic link, which is never followed here; remove it and " + "try again");
+            }
+            throw e;
+        }
+    }
+
+    /** Returns the attributes of {@code path} itself (a link is not followed), or empty without POSIX or file. */
+    private static Optional<PosixFileAttributes> ownAttributes(Path path) throws IOException {
+        if (!isPosix(path)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static void checkOwnerAndMode(Path path, PosixFileAttributes attributes, String octalMode)
+            throws IOException {
+        if (attributes.isSymbolicLink()) {
+            throw new IOException(
+                    path + " is a symbolic link, which is never followed here; remove it and try " + "again");
+        }
+        final String user = System.getProperty("user.name");
+        final UserPrincipal me =
+                path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(user);
+        if (!attributes.owner().equals(me)) {
+            throw new IOException(path + " belongs to " + attributes.owner().getName() + ", not to " + user
+                    + "; remove it and try again");
+        }
+        final Set<PosixFilePermission> mode = attributes.permissions();
+        if (!mode.stream().allMatch(p -> p.name().startsWith("OWNER_"))) {
+            throw new IOException(path + " may be read by others (mode " + PosixFilePermissions.toString(mode)
+                    + "); run `chmod " + octalMode + " " + path + "` and try again");
+        }
     }
 
     /** Sets {@code file}'s mode to 0600 (nothing on a file system without POSIX permissions). */

@@ -54,6 +54,11 @@ public final class HostResolver {
     public Future<InetSocketAddress> resolve(EventExecutor loop, String host, int port) {
         requireNonNull(loop, "loop");
         requireNonNull(host, "host");
+        final String ambiguous = IpLiterals.ambiguousIpv4Problem(host);
+        if (ambiguous != null) {
+            // The JDK would read "0177.0.0.1" as 177.0.0.1 where curl and ping read 127.0.0.1.
+            return loop.newFailedFuture(new UnknownHostException(ambiguous));
+        }
         InetAddress literal = NetUtil.createInetAddressFromIpAddressString(host);
         if (literal != null) {
             return loop.newSucceededFuture(new InetSocketAddress(literal, port));

@@ -16,6 +16,8 @@ public final class IpLiterals {
     private static final Pattern IPV4 =
             Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
     private static final Pattern IPV6_CHARS = Pattern.compile("[0-9A-Fa-f:.]+");
+    // A label that URL parsers, inet_aton and ping read as a number: decimal, octal (leading 0) or hex (0x).
+    private static final Pattern NUMERIC_LABEL = Pattern.compile("\\d+|0[xX][0-9A-Fa-f]*");
 
     private IpLiterals() {}
 
@@ -38,6 +40,27 @@ public final class IpLiterals {
         } catch (UnknownHostException e) {
             return null;
         }
+    }
+
+    /**
+     * Returns why {@code text} is refused as an ambiguous IPv4 address, or {@code null} when it is not one.
+     * A host whose last label is a number is read as IPv4 by URL parsers and {@code inet_aton} (so
+     * {@code 0177.0.0.1} is 127.0.0.1 to curl and ping), while the JDK reads the same text as 177.0.0.1: only the
+     * strict dotted quad of four decimal numbers without leading zeros means one address to everyone.
+     */
+    public static String ambiguousIpv4Problem(String text) {
+        requireNonNull(text, "text");
+        final String name = text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
+        final int lastDot = name.lastIndexOf('.');
+        if (!NUMERIC_LABEL.matcher(name.substring(lastDot + 1)).matches()) {
+            return null;
+        }
+        if (lastDot >= 0 && name.equals(text) && IPV4.matcher(name).matches()) {
+            return null;
+        }
+        return '"' + text + "\" is an ambiguous IPv4 address (leading zeros, octal, hex, a trailing dot or fewer "
+                + "than four parts are read differently by different tools); write four decimal numbers without "
+                + "leading zeros, such as 127.0.0.1";
     }
 
     /** Returns {@code address} as text: dotted quad, or IPv6 in brackets, ready to be followed by {@code :port}. */

@@ -30,6 +30,10 @@ public final class IpRange {
         requireNonNull(text, "text");
         final int slash = text.indexOf('/');
         final InetAddress address = IpLiterals.parse(slash < 0 ? text : text.substring(0, slash));
+        final String ambiguous = IpLiterals.ambiguousIpv4Problem(slash < 0 ? text : text.substring(0, slash));
+        if (address == null && ambiguous != null) {
+            throw new IllegalArgumentException(ambiguous);
+        }
         if (address == null) {
             throw new IllegalArgumentException('"' + text + "\" is not an IP range (expected: CIDR such as "
                     + "10.0.0.0/8 or 2001:db8::/32, or a single address)");

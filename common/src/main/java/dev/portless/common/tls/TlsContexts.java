@@ -7,6 +7,7 @@ import io.netty.handler.ssl.ApplicationProtocolConfig.Protocol;
 import io.netty.handler.ssl.ApplicationProtocolConfig.SelectedListenerFailureBehavior;
 import io.netty.handler.ssl.ApplicationProtocolConfig.SelectorFailureBehavior;
 import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslContextOption;
 import io.netty.handler.ssl.OpenSslSessionContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -57,11 +58,12 @@ public final class TlsContexts {
         requireReadable(certificateChain, "TLS certificate");
         requireReadable(privateKey, "TLS key");
         try {
-            return withSessionTickets(SslContextBuilder.forServer(certificateChain.toFile(), privateKey.toFile())
-                    .sslProvider(provider())
-                    .protocols(PROTOCOLS)
-                    .applicationProtocolConfig(alpn(alpn))
-                    .build());
+            return withSessionTickets(
+                    withGroups(SslContextBuilder.forServer(certificateChain.toFile(), privateKey.toFile()))
+                            .sslProvider(provider())
+                            .protocols(PROTOCOLS)
+                            .applicationProtocolConfig(alpn(alpn))
+                            .build());
         } catch (SSLException | IllegalArgumentException e) {
             throw new IllegalArgumentException(
                     "cannot load the TLS certificate " + certificateChain
@@ -77,7 +79,7 @@ public final class TlsContexts {
      */
     public static SslContext client(Optional<Path> trustAnchors, String... alpn) {
         requireNonNull(trustAnchors, "trustAnchors");
-        SslContextBuilder b = SslContextBuilder.forClient()
+        SslContextBuilder b = withGroups(SslContextBuilder.forClient())
                 .sslProvider(provider())
                 .protocols(PROTOCOLS)
                 .endpointIdentificationAlgorithm("HTTPS")
@@ -108,6 +110,19 @@ public final class TlsContexts {
             sessions.setTicketKeys();
         }
         return context;
+    }
+
+    /**
+     * Returns {@code builder} offering {@link KeyExchange#GROUPS}, post-quantum first. Netty 4.2 on BoringSSL
+     * puts X25519MLKEM768 first by default too, but {@code -Djdk.tls.namedGroups} would replace that list
+     * without it; naming the groups here keeps the hybrid on every hop whatever the JVM is told. The JDK's TLS
+     * keeps its own defaults: it has no ML-KEM group before Java 25.
+     */
+    private static SslContextBuilder withGroups(SslContextBuilder builder) {
+        if (provider() == SslProvider.OPENSSL) {
+            builder.option(OpenSslContextOption.GROUPS, KeyExchange.GROUPS.toArray(String[]::new));
+        }
+        return builder;
     }
 
     private static ApplicationProtocolConfig alpn(String... protocols) {

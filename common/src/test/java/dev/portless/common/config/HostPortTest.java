@@ -34,6 +34,11 @@ class HostPortTest {
     void refusesMistakes() {
         assertRefused("\"host\" has no port (expected: host:port)", "host");
         assertRefused("empty address (expected: host:port)", "");
+        assertRefused(
+                "\"0177.0.0.1\" is an ambiguous IPv4 address (leading zeros, octal, hex, a trailing dot or fewer than "
+                        + "four parts are read differently by different tools); write four decimal numbers without "
+                        + "leading zeros, such as 127.0.0.1",
+                "0177.0.0.1:22");
         assertRefused("empty host (expected: a host name or IP address)", ":22");
         assertRefused("port 0 is out of range (expected: 1..65535)", "a:0");
         assertRefused("port 65536 is out of range (expected: 1..65535)", "a:65536");

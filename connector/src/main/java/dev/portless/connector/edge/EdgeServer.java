@@ -14,7 +14,9 @@ import dev.portless.connector.edge.config.AppEntry;
 import dev.portless.connector.edge.config.EdgeConfig;
 import dev.portless.connector.edge.config.EdgeLimits;
 import dev.portless.connector.edge.identity.token.AppTokenIssuer;
+import dev.portless.connector.edge.identity.token.EdgeTokenVerifier;
 import dev.portless.connector.edge.identity.token.SigningKeys;
+import dev.portless.connector.edge.identity.token.TokenRevocations;
 import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.tunnel.StreamOpener;
 import dev.portless.connector.edge.tunnel.TunnelAuthenticator;
@@ -101,8 +103,11 @@ public final class EdgeServer implements AutoCloseable {
         Map<String, AppRoute> apps =
                 config.apps().stream().collect(Collectors.toUnmodifiableMap(a -> a.hostname(), AppEntry::route));
         Function<String, Optional<AppRoute>> lookup = host -> Optional.ofNullable(apps.get(host));
-        // One verifier for every check of an app token at this edge: streams and SSH certificates.
-        TokenVerifier verifier = new AppTokenVerifier(config.issuer(), clock, AppTokenVerifier.DEFAULT_SKEW);
+        // One verifier for every check of an app token at this edge: streams, web requests and SSH
+        // certificates; it refuses the tokens a replayed code revoked.
+        TokenRevocations revocations = new TokenRevocations(clock);
+        TokenVerifier verifier = new EdgeTokenVerifier(
+                new AppTokenVerifier(config.issuer(), clock, AppTokenVerifier.DEFAULT_SKEW), revocations);
         EdgeAuthenticator authenticator = new EdgeAuthenticator(
                 issuer,
                 verifier,
@@ -131,7 +136,7 @@ public final class EdgeServer implements AutoCloseable {
                 10,
                 10,
                 TimeUnit.MINUTES);
-        EdgeWeb endpoints = EdgeWeb.create(config, limits, apps, keys, issuer, verifier, clock);
+        EdgeWeb endpoints = EdgeWeb.create(config, limits, apps, keys, issuer, verifier, revocations, clock);
         maintenance.scheduleWithFixedDelay(
                 () -> {
                     try {

@@ -18,6 +18,7 @@ import dev.portless.connector.edge.identity.session.BrowserSessions;
 import dev.portless.connector.edge.identity.signin.SignInPages;
 import dev.portless.connector.edge.identity.token.AppTokenIssuer;
 import dev.portless.connector.edge.identity.token.SigningKeys;
+import dev.portless.connector.edge.identity.token.TokenRevocations;
 import dev.portless.connector.edge.oauth.AuthorizationServer;
 import dev.portless.connector.edge.pages.Pages;
 import dev.portless.connector.edge.pages.WebResponse;
@@ -85,6 +86,7 @@ final class EdgeWeb {
             SigningKeys keys,
             AppTokenIssuer tokens,
             TokenVerifier verifier,
+            TokenRevocations revocations,
             Clock clock) {
         requireNonNull(config, "config");
         BrowserSessions sessions = new BrowserSessions(config.browserSessionDuration(), clock);
@@ -106,7 +108,7 @@ final class EdgeWeb {
                 .toList();
         OidcSignIn oidc = new OidcSignIn(upstream, sessions, clock);
         SignInPages signIn = new SignInPages(sessions, pin, oidc.choices(), apps, config.issuer(), clock);
-        AuthorizationServer oauth = new AuthorizationServer(sessions, apps, tokens, limits, clock);
+        AuthorizationServer oauth = new AuthorizationServer(sessions, apps, tokens, revocations, limits, clock);
         // The SSH CA key is created on first start, next to the signing keys (or where ssh-ca.key-file says).
         Map<String, SshRule> sshRules = config.apps().stream()
                 .filter(a -> a.ssh().isPresent())

@@ -3,6 +3,7 @@ package dev.portless.connector.run;
 import dev.portless.common.mux.Http2Keepalive;
 import dev.portless.common.net.HostResolver;
 import dev.portless.common.net.Transport;
+import dev.portless.common.tls.KeyExchange;
 import dev.portless.common.wire.TunnelProtocol;
 import dev.portless.connector.tunnel.TunnelCredentials;
 import dev.portless.connector.tunnel.TunnelHttp2;
@@ -17,6 +18,7 @@ import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -162,7 +164,13 @@ final class TunnelClient {
         if (TunnelProtocol.REGISTERED.equals(verdict)) {
             registered = true;
             backoff.reset();
-            log.info("{}: registered tunnel {} with edge {}", label, credentials.tunnelName(), edge);
+            SslHandler ssl = channel == null ? null : channel.pipeline().get(SslHandler.class);
+            log.info(
+                    "{}: registered tunnel {} with edge {} ({})",
+                    label,
+                    credentials.tunnelName(),
+                    edge,
+                    ssl == null ? "TLS" : KeyExchange.describe(ssl));
         } else {
             closeReason = "it refused the tunnel credentials (" + verdict + ")";
             log.error("{}: edge {} refused the tunnel: {}", label, edge, verdict);

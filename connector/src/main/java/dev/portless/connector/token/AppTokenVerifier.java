@@ -132,6 +132,12 @@ public final class AppTokenVerifier implements TokenVerifier {
         if (dot <= 0 || token.chars().filter(c -> c == '.').count() != 2) {
             throw new AppTokenException(TokenRejection.MALFORMED, "not three dot-separated parts");
         }
+        // One token, one spelling: padding or stray bits would let a refused or revoked token pass as a new string.
+        for (String part : token.split("\\.", -1)) {
+            if (!CanonicalBase64Url.isCanonical(part)) {
+                throw new AppTokenException(TokenRejection.MALFORMED, "a part is not canonical unpadded base64url");
+            }
+        }
         Header parsed;
         try {
             parsed = Header.parse(new Base64URL(token.substring(0, dot)));

@@ -24,6 +24,8 @@ public enum TokenRejection {
     NOT_YET_VALID("it is not valid yet"),
     /** {@code exp} passed, beyond the allowed clock skew. */
     EXPIRED("it has expired"),
+    /** The edge revoked it before its expiry, e.g. because the code it came from was replayed. */
+    REVOKED("it was revoked"),
     /** The connector could not fetch the edge's keys to check it. */
     KEYS_UNAVAILABLE("the edge's signing keys could not be fetched");
 

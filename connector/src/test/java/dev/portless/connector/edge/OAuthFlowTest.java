@@ -1,7 +1,6 @@
 package dev.portless.connector.edge;
 
 import static dev.portless.connector.edge.HttpBrowser.csrf;
-import static dev.portless.connector.edge.HttpBrowser.enc;
 import static dev.portless.connector.edge.HttpBrowser.location;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,12 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.SignedJWT;
+import dev.portless.connector.edge.CliOAuthCalls.Pkce;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * on both.
  */
 class OAuthFlowTest {
-    private static final String CALLBACK = "http://127.0.0.1:43123/callback";
+    private static final String CALLBACK = CliOAuthCalls.CALLBACK;
     private static InProcessStack stack;
     private static HttpBrowser alice;
 
@@ -185,7 +181,8 @@ class OAuthFlowTest {
     @Test
     void aCodeWorksOnceAndOnlyWithItsVerifierAndRedirect() throws Exception {
         Pkce p = new Pkce();
-        String code = code("ssh.test", p);
+        // A replay ends the session the code came from, so each replayed code comes from a session of its own.
+        String code = CliOAuthCalls.code(signedIn("replay-1@example.com"), "ssh.test", p);
         assertTokenError(
                 exchange(code, new Pkce().verifier, CALLBACK),
                 "invalid_grant",
@@ -194,7 +191,7 @@ class OAuthFlowTest {
                 exchange(code, p.verifier, CALLBACK),
                 "invalid_grant",
                 "The authorization code was already used; sign in again.");
-        String replayed = code("ssh.test", p);
+        String replayed = CliOAuthCalls.code(signedIn("replay-2@example.com"), "ssh.test", p);
         assertEquals(200, exchange(replayed, p.verifier, CALLBACK).statusCode());
         assertTokenError(
                 exchange(replayed, p.verifier, CALLBACK),
@@ -363,72 +360,29 @@ class OAuthFlowTest {
         }
     }
 
+    private static HttpBrowser signedIn(String email) {
+        HttpBrowser browser = new HttpBrowser(stack);
+        browser.signInWithPin(email, "/");
+        return browser;
+    }
+
     private static String code(String app, Pkce p) {
-        String loc =
-                location(alice.get(authorize(app, "s", p.challenge, CALLBACK))).orElseThrow();
-        return new QueryStringDecoder(loc).parameters().get("code").get(0);
+        return CliOAuthCalls.code(alice, app, p);
     }
 
     private static String authorize(String app, String state, String challenge, String redirect) {
-        return "/oauth/authorize?response_type=code&client_id=portless-access&redirect_uri=" + enc(redirect) + "&state="
-                + state + "&code_challenge=" + challenge + "&code_challenge_method=S256&app=" + app;
+        return CliOAuthCalls.authorize(app, state, challenge, redirect);
     }
 
     private static HttpResponse<String> exchange(String code, String verifier, String redirect) {
-        Map<String, String> form = new java.util.LinkedHashMap<>(Map.of(
-                "grant_type",
-                "authorization_code",
-                "code",
-                code,
-                "redirect_uri",
-                redirect,
-                "client_id",
-                "portless-access"));
-        if (verifier != null) {
-            form.put("code_verifier", verifier);
-        }
-        return stack.post("/oauth/token", form);
+        return CliOAuthCalls.exchange(stack, code, verifier, redirect);
     }
 
     private static Map<String, Object> deviceAuthorization(String app) throws Exception {
-        HttpResponse<String> r = stack.post(
-                "/oauth/device_authorization",
-                Map.of("client_id", "portless-access", "app", app),
-                "User-Agent",
-                "portless-test-cli/1.0");
-        assertEquals(200, r.statusCode(), r.body());
-        return JSONObjectUtils.parse(r.body());
+        return CliOAuthCalls.deviceAuthorization(stack, app);
     }
 
     private static HttpResponse<String> poll(String deviceCode) {
-        return stack.post(
-                "/oauth/token",
-                Map.of(
-                        "grant_type",
-                        "urn:ietf:params:oauth:grant-type:device_code",
-                        "device_code",
-                        deviceCode,
-                        "client_id",
-                        "portless-access"));
-    }
-
-    /** A PKCE verifier and its S256 challenge. */
-    private static final class Pkce {
-        final String verifier;
-        final String challenge;
-
-        Pkce() {
-            byte[] b = new byte[32];
-            new SecureRandom().nextBytes(b);
-            verifier = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-            try {
-                challenge = Base64.getUrlEncoder()
-                        .withoutPadding()
-                        .encodeToString(MessageDigest.getInstance("SHA-256")
-                                .digest(verifier.getBytes(StandardCharsets.US_ASCII)));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
+        return CliOAuthCalls.poll(stack, deviceCode);
     }
 }

@@ -119,6 +119,24 @@ class AppTokenVerifierTest {
     }
 
     @Test
+    void acceptsOnlyTheCanonicalUnpaddedSpelling() throws AppTokenException {
+        final String token = valid().signedWith(KEY);
+        final String[] parts = token.split("\\.");
+        final String signature = parts[2];
+        assertEquals(2, signature.length() % 4, "an ES256 signature leaves 4 unused bits in its last character");
+        final char last = signature.charAt(signature.length() - 1);
+        final String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        // Same bytes, other spelling: only the unused low bits of the last character differ.
+        final String strayBits =
+                signature.substring(0, signature.length() - 1) + alphabet.charAt(alphabet.indexOf(last) | 0x01);
+        verifier.verify(token, APP, KEYS);
+        assertRefused(TokenRejection.MALFORMED, parts[0] + "." + parts[1] + "." + strayBits);
+        assertRefused(TokenRejection.MALFORMED, token + "==");
+        assertRefused(TokenRejection.MALFORMED, parts[0] + "=." + parts[1] + "." + signature);
+        assertRefused(TokenRejection.MALFORMED, parts[0] + "." + parts[1] + "." + "+" + signature.substring(1));
+    }
+
+    @Test
     void refusesUnknownKeys() {
         ECKey attacker = TokenForge.newKey("attacker");
         assertRefused(

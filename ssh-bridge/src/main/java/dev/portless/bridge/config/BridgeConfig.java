@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -20,6 +21,7 @@ import java.util.Set;
  * <pre>{@code
  * listen: 127.0.0.1:2222
  * host-key: /var/lib/portless/bridge_host_ed25519
+ * host-certificate: /etc/portless/bridge_host_ed25519-cert.pub   # optional
  * trusted-user-ca-keys: [/etc/portless/ssh_ca.pub]
  * audit-log: /var/log/portless/bridge-audit.jsonl
  * shell: false
@@ -32,6 +34,7 @@ import java.util.Set;
  *
  * @param listen where the SSH listener binds; port 0 picks a free port
  * @param hostKey the host key file, created on first start
+ * @param hostCertificate an OpenSSH host certificate of the host key, offered beside the plain key
  * @param trustedCaKeys the CA keys whose user certificates log in
  * @param auditLog the JSON-lines audit file
  * @param shell whether session channels (shell, exec) are served
@@ -40,6 +43,7 @@ import java.util.Set;
 public record BridgeConfig(
         ListenAddress listen,
         Path hostKey,
+        Optional<Path> hostCertificate,
         TrustedCaKeys trustedCaKeys,
         Path auditLog,
         boolean shell,
@@ -51,6 +55,7 @@ public record BridgeConfig(
     private static final Set<String> KEYS = Set.of(
             "listen",
             "host-key",
+            "host-certificate",
             "trusted-user-ca-keys",
             "audit-log",
             "shell",
@@ -61,6 +66,7 @@ public record BridgeConfig(
     public BridgeConfig {
         requireNonNull(listen, "listen");
         requireNonNull(hostKey, "hostKey");
+        requireNonNull(hostCertificate, "hostCertificate");
         requireNonNull(trustedCaKeys, "trustedCaKeys");
         requireNonNull(auditLog, "auditLog");
         requireNonNull(policy, "policy");
@@ -87,11 +93,20 @@ public record BridgeConfig(
         }
         final Path hostKey = root.requirePath("host-key");
         requireDirectory(root, "host-key", hostKey);
+        final Optional<Path> hostCertificate = root.optionalString("host-certificate")
+                .map(text -> root.baseDir().resolve(text).normalize());
+        if (hostCertificate.isPresent() && !Files.isReadable(hostCertificate.get())) {
+            throw root.error(
+                    "host-certificate",
+                    "cannot read " + hostCertificate.get() + " (check the path; relative paths start at the "
+                            + "configuration file's directory)");
+        }
         final Path auditLog = root.requirePath("audit-log");
         requireDirectory(root, "audit-log", auditLog);
         return new BridgeConfig(
                 listen,
                 hostKey,
+                hostCertificate,
                 trustedCaKeys(root),
                 auditLog,
                 flag(root, "shell"),

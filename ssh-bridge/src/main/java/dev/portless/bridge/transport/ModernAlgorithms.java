@@ -24,12 +24,17 @@ import org.apache.sshd.server.SshServer;
 public final class ModernAlgorithms {
 
     /**
-     * Key exchange: X25519, then NIST ECDH. The sntrup761x25519 post-quantum hybrid is left out on purpose:
-     * with BouncyCastle 1.82 it cost the bridge about 250 ms of CPU per handshake here (406 ms against
-     * 122 ms per {@code ssh -W} connection), and OpenSSH always picks it when offered. ML-KEM hybrids are not
-     * available to MINA with this BouncyCastle.
+     * Key exchange: the post-quantum hybrids first, so traffic recorded today cannot be decrypted by a quantum
+     * computer later (OpenSSH 10 warns about servers without one): ML-KEM-768 with X25519 (OpenSSH 9.9+; MINA
+     * needs Bouncy Castle 1.84 or later for it), then Streamlined NTRU Prime with X25519 (OpenSSH 9.0+, so
+     * Debian 12's 9.2 gets a hybrid too), then X25519 and NIST ECDH for older clients. The NTRU Prime hybrid
+     * costs the bridge about 250 ms of CPU per handshake with Bouncy Castle; that is the price of post-quantum
+     * protection for clients without ML-KEM.
      */
     static final List<BuiltinDHFactories> KEY_EXCHANGES = List.of(
+            BuiltinDHFactories.mlkem768x25519,
+            BuiltinDHFactories.sntrup761x25519,
+            BuiltinDHFactories.sntrup761x25519_openssh,
             BuiltinDHFactories.curve25519,
             BuiltinDHFactories.curve25519_libssh,
             BuiltinDHFactories.ecdhp521,

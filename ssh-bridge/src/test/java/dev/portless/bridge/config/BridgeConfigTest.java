@@ -88,7 +88,7 @@ class BridgeConfigTest {
                 "audit-log: missing/a.jsonl");
         assertError(
                 "bridge.yml:4: trusted-user-ca: unknown key (expected one of: allow-link-local, allow-loopback, "
-                        + "audit-log, host-key, listen, policy, shell, trusted-user-ca-keys)",
+                        + "audit-log, host-certificate, host-key, listen, policy, shell, trusted-user-ca-keys)",
                 "host-key: k",
                 "trusted-user-ca-keys: [ca.pub]",
                 "audit-log: a",

@@ -163,6 +163,26 @@ class DestinationRulesTest {
     }
 
     @Test
+    void refusesAmbiguousIpv4FormsWithoutAskingDns() {
+        // curl and ping read 0177.0.0.1 as 127.0.0.1; the JDK's resolver would read 177.0.0.1.
+        for (String host : List.of("0177.0.0.1", "0x7f.0.0.1", "127.1", "2130706433", "010.0.0.1", "10.0.0.1.")) {
+            assertRefused(
+                    host + ":80 is refused: \"" + host + "\" is an ambiguous IPv4 address (leading zeros, octal, "
+                            + "hex, a trailing dot or fewer than four parts are read differently by different "
+                            + "tools); write four decimal numbers without leading zeros, such as 127.0.0.1",
+                    rules(POLICY).decide("alice", host, 80));
+        }
+        assertEquals(List.of(), lookups);
+        assertConfigError(
+                "bridge.yml:3: policy[0].allow[0]: \"010.0.0.0\" is an ambiguous IPv4 address (leading zeros, "
+                        + "octal, hex, a trailing dot or fewer than four parts are read differently by different "
+                        + "tools); write four decimal numbers without leading zeros, such as 127.0.0.1",
+                "policy:",
+                "  - principals: [alice]",
+                "    allow: [010.0.0.0/8:22]");
+    }
+
+    @Test
     void reportsAnUnknownNameAsUnreachableNotAsPolicy() {
         final ForwardDecision decision = rules(POLICY).decide("alice", "nowhere.corp.internal", 22);
         final ForwardDecision.Refused refused = assertInstanceOf(ForwardDecision.Refused.class, decision);

@@ -11,6 +11,7 @@ import dev.portless.connector.edge.identity.session.BrowserSessions;
 import dev.portless.connector.edge.identity.signin.SignInPages;
 import dev.portless.connector.edge.identity.token.AppTokenIssuer;
 import dev.portless.connector.edge.identity.token.AppTokenIssuer.IssuedToken;
+import dev.portless.connector.edge.identity.token.TokenRevocations;
 import dev.portless.connector.edge.pages.Pages;
 import dev.portless.connector.edge.pages.WebRequest;
 import dev.portless.connector.edge.pages.WebResponse;
@@ -53,15 +54,21 @@ public final class AuthorizationServer {
     private final DeviceGrants devices;
     private final RateLimiter deviceStarts;
     private final EdgeLimits limits;
+    private final TokenRevocations revocations;
 
-    /** Returns the server of an edge at {@code tokens.issuer()}. */
+    /**
+     * Returns the server of an edge at {@code tokens.issuer()}, which records in {@code revocations} what each
+     * browser session obtained and revokes it when a code is replayed.
+     */
     public AuthorizationServer(
             BrowserSessions sessions,
             Map<String, AppRoute> apps,
             AppTokenIssuer tokens,
+            TokenRevocations revocations,
             EdgeLimits limits,
             Clock clock) {
         this.sessions = requireNonNull(sessions, "sessions");
+        this.revocations = requireNonNull(revocations, "revocations");
         this.apps = Map.copyOf(requireNonNull(apps, "apps"));
         this.tokens = requireNonNull(tokens, "tokens");
         this.issuer = tokens.issuer();
@@ -82,10 +89,11 @@ public final class AuthorizationServer {
                 .get(AppTokenClaims.NOT_ALLOWED_PATH, this::notAllowed));
     }
 
-    /** Removes expired codes and device authorizations. */
+    /** Removes expired codes, device authorizations and revocations. */
     public void sweep() {
         codes.sweep();
         devices.sweep();
+        revocations.sweep();
     }
 
     private WebResponse metadata() {
@@ -188,7 +196,8 @@ public final class AuthorizationServer {
                     redirectText,
                     r.query("code_challenge").get(),
                     app,
-                    who.get());
+                    who.get(),
+                    s.get());
         } catch (IllegalStateException e) {
             return Pages.error(503, "Busy", "The edge is busy; try again in a minute.");
         }
@@ -240,9 +249,8 @@ public final class AuthorizationServer {
         }
         AuthorizationCodes.Redemption redemption = codes.redeem(code.get());
         if (redemption.grant() == null) {
-            if (redemption == AuthorizationCodes.Redemption.REPLAYED) {
-                log.warn(
-                        "token: replayed authorization code from {}", r.client().getHostAddress());
+            if (redemption.replayOf() != null) {
+                revokeAfterReplay("authorization code", redemption.replayOf().session(), r);
             }
             return OAuthErrors.json("invalid_grant", redemption.failure());
         }
@@ -256,11 +264,32 @@ public final class AuthorizationServer {
         if (!Pkce.matches(r.form("code_verifier").orElse(null), g.challenge())) {
             return OAuthErrors.json("invalid_grant", "The code_verifier does not match the code_challenge.");
         }
-        return issue(g.identity(), g.app(), r);
+        return issue(g.identity(), g.app(), g.session(), r);
+    }
+
+    /**
+     * Revokes the tokens of {@code session} and ends it: a code used twice means someone else holds it
+     * (RFC 6749 §4.1.2), and the session that obtained it may be theirs too.
+     */
+    private void revokeAfterReplay(String what, BrowserSession session, WebRequest r) {
+        int revoked = session == null ? 0 : revocations.revokeSession(session);
+        if (session != null) {
+            sessions.end(session);
+        }
+        log.warn(
+                "token: replayed {} from {}; revoked {} token(s) of its browser session and ended the session",
+                what,
+                r.client().getHostAddress(),
+                revoked);
     }
 
     private WebResponse pollDevice(WebRequest r) {
         Optional<DeviceGrants.Grant> found = r.form("device_code").flatMap(devices::byDeviceCode);
+        Optional<DeviceGrants.Grant> spent = r.form("device_code").flatMap(devices::spent);
+        if (found.isEmpty() && spent.isPresent()) {
+            revokeAfterReplay("device code", spent.get().approvedIn(), r);
+            return OAuthErrors.json("invalid_grant", "The device_code was already used; start the sign-in again.");
+        }
         if (found.isEmpty()) {
             return OAuthErrors.json("invalid_grant", "The device_code is not valid; start the sign-in again.");
         }
@@ -290,19 +319,20 @@ public final class AuthorizationServer {
                         "access_denied", g.identity().displayName() + " is not allowed to reach " + g.app + ".");
             }
             default -> {
-                devices.remove(g);
-                return issue(g.identity(), g.app, r);
+                devices.redeemed(g);
+                return issue(g.identity(), g.app, g.approvedIn(), r);
             }
         }
     }
 
-    private WebResponse issue(Identity identity, String app, WebRequest r) {
+    private WebResponse issue(Identity identity, String app, BrowserSession session, WebRequest r) {
         AppRoute route = apps.get(app);
         // The policy may have changed since sign-in; check again before a token exists.
         if (route == null || !route.policy().decide(identity, r.client()).allowed()) {
             return OAuthErrors.json("invalid_grant", identity.displayName() + " is not allowed to reach " + app + ".");
         }
         IssuedToken t = tokens.issue(identity, app, route.sessionDuration());
+        revocations.issued(session, t);
         log.info(
                 "token app={} identity={} client={} expires={}",
                 app,
@@ -343,7 +373,8 @@ public final class AuthorizationServer {
         } catch (IllegalStateException e) {
             return OAuthErrors.json("temporarily_unavailable", "The edge is busy; try again in a minute.");
         }
-        log.info("device authorization app={} client={} user_code={}", app, g.client, g.userCode);
+        // Never the user code: whoever reads the log could type it in and approve a device of theirs.
+        log.info("device authorization app={} client={}", app, g.client);
         String verification = issuer + "/device";
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("device_code", g.deviceCode);

@@ -2,6 +2,7 @@ package dev.portless.connector.edge.oauth;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.portless.connector.edge.identity.session.BrowserSession;
 import dev.portless.connector.edge.identity.session.BrowserSessions;
 import dev.portless.connector.edge.policy.Identity;
 import java.security.SecureRandom;
@@ -32,6 +33,8 @@ final class DeviceGrants {
     private final Clock clock;
     private final Map<String, Grant> byDeviceCode = new ConcurrentHashMap<>();
     private final Map<String, Grant> byUserCode = new ConcurrentHashMap<>();
+    // Device codes that got their token, kept until they would have expired so a replay is recognised.
+    private final Map<String, Grant> redeemed = new ConcurrentHashMap<>();
 
     /** Returns grants that wait {@code lifetime} for approval. */
     DeviceGrants(Duration lifetime, Clock clock) {
@@ -74,6 +77,17 @@ final class DeviceGrants {
         return Optional.ofNullable(byDeviceCode.get(deviceCode));
     }
 
+    /** Forgets {@code grant}, whose token was issued, and remembers its device code as spent. */
+    void redeemed(Grant grant) {
+        remove(grant);
+        redeemed.put(grant.deviceCode, grant);
+    }
+
+    /** Returns the grant whose token {@code deviceCode} already obtained, if it did. */
+    Optional<Grant> spent(String deviceCode) {
+        return Optional.ofNullable(redeemed.get(deviceCode));
+    }
+
     /** Forgets {@code grant}: redeemed, denied and reported, or expired. */
     void remove(Grant grant) {
         byDeviceCode.remove(grant.deviceCode, grant);
@@ -82,6 +96,7 @@ final class DeviceGrants {
 
     void sweep() {
         Instant now = clock.instant();
+        redeemed.values().removeIf(g -> g.expiresAt.isBefore(now));
         byDeviceCode.values().removeIf(g -> {
             // Keep expired grants a little so a poll can still be told expired_token.
             boolean gone = g.expiresAt.plus(lifetime).isBefore(now);
@@ -138,6 +153,7 @@ final class DeviceGrants {
         final Instant expiresAt;
         private Status status = Status.PENDING;
         private Identity identity;
+        private BrowserSession approvedIn;
         private int interval = INTERVAL;
         private Instant lastPoll;
 
@@ -170,13 +186,19 @@ final class DeviceGrants {
             return identity;
         }
 
-        /** Returns whether the grant was pending and is now decided. */
-        synchronized boolean decide(Status decision, Identity who) {
+        /** Returns the browser session that decided the grant, or {@code null} while it is pending. */
+        synchronized BrowserSession approvedIn() {
+            return approvedIn;
+        }
+
+        /** Returns whether the grant was pending and is now decided by {@code who} in {@code session}. */
+        synchronized boolean decide(Status decision, Identity who, BrowserSession session) {
             if (status != Status.PENDING) {
                 return false;
             }
             status = decision;
             identity = who;
+            approvedIn = session;
             return true;
         }
 

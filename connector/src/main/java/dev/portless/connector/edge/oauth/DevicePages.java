@@ -128,31 +128,26 @@ final class DevicePages {
         }
         DeviceGrants.Grant g = grant.get();
         if (!"allow".equals(r.form("decision").orElse(""))) {
-            g.decide(DeviceGrants.Status.DENIED, who);
-            log.info("device user_code={} app={} denied by {}", g.userCode, g.app, who.displayName());
+            g.decide(DeviceGrants.Status.DENIED, who, s.get());
+            log.info("device sign-in app={} client={} denied by {}", g.app, g.client, who.displayName());
             return Pages.deviceDenied(g.app);
         }
         AppRoute app = apps.get(g.app);
         PolicyDecision verdict = app.policy().decide(who, r.client());
         if (!verdict.allowed()) {
-            g.decide(DeviceGrants.Status.FORBIDDEN, who);
+            g.decide(DeviceGrants.Status.FORBIDDEN, who, s.get());
             log.info(
-                    "device user_code={} app={} identity={} forbidden: {}",
-                    g.userCode,
+                    "device sign-in app={} client={} identity={} forbidden: {}",
                     g.app,
+                    g.client,
                     who.displayName(),
                     verdict.reason());
             return Pages.notAllowed(who.displayName(), g.app);
         }
-        if (!g.decide(DeviceGrants.Status.APPROVED, who)) {
+        if (!g.decide(DeviceGrants.Status.APPROVED, who, s.get())) {
             return Pages.error(409, "Device not signed in", "That device request was already decided.");
         }
-        log.info(
-                "device user_code={} app={} approved by {} (device {})",
-                g.userCode,
-                g.app,
-                who.displayName(),
-                g.client);
+        log.info("device sign-in app={} approved by {} (device {})", g.app, who.displayName(), g.client);
         return Pages.signedIn(who.displayName(), g.app);
     }
 }

@@ -1,5 +1,7 @@
 package dev.portless.connector.edge.tunnel;
 
+import dev.portless.common.tls.KeyExchange;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.List;
 import java.util.Map;
@@ -21,9 +23,11 @@ public final class TunnelRegistry {
         List<ConnectorConnection> list =
                 byTunnel.computeIfAbsent(connection.tunnelName(), k -> new CopyOnWriteArrayList<>());
         list.add(connection);
+        SslHandler ssl = connection.channel().pipeline().get(SslHandler.class);
         log.info(
-                "Connector {} registered; tunnel {} has {} connection(s)",
+                "Connector {} registered ({}); tunnel {} has {} connection(s)",
                 connection,
+                ssl == null ? "TLS" : KeyExchange.describe(ssl),
                 connection.tunnelName(),
                 list.size());
         connection.channel().closeFuture().addListener(f -> {

@@ -46,6 +46,7 @@ public final class AppTokenIssuer {
         // Whole seconds: JWT times are NumericDates, and expires_in must match exp exactly.
         Instant now = Instant.ofEpochSecond(clock.instant().getEpochSecond());
         Instant expires = now.plusSeconds(Math.max(1, lifetime.toSeconds()));
+        String jwtId = randomId();
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .issuer(issuer.toString())
                 .audience(app)
@@ -53,7 +54,7 @@ public final class AppTokenIssuer {
                 .issueTime(Date.from(now))
                 .notBeforeTime(Date.from(now))
                 .expirationTime(Date.from(expires))
-                .jwtID(randomId())
+                .jwtID(jwtId)
                 .claim(AppTokenClaims.GROUPS, identity.groups());
         identity.email().ifPresent(e -> claims.claim(AppTokenClaims.EMAIL, e));
         ECKey key = keys.signingKey();
@@ -67,7 +68,7 @@ public final class AppTokenIssuer {
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot sign an app token: " + e.getMessage(), e);
         }
-        return new IssuedToken(jwt.serialize(), expires);
+        return new IssuedToken(jwt.serialize(), jwtId, expires);
     }
 
     /** Returns the issuer URL the tokens name. */
@@ -85,9 +86,10 @@ public final class AppTokenIssuer {
      * A signed token and when it expires.
      *
      * @param token     the compact JWT
+     * @param jti       its {@code jti}, which names it in revocations
      * @param expiresAt its {@code exp}
      */
-    public record IssuedToken(String token, Instant expiresAt) {
+    public record IssuedToken(String token, String jti, Instant expiresAt) {
         /** Returns the token's remaining lifetime in whole seconds at {@code now}. */
         public long expiresInSeconds(Instant now) {
             return Math.max(0, expiresAt.getEpochSecond() - now.getEpochSecond());
