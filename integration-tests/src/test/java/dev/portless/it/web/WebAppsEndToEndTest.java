@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portless.connector.demo.DemoCertificates;
+import dev.portless.connector.peers.GarbageOrigin;
 import dev.portless.connector.peers.Nginx;
 import dev.portless.it.harness.PortlessStack;
 import dev.portless.it.peers.Commands;
@@ -12,9 +13,6 @@ import dev.portless.it.peers.ProcessResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,8 +40,7 @@ class WebAppsEndToEndTest {
 
     private static Path dir;
     private static Nginx nginx;
-    private static ServerSocket garbage;
-    private static Thread garbageThread;
+    private static GarbageOrigin garbage;
     private static JwtCheckingOrigin jwtOrigin;
     private static PortlessStack stack;
 
@@ -70,16 +67,13 @@ class WebAppsEndToEndTest {
                         .replace("HTTP", Integer.toString(http))
                         .replace("ECHO", ECHO),
                 http);
-        garbage = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        garbageThread = new Thread(WebAppsEndToEndTest::answerGarbage, "garbage-origin");
-        garbageThread.setDaemon(true);
-        garbageThread.start();
+        garbage = GarbageOrigin.start();
         jwtOrigin = JwtCheckingOrigin.start("jwt.portless.test");
         String d = dir.toAbsolutePath().toString();
         stack = PortlessStack.builder()
                 .app(WEB, "http://127.0.0.1:" + http)
                 .app("sock.portless.test", "unix:" + d + "/nginx.sock")
-                .app("garbage.portless.test", "http://127.0.0.1:" + garbage.getLocalPort())
+                .app("garbage.portless.test", "http://127.0.0.1:" + garbage.port())
                 .app("jwt.portless.test", "http://127.0.0.1:" + jwtOrigin.port())
                 .app("tls-unnamed.portless.test", "https://127.0.0.1:" + https)
                 .appWithoutIngress("tls-ca.portless.test")
@@ -107,17 +101,6 @@ class WebAppsEndToEndTest {
         }
         if (nginx != null) {
             nginx.close();
-        }
-    }
-
-    private static void answerGarbage() {
-        while (!garbage.isClosed()) {
-            try (Socket s = garbage.accept()) {
-                s.getInputStream().read(new byte[4096]);
-                s.getOutputStream().write("SSH-2.0-not-http\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            } catch (IOException e) {
-                // Closed at the end of the test, or a client gone: the next accept decides.
-            }
         }
     }
 
