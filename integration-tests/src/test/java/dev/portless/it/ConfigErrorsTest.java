@@ -1,6 +1,7 @@
 package dev.portless.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portless.connector.tunnel.TunnelCredentials;
 import dev.portless.it.peers.JavaProcess;
@@ -63,6 +64,38 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void httpsOriginWithAMissingCaPool() throws IOException {
+        Path config = write("connector.yml", """
+                edge: 127.0.0.1:7844
+                credentials-file: tunnel.json
+                ingress:
+                  - hostname: wiki.example.com
+                    service: https://wiki.internal
+                    origin-request:
+                      ca-pool: no-such-ca.pem
+                  - service: http_status:404
+                """);
+
+        assertConfigErrorStartsWith("run", config, config + ":7: ingress[0].origin-request.ca-pool: ");
+    }
+
+    @Test
+    void pathThatIsNotARegularExpression() throws IOException {
+        Path config = write("connector.yml", """
+                edge: 127.0.0.1:7844
+                credentials-file: tunnel.json
+                ingress:
+                  - hostname: wiki.example.com
+                    path: "^/api/[v1"
+                    service: http://localhost:3000
+                  - service: http_status:404
+                """);
+
+        assertConfigErrorStartsWith(
+                "run", config, config + ":5: ingress[0].path: \"^/api/[v1\" is not a regular expression: ");
+    }
+
+    @Test
     void catchAllMissing() throws IOException {
         Path config = write("connector.yml", """
                 edge: 127.0.0.1:7844
@@ -102,6 +135,18 @@ class ConfigErrorsTest {
         // A real credentials file, so the only mistake in each connector.yml is the one under test.
         TunnelCredentials.generate("tests").writeTo(dir.resolve("tunnel.json"));
         return Files.writeString(dir.resolve(name), yaml);
+    }
+
+    /** Asserts the start of the one-line error (the rest quotes the JDK's reason) and exit code 2. */
+    private static void assertConfigErrorStartsWith(String role, Path config, String expected) {
+        try (JavaProcess connector = JavaProcess.start(
+                "dev.portless.connector.ConnectorMain", List.of(role, "--config", config.toString()), Map.of())) {
+            int exit = connector.waitFor(TIMEOUT);
+            String stderr = connector.stderr();
+            assertTrue(stderr.startsWith("connector: " + expected), "stderr: " + stderr);
+            assertEquals(1, stderr.lines().count(), "one line: " + stderr);
+            assertEquals(2, exit, "exit code");
+        }
     }
 
     private static void assertConfigError(String role, Path config, String expected) {

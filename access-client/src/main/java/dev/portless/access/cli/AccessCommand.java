@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             LoginCommand.class,
             TcpCommand.class,
+            CurlCommand.class,
             ForwardCommand.class,
             SshCommand.class,
             TokenCommand.class,
@@ -51,6 +52,8 @@ public final class AccessCommand {
      */
     public static CommandLine commandLine(Map<String, String> env) {
         CommandLine cl = new CommandLine(new AccessCommand(Environment.withoutEmpty(requireNonNull(env, "env"))));
+        // Everything after `access curl URL` is curl's, options included.
+        cl.getSubcommands().get("curl").setStopAtPositional(true).setUnmatchedOptionsArePositionalParams(true);
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
             if (e instanceof AccessException) {
                 line.getErr().println("access: " + e.getMessage());

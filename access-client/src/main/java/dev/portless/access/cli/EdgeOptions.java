@@ -60,10 +60,6 @@ final class EdgeOptions {
      * with the user's app token, signing in on demand (on {@code blocking}, never an event loop).
      */
     StreamDialer dialer(String hostname, Transport transport, Map<String, String> env, PrintWriter err) {
-        if (secretInArgv != null) {
-            throw new IllegalArgumentException("--service-token-secret would show the secret in the process list;"
-                    + " set PORTLESS_SERVICE_TOKEN_SECRET or use --service-token-secret-file instead");
-        }
         Optional<Credentials> serviceToken = serviceToken(env);
         EdgeDialer dialer = location.dialer(hostname, transport, env);
         if (serviceToken.isPresent()) {
@@ -72,7 +68,12 @@ final class EdgeOptions {
         return new SignedInDialer(dialer, login.signIn(location, hostname, env, err), signInThreads(), err);
     }
 
-    private Optional<Credentials> serviceToken(Map<String, String> env) {
+    /** Returns the service token configured by flags or {@code env}, if any; the user signs in without one. */
+    Optional<Credentials> serviceToken(Map<String, String> env) {
+        if (secretInArgv != null) {
+            throw new IllegalArgumentException("--service-token-secret would show the secret in the process list;"
+                    + " set PORTLESS_SERVICE_TOKEN_SECRET or use --service-token-secret-file instead");
+        }
         String id = serviceTokenId != null ? serviceTokenId : firstOf(env, TOKEN_ID_ENV, CF_TOKEN_ID_ENV);
         if (id == null || id.isBlank()) {
             if (serviceTokenSecretFile != null

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portless.common.wire.TunnelProtocol;
 import dev.portless.connector.demo.DemoCertificates;
+import dev.portless.connector.peers.GarbageOrigin;
 import dev.portless.connector.peers.Nginx;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
@@ -15,8 +16,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +41,7 @@ class WebProxyNginxTest {
     private static Path dir;
     private static Nginx nginx;
     private static WebSocketEcho ws;
-    private static ServerSocket garbage;
+    private static GarbageOrigin garbage;
     private static WebTunnel tunnel;
 
     @BeforeAll
@@ -79,10 +78,7 @@ class WebProxyNginxTest {
                         .replace("ECHO", echo),
                 http);
         ws = new WebSocketEcho();
-        garbage = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
-        Thread garbageThread = new Thread(WebProxyNginxTest::answerGarbage, "garbage-origin");
-        garbageThread.setDaemon(true);
-        garbageThread.start();
+        garbage = GarbageOrigin.start();
         String d = dir.toString();
         tunnel = new WebTunnel(dir, """
                 ingress:
@@ -120,7 +116,7 @@ class WebProxyNginxTest {
                   - hostname: ssh.example.com
                     service: tcp://127.0.0.1:1
                   - service: http_status:404
-                """.formatted(http, https, d, garbage.getLocalPort(), Nginx.freePort(), ws.port()));
+                """.formatted(http, https, d, garbage.port(), Nginx.freePort(), ws.port()));
     }
 
     @AfterAll
@@ -141,20 +137,6 @@ class WebProxyNginxTest {
         try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder())
                     .forEach(p -> p.toFile().delete());
-        }
-    }
-
-    private static void answerGarbage() {
-        while (!garbage.isClosed()) {
-            try (Socket s = garbage.accept()) {
-                InputStream in = s.getInputStream();
-                in.read(new byte[4096]);
-                OutputStream out = s.getOutputStream();
-                out.write("SSH-2.0-OpenSSH_9.2\r\nthis is no web server\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-            } catch (IOException e) {
-                // The test closed the socket, or the connector hung up first.
-            }
         }
     }
 

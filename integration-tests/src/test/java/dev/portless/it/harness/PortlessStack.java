@@ -49,7 +49,9 @@ public final class PortlessStack implements AutoCloseable {
         this.appsClosedToTheToken = b.appsClosedToTheToken;
         this.extraIngress = b.extraIngress;
         this.connectorSettings = b.connectorSettings;
-        DemoCertificates.write(dir, List.of("localhost", "edge.portless.test"), List.of("127.0.0.1"));
+        // The apps' names too: browsers and curl reach web apps at https://<app>.portless.test:<edge port>.
+        DemoCertificates.write(
+                dir, List.of("localhost", "edge.portless.test", "*.portless.test"), List.of("127.0.0.1"));
         TunnelCredentials tunnel = TunnelCredentials.generate("tests");
         tunnel.writeTo(dir.resolve("tunnel.json"));
         this.clientId = SecretHash.randomSecret(16) + ".access";
@@ -199,6 +201,40 @@ public final class PortlessStack implements AutoCloseable {
     /** Returns the edge's URL. */
     public String edgeUrl() {
         return "https://127.0.0.1:" + edgePort;
+    }
+
+    /**
+     * Returns the curl arguments that reach {@code hostname} on this edge as a web app: its name resolved
+     * to loopback and the edge's CA trusted ({@code https://<hostname>:<edgePort()>/...}).
+     */
+    public List<String> curlReaching(String hostname) {
+        return List.of("--resolve", hostname + ":" + edgePort + ":127.0.0.1", "--cacert", caFile().toString());
+    }
+
+    /** Returns {@code https://<hostname>:<edge port><path>}, a web app's URL on this edge. */
+    public String appUrl(String hostname, String path) {
+        return "https://" + hostname + ":" + edgePort + path;
+    }
+
+    /**
+     * Returns a curl header file (mode 0600) with the service token's headers, for {@code curl -H @FILE}:
+     * the secret stays out of argv.
+     */
+    public Path serviceTokenHeaderFile() {
+        Path file = dir.resolve("service-token-headers");
+        try {
+            if (!Files.exists(file)) {
+                Files.createFile(
+                        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.writeString(
+                        file,
+                        "Cf-Access-Client-Id: " + clientId + "\nCf-Access-Client-Secret: "
+                                + Files.readString(secretFile()).trim() + "\n");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return file;
     }
 
     /** Returns the edge's client port. */
