@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,10 +46,35 @@ final class StreamAdmission {
     }
 
     /**
-     * Returns the outcome of a request for a stream to {@code host} with the credentials in
+     * Returns the outcome of a request for a TCP stream to {@code host} with the credentials in
      * {@code headers} from {@code client}; the future completes on {@code loop}.
      */
     CompletableFuture<Outcome> admit(String host, HttpHeaders headers, InetAddress client, EventLoop loop) {
+        return admit(
+                host,
+                headers,
+                client,
+                loop,
+                ticket -> withJumpDestination(
+                        ticket.metadata(new DefaultHttp2Headers()
+                                .method("POST")
+                                .scheme("https")
+                                .authority(host)
+                                .path(TunnelProtocol.STREAM_PATH)),
+                        headers));
+    }
+
+    /**
+     * Returns the outcome of a request for a stream to {@code host} with the credentials in
+     * {@code headers} from {@code client}, whose tunnel stream request {@code streamRequest} makes
+     * from the ticket; the future completes on {@code loop}.
+     */
+    CompletableFuture<Outcome> admit(
+            String host,
+            HttpHeaders headers,
+            InetAddress client,
+            EventLoop loop,
+            Function<Ticket, Http2Headers> streamRequest) {
         Entry entry = enter(host, headers, client, loop);
         if (entry instanceof Refused refused) {
             return CompletableFuture.completedFuture(refused);
@@ -57,19 +83,10 @@ final class StreamAdmission {
         String identity = ticket.identity();
         long streamId = ticket.streamId();
         String clientAddress = ticket.clientAddress();
-        Http2Headers streamRequest = ticket.metadata(new DefaultHttp2Headers()
-                .method("POST")
-                .scheme("https")
-                .authority(host)
-                .path(TunnelProtocol.STREAM_PATH));
-        String jump = jumpDestination(headers);
-        if (jump != null) {
-            streamRequest.set(TunnelProtocol.JUMP_DESTINATION, jump);
-        }
         StreamRecord record = ticket.record();
         CompletableFuture<Outcome> outcome = new CompletableFuture<>();
         shared.opener()
-                .open(ticket.connection(), streamRequest)
+                .open(ticket.connection(), streamRequest.apply(ticket))
                 .whenComplete((opened, failure) -> loop.execute(() -> {
                     if (failure != null) {
                         StreamOpenException e = unwrap(failure);
@@ -211,9 +228,11 @@ final class StreamAdmission {
                         StreamError.INTERNAL, "The edge could not open the stream: " + t.getMessage());
     }
 
-    private static String jumpDestination(HttpHeaders headers) {
-        String v = headers.get(AccessHeaders.JUMP_DESTINATION);
-        return v != null ? v : headers.get(AccessHeaders.CF_JUMP_DESTINATION);
+    /** Returns {@code request} with the bastion destination the client asked for in {@code headers}, if any. */
+    static Http2Headers withJumpDestination(Http2Headers request, HttpHeaders headers) {
+        String jump = headers.get(AccessHeaders.JUMP_DESTINATION);
+        jump = jump != null ? jump : headers.get(AccessHeaders.CF_JUMP_DESTINATION);
+        return jump == null ? request : request.set(TunnelProtocol.JUMP_DESTINATION, jump);
     }
 
     /** What became of a stream request. */
