@@ -1,6 +1,5 @@
 package dev.portless.connector.edge.access;
 
-import dev.portless.common.relay.RelayPair;
 import dev.portless.common.relay.SocketStreamAdapter;
 import dev.portless.common.relay.StreamHandover;
 import dev.portless.connector.edge.tunnel.OpenedStream;
@@ -62,15 +61,7 @@ final class OriginUpgrade {
             // The stream adapter and its hold go in first: bytes the HTTP decoder still holds reach the hold.
             StreamHandover.replaceHandshake(ctx, new SocketStreamAdapter());
             removeIfPresent(ctx.pipeline(), HTTP_HANDLERS);
-            RelayPair.join(ctx.channel(), "client", opened.channel(), "target")
-                    .done()
-                    .thenAccept(result -> StreamAdmission.logEnd(
-                            record,
-                            opened.target(),
-                            result.bytesFromFirst(),
-                            result.bytesFromSecond(),
-                            result.durationMillis(),
-                            result.endReason()));
+            StreamAdmission.relay(ctx.channel(), opened, record);
         });
     }
 

@@ -2,6 +2,7 @@ package dev.portless.connector.edge.access;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.portless.common.relay.RelayPair;
 import dev.portless.common.wire.AccessHeaders;
 import dev.portless.common.wire.ErrorBody;
 import dev.portless.common.wire.StreamError;
@@ -11,6 +12,7 @@ import dev.portless.connector.edge.policy.Identity;
 import dev.portless.connector.edge.tunnel.ConnectorConnection;
 import dev.portless.connector.edge.tunnel.OpenedStream;
 import dev.portless.connector.edge.tunnel.StreamOpenException;
+import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
@@ -162,6 +164,22 @@ final class StreamAdmission {
         int colon = h.indexOf(':');
         h = colon < 0 ? h : h.substring(0, colon);
         return h.endsWith(".") ? h.substring(0, h.length() - 1) : h;
+    }
+
+    /**
+     * Relays {@code client} (its stream adapter and hold in place) to the stream the connector
+     * opened, and logs the stream's line once the relay has ended.
+     */
+    static void relay(Channel client, OpenedStream opened, StreamRecord record) {
+        RelayPair.join(client, "client", opened.channel(), "target")
+                .done()
+                .thenAccept(result -> logEnd(
+                        record,
+                        opened.target(),
+                        result.bytesFromFirst(),
+                        result.bytesFromSecond(),
+                        result.durationMillis(),
+                        result.endReason()));
     }
 
     /** Logs the one line the edge writes per stream once its relay has ended. */

@@ -2,7 +2,6 @@ package dev.portless.connector.edge.access;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.portless.common.relay.RelayPair;
 import dev.portless.common.relay.StreamHandover;
 import dev.portless.common.relay.WebSocketStreamAdapter;
 import dev.portless.common.wire.TunnelProtocol;
@@ -127,15 +126,7 @@ final class WebSocketStreamHandler implements ClientRequestHandler {
             // The connection is a stream now: no more requests to dispatch.
             ctx.pipeline().remove(ctx.handler());
             OriginUpgrade.removeIfPresent(ctx.pipeline(), "dispatch", "head-bytes");
-            RelayPair pair = RelayPair.join(ctx.channel(), "client", opened.channel(), "target");
-            pair.done()
-                    .thenAccept(result -> StreamAdmission.logEnd(
-                            record,
-                            opened.target(),
-                            result.bytesFromFirst(),
-                            result.bytesFromSecond(),
-                            result.durationMillis(),
-                            result.endReason()));
+            StreamAdmission.relay(ctx.channel(), opened, record);
         });
     }
 }

@@ -1,7 +1,6 @@
 package dev.portless.connector.edge.access;
 
 import dev.portless.common.wire.TunnelProtocol;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -11,7 +10,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
@@ -45,7 +43,7 @@ final class FakeWebConnector implements AutoCloseable {
     final ConcurrentLinkedQueue<Http2Headers> requests = new ConcurrentLinkedQueue<>();
     final ByteArrayOutputStream upgradeBytes = new ByteArrayOutputStream();
     private final Channel server;
-    private final Channel edgeSide;
+    private final Http2TestClient edgeSide;
 
     FakeWebConnector(EventLoopGroup group) throws InterruptedException {
         server = new ServerBootstrap()
@@ -67,30 +65,17 @@ final class FakeWebConnector implements AutoCloseable {
                 .bind(new InetSocketAddress("127.0.0.1", 0))
                 .sync()
                 .channel();
-        edgeSide = new Bootstrap()
-                .group(group)
-                .channel(NioSocketChannel.class)
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline()
-                                .addLast(Http2FrameCodecBuilder.forClient().build())
-                                .addLast(new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
-                    }
-                })
-                .connect(server.localAddress())
-                .sync()
-                .channel();
+        edgeSide = new Http2TestClient(group, (InetSocketAddress) server.localAddress());
     }
 
     /** Returns the HTTP/2 client channel the edge opens streams on. */
     Channel edgeSide() {
-        return edgeSide;
+        return edgeSide.channel();
     }
 
     @Override
     public void close() {
-        edgeSide.close().syncUninterruptibly();
+        edgeSide.close();
         server.close().syncUninterruptibly();
     }
 

@@ -6,25 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portless.common.wire.TunnelProtocol;
-import dev.portless.connector.edge.access.Decision.Credential;
-import dev.portless.connector.edge.config.EdgeLimits;
-import dev.portless.connector.edge.policy.Identity;
-import dev.portless.connector.edge.tunnel.TestConnectors;
-import dev.portless.connector.edge.tunnel.TunnelRegistry;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http2.Http2Headers;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -41,49 +27,22 @@ import org.junit.jupiter.api.Test;
 class WebAppThroughTunnelTest {
     private static final long HUNDRED_MIB = 100L * 1024 * 1024;
 
-    private EventLoopGroup group;
+    private TunnelledEdge edge;
     private FakeWebConnector connector;
-    private Channel edge;
 
     @BeforeEach
     void start() throws InterruptedException {
-        group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-        connector = new FakeWebConnector(group);
-        TunnelRegistry registry = new TunnelRegistry();
-        TestConnectors.register(registry, connector.edgeSide(), TestEdge.ROUTE.tunnel());
-        StreamServices services = TestEdge.services(
-                (h, app, c) -> Decision.allow(Identity.serviceToken("ci"), "minted-token")
-                        .via(Credential.SERVICE_TOKEN),
-                registry);
-        StreamAdmission admission = new StreamAdmission(services);
-        edge = new ServerBootstrap()
-                .group(group)
-                .channel(NioServerSocketChannel.class)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        AccessListenerInitializer.http1(
-                                ch.pipeline(),
-                                admission,
-                                new WebSocketStreamHandler(admission),
-                                new WebPageHandler(services.web()),
-                                EdgeLimits.DEFAULTS);
-                    }
-                })
-                .bind(new InetSocketAddress("127.0.0.1", 0))
-                .sync()
-                .channel();
+        edge = new TunnelledEdge(TunnelledEdge.SERVICE_TOKEN, false);
+        connector = edge.connector;
     }
 
     @AfterEach
     void stop() {
-        edge.close().syncUninterruptibly();
-        connector.close();
-        group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        edge.close();
     }
 
     private Socket connect() throws IOException {
-        Socket s = new Socket("127.0.0.1", ((InetSocketAddress) edge.localAddress()).getPort());
+        Socket s = new Socket("127.0.0.1", edge.port());
         s.setSoTimeout(60_000);
         return s;
     }
