@@ -31,6 +31,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -85,8 +86,13 @@ public final class EdgeServer implements AutoCloseable {
     public static EdgeServer start(EdgeConfig config) {
         requireNonNull(config, "config");
         EdgeLimits limits = EdgeLimits.DEFAULTS;
-        SslContext accessTls =
-                TlsContexts.server(config.tlsCertificate(), config.tlsKey(), MultiplexedHttp2.ALPN, "http/1.1");
+        // The edge chooses by this order among what a client offers: access gets portless-h2, browsers h2.
+        SslContext accessTls = TlsContexts.server(
+                config.tlsCertificate(),
+                config.tlsKey(),
+                MultiplexedHttp2.ALPN,
+                ApplicationProtocolNames.HTTP_2,
+                ApplicationProtocolNames.HTTP_1_1);
         SslContext tunnelTls = TlsContexts.server(config.tlsCertificate(), config.tlsKey(), TunnelProtocol.ALPN);
         Transport transport = Transport.best();
         log.info("{}; transport: {}", TlsContexts.describeProvider(), transport);

@@ -7,10 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -171,5 +175,31 @@ class BrowserSignInTest {
         HttpResponse<String> r = stack.get("/nope");
         assertEquals(404, r.statusCode());
         assertEquals("ok\n", stack.get("/healthz").body());
+    }
+
+    private static String alpnChosen(String... offered) throws Exception {
+        URI issuer = URI.create(stack.issuer());
+        try (SSLSocket s =
+                (SSLSocket) stack.tls().getSocketFactory().createSocket(issuer.getHost(), issuer.getPort())) {
+            SSLParameters p = s.getSSLParameters();
+            p.setApplicationProtocols(offered);
+            s.setSSLParameters(p);
+            s.startHandshake();
+            return s.getApplicationProtocol();
+        }
+    }
+
+    @Test
+    void theClientListenerPrefersPortlessH2ThenH2ThenHttp11() throws Exception {
+        assertEquals("portless-h2", alpnChosen("http/1.1", "h2", "portless-h2"));
+        assertEquals("h2", alpnChosen("http/1.1", "h2"));
+        assertEquals("http/1.1", alpnChosen("http/1.1"));
+    }
+
+    @Test
+    void theSignInPageAnswersABrowserOverH2() {
+        HttpResponse<String> page = new HttpBrowser(stack).get("/signin");
+        assertEquals(200, page.statusCode());
+        assertEquals(HttpClient.Version.HTTP_2, page.version());
     }
 }

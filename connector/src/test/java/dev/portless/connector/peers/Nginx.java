@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real nginx (Debian package {@code nginx}) started for one test: its own configuration in a temporary
@@ -102,14 +101,7 @@ public final class Nginx implements AutoCloseable {
     }
 
     private static void requireInstalled() {
-        if (Files.isExecutable(Path.of(BINARY))) {
-            return;
-        }
-        String message = "nginx is not installed; run scripts/setup as root to install the test peers.";
-        if ("true".equals(System.getenv("CI")) || "true".equals(System.getProperty("portless.ci"))) {
-            throw new AssertionError(message);
-        }
-        Assumptions.assumeTrue(false, message);
+        InstalledPeer.require(BINARY, "nginx");
     }
 
     @Override

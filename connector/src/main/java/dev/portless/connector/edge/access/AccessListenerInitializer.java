@@ -3,6 +3,7 @@ package dev.portless.connector.edge.access;
 import static java.util.Objects.requireNonNull;
 
 import dev.portless.common.mux.Http2Keepalive;
+import dev.portless.common.mux.Http2Windows;
 import dev.portless.common.mux.MultiplexedHttp2;
 import dev.portless.connector.edge.config.EdgeLimits;
 import io.netty.channel.ChannelHandlerContext;
@@ -26,8 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The pipeline of a client connection: TLS, then by ALPN either HTTP/1.1, where
  * {@link ClientRequestDispatcher} decides on each request's head what it is (a web-app request,
- * a WebSocket stream or one of the edge's pages), or a multiplexed {@code portless-h2} connection whose every stream is a
- * {@code CONNECT} to an app, for {@link ConnectStreamHandler}.
+ * a WebSocket stream or one of the edge's pages), a browser's {@code h2} connection whose every
+ * stream is decided the same way ({@link BrowserHttp2}), or a multiplexed {@code portless-h2}
+ * connection whose every stream is a {@code CONNECT} to an app, for {@link ConnectStreamHandler}.
  */
 public final class AccessListenerInitializer extends ChannelInitializer<SocketChannel> {
     private static final Logger log = LoggerFactory.getLogger(AccessListenerInitializer.class);
@@ -61,6 +63,8 @@ public final class AccessListenerInitializer extends ChannelInitializer<SocketCh
                     protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
                         if (MultiplexedHttp2.ALPN.equals(protocol)) {
                             multiplexed(ctx);
+                        } else if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+                            browserHttp2(ctx);
                         } else {
                             http1(ctx);
                         }
@@ -96,9 +100,29 @@ public final class AccessListenerInitializer extends ChannelInitializer<SocketCh
                 .setMaxHeaderSize(limits.maxRequestHeaderBytes());
         pipeline.addLast("head-bytes", bytesGuard)
                 .addLast("http", new HttpServerCodec(decoder))
-                .addLast("dispatch", new ClientRequestDispatcher(admission, limits, bytesGuard))
+                .addLast("dispatch", new ClientRequestDispatcher(admission, limits, bytesGuard::expectHead))
                 .addLast("aggregator", new HttpObjectAggregator(limits.maxRequestBytes()))
                 .addLast("requests", new AggregatedRequestHandler(streams, pages));
+    }
+
+    private void browserHttp2(ChannelHandlerContext ctx) {
+        // Between requests the connection idles; the keepalive notices a dead browser instead.
+        ctx.pipeline().remove("request-timeout");
+        http2(ctx.pipeline(), admission, streams, pages, limits);
+        Http2Windows.widenConnectionWindow(ctx.channel(), BrowserHttp2.CONNECTION_WINDOW);
+    }
+
+    /** Adds the handlers of a browser's {@code h2} connection to {@code pipeline}, behind TLS. */
+    static void http2(
+            ChannelPipeline pipeline,
+            StreamAdmission admission,
+            ClientRequestHandler streams,
+            ClientRequestHandler pages,
+            EdgeLimits limits) {
+        pipeline.addLast("h2", BrowserHttp2.serverCodec(limits))
+                .addLast("idle", Http2Keepalive.idleState())
+                .addLast("keepalive", new Http2Keepalive("Browser connection"))
+                .addLast("streams", new Http2MultiplexHandler(BrowserHttp2.streams(admission, streams, pages, limits)));
     }
 
     private void multiplexed(ChannelHandlerContext ctx) {

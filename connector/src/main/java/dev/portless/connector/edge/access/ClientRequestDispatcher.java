@@ -24,8 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place that decides what an HTTP/1.1 request on a client connection is, on its head and
- * before any body is read: a request to a web app's hostname (other than a WebSocket upgrade and the
+ * The one place that decides what a browser's request is, on its head and before any body is read
+ * (on an HTTP/1.1 connection, or on one stream of an {@code h2} connection behind the frame-to-HTTP
+ * codec): a request to a web app's hostname (other than a WebSocket upgrade and the
  * edge's own {@code /.portless/} paths) is a {@link WebAppExchange} whose body streams; everything
  * else goes whole through the aggregator to {@link AggregatedRequestHandler} (stream upgrades and the
  * edge's pages). Requests run one at a time: a request pipelined behind another waits here until
@@ -38,7 +39,7 @@ final class ClientRequestDispatcher extends ChannelDuplexHandler implements WebA
 
     private final StreamAdmission admission;
     private final EdgeLimits limits;
-    private final HeadBytesGuard bytesGuard;
+    private final Runnable expectHead;
     // Every field below is touched from the connection's event loop only.
     private final ArrayDeque<Object> parked = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
@@ -51,12 +52,13 @@ final class ClientRequestDispatcher extends ChannelDuplexHandler implements WebA
     /**
      * Returns a dispatcher that admits web-app requests with {@code admission} under {@code limits}
      * (the next request head's deadline, a web app's response deadline, the sign-in state's life);
-     * {@code bytesGuard} (earlier in the pipeline) is rearmed for each new head.
+     * {@code expectHead} runs before each new head is read (it rearms the raw-bytes guard of an
+     * HTTP/1.1 connection).
      */
-    ClientRequestDispatcher(StreamAdmission admission, EdgeLimits limits, HeadBytesGuard bytesGuard) {
+    ClientRequestDispatcher(StreamAdmission admission, EdgeLimits limits, Runnable expectHead) {
         this.admission = requireNonNull(admission, "admission");
         this.limits = requireNonNull(limits, "limits");
-        this.bytesGuard = requireNonNull(bytesGuard, "bytesGuard");
+        this.expectHead = requireNonNull(expectHead, "expectHead");
     }
 
     @Override
@@ -168,7 +170,7 @@ final class ClientRequestDispatcher extends ChannelDuplexHandler implements WebA
     private void nextRequest() {
         inFlight = false;
         if (parked.isEmpty()) {
-            bytesGuard.expectHead();
+            expectHead.run();
             armHeadDeadline();
             ctx.read();
             return;

@@ -1,7 +1,6 @@
 package dev.portless.connector.edge.access;
 
 import dev.portless.common.relay.Http2StreamAdapter;
-import dev.portless.common.relay.RelayPair;
 import dev.portless.common.relay.StreamHandover;
 import dev.portless.common.wire.StreamError;
 import io.netty.buffer.ByteBufUtil;
@@ -100,15 +99,7 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter {
         }
         StreamHandover.replaceHandshake(ctx, new Http2StreamAdapter());
         stream.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200"), false));
-        RelayPair.join(stream, "client", admitted.opened().channel(), "target")
-                .done()
-                .thenAccept(result -> StreamAdmission.logEnd(
-                        admitted.record(),
-                        admitted.opened().target(),
-                        result.bytesFromFirst(),
-                        result.bytesFromSecond(),
-                        result.durationMillis(),
-                        result.endReason()));
+        StreamAdmission.relay(stream, admitted.opened(), admitted.record());
     }
 
     private static void answer(

@@ -2,6 +2,7 @@ package dev.portless.connector.edge.access;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.portless.common.relay.RelayPair;
 import dev.portless.common.wire.AccessHeaders;
 import dev.portless.common.wire.ErrorBody;
 import dev.portless.common.wire.StreamError;
@@ -11,6 +12,7 @@ import dev.portless.connector.edge.policy.Identity;
 import dev.portless.connector.edge.tunnel.ConnectorConnection;
 import dev.portless.connector.edge.tunnel.OpenedStream;
 import dev.portless.connector.edge.tunnel.StreamOpenException;
+import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
@@ -24,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,10 +48,35 @@ final class StreamAdmission {
     }
 
     /**
-     * Returns the outcome of a request for a stream to {@code host} with the credentials in
+     * Returns the outcome of a request for a TCP stream to {@code host} with the credentials in
      * {@code headers} from {@code client}; the future completes on {@code loop}.
      */
     CompletableFuture<Outcome> admit(String host, HttpHeaders headers, InetAddress client, EventLoop loop) {
+        return admit(
+                host,
+                headers,
+                client,
+                loop,
+                ticket -> withJumpDestination(
+                        ticket.metadata(new DefaultHttp2Headers()
+                                .method("POST")
+                                .scheme("https")
+                                .authority(host)
+                                .path(TunnelProtocol.STREAM_PATH)),
+                        headers));
+    }
+
+    /**
+     * Returns the outcome of a request for a stream to {@code host} with the credentials in
+     * {@code headers} from {@code client}, whose tunnel stream request {@code streamRequest} makes
+     * from the ticket; the future completes on {@code loop}.
+     */
+    CompletableFuture<Outcome> admit(
+            String host,
+            HttpHeaders headers,
+            InetAddress client,
+            EventLoop loop,
+            Function<Ticket, Http2Headers> streamRequest) {
         Entry entry = enter(host, headers, client, loop);
         if (entry instanceof Refused refused) {
             return CompletableFuture.completedFuture(refused);
@@ -57,19 +85,10 @@ final class StreamAdmission {
         String identity = ticket.identity();
         long streamId = ticket.streamId();
         String clientAddress = ticket.clientAddress();
-        Http2Headers streamRequest = ticket.metadata(new DefaultHttp2Headers()
-                .method("POST")
-                .scheme("https")
-                .authority(host)
-                .path(TunnelProtocol.STREAM_PATH));
-        String jump = jumpDestination(headers);
-        if (jump != null) {
-            streamRequest.set(TunnelProtocol.JUMP_DESTINATION, jump);
-        }
         StreamRecord record = ticket.record();
         CompletableFuture<Outcome> outcome = new CompletableFuture<>();
         shared.opener()
-                .open(ticket.connection(), streamRequest)
+                .open(ticket.connection(), streamRequest.apply(ticket))
                 .whenComplete((opened, failure) -> loop.execute(() -> {
                     if (failure != null) {
                         StreamOpenException e = unwrap(failure);
@@ -147,6 +166,22 @@ final class StreamAdmission {
         return h.endsWith(".") ? h.substring(0, h.length() - 1) : h;
     }
 
+    /**
+     * Relays {@code client} (its stream adapter and hold in place) to the stream the connector
+     * opened, and logs the stream's line once the relay has ended.
+     */
+    static void relay(Channel client, OpenedStream opened, StreamRecord record) {
+        RelayPair.join(client, "client", opened.channel(), "target")
+                .done()
+                .thenAccept(result -> logEnd(
+                        record,
+                        opened.target(),
+                        result.bytesFromFirst(),
+                        result.bytesFromSecond(),
+                        result.durationMillis(),
+                        result.endReason()));
+    }
+
     /** Logs the one line the edge writes per stream once its relay has ended. */
     static void logEnd(
             StreamRecord record, String target, long bytesUp, long bytesDown, long durationMillis, String endReason) {
@@ -211,9 +246,11 @@ final class StreamAdmission {
                         StreamError.INTERNAL, "The edge could not open the stream: " + t.getMessage());
     }
 
-    private static String jumpDestination(HttpHeaders headers) {
-        String v = headers.get(AccessHeaders.JUMP_DESTINATION);
-        return v != null ? v : headers.get(AccessHeaders.CF_JUMP_DESTINATION);
+    /** Returns {@code request} with the bastion destination the client asked for in {@code headers}, if any. */
+    static Http2Headers withJumpDestination(Http2Headers request, HttpHeaders headers) {
+        String jump = headers.get(AccessHeaders.JUMP_DESTINATION);
+        jump = jump != null ? jump : headers.get(AccessHeaders.CF_JUMP_DESTINATION);
+        return jump == null ? request : request.set(TunnelProtocol.JUMP_DESTINATION, jump);
     }
 
     /** What became of a stream request. */

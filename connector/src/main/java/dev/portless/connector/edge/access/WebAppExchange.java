@@ -26,7 +26,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
-import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
@@ -89,17 +88,8 @@ final class WebAppExchange {
         this.ticket = ticket;
         boolean noBody = !HttpUtil.isTransferEncodingChunked(head) && HttpUtil.getContentLength(head, 0L) == 0;
         requestEnded = noBody;
-        Http2Headers request = ticket.metadata(new DefaultHttp2Headers()
-                .method(head.method().name())
-                .scheme("https")
-                .authority(ticket.app().hostname())
-                .path(RequestHeadRules.originForm(head.uri()))
-                .set(TunnelProtocol.KIND, TunnelProtocol.KIND_HTTP));
-        ProxiedHeaders.request(
-                head.headers(),
-                request,
-                ticket.decision().via() == Decision.Credential.APP_TOKEN
-                        && BearerTokenAuthenticator.bearerScheme(head.headers().get(HttpHeaderNames.AUTHORIZATION)));
+        Http2Headers request =
+                WebStreamRequest.of(ticket, head.method().name(), head.uri(), head.headers(), TunnelProtocol.KIND_HTTP);
         shared.opener()
                 .openExchange(ticket.connection(), request, noBody, new ResponseReader())
                 .whenComplete((child, failure) -> ctx.executor().execute(() -> opened(child, failure, timeout)));

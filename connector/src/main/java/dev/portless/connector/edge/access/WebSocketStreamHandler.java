@@ -2,9 +2,9 @@ package dev.portless.connector.edge.access;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.portless.common.relay.RelayPair;
 import dev.portless.common.relay.StreamHandover;
 import dev.portless.common.relay.WebSocketStreamAdapter;
+import dev.portless.common.wire.TunnelProtocol;
 import dev.portless.connector.edge.tunnel.OpenedStream;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -13,15 +13,19 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.codec.http2.Http2Headers;
 import java.net.InetAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The handler of a client's WebSocket upgrade request: it finds the app by Host, checks the
- * credentials, asks a connector of the app's tunnel to dial the target, and only then completes
- * the WebSocket handshake, so every failure reaches the client as a plain HTTP error. After the
- * handshake the connection is a byte stream relayed to the connector.
+ * credentials and sends the upgrade to a connector of the app's tunnel as a stream of kind
+ * {@code websocket}; every failure reaches the client as a plain HTTP error. For a TCP app the
+ * connector dials the target and the edge completes the WebSocket handshake itself: the stream's
+ * bytes travel in binary messages. For a web app whose origin took the upgrade
+ * ({@code portless-upgraded}) the edge answers the origin's {@code 101} and relays raw bytes, the
+ * origin's frames unchanged both ways.
  */
 final class WebSocketStreamHandler implements ClientRequestHandler {
     private static final Logger log = LoggerFactory.getLogger(WebSocketStreamHandler.class);
@@ -36,9 +40,17 @@ final class WebSocketStreamHandler implements ClientRequestHandler {
     public void handle(ChannelHandlerContext ctx, FullHttpRequest request, InetAddress client) {
         String host = StreamAdmission.hostOnly(request.headers().get(HttpHeaderNames.HOST));
         admission
-                .admit(host, request.headers(), client, ctx.channel().eventLoop())
+                .admit(
+                        host,
+                        request.headers(),
+                        client,
+                        ctx.channel().eventLoop(),
+                        ticket -> streamRequest(ticket, request))
                 .thenAccept(outcome -> {
-                    if (outcome instanceof StreamAdmission.Admitted admitted) {
+                    if (outcome instanceof StreamAdmission.Admitted admitted && upgradedByOrigin(admitted.opened())) {
+                        request.release();
+                        OriginUpgrade.relay(ctx, admitted.opened(), admitted.record());
+                    } else if (outcome instanceof StreamAdmission.Admitted admitted) {
                         upgrade(ctx, request, admitted.opened(), admitted.record());
                     } else {
                         StreamAdmission.Refused refused = (StreamAdmission.Refused) outcome;
@@ -60,6 +72,20 @@ final class WebSocketStreamHandler implements ClientRequestHandler {
                     ctx.close();
                     return null;
                 });
+    }
+
+    /** Returns the tunnel stream request of kind {@code websocket} for the browser's {@code request}. */
+    private static Http2Headers streamRequest(StreamAdmission.Ticket ticket, FullHttpRequest request) {
+        Http2Headers headers = WebStreamRequest.of(
+                ticket, request.method().name(), request.uri(), request.headers(), TunnelProtocol.KIND_WEBSOCKET);
+        // The aggregator's content-length 0 would bound the stream's bytes, which are the WebSocket's.
+        headers.remove(HttpHeaderNames.CONTENT_LENGTH);
+        return StreamAdmission.withJumpDestination(headers, request.headers());
+    }
+
+    private static boolean upgradedByOrigin(OpenedStream opened) {
+        CharSequence upgraded = opened.answer().get(TunnelProtocol.UPGRADED);
+        return upgraded != null && TunnelProtocol.KIND_WEBSOCKET.contentEquals(upgraded);
     }
 
     private static void upgrade(
@@ -88,9 +114,7 @@ final class WebSocketStreamHandler implements ClientRequestHandler {
             HttpErrors.send(ctx, 426, "upgrade_required", "Unsupported WebSocket version; update the client.");
             return;
         }
-        if (ctx.pipeline().get("request-timeout") != null) {
-            ctx.pipeline().remove("request-timeout");
-        }
+        OriginUpgrade.removeIfPresent(ctx.pipeline(), "request-timeout");
         StreamHandover.addBehind(ctx, new WebSocketStreamAdapter());
         handshaker.handshake(ctx.channel(), request).addListener((ChannelFutureListener) f -> {
             request.release();
@@ -101,20 +125,8 @@ final class WebSocketStreamHandler implements ClientRequestHandler {
             }
             // The connection is a stream now: no more requests to dispatch.
             ctx.pipeline().remove(ctx.handler());
-            for (String http : new String[] {"dispatch", "head-bytes"}) {
-                if (ctx.pipeline().get(http) != null) {
-                    ctx.pipeline().remove(http);
-                }
-            }
-            RelayPair pair = RelayPair.join(ctx.channel(), "client", opened.channel(), "target");
-            pair.done()
-                    .thenAccept(result -> StreamAdmission.logEnd(
-                            record,
-                            opened.target(),
-                            result.bytesFromFirst(),
-                            result.bytesFromSecond(),
-                            result.durationMillis(),
-                            result.endReason()));
+            OriginUpgrade.removeIfPresent(ctx.pipeline(), "dispatch", "head-bytes");
+            StreamAdmission.relay(ctx.channel(), opened, record);
         });
     }
 }

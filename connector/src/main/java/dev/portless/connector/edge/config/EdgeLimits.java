@@ -11,7 +11,7 @@ import java.time.Duration;
  * fewer ways to weaken it. Start-up hands {@link #DEFAULTS} to the pipelines and features that
  * enforce them. Values a protocol fixes stay with the code that speaks it: the WebSocket frame sizes
  * ({@code WebSocketStreamAdapter}), HTTP/2 windows and stream counts ({@code MultiplexedHttp2},
- * {@code TunnelHttp2}), the device flow's polling interval (RFC 8628), and the app token's clock skew
+ * {@code TunnelHttp2}, {@code BrowserHttp2}), the device flow's polling interval (RFC 8628), and the app token's clock skew
  * ({@code AppTokenVerifier}).
  *
  * @param tlsHandshakeTimeout       a client's TLS handshake
@@ -35,7 +35,8 @@ import java.time.Duration;
  * @param deviceCodeGuesses         user codes the whole edge checks on the device page
  * @param deviceCodeLifetime        how long a device authorization waits for approval
  * @param maxRequestLineBytes       the longest HTTP/1.1 request line (method, target, version)
- * @param maxRequestHeaderBytes     the largest HTTP/1.1 header block; more is answered 431
+ * @param maxRequestHeaderBytes     the largest HTTP/1.1 header block, and a browser's h2 header list
+ *                                  (SETTINGS_MAX_HEADER_LIST_SIZE); more is answered 431
  * @param webResponseTimeout        how long a web-app request waits for the response head, as long
  *                                  polls need (the connector answers {@code origin_timeout} first
  *                                  when the origin does not connect)

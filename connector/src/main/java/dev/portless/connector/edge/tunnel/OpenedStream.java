@@ -1,13 +1,17 @@
 package dev.portless.connector.edge.tunnel;
 
+import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 
 /**
- * A stream the connector accepted: the HTTP/2 child channel (reads off) and the target the
- * connector dialed.
+ * A stream the connector accepted: the HTTP/2 child channel (reads off), the target the connector
+ * dialed and the connector's answer (whose {@code portless-upgraded} tells a WebSocket stream that
+ * an origin took the upgrade itself).
  *
  * @param channel    the stream, ready for a relay
  * @param target     the connector's name for the target, e.g. {@code tcp://127.0.0.1:5432}
  * @param connection the tunnel connection carrying the stream
+ * @param answer     the connector's {@code 200} answer headers
  */
-public record OpenedStream(Http2StreamChannel channel, String target, ConnectorConnection connection) {}
+public record OpenedStream(
+        Http2StreamChannel channel, String target, ConnectorConnection connection, Http2Headers answer) {}

@@ -112,7 +112,8 @@ public final class StreamOpener {
                         new OpenedStream(
                                 (Http2StreamChannel) ctx.channel(),
                                 target == null ? "?" : target.toString(),
-                                connection));
+                                connection,
+                                headers));
                 return;
             }
             StreamError error = StreamError.fromCode(string(headers.get(TunnelProtocol.ERROR)))

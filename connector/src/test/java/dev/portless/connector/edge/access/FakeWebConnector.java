@@ -1,16 +1,15 @@
 package dev.portless.connector.edge.access;
 
 import dev.portless.common.wire.TunnelProtocol;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
@@ -21,6 +20,7 @@ import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
+import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -31,12 +31,19 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * A connector that answers web-app streams per the edge-connector contract without an origin:
  * {@code /sha256} answers the SHA-256 of the request body, {@code /bytes?n=N} answers N bytes
  * (written as the stream's window allows), {@code /refused} answers {@code origin_refused}, and any
- * other path answers the request's headers as seen by the connector.
+ * other path answers the request's headers as seen by the connector. A stream of kind
+ * {@code websocket} to {@code /ws} is taken as an origin's upgrade ({@code portless-upgraded},
+ * answering {@link #SERVER_FRAME} to every piece of bytes after recording it in {@link #upgradeBytes});
+ * to {@code /echo} it is a TCP rule's stream that echoes its bytes.
  */
 final class FakeWebConnector implements AutoCloseable {
+    /** A text frame "ok" from a server (unmasked), which the origin behind {@code /ws} answers. */
+    static final byte[] SERVER_FRAME = {(byte) 0x81, 0x02, 'o', 'k'};
+
     final ConcurrentLinkedQueue<Http2Headers> requests = new ConcurrentLinkedQueue<>();
+    final ByteArrayOutputStream upgradeBytes = new ByteArrayOutputStream();
     private final Channel server;
-    private final Channel edgeSide;
+    private final Http2TestClient edgeSide;
 
     FakeWebConnector(EventLoopGroup group) throws InterruptedException {
         server = new ServerBootstrap()
@@ -58,30 +65,17 @@ final class FakeWebConnector implements AutoCloseable {
                 .bind(new InetSocketAddress("127.0.0.1", 0))
                 .sync()
                 .channel();
-        edgeSide = new Bootstrap()
-                .group(group)
-                .channel(NioSocketChannel.class)
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline()
-                                .addLast(Http2FrameCodecBuilder.forClient().build())
-                                .addLast(new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
-                    }
-                })
-                .connect(server.localAddress())
-                .sync()
-                .channel();
+        edgeSide = new Http2TestClient(group, (InetSocketAddress) server.localAddress());
     }
 
     /** Returns the HTTP/2 client channel the edge opens streams on. */
     Channel edgeSide() {
-        return edgeSide;
+        return edgeSide.channel();
     }
 
     @Override
     public void close() {
-        edgeSide.close().syncUninterruptibly();
+        edgeSide.close();
         server.close().syncUninterruptibly();
     }
 
@@ -103,7 +97,15 @@ final class FakeWebConnector implements AutoCloseable {
             if (msg instanceof Http2HeadersFrame h && path == null) {
                 requests.add(h.headers());
                 path = h.headers().path().toString();
-                if (path.equals("/refused")) {
+                if (TunnelProtocol.KIND_WEBSOCKET.contentEquals(h.headers().get(TunnelProtocol.KIND, ""))) {
+                    Http2Headers answer = new DefaultHttp2Headers().status("200");
+                    if (path.equals("/ws")) {
+                        answer.set(TunnelProtocol.UPGRADED, TunnelProtocol.KIND_WEBSOCKET)
+                                .set("sec-websocket-accept", "accept-from-origin")
+                                .set("sec-websocket-protocol", "chat");
+                    }
+                    ctx.writeAndFlush(new DefaultHttp2HeadersFrame(answer, false));
+                } else if (path.equals("/refused")) {
                     ctx.writeAndFlush(new DefaultHttp2HeadersFrame(
                             new DefaultHttp2Headers()
                                     .status("502")
@@ -128,7 +130,14 @@ final class FakeWebConnector implements AutoCloseable {
                 }
                 return;
             }
-            if (msg instanceof Http2DataFrame d) {
+            if (msg instanceof Http2DataFrame d && path.equals("/ws")) {
+                synchronized (upgradeBytes) {
+                    upgradeBytes.writeBytes(ByteBufUtil.getBytes(d.content()));
+                }
+                ctx.writeAndFlush(new DefaultHttp2DataFrame(ctx.alloc().buffer().writeBytes(SERVER_FRAME), false));
+            } else if (msg instanceof Http2DataFrame d && path.startsWith("/echo")) {
+                ctx.writeAndFlush(new DefaultHttp2DataFrame(d.content().retain(), d.isEndStream()));
+            } else if (msg instanceof Http2DataFrame d) {
                 if (path.equals("/sha256")) {
                     sha.update(d.content().nioBuffer());
                     if (d.isEndStream()) {

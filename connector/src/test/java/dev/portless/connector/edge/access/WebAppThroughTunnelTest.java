@@ -1,29 +1,16 @@
 package dev.portless.connector.edge.access;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portless.common.wire.TunnelProtocol;
-import dev.portless.connector.edge.access.Decision.Credential;
-import dev.portless.connector.edge.config.EdgeLimits;
-import dev.portless.connector.edge.policy.Identity;
-import dev.portless.connector.edge.tunnel.TestConnectors;
-import dev.portless.connector.edge.tunnel.TunnelRegistry;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http2.Http2Headers;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -40,49 +27,22 @@ import org.junit.jupiter.api.Test;
 class WebAppThroughTunnelTest {
     private static final long HUNDRED_MIB = 100L * 1024 * 1024;
 
-    private EventLoopGroup group;
+    private TunnelledEdge edge;
     private FakeWebConnector connector;
-    private Channel edge;
 
     @BeforeEach
     void start() throws InterruptedException {
-        group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-        connector = new FakeWebConnector(group);
-        TunnelRegistry registry = new TunnelRegistry();
-        TestConnectors.register(registry, connector.edgeSide(), TestEdge.ROUTE.tunnel());
-        StreamServices services = TestEdge.services(
-                (h, app, c) -> Decision.allow(Identity.serviceToken("ci"), "minted-token")
-                        .via(Credential.SERVICE_TOKEN),
-                registry);
-        StreamAdmission admission = new StreamAdmission(services);
-        edge = new ServerBootstrap()
-                .group(group)
-                .channel(NioServerSocketChannel.class)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        AccessListenerInitializer.http1(
-                                ch.pipeline(),
-                                admission,
-                                new WebSocketStreamHandler(admission),
-                                new WebPageHandler(services.web()),
-                                EdgeLimits.DEFAULTS);
-                    }
-                })
-                .bind(new InetSocketAddress("127.0.0.1", 0))
-                .sync()
-                .channel();
+        edge = new TunnelledEdge(TunnelledEdge.SERVICE_TOKEN, false);
+        connector = edge.connector;
     }
 
     @AfterEach
     void stop() {
-        edge.close().syncUninterruptibly();
-        connector.close();
-        group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        edge.close();
     }
 
     private Socket connect() throws IOException {
-        Socket s = new Socket("127.0.0.1", ((InetSocketAddress) edge.localAddress()).getPort());
+        Socket s = new Socket("127.0.0.1", edge.port());
         s.setSoTimeout(60_000);
         return s;
     }
@@ -192,6 +152,81 @@ class WebAppThroughTunnelTest {
                             .getBytes(StandardCharsets.US_ASCII));
             assertEquals(200, Response.read(in).status(), "keep-alive: a second request on the same connection");
         }
+    }
+
+    @Test
+    void anUpgradeTheOriginTookRelaysTheOriginsFramesUnchangedBothWays() throws Exception {
+        try (Socket s = connect()) {
+            s.getOutputStream().write(upgrade("/ws").getBytes(StandardCharsets.US_ASCII));
+            String head = Response.head(s.getInputStream()).toLowerCase();
+            assertTrue(head.startsWith("http/1.1 101 "), head);
+            assertTrue(head.contains("sec-websocket-accept: accept-from-origin\r\n"), head);
+            assertTrue(head.contains("sec-websocket-protocol: chat\r\n"), head);
+            assertTrue(head.contains("upgrade: websocket\r\n"), head);
+            Http2Headers seen = connector.requests.poll();
+            assertEquals("GET", seen.method().toString());
+            assertEquals("/ws", seen.path().toString());
+            assertEquals(
+                    TunnelProtocol.KIND_WEBSOCKET, seen.get(TunnelProtocol.KIND).toString());
+            assertEquals(KEY, seen.get("sec-websocket-key").toString());
+            assertEquals("chat", seen.get("sec-websocket-protocol").toString());
+            assertEquals("minted-token", seen.get(TunnelProtocol.APP_TOKEN).toString());
+            assertFalse(seen.contains("access-client-secret"));
+            assertFalse(seen.contains("upgrade"));
+
+            // A masked text frame "hello", then one whose payload reads like an HTTP request: both raw.
+            byte[] hello = maskedFrame(0x81, "hello".getBytes(StandardCharsets.US_ASCII));
+            byte[] http = maskedFrame(0x82, "GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().write(hello);
+            assertArrayEquals(FakeWebConnector.SERVER_FRAME, s.getInputStream().readNBytes(4));
+            s.getOutputStream().write(http);
+            assertArrayEquals(FakeWebConnector.SERVER_FRAME, s.getInputStream().readNBytes(4));
+            ByteArrayOutputStream sent = new ByteArrayOutputStream();
+            sent.write(hello);
+            sent.write(http);
+            synchronized (connector.upgradeBytes) {
+                assertArrayEquals(sent.toByteArray(), connector.upgradeBytes.toByteArray());
+            }
+        }
+    }
+
+    @Test
+    void aTcpRulesWebSocketIsCompletedByTheEdgeAndCarriesTheStreamInBinaryMessages() throws Exception {
+        try (Socket s = connect()) {
+            s.getOutputStream().write(upgrade("/echo").getBytes(StandardCharsets.US_ASCII));
+            String head = Response.head(s.getInputStream()).toLowerCase();
+            assertTrue(head.startsWith("http/1.1 101 "), head);
+            // RFC 6455 section 1.3's example key and its accept value: the edge's own handshake.
+            assertTrue(head.contains("sec-websocket-accept: s3pplmbitxaq9kygzzhzrbk+xoo=\r\n"), head);
+            assertEquals(
+                    TunnelProtocol.KIND_WEBSOCKET,
+                    connector.requests.poll().get(TunnelProtocol.KIND).toString());
+            s.getOutputStream().write(maskedFrame(0x82, new byte[] {'a', 'b', 'c'}));
+            assertArrayEquals(
+                    new byte[] {(byte) 0x82, 3, 'a', 'b', 'c'},
+                    s.getInputStream().readNBytes(5));
+        }
+    }
+
+    private static final String KEY = "dGhlIHNhbXBsZSBub25jZQ==";
+
+    private static String upgrade(String path) {
+        return "GET " + path + " HTTP/1.1\r\nHost: " + TestEdge.APP + "\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: " + KEY + "\r\nSec-WebSocket-Version: 13\r\n"
+                + "Sec-WebSocket-Protocol: chat\r\nAccess-Client-Id: ci\r\nAccess-Client-Secret: s\r\n\r\n";
+    }
+
+    /** Returns a client's frame (masked, as RFC 6455 requires) of {@code opcode} (with FIN) and {@code payload}. */
+    private static byte[] maskedFrame(int opcode, byte[] payload) {
+        byte[] mask = {0x11, 0x22, 0x33, 0x44};
+        byte[] frame = new byte[6 + payload.length];
+        frame[0] = (byte) opcode;
+        frame[1] = (byte) (0x80 | payload.length);
+        System.arraycopy(mask, 0, frame, 2, 4);
+        for (int i = 0; i < payload.length; i++) {
+            frame[6 + i] = (byte) (payload[i] ^ mask[i % 4]);
+        }
+        return frame;
     }
 
     /** An HTTP/1.1 response read from a socket, with a Content-Length or chunked body. */

@@ -1,0 +1,76 @@
+package dev.portless.connector.edge.access;
+
+import dev.portless.common.relay.SocketStreamAdapter;
+import dev.portless.common.relay.StreamHandover;
+import dev.portless.connector.edge.tunnel.OpenedStream;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.util.List;
+
+/**
+ * The browser's side of a WebSocket upgrade that a web app's origin accepted: the origin's
+ * {@code 101 Switching Protocols} (with its accept key, subprotocol and extensions), then the HTTP
+ * handlers leave the client connection and its raw bytes are relayed to the tunnel stream, so the
+ * origin's frames pass unchanged both ways.
+ */
+final class OriginUpgrade {
+    /** The origin's answer headers the browser needs to accept the upgrade. */
+    private static final List<String> ORIGIN_ANSWER = List.of(
+            HttpHeaderNames.SEC_WEBSOCKET_ACCEPT.toString(),
+            HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL.toString(),
+            HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS.toString());
+    /** The client connection's HTTP/1.1 handlers, which end with the upgrade. */
+    private static final String[] HTTP_HANDLERS = {"request-timeout", "dispatch", "aggregator", "http", "head-bytes"};
+
+    private OriginUpgrade() {}
+
+    /**
+     * Answers the browser on {@code ctx} (the request handler's context) the {@code 101} of the
+     * origin behind {@code opened} and relays the connection's bytes to it; logs the stream's line
+     * at its end.
+     */
+    static void relay(ChannelHandlerContext ctx, OpenedStream opened, StreamAdmission.StreamRecord record) {
+        if (!ctx.channel().isActive()) {
+            opened.channel().close();
+            return;
+        }
+        FullHttpResponse switching =
+                new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SWITCHING_PROTOCOLS);
+        switching
+                .headers()
+                .set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET)
+                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        for (String name : ORIGIN_ANSWER) {
+            for (CharSequence value : opened.answer().getAll(name)) {
+                switching.headers().add(name, value);
+            }
+        }
+        ctx.writeAndFlush(switching).addListener((ChannelFutureListener) f -> {
+            if (!f.isSuccess()) {
+                opened.channel().close();
+                ctx.close();
+                return;
+            }
+            // The stream adapter and its hold go in first: bytes the HTTP decoder still holds reach the hold.
+            StreamHandover.replaceHandshake(ctx, new SocketStreamAdapter());
+            removeIfPresent(ctx.pipeline(), HTTP_HANDLERS);
+            StreamAdmission.relay(ctx.channel(), opened, record);
+        });
+    }
+
+    /** Removes the handlers named {@code names} that {@code pipeline} holds. */
+    static void removeIfPresent(ChannelPipeline pipeline, String... names) {
+        for (String name : names) {
+            if (pipeline.get(name) != null) {
+                pipeline.remove(name);
+            }
+        }
+    }
+}
