@@ -2,6 +2,7 @@ package dev.portless.connector.edge.access;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.portless.common.wire.StreamError;
 import dev.portless.connector.edge.access.StreamAdmission.Refused;
 import dev.portless.connector.edge.access.StreamAdmission.Ticket;
 import dev.portless.connector.edge.config.EdgeLimits;
@@ -14,11 +15,13 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -102,6 +105,15 @@ final class ClientRequestDispatcher extends ChannelDuplexHandler implements WebA
         String host = StreamAdmission.hostOnly(head.headers().get(HttpHeaderNames.HOST));
         String path = new QueryStringDecoder(head.uri()).rawPath();
         boolean app = admission.services().apps().apply(host).isPresent();
+        if (!app && !AggregatedRequestHandler.isUpgrade(head) && !servesEdgePages(host)) {
+            // A name that reaches this edge by DNS but is no app: the sign-in pages would only mislead.
+            exchange = new WebAppExchange(ctx, head, this);
+            exchange.refuse(new Refused(
+                    StreamError.UNKNOWN_APP,
+                    "No app is published at " + host + " on this edge; check the address.",
+                    Map.of()));
+            return;
+        }
         if (!app || AggregatedRequestHandler.isUpgrade(head) || path.startsWith(AppSignIn.EDGE_PREFIX)) {
             exchange = null;
             ctx.fireChannelRead(head);
@@ -228,6 +240,19 @@ final class ClientRequestDispatcher extends ChannelDuplexHandler implements WebA
             headDeadline.cancel(false);
             headDeadline = null;
         }
+    }
+
+    /**
+     * Returns whether the edge's own pages answer on {@code host}: the issuer's host, an address
+     * literal or {@code localhost} (how operators and health checks reach the edge directly), or no Host.
+     */
+    private boolean servesEdgePages(String host) {
+        String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        return host.isEmpty()
+                || host.equalsIgnoreCase(admission.services().issuer().getHost())
+                || "localhost".equals(host)
+                || NetUtil.isValidIpV4Address(literal)
+                || NetUtil.isValidIpV6Address(literal);
     }
 
     private InetAddress clientAddress() {

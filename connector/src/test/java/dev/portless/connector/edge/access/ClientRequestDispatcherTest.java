@@ -40,6 +40,40 @@ class ClientRequestDispatcherTest {
     }
 
     @Test
+    void anUnknownHostnameGetsA404PageNamingItNotTheSignInPages() {
+        Answer a = send("GET /signin HTTP/1.1\r\nHost: nope.example.com\r\nAccept: text/html\r\n\r\n");
+        assertEquals("HTTP/1.1 404 Not Found", a.statusLine());
+        assertTrue(a.headers().toLowerCase().contains("content-type: text/html"), a.headers());
+        assertTrue(
+                a.body().contains("No app is published at nope.example.com on this edge; check the address."),
+                a.body());
+        assertFalse(a.body().contains("page /signin"), a.body());
+    }
+
+    @Test
+    void anUnknownHostnameAnswersJsonWhenAskedFor() {
+        Answer a = send("GET /api HTTP/1.1\r\nHost: nope.example.com:8443\r\nAccept: application/json\r\n\r\n");
+        assertEquals("HTTP/1.1 404 Not Found", a.statusLine());
+        assertEquals(
+                "{\"error\":\"unknown_app\",\"message\":\"No app is published at nope.example.com on this edge; "
+                        + "check the address.\"}",
+                a.body());
+    }
+
+    @Test
+    void addressLiteralsAndLocalhostStillReachTheEdgesPages() {
+        assertEquals(
+                "page /healthz\n",
+                send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:8443\r\n\r\n").body());
+        assertEquals(
+                "page /healthz\n",
+                send("GET /healthz HTTP/1.1\r\nHost: [::1]:8443\r\n\r\n").body());
+        assertEquals(
+                "page /healthz\n",
+                send("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n").body());
+    }
+
+    @Test
     void aWebSocketUpgradeReachesTheStreamHandler() {
         Answer a = send(UPGRADE.formatted(TestEdge.APP, ""));
         assertEquals("HTTP/1.1 401 Unauthorized", a.statusLine());
