@@ -47,6 +47,11 @@ public final class TunnelProtocol {
 
     /** Stream response: the origin accepted the upgrade ({@code websocket}); raw bytes follow both ways. */
     public static final String UPGRADED = "portless-upgraded";
+    /**
+     * {@link #UPGRADED} on the answer to a {@link #KIND_WEBSOCKET} stream whose origin did not switch
+     * protocols: the status, headers and body that follow are the origin's own response.
+     */
+    public static final String UPGRADED_NO = "no";
 
     /** Stream response: the service the connector dialed. */
     public static final String TARGET = "portless-target";

@@ -5,6 +5,7 @@ import dev.portless.common.relay.InboundHold;
 import dev.portless.common.relay.RelayPair;
 import dev.portless.common.relay.StreamAbort;
 import dev.portless.common.wire.StreamError;
+import dev.portless.common.wire.TunnelProtocol;
 import dev.portless.connector.ingress.OriginService;
 import dev.portless.connector.tunnel.StreamRefusal;
 import io.netty.buffer.ByteBuf;
@@ -21,6 +22,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -258,7 +260,12 @@ final class OriginExchange extends ChannelInboundHandlerAdapter implements Origi
             status = code;
             keepAlive = HttpUtil.isKeepAlive(r) && !request.websocket() && !OriginHeaders.closes(originRequest);
             responseStarted = true;
-            stream.write(new DefaultHttp2HeadersFrame(OriginHeaders.toTunnel(r), false));
+            Http2Headers answer = OriginHeaders.toTunnel(r);
+            if (request.websocket()) {
+                // Without the mark the edge could not tell an origin's 200 from a TCP rule's.
+                answer.set(TunnelProtocol.UPGRADED, TunnelProtocol.UPGRADED_NO);
+            }
+            stream.write(new DefaultHttp2HeadersFrame(answer, false));
         }
         if (msg instanceof HttpContent c) {
             ByteBuf content = c.content();

@@ -70,6 +70,11 @@ class WebProxyNginxTest {
                     add_header X-Kept yes always;
                     return 200 "ok\\n";
                   }
+                  location = /deny {
+                    add_header X-Why no-upgrades always;
+                    default_type text/plain;
+                    return 403 "no websockets here\\n";
+                  }
                   location /upload/ { dav_methods PUT; create_full_put_path on; }
                   location = /short { keepalive_timeout 1s; default_type text/plain; return 200 "ECHO\n"; }
                 }
@@ -351,6 +356,22 @@ class WebProxyNginxTest {
         assertArrayEquals(
                 new byte[] {(byte) 0x81, 5, 'h', 'e', 'l', 'l', 'o'}, x.keptBytes(), "the origin's echo, raw");
         x.stream.close();
+    }
+
+    @Test
+    void anUpgradeTheOriginRefusesIsItsOwnMarkedResponse() throws Exception {
+        Http2Headers request = WebTunnel.request("GET", "plain.example.com", "/deny", TunnelProtocol.KIND_WEBSOCKET)
+                .add("sec-websocket-key", "MDEyMzQ1Njc4OWFiY2RlZg==")
+                .add("sec-websocket-version", "13");
+        WebTunnel.Exchange x = tunnel.open(request);
+        Http2Headers answer = x.headers.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals("403", answer.status().toString());
+        assertEquals(
+                TunnelProtocol.UPGRADED_NO, answer.get(TunnelProtocol.UPGRADED).toString());
+        assertEquals("no-upgrades", answer.get("x-why").toString());
+        assertEquals(null, answer.get(TunnelProtocol.ERROR), "the origin's own answer, not the connector's error");
+        x.await();
+        assertEquals("no websockets here\n", x.body());
     }
 
     @Test

@@ -3,22 +3,27 @@ package dev.portless.connector.edge.access;
 import dev.portless.common.relay.SocketStreamAdapter;
 import dev.portless.common.relay.StreamHandover;
 import dev.portless.connector.edge.tunnel.OpenedStream;
+import dev.portless.connector.edge.web.ProxiedHeaders;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http2.Http2Headers;
 import java.util.List;
 
 /**
  * The browser's side of a WebSocket upgrade that a web app's origin accepted: the origin's
  * {@code 101 Switching Protocols} (with its accept key, subprotocol and extensions), then the HTTP
  * handlers leave the client connection and its raw bytes are relayed to the tunnel stream, so the
- * origin's frames pass unchanged both ways.
+ * origin's frames pass unchanged both ways; or, when the origin refused the upgrade, that origin's
+ * own response, passed on as it is.
  */
 final class OriginUpgrade {
     /** The origin's answer headers the browser needs to accept the upgrade. */
@@ -37,10 +42,6 @@ final class OriginUpgrade {
      * at its end.
      */
     static void relay(ChannelHandlerContext ctx, OpenedStream opened, StreamAdmission.StreamRecord record) {
-        if (!ctx.channel().isActive()) {
-            opened.channel().close();
-            return;
-        }
         FullHttpResponse switching =
                 new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SWITCHING_PROTOCOLS);
         switching
@@ -52,7 +53,32 @@ final class OriginUpgrade {
                 switching.headers().add(name, value);
             }
         }
-        ctx.writeAndFlush(switching).addListener((ChannelFutureListener) f -> {
+        relayBehind(ctx, switching, opened, record);
+    }
+
+    /**
+     * Answers the browser on {@code ctx} the response of the origin behind {@code opened} that refused
+     * the upgrade ({@code portless-upgraded: no}): its status and headers, then its body as the stream
+     * carries it, and the connection closes at its end.
+     */
+    static void refused(ChannelHandlerContext ctx, OpenedStream opened, StreamAdmission.StreamRecord record) {
+        Http2Headers answer = opened.answer();
+        HttpResponse head =
+                new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.parseLine(answer.status()));
+        ProxiedHeaders.response(answer, head.headers());
+        // The body runs to the end of the stream: without a length, the close is what ends it.
+        head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        relayBehind(ctx, head, opened, record);
+    }
+
+    /** Writes {@code head} on the browser's connection, then relays its raw bytes to {@code opened}. */
+    private static void relayBehind(
+            ChannelHandlerContext ctx, HttpResponse head, OpenedStream opened, StreamAdmission.StreamRecord record) {
+        if (!ctx.channel().isActive()) {
+            opened.channel().close();
+            return;
+        }
+        ctx.writeAndFlush(head).addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {
                 opened.channel().close();
                 ctx.close();

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * connector dials the target and the edge completes the WebSocket handshake itself: the stream's
  * bytes travel in binary messages. For a web app whose origin took the upgrade
  * ({@code portless-upgraded}) the edge answers the origin's {@code 101} and relays raw bytes, the
- * origin's frames unchanged both ways.
+ * origin's frames unchanged both ways; an origin's refusal ({@code portless-upgraded: no}) reaches
+ * the browser as that origin's response.
  */
 final class WebSocketStreamHandler implements ClientRequestHandler {
     private static final Logger log = LoggerFactory.getLogger(WebSocketStreamHandler.class);
@@ -47,9 +48,14 @@ final class WebSocketStreamHandler implements ClientRequestHandler {
                         ctx.channel().eventLoop(),
                         ticket -> streamRequest(ticket, request))
                 .thenAccept(outcome -> {
-                    if (outcome instanceof StreamAdmission.Admitted admitted && upgradedByOrigin(admitted.opened())) {
+                    if (outcome instanceof StreamAdmission.Admitted admitted
+                            && upgraded(admitted.opened(), TunnelProtocol.KIND_WEBSOCKET)) {
                         request.release();
                         OriginUpgrade.relay(ctx, admitted.opened(), admitted.record());
+                    } else if (outcome instanceof StreamAdmission.Admitted admitted
+                            && upgraded(admitted.opened(), TunnelProtocol.UPGRADED_NO)) {
+                        request.release();
+                        OriginUpgrade.refused(ctx, admitted.opened(), admitted.record());
                     } else if (outcome instanceof StreamAdmission.Admitted admitted) {
                         upgrade(ctx, request, admitted.opened(), admitted.record());
                     } else {
@@ -83,9 +89,10 @@ final class WebSocketStreamHandler implements ClientRequestHandler {
         return StreamAdmission.withJumpDestination(headers, request.headers());
     }
 
-    private static boolean upgradedByOrigin(OpenedStream opened) {
+    /** Returns whether the connector's answer on {@code opened} carries {@code portless-upgraded: value}. */
+    private static boolean upgraded(OpenedStream opened, String value) {
         CharSequence upgraded = opened.answer().get(TunnelProtocol.UPGRADED);
-        return upgraded != null && TunnelProtocol.KIND_WEBSOCKET.contentEquals(upgraded);
+        return upgraded != null && value.contentEquals(upgraded);
     }
 
     private static void upgrade(

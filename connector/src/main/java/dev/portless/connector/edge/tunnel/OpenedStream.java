@@ -11,7 +11,8 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
  * @param channel    the stream, ready for a relay
  * @param target     the connector's name for the target, e.g. {@code tcp://127.0.0.1:5432}
  * @param connection the tunnel connection carrying the stream
- * @param answer     the connector's {@code 200} answer headers
+ * @param answer     the connector's answer headers: {@code 200}, or an origin's own answer to an
+ *                   upgrade it refused ({@code portless-upgraded: no})
  */
 public record OpenedStream(
         Http2StreamChannel channel, String target, ConnectorConnection connection, Http2Headers answer) {}

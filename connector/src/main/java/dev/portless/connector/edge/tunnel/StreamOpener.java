@@ -104,7 +104,8 @@ public final class StreamOpener {
             Http2Headers headers = frame.headers();
             answered();
             CharSequence status = headers.status();
-            if (status != null && "200".contentEquals(status)) {
+            // An origin's own answer to an upgrade (any status) goes on to the browser as it is.
+            if (status != null && ("200".contentEquals(status) || originAnswer(headers))) {
                 CharSequence target = headers.get(TunnelProtocol.TARGET);
                 handOver(
                         ctx,
@@ -141,6 +142,11 @@ public final class StreamOpener {
             return new StreamOpenException(
                     StreamError.INTERNAL,
                     "The stream to connector " + connection.connectorName() + " failed: " + cause.getMessage());
+        }
+
+        private boolean originAnswer(Http2Headers headers) {
+            CharSequence upgraded = headers.get(TunnelProtocol.UPGRADED);
+            return upgraded != null && TunnelProtocol.UPGRADED_NO.contentEquals(upgraded);
         }
 
         private String string(CharSequence s) {

@@ -4,6 +4,7 @@ import dev.portless.common.wire.TunnelProtocol;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -22,6 +23,7 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -34,7 +36,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * other path answers the request's headers as seen by the connector. A stream of kind
  * {@code websocket} to {@code /ws} is taken as an origin's upgrade ({@code portless-upgraded},
  * answering {@link #SERVER_FRAME} to every piece of bytes after recording it in {@link #upgradeBytes});
- * to {@code /echo} it is a TCP rule's stream that echoes its bytes.
+ * to {@code /echo} it is a TCP rule's stream that echoes its bytes; to {@code /denied} (403) and
+ * {@code /plain} (200) an origin's own answer that did not switch protocols.
  */
 final class FakeWebConnector implements AutoCloseable {
     /** A text frame "ok" from a server (unmasked), which the origin behind {@code /ws} answers. */
@@ -99,6 +102,17 @@ final class FakeWebConnector implements AutoCloseable {
                 path = h.headers().path().toString();
                 if (TunnelProtocol.KIND_WEBSOCKET.contentEquals(h.headers().get(TunnelProtocol.KIND, ""))) {
                     Http2Headers answer = new DefaultHttp2Headers().status("200");
+                    if (path.equals("/denied") || path.equals("/plain")) {
+                        // An origin that did not switch protocols: its own response, marked.
+                        byte[] body = (path + " takes no upgrade\n").getBytes(StandardCharsets.US_ASCII);
+                        answer.status(path.equals("/denied") ? "403" : "200")
+                                .set(TunnelProtocol.UPGRADED, TunnelProtocol.UPGRADED_NO)
+                                .set("x-origin", "said-no")
+                                .setInt("content-length", body.length);
+                        ctx.write(new DefaultHttp2HeadersFrame(answer, false));
+                        ctx.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(body), true));
+                        return;
+                    }
                     if (path.equals("/ws")) {
                         answer.set(TunnelProtocol.UPGRADED, TunnelProtocol.KIND_WEBSOCKET)
                                 .set("sec-websocket-accept", "accept-from-origin")

@@ -191,6 +191,22 @@ class WebAppThroughTunnelTest {
     }
 
     @Test
+    void anUpgradeTheOriginRefusedReachesTheBrowserAsTheOriginsResponse() throws Exception {
+        for (String path : new String[] {"/denied", "/plain"}) {
+            try (Socket s = connect()) {
+                s.getOutputStream().write(upgrade(path).getBytes(StandardCharsets.US_ASCII));
+                Response r = Response.read(s.getInputStream());
+                assertEquals(path.equals("/denied") ? 403 : 200, r.status(), r.head());
+                String head = r.head().toLowerCase();
+                assertTrue(head.contains("x-origin: said-no\r\n"), head);
+                assertFalse(head.contains("portless-"), head);
+                assertFalse(head.contains("sec-websocket-accept"), "no handshake of the edge's own: " + head);
+                assertEquals(path + " takes no upgrade\n", new String(r.body(), StandardCharsets.US_ASCII));
+            }
+        }
+    }
+
+    @Test
     void aTcpRulesWebSocketIsCompletedByTheEdgeAndCarriesTheStreamInBinaryMessages() throws Exception {
         try (Socket s = connect()) {
             s.getOutputStream().write(upgrade("/echo").getBytes(StandardCharsets.US_ASCII));
