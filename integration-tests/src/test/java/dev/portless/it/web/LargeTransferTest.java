@@ -3,7 +3,6 @@ package dev.portless.it.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portless.connector.peers.Nginx;
 import dev.portless.it.harness.PortlessStack;
 import dev.portless.it.peers.Commands;
 import dev.portless.it.peers.JavaProcess;
@@ -39,27 +38,15 @@ class LargeTransferTest {
     private static final Duration CURL_TIMEOUT = Duration.ofMinutes(5);
     private static final String FILES = "files.portless.test";
 
-    private static Path dir;
-    private static Nginx nginx;
+    private static FileOrigin origin;
     private static PortlessStack stack;
     private static String sourceSha256;
 
     @BeforeAll
     static void start() throws Exception {
-        dir = Files.createTempDirectory("web-large");
-        int http = Nginx.freePort();
-        nginx = Nginx.start(dir, """
-                server {
-                  listen 127.0.0.1:HTTP;
-                  root DIR/www;
-                  location /upload/ { dav_methods PUT; create_full_put_path on; }
-                }
-                """.replace("HTTP", Integer.toString(http)), http);
-        sourceSha256 = writeRandomFile(dir.resolve("www/big.bin"), SIZE);
-        stack = PortlessStack.builder()
-                .app(FILES, "http://127.0.0.1:" + http)
-                .build()
-                .start();
+        origin = FileOrigin.start("location /upload/ { dav_methods PUT; create_full_put_path on; }\n");
+        sourceSha256 = writeRandomFile(origin.www().resolve("big.bin"), SIZE);
+        stack = PortlessStack.builder().app(FILES, origin.url()).build().start();
     }
 
     @AfterAll
@@ -67,12 +54,10 @@ class LargeTransferTest {
         if (stack != null) {
             stack.close();
         }
-        if (nginx != null) {
-            nginx.close();
-        }
-        if (dir != null) {
-            Files.deleteIfExists(dir.resolve("www/big.bin"));
-            Files.deleteIfExists(dir.resolve("www/upload/big.bin"));
+        if (origin != null) {
+            origin.close();
+            Files.deleteIfExists(origin.www().resolve("big.bin"));
+            Files.deleteIfExists(origin.www().resolve("upload/big.bin"));
         }
     }
 
@@ -82,11 +67,11 @@ class LargeTransferTest {
         Peaks peaks = new Peaks(stack.edge(), stack.connector());
         long started = System.nanoTime();
         try (peaks) {
-            upload = curl(List.of("-T", dir.resolve("www/big.bin").toString()), "/upload/big.bin", "-o /dev/null");
+            upload = curl(List.of("-T", origin.www().resolve("big.bin").toString()), "/upload/big.bin", "-o /dev/null");
         }
         long millis = (System.nanoTime() - started) / 1_000_000;
         assertEquals("201", lastLine(upload), upload.toString());
-        assertEquals(sourceSha256, sha256(dir.resolve("www/upload/big.bin")), "the uploaded file differs");
+        assertEquals(sourceSha256, sha256(origin.www().resolve("upload/big.bin")), "the uploaded file differs");
         System.out.printf("1 GiB upload: %d ms, %s%n", millis, peaks);
         peaks.assertUnder(RSS_BOUND_MIB);
     }

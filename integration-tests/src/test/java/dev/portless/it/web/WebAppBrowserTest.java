@@ -7,11 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portless.connector.peers.Nginx;
 import dev.portless.it.harness.SignInStack;
 import dev.portless.it.peers.Chromium;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -34,32 +32,24 @@ class WebAppBrowserTest {
     private static final String POLICY = "include:\n  - email-domains: [example.com]\n";
     private static final String EMAIL = "alice@example.com";
 
-    private static Path dir;
-    private static Nginx nginx;
+    private static FileOrigin origin;
     private static SignInStack stack;
 
     @BeforeAll
     static void start() throws Exception {
-        dir = Files.createTempDirectory("web-browser");
-        int http = Nginx.freePort();
-        nginx = Nginx.start(dir, """
-                server {
-                  listen 127.0.0.1:HTTP;
-                  root DIR/www;
-                  default_type text/html;
-                  # Each visit reaches the edge: the test asks whether it lets the browser through.
-                  add_header Cache-Control no-store;
-                }
-                """.replace("HTTP", Integer.toString(http)), http);
-        Files.createDirectories(dir.resolve("www/some"));
+        origin = FileOrigin.start("""
+                default_type text/html;
+                # Each visit reaches the edge: the test asks whether it lets the browser through.
+                add_header Cache-Control no-store;
+                """);
+        Files.createDirectories(origin.www().resolve("some"));
         Files.writeString(
-                dir.resolve("www/some/page"),
+                origin.www().resolve("some/page"),
                 "<!doctype html><html><head><title>Team wiki</title></head>"
                         + "<body><h1 id=heading>The page you asked for</h1></body></html>\n");
-        String origin = "http://127.0.0.1:" + http;
         stack = SignInStack.builder()
-                .app(WIKI, POLICY, "", origin)
-                .app(DASHBOARD, POLICY, "", origin)
+                .app(WIKI, POLICY, "", origin.url())
+                .app(DASHBOARD, POLICY, "", origin.url())
                 .build()
                 .start();
     }
@@ -69,8 +59,8 @@ class WebAppBrowserTest {
         if (stack != null) {
             stack.close();
         }
-        if (nginx != null) {
-            nginx.close();
+        if (origin != null) {
+            origin.close();
         }
     }
 
