@@ -42,6 +42,15 @@ public final class Chromium implements AutoCloseable {
      * only for sites without certificate errors.
      */
     public static Chromium start(List<String> trustedSpki) {
+        return start(trustedSpki, List.of());
+    }
+
+    /**
+     * Returns a started headless browser as {@link #start(List)} does, with {@code extraArguments} added to
+     * its command line (e.g. {@code --host-resolver-rules=MAP *.portless.test 127.0.0.1}, so app hostnames
+     * reach the loopback edge).
+     */
+    public static Chromium start(List<String> trustedSpki, List<String> extraArguments) {
         ensureInstalled();
         Path profile = TempDirs.create("portless-chromium");
         ChromeOptions options = new ChromeOptions();
@@ -61,6 +70,7 @@ public final class Chromium implements AutoCloseable {
                 // The CLI's loopback callback is plain http on 127.0.0.1: no automatic upgrade to https.
                 "--disable-features=HttpsUpgrades,HttpsFirstBalancedModeAutoEnable",
                 "--ignore-certificate-errors-spki-list=" + String.join(",", trustedSpki));
+        options.addArguments(extraArguments);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(Path.of(DRIVER).toFile())
                 .usingAnyFreePort()
