@@ -124,7 +124,9 @@ public final class SshSigningService {
                     "The app token for " + app.hostname() + " was refused: "
                             + e.rejection().clause() + "; sign in again.");
         }
-        Identity identity = Identity.user("app-token", verified.subject(), verified.email(), verified.groups());
+        Identity identity = verified.serviceToken()
+                .map(Identity::serviceToken)
+                .orElseGet(() -> Identity.user("app-token", verified.subject(), verified.email(), verified.groups()));
         PolicyDecision verdict = app.policy().decide(identity, r.client());
         if (!verdict.allowed()) {
             log.info(

@@ -57,6 +57,7 @@ public final class AppTokenIssuer {
                 .jwtID(jwtId)
                 .claim(AppTokenClaims.GROUPS, identity.groups());
         identity.email().ifPresent(e -> claims.claim(AppTokenClaims.EMAIL, e));
+        identity.serviceToken().ifPresent(name -> claims.claim(AppTokenClaims.SERVICE_TOKEN, name));
         ECKey key = keys.signingKey();
         JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256)
                 .type(new JOSEObjectType(AppTokenClaims.TYPE))
