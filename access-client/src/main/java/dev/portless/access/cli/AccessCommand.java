@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             LoginCommand.class,
             TcpCommand.class,
+            SocksCommand.class,
             CurlCommand.class,
             ForwardCommand.class,
             SshCommand.class,
