@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
             TokenCommand.class,
             LogoutCommand.class,
             StatusCommand.class,
+            DoctorCommand.class,
             SshGenCommand.class,
             SshConfigCommand.class
         })
