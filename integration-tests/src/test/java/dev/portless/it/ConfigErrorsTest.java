@@ -60,7 +60,7 @@ class ConfigErrorsTest {
                 config,
                 config + ":5: ingress[0].service: unknown scheme \"ftp\" "
                         + "(expected: "
-                        + "tcp, ssh, rdp, smb, http, https, unix, unix+tls, hello-world, http_status)");
+                        + "tcp, ssh, rdp, smb, http, https, unix, unix+tls, hello-world, bastion, http_status)");
     }
 
     @Test

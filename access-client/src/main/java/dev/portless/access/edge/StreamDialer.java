@@ -23,8 +23,25 @@ public interface StreamDialer {
             }
 
             @Override
-            public CompletableFuture<Channel> open(EventLoop loop, String hostname) {
-                return dialer.open(loop, hostname, credentials);
+            public CompletableFuture<Channel> open(EventLoop loop, String hostname, String destination) {
+                return dialer.open(loop, hostname, credentials, destination);
+            }
+        };
+    }
+
+    /** Returns a dialer whose streams all name {@code destination} as their bastion jump destination. */
+    static StreamDialer toDestination(StreamDialer dialer, String destination) {
+        requireNonNull(dialer, "dialer");
+        requireNonNull(destination, "destination");
+        return new StreamDialer() {
+            @Override
+            public EdgeEndpoint edge() {
+                return dialer.edge();
+            }
+
+            @Override
+            public CompletableFuture<Channel> open(EventLoop loop, String hostname, String ignored) {
+                return dialer.open(loop, hostname, destination);
             }
         };
     }
@@ -37,5 +54,13 @@ public interface StreamDialer {
      * pipeline ends in a stream adapter with reads off; it fails with an {@link AccessException}
      * whose message is the sentence for the user.
      */
-    CompletableFuture<Channel> open(EventLoop loop, String hostname);
+    default CompletableFuture<Channel> open(EventLoop loop, String hostname) {
+        return open(loop, hostname, null);
+    }
+
+    /**
+     * Returns a future of a stream as {@link #open(EventLoop, String)} does, to the bastion jump destination
+     * {@code destination} ({@code host:port}) of the app, or to the app's own target when it is {@code null}.
+     */
+    CompletableFuture<Channel> open(EventLoop loop, String hostname, String destination);
 }

@@ -70,4 +70,7 @@ public final class AccessLimits {
     public static final Duration SIGN_IN_LOCK_POLL = Duration.ofMillis(50);
 
     private AccessLimits() {}
+
+    /** How long a SOCKS client may take to send its greeting and CONNECT request before it is dropped. */
+    public static final Duration SOCKS_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 }

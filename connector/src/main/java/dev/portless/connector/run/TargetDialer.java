@@ -6,6 +6,7 @@ import dev.portless.common.relay.RelayPair;
 import dev.portless.common.relay.SocketStreamAdapter;
 import dev.portless.common.wire.StreamError;
 import dev.portless.common.wire.TunnelProtocol;
+import dev.portless.connector.ingress.BastionService;
 import dev.portless.connector.ingress.IngressRule;
 import dev.portless.connector.ingress.IngressRules;
 import dev.portless.connector.ingress.StatusService;
@@ -42,6 +43,7 @@ final class TargetDialer {
     private final HostResolver resolver;
     private final StreamCounter streams;
     private final StreamGate gate;
+    private final BastionDialer bastions;
 
     TargetDialer(
             IngressRules ingress, Transport transport, HostResolver resolver, StreamCounter streams, StreamGate gate) {
@@ -50,21 +52,39 @@ final class TargetDialer {
         this.resolver = resolver;
         this.streams = streams;
         this.gate = gate;
+        this.bastions = new BastionDialer(resolver, this);
     }
 
     /** Checks the stream's token, then dials the target of the TCP rule its hostname matches. */
     void dial(Channel stream, Http2Headers request) {
-        gate.admit(stream, request, (s, hostname, streamId, token, verified) -> dialTarget(s, hostname, streamId));
+        gate.admit(
+                stream,
+                request,
+                (s, hostname, streamId, token, verified) ->
+                        dialTarget(s, hostname, streamId, jumpDestination(request)));
     }
 
-    /** Dials the target of the TCP rule {@code hostname} matches; the stream has passed the gate. */
-    void dialTarget(Channel stream, String hostname, String streamId) {
+    /** Returns the jump destination the edge forwarded, or {@code null}. */
+    static String jumpDestination(Http2Headers request) {
+        CharSequence jump = request.get(TunnelProtocol.JUMP_DESTINATION);
+        return jump == null ? null : jump.toString();
+    }
+
+    /**
+     * Dials the target of the TCP rule {@code hostname} matches, or for a bastion rule the {@code jump}
+     * destination it allows; the stream has passed the gate.
+     */
+    void dialTarget(Channel stream, String hostname, String streamId, String jump) {
         IngressRule rule = ingress.match(hostname);
         if (rule.service() instanceof StatusService) {
             refuse(
                     stream,
                     StreamError.NO_INGRESS,
                     "No ingress rule of the connector matches " + hostname + "; add one to its connector.yml.");
+            return;
+        }
+        if (rule.service() instanceof BastionService bastion) {
+            bastions.dial(stream, hostname, streamId, bastion, jump, rule.connectTimeout());
             return;
         }
         if (!(rule.service() instanceof TargetService target)) {
@@ -85,16 +105,20 @@ final class TargetDialer {
                                 + " does not resolve on the connector's machine; check the ingress rule for "
                                 + hostname + ".");
             } else {
-                connect(stream, hostname, streamId, target, rule.connectTimeout(), address.getNow());
+                connect(stream, hostname, streamId, target.toString(), rule.connectTimeout(), address.getNow());
             }
         });
     }
 
-    private void connect(
+    /**
+     * Dials {@code address} for the stream, answers the edge and relays; {@code target} names it in answers,
+     * sentences and logs.
+     */
+    void connect(
             Channel stream,
             String hostname,
             String streamId,
-            TargetService target,
+            String target,
             Duration timeout,
             InetSocketAddress address) {
         if (!stream.isActive()) {
@@ -119,8 +143,7 @@ final class TargetDialer {
                         targetChannel.close();
                         return;
                     }
-                    Http2Headers ok =
-                            new DefaultHttp2Headers().status("200").set(TunnelProtocol.TARGET, target.toString());
+                    Http2Headers ok = new DefaultHttp2Headers().status("200").set(TunnelProtocol.TARGET, target);
                     stream.writeAndFlush(new DefaultHttp2HeadersFrame(ok, false));
                     streams.opened();
                     RelayPair.join(stream, "edge", targetChannel, "target")
@@ -153,7 +176,7 @@ final class TargetDialer {
         return StreamError.TARGET_UNREACHABLE;
     }
 
-    private static String sentenceOf(Throwable cause, TargetService target, Duration timeout) {
+    private static String sentenceOf(Throwable cause, String target, Duration timeout) {
         return switch (errorOf(cause)) {
             case TARGET_TIMEOUT ->
                 "The target " + target + " did not answer within " + human(timeout)
@@ -168,7 +191,7 @@ final class TargetDialer {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
-    private static void refuse(Channel stream, StreamError error, String message) {
+    static void refuse(Channel stream, StreamError error, String message) {
         StreamRefusal.refuse(stream, error, message);
     }
 }
