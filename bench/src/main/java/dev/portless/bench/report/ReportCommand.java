@@ -1,10 +1,8 @@
 package dev.portless.bench.report;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -57,26 +55,12 @@ public final class ReportCommand implements Callable<Integer> {
         md.append("Medians of the runs, with (min–max) across runs; ratios divide Portless's median by the other"
                 + " route's, so above 1× is more throughput, or more time or memory. ");
         md.append(MarkdownTable.verdicts(results)).append('\n');
-        if (machineFile != null) {
-            md.append('\n').append(Files.readString(machineFile).strip()).append('\n');
-        }
-        PrintWriter out = spec.commandLine().getOut();
-        out.print(md);
-        out.flush();
+        md.append(ReportOutput.machine(machineFile));
         if (outDir != null) {
             Files.createDirectories(outDir);
-            Files.writeString(outDir.resolve("results.md"), "# " + title + "\n\n" + md);
             Files.writeString(outDir.resolve("chart.dat"), Chart.data(results));
             Files.writeString(outDir.resolve("chart.gp"), Chart.script(title));
         }
-        List<String> missing = results.missing();
-        if (requireAll && !missing.isEmpty()) {
-            spec.commandLine()
-                    .getErr()
-                    .println("bench report: no result for " + String.join(", ", missing)
-                            + "; see the bench log above for the failing step.");
-            return 3;
-        }
-        return 0;
+        return ReportOutput.emit(spec, md.toString(), outDir, "results.md", title, results.missing(), requireAll);
     }
 }

@@ -1,10 +1,8 @@
 package dev.portless.bench.web;
 
+import dev.portless.bench.report.ReportOutput;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,26 +46,14 @@ public final class WebReportCommand implements Callable<Integer> {
         md.append("Medians of the runs, with (min–max) across runs; ratios divide Portless's median by the other"
                 + " route's. ");
         md.append(WebTable.verdicts(results)).append('\n');
-        if (machineFile != null) {
-            md.append('\n').append(Files.readString(machineFile).strip()).append('\n');
-        }
-        PrintWriter out = spec.commandLine().getOut();
-        out.print(md);
-        out.flush();
-        if (outDir != null) {
-            Files.createDirectories(outDir);
-            Files.writeString(
-                    outDir.resolve("results-http.md"),
-                    "# Web apps: nginx vs nginx as a proxy vs Portless on loopback\n\n" + md);
-        }
-        List<String> missing = results.missing();
-        if (requireAll && !missing.isEmpty()) {
-            spec.commandLine()
-                    .getErr()
-                    .println("bench web-report: no result for " + String.join(", ", missing)
-                            + "; see the bench log above for the failing step.");
-            return 3;
-        }
-        return 0;
+        md.append(ReportOutput.machine(machineFile));
+        return ReportOutput.emit(
+                spec,
+                md.toString(),
+                outDir,
+                "results-http.md",
+                "Web apps: nginx vs nginx as a proxy vs Portless on loopback",
+                results.missing(),
+                requireAll);
     }
 }
