@@ -4,11 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portless.bench.BenchCommand;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 class WebBenchTest {
     private static final String WRK = """
@@ -91,5 +95,26 @@ class WebBenchTest {
                 WebTable.verdicts(r));
         assertTrue(r.missing().contains("http_1m_rps on nginx"));
         assertTrue(!r.missing().contains("http_small_rps on portless"));
+    }
+
+    @Test
+    void theCommandSavesTheTableAndFailsWhenAFigureIsMissing() throws IOException {
+        Path file = dir.resolve("results.tsv");
+        Files.writeString(file, "http_small_rps\tportless\t1\t9000\n");
+        Path out = dir.resolve("out");
+        StringWriter stdout = new StringWriter();
+        StringWriter stderr = new StringWriter();
+        CommandLine cl = BenchCommand.commandLine();
+        cl.setOut(new PrintWriter(stdout));
+        cl.setErr(new PrintWriter(stderr));
+
+        int code = cl.execute("web-report", "--results", file.toString(), "--out-dir", out.toString(), "--require-all");
+
+        assertEquals(3, code, stderr::toString);
+        assertTrue(
+                stderr.toString().startsWith("bench web-report: no result for http_small_rps on nginx,"),
+                stderr::toString);
+        assertTrue(stdout.toString().contains("| 1 KiB responses, requests/s | — | — | 9000 |"), stdout::toString);
+        assertTrue(Files.readString(out.resolve("results-http.md")).startsWith("# Web apps: "));
     }
 }
