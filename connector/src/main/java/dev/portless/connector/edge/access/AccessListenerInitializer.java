@@ -122,6 +122,7 @@ public final class AccessListenerInitializer extends ChannelInitializer<SocketCh
         pipeline.addLast("h2", BrowserHttp2.serverCodec(limits))
                 .addLast("idle", Http2Keepalive.idleState())
                 .addLast("keepalive", new Http2Keepalive("Browser connection"))
+                .addLast("idle-close", new IdleBrowserConnectionClose(limits.browserIdleTimeout()))
                 .addLast("streams", new Http2MultiplexHandler(BrowserHttp2.streams(admission, streams, pages, limits)));
     }
 

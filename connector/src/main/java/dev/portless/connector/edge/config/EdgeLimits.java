@@ -42,6 +42,9 @@ import java.time.Duration;
  *                                  when the origin does not connect)
  * @param appSignInStateLifetime    how long the state cookie of a web app's sign-in lasts
  * @param appCodeLifetime           how long the code a web app's callback redeems waits
+ * @param browserIdleTimeout        how long a browser's h2 connection may carry no request before the
+ *                                  edge closes it (with GOAWAY; the keepalive's PINGs alone would keep
+ *                                  it open for good)
  */
 public record EdgeLimits(
         Duration tlsHandshakeTimeout,
@@ -66,7 +69,8 @@ public record EdgeLimits(
         int maxRequestHeaderBytes,
         Duration webResponseTimeout,
         Duration appSignInStateLifetime,
-        Duration appCodeLifetime) {
+        Duration appCodeLifetime,
+        Duration browserIdleTimeout) {
     /** The limits every edge runs with. */
     public static final EdgeLimits DEFAULTS = new EdgeLimits(
             Duration.ofSeconds(10),
@@ -91,7 +95,8 @@ public record EdgeLimits(
             32 * 1024,
             Duration.ofSeconds(100),
             Duration.ofMinutes(10),
-            Duration.ofSeconds(60));
+            Duration.ofSeconds(60),
+            Duration.ofMinutes(3));
 
     /** Checks that no component is null and that every count is positive. */
     public EdgeLimits {
@@ -118,6 +123,7 @@ public record EdgeLimits(
         requireNonNull(webResponseTimeout, "webResponseTimeout");
         requireNonNull(appSignInStateLifetime, "appSignInStateLifetime");
         requireNonNull(appCodeLifetime, "appCodeLifetime");
+        requireNonNull(browserIdleTimeout, "browserIdleTimeout");
     }
 
     private static void positive(String name, int value) {

@@ -157,7 +157,11 @@ public final class AppSignIn {
         if (app == null) {
             return Pages.error(404, "Not found", "There is no page at " + r.path() + " on this edge.");
         }
-        return Pages.appSignedOut(app).withHeader("Set-Cookie", AppCookies.clearedApp());
+        // The browser's cache may hold the app's pages (those without no-store): after logout, the next
+        // person at this browser must not read them without signing in.
+        return Pages.appSignedOut(app)
+                .withHeader("Set-Cookie", AppCookies.clearedApp())
+                .withHeader("Clear-Site-Data", "\"cache\"");
     }
 
     private WebResponse appError(int status, String sentence) {

@@ -177,6 +177,13 @@ class AppSignInTest {
         assertEquals(
                 AppCookies.APP + "=; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=0", cookie(r, AppCookies.APP));
         assertTrue(r.bodyText().contains("Sign in again"));
+        assertEquals(
+                List.of("\"cache\""),
+                r.headers().stream()
+                        .filter(h -> h.getKey().equals("Clear-Site-Data"))
+                        .map(Map.Entry::getValue)
+                        .toList(),
+                "the browser drops the app's cached pages");
         assertEquals(404, get(router, EDGE, AppSignIn.LOGOUT_PATH, Map.of()).status());
     }
 
