@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             ServeCommand.class,
             TunnelCommand.class,
-            ServiceTokenCommand.class
+            ServiceTokenCommand.class,
+            DiagCommand.class
         })
 public final class ConnectorCommand {
 
