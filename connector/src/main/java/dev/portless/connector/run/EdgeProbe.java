@@ -256,7 +256,7 @@ public final class EdgeProbe {
                             frame.headers().path())) {
                 ReferenceCountUtil.release(msg);
                 RegistrationResponder responder =
-                        new RegistrationResponder(credentials, "start-up check", verdict::trySuccess);
+                        new RegistrationResponder(credentials, "start-up check", verdict::trySuccess, true);
                 ctx.pipeline().replace(this, "register", responder);
                 responder.answer(ctx.pipeline().context(responder));
                 return;

@@ -20,6 +20,7 @@ final class RegistrationResponder extends ChannelInboundHandlerAdapter {
     private final TunnelCredentials credentials;
     private final String connectorName;
     private final Consumer<String> onVerdict;
+    private final boolean probe;
     private final StringBuilder verdict = new StringBuilder();
 
     /**
@@ -27,9 +28,16 @@ final class RegistrationResponder extends ChannelInboundHandlerAdapter {
      * edge's error text.
      */
     RegistrationResponder(TunnelCredentials credentials, String connectorName, Consumer<String> onVerdict) {
+        this(credentials, connectorName, onVerdict, false);
+    }
+
+    /** Returns a responder that, when {@code probe}, asks the edge to send no streams on this connection. */
+    RegistrationResponder(
+            TunnelCredentials credentials, String connectorName, Consumer<String> onVerdict, boolean probe) {
         this.credentials = credentials;
         this.connectorName = connectorName;
         this.onVerdict = onVerdict;
+        this.probe = probe;
     }
 
     /** Answers the register request whose headers the dispatcher already read. */
@@ -40,6 +48,9 @@ final class RegistrationResponder extends ChannelInboundHandlerAdapter {
                 .set(TunnelProtocol.TUNNEL_SECRET, credentials.secret())
                 .set(TunnelProtocol.CONNECTOR_NAME, connectorName)
                 .set(TunnelProtocol.VERSION, ConnectorVersion.VALUE);
+        if (probe) {
+            headers.set(TunnelProtocol.PROBE, "1");
+        }
         ctx.writeAndFlush(new DefaultHttp2HeadersFrame(headers, false));
         ctx.read();
     }
