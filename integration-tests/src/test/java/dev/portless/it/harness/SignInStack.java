@@ -273,7 +273,12 @@ public final class SignInStack implements AutoCloseable {
      * binary message and returns the status of the upgrade and the echoed text ("" when refused).
      */
     public Echo echoThrough(String app, String token, String text) {
-        try (SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", edgePort)) {
+        return echoThrough(tls, edgePort, app, token, text);
+    }
+
+    /** Returns {@link #echoThrough(String, String, String)} against the edge at 127.0.0.1:{@code port}. */
+    static Echo echoThrough(SSLContext tls, int port, String app, String token, String text) {
+        try (SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", port)) {
             s.setSoTimeout(30_000);
             OutputStream out = s.getOutputStream();
             out.write(("GET / HTTP/1.1\r\nHost: " + app + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
@@ -345,7 +350,7 @@ public final class SignInStack implements AutoCloseable {
         }
     }
 
-    private static SSLContext sslContext(Path ca) {
+    static SSLContext sslContext(Path ca) {
         try {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);
