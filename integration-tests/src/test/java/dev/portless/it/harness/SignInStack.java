@@ -172,9 +172,13 @@ public final class SignInStack implements AutoCloseable {
 
     /** Returns the newest PIN mailed to {@code email}, waiting up to 10 s for the message. */
     public String pinFor(String email) {
+        return pinIn(dir.resolve("outbox"), email);
+    }
+
+    /** Returns the newest PIN mailed to {@code email} in {@code outbox}, waiting up to 10 s for the message. */
+    static String pinIn(Path outbox, String email) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (System.nanoTime() < deadline) {
-            Path outbox = dir.resolve("outbox");
             if (Files.isDirectory(outbox)) {
                 try (Stream<Path> files = Files.list(outbox)) {
                     for (Path f : files.sorted(

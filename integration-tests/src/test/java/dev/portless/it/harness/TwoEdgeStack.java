@@ -23,14 +23,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -44,7 +42,6 @@ public final class TwoEdgeStack implements AutoCloseable {
     public static final String APP = "echo.example.com";
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
-    private static final Pattern PIN = Pattern.compile("code is (\\d{6})");
     private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
     private static final Pattern COOKIE = Pattern.compile("__Host-portless-session=([^;]*)");
 
@@ -368,28 +365,7 @@ public final class TwoEdgeStack implements AutoCloseable {
     }
 
     private String pinFor(String email) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            Path outbox = dir.resolve("outbox");
-            if (Files.isDirectory(outbox)) {
-                try (Stream<Path> files = Files.list(outbox)) {
-                    for (Path f : files.sorted(
-                                    Comparator.comparing(Path::getFileName).reversed())
-                            .toList()) {
-                        String text = Files.readString(f);
-                        Matcher m = PIN.matcher(text);
-                        if (text.contains("To: " + email + "\r\n") && m.find()) {
-                            Files.delete(f);
-                            return m.group(1);
-                        }
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-            sleep(100);
-        }
-        throw new AssertionError("no PIN for " + email + " in the outbox within 10 s");
+        return SignInStack.pinIn(dir.resolve("outbox"), email);
     }
 
     private static String enc(String s) {
