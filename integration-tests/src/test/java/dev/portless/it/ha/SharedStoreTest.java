@@ -15,6 +15,7 @@ import dev.portless.connector.edge.store.PostgresEdgeStore;
 import dev.portless.connector.edge.store.StoreUnavailableException;
 import dev.portless.connector.edge.store.StoredKey;
 import dev.portless.connector.edge.store.StoredSession;
+import dev.portless.it.peers.FreePorts;
 import dev.portless.it.peers.Postgres;
 import java.time.Clock;
 import java.time.Duration;
@@ -175,6 +176,21 @@ class SharedStoreTest {
                 edgeA.keys(kind).stream().map(StoredKey::value).toList());
         edgeA.deleteKey(kind, "k1");
         assertEquals(List.of("k2"), edgeB.keys(kind).stream().map(StoredKey::id).toList());
+    }
+
+    @Test
+    void anEdgeWhoseDatabaseDoesNotAnswerRefusesToStartWithASentence() {
+        StoreSettings nowhere = new StoreSettings(
+                "jdbc:postgresql://127.0.0.1:" + FreePorts.next() + "/postgres",
+                "postgres",
+                Optional.empty(),
+                Optional.empty(),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(1),
+                1);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> PostgresEdgeStore.open(nowhere));
+        assertTrue(e.getMessage().startsWith("cannot open the edge's store at " + nowhere.jdbcUrl()), e.getMessage());
+        assertTrue(e.getMessage().contains("check store: in edge.yml"), e.getMessage());
     }
 
     @Test

@@ -45,8 +45,8 @@ public final class PostgresEdgeStore implements EdgeStore {
      * Returns the store {@code settings} name, its schema created or migrated, the password read from the file or
      * environment variable the settings name.
      *
-     * @throws StoreUnavailableException when the database cannot be reached or migrated
-     * @throws IllegalArgumentException  when the password cannot be read
+     * @throws IllegalStateException    when the database cannot be reached or migrated: the edge does not start
+     * @throws IllegalArgumentException when the password cannot be read
      */
     public static PostgresEdgeStore open(StoreSettings settings) {
         requireNonNull(settings, "settings");
@@ -74,16 +74,24 @@ public final class PostgresEdgeStore implements EdgeStore {
         try {
             pool = new HikariDataSource(config);
         } catch (RuntimeException e) {
-            throw new StoreUnavailableException("connecting to " + settings.jdbcUrl(), rootCause(e));
+            throw cannotOpen(settings, rootCause(e));
         }
         PostgresEdgeStore store = new PostgresEdgeStore(pool, queryTimeout);
         try (Connection c = pool.getConnection()) {
             StoreSchema.migrate(c, queryTimeout);
         } catch (SQLException e) {
             pool.close();
-            throw new StoreUnavailableException("migrating the schema at " + settings.jdbcUrl(), e);
+            throw cannotOpen(settings, e);
         }
         return store;
+    }
+
+    private static IllegalStateException cannotOpen(StoreSettings settings, Throwable cause) {
+        return new IllegalStateException(
+                "cannot open the edge's store at " + settings.jdbcUrl() + ": " + cause.getMessage()
+                        + " (check store: in edge.yml, and that PostgreSQL runs and lets user " + settings.user()
+                        + " create tables there)",
+                cause);
     }
 
     private static String password(StoreSettings settings) {
