@@ -18,6 +18,9 @@ import dev.portless.connector.edge.identity.token.EdgeTokenVerifier;
 import dev.portless.connector.edge.identity.token.SigningKeys;
 import dev.portless.connector.edge.identity.token.TokenRevocations;
 import dev.portless.connector.edge.policy.AppRoute;
+import dev.portless.connector.edge.store.EdgeStore;
+import dev.portless.connector.edge.store.InMemoryEdgeStore;
+import dev.portless.connector.edge.store.PostgresEdgeStore;
 import dev.portless.connector.edge.tunnel.StreamOpener;
 import dev.portless.connector.edge.tunnel.TunnelAuthenticator;
 import dev.portless.connector.edge.tunnel.TunnelListenerInitializer;
@@ -44,6 +47,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -64,6 +68,7 @@ public final class EdgeServer implements AutoCloseable {
     private final TunnelRegistry registry;
     private final ExecutorService web;
     private final ScheduledExecutorService maintenance;
+    private final EdgeStore store;
 
     private EdgeServer(
             EventLoopGroup boss,
@@ -72,7 +77,9 @@ public final class EdgeServer implements AutoCloseable {
             Channel tunnelChannel,
             TunnelRegistry registry,
             ExecutorService web,
-            ScheduledExecutorService maintenance) {
+            ScheduledExecutorService maintenance,
+            EdgeStore store) {
+        this.store = store;
         this.boss = boss;
         this.workers = workers;
         this.accessChannel = accessChannel;
@@ -98,12 +105,21 @@ public final class EdgeServer implements AutoCloseable {
         log.info("{}; transport: {}", TlsContexts.describeProvider(), transport);
 
         Clock clock = Clock.systemUTC();
+        // Several edges of one service share sign-in state through PostgreSQL; one edge keeps it in memory.
+        EdgeStore store =
+                config.store().<EdgeStore>map(PostgresEdgeStore::open).orElseGet(() -> new InMemoryEdgeStore(clock));
         // A retired key stays published while tokens it signed may still be in use.
-        SigningKeys keys = SigningKeys.open(
-                config.stateDir(),
-                config.signingKeyRotation(),
-                config.longestAppSession().plusHours(1),
-                clock);
+        SigningKeys keys = config.store().isPresent()
+                ? SigningKeys.shared(
+                        store,
+                        config.signingKeyRotation(),
+                        config.longestAppSession().plusHours(1),
+                        clock)
+                : SigningKeys.open(
+                        config.stateDir(),
+                        config.signingKeyRotation(),
+                        config.longestAppSession().plusHours(1),
+                        clock);
         AppTokenIssuer issuer = new AppTokenIssuer(config.issuer(), keys, clock);
         TunnelRegistry registry = new TunnelRegistry();
         Map<String, AppRoute> apps =
@@ -111,7 +127,7 @@ public final class EdgeServer implements AutoCloseable {
         Function<String, Optional<AppRoute>> lookup = host -> Optional.ofNullable(apps.get(host));
         // One verifier for every check of an app token at this edge: streams, web requests and SSH
         // certificates; it refuses the tokens a replayed code revoked.
-        TokenRevocations revocations = new TokenRevocations(clock);
+        TokenRevocations revocations = new TokenRevocations(clock, store);
         TokenVerifier verifier = new EdgeTokenVerifier(
                 new AppTokenVerifier(config.issuer(), clock, AppTokenVerifier.DEFAULT_SKEW), revocations);
         EdgeAuthenticator authenticator = new EdgeAuthenticator(
@@ -142,7 +158,10 @@ public final class EdgeServer implements AutoCloseable {
                 10,
                 10,
                 TimeUnit.MINUTES);
-        EdgeWeb endpoints = EdgeWeb.create(config, limits, apps, keys, issuer, verifier, revocations, clock);
+        if (config.store().isPresent()) {
+            scheduleSharedState(maintenance, keys, revocations);
+        }
+        EdgeWeb endpoints = EdgeWeb.create(config, limits, apps, keys, issuer, verifier, revocations, store, clock);
         maintenance.scheduleWithFixedDelay(
                 () -> {
                     try {
@@ -196,14 +215,51 @@ public final class EdgeServer implements AutoCloseable {
                     apps.size(),
                     config.tunnels().size(),
                     config.issuer());
-            return new EdgeServer(boss, workers, access, tunnel, registry, web, maintenance);
+            return new EdgeServer(boss, workers, access, tunnel, registry, web, maintenance, store);
         } catch (RuntimeException e) {
             boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             web.shutdownNow();
             maintenance.shutdownNow();
+            store.close();
             throw e;
         }
+    }
+
+    /**
+     * Keeps this edge in step with the others sharing the store: revocations made elsewhere every second, keys
+     * another edge added or rotated every minute. A store outage is logged once per outage, not every second.
+     */
+    private static void scheduleSharedState(
+            ScheduledExecutorService maintenance, SigningKeys keys, TokenRevocations revocations) {
+        AtomicBoolean failing = new AtomicBoolean();
+        maintenance.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        revocations.refresh();
+                        if (failing.compareAndSet(true, false)) {
+                            log.info("The edge's store answers again");
+                        }
+                    } catch (RuntimeException e) {
+                        if (failing.compareAndSet(false, true)) {
+                            log.warn("{}", e.getMessage());
+                        }
+                    }
+                },
+                1,
+                1,
+                TimeUnit.SECONDS);
+        maintenance.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        keys.rotateIfDue();
+                    } catch (RuntimeException e) {
+                        log.warn("Reading the shared signing keys failed: {}", e.getMessage());
+                    }
+                },
+                1,
+                1,
+                TimeUnit.MINUTES);
     }
 
     private static ThreadFactory daemon(String name) {
@@ -267,5 +323,6 @@ public final class EdgeServer implements AutoCloseable {
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         web.shutdownNow();
         maintenance.shutdownNow();
+        store.close();
     }
 }

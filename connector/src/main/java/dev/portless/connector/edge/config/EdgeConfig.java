@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -38,6 +39,10 @@ import java.util.TreeSet;
  * state-dir: state                     # signing keys (0700); default: "state" next to this file
  * browser-session-duration: 24h        # how long a browser stays signed in at the edge
  * signing-key-rotation: 720h           # a new app-token signing key after this long
+ * store:                               # shared by several edges; see StoreSettings
+ *   jdbc-url: jdbc:postgresql://db:5432/portless
+ *   user: portless
+ *   password-file: db-password
  * ssh-ca:                              # see SshCaSettings
  *   key-file: state/ssh-ca
  *   certificate-lifetime: 5m
@@ -76,6 +81,7 @@ import java.util.TreeSet;
  * @param browserSessionDuration how long a browser stays signed in at the edge
  * @param signingKeyRotation how long one key signs app tokens before a new one takes over
  * @param sshCa          the SSH certificate authority's settings
+ * @param store          the database several edges share, if any; else the edge keeps sign-in state in memory
  */
 public record EdgeConfig(
         InetSocketAddress listen,
@@ -90,7 +96,8 @@ public record EdgeConfig(
         List<IdentityProviderEntry> identityProviders,
         Duration browserSessionDuration,
         Duration signingKeyRotation,
-        SshCaSettings sshCa) {
+        SshCaSettings sshCa,
+        Optional<StoreSettings> store) {
 
     /** The client listener's address when {@code listen} is absent. */
     public static final String DEFAULT_LISTEN = "0.0.0.0:443";
@@ -116,7 +123,8 @@ public record EdgeConfig(
             "identity-providers",
             "browser-session-duration",
             "signing-key-rotation",
-            "ssh-ca");
+            "ssh-ca",
+            "store");
     private static final Set<String> TLS_KEYS = Set.of("certificate", "key");
     private static final Set<String> APP_KEYS =
             Set.of("hostname", "tunnel", "service-tokens", "policy", "session-duration", "ssh");
@@ -138,6 +146,7 @@ public record EdgeConfig(
         requireNonNull(browserSessionDuration, "browserSessionDuration");
         requireNonNull(signingKeyRotation, "signingKeyRotation");
         requireNonNull(sshCa, "sshCa");
+        requireNonNull(store, "store");
     }
 
     /** Returns the longest app token lifetime of any app, at least the default: how long a retired key stays published. */
@@ -204,7 +213,8 @@ public record EdgeConfig(
                 providers,
                 browserSession,
                 rotation,
-                SshCaSettings.read(root, stateDir));
+                SshCaSettings.read(root, stateDir),
+                StoreSettings.read(root));
     }
 
     /** Returns {@code https://host[:port]} of the listener, {@code localhost} standing in for a wildcard address. */

@@ -120,10 +120,44 @@ class EdgeConfigTest {
     }
 
     @Test
+    void storeIsReadWithItsPasswordFileAndDefaults() throws IOException {
+        Path password = dir.resolve("db-password");
+        Files.writeString(password, "s3cret\n");
+        Files.setPosixFilePermissions(password, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        final EdgeConfig config = load(TLS + "store:\n  jdbc-url: jdbc:postgresql://db:5432/portless\n"
+                + "  user: portless\n  password-file: db-password\n");
+        final StoreSettings store = config.store().orElseThrow();
+        assertEquals("jdbc:postgresql://db:5432/portless", store.jdbcUrl());
+        assertEquals(java.util.Optional.of(password), store.passwordFile());
+        assertEquals(java.time.Duration.ofSeconds(2), store.queryTimeout());
+        assertEquals(4, store.poolSize());
+        assertEquals(java.util.Optional.empty(), load(TLS).store());
+    }
+
+    @Test
+    void storeUrlMayNotCarryCredentials() throws IOException {
+        assertError(
+                "5: store.jdbc-url: the URL must not carry credentials (it may be logged): set user and "
+                        + "password-file or password-env instead",
+                TLS + "store:\n  jdbc-url: jdbc:postgresql://db/portless?password=x\n  user: portless\n");
+    }
+
+    @Test
+    void storePasswordComesFromOnePlace() throws IOException {
+        Path password = dir.resolve("db-password");
+        Files.writeString(password, "s3cret\n");
+        Files.setPosixFilePermissions(password, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        assertError(
+                "8: store.password-env: set password-file or password-env, not both",
+                TLS + "store:\n  jdbc-url: jdbc:postgresql://db/portless\n  user: portless\n"
+                        + "  password-file: db-password\n  password-env: DB_PASSWORD\n");
+    }
+
+    @Test
     void unknownTopLevelKey() throws IOException {
         assertError(
                 "4: identity-provider: unknown key (expected one of: apps, browser-session-duration, "
-                        + "identity-providers, issuer, listen, service-tokens, signing-key-rotation, ssh-ca, state-dir, tls, "
+                        + "identity-providers, issuer, listen, service-tokens, signing-key-rotation, ssh-ca, state-dir, store, tls, "
                         + "tunnel-listen, tunnels)",
                 TLS + "identity-provider: []\n");
     }
