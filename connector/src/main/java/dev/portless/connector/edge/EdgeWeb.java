@@ -8,6 +8,7 @@ import dev.portless.connector.edge.config.EdgeConfig;
 import dev.portless.connector.edge.config.EdgeLimits;
 import dev.portless.connector.edge.config.OidcProviderEntry;
 import dev.portless.connector.edge.config.PinProviderEntry;
+import dev.portless.connector.edge.events.EdgeEvents;
 import dev.portless.connector.edge.identity.oidc.OidcProvider;
 import dev.portless.connector.edge.identity.oidc.OidcSignIn;
 import dev.portless.connector.edge.identity.pin.OutboxMailer;
@@ -87,9 +88,10 @@ final class EdgeWeb {
             AppTokenIssuer tokens,
             TokenVerifier verifier,
             TokenRevocations revocations,
-            Clock clock) {
+            Clock clock,
+            EdgeEvents events) {
         requireNonNull(config, "config");
-        BrowserSessions sessions = new BrowserSessions(config.browserSessionDuration(), clock);
+        BrowserSessions sessions = new BrowserSessions(config.browserSessionDuration(), clock, events::signedIn);
         Optional<PinProvider> pin = config.identityProviders().stream()
                 .filter(PinProviderEntry.class::isInstance)
                 .map(PinProviderEntry.class::cast)
@@ -106,7 +108,7 @@ final class EdgeWeb {
                 .map(OidcProviderEntry.class::cast)
                 .map(p -> new OidcProvider(p, callback, http, clock))
                 .toList();
-        OidcSignIn oidc = new OidcSignIn(upstream, sessions, clock);
+        OidcSignIn oidc = new OidcSignIn(upstream, sessions, clock, events::signInFailed);
         SignInPages signIn = new SignInPages(sessions, pin, oidc.choices(), apps, config.issuer(), clock);
         AuthorizationServer oauth = new AuthorizationServer(sessions, apps, tokens, revocations, limits, clock);
         // The SSH CA key is created on first start, next to the signing keys (or where ssh-ca.key-file says).
@@ -120,7 +122,8 @@ final class EdgeWeb {
                 sshRules,
                 apps,
                 verifier,
-                keys::publicKeys);
+                keys::publicKeys,
+                events);
         AppSignIn appSignIn = new AppSignIn(sessions, apps, tokens, limits.appCodeLifetime(), clock);
         return new EdgeWeb(keys, sessions, signIn, oauth, oidc, ssh, appSignIn);
     }

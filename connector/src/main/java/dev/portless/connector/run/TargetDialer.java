@@ -42,9 +42,16 @@ final class TargetDialer {
     private final HostResolver resolver;
     private final StreamCounter streams;
     private final StreamGate gate;
+    private final ConnectorMetrics metrics;
 
     TargetDialer(
-            IngressRules ingress, Transport transport, HostResolver resolver, StreamCounter streams, StreamGate gate) {
+            IngressRules ingress,
+            Transport transport,
+            HostResolver resolver,
+            StreamCounter streams,
+            StreamGate gate,
+            ConnectorMetrics metrics) {
+        this.metrics = metrics;
         this.ingress = ingress;
         this.transport = transport;
         this.resolver = resolver;
@@ -54,11 +61,15 @@ final class TargetDialer {
 
     /** Checks the stream's token, then dials the target of the TCP rule its hostname matches. */
     void dial(Channel stream, Http2Headers request) {
-        gate.admit(stream, request, (s, hostname, streamId, token, verified) -> dialTarget(s, hostname, streamId));
+        long startNanos = System.nanoTime();
+        gate.admit(
+                stream,
+                request,
+                (s, hostname, streamId, token, verified) -> dialTarget(s, hostname, streamId, startNanos));
     }
 
     /** Dials the target of the TCP rule {@code hostname} matches; the stream has passed the gate. */
-    void dialTarget(Channel stream, String hostname, String streamId) {
+    void dialTarget(Channel stream, String hostname, String streamId, long startNanos) {
         IngressRule rule = ingress.match(hostname);
         if (rule.service() instanceof StatusService) {
             refuse(
@@ -85,7 +96,7 @@ final class TargetDialer {
                                 + " does not resolve on the connector's machine; check the ingress rule for "
                                 + hostname + ".");
             } else {
-                connect(stream, hostname, streamId, target, rule.connectTimeout(), address.getNow());
+                connect(stream, hostname, streamId, startNanos, target, rule.connectTimeout(), address.getNow());
             }
         });
     }
@@ -94,6 +105,7 @@ final class TargetDialer {
             Channel stream,
             String hostname,
             String streamId,
+            long startNanos,
             TargetService target,
             Duration timeout,
             InetSocketAddress address) {
@@ -123,10 +135,12 @@ final class TargetDialer {
                             new DefaultHttp2Headers().status("200").set(TunnelProtocol.TARGET, target.toString());
                     stream.writeAndFlush(new DefaultHttp2HeadersFrame(ok, false));
                     streams.opened();
+                    metrics.streamOpened(hostname, System.nanoTime() - startNanos);
                     RelayPair.join(stream, "edge", targetChannel, "target")
                             .done()
                             .thenAccept(r -> {
                                 streams.closed();
+                                metrics.streamEnded(hostname, r.bytesFromFirst(), r.bytesFromSecond(), r.endReason());
                                 log.debug(
                                         "stream={} app={} target={} bytes_to_target={} bytes_from_target={} end=\"{}\"",
                                         streamId,

@@ -38,6 +38,8 @@ import java.util.TreeSet;
  * state-dir: state                     # signing keys (0700); default: "state" next to this file
  * browser-session-duration: 24h        # how long a browser stays signed in at the edge
  * signing-key-rotation: 720h           # a new app-token signing key after this long
+ * audit:                               # see AuditSettings
+ *   file: audit.jsonl
  * ssh-ca:                              # see SshCaSettings
  *   key-file: state/ssh-ca
  *   certificate-lifetime: 5m
@@ -76,6 +78,7 @@ import java.util.TreeSet;
  * @param browserSessionDuration how long a browser stays signed in at the edge
  * @param signingKeyRotation how long one key signs app tokens before a new one takes over
  * @param sshCa          the SSH certificate authority's settings
+ * @param audit          where the audit log goes, if anywhere
  */
 public record EdgeConfig(
         InetSocketAddress listen,
@@ -90,7 +93,8 @@ public record EdgeConfig(
         List<IdentityProviderEntry> identityProviders,
         Duration browserSessionDuration,
         Duration signingKeyRotation,
-        SshCaSettings sshCa) {
+        SshCaSettings sshCa,
+        AuditSettings audit) {
 
     /** The client listener's address when {@code listen} is absent. */
     public static final String DEFAULT_LISTEN = "0.0.0.0:443";
@@ -116,7 +120,8 @@ public record EdgeConfig(
             "identity-providers",
             "browser-session-duration",
             "signing-key-rotation",
-            "ssh-ca");
+            "ssh-ca",
+            "audit");
     private static final Set<String> TLS_KEYS = Set.of("certificate", "key");
     private static final Set<String> APP_KEYS =
             Set.of("hostname", "tunnel", "service-tokens", "policy", "session-duration", "ssh");
@@ -138,6 +143,7 @@ public record EdgeConfig(
         requireNonNull(browserSessionDuration, "browserSessionDuration");
         requireNonNull(signingKeyRotation, "signingKeyRotation");
         requireNonNull(sshCa, "sshCa");
+        requireNonNull(audit, "audit");
     }
 
     /** Returns the longest app token lifetime of any app, at least the default: how long a retired key stays published. */
@@ -204,7 +210,8 @@ public record EdgeConfig(
                 providers,
                 browserSession,
                 rotation,
-                SshCaSettings.read(root, stateDir));
+                SshCaSettings.read(root, stateDir),
+                AuditSettings.read(root));
     }
 
     /** Returns {@code https://host[:port]} of the listener, {@code localhost} standing in for a wildcard address. */

@@ -42,6 +42,8 @@ import java.time.Duration;
  *                                  when the origin does not connect)
  * @param appSignInStateLifetime    how long the state cookie of a web app's sign-in lasts
  * @param appCodeLifetime           how long the code a web app's callback redeems waits
+ * @param auditQueue                audit records waiting for the disk at most; beyond it records
+ *                                  are dropped and counted, so a slow disk never stalls a stream
  */
 public record EdgeLimits(
         Duration tlsHandshakeTimeout,
@@ -66,7 +68,8 @@ public record EdgeLimits(
         int maxRequestHeaderBytes,
         Duration webResponseTimeout,
         Duration appSignInStateLifetime,
-        Duration appCodeLifetime) {
+        Duration appCodeLifetime,
+        int auditQueue) {
     /** The limits every edge runs with. */
     public static final EdgeLimits DEFAULTS = new EdgeLimits(
             Duration.ofSeconds(10),
@@ -91,7 +94,8 @@ public record EdgeLimits(
             32 * 1024,
             Duration.ofSeconds(100),
             Duration.ofMinutes(10),
-            Duration.ofSeconds(60));
+            Duration.ofSeconds(60),
+            65_536);
 
     /** Checks that no component is null and that every count is positive. */
     public EdgeLimits {
@@ -103,6 +107,7 @@ public record EdgeLimits(
         requireNonNull(streamOpenTimeout, "streamOpenTimeout");
         positive("webWorkers", webWorkers);
         positive("webQueue", webQueue);
+        positive("auditQueue", auditQueue);
         requireNonNull(identityProviderTimeout, "identityProviderTimeout");
         requireNonNull(pinMailsPerSession, "pinMailsPerSession");
         requireNonNull(pinMailsPerEmail, "pinMailsPerEmail");

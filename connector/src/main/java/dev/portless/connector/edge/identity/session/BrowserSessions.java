@@ -13,6 +13,7 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * The edge's browser sessions, kept in memory and named by the {@value #COOKIE} cookie
@@ -34,10 +35,18 @@ public final class BrowserSessions {
     private final Clock clock;
     private final Map<String, BrowserSession> sessions = new ConcurrentHashMap<>();
 
+    private final Consumer<Identity> onSignIn;
+
     /** Returns a store whose signed-in sessions last {@code lifetime}. */
     public BrowserSessions(Duration lifetime, Clock clock) {
+        this(lifetime, clock, identity -> {});
+    }
+
+    /** Returns a store whose signed-in sessions last {@code lifetime}; {@code onSignIn} hears of each sign-in. */
+    public BrowserSessions(Duration lifetime, Clock clock, Consumer<Identity> onSignIn) {
         this.lifetime = requireNonNull(lifetime, "lifetime");
         this.clock = requireNonNull(clock, "clock");
+        this.onSignIn = requireNonNull(onSignIn, "onSignIn");
     }
 
     /** Returns the live session the request's cookie names, if any. */
@@ -75,7 +84,10 @@ public final class BrowserSessions {
     /** Returns a new session for {@code identity} and ends {@code previous}; the caller sets the new cookie. */
     public BrowserSession signIn(Optional<BrowserSession> previous, Identity identity) {
         previous.ifPresent(this::end);
-        return put(requireNonNull(identity, "identity"), clock.instant().plus(lifetime));
+        BrowserSession fresh =
+                put(requireNonNull(identity, "identity"), clock.instant().plus(lifetime));
+        onSignIn.accept(identity);
+        return fresh;
     }
 
     /**
