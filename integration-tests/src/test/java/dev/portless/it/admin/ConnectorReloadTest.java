@@ -26,6 +26,7 @@ class ConnectorReloadTest {
     private static final String ECHO = "echo.portless.test";
     private static final String ADDED = "added.portless.test";
     private static final int OPEN_STREAMS = 200;
+    private static final int BATCH = 10;
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     @Test
@@ -42,15 +43,17 @@ class ConnectorReloadTest {
 
             List<Socket> open = new ArrayList<>();
             try {
-                // All at once: each local connection is its own stream, set up in parallel.
-                for (int i = 0; i < OPEN_STREAMS; i++) {
-                    Socket s = new Socket("127.0.0.1", tcp.port());
-                    s.setSoTimeout(30_000);
-                    open.add(s);
-                    s.getOutputStream().write('a');
-                }
-                for (int i = 0; i < open.size(); i++) {
-                    assertEquals('a', open.get(i).getInputStream().read(), "stream " + i + " before the reload");
+                // A batch at a time: each local connection is its own stream, a batch's set up in parallel.
+                for (int batch = 0; batch < OPEN_STREAMS; batch += BATCH) {
+                    for (int i = batch; i < batch + BATCH; i++) {
+                        Socket s = new Socket("127.0.0.1", tcp.port());
+                        s.setSoTimeout(30_000);
+                        open.add(s);
+                        s.getOutputStream().write('a');
+                    }
+                    for (int i = batch; i < batch + BATCH; i++) {
+                        assertEquals('a', open.get(i).getInputStream().read(), "stream " + i + " before the reload");
+                    }
                 }
 
                 Path config = stack.connectorConfig();
