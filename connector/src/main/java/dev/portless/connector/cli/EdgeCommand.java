@@ -1,11 +1,15 @@
 package dev.portless.connector.cli;
 
+import dev.portless.common.admin.AdminListener;
+import dev.portless.common.admin.LifecycleReadiness;
 import dev.portless.common.env.NamedFile;
 import dev.portless.connector.edge.EdgeServer;
 import dev.portless.connector.edge.config.EdgeConfig;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -25,13 +29,27 @@ final class EdgeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    AdminOptions admin = new AdminOptions();
+
     @Override
     public Integer call() throws InterruptedException {
         if (config == null) {
             throw new ParameterException(spec.commandLine(), "Missing required option: '--config=FILE'");
         }
-        EdgeServer edge = EdgeServer.start(EdgeConfig.load(new NamedFile("--config", config).requireReadable()));
-        Runtime.getRuntime().addShutdownHook(new Thread(edge::close, "edge-shutdown"));
+        EdgeConfig edgeConfig = EdgeConfig.load(new NamedFile("--config", config).requireReadable());
+        LifecycleReadiness lifecycle = new LifecycleReadiness();
+        Optional<AdminListener> listener = admin.start(lifecycle);
+        EdgeServer edge = EdgeServer.start(edgeConfig, admin.registry());
+        lifecycle.started();
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            lifecycle.draining();
+                            edge.close();
+                            listener.ifPresent(AdminListener::close);
+                        },
+                        "edge-shutdown"));
         edge.closeFuture().await();
         return 0;
     }

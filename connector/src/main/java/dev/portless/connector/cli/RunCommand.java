@@ -1,5 +1,6 @@
 package dev.portless.connector.cli;
 
+import dev.portless.common.admin.AdminListener;
 import dev.portless.common.env.Environment;
 import dev.portless.common.env.NamedFile;
 import dev.portless.common.files.OwnerOnlyFiles;
@@ -16,7 +17,10 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -37,6 +41,8 @@ import picocli.CommandLine.Spec;
                     + " 77 credentials refused, 78 configuration error (neither is helped by a retry)."
         })
 final class RunCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+
     /** Environment variable that carries a tunnel token instead of a credentials file. */
     static final String TOKEN_ENV = "PORTLESS_TUNNEL_TOKEN";
 
@@ -56,6 +62,9 @@ final class RunCommand implements Callable<Integer> {
                     + " and credentials-file.")
     Path tokenFile;
 
+    @Mixin
+    AdminOptions admin = new AdminOptions();
+
     @Override
     public Integer call() throws InterruptedException {
         ConnectorConfig cfg = ConnectorConfig.load(new NamedFile("--config", config).requireReadable());
@@ -72,17 +81,35 @@ final class RunCommand implements Callable<Integer> {
                             + (refusal.get().retryMayHelp() ? "a retry may help" : "a retry cannot help") + ")");
             return refusal.get().code();
         }
-        ConnectorRunner runner = ConnectorRunner.start(cfg, credentials);
+        ConnectorRunner runner = ConnectorRunner.start(cfg, credentials, admin.registry());
+        Optional<AdminListener> listener = admin.start(runner.readiness());
+        HangupSignal.onHangup(() -> reload(config, runner));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
                             runner.drainAndClose(runner.gracePeriod());
+                            listener.ifPresent(AdminListener::close);
                             stopped.countDown();
                         },
                         "connector-drain"));
         stopped.await();
         return ExitStatus.OK.code();
+    }
+
+    /**
+     * Reads {@code file} again and hands its ingress rules to {@code runner}; an invalid file
+     * changes nothing, and its first mistake is logged with its line.
+     */
+    static void reload(Path file, ConnectorRunner runner) {
+        ConnectorConfig fresh;
+        try {
+            fresh = ConnectorConfig.load(file);
+        } catch (RuntimeException e) {
+            log.error("Reload refused, the running configuration stays: {}", e.getMessage());
+            return;
+        }
+        runner.reload(fresh);
     }
 
     static TunnelCredentials credentials(ConnectorConfig cfg) {

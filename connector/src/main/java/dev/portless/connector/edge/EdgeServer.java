@@ -10,13 +10,16 @@ import dev.portless.connector.edge.access.AccessListenerInitializer;
 import dev.portless.connector.edge.access.EdgeAuthenticator;
 import dev.portless.connector.edge.access.ServiceToken;
 import dev.portless.connector.edge.access.StreamServices;
+import dev.portless.connector.edge.audit.EdgeAuditLog;
 import dev.portless.connector.edge.config.AppEntry;
 import dev.portless.connector.edge.config.EdgeConfig;
 import dev.portless.connector.edge.config.EdgeLimits;
+import dev.portless.connector.edge.events.EdgeEvents;
 import dev.portless.connector.edge.identity.token.AppTokenIssuer;
 import dev.portless.connector.edge.identity.token.EdgeTokenVerifier;
 import dev.portless.connector.edge.identity.token.SigningKeys;
 import dev.portless.connector.edge.identity.token.TokenRevocations;
+import dev.portless.connector.edge.metrics.EdgeMetrics;
 import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.store.EdgeStore;
 import dev.portless.connector.edge.store.InMemoryEdgeStore;
@@ -27,6 +30,7 @@ import dev.portless.connector.edge.tunnel.TunnelListenerInitializer;
 import dev.portless.connector.edge.tunnel.TunnelRegistry;
 import dev.portless.connector.secret.SecretHash;
 import dev.portless.connector.token.AppTokenVerifier;
+import dev.portless.connector.token.ObservedTokenVerifier;
 import dev.portless.connector.token.TokenVerifier;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -36,8 +40,11 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -69,6 +76,7 @@ public final class EdgeServer implements AutoCloseable {
     private final ExecutorService web;
     private final ScheduledExecutorService maintenance;
     private final EdgeStore store;
+    private final Optional<EdgeAuditLog> audit;
 
     private EdgeServer(
             EventLoopGroup boss,
@@ -78,8 +86,10 @@ public final class EdgeServer implements AutoCloseable {
             TunnelRegistry registry,
             ExecutorService web,
             ScheduledExecutorService maintenance,
-            EdgeStore store) {
+            EdgeStore store,
+            Optional<EdgeAuditLog> audit) {
         this.store = store;
+        this.audit = audit;
         this.boss = boss;
         this.workers = workers;
         this.accessChannel = accessChannel;
@@ -91,7 +101,16 @@ public final class EdgeServer implements AutoCloseable {
 
     /** Returns an edge listening on the configured addresses; throws when a port cannot be bound. */
     public static EdgeServer start(EdgeConfig config) {
+        return start(config, Optional.empty());
+    }
+
+    /**
+     * Returns an edge listening on the configured addresses, with its metrics in {@code metrics}
+     * when given; throws when a port cannot be bound.
+     */
+    public static EdgeServer start(EdgeConfig config, Optional<PrometheusRegistry> metrics) {
         requireNonNull(config, "config");
+        requireNonNull(metrics, "metrics");
         EdgeLimits limits = EdgeLimits.DEFAULTS;
         // The edge chooses by this order among what a client offers: access gets portless-h2, browsers h2.
         SslContext accessTls = TlsContexts.server(
@@ -120,16 +139,22 @@ public final class EdgeServer implements AutoCloseable {
                         config.signingKeyRotation(),
                         config.longestAppSession().plusHours(1),
                         clock);
-        AppTokenIssuer issuer = new AppTokenIssuer(config.issuer(), keys, clock);
         TunnelRegistry registry = new TunnelRegistry();
+        Optional<EdgeAuditLog> audit = config.audit().on()
+                ? Optional.of(EdgeAuditLog.open(config.audit(), clock, limits.auditQueue()))
+                : Optional.empty();
+        EdgeEvents events = EdgeEvents.all(observers(config, metrics, registry, audit));
+        AppTokenIssuer issuer = new AppTokenIssuer(config.issuer(), keys, clock, events);
         Map<String, AppRoute> apps =
                 config.apps().stream().collect(Collectors.toUnmodifiableMap(a -> a.hostname(), AppEntry::route));
         Function<String, Optional<AppRoute>> lookup = host -> Optional.ofNullable(apps.get(host));
         // One verifier for every check of an app token at this edge: streams, web requests and SSH
         // certificates; it refuses the tokens a replayed code revoked.
         TokenRevocations revocations = new TokenRevocations(clock, store);
-        TokenVerifier verifier = new EdgeTokenVerifier(
-                new AppTokenVerifier(config.issuer(), clock, AppTokenVerifier.DEFAULT_SKEW), revocations);
+        TokenVerifier verifier = new ObservedTokenVerifier(
+                new EdgeTokenVerifier(
+                        new AppTokenVerifier(config.issuer(), clock, AppTokenVerifier.DEFAULT_SKEW), revocations),
+                events::tokenChecked);
         EdgeAuthenticator authenticator = new EdgeAuthenticator(
                 issuer,
                 verifier,
@@ -161,7 +186,8 @@ public final class EdgeServer implements AutoCloseable {
         if (config.store().isPresent()) {
             scheduleSharedState(maintenance, keys, revocations);
         }
-        EdgeWeb endpoints = EdgeWeb.create(config, limits, apps, keys, issuer, verifier, revocations, store, clock);
+        EdgeWeb endpoints =
+                EdgeWeb.create(config, limits, apps, keys, issuer, verifier, revocations, store, clock, events);
         maintenance.scheduleWithFixedDelay(
                 () -> {
                     try {
@@ -180,7 +206,8 @@ public final class EdgeServer implements AutoCloseable {
                 new StreamOpener(limits.streamOpenTimeout()),
                 new AtomicLong(),
                 config.issuer(),
-                endpoints.router(web));
+                endpoints.router(web),
+                events);
         TunnelAuthenticator tunnels = (id, secret) -> config.tunnels().stream()
                 .filter(t -> t.id().toString().equalsIgnoreCase(id) && SecretHash.matches(secret, t.secretSha256()))
                 .map(t -> t.name())
@@ -215,13 +242,14 @@ public final class EdgeServer implements AutoCloseable {
                     apps.size(),
                     config.tunnels().size(),
                     config.issuer());
-            return new EdgeServer(boss, workers, access, tunnel, registry, web, maintenance, store);
+            return new EdgeServer(boss, workers, access, tunnel, registry, web, maintenance, store, audit);
         } catch (RuntimeException e) {
             boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             web.shutdownNow();
             maintenance.shutdownNow();
             store.close();
+            audit.ifPresent(EdgeAuditLog::close);
             throw e;
         }
     }
@@ -260,6 +288,18 @@ public final class EdgeServer implements AutoCloseable {
                 1,
                 1,
                 TimeUnit.MINUTES);
+    }
+
+    private static List<EdgeEvents> observers(
+            EdgeConfig config,
+            Optional<PrometheusRegistry> metrics,
+            TunnelRegistry registry,
+            Optional<EdgeAuditLog> audit) {
+        List<EdgeEvents> observers = new ArrayList<>();
+        metrics.ifPresent(m -> observers.add(
+                new EdgeMetrics(m, config.tunnels().stream().map(t -> t.name()).toList(), registry::connections)));
+        audit.ifPresent(observers::add);
+        return observers.isEmpty() ? List.of(EdgeEvents.NONE) : observers;
     }
 
     private static ThreadFactory daemon(String name) {
@@ -324,5 +364,6 @@ public final class EdgeServer implements AutoCloseable {
         web.shutdownNow();
         maintenance.shutdownNow();
         store.close();
+        audit.ifPresent(EdgeAuditLog::close);
     }
 }

@@ -8,6 +8,7 @@ import dev.portless.connector.edge.config.EdgeConfig;
 import dev.portless.connector.edge.config.EdgeLimits;
 import dev.portless.connector.edge.config.OidcProviderEntry;
 import dev.portless.connector.edge.config.PinProviderEntry;
+import dev.portless.connector.edge.events.EdgeEvents;
 import dev.portless.connector.edge.identity.oidc.OidcProvider;
 import dev.portless.connector.edge.identity.oidc.OidcSignIn;
 import dev.portless.connector.edge.identity.pin.OutboxMailer;
@@ -100,9 +101,10 @@ final class EdgeWeb {
             TokenVerifier verifier,
             TokenRevocations revocations,
             EdgeStore store,
-            Clock clock) {
+            Clock clock,
+            EdgeEvents events) {
         requireNonNull(config, "config");
-        BrowserSessions sessions = new BrowserSessions(config.browserSessionDuration(), clock, store);
+        BrowserSessions sessions = new BrowserSessions(config.browserSessionDuration(), clock, store, events::signedIn);
         Optional<PinProvider> pin = config.identityProviders().stream()
                 .filter(PinProviderEntry.class::isInstance)
                 .map(PinProviderEntry.class::cast)
@@ -119,7 +121,7 @@ final class EdgeWeb {
                 .map(OidcProviderEntry.class::cast)
                 .map(p -> new OidcProvider(p, callback, http, clock))
                 .toList();
-        OidcSignIn oidc = new OidcSignIn(upstream, sessions, clock);
+        OidcSignIn oidc = new OidcSignIn(upstream, sessions, clock, events::signInFailed);
         SignInPages signIn = new SignInPages(sessions, pin, oidc.choices(), apps, config.issuer(), clock);
         AuthorizationServer oauth = new AuthorizationServer(sessions, apps, tokens, revocations, limits, clock, store);
         // The SSH CA key is created on first start, next to the signing keys (or where ssh-ca.key-file says);
@@ -134,7 +136,8 @@ final class EdgeWeb {
                 sshRules,
                 apps,
                 verifier,
-                keys::publicKeys);
+                keys::publicKeys,
+                events);
         AppSignIn appSignIn = new AppSignIn(sessions, apps, tokens, limits.appCodeLifetime(), clock, store);
         return new EdgeWeb(keys, sessions, signIn, oauth, oidc, ssh, appSignIn);
     }

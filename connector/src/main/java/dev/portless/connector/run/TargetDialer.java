@@ -20,6 +20,7 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.Future;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -40,13 +41,23 @@ final class TargetDialer {
 
     private final IngressRules ingress;
     private final Transport transport;
+    /** When the edge asked for the stream ({@link System#nanoTime()}): the start of its set-up time. */
+    static final AttributeKey<Long> REQUESTED = AttributeKey.valueOf("portless.stream.requested");
+
     private final HostResolver resolver;
     private final StreamCounter streams;
     private final StreamGate gate;
     private final BastionDialer bastions;
+    private final ConnectorMetrics metrics;
 
     TargetDialer(
-            IngressRules ingress, Transport transport, HostResolver resolver, StreamCounter streams, StreamGate gate) {
+            IngressRules ingress,
+            Transport transport,
+            HostResolver resolver,
+            StreamCounter streams,
+            StreamGate gate,
+            ConnectorMetrics metrics) {
+        this.metrics = metrics;
         this.ingress = ingress;
         this.transport = transport;
         this.resolver = resolver;
@@ -57,6 +68,7 @@ final class TargetDialer {
 
     /** Checks the stream's token, then dials the target of the TCP rule its hostname matches. */
     void dial(Channel stream, Http2Headers request) {
+        stream.attr(REQUESTED).set(System.nanoTime());
         gate.admit(
                 stream,
                 request,
@@ -124,6 +136,7 @@ final class TargetDialer {
         if (!stream.isActive()) {
             return;
         }
+        long dialStart = System.nanoTime();
         new Bootstrap()
                 .group(stream.eventLoop())
                 .channel(transport.socketChannel())
@@ -146,10 +159,13 @@ final class TargetDialer {
                     Http2Headers ok = new DefaultHttp2Headers().status("200").set(TunnelProtocol.TARGET, target);
                     stream.writeAndFlush(new DefaultHttp2HeadersFrame(ok, false));
                     streams.opened();
+                    Long requested = stream.attr(REQUESTED).get();
+                    metrics.streamOpened(hostname, System.nanoTime() - (requested != null ? requested : dialStart));
                     RelayPair.join(stream, "edge", targetChannel, "target")
                             .done()
                             .thenAccept(r -> {
                                 streams.closed();
+                                metrics.streamEnded(hostname, r.bytesFromFirst(), r.bytesFromSecond(), r.endReason());
                                 log.debug(
                                         "stream={} app={} target={} bytes_to_target={} bytes_from_target={} end=\"{}\"",
                                         streamId,

@@ -93,6 +93,8 @@ public final class SignInStack implements AutoCloseable {
                 tls:
                   certificate: edge.pem
                   key: edge-key.pem
+                audit:
+                  file: audit.jsonl
                 identity-providers:
                   - name: email
                     type: pin
@@ -139,6 +141,22 @@ public final class SignInStack implements AutoCloseable {
                 Map.of());
         connector.awaitOutput(Pattern.compile("registered tunnel tests"), START_TIMEOUT);
         return this;
+    }
+
+    /**
+     * Returns the records of the edge's audit log written so far, each a JSON object; the edge
+     * writes them from a thread of its own, so a record may trail its event by a few milliseconds.
+     */
+    public java.util.List<Map<String, Object>> auditRecords() {
+        try {
+            java.util.List<Map<String, Object>> records = new java.util.ArrayList<>();
+            for (String line : Files.readAllLines(dir.resolve("audit.jsonl"))) {
+                records.add(dev.portless.common.json.Json.readObject(line));
+            }
+            return records;
+        } catch (IOException | java.text.ParseException e) {
+            throw new IllegalStateException("cannot read the edge's audit log: " + e.getMessage(), e);
+        }
     }
 
     /** Returns the edge's issuer URL. */

@@ -7,6 +7,9 @@ import dev.portless.common.wire.AccessHeaders;
 import dev.portless.common.wire.ErrorBody;
 import dev.portless.common.wire.StreamError;
 import dev.portless.common.wire.TunnelProtocol;
+import dev.portless.connector.edge.events.EdgeEvents;
+import dev.portless.connector.edge.events.Refusal;
+import dev.portless.connector.edge.events.StreamEnd;
 import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.policy.Identity;
 import dev.portless.connector.edge.tunnel.ConnectorConnection;
@@ -77,6 +80,7 @@ final class StreamAdmission {
             InetAddress client,
             EventLoop loop,
             Function<Ticket, Http2Headers> streamRequest) {
+        long startNanos = System.nanoTime();
         Entry entry = enter(host, headers, client, loop);
         if (entry instanceof Refused refused) {
             return CompletableFuture.completedFuture(refused);
@@ -85,7 +89,7 @@ final class StreamAdmission {
         String identity = ticket.identity();
         long streamId = ticket.streamId();
         String clientAddress = ticket.clientAddress();
-        StreamRecord record = ticket.record();
+        StreamRecord record = ticket.record(shared.events(), startNanos);
         CompletableFuture<Outcome> outcome = new CompletableFuture<>();
         shared.opener()
                 .open(ticket.connection(), streamRequest.apply(ticket))
@@ -100,7 +104,7 @@ final class StreamAdmission {
                                 clientAddress,
                                 e.error().code(),
                                 e.getMessage());
-                        outcome.complete(refusal(e.error(), e.getMessage()));
+                        outcome.complete(refused(host, clientAddress, refusal(e.error(), e.getMessage())));
                     } else {
                         outcome.complete(new Admitted(opened, record));
                     }
@@ -114,6 +118,18 @@ final class StreamAdmission {
      * are checked here, once for streams and web-app requests alike.
      */
     Entry enter(String host, HttpHeaders headers, InetAddress client, EventLoop loop) {
+        Entry entry = decide(host, headers, client, loop);
+        return entry instanceof Refused refused ? refused(host, client.getHostAddress(), refused) : entry;
+    }
+
+    private Refused refused(String host, String client, Refused refused) {
+        shared.events()
+                .refused(new Refusal(
+                        host, client, refused.error().code(), refused.error().httpStatus(), refused.message()));
+        return refused;
+    }
+
+    private Entry decide(String host, HttpHeaders headers, InetAddress client, EventLoop loop) {
         Optional<AppRoute> app = shared.apps().apply(host);
         if (app.isEmpty()) {
             return refusal(StreamError.UNKNOWN_APP, "Portless has no app at " + host + "; check --hostname.");
@@ -171,6 +187,7 @@ final class StreamAdmission {
      * opened, and logs the stream's line once the relay has ended.
      */
     static void relay(Channel client, OpenedStream opened, StreamRecord record) {
+        record.events().streamOpened(record.app(), System.nanoTime() - record.startNanos());
         RelayPair.join(client, "client", opened.channel(), "target")
                 .done()
                 .thenAccept(result -> logEnd(
@@ -185,6 +202,17 @@ final class StreamAdmission {
     /** Logs the one line the edge writes per stream once its relay has ended. */
     static void logEnd(
             StreamRecord record, String target, long bytesUp, long bytesDown, long durationMillis, String endReason) {
+        record.events()
+                .streamEnded(new StreamEnd(
+                        record.id(),
+                        record.identity(),
+                        record.app(),
+                        record.client(),
+                        target,
+                        bytesUp,
+                        bytesDown,
+                        durationMillis,
+                        endReason));
         log.info(
                 "stream={} identity={} app={} client={} target={} bytes_up={} bytes_down={} duration_ms={} end=\"{}\"",
                 record.id(),
@@ -285,9 +313,9 @@ final class StreamAdmission {
                     .set(TunnelProtocol.APP_TOKEN, decision.appToken());
         }
 
-        /** Returns what the per-stream log line names. */
-        StreamRecord record() {
-            return new StreamRecord(streamId, identity, app.hostname(), clientAddress);
+        /** Returns what the per-stream log line names, for a request that arrived at {@code startNanos}. */
+        StreamRecord record(EdgeEvents events, long startNanos) {
+            return new StreamRecord(streamId, identity, app.hostname(), clientAddress, events, startNanos);
         }
     }
 
@@ -305,6 +333,6 @@ final class StreamAdmission {
         }
     }
 
-    /** What the per-stream log line names. */
-    record StreamRecord(long id, String identity, String app, String client) {}
+    /** What the per-stream log line names, where its events go, and when its request arrived. */
+    record StreamRecord(long id, String identity, String app, String client, EdgeEvents events, long startNanos) {}
 }

@@ -1,5 +1,6 @@
 package dev.portless.connector.edge.access;
 
+import dev.portless.connector.edge.events.EdgeEvents;
 import dev.portless.connector.edge.pages.WebEndpoints;
 import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.tunnel.StreamOpener;
@@ -19,6 +20,7 @@ import java.util.function.Function;
  * @param streamIds     the source of stream ids for logs
  * @param issuer        the edge's public URL, named in 401 answers so clients can find the sign-in
  * @param web           answers every request that is not a stream upgrade
+ * @param events        hears of streams, refusals and web requests (metrics, audit)
  */
 public record StreamServices(
         Function<String, Optional<AppRoute>> apps,
@@ -27,4 +29,5 @@ public record StreamServices(
         StreamOpener opener,
         AtomicLong streamIds,
         URI issuer,
-        WebEndpoints web) {}
+        WebEndpoints web,
+        EdgeEvents events) {}

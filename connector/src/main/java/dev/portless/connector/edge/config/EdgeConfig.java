@@ -43,6 +43,8 @@ import java.util.TreeSet;
  *   jdbc-url: jdbc:postgresql://db:5432/portless
  *   user: portless
  *   password-file: db-password
+ * audit:                               # see AuditSettings
+ *   file: audit.jsonl
  * ssh-ca:                              # see SshCaSettings
  *   key-file: state/ssh-ca
  *   certificate-lifetime: 5m
@@ -82,6 +84,7 @@ import java.util.TreeSet;
  * @param signingKeyRotation how long one key signs app tokens before a new one takes over
  * @param sshCa          the SSH certificate authority's settings
  * @param store          the database several edges share, if any; else the edge keeps sign-in state in memory
+ * @param audit          where the audit log goes, if anywhere
  */
 public record EdgeConfig(
         InetSocketAddress listen,
@@ -97,7 +100,8 @@ public record EdgeConfig(
         Duration browserSessionDuration,
         Duration signingKeyRotation,
         SshCaSettings sshCa,
-        Optional<StoreSettings> store) {
+        Optional<StoreSettings> store,
+        AuditSettings audit) {
 
     /** The client listener's address when {@code listen} is absent. */
     public static final String DEFAULT_LISTEN = "0.0.0.0:443";
@@ -124,7 +128,8 @@ public record EdgeConfig(
             "browser-session-duration",
             "signing-key-rotation",
             "ssh-ca",
-            "store");
+            "store",
+            "audit");
     private static final Set<String> TLS_KEYS = Set.of("certificate", "key");
     private static final Set<String> APP_KEYS =
             Set.of("hostname", "tunnel", "service-tokens", "policy", "session-duration", "ssh");
@@ -147,6 +152,7 @@ public record EdgeConfig(
         requireNonNull(signingKeyRotation, "signingKeyRotation");
         requireNonNull(sshCa, "sshCa");
         requireNonNull(store, "store");
+        requireNonNull(audit, "audit");
     }
 
     /** Returns the longest app token lifetime of any app, at least the default: how long a retired key stays published. */
@@ -214,7 +220,8 @@ public record EdgeConfig(
                 browserSession,
                 rotation,
                 SshCaSettings.read(root, stateDir),
-                StoreSettings.read(root));
+                StoreSettings.read(root),
+                AuditSettings.read(root));
     }
 
     /** Returns {@code https://host[:port]} of the listener, {@code localhost} standing in for a wildcard address. */

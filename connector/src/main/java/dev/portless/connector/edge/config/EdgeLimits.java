@@ -45,6 +45,8 @@ import java.time.Duration;
  * @param browserIdleTimeout        how long a browser's h2 connection may carry no request before the
  *                                  edge closes it (with GOAWAY; the keepalive's PINGs alone would keep
  *                                  it open for good)
+ * @param auditQueue                audit records waiting for the disk at most; beyond it records
+ *                                  are dropped and counted, so a slow disk never stalls a stream
  */
 public record EdgeLimits(
         Duration tlsHandshakeTimeout,
@@ -70,7 +72,8 @@ public record EdgeLimits(
         Duration webResponseTimeout,
         Duration appSignInStateLifetime,
         Duration appCodeLifetime,
-        Duration browserIdleTimeout) {
+        Duration browserIdleTimeout,
+        int auditQueue) {
     /** The limits every edge runs with. */
     public static final EdgeLimits DEFAULTS = new EdgeLimits(
             Duration.ofSeconds(10),
@@ -96,7 +99,8 @@ public record EdgeLimits(
             Duration.ofSeconds(100),
             Duration.ofMinutes(10),
             Duration.ofSeconds(60),
-            Duration.ofMinutes(3));
+            Duration.ofMinutes(3),
+            65_536);
 
     /** Checks that no component is null and that every count is positive. */
     public EdgeLimits {
@@ -108,6 +112,7 @@ public record EdgeLimits(
         requireNonNull(streamOpenTimeout, "streamOpenTimeout");
         positive("webWorkers", webWorkers);
         positive("webQueue", webQueue);
+        positive("auditQueue", auditQueue);
         requireNonNull(identityProviderTimeout, "identityProviderTimeout");
         requireNonNull(pinMailsPerSession, "pinMailsPerSession");
         requireNonNull(pinMailsPerEmail, "pinMailsPerEmail");

@@ -1,6 +1,7 @@
 package dev.portless.connector.edge.access;
 
 import dev.portless.connector.edge.config.EdgeLimits;
+import dev.portless.connector.edge.events.EdgeEvents;
 import dev.portless.connector.edge.pages.WebResponse;
 import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.tunnel.StreamOpener;
@@ -63,6 +64,7 @@ final class TestEdge {
                 new StreamOpener(Duration.ofSeconds(1)),
                 new AtomicLong(),
                 ISSUER,
-                request -> CompletableFuture.completedFuture(WebResponse.text(200, "page " + request.path())));
+                request -> CompletableFuture.completedFuture(WebResponse.text(200, "page " + request.path())),
+                EdgeEvents.NONE);
     }
 }

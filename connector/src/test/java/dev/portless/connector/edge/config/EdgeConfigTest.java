@@ -156,7 +156,7 @@ class EdgeConfigTest {
     @Test
     void unknownTopLevelKey() throws IOException {
         assertError(
-                "4: identity-provider: unknown key (expected one of: apps, browser-session-duration, "
+                "4: identity-provider: unknown key (expected one of: apps, audit, browser-session-duration, "
                         + "identity-providers, issuer, listen, service-tokens, signing-key-rotation, ssh-ca, state-dir, store, tls, "
                         + "tunnel-listen, tunnels)",
                 TLS + "identity-provider: []\n");

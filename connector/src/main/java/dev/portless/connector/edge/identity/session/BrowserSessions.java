@@ -17,6 +17,7 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * The edge's browser sessions, named by the {@value #COOKIE} cookie (Secure, HttpOnly, SameSite=Lax,
@@ -41,16 +42,27 @@ public final class BrowserSessions {
     private final EdgeStore store;
     private final Map<String, BrowserSession> sessions = new ConcurrentHashMap<>();
 
+    private final Consumer<Identity> onSignIn;
+
     /** Returns sessions in this edge's memory only, whose signed-in sessions last {@code lifetime}. */
     public BrowserSessions(Duration lifetime, Clock clock) {
-        this(lifetime, clock, new InMemoryEdgeStore(clock));
+        this(lifetime, clock, new InMemoryEdgeStore(clock), identity -> {});
     }
 
     /** Returns sessions whose signed-in ones last {@code lifetime} and live in {@code store}. */
     public BrowserSessions(Duration lifetime, Clock clock, EdgeStore store) {
+        this(lifetime, clock, store, identity -> {});
+    }
+
+    /**
+     * Returns sessions whose signed-in ones last {@code lifetime} and live in {@code store};
+     * {@code onSignIn} hears of each sign-in.
+     */
+    public BrowserSessions(Duration lifetime, Clock clock, EdgeStore store, Consumer<Identity> onSignIn) {
         this.lifetime = requireNonNull(lifetime, "lifetime");
         this.clock = requireNonNull(clock, "clock");
         this.store = requireNonNull(store, "store");
+        this.onSignIn = requireNonNull(onSignIn, "onSignIn");
     }
 
     /**
@@ -117,6 +129,7 @@ public final class BrowserSessions {
                 new BrowserSession(random(), random(), identity, clock.instant().plus(lifetime));
         store.putSession(new StoredSession(s.id(), s.csrf(), identity, s.expiresAt()));
         sessions.put(s.id(), s);
+        onSignIn.accept(identity);
         return s;
     }
 
