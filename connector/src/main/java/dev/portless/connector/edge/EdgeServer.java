@@ -2,9 +2,12 @@ package dev.portless.connector.edge;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.portless.common.config.Durations;
 import dev.portless.common.mux.MultiplexedHttp2;
 import dev.portless.common.net.Transport;
+import dev.portless.common.relay.StreamAbort;
 import dev.portless.common.tls.TlsContexts;
+import dev.portless.common.wire.StreamEnd;
 import dev.portless.common.wire.TunnelProtocol;
 import dev.portless.connector.edge.access.AccessListenerInitializer;
 import dev.portless.connector.edge.access.EdgeAuthenticator;
@@ -18,6 +21,8 @@ import dev.portless.connector.edge.identity.token.EdgeTokenVerifier;
 import dev.portless.connector.edge.identity.token.SigningKeys;
 import dev.portless.connector.edge.identity.token.TokenRevocations;
 import dev.portless.connector.edge.policy.AppRoute;
+import dev.portless.connector.edge.streams.OpenStreams;
+import dev.portless.connector.edge.streams.StreamTimeouts;
 import dev.portless.connector.edge.tunnel.StreamOpener;
 import dev.portless.connector.edge.tunnel.TunnelAuthenticator;
 import dev.portless.connector.edge.tunnel.TunnelListenerInitializer;
@@ -35,6 +40,7 @@ import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -56,6 +62,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EdgeServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EdgeServer.class);
+    private static final long DRAIN_POLL_MILLIS = 100;
 
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
@@ -64,6 +71,7 @@ public final class EdgeServer implements AutoCloseable {
     private final TunnelRegistry registry;
     private final ExecutorService web;
     private final ScheduledExecutorService maintenance;
+    private final OpenStreams open;
 
     private EdgeServer(
             EventLoopGroup boss,
@@ -72,7 +80,8 @@ public final class EdgeServer implements AutoCloseable {
             Channel tunnelChannel,
             TunnelRegistry registry,
             ExecutorService web,
-            ScheduledExecutorService maintenance) {
+            ScheduledExecutorService maintenance,
+            OpenStreams open) {
         this.boss = boss;
         this.workers = workers;
         this.accessChannel = accessChannel;
@@ -80,6 +89,7 @@ public final class EdgeServer implements AutoCloseable {
         this.registry = registry;
         this.web = web;
         this.maintenance = maintenance;
+        this.open = open;
     }
 
     /** Returns an edge listening on the configured addresses; throws when a port cannot be bound. */
@@ -154,6 +164,9 @@ public final class EdgeServer implements AutoCloseable {
                 1,
                 1,
                 TimeUnit.MINUTES);
+        Map<String, StreamTimeouts> timeouts = config.apps().stream()
+                .collect(Collectors.toUnmodifiableMap(AppEntry::hostname, AppEntry::streamTimeouts));
+        OpenStreams open = new OpenStreams(app -> timeouts.getOrDefault(app, StreamTimeouts.NONE));
         StreamServices services = new StreamServices(
                 lookup,
                 authenticator,
@@ -161,7 +174,8 @@ public final class EdgeServer implements AutoCloseable {
                 new StreamOpener(limits.streamOpenTimeout()),
                 new AtomicLong(),
                 config.issuer(),
-                endpoints.router(web));
+                endpoints.router(web),
+                open);
         TunnelAuthenticator tunnels = (id, secret) -> config.tunnels().stream()
                 .filter(t -> t.id().toString().equalsIgnoreCase(id) && SecretHash.matches(secret, t.secretSha256()))
                 .map(t -> t.name())
@@ -196,7 +210,7 @@ public final class EdgeServer implements AutoCloseable {
                     apps.size(),
                     config.tunnels().size(),
                     config.issuer());
-            return new EdgeServer(boss, workers, access, tunnel, registry, web, maintenance);
+            return new EdgeServer(boss, workers, access, tunnel, registry, web, maintenance, open);
         } catch (RuntimeException e) {
             boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
@@ -252,6 +266,51 @@ public final class EdgeServer implements AutoCloseable {
     /** Returns the registry of connected connectors. */
     public TunnelRegistry registry() {
         return registry;
+    }
+
+    /** Returns whether the edge is draining: ready for no new streams (what a readiness check reports). */
+    public boolean draining() {
+        return open.draining();
+    }
+
+    /**
+     * Drains, then closes: stops listening and taking new streams, sends GOAWAY to HTTP/2 clients,
+     * lets open streams finish for up to {@code timeout}, then ends the rest with
+     * {@link StreamEnd#EDGE_DRAINING} so each client knows why. Blocks; call it off the event loops.
+     */
+    public void drainAndClose(Duration timeout) {
+        requireNonNull(timeout, "timeout");
+        open.startDraining();
+        accessChannel.close().syncUninterruptibly();
+        log.info(
+                "Draining: no new connections or streams; {} open stream(s), waiting up to {}",
+                open.count(),
+                Durations.format(timeout));
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (open.count() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(DRAIN_POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (open.count() > 0) {
+            log.warn("Drain timeout over: ending {} open stream(s)", open.count());
+            open.endAll(StreamAbort.of(StreamEnd.EDGE_DRAINING));
+            // Let each stream's reason reach its client before the connections close.
+            long flushDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            while (open.count() > 0 && System.nanoTime() < flushDeadline) {
+                try {
+                    Thread.sleep(DRAIN_POLL_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        open.closeConnections();
+        close();
     }
 
     /** Returns a future that completes when the listeners close. */

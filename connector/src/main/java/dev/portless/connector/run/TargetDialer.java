@@ -4,6 +4,8 @@ import dev.portless.common.net.HostResolver;
 import dev.portless.common.net.Transport;
 import dev.portless.common.relay.RelayPair;
 import dev.portless.common.relay.SocketStreamAdapter;
+import dev.portless.common.relay.StreamAbort;
+import dev.portless.common.wire.StreamEnd;
 import dev.portless.common.wire.StreamError;
 import dev.portless.common.wire.TunnelProtocol;
 import dev.portless.connector.ingress.IngressRule;
@@ -123,7 +125,10 @@ final class TargetDialer {
                             new DefaultHttp2Headers().status("200").set(TunnelProtocol.TARGET, target.toString());
                     stream.writeAndFlush(new DefaultHttp2HeadersFrame(ok, false));
                     streams.opened();
-                    RelayPair.join(stream, "edge", targetChannel, "target")
+                    RelayPair.join(
+                                    RelayPair.Side.of(stream, "edge"),
+                                    new RelayPair.Side(
+                                            targetChannel, "target", () -> StreamAbort.of(StreamEnd.TARGET_RESET)))
                             .done()
                             .thenAccept(r -> {
                                 streams.closed();

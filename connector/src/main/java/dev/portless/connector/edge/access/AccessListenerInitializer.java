@@ -6,6 +6,7 @@ import dev.portless.common.mux.Http2Keepalive;
 import dev.portless.common.mux.Http2Windows;
 import dev.portless.common.mux.MultiplexedHttp2;
 import dev.portless.connector.edge.config.EdgeLimits;
+import dev.portless.connector.edge.streams.OpenStreams;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -39,6 +40,7 @@ public final class AccessListenerInitializer extends ChannelInitializer<SocketCh
     private final StreamAdmission admission;
     private final ClientRequestHandler streams;
     private final ClientRequestHandler pages;
+    private final OpenStreams open;
 
     /** Returns an initializer for the public listener; {@code tls} offers both ALPN protocols. */
     public AccessListenerInitializer(SslContext tls, StreamServices shared, EdgeLimits limits) {
@@ -47,10 +49,12 @@ public final class AccessListenerInitializer extends ChannelInitializer<SocketCh
         this.admission = new StreamAdmission(shared);
         this.streams = new WebSocketStreamHandler(admission);
         this.pages = new WebPageHandler(shared.web());
+        this.open = shared.streams();
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        open.trackConnection(ch);
         SslHandler ssl = tls.newHandler(ch.alloc());
         ssl.setHandshakeTimeoutMillis(limits.tlsHandshakeTimeout().toMillis());
         ch.pipeline()

@@ -3,8 +3,10 @@ package dev.portless.connector.edge.access;
 import static java.util.Objects.requireNonNull;
 
 import dev.portless.common.relay.RelayPair;
+import dev.portless.common.relay.StreamAbort;
 import dev.portless.common.wire.AccessHeaders;
 import dev.portless.common.wire.ErrorBody;
+import dev.portless.common.wire.StreamEnd;
 import dev.portless.common.wire.StreamError;
 import dev.portless.common.wire.TunnelProtocol;
 import dev.portless.connector.edge.policy.AppRoute;
@@ -114,6 +116,10 @@ final class StreamAdmission {
      * are checked here, once for streams and web-app requests alike.
      */
     Entry enter(String host, HttpHeaders headers, InetAddress client, EventLoop loop) {
+        if (shared.streams().draining()) {
+            return refusal(
+                    StreamError.EDGE_DRAINING, "This edge is shutting down; connect again to reach another edge.");
+        }
         Optional<AppRoute> app = shared.apps().apply(host);
         if (app.isEmpty()) {
             return refusal(StreamError.UNKNOWN_APP, "Portless has no app at " + host + "; check --hostname.");
@@ -170,9 +176,11 @@ final class StreamAdmission {
      * Relays {@code client} (its stream adapter and hold in place) to the stream the connector
      * opened, and logs the stream's line once the relay has ended.
      */
-    static void relay(Channel client, OpenedStream opened, StreamRecord record) {
-        RelayPair.join(client, "client", opened.channel(), "target")
-                .done()
+    void relay(Channel client, OpenedStream opened, StreamRecord record) {
+        RelayPair pair = RelayPair.join(
+                new RelayPair.Side(client, "client", () -> StreamAbort.of(StreamEnd.CLIENT_LOST)), opened.relaySide());
+        shared.streams().track(pair, record.app(), client.eventLoop());
+        pair.done()
                 .thenAccept(result -> logEnd(
                         record,
                         opened.target(),
