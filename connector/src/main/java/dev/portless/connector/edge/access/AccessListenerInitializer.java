@@ -2,6 +2,7 @@ package dev.portless.connector.edge.access;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.portless.common.mux.ConnectionErrorLog;
 import dev.portless.common.mux.Http2Keepalive;
 import dev.portless.common.mux.Http2Windows;
 import dev.portless.common.mux.MultiplexedHttp2;
@@ -126,7 +127,8 @@ public final class AccessListenerInitializer extends ChannelInitializer<SocketCh
         pipeline.addLast("h2", BrowserHttp2.serverCodec(limits))
                 .addLast("idle", Http2Keepalive.idleState())
                 .addLast("keepalive", new Http2Keepalive("Browser connection"))
-                .addLast("streams", new Http2MultiplexHandler(BrowserHttp2.streams(admission, streams, pages, limits)));
+                .addLast("streams", new Http2MultiplexHandler(BrowserHttp2.streams(admission, streams, pages, limits)))
+                .addLast("errors", new ConnectionErrorLog("Browser connection"));
     }
 
     private void multiplexed(ChannelHandlerContext ctx) {
@@ -141,7 +143,8 @@ public final class AccessListenerInitializer extends ChannelInitializer<SocketCh
                     protected void initChannel(Http2StreamChannel stream) {
                         stream.pipeline().addLast("connect", new ConnectStreamHandler(admission));
                     }
-                }));
+                }))
+                .addLast("errors", new ConnectionErrorLog("Client connection"));
         MultiplexedHttp2.widenConnectionWindow(ctx.channel());
     }
 }
