@@ -37,6 +37,8 @@ public final class PortlessStack implements AutoCloseable {
     private final Set<String> appsClosedToTheToken;
     private final List<String> extraIngress;
     private final Map<String, String> connectorSettings;
+    private final Map<String, List<String>> appSettings;
+    private final List<String> edgeArgs;
     private JavaProcess edge;
     private JavaProcess connector;
     private final List<JavaProcess> accessProcesses = new ArrayList<>();
@@ -49,6 +51,8 @@ public final class PortlessStack implements AutoCloseable {
         this.appsClosedToTheToken = b.appsClosedToTheToken;
         this.extraIngress = b.extraIngress;
         this.connectorSettings = b.connectorSettings;
+        this.appSettings = b.appSettings;
+        this.edgeArgs = b.edgeArgs;
         // The apps' names too: browsers and curl reach web apps at https://<app>.portless.test:<edge port>.
         DemoCertificates.write(
                 dir, List.of("localhost", "edge.portless.test", "*.portless.test"), List.of("127.0.0.1"));
@@ -98,6 +102,9 @@ public final class PortlessStack implements AutoCloseable {
             if (!appsClosedToTheToken.contains(hostname)) {
                 y.append("    service-tokens: [").append(TOKEN_NAME).append("]\n");
             }
+            appSettings
+                    .getOrDefault(hostname, List.of())
+                    .forEach(line -> y.append("    ").append(line).append('\n'));
         }
         Files.writeString(edgeConfig(), y.toString());
     }
@@ -140,10 +147,10 @@ public final class PortlessStack implements AutoCloseable {
 
     /** Starts (or starts again) the edge process and waits until it listens. */
     public void startEdge() {
-        edge = JavaProcess.startServer(
-                "dev.portless.connector.ConnectorMain",
-                List.of("edge", "--config", edgeConfig().toString()),
-                Map.of());
+        List<String> args =
+                new ArrayList<>(List.of("edge", "--config", edgeConfig().toString()));
+        args.addAll(edgeArgs);
+        edge = JavaProcess.startServer("dev.portless.connector.ConnectorMain", args, Map.of());
         edge.awaitOutput(Pattern.compile("Edge listening"), START_TIMEOUT);
     }
 
@@ -313,6 +320,20 @@ public final class PortlessStack implements AutoCloseable {
         private final Set<String> appsClosedToTheToken = new HashSet<>();
         private final List<String> extraIngress = new ArrayList<>();
         private final Map<String, String> connectorSettings = new LinkedHashMap<>();
+        private final Map<String, List<String>> appSettings = new LinkedHashMap<>();
+        private final List<String> edgeArgs = new ArrayList<>();
+
+        /** Adds a key to an app's entry in edge.yml, e.g. ("db.portless.test", "idle-timeout", "2s"). */
+        public Builder appSetting(String hostname, String key, String value) {
+            appSettings.computeIfAbsent(hostname, h -> new ArrayList<>()).add(key + ": " + value);
+            return this;
+        }
+
+        /** Adds command-line arguments to {@code connector edge}, e.g. ("--drain-timeout", "3s"). */
+        public Builder edgeArgs(String... args) {
+            edgeArgs.addAll(List.of(args));
+            return this;
+        }
 
         /** Adds an app at the edge and an ingress rule {@code hostname → service} at the connector. */
         public Builder app(String hostname, String service) {

@@ -1,0 +1,162 @@
+package dev.portless.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.portless.it.harness.PortlessStack;
+import dev.portless.it.peers.JavaProcess;
+import dev.portless.it.peers.PatternServer;
+import dev.portless.it.peers.TruncatingServer;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Every way a stream ends reaches the local program as what it is: a clean end only when both
+ * directions ended cleanly, a reset (never EOF) for anything else, with the one sentence that names
+ * the cause on {@code access}'s stderr and in the edge's stream line.
+ */
+@Timeout(120)
+class StreamEndsTest {
+    private static final String APP = "bulk.portless.test";
+    private static final String CONNECTOR_GONE = "the connector for tunnel tests went away during the stream";
+    private static final Duration WAIT = Duration.ofSeconds(15);
+
+    @ParameterizedTest(name = "multiplexed: {0}")
+    @ValueSource(booleans = {true, false})
+    void aConnectorKilledDuringABulkCopyResetsTheLocalConnection(boolean multiplexed) throws Exception {
+        try (PatternServer pattern = PatternServer.start();
+                PortlessStack stack = PortlessStack.builder()
+                        .app(APP, "tcp://127.0.0.1:" + pattern.port())
+                        .build()
+                        .start()) {
+            PortlessStack.AccessTcp access =
+                    stack.accessTcp(APP, multiplexed ? Map.of() : Map.of("PORTLESS_MULTIPLEX", "off"));
+            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), access.port())) {
+                socket.setSoTimeout((int) WAIT.toMillis());
+                new DataOutputStream(socket.getOutputStream()).writeLong(1L << 40);
+                InputStream in = socket.getInputStream();
+                long read = readAtLeast(in, 8 << 20);
+
+                stack.connector().kill();
+
+                IOException reset = readUntilFailure(in, read);
+                assertTrue(
+                        String.valueOf(reset.getMessage()).contains("Connection reset"),
+                        "expected a reset, got " + reset);
+            }
+            access.process().awaitOutput(Pattern.compile(Pattern.quote(CONNECTOR_GONE)), WAIT);
+            stack.edge().awaitOutput(Pattern.compile("end=\"" + Pattern.quote(CONNECTOR_GONE) + "\""), WAIT);
+            assertTrue(
+                    !stack.edge().stderr().contains("\tat "),
+                    "no stack trace: " + stack.edge().stderr());
+        }
+    }
+
+    @Test
+    void accessSshExitsNonZeroWhenTheConnectorDies() throws Exception {
+        try (PatternServer pattern = PatternServer.start();
+                PortlessStack stack = PortlessStack.builder()
+                        .app(APP, "tcp://127.0.0.1:" + pattern.port())
+                        .build()
+                        .start();
+                JavaProcess ssh = JavaProcess.start(
+                        "dev.portless.access.AccessMain", List.of("ssh", "--hostname", APP), stack.accessEnv())) {
+            DataOutputStream request = new DataOutputStream(ssh.stdin());
+            request.writeLong(1L << 40);
+            request.flush();
+            awaitStdout(ssh, 4 << 20);
+
+            stack.connector().kill();
+
+            int exit = ssh.waitFor(WAIT);
+            assertNotEquals(0, exit, "access ssh must not exit 0 on a stream that did not complete");
+            assertTrue(ssh.stderr().contains(CONNECTOR_GONE), ssh.stderr());
+        }
+    }
+
+    @Test
+    void onlyACleanTargetEndCompletesTheStream() throws Exception {
+        int size = 256 * 1024;
+        try (TruncatingServer clean = TruncatingServer.start(size, false);
+                TruncatingServer abrupt = TruncatingServer.start(size, true);
+                PortlessStack stack = PortlessStack.builder()
+                        .app("clean.portless.test", "tcp://127.0.0.1:" + clean.port())
+                        .app("abrupt.portless.test", "tcp://127.0.0.1:" + abrupt.port())
+                        .build()
+                        .start()) {
+            PortlessStack.AccessTcp toClean = stack.accessTcp("clean.portless.test");
+            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), toClean.port())) {
+                socket.setSoTimeout((int) WAIT.toMillis());
+                assertEquals(size, socket.getInputStream().readAllBytes().length);
+            }
+            stack.edge().awaitOutput(Pattern.compile("app=clean.portless.test .*end=\"completed\""), WAIT);
+
+            PortlessStack.AccessTcp toAbrupt = stack.accessTcp("abrupt.portless.test");
+            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), toAbrupt.port())) {
+                socket.setSoTimeout((int) WAIT.toMillis());
+                IOException reset = readUntilFailure(socket.getInputStream(), 0);
+                assertTrue(String.valueOf(reset.getMessage()).contains("Connection reset"), reset.toString());
+            }
+            toAbrupt.process().awaitOutput(Pattern.compile("the target reset the connection"), WAIT);
+            stack.edge()
+                    .awaitOutput(
+                            Pattern.compile("app=abrupt.portless.test .*end=\"the target reset the connection\""),
+                            WAIT);
+        }
+    }
+
+    /** Reads until at least {@code n} bytes have arrived; returns how many did. */
+    private static long readAtLeast(InputStream in, long n) throws IOException {
+        byte[] buf = new byte[64 * 1024];
+        long total = 0;
+        while (total < n) {
+            int r = in.read(buf);
+            if (r < 0) {
+                throw new AssertionError("EOF after " + total + " bytes, before the test cut anything");
+            }
+            total += r;
+        }
+        return total;
+    }
+
+    /**
+     * Reads until the stream fails and returns the failure; an EOF is the bug this test exists for
+     * (a truncated stream that looks complete).
+     */
+    static IOException readUntilFailure(InputStream in, long alreadyRead) {
+        byte[] buf = new byte[64 * 1024];
+        long total = alreadyRead;
+        try {
+            int r;
+            while ((r = in.read(buf)) >= 0) {
+                total += r;
+            }
+        } catch (IOException e) {
+            return e;
+        }
+        throw new AssertionError("clean EOF after " + total + " bytes: a truncated stream looked complete");
+    }
+
+    private static void awaitStdout(JavaProcess process, long bytes) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (process.stdoutBytes() < bytes) {
+            if (System.nanoTime() > deadline || !process.isAlive()) {
+                throw new AssertionError("access ssh wrote " + process.stdoutBytes() + " bytes of the download"
+                        + "\n--- stderr ---\n" + process.stderr());
+            }
+            Thread.sleep(50);
+        }
+    }
+}
