@@ -1,6 +1,7 @@
 package dev.portless.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,8 +20,6 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every way a stream ends reaches the local program as what it is: a clean end only when both
@@ -33,39 +32,13 @@ class StreamEndsTest {
     private static final String CONNECTOR_GONE = "the connector for tunnel tests went away during the stream";
     private static final Duration WAIT = Duration.ofSeconds(15);
 
-    @ParameterizedTest(name = "multiplexed: {0}")
-    @ValueSource(booleans = {true, false})
-    void aConnectorKilledDuringABulkCopyResetsTheLocalConnection(boolean multiplexed) throws Exception {
-        try (PatternServer pattern = PatternServer.start();
-                PortlessStack stack = PortlessStack.builder()
-                        .app(APP, "tcp://127.0.0.1:" + pattern.port())
-                        .build()
-                        .start()) {
-            PortlessStack.AccessTcp access =
-                    stack.accessTcp(APP, multiplexed ? Map.of() : Map.of("PORTLESS_MULTIPLEX", "off"));
-            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), access.port())) {
-                socket.setSoTimeout((int) WAIT.toMillis());
-                new DataOutputStream(socket.getOutputStream()).writeLong(1L << 40);
-                InputStream in = socket.getInputStream();
-                long read = readAtLeast(in, 8 << 20);
-
-                stack.connector().kill();
-
-                IOException reset = readUntilFailure(in, read);
-                assertTrue(
-                        String.valueOf(reset.getMessage()).contains("Connection reset"),
-                        "expected a reset, got " + reset);
-            }
-            access.process().awaitOutput(Pattern.compile(Pattern.quote(CONNECTOR_GONE)), WAIT);
-            stack.edge().awaitOutput(Pattern.compile("end=\"" + Pattern.quote(CONNECTOR_GONE) + "\""), WAIT);
-            assertTrue(
-                    !stack.edge().stderr().contains("\tat "),
-                    "no stack trace: " + stack.edge().stderr());
-        }
-    }
-
+    /**
+     * One connector killed under three bulk downloads at once: {@code access tcp} on
+     * {@code portless-h2}, {@code access tcp} on WebSocket ({@code PORTLESS_MULTIPLEX=off}) and
+     * {@code access ssh}. One stack for all three keeps the test short.
+     */
     @Test
-    void accessSshExitsNonZeroWhenTheConnectorDies() throws Exception {
+    void aConnectorKilledDuringBulkCopiesResetsEveryLocalProgram() throws Exception {
         try (PatternServer pattern = PatternServer.start();
                 PortlessStack stack = PortlessStack.builder()
                         .app(APP, "tcp://127.0.0.1:" + pattern.port())
@@ -73,17 +46,44 @@ class StreamEndsTest {
                         .start();
                 JavaProcess ssh = JavaProcess.start(
                         "dev.portless.access.AccessMain", List.of("ssh", "--hostname", APP), stack.accessEnv())) {
-            DataOutputStream request = new DataOutputStream(ssh.stdin());
-            request.writeLong(1L << 40);
-            request.flush();
-            awaitStdout(ssh, 4 << 20);
+            PortlessStack.AccessTcp multiplexed = stack.accessTcp(APP);
+            PortlessStack.AccessTcp webSocket = stack.accessTcp(APP, Map.of("PORTLESS_MULTIPLEX", "off"));
+            try (Socket overH2 = download(multiplexed.port());
+                    Socket overWebSocket = download(webSocket.port())) {
+                DataOutputStream request = new DataOutputStream(ssh.stdin());
+                request.writeLong(1L << 40);
+                request.flush();
+                long h2Read = readAtLeast(overH2.getInputStream(), 8 << 20);
+                long wsRead = readAtLeast(overWebSocket.getInputStream(), 8 << 20);
+                awaitStdout(ssh, 4 << 20);
 
-            stack.connector().kill();
+                stack.connector().kill();
 
-            int exit = ssh.waitFor(WAIT);
-            assertNotEquals(0, exit, "access ssh must not exit 0 on a stream that did not complete");
+                for (IOException reset : List.of(
+                        readUntilFailure(overH2.getInputStream(), h2Read),
+                        readUntilFailure(overWebSocket.getInputStream(), wsRead))) {
+                    assertTrue(
+                            String.valueOf(reset.getMessage()).contains("Connection reset"),
+                            "expected a reset, got " + reset);
+                }
+            }
+            Pattern sentence = Pattern.compile(Pattern.quote(CONNECTOR_GONE));
+            multiplexed.process().awaitOutput(sentence, WAIT);
+            webSocket.process().awaitOutput(sentence, WAIT);
+            assertNotEquals(0, ssh.waitFor(WAIT), "access ssh must not exit 0 on a stream that did not complete");
             assertTrue(ssh.stderr().contains(CONNECTOR_GONE), ssh.stderr());
+            stack.edge().awaitOutput(Pattern.compile("end=\"" + Pattern.quote(CONNECTOR_GONE) + "\""), WAIT);
+            assertFalse(
+                    stack.edge().stderr().contains("\tat "),
+                    "no stack trace: " + stack.edge().stderr());
         }
+    }
+
+    private static Socket download(int port) throws IOException {
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
+        socket.setSoTimeout((int) WAIT.toMillis());
+        new DataOutputStream(socket.getOutputStream()).writeLong(1L << 40);
+        return socket;
     }
 
     @Test

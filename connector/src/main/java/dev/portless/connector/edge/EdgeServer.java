@@ -63,6 +63,7 @@ import org.slf4j.LoggerFactory;
 public final class EdgeServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EdgeServer.class);
     private static final long DRAIN_POLL_MILLIS = 100;
+    private static final Duration DRAIN_FLUSH = Duration.ofSeconds(2);
 
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
@@ -286,31 +287,28 @@ public final class EdgeServer implements AutoCloseable {
                 "Draining: no new connections or streams; {} open stream(s), waiting up to {}",
                 open.count(),
                 Durations.format(timeout));
+        awaitNoStreams(timeout);
+        if (open.count() > 0) {
+            log.warn("Drain timeout over: ending {} open stream(s)", open.count());
+            open.endAll(StreamAbort.of(StreamEnd.EDGE_DRAINING));
+            // Let each stream's reason reach its client before the connections close.
+            awaitNoStreams(DRAIN_FLUSH);
+        }
+        open.closeConnections();
+        close();
+    }
+
+    /** Waits up to {@code timeout} for the open streams to end. */
+    private void awaitNoStreams(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (open.count() > 0 && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(DRAIN_POLL_MILLIS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                break;
+                return;
             }
         }
-        if (open.count() > 0) {
-            log.warn("Drain timeout over: ending {} open stream(s)", open.count());
-            open.endAll(StreamAbort.of(StreamEnd.EDGE_DRAINING));
-            // Let each stream's reason reach its client before the connections close.
-            long flushDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-            while (open.count() > 0 && System.nanoTime() < flushDeadline) {
-                try {
-                    Thread.sleep(DRAIN_POLL_MILLIS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-        }
-        open.closeConnections();
-        close();
     }
 
     /** Returns a future that completes when the listeners close. */

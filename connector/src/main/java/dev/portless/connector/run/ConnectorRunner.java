@@ -4,7 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import dev.portless.common.net.HostResolver;
 import dev.portless.common.net.Transport;
+import dev.portless.common.relay.StreamAbort;
 import dev.portless.common.tls.TlsContexts;
+import dev.portless.common.wire.StreamEnd;
 import dev.portless.common.wire.TunnelProtocol;
 import dev.portless.connector.origin.OriginProxy;
 import dev.portless.connector.run.token.StreamTokenCheck;
@@ -38,6 +40,7 @@ public final class ConnectorRunner implements AutoCloseable {
     private final StreamCounter streams = new StreamCounter();
     private final List<TunnelClient> clients = new ArrayList<>();
     private OriginProxy proxy;
+    private String tunnelName;
 
     private ConnectorRunner(ConnectorConfig config, EventLoopGroup group, ExecutorService resolver) {
         this.config = config;
@@ -66,6 +69,7 @@ public final class ConnectorRunner implements AutoCloseable {
                     return t;
                 });
         ConnectorRunner runner = new ConnectorRunner(config, group, resolver);
+        runner.tunnelName = credentials.tunnelName();
         StreamTokenCheck tokens = new StreamTokenCheck(
                 new AppTokenVerifier(config.edgeIssuer(), Clock.systemUTC(), AppTokenVerifier.DEFAULT_SKEW),
                 EdgeKeys.fetchingFrom(config.edgeJwksUrl(), config.edgeCaFile(), resolver));
@@ -120,7 +124,18 @@ public final class ConnectorRunner implements AutoCloseable {
             }
         }
         if (streams.open() > 0) {
-            log.warn("Grace period over: closing {} open stream(s)", streams.open());
+            log.warn("Grace period over: ending {} open stream(s)", streams.open());
+            // Each stream's reason goes to the edge in its trailers before the connections close.
+            streams.endAll(StreamAbort.of(StreamEnd.CONNECTOR_DRAINING, tunnelName));
+            long flushDeadline = System.nanoTime() + ConnectorLimits.DRAIN_FLUSH.toNanos();
+            while (streams.open() > 0 && System.nanoTime() < flushDeadline) {
+                try {
+                    Thread.sleep(ConnectorLimits.DRAIN_POLL.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
         }
         close();
     }

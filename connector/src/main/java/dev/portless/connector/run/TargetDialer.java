@@ -125,22 +125,21 @@ final class TargetDialer {
                             new DefaultHttp2Headers().status("200").set(TunnelProtocol.TARGET, target.toString());
                     stream.writeAndFlush(new DefaultHttp2HeadersFrame(ok, false));
                     streams.opened();
-                    RelayPair.join(
-                                    RelayPair.Side.of(stream, "edge"),
-                                    new RelayPair.Side(
-                                            targetChannel, "target", () -> StreamAbort.of(StreamEnd.TARGET_RESET)))
-                            .done()
-                            .thenAccept(r -> {
-                                streams.closed();
-                                log.debug(
-                                        "stream={} app={} target={} bytes_to_target={} bytes_from_target={} end=\"{}\"",
-                                        streamId,
-                                        hostname,
-                                        target,
-                                        r.bytesFromFirst(),
-                                        r.bytesFromSecond(),
-                                        r.endReason());
-                            });
+                    RelayPair pair = RelayPair.join(
+                            RelayPair.Side.of(stream, "edge"),
+                            new RelayPair.Side(targetChannel, "target", () -> StreamAbort.of(StreamEnd.TARGET_RESET)));
+                    streams.track(pair);
+                    pair.done().thenAccept(r -> {
+                        streams.closed();
+                        log.debug(
+                                "stream={} app={} target={} bytes_to_target={} bytes_from_target={} end=\"{}\"",
+                                streamId,
+                                hostname,
+                                target,
+                                r.bytesFromFirst(),
+                                r.bytesFromSecond(),
+                                r.endReason());
+                    });
                 });
     }
 
