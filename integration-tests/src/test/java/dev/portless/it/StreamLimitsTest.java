@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The ends an operator asks for, and the one the edge's own shutdown causes: an app's
  * {@code idle-timeout} and {@code max-stream-duration} (short values here), and a SIGTERM drain that
- * lets an open stream go on until {@code --drain-timeout}, then resets it with its sentence.
+ * lets an open stream go on until {@code --drain-timeout}, then resets it with its sentence, as the
+ * connector's own SIGTERM does at the end of its {@code grace-period}.
  */
 @Timeout(120)
 class StreamLimitsTest {
@@ -103,6 +104,28 @@ class StreamLimitsTest {
             int exit = stack.edge().waitFor(WAIT);
             // 143 is how the JVM reports an exit on SIGTERM once its shutdown hooks (the drain) have run.
             assertTrue(exit == 0 || exit == 143, "the edge exited with " + exit);
+        }
+    }
+
+    @Test
+    void aConnectorsGracePeriodEndsWhatIsLeftWithItsSentence() throws Exception {
+        String sentence = "the connector for tunnel tests shut down during the stream";
+        try (EchoServer echo = EchoServer.start();
+                PortlessStack stack = PortlessStack.builder()
+                        .app("echo.portless.test", "tcp://127.0.0.1:" + echo.port())
+                        .connectorSetting("grace-period", "2s")
+                        .build()
+                        .start()) {
+            PortlessStack.AccessTcp access = stack.accessTcp("echo.portless.test");
+            try (Socket open = connect(access.port())) {
+                assertEquals("before", echo(open, "before"));
+
+                stack.connector().terminate();
+
+                StreamEndsTest.readUntilFailure(open.getInputStream(), 0);
+            }
+            access.process().awaitOutput(Pattern.compile(Pattern.quote(sentence)), WAIT);
+            stack.edge().awaitOutput(Pattern.compile("end=\"" + Pattern.quote(sentence) + "\""), WAIT);
         }
     }
 

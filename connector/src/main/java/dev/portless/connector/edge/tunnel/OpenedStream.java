@@ -22,15 +22,17 @@ public record OpenedStream(
 
     /**
      * Returns the stream as the connector's side of a relay. Without an end of its own, its close
-     * means the tunnel connection broke (the connector crashed, or its network went away) or,
-     * with the connection still up, that the connector reset the stream without a reason.
+     * means the tunnel connection broke (the connector crashed, or its network went away) or, with
+     * the connection still up, a bare RST_STREAM: the connector sends one for an abort once its
+     * END_STREAM is out, when no trailers can follow, and that is a target that reset after it had
+     * finished sending.
      */
     public RelayPair.Side relaySide() {
         return new RelayPair.Side(
                 channel,
                 "connector",
                 () -> channel.parent().isActive()
-                        ? StreamAbort.of(StreamEnd.FAILED, "the connector reset the stream")
+                        ? StreamAbort.of(StreamEnd.TARGET_RESET)
                         : StreamAbort.of(StreamEnd.CONNECTOR_LOST, connection.tunnelName()));
     }
 }
