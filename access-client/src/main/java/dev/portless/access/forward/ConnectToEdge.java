@@ -3,6 +3,8 @@ package dev.portless.access.forward;
 import dev.portless.access.edge.AccessException;
 import dev.portless.access.edge.StreamDialer;
 import dev.portless.common.relay.RelayPair;
+import dev.portless.common.relay.StreamAbort;
+import dev.portless.common.wire.StreamEnd;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -41,16 +43,24 @@ final class ConnectToEdge extends ChannelInboundHandlerAdapter {
                 edgeChannel.close();
                 return;
             }
-            RelayPair.join(local, "local", edgeChannel, "edge")
+            RelayPair.join(
+                            new RelayPair.Side(local, "local", () -> StreamAbort.of(StreamEnd.LOCAL_RESET)),
+                            new RelayPair.Side(edgeChannel, "edge", () -> StreamAbort.of(StreamEnd.EDGE_LOST)))
                     .done()
-                    .thenAccept(r -> log.debug(
-                            "connection {} for {}: {} bytes sent, {} received in {} ms, end: {}",
-                            local.remoteAddress(),
-                            hostname,
-                            r.bytesFromFirst(),
-                            r.bytesFromSecond(),
-                            r.durationMillis(),
-                            r.endReason()));
+                    .thenAccept(r -> {
+                        log.debug(
+                                "connection {} for {}: {} bytes sent, {} received in {} ms, end: {}",
+                                local.remoteAddress(),
+                                hostname,
+                                r.bytesFromFirst(),
+                                r.bytesFromSecond(),
+                                r.durationMillis(),
+                                r.endReason());
+                        // The local program saw a reset; this says why. A reset it caused itself needs no word.
+                        if (!r.completed() && r.closeCode() != StreamEnd.LOCAL_RESET.closeCode()) {
+                            err.println("access: the stream to " + hostname + " ended: " + r.endReason());
+                        }
+                    });
         });
     }
 }

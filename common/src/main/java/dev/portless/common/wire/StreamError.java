@@ -42,6 +42,8 @@ public enum StreamError {
     CONNECTOR_TIMEOUT(504),
     /** The connector is draining and takes no new streams. */
     CONNECTOR_DRAINING(503),
+    /** The edge is draining and takes no new streams; another edge of the app can. */
+    EDGE_DRAINING(503),
     /** The web origin refused the connection. */
     ORIGIN_REFUSED(502),
     /** The web origin's network is unreachable from the connector. */

@@ -2,9 +2,12 @@ package dev.portless.connector.edge;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.portless.common.config.Durations;
 import dev.portless.common.mux.MultiplexedHttp2;
 import dev.portless.common.net.Transport;
+import dev.portless.common.relay.StreamAbort;
 import dev.portless.common.tls.TlsContexts;
+import dev.portless.common.wire.StreamEnd;
 import dev.portless.common.wire.TunnelProtocol;
 import dev.portless.connector.edge.access.AccessListenerInitializer;
 import dev.portless.connector.edge.access.EdgeAuthenticator;
@@ -24,6 +27,8 @@ import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.store.EdgeStore;
 import dev.portless.connector.edge.store.InMemoryEdgeStore;
 import dev.portless.connector.edge.store.PostgresEdgeStore;
+import dev.portless.connector.edge.streams.OpenStreams;
+import dev.portless.connector.edge.streams.StreamTimeouts;
 import dev.portless.connector.edge.tunnel.StreamOpener;
 import dev.portless.connector.edge.tunnel.TunnelAuthenticator;
 import dev.portless.connector.edge.tunnel.TunnelListenerInitializer;
@@ -43,6 +48,7 @@ import io.netty.handler.ssl.SslContext;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +73,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class EdgeServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EdgeServer.class);
+    private static final long DRAIN_POLL_MILLIS = 100;
+    private static final Duration DRAIN_FLUSH = Duration.ofSeconds(2);
 
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
@@ -77,6 +85,7 @@ public final class EdgeServer implements AutoCloseable {
     private final ScheduledExecutorService maintenance;
     private final EdgeStore store;
     private final Optional<EdgeAuditLog> audit;
+    private final OpenStreams open;
 
     private EdgeServer(
             EventLoopGroup boss,
@@ -87,7 +96,8 @@ public final class EdgeServer implements AutoCloseable {
             ExecutorService web,
             ScheduledExecutorService maintenance,
             EdgeStore store,
-            Optional<EdgeAuditLog> audit) {
+            Optional<EdgeAuditLog> audit,
+            OpenStreams open) {
         this.store = store;
         this.audit = audit;
         this.boss = boss;
@@ -97,6 +107,7 @@ public final class EdgeServer implements AutoCloseable {
         this.registry = registry;
         this.web = web;
         this.maintenance = maintenance;
+        this.open = open;
     }
 
     /** Returns an edge listening on the configured addresses; throws when a port cannot be bound. */
@@ -199,6 +210,9 @@ public final class EdgeServer implements AutoCloseable {
                 1,
                 1,
                 TimeUnit.MINUTES);
+        Map<String, StreamTimeouts> timeouts = config.apps().stream()
+                .collect(Collectors.toUnmodifiableMap(AppEntry::hostname, AppEntry::streamTimeouts));
+        OpenStreams open = new OpenStreams(app -> timeouts.getOrDefault(app, StreamTimeouts.NONE));
         StreamServices services = new StreamServices(
                 lookup,
                 authenticator,
@@ -207,7 +221,8 @@ public final class EdgeServer implements AutoCloseable {
                 new AtomicLong(),
                 config.issuer(),
                 endpoints.router(web),
-                events);
+                events,
+                open);
         TunnelAuthenticator tunnels = (id, secret) -> config.tunnels().stream()
                 .filter(t -> t.id().toString().equalsIgnoreCase(id) && SecretHash.matches(secret, t.secretSha256()))
                 .map(t -> t.name())
@@ -242,7 +257,7 @@ public final class EdgeServer implements AutoCloseable {
                     apps.size(),
                     config.tunnels().size(),
                     config.issuer());
-            return new EdgeServer(boss, workers, access, tunnel, registry, web, maintenance, store, audit);
+            return new EdgeServer(boss, workers, access, tunnel, registry, web, maintenance, store, audit, open);
         } catch (RuntimeException e) {
             boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
@@ -348,6 +363,48 @@ public final class EdgeServer implements AutoCloseable {
     /** Returns the registry of connected connectors. */
     public TunnelRegistry registry() {
         return registry;
+    }
+
+    /** Returns whether the edge is draining: ready for no new streams (what a readiness check reports). */
+    public boolean draining() {
+        return open.draining();
+    }
+
+    /**
+     * Drains, then closes: stops listening and taking new streams, sends GOAWAY to HTTP/2 clients,
+     * lets open streams finish for up to {@code timeout}, then ends the rest with
+     * {@link StreamEnd#EDGE_DRAINING} so each client knows why. Blocks; call it off the event loops.
+     */
+    public void drainAndClose(Duration timeout) {
+        requireNonNull(timeout, "timeout");
+        open.startDraining();
+        accessChannel.close().syncUninterruptibly();
+        log.info(
+                "Draining: no new connections or streams; {} open stream(s), waiting up to {}",
+                open.count(),
+                Durations.format(timeout));
+        awaitNoStreams(timeout);
+        if (open.count() > 0) {
+            log.warn("Drain timeout over: ending {} open stream(s)", open.count());
+            open.endAll(StreamAbort.of(StreamEnd.EDGE_DRAINING));
+            // Let each stream's reason reach its client before the connections close.
+            awaitNoStreams(DRAIN_FLUSH);
+        }
+        open.closeConnections();
+        close();
+    }
+
+    /** Waits up to {@code timeout} for the open streams to end. */
+    private void awaitNoStreams(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (open.count() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(DRAIN_POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /** Returns a future that completes when the listeners close. */

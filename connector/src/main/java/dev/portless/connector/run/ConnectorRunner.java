@@ -5,7 +5,9 @@ import static java.util.Objects.requireNonNull;
 import dev.portless.common.admin.Readiness;
 import dev.portless.common.net.HostResolver;
 import dev.portless.common.net.Transport;
+import dev.portless.common.relay.StreamAbort;
 import dev.portless.common.tls.TlsContexts;
+import dev.portless.common.wire.StreamEnd;
 import dev.portless.common.wire.TunnelProtocol;
 import dev.portless.connector.ingress.IngressRules;
 import dev.portless.connector.origin.OriginProxy;
@@ -48,6 +50,7 @@ public final class ConnectorRunner implements AutoCloseable {
     private final List<OriginProxy> proxies = new CopyOnWriteArrayList<>();
     private volatile StreamRoutes routes;
     private Function<IngressRules, StreamRoutes> routesOf;
+    private String tunnelName;
 
     private ConnectorRunner(ConnectorConfig config, EventLoopGroup group, ExecutorService resolver) {
         this.config = config;
@@ -87,6 +90,7 @@ public final class ConnectorRunner implements AutoCloseable {
                 });
         ConnectorRunner runner = new ConnectorRunner(config, group, resolver);
         ConnectorMetrics counters = new ConnectorMetrics(metrics.orElseGet(PrometheusRegistry::new), runner.clients);
+        runner.tunnelName = credentials.tunnelName();
         StreamTokenCheck tokens = new StreamTokenCheck(
                 new ObservedTokenVerifier(
                         new AppTokenVerifier(config.edgeIssuer(), Clock.systemUTC(), AppTokenVerifier.DEFAULT_SKEW),
@@ -170,7 +174,18 @@ public final class ConnectorRunner implements AutoCloseable {
             }
         }
         if (streams.open() > 0) {
-            log.warn("Grace period over: closing {} open stream(s)", streams.open());
+            log.warn("Grace period over: ending {} open stream(s)", streams.open());
+            // Each stream's reason goes to the edge in its trailers before the connections close.
+            streams.endAll(StreamAbort.of(StreamEnd.CONNECTOR_DRAINING, tunnelName));
+            long flushDeadline = System.nanoTime() + ConnectorLimits.DRAIN_FLUSH.toNanos();
+            while (streams.open() > 0 && System.nanoTime() < flushDeadline) {
+                try {
+                    Thread.sleep(ConnectorLimits.DRAIN_POLL.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
         }
         close();
     }

@@ -4,6 +4,8 @@ import dev.portless.common.net.HostResolver;
 import dev.portless.common.net.Transport;
 import dev.portless.common.relay.RelayPair;
 import dev.portless.common.relay.SocketStreamAdapter;
+import dev.portless.common.relay.StreamAbort;
+import dev.portless.common.wire.StreamEnd;
 import dev.portless.common.wire.StreamError;
 import dev.portless.common.wire.TunnelProtocol;
 import dev.portless.connector.ingress.BastionService;
@@ -161,20 +163,22 @@ final class TargetDialer {
                     streams.opened();
                     Long requested = stream.attr(REQUESTED).get();
                     metrics.streamOpened(hostname, System.nanoTime() - (requested != null ? requested : dialStart));
-                    RelayPair.join(stream, "edge", targetChannel, "target")
-                            .done()
-                            .thenAccept(r -> {
-                                streams.closed();
-                                metrics.streamEnded(hostname, r.bytesFromFirst(), r.bytesFromSecond(), r.endReason());
-                                log.debug(
-                                        "stream={} app={} target={} bytes_to_target={} bytes_from_target={} end=\"{}\"",
-                                        streamId,
-                                        hostname,
-                                        target,
-                                        r.bytesFromFirst(),
-                                        r.bytesFromSecond(),
-                                        r.endReason());
-                            });
+                    RelayPair pair = RelayPair.join(
+                            RelayPair.Side.of(stream, "edge"),
+                            new RelayPair.Side(targetChannel, "target", () -> StreamAbort.of(StreamEnd.TARGET_RESET)));
+                    streams.track(pair);
+                    pair.done().thenAccept(r -> {
+                        streams.closed();
+                        metrics.streamEnded(hostname, r.bytesFromFirst(), r.bytesFromSecond(), r.endReason());
+                        log.debug(
+                                "stream={} app={} target={} bytes_to_target={} bytes_from_target={} end=\"{}\"",
+                                streamId,
+                                hostname,
+                                target,
+                                r.bytesFromFirst(),
+                                r.bytesFromSecond(),
+                                r.endReason());
+                    });
                 });
     }
 

@@ -39,6 +39,7 @@ public final class PortlessStack implements AutoCloseable {
     private final Map<String, String> connectorSettings;
     private final List<String> edgeFlags;
     private final List<String> connectorFlags;
+    private final Map<String, List<String>> appSettings;
     private JavaProcess edge;
     private JavaProcess connector;
     private final List<JavaProcess> accessProcesses = new ArrayList<>();
@@ -53,6 +54,7 @@ public final class PortlessStack implements AutoCloseable {
         this.connectorSettings = b.connectorSettings;
         this.edgeFlags = List.copyOf(b.edgeFlags);
         this.connectorFlags = List.copyOf(b.connectorFlags);
+        this.appSettings = b.appSettings;
         // The apps' names too: browsers and curl reach web apps at https://<app>.portless.test:<edge port>.
         DemoCertificates.write(
                 dir, List.of("localhost", "edge.portless.test", "*.portless.test"), List.of("127.0.0.1"));
@@ -102,6 +104,9 @@ public final class PortlessStack implements AutoCloseable {
             if (!appsClosedToTheToken.contains(hostname)) {
                 y.append("    service-tokens: [").append(TOKEN_NAME).append("]\n");
             }
+            appSettings
+                    .getOrDefault(hostname, List.of())
+                    .forEach(line -> y.append("    ").append(line).append('\n'));
         }
         Files.writeString(edgeConfig(), y.toString());
     }
@@ -323,8 +328,15 @@ public final class PortlessStack implements AutoCloseable {
         private final Set<String> appsClosedToTheToken = new HashSet<>();
         private final List<String> extraIngress = new ArrayList<>();
         private final Map<String, String> connectorSettings = new LinkedHashMap<>();
+        private final Map<String, List<String>> appSettings = new LinkedHashMap<>();
         private final List<String> edgeFlags = new ArrayList<>();
         private final List<String> connectorFlags = new ArrayList<>();
+
+        /** Adds a key to an app's entry in edge.yml, e.g. ("db.portless.test", "idle-timeout", "2s"). */
+        public Builder appSetting(String hostname, String key, String value) {
+            appSettings.computeIfAbsent(hostname, h -> new ArrayList<>()).add(key + ": " + value);
+            return this;
+        }
 
         /** Adds command-line flags to {@code connector edge}, e.g. ("--admin", "127.0.0.1:9464"). */
         public Builder edgeFlags(String... flags) {

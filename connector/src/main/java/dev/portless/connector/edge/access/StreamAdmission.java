@@ -3,13 +3,15 @@ package dev.portless.connector.edge.access;
 import static java.util.Objects.requireNonNull;
 
 import dev.portless.common.relay.RelayPair;
+import dev.portless.common.relay.StreamAbort;
 import dev.portless.common.wire.AccessHeaders;
 import dev.portless.common.wire.ErrorBody;
+import dev.portless.common.wire.StreamEnd;
 import dev.portless.common.wire.StreamError;
 import dev.portless.common.wire.TunnelProtocol;
 import dev.portless.connector.edge.events.EdgeEvents;
+import dev.portless.connector.edge.events.EndedStream;
 import dev.portless.connector.edge.events.Refusal;
-import dev.portless.connector.edge.events.StreamEnd;
 import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.policy.Identity;
 import dev.portless.connector.edge.tunnel.ConnectorConnection;
@@ -130,6 +132,10 @@ final class StreamAdmission {
     }
 
     private Entry decide(String host, HttpHeaders headers, InetAddress client, EventLoop loop) {
+        if (shared.streams().draining()) {
+            return refusal(
+                    StreamError.EDGE_DRAINING, "This edge is shutting down; connect again to reach another edge.");
+        }
         Optional<AppRoute> app = shared.apps().apply(host);
         if (app.isEmpty()) {
             return refusal(StreamError.UNKNOWN_APP, "Portless has no app at " + host + "; check --hostname.");
@@ -186,10 +192,12 @@ final class StreamAdmission {
      * Relays {@code client} (its stream adapter and hold in place) to the stream the connector
      * opened, and logs the stream's line once the relay has ended.
      */
-    static void relay(Channel client, OpenedStream opened, StreamRecord record) {
+    void relay(Channel client, OpenedStream opened, StreamRecord record) {
         record.events().streamOpened(record.app(), System.nanoTime() - record.startNanos());
-        RelayPair.join(client, "client", opened.channel(), "target")
-                .done()
+        RelayPair pair = RelayPair.join(
+                new RelayPair.Side(client, "client", () -> StreamAbort.of(StreamEnd.CLIENT_LOST)), opened.relaySide());
+        shared.streams().track(pair, record.app(), client.eventLoop());
+        pair.done()
                 .thenAccept(result -> logEnd(
                         record,
                         opened.target(),
@@ -203,7 +211,7 @@ final class StreamAdmission {
     static void logEnd(
             StreamRecord record, String target, long bytesUp, long bytesDown, long durationMillis, String endReason) {
         record.events()
-                .streamEnded(new StreamEnd(
+                .streamEnded(new EndedStream(
                         record.id(),
                         record.identity(),
                         record.app(),

@@ -3,6 +3,7 @@ package dev.portless.connector.edge.access;
 import dev.portless.connector.edge.events.EdgeEvents;
 import dev.portless.connector.edge.pages.WebEndpoints;
 import dev.portless.connector.edge.policy.AppRoute;
+import dev.portless.connector.edge.streams.OpenStreams;
 import dev.portless.connector.edge.tunnel.StreamOpener;
 import dev.portless.connector.edge.tunnel.TunnelRegistry;
 import java.net.URI;
@@ -21,6 +22,7 @@ import java.util.function.Function;
  * @param issuer        the edge's public URL, named in 401 answers so clients can find the sign-in
  * @param web           answers every request that is not a stream upgrade
  * @param events        hears of streams, refusals and web requests (metrics, audit)
+ * @param streams       the streams relayed now, for drain and the apps' stream timeouts
  */
 public record StreamServices(
         Function<String, Optional<AppRoute>> apps,
@@ -30,4 +32,5 @@ public record StreamServices(
         AtomicLong streamIds,
         URI issuer,
         WebEndpoints web,
-        EdgeEvents events) {}
+        EdgeEvents events,
+        OpenStreams streams) {}

@@ -5,9 +5,9 @@ import static java.util.Objects.requireNonNull;
 import dev.portless.common.json.Json;
 import dev.portless.connector.edge.config.AuditSettings;
 import dev.portless.connector.edge.events.EdgeEvents;
+import dev.portless.connector.edge.events.EndedStream;
 import dev.portless.connector.edge.events.Refusal;
 import dev.portless.connector.edge.events.SshCertificateIssue;
-import dev.portless.connector.edge.events.StreamEnd;
 import dev.portless.connector.edge.events.TokenIssue;
 import dev.portless.connector.edge.policy.Identity;
 import java.io.IOException;
@@ -70,7 +70,7 @@ public final class EdgeAuditLog implements EdgeEvents, AutoCloseable {
     }
 
     @Override
-    public void streamEnded(StreamEnd end) {
+    public void streamEnded(EndedStream end) {
         Map<String, Object> r = record("stream");
         r.put("stream_id", end.streamId());
         r.put("identity", end.identity());

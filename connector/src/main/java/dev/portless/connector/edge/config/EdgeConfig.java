@@ -6,6 +6,7 @@ import dev.portless.common.config.ConfigException;
 import dev.portless.common.config.ConfigNode;
 import dev.portless.common.config.HostPort;
 import dev.portless.connector.edge.policy.AppRoute;
+import dev.portless.connector.edge.streams.StreamTimeouts;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -131,8 +132,15 @@ public record EdgeConfig(
             "store",
             "audit");
     private static final Set<String> TLS_KEYS = Set.of("certificate", "key");
-    private static final Set<String> APP_KEYS =
-            Set.of("hostname", "tunnel", "service-tokens", "policy", "session-duration", "ssh");
+    private static final Set<String> APP_KEYS = Set.of(
+            "hostname",
+            "tunnel",
+            "service-tokens",
+            "policy",
+            "session-duration",
+            "ssh",
+            "max-stream-duration",
+            "idle-timeout");
     private static final Duration MIN_SESSION = Duration.ofMinutes(1);
     private static final Duration MAX_SESSION = Duration.ofDays(30);
 
@@ -308,8 +316,26 @@ public record EdgeConfig(
             }
             final Duration session =
                     item.duration("session-duration", AppRoute.DEFAULT_SESSION_DURATION, MIN_SESSION, MAX_SESSION);
+            // Absent means no limit: Portless cuts no stream for its age or silence unless asked to.
+            final StreamTimeouts timeouts = new StreamTimeouts(
+                    item.duration(
+                            "max-stream-duration",
+                            Duration.ZERO,
+                            EdgeLimits.MIN_STREAM_TIMEOUT,
+                            EdgeLimits.MAX_STREAM_TIMEOUT),
+                    item.duration(
+                            "idle-timeout",
+                            Duration.ZERO,
+                            EdgeLimits.MIN_STREAM_TIMEOUT,
+                            EdgeLimits.MAX_STREAM_TIMEOUT));
             apps.add(new AppEntry(
-                    hostname, tunnel, List.copyOf(tokens), policies.read(item), session, SshRuleReader.read(item)));
+                    hostname,
+                    tunnel,
+                    List.copyOf(tokens),
+                    policies.read(item),
+                    session,
+                    SshRuleReader.read(item),
+                    timeouts));
         }
         return apps;
     }

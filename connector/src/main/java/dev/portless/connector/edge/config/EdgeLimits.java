@@ -74,6 +74,15 @@ public record EdgeLimits(
         Duration appCodeLifetime,
         Duration browserIdleTimeout,
         int auditQueue) {
+    /** {@code --drain-timeout} when absent: how long SIGTERM lets open streams finish. */
+    public static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
+    /** {@code --drain-timeout}'s upper bound. */
+    public static final Duration MAX_DRAIN_TIMEOUT = Duration.ofHours(1);
+    /** The shortest {@code max-stream-duration} or {@code idle-timeout} an app may set. */
+    public static final Duration MIN_STREAM_TIMEOUT = Duration.ofSeconds(1);
+    /** The longest {@code max-stream-duration} or {@code idle-timeout} an app may set. */
+    public static final Duration MAX_STREAM_TIMEOUT = Duration.ofDays(30);
+
     /** The limits every edge runs with. */
     public static final EdgeLimits DEFAULTS = new EdgeLimits(
             Duration.ofSeconds(10),

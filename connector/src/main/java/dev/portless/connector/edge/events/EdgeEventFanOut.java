@@ -17,7 +17,7 @@ final class EdgeEventFanOut implements EdgeEvents {
     }
 
     @Override
-    public void streamEnded(StreamEnd end) {
+    public void streamEnded(EndedStream end) {
         observers.forEach(o -> o.streamEnded(end));
     }
 

@@ -19,7 +19,7 @@ public interface EdgeEvents {
     default void streamOpened(String app, long setupNanos) {}
 
     /** A stream that was opened has ended. */
-    default void streamEnded(StreamEnd end) {}
+    default void streamEnded(EndedStream end) {}
 
     /**
      * A stream or web request was refused before any byte reached a target: bad credentials, a

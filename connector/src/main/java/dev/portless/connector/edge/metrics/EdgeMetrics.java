@@ -4,9 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import dev.portless.common.admin.EndReasonLabel;
 import dev.portless.connector.edge.events.EdgeEvents;
+import dev.portless.connector.edge.events.EndedStream;
 import dev.portless.connector.edge.events.Refusal;
 import dev.portless.connector.edge.events.SshCertificateIssue;
-import dev.portless.connector.edge.events.StreamEnd;
 import dev.portless.connector.edge.events.TokenIssue;
 import dev.portless.connector.edge.policy.Identity;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -126,7 +126,7 @@ public final class EdgeMetrics implements EdgeEvents {
     }
 
     @Override
-    public void streamEnded(StreamEnd end) {
+    public void streamEnded(EndedStream end) {
         streamsOpen.labelValues(end.app()).dec();
         streams.labelValues(end.app(), EndReasonLabel.of(end.endReason())).inc();
         bytes.labelValues(end.app(), "up").inc(end.bytesUp());

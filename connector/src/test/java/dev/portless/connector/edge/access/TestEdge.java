@@ -4,6 +4,8 @@ import dev.portless.connector.edge.config.EdgeLimits;
 import dev.portless.connector.edge.events.EdgeEvents;
 import dev.portless.connector.edge.pages.WebResponse;
 import dev.portless.connector.edge.policy.AppRoute;
+import dev.portless.connector.edge.streams.OpenStreams;
+import dev.portless.connector.edge.streams.StreamTimeouts;
 import dev.portless.connector.edge.tunnel.StreamOpener;
 import dev.portless.connector.edge.tunnel.TunnelRegistry;
 import io.netty.buffer.ByteBuf;
@@ -65,6 +67,7 @@ final class TestEdge {
                 new AtomicLong(),
                 ISSUER,
                 request -> CompletableFuture.completedFuture(WebResponse.text(200, "page " + request.path())),
-                EdgeEvents.NONE);
+                EdgeEvents.NONE,
+                new OpenStreams(app -> StreamTimeouts.NONE));
     }
 }

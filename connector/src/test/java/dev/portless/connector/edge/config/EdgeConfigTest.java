@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portless.common.config.ConfigException;
+import dev.portless.connector.edge.streams.StreamTimeouts;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -332,9 +334,25 @@ class EdgeConfigTest {
     @Test
     void unknownAppKey() throws IOException {
         assertError(
-                "7: apps[0].policies: unknown key (expected one of: hostname, policy, service-tokens, "
-                        + "session-duration, ssh, tunnel)",
+                "7: apps[0].policies: unknown key (expected one of: hostname, idle-timeout, max-stream-duration, "
+                        + "policy, service-tokens, session-duration, ssh, tunnel)",
                 TLS + "apps:\n  - hostname: a.example.com\n    tunnel: t\n    policies: x\n");
+    }
+
+    @Test
+    void streamTimeoutsAreOffUnlessAnAppSetsThem() throws IOException {
+        final String app = TLS + "tunnels:\n  - name: t\n    id: " + ID_1 + "\n    secret-sha256: " + HASH_A
+                + "\napps:\n  - hostname: a.example.com\n    tunnel: t\n";
+        assertEquals(StreamTimeouts.NONE, load(app).apps().get(0).streamTimeouts());
+        assertEquals(
+                new StreamTimeouts(Duration.ofHours(12), Duration.ofMinutes(30)),
+                load(app + "    max-stream-duration: 12h\n    idle-timeout: 30m\n")
+                        .apps()
+                        .get(0)
+                        .streamTimeouts());
+        assertError(
+                "11: apps[0].idle-timeout: 500ms is out of range (expected: 1s..720h)",
+                app + "    idle-timeout: 500ms\n");
     }
 
     @Test

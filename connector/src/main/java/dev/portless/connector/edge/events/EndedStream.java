@@ -13,7 +13,7 @@ package dev.portless.connector.edge.events;
  * @param durationMillis how long the stream lasted
  * @param endReason      the relay's sentence: {@code completed}, {@code client closed}, ...
  */
-public record StreamEnd(
+public record EndedStream(
         long streamId,
         String identity,
         String app,
