@@ -27,7 +27,8 @@ import picocli.CommandLine.Command;
             LogoutCommand.class,
             StatusCommand.class,
             SshGenCommand.class,
-            SshConfigCommand.class
+            SshConfigCommand.class,
+            AgentCommand.class
         })
 public final class AccessCommand {
     private final Map<String, String> env;
