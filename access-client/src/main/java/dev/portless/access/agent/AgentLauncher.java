@@ -20,8 +20,6 @@ import java.util.Optional;
  * output in the agent's 0600 log.
  */
 public final class AgentLauncher {
-    static final String MAIN_CLASS = "dev.portless.access.AccessMain";
-
     private AgentLauncher() {}
 
     /**
@@ -30,6 +28,10 @@ public final class AgentLauncher {
      */
     public static void spawnOnce(AgentPaths paths) throws IOException {
         requireNonNull(paths, "paths");
+        if (thisAgentCommand().isEmpty()) {
+            // A test, an embedding or the launcher's class-data training run: no mark for the others.
+            return;
+        }
         OwnerOnlyFiles.createPrivateDirectory(paths.directory());
         try {
             OwnerOnlyFiles.createFile(paths.starting(), new byte[0]);
@@ -50,9 +52,7 @@ public final class AgentLauncher {
      */
     public static Optional<Process> spawn(AgentPaths paths) throws IOException {
         requireNonNull(paths, "paths");
-        Optional<List<String>> command = agentCommand(
-                ProcessHandle.current().info().command().orElse(null),
-                ProcessHandle.current().info().arguments().map(List::of).orElse(List.of()));
+        Optional<List<String>> command = thisAgentCommand();
         if (command.isEmpty()) {
             return Optional.empty();
         }
@@ -72,13 +72,29 @@ public final class AgentLauncher {
         return Optional.of(builder.start());
     }
 
+    private static Optional<List<String>> thisAgentCommand() {
+        return agentCommand(
+                ProcessHandle.current().info().command().orElse(null),
+                ProcessHandle.current().info().arguments().map(List::of).orElse(List.of()));
+    }
+
     /**
-     * Returns the command that runs {@code access agent} with this process's Java and JVM flags, C1-only
-     * compilation dropped since the agent lives long; empty when {@code arguments} do not run the access main
-     * class.
+     * Returns the command that runs {@code access agent} with this process's Java, JVM flags and main class
+     * (the first argument that is neither an option nor a class path), C1-only compilation dropped since the
+     * agent lives long; empty when there is none, e.g. a {@code -jar} launch.
      */
     static Optional<List<String>> agentCommand(String java, List<String> arguments) {
-        int main = arguments.indexOf(MAIN_CLASS);
+        int main = -1;
+        for (int i = 0; i < arguments.size() && main < 0; i++) {
+            String a = arguments.get(i);
+            if (a.equals("-cp") || a.equals("-classpath") || a.equals("--class-path")) {
+                i++;
+            } else if (a.equals("-jar")) {
+                break;
+            } else if (!a.startsWith("-")) {
+                main = i;
+            }
+        }
         // A class-data training run (the launcher's -XX:ArchiveClassesAtExit) must not leave an agent behind.
         if (java == null || main < 0 || arguments.stream().anyMatch(a -> a.startsWith("-XX:ArchiveClassesAtExit"))) {
             return Optional.empty();

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /** The front's handshake lines as the agent reads them, one at a time. */
 class AgentHandshakeTest {
+    private static final String MAIN = "org.example.Main";
 
     @Test
     void aWholeHandshakeGivesTheArgumentsAndEnvironmentInOrder() throws Exception {
@@ -65,7 +66,7 @@ class AgentHandshakeTest {
     @Test
     void theAgentCommandKeepsTheLauncherFlagsAndDropsC1OnlyAndTraining() {
         assertEquals(
-                List.of("/jdk/bin/java", "-XX:+UseSerialGC", "-cp", "x.jar", AgentLauncher.MAIN_CLASS, "agent"),
+                List.of("/jdk/bin/java", "-XX:+UseSerialGC", "-cp", "x.jar", MAIN, "agent"),
                 AgentLauncher.agentCommand(
                                 "/jdk/bin/java",
                                 List.of(
@@ -73,15 +74,14 @@ class AgentHandshakeTest {
                                         "-XX:TieredStopAtLevel=1",
                                         "-cp",
                                         "x.jar",
-                                        AgentLauncher.MAIN_CLASS,
+                                        MAIN,
                                         "ssh",
                                         "--hostname",
                                         "h"))
                         .orElseThrow());
-        assertTrue(AgentLauncher.agentCommand("/jdk/bin/java", List.of("-cp", "x.jar", "org.junit.Main"))
+        assertTrue(AgentLauncher.agentCommand("/jdk/bin/java", List.of("-cp", "x.jar", "-jar", "app.jar"))
                 .isEmpty());
-        assertTrue(AgentLauncher.agentCommand(
-                        "/jdk/bin/java", List.of("-XX:ArchiveClassesAtExit=a.jsa", AgentLauncher.MAIN_CLASS, "ssh"))
+        assertTrue(AgentLauncher.agentCommand("/jdk/bin/java", List.of("-XX:ArchiveClassesAtExit=a.jsa", MAIN, "ssh"))
                 .isEmpty());
     }
 }
