@@ -65,6 +65,8 @@ final class AgentCommand implements Callable<Integer> {
             try {
                 server = AgentServer.start(paths, new AgentStreams(new AgentDialers(transport)), idleExit, group);
             } catch (AgentServer.AgentRunningException e) {
+                // This start was not needed: its mark must not hold back the start of a later one.
+                java.nio.file.Files.deleteIfExists(paths.starting());
                 err.println("access: " + e.getMessage());
                 return 3;
             }
