@@ -78,6 +78,8 @@ class AgentPathTest {
         env = new HashMap<>(stack.accessEnv());
         env.put("XDG_RUNTIME_DIR", runtime.toString());
         env.put("PORTLESS_CONFIG_DIR", work.resolve("config").toString());
+        // The suite runs with PORTLESS_AGENT=off (integration-tests/pom.xml); this test is about the agent.
+        env.put("PORTLESS_AGENT", "on");
         Commands.run(List.of(access(), "agent", "--daemon"), TIMEOUT, env).assertSuccess();
     }
 

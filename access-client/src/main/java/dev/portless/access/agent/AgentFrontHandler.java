@@ -26,6 +26,9 @@ import java.util.concurrent.TimeUnit;
  * as the front reads them; after {@code ok} the connection carries the stream's bytes only.
  */
 final class AgentFrontHandler extends SimpleChannelInboundHandler<ByteBuf> {
+    /** How long a refused front may go on writing before the agent closes the connection. */
+    private static final Duration REFUSAL_LINGER = Duration.ofSeconds(2);
+
     private final AgentHandshake handshake;
     private final int ownerUid;
     private final Duration handshakeTimeout;
@@ -34,6 +37,8 @@ final class AgentFrontHandler extends SimpleChannelInboundHandler<ByteBuf> {
     // Touched from this channel's event loop only.
     private ScheduledFuture<?> timeout;
     private boolean answered;
+    // Refused: reading the rest of the request until the front ends it or the linger passes.
+    private boolean refusing;
 
     AgentFrontHandler(
             AgentHandshake handshake,
@@ -100,13 +105,17 @@ final class AgentFrontHandler extends SimpleChannelInboundHandler<ByteBuf> {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (!answered) {
+        if (!answered || refusing) {
             ctx.read();
         }
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent && refusing) {
+            ctx.close();
+            return;
+        }
         if (evt instanceof ChannelInputShutdownEvent && !answered) {
             refuse(ctx, "the front ended its request before \"go\"");
             return;
@@ -170,7 +179,16 @@ final class AgentFrontHandler extends SimpleChannelInboundHandler<ByteBuf> {
 
     private void refuse(ChannelHandlerContext ctx, String sentence) {
         answered = true;
-        ctx.writeAndFlush(line("refused " + oneLine(sentence))).addListener(ChannelFutureListener.CLOSE);
+        refusing = true;
+        if (timeout != null) {
+            timeout.cancel(false);
+        }
+        ctx.writeAndFlush(line("refused " + oneLine(sentence)));
+        // The front may still be writing its request. Closing now would meet that write with a reset, and a
+        // front that fails its write exits before it prints the refusal: read the request to its end (or for a
+        // moment), then close.
+        ctx.executor().schedule(() -> ctx.close(), REFUSAL_LINGER.toMillis(), TimeUnit.MILLISECONDS);
+        ctx.read();
     }
 
     static void answer(Channel front, String text) {
