@@ -29,7 +29,8 @@ import picocli.CommandLine.Command;
             StatusCommand.class,
             DoctorCommand.class,
             SshGenCommand.class,
-            SshConfigCommand.class
+            SshConfigCommand.class,
+            AgentCommand.class
         })
 public final class AccessCommand {
     private final Map<String, String> env;

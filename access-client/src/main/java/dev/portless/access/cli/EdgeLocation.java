@@ -78,6 +78,16 @@ final class EdgeLocation {
         return Duration.ofSeconds(connectTimeoutSeconds);
     }
 
+    /**
+     * Returns what makes two dialers of this location the same: the edge, its CA, the connect timeout and
+     * whether streams are multiplexed.
+     */
+    String dialerKey(String hostname, Map<String, String> env) {
+        return endpoint(hostname, env) + " "
+                + ca(env).map(p -> p.toAbsolutePath().toString()).orElse("-") + " "
+                + connectTimeout().toSeconds() + " " + env.getOrDefault(MULTIPLEX_ENV, "on");
+    }
+
     EdgeDialer dialer(String hostname, Transport transport, Map<String, String> env) {
         SslContext webSocketTls = TlsContexts.client(ca(env), ApplicationProtocolNames.HTTP_1_1);
         if ("off".equalsIgnoreCase(env.getOrDefault(MULTIPLEX_ENV, "on"))) {

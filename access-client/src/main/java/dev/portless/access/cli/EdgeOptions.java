@@ -3,6 +3,7 @@ package dev.portless.access.cli;
 import dev.portless.access.edge.Credentials;
 import dev.portless.access.edge.EdgeDialer;
 import dev.portless.access.edge.StreamDialer;
+import dev.portless.access.login.BrowserOpener;
 import dev.portless.access.login.SignedInDialer;
 import dev.portless.common.env.NamedFile;
 import dev.portless.common.net.Transport;
@@ -68,6 +69,25 @@ final class EdgeOptions {
         return new SignedInDialer(dialer, login.signIn(location, hostname, env, err), signInThreads(), err);
     }
 
+    /**
+     * Returns the agent's dialer for {@code hostname}: its edge connection from {@code dialers}, kept warm
+     * between fronts, and a sign-in that speaks to the front's terminal ({@code err}, {@code browser}).
+     */
+    StreamDialer agentDialer(
+            String hostname,
+            Map<String, String> env,
+            PrintWriter err,
+            BrowserOpener browser,
+            AgentDialers dialers,
+            Executor signIns) {
+        Optional<Credentials> serviceToken = serviceToken(env);
+        EdgeDialer dialer = dialers.dialer(location, hostname, env);
+        if (serviceToken.isPresent()) {
+            return StreamDialer.withCredentials(dialer, serviceToken.get());
+        }
+        return new SignedInDialer(dialer, login.signIn(location, hostname, env, err, browser), signIns, err);
+    }
+
     /** Returns the service token configured by flags or {@code env}, if any; the user signs in without one. */
     Optional<Credentials> serviceToken(Map<String, String> env) {
         if (secretInArgv != null) {
@@ -105,7 +125,7 @@ final class EdgeOptions {
         return s.trim();
     }
 
-    private static Executor signInThreads() {
+    static Executor signInThreads() {
         // Daemons: a sign-in in progress must not keep the process alive after the command ends.
         return Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "access-sign-in");

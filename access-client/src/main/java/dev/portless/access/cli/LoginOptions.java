@@ -2,6 +2,7 @@ package dev.portless.access.cli;
 
 import dev.portless.access.limits.AccessLimits;
 import dev.portless.access.login.AppSignIn;
+import dev.portless.access.login.BrowserOpener;
 import dev.portless.access.login.SignInFlow;
 import dev.portless.access.login.SignInSettings;
 import dev.portless.access.login.SystemBrowser;
@@ -31,6 +32,12 @@ final class LoginOptions {
     String timeout;
 
     AppSignIn signIn(EdgeLocation location, String app, Map<String, String> env, PrintWriter err) {
+        return signIn(location, app, env, err, new SystemBrowser(env, System.getProperty("os.name", "")));
+    }
+
+    /** Returns the sign-in that shows its page with {@code browser}: the agent's opens the front's browser. */
+    AppSignIn signIn(
+            EdgeLocation location, String app, Map<String, String> env, PrintWriter err, BrowserOpener browser) {
         Duration wait;
         try {
             wait = Durations.parse(timeout);
@@ -48,7 +55,7 @@ final class LoginOptions {
                 location.connectTimeout(),
                 wait,
                 SignInFlow.choose(device, env, os));
-        return new AppSignIn(settings, cache(env), new SystemBrowser(env, os), err);
+        return new AppSignIn(settings, cache(env), browser, err);
     }
 
     static TokenCache cache(Map<String, String> env) {

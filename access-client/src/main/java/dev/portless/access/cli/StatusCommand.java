@@ -1,5 +1,7 @@
 package dev.portless.access.cli;
 
+import dev.portless.access.agent.AgentClient;
+import dev.portless.access.agent.AgentPaths;
 import dev.portless.access.edge.EdgeEndpoint;
 import dev.portless.access.edge.EdgeTlsProbe;
 import dev.portless.access.limits.AccessLimits;
@@ -40,6 +42,7 @@ final class StatusCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (tokens.isEmpty()) {
             out.println("No saved sign-ins; `access login APP` signs in.");
+            printAgent(out);
             out.flush();
             return 0;
         }
@@ -69,6 +72,7 @@ final class StatusCommand implements Callable<Integer> {
             out.println(line);
         }
         printKeyExchanges(tokens, out);
+        printAgent(out);
         out.flush();
         return 0;
     }
@@ -81,6 +85,14 @@ final class StatusCommand implements Callable<Integer> {
             out.println("Edge " + edge + ": "
                     + EdgeTlsProbe.describe(EdgeEndpoint.parse(edge), tls, AccessLimits.STATUS_PROBE_TIMEOUT));
         }
+    }
+
+    private void printAgent(PrintWriter out) {
+        AgentPaths agent = AgentPaths.resolve(parent.env());
+        out.println(new AgentClient(agent, AccessLimits.AGENT_ANSWER_TIMEOUT)
+                .status()
+                .map(lines -> "Agent: running on " + agent.socket() + " (" + lines.get(0) + ")")
+                .orElse("Agent: not running; `access agent --daemon` starts one, `access ssh` does on first use."));
     }
 
     /** Returns e.g. {@code 7h 59m}, {@code 12m}, {@code 40s}. */

@@ -75,6 +75,21 @@ public final class AccessLimits {
     /** How often a sign-in waits for another process's sign-in lock to come free. */
     public static final Duration SIGN_IN_LOCK_POLL = Duration.ofMillis(50);
 
+    /** {@code access agent --idle} when not given: how long an agent without a front stays up. */
+    public static final String AGENT_IDLE_EXIT = "30m";
+    /** How often the agent looks at whether its idle time has passed. */
+    public static final Duration AGENT_IDLE_CHECK = Duration.ofSeconds(30);
+    /** How long a front may take to send its handshake; a front that stalls is refused with a sentence. */
+    public static final Duration AGENT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
+    /** Longest handshake line the agent reads: an argument or an environment variable. */
+    public static final int AGENT_MAX_LINE = 8 * 1024;
+    /** Most handshake lines the agent reads from one front. */
+    public static final int AGENT_MAX_REQUEST_LINES = 256;
+    /** How long {@code access agent status}, {@code stop} and {@code access status} wait for the agent. */
+    public static final Duration AGENT_ANSWER_TIMEOUT = Duration.ofSeconds(3);
+    /** How long {@code access agent --daemon} waits for the new agent to answer. */
+    public static final Duration AGENT_START_WAIT = Duration.ofSeconds(15);
+
     private AccessLimits() {}
 
     /** How long a SOCKS client may take to send its greeting and CONNECT request before it is dropped. */

@@ -159,8 +159,9 @@ class SignInCommandsTest {
         assertEquals(0, run(env(), "status"));
 
         List<String> lines = out.toString().lines().toList();
-        assertEquals(5, lines.size(), out.toString());
+        assertEquals(6, lines.size(), out.toString());
         assertTrue(lines.get(4).startsWith("Edge https://edge.example.com: "), lines.get(4));
+        assertTrue(lines.get(5).startsWith("Agent: not running"), lines.get(5));
         assertTrue(lines.get(0).matches("APP\\s+EDGE\\s+IDENTITY\\s+TIME LEFT"), lines.get(0));
         assertTrue(
                 lines.get(1)
@@ -187,7 +188,11 @@ class SignInCommandsTest {
     @Test
     void statusWithNothingSaved() {
         assertEquals(0, run(env(), "status"));
-        assertEquals("No saved sign-ins; `access login APP` signs in." + System.lineSeparator(), out.toString());
+        assertEquals(
+                "No saved sign-ins; `access login APP` signs in." + System.lineSeparator()
+                        + "Agent: not running; `access agent --daemon` starts one, `access ssh` does on first use."
+                        + System.lineSeparator(),
+                out.toString());
     }
 
     @Test

@@ -1,0 +1,282 @@
+package dev.portless.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.portless.it.harness.PortlessStack;
+import dev.portless.it.peers.Commands;
+import dev.portless.it.peers.ProcessResult;
+import dev.portless.it.peers.Sshd;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * OpenSSH through the installed launcher's agent path: {@code access agent --daemon} from a
+ * {@code scripts/install --prefix} tree, then ssh and scp whose ProxyCommand starts no JVM (its Java is made
+ * unusable to prove it), twenty at once, a wrong secret and another local user refused with a sentence, and
+ * an agent killed mid-session ending the session with a sentence while the next call starts a new agent.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(300)
+class AgentPathTest {
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final String APP = "ssh.portless.test";
+    private static final String OTHER_USER = "portless-agent-peer";
+    private static final Duration TIMEOUT = Duration.ofSeconds(90);
+
+    private Sshd sshd;
+    private PortlessStack stack;
+    private Path work;
+    private Path prefix;
+    private Path agentDir;
+    private Map<String, String> env;
+
+    @BeforeAll
+    void installAndStart() throws IOException {
+        // Twenty logins at once exceed sshd's default of 10 unauthenticated connections (MaxStartups).
+        sshd = Sshd.start(List.of("MaxStartups 100"), APP);
+        stack = PortlessStack.builder()
+                .app(APP, "ssh://127.0.0.1:" + sshd.port())
+                .build()
+                .start();
+        work = Files.createTempDirectory("portless-agent-it");
+        prefix = work.resolve("prefix");
+        Path runtime = work.resolve("run");
+        Files.createDirectories(
+                runtime, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        agentDir = runtime.resolve("portless");
+        Commands.run(
+                        List.of(
+                                ROOT.resolve("scripts/install").toString(),
+                                "--prefix",
+                                prefix.toString(),
+                                "--no-build"),
+                        TIMEOUT)
+                .assertSuccess();
+        env = new HashMap<>(stack.accessEnv());
+        env.put("XDG_RUNTIME_DIR", runtime.toString());
+        env.put("PORTLESS_CONFIG_DIR", work.resolve("config").toString());
+        // The suite runs with PORTLESS_AGENT=off (integration-tests/pom.xml); this test is about the agent.
+        env.put("PORTLESS_AGENT", "on");
+        Commands.run(List.of(access(), "agent", "--daemon"), TIMEOUT, env).assertSuccess();
+    }
+
+    @AfterAll
+    void stop() {
+        if (prefix != null) {
+            Commands.run(List.of(access(), "agent", "stop"), TIMEOUT, env);
+        }
+        if (stack != null) {
+            stack.close();
+        }
+        if (sshd != null) {
+            sshd.close();
+        }
+    }
+
+    private String access() {
+        return prefix.resolve("bin/access").toString();
+    }
+
+    private String proxyCommand() {
+        return access() + " ssh --hostname %h";
+    }
+
+    /** The environment of a call that cannot start a JVM: only the agent can carry it. */
+    private Map<String, String> withoutJava() {
+        Map<String, String> e = new HashMap<>(env);
+        e.put("JAVA_HOME", work.resolve("no-java").toString());
+        return e;
+    }
+
+    @Test
+    @Order(1)
+    void sshAndScpGoThroughTheAgentWithoutAJvm() throws IOException {
+        List<String> ssh = new ArrayList<>(patient(sshd.sshArgs(proxyCommand(), APP)));
+        ssh.add("echo hello-through-the-agent");
+        ProcessResult result = Commands.run(ssh, TIMEOUT, withoutJava()).assertSuccess();
+        assertEquals("hello-through-the-agent\n", result.stdout());
+
+        byte[] data = new byte[8 << 20];
+        new Random(15).nextBytes(data);
+        Path up = work.resolve("up.bin");
+        Files.write(up, data);
+        String remote = work.resolve("remote.bin").toString();
+        List<String> put = new ArrayList<>(patient(sshd.scpArgs(proxyCommand(), APP)));
+        put.add(up.toString());
+        put.add(sshd.scpRemote(APP, remote));
+        Commands.run(put, TIMEOUT, withoutJava()).assertSuccess();
+        Path down = work.resolve("down.bin");
+        List<String> get = new ArrayList<>(patient(sshd.scpArgs(proxyCommand(), APP)));
+        get.add(sshd.scpRemote(APP, remote));
+        get.add(down.toString());
+        Commands.run(get, TIMEOUT, withoutJava()).assertSuccess();
+        assertArrayEquals(data, Files.readAllBytes(down));
+    }
+
+    @Test
+    @Order(2)
+    void twentyProxyCommandsAtOnceAllFinish() {
+        List<String> ssh = new ArrayList<>(patient(sshd.sshArgs(proxyCommand(), APP)));
+        ssh.add("true");
+        long start = System.nanoTime();
+        List<CompletableFuture<ProcessResult>> calls = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            calls.add(CompletableFuture.supplyAsync(() -> Commands.run(ssh, TIMEOUT, withoutJava())));
+        }
+        for (CompletableFuture<ProcessResult> call : calls) {
+            call.join().assertSuccess();
+        }
+        System.out.printf(
+                "AgentPathTest: 20 ssh true at once through the agent in %d ms%n",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+    }
+
+    @Test
+    @Order(3)
+    void aWrongSecretIsRefusedWithASentenceAndTheJvmCarriesTheCall() throws IOException {
+        Path secretFile = agentDir.resolve("agent.secret");
+        String secret = Files.readString(secretFile);
+        Files.writeString(secretFile, "f".repeat(64) + "\n");
+        try {
+            List<String> ssh = new ArrayList<>(patient(sshd.sshArgs(proxyCommand(), APP)));
+            ssh.add("echo carried-by-the-jvm");
+            ProcessResult result = Commands.run(ssh, TIMEOUT, env).assertSuccess();
+            assertEquals("carried-by-the-jvm\n", result.stdout());
+            assertTrue(
+                    result.stderr()
+                            .contains("access: the agent refused the secret; its endpoint file is stale or was"
+                                    + " replaced; running without the agent."),
+                    result.stderr());
+        } finally {
+            Files.writeString(secretFile, secret);
+        }
+    }
+
+    @Test
+    @Order(4)
+    void anotherLocalUserIsRefused() throws IOException {
+        Assumptions.assumeTrue(isRoot() || !"true".equals(System.getenv("CI")), "CI runs as root");
+        Assumptions.assumeTrue(isRoot(), "creating another local user needs root");
+        if (Commands.run(List.of("id", "-u", OTHER_USER), TIMEOUT).exitCode() != 0) {
+            Commands.run(List.of("useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", OTHER_USER), TIMEOUT)
+                    .assertSuccess();
+        }
+        Path socket = agentDir.resolve("agent.sock");
+        Path request = work.resolve("other-user-request");
+        Files.writeString(request, "portless-agent 1\nsecret " + "0".repeat(64) + "\ngo\n");
+        Files.setPosixFilePermissions(request, PosixFilePermissions.fromString("rw-r--r--"));
+        List<String> asOther =
+                List.of("runuser", "-u", OTHER_USER, "--", "socat", "-t", "5", "-", "UNIX-CONNECT:" + socket);
+
+        // The 0700 directory keeps the other user away from the socket altogether.
+        ProcessResult blocked = Commands.run(asOther, TIMEOUT, Map.of(), request);
+        assertTrue(blocked.exitCode() != 0 && blocked.stderr().contains("Permission denied"), blocked.toString());
+
+        // With the directory and socket opened up (a mistake, or a copied file), the peer check still refuses.
+        Path runtime = agentDir.getParent();
+        var runtimeMode = Files.getPosixFilePermissions(runtime);
+        var dirMode = Files.getPosixFilePermissions(agentDir);
+        var socketMode = Files.getPosixFilePermissions(socket);
+        try {
+            Files.setPosixFilePermissions(runtime, PosixFilePermissions.fromString("rwx--x--x"));
+            Files.setPosixFilePermissions(agentDir, PosixFilePermissions.fromString("rwx--x--x"));
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
+            Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
+            ProcessResult refused = Commands.run(asOther, TIMEOUT, Map.of(), request);
+            String uid = Commands.run(List.of("id", "-u", OTHER_USER), TIMEOUT)
+                    .stdout()
+                    .trim();
+            assertEquals(
+                    "refused the agent serves its own user (uid 0) only, and this connection came from uid " + uid
+                            + "\n",
+                    refused.stdout(),
+                    refused.toString());
+        } finally {
+            Files.setPosixFilePermissions(socket, socketMode);
+            Files.setPosixFilePermissions(agentDir, dirMode);
+            Files.setPosixFilePermissions(runtime, runtimeMode);
+            Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
+    @Test
+    @Order(5)
+    void anAgentKilledMidSessionEndsItWithASentenceAndTheNextCallStartsANewOne() throws Exception {
+        long pid =
+                Long.parseLong(Files.readString(agentDir.resolve("agent.pid")).trim());
+        List<String> ssh = new ArrayList<>(patient(sshd.sshArgs(proxyCommand(), APP)));
+        ssh.add("echo started; sleep 60");
+        ProcessBuilder builder = new ProcessBuilder(ssh).redirectInput(new File("/dev/null"));
+        builder.environment().putAll(withoutJava());
+        Path out = work.resolve("killed.out");
+        Path err = work.resolve("killed.err");
+        Process session =
+                builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.readString(out).contains("started") && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(Files.readString(out).contains("started"), Files.readString(err));
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+        assertTrue(session.waitFor(20, TimeUnit.SECONDS), "the session outlived its agent");
+        assertTrue(
+                Files.readString(err)
+                        .contains("access: the agent (pid " + pid + ") stopped during the stream to the app; the next"
+                                + " `access ssh` starts a new one."),
+                Files.readString(err));
+
+        // The next call finds a stale socket, runs on the JVM and starts a new agent for the one after.
+        List<String> again = new ArrayList<>(patient(sshd.sshArgs(proxyCommand(), APP)));
+        again.add("echo after");
+        assertEquals(
+                "after\n", Commands.run(again, TIMEOUT, env).assertSuccess().stdout());
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        ProcessResult status;
+        do {
+            Thread.sleep(200);
+            status = Commands.run(List.of(access(), "agent", "status"), TIMEOUT, env);
+        } while (status.exitCode() != 0 && System.nanoTime() < deadline);
+        assertEquals(0, status.exitCode(), status.toString());
+        assertTrue(!status.stdout().contains("pid " + pid + ","), status.stdout());
+        assertEquals(
+                "after\n",
+                Commands.run(again, TIMEOUT, withoutJava()).assertSuccess().stdout());
+    }
+
+    /**
+     * Returns {@code args} with a longer ssh connect timeout: the JVM fallback and twenty calls at once on a
+     * shared two-core machine may take longer than the 10 s the helper allows for the banner.
+     */
+    private static List<String> patient(List<String> args) {
+        List<String> a = new ArrayList<>(args);
+        a.replaceAll(s -> s.startsWith("ConnectTimeout=") ? "ConnectTimeout=60" : s);
+        return a;
+    }
+
+    private static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+}
