@@ -36,6 +36,7 @@ public final class AccessListenerInitializer extends ChannelInitializer<SocketCh
 
     private final SslContext tls;
     private final EdgeLimits limits;
+    private final ClientLimits clientLimits;
     private final StreamAdmission admission;
     private final ClientRequestHandler streams;
     private final ClientRequestHandler pages;
@@ -44,7 +45,8 @@ public final class AccessListenerInitializer extends ChannelInitializer<SocketCh
     public AccessListenerInitializer(SslContext tls, StreamServices shared, EdgeLimits limits) {
         this.tls = requireNonNull(tls, "tls");
         this.limits = requireNonNull(limits, "limits");
-        this.admission = new StreamAdmission(shared);
+        this.clientLimits = new ClientLimits(limits);
+        this.admission = new StreamAdmission(shared, clientLimits);
         this.streams = new WebSocketStreamHandler(admission);
         this.pages = new WebPageHandler(shared.web());
     }
@@ -54,6 +56,7 @@ public final class AccessListenerInitializer extends ChannelInitializer<SocketCh
         SslHandler ssl = tls.newHandler(ch.alloc());
         ssl.setHandshakeTimeoutMillis(limits.tlsHandshakeTimeout().toMillis());
         ch.pipeline()
+                .addLast("connection-limit", new ConnectionLimit(clientLimits))
                 .addLast("tls", ssl)
                 .addLast(
                         "request-timeout",

@@ -42,6 +42,14 @@ import java.time.Duration;
  *                                  when the origin does not connect)
  * @param appSignInStateLifetime    how long the state cookie of a web app's sign-in lasts
  * @param appCodeLifetime           how long the code a web app's callback redeems waits
+ * @param requestHeadTimeout        how long a client may take to send a complete request head once
+ *                                  the connection is ready for it (a slow sender is answered 408)
+ * @param connectionsPerClient      client connections one address may hold open at once (more are
+ *                                  answered 429)
+ * @param streamOpensPerClient      streams one address may have being opened (in-flight handshakes
+ *                                  with a connector) at once (more are answered 503)
+ * @param streamsPerIdentity        streams one identity (a user or a service token) may hold open at
+ *                                  once (more are answered 429)
  */
 public record EdgeLimits(
         Duration tlsHandshakeTimeout,
@@ -66,7 +74,11 @@ public record EdgeLimits(
         int maxRequestHeaderBytes,
         Duration webResponseTimeout,
         Duration appSignInStateLifetime,
-        Duration appCodeLifetime) {
+        Duration appCodeLifetime,
+        Duration requestHeadTimeout,
+        int connectionsPerClient,
+        int streamOpensPerClient,
+        int streamsPerIdentity) {
     /** The limits every edge runs with. */
     public static final EdgeLimits DEFAULTS = new EdgeLimits(
             Duration.ofSeconds(10),
@@ -91,7 +103,11 @@ public record EdgeLimits(
             32 * 1024,
             Duration.ofSeconds(100),
             Duration.ofMinutes(10),
-            Duration.ofSeconds(60));
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(10),
+            256,
+            64,
+            1000);
 
     /** Checks that no component is null and that every count is positive. */
     public EdgeLimits {
@@ -118,6 +134,10 @@ public record EdgeLimits(
         requireNonNull(webResponseTimeout, "webResponseTimeout");
         requireNonNull(appSignInStateLifetime, "appSignInStateLifetime");
         requireNonNull(appCodeLifetime, "appCodeLifetime");
+        requireNonNull(requestHeadTimeout, "requestHeadTimeout");
+        positive("connectionsPerClient", connectionsPerClient);
+        positive("streamOpensPerClient", streamOpensPerClient);
+        positive("streamsPerIdentity", streamsPerIdentity);
     }
 
     private static void positive(String name, int value) {
