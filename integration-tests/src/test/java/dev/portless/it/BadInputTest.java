@@ -504,14 +504,7 @@ class BadInputTest {
         }
 
         static RawWebSocket open(String hostname) throws Exception {
-            SSLSocket socket = (SSLSocket) trustingStackCa().getSocketFactory().createSocket();
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), stack.edgePort()), 10_000);
-            SSLParameters params = socket.getSSLParameters();
-            params.setEndpointIdentificationAlgorithm("HTTPS");
-            socket.setSSLParameters(params);
-            socket.setSoTimeout(15_000);
-            socket.startHandshake();
-            RawWebSocket ws = new RawWebSocket(socket);
+            RawWebSocket ws = new RawWebSocket(tlsTo());
             byte[] nonce = new byte[16];
             RANDOM.nextBytes(nonce);
             String secret = Files.readString(stack.secretFile()).trim();

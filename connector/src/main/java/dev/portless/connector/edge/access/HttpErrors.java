@@ -48,24 +48,23 @@ final class HttpErrors {
      * {@code sentence}, then closes the connection (also when the request came on an {@code h2} stream).
      */
     static void retryLater(ChannelHandlerContext ctx, HttpResponseStatus status, String sentence) {
-        FullHttpResponse response = new DefaultFullHttpResponse(
-                HttpVersion.HTTP_1_1, status, ByteBufUtil.writeUtf8(ctx.alloc(), sentence + "\n"));
-        response.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
-                .set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes())
-                .set(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS)
-                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        FullHttpResponse response = textResponse(ctx, status, sentence);
+        response.headers().set(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
         Channel connection = ctx.channel() instanceof Http2StreamChannel stream ? stream.parent() : ctx.channel();
         ctx.writeAndFlush(response).addListener(f -> connection.close());
     }
 
     static void text(ChannelHandlerContext ctx, HttpResponseStatus status, String body) {
+        ctx.writeAndFlush(textResponse(ctx, status, body)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private static FullHttpResponse textResponse(ChannelHandlerContext ctx, HttpResponseStatus status, String body) {
         FullHttpResponse response = new DefaultFullHttpResponse(
                 HttpVersion.HTTP_1_1, status, ByteBufUtil.writeUtf8(ctx.alloc(), body + "\n"));
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
                 .set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes())
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        return response;
     }
 }

@@ -99,22 +99,10 @@ class ClientStrictnessTest {
             s.getOutputStream().write(ClientAbuseLimitsTest.upgrade("/echo").getBytes(StandardCharsets.US_ASCII));
             InputStream in = s.getInputStream();
             assertTrue(ClientAbuseLimitsTest.head(in).startsWith("HTTP/1.1 101 "));
-            s.getOutputStream().write(maskedFrame(0x88, payload));
+            s.getOutputStream().write(WebAppThroughTunnelTest.maskedFrame(0x88, payload));
             byte[] frame = in.readNBytes(4);
             assertArrayEquals(new byte[] {(byte) 0x88}, new byte[] {frame[0]}, "a Close frame");
             return ((frame[2] & 0xff) << 8) | (frame[3] & 0xff);
         }
-    }
-
-    private static byte[] maskedFrame(int opcode, byte[] payload) {
-        byte[] mask = {0x11, 0x22, 0x33, 0x44};
-        byte[] frame = new byte[6 + payload.length];
-        frame[0] = (byte) opcode;
-        frame[1] = (byte) (0x80 | payload.length);
-        System.arraycopy(mask, 0, frame, 2, 4);
-        for (int i = 0; i < payload.length; i++) {
-            frame[6 + i] = (byte) (payload[i] ^ mask[i % 4]);
-        }
-        return frame;
     }
 }
