@@ -326,6 +326,47 @@ class BadInputTest {
 
     // ---- helpers ----
 
+    @Test
+    void aHeaderBlockOf70KibStillArrivingIsAnswered431OverTls() throws Exception {
+        try (SSLSocket s = RawWebSocket.tlsTo()) {
+            byte[] request = ("GET / HTTP/1.1\r\nHost: " + ECHO + "\r\nX-Big: " + "a".repeat(70 * 1024) + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
+            try {
+                // In pieces, as a client sends a large head: the answer comes while it still sends.
+                for (int off = 0; off < request.length; off += 8 * 1024) {
+                    s.getOutputStream().write(request, off, Math.min(8 * 1024, request.length - off));
+                    s.getOutputStream().flush();
+                    sleep(5);
+                }
+            } catch (IOException closedWhileSending) {
+                // The edge may close once it has answered; the answer must still be readable.
+            }
+            String head = new String(s.getInputStream().readNBytes(40), StandardCharsets.ISO_8859_1);
+            assertTrue(head.startsWith("HTTP/1.1 431 "), head);
+        }
+    }
+
+    @Test
+    void aRequestHeadSentOneByteEveryTwoSecondsIsAnswered408AtTheDeadline() throws Exception {
+        try (SSLSocket s = RawWebSocket.tlsTo()) {
+            long start = System.nanoTime();
+            byte[] head = ("GET / HTTP/1.1\r\nHost: " + ECHO + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+            try {
+                for (int i = 0; i < 7; i++) {
+                    s.getOutputStream().write(head[i]);
+                    s.getOutputStream().flush();
+                    sleep(2_000);
+                }
+            } catch (IOException closedWhileSending) {
+                // Closed at the deadline, as it should be.
+            }
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            long seconds = java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+            assertTrue(answer.startsWith("HTTP/1.1 408 "), answer);
+            assertTrue(seconds >= 9 && seconds <= 14, "answered after " + seconds + " s");
+        }
+    }
+
     private static void assertRefused(String hostname, Map<String, String> env, String sentence) {
         ProcessResult r = accessSsh(hostname, env, null);
         assertEquals("access: " + sentence + "\n", r.stderr(), r::toString);
@@ -450,7 +491,8 @@ class BadInputTest {
             this.out = socket.getOutputStream();
         }
 
-        static RawWebSocket open(String hostname) throws Exception {
+        /** Returns a TLS connection to the edge's client listener, its handshake done. */
+        static SSLSocket tlsTo() throws Exception {
             SSLSocket socket = (SSLSocket) trustingStackCa().getSocketFactory().createSocket();
             socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), stack.edgePort()), 10_000);
             SSLParameters params = socket.getSSLParameters();
@@ -458,7 +500,11 @@ class BadInputTest {
             socket.setSSLParameters(params);
             socket.setSoTimeout(15_000);
             socket.startHandshake();
-            RawWebSocket ws = new RawWebSocket(socket);
+            return socket;
+        }
+
+        static RawWebSocket open(String hostname) throws Exception {
+            RawWebSocket ws = new RawWebSocket(tlsTo());
             byte[] nonce = new byte[16];
             RANDOM.nextBytes(nonce);
             String secret = Files.readString(stack.secretFile()).trim();

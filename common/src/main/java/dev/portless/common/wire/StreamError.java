@@ -60,6 +60,10 @@ public enum StreamError {
     NOT_HTTP(502),
     /** A TCP stream reached an ingress rule whose service is a web origin. */
     NOT_TCP(502),
+    /** One client address has too many streams being opened at once; it retries shortly. */
+    EDGE_BUSY(503),
+    /** One identity (a user or a service token) holds the most streams the edge lets it open. */
+    TOO_MANY_STREAMS(429),
     /** Anything else the edge or connector could not do. */
     INTERNAL(500);
 

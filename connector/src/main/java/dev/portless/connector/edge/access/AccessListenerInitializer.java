@@ -38,6 +38,7 @@ public final class AccessListenerInitializer extends ChannelInitializer<SocketCh
 
     private final SslContext tls;
     private final EdgeLimits limits;
+    private final ClientLimits clientLimits;
     private final StreamAdmission admission;
     private final ClientRequestHandler streams;
     private final ClientRequestHandler pages;
@@ -47,7 +48,8 @@ public final class AccessListenerInitializer extends ChannelInitializer<SocketCh
     public AccessListenerInitializer(SslContext tls, StreamServices shared, EdgeLimits limits) {
         this.tls = requireNonNull(tls, "tls");
         this.limits = requireNonNull(limits, "limits");
-        this.admission = new StreamAdmission(shared);
+        this.clientLimits = new ClientLimits(limits);
+        this.admission = new StreamAdmission(shared, clientLimits);
         this.streams = new WebSocketStreamHandler(admission);
         this.pages = new WebPageHandler(shared.web());
         this.open = shared.streams();
@@ -59,6 +61,7 @@ public final class AccessListenerInitializer extends ChannelInitializer<SocketCh
         SslHandler ssl = tls.newHandler(ch.alloc());
         ssl.setHandshakeTimeoutMillis(limits.tlsHandshakeTimeout().toMillis());
         ch.pipeline()
+                .addLast("connection-limit", new ConnectionLimit(clientLimits))
                 .addLast("tls", ssl)
                 .addLast(
                         "request-timeout",

@@ -96,6 +96,13 @@ final class ClientRequestDispatcher extends ChannelDuplexHandler implements WebA
         ctx.channel().config().setAutoRead(false);
         inFlight = true;
         requestOpen = !(head instanceof LastHttpContent);
+        if (ConnectionLimit.isOverLimit(ctx.channel())) {
+            refusing = true;
+            ReferenceCountUtil.release(head);
+            HttpErrors.retryLater(
+                    ctx, HttpResponseStatus.TOO_MANY_REQUESTS, ConnectionLimit.sentence(limits.connectionsPerClient()));
+            return;
+        }
         RequestHeadRules.Refusal refusal = RequestHeadRules.check(head);
         if (refusal != null) {
             refusing = true;
@@ -232,12 +239,18 @@ final class ClientRequestDispatcher extends ChannelDuplexHandler implements WebA
                 .schedule(
                         () -> {
                             log.debug(
-                                    "Client connection {} sent no request head within {} s; closing it",
+                                    "Client connection {} sent no complete request head within {} s; closing it",
                                     ctx.channel().remoteAddress(),
-                                    limits.requestTimeout().toSeconds());
-                            ctx.close();
+                                    limits.requestHeadTimeout().toSeconds());
+                            // A slow sender holds the connection no longer than an honest one.
+                            refusing = true;
+                            HttpErrors.text(
+                                    ctx,
+                                    HttpResponseStatus.REQUEST_TIMEOUT,
+                                    "Request timeout: no complete request head within "
+                                            + limits.requestHeadTimeout().toSeconds() + " s; send it whole.");
                         },
-                        limits.requestTimeout().toMillis(),
+                        limits.requestHeadTimeout().toMillis(),
                         TimeUnit.MILLISECONDS);
     }
 

@@ -5,6 +5,7 @@ import dev.portless.common.relay.StreamHandover;
 import dev.portless.common.wire.StreamError;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -54,6 +55,18 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter {
         requested = true;
         ctx.channel().config().setAutoRead(false);
         Http2Headers request = frame.headers();
+        if (ConnectionLimit.isOverLimit(ctx.channel())) {
+            answer(
+                            ctx,
+                            429,
+                            "too_many_connections",
+                            ConnectionLimit.sentence(
+                                    admission.clientLimits().limits().connectionsPerClient()),
+                            Map.of())
+                    .addListener(
+                            f -> ((Http2StreamChannel) ctx.channel()).parent().close());
+            return;
+        }
         if (!HttpMethod.CONNECT.asciiName().contentEquals(request.method())
                 || request.authority() == null
                 || request.path() != null
@@ -102,16 +115,22 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter {
         admission.relay(stream, admitted.opened(), admitted.record());
     }
 
-    private static void answer(
+    /** Answers the stream with {@code status} and the JSON error, then closes it; returns when it is written. */
+    private static ChannelFuture answer(
             ChannelHandlerContext ctx, int status, String code, String message, Map<String, String> extra) {
         Http2Headers headers = new DefaultHttp2Headers()
                 .status(Integer.toString(status))
                 .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                 .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        if (status == 429 || status == 503) {
+            headers.set(HttpHeaderNames.RETRY_AFTER, HttpErrors.RETRY_AFTER_SECONDS);
+        }
         ctx.write(new DefaultHttp2HeadersFrame(headers, false));
         String body = dev.portless.common.wire.ErrorBody.json(code, message, extra);
-        ctx.writeAndFlush(new DefaultHttp2DataFrame(ByteBufUtil.writeUtf8(ctx.alloc(), body), true))
-                .addListener(f -> ctx.close());
+        ChannelFuture written =
+                ctx.writeAndFlush(new DefaultHttp2DataFrame(ByteBufUtil.writeUtf8(ctx.alloc(), body), true));
+        written.addListener(f -> ctx.close());
+        return written;
     }
 
     /** Returns the request's regular headers as HTTP/1.1 headers, which the authenticators read. */

@@ -17,6 +17,9 @@ import java.util.Locale;
  * and an absolute-form target whose host is not the Host header's.
  */
 final class RequestHeadRules {
+    /** The sentence of a 431 on either protocol. */
+    static final String HEADERS_TOO_LARGE = "Request header fields too large: the headers exceed the edge's limit.";
+
     private RequestHeadRules() {}
 
     /** Returns the status and sentence that refuse {@code request}, or null when it may go on. */
@@ -24,7 +27,7 @@ final class RequestHeadRules {
         if (!request.decoderResult().isSuccess()) {
             Throwable cause = request.decoderResult().cause();
             if (cause instanceof TooLongHttpHeaderException) {
-                return new Refusal(431, "Request header fields too large: the headers exceed the edge's limit.");
+                return new Refusal(431, HEADERS_TOO_LARGE);
             }
             if (cause instanceof TooLongHttpLineException) {
                 return new Refusal(414, "Request line too long: the request target exceeds the edge's limit.");

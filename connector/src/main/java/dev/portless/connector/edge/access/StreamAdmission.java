@@ -9,6 +9,7 @@ import dev.portless.common.wire.ErrorBody;
 import dev.portless.common.wire.StreamEnd;
 import dev.portless.common.wire.StreamError;
 import dev.portless.common.wire.TunnelProtocol;
+import dev.portless.connector.edge.config.EdgeLimits;
 import dev.portless.connector.edge.events.EdgeEvents;
 import dev.portless.connector.edge.events.EndedStream;
 import dev.portless.connector.edge.events.Refusal;
@@ -47,9 +48,17 @@ final class StreamAdmission {
     static final String ANONYMOUS = "anonymous";
 
     private final StreamServices shared;
+    private final ClientLimits limits;
 
+    /** Returns the admission of an edge with {@code shared}, under the default limits. */
     StreamAdmission(StreamServices shared) {
+        this(shared, new ClientLimits(EdgeLimits.DEFAULTS));
+    }
+
+    /** Returns the admission of an edge with {@code shared}, whose streams count against {@code limits}. */
+    StreamAdmission(StreamServices shared, ClientLimits limits) {
         this.shared = requireNonNull(shared, "shared");
+        this.limits = requireNonNull(limits, "limits");
     }
 
     /**
@@ -82,13 +91,29 @@ final class StreamAdmission {
             InetAddress client,
             EventLoop loop,
             Function<Ticket, Http2Headers> streamRequest) {
+        if (!limits.openStarted(client)) {
+            return CompletableFuture.completedFuture(refusal(
+                    StreamError.EDGE_BUSY,
+                    "Too many streams are being opened from your address at once (the edge allows "
+                            + limits.limits().streamOpensPerClient() + "); retry in a second."));
+        }
         long startNanos = System.nanoTime();
         Entry entry = enter(host, headers, client, loop);
         if (entry instanceof Refused refused) {
+            limits.openEnded(client);
             return CompletableFuture.completedFuture(refused);
         }
         Ticket ticket = (Ticket) entry;
         String identity = ticket.identity();
+        // A public app's streams share one name; the per-address limits hold them instead.
+        boolean counted = !ANONYMOUS.equals(identity);
+        if (counted && !limits.streamOpened(identity)) {
+            limits.openEnded(client);
+            return CompletableFuture.completedFuture(refusal(
+                    StreamError.TOO_MANY_STREAMS,
+                    identity + " holds the most open streams the edge allows one identity ("
+                            + limits.limits().streamsPerIdentity() + "); close some and retry."));
+        }
         long streamId = ticket.streamId();
         String clientAddress = ticket.clientAddress();
         StreamRecord record = ticket.record(shared.events(), startNanos);
@@ -96,6 +121,13 @@ final class StreamAdmission {
         shared.opener()
                 .open(ticket.connection(), streamRequest.apply(ticket))
                 .whenComplete((opened, failure) -> loop.execute(() -> {
+                    limits.openEnded(client);
+                    if (counted && failure != null) {
+                        limits.streamClosed(identity);
+                    } else if (counted) {
+                        // The tunnel stream closes when the relay ends, or when nobody relays it.
+                        opened.channel().closeFuture().addListener(f -> limits.streamClosed(identity));
+                    }
                     if (failure != null) {
                         StreamOpenException e = unwrap(failure);
                         log.info(
@@ -163,6 +195,11 @@ final class StreamAdmission {
                 identity,
                 shared.streamIds().incrementAndGet(),
                 client.getHostAddress());
+    }
+
+    /** Returns the counts the streams it admits are held against. */
+    ClientLimits clientLimits() {
+        return limits;
     }
 
     /** Returns the services this admission consults. */

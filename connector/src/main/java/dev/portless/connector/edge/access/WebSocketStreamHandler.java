@@ -4,17 +4,26 @@ import static java.util.Objects.requireNonNull;
 
 import dev.portless.common.relay.StreamHandover;
 import dev.portless.common.relay.WebSocketStreamAdapter;
+import dev.portless.common.wire.ErrorBody;
+import dev.portless.common.wire.StreamError;
 import dev.portless.common.wire.TunnelProtocol;
 import dev.portless.connector.edge.tunnel.OpenedStream;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.codec.http2.Http2Headers;
 import java.net.InetAddress;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +40,12 @@ import org.slf4j.LoggerFactory;
 final class WebSocketStreamHandler implements ClientRequestHandler {
     private static final Logger log = LoggerFactory.getLogger(WebSocketStreamHandler.class);
 
+    /** The one WebSocket version there is (RFC 6455); Netty's older drafts are not spoken here. */
+    private static final String WEBSOCKET_VERSION = "13";
+
+    /** The name Netty's handshaker gives the frame decoder it adds. */
+    private static final String WEBSOCKET_DECODER = "wsdecoder";
+
     private final StreamAdmission admission;
 
     WebSocketStreamHandler(StreamAdmission admission) {
@@ -39,6 +54,25 @@ final class WebSocketStreamHandler implements ClientRequestHandler {
 
     @Override
     public void handle(ChannelHandlerContext ctx, FullHttpRequest request, InetAddress client) {
+        // Checked before any stream is opened: a handshake the edge cannot complete costs a connector nothing.
+        String version = request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION);
+        if (!WEBSOCKET_VERSION.equals(version == null ? null : version.trim())) {
+            request.release();
+            unsupportedVersion(ctx);
+            return;
+        }
+        String key = request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY);
+        if (key == null
+                || key.isBlank()
+                || request.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_KEY).size() > 1) {
+            request.release();
+            HttpErrors.send(
+                    ctx,
+                    400,
+                    StreamError.BAD_REQUEST.code(),
+                    "A WebSocket upgrade needs exactly one Sec-WebSocket-Key header; fix the client.");
+            return;
+        }
         String host = StreamAdmission.hostOnly(request.headers().get(HttpHeaderNames.HOST));
         admission
                 .admit(
@@ -80,6 +114,25 @@ final class WebSocketStreamHandler implements ClientRequestHandler {
                 });
     }
 
+    /** Answers 426 naming the one version the edge speaks (RFC 6455 4.4). */
+    private static void unsupportedVersion(ChannelHandlerContext ctx) {
+        FullHttpResponse response = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1,
+                HttpResponseStatus.UPGRADE_REQUIRED,
+                ByteBufUtil.writeUtf8(
+                        ctx.alloc(),
+                        ErrorBody.json(
+                                "upgrade_required",
+                                "The edge speaks WebSocket version " + WEBSOCKET_VERSION + " only; update the client.",
+                                Map.of())));
+        response.headers()
+                .set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, WEBSOCKET_VERSION)
+                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                .set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes())
+                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+
     /** Returns the tunnel stream request of kind {@code websocket} for the browser's {@code request}. */
     private static Http2Headers streamRequest(StreamAdmission.Ticket ticket, FullHttpRequest request) {
         Http2Headers headers = WebStreamRequest.of(
@@ -110,7 +163,7 @@ final class WebSocketStreamHandler implements ClientRequestHandler {
                 .expectMaskedFrames(true)
                 .allowMaskMismatch(false)
                 .allowExtensions(false)
-                .closeOnProtocolViolation(true)
+                .closeOnProtocolViolation(false) // WebSocketViolationClose answers instead
                 .build();
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
                         "wss://" + record.app() + "/", null, decoder)
@@ -118,7 +171,7 @@ final class WebSocketStreamHandler implements ClientRequestHandler {
         if (handshaker == null) {
             request.release();
             opened.channel().close();
-            HttpErrors.send(ctx, 426, "upgrade_required", "Unsupported WebSocket version; update the client.");
+            unsupportedVersion(ctx);
             return;
         }
         OriginUpgrade.removeIfPresent(ctx.pipeline(), "request-timeout");
@@ -131,6 +184,7 @@ final class WebSocketStreamHandler implements ClientRequestHandler {
                 return;
             }
             // The connection is a stream now: no more requests to dispatch.
+            ctx.pipeline().addAfter(WEBSOCKET_DECODER, "ws-violations", new WebSocketViolationClose());
             ctx.pipeline().remove(ctx.handler());
             OriginUpgrade.removeIfPresent(ctx.pipeline(), "dispatch", "head-bytes");
             admission.relay(ctx.channel(), opened, record);

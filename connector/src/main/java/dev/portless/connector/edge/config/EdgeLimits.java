@@ -47,6 +47,14 @@ import java.time.Duration;
  *                                  it open for good)
  * @param auditQueue                audit records waiting for the disk at most; beyond it records
  *                                  are dropped and counted, so a slow disk never stalls a stream
+ * @param requestHeadTimeout        how long a client may take to send a complete request head once
+ *                                  the connection is ready for it (a slow sender is answered 408)
+ * @param connectionsPerClient      client connections one address may hold open at once (more are
+ *                                  answered 429)
+ * @param streamOpensPerClient      streams one address may have being opened (in-flight handshakes
+ *                                  with a connector) at once (more are answered 503)
+ * @param streamsPerIdentity        streams one identity (a user or a service token) may hold open at
+ *                                  once (more are answered 429)
  */
 public record EdgeLimits(
         Duration tlsHandshakeTimeout,
@@ -73,7 +81,11 @@ public record EdgeLimits(
         Duration appSignInStateLifetime,
         Duration appCodeLifetime,
         Duration browserIdleTimeout,
-        int auditQueue) {
+        int auditQueue,
+        Duration requestHeadTimeout,
+        int connectionsPerClient,
+        int streamOpensPerClient,
+        int streamsPerIdentity) {
     /** {@code --drain-timeout} when absent: how long SIGTERM lets open streams finish. */
     public static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
     /** {@code --drain-timeout}'s upper bound. */
@@ -109,7 +121,11 @@ public record EdgeLimits(
             Duration.ofMinutes(10),
             Duration.ofSeconds(60),
             Duration.ofMinutes(3),
-            65_536);
+            65_536,
+            Duration.ofSeconds(10),
+            256,
+            64,
+            1000);
 
     /** Checks that no component is null and that every count is positive. */
     public EdgeLimits {
@@ -138,6 +154,10 @@ public record EdgeLimits(
         requireNonNull(appSignInStateLifetime, "appSignInStateLifetime");
         requireNonNull(appCodeLifetime, "appCodeLifetime");
         requireNonNull(browserIdleTimeout, "browserIdleTimeout");
+        requireNonNull(requestHeadTimeout, "requestHeadTimeout");
+        positive("connectionsPerClient", connectionsPerClient);
+        positive("streamOpensPerClient", streamOpensPerClient);
+        positive("streamsPerIdentity", streamsPerIdentity);
     }
 
     private static void positive(String name, int value) {

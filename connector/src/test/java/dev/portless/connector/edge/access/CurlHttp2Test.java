@@ -10,6 +10,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Debian's curl speaking HTTP/2 (prior knowledge) to the edge's browser front. */
 class CurlHttp2Test {
@@ -52,9 +54,12 @@ class CurlHttp2Test {
         assertEquals("2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824", answer);
     }
 
-    @Test
-    void aHeaderListOverTheLimitIsAnswered431() throws Exception {
-        String big = "X-Big: " + "a".repeat(34 * 1024);
+    @ParameterizedTest(name = "{0} KiB")
+    @ValueSource(ints = {34, 50})
+    void aHeaderListOverTheLimitIsAnswered431(int kib) throws Exception {
+        // 50 KiB is past where Netty's decoder alone gives up on the connection (GOAWAY) rather than answer;
+        // curl (nghttp2) sends no header block over 64 KiB.
+        String big = "X-Big: " + "a".repeat(kib * 1024);
         String status =
                 Curl.run("--http2-prior-knowledge", "-o", "/dev/null", "-w", "%{http_code}", "-H", big, url("/signin"));
         assertEquals("431", status);

@@ -36,11 +36,17 @@ final class TunnelledEdge implements AutoCloseable {
 
     /** Starts an edge that checks credentials with {@code authenticator}, speaking {@code h2} when {@code http2}. */
     TunnelledEdge(AccessAuthenticator authenticator, boolean http2) throws InterruptedException {
+        this(authenticator, http2, EdgeLimits.DEFAULTS);
+    }
+
+    /** Starts an edge as above whose connections and streams count against {@code limits}. */
+    TunnelledEdge(AccessAuthenticator authenticator, boolean http2, EdgeLimits limits) throws InterruptedException {
         connector = new FakeWebConnector(group);
         TunnelRegistry registry = new TunnelRegistry();
         TestConnectors.register(registry, connector.edgeSide(), TestEdge.ROUTE.tunnel());
         StreamServices services = TestEdge.services(authenticator, registry);
-        StreamAdmission admission = new StreamAdmission(services);
+        ClientLimits clientLimits = new ClientLimits(limits);
+        StreamAdmission admission = new StreamAdmission(services, clientLimits);
         edge = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
@@ -49,12 +55,11 @@ final class TunnelledEdge implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         ClientRequestHandler streams = new WebSocketStreamHandler(admission);
                         ClientRequestHandler pages = new WebPageHandler(services.web());
+                        ch.pipeline().addLast("connection-limit", new ConnectionLimit(clientLimits));
                         if (http2) {
-                            AccessListenerInitializer.http2(
-                                    ch.pipeline(), admission, streams, pages, EdgeLimits.DEFAULTS);
+                            AccessListenerInitializer.http2(ch.pipeline(), admission, streams, pages, limits);
                         } else {
-                            AccessListenerInitializer.http1(
-                                    ch.pipeline(), admission, streams, pages, EdgeLimits.DEFAULTS);
+                            AccessListenerInitializer.http1(ch.pipeline(), admission, streams, pages, limits);
                         }
                     }
                 })

@@ -233,7 +233,7 @@ class WebAppThroughTunnelTest {
     }
 
     /** Returns a client's frame (masked, as RFC 6455 requires) of {@code opcode} (with FIN) and {@code payload}. */
-    private static byte[] maskedFrame(int opcode, byte[] payload) {
+    static byte[] maskedFrame(int opcode, byte[] payload) {
         byte[] mask = {0x11, 0x22, 0x33, 0x44};
         byte[] frame = new byte[6 + payload.length];
         frame[0] = (byte) opcode;

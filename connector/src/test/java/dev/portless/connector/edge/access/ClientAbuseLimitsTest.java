@@ -1,0 +1,108 @@
+package dev.portless.connector.edge.access;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.portless.connector.edge.config.EdgeLimits;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.RecordComponent;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The client listener's limits under abuse, on loopback against a connector: open connections per
+ * address, open streams per identity, each refused with its status, a Retry-After and a sentence
+ * while what is already open goes on.
+ */
+class ClientAbuseLimitsTest {
+    private static final String KEY = "dGhlIHNhbXBsZSBub25jZQ==";
+
+    /** Returns the default limits with the component {@code name} set to {@code value}. */
+    static EdgeLimits with(String name, Object value) {
+        try {
+            RecordComponent[] components = EdgeLimits.class.getRecordComponents();
+            Object[] values = new Object[components.length];
+            Class<?>[] types = new Class<?>[components.length];
+            for (int i = 0; i < components.length; i++) {
+                types[i] = components[i].getType();
+                values[i] = components[i].getName().equals(name)
+                        ? value
+                        : components[i].getAccessor().invoke(EdgeLimits.DEFAULTS);
+            }
+            return EdgeLimits.class.getDeclaredConstructor(types).newInstance(values);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void aConnectionOverTheAddressLimitIsAnswered429WhileTheOthersWork() throws Exception {
+        try (TunnelledEdge edge =
+                        new TunnelledEdge(TunnelledEdge.SERVICE_TOKEN, false, with("connectionsPerClient", 2));
+                Socket first = connect(edge);
+                Socket second = connect(edge)) {
+            try (Socket third = connect(edge)) {
+                third.getOutputStream().write(upgrade("/echo").getBytes(StandardCharsets.US_ASCII));
+                String head = head(third.getInputStream()).toLowerCase(Locale.ROOT);
+                assertTrue(head.startsWith("http/1.1 429 "), head);
+                assertTrue(head.contains("retry-after: 1\r\n"), head);
+                String body = new String(third.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertEquals(ConnectionLimit.sentence(2) + "\n", body);
+            }
+            first.getOutputStream().write(upgrade("/echo").getBytes(StandardCharsets.US_ASCII));
+            assertTrue(head(first.getInputStream()).startsWith("HTTP/1.1 101 "));
+            // The refused connection no longer counts: a new one is let in once it is gone.
+            second.close();
+            Thread.sleep(200);
+            try (Socket fourth = connect(edge)) {
+                fourth.getOutputStream().write(upgrade("/echo").getBytes(StandardCharsets.US_ASCII));
+                assertTrue(head(fourth.getInputStream()).startsWith("HTTP/1.1 101 "));
+            }
+        }
+    }
+
+    @Test
+    void aStreamOverTheIdentityLimitIsAnswered429AndAClosedOneFreesItsPlace() throws Exception {
+        try (TunnelledEdge edge = new TunnelledEdge(TunnelledEdge.SERVICE_TOKEN, false, with("streamsPerIdentity", 1));
+                Socket first = connect(edge)) {
+            first.getOutputStream().write(upgrade("/echo").getBytes(StandardCharsets.US_ASCII));
+            assertTrue(head(first.getInputStream()).startsWith("HTTP/1.1 101 "));
+            try (Socket second = connect(edge)) {
+                second.getOutputStream().write(upgrade("/echo").getBytes(StandardCharsets.US_ASCII));
+                String head = head(second.getInputStream()).toLowerCase(Locale.ROOT);
+                assertTrue(head.startsWith("http/1.1 429 "), head);
+                assertTrue(head.contains("retry-after: 1\r\n"), head);
+                String body = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(body.contains("\"too_many_streams\""), body);
+                assertTrue(body.contains("service-token:ci holds the most open streams"), body);
+            }
+            first.close();
+            Thread.sleep(300);
+            try (Socket third = connect(edge)) {
+                third.getOutputStream().write(upgrade("/echo").getBytes(StandardCharsets.US_ASCII));
+                assertTrue(head(third.getInputStream()).startsWith("HTTP/1.1 101 "));
+            }
+        }
+    }
+
+    private static Socket connect(TunnelledEdge edge) throws IOException {
+        Socket s = new Socket();
+        s.connect(new InetSocketAddress("127.0.0.1", edge.port()), 5_000);
+        s.setSoTimeout(10_000);
+        return s;
+    }
+
+    static String upgrade(String path) {
+        return "GET " + path + " HTTP/1.1\r\nHost: " + TestEdge.APP + "\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: " + KEY + "\r\nSec-WebSocket-Version: 13\r\n"
+                + "Access-Client-Id: ci\r\nAccess-Client-Secret: s\r\n\r\n";
+    }
+
+    static String head(InputStream in) throws IOException {
+        return WebAppThroughTunnelTest.Response.head(in);
+    }
+}
