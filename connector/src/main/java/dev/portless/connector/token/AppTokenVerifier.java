@@ -35,6 +35,9 @@ import java.util.Optional;
 public final class AppTokenVerifier implements TokenVerifier {
     /** Clock difference tolerated between the edge and the connector. */
     public static final Duration DEFAULT_SKEW = Duration.ofSeconds(30);
+
+    // 9999-12-31T23:59:59Z, the last second an ISO-8601 year of four digits can name.
+    private static final long LATEST_TIME_SECONDS = 253_402_300_799L;
     /** Longer than any app token the edge issues; larger inputs are not parsed. */
     static final int MAX_TOKEN_CHARS = 8 * 1024;
 
@@ -166,6 +169,11 @@ public final class AppTokenVerifier implements TokenVerifier {
     private static Instant time(Map<String, Object> claims, String name) throws AppTokenException {
         if (!(claims.get(name) instanceof Number n)) {
             throw new AppTokenException(TokenRejection.MISSING_CLAIM, name);
+        }
+        // A time past year 9999 would overflow Instant (and adding the skew to it): refused, never thrown.
+        double seconds = n.doubleValue();
+        if (!(seconds >= 0 && seconds <= LATEST_TIME_SECONDS)) {
+            throw new AppTokenException(TokenRejection.MISSING_CLAIM, name + " is not a time between 1970 and 9999");
         }
         return Instant.ofEpochSecond(n.longValue());
     }

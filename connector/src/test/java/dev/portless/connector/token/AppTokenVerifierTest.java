@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
+import java.math.BigInteger;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -69,6 +70,21 @@ class AppTokenVerifierTest {
                 valid().claim("iss", "https://evil.example.com").signedWith(KEY));
         assertRefused(
                 TokenRejection.WRONG_ISSUER, valid().claim("iss", ISSUER + "/").signedWith(KEY));
+    }
+
+    @Test
+    void refusesTimesBeyondYear9999InsteadOfThrowing() {
+        long now = Instant.now().getEpochSecond();
+        assertRefused(
+                TokenRejection.MISSING_CLAIM,
+                valid().claim("iat", new BigInteger("1796378579637857963785796378575"))
+                        .signedWith(KEY));
+        assertRefused(
+                TokenRejection.MISSING_CLAIM,
+                valid().claim("exp", Long.MAX_VALUE).signedWith(KEY));
+        assertRefused(TokenRejection.MISSING_CLAIM, valid().claim("nbf", 1e300).signedWith(KEY));
+        assertRefused(TokenRejection.MISSING_CLAIM, valid().claim("nbf", -1).signedWith(KEY));
+        assertRefused(TokenRejection.EXPIRED, valid().claim("exp", now - 3600).signedWith(KEY));
     }
 
     @Test

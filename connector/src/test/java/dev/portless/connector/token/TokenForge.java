@@ -60,7 +60,15 @@ public final class TokenForge {
 
     /** Returns the token signed ES256 with {@code key}. */
     public String signedWith(ECKey key) {
-        String input = signingInput();
+        return sign(signingInput(), key);
+    }
+
+    /** Returns the header and claims bytes as they are, even when not JSON, signed ES256 with {@code key}. */
+    public static String signedRaw(byte[] headerBytes, byte[] claimsBytes, ECKey key) {
+        return sign(Base64URL.encode(headerBytes) + "." + Base64URL.encode(claimsBytes), key);
+    }
+
+    private static String sign(String input, ECKey key) {
         try {
             Signature s = Signature.getInstance("SHA256withECDSAinP1363Format");
             s.initSign(key.toECPrivateKey());

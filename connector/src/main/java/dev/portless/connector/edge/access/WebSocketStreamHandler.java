@@ -148,6 +148,17 @@ final class WebSocketStreamHandler implements ClientRequestHandler {
         return upgraded != null && value.contentEquals(upgraded);
     }
 
+    /** Returns the strict decoder settings for a client's frames, shared with the frame fuzz test. */
+    static WebSocketDecoderConfig clientFrameDecoder() {
+        return WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(WebSocketStreamAdapter.MAX_CLIENT_FRAME)
+                .expectMaskedFrames(true)
+                .allowMaskMismatch(false)
+                .allowExtensions(false)
+                .closeOnProtocolViolation(false) // WebSocketViolationClose answers instead
+                .build();
+    }
+
     private void upgrade(
             ChannelHandlerContext ctx,
             FullHttpRequest request,
@@ -158,15 +169,8 @@ final class WebSocketStreamHandler implements ClientRequestHandler {
             opened.channel().close();
             return;
         }
-        WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
-                .maxFramePayloadLength(WebSocketStreamAdapter.MAX_CLIENT_FRAME)
-                .expectMaskedFrames(true)
-                .allowMaskMismatch(false)
-                .allowExtensions(false)
-                .closeOnProtocolViolation(false) // WebSocketViolationClose answers instead
-                .build();
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
-                        "wss://" + record.app() + "/", null, decoder)
+                        "wss://" + record.app() + "/", null, clientFrameDecoder())
                 .newHandshaker(request);
         if (handshaker == null) {
             request.release();
