@@ -2,14 +2,18 @@ package dev.portless.access.cli;
 
 import dev.portless.access.edge.AccessException;
 import dev.portless.access.edge.StreamDialer;
+import dev.portless.access.forward.ResumableStdio;
 import dev.portless.access.forward.StdioForwarder;
 import dev.portless.access.limits.AccessLimits;
+import dev.portless.access.resume.ResumingStream;
 import dev.portless.common.net.Transport;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Command;
@@ -54,6 +58,24 @@ final class SshCommand implements Callable<Integer> {
                 hostname, transport, parent.env(), spec.commandLine().getErr());
         EventLoopGroup group = transport.newGroup(1, "access");
         try {
+            if (ResumingStream.enabled(parent.env())) {
+                try {
+                    return ResumableStdio.run(
+                            group,
+                            transport,
+                            dialer,
+                            hostname,
+                            new FileInputStream(FileDescriptor.in),
+                            new FileOutputStream(FileDescriptor.out),
+                            new PrintStream(new FileOutputStream(FileDescriptor.err), true));
+                } catch (IOException e) {
+                    spec.commandLine()
+                            .getErr()
+                            .println("access: could not start the local relay for " + hostname + ": " + e.getMessage()
+                                    + "; set PORTLESS_RESUME=off to do without resume.");
+                    return 1;
+                }
+            }
             Channel stream;
             try {
                 stream = dialer.open(group.next(), hostname).get();

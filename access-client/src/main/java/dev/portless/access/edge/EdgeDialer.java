@@ -6,6 +6,7 @@ import dev.portless.access.limits.AccessLimits;
 import dev.portless.common.net.HostResolver;
 import dev.portless.common.net.Transport;
 import dev.portless.common.relay.WebSocketStreamAdapter;
+import dev.portless.common.resume.ResumeProtocol;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -109,7 +110,10 @@ public final class EdgeDialer {
         HttpHeaders headers = new DefaultHttpHeaders();
         credentials.addTo(headers);
         WebSocketClientHandshaker handshaker = new StreamHandshaker(
-                URI.create("wss://" + hostname + "/"), headers, WebSocketStreamAdapter.MAX_CLIENT_FRAME);
+                URI.create("wss://" + hostname + "/"),
+                credentials.resumable() ? ResumeProtocol.SUBPROTOCOL : null,
+                headers,
+                WebSocketStreamAdapter.MAX_CLIENT_FRAME);
         UpgradeHandler upgrade = new UpgradeHandler(handshaker, edge, hostname, answerTimeout, result);
         socket.connect(loop, new WebSocketStreamInitializer(socket, tls, upgrade), result::completeExceptionally);
         return result;

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -23,8 +24,8 @@ public interface StreamDialer {
             }
 
             @Override
-            public CompletableFuture<Channel> open(EventLoop loop, String hostname) {
-                return dialer.open(loop, hostname, credentials);
+            public CompletableFuture<Channel> open(EventLoop loop, String hostname, Map<String, String> resume) {
+                return dialer.open(loop, hostname, Credentials.withResume(credentials, resume));
             }
         };
     }
@@ -37,5 +38,13 @@ public interface StreamDialer {
      * pipeline ends in a stream adapter with reads off; it fails with an {@link AccessException}
      * whose message is the sentence for the user.
      */
-    CompletableFuture<Channel> open(EventLoop loop, String hostname);
+    default CompletableFuture<Channel> open(EventLoop loop, String hostname) {
+        return open(loop, hostname, Map.of());
+    }
+
+    /**
+     * Returns a future of a stream as {@link #open(EventLoop, String)} does, whose request also
+     * carries the {@code portless-resume.v1} headers in {@code resume} (none: a plain stream).
+     */
+    CompletableFuture<Channel> open(EventLoop loop, String hostname, Map<String, String> resume);
 }

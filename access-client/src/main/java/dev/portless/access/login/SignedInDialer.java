@@ -11,6 +11,7 @@ import dev.portless.access.token.CachedToken;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import java.io.PrintWriter;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -52,16 +53,18 @@ public final class SignedInDialer implements StreamDialer {
     }
 
     @Override
-    public CompletableFuture<Channel> open(EventLoop loop, String hostname) {
+    public CompletableFuture<Channel> open(EventLoop loop, String hostname, Map<String, String> resume) {
+        requireNonNull(resume, "resume");
         if (!hostname.equals(signIn.app())) {
             throw new IllegalArgumentException("hostname: " + hostname + " (expected: " + signIn.app() + ")");
         }
         CompletableFuture<Channel> result = new CompletableFuture<>();
-        blocking.execute(() -> attempt(loop, result, true));
+        blocking.execute(() -> attempt(loop, resume, result, true));
         return result;
     }
 
-    private void attempt(EventLoop loop, CompletableFuture<Channel> result, boolean mayRetry) {
+    private void attempt(
+            EventLoop loop, Map<String, String> resume, CompletableFuture<Channel> result, boolean mayRetry) {
         CachedToken token;
         try {
             token = signIn.token();
@@ -77,36 +80,41 @@ public final class SignedInDialer implements StreamDialer {
             result.completeExceptionally(new AccessException(e.getMessage()));
             return;
         }
-        dialer.open(loop, signIn.app(), Credentials.appToken(token.token())).whenComplete((stream, failure) -> {
-            if (failure == null) {
-                result.complete(stream);
-                return;
-            }
-            Throwable cause =
-                    failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-            String code = cause instanceof AccessException a ? a.edgeError().orElse("") : "";
-            // token_rejected: the connector refused what the edge accepted (e.g. keys rotated); a new token may pass.
-            // A token that a sign-in just produced is not retried: a second sign-in would fare no better.
-            if (mayRetry
-                    && !signIn.isFromSignIn(token)
-                    && (code.equals("token_expired")
-                            || code.equals("bad_credentials")
-                            || code.equals("token_rejected"))) {
-                err.println("access: "
-                        + (code.equals("token_expired")
-                                ? "Your sign-in to " + signIn.app() + " expired; signing in again."
-                                : "The edge refused the saved sign-in for " + signIn.app() + "; signing in again."));
-                signIn.reject(token);
-                blocking.execute(() -> attempt(loop, result, false));
-            } else if (code.equals("forbidden")
-                    && !token.identity().isEmpty()
-                    && !cause.getMessage().contains(token.identity())) {
-                result.completeExceptionally(
-                        new AccessException(withIdentity(cause.getMessage(), token.identity()), code));
-            } else {
-                result.completeExceptionally(cause);
-            }
-        });
+        dialer.open(loop, signIn.app(), Credentials.withResume(Credentials.appToken(token.token()), resume))
+                .whenComplete((stream, failure) -> {
+                    if (failure == null) {
+                        result.complete(stream);
+                        return;
+                    }
+                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                            ? failure.getCause()
+                            : failure;
+                    String code =
+                            cause instanceof AccessException a ? a.edgeError().orElse("") : "";
+                    // token_rejected: the connector refused what the edge accepted (e.g. keys rotated); a new token may
+                    // pass.
+                    // A token that a sign-in just produced is not retried: a second sign-in would fare no better.
+                    if (mayRetry
+                            && !signIn.isFromSignIn(token)
+                            && (code.equals("token_expired")
+                                    || code.equals("bad_credentials")
+                                    || code.equals("token_rejected"))) {
+                        err.println("access: "
+                                + (code.equals("token_expired")
+                                        ? "Your sign-in to " + signIn.app() + " expired; signing in again."
+                                        : "The edge refused the saved sign-in for " + signIn.app()
+                                                + "; signing in again."));
+                        signIn.reject(token);
+                        blocking.execute(() -> attempt(loop, resume, result, false));
+                    } else if (code.equals("forbidden")
+                            && !token.identity().isEmpty()
+                            && !cause.getMessage().contains(token.identity())) {
+                        result.completeExceptionally(
+                                new AccessException(withIdentity(cause.getMessage(), token.identity()), code));
+                    } else {
+                        result.completeExceptionally(cause);
+                    }
+                });
     }
 
     /** Returns the edge's policy sentence with who was refused, so the user knows whom to switch to. */

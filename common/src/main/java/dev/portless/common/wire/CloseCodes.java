@@ -21,5 +21,8 @@ public final class CloseCodes {
     /** The edge or connector is shutting down and drained this stream. */
     public static final int DRAINING = 4002;
 
+    /** A resumable stream ended because it could not be resumed (detach window passed, resume refused). */
+    public static final int RESUME_FAILED = 4020;
+
     private CloseCodes() {}
 }

@@ -56,6 +56,8 @@ public enum StreamError {
     NOT_HTTP(502),
     /** A TCP stream reached an ingress rule whose service is a web origin. */
     NOT_TCP(502),
+    /** A resumable stream could not be resumed; the message names why (wrong secret, stale counts, gone). */
+    RESUME_REFUSED(409),
     /** Anything else the edge or connector could not do. */
     INTERNAL(500);
 

@@ -7,6 +7,7 @@ import dev.portless.common.net.Transport;
 import dev.portless.common.tls.TlsContexts;
 import dev.portless.common.wire.TunnelProtocol;
 import dev.portless.connector.origin.OriginProxy;
+import dev.portless.connector.run.session.StreamSessions;
 import dev.portless.connector.run.token.StreamTokenCheck;
 import dev.portless.connector.token.AppTokenVerifier;
 import dev.portless.connector.token.EdgeKeys;
@@ -73,7 +74,8 @@ public final class ConnectorRunner implements AutoCloseable {
         tokens.keys().refresh();
         HostResolver names = new HostResolver(resolver);
         StreamGate gate = new StreamGate(runner.streams, tokens);
-        TargetDialer dialer = new TargetDialer(config.ingress(), transport, names, runner.streams, gate);
+        StreamSessions sessions = new StreamSessions(config.resumeDetachWindow(), ConnectorLimits.RESUME_REPLAY_BUFFER);
+        TargetDialer dialer = new TargetDialer(config.ingress(), transport, names, runner.streams, gate, sessions);
         runner.proxy = new OriginProxy(config.ingress(), transport, names, ConnectorLimits.ORIGIN);
         StreamRoutes routes =
                 new StreamRoutes(dialer, new WebStreams(config.ingress(), gate, dialer, runner.proxy, runner.streams));
@@ -82,7 +84,16 @@ public final class ConnectorRunner implements AutoCloseable {
         for (EdgeAddress edge : config.edges()) {
             for (int i = 0; i < config.connectionsPerEdge(); i++) {
                 TunnelClient client = new TunnelClient(
-                        "conn " + n++, edge, config, tls, transport, group.next(), credentials, name, routes, names);
+                        "conn " + n++,
+                        edge,
+                        config,
+                        tls,
+                        transport,
+                        group.next(),
+                        credentials,
+                        new ConnectorIdentity(name, sessions.instanceId()),
+                        routes,
+                        names);
                 runner.clients.add(client);
                 client.start();
             }

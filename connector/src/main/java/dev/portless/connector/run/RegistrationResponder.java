@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  */
 final class RegistrationResponder extends ChannelInboundHandlerAdapter {
     private final TunnelCredentials credentials;
-    private final String connectorName;
+    private final ConnectorIdentity identity;
     private final Consumer<String> onVerdict;
     private final StringBuilder verdict = new StringBuilder();
 
@@ -26,9 +26,9 @@ final class RegistrationResponder extends ChannelInboundHandlerAdapter {
      * Returns a responder that calls {@code onVerdict} with {@link TunnelProtocol#REGISTERED} or the
      * edge's error text.
      */
-    RegistrationResponder(TunnelCredentials credentials, String connectorName, Consumer<String> onVerdict) {
+    RegistrationResponder(TunnelCredentials credentials, ConnectorIdentity identity, Consumer<String> onVerdict) {
         this.credentials = credentials;
-        this.connectorName = connectorName;
+        this.identity = identity;
         this.onVerdict = onVerdict;
     }
 
@@ -38,7 +38,8 @@ final class RegistrationResponder extends ChannelInboundHandlerAdapter {
                 .status("200")
                 .set(TunnelProtocol.TUNNEL_ID, credentials.tunnelId().toString())
                 .set(TunnelProtocol.TUNNEL_SECRET, credentials.secret())
-                .set(TunnelProtocol.CONNECTOR_NAME, connectorName)
+                .set(TunnelProtocol.CONNECTOR_NAME, identity.name())
+                .set(TunnelProtocol.CONNECTOR_INSTANCE, identity.instanceId())
                 .set(TunnelProtocol.VERSION, ConnectorVersion.VALUE);
         ctx.writeAndFlush(new DefaultHttp2HeadersFrame(headers, false));
         ctx.read();

@@ -10,6 +10,8 @@ import dev.portless.connector.ingress.IngressRule;
 import dev.portless.connector.ingress.IngressRules;
 import dev.portless.connector.ingress.StatusService;
 import dev.portless.connector.ingress.TargetService;
+import dev.portless.connector.run.session.StreamSessions;
+import dev.portless.connector.token.VerifiedAppToken;
 import dev.portless.connector.tunnel.StreamRefusal;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -42,23 +44,48 @@ final class TargetDialer {
     private final HostResolver resolver;
     private final StreamCounter streams;
     private final StreamGate gate;
+    private final StreamSessions sessions;
 
     TargetDialer(
-            IngressRules ingress, Transport transport, HostResolver resolver, StreamCounter streams, StreamGate gate) {
+            IngressRules ingress,
+            Transport transport,
+            HostResolver resolver,
+            StreamCounter streams,
+            StreamGate gate,
+            StreamSessions sessions) {
         this.ingress = ingress;
         this.transport = transport;
         this.resolver = resolver;
         this.streams = streams;
         this.gate = gate;
+        this.sessions = sessions;
     }
 
     /** Checks the stream's token, then dials the target of the TCP rule its hostname matches. */
     void dial(Channel stream, Http2Headers request) {
-        gate.admit(stream, request, (s, hostname, streamId, token, verified) -> dialTarget(s, hostname, streamId));
+        gate.admit(
+                stream,
+                request,
+                (s, hostname, streamId, token, verified) -> admitted(s, request, hostname, streamId, verified));
     }
 
-    /** Dials the target of the TCP rule {@code hostname} matches; the stream has passed the gate. */
-    void dialTarget(Channel stream, String hostname, String streamId) {
+    /**
+     * Serves a TCP stream that has passed the gate: a resume goes to the session that holds the
+     * stream, anything else dials the target (resumable when the client asked for it).
+     */
+    void admitted(Channel stream, Http2Headers request, String hostname, String streamId, VerifiedAppToken verified) {
+        if (StreamSessions.isResume(request)) {
+            sessions.resume(stream, request, hostname, verified.subject());
+        } else {
+            dialTarget(stream, hostname, streamId, StreamSessions.isNew(request) ? verified.subject() : null);
+        }
+    }
+
+    /**
+     * Dials the target of the TCP rule {@code hostname} matches; the stream has passed the gate. A
+     * {@code resumableFor} subject makes the stream resumable by that subject only.
+     */
+    private void dialTarget(Channel stream, String hostname, String streamId, String resumableFor) {
         IngressRule rule = ingress.match(hostname);
         if (rule.service() instanceof StatusService) {
             refuse(
@@ -85,7 +112,7 @@ final class TargetDialer {
                                 + " does not resolve on the connector's machine; check the ingress rule for "
                                 + hostname + ".");
             } else {
-                connect(stream, hostname, streamId, target, rule.connectTimeout(), address.getNow());
+                connect(stream, hostname, streamId, target, rule.connectTimeout(), address.getNow(), resumableFor);
             }
         });
     }
@@ -96,7 +123,8 @@ final class TargetDialer {
             String streamId,
             TargetService target,
             Duration timeout,
-            InetSocketAddress address) {
+            InetSocketAddress address,
+            String resumableFor) {
         if (!stream.isActive()) {
             return;
         }
@@ -123,6 +151,11 @@ final class TargetDialer {
                             new DefaultHttp2Headers().status("200").set(TunnelProtocol.TARGET, target.toString());
                     stream.writeAndFlush(new DefaultHttp2HeadersFrame(ok, false));
                     streams.opened();
+                    if (resumableFor != null) {
+                        sessions.open(
+                                stream, targetChannel, hostname, resumableFor, target.toString(), streams::closed);
+                        return;
+                    }
                     RelayPair.join(stream, "edge", targetChannel, "target")
                             .done()
                             .thenAccept(r -> {

@@ -43,7 +43,7 @@ final class TunnelClient {
     private final Transport transport;
     private final EventLoop loop;
     private final TunnelCredentials credentials;
-    private final String connectorName;
+    private final ConnectorIdentity identity;
     private final StreamRoutes routes;
     private final HostResolver resolver;
     private final Backoff backoff;
@@ -61,7 +61,7 @@ final class TunnelClient {
             Transport transport,
             EventLoop loop,
             TunnelCredentials credentials,
-            String connectorName,
+            ConnectorIdentity identity,
             StreamRoutes routes,
             HostResolver resolver) {
         this.label = label;
@@ -71,7 +71,7 @@ final class TunnelClient {
         this.transport = transport;
         this.loop = loop;
         this.credentials = credentials;
-        this.connectorName = connectorName;
+        this.identity = identity;
         this.routes = routes;
         this.resolver = resolver;
         this.backoff = new Backoff(config.retryInitial(), config.retryMax());
@@ -223,7 +223,7 @@ final class TunnelClient {
                             "streams",
                             new Http2MultiplexHandler(new TunnelStreamInitializer(
                                     () -> new RegistrationResponder(
-                                            credentials, connectorName, TunnelClient.this::onVerdict),
+                                            credentials, identity, TunnelClient.this::onVerdict),
                                     routes)));
             TunnelHttp2.widenConnectionWindow(parent);
         }

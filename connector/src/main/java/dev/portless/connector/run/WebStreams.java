@@ -60,7 +60,7 @@ final class WebStreams {
             answerStatus(stream, rule, status, request);
         } else if (request.websocket()) {
             // A TCP rule: the browser's or cloudflared's WebSocket carries the TCP stream, as ever.
-            tcp.dialTarget(stream, request.hostname(), request.streamId());
+            tcp.admitted(stream, request.headers(), request.hostname(), request.streamId(), request.verified());
         } else {
             StreamRefusal.refuse(
                     stream, StreamError.NOT_HTTP, request.hostname() + " is a TCP app; reach it with access tcp");

@@ -23,7 +23,7 @@ class StreamDispatcherTest {
     private final StreamCounter streams = new StreamCounter();
     // Draining: the gate answers before it needs ingress rules, a resolver, a proxy or a token check.
     private final StreamGate gate = new StreamGate(streams, null);
-    private final TargetDialer dialer = new TargetDialer(null, null, null, streams, gate);
+    private final TargetDialer dialer = new TargetDialer(null, null, null, streams, gate, null);
     private final StreamRoutes routes = new StreamRoutes(dialer, new WebStreams(null, gate, dialer, null, streams));
 
     @Test
@@ -111,7 +111,11 @@ class StreamDispatcherTest {
                 .addLast(
                         "dispatch",
                         new StreamDispatcher(
-                                () -> new RegistrationResponder(credentials, "host/1", verdict -> {}), routes));
+                                () -> new RegistrationResponder(
+                                        credentials,
+                                        new ConnectorIdentity("host/1", "0011223344556677"),
+                                        verdict -> {}),
+                                routes));
         return stream;
     }
 

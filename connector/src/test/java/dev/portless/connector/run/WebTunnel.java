@@ -9,6 +9,7 @@ import dev.portless.common.net.Transport;
 import dev.portless.common.wire.TunnelProtocol;
 import dev.portless.connector.ingress.IngressRules;
 import dev.portless.connector.origin.OriginProxy;
+import dev.portless.connector.run.session.StreamSessions;
 import dev.portless.connector.run.token.StreamTokenCheck;
 import dev.portless.connector.token.AppTokenVerifier;
 import dev.portless.connector.token.TestEdgeKeys;
@@ -43,6 +44,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -84,7 +86,8 @@ final class WebTunnel implements AutoCloseable {
         group = Transport.NIO.newGroup(2, "web-tunnel");
         HostResolver names = HostResolver.withDaemonThreads("web-tunnel-resolver", 2);
         StreamGate gate = new StreamGate(streams, tokens);
-        TargetDialer dialer = new TargetDialer(ingress, Transport.NIO, names, streams, gate);
+        TargetDialer dialer = new TargetDialer(
+                ingress, Transport.NIO, names, streams, gate, new StreamSessions(Duration.ofSeconds(30), 1 << 20));
         proxy = new OriginProxy(ingress, Transport.NIO, names, ConnectorLimits.ORIGIN);
         StreamRoutes routes = new StreamRoutes(dialer, new WebStreams(ingress, gate, dialer, proxy, streams));
         server = new ServerBootstrap()
