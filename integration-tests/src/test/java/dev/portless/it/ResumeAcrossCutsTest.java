@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Timeout;
  * (what {@code scripts/resume-soak} sets) copies 1 GiB.
  */
 @Timeout(600)
-@Disabled("Known bug: the stream stalls at its end when the last cut comes after the local app's half-close;"
-        + " every cut before that resumes (10 of 10 logged as resumed with 64 MiB)")
+@Disabled("Known bug: with 64 MiB each way the stream sometimes stalls after the last resume, near its end;"
+        + " with 32 MiB it passed (10 cuts, SHA-256 equal, one target connection)")
 class ResumeAcrossCutsTest {
     private static final String APP = "echo.portless.test";
     private static final Pattern RESUMED = Pattern.compile("resumed the stream to " + Pattern.quote(APP));
@@ -58,6 +58,7 @@ class ResumeAcrossCutsTest {
                 FaultProxy proxy = FaultProxy.start(stack.edgePort())) {
             Map<String, String> env = new java.util.HashMap<>(extraEnv);
             env.put("PORTLESS_EDGE", "https://127.0.0.1:" + proxy.port());
+            env.put("PORTLESS_RESUME", "on");
             PortlessStack.AccessTcp access = stack.accessTcp(APP, env);
             try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), access.port())) {
                 AtomicLong received = new AtomicLong();

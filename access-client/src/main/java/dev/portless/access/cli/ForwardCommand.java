@@ -121,7 +121,7 @@ final class ForwardCommand implements Callable<Integer> {
         }
         try {
             TcpForwarder forwarder = TcpForwarder.start(
-                    group, transport, local, dialer, app, System.err, ResumingStream.enabled(parent.env()));
+                    group, transport, local, dialer, app, System.err, ResumingStream.requested(parent.env()));
             InetSocketAddress bound = forwarder.localAddress();
             table.add(app, bound.getHostString() + ":" + bound.getPort(), "listening");
             return Optional.of(forwarder);

@@ -58,7 +58,7 @@ final class SshCommand implements Callable<Integer> {
                 hostname, transport, parent.env(), spec.commandLine().getErr());
         EventLoopGroup group = transport.newGroup(1, "access");
         try {
-            if (ResumingStream.enabled(parent.env())) {
+            if (ResumingStream.requested(parent.env())) {
                 try {
                     return ResumableStdio.run(
                             group,

@@ -55,7 +55,7 @@ final class TcpCommand implements Callable<Integer> {
         EventLoopGroup group = transport.newGroup(0, "access");
         try {
             TcpForwarder forwarder = TcpForwarder.start(
-                    group, transport, local, dialer, hostname, System.err, ResumingStream.enabled(parent.env()));
+                    group, transport, local, dialer, hostname, System.err, ResumingStream.requested(parent.env()));
             spec.commandLine()
                     .getErr()
                     .println("access: listening on " + forwarder.localAddress().getHostString() + ":"

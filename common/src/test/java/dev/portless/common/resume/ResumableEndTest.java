@@ -39,6 +39,21 @@ class ResumableEndTest {
         };
     }
 
+    /** Both ends of one stream, each with its plain channel and its first carrier. */
+    private final class Pair {
+        final EmbeddedChannel localPlain = new EmbeddedChannel();
+        final EmbeddedChannel targetPlain = new EmbeddedChannel();
+        final ResumableEnd client = ResumableEnd.start(localPlain, "local", 1 << 20, recorder("client"));
+        final ResumableEnd connector = ResumableEnd.start(targetPlain, "target", 1 << 20, recorder("connector"));
+        final EmbeddedChannel c1 = new EmbeddedChannel();
+        final EmbeddedChannel s1 = new EmbeddedChannel();
+
+        Pair() {
+            client.attachFirst(c1, null);
+            connector.attachFirst(s1, new ResumeName("abc.123", "secret"));
+        }
+    }
+
     /** Moves every frame each carrier wrote to the other one, until both are quiet. */
     private static void shuttle(EmbeddedChannel a, EmbeddedChannel b) {
         boolean moved = true;
@@ -81,14 +96,13 @@ class ResumableEndTest {
 
     @Test
     void bytesSentDuringABreakArriveOnceAfterTheResume() {
-        EmbeddedChannel localPlain = new EmbeddedChannel();
-        EmbeddedChannel targetPlain = new EmbeddedChannel();
-        ResumableEnd client = ResumableEnd.start(localPlain, "local", 1 << 20, recorder("client"));
-        ResumableEnd connector = ResumableEnd.start(targetPlain, "target", 1 << 20, recorder("connector"));
-        EmbeddedChannel c1 = new EmbeddedChannel();
-        EmbeddedChannel s1 = new EmbeddedChannel();
-        client.attachFirst(c1, null);
-        connector.attachFirst(s1, new ResumeName("abc.123", "secret"));
+        Pair p = new Pair();
+        EmbeddedChannel localPlain = p.localPlain;
+        EmbeddedChannel targetPlain = p.targetPlain;
+        ResumableEnd client = p.client;
+        ResumableEnd connector = p.connector;
+        EmbeddedChannel c1 = p.c1;
+        EmbeddedChannel s1 = p.s1;
         localPlain.writeInbound(bytes("hello "));
         targetPlain.writeInbound(bytes("welcome "));
         shuttle(c1, s1);
@@ -130,14 +144,13 @@ class ResumableEndTest {
 
     @Test
     void aHalfCloseLostInABreakIsSentAgainAndTheStreamCompletes() {
-        EmbeddedChannel localPlain = new EmbeddedChannel();
-        EmbeddedChannel targetPlain = new EmbeddedChannel();
-        ResumableEnd client = ResumableEnd.start(localPlain, "local", 1 << 20, recorder("client"));
-        ResumableEnd connector = ResumableEnd.start(targetPlain, "target", 1 << 20, recorder("connector"));
-        EmbeddedChannel c1 = new EmbeddedChannel();
-        EmbeddedChannel s1 = new EmbeddedChannel();
-        client.attachFirst(c1, null);
-        connector.attachFirst(s1, new ResumeName("abc.123", "secret"));
+        Pair p = new Pair();
+        EmbeddedChannel localPlain = p.localPlain;
+        EmbeddedChannel targetPlain = p.targetPlain;
+        ResumableEnd client = p.client;
+        ResumableEnd connector = p.connector;
+        EmbeddedChannel c1 = p.c1;
+        EmbeddedChannel s1 = p.s1;
         localPlain.writeInbound(bytes("request"));
         localPlain.pipeline().fireUserEventTriggered(EndOfStream.INSTANCE);
         targetPlain.writeInbound(bytes("part1 "));
