@@ -8,6 +8,8 @@ import dev.portless.bench.probe.RateCommand;
 import dev.portless.bench.probe.SetupCommand;
 import dev.portless.bench.profile.JfrTopCommand;
 import dev.portless.bench.report.ReportCommand;
+import dev.portless.bench.web.WebReportCommand;
+import dev.portless.bench.web.WrkFiguresCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -28,7 +30,9 @@ import picocli.CommandLine.Command;
             IdleStreamsCommand.class,
             MemoryCommand.class,
             ReportCommand.class,
-            JfrTopCommand.class
+            JfrTopCommand.class,
+            WrkFiguresCommand.class,
+            WebReportCommand.class
         })
 public final class BenchCommand {
 

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs {@code scripts/bench --smoke}: every workload on every route (direct TCP, {@code ssh -L},
- * Portless) with tiny sizes and one run, so the benchmark cannot rot. It asserts that the bench
+ * Portless; and HTTP through nginx, nginx as a proxy and a Portless web app) with tiny sizes and one run, so the benchmark cannot rot. It asserts that the bench
  * finished and that its table has every row; it asserts no timing, because a timing on a shared
  * CI machine is noise, not a test.
  */
@@ -34,19 +34,27 @@ class BenchSmokeTest {
             "| Memory per idle stream, live heap",
             "| `ssh host true` wall time",
             "| `access --version` start-up, AppCDS launcher",
-            "| `access --version` start-up, without the AppCDS archive");
+            "| `access --version` start-up, without the AppCDS archive",
+            "| 1 KiB responses, requests/s",
+            "| 1 KiB responses, p50",
+            "| 1 KiB responses, p99",
+            "| 1 MiB responses, requests/s",
+            "| 1 MiB responses, p50",
+            "| 1 MiB responses, p99");
 
     @Test
     void everyWorkloadRunsOnEveryRoute() {
         boolean root = "root".equals(System.getProperty("user.name"));
         // As root the bench installs what is missing itself, as scripts/setup does.
         Peers.require(
-                "the bench's peers (Debian packages iperf3 openssh-server hyperfine gnuplot-nox)",
+                "the bench's peers (Debian packages iperf3 openssh-server hyperfine gnuplot-nox wrk nginx)",
                 root
                         || (Peers.executable("/usr/bin/iperf3")
                                 && Peers.executable("/usr/sbin/sshd")
                                 && Peers.executable("/usr/bin/hyperfine")
-                                && Peers.executable("/usr/bin/gnuplot")));
+                                && Peers.executable("/usr/bin/gnuplot")
+                                && Peers.executable("/usr/bin/wrk")
+                                && Peers.executable("/usr/sbin/nginx")));
         Path bench = repositoryRoot().resolve("scripts/bench");
 
         ProcessResult result = Commands.run(List.of(bench.toString(), "--smoke"), Duration.ofMinutes(15));

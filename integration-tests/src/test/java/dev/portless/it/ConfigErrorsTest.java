@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A mistake in a configuration file stops {@code connector run} or {@code connector edge} at start-up with
- * exit code 2 and one line on stderr, {@code connector: <file>:<line>: <path>: <problem>}, and nothing else.
+ * exit code 78 (EX_CONFIG) and one line on stderr, {@code connector: <file>:<line>: <path>: <problem>}, and nothing else.
  */
 class ConfigErrorsTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -60,7 +60,7 @@ class ConfigErrorsTest {
                 config,
                 config + ":5: ingress[0].service: unknown scheme \"ftp\" "
                         + "(expected: "
-                        + "tcp, ssh, rdp, smb, http, https, unix, unix+tls, hello-world, http_status)");
+                        + "tcp, ssh, rdp, smb, http, https, unix, unix+tls, hello-world, bastion, http_status)");
     }
 
     @Test
@@ -137,7 +137,7 @@ class ConfigErrorsTest {
         return Files.writeString(dir.resolve(name), yaml);
     }
 
-    /** Asserts the start of the one-line error (the rest quotes the JDK's reason) and exit code 2. */
+    /** Asserts the start of the one-line error (the rest quotes the JDK's reason) and exit code 78. */
     private static void assertConfigErrorStartsWith(String role, Path config, String expected) {
         try (JavaProcess connector = JavaProcess.start(
                 "dev.portless.connector.ConnectorMain", List.of(role, "--config", config.toString()), Map.of())) {
@@ -145,7 +145,7 @@ class ConfigErrorsTest {
             String stderr = connector.stderr();
             assertTrue(stderr.startsWith("connector: " + expected), "stderr: " + stderr);
             assertEquals(1, stderr.lines().count(), "one line: " + stderr);
-            assertEquals(2, exit, "exit code");
+            assertEquals(78, exit, "exit code");
         }
     }
 
@@ -154,7 +154,7 @@ class ConfigErrorsTest {
                 "dev.portless.connector.ConnectorMain", List.of(role, "--config", config.toString()), Map.of())) {
             int exit = connector.waitFor(TIMEOUT);
             assertEquals("connector: " + expected + "\n", connector.stderr(), "stderr");
-            assertEquals(2, exit, "exit code");
+            assertEquals(78, exit, "exit code");
             assertEquals("", connector.stdout(), "stdout");
         }
     }

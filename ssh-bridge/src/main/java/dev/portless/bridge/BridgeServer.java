@@ -10,15 +10,18 @@ import dev.portless.bridge.config.BridgeConfig;
 import dev.portless.bridge.forward.BridgeForwardingFilter;
 import dev.portless.bridge.forward.PolicyDirectTcpipFactory;
 import dev.portless.bridge.forward.RefusalMessageConnectionServiceFactory;
+import dev.portless.bridge.metrics.BridgeMetrics;
 import dev.portless.bridge.shell.SessionChannels;
 import dev.portless.bridge.transport.HostCertificate;
 import dev.portless.bridge.transport.HostKeyFile;
 import dev.portless.bridge.transport.ModernAlgorithms;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.KeyPair;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -69,7 +72,18 @@ public final class BridgeServer implements AutoCloseable {
      * @throws IllegalStateException when the host key is unusable
      */
     public static BridgeServer start(BridgeConfig config) {
+        return start(config, Optional.empty());
+    }
+
+    /**
+     * Returns a bridge listening as {@code config} says, with its metrics in {@code metrics} when given.
+     *
+     * @throws UncheckedIOException when the listener cannot bind or the audit log cannot be opened
+     * @throws IllegalStateException when the host key is unusable
+     */
+    public static BridgeServer start(BridgeConfig config, Optional<PrometheusRegistry> metrics) {
         requireNonNull(config, "config");
+        requireNonNull(metrics, "metrics");
         final KeyPair hostKey = HostKeyFile.loadOrCreate(config.hostKey());
         final AuditLog audit;
         try {
@@ -110,6 +124,10 @@ public final class BridgeServer implements AutoCloseable {
         // No tcpip-forward (remote forwarding) handler and no host-key rotation messages.
         sshd.setGlobalRequestHandlers(List.of(KeepAliveHandler.INSTANCE, NoMoreSessionsHandler.INSTANCE));
         sshd.addSessionListener(new SessionAuditListener(audit, Clock.systemUTC(), stopping::get));
+        metrics.map(BridgeMetrics::new).ifPresent(m -> {
+            sshd.addSessionListener(m);
+            sshd.addChannelListener(m);
+        });
 
         CoreModuleProperties.AUTH_TIMEOUT.set(sshd, BridgeLimits.AUTH_TIMEOUT);
         CoreModuleProperties.MAX_AUTH_REQUESTS.set(sshd, BridgeLimits.MAX_AUTH_ATTEMPTS);

@@ -20,12 +20,14 @@ import picocli.CommandLine.Command;
         subcommands = {
             LoginCommand.class,
             TcpCommand.class,
+            SocksCommand.class,
             CurlCommand.class,
             ForwardCommand.class,
             SshCommand.class,
             TokenCommand.class,
             LogoutCommand.class,
             StatusCommand.class,
+            DoctorCommand.class,
             SshGenCommand.class,
             SshConfigCommand.class
         })

@@ -51,11 +51,14 @@ final class SshCommand implements Callable<Integer> {
     @Mixin
     EdgeOptions edgeOptions = new EdgeOptions();
 
+    @Mixin
+    DestinationOption destinationOption = new DestinationOption();
+
     @Override
     public Integer call() throws InterruptedException {
         Transport transport = Transport.best();
-        StreamDialer dialer = edgeOptions.dialer(
-                hostname, transport, parent.env(), spec.commandLine().getErr());
+        StreamDialer dialer = destinationOption.apply(edgeOptions.dialer(
+                hostname, transport, parent.env(), spec.commandLine().getErr()));
         EventLoopGroup group = transport.newGroup(1, "access");
         try {
             if (ResumingStream.requested(parent.env())) {

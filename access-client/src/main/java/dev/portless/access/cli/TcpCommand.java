@@ -46,12 +46,15 @@ final class TcpCommand implements Callable<Integer> {
     @Mixin
     EdgeOptions edgeOptions = new EdgeOptions();
 
+    @Mixin
+    DestinationOption destinationOption = new DestinationOption();
+
     @Override
     public Integer call() throws InterruptedException {
         InetSocketAddress local = parseListen(url);
         Transport transport = Transport.best();
-        StreamDialer dialer = edgeOptions.dialer(
-                hostname, transport, parent.env(), spec.commandLine().getErr());
+        StreamDialer dialer = destinationOption.apply(edgeOptions.dialer(
+                hostname, transport, parent.env(), spec.commandLine().getErr()));
         EventLoopGroup group = transport.newGroup(0, "access");
         try {
             TcpForwarder forwarder = TcpForwarder.start(
@@ -69,10 +72,16 @@ final class TcpCommand implements Callable<Integer> {
     }
 
     static InetSocketAddress parseListen(String text) {
+        return parseListen(text, "--url");
+    }
+
+    /** Returns the address {@code text} names, with errors naming {@code option}. */
+    static InetSocketAddress parseListen(String text, String option) {
         String t = text.startsWith("tcp://") ? text.substring(6) : text;
         int colon = t.lastIndexOf(':');
         if (colon <= 0 || colon == t.length() - 1) {
-            throw new IllegalArgumentException("--url: \"" + text + "\" (expected: HOST:PORT, e.g. localhost:5432)");
+            throw new IllegalArgumentException(
+                    option + ": \"" + text + "\" (expected: HOST:PORT, e.g. localhost:5432)");
         }
         String host = t.substring(0, colon);
         if (host.startsWith("[") && host.endsWith("]")) {
@@ -83,15 +92,15 @@ final class TcpCommand implements Callable<Integer> {
             port = Integer.parseInt(t.substring(colon + 1));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(
-                    "--url: port \"" + t.substring(colon + 1) + "\" is not a number (expected: 0..65535)");
+                    option + ": port \"" + t.substring(colon + 1) + "\" is not a number (expected: 0..65535)");
         }
         if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("--url: port " + port + " (expected: 0..65535)");
+            throw new IllegalArgumentException(option + ": port " + port + " (expected: 0..65535)");
         }
         try {
             return new InetSocketAddress(InetAddress.getByName(host), port);
         } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("--url: the host \"" + host + "\" does not resolve");
+            throw new IllegalArgumentException(option + ": the host \"" + host + "\" does not resolve");
         }
     }
 }

@@ -7,6 +7,7 @@ import dev.portless.common.net.HostResolver;
 import dev.portless.common.net.Transport;
 import dev.portless.common.relay.WebSocketStreamAdapter;
 import dev.portless.common.resume.ResumeProtocol;
+import dev.portless.common.wire.AccessHeaders;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -94,21 +95,34 @@ public final class EdgeDialer {
      * for the user and, when the edge named one, its error code.
      */
     public CompletableFuture<Channel> open(EventLoop loop, String hostname, Credentials credentials) {
+        return open(loop, hostname, credentials, null);
+    }
+
+    /**
+     * Returns a future of a stream as {@link #open(EventLoop, String, Credentials)} does, naming the bastion
+     * jump destination {@code destination} ({@code host:port}) unless it is {@code null}.
+     */
+    public CompletableFuture<Channel> open(
+            EventLoop loop, String hostname, Credentials credentials, String destination) {
         requireNonNull(credentials, "credentials");
         if (multiplexer == null || multiplexer.unsupported()) {
-            return openWebSocket(loop, hostname, credentials);
+            return openWebSocket(loop, hostname, credentials, destination);
         }
         return multiplexer
-                .open(loop, hostname, credentials)
+                .open(loop, hostname, credentials, destination)
                 .exceptionallyCompose(failure -> failure instanceof MultiplexedConnection.NotMultiplexed
-                        ? openWebSocket(loop, hostname, credentials)
+                        ? openWebSocket(loop, hostname, credentials, destination)
                         : CompletableFuture.failedFuture(failure));
     }
 
-    private CompletableFuture<Channel> openWebSocket(EventLoop loop, String hostname, Credentials credentials) {
+    private CompletableFuture<Channel> openWebSocket(
+            EventLoop loop, String hostname, Credentials credentials, String destination) {
         CompletableFuture<Channel> result = new CompletableFuture<>();
         HttpHeaders headers = new DefaultHttpHeaders();
         credentials.addTo(headers);
+        if (destination != null) {
+            headers.set(AccessHeaders.JUMP_DESTINATION, destination);
+        }
         WebSocketClientHandshaker handshaker = new StreamHandshaker(
                 URI.create("wss://" + hostname + "/"),
                 credentials.resumable() ? ResumeProtocol.SUBPROTOCOL : null,

@@ -25,11 +25,29 @@ public final class EdgeTlsProbe {
     private EdgeTlsProbe() {}
 
     /**
+     * What a handshake with the edge reached: the TCP connection (or the sentence of its failure), then the TLS
+     * handshake (how it is protected, or the sentence of its failure).
+     *
+     * @param connected whether the TCP connection was made
+     * @param secured   whether the TLS handshake succeeded
+     * @param detail    how the connection is protected, or the sentence of the first failure
+     */
+    public record Handshake(boolean connected, boolean secured, String detail) {}
+
+    /**
      * Returns how a connection to {@code edge} is protected, e.g. {@code TLSv1.3, key exchange X25519MLKEM768
      * (post-quantum)}, or the sentence saying why the handshake failed. Blocks for at most about
      * {@code timeout}; never call it on an event loop.
      */
     public static String describe(EdgeEndpoint edge, SslContext tls, Duration timeout) throws InterruptedException {
+        return handshake(edge, tls, timeout).detail();
+    }
+
+    /**
+     * Returns what a TCP connection and TLS handshake with {@code edge} reach. Blocks for at most about
+     * {@code timeout}; never call it on an event loop.
+     */
+    public static Handshake handshake(EdgeEndpoint edge, SslContext tls, Duration timeout) throws InterruptedException {
         requireNonNull(edge, "edge");
         requireNonNull(tls, "tls");
         requireNonNull(timeout, "timeout");
@@ -37,7 +55,7 @@ public final class EdgeTlsProbe {
         final EventLoopGroup group = transport.newGroup(1, "access-probe");
         final HostResolver resolver = HostResolver.withDaemonThreads("access-probe-dns", AccessLimits.RESOLVER_THREADS);
         final EdgeSocket socket = new EdgeSocket(edge, transport, resolver, timeout);
-        final CompletableFuture<String> answer = new CompletableFuture<>();
+        final CompletableFuture<Handshake> answer = new CompletableFuture<>();
         try {
             socket.connect(
                     group.next(),
@@ -48,18 +66,18 @@ public final class EdgeTlsProbe {
                             ch.pipeline().addLast(ssl);
                             ssl.handshakeFuture().addListener(f -> {
                                 if (f.isSuccess()) {
-                                    answer.complete(KeyExchange.describe(ssl));
+                                    answer.complete(new Handshake(true, true, KeyExchange.describe(ssl)));
                                 } else {
-                                    answer.complete(EdgeFailures.tls(f.cause(), edge));
+                                    answer.complete(new Handshake(true, false, EdgeFailures.tls(f.cause(), edge)));
                                 }
                                 ch.close();
                             });
                         }
                     },
-                    failure -> answer.complete(failure.getMessage()));
+                    failure -> answer.complete(new Handshake(false, false, failure.getMessage())));
             return answer.get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            return "no answer within " + timeout.toSeconds() + " s";
+            return new Handshake(false, false, "no answer within " + timeout.toSeconds() + " s");
         } finally {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
         }

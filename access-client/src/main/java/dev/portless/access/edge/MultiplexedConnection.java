@@ -3,6 +3,7 @@ package dev.portless.access.edge;
 import dev.portless.access.limits.AccessLimits;
 import dev.portless.common.mux.Http2Keepalive;
 import dev.portless.common.mux.MultiplexedHttp2;
+import dev.portless.common.wire.AccessHeaders;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -80,7 +81,8 @@ final class MultiplexedConnection {
      * Returns a future of a stream to the app {@code hostname} with {@code credentials}, ready for a
      * relay (reads off); it fails with an {@link AccessException} holding the sentence for the user.
      */
-    CompletableFuture<Channel> open(String hostname, Credentials credentials, Duration answerTimeout) {
+    CompletableFuture<Channel> open(
+            String hostname, Credentials credentials, String destination, Duration answerTimeout) {
         CompletableFuture<Channel> result = new CompletableFuture<>();
         streamStarted();
         new Http2StreamChannelBootstrap(channel)
@@ -94,7 +96,8 @@ final class MultiplexedConnection {
                     }
                     Http2StreamChannel stream = (Http2StreamChannel) f.getNow();
                     stream.closeFuture().addListener(c -> streamEnded());
-                    stream.writeAndFlush(new DefaultHttp2HeadersFrame(connectRequest(hostname, credentials), false))
+                    stream.writeAndFlush(new DefaultHttp2HeadersFrame(
+                                    connectRequest(hostname, credentials, destination), false))
                             .addListener(w -> {
                                 if (!w.isSuccess()) {
                                     result.completeExceptionally(
@@ -106,10 +109,13 @@ final class MultiplexedConnection {
         return result;
     }
 
-    private Http2Headers connectRequest(String hostname, Credentials credentials) {
+    private Http2Headers connectRequest(String hostname, Credentials credentials, String destination) {
         // RFC 9113, 8.5: a CONNECT names only the authority; the app's hostname picks the route.
         Http2Headers headers = new DefaultHttp2Headers().method("CONNECT").authority(hostname + ":" + edge.port());
         credentials.forEachHeader((name, value) -> headers.set(name.toLowerCase(Locale.ROOT), value));
+        if (destination != null) {
+            headers.set(AccessHeaders.JUMP_DESTINATION.toLowerCase(Locale.ROOT), destination);
+        }
         return headers;
     }
 

@@ -43,7 +43,7 @@ final class Multiplexer {
      * Returns a future of a stream on {@code loop}; it fails with an {@link AccessException}, or with
      * {@link MultiplexedConnection.NotMultiplexed} when the edge does not multiplex.
      */
-    CompletableFuture<Channel> open(EventLoop loop, String hostname, Credentials credentials) {
+    CompletableFuture<Channel> open(EventLoop loop, String hostname, Credentials credentials, String destination) {
         CompletableFuture<Channel> result = new CompletableFuture<>();
         loop.execute(() -> byLoop.computeIfAbsent(loop, LoopConnections::new)
                 .connection()
@@ -58,13 +58,15 @@ final class Multiplexer {
                         result.completeExceptionally(cause);
                         return;
                     }
-                    connection.open(hostname, credentials, answerTimeout).whenComplete((stream, streamFailure) -> {
-                        if (streamFailure != null) {
-                            result.completeExceptionally(streamFailure);
-                        } else {
-                            result.complete(stream);
-                        }
-                    });
+                    connection
+                            .open(hostname, credentials, destination, answerTimeout)
+                            .whenComplete((stream, streamFailure) -> {
+                                if (streamFailure != null) {
+                                    result.completeExceptionally(streamFailure);
+                                } else {
+                                    result.complete(stream);
+                                }
+                            });
                 }));
         return result;
     }

@@ -24,8 +24,27 @@ public interface StreamDialer {
             }
 
             @Override
-            public CompletableFuture<Channel> open(EventLoop loop, String hostname, Map<String, String> resume) {
-                return dialer.open(loop, hostname, Credentials.withResume(credentials, resume));
+            public CompletableFuture<Channel> open(
+                    EventLoop loop, String hostname, String destination, Map<String, String> resume) {
+                return dialer.open(loop, hostname, Credentials.withResume(credentials, resume), destination);
+            }
+        };
+    }
+
+    /** Returns a dialer whose streams all name {@code destination} as their bastion jump destination. */
+    static StreamDialer toDestination(StreamDialer dialer, String destination) {
+        requireNonNull(dialer, "dialer");
+        requireNonNull(destination, "destination");
+        return new StreamDialer() {
+            @Override
+            public EdgeEndpoint edge() {
+                return dialer.edge();
+            }
+
+            @Override
+            public CompletableFuture<Channel> open(
+                    EventLoop loop, String hostname, String ignored, Map<String, String> resume) {
+                return dialer.open(loop, hostname, destination, resume);
             }
         };
     }
@@ -39,12 +58,20 @@ public interface StreamDialer {
      * whose message is the sentence for the user.
      */
     default CompletableFuture<Channel> open(EventLoop loop, String hostname) {
-        return open(loop, hostname, Map.of());
+        return open(loop, hostname, null, Map.of());
     }
 
     /**
-     * Returns a future of a stream as {@link #open(EventLoop, String)} does, whose request also
+     * Returns a future of a stream as {@link #open(EventLoop, String)} does, to the bastion jump destination
+     * {@code destination} ({@code host:port}) of the app, or to the app's own target when it is {@code null}.
+     */
+    default CompletableFuture<Channel> open(EventLoop loop, String hostname, String destination) {
+        return open(loop, hostname, destination, Map.of());
+    }
+
+    /**
+     * Returns a future of a stream as {@link #open(EventLoop, String, String)} does, whose request also
      * carries the {@code portless-resume.v1} headers in {@code resume} (none: a plain stream).
      */
-    CompletableFuture<Channel> open(EventLoop loop, String hostname, Map<String, String> resume);
+    CompletableFuture<Channel> open(EventLoop loop, String hostname, String destination, Map<String, String> resume);
 }

@@ -4,6 +4,8 @@ import dev.portless.access.edge.AccessException;
 import dev.portless.access.edge.StreamDialer;
 import dev.portless.access.resume.ResumingStream;
 import dev.portless.common.relay.RelayPair;
+import dev.portless.common.relay.StreamAbort;
+import dev.portless.common.wire.StreamEnd;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -33,7 +35,7 @@ final class ConnectToEdge extends ChannelInboundHandlerAdapter {
         Channel local = ctx.channel();
         ctx.pipeline().remove(this);
         Map<String, String> resume = resumable ? ResumingStream.newStreamHeaders() : Map.of();
-        dialer.open(local.eventLoop(), hostname, resume).whenComplete((edgeChannel, failure) -> {
+        dialer.open(local.eventLoop(), hostname, null, resume).whenComplete((edgeChannel, failure) -> {
             if (failure != null) {
                 Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                         ? failure.getCause()
@@ -50,16 +52,24 @@ final class ConnectToEdge extends ChannelInboundHandlerAdapter {
                 ResumingStream.join(local, edgeChannel, dialer, hostname, err);
                 return;
             }
-            RelayPair.join(local, "local", edgeChannel, "edge")
+            RelayPair.join(
+                            new RelayPair.Side(local, "local", () -> StreamAbort.of(StreamEnd.LOCAL_RESET)),
+                            new RelayPair.Side(edgeChannel, "edge", () -> StreamAbort.of(StreamEnd.EDGE_LOST)))
                     .done()
-                    .thenAccept(r -> log.debug(
-                            "connection {} for {}: {} bytes sent, {} received in {} ms, end: {}",
-                            local.remoteAddress(),
-                            hostname,
-                            r.bytesFromFirst(),
-                            r.bytesFromSecond(),
-                            r.durationMillis(),
-                            r.endReason()));
+                    .thenAccept(r -> {
+                        log.debug(
+                                "connection {} for {}: {} bytes sent, {} received in {} ms, end: {}",
+                                local.remoteAddress(),
+                                hostname,
+                                r.bytesFromFirst(),
+                                r.bytesFromSecond(),
+                                r.durationMillis(),
+                                r.endReason());
+                        // The local program saw a reset; this says why. A reset it caused itself needs no word.
+                        if (!r.completed() && r.closeCode() != StreamEnd.LOCAL_RESET.closeCode()) {
+                            err.println("access: the stream to " + hostname + " ended: " + r.endReason());
+                        }
+                    });
         });
     }
 }

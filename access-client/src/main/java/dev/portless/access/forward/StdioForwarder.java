@@ -6,6 +6,7 @@ import dev.portless.access.limits.AccessLimits;
 import dev.portless.common.relay.EndOfStream;
 import dev.portless.common.relay.InboundHold;
 import dev.portless.common.relay.StreamAbort;
+import dev.portless.common.wire.StreamEnd;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -43,6 +44,7 @@ public final class StdioForwarder {
     private final AtomicLong buffered = new AtomicLong();
     private final Object writable = new Object();
     private volatile String abortReason;
+    private volatile boolean endReceived;
 
     /** Returns a forwarder for a stream whose pipeline ends in a stream adapter, reads off. */
     public StdioForwarder(Channel stream, InputStream in, OutputStream out) {
@@ -73,6 +75,10 @@ public final class StdioForwarder {
         stream.closeFuture().await();
         toStdout.add(END);
         writer.join();
+        if (abortReason == null && !endReceived) {
+            // Closed with neither the edge's end of the stream nor its abort: the connection broke.
+            abortReason = StreamEnd.EDGE_LOST.sentence();
+        }
         return abortReason;
     }
 
@@ -153,6 +159,7 @@ public final class StdioForwarder {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof EndOfStream) {
+                endReceived = true;
                 toStdout.add(EndOfStream.INSTANCE);
                 ctx.read();
             } else if (evt instanceof StreamAbort abort) {

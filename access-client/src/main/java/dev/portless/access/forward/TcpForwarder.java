@@ -1,9 +1,12 @@
 package dev.portless.access.forward;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.portless.access.edge.StreamDialer;
 import dev.portless.common.net.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import java.io.PrintStream;
@@ -61,20 +64,41 @@ public final class TcpForwarder implements AutoCloseable {
             PrintStream err,
             boolean resumable,
             IntPredicate fromPort) {
+        return listen(
+                group,
+                transport,
+                local,
+                new LocalConnectionInitializer(dialer, hostname, err, resumable, fromPort),
+                "--url");
+    }
+
+    /**
+     * Returns a listener on {@code local} whose accepted connections, reads off and half-closure allowed, get
+     * {@code connections}; throws with a sentence naming {@code option} when it cannot bind.
+     */
+    public static TcpForwarder listen(
+            EventLoopGroup group,
+            Transport transport,
+            InetSocketAddress local,
+            ChannelHandler connections,
+            String option) {
+        requireNonNull(connections, "connections");
+        requireNonNull(option, "option");
         ServerBootstrap b = new ServerBootstrap()
-                .group(group)
-                .channel(transport.serverChannel())
+                .group(requireNonNull(group, "group"))
+                .channel(requireNonNull(transport, "transport").serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new LocalConnectionInitializer(dialer, hostname, err, resumable, fromPort));
+                .childHandler(connections);
         try {
-            return new TcpForwarder(b.bind(local).sync().channel());
+            return new TcpForwarder(
+                    b.bind(requireNonNull(local, "local")).sync().channel());
         } catch (Exception e) {
             throw new IllegalStateException(
                     "cannot listen on " + local.getHostString() + ":" + local.getPort() + ": " + e.getMessage()
-                            + "; pick another --url port",
+                            + "; pick another " + option + " port",
                     e);
         }
     }

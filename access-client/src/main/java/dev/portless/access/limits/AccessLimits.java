@@ -33,6 +33,12 @@ public final class AccessLimits {
 
     /** How long a multiplexed connection without a stream stays open for the next local connection. */
     public static final Duration IDLE_CONNECTION_CLOSE = Duration.ofSeconds(30);
+
+    /**
+     * How long a WebSocket stream may carry nothing before {@code access} pings the edge, so NAT
+     * mappings stay open on idle streams (as HTTP/2 PING does on multiplexed connections).
+     */
+    public static final Duration WEBSOCKET_PING_AFTER = Duration.ofSeconds(15);
     /**
      * Streams one multiplexed connection carries at once: one, because streams that share a TCP
      * connection queue behind each other's bytes in its send buffer.
@@ -79,4 +85,7 @@ public final class AccessLimits {
     public static final Duration SIGN_IN_LOCK_POLL = Duration.ofMillis(50);
 
     private AccessLimits() {}
+
+    /** How long a SOCKS client may take to send its greeting and CONNECT request before it is dropped. */
+    public static final Duration SOCKS_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 }

@@ -53,18 +53,23 @@ public final class SignedInDialer implements StreamDialer {
     }
 
     @Override
-    public CompletableFuture<Channel> open(EventLoop loop, String hostname, Map<String, String> resume) {
+    public CompletableFuture<Channel> open(
+            EventLoop loop, String hostname, String destination, Map<String, String> resume) {
         requireNonNull(resume, "resume");
         if (!hostname.equals(signIn.app())) {
             throw new IllegalArgumentException("hostname: " + hostname + " (expected: " + signIn.app() + ")");
         }
         CompletableFuture<Channel> result = new CompletableFuture<>();
-        blocking.execute(() -> attempt(loop, resume, result, true));
+        blocking.execute(() -> attempt(loop, destination, resume, result, true));
         return result;
     }
 
     private void attempt(
-            EventLoop loop, Map<String, String> resume, CompletableFuture<Channel> result, boolean mayRetry) {
+            EventLoop loop,
+            String destination,
+            Map<String, String> resume,
+            CompletableFuture<Channel> result,
+            boolean mayRetry) {
         CachedToken token;
         try {
             token = signIn.token();
@@ -80,7 +85,11 @@ public final class SignedInDialer implements StreamDialer {
             result.completeExceptionally(new AccessException(e.getMessage()));
             return;
         }
-        dialer.open(loop, signIn.app(), Credentials.withResume(Credentials.appToken(token.token()), resume))
+        dialer.open(
+                        loop,
+                        signIn.app(),
+                        Credentials.withResume(Credentials.appToken(token.token()), resume),
+                        destination)
                 .whenComplete((stream, failure) -> {
                     if (failure == null) {
                         result.complete(stream);
@@ -105,7 +114,7 @@ public final class SignedInDialer implements StreamDialer {
                                         : "The edge refused the saved sign-in for " + signIn.app()
                                                 + "; signing in again."));
                         signIn.reject(token);
-                        blocking.execute(() -> attempt(loop, resume, result, false));
+                        blocking.execute(() -> attempt(loop, destination, resume, result, false));
                     } else if (code.equals("forbidden")
                             && !token.identity().isEmpty()
                             && !cause.getMessage().contains(token.identity())) {

@@ -5,10 +5,11 @@ import static java.util.Objects.requireNonNull;
 import dev.portless.access.edge.AccessException;
 import dev.portless.access.edge.StreamDialer;
 import dev.portless.access.limits.AccessLimits;
+import dev.portless.common.relay.StreamAbort;
 import dev.portless.common.resume.ResumableEnd;
 import dev.portless.common.resume.ResumeName;
 import dev.portless.common.resume.ResumeProtocol;
-import dev.portless.common.wire.CloseCodes;
+import dev.portless.common.wire.StreamEnd;
 import dev.portless.common.wire.StreamError;
 import io.netty.channel.Channel;
 import java.io.PrintStream;
@@ -82,9 +83,8 @@ public final class ResumingStream implements ResumableEnd.Events {
     @Override
     public void detached(ResumableEnd end) {
         if (name == null) {
-            end.abort(
-                    CloseCodes.RESUME_FAILED,
-                    "the connection to the edge broke before the connector named the stream, so it cannot be resumed");
+            end.abort(StreamAbort.of(
+                    StreamEnd.RESUME_FAILED, "the connection to the edge broke before the connector named the stream"));
             return;
         }
         brokeAtNanos = System.nanoTime();
@@ -129,7 +129,7 @@ public final class ResumingStream implements ResumableEnd.Events {
                 name.secret(),
                 ResumeProtocol.RECEIVED,
                 Long.toString(end.received()));
-        CompletableFuture<Channel> dialed = dialer.open(end.loop(), hostname, headers);
+        CompletableFuture<Channel> dialed = dialer.open(end.loop(), hostname, null, headers);
         dialed.whenComplete((carrier, failure) -> end.loop().execute(() -> dialed(carrier, failure)));
     }
 
@@ -154,12 +154,13 @@ public final class ResumingStream implements ResumableEnd.Events {
         long elapsedNanos = System.nanoTime() - brokeAtNanos;
         if (refused) {
             err.println("access: the stream to " + hostname + " could not be resumed: " + cause.getMessage());
-            end.abort(CloseCodes.RESUME_FAILED, cause.getMessage());
+            end.abort(StreamAbort.of(StreamEnd.RESUME_FAILED, cause.getMessage()));
         } else if (elapsedNanos > AccessLimits.RESUME_GIVE_UP.toNanos()) {
-            String sentence = "the stream to " + hostname + " could not be resumed within "
-                    + AccessLimits.RESUME_GIVE_UP.toMinutes() + " minutes (last attempt: " + cause.getMessage() + ")";
-            err.println("access: " + sentence + ".");
-            end.abort(CloseCodes.RESUME_FAILED, sentence);
+            String why = "no resume succeeded within " + AccessLimits.RESUME_GIVE_UP.toMinutes()
+                    + " minutes (last attempt: " + cause.getMessage() + ")";
+            StreamAbort abort = StreamAbort.of(StreamEnd.RESUME_FAILED, why);
+            err.println("access: the stream to " + hostname + " ended: " + abort.reason() + ".");
+            end.abort(abort);
         } else {
             log.debug("stream={} resume attempt {} failed: {}", name.streamId(), attempt + 1, cause.getMessage());
             redial(attempt + 1);

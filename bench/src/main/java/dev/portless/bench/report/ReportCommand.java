@@ -1,15 +1,12 @@
 package dev.portless.bench.report;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code bench report}: turns results.tsv into the markdown table (printed and saved as
@@ -21,24 +18,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "Print the markdown results table and write results.md, chart.dat and chart.gp.")
 public final class ReportCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Option(
-            names = "--results",
-            required = true,
-            paramLabel = "FILE",
-            description = "results.tsv written by scripts/bench")
-    Path resultsFile;
-
-    @Option(
-            names = "--machine",
-            paramLabel = "FILE",
-            description = "markdown lines describing the machine, copied under the table")
-    Path machineFile;
-
-    @Option(names = "--out-dir", paramLabel = "DIR", description = "where to write results.md, chart.dat and chart.gp")
-    Path outDir;
+    @Mixin
+    ReportOptions options;
 
     @Option(
             names = "--title",
@@ -46,37 +27,21 @@ public final class ReportCommand implements Callable<Integer> {
             description = "chart and table title")
     String title;
 
-    @Option(names = "--require-all", description = "exit 3 if any route lacks a figure it should have")
-    boolean requireAll;
-
     @Override
     public Integer call() throws IOException {
-        Results results = Results.read(resultsFile);
+        Results results = Results.read(options.resultsFile());
         StringBuilder md = new StringBuilder();
         md.append(MarkdownTable.render(results)).append('\n');
         md.append("Medians of the runs, with (min–max) across runs; ratios divide Portless's median by the other"
                 + " route's, so above 1× is more throughput, or more time or memory. ");
         md.append(MarkdownTable.verdicts(results)).append('\n');
-        if (machineFile != null) {
-            md.append('\n').append(Files.readString(machineFile).strip()).append('\n');
-        }
-        PrintWriter out = spec.commandLine().getOut();
-        out.print(md);
-        out.flush();
+        md.append(options.machine());
+        Path outDir = options.outDir();
         if (outDir != null) {
             Files.createDirectories(outDir);
-            Files.writeString(outDir.resolve("results.md"), "# " + title + "\n\n" + md);
             Files.writeString(outDir.resolve("chart.dat"), Chart.data(results));
             Files.writeString(outDir.resolve("chart.gp"), Chart.script(title));
         }
-        List<String> missing = results.missing();
-        if (requireAll && !missing.isEmpty()) {
-            spec.commandLine()
-                    .getErr()
-                    .println("bench report: no result for " + String.join(", ", missing)
-                            + "; see the bench log above for the failing step.");
-            return 3;
-        }
-        return 0;
+        return options.emit(md.toString(), "results.md", title, results.missing());
     }
 }

@@ -166,6 +166,23 @@ public final class ConfigNode {
         return text;
     }
 
+    /** Returns the boolean value of {@code key} ({@code true} or {@code false}), or {@code dflt} when absent. */
+    public boolean booleanValue(String key, boolean dflt) {
+        final Node value = value(key);
+        if (value == null) {
+            return dflt;
+        }
+        final String text = scalarText(key, value, "true or false");
+        switch (text) {
+            case "true":
+                return true;
+            case "false":
+                return false;
+            default:
+                throw error(key, '"' + text + "\" is not a boolean (expected: true or false)");
+        }
+    }
+
     /** Returns the whole number value of {@code key} within {@code min..max}, or {@code dflt} when absent. */
     public int intValue(String key, int dflt, int min, int max) {
         final Node value = value(key);

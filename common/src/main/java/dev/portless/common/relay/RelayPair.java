@@ -2,14 +2,16 @@ package dev.portless.common.relay;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.portless.common.wire.CloseCodes;
+import dev.portless.common.wire.StreamEnd;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * Two channels joined into one stream: what either reads, the other writes, until both
@@ -21,42 +23,50 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link InboundHold}; {@link #join} appends the relays and releases what was held.
  */
 public final class RelayPair {
+    private static final StreamAbort COMPLETED =
+            new StreamAbort(StreamEnd.COMPLETED.closeCode(), StreamEnd.COMPLETED.sentence());
     private final Channel first;
     private final String firstName;
+    private final Supplier<StreamAbort> firstLost;
     private final Channel second;
     private final String secondName;
+    private final Supplier<StreamAbort> secondLost;
     private final StreamRelay firstRelay;
     private final StreamRelay secondRelay;
     private final long startNanos = System.nanoTime();
     private final AtomicInteger inputsEnded = new AtomicInteger();
-    private final AtomicReference<String> endReason = new AtomicReference<>();
+    private final AtomicReference<StreamAbort> end = new AtomicReference<>();
     private final AtomicBoolean closing = new AtomicBoolean();
     private final AtomicInteger channelsClosed = new AtomicInteger();
     private final CompletableFuture<RelayResult> done = new CompletableFuture<>();
 
-    private RelayPair(Channel first, String firstName, Channel second, String secondName) {
-        this.first = first;
-        this.firstName = firstName;
-        this.second = second;
-        this.secondName = secondName;
-        this.firstRelay = new StreamRelay(this, second);
-        this.secondRelay = new StreamRelay(this, first);
+    private RelayPair(Side first, Side second) {
+        this.first = first.channel();
+        this.firstName = first.name();
+        this.firstLost = first.lost();
+        this.second = second.channel();
+        this.secondName = second.name();
+        this.secondLost = second.lost();
+        this.firstRelay = new StreamRelay(this, this.second);
+        this.secondRelay = new StreamRelay(this, this.first);
     }
 
     /**
-     * Returns a started relay between two active channels. The names appear in end reasons,
-     * e.g. "client closed".
+     * Returns a started relay between two active channels. A side that closes or fails without a
+     * clean end or an abort of its own ends the stream with {@link StreamEnd#FAILED}, naming it.
      */
     public static RelayPair join(Channel first, String firstName, Channel second, String secondName) {
-        requireNonNull(first, "first");
-        requireNonNull(second, "second");
-        RelayPair pair = new RelayPair(
-                first, requireNonNull(firstName, "firstName"), second, requireNonNull(secondName, "secondName"));
+        return join(Side.of(first, firstName), Side.of(second, secondName));
+    }
+
+    /** Returns a started relay between the channels of two active sides. */
+    public static RelayPair join(Side first, Side second) {
+        RelayPair pair = new RelayPair(requireNonNull(first, "first"), requireNonNull(second, "second"));
         ChannelFutureListener counter = f -> pair.channelClosed(f.channel());
-        first.closeFuture().addListener(counter);
-        second.closeFuture().addListener(counter);
-        add(first, pair.firstRelay);
-        add(second, pair.secondRelay);
+        pair.first.closeFuture().addListener(counter);
+        pair.second.closeFuture().addListener(counter);
+        add(pair.first, pair.firstRelay);
+        add(pair.second, pair.secondRelay);
         return pair;
     }
 
@@ -81,10 +91,21 @@ public final class RelayPair {
         return done;
     }
 
-    /** Ends the stream now with the given close code and reason (e.g. when draining). */
-    public void abort(int closeCode, String reason) {
-        endReason.compareAndSet(null, reason);
-        closeBoth(new StreamAbort(closeCode, reason));
+    /** Ends the stream now with {@code abort}'s close code and reason (e.g. when draining). */
+    public void abort(StreamAbort abort) {
+        requireNonNull(abort, "abort");
+        end.compareAndSet(null, abort);
+        closeBoth(abort);
+    }
+
+    /** Returns how many bytes the stream has carried so far, both directions together. */
+    public long bytesRelayed() {
+        return firstRelay.bytesRead() + secondRelay.bytesRead();
+    }
+
+    /** Returns whether the stream has begun to end (completed, aborted or failed). */
+    public boolean ended() {
+        return closing.get();
     }
 
     /**
@@ -94,7 +115,7 @@ public final class RelayPair {
      */
     boolean inputEnded(Channel channel) {
         if (inputsEnded.incrementAndGet() == 2) {
-            endReason.compareAndSet(null, "completed");
+            end.compareAndSet(null, COMPLETED);
             return true;
         }
         return false;
@@ -106,25 +127,39 @@ public final class RelayPair {
     }
 
     void abortedBy(Channel channel, StreamAbort abort) {
-        endReason.compareAndSet(null, nameOf(channel) + " ended the stream: " + abort.reason());
+        // The abort goes on as it came: its sentence names the cause at the hop that saw it.
+        end.compareAndSet(null, abort);
         closeBoth(abort);
     }
 
     void closed(Channel channel) {
-        if (endReason.compareAndSet(null, nameOf(channel) + " closed")) {
-            closeBoth(new StreamAbort(CloseCodes.STREAM_RESET, nameOf(channel) + " closed the stream"));
+        StreamAbort lost = lostEnd(channel);
+        if (end.compareAndSet(null, lost)) {
+            closeBoth(lost);
         } else {
             closeBoth(null);
         }
     }
 
     void failed(Channel channel, Throwable cause) {
-        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-        if (endReason.compareAndSet(null, nameOf(channel) + " error: " + message)) {
-            closeBoth(new StreamAbort(CloseCodes.STREAM_RESET, nameOf(channel) + " failed: " + message));
+        // A network error (a reset, a broken pipe) is how a side goes away abruptly: the side's own
+        // end says it better than the exception's text. Anything else is named as it is.
+        StreamAbort abort;
+        if (cause instanceof IOException) {
+            abort = lostEnd(channel);
+        } else {
+            String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+            abort = StreamAbort.of(StreamEnd.FAILED, nameOf(channel) + ": " + message);
+        }
+        if (end.compareAndSet(null, abort)) {
+            closeBoth(abort);
         } else {
             closeBoth(null);
         }
+    }
+
+    private StreamAbort lostEnd(Channel channel) {
+        return channel == first ? firstLost.get() : secondLost.get();
     }
 
     /** Returns whether the stream is being closed, after both inputs ended or on a failure or abort. */
@@ -163,9 +198,11 @@ public final class RelayPair {
             closed(channel);
             return;
         }
-        endReason.compareAndSet(null, "closed");
+        end.compareAndSet(null, lostEnd(channel));
         long millis = (System.nanoTime() - startNanos) / 1_000_000;
-        done.complete(new RelayResult(firstRelay.bytesRead(), secondRelay.bytesRead(), millis, endReason.get()));
+        StreamAbort how = end.get();
+        done.complete(new RelayResult(
+                firstRelay.bytesRead(), secondRelay.bytesRead(), millis, how.reason(), how.closeCode()));
     }
 
     /**
@@ -174,7 +211,35 @@ public final class RelayPair {
      * @param bytesFromFirst  bytes read from the first channel and written to the second
      * @param bytesFromSecond bytes read from the second channel and written to the first
      * @param durationMillis  how long the stream lived
-     * @param endReason       why it ended: "completed", "client closed", "target error: …"
+     * @param endReason       why it ended: "completed", or the sentence of a {@link StreamEnd}
+     * @param closeCode       the close code of that end ({@link StreamEnd#closeCode()}), 1000 when completed
      */
-    public record RelayResult(long bytesFromFirst, long bytesFromSecond, long durationMillis, String endReason) {}
+    public record RelayResult(
+            long bytesFromFirst, long bytesFromSecond, long durationMillis, String endReason, int closeCode) {
+        /** Returns whether both directions ended cleanly. */
+        public boolean completed() {
+            return closeCode == StreamEnd.COMPLETED.closeCode();
+        }
+    }
+
+    /**
+     * One channel of a relay.
+     *
+     * @param channel the channel, active, its pipeline ending in a stream adapter
+     * @param name    its name in the end sentences of {@link StreamEnd#FAILED}, e.g. "target"
+     * @param lost    the end when the channel closes or fails on the network without an end of its own
+     */
+    public record Side(Channel channel, String name, Supplier<StreamAbort> lost) {
+        /** Checks that no component is null. */
+        public Side {
+            requireNonNull(channel, "channel");
+            requireNonNull(name, "name");
+            requireNonNull(lost, "lost");
+        }
+
+        /** Returns a side whose abrupt close ends the stream with {@link StreamEnd#FAILED} naming it. */
+        public static Side of(Channel channel, String name) {
+            return new Side(channel, name, () -> StreamAbort.of(StreamEnd.FAILED, name + " closed the stream"));
+        }
+    }
 }

@@ -13,7 +13,8 @@ import io.netty.util.ReferenceCountUtil;
 
 /**
  * A TCP socket seen as a stream: FIN in is {@link EndOfStream}, {@link EndOfStream} out is
- * a FIN (shutdown of output only).
+ * a FIN (shutdown of output only), and a {@link StreamAbort} out makes the close that follows a
+ * reset (RST).
  *
  * <p>The channel must have {@link ChannelOption#ALLOW_HALF_CLOSURE} set, or Netty closes it on FIN.
  */
@@ -53,7 +54,13 @@ public final class SocketStreamAdapter extends ChannelDuplexHandler {
                 }
             });
         } else if (msg instanceof StreamAbort) {
+            // The close that follows an abort must not read as a clean end: with a zero linger time
+            // the kernel answers it with RST, so the program on this socket sees "connection reset",
+            // not EOF.
             ReferenceCountUtil.release(msg);
+            if (ctx.channel().isActive()) {
+                ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+            }
             promise.setSuccess();
         } else {
             ctx.write(msg, promise);

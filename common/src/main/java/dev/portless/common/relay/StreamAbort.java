@@ -2,6 +2,8 @@ package dev.portless.common.relay;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.portless.common.wire.StreamEnd;
+
 /**
  * An outbound request to end a stream abnormally, in the framing's own way (WebSocket close
  * code, HTTP/2 RST_STREAM, TCP close), written just before the channel is closed.
@@ -13,5 +15,10 @@ public record StreamAbort(int closeCode, String reason) {
     /** Returns an abort with a close code and a reason. */
     public StreamAbort {
         requireNonNull(reason, "reason");
+    }
+
+    /** Returns the abort of {@code end}, its sentence filled with {@code names}. */
+    public static StreamAbort of(StreamEnd end, Object... names) {
+        return new StreamAbort(requireNonNull(end, "end").closeCode(), end.sentence(names));
     }
 }

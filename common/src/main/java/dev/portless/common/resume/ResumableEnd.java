@@ -158,9 +158,9 @@ public final class ResumableEnd {
     }
 
     /** Ends the stream: the peer hears the reason if a carrier is attached, the plain channel is aborted. */
-    public void abort(int closeCode, String reason) {
-        requireNonNull(reason, "reason");
-        onLoop(() -> end(closeCode, reason, true));
+    public void abort(StreamAbort abort) {
+        requireNonNull(abort, "abort");
+        onLoop(() -> end(abort.closeCode(), abort.reason(), true));
     }
 
     private void attach(Channel channel, boolean resumed, ResumeName hello) {

@@ -16,8 +16,11 @@ public final class AppTokenClaims {
     public static final String EMAIL = "email";
     /** The user's groups as the identity provider named them; an array, possibly empty. */
     public static final String GROUPS = "groups";
-    /** The prefix of {@code sub} in tokens the edge mints for service tokens, e.g. {@code service-token:ci}. */
-    public static final String SERVICE_TOKEN_SUBJECT_PREFIX = "service-token:";
+    /**
+     * The service token's name, present only in tokens the edge mints for a service token. A claim of its own,
+     * not a {@code sub} prefix, because an upstream identity provider chooses the subjects of people.
+     */
+    public static final String SERVICE_TOKEN = "service_token";
 
     /** The path of the edge's JWKS, relative to its issuer URL. */
     public static final String JWKS_PATH = "/.well-known/jwks.json";

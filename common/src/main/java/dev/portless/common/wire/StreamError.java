@@ -28,6 +28,8 @@ public enum StreamError {
     NO_INGRESS(404),
     /** No connector of the app's tunnel is connected to the edge. */
     NO_CONNECTOR(502),
+    /** The connector's bastion rule does not allow the stream's jump destination. */
+    DESTINATION_REFUSED(403),
     /** The target refused the connection. */
     TARGET_REFUSED(502),
     /** The target's host name does not resolve on the connector's machine. */
@@ -40,6 +42,8 @@ public enum StreamError {
     CONNECTOR_TIMEOUT(504),
     /** The connector is draining and takes no new streams. */
     CONNECTOR_DRAINING(503),
+    /** The edge is draining and takes no new streams; another edge of the app can. */
+    EDGE_DRAINING(503),
     /** The web origin refused the connection. */
     ORIGIN_REFUSED(502),
     /** The web origin's network is unreachable from the connector. */

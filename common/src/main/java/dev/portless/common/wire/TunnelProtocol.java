@@ -28,6 +28,11 @@ public final class TunnelProtocol {
     public static final String CONNECTOR_INSTANCE = "portless-connector-instance";
     /** Register response: the connector's software version. */
     public static final String VERSION = "portless-version";
+    /**
+     * Present (value {@code 1}) when a connector registers only to check its settings: the edge answers as
+     * usual but never opens a stream on that connection, which closes at once.
+     */
+    public static final String PROBE = "portless-probe";
 
     /** Stream request: the identity the edge authenticated, for the connector's logs. */
     public static final String IDENTITY = "portless-identity";

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portless.common.wire.CloseCodes;
+import dev.portless.common.wire.StreamEnd;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -69,10 +70,13 @@ class RelayPairTest {
         client.close();
         runTasks();
 
-        assertEquals(List.of("abc", "StreamAbort[closeCode=4000, reason=client closed the stream]"), drainText(target));
+        assertEquals(
+                List.of("abc", "StreamAbort[closeCode=4009, reason=the stream failed: client closed the stream]"),
+                drainText(target));
         assertFalse(target.isOpen());
         RelayPair.RelayResult result = pair.done().getNow(null);
-        assertEquals("client closed", result.endReason());
+        assertEquals("the stream failed: client closed the stream", result.endReason());
+        assertFalse(result.completed());
         assertEquals(3, result.bytesFromFirst());
         assertEquals(0, result.bytesFromSecond());
     }
@@ -84,9 +88,45 @@ class RelayPairTest {
         target.close();
         runTasks();
 
-        assertEquals(List.of("StreamAbort[closeCode=4000, reason=target closed the stream]"), drainText(client));
+        assertEquals(
+                List.of("StreamAbort[closeCode=4009, reason=the stream failed: target closed the stream]"),
+                drainText(client));
         assertFalse(client.isOpen());
-        assertEquals("target closed", pair.done().getNow(null).endReason());
+        assertEquals(
+                "the stream failed: target closed the stream",
+                pair.done().getNow(null).endReason());
+    }
+
+    @Test
+    void endsWithTheSidesOwnEndWhenItGoesAway() {
+        RelayPair pair = RelayPair.join(
+                RelayPair.Side.of(client, "client"),
+                new RelayPair.Side(target, "connector", () -> StreamAbort.of(StreamEnd.CONNECTOR_LOST, "office")));
+
+        target.close();
+        runTasks();
+
+        assertEquals(
+                List.of(
+                        "StreamAbort[closeCode=4001, reason=the connector for tunnel office went away during the stream]"),
+                drainText(client));
+        RelayPair.RelayResult result = pair.done().getNow(null);
+        assertEquals("the connector for tunnel office went away during the stream", result.endReason());
+        assertEquals(CloseCodes.CONNECTOR_LOST, result.closeCode());
+        assertFalse(result.completed());
+    }
+
+    @Test
+    void takesANetworkErrorForTheSideGoingAway() {
+        RelayPair pair = RelayPair.join(
+                RelayPair.Side.of(client, "edge"),
+                new RelayPair.Side(target, "target", () -> StreamAbort.of(StreamEnd.TARGET_RESET)));
+
+        target.pipeline().fireExceptionCaught(new IOException("Connection reset by peer"));
+        runTasks();
+
+        assertEquals(List.of("StreamAbort[closeCode=4000, reason=the target reset the connection]"), drainText(client));
+        assertEquals("the target reset the connection", pair.done().getNow(null).endReason());
     }
 
     @Test
@@ -99,16 +139,14 @@ class RelayPairTest {
         assertEquals(List.of("StreamAbort[closeCode=4002, reason=laptop asleep]"), drainText(target));
         assertFalse(client.isOpen());
         assertFalse(target.isOpen());
-        assertEquals(
-                "client ended the stream: laptop asleep",
-                pair.done().getNow(null).endReason());
+        assertEquals("laptop asleep", pair.done().getNow(null).endReason());
     }
 
     @Test
     void abortEndsBothSidesWithTheGivenCode() {
         RelayPair pair = RelayPair.join(client, "client", target, "target");
 
-        pair.abort(CloseCodes.DRAINING, "connector draining");
+        pair.abort(new StreamAbort(CloseCodes.DRAINING, "connector draining"));
         runTasks();
 
         StreamAbort expected = new StreamAbort(CloseCodes.DRAINING, "connector draining");
@@ -121,14 +159,14 @@ class RelayPairTest {
     void namesAFailureInTheReason() {
         RelayPair pair = RelayPair.join(client, "client", target, "target");
 
-        target.pipeline().fireExceptionCaught(new IOException("Connection reset by peer"));
+        target.pipeline().fireExceptionCaught(new IllegalStateException("codec broke"));
         runTasks();
 
         assertEquals(
-                List.of("StreamAbort[closeCode=4000, reason=target failed: Connection reset by peer]"),
+                List.of("StreamAbort[closeCode=4009, reason=the stream failed: target: codec broke]"),
                 drainText(client));
         assertEquals(
-                "target error: Connection reset by peer",
+                "the stream failed: target: codec broke",
                 pair.done().getNow(null).endReason());
     }
 

@@ -3,20 +3,33 @@ package dev.portless.common.relay;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portless.common.wire.CloseCodes;
+import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class SocketStreamAdapterTest {
@@ -87,6 +100,34 @@ class SocketStreamAdapterTest {
                 .isSuccess());
 
         assertNull(channel.readOutbound(), "TCP has no abort message: the relay's close is the abort");
+    }
+
+    @Test
+    void makesTheCloseAfterAnAbortAReset() throws Exception {
+        // A real socket: the abort must turn the close that follows into RST, not FIN.
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+            try {
+                Channel ch = new Bootstrap()
+                        .group(group)
+                        .channel(NioSocketChannel.class)
+                        .handler(new SocketStreamAdapter())
+                        .connect(server.getLocalSocketAddress())
+                        .sync()
+                        .channel();
+                try (Socket accepted = server.accept()) {
+                    ch.writeAndFlush(new StreamAbort(CloseCodes.STREAM_RESET, "target reset"))
+                            .addListener(ChannelFutureListener.CLOSE)
+                            .sync();
+                    ch.closeFuture().sync();
+                    IOException e = assertThrows(
+                            IOException.class, () -> accepted.getInputStream().read());
+                    assertTrue(e.getMessage().contains("reset"), e.getMessage());
+                }
+            } finally {
+                group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            }
+        }
     }
 
     /** Counts read() calls that reach the transport. */

@@ -1,6 +1,7 @@
 package dev.portless.connector.cli;
 
 import dev.portless.common.config.ConfigException;
+import dev.portless.connector.run.check.ExitStatus;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,19 +18,26 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             ServeCommand.class,
             TunnelCommand.class,
-            ServiceTokenCommand.class
+            ServiceTokenCommand.class,
+            DiagCommand.class
         })
 public final class ConnectorCommand {
 
-    /** Returns a command line whose start-up errors print as one sentence and exit with 2. */
+    /**
+     * Returns a command line whose start-up errors print as one sentence: a wrong setting or file exits
+     * with {@link ExitStatus#CONFIG}, a wrong command line with {@link ExitStatus#USAGE}, anything else that
+     * fails with {@link ExitStatus#RUNTIME}.
+     */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new ConnectorCommand());
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
-            if (e instanceof ConfigException
-                    || e instanceof IllegalArgumentException
-                    || e instanceof IllegalStateException) {
+            if (e instanceof ConfigException || e instanceof IllegalArgumentException) {
                 line.getErr().println("connector: " + e.getMessage());
-                return 2;
+                return ExitStatus.CONFIG.code();
+            }
+            if (e instanceof IllegalStateException) {
+                line.getErr().println("connector: " + e.getMessage());
+                return ExitStatus.RUNTIME.code();
             }
             throw e;
         });

@@ -1,5 +1,6 @@
 package dev.portless.connector.cli;
 
+import dev.portless.common.admin.AdminListener;
 import dev.portless.common.env.Environment;
 import dev.portless.common.env.NamedFile;
 import dev.portless.common.net.Transport;
@@ -14,9 +15,11 @@ import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -35,6 +38,9 @@ import picocli.CommandLine.Spec;
 final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    AdminOptions admin = new AdminOptions();
 
     @Option(names = "--edge-config", paramLabel = "FILE", description = "edge.yml")
     Path edgeConfig;
@@ -80,8 +86,12 @@ final class ServeCommand implements Callable<Integer> {
             connectorFile = demo.connectorConfig();
         }
         ConnectorConfig cfg = ConnectorConfig.load(connectorFile);
-        EdgeServer edge = EdgeServer.start(EdgeConfig.load(edgeFile));
-        ConnectorRunner runner = ConnectorRunner.start(cfg, RunCommand.credentials(cfg));
+        EdgeServer edge = EdgeServer.start(EdgeConfig.load(edgeFile), admin.registry());
+        ConnectorRunner runner = ConnectorRunner.start(cfg, RunCommand.credentials(cfg), admin.registry());
+        // One listener for both roles: ready when the connector has reached the edge.
+        Optional<AdminListener> listener = admin.start(runner.readiness());
+        Path reloadable = connectorFile;
+        HangupSignal.onHangup(() -> RunCommand.reload(reloadable, runner));
         if (demo != null) {
             printDemo(demo, edge);
         }
@@ -93,6 +103,7 @@ final class ServeCommand implements Callable<Integer> {
                         () -> {
                             runner.drainAndClose(runner.gracePeriod());
                             edge.close();
+                            listener.ifPresent(AdminListener::close);
                             if (echoToClose != null) {
                                 echoToClose.close();
                                 echoGroupToClose.shutdownGracefully();

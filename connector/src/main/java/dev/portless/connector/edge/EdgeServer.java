@@ -2,28 +2,40 @@ package dev.portless.connector.edge;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.portless.common.config.Durations;
 import dev.portless.common.mux.MultiplexedHttp2;
 import dev.portless.common.net.Transport;
+import dev.portless.common.relay.StreamAbort;
 import dev.portless.common.tls.TlsContexts;
+import dev.portless.common.wire.StreamEnd;
 import dev.portless.common.wire.TunnelProtocol;
 import dev.portless.connector.edge.access.AccessListenerInitializer;
 import dev.portless.connector.edge.access.EdgeAuthenticator;
 import dev.portless.connector.edge.access.ServiceToken;
 import dev.portless.connector.edge.access.StreamServices;
+import dev.portless.connector.edge.audit.EdgeAuditLog;
 import dev.portless.connector.edge.config.AppEntry;
 import dev.portless.connector.edge.config.EdgeConfig;
 import dev.portless.connector.edge.config.EdgeLimits;
+import dev.portless.connector.edge.events.EdgeEvents;
 import dev.portless.connector.edge.identity.token.AppTokenIssuer;
 import dev.portless.connector.edge.identity.token.EdgeTokenVerifier;
 import dev.portless.connector.edge.identity.token.SigningKeys;
 import dev.portless.connector.edge.identity.token.TokenRevocations;
+import dev.portless.connector.edge.metrics.EdgeMetrics;
 import dev.portless.connector.edge.policy.AppRoute;
+import dev.portless.connector.edge.store.EdgeStore;
+import dev.portless.connector.edge.store.InMemoryEdgeStore;
+import dev.portless.connector.edge.store.PostgresEdgeStore;
+import dev.portless.connector.edge.streams.OpenStreams;
+import dev.portless.connector.edge.streams.StreamTimeouts;
 import dev.portless.connector.edge.tunnel.StreamOpener;
 import dev.portless.connector.edge.tunnel.TunnelAuthenticator;
 import dev.portless.connector.edge.tunnel.TunnelListenerInitializer;
 import dev.portless.connector.edge.tunnel.TunnelRegistry;
 import dev.portless.connector.secret.SecretHash;
 import dev.portless.connector.token.AppTokenVerifier;
+import dev.portless.connector.token.ObservedTokenVerifier;
 import dev.portless.connector.token.TokenVerifier;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -33,8 +45,12 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -44,6 +60,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -56,6 +73,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class EdgeServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EdgeServer.class);
+    private static final long DRAIN_POLL_MILLIS = 100;
+    private static final Duration DRAIN_FLUSH = Duration.ofSeconds(2);
 
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
@@ -64,6 +83,9 @@ public final class EdgeServer implements AutoCloseable {
     private final TunnelRegistry registry;
     private final ExecutorService web;
     private final ScheduledExecutorService maintenance;
+    private final EdgeStore store;
+    private final Optional<EdgeAuditLog> audit;
+    private final OpenStreams open;
 
     private EdgeServer(
             EventLoopGroup boss,
@@ -72,7 +94,12 @@ public final class EdgeServer implements AutoCloseable {
             Channel tunnelChannel,
             TunnelRegistry registry,
             ExecutorService web,
-            ScheduledExecutorService maintenance) {
+            ScheduledExecutorService maintenance,
+            EdgeStore store,
+            Optional<EdgeAuditLog> audit,
+            OpenStreams open) {
+        this.store = store;
+        this.audit = audit;
         this.boss = boss;
         this.workers = workers;
         this.accessChannel = accessChannel;
@@ -80,11 +107,21 @@ public final class EdgeServer implements AutoCloseable {
         this.registry = registry;
         this.web = web;
         this.maintenance = maintenance;
+        this.open = open;
     }
 
     /** Returns an edge listening on the configured addresses; throws when a port cannot be bound. */
     public static EdgeServer start(EdgeConfig config) {
+        return start(config, Optional.empty());
+    }
+
+    /**
+     * Returns an edge listening on the configured addresses, with its metrics in {@code metrics}
+     * when given; throws when a port cannot be bound.
+     */
+    public static EdgeServer start(EdgeConfig config, Optional<PrometheusRegistry> metrics) {
         requireNonNull(config, "config");
+        requireNonNull(metrics, "metrics");
         EdgeLimits limits = EdgeLimits.DEFAULTS;
         // The edge chooses by this order among what a client offers: access gets portless-h2, browsers h2.
         SslContext accessTls = TlsContexts.server(
@@ -98,22 +135,37 @@ public final class EdgeServer implements AutoCloseable {
         log.info("{}; transport: {}", TlsContexts.describeProvider(), transport);
 
         Clock clock = Clock.systemUTC();
+        // Several edges of one service share sign-in state through PostgreSQL; one edge keeps it in memory.
+        EdgeStore store =
+                config.store().<EdgeStore>map(PostgresEdgeStore::open).orElseGet(() -> new InMemoryEdgeStore(clock));
         // A retired key stays published while tokens it signed may still be in use.
-        SigningKeys keys = SigningKeys.open(
-                config.stateDir(),
-                config.signingKeyRotation(),
-                config.longestAppSession().plusHours(1),
-                clock);
-        AppTokenIssuer issuer = new AppTokenIssuer(config.issuer(), keys, clock);
+        SigningKeys keys = config.store().isPresent()
+                ? SigningKeys.shared(
+                        store,
+                        config.signingKeyRotation(),
+                        config.longestAppSession().plusHours(1),
+                        clock)
+                : SigningKeys.open(
+                        config.stateDir(),
+                        config.signingKeyRotation(),
+                        config.longestAppSession().plusHours(1),
+                        clock);
         TunnelRegistry registry = new TunnelRegistry();
+        Optional<EdgeAuditLog> audit = config.audit().on()
+                ? Optional.of(EdgeAuditLog.open(config.audit(), clock, limits.auditQueue()))
+                : Optional.empty();
+        EdgeEvents events = EdgeEvents.all(observers(config, metrics, registry, audit));
+        AppTokenIssuer issuer = new AppTokenIssuer(config.issuer(), keys, clock, events);
         Map<String, AppRoute> apps =
                 config.apps().stream().collect(Collectors.toUnmodifiableMap(a -> a.hostname(), AppEntry::route));
         Function<String, Optional<AppRoute>> lookup = host -> Optional.ofNullable(apps.get(host));
         // One verifier for every check of an app token at this edge: streams, web requests and SSH
         // certificates; it refuses the tokens a replayed code revoked.
-        TokenRevocations revocations = new TokenRevocations(clock);
-        TokenVerifier verifier = new EdgeTokenVerifier(
-                new AppTokenVerifier(config.issuer(), clock, AppTokenVerifier.DEFAULT_SKEW), revocations);
+        TokenRevocations revocations = new TokenRevocations(clock, store);
+        TokenVerifier verifier = new ObservedTokenVerifier(
+                new EdgeTokenVerifier(
+                        new AppTokenVerifier(config.issuer(), clock, AppTokenVerifier.DEFAULT_SKEW), revocations),
+                events::tokenChecked);
         EdgeAuthenticator authenticator = new EdgeAuthenticator(
                 issuer,
                 verifier,
@@ -142,7 +194,11 @@ public final class EdgeServer implements AutoCloseable {
                 10,
                 10,
                 TimeUnit.MINUTES);
-        EdgeWeb endpoints = EdgeWeb.create(config, limits, apps, keys, issuer, verifier, revocations, clock);
+        if (config.store().isPresent()) {
+            scheduleSharedState(maintenance, keys, revocations);
+        }
+        EdgeWeb endpoints =
+                EdgeWeb.create(config, limits, apps, keys, issuer, verifier, revocations, store, clock, events);
         maintenance.scheduleWithFixedDelay(
                 () -> {
                     try {
@@ -154,6 +210,9 @@ public final class EdgeServer implements AutoCloseable {
                 1,
                 1,
                 TimeUnit.MINUTES);
+        Map<String, StreamTimeouts> timeouts = config.apps().stream()
+                .collect(Collectors.toUnmodifiableMap(AppEntry::hostname, AppEntry::streamTimeouts));
+        OpenStreams open = new OpenStreams(app -> timeouts.getOrDefault(app, StreamTimeouts.NONE));
         StreamServices services = new StreamServices(
                 lookup,
                 authenticator,
@@ -161,7 +220,9 @@ public final class EdgeServer implements AutoCloseable {
                 new StreamOpener(limits.streamOpenTimeout()),
                 new AtomicLong(),
                 config.issuer(),
-                endpoints.router(web));
+                endpoints.router(web),
+                events,
+                open);
         TunnelAuthenticator tunnels = (id, secret) -> config.tunnels().stream()
                 .filter(t -> t.id().toString().equalsIgnoreCase(id) && SecretHash.matches(secret, t.secretSha256()))
                 .map(t -> t.name())
@@ -196,14 +257,64 @@ public final class EdgeServer implements AutoCloseable {
                     apps.size(),
                     config.tunnels().size(),
                     config.issuer());
-            return new EdgeServer(boss, workers, access, tunnel, registry, web, maintenance);
+            return new EdgeServer(boss, workers, access, tunnel, registry, web, maintenance, store, audit, open);
         } catch (RuntimeException e) {
             boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             web.shutdownNow();
             maintenance.shutdownNow();
+            store.close();
+            audit.ifPresent(EdgeAuditLog::close);
             throw e;
         }
+    }
+
+    /**
+     * Keeps this edge in step with the others sharing the store: revocations made elsewhere every second, keys
+     * another edge added or rotated every minute. A store outage is logged once per outage, not every second.
+     */
+    private static void scheduleSharedState(
+            ScheduledExecutorService maintenance, SigningKeys keys, TokenRevocations revocations) {
+        AtomicBoolean failing = new AtomicBoolean();
+        maintenance.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        revocations.refresh();
+                        if (failing.compareAndSet(true, false)) {
+                            log.info("The edge's store answers again");
+                        }
+                    } catch (RuntimeException e) {
+                        if (failing.compareAndSet(false, true)) {
+                            log.warn("{}", e.getMessage());
+                        }
+                    }
+                },
+                1,
+                1,
+                TimeUnit.SECONDS);
+        maintenance.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        keys.rotateIfDue();
+                    } catch (RuntimeException e) {
+                        log.warn("Reading the shared signing keys failed: {}", e.getMessage());
+                    }
+                },
+                1,
+                1,
+                TimeUnit.MINUTES);
+    }
+
+    private static List<EdgeEvents> observers(
+            EdgeConfig config,
+            Optional<PrometheusRegistry> metrics,
+            TunnelRegistry registry,
+            Optional<EdgeAuditLog> audit) {
+        List<EdgeEvents> observers = new ArrayList<>();
+        metrics.ifPresent(m -> observers.add(
+                new EdgeMetrics(m, config.tunnels().stream().map(t -> t.name()).toList(), registry::connections)));
+        audit.ifPresent(observers::add);
+        return observers.isEmpty() ? List.of(EdgeEvents.NONE) : observers;
     }
 
     private static ThreadFactory daemon(String name) {
@@ -254,6 +365,48 @@ public final class EdgeServer implements AutoCloseable {
         return registry;
     }
 
+    /** Returns whether the edge is draining: ready for no new streams (what a readiness check reports). */
+    public boolean draining() {
+        return open.draining();
+    }
+
+    /**
+     * Drains, then closes: stops listening and taking new streams, sends GOAWAY to HTTP/2 clients,
+     * lets open streams finish for up to {@code timeout}, then ends the rest with
+     * {@link StreamEnd#EDGE_DRAINING} so each client knows why. Blocks; call it off the event loops.
+     */
+    public void drainAndClose(Duration timeout) {
+        requireNonNull(timeout, "timeout");
+        open.startDraining();
+        accessChannel.close().syncUninterruptibly();
+        log.info(
+                "Draining: no new connections or streams; {} open stream(s), waiting up to {}",
+                open.count(),
+                Durations.format(timeout));
+        awaitNoStreams(timeout);
+        if (open.count() > 0) {
+            log.warn("Drain timeout over: ending {} open stream(s)", open.count());
+            open.endAll(StreamAbort.of(StreamEnd.EDGE_DRAINING));
+            // Let each stream's reason reach its client before the connections close.
+            awaitNoStreams(DRAIN_FLUSH);
+        }
+        open.closeConnections();
+        close();
+    }
+
+    /** Waits up to {@code timeout} for the open streams to end. */
+    private void awaitNoStreams(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (open.count() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(DRAIN_POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     /** Returns a future that completes when the listeners close. */
     public ChannelFuture closeFuture() {
         return accessChannel.closeFuture();
@@ -267,5 +420,7 @@ public final class EdgeServer implements AutoCloseable {
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         web.shutdownNow();
         maintenance.shutdownNow();
+        store.close();
+        audit.ifPresent(EdgeAuditLog::close);
     }
 }

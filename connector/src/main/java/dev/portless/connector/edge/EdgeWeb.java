@@ -8,6 +8,7 @@ import dev.portless.connector.edge.config.EdgeConfig;
 import dev.portless.connector.edge.config.EdgeLimits;
 import dev.portless.connector.edge.config.OidcProviderEntry;
 import dev.portless.connector.edge.config.PinProviderEntry;
+import dev.portless.connector.edge.events.EdgeEvents;
 import dev.portless.connector.edge.identity.oidc.OidcProvider;
 import dev.portless.connector.edge.identity.oidc.OidcSignIn;
 import dev.portless.connector.edge.identity.pin.OutboxMailer;
@@ -21,26 +22,34 @@ import dev.portless.connector.edge.identity.token.SigningKeys;
 import dev.portless.connector.edge.identity.token.TokenRevocations;
 import dev.portless.connector.edge.oauth.AuthorizationServer;
 import dev.portless.connector.edge.pages.Pages;
+import dev.portless.connector.edge.pages.WebEndpoints;
 import dev.portless.connector.edge.pages.WebResponse;
 import dev.portless.connector.edge.pages.WebRouter;
 import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.sshca.SshCertificateAuthority;
 import dev.portless.connector.edge.sshca.SshRule;
 import dev.portless.connector.edge.sshca.SshSigningService;
+import dev.portless.connector.edge.store.EdgeStore;
+import dev.portless.connector.edge.store.StoreUnavailableException;
+import dev.portless.connector.edge.store.StoredKey;
 import dev.portless.connector.edge.web.AppSignIn;
 import dev.portless.connector.token.TokenVerifier;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.file.Path;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The wiring of every plain HTTP endpoint of the edge: sign-in pages and browser sessions, the
@@ -48,6 +57,10 @@ import javax.net.ssl.SSLContext;
  * web apps' browser sign-in, the health check, built from the edge's configuration into one router.
  */
 final class EdgeWeb {
+    private static final Logger log = LoggerFactory.getLogger(EdgeWeb.class);
+    /** The kind and id under which the shared store keeps the SSH CA key. */
+    private static final String SSH_CA_KIND = "ssh-ca";
+
     private final SigningKeys keys;
     private final BrowserSessions sessions;
     private final SignInPages signIn;
@@ -87,9 +100,11 @@ final class EdgeWeb {
             AppTokenIssuer tokens,
             TokenVerifier verifier,
             TokenRevocations revocations,
-            Clock clock) {
+            EdgeStore store,
+            Clock clock,
+            EdgeEvents events) {
         requireNonNull(config, "config");
-        BrowserSessions sessions = new BrowserSessions(config.browserSessionDuration(), clock);
+        BrowserSessions sessions = new BrowserSessions(config.browserSessionDuration(), clock, store, events::signedIn);
         Optional<PinProvider> pin = config.identityProviders().stream()
                 .filter(PinProviderEntry.class::isInstance)
                 .map(PinProviderEntry.class::cast)
@@ -106,27 +121,42 @@ final class EdgeWeb {
                 .map(OidcProviderEntry.class::cast)
                 .map(p -> new OidcProvider(p, callback, http, clock))
                 .toList();
-        OidcSignIn oidc = new OidcSignIn(upstream, sessions, clock);
+        OidcSignIn oidc = new OidcSignIn(upstream, sessions, clock, events::signInFailed);
         SignInPages signIn = new SignInPages(sessions, pin, oidc.choices(), apps, config.issuer(), clock);
-        AuthorizationServer oauth = new AuthorizationServer(sessions, apps, tokens, revocations, limits, clock);
-        // The SSH CA key is created on first start, next to the signing keys (or where ssh-ca.key-file says).
+        AuthorizationServer oauth = new AuthorizationServer(sessions, apps, tokens, revocations, limits, clock, store);
+        // The SSH CA key is created on first start, next to the signing keys (or where ssh-ca.key-file says);
+        // the first edge to store its key makes it the one every edge sharing the store signs with.
         Map<String, SshRule> sshRules = config.apps().stream()
                 .filter(a -> a.ssh().isPresent())
                 .collect(Collectors.toUnmodifiableMap(
                         AppEntry::hostname, a -> a.ssh().orElseThrow()));
         SshSigningService ssh = new SshSigningService(
-                SshCertificateAuthority.loadOrCreate(config.sshCa().keyFile()),
+                sharedCertificateAuthority(config.sshCa().keyFile(), store, clock),
                 config.sshCa().certificateLifetime(),
                 sshRules,
                 apps,
                 verifier,
-                keys::publicKeys);
-        AppSignIn appSignIn = new AppSignIn(sessions, apps, tokens, limits.appCodeLifetime(), clock);
+                keys::publicKeys,
+                events);
+        AppSignIn appSignIn = new AppSignIn(sessions, apps, tokens, limits.appCodeLifetime(), clock, store);
         return new EdgeWeb(keys, sessions, signIn, oauth, oidc, ssh, appSignIn);
     }
 
-    /** Returns the router of every plain HTTP path the edge serves, running handlers on {@code workers}. */
-    WebRouter router(Executor workers) {
+    private static SshCertificateAuthority sharedCertificateAuthority(Path keyFile, EdgeStore store, Clock clock) {
+        String candidate = SshCertificateAuthority.keyText(keyFile);
+        store.addKey(SSH_CA_KIND, new StoredKey(SSH_CA_KIND, candidate, clock.instant()));
+        String shared = store.keys(SSH_CA_KIND).stream()
+                .findFirst()
+                .map(StoredKey::value)
+                .orElse(candidate);
+        return SshCertificateAuthority.adopt(shared, keyFile);
+    }
+
+    /**
+     * Returns every plain HTTP path the edge serves, running handlers on {@code workers}; a request that finds the
+     * shared store unreachable is answered with a 503 page that says so.
+     */
+    WebEndpoints router(Executor workers) {
         WebRouter.Builder b = WebRouter.builder()
                 .get("/healthz", r -> WebResponse.text(200, "ok"))
                 .get(
@@ -139,14 +169,29 @@ final class EdgeWeb {
         oauth.addRoutes(b);
         ssh.addRoutes(b);
         appSignIn.addRoutes(b);
-        return b.build(workers);
+        WebRouter router = b.build(workers);
+        return request -> router.handle(request).exceptionally(EdgeWeb::storeUnreachable);
+    }
+
+    private static WebResponse storeUnreachable(Throwable failure) {
+        Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof StoreUnavailableException e) {
+            log.warn("{}", e.getMessage());
+            return Pages.error(
+                            503,
+                            "Sign-in is unavailable",
+                            "The edge's store is unreachable, so sign-in cannot work right now; try again in a"
+                                    + " minute. (Operators: check the database named in edge.yml's store.)")
+                    .withHeader("Retry-After", "10");
+        }
+        throw cause instanceof RuntimeException r ? r : new CompletionException(cause);
     }
 
     /** Forgets expired sessions, codes and device authorizations; runs off the event loops. */
     void sweep() {
         sessions.sweep();
         oauth.sweep();
-        appSignIn.sweep();
     }
 
     private static PinMailer mailer(PinProviderEntry p, EdgeConfig config) {

@@ -27,6 +27,9 @@ import java.util.regex.PatternSyntaxException;
  *   - hostname: "*.db.example.com"
  *     service: tcp://db.internal:5432
  *     connect-timeout: 3s
+ *   - hostname: jump.example.com
+ *     service: bastion
+ *     allow: [10.0.0.0/8:22, db.internal:5432]
  *   - service: http_status:404
  * }</pre>
  */
@@ -37,8 +40,15 @@ public final class IngressRules {
 
     private static final Duration MIN_CONNECT_TIMEOUT = Duration.ofMillis(1);
     private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofMinutes(5);
-    private static final Set<String> RULE_KEYS =
-            Set.of("hostname", "path", "service", "connect-timeout", OriginRequest.KEY);
+    private static final Set<String> RULE_KEYS = Set.of(
+            "hostname",
+            "path",
+            "service",
+            "connect-timeout",
+            OriginRequest.KEY,
+            "allow",
+            "allow-loopback",
+            "allow-link-local");
     private static final String CATCH_ALL_EXAMPLE = "e.g. \"- service: http_status:404\"";
 
     private final List<IngressRule> rules;
@@ -149,10 +159,19 @@ public final class IngressRules {
         item.rejectUnknownKeys(RULE_KEYS);
         final Service service;
         final String serviceText = item.requireString("service");
-        try {
-            service = Service.parse(serviceText);
-        } catch (IllegalArgumentException e) {
-            throw item.error("service", e.getMessage());
+        if (serviceText.equals(BastionService.NAME)) {
+            service = BastionService.read(item);
+        } else {
+            try {
+                service = Service.parse(serviceText);
+            } catch (IllegalArgumentException e) {
+                throw item.error("service", e.getMessage());
+            }
+            for (String key : BastionService.KEYS) {
+                if (item.has(key)) {
+                    throw item.error(key, "applies to bastion services only, not " + service);
+                }
+            }
         }
         final String hostname = item.optionalString("hostname").orElse(null);
         if (hostname != null) {
@@ -164,7 +183,7 @@ public final class IngressRules {
         }
         final Pattern path =
                 item.optionalString("path").map(text -> pathPattern(item, text)).orElse(null);
-        if (path != null && service instanceof TargetService) {
+        if (path != null && (service instanceof TargetService || service instanceof BastionService)) {
             throw item.error(
                     "path",
                     "a path applies to web requests only, and " + service + " is a TCP service (remove the path, "
@@ -174,7 +193,7 @@ public final class IngressRules {
             throw item.error(
                     OriginRequest.KEY,
                     "applies to http, https, unix and unix+tls services only, not " + service
-                            + (service instanceof TargetService
+                            + (service instanceof TargetService || service instanceof BastionService
                                     ? " (a TCP rule's dial timeout is connect-timeout)"
                                     : ""));
         }

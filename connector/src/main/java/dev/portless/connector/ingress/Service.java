@@ -5,14 +5,15 @@ import static java.util.Objects.requireNonNull;
 import java.util.Locale;
 
 /**
- * What an ingress rule does with a matching stream: dial a {@link TargetService}, proxy to a web
+ * What an ingress rule does with a matching stream: dial a {@link TargetService} or the destination a
+ * {@link BastionService} allows, proxy to a web
  * origin or answer the built-in page ({@link WebService}), or answer with a {@link StatusService}, in
  * the {@code service:} spellings cloudflared users know.
  */
-public sealed interface Service permits TargetService, StatusService, WebService {
+public sealed interface Service permits TargetService, BastionService, StatusService, WebService {
 
     /** The accepted schemes, for error messages. */
-    String EXPECTED_SCHEMES = "tcp, ssh, rdp, smb, http, https, unix, unix+tls, hello-world, http_status";
+    String EXPECTED_SCHEMES = "tcp, ssh, rdp, smb, http, https, unix, unix+tls, hello-world, bastion, http_status";
 
     /**
      * Returns the service {@code text} names: {@code tcp://host:port}, {@code ssh://host[:port]},

@@ -57,6 +57,8 @@ final class OriginExchange extends ChannelInboundHandlerAdapter implements Origi
     private boolean ended;
     private ChannelFuture lastWrite;
     private int status;
+    // Set while the request went out on a pooled connection and may go once more on a new one.
+    private Runnable redial;
     private long bytesUp;
     private long bytesDown;
 
@@ -81,7 +83,9 @@ final class OriginExchange extends ChannelInboundHandlerAdapter implements Origi
         }
         connection = c;
         c.listener(this);
-        if (request.websocket()) {
+        if (stream.pipeline().context(this) != null) {
+            // Sent again after a stale pooled connection: the stream side is in place already.
+        } else if (request.websocket()) {
             // The stream stays a byte stream in waiting: its hold keeps early bytes for the relay.
             stream.pipeline().addBefore("hold", "exchange", this);
         } else {
@@ -102,6 +106,16 @@ final class OriginExchange extends ChannelInboundHandlerAdapter implements Origi
         if (!requestSent) {
             stream.read();
         }
+    }
+
+    /**
+     * Sends the request on {@code c}, a connection that waited in the pool; when the origin turns out to
+     * have closed it before any byte of a response, {@code redial} sends the request once more on a new
+     * connection. Only for requests that {@link StaleConnectionRetry#allows} to go twice.
+     */
+    void attachPooled(OriginConnection c, Runnable redial) {
+        this.redial = redial;
+        attach(c);
     }
 
     /** Answers the error of a failed dial; runs on the stream's loop. */
@@ -179,6 +193,7 @@ final class OriginExchange extends ChannelInboundHandlerAdapter implements Origi
     @Override
     public void fromOrigin(HttpObject msg) {
         onStreamLoop(() -> {
+            redial = null;
             try {
                 if (!ended) {
                     response(msg);
@@ -220,6 +235,20 @@ final class OriginExchange extends ChannelInboundHandlerAdapter implements Origi
     public void originGone(Throwable cause) {
         onStreamLoop(() -> {
             if (ended) {
+                return;
+            }
+            if (!responseStarted && redial != null) {
+                // The origin closed the kept connection as the request arrived (its keep-alive timeout
+                // crossing our reuse); it has answered nothing, so the request goes again, once.
+                Runnable again = redial;
+                redial = null;
+                log.debug(
+                        "web stream={}: the pooled connection to {} was closed before an answer; sending again",
+                        request.streamId(),
+                        origin);
+                connection.listener(null);
+                connection = null;
+                again.run();
                 return;
             }
             if (!responseStarted) {

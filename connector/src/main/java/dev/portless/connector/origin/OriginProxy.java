@@ -84,10 +84,20 @@ public final class OriginProxy implements AutoCloseable {
         }
         // An upgraded connection never returns, so an upgrade may as well take a fresh one.
         OriginConnection idle = request.websocket() ? null : pool.take(loop);
-        if (idle != null) {
+        if (idle == null) {
+            dial(stream, exchange, loop, rule, pool);
+        } else if (StaleConnectionRetry.allows(request)) {
+            exchange.attachPooled(idle, () -> dial(stream, exchange, loop, rule, pool));
+        } else {
             exchange.attach(idle);
-            return exchange.done();
         }
+        return exchange.done();
+    }
+
+    /** Sends {@code exchange}'s request on a new connection to {@code rule}'s origin. */
+    private void dial(Channel stream, OriginExchange exchange, EventLoop loop, IngressRule rule, OriginPool pool) {
+        OriginService origin = (OriginService) rule.service();
+        OriginRequest settings = rule.originRequest();
         Future<OriginConnection> dialed = dialer.dial(loop, origin, settings, tls.get(rule), pool);
         dialed.addListener(f -> stream.eventLoop().execute(() -> {
             if (dialed.isSuccess()) {
@@ -98,7 +108,6 @@ public final class OriginProxy implements AutoCloseable {
                 exchange.failed(OriginDialer.connectFailure(dialed.cause(), origin, settings.connectTimeout()));
             }
         }));
-        return exchange.done();
     }
 
     private synchronized EventLoop unixLoop() throws OriginFailure {

@@ -62,6 +62,8 @@ final class ConnectorLimits {
 
     /** How often a draining connector looks whether its streams have ended. */
     static final Duration DRAIN_POLL = Duration.ofMillis(100);
+    /** How long the end of a drain waits for the aborted streams' reasons to leave. */
+    static final Duration DRAIN_FLUSH = Duration.ofSeconds(2);
     /** How long closing waits for the event loops to finish their work. */
     static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);
 

@@ -2,27 +2,35 @@ package dev.portless.connector.run;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.portless.common.admin.Readiness;
 import dev.portless.common.net.HostResolver;
 import dev.portless.common.net.Transport;
+import dev.portless.common.relay.StreamAbort;
 import dev.portless.common.tls.TlsContexts;
+import dev.portless.common.wire.StreamEnd;
 import dev.portless.common.wire.TunnelProtocol;
+import dev.portless.connector.ingress.IngressRules;
 import dev.portless.connector.origin.OriginProxy;
 import dev.portless.connector.run.session.StreamSessions;
 import dev.portless.connector.run.token.StreamTokenCheck;
 import dev.portless.connector.token.AppTokenVerifier;
 import dev.portless.connector.token.EdgeKeys;
+import dev.portless.connector.token.ObservedTokenVerifier;
 import dev.portless.connector.tunnel.TunnelCredentials;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,8 +45,13 @@ public final class ConnectorRunner implements AutoCloseable {
     private final EventLoopGroup group;
     private final ExecutorService resolver;
     private final StreamCounter streams = new StreamCounter();
-    private final List<TunnelClient> clients = new ArrayList<>();
-    private OriginProxy proxy;
+    // Read by the admin listener's threads while start() appends.
+    private final List<TunnelClient> clients = new CopyOnWriteArrayList<>();
+    // Every proxy built, the current one last: a reload keeps the old ones for their open requests.
+    private final List<OriginProxy> proxies = new CopyOnWriteArrayList<>();
+    private volatile StreamRoutes routes;
+    private Function<IngressRules, StreamRoutes> routesOf;
+    private String tunnelName;
 
     private ConnectorRunner(ConnectorConfig config, EventLoopGroup group, ExecutorService resolver) {
         this.config = config;
@@ -48,8 +61,18 @@ public final class ConnectorRunner implements AutoCloseable {
 
     /** Returns a connector that has started dialing its edges with {@code credentials}. */
     public static ConnectorRunner start(ConnectorConfig config, TunnelCredentials credentials) {
+        return start(config, credentials, Optional.empty());
+    }
+
+    /**
+     * Returns a connector that has started dialing its edges with {@code credentials}, with its
+     * metrics in {@code metrics} when given.
+     */
+    public static ConnectorRunner start(
+            ConnectorConfig config, TunnelCredentials credentials, Optional<PrometheusRegistry> metrics) {
         requireNonNull(config, "config");
         requireNonNull(credentials, "credentials");
+        requireNonNull(metrics, "metrics");
         SslContext tls = TlsContexts.client(config.edgeCaFile(), TunnelProtocol.ALPN);
         Transport transport = Transport.best();
         log.info("{}; transport: {}", TlsContexts.describeProvider(), transport);
@@ -67,18 +90,26 @@ public final class ConnectorRunner implements AutoCloseable {
                     return t;
                 });
         ConnectorRunner runner = new ConnectorRunner(config, group, resolver);
+        ConnectorMetrics counters = new ConnectorMetrics(metrics.orElseGet(PrometheusRegistry::new), runner.clients);
+        runner.tunnelName = credentials.tunnelName();
         StreamTokenCheck tokens = new StreamTokenCheck(
-                new AppTokenVerifier(config.edgeIssuer(), Clock.systemUTC(), AppTokenVerifier.DEFAULT_SKEW),
+                new ObservedTokenVerifier(
+                        new AppTokenVerifier(config.edgeIssuer(), Clock.systemUTC(), AppTokenVerifier.DEFAULT_SKEW),
+                        counters::tokenChecked),
                 EdgeKeys.fetchingFrom(config.edgeJwksUrl(), config.edgeCaFile(), resolver));
         // Fetch the keys before the first stream needs them; a failure is logged and retried on demand.
         tokens.keys().refresh();
         HostResolver names = new HostResolver(resolver);
         StreamGate gate = new StreamGate(runner.streams, tokens);
+        // One set of resumable sessions for the process: a reload swaps the routes, not the streams.
         StreamSessions sessions = new StreamSessions(config.resumeDetachWindow(), ConnectorLimits.RESUME_REPLAY_BUFFER);
-        TargetDialer dialer = new TargetDialer(config.ingress(), transport, names, runner.streams, gate, sessions);
-        runner.proxy = new OriginProxy(config.ingress(), transport, names, ConnectorLimits.ORIGIN);
-        StreamRoutes routes =
-                new StreamRoutes(dialer, new WebStreams(config.ingress(), gate, dialer, runner.proxy, runner.streams));
+        runner.routesOf = ingress -> {
+            TargetDialer dialer = new TargetDialer(ingress, transport, names, runner.streams, gate, counters, sessions);
+            OriginProxy proxy = new OriginProxy(ingress, transport, names, ConnectorLimits.ORIGIN);
+            runner.proxies.add(proxy);
+            return new StreamRoutes(dialer, new WebStreams(ingress, gate, dialer, proxy, runner.streams));
+        };
+        runner.routes = runner.routesOf.apply(config.ingress());
         String name = connectorName();
         int n = 0;
         for (EdgeAddress edge : config.edges()) {
@@ -92,7 +123,7 @@ public final class ConnectorRunner implements AutoCloseable {
                         group.next(),
                         credentials,
                         new ConnectorIdentity(name, sessions.instanceId()),
-                        routes,
+                        runner::routes,
                         names);
                 runner.clients.add(client);
                 client.start();
@@ -106,6 +137,21 @@ public final class ConnectorRunner implements AutoCloseable {
                 config.edges(),
                 config.ingress().rules().size());
         return runner;
+    }
+
+    /**
+     * Returns whether an edge may send this connector streams: not while draining, nor before
+     * one of its tunnel connections is registered.
+     */
+    public Readiness readiness() {
+        return () -> {
+            if (streams.draining()) {
+                return Optional.of("draining: finishing open streams and taking no new ones");
+            }
+            return clients.stream().anyMatch(TunnelClient::registered)
+                    ? Optional.empty()
+                    : Optional.of("no tunnel connection to an edge is registered");
+        };
     }
 
     /** Returns the number of streams being carried now. */
@@ -131,9 +177,38 @@ public final class ConnectorRunner implements AutoCloseable {
             }
         }
         if (streams.open() > 0) {
-            log.warn("Grace period over: closing {} open stream(s)", streams.open());
+            log.warn("Grace period over: ending {} open stream(s)", streams.open());
+            // Each stream's reason goes to the edge in its trailers before the connections close.
+            streams.endAll(StreamAbort.of(StreamEnd.CONNECTOR_DRAINING, tunnelName));
+            long flushDeadline = System.nanoTime() + ConnectorLimits.DRAIN_FLUSH.toNanos();
+            while (streams.open() > 0 && System.nanoTime() < flushDeadline) {
+                try {
+                    Thread.sleep(ConnectorLimits.DRAIN_POLL.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
         }
         close();
+    }
+
+    private StreamRoutes routes() {
+        return routes;
+    }
+
+    /**
+     * Serves new streams by the ingress rules of {@code fresh}; streams open now keep the rules they
+     * were matched by. The other settings (edges, credentials, limits) take effect at the next start.
+     *
+     * @throws IllegalArgumentException when a rule's origin TLS set-up cannot be built
+     */
+    public void reload(ConnectorConfig fresh) {
+        requireNonNull(fresh, "fresh");
+        routes = routesOf.apply(fresh.ingress());
+        log.info(
+                "Reloaded the ingress rules: {} rule(s) for new streams",
+                fresh.ingress().rules().size());
     }
 
     /** Returns the configured grace period for draining. */
@@ -147,9 +222,7 @@ public final class ConnectorRunner implements AutoCloseable {
         group.shutdownGracefully(0, ConnectorLimits.SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .syncUninterruptibly();
         resolver.shutdownNow();
-        if (proxy != null) {
-            proxy.close();
-        }
+        proxies.forEach(OriginProxy::close);
     }
 
     private static String connectorName() {

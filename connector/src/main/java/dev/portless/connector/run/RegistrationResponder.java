@@ -20,6 +20,7 @@ final class RegistrationResponder extends ChannelInboundHandlerAdapter {
     private final TunnelCredentials credentials;
     private final ConnectorIdentity identity;
     private final Consumer<String> onVerdict;
+    private final boolean probe;
     private final StringBuilder verdict = new StringBuilder();
 
     /**
@@ -27,9 +28,16 @@ final class RegistrationResponder extends ChannelInboundHandlerAdapter {
      * edge's error text.
      */
     RegistrationResponder(TunnelCredentials credentials, ConnectorIdentity identity, Consumer<String> onVerdict) {
+        this(credentials, identity, onVerdict, false);
+    }
+
+    /** Returns a responder that, when {@code probe}, asks the edge to send no streams on this connection. */
+    RegistrationResponder(
+            TunnelCredentials credentials, ConnectorIdentity identity, Consumer<String> onVerdict, boolean probe) {
         this.credentials = credentials;
         this.identity = identity;
         this.onVerdict = onVerdict;
+        this.probe = probe;
     }
 
     /** Answers the register request whose headers the dispatcher already read. */
@@ -39,8 +47,13 @@ final class RegistrationResponder extends ChannelInboundHandlerAdapter {
                 .set(TunnelProtocol.TUNNEL_ID, credentials.tunnelId().toString())
                 .set(TunnelProtocol.TUNNEL_SECRET, credentials.secret())
                 .set(TunnelProtocol.CONNECTOR_NAME, identity.name())
-                .set(TunnelProtocol.CONNECTOR_INSTANCE, identity.instanceId())
                 .set(TunnelProtocol.VERSION, ConnectorVersion.VALUE);
+        if (!identity.instanceId().isEmpty()) {
+            headers.set(TunnelProtocol.CONNECTOR_INSTANCE, identity.instanceId());
+        }
+        if (probe) {
+            headers.set(TunnelProtocol.PROBE, "1");
+        }
         ctx.writeAndFlush(new DefaultHttp2HeadersFrame(headers, false));
         ctx.read();
     }

@@ -4,8 +4,11 @@ import dev.portless.common.net.HostResolver;
 import dev.portless.common.net.Transport;
 import dev.portless.common.relay.RelayPair;
 import dev.portless.common.relay.SocketStreamAdapter;
+import dev.portless.common.relay.StreamAbort;
+import dev.portless.common.wire.StreamEnd;
 import dev.portless.common.wire.StreamError;
 import dev.portless.common.wire.TunnelProtocol;
+import dev.portless.connector.ingress.BastionService;
 import dev.portless.connector.ingress.IngressRule;
 import dev.portless.connector.ingress.IngressRules;
 import dev.portless.connector.ingress.StatusService;
@@ -21,6 +24,7 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.Future;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -41,10 +45,15 @@ final class TargetDialer {
 
     private final IngressRules ingress;
     private final Transport transport;
+    /** When the edge asked for the stream ({@link System#nanoTime()}): the start of its set-up time. */
+    static final AttributeKey<Long> REQUESTED = AttributeKey.valueOf("portless.stream.requested");
+
     private final HostResolver resolver;
     private final StreamCounter streams;
     private final StreamGate gate;
     private final StreamSessions sessions;
+    private final BastionDialer bastions;
+    private final ConnectorMetrics metrics;
 
     TargetDialer(
             IngressRules ingress,
@@ -52,21 +61,31 @@ final class TargetDialer {
             HostResolver resolver,
             StreamCounter streams,
             StreamGate gate,
+            ConnectorMetrics metrics,
             StreamSessions sessions) {
+        this.metrics = metrics;
+        this.sessions = sessions;
         this.ingress = ingress;
         this.transport = transport;
         this.resolver = resolver;
         this.streams = streams;
         this.gate = gate;
-        this.sessions = sessions;
+        this.bastions = new BastionDialer(resolver, this);
     }
 
     /** Checks the stream's token, then dials the target of the TCP rule its hostname matches. */
     void dial(Channel stream, Http2Headers request) {
+        stream.attr(REQUESTED).set(System.nanoTime());
         gate.admit(
                 stream,
                 request,
                 (s, hostname, streamId, token, verified) -> admitted(s, request, hostname, streamId, verified));
+    }
+
+    /** Returns the jump destination the edge forwarded, or {@code null}. */
+    static String jumpDestination(Http2Headers request) {
+        CharSequence jump = request.get(TunnelProtocol.JUMP_DESTINATION);
+        return jump == null ? null : jump.toString();
     }
 
     /**
@@ -77,21 +96,31 @@ final class TargetDialer {
         if (StreamSessions.isResume(request)) {
             sessions.resume(stream, request, hostname, verified.subject());
         } else {
-            dialTarget(stream, hostname, streamId, StreamSessions.isNew(request) ? verified.subject() : null);
+            dialTarget(
+                    stream,
+                    hostname,
+                    streamId,
+                    jumpDestination(request),
+                    StreamSessions.isNew(request) ? verified.subject() : null);
         }
     }
 
     /**
-     * Dials the target of the TCP rule {@code hostname} matches; the stream has passed the gate. A
-     * {@code resumableFor} subject makes the stream resumable by that subject only.
+     * Dials the target of the TCP rule {@code hostname} matches, or for a bastion rule the {@code jump}
+     * destination it allows; the stream has passed the gate. A {@code resumableFor} subject makes the
+     * stream resumable by that subject only.
      */
-    private void dialTarget(Channel stream, String hostname, String streamId, String resumableFor) {
+    private void dialTarget(Channel stream, String hostname, String streamId, String jump, String resumableFor) {
         IngressRule rule = ingress.match(hostname);
         if (rule.service() instanceof StatusService) {
             refuse(
                     stream,
                     StreamError.NO_INGRESS,
                     "No ingress rule of the connector matches " + hostname + "; add one to its connector.yml.");
+            return;
+        }
+        if (rule.service() instanceof BastionService bastion) {
+            bastions.dial(stream, hostname, streamId, bastion, jump, rule.connectTimeout(), resumableFor);
             return;
         }
         if (!(rule.service() instanceof TargetService target)) {
@@ -112,22 +141,34 @@ final class TargetDialer {
                                 + " does not resolve on the connector's machine; check the ingress rule for "
                                 + hostname + ".");
             } else {
-                connect(stream, hostname, streamId, target, rule.connectTimeout(), address.getNow(), resumableFor);
+                connect(
+                        stream,
+                        hostname,
+                        streamId,
+                        target.toString(),
+                        rule.connectTimeout(),
+                        address.getNow(),
+                        resumableFor);
             }
         });
     }
 
-    private void connect(
+    /**
+     * Dials {@code address} for the stream, answers the edge and relays; {@code target} names it in answers,
+     * sentences and logs, and a {@code resumableFor} subject makes the stream resumable by that subject only.
+     */
+    void connect(
             Channel stream,
             String hostname,
             String streamId,
-            TargetService target,
+            String target,
             Duration timeout,
             InetSocketAddress address,
             String resumableFor) {
         if (!stream.isActive()) {
             return;
         }
+        long dialStart = System.nanoTime();
         new Bootstrap()
                 .group(stream.eventLoop())
                 .channel(transport.socketChannel())
@@ -147,28 +188,35 @@ final class TargetDialer {
                         targetChannel.close();
                         return;
                     }
-                    Http2Headers ok =
-                            new DefaultHttp2Headers().status("200").set(TunnelProtocol.TARGET, target.toString());
+                    Http2Headers ok = new DefaultHttp2Headers().status("200").set(TunnelProtocol.TARGET, target);
                     stream.writeAndFlush(new DefaultHttp2HeadersFrame(ok, false));
                     streams.opened();
+                    Long requested = stream.attr(REQUESTED).get();
+                    metrics.streamOpened(hostname, System.nanoTime() - (requested != null ? requested : dialStart));
                     if (resumableFor != null) {
                         sessions.open(
-                                stream, targetChannel, hostname, resumableFor, target.toString(), streams::closed);
+                                stream, targetChannel, hostname, resumableFor, target, (toTarget, fromTarget, end) -> {
+                                    streams.closed();
+                                    metrics.streamEnded(hostname, toTarget, fromTarget, end);
+                                });
                         return;
                     }
-                    RelayPair.join(stream, "edge", targetChannel, "target")
-                            .done()
-                            .thenAccept(r -> {
-                                streams.closed();
-                                log.debug(
-                                        "stream={} app={} target={} bytes_to_target={} bytes_from_target={} end=\"{}\"",
-                                        streamId,
-                                        hostname,
-                                        target,
-                                        r.bytesFromFirst(),
-                                        r.bytesFromSecond(),
-                                        r.endReason());
-                            });
+                    RelayPair pair = RelayPair.join(
+                            RelayPair.Side.of(stream, "edge"),
+                            new RelayPair.Side(targetChannel, "target", () -> StreamAbort.of(StreamEnd.TARGET_RESET)));
+                    streams.track(pair);
+                    pair.done().thenAccept(r -> {
+                        streams.closed();
+                        metrics.streamEnded(hostname, r.bytesFromFirst(), r.bytesFromSecond(), r.endReason());
+                        log.debug(
+                                "stream={} app={} target={} bytes_to_target={} bytes_from_target={} end=\"{}\"",
+                                streamId,
+                                hostname,
+                                target,
+                                r.bytesFromFirst(),
+                                r.bytesFromSecond(),
+                                r.endReason());
+                    });
                 });
     }
 
@@ -186,7 +234,7 @@ final class TargetDialer {
         return StreamError.TARGET_UNREACHABLE;
     }
 
-    private static String sentenceOf(Throwable cause, TargetService target, Duration timeout) {
+    private static String sentenceOf(Throwable cause, String target, Duration timeout) {
         return switch (errorOf(cause)) {
             case TARGET_TIMEOUT ->
                 "The target " + target + " did not answer within " + human(timeout)
@@ -201,7 +249,7 @@ final class TargetDialer {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
-    private static void refuse(Channel stream, StreamError error, String message) {
+    static void refuse(Channel stream, StreamError error, String message) {
         StreamRefusal.refuse(stream, error, message);
     }
 }

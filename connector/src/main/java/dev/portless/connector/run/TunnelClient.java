@@ -24,6 +24,7 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLHandshakeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,13 +45,14 @@ final class TunnelClient {
     private final EventLoop loop;
     private final TunnelCredentials credentials;
     private final ConnectorIdentity identity;
-    private final StreamRoutes routes;
+    private final Supplier<StreamRoutes> routes;
     private final HostResolver resolver;
     private final Backoff backoff;
     // Touched from this client's event loop only.
     private Channel channel;
     private boolean stopped;
-    private boolean registered;
+    // Written on this client's event loop; read by metrics and readiness from other threads.
+    private volatile boolean registered;
     private String closeReason;
 
     TunnelClient(
@@ -62,7 +64,7 @@ final class TunnelClient {
             EventLoop loop,
             TunnelCredentials credentials,
             ConnectorIdentity identity,
-            StreamRoutes routes,
+            Supplier<StreamRoutes> routes,
             HostResolver resolver) {
         this.label = label;
         this.edge = edge;
@@ -75,6 +77,16 @@ final class TunnelClient {
         this.routes = routes;
         this.resolver = resolver;
         this.backoff = new Backoff(config.retryInitial(), config.retryMax());
+    }
+
+    /** Returns the edge this connection dials. */
+    EdgeAddress edge() {
+        return edge;
+    }
+
+    /** Returns whether the edge has accepted this connection's registration and it is still up. */
+    boolean registered() {
+        return registered;
     }
 
     void start() {

@@ -10,9 +10,10 @@ import java.util.function.Supplier;
  */
 final class TunnelStreamInitializer extends ChannelInitializer<Http2StreamChannel> {
     private final Supplier<RegistrationResponder> registration;
-    private final StreamRoutes routes;
+    private final Supplier<StreamRoutes> routes;
 
-    TunnelStreamInitializer(Supplier<RegistrationResponder> registration, StreamRoutes routes) {
+    /** {@code routes} is asked once per stream: a reload changes where new streams go, never open ones. */
+    TunnelStreamInitializer(Supplier<RegistrationResponder> registration, Supplier<StreamRoutes> routes) {
         this.registration = registration;
         this.routes = routes;
     }
@@ -20,6 +21,6 @@ final class TunnelStreamInitializer extends ChannelInitializer<Http2StreamChanne
     @Override
     protected void initChannel(Http2StreamChannel stream) {
         stream.config().setAutoRead(false);
-        stream.pipeline().addLast("dispatch", new StreamDispatcher(registration, routes));
+        stream.pipeline().addLast("dispatch", new StreamDispatcher(registration, routes.get()));
     }
 }

@@ -60,6 +60,7 @@ final class WebStreams {
             answerStatus(stream, rule, status, request);
         } else if (request.websocket()) {
             // A TCP rule: the browser's or cloudflared's WebSocket carries the TCP stream, as ever.
+            stream.attr(TargetDialer.REQUESTED).set(System.nanoTime());
             tcp.admitted(stream, request.headers(), request.hostname(), request.streamId(), request.verified());
         } else {
             StreamRefusal.refuse(

@@ -114,7 +114,13 @@ public final class AppTokenVerifier implements TokenVerifier {
         if (email != null && !(email instanceof String)) {
             throw new AppTokenException(TokenRejection.MISSING_CLAIM, "email is not a string");
         }
-        return new VerifiedAppToken(sub, Optional.ofNullable((String) email), groups(claims), aud, exp, jti);
+        Object serviceToken = claims.get(AppTokenClaims.SERVICE_TOKEN);
+        if (serviceToken != null && !(serviceToken instanceof String)) {
+            throw new AppTokenException(TokenRejection.MISSING_CLAIM, "service_token is not a string");
+        }
+        return new VerifiedAppToken(
+                sub, Optional.ofNullable((String) email), groups(claims), aud, exp, jti, Optional.ofNullable((String)
+                        serviceToken));
     }
 
     /** Returns whether {@code token}, verified earlier, has not expired yet (with the clock skew). */

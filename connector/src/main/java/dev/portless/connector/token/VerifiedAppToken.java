@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param audience  {@code aud}, the app hostname
  * @param expiresAt {@code exp}
  * @param tokenId   {@code jti}
+ * @param serviceToken {@code service_token}: the service token's name, when the edge minted this for one
  */
 public record VerifiedAppToken(
         String subject,
@@ -22,7 +23,8 @@ public record VerifiedAppToken(
         List<String> groups,
         String audience,
         Instant expiresAt,
-        String tokenId) {
+        String tokenId,
+        Optional<String> serviceToken) {
     /** Checks that no component is null and copies the groups. */
     public VerifiedAppToken {
         requireNonNull(subject, "subject");
@@ -31,6 +33,18 @@ public record VerifiedAppToken(
         requireNonNull(audience, "audience");
         requireNonNull(expiresAt, "expiresAt");
         requireNonNull(tokenId, "tokenId");
+        requireNonNull(serviceToken, "serviceToken");
+    }
+
+    /** Returns the claims of a token minted for a person (no service token). */
+    public VerifiedAppToken(
+            String subject,
+            Optional<String> email,
+            List<String> groups,
+            String audience,
+            Instant expiresAt,
+            String tokenId) {
+        this(subject, email, groups, audience, expiresAt, tokenId, Optional.empty());
     }
 
     /** Returns the e-mail address, else the subject: who this is in logs. */

@@ -37,7 +37,7 @@ class ConfigFlagTest {
         StringWriter err = new StringWriter();
         CommandLine cl = ConnectorCommand.commandLine();
         cl.setErr(new PrintWriter(err, true));
-        assertEquals(2, cl.execute(args), err.toString());
+        assertEquals(78, cl.execute(args), err.toString());
         return err.toString().strip();
     }
 }

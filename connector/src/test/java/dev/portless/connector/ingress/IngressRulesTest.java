@@ -104,7 +104,7 @@ class IngressRulesTest {
         assertError(
                 "connector.yml:7: ingress[2].service: unknown scheme \"ftp\" "
                         + "(expected: "
-                        + "tcp, ssh, rdp, smb, http, https, unix, unix+tls, hello-world, http_status)",
+                        + "tcp, ssh, rdp, smb, http, https, unix, unix+tls, hello-world, bastion, http_status)",
                 """
                 ingress:
                   - hostname: a.example.com
@@ -143,7 +143,7 @@ class IngressRulesTest {
     void unknownRuleKeyIsReported() {
         assertError(
                 "connector.yml:4: ingress[0].originRequest: unknown key "
-                        + "(expected one of: connect-timeout, hostname, origin-request, path, service)",
+                        + "(expected one of: allow, allow-link-local, allow-loopback, connect-timeout, hostname, origin-request, path, service)",
                 """
                 ingress:
                   - hostname: a.example.com

@@ -49,7 +49,7 @@ class ServiceTest {
     void refusesUnknownSchemes() {
         assertRefused(
                 "unknown scheme \"ftp\" (expected: "
-                        + "tcp, ssh, rdp, smb, http, https, unix, unix+tls, hello-world, http_status)",
+                        + "tcp, ssh, rdp, smb, http, https, unix, unix+tls, hello-world, bastion, http_status)",
                 "ftp://a:21");
         assertRefused(
                 "\"localhost\" has no scheme (expected: tcp://host:port, ssh://host[:port], "

@@ -202,7 +202,7 @@ class ConnectorConfigTest {
     @Test
     void ingressErrorsComeThrough() {
         assertError(
-                "3: ingress[0].service: unknown scheme \"ftp\" (expected: tcp, ssh, rdp, smb, http, https, unix, unix+tls, hello-world, http_status)",
+                "3: ingress[0].service: unknown scheme \"ftp\" (expected: tcp, ssh, rdp, smb, http, https, unix, unix+tls, hello-world, bastion, http_status)",
                 "edge: a:1\ningress:\n  - service: ftp://x:21\n");
     }
 

@@ -23,7 +23,14 @@ class StreamDispatcherTest {
     private final StreamCounter streams = new StreamCounter();
     // Draining: the gate answers before it needs ingress rules, a resolver, a proxy or a token check.
     private final StreamGate gate = new StreamGate(streams, null);
-    private final TargetDialer dialer = new TargetDialer(null, null, null, streams, gate, null);
+    private final TargetDialer dialer = new TargetDialer(
+            null,
+            null,
+            null,
+            streams,
+            gate,
+            new ConnectorMetrics(new io.prometheus.metrics.model.registry.PrometheusRegistry(), java.util.List.of()),
+            null);
     private final StreamRoutes routes = new StreamRoutes(dialer, new WebStreams(null, gate, dialer, null, streams));
 
     @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portless.common.wire.TunnelProtocol;
 import dev.portless.connector.demo.DemoCertificates;
+import dev.portless.connector.peers.ClosingKeepAliveOrigin;
 import dev.portless.connector.peers.GarbageOrigin;
 import dev.portless.connector.peers.Nginx;
 import io.netty.buffer.ByteBufAllocator;
@@ -42,6 +43,7 @@ class WebProxyNginxTest {
     private static Nginx nginx;
     private static WebSocketEcho ws;
     private static GarbageOrigin garbage;
+    private static ClosingKeepAliveOrigin closing;
     private static WebTunnel tunnel;
 
     @BeforeAll
@@ -84,8 +86,10 @@ class WebProxyNginxTest {
                 http);
         ws = new WebSocketEcho();
         garbage = GarbageOrigin.start();
+        closing = ClosingKeepAliveOrigin.start();
         String d = dir.toString();
-        tunnel = new WebTunnel(dir, """
+        tunnel = new WebTunnel(
+                dir, """
                 ingress:
                   - hostname: plain.example.com
                     service: http://127.0.0.1:%1$d
@@ -118,10 +122,12 @@ class WebProxyNginxTest {
                     service: http://127.0.0.1:%6$d
                   - hostname: hello.example.com
                     service: hello-world
+                  - hostname: closing.example.com
+                    service: http://127.0.0.1:%7$d
                   - hostname: ssh.example.com
                     service: tcp://127.0.0.1:1
                   - service: http_status:404
-                """.formatted(http, https, d, garbage.port(), Nginx.freePort(), ws.port()));
+                """.formatted(http, https, d, garbage.port(), Nginx.freePort(), ws.port(), closing.port()));
     }
 
     @AfterAll
@@ -134,6 +140,9 @@ class WebProxyNginxTest {
         }
         if (garbage != null) {
             garbage.close();
+        }
+        if (closing != null) {
+            closing.close();
         }
         if (nginx != null) {
             nginx.close();
@@ -272,6 +281,31 @@ class WebProxyNginxTest {
         assertTrue(
                 !field(first, "conn").equals(field(second.body(), "conn")),
                 "the second request took a new connection: " + first + second.body());
+    }
+
+    @Test
+    void aSafeRequestOnAConnectionTheOriginClosedGoesOnceMoreOnANewOne() throws Exception {
+        assertEquals("conn=1", get("closing.example.com", "/first").body());
+
+        WebTunnel.Exchange again = get("closing.example.com", "/second");
+
+        assertEquals("200", again.headers.get().status().toString());
+        assertEquals("conn=2", again.body(), "answered on a new connection");
+        assertEquals(
+                List.of("conn=1 GET /first HTTP/1.1", "conn=1 GET /second HTTP/1.1", "conn=2 GET /second HTTP/1.1"),
+                closing.requests(),
+                "the pooled connection took the request, closed, and a new one answered it");
+
+        // A POST may have been acted on even without an answer: it is never sent twice.
+        WebTunnel.Exchange post = tunnel.send(
+                WebTunnel.request("POST", "closing.example.com", "/third", TunnelProtocol.KIND_HTTP), null, true);
+        post.await();
+        assertEquals("502", post.headers.get().status().toString());
+        assertEquals(
+                "origin_bad_response",
+                post.headers.get().get(TunnelProtocol.ERROR).toString());
+        assertEquals("conn=2 POST /third HTTP/1.1", closing.requests().get(3));
+        assertEquals(4, closing.requests().size(), "no second POST: " + closing.requests());
     }
 
     @Test

@@ -87,7 +87,14 @@ final class WebTunnel implements AutoCloseable {
         HostResolver names = HostResolver.withDaemonThreads("web-tunnel-resolver", 2);
         StreamGate gate = new StreamGate(streams, tokens);
         TargetDialer dialer = new TargetDialer(
-                ingress, Transport.NIO, names, streams, gate, new StreamSessions(Duration.ofSeconds(30), 1 << 20));
+                ingress,
+                Transport.NIO,
+                names,
+                streams,
+                gate,
+                new ConnectorMetrics(
+                        new io.prometheus.metrics.model.registry.PrometheusRegistry(), java.util.List.of()),
+                new StreamSessions(Duration.ofSeconds(30), 1 << 20));
         proxy = new OriginProxy(ingress, Transport.NIO, names, ConnectorLimits.ORIGIN);
         StreamRoutes routes = new StreamRoutes(dialer, new WebStreams(ingress, gate, dialer, proxy, streams));
         server = new ServerBootstrap()
@@ -98,7 +105,8 @@ final class WebTunnel implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(TunnelHttp2.connectorCodec());
                         ch.pipeline()
-                                .addLast(new Http2MultiplexHandler(new TunnelStreamInitializer(() -> null, routes)));
+                                .addLast(new Http2MultiplexHandler(
+                                        new TunnelStreamInitializer(() -> null, () -> routes)));
                         // Once the codec is active, behind the registration that runs this.
                         ch.eventLoop().execute(() -> TunnelHttp2.widenConnectionWindow(ch));
                     }

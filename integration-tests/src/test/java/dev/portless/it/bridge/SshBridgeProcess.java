@@ -28,7 +28,7 @@ import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
  * {@code ssh-keygen} standing in for the edge's SSH CA. Gives tests the pieces an OpenSSH client needs:
  * keys and certificates, a known_hosts line for the bridge's host key, and an ssh_config for the jump.
  */
-final class SshBridgeProcess implements AutoCloseable {
+public final class SshBridgeProcess implements AutoCloseable {
 
     static final String SSH_KEYGEN = "/usr/bin/ssh-keygen";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
@@ -52,9 +52,14 @@ final class SshBridgeProcess implements AutoCloseable {
      * {@code extraYaml} (the policy, {@code shell: ...}) appended to its bridge.yml.
      */
     static SshBridgeProcess start(Path dir, String extraYaml) {
+        return start(dir, extraYaml, List.of());
+    }
+
+    /** Returns a started bridge as {@link #start(Path, String)} does, with {@code flags} on its command line. */
+    public static SshBridgeProcess start(Path dir, String extraYaml, List<String> flags) {
         requireOpenSshClient();
         ca(dir);
-        return start(dir, 0, "ca.pub", extraYaml);
+        return start(dir, 0, "ca.pub", extraYaml, flags);
     }
 
     /**
@@ -66,7 +71,7 @@ final class SshBridgeProcess implements AutoCloseable {
     static SshBridgeProcess startTrusting(Path dir, Path trustedCa, int port, String extraYaml) {
         requireNonNull(trustedCa, "trustedCa");
         requireOpenSshClient();
-        return start(dir, port, trustedCa.toAbsolutePath().toString(), extraYaml);
+        return start(dir, port, trustedCa.toAbsolutePath().toString(), extraYaml, List.of());
     }
 
     private static void requireOpenSshClient() {
@@ -75,7 +80,8 @@ final class SshBridgeProcess implements AutoCloseable {
                 Peers.executable(SSH_KEYGEN) && Peers.executable("/usr/bin/ssh"));
     }
 
-    private static SshBridgeProcess start(Path dir, int listenPort, String trustedCa, String extraYaml) {
+    private static SshBridgeProcess start(
+            Path dir, int listenPort, String trustedCa, String extraYaml, List<String> flags) {
         final Path config = dir.resolve("bridge.yml");
         write(
                 config,
@@ -87,8 +93,9 @@ final class SshBridgeProcess implements AutoCloseable {
                         "audit-log: audit.jsonl",
                         extraYaml,
                         ""));
-        final JavaProcess process = JavaProcess.startServer(
-                SshBridgeMain.class.getName(), List.of("--config", config.toString()), Map.of());
+        final List<String> command = new ArrayList<>(List.of("--config", config.toString()));
+        command.addAll(flags);
+        final JavaProcess process = JavaProcess.startServer(SshBridgeMain.class.getName(), command, Map.of());
         try {
             final int port = Integer.parseInt(
                     process.awaitOutput(LISTENING, START_TIMEOUT).group(1));
@@ -145,7 +152,7 @@ final class SshBridgeProcess implements AutoCloseable {
     }
 
     /** Returns the port the bridge listens on at 127.0.0.1. */
-    int port() {
+    public int port() {
         return port;
     }
 

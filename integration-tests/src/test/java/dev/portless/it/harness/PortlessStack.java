@@ -37,6 +37,9 @@ public final class PortlessStack implements AutoCloseable {
     private final Set<String> appsClosedToTheToken;
     private final List<String> extraIngress;
     private final Map<String, String> connectorSettings;
+    private final List<String> edgeFlags;
+    private final List<String> connectorFlags;
+    private final Map<String, List<String>> appSettings;
     private JavaProcess edge;
     private JavaProcess connector;
     private final List<JavaProcess> accessProcesses = new ArrayList<>();
@@ -49,6 +52,9 @@ public final class PortlessStack implements AutoCloseable {
         this.appsClosedToTheToken = b.appsClosedToTheToken;
         this.extraIngress = b.extraIngress;
         this.connectorSettings = b.connectorSettings;
+        this.edgeFlags = List.copyOf(b.edgeFlags);
+        this.connectorFlags = List.copyOf(b.connectorFlags);
+        this.appSettings = b.appSettings;
         // The apps' names too: browsers and curl reach web apps at https://<app>.portless.test:<edge port>.
         DemoCertificates.write(
                 dir, List.of("localhost", "edge.portless.test", "*.portless.test"), List.of("127.0.0.1"));
@@ -98,6 +104,9 @@ public final class PortlessStack implements AutoCloseable {
             if (!appsClosedToTheToken.contains(hostname)) {
                 y.append("    service-tokens: [").append(TOKEN_NAME).append("]\n");
             }
+            appSettings
+                    .getOrDefault(hostname, List.of())
+                    .forEach(line -> y.append("    ").append(line).append('\n'));
         }
         Files.writeString(edgeConfig(), y.toString());
     }
@@ -132,17 +141,23 @@ public final class PortlessStack implements AutoCloseable {
         startEdge();
         connector = JavaProcess.startServer(
                 "dev.portless.connector.ConnectorMain",
-                List.of("run", "--config", connectorConfig().toString()),
+                command("run", "--config", connectorConfig().toString(), connectorFlags),
                 Map.of());
         connector.awaitOutput(Pattern.compile("registered tunnel tests"), START_TIMEOUT);
         return this;
+    }
+
+    private static List<String> command(String role, String option, String file, List<String> flags) {
+        List<String> command = new ArrayList<>(List.of(role, option, file));
+        command.addAll(flags);
+        return command;
     }
 
     /** Starts (or starts again) the edge process and waits until it listens. */
     public void startEdge() {
         edge = JavaProcess.startServer(
                 "dev.portless.connector.ConnectorMain",
-                List.of("edge", "--config", edgeConfig().toString()),
+                command("edge", "--config", edgeConfig().toString(), edgeFlags),
                 Map.of());
         edge.awaitOutput(Pattern.compile("Edge listening"), START_TIMEOUT);
     }
@@ -313,6 +328,27 @@ public final class PortlessStack implements AutoCloseable {
         private final Set<String> appsClosedToTheToken = new HashSet<>();
         private final List<String> extraIngress = new ArrayList<>();
         private final Map<String, String> connectorSettings = new LinkedHashMap<>();
+        private final Map<String, List<String>> appSettings = new LinkedHashMap<>();
+        private final List<String> edgeFlags = new ArrayList<>();
+        private final List<String> connectorFlags = new ArrayList<>();
+
+        /** Adds a key to an app's entry in edge.yml, e.g. ("db.portless.test", "idle-timeout", "2s"). */
+        public Builder appSetting(String hostname, String key, String value) {
+            appSettings.computeIfAbsent(hostname, h -> new ArrayList<>()).add(key + ": " + value);
+            return this;
+        }
+
+        /** Adds command-line flags to {@code connector edge}, e.g. ("--admin", "127.0.0.1:9464"). */
+        public Builder edgeFlags(String... flags) {
+            edgeFlags.addAll(List.of(flags));
+            return this;
+        }
+
+        /** Adds command-line flags to {@code connector run}. */
+        public Builder connectorFlags(String... flags) {
+            connectorFlags.addAll(List.of(flags));
+            return this;
+        }
 
         /** Adds an app at the edge and an ingress rule {@code hostname → service} at the connector. */
         public Builder app(String hostname, String service) {

@@ -93,6 +93,8 @@ public final class SignInStack implements AutoCloseable {
                 tls:
                   certificate: edge.pem
                   key: edge-key.pem
+                audit:
+                  file: audit.jsonl
                 identity-providers:
                   - name: email
                     type: pin
@@ -141,6 +143,22 @@ public final class SignInStack implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Returns the records of the edge's audit log written so far, each a JSON object; the edge
+     * writes them from a thread of its own, so a record may trail its event by a few milliseconds.
+     */
+    public java.util.List<Map<String, Object>> auditRecords() {
+        try {
+            java.util.List<Map<String, Object>> records = new java.util.ArrayList<>();
+            for (String line : Files.readAllLines(dir.resolve("audit.jsonl"))) {
+                records.add(dev.portless.common.json.Json.readObject(line));
+            }
+            return records;
+        } catch (IOException | java.text.ParseException e) {
+            throw new IllegalStateException("cannot read the edge's audit log: " + e.getMessage(), e);
+        }
+    }
+
     /** Returns the edge's issuer URL. */
     public String issuer() {
         return "https://127.0.0.1:" + edgePort;
@@ -172,9 +190,13 @@ public final class SignInStack implements AutoCloseable {
 
     /** Returns the newest PIN mailed to {@code email}, waiting up to 10 s for the message. */
     public String pinFor(String email) {
+        return pinIn(dir.resolve("outbox"), email);
+    }
+
+    /** Returns the newest PIN mailed to {@code email} in {@code outbox}, waiting up to 10 s for the message. */
+    static String pinIn(Path outbox, String email) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (System.nanoTime() < deadline) {
-            Path outbox = dir.resolve("outbox");
             if (Files.isDirectory(outbox)) {
                 try (Stream<Path> files = Files.list(outbox)) {
                     for (Path f : files.sorted(
@@ -273,7 +295,12 @@ public final class SignInStack implements AutoCloseable {
      * binary message and returns the status of the upgrade and the echoed text ("" when refused).
      */
     public Echo echoThrough(String app, String token, String text) {
-        try (SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", edgePort)) {
+        return echoThrough(tls, edgePort, app, token, text);
+    }
+
+    /** Returns {@link #echoThrough(String, String, String)} against the edge at 127.0.0.1:{@code port}. */
+    static Echo echoThrough(SSLContext tls, int port, String app, String token, String text) {
+        try (SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", port)) {
             s.setSoTimeout(30_000);
             OutputStream out = s.getOutputStream();
             out.write(("GET / HTTP/1.1\r\nHost: " + app + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
@@ -345,7 +372,7 @@ public final class SignInStack implements AutoCloseable {
         }
     }
 
-    private static SSLContext sslContext(Path ca) {
+    static SSLContext sslContext(Path ca) {
         try {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);
@@ -365,11 +392,11 @@ public final class SignInStack implements AutoCloseable {
         }
     }
 
-    private static String enc(String s) {
+    static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
-    private static void sleep(long millis) {
+    static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

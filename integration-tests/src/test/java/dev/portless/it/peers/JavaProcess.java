@@ -153,6 +153,11 @@ public final class JavaProcess implements AutoCloseable {
         return Commands.read(stdoutFile);
     }
 
+    /** Returns how many bytes the process has written to stdout so far. */
+    public long stdoutBytes() {
+        return stdoutFile.toFile().length();
+    }
+
     /** Returns everything the process wrote to stderr so far. */
     public String stderr() {
         return Commands.read(stderrFile);
@@ -161,6 +166,16 @@ public final class JavaProcess implements AutoCloseable {
     /** Returns the operating system's process id. */
     public long pid() {
         return process.pid();
+    }
+
+    /** Sends SIGKILL: the process ends at once, as in a crash, with no shutdown hook run. */
+    public void kill() {
+        process.destroyForcibly();
+    }
+
+    /** Sends SIGTERM: the process runs its shutdown hooks (a drain) and exits. */
+    public void terminate() {
+        process.destroy();
     }
 
     /** Returns whether the process is still running. */

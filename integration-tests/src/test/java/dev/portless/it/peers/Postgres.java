@@ -48,6 +48,32 @@ public final class Postgres implements AutoCloseable {
         }
     }
 
+    /** Stops the server, keeping its data, as a crash or an operator's restart would. */
+    public void stopServer() {
+        pgCommand("pg_ctl", "-D", data(), "-m", "immediate", "-w", "stop");
+    }
+
+    /** Starts the server again on the same port after {@link #stopServer()}. */
+    public void startServer() {
+        pgCommand(
+                "pg_ctl",
+                "-D",
+                data(),
+                "-l",
+                dir.resolve("log").toString(),
+                "-w",
+                "-t",
+                "30",
+                "-o",
+                "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off",
+                "start");
+    }
+
+    /** Returns the JDBC URL of the {@code postgres} database, without credentials. */
+    public String jdbcUrl() {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+    }
+
     private void initAndStart() {
         if (runningAsRoot()) {
             // PostgreSQL refuses to run as root: hand the directory to the postgres user.
@@ -61,18 +87,7 @@ public final class Postgres implements AutoCloseable {
         }
         // --no-sync and fsync=off: the data is thrown away, so durability only costs time.
         pgCommand("initdb", "-D", data(), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync");
-        pgCommand(
-                "pg_ctl",
-                "-D",
-                data(),
-                "-l",
-                dir.resolve("log").toString(),
-                "-w",
-                "-t",
-                "30",
-                "-o",
-                "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off",
-                "start");
+        startServer();
     }
 
     /** Returns the port the server listens on at 127.0.0.1. */

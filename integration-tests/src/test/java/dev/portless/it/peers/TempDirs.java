@@ -10,11 +10,11 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 
 /** Creates and removes the scratch directories the peers keep their keys, data and logs in. */
-final class TempDirs {
+public final class TempDirs {
 
     private TempDirs() {}
 
-    static Path create(String prefix) {
+    public static Path create(String prefix) {
         try {
             return Files.createTempDirectory(prefix);
         } catch (IOException e) {
@@ -23,7 +23,7 @@ final class TempDirs {
     }
 
     /** Deletes {@code dir} and everything below it; files that vanish meanwhile are fine. */
-    static void delete(Path dir) {
+    public static void delete(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -164,6 +165,66 @@ class ShortLivedCertificateTest {
         String before = Files.readString(cert);
         assertEquals(0, Commands.run(ssh, WAIT, env).exitCode());
         assertEquals(before, Files.readString(cert));
+
+        // A stream whose token is not the edge's is refused before any byte reaches sshd.
+        assertEquals(401, stack.echoThrough(APP, "not-a-token", "x").status());
+        assertAuditRecords();
+    }
+
+    /** The edge's audit log holds one record of each kind this test caused, with its fields, and no token. */
+    private static void assertAuditRecords() throws InterruptedException {
+        Map<String, Map<String, Object>> first = new java.util.HashMap<>();
+        List<Map<String, Object>> records = List.of();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        Set<String> kinds = Set.of("sign_in", "token_issue", "ssh_certificate", "stream", "refusal");
+        while (System.nanoTime() < deadline) {
+            records = stack.auditRecords();
+            first.clear();
+            // The first of each kind about this app (or, for sign-ins, any).
+            for (Map<String, Object> r : records) {
+                if (r.get("event").equals("sign_in") || APP.equals(r.get("app"))) {
+                    // The last refusal is the test's own; of the others, the first.
+                    if (r.get("event").equals("refusal")) {
+                        first.put("refusal", r);
+                    } else {
+                        first.putIfAbsent((String) r.get("event"), r);
+                    }
+                }
+            }
+            if (first.keySet().containsAll(kinds)) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        assertTrue(first.keySet().containsAll(kinds), "audit records: " + records);
+        for (Map<String, Object> r : records) {
+            assertTrue(r.get("time") instanceof String, r.toString());
+            assertFalse(r.toString().contains("eyJ"), "no token in an audit record: " + r);
+        }
+        Map<String, Object> signIn = first.get("sign_in");
+        assertEquals("email", signIn.get("provider"), signIn.toString());
+        assertEquals("alice@example.com", signIn.get("identity"), signIn.toString());
+        assertEquals("success", signIn.get("result"), signIn.toString());
+        Map<String, Object> token = first.get("token_issue");
+        assertEquals("alice@example.com", token.get("identity"), token.toString());
+        assertTrue(((String) token.get("token_id")).length() >= 16, token.toString());
+        assertTrue(token.get("expires") instanceof String, token.toString());
+        Map<String, Object> certificate = first.get("ssh_certificate");
+        assertEquals("alice@example.com", certificate.get("identity"), certificate.toString());
+        assertEquals(List.of(sshd.user()), certificate.get("principals"), certificate.toString());
+        assertTrue(certificate.get("serial") instanceof Number, certificate.toString());
+        assertEquals("127.0.0.1", certificate.get("client"), certificate.toString());
+        Map<String, Object> stream = first.get("stream");
+        assertEquals("alice@example.com", stream.get("identity"), stream.toString());
+        assertTrue(((String) stream.get("target")).endsWith(":" + sshd.port()), stream.toString());
+        assertTrue(((Number) stream.get("bytes_up")).longValue() > 0, stream.toString());
+        assertTrue(((Number) stream.get("bytes_down")).longValue() > 0, stream.toString());
+        assertTrue(stream.get("end_reason") instanceof String, stream.toString());
+        Map<String, Object> refusal = first.get("refusal");
+        assertEquals(401, ((Number) refusal.get("status")).intValue(), refusal.toString());
+        assertEquals("127.0.0.1", refusal.get("client"), refusal.toString());
+        assertTrue(
+                refusal.get("error") instanceof String && refusal.get("message") instanceof String, refusal.toString());
     }
 
     private static Map<String, String> accessEnv(Path config, Path launcher) {

@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portless.it.harness.SignInStack;
 import dev.portless.it.peers.Chromium;
+import dev.portless.it.peers.Websocketd;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -29,10 +31,13 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class WebAppBrowserTest {
     private static final String WIKI = "wiki.portless.test";
     private static final String DASHBOARD = "dashboard.portless.test";
+    private static final String CHAT = "chat.portless.test";
     private static final String POLICY = "include:\n  - email-domains: [example.com]\n";
     private static final String EMAIL = "alice@example.com";
 
     private static FileOrigin origin;
+    private static Path chatDir;
+    private static Websocketd chat;
     private static SignInStack stack;
 
     @BeforeAll
@@ -47,9 +52,24 @@ class WebAppBrowserTest {
                 origin.www().resolve("some/page"),
                 "<!doctype html><html><head><title>Team wiki</title></head>"
                         + "<body><h1 id=heading>The page you asked for</h1></body></html>\n");
+        chatDir = Files.createTempDirectory("web-chat");
+        Files.createDirectories(chatDir.resolve("www"));
+        // The page opens a WebSocket to its own host once loaded, sends one line and shows the answer.
+        Files.writeString(chatDir.resolve("www/chat.html"), """
+                <!doctype html><html><head><title>Chat</title></head><body><p id=answer>waiting</p><script>
+                const ws = new WebSocket("wss://" + location.host + "/echo");
+                ws.onopen = () => ws.send("hello through the tunnel");
+                ws.onmessage = (m) => { document.getElementById("answer").textContent = m.data;
+                                        document.title = "Chat answered"; };
+                ws.onerror = () => { document.title = "Chat failed"; };
+                ws.onclose = (e) => { if (document.title !== "Chat answered") document.title = "Chat closed " + e.code; };
+                </script></body></html>
+                """);
+        chat = Websocketd.start(chatDir.resolve("www"));
         stack = SignInStack.builder()
                 .app(WIKI, POLICY, "", origin.url())
                 .app(DASHBOARD, POLICY, "", origin.url())
+                .app(CHAT, POLICY, "", chat.url())
                 .build()
                 .start();
     }
@@ -61,6 +81,36 @@ class WebAppBrowserTest {
         }
         if (origin != null) {
             origin.close();
+        }
+        if (chat != null) {
+            chat.close();
+        }
+    }
+
+    @Test
+    void aPageTalksToItsOriginOverAWebSocketAfterSignIn() {
+        int edgePort = Integer.parseInt(stack.issuer().substring(stack.issuer().lastIndexOf(':') + 1));
+        String page = "https://" + CHAT + ":" + edgePort + "/chat.html";
+        try (Chromium chromium = Chromium.start(
+                List.of(stack.edgeSpki()), List.of("--host-resolver-rules=MAP *.portless.test 127.0.0.1"))) {
+            WebDriver browser = chromium.driver();
+            stack.signInWithPin(browser, page, EMAIL);
+            try {
+                new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.titleIs("Chat answered"));
+            } catch (RuntimeException e) {
+                throw new AssertionError(
+                        "the page's WebSocket got no answer: \"" + browser.getTitle() + "\" at "
+                                + browser.getCurrentUrl() + "\nedge log:\n"
+                                + stack.edge().stdout()
+                                + stack.edge().stderr(),
+                        e);
+            }
+            assertEquals(page, browser.getCurrentUrl());
+            assertEquals(
+                    "echo: hello through the tunnel",
+                    browser.findElement(By.id("answer")).getText(),
+                    "the origin's answer came back through edge and connector");
+            chromium.screenshot("web-app-websocket");
         }
     }
 

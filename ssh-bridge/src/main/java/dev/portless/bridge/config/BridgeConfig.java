@@ -109,8 +109,12 @@ public record BridgeConfig(
                 hostCertificate,
                 trustedCaKeys(root),
                 auditLog,
-                flag(root, "shell"),
-                DestinationRules.from(root, flag(root, "allow-loopback"), flag(root, "allow-link-local"), resolver));
+                root.booleanValue("shell", false),
+                DestinationRules.from(
+                        root,
+                        root.booleanValue("allow-loopback", false),
+                        root.booleanValue("allow-link-local", false),
+                        resolver));
     }
 
     private static TrustedCaKeys trustedCaKeys(ConfigNode root) {
@@ -135,18 +139,6 @@ public record BridgeConfig(
         final Path dir = file.toAbsolutePath().getParent();
         if (dir == null || !Files.isDirectory(dir)) {
             throw root.error(key, "the directory of " + file + " does not exist (create it first)");
-        }
-    }
-
-    private static boolean flag(ConfigNode root, String key) {
-        final String text = root.optionalString(key).orElse("false");
-        switch (text) {
-            case "true":
-                return true;
-            case "false":
-                return false;
-            default:
-                throw root.error(key, '"' + text + "\" is not a boolean (expected: true or false)");
         }
     }
 }

@@ -2,10 +2,11 @@ package dev.portless.bridge.forward;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.portless.bridge.net.AddressClass;
 import dev.portless.common.config.ConfigException;
 import dev.portless.common.config.ConfigNode;
 import dev.portless.common.config.HostPort;
+import dev.portless.common.destination.AllowEntry;
+import dev.portless.common.destination.SpecialAddresses;
 import dev.portless.common.net.IpLiterals;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -38,14 +39,12 @@ public final class DestinationRules implements DestinationPolicy {
     private static final int MAX_HOST_CHARS = 253;
 
     private final List<PolicyRule> rules;
-    private final boolean allowLoopback;
-    private final boolean allowLinkLocal;
+    private final SpecialAddresses specialAddresses;
     private final Resolver resolver;
 
     DestinationRules(List<PolicyRule> rules, boolean allowLoopback, boolean allowLinkLocal, Resolver resolver) {
         this.rules = List.copyOf(rules);
-        this.allowLoopback = allowLoopback;
-        this.allowLinkLocal = allowLinkLocal;
+        this.specialAddresses = new SpecialAddresses(allowLoopback, allowLinkLocal);
         this.resolver = requireNonNull(resolver, "resolver");
     }
 
@@ -98,7 +97,7 @@ public final class DestinationRules implements DestinationPolicy {
             // A special address says what it is even when no rule covers it: "link-local" tells the user
             // more than "not allowed", and no broad rule will ever change the answer.
             final boolean covered = entries.stream().anyMatch(entry -> entry.containsAddress(literal));
-            final String special = specialProblem(literal, entries, covered);
+            final String special = specialAddresses.problem(literal, entries, covered);
             if (special != null) {
                 return ForwardDecision.refused(
                         destination + " is refused: " + IpLiterals.text(literal) + ' ' + special);
@@ -132,7 +131,7 @@ public final class DestinationRules implements DestinationPolicy {
             if (!covered) {
                 continue;
             }
-            final String special = specialProblem(address, entries, true);
+            final String special = specialAddresses.problem(address, entries, true);
             if (special == null) {
                 return ForwardDecision.dial(new InetSocketAddress(address, port));
             }
@@ -146,42 +145,8 @@ public final class DestinationRules implements DestinationPolicy {
                         : notAllowed(destination, principal));
     }
 
-    /**
-     * Returns why {@code address} may never be dialed as a phrase starting with "is", or {@code null} when it
-     * is an ordinary address or a special one that an entry or an {@code allow-*} switch admits.
-     * {@code covered} says whether some entry's range holds the address: only then would the
-     * {@code allow-*} switch alone admit it, so only then is the switch offered as a remedy.
-     */
-    private String specialProblem(InetAddress address, List<AllowEntry> entries, boolean covered) {
-        final AddressClass kind = AddressClass.of(address);
-        switch (kind) {
-            case NOT_A_HOST:
-                return "is " + kind.description();
-            case LOOPBACK:
-                return allowLoopback || explicitlyListed(address, kind, entries)
-                        ? null
-                        : "is " + kind.description() + "; list it in the policy (e.g. " + example(address) + ')'
-                                + (covered ? " or set allow-loopback: true" : "");
-            case LINK_LOCAL:
-                return allowLinkLocal || explicitlyListed(address, kind, entries)
-                        ? null
-                        : "is " + kind.description() + "; list it in the policy explicitly"
-                                + (covered ? " or set allow-link-local: true" : "");
-            default:
-                return null;
-        }
-    }
-
-    private static boolean explicitlyListed(InetAddress address, AddressClass kind, List<AllowEntry> entries) {
-        return entries.stream().anyMatch(entry -> entry.containsAddress(address) && entry.explicitlyCovers(kind));
-    }
-
     private static String notAllowed(String destination, String principal) {
         return destination + " is not allowed for principal \"" + principal + "\" by the bridge policy";
-    }
-
-    private static String example(InetAddress address) {
-        return IpLiterals.hostText(address) + ":PORT";
     }
 
     private List<AllowEntry> entriesFor(String principal, int port) {

@@ -1,5 +1,6 @@
 package dev.portless.bridge.forward;
 
+import dev.portless.common.destination.AllowEntry;
 import java.util.List;
 import java.util.Set;
 

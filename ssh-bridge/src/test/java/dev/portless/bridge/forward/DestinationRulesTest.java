@@ -123,14 +123,14 @@ class DestinationRulesTest {
     void refusesLoopbackUnlessListedOrAllowed() {
         // No rule holds 127.0.0.1:22, so allow-loopback alone would not admit it: the switch is not offered.
         assertEquals(
-                "127.0.0.1:22 is refused: 127.0.0.1 is a loopback address (a service on the bridge host "
+                "127.0.0.1:22 is refused: 127.0.0.1 is a loopback address (a service on the host "
                         + "itself); list it in the policy (e.g. 127.0.0.1:PORT)",
                 assertInstanceOf(ForwardDecision.Refused.class, rules(POLICY).decide("alice", "127.0.0.1", 22))
                         .reason());
         final DestinationRules broad = rules(String.join(
                 "\n", "policy:", "  - principals: [alice]", "    allow: [0.0.0.0/0:22, 169.254.169.254:80]", ""));
         assertRefused(
-                "127.0.0.1:22 is refused: 127.0.0.1 is a loopback address (a service on the bridge host "
+                "127.0.0.1:22 is refused: 127.0.0.1 is a loopback address (a service on the host "
                         + "itself); list it in the policy (e.g. 127.0.0.1:PORT) or set allow-loopback: true",
                 broad.decide("alice", "127.0.0.1", 22));
         dial(broad.decide("alice", "169.254.169.254", 80));

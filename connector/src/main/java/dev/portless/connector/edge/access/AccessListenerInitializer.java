@@ -2,10 +2,12 @@ package dev.portless.connector.edge.access;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.portless.common.mux.ConnectionErrorLog;
 import dev.portless.common.mux.Http2Keepalive;
 import dev.portless.common.mux.Http2Windows;
 import dev.portless.common.mux.MultiplexedHttp2;
 import dev.portless.connector.edge.config.EdgeLimits;
+import dev.portless.connector.edge.streams.OpenStreams;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -39,6 +41,7 @@ public final class AccessListenerInitializer extends ChannelInitializer<SocketCh
     private final StreamAdmission admission;
     private final ClientRequestHandler streams;
     private final ClientRequestHandler pages;
+    private final OpenStreams open;
 
     /** Returns an initializer for the public listener; {@code tls} offers both ALPN protocols. */
     public AccessListenerInitializer(SslContext tls, StreamServices shared, EdgeLimits limits) {
@@ -47,10 +50,12 @@ public final class AccessListenerInitializer extends ChannelInitializer<SocketCh
         this.admission = new StreamAdmission(shared);
         this.streams = new WebSocketStreamHandler(admission);
         this.pages = new WebPageHandler(shared.web());
+        this.open = shared.streams();
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        open.trackConnection(ch);
         SslHandler ssl = tls.newHandler(ch.alloc());
         ssl.setHandshakeTimeoutMillis(limits.tlsHandshakeTimeout().toMillis());
         ch.pipeline()
@@ -122,7 +127,9 @@ public final class AccessListenerInitializer extends ChannelInitializer<SocketCh
         pipeline.addLast("h2", BrowserHttp2.serverCodec(limits))
                 .addLast("idle", Http2Keepalive.idleState())
                 .addLast("keepalive", new Http2Keepalive("Browser connection"))
-                .addLast("streams", new Http2MultiplexHandler(BrowserHttp2.streams(admission, streams, pages, limits)));
+                .addLast("idle-close", new IdleBrowserConnectionClose(limits.browserIdleTimeout()))
+                .addLast("streams", new Http2MultiplexHandler(BrowserHttp2.streams(admission, streams, pages, limits)))
+                .addLast("errors", new ConnectionErrorLog("Browser connection"));
     }
 
     private void multiplexed(ChannelHandlerContext ctx) {
@@ -137,7 +144,8 @@ public final class AccessListenerInitializer extends ChannelInitializer<SocketCh
                     protected void initChannel(Http2StreamChannel stream) {
                         stream.pipeline().addLast("connect", new ConnectStreamHandler(admission));
                     }
-                }));
+                }))
+                .addLast("errors", new ConnectionErrorLog("Client connection"));
         MultiplexedHttp2.widenConnectionWindow(ctx.channel());
     }
 }

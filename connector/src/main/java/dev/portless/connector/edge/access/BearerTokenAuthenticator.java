@@ -80,7 +80,10 @@ final class BearerTokenAuthenticator implements AccessAuthenticator {
                     "The app token for " + app.hostname() + " was refused: "
                             + e.rejection().clause() + "; sign in again.");
         }
-        Identity identity = Identity.user(PROVIDER, verified.subject(), verified.email(), verified.groups());
+        // A service token's app token stands for the service token, so the policy's service-token rules apply to it.
+        Identity identity = verified.serviceToken()
+                .map(Identity::serviceToken)
+                .orElseGet(() -> Identity.user(PROVIDER, verified.subject(), verified.email(), verified.groups()));
         PolicyDecision verdict = app.policy().decide(identity, client);
         if (!verdict.allowed()) {
             log.info(

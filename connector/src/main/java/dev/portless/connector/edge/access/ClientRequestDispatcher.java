@@ -6,6 +6,7 @@ import dev.portless.common.wire.StreamError;
 import dev.portless.connector.edge.access.StreamAdmission.Refused;
 import dev.portless.connector.edge.access.StreamAdmission.Ticket;
 import dev.portless.connector.edge.config.EdgeLimits;
+import dev.portless.connector.edge.events.EdgeEvents;
 import dev.portless.connector.edge.web.AppSignIn;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -167,6 +168,11 @@ final class ClientRequestDispatcher extends ChannelDuplexHandler implements WebA
     public void finished() {
         exchange = null;
         nextRequest();
+    }
+
+    @Override
+    public EdgeEvents events() {
+        return admission.services().events();
     }
 
     /** A read from the aggregated handlers after their answer: the next request may come. */

@@ -99,7 +99,7 @@ final class ConnectStreamHandler extends ChannelInboundHandlerAdapter {
         }
         StreamHandover.replaceHandshake(ctx, new Http2StreamAdapter());
         stream.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200"), false));
-        StreamAdmission.relay(stream, admitted.opened(), admitted.record());
+        admission.relay(stream, admitted.opened(), admitted.record());
     }
 
     private static void answer(

@@ -41,7 +41,11 @@ final class OriginUpgrade {
      * origin behind {@code opened} and relays the connection's bytes to it; logs the stream's line
      * at its end.
      */
-    static void relay(ChannelHandlerContext ctx, OpenedStream opened, StreamAdmission.StreamRecord record) {
+    static void relay(
+            StreamAdmission admission,
+            ChannelHandlerContext ctx,
+            OpenedStream opened,
+            StreamAdmission.StreamRecord record) {
         FullHttpResponse switching =
                 new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SWITCHING_PROTOCOLS);
         switching
@@ -53,7 +57,7 @@ final class OriginUpgrade {
                 switching.headers().add(name, value);
             }
         }
-        relayBehind(ctx, switching, opened, record);
+        relayBehind(admission, ctx, switching, opened, record);
     }
 
     /**
@@ -61,19 +65,27 @@ final class OriginUpgrade {
      * the upgrade ({@code portless-upgraded: no}): its status and headers, then its body as the stream
      * carries it, and the connection closes at its end.
      */
-    static void refused(ChannelHandlerContext ctx, OpenedStream opened, StreamAdmission.StreamRecord record) {
+    static void refused(
+            StreamAdmission admission,
+            ChannelHandlerContext ctx,
+            OpenedStream opened,
+            StreamAdmission.StreamRecord record) {
         Http2Headers answer = opened.answer();
         HttpResponse head =
                 new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.parseLine(answer.status()));
         ProxiedHeaders.response(answer, head.headers());
         // The body runs to the end of the stream: without a length, the close is what ends it.
         head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        relayBehind(ctx, head, opened, record);
+        relayBehind(admission, ctx, head, opened, record);
     }
 
     /** Writes {@code head} on the browser's connection, then relays its raw bytes to {@code opened}. */
     private static void relayBehind(
-            ChannelHandlerContext ctx, HttpResponse head, OpenedStream opened, StreamAdmission.StreamRecord record) {
+            StreamAdmission admission,
+            ChannelHandlerContext ctx,
+            HttpResponse head,
+            OpenedStream opened,
+            StreamAdmission.StreamRecord record) {
         if (!ctx.channel().isActive()) {
             opened.channel().close();
             return;
@@ -87,7 +99,7 @@ final class OriginUpgrade {
             // The stream adapter and its hold go in first: bytes the HTTP decoder still holds reach the hold.
             StreamHandover.replaceHandshake(ctx, new SocketStreamAdapter());
             removeIfPresent(ctx.pipeline(), HTTP_HANDLERS);
-            StreamAdmission.relay(ctx.channel(), opened, record);
+            admission.relay(ctx.channel(), opened, record);
         });
     }
 

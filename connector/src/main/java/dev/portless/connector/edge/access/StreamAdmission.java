@@ -3,12 +3,17 @@ package dev.portless.connector.edge.access;
 import static java.util.Objects.requireNonNull;
 
 import dev.portless.common.relay.RelayPair;
+import dev.portless.common.relay.StreamAbort;
 import dev.portless.common.resume.ResumeName;
 import dev.portless.common.resume.ResumeProtocol;
 import dev.portless.common.wire.AccessHeaders;
 import dev.portless.common.wire.ErrorBody;
+import dev.portless.common.wire.StreamEnd;
 import dev.portless.common.wire.StreamError;
 import dev.portless.common.wire.TunnelProtocol;
+import dev.portless.connector.edge.events.EdgeEvents;
+import dev.portless.connector.edge.events.EndedStream;
+import dev.portless.connector.edge.events.Refusal;
 import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.policy.Identity;
 import dev.portless.connector.edge.tunnel.ConnectorConnection;
@@ -81,6 +86,7 @@ final class StreamAdmission {
             InetAddress client,
             EventLoop loop,
             Function<Ticket, Http2Headers> streamRequest) {
+        long startNanos = System.nanoTime();
         Entry entry = enter(host, headers, client, loop);
         if (entry instanceof Refused refused) {
             return CompletableFuture.completedFuture(refused);
@@ -89,7 +95,7 @@ final class StreamAdmission {
         String identity = ticket.identity();
         long streamId = ticket.streamId();
         String clientAddress = ticket.clientAddress();
-        StreamRecord record = ticket.record();
+        StreamRecord record = ticket.record(shared.events(), startNanos);
         CompletableFuture<Outcome> outcome = new CompletableFuture<>();
         shared.opener()
                 .open(ticket.connection(), streamRequest.apply(ticket))
@@ -104,7 +110,7 @@ final class StreamAdmission {
                                 clientAddress,
                                 e.error().code(),
                                 e.getMessage());
-                        outcome.complete(refusal(e.error(), e.getMessage()));
+                        outcome.complete(refused(host, clientAddress, refusal(e.error(), e.getMessage())));
                     } else {
                         outcome.complete(new Admitted(opened, record));
                     }
@@ -118,6 +124,22 @@ final class StreamAdmission {
      * are checked here, once for streams and web-app requests alike.
      */
     Entry enter(String host, HttpHeaders headers, InetAddress client, EventLoop loop) {
+        Entry entry = decide(host, headers, client, loop);
+        return entry instanceof Refused refused ? refused(host, client.getHostAddress(), refused) : entry;
+    }
+
+    private Refused refused(String host, String client, Refused refused) {
+        shared.events()
+                .refused(new Refusal(
+                        host, client, refused.error().code(), refused.error().httpStatus(), refused.message()));
+        return refused;
+    }
+
+    private Entry decide(String host, HttpHeaders headers, InetAddress client, EventLoop loop) {
+        if (shared.streams().draining()) {
+            return refusal(
+                    StreamError.EDGE_DRAINING, "This edge is shutting down; connect again to reach another edge.");
+        }
         Optional<AppRoute> app = shared.apps().apply(host);
         if (app.isEmpty()) {
             return refusal(StreamError.UNKNOWN_APP, "Portless has no app at " + host + "; check --hostname.");
@@ -181,9 +203,12 @@ final class StreamAdmission {
      * Relays {@code client} (its stream adapter and hold in place) to the stream the connector
      * opened, and logs the stream's line once the relay has ended.
      */
-    static void relay(Channel client, OpenedStream opened, StreamRecord record) {
-        RelayPair.join(client, "client", opened.channel(), "target")
-                .done()
+    void relay(Channel client, OpenedStream opened, StreamRecord record) {
+        record.events().streamOpened(record.app(), System.nanoTime() - record.startNanos());
+        RelayPair pair = RelayPair.join(
+                new RelayPair.Side(client, "client", () -> StreamAbort.of(StreamEnd.CLIENT_LOST)), opened.relaySide());
+        shared.streams().track(pair, record.app(), client.eventLoop());
+        pair.done()
                 .thenAccept(result -> logEnd(
                         record,
                         opened.target(),
@@ -196,6 +221,17 @@ final class StreamAdmission {
     /** Logs the one line the edge writes per stream once its relay has ended. */
     static void logEnd(
             StreamRecord record, String target, long bytesUp, long bytesDown, long durationMillis, String endReason) {
+        record.events()
+                .streamEnded(new EndedStream(
+                        record.id(),
+                        record.identity(),
+                        record.app(),
+                        record.client(),
+                        target,
+                        bytesUp,
+                        bytesDown,
+                        durationMillis,
+                        endReason));
         log.info(
                 "stream={} identity={} app={} client={} target={} bytes_up={} bytes_down={} duration_ms={} end=\"{}\"",
                 record.id(),
@@ -316,9 +352,9 @@ final class StreamAdmission {
                     .set(TunnelProtocol.APP_TOKEN, decision.appToken());
         }
 
-        /** Returns what the per-stream log line names. */
-        StreamRecord record() {
-            return new StreamRecord(streamId, identity, app.hostname(), clientAddress);
+        /** Returns what the per-stream log line names, for a request that arrived at {@code startNanos}. */
+        StreamRecord record(EdgeEvents events, long startNanos) {
+            return new StreamRecord(streamId, identity, app.hostname(), clientAddress, events, startNanos);
         }
     }
 
@@ -336,6 +372,6 @@ final class StreamAdmission {
         }
     }
 
-    /** What the per-stream log line names. */
-    record StreamRecord(long id, String identity, String app, String client) {}
+    /** What the per-stream log line names, where its events go, and when its request arrived. */
+    record StreamRecord(long id, String identity, String app, String client, EdgeEvents events, long startNanos) {}
 }

@@ -4,6 +4,7 @@ import dev.portless.common.wire.StreamError;
 import dev.portless.common.wire.TunnelProtocol;
 import dev.portless.connector.edge.access.StreamAdmission.Refused;
 import dev.portless.connector.edge.access.StreamAdmission.Ticket;
+import dev.portless.connector.edge.events.EdgeEvents;
 import dev.portless.connector.edge.pages.WebResponse;
 import dev.portless.connector.edge.tunnel.StreamOpenException;
 import dev.portless.connector.edge.web.ProxiedHeaders;
@@ -57,6 +58,9 @@ final class WebAppExchange {
 
         /** Reports that the response has been written; the connection may read the next request. */
         void finished();
+
+        /** Returns who hears of each answered request. */
+        EdgeEvents events();
     }
 
     private final ChannelHandlerContext ctx;
@@ -318,6 +322,12 @@ final class WebAppExchange {
     }
 
     private void logLine() {
+        owner.events()
+                .httpRequest(
+                        ticket == null
+                                ? StreamAdmission.hostOnly(head.headers().get(HttpHeaderNames.HOST))
+                                : ticket.app().hostname(),
+                        status);
         StreamAdmission.logRequest(
                 ticket == null ? "-" : Long.toString(ticket.streamId()),
                 ticket == null ? "-" : ticket.identity(),

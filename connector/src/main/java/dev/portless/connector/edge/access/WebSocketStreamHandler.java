@@ -52,11 +52,11 @@ final class WebSocketStreamHandler implements ClientRequestHandler {
                     if (outcome instanceof StreamAdmission.Admitted admitted
                             && upgraded(admitted.opened(), TunnelProtocol.KIND_WEBSOCKET)) {
                         request.release();
-                        OriginUpgrade.relay(ctx, admitted.opened(), admitted.record());
+                        OriginUpgrade.relay(admission, ctx, admitted.opened(), admitted.record());
                     } else if (outcome instanceof StreamAdmission.Admitted admitted
                             && upgraded(admitted.opened(), TunnelProtocol.UPGRADED_NO)) {
                         request.release();
-                        OriginUpgrade.refused(ctx, admitted.opened(), admitted.record());
+                        OriginUpgrade.refused(admission, ctx, admitted.opened(), admitted.record());
                     } else if (outcome instanceof StreamAdmission.Admitted admitted) {
                         upgrade(ctx, request, admitted.opened(), admitted.record());
                     } else {
@@ -97,7 +97,7 @@ final class WebSocketStreamHandler implements ClientRequestHandler {
         return upgraded != null && value.contentEquals(upgraded);
     }
 
-    private static void upgrade(
+    private void upgrade(
             ChannelHandlerContext ctx,
             FullHttpRequest request,
             OpenedStream opened,
@@ -135,7 +135,7 @@ final class WebSocketStreamHandler implements ClientRequestHandler {
             // The connection is a stream now: no more requests to dispatch.
             ctx.pipeline().remove(ctx.handler());
             OriginUpgrade.removeIfPresent(ctx.pipeline(), "dispatch", "head-bytes");
-            StreamAdmission.relay(ctx.channel(), opened, record);
+            admission.relay(ctx.channel(), opened, record);
         });
     }
 }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.policy.RulePolicy;
 import dev.portless.connector.edge.sshca.SshRule;
+import dev.portless.connector.edge.streams.StreamTimeouts;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -27,6 +28,8 @@ import java.util.Optional;
  *       - emails: [mallory@example.com]
  *   ssh:                           # the edge signs short-lived SSH certificates for it (see SshRuleReader)
  *     principals: [deploy]
+ *   max-stream-duration: 12h       # optional: end each stream after this long (default: never)
+ *   idle-timeout: 30m              # optional: end a stream with no byte either way for this long (default: never)
  * }</pre>
  *
  * @param hostname        the exact app hostname, lower case, without a trailing dot
@@ -35,6 +38,7 @@ import java.util.Optional;
  * @param policy          the app's rules as written under {@code policy}
  * @param sessionDuration how long an app token for this app lasts
  * @param ssh             the SSH certificate rule; absent when the edge signs no certificates for it
+ * @param streamTimeouts  the optional limits on each stream's duration and idleness
  */
 public record AppEntry(
         String hostname,
@@ -42,7 +46,8 @@ public record AppEntry(
         List<String> serviceTokens,
         RulePolicy policy,
         Duration sessionDuration,
-        Optional<SshRule> ssh) {
+        Optional<SshRule> ssh,
+        StreamTimeouts streamTimeouts) {
 
     /** Checks that no component is null and copies the token names. */
     public AppEntry {
@@ -52,12 +57,13 @@ public record AppEntry(
         requireNonNull(policy, "policy");
         requireNonNull(sessionDuration, "sessionDuration");
         requireNonNull(ssh, "ssh");
+        requireNonNull(streamTimeouts, "streamTimeouts");
     }
 
     /** Returns an app without SSH certificates. */
     public AppEntry(
             String hostname, String tunnel, List<String> serviceTokens, RulePolicy policy, Duration sessionDuration) {
-        this(hostname, tunnel, serviceTokens, policy, sessionDuration, Optional.empty());
+        this(hostname, tunnel, serviceTokens, policy, sessionDuration, Optional.empty(), StreamTimeouts.NONE);
     }
 
     /** Returns an app that only the named service tokens reach, with the default session duration. */

@@ -6,6 +6,7 @@ import dev.portless.common.config.ConfigException;
 import dev.portless.common.config.ConfigNode;
 import dev.portless.common.config.HostPort;
 import dev.portless.connector.edge.policy.AppRoute;
+import dev.portless.connector.edge.streams.StreamTimeouts;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -38,6 +40,12 @@ import java.util.TreeSet;
  * state-dir: state                     # signing keys (0700); default: "state" next to this file
  * browser-session-duration: 24h        # how long a browser stays signed in at the edge
  * signing-key-rotation: 720h           # a new app-token signing key after this long
+ * store:                               # shared by several edges; see StoreSettings
+ *   jdbc-url: jdbc:postgresql://db:5432/portless
+ *   user: portless
+ *   password-file: db-password
+ * audit:                               # see AuditSettings
+ *   file: audit.jsonl
  * ssh-ca:                              # see SshCaSettings
  *   key-file: state/ssh-ca
  *   certificate-lifetime: 5m
@@ -76,6 +84,8 @@ import java.util.TreeSet;
  * @param browserSessionDuration how long a browser stays signed in at the edge
  * @param signingKeyRotation how long one key signs app tokens before a new one takes over
  * @param sshCa          the SSH certificate authority's settings
+ * @param store          the database several edges share, if any; else the edge keeps sign-in state in memory
+ * @param audit          where the audit log goes, if anywhere
  */
 public record EdgeConfig(
         InetSocketAddress listen,
@@ -90,7 +100,9 @@ public record EdgeConfig(
         List<IdentityProviderEntry> identityProviders,
         Duration browserSessionDuration,
         Duration signingKeyRotation,
-        SshCaSettings sshCa) {
+        SshCaSettings sshCa,
+        Optional<StoreSettings> store,
+        AuditSettings audit) {
 
     /** The client listener's address when {@code listen} is absent. */
     public static final String DEFAULT_LISTEN = "0.0.0.0:443";
@@ -116,10 +128,19 @@ public record EdgeConfig(
             "identity-providers",
             "browser-session-duration",
             "signing-key-rotation",
-            "ssh-ca");
+            "ssh-ca",
+            "store",
+            "audit");
     private static final Set<String> TLS_KEYS = Set.of("certificate", "key");
-    private static final Set<String> APP_KEYS =
-            Set.of("hostname", "tunnel", "service-tokens", "policy", "session-duration", "ssh");
+    private static final Set<String> APP_KEYS = Set.of(
+            "hostname",
+            "tunnel",
+            "service-tokens",
+            "policy",
+            "session-duration",
+            "ssh",
+            "max-stream-duration",
+            "idle-timeout");
     private static final Duration MIN_SESSION = Duration.ofMinutes(1);
     private static final Duration MAX_SESSION = Duration.ofDays(30);
 
@@ -138,6 +159,8 @@ public record EdgeConfig(
         requireNonNull(browserSessionDuration, "browserSessionDuration");
         requireNonNull(signingKeyRotation, "signingKeyRotation");
         requireNonNull(sshCa, "sshCa");
+        requireNonNull(store, "store");
+        requireNonNull(audit, "audit");
     }
 
     /** Returns the longest app token lifetime of any app, at least the default: how long a retired key stays published. */
@@ -204,7 +227,9 @@ public record EdgeConfig(
                 providers,
                 browserSession,
                 rotation,
-                SshCaSettings.read(root, stateDir));
+                SshCaSettings.read(root, stateDir),
+                StoreSettings.read(root),
+                AuditSettings.read(root));
     }
 
     /** Returns {@code https://host[:port]} of the listener, {@code localhost} standing in for a wildcard address. */
@@ -291,8 +316,26 @@ public record EdgeConfig(
             }
             final Duration session =
                     item.duration("session-duration", AppRoute.DEFAULT_SESSION_DURATION, MIN_SESSION, MAX_SESSION);
+            // Absent means no limit: Portless cuts no stream for its age or silence unless asked to.
+            final StreamTimeouts timeouts = new StreamTimeouts(
+                    item.duration(
+                            "max-stream-duration",
+                            Duration.ZERO,
+                            EdgeLimits.MIN_STREAM_TIMEOUT,
+                            EdgeLimits.MAX_STREAM_TIMEOUT),
+                    item.duration(
+                            "idle-timeout",
+                            Duration.ZERO,
+                            EdgeLimits.MIN_STREAM_TIMEOUT,
+                            EdgeLimits.MAX_STREAM_TIMEOUT));
             apps.add(new AppEntry(
-                    hostname, tunnel, List.copyOf(tokens), policies.read(item), session, SshRuleReader.read(item)));
+                    hostname,
+                    tunnel,
+                    List.copyOf(tokens),
+                    policies.read(item),
+                    session,
+                    SshRuleReader.read(item),
+                    timeouts));
         }
         return apps;
     }

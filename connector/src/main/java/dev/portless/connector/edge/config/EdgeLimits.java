@@ -42,6 +42,11 @@ import java.time.Duration;
  *                                  when the origin does not connect)
  * @param appSignInStateLifetime    how long the state cookie of a web app's sign-in lasts
  * @param appCodeLifetime           how long the code a web app's callback redeems waits
+ * @param browserIdleTimeout        how long a browser's h2 connection may carry no request before the
+ *                                  edge closes it (with GOAWAY; the keepalive's PINGs alone would keep
+ *                                  it open for good)
+ * @param auditQueue                audit records waiting for the disk at most; beyond it records
+ *                                  are dropped and counted, so a slow disk never stalls a stream
  */
 public record EdgeLimits(
         Duration tlsHandshakeTimeout,
@@ -66,7 +71,18 @@ public record EdgeLimits(
         int maxRequestHeaderBytes,
         Duration webResponseTimeout,
         Duration appSignInStateLifetime,
-        Duration appCodeLifetime) {
+        Duration appCodeLifetime,
+        Duration browserIdleTimeout,
+        int auditQueue) {
+    /** {@code --drain-timeout} when absent: how long SIGTERM lets open streams finish. */
+    public static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
+    /** {@code --drain-timeout}'s upper bound. */
+    public static final Duration MAX_DRAIN_TIMEOUT = Duration.ofHours(1);
+    /** The shortest {@code max-stream-duration} or {@code idle-timeout} an app may set. */
+    public static final Duration MIN_STREAM_TIMEOUT = Duration.ofSeconds(1);
+    /** The longest {@code max-stream-duration} or {@code idle-timeout} an app may set. */
+    public static final Duration MAX_STREAM_TIMEOUT = Duration.ofDays(30);
+
     /** The limits every edge runs with. */
     public static final EdgeLimits DEFAULTS = new EdgeLimits(
             Duration.ofSeconds(10),
@@ -91,7 +107,9 @@ public record EdgeLimits(
             32 * 1024,
             Duration.ofSeconds(100),
             Duration.ofMinutes(10),
-            Duration.ofSeconds(60));
+            Duration.ofSeconds(60),
+            Duration.ofMinutes(3),
+            65_536);
 
     /** Checks that no component is null and that every count is positive. */
     public EdgeLimits {
@@ -103,6 +121,7 @@ public record EdgeLimits(
         requireNonNull(streamOpenTimeout, "streamOpenTimeout");
         positive("webWorkers", webWorkers);
         positive("webQueue", webQueue);
+        positive("auditQueue", auditQueue);
         requireNonNull(identityProviderTimeout, "identityProviderTimeout");
         requireNonNull(pinMailsPerSession, "pinMailsPerSession");
         requireNonNull(pinMailsPerEmail, "pinMailsPerEmail");
@@ -118,6 +137,7 @@ public record EdgeLimits(
         requireNonNull(webResponseTimeout, "webResponseTimeout");
         requireNonNull(appSignInStateLifetime, "appSignInStateLifetime");
         requireNonNull(appCodeLifetime, "appCodeLifetime");
+        requireNonNull(browserIdleTimeout, "browserIdleTimeout");
     }
 
     private static void positive(String name, int value) {

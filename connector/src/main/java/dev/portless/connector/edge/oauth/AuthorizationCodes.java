@@ -2,36 +2,41 @@ package dev.portless.connector.edge.oauth;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.portless.common.json.Json;
 import dev.portless.connector.edge.identity.session.BrowserSession;
 import dev.portless.connector.edge.identity.session.BrowserSessions;
 import dev.portless.connector.edge.policy.Identity;
+import dev.portless.connector.edge.store.CodeKind;
+import dev.portless.connector.edge.store.CodeRedemption;
+import dev.portless.connector.edge.store.EdgeStore;
+import dev.portless.connector.edge.store.IdentityJson;
+import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The authorization codes waiting to be redeemed: random, valid for their lifetime, bound
  * to the client, the redirect URI, the PKCE challenge and the app, and good for one redemption
- * attempt. A redeemed code is remembered, with the browser session it came from, until it would have
- * expired, so a replay is named as such and can revoke what that session obtained.
+ * attempt at any edge sharing the {@link EdgeStore}. A redeemed code is remembered, with the browser session
+ * it came from, until it would have expired, so a replay is named as such and can revoke what that session
+ * obtained.
  */
 final class AuthorizationCodes {
-    private static final int MAX_CODES = 10_000;
-
     private final Duration lifetime;
     private final Clock clock;
-    private final Map<String, Grant> pending = new ConcurrentHashMap<>();
-    private final Map<String, Grant> redeemed = new ConcurrentHashMap<>();
+    private final EdgeStore store;
 
-    /** Returns codes that wait at most {@code lifetime} to be redeemed. */
-    AuthorizationCodes(Duration lifetime, Clock clock) {
+    /** Returns codes kept in {@code store} that wait at most {@code lifetime} to be redeemed. */
+    AuthorizationCodes(Duration lifetime, Clock clock, EdgeStore store) {
         this.lifetime = requireNonNull(lifetime, "lifetime");
         this.clock = requireNonNull(clock, "clock");
+        this.store = requireNonNull(store, "store");
     }
 
-    /** Returns a new code for {@code grant}; throws when too many codes wait. */
+    /** Returns a new code for {@code grant}. */
     String issue(
             String clientId,
             String redirectUri,
@@ -39,45 +44,35 @@ final class AuthorizationCodes {
             String app,
             Identity identity,
             BrowserSession session) {
-        if (pending.size() >= MAX_CODES) {
-            sweep();
-            if (pending.size() >= MAX_CODES) {
-                throw new IllegalStateException("too many authorization codes pending");
-            }
-        }
-        String code = BrowserSessions.random();
-        pending.put(
-                code,
-                new Grant(
-                        clientId,
-                        redirectUri,
-                        challenge,
-                        app,
-                        identity,
-                        session,
-                        clock.instant().plus(lifetime)));
+        Grant grant = new Grant(
+                clientId,
+                redirectUri,
+                challenge,
+                app,
+                identity,
+                session.id(),
+                clock.instant().plus(lifetime));
+        String code;
+        do {
+            code = BrowserSessions.random();
+        } while (!store.putCode(CodeKind.AUTHORIZATION, code, grant.json(), grant.expiresAt()));
         return code;
     }
 
     /** Returns the outcome of redeeming {@code code}: the code is spent whatever the outcome. */
     Redemption redeem(String code) {
-        Grant grant = pending.remove(code);
-        Instant now = clock.instant();
-        if (grant == null) {
-            Grant spent = redeemed.get(code);
-            return spent != null ? Redemption.replayOf(spent) : Redemption.UNKNOWN;
+        CodeRedemption r = store.redeemCode(CodeKind.AUTHORIZATION, code);
+        if (r.outcome() == CodeRedemption.Outcome.UNKNOWN) {
+            return Redemption.UNKNOWN;
         }
-        redeemed.put(code, grant);
-        if (!now.isBefore(grant.expiresAt())) {
+        Grant grant = Grant.parse(r.payload().orElseThrow());
+        if (r.outcome() == CodeRedemption.Outcome.REPLAY) {
+            return Redemption.replayOf(grant);
+        }
+        if (!clock.instant().isBefore(grant.expiresAt())) {
             return Redemption.EXPIRED;
         }
         return new Redemption(grant, null);
-    }
-
-    void sweep() {
-        Instant now = clock.instant();
-        pending.values().removeIf(g -> !now.isBefore(g.expiresAt()));
-        redeemed.values().removeIf(g -> !now.isBefore(g.expiresAt()));
     }
 
     /**
@@ -88,7 +83,7 @@ final class AuthorizationCodes {
      * @param challenge   the PKCE S256 challenge
      * @param app         the app the token is for
      * @param identity    who signed in
-     * @param session     the browser session that signed in
+     * @param sessionId   the id of the browser session that signed in
      * @param expiresAt   when the code lapses
      */
     record Grant(
@@ -97,8 +92,42 @@ final class AuthorizationCodes {
             String challenge,
             String app,
             Identity identity,
-            BrowserSession session,
-            Instant expiresAt) {}
+            String sessionId,
+            Instant expiresAt) {
+
+        String json() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("client_id", clientId);
+            m.put("redirect_uri", redirectUri);
+            m.put("challenge", challenge);
+            m.put("app", app);
+            m.put("identity", IdentityJson.fields(identity));
+            m.put("session", sessionId);
+            m.put("expires_at", expiresAt.toString());
+            return Json.write(m);
+        }
+
+        static Grant parse(String json) {
+            try {
+                Map<String, Object> m = Json.readObject(json);
+                if (!(m.get("identity") instanceof Map<?, ?> identity)) {
+                    throw new ParseException("identity is not an object", 0);
+                }
+                @SuppressWarnings("unchecked")
+                Map<String, ?> fields = (Map<String, ?>) identity;
+                return new Grant(
+                        Json.string(m, "client_id"),
+                        Json.string(m, "redirect_uri"),
+                        Json.string(m, "challenge"),
+                        Json.string(m, "app"),
+                        IdentityJson.read(fields),
+                        Json.string(m, "session"),
+                        Instant.parse(Json.string(m, "expires_at")));
+            } catch (ParseException e) {
+                throw new IllegalStateException("a stored authorization code is not valid: " + e.getMessage(), e);
+            }
+        }
+    }
 
     /**
      * A grant, or why there is none.

@@ -19,6 +19,7 @@ import dev.portless.connector.edge.pages.WebRouter;
 import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.policy.Identity;
 import dev.portless.connector.edge.policy.PolicyDecision;
+import dev.portless.connector.edge.store.EdgeStore;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -66,7 +67,8 @@ public final class AuthorizationServer {
             AppTokenIssuer tokens,
             TokenRevocations revocations,
             EdgeLimits limits,
-            Clock clock) {
+            Clock clock,
+            EdgeStore store) {
         this.sessions = requireNonNull(sessions, "sessions");
         this.revocations = requireNonNull(revocations, "revocations");
         this.apps = Map.copyOf(requireNonNull(apps, "apps"));
@@ -74,7 +76,7 @@ public final class AuthorizationServer {
         this.issuer = tokens.issuer();
         this.clock = requireNonNull(clock, "clock");
         this.limits = requireNonNull(limits, "limits");
-        this.codes = new AuthorizationCodes(limits.authorizationCodeLifetime(), clock);
+        this.codes = new AuthorizationCodes(limits.authorizationCodeLifetime(), clock, store);
         this.devices = new DeviceGrants(limits.deviceCodeLifetime(), clock);
         this.deviceStarts = new RateLimiter(limits.deviceStarts(), clock);
     }
@@ -91,7 +93,6 @@ public final class AuthorizationServer {
 
     /** Removes expired codes, device authorizations and revocations. */
     public void sweep() {
-        codes.sweep();
         devices.sweep();
         revocations.sweep();
     }
@@ -250,7 +251,7 @@ public final class AuthorizationServer {
         AuthorizationCodes.Redemption redemption = codes.redeem(code.get());
         if (redemption.grant() == null) {
             if (redemption.replayOf() != null) {
-                revokeAfterReplay("authorization code", redemption.replayOf().session(), r);
+                revokeAfterReplay("authorization code", redemption.replayOf().sessionId(), r);
             }
             return OAuthErrors.json("invalid_grant", redemption.failure());
         }
@@ -264,17 +265,17 @@ public final class AuthorizationServer {
         if (!Pkce.matches(r.form("code_verifier").orElse(null), g.challenge())) {
             return OAuthErrors.json("invalid_grant", "The code_verifier does not match the code_challenge.");
         }
-        return issue(g.identity(), g.app(), g.session(), r);
+        return issue(g.identity(), g.app(), g.sessionId(), r);
     }
 
     /**
      * Revokes the tokens of {@code session} and ends it: a code used twice means someone else holds it
      * (RFC 6749 §4.1.2), and the session that obtained it may be theirs too.
      */
-    private void revokeAfterReplay(String what, BrowserSession session, WebRequest r) {
-        int revoked = session == null ? 0 : revocations.revokeSession(session);
-        if (session != null) {
-            sessions.end(session);
+    private void revokeAfterReplay(String what, String sessionId, WebRequest r) {
+        int revoked = sessionId == null ? 0 : revocations.revokeSession(sessionId);
+        if (sessionId != null) {
+            sessions.endSession(sessionId);
         }
         log.warn(
                 "token: replayed {} from {}; revoked {} token(s) of its browser session and ended the session",
@@ -287,7 +288,7 @@ public final class AuthorizationServer {
         Optional<DeviceGrants.Grant> found = r.form("device_code").flatMap(devices::byDeviceCode);
         Optional<DeviceGrants.Grant> spent = r.form("device_code").flatMap(devices::spent);
         if (found.isEmpty() && spent.isPresent()) {
-            revokeAfterReplay("device code", spent.get().approvedIn(), r);
+            revokeAfterReplay("device code", spent.get().approvedIn().id(), r);
             return OAuthErrors.json("invalid_grant", "The device_code was already used; start the sign-in again.");
         }
         if (found.isEmpty()) {
@@ -320,19 +321,19 @@ public final class AuthorizationServer {
             }
             default -> {
                 devices.redeemed(g);
-                return issue(g.identity(), g.app, g.approvedIn(), r);
+                return issue(g.identity(), g.app, g.approvedIn().id(), r);
             }
         }
     }
 
-    private WebResponse issue(Identity identity, String app, BrowserSession session, WebRequest r) {
+    private WebResponse issue(Identity identity, String app, String sessionId, WebRequest r) {
         AppRoute route = apps.get(app);
         // The policy may have changed since sign-in; check again before a token exists.
         if (route == null || !route.policy().decide(identity, r.client()).allowed()) {
             return OAuthErrors.json("invalid_grant", identity.displayName() + " is not allowed to reach " + app + ".");
         }
         IssuedToken t = tokens.issue(identity, app, route.sessionDuration());
-        revocations.issued(session, t);
+        revocations.issued(sessionId, t);
         log.info(
                 "token app={} identity={} client={} expires={}",
                 app,

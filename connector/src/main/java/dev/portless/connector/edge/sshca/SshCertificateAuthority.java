@@ -6,6 +6,7 @@ import dev.portless.common.files.OwnerOnlyFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -60,6 +61,43 @@ public final class SshCertificateAuthority {
             throw new IllegalStateException(
                     "cannot load or create the SSH CA key " + keyFile + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Returns the OpenSSH private key in {@code keyFile}, creating the key (0600) when the file does not exist:
+     * the candidate an edge offers when several edges must agree on one CA key.
+     */
+    public static String keyText(Path keyFile) {
+        requireNonNull(keyFile, "keyFile");
+        try {
+            if (!Files.exists(keyFile)) {
+                create(keyFile);
+            }
+            return Files.readString(keyFile, StandardCharsets.UTF_8);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException(
+                    "cannot load or create the SSH CA key " + keyFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Returns the CA whose key is the OpenSSH private key {@code sharedKey}, the one every edge agreed on, first
+     * writing it to {@code keyFile} (0600) when that file holds another, so {@code connector edge ssh-ca} prints
+     * the key this edge signs with.
+     */
+    public static SshCertificateAuthority adopt(String sharedKey, Path keyFile) {
+        requireNonNull(sharedKey, "sharedKey");
+        requireNonNull(keyFile, "keyFile");
+        try {
+            if (!Files.exists(keyFile) || !sharedKey.equals(Files.readString(keyFile, StandardCharsets.UTF_8))) {
+                OwnerOnlyFiles.write(keyFile, sharedKey.getBytes(StandardCharsets.UTF_8));
+                log.info("Wrote the SSH CA key the edges share to {}", keyFile);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(
+                    "cannot write the shared SSH CA key to " + keyFile + ": " + e.getMessage(), e);
+        }
+        return loadOrCreate(keyFile);
     }
 
     /** Returns the CA's public key as one line for sshd's {@code TrustedUserCAKeys} file. */

@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import dev.portless.common.json.Json;
+import dev.portless.connector.edge.events.EdgeEvents;
+import dev.portless.connector.edge.events.SshCertificateIssue;
 import dev.portless.connector.edge.pages.WebRequest;
 import dev.portless.connector.edge.pages.WebResponse;
 import dev.portless.connector.edge.pages.WebRouter;
@@ -49,6 +51,7 @@ public final class SshSigningService {
     private static final Logger log = LoggerFactory.getLogger(SshSigningService.class);
     private static final int MAX_KEY_CHARS = 16 * 1024;
 
+    private final EdgeEvents events;
     private final SshCertificateAuthority ca;
     private final Duration lifetime;
     private final Map<String, SshRule> rules;
@@ -68,6 +71,19 @@ public final class SshSigningService {
             Map<String, AppRoute> routes,
             TokenVerifier verifier,
             Supplier<JWKSet> keys) {
+        this(ca, lifetime, rules, routes, verifier, keys, EdgeEvents.NONE);
+    }
+
+    /** Returns the signing endpoint as above, telling {@code events} of each certificate it signs. */
+    public SshSigningService(
+            SshCertificateAuthority ca,
+            Duration lifetime,
+            Map<String, SshRule> rules,
+            Map<String, AppRoute> routes,
+            TokenVerifier verifier,
+            Supplier<JWKSet> keys,
+            EdgeEvents events) {
+        this.events = requireNonNull(events, "events");
         this.ca = requireNonNull(ca, "ca");
         this.lifetime = requireNonNull(lifetime, "lifetime");
         this.rules = Map.copyOf(requireNonNull(rules, "rules"));
@@ -124,7 +140,9 @@ public final class SshSigningService {
                     "The app token for " + app.hostname() + " was refused: "
                             + e.rejection().clause() + "; sign in again.");
         }
-        Identity identity = Identity.user("app-token", verified.subject(), verified.email(), verified.groups());
+        Identity identity = verified.serviceToken()
+                .map(Identity::serviceToken)
+                .orElseGet(() -> Identity.user("app-token", verified.subject(), verified.email(), verified.groups()));
         PolicyDecision verdict = app.policy().decide(identity, r.client());
         if (!verdict.allowed()) {
             log.info(
@@ -195,6 +213,13 @@ public final class SshSigningService {
                 identity.displayName(),
                 r.client().getHostAddress(),
                 certificate.serial());
+        events.sshCertificateIssued(new SshCertificateIssue(
+                app.hostname(),
+                identity.displayName(),
+                r.client().getHostAddress(),
+                certificate.serial(),
+                certificate.principals(),
+                certificate.validBefore()));
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("certificate", certificate.openSshLine());
         answer.put("valid_before", certificate.validBefore().getEpochSecond());

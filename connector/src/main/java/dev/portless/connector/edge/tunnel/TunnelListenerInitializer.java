@@ -2,6 +2,7 @@ package dev.portless.connector.edge.tunnel;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.portless.common.mux.ConnectionErrorLog;
 import dev.portless.common.mux.Http2Keepalive;
 import dev.portless.common.wire.TunnelProtocol;
 import dev.portless.connector.edge.config.EdgeLimits;
@@ -64,6 +65,7 @@ public final class TunnelListenerInitializer extends ChannelInitializer<SocketCh
                 ctx.pipeline().addLast("keepalive", new Http2Keepalive("Tunnel connection"));
                 ctx.pipeline().addLast("streams", new Http2MultiplexHandler(new RefuseConnectorStreams()));
                 ctx.pipeline().addLast("register", new TunnelRegistration(authenticator, registry));
+                ctx.pipeline().addLast("errors", new ConnectionErrorLog("Tunnel connection"));
                 ctx.channel()
                         .eventLoop()
                         .schedule(

@@ -86,6 +86,11 @@ final class TunnelRegistration extends ChannelInboundHandlerAdapter {
         }
         control.writeAndFlush(
                 new DefaultHttp2DataFrame(ByteBufUtil.writeUtf8(control.alloc(), TunnelProtocol.REGISTERED), false));
+        if (headers.contains(TunnelProtocol.PROBE)) {
+            // A start-up check: its credentials are good, and it closes at once, so no stream may land on it.
+            log.info("Connector {} at {} checked its credentials (no streams)", name, parent.remoteAddress());
+            return;
+        }
         parent.eventLoop().execute(() -> {
             ConnectorConnection connection = new ConnectorConnection(parent, tunnel.get(), name, instance);
             parent.pipeline().replace(TunnelRegistration.this, "goaway", new GoAwayWatcher(connection));

@@ -15,6 +15,7 @@ import dev.portless.connector.edge.pages.WebRouter;
 import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.policy.Identity;
 import dev.portless.connector.edge.policy.PolicyDecision;
+import dev.portless.connector.edge.store.EdgeStore;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -51,18 +52,19 @@ public final class AppSignIn {
     private final AppSignInCodes codes;
     private final Clock clock;
 
-    /** Returns the web-app sign-in of an edge whose codes last {@code codeLifetime}. */
+    /** Returns the web-app sign-in of an edge whose codes last {@code codeLifetime} and live in {@code store}. */
     public AppSignIn(
             BrowserSessions sessions,
             Map<String, AppRoute> apps,
             AppTokenIssuer tokens,
             Duration codeLifetime,
-            Clock clock) {
+            Clock clock,
+            EdgeStore store) {
         this.sessions = requireNonNull(sessions, "sessions");
         this.apps = Map.copyOf(requireNonNull(apps, "apps"));
         this.tokens = requireNonNull(tokens, "tokens");
         this.clock = requireNonNull(clock, "clock");
-        this.codes = new AppSignInCodes(requireNonNull(codeLifetime, "codeLifetime"), clock);
+        this.codes = new AppSignInCodes(requireNonNull(codeLifetime, "codeLifetime"), clock, store);
     }
 
     /** Adds this feature's routes to {@code router}. */
@@ -70,11 +72,6 @@ public final class AppSignIn {
         return router.get(START_PATH, this::start)
                 .get(CALLBACK_PATH, this::callback)
                 .get(LOGOUT_PATH, this::logout);
-    }
-
-    /** Forgets expired codes. */
-    public void sweep() {
-        codes.sweep();
     }
 
     /**
@@ -157,7 +154,11 @@ public final class AppSignIn {
         if (app == null) {
             return Pages.error(404, "Not found", "There is no page at " + r.path() + " on this edge.");
         }
-        return Pages.appSignedOut(app).withHeader("Set-Cookie", AppCookies.clearedApp());
+        // The browser's cache may hold the app's pages (those without no-store): after logout, the next
+        // person at this browser must not read them without signing in.
+        return Pages.appSignedOut(app)
+                .withHeader("Set-Cookie", AppCookies.clearedApp())
+                .withHeader("Clear-Site-Data", "\"cache\"");
     }
 
     private WebResponse appError(int status, String sentence) {

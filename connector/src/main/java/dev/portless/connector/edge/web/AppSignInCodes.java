@@ -2,67 +2,67 @@ package dev.portless.connector.edge.web;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.portless.common.json.Json;
 import dev.portless.connector.edge.identity.session.BrowserSessions;
+import dev.portless.connector.edge.store.CodeKind;
+import dev.portless.connector.edge.store.CodeRedemption;
+import dev.portless.connector.edge.store.EdgeStore;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The codes that carry a freshly minted app token from the edge's issuer to a web app's callback:
  * random, bound to the app and the browser's sign-in state, valid for a short lifetime and good for
- * one redemption attempt. A spent code is remembered until it would have expired, so a replay is
- * named as such.
+ * one redemption attempt at any edge sharing the {@link EdgeStore}. A spent code is remembered until it
+ * would have expired, so a replay is named as such.
  */
 final class AppSignInCodes {
-    private static final int MAX_CODES = 10_000;
-
     private final Duration lifetime;
     private final Clock clock;
-    private final Map<String, Grant> pending = new ConcurrentHashMap<>();
-    private final Map<String, Instant> spent = new ConcurrentHashMap<>();
+    private final EdgeStore store;
 
-    AppSignInCodes(Duration lifetime, Clock clock) {
+    AppSignInCodes(Duration lifetime, Clock clock, EdgeStore store) {
         this.lifetime = requireNonNull(lifetime, "lifetime");
         this.clock = requireNonNull(clock, "clock");
+        this.store = requireNonNull(store, "store");
     }
 
     /** Returns a new code for {@code token} on {@code app}; throws when too many codes wait. */
     String issue(String app, String state, String token, Instant tokenExpiresAt, String returnTo) {
-        if (pending.size() >= MAX_CODES) {
-            sweep();
-            if (pending.size() >= MAX_CODES) {
-                throw new IllegalStateException("too many app sign-in codes pending");
-            }
-        }
-        String code = BrowserSessions.random();
-        pending.put(
-                code,
-                new Grant(
-                        app,
-                        state,
-                        token,
-                        tokenExpiresAt,
-                        returnTo,
-                        clock.instant().plus(lifetime)));
+        Grant grant = new Grant(
+                app, state, token, tokenExpiresAt, returnTo, clock.instant().plus(lifetime));
+        String code;
+        do {
+            code = BrowserSessions.random();
+        } while (!store.putCode(CodeKind.APP_SIGN_IN, code, grant.json(), grant.expiresAt()));
         return code;
     }
 
     /**
      * Returns the grant of {@code code} when it was issued for {@code app} and {@code state} and has
-     * not expired, else the sentence why not; the code is spent whatever the outcome.
+     * not expired, else the sentence why not; the code is spent whatever the outcome, at every edge sharing the
+     * store.
      */
     Redemption redeem(String code, String app, String state) {
-        Grant grant = pending.remove(code);
-        if (grant == null) {
-            return spent.containsKey(code)
-                    ? Redemption.failed("This sign-in link was already used")
-                    : Redemption.failed("This sign-in link is not valid");
+        CodeRedemption r = code.isEmpty() ? CodeRedemption.UNKNOWN : store.redeemCode(CodeKind.APP_SIGN_IN, code);
+        switch (r.outcome()) {
+            case UNKNOWN -> {
+                return Redemption.failed("This sign-in link is not valid");
+            }
+            case REPLAY -> {
+                return Redemption.failed("This sign-in link was already used");
+            }
+            default -> {
+                // Spent now; checked below.
+            }
         }
-        spent.put(code, grant.expiresAt());
+        Grant grant = Grant.parse(r.payload().orElseThrow());
         if (!clock.instant().isBefore(grant.expiresAt())) {
             return Redemption.failed("This sign-in link expired (it lasts " + lifetime.toSeconds() + " seconds)");
         }
@@ -70,12 +70,6 @@ final class AppSignInCodes {
             return Redemption.failed("This sign-in link was made for another sign-in");
         }
         return new Redemption(grant, null);
-    }
-
-    void sweep() {
-        Instant now = clock.instant();
-        pending.values().removeIf(g -> !now.isBefore(g.expiresAt()));
-        spent.values().removeIf(t -> !now.isBefore(t));
     }
 
     /** Returns whether two secrets are equal, in time that does not depend on where they differ. */
@@ -95,7 +89,33 @@ final class AppSignInCodes {
      * @param returnTo       the path on the app to land on
      * @param expiresAt      when the code lapses
      */
-    record Grant(String app, String state, String token, Instant tokenExpiresAt, String returnTo, Instant expiresAt) {}
+    record Grant(String app, String state, String token, Instant tokenExpiresAt, String returnTo, Instant expiresAt) {
+        String json() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("app", app);
+            m.put("state", state);
+            m.put("token", token);
+            m.put("token_expires_at", tokenExpiresAt.toString());
+            m.put("return_to", returnTo);
+            m.put("expires_at", expiresAt.toString());
+            return Json.write(m);
+        }
+
+        static Grant parse(String json) {
+            try {
+                Map<String, Object> m = Json.readObject(json);
+                return new Grant(
+                        Json.string(m, "app"),
+                        Json.string(m, "state"),
+                        Json.string(m, "token"),
+                        Instant.parse(Json.string(m, "token_expires_at")),
+                        Json.string(m, "return_to"),
+                        Instant.parse(Json.string(m, "expires_at")));
+            } catch (ParseException e) {
+                throw new IllegalStateException("a stored app sign-in code is not valid: " + e.getMessage(), e);
+            }
+        }
+    }
 
     /**
      * A grant, or the sentence why there is none.

@@ -2,10 +2,11 @@ package dev.portless.connector.run.session;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.portless.common.relay.StreamAbort;
 import dev.portless.common.resume.ResumableEnd;
 import dev.portless.common.resume.ResumeName;
 import dev.portless.common.resume.ResumeProtocol;
-import dev.portless.common.wire.CloseCodes;
+import dev.portless.common.wire.StreamEnd;
 import dev.portless.common.wire.StreamError;
 import dev.portless.common.wire.TunnelProtocol;
 import dev.portless.connector.tunnel.StreamRefusal;
@@ -79,10 +80,9 @@ public final class StreamSessions {
 
     /**
      * Makes a new resumable stream of {@code stream} (already answered {@code 200}) and
-     * {@code target} (its stream adapter in place, reads off); {@code onEnd} runs once it has ended.
+     * {@code target} (its stream adapter in place, reads off); {@code onEnd} learns once how it ended.
      */
-    public void open(
-            Channel stream, Channel target, String hostname, String subject, String targetName, Runnable onEnd) {
+    public void open(Channel stream, Channel target, String hostname, String subject, String targetName, Ended onEnd) {
         byte[] idBits = new byte[16];
         random.nextBytes(idBits);
         byte[] secretBits = new byte[32];
@@ -197,9 +197,9 @@ public final class StreamSessions {
     /** What a session does when its carrier breaks and when it ends. */
     private final class SessionEvents implements ResumableEnd.Events {
         private final StreamSession session;
-        private final Runnable onEnd;
+        private final Ended onEnd;
 
-        SessionEvents(StreamSession session, Runnable onEnd) {
+        SessionEvents(StreamSession session, Ended onEnd) {
             this.session = session;
             this.onEnd = onEnd;
         }
@@ -215,10 +215,8 @@ public final class StreamSessions {
                     .schedule(
                             () -> {
                                 if (!end.attached()) {
-                                    end.abort(
-                                            CloseCodes.RESUME_FAILED,
-                                            "the stream was not resumed within its detach window of "
-                                                    + detachWindow.toSeconds() + " s");
+                                    end.abort(StreamAbort.of(
+                                            StreamEnd.RESUME_WINDOW_PASSED, detachWindow.toSeconds() + " s"));
                                 }
                             },
                             detachWindow.toMillis(),
@@ -240,7 +238,14 @@ public final class StreamSessions {
                     end.sent(),
                     end.resumes(),
                     reason);
-            onEnd.run();
+            onEnd.ended(end.received(), end.sent(), reason);
         }
+    }
+
+    /** What a resumable stream's owner learns when it ends. */
+    @FunctionalInterface
+    public interface Ended {
+        /** Called once, with the bytes relayed each way and the reason the stream ended. */
+        void ended(long bytesToTarget, long bytesFromTarget, String reason);
     }
 }

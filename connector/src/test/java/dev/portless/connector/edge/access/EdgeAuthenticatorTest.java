@@ -128,4 +128,26 @@ class EdgeAuthenticatorTest {
                         .error(),
                 "an app with rules still needs credentials");
     }
+
+    @Test
+    void theAppTokenTheEdgeMintedForAServiceTokenPassesAsBearerUnderTheServiceTokenRule() {
+        AppRoute db = new AppRoute("db.example.com", "office", Set.of("ci"));
+        String token = issuer.issue(Identity.serviceToken("ci"), db.hostname(), Duration.ofHours(1))
+                .token();
+        Decision d = authenticator.authenticate(
+                new DefaultHttpHeaders().add("Authorization", "Bearer " + token), db, CLIENT);
+        assertTrue(d.allowed(), d.message());
+        assertEquals(Optional.of("ci"), d.identity().orElseThrow().serviceToken());
+    }
+
+    @Test
+    void aPersonWhoseSubjectLooksLikeAServiceTokenIsNoServiceToken() {
+        AppRoute db = new AppRoute("db.example.com", "office", Set.of("ci"));
+        Identity lookalike = Identity.user("oidc", "service-token:ci", Optional.empty(), List.of());
+        String token =
+                issuer.issue(lookalike, db.hostname(), Duration.ofHours(1)).token();
+        Decision d = authenticator.authenticate(
+                new DefaultHttpHeaders().add("Authorization", "Bearer " + token), db, CLIENT);
+        assertEquals(StreamError.FORBIDDEN, d.error());
+    }
 }

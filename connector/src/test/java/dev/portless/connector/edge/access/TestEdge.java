@@ -1,8 +1,11 @@
 package dev.portless.connector.edge.access;
 
 import dev.portless.connector.edge.config.EdgeLimits;
+import dev.portless.connector.edge.events.EdgeEvents;
 import dev.portless.connector.edge.pages.WebResponse;
 import dev.portless.connector.edge.policy.AppRoute;
+import dev.portless.connector.edge.streams.OpenStreams;
+import dev.portless.connector.edge.streams.StreamTimeouts;
 import dev.portless.connector.edge.tunnel.StreamOpener;
 import dev.portless.connector.edge.tunnel.TunnelRegistry;
 import io.netty.buffer.ByteBuf;
@@ -63,6 +66,8 @@ final class TestEdge {
                 new StreamOpener(Duration.ofSeconds(1)),
                 new AtomicLong(),
                 ISSUER,
-                request -> CompletableFuture.completedFuture(WebResponse.text(200, "page " + request.path())));
+                request -> CompletableFuture.completedFuture(WebResponse.text(200, "page " + request.path())),
+                EdgeEvents.NONE,
+                new OpenStreams(app -> StreamTimeouts.NONE));
     }
 }

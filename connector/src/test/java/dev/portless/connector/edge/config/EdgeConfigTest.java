@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portless.common.config.ConfigException;
+import dev.portless.connector.edge.streams.StreamTimeouts;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -120,10 +122,44 @@ class EdgeConfigTest {
     }
 
     @Test
+    void storeIsReadWithItsPasswordFileAndDefaults() throws IOException {
+        Path password = dir.resolve("db-password");
+        Files.writeString(password, "s3cret\n");
+        Files.setPosixFilePermissions(password, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        final EdgeConfig config = load(TLS + "store:\n  jdbc-url: jdbc:postgresql://db:5432/portless\n"
+                + "  user: portless\n  password-file: db-password\n");
+        final StoreSettings store = config.store().orElseThrow();
+        assertEquals("jdbc:postgresql://db:5432/portless", store.jdbcUrl());
+        assertEquals(java.util.Optional.of(password), store.passwordFile());
+        assertEquals(java.time.Duration.ofSeconds(2), store.queryTimeout());
+        assertEquals(4, store.poolSize());
+        assertEquals(java.util.Optional.empty(), load(TLS).store());
+    }
+
+    @Test
+    void storeUrlMayNotCarryCredentials() throws IOException {
+        assertError(
+                "5: store.jdbc-url: the URL must not carry credentials (it may be logged): set user and "
+                        + "password-file or password-env instead",
+                TLS + "store:\n  jdbc-url: jdbc:postgresql://db/portless?password=x\n  user: portless\n");
+    }
+
+    @Test
+    void storePasswordComesFromOnePlace() throws IOException {
+        Path password = dir.resolve("db-password");
+        Files.writeString(password, "s3cret\n");
+        Files.setPosixFilePermissions(password, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        assertError(
+                "8: store.password-env: set password-file or password-env, not both",
+                TLS + "store:\n  jdbc-url: jdbc:postgresql://db/portless\n  user: portless\n"
+                        + "  password-file: db-password\n  password-env: DB_PASSWORD\n");
+    }
+
+    @Test
     void unknownTopLevelKey() throws IOException {
         assertError(
-                "4: identity-provider: unknown key (expected one of: apps, browser-session-duration, "
-                        + "identity-providers, issuer, listen, service-tokens, signing-key-rotation, ssh-ca, state-dir, tls, "
+                "4: identity-provider: unknown key (expected one of: apps, audit, browser-session-duration, "
+                        + "identity-providers, issuer, listen, service-tokens, signing-key-rotation, ssh-ca, state-dir, store, tls, "
                         + "tunnel-listen, tunnels)",
                 TLS + "identity-provider: []\n");
     }
@@ -298,9 +334,25 @@ class EdgeConfigTest {
     @Test
     void unknownAppKey() throws IOException {
         assertError(
-                "7: apps[0].policies: unknown key (expected one of: hostname, policy, service-tokens, "
-                        + "session-duration, ssh, tunnel)",
+                "7: apps[0].policies: unknown key (expected one of: hostname, idle-timeout, max-stream-duration, "
+                        + "policy, service-tokens, session-duration, ssh, tunnel)",
                 TLS + "apps:\n  - hostname: a.example.com\n    tunnel: t\n    policies: x\n");
+    }
+
+    @Test
+    void streamTimeoutsAreOffUnlessAnAppSetsThem() throws IOException {
+        final String app = TLS + "tunnels:\n  - name: t\n    id: " + ID_1 + "\n    secret-sha256: " + HASH_A
+                + "\napps:\n  - hostname: a.example.com\n    tunnel: t\n";
+        assertEquals(StreamTimeouts.NONE, load(app).apps().get(0).streamTimeouts());
+        assertEquals(
+                new StreamTimeouts(Duration.ofHours(12), Duration.ofMinutes(30)),
+                load(app + "    max-stream-duration: 12h\n    idle-timeout: 30m\n")
+                        .apps()
+                        .get(0)
+                        .streamTimeouts());
+        assertError(
+                "11: apps[0].idle-timeout: 500ms is out of range (expected: 1s..720h)",
+                app + "    idle-timeout: 500ms\n");
     }
 
     @Test

@@ -14,6 +14,7 @@ import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.policy.Identity;
 import dev.portless.connector.edge.policy.RulePolicy;
 import dev.portless.connector.edge.policy.Selector;
+import dev.portless.connector.edge.store.InMemoryEdgeStore;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.InetAddress;
@@ -59,7 +60,7 @@ class AppSignInTest {
     }
 
     private WebRouter router(Duration codeLifetime) {
-        return new AppSignIn(sessions, apps, tokens, codeLifetime, clock)
+        return new AppSignIn(sessions, apps, tokens, codeLifetime, clock, new InMemoryEdgeStore(clock))
                 .addRoutes(WebRouter.builder())
                 .build(Runnable::run);
     }
@@ -177,6 +178,13 @@ class AppSignInTest {
         assertEquals(
                 AppCookies.APP + "=; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=0", cookie(r, AppCookies.APP));
         assertTrue(r.bodyText().contains("Sign in again"));
+        assertEquals(
+                List.of("\"cache\""),
+                r.headers().stream()
+                        .filter(h -> h.getKey().equals("Clear-Site-Data"))
+                        .map(Map.Entry::getValue)
+                        .toList(),
+                "the browser drops the app's cached pages");
         assertEquals(404, get(router, EDGE, AppSignIn.LOGOUT_PATH, Map.of()).status());
     }
 

@@ -34,7 +34,7 @@ class StreamSessionsTest {
     void openAStreamAndBreakIt() {
         target = new EmbeddedChannel();
         EmbeddedChannel first = new EmbeddedChannel();
-        sessions.open(first, target, APP, "alice", "tcp://127.0.0.1:5432", () -> {});
+        sessions.open(first, target, APP, "alice", "tcp://127.0.0.1:5432", (toTarget, fromTarget, reason) -> {});
         // The HELLO frame: type, u16 id length, id, u16 secret length, secret.
         ByteBuf hello = first.readOutbound();
         hello.readByte();
@@ -118,7 +118,7 @@ class StreamSessionsTest {
         StreamSessions shortLived = new StreamSessions(Duration.ofMillis(50), 1 << 20);
         EmbeddedChannel plain = new EmbeddedChannel();
         EmbeddedChannel first = new EmbeddedChannel();
-        shortLived.open(first, plain, APP, "alice", "tcp://127.0.0.1:5432", () -> {});
+        shortLived.open(first, plain, APP, "alice", "tcp://127.0.0.1:5432", (toTarget, fromTarget, reason) -> {});
         first.close();
         assertEquals(1, shortLived.size());
         Thread.sleep(120);

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,10 +38,21 @@ public final class OidcSignIn {
 
     private final Map<String, OidcProvider> providers = new LinkedHashMap<>();
     private final BrowserSessions sessions;
+    private final BiConsumer<String, String> failures;
     private final Clock clock;
 
     /** Returns the sign-in through {@code providers}. */
     public OidcSignIn(List<OidcProvider> providers, BrowserSessions sessions, Clock clock) {
+        this(providers, sessions, clock, (provider, result) -> {});
+    }
+
+    /**
+     * Returns the sign-in through {@code providers} as above; {@code failures} hears of each failed
+     * sign-in: the provider's name and {@code provider_refused}, {@code expired} or {@code failed}.
+     */
+    public OidcSignIn(
+            List<OidcProvider> providers, BrowserSessions sessions, Clock clock, BiConsumer<String, String> failures) {
+        this.failures = requireNonNull(failures, "failures");
         providers.forEach(p -> this.providers.put(p.config().name(), p));
         this.sessions = requireNonNull(sessions, "sessions");
         this.clock = requireNonNull(clock, "clock");
@@ -115,6 +127,7 @@ public final class OidcSignIn {
         session.get().clearSignIn();
         OidcProvider provider = providers.get(login.provider());
         if (login.startedAt().plus(LOGIN_LIFETIME).isBefore(clock.instant())) {
+            failures.accept(login.provider(), "expired");
             return Pages.error(400, "Sign-in failed", "The sign-in took longer than 10 minutes; start again.");
         }
         if (r.query("error").isPresent()) {
@@ -123,6 +136,7 @@ public final class OidcSignIn {
                     login.provider(),
                     r.query("error").get(),
                     r.query("error_description").orElse(""));
+            failures.accept(login.provider(), "provider_refused");
             return Pages.error(
                     401,
                     "Sign-in failed",
@@ -138,6 +152,7 @@ public final class OidcSignIn {
             identity = provider.redeem(code.get(), login);
         } catch (OidcProvider.OidcException e) {
             log.warn("Sign-in with {} failed: {}", login.provider(), e.getMessage());
+            failures.accept(login.provider(), "failed");
             return Pages.error(
                     502,
                     "Sign-in failed",

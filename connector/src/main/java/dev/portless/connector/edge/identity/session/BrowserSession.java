@@ -26,7 +26,8 @@ public final class BrowserSession {
         this.expiresAt = expiresAt;
     }
 
-    String id() {
+    /** Returns the session's id: the secret its cookie carries, never to be logged. */
+    public String id() {
         return id;
     }
 

@@ -5,6 +5,10 @@ import static java.util.Objects.requireNonNull;
 import dev.portless.connector.edge.pages.WebRequest;
 import dev.portless.connector.edge.pages.WebResponse;
 import dev.portless.connector.edge.policy.Identity;
+import dev.portless.connector.edge.store.EdgeStore;
+import dev.portless.connector.edge.store.InMemoryEdgeStore;
+import dev.portless.connector.edge.store.StoreUnavailableException;
+import dev.portless.connector.edge.store.StoredSession;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,12 +17,15 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
- * The edge's browser sessions, kept in memory and named by the {@value #COOKIE} cookie
- * (Secure, HttpOnly, SameSite=Lax, host-only, path /). An anonymous session carries a sign-in in
- * progress for {@link #ANONYMOUS_LIFETIME}; signing in replaces it with a new session under a new id,
- * so an id planted before sign-in is worthless after it.
+ * The edge's browser sessions, named by the {@value #COOKIE} cookie (Secure, HttpOnly, SameSite=Lax,
+ * host-only, path /). An anonymous session carries a sign-in in progress for {@link #ANONYMOUS_LIFETIME} and
+ * lives in this edge's memory only; signing in replaces it with a new session under a new id, so an id
+ * planted before sign-in is worthless after it. Signed-in sessions live in the {@link EdgeStore}, so every
+ * edge sharing that store knows them; this edge keeps a copy of those it has seen, checked against the store
+ * on each use so a sign-out at one edge ends the session at all of them.
  */
 public final class BrowserSessions {
     /** The session cookie's name; the {@code __Host-} prefix makes browsers insist on Secure, Path=/ and no Domain. */
@@ -32,29 +39,64 @@ public final class BrowserSessions {
 
     private final Duration lifetime;
     private final Clock clock;
+    private final EdgeStore store;
     private final Map<String, BrowserSession> sessions = new ConcurrentHashMap<>();
 
-    /** Returns a store whose signed-in sessions last {@code lifetime}. */
+    private final Consumer<Identity> onSignIn;
+
+    /** Returns sessions in this edge's memory only, whose signed-in sessions last {@code lifetime}. */
     public BrowserSessions(Duration lifetime, Clock clock) {
-        this.lifetime = requireNonNull(lifetime, "lifetime");
-        this.clock = requireNonNull(clock, "clock");
+        this(lifetime, clock, new InMemoryEdgeStore(clock), identity -> {});
     }
 
-    /** Returns the live session the request's cookie names, if any. */
+    /** Returns sessions whose signed-in ones last {@code lifetime} and live in {@code store}. */
+    public BrowserSessions(Duration lifetime, Clock clock, EdgeStore store) {
+        this(lifetime, clock, store, identity -> {});
+    }
+
+    /**
+     * Returns sessions whose signed-in ones last {@code lifetime} and live in {@code store};
+     * {@code onSignIn} hears of each sign-in.
+     */
+    public BrowserSessions(Duration lifetime, Clock clock, EdgeStore store, Consumer<Identity> onSignIn) {
+        this.lifetime = requireNonNull(lifetime, "lifetime");
+        this.clock = requireNonNull(clock, "clock");
+        this.store = requireNonNull(store, "store");
+        this.onSignIn = requireNonNull(onSignIn, "onSignIn");
+    }
+
+    /**
+     * Returns the live session the request's cookie names, if any.
+     *
+     * @throws StoreUnavailableException when the cookie names a session and the store cannot be asked about it
+     */
     public Optional<BrowserSession> find(WebRequest request) {
         String id = request.cookies().get(COOKIE);
         if (id == null) {
             return Optional.empty();
         }
         BrowserSession s = sessions.get(id);
-        if (s == null) {
-            return Optional.empty();
-        }
-        if (!s.expiresAt().isAfter(clock.instant())) {
+        if (s != null && !s.expiresAt().isAfter(clock.instant())) {
             sessions.remove(id, s);
             return Optional.empty();
         }
-        return Optional.of(s);
+        if (s != null && s.identity().isEmpty()) {
+            return Optional.of(s);
+        }
+        Optional<StoredSession> stored = store.findSession(id);
+        if (stored.isEmpty()) {
+            if (s != null) {
+                sessions.remove(id, s);
+            }
+            return Optional.empty();
+        }
+        if (s != null) {
+            return Optional.of(s);
+        }
+        StoredSession found = stored.get();
+        BrowserSession copy = new BrowserSession(found.id(), found.csrf(), found.identity(), found.expiresAt());
+        BrowserSession raced = sessions.putIfAbsent(id, copy);
+        return Optional.of(raced != null ? raced : copy);
     }
 
     /**
@@ -69,13 +111,26 @@ public final class BrowserSessions {
                 throw new IllegalStateException("too many browser sessions");
             }
         }
-        return put(null, clock.instant().plus(ANONYMOUS_LIFETIME));
+        BrowserSession s =
+                new BrowserSession(random(), random(), null, clock.instant().plus(ANONYMOUS_LIFETIME));
+        sessions.put(s.id(), s);
+        return s;
     }
 
-    /** Returns a new session for {@code identity} and ends {@code previous}; the caller sets the new cookie. */
+    /**
+     * Returns a new session for {@code identity} and ends {@code previous}; the caller sets the new cookie.
+     *
+     * @throws StoreUnavailableException when the new session cannot be stored
+     */
     public BrowserSession signIn(Optional<BrowserSession> previous, Identity identity) {
+        requireNonNull(identity, "identity");
         previous.ifPresent(this::end);
-        return put(requireNonNull(identity, "identity"), clock.instant().plus(lifetime));
+        BrowserSession s =
+                new BrowserSession(random(), random(), identity, clock.instant().plus(lifetime));
+        store.putSession(new StoredSession(s.id(), s.csrf(), identity, s.expiresAt()));
+        sessions.put(s.id(), s);
+        onSignIn.accept(identity);
+        return s;
     }
 
     /**
@@ -87,9 +142,16 @@ public final class BrowserSessions {
         return WebResponse.seeOther(returnTo).withHeader("Set-Cookie", cookie(fresh));
     }
 
-    /** Ends {@code session}. */
+    /** Ends {@code session}, at every edge sharing the store. */
     public void end(BrowserSession session) {
-        sessions.remove(session.id(), session);
+        endSession(session.id());
+    }
+
+    /** Ends the session named {@code id}, here or at another edge sharing the store. */
+    public void endSession(String id) {
+        requireNonNull(id, "id");
+        sessions.remove(id);
+        store.endSession(id);
     }
 
     /** Returns the Set-Cookie value that names {@code session}. */
@@ -104,21 +166,16 @@ public final class BrowserSessions {
         return COOKIE + "=; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=0";
     }
 
-    /** Removes expired sessions. */
+    /** Removes expired sessions here and in the store. */
     public void sweep() {
         Instant now = clock.instant();
         sessions.values().removeIf(s -> !s.expiresAt().isAfter(now));
+        store.expire(now);
     }
 
     /** Returns how many sessions are held, for tests and metrics. */
     public int size() {
         return sessions.size();
-    }
-
-    private BrowserSession put(Identity identity, Instant expiresAt) {
-        BrowserSession s = new BrowserSession(random(), random(), identity, expiresAt);
-        sessions.put(s.id(), s);
-        return s;
     }
 
     /** Returns 32 random bytes in base64url. */

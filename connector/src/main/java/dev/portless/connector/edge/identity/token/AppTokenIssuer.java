@@ -11,6 +11,8 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.portless.common.wire.AppTokenClaims;
+import dev.portless.connector.edge.events.EdgeEvents;
+import dev.portless.connector.edge.events.TokenIssue;
 import dev.portless.connector.edge.policy.Identity;
 import java.net.URI;
 import java.security.SecureRandom;
@@ -30,12 +32,19 @@ public final class AppTokenIssuer {
     private final URI issuer;
     private final SigningKeys keys;
     private final Clock clock;
+    private final EdgeEvents events;
 
     /** Returns an issuer that names itself {@code issuer} and signs with {@code keys}. */
     public AppTokenIssuer(URI issuer, SigningKeys keys, Clock clock) {
+        this(issuer, keys, clock, EdgeEvents.NONE);
+    }
+
+    /** Returns an issuer that names itself {@code issuer}, signs with {@code keys} and tells {@code events} of each token. */
+    public AppTokenIssuer(URI issuer, SigningKeys keys, Clock clock, EdgeEvents events) {
         this.issuer = requireNonNull(issuer, "issuer");
         this.keys = requireNonNull(keys, "keys");
         this.clock = requireNonNull(clock, "clock");
+        this.events = requireNonNull(events, "events");
     }
 
     /** Returns a token for {@code identity} to reach {@code app}, valid from now for {@code lifetime}. */
@@ -57,6 +66,7 @@ public final class AppTokenIssuer {
                 .jwtID(jwtId)
                 .claim(AppTokenClaims.GROUPS, identity.groups());
         identity.email().ifPresent(e -> claims.claim(AppTokenClaims.EMAIL, e));
+        identity.serviceToken().ifPresent(name -> claims.claim(AppTokenClaims.SERVICE_TOKEN, name));
         ECKey key = keys.signingKey();
         JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256)
                 .type(new JOSEObjectType(AppTokenClaims.TYPE))
@@ -68,6 +78,7 @@ public final class AppTokenIssuer {
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot sign an app token: " + e.getMessage(), e);
         }
+        events.tokenIssued(new TokenIssue(identity, app, jwtId, expires));
         return new IssuedToken(jwt.serialize(), jwtId, expires);
     }
 

@@ -11,6 +11,8 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import dev.portless.common.files.OwnerOnlyFiles;
+import dev.portless.connector.edge.store.EdgeStore;
+import dev.portless.connector.edge.store.StoredKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -25,32 +27,36 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The edge's app-token signing keys (EC P-256), kept in {@code <state-dir>/signing-keys}, one
- * owner-only JWK file per key. The newest key signs; when it is older than the rotation period a new
+ * owner-only JWK file per key, or in the {@link EdgeStore} several edges share, so that every edge signs with
+ * the same key and publishes the same JWKS. The newest key signs; when it is older than the rotation period a new
  * one takes over, and the retired key stays published in the JWKS for a grace period (the longest app
  * token lifetime and a margin) so tokens it signed keep verifying until they expire, then its file is
  * deleted.
  *
- * <p>Disk is touched only in {@link #open} and {@link #rotateIfDue()}, never on an event loop; the
+ * <p>Disk and store are touched only in {@link #open} and {@link #rotateIfDue()}, never on an event loop; the
  * key set in use is an immutable snapshot behind a volatile field.
  */
 public final class SigningKeys {
     private static final Logger log = LoggerFactory.getLogger(SigningKeys.class);
     private static final String DIR = "signing-keys";
     private static final String SUFFIX = ".jwk.json";
+    /** The kind under which the shared store keeps these keys. */
+    private static final String STORE_KIND = "app-token-signing";
 
-    private final Path dir;
+    private final Shelf shelf;
     private final Duration rotation;
     private final Duration grace;
     private final Clock clock;
     private volatile Snapshot snapshot;
 
-    private SigningKeys(Path dir, Duration rotation, Duration grace, Clock clock) {
-        this.dir = dir;
+    private SigningKeys(Shelf shelf, Duration rotation, Duration grace, Clock clock) {
+        this.shelf = shelf;
         this.rotation = rotation;
         this.grace = grace;
         this.clock = clock;
@@ -65,20 +71,38 @@ public final class SigningKeys {
      */
     public static SigningKeys open(Path stateDir, Duration rotation, Duration grace, Clock clock) {
         requireNonNull(stateDir, "stateDir");
+        Path dir = stateDir.resolve(DIR);
         SigningKeys keys = new SigningKeys(
-                stateDir.resolve(DIR),
+                new DirectoryShelf(dir),
                 requireNonNull(rotation, "rotation"),
                 requireNonNull(grace, "grace"),
                 requireNonNull(clock, "clock"));
         try {
             createPrivateDirectory(stateDir);
-            createPrivateDirectory(keys.dir);
+            createPrivateDirectory(dir);
         } catch (IOException e) {
             throw new UncheckedIOException(
                     "cannot use the state directory " + stateDir + ": " + e.getMessage()
                             + " (check state-dir in edge.yml and that the edge may write there)",
                     e);
         }
+        keys.rotateIfDue();
+        return keys;
+    }
+
+    /**
+     * Returns the keys kept in {@code store}, shared by every edge that uses it, creating a first key when needed.
+     *
+     * @param rotation how long one key signs before a new one takes over
+     * @param grace    how long a retired key stays published
+     * @throws dev.portless.connector.edge.store.StoreUnavailableException when the store cannot be reached
+     */
+    public static SigningKeys shared(EdgeStore store, Duration rotation, Duration grace, Clock clock) {
+        SigningKeys keys = new SigningKeys(
+                new StoreShelf(requireNonNull(store, "store")),
+                requireNonNull(rotation, "rotation"),
+                requireNonNull(grace, "grace"),
+                requireNonNull(clock, "clock"));
         keys.rotateIfDue();
         return keys;
     }
@@ -94,27 +118,29 @@ public final class SigningKeys {
     }
 
     /**
-     * Re-reads the directory (another replica may have added a key), makes a new signing key when the
+     * Re-reads the directory or store (another edge may have added a key), makes a new signing key when the
      * newest is older than the rotation period, and deletes retired keys past their grace period.
      *
      * @throws UncheckedIOException when the directory cannot be read or written
+     * @throws dev.portless.connector.edge.store.StoreUnavailableException when the store cannot be reached
      */
     public synchronized void rotateIfDue() {
         try {
-            List<ECKey> keys = readAll();
+            List<ECKey> keys = shelf.readAll();
             Instant now = clock.instant();
             if (keys.isEmpty()
                     || created(keys.get(keys.size() - 1)).plus(rotation).isBefore(now)) {
                 ECKey fresh = generate(now);
-                write(fresh);
-                keys.add(fresh);
+                shelf.add(fresh);
+                // Another edge may have added one at the same moment: sign with whichever is newest.
+                keys = shelf.readAll();
                 log.info("New app-token signing key {} ({} key(s) published)", fresh.getKeyID(), keys.size());
             }
             List<ECKey> kept = new ArrayList<>();
             for (int i = 0; i < keys.size(); i++) {
                 boolean retired = i < keys.size() - 1;
                 if (retired && created(keys.get(i + 1)).plus(grace).isBefore(now)) {
-                    Files.deleteIfExists(file(keys.get(i).getKeyID()));
+                    shelf.delete(keys.get(i).getKeyID());
                     log.info(
                             "Deleted retired app-token signing key {}",
                             keys.get(i).getKeyID());
@@ -127,30 +153,29 @@ public final class SigningKeys {
             snapshot = new Snapshot(kept.get(kept.size() - 1), new JWKSet(published));
         } catch (IOException e) {
             throw new UncheckedIOException(
-                    "cannot read or write the signing keys in " + dir + ": " + e.getMessage(), e);
+                    "cannot read or write the signing keys in " + shelf + ": " + e.getMessage(), e);
         }
     }
 
-    private List<ECKey> readAll() throws IOException {
-        List<ECKey> keys = new ArrayList<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
-            for (Path f : files) {
-                try {
-                    JWK jwk = JWK.parse(Files.readString(f, StandardCharsets.UTF_8));
-                    if (jwk instanceof ECKey ec
-                            && ec.isPrivate()
-                            && Curve.P_256.equals(ec.getCurve())
-                            && ec.getIssueTime() != null
-                            && ec.getKeyID() != null) {
-                        keys.add(ec);
-                    } else {
-                        log.warn("Ignoring {}: not a private P-256 signing key with kid and iat", f);
-                    }
-                } catch (ParseException e) {
-                    log.warn("Ignoring {}: not a JWK ({})", f, e.getMessage());
-                }
+    /** Returns {@code text} as a signing key, or empty (with a warning naming {@code where}) when it is not one. */
+    private static Optional<ECKey> parse(String text, Object where) {
+        try {
+            JWK jwk = JWK.parse(text);
+            if (jwk instanceof ECKey ec
+                    && ec.isPrivate()
+                    && Curve.P_256.equals(ec.getCurve())
+                    && ec.getIssueTime() != null
+                    && ec.getKeyID() != null) {
+                return Optional.of(ec);
             }
+            log.warn("Ignoring {}: not a private P-256 signing key with kid and iat", where);
+        } catch (ParseException e) {
+            log.warn("Ignoring {}: not a JWK ({})", where, e.getMessage());
         }
+        return Optional.empty();
+    }
+
+    private static List<ECKey> sorted(List<ECKey> keys) {
         keys.sort(Comparator.comparing(SigningKeys::created).thenComparing(JWK::getKeyID));
         return keys;
     }
@@ -168,14 +193,6 @@ public final class SigningKeys {
         }
     }
 
-    private void write(ECKey key) throws IOException {
-        OwnerOnlyFiles.write(file(key.getKeyID()), (key.toJSONString() + "\n").getBytes(StandardCharsets.UTF_8));
-    }
-
-    private Path file(String kid) {
-        return dir.resolve(kid + SUFFIX);
-    }
-
     private static Instant created(JWK key) {
         return key.getIssueTime().toInstant();
     }
@@ -186,4 +203,78 @@ public final class SigningKeys {
     }
 
     private record Snapshot(ECKey signing, JWKSet published) {}
+
+    /** Where the keys are kept. */
+    private interface Shelf {
+        List<ECKey> readAll() throws IOException;
+
+        void add(ECKey key) throws IOException;
+
+        void delete(String kid) throws IOException;
+    }
+
+    /** One owner-only JWK file per key in a directory. */
+    private record DirectoryShelf(Path dir) implements Shelf {
+        @Override
+        public List<ECKey> readAll() throws IOException {
+            List<ECKey> keys = new ArrayList<>();
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
+                for (Path f : files) {
+                    parse(Files.readString(f, StandardCharsets.UTF_8), f).ifPresent(keys::add);
+                }
+            }
+            return sorted(keys);
+        }
+
+        @Override
+        public void add(ECKey key) throws IOException {
+            OwnerOnlyFiles.write(file(key.getKeyID()), (key.toJSONString() + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void delete(String kid) throws IOException {
+            Files.deleteIfExists(file(kid));
+        }
+
+        private Path file(String kid) {
+            return dir.resolve(kid + SUFFIX);
+        }
+
+        @Override
+        public String toString() {
+            return dir.toString();
+        }
+    }
+
+    /** The keys of kind {@value #STORE_KIND} in the shared store. */
+    private record StoreShelf(EdgeStore store) implements Shelf {
+        @Override
+        public List<ECKey> readAll() {
+            List<ECKey> keys = new ArrayList<>();
+            for (StoredKey k : store.keys(STORE_KIND)) {
+                parse(k.value(), "the stored signing key " + k.id()).ifPresent(keys::add);
+            }
+            return sorted(keys);
+        }
+
+        @Override
+        public void add(ECKey key) {
+            store.addKey(
+                    STORE_KIND,
+                    new StoredKey(
+                            key.getKeyID(),
+                            key.toJSONString(),
+                            key.getIssueTime().toInstant()));
+        }
+
+        @Override
+        public void delete(String kid) {
+            store.deleteKey(STORE_KIND, kid);
+        }
+
+        @Override
+        public String toString() {
+            return "the shared store";
+        }
+    }
 }

@@ -1,4 +1,4 @@
-package dev.portless.bridge.net;
+package dev.portless.common.destination;
 
 import static java.util.Objects.requireNonNull;
 
@@ -12,14 +12,14 @@ import java.util.Arrays;
 
 /**
  * The kind of address a destination is, for the ranges a bastion must never reach by accident:
- * the bridge's own loopback, link-local networks (where cloud metadata services answer), and addresses
+ * the host's own loopback, link-local networks (where cloud metadata services answer), and addresses
  * that are no single host at all.
  */
 public enum AddressClass {
     /** An ordinary unicast address, public or private. */
     ORDINARY("an ordinary address"),
-    /** 127.0.0.0/8 and ::1: services on the bridge host itself. */
-    LOOPBACK("a loopback address (a service on the bridge host itself)"),
+    /** 127.0.0.0/8 and ::1: services on the host itself. */
+    LOOPBACK("a loopback address (a service on the host itself)"),
     /** 169.254.0.0/16, fe80::/10 and the well-known cloud metadata addresses outside them. */
     LINK_LOCAL("a link-local or cloud metadata address (cloud metadata services answer there)"),
     /** 0.0.0.0/8, ::, multicast, broadcast and IPv4-compatible IPv6: never one remote host. */

@@ -1,4 +1,4 @@
-package dev.portless.bridge.net;
+package dev.portless.common.destination;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,8 +1,7 @@
-package dev.portless.bridge.forward;
+package dev.portless.common.destination;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.portless.bridge.net.AddressClass;
 import dev.portless.common.config.HostPort;
 import dev.portless.common.net.IpLiterals;
 import dev.portless.common.net.IpRange;
@@ -10,14 +9,15 @@ import java.net.InetAddress;
 import java.util.Locale;
 
 /**
- * One destination a policy rule allows, as written in {@code allow}: a host name
+ * One destination a bastion's policy allows (the SSH bridge's, a connector's {@code bastion} rule), as written in {@code allow}: a host name
  * ({@code db.internal}, or {@code *.db.internal} for any name below it) or an address range
  * ({@code 10.0.0.0/8}, {@code 127.0.0.1}, {@code [fd00::/8]}), then a port, a range ({@code 2200-2300})
  * or {@code *}.
  */
-final class AllowEntry {
+public final class AllowEntry {
 
-    static final String EXPECTED = "expected host:port such as db.internal:5432, *.corp.internal:22, "
+    /** The forms an entry may take, for error messages. */
+    public static final String EXPECTED = "expected host:port such as db.internal:5432, *.corp.internal:22, "
             + "10.0.0.0/8:22, 127.0.0.1:2200-2300 or [fd00::/8]:*";
 
     private final String text;
@@ -43,7 +43,7 @@ final class AllowEntry {
      *
      * @throws IllegalArgumentException with one sentence saying what is wrong
      */
-    static AllowEntry parse(String text) {
+    public static AllowEntry parse(String text) {
         requireNonNull(text, "text");
         final String hostText;
         final String portText;
@@ -82,7 +82,7 @@ final class AllowEntry {
     }
 
     /** Returns {@code host} as names are compared: lower case, without a trailing dot. */
-    static String normalizeName(String host) {
+    public static String normalizeName(String host) {
         final String lower = host.toLowerCase(Locale.ROOT);
         return lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
     }
@@ -108,16 +108,19 @@ final class AllowEntry {
         return Integer.parseInt(digits);
     }
 
-    boolean coversPort(int port) {
+    /** Returns whether {@code port} lies in this entry's ports. */
+    public boolean coversPort(int port) {
         return port >= firstPort && port <= lastPort;
     }
 
-    boolean isRange() {
+    /** Returns whether this entry is an address range rather than a name. */
+    public boolean isRange() {
         return range != null;
     }
 
     /** Returns whether this is a name entry matching {@code normalizedHost}; range entries never match names. */
-    boolean matchesName(String normalizedHost) {
+    public boolean matchesName(String normalizedHost) {
+        requireNonNull(normalizedHost, "normalizedHost");
         if (name == null) {
             return false;
         }
@@ -127,7 +130,8 @@ final class AllowEntry {
     }
 
     /** Returns whether this is a range entry containing {@code address}. */
-    boolean containsAddress(InetAddress address) {
+    public boolean containsAddress(InetAddress address) {
+        requireNonNull(address, "address");
         return range != null && range.contains(address);
     }
 
@@ -135,7 +139,7 @@ final class AllowEntry {
      * Returns whether this entry names the special range {@code kind} on purpose: the whole range lies
      * inside it, as {@code 127.0.0.1} or {@code 169.254.169.254/32} do and {@code 0.0.0.0/0} does not.
      */
-    boolean explicitlyCovers(AddressClass kind) {
+    public boolean explicitlyCovers(AddressClass kind) {
         return range != null && AddressClass.of(range.first()) == kind && AddressClass.of(range.last()) == kind;
     }
 

@@ -1,0 +1,13 @@
+package dev.portless.connector.edge.store;
+
+/** The kinds of single-use code the edges share, each its own namespace. */
+public enum CodeKind {
+    /** An OAuth authorization code of the {@code access} CLI's loopback sign-in. */
+    AUTHORIZATION,
+    /** A web app's sign-in code, carried back to the app's host in a redirect. */
+    APP_SIGN_IN;
+
+    String column() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,65 @@
+package dev.portless.connector.edge.store;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The sign-in state several edges of one service must share: signed-in browser sessions, single-use codes,
+ * the tokens each session led to and their revocations, and long-lived keys. Every operation may block (a
+ * database round trip): call it from the edge's web workers or its maintenance thread, never from an event
+ * loop.
+ *
+ * <p>Each operation throws {@link StoreUnavailableException} when the store cannot be reached; the edge
+ * answers that sign-in request with a 503 page and tries the store again on the next request.
+ */
+public interface EdgeStore extends AutoCloseable {
+
+    /** Stores {@code session}, replacing none: session ids are random. */
+    void putSession(StoredSession session);
+
+    /** Returns the session named {@code id} unless it ended or expired. */
+    Optional<StoredSession> findSession(String id);
+
+    /** Ends the session named {@code id}, if it exists. */
+    void endSession(String id);
+
+    /**
+     * Stores a single-use {@code code} of {@code kind} with what it stands for; returns false, storing nothing,
+     * when that code already exists.
+     */
+    boolean putCode(CodeKind kind, String code, String payload, Instant expiresAt);
+
+    /**
+     * Spends {@code code}: the first call anywhere returns {@link CodeRedemption.Outcome#FIRST} with its payload,
+     * every later call, at any edge sharing this store, {@link CodeRedemption.Outcome#REPLAY}, until the code
+     * would have expired.
+     */
+    CodeRedemption redeemCode(CodeKind kind, String code);
+
+    /** Records that the token {@code jti} (valid until {@code expiresAt}) was issued on the authority of a session. */
+    void tokenIssued(String sessionId, String jti, Instant expiresAt);
+
+    /** Revokes every token issued on the authority of session {@code sessionId}; returns the ids revoked. */
+    Set<String> revokeSession(String sessionId);
+
+    /** Returns the ids of every revoked token that has not yet expired. */
+    Set<String> revokedTokens();
+
+    /** Adds {@code key} of {@code kind}; returns false, storing nothing, when a key with its id exists. */
+    boolean addKey(String kind, StoredKey key);
+
+    /** Returns the keys of {@code kind}, oldest first. */
+    List<StoredKey> keys(String kind);
+
+    /** Deletes the key {@code id} of {@code kind}. */
+    void deleteKey(String kind, String id);
+
+    /** Forgets sessions, codes, issued tokens and revocations that expired before {@code now}. */
+    void expire(Instant now);
+
+    /** Releases the store's connections. */
+    @Override
+    void close();
+}

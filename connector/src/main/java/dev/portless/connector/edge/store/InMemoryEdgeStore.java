@@ -1,0 +1,143 @@
+package dev.portless.connector.edge.store;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The store of a single edge, in its own memory: the default, and what every edge had before stores were shared.
+ * Nothing survives a restart.
+ */
+public final class InMemoryEdgeStore implements EdgeStore {
+    /** More codes than this and new ones are refused until expired ones are swept. */
+    static final int MAX_CODES = 100_000;
+
+    private final Clock clock;
+    private final Map<String, StoredSession> sessions = new ConcurrentHashMap<>();
+    private final Map<String, Code> codes = new ConcurrentHashMap<>();
+    // Session id → its tokens (jti → exp).
+    private final Map<String, Map<String, Instant>> issued = new ConcurrentHashMap<>();
+    private final Map<String, Instant> revoked = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, StoredKey>> keys = new ConcurrentHashMap<>();
+
+    /** Returns an empty store that tells expiry by {@code clock}. */
+    public InMemoryEdgeStore(Clock clock) {
+        this.clock = requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public void putSession(StoredSession session) {
+        sessions.put(session.id(), session);
+    }
+
+    @Override
+    public Optional<StoredSession> findSession(String id) {
+        StoredSession s = sessions.get(requireNonNull(id, "id"));
+        return s != null && s.expiresAt().isAfter(clock.instant()) ? Optional.of(s) : Optional.empty();
+    }
+
+    @Override
+    public void endSession(String id) {
+        sessions.remove(requireNonNull(id, "id"));
+    }
+
+    @Override
+    public boolean putCode(CodeKind kind, String code, String payload, Instant expiresAt) {
+        requireNonNull(payload, "payload");
+        requireNonNull(expiresAt, "expiresAt");
+        if (codes.size() >= MAX_CODES) {
+            expire(clock.instant());
+            if (codes.size() >= MAX_CODES) {
+                throw new IllegalStateException("too many codes pending");
+            }
+        }
+        return codes.putIfAbsent(key(kind, code), new Code(payload, expiresAt, false)) == null;
+    }
+
+    @Override
+    public CodeRedemption redeemCode(CodeKind kind, String code) {
+        Code[] before = new Code[1];
+        codes.computeIfPresent(key(kind, code), (k, c) -> {
+            before[0] = c;
+            return new Code(c.payload(), c.expiresAt(), true);
+        });
+        if (before[0] == null) {
+            return CodeRedemption.UNKNOWN;
+        }
+        return new CodeRedemption(
+                before[0].spent() ? CodeRedemption.Outcome.REPLAY : CodeRedemption.Outcome.FIRST,
+                Optional.of(before[0].payload()));
+    }
+
+    @Override
+    public void tokenIssued(String sessionId, String jti, Instant expiresAt) {
+        issued.computeIfAbsent(requireNonNull(sessionId, "sessionId"), s -> new ConcurrentHashMap<>())
+                .put(requireNonNull(jti, "jti"), requireNonNull(expiresAt, "expiresAt"));
+    }
+
+    @Override
+    public Set<String> revokeSession(String sessionId) {
+        Map<String, Instant> tokens = issued.remove(requireNonNull(sessionId, "sessionId"));
+        if (tokens == null) {
+            return Set.of();
+        }
+        revoked.putAll(tokens);
+        return Set.copyOf(tokens.keySet());
+    }
+
+    @Override
+    public Set<String> revokedTokens() {
+        return Set.copyOf(revoked.keySet());
+    }
+
+    @Override
+    public boolean addKey(String kind, StoredKey key) {
+        return keys.computeIfAbsent(requireNonNull(kind, "kind"), k -> new ConcurrentHashMap<>())
+                        .putIfAbsent(key.id(), key)
+                == null;
+    }
+
+    @Override
+    public List<StoredKey> keys(String kind) {
+        return keys.getOrDefault(requireNonNull(kind, "kind"), new HashMap<>()).values().stream()
+                .sorted(Comparator.comparing(StoredKey::created).thenComparing(StoredKey::id))
+                .toList();
+    }
+
+    @Override
+    public void deleteKey(String kind, String id) {
+        Map<String, StoredKey> ofKind = keys.get(requireNonNull(kind, "kind"));
+        if (ofKind != null) {
+            ofKind.remove(requireNonNull(id, "id"));
+        }
+    }
+
+    @Override
+    public void expire(Instant now) {
+        sessions.values().removeIf(s -> !s.expiresAt().isAfter(now));
+        codes.values().removeIf(c -> !c.expiresAt().isAfter(now));
+        issued.values().forEach(tokens -> tokens.values().removeIf(exp -> exp.isBefore(now)));
+        issued.values().removeIf(Map::isEmpty);
+        // A verifier allows a minute of clock skew: keep a revocation that long past the token's expiry.
+        revoked.values().removeIf(exp -> exp.isBefore(now.minusSeconds(60)));
+    }
+
+    @Override
+    public void close() {
+        // Nothing to release: the maps go with the edge.
+    }
+
+    private static String key(CodeKind kind, String code) {
+        return requireNonNull(kind, "kind").column() + ':' + requireNonNull(code, "code");
+    }
+
+    private record Code(String payload, Instant expiresAt, boolean spent) {}
+}

@@ -1,0 +1,362 @@
+package dev.portless.connector.edge.store;
+
+import static java.util.Objects.requireNonNull;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.portless.common.env.Environment;
+import dev.portless.connector.edge.config.StoreSettings;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.text.ParseException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The store several edges share, in PostgreSQL: a small connection pool whose every connect and statement has
+ * a timeout, so a database that stops answering fails a sign-in within seconds instead of holding a web
+ * worker. Single-use codes are spent with one conditional {@code UPDATE ... RETURNING}, which PostgreSQL
+ * runs atomically, so two edges can never both spend one code.
+ */
+public final class PostgresEdgeStore implements EdgeStore {
+    private final HikariDataSource pool;
+    private final int queryTimeoutSeconds;
+
+    private PostgresEdgeStore(HikariDataSource pool, int queryTimeoutSeconds) {
+        this.pool = pool;
+        this.queryTimeoutSeconds = queryTimeoutSeconds;
+    }
+
+    /**
+     * Returns the store {@code settings} name, its schema created or migrated, the password read from the file or
+     * environment variable the settings name.
+     *
+     * @throws IllegalStateException    when the database cannot be reached or migrated: the edge does not start
+     * @throws IllegalArgumentException when the password cannot be read
+     */
+    public static PostgresEdgeStore open(StoreSettings settings) {
+        requireNonNull(settings, "settings");
+        String password = password(settings);
+        int queryTimeout = (int) Math.max(1, settings.queryTimeout().toSeconds());
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("edge-store");
+        config.setJdbcUrl(settings.jdbcUrl());
+        config.setUsername(settings.user());
+        config.setPassword(password);
+        config.setMaximumPoolSize(settings.poolSize());
+        config.setMinimumIdle(1);
+        long connectMillis = Math.max(250, settings.connectTimeout().toMillis());
+        config.setConnectionTimeout(connectMillis);
+        config.setValidationTimeout(Math.min(connectMillis, 1000));
+        // Start-up fails within the connect timeout when the database does not answer.
+        config.setInitializationFailTimeout(connectMillis);
+        config.addDataSourceProperty("connectTimeout", String.valueOf(Math.max(1, connectMillis / 1000)));
+        config.addDataSourceProperty("loginTimeout", String.valueOf(Math.max(1, connectMillis / 1000)));
+        // A socket read outlasting the query timeout means the server is gone: give up on the connection.
+        config.addDataSourceProperty("socketTimeout", String.valueOf(queryTimeout * 2 + 1));
+        config.addDataSourceProperty("tcpKeepAlive", "true");
+        config.addDataSourceProperty("ApplicationName", "portless-edge");
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw cannotOpen(settings, rootCause(e));
+        }
+        PostgresEdgeStore store = new PostgresEdgeStore(pool, queryTimeout);
+        try (Connection c = pool.getConnection()) {
+            StoreSchema.migrate(c, queryTimeout);
+        } catch (SQLException e) {
+            pool.close();
+            throw cannotOpen(settings, e);
+        }
+        return store;
+    }
+
+    private static IllegalStateException cannotOpen(StoreSettings settings, Throwable cause) {
+        return new IllegalStateException(
+                "cannot open the edge's store at " + settings.jdbcUrl() + ": " + cause.getMessage()
+                        + " (check store: in edge.yml, and that PostgreSQL runs and lets user " + settings.user()
+                        + " create tables there)",
+                cause);
+    }
+
+    private static String password(StoreSettings settings) {
+        if (settings.passwordFile().isPresent()) {
+            Path file = settings.passwordFile().get();
+            try {
+                return Files.readString(file, StandardCharsets.UTF_8)
+                        .lines()
+                        .findFirst()
+                        .orElse("")
+                        .strip();
+            } catch (IOException e) {
+                throw new IllegalArgumentException(
+                        "store: cannot read the password file " + file + ": " + e.getMessage(), e);
+            }
+        }
+        if (settings.passwordEnv().isPresent()) {
+            String variable = settings.passwordEnv().get();
+            return Environment.variable(variable)
+                    .orElseThrow(() -> new IllegalArgumentException("store: the environment variable " + variable
+                            + " named by password-env is not set (set it to the database password)"));
+        }
+        // No password: the database trusts this host or a client certificate (set in jdbc-url).
+        return "";
+    }
+
+    @Override
+    public void putSession(StoredSession session) {
+        update(
+                "storing a browser session",
+                "INSERT INTO portless_browser_sessions (id_sha256, csrf, identity, expires_at) VALUES (?, ?, ?, ?)",
+                sha256(session.id()),
+                session.csrf(),
+                IdentityJson.write(session.identity()),
+                Timestamp.from(session.expiresAt()));
+    }
+
+    @Override
+    public Optional<StoredSession> findSession(String id) {
+        requireNonNull(id, "id");
+        return run("reading a browser session", c -> {
+            try (PreparedStatement ps = prepare(
+                    c,
+                    "SELECT csrf, identity, expires_at FROM portless_browser_sessions"
+                            + " WHERE id_sha256 = ? AND expires_at > now()",
+                    sha256(id))) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    return Optional.of(new StoredSession(
+                            id,
+                            rs.getString(1),
+                            IdentityJson.read(rs.getString(2)),
+                            rs.getTimestamp(3).toInstant()));
+                }
+            }
+        });
+    }
+
+    @Override
+    public void endSession(String id) {
+        update("ending a browser session", "DELETE FROM portless_browser_sessions WHERE id_sha256 = ?", sha256(id));
+    }
+
+    @Override
+    public boolean putCode(CodeKind kind, String code, String payload, Instant expiresAt) {
+        return update(
+                        "storing a code",
+                        "INSERT INTO portless_codes (kind, code_sha256, payload, expires_at) VALUES (?, ?, ?, ?)"
+                                + " ON CONFLICT DO NOTHING",
+                        kind.column(),
+                        sha256(code),
+                        requireNonNull(payload, "payload"),
+                        Timestamp.from(requireNonNull(expiresAt, "expiresAt")))
+                == 1;
+    }
+
+    @Override
+    public CodeRedemption redeemCode(CodeKind kind, String code) {
+        requireNonNull(kind, "kind");
+        String digest = sha256(code);
+        return run("redeeming a code", c -> {
+            // The row lock this UPDATE takes makes a concurrent redemption wait and then find it spent.
+            try (PreparedStatement ps = prepare(
+                    c,
+                    "UPDATE portless_codes SET spent = true WHERE kind = ? AND code_sha256 = ? AND NOT spent"
+                            + " RETURNING payload",
+                    kind.column(),
+                    digest)) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return new CodeRedemption(CodeRedemption.Outcome.FIRST, Optional.of(rs.getString(1)));
+                    }
+                }
+            }
+            try (PreparedStatement ps = prepare(
+                    c,
+                    "SELECT payload FROM portless_codes WHERE kind = ? AND code_sha256 = ?",
+                    kind.column(),
+                    digest)) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next()
+                            ? new CodeRedemption(CodeRedemption.Outcome.REPLAY, Optional.of(rs.getString(1)))
+                            : CodeRedemption.UNKNOWN;
+                }
+            }
+        });
+    }
+
+    @Override
+    public void tokenIssued(String sessionId, String jti, Instant expiresAt) {
+        update(
+                "recording an issued token",
+                "INSERT INTO portless_issued_tokens (session_sha256, jti, expires_at) VALUES (?, ?, ?)"
+                        + " ON CONFLICT DO NOTHING",
+                sha256(sessionId),
+                requireNonNull(jti, "jti"),
+                Timestamp.from(requireNonNull(expiresAt, "expiresAt")));
+    }
+
+    @Override
+    public Set<String> revokeSession(String sessionId) {
+        String digest = sha256(sessionId);
+        return run("revoking a session's tokens", c -> {
+            // One statement: the tokens leave the issued list and enter the revoked one together.
+            try (PreparedStatement ps = prepare(
+                    c,
+                    "WITH gone AS (DELETE FROM portless_issued_tokens WHERE session_sha256 = ?"
+                            + " RETURNING jti, expires_at)"
+                            + " INSERT INTO portless_revoked_tokens (jti, expires_at) SELECT jti, expires_at FROM gone"
+                            + " ON CONFLICT DO NOTHING RETURNING jti",
+                    digest)) {
+                return ids(ps);
+            }
+        });
+    }
+
+    @Override
+    public Set<String> revokedTokens() {
+        return run("reading revoked tokens", c -> {
+            try (PreparedStatement ps = prepare(c, "SELECT jti FROM portless_revoked_tokens")) {
+                return ids(ps);
+            }
+        });
+    }
+
+    @Override
+    public boolean addKey(String kind, StoredKey key) {
+        return update(
+                        "storing a key",
+                        "INSERT INTO portless_keys (kind, id, value, created_at) VALUES (?, ?, ?, ?)"
+                                + " ON CONFLICT DO NOTHING",
+                        requireNonNull(kind, "kind"),
+                        key.id(),
+                        key.value(),
+                        Timestamp.from(key.created()))
+                == 1;
+    }
+
+    @Override
+    public List<StoredKey> keys(String kind) {
+        requireNonNull(kind, "kind");
+        return run("reading keys", c -> {
+            try (PreparedStatement ps = prepare(
+                    c,
+                    "SELECT id, value, created_at FROM portless_keys WHERE kind = ? ORDER BY created_at, id",
+                    kind)) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    List<StoredKey> keys = new ArrayList<>();
+                    while (rs.next()) {
+                        keys.add(new StoredKey(
+                                rs.getString(1),
+                                rs.getString(2),
+                                rs.getTimestamp(3).toInstant()));
+                    }
+                    return keys;
+                }
+            }
+        });
+    }
+
+    @Override
+    public void deleteKey(String kind, String id) {
+        update(
+                "deleting a key",
+                "DELETE FROM portless_keys WHERE kind = ? AND id = ?",
+                requireNonNull(kind, "kind"),
+                requireNonNull(id, "id"));
+    }
+
+    @Override
+    public void expire(Instant now) {
+        Timestamp t = Timestamp.from(requireNonNull(now, "now"));
+        update("expiring sessions", "DELETE FROM portless_browser_sessions WHERE expires_at <= ?", t);
+        update("expiring codes", "DELETE FROM portless_codes WHERE expires_at <= ?", t);
+        update("expiring issued tokens", "DELETE FROM portless_issued_tokens WHERE expires_at < ?", t);
+        // A verifier allows a minute of clock skew: keep a revocation that long past the token's expiry.
+        update(
+                "expiring revocations",
+                "DELETE FROM portless_revoked_tokens WHERE expires_at < ?",
+                Timestamp.from(now.minusSeconds(60)));
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    private int update(String operation, String sql, Object... args) {
+        return run(operation, c -> {
+            try (PreparedStatement ps = prepare(c, sql, args)) {
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    private <T> T run(String operation, Work<T> work) {
+        try (Connection c = pool.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new StoreUnavailableException(operation, e);
+        } catch (ParseException e) {
+            throw new IllegalStateException(operation + ": a stored identity is not valid JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql);
+        ps.setQueryTimeout(queryTimeoutSeconds);
+        for (int i = 0; i < args.length; i++) {
+            ps.setObject(i + 1, args[i]);
+        }
+        return ps;
+    }
+
+    private static Set<String> ids(PreparedStatement ps) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            Set<String> ids = new HashSet<>();
+            while (rs.next()) {
+                ids.add(rs.getString(1));
+            }
+            return ids;
+        }
+    }
+
+    private static String sha256(String secret) {
+        try {
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256")
+                            .digest(requireNonNull(secret, "secret").getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private interface Work<T> {
+        T run(Connection c) throws SQLException, ParseException;
+    }
+}

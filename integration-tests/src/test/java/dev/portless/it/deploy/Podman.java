@@ -1,0 +1,85 @@
+package dev.portless.it.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.portless.it.peers.Commands;
+import dev.portless.it.peers.Peers;
+import dev.portless.it.peers.ProcessResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Debian's podman as the tests drive it: a containers.conf written here (runc, raised ulimits, which this
+ * machine needs), and the connector image built once per test run by {@code scripts/image} and shared.
+ */
+final class Podman {
+    static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
+    static final String IMAGE = "localhost/portless-connector:it";
+    private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(2);
+    private static Path conf;
+    private static boolean built;
+
+    private Podman() {}
+
+    /** Fails on CI, or skips elsewhere, unless podman and runc are installed. */
+    static void require() {
+        Peers.require(
+                "podman (Debian packages podman, runc)",
+                Peers.executable("/usr/bin/podman") && Peers.executable("/usr/sbin/runc"));
+    }
+
+    /** Returns the environment podman runs with: CONTAINERS_CONF pointing at this run's containers.conf. */
+    static synchronized Map<String, String> env() {
+        if (conf == null) {
+            try {
+                conf = Files.createTempDirectory("portless-podman").resolve("containers.conf");
+                // crun refuses this machine's hybrid cgroups, and the default nofile limit fails setrlimit.
+                Files.writeString(conf, """
+                        [engine]
+                        runtime = "runc"
+                        [containers]
+                        default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
+                        """);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return Map.of("CONTAINERS_CONF", conf.toString());
+    }
+
+    /** Returns the connector image's name, building it by {@code scripts/image} the first time. */
+    static synchronized String connectorImage() {
+        require();
+        if (!built) {
+            ProcessResult r = Commands.run(
+                    List.of(ROOT.resolve("scripts/image").toString(), "--no-build", "--tag", IMAGE),
+                    BUILD_TIMEOUT,
+                    env());
+            assertEquals(0, r.exitCode(), r::toString);
+            built = true;
+        }
+        return IMAGE;
+    }
+
+    /** Runs {@code podman args...} and returns what it did. */
+    static ProcessResult run(String... args) {
+        List<String> command = new ArrayList<>();
+        command.add("podman");
+        command.addAll(List.of(args));
+        return Commands.run(command, COMMAND_TIMEOUT, env());
+    }
+
+    /** Runs {@code podman args...} and returns its stdout, failing the test when it fails. */
+    static String ok(String... args) {
+        ProcessResult r = run(args);
+        assertEquals(0, r.exitCode(), r::toString);
+        return r.stdout();
+    }
+}

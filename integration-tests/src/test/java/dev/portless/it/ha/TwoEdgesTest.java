@@ -1,0 +1,216 @@
+package dev.portless.it.ha;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.portless.common.json.Json;
+import dev.portless.it.harness.SignInStack.Echo;
+import dev.portless.it.harness.TwoEdgeStack;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Two edges sharing PostgreSQL behind HAProxy, two connectors dialing both: what a person signs in to at one edge
+ * holds at the other, what is single-use is single-use across both, and the service survives a connector killed
+ * under load, the database restarted under the edges, and finally an edge killed outright.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TwoEdgesTest {
+    private static final int A = 0;
+    private static final int B = 1;
+
+    private static TwoEdgeStack stack;
+
+    @BeforeAll
+    static void start() {
+        long t = System.nanoTime();
+        stack = TwoEdgeStack.start();
+        System.out.printf("two edges, two connectors, HAProxy and PostgreSQL started in %d ms%n", millisSince(t));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) {
+            long t = System.nanoTime();
+            stack.close();
+            System.out.printf("stopped in %d ms%n", millisSince(t));
+        }
+    }
+
+    private static long millisSince(long nanos) {
+        return Duration.ofNanos(System.nanoTime() - nanos).toMillis();
+    }
+
+    @Test
+    @Order(1)
+    void aBrowserSessionMadeOnOneEdgeWorksOnTheOther() {
+        String session = stack.signIn(stack.edgePort(A), "alice@example.com");
+        HttpResponse<String> launcher = stack.get(stack.edgePort(B), "/", Optional.of(session));
+        assertEquals(200, launcher.statusCode(), launcher.body());
+        assertTrue(launcher.body().contains("alice@example.com"), launcher.body());
+    }
+
+    @Test
+    @Order(2)
+    void aTokenMintedByOneEdgeOpensStreamsThroughEitherAndItsCodeIsSpentOnceAcrossBoth() {
+        String session = stack.signIn(stack.edgePort(A), "bob@example.com");
+        Pkce pkce = new Pkce();
+        String code = stack.authorizationCode(stack.edgePort(A), session, pkce.challenge);
+        HttpResponse<String> first = stack.redeem(stack.edgePort(B), code, pkce.verifier);
+        assertEquals(200, first.statusCode(), first.body());
+        String token = accessToken(first);
+        // Minted at B, checked at A and B and at the connectors, which fetch the JWKS through HAProxy.
+        for (int port : new int[] {stack.edgePort(A), stack.edgePort(B), stack.lbPort()}) {
+            Echo echo = stack.echoThrough(port, token, "hello " + port);
+            assertEquals(new Echo(101, "hello " + port), echo);
+        }
+        HttpResponse<String> replay = stack.redeem(stack.edgePort(A), code, pkce.verifier);
+        assertEquals(400, replay.statusCode(), replay.body());
+        assertTrue(replay.body().contains("already used"), replay.body());
+        // The replay at A revoked what the code's session obtained at B: B refuses it within its refresh.
+        assertEquals(401, awaitRefused(stack.edgePort(B), token), "a token revoked at A must be refused at B");
+        assertEquals(401, stack.echoThrough(stack.edgePort(A), token, "x").status());
+        HttpResponse<String> ended = stack.get(stack.edgePort(B), "/", Optional.of(session));
+        assertTrue(
+                ended.headers().firstValue("Location").orElse("").startsWith("/signin"),
+                "the replayed code's session must be ended at B too: " + ended.statusCode() + " " + ended.headers());
+    }
+
+    @Test
+    @Order(3)
+    void newConnectionsPerSecondThroughHaproxyWithTwoEdges() throws Exception {
+        String token = freshToken("heidi@example.com");
+        Load direct = Load.run(stack, stack.edgePort(B), token, Duration.ofSeconds(2), Duration.ZERO, () -> {});
+        Load balanced = Load.run(stack, stack.lbPort(), token, Duration.ofSeconds(2), Duration.ZERO, () -> {});
+        System.out.printf(
+                "new streams/s, 4 clients: one edge direct %.0f, two edges behind HAProxy %.0f%n",
+                direct.perSecond(), balanced.perSecond());
+        assertEquals(0, direct.failures() + balanced.failures(), "no stream may fail without a kill");
+    }
+
+    @Test
+    @Order(4)
+    void newConnectionsKeepSucceedingWhenAConnectorIsKilledUnderLoad() throws Exception {
+        String token = freshToken("carol@example.com");
+        Load load = Load.run(
+                stack,
+                stack.lbPort(),
+                token,
+                Duration.ofSeconds(4),
+                Duration.ofSeconds(1),
+                () -> TwoEdgeStack.killHard(stack.connector(0)));
+        System.out.printf(
+                "connector kill -9 under load: %d streams, %d failed, the last failed one started %d ms after the kill%n",
+                load.total(), load.failures(), load.lastFailureAfterEventMillis());
+        assertTrue(load.total() >= 8, "too little load to judge: " + load.total());
+        assertTrue(
+                load.lastFailureAfterEventMillis() <= 1000,
+                "new connections failed " + load.lastFailureAfterEventMillis()
+                        + " ms after the kill (expected <= 1 s)");
+    }
+
+    @Test
+    @Order(5)
+    void signInFailsWithASentenceWhileTheDatabaseIsDownAndWorksAfterwardsWithoutRestartingTheEdges() {
+        String session = stack.signIn(stack.edgePort(A), "dave@example.com");
+        stack.postgres().stopServer();
+        try {
+            HttpResponse<String> down = stack.get(stack.edgePort(B), "/", Optional.of(session));
+            assertEquals(503, down.statusCode(), down.body());
+            assertTrue(down.body().contains("store is unreachable"), down.body());
+        } finally {
+            stack.postgres().startServer();
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        HttpResponse<String> back;
+        do {
+            back = stack.get(stack.edgePort(B), "/", Optional.of(session));
+        } while (back.statusCode() == 503 && System.nanoTime() < deadline && pause(200));
+        assertEquals(200, back.statusCode(), back.body());
+        assertTrue(back.body().contains("dave@example.com"), back.body());
+        assertTrue(stack.signIn(stack.edgePort(B), "erin@example.com").length() > 20);
+    }
+
+    @Test
+    @Order(6)
+    void aSessionMadeOnAKilledEdgeStillWorksThroughTheOther() throws Exception {
+        String session = stack.signIn(stack.edgePort(A), "frank@example.com");
+        String token = freshToken("grace@example.com");
+        TwoEdgeStack.killHard(stack.edge(A));
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        HttpResponse<String> launcher;
+        do {
+            launcher = stack.get(stack.lbPort(), "/", Optional.of(session));
+        } while (launcher.statusCode() != 200 && System.nanoTime() < deadline && pause(100));
+        assertEquals(200, launcher.statusCode(), launcher.body());
+        assertTrue(launcher.body().contains("frank@example.com"), launcher.body());
+        assertEquals(new Echo(101, "after"), stack.echoThrough(stack.lbPort(), token, "after"));
+        Load one = Load.run(stack, stack.lbPort(), token, Duration.ofSeconds(2), Duration.ZERO, () -> {});
+        System.out.printf("new streams/s, 4 clients, one edge left behind HAProxy: %.0f%n", one.perSecond());
+        assertEquals(0, one.failures(), "no stream may fail once HAProxy has marked the dead edge down");
+    }
+
+    private static String freshToken(String email) {
+        String session = stack.signIn(stack.edgePort(B), email);
+        Pkce pkce = new Pkce();
+        String code = stack.authorizationCode(stack.edgePort(B), session, pkce.challenge);
+        return accessToken(stack.redeem(stack.edgePort(A), code, pkce.verifier));
+    }
+
+    private static int awaitRefused(int port, String token) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        int status;
+        do {
+            status = stack.echoThrough(port, token, "x").status();
+        } while (status == 101 && System.nanoTime() < deadline && pause(100));
+        return status;
+    }
+
+    private static String accessToken(HttpResponse<String> r) {
+        try {
+            return Json.string(Json.readObject(r.body()), "access_token");
+        } catch (java.text.ParseException e) {
+            throw new AssertionError("not a token response: " + r.body(), e);
+        }
+    }
+
+    private static boolean pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return true;
+    }
+
+    /** A PKCE verifier and its S256 challenge. */
+    private static final class Pkce {
+        final String verifier;
+        final String challenge;
+
+        Pkce() {
+            byte[] b = new byte[32];
+            new SecureRandom().nextBytes(b);
+            verifier = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+            try {
+                challenge = Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString(MessageDigest.getInstance("SHA-256")
+                                .digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,392 @@
+package dev.portless.it.harness;
+
+import dev.portless.connector.demo.DemoCertificates;
+import dev.portless.connector.tunnel.TunnelCredentials;
+import dev.portless.it.harness.SignInStack.Echo;
+import dev.portless.it.peers.Commands;
+import dev.portless.it.peers.EchoServer;
+import dev.portless.it.peers.FreePorts;
+import dev.portless.it.peers.JavaProcess;
+import dev.portless.it.peers.Peers;
+import dev.portless.it.peers.Postgres;
+import dev.portless.it.peers.TempDirs;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import javax.net.ssl.SSLContext;
+
+/**
+ * Several edges, one service, each program a real process: PostgreSQL as the edges' shared store, two
+ * {@code connector edge} processes, Debian's HAProxy in TCP mode in front of their client listeners (TLS passes
+ * through; the issuer is HAProxy's address), and two {@code connector run} processes that each dial both edges
+ * and serve one echo app. The test plays the browser and the {@code access} CLI over plain HTTP and WebSockets.
+ */
+public final class TwoEdgeStack implements AutoCloseable {
+    /** The app every connector serves. */
+    public static final String APP = "echo.example.com";
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
+    private static final Pattern COOKIE = Pattern.compile("__Host-portless-session=([^;]*)");
+
+    private final Path dir;
+    private final Postgres postgres;
+    private final EchoServer echo;
+    private final int lbPort = FreePorts.next();
+    private final int[] edgePorts = {FreePorts.next(), FreePorts.next()};
+    private final int[] tunnelPorts = {FreePorts.next(), FreePorts.next()};
+    private final JavaProcess[] edges = new JavaProcess[2];
+    private final List<JavaProcess> connectors = new ArrayList<>();
+    private Process haproxy;
+    private final SSLContext tls;
+    private final HttpClient http;
+
+    private TwoEdgeStack() throws IOException {
+        Peers.require("HAProxy (Debian package haproxy)", Peers.executable("/usr/sbin/haproxy"));
+        dir = TempDirs.create("portless-ha");
+        postgres = Postgres.start();
+        echo = EchoServer.start();
+        DemoCertificates.write(dir, List.of("localhost"), List.of("127.0.0.1"));
+        Path password = dir.resolve("db-password");
+        // The throw-away server trusts loopback, so any password is accepted; the edge still reads it from here.
+        Files.writeString(password, "unused-with-trust-auth\n");
+        Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-------"));
+        TunnelCredentials tunnel = TunnelCredentials.generate("tests");
+        tunnel.writeTo(dir.resolve("tunnel.json"));
+        for (int i = 0; i < 2; i++) {
+            Files.writeString(dir.resolve("edge-" + i + ".yml"), """
+                    listen: 127.0.0.1:%d
+                    tunnel-listen: 127.0.0.1:%d
+                    issuer: %s
+                    state-dir: state-%d
+                    tls:
+                      certificate: edge.pem
+                      key: edge-key.pem
+                    store:
+                      jdbc-url: %s
+                      user: postgres
+                      password-file: db-password
+                      connect-timeout: 2s
+                      query-timeout: 2s
+                    ssh-ca:
+                      key-file: state-%d/ssh-ca
+                    identity-providers:
+                      - name: email
+                        type: pin
+                        outbox: outbox
+                    tunnels:
+                      - name: tests
+                        id: %s
+                        secret-sha256: %s
+                    apps:
+                      - hostname: %s
+                        tunnel: tests
+                        policy:
+                          include:
+                            - email-domains: [example.com]
+                    """.formatted(
+                            edgePorts[i],
+                            tunnelPorts[i],
+                            issuer(),
+                            i,
+                            postgres.jdbcUrl(),
+                            i,
+                            tunnel.tunnelId(),
+                            tunnel.secretSha256(),
+                            APP));
+        }
+        Files.writeString(dir.resolve("connector.yml"), """
+                edges: [127.0.0.1:%d, 127.0.0.1:%d]
+                credentials-file: tunnel.json
+                edge-ca: ca.pem
+                edge-issuer: %s
+                ha-connections: 1
+                ingress:
+                  - hostname: %s
+                    service: tcp://127.0.0.1:%d
+                  - service: http_status:404
+                """.formatted(
+                        tunnelPorts[0], tunnelPorts[1], issuer(), APP, echo.port()));
+        // Health checks every 200 ms, down after two misses; a refused connect is retried on the other edge.
+        Files.writeString(dir.resolve("haproxy.cfg"), """
+                global
+                    maxconn 4096
+                defaults
+                    mode tcp
+                    timeout connect 2s
+                    timeout client 60s
+                    timeout server 60s
+                    retries 2
+                    option redispatch
+                frontend edges
+                    bind 127.0.0.1:%d
+                    default_backend edges
+                backend edges
+                    balance roundrobin
+                    server a 127.0.0.1:%d check inter 200ms fall 2 rise 2
+                    server b 127.0.0.1:%d check inter 200ms fall 2 rise 2
+                """.formatted(lbPort, edgePorts[0], edgePorts[1]));
+        tls = SignInStack.sslContext(dir.resolve("ca.pem"));
+        http = HttpClient.newBuilder()
+                .sslContext(tls)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+    }
+
+    /** Returns a started stack: both edges, HAProxy and both connectors, each connector registered at both edges. */
+    public static TwoEdgeStack start() {
+        TwoEdgeStack stack;
+        try {
+            stack = new TwoEdgeStack();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            stack.startAll();
+            return stack;
+        } catch (IOException e) {
+            stack.close();
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException | Error e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void startAll() throws IOException {
+        for (int i = 0; i < 2; i++) {
+            edges[i] = JavaProcess.startServer(
+                    "dev.portless.connector.ConnectorMain",
+                    List.of(
+                            "edge",
+                            "--config",
+                            dir.resolve("edge-" + i + ".yml").toString()),
+                    Map.of());
+            edges[i].awaitOutput(Pattern.compile("Edge listening"), START_TIMEOUT);
+        }
+        haproxy = new ProcessBuilder(
+                        "/usr/sbin/haproxy",
+                        "-db",
+                        "-f",
+                        dir.resolve("haproxy.cfg").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("haproxy.log").toFile())
+                .start();
+        for (int i = 0; i < 2; i++) {
+            JavaProcess c = JavaProcess.startServer(
+                    "dev.portless.connector.ConnectorMain",
+                    List.of("run", "--config", dir.resolve("connector.yml").toString()),
+                    Map.of());
+            connectors.add(c);
+        }
+        awaitRegistered(2);
+    }
+
+    /** Waits until {@code count} connectors hold a tunnel connection to each live edge. */
+    private void awaitRegistered(int count) {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        Pattern registered = Pattern.compile("registered tunnel tests");
+        for (JavaProcess c : connectors.subList(0, count)) {
+            c.awaitOutput(registered, START_TIMEOUT);
+            while (registrations(c) < 2 && System.nanoTime() < deadline) {
+                sleep(100);
+            }
+        }
+    }
+
+    private static long registrations(JavaProcess c) {
+        return Pattern.compile("registered tunnel tests")
+                .matcher(c.stdout() + c.stderr())
+                .results()
+                .count();
+    }
+
+    /** Returns the issuer: HAProxy's address, the one public URL of both edges. */
+    public String issuer() {
+        return "https://127.0.0.1:" + lbPort;
+    }
+
+    /** Returns the port of HAProxy's listener. */
+    public int lbPort() {
+        return lbPort;
+    }
+
+    /** Returns the client port of edge {@code i} (0 or 1). */
+    public int edgePort(int i) {
+        return edgePorts[i];
+    }
+
+    /** Returns edge {@code i}'s process. */
+    public JavaProcess edge(int i) {
+        return edges[i];
+    }
+
+    /** Returns connector {@code i}'s process. */
+    public JavaProcess connector(int i) {
+        return connectors.get(i);
+    }
+
+    /** Returns the shared database. */
+    public Postgres postgres() {
+        return postgres;
+    }
+
+    /** Kills {@code process} with SIGKILL, as a crash would, and waits for it to be gone. */
+    public static void killHard(JavaProcess process) {
+        Commands.run(List.of("kill", "-9", Long.toString(process.pid())), Duration.ofSeconds(10));
+        process.waitFor(Duration.ofSeconds(10));
+    }
+
+    /**
+     * Signs {@code email} in with the e-mail PIN at the edge on {@code port}, over plain HTTP as a browser would;
+     * returns the signed-in session's cookie value.
+     */
+    public String signIn(int port, String email) {
+        HttpResponse<String> page = get(port, "/signin", Optional.empty());
+        String anonymous = cookie(page).orElseThrow(() -> new AssertionError("no session cookie: " + page.body()));
+        String csrf = csrf(page.body());
+        HttpResponse<String> sent =
+                post(port, "/signin/pin", Optional.of(anonymous), Map.of("csrf", csrf, "email", email, "return", "/"));
+        if (sent.statusCode() != 303) {
+            throw new AssertionError("sending the PIN: " + sent.statusCode() + " " + sent.body());
+        }
+        HttpResponse<String> done =
+                post(port, "/signin/pin/code", Optional.of(anonymous), Map.of("csrf", csrf, "pin", pinFor(email)));
+        return cookie(done)
+                .orElseThrow(() -> new AssertionError("no signed-in cookie: " + done.statusCode() + " " + done.body()));
+    }
+
+    /**
+     * Returns the authorization code the edge on {@code port} gives the signed-in {@code session} for the app, as
+     * the {@code access} CLI's loopback sign-in receives it.
+     */
+    public String authorizationCode(int port, String session, String challenge) {
+        HttpResponse<String> r = get(
+                port,
+                "/oauth/authorize?response_type=code&client_id=portless-access&redirect_uri="
+                        + enc(REDIRECT) + "&state=s1&code_challenge=" + challenge
+                        + "&code_challenge_method=S256&app=" + APP,
+                Optional.of(session));
+        String location = r.headers().firstValue("Location").orElse("");
+        Matcher m = Pattern.compile("[?&]code=([^&]+)").matcher(location);
+        if (!m.find()) {
+            throw new AssertionError("no code: " + r.statusCode() + " " + location + " " + r.body());
+        }
+        return m.group(1);
+    }
+
+    /** The redirect URI the CLI stand-in names; nothing listens there, the code is read from the redirect. */
+    public static final String REDIRECT = "http://127.0.0.1:9/callback";
+
+    /** Returns the token endpoint's answer at the edge on {@code port} to redeeming {@code code}. */
+    public HttpResponse<String> redeem(int port, String code, String verifier) {
+        return post(
+                port,
+                "/oauth/token",
+                Optional.empty(),
+                Map.of(
+                        "grant_type", "authorization_code",
+                        "code", code,
+                        "code_verifier", verifier,
+                        "redirect_uri", REDIRECT,
+                        "client_id", "portless-access"));
+    }
+
+    /** Returns the answer of the edge on {@code port} to a GET of {@code path}, with the session cookie if any. */
+    public HttpResponse<String> get(int port, String path, Optional<String> session) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30))
+                .GET();
+        session.ifPresent(s -> b.header("Cookie", "__Host-portless-session=" + s));
+        return send(b.build());
+    }
+
+    /** Returns the answer of the edge on {@code port} to a form POST, with the session cookie if any. */
+    public HttpResponse<String> post(int port, String path, Optional<String> session, Map<String, String> form) {
+        String body = form.entrySet().stream()
+                .map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
+                .collect(Collectors.joining("&"));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        session.ifPresent(s -> b.header("Cookie", "__Host-portless-session=" + s));
+        return send(b.build());
+    }
+
+    /** Opens a stream to the echo app through the listener on {@code port} with {@code token}; see SignInStack. */
+    public Echo echoThrough(int port, String token, String text) {
+        return SignInStack.echoThrough(tls, port, APP, token, text);
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Optional<String> cookie(HttpResponse<String> r) {
+        for (String h : r.headers().allValues("Set-Cookie")) {
+            Matcher m = COOKIE.matcher(h);
+            if (m.find() && !m.group(1).isEmpty()) {
+                return Optional.of(m.group(1));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String csrf(String html) {
+        Matcher m = CSRF.matcher(html);
+        if (!m.find()) {
+            throw new AssertionError("no csrf field in " + html);
+        }
+        return m.group(1);
+    }
+
+    private String pinFor(String email) {
+        return SignInStack.pinIn(dir.resolve("outbox"), email);
+    }
+
+    private static String enc(String s) {
+        return SignInStack.enc(s);
+    }
+
+    private static void sleep(long millis) {
+        SignInStack.sleep(millis);
+    }
+
+    @Override
+    public void close() {
+        connectors.forEach(JavaProcess::close);
+        if (haproxy != null) {
+            haproxy.destroy();
+        }
+        for (JavaProcess e : edges) {
+            if (e != null) {
+                e.close();
+            }
+        }
+        echo.close();
+        postgres.close();
+        TempDirs.delete(dir);
+    }
+}
