@@ -13,6 +13,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,9 +22,13 @@ import java.util.concurrent.TimeUnit;
  * replaced without the plain channel noticing.
  *
  * <p>Each direction counts its bytes; a FIN counts as one more. The receiver acknowledges what it
- * has taken; the sender keeps what is not acknowledged in a {@link ReplayBuffer} and sends it again
- * on the next carrier. The plain channel is read only while the carrier is writable and the replay
- * buffer holds less than its limit, so a long cut stops the source instead of growing memory.
+ * has written to its plain channel; the sender keeps what is not acknowledged in a {@link ReplayBuffer}
+ * and sends it again on the next carrier. The plain channel is read only while the carrier is writable
+ * and the replay buffer holds less than its limit, so a long cut stops the source instead of growing
+ * memory, and the limit is the stream's end-to-end window: the receiver reads its carrier whether or
+ * not its plain channel is writable, since what waits there is at most the sender's limit. Reading
+ * the carrier only when the plain side is writable would let acknowledgements queue behind this
+ * end's own stalled bytes, and two ends that each wait for the other's acknowledgement stall for good.
  *
  * <p>Everything runs on the plain channel's event loop; a carrier on another loop hands its frames
  * over as copies.
@@ -53,6 +58,8 @@ public final class ResumableEnd {
     // All fields below are touched from the plain channel's event loop only.
     private long sent;
     private long received;
+    // What the plain channel has taken from the received bytes: what acknowledgements name.
+    private long written;
     private long ackSent;
     private boolean finSent;
     private boolean finReceived;
@@ -178,6 +185,10 @@ public final class ResumableEnd {
         CarrierSide side = new CarrierSide(this, channel, resumed);
         carrier = side;
         side.install(hello, received);
+        if (resumed) {
+            // The resume acknowledges all that was received: the plain channel keeps what it has not written.
+            ackSent = received;
+        }
         if (!resumed) {
             // What the plain side sent before the first carrier came (held early bytes) goes now.
             replay.forEachFrom(replay.base(), side::writeData);
@@ -196,8 +207,9 @@ public final class ResumableEnd {
             bytes.release();
             return;
         }
-        received += bytes.readableBytes();
-        plain.write(bytes).addListener(plainWriteFailed);
+        int n = bytes.readableBytes();
+        received += n;
+        plain.write(bytes).addListener(f -> onPlainWritten(f, n));
     }
 
     void onReadComplete(CarrierSide from) {
@@ -205,13 +217,20 @@ public final class ResumableEnd {
             return;
         }
         plain.flush();
-        if (received - ackSent > 0) {
-            ackSent = received;
-            from.write(ResumeFrames.ack(from.alloc(), received), true);
+        from.read();
+    }
+
+    private void onPlainWritten(Future<?> f, int n) {
+        if (!f.isSuccess()) {
+            end(CloseCodes.STREAM_RESET, plainName() + " failed: " + f.cause().getMessage(), true);
+            return;
         }
-        if (plain.isWritable()) {
-            from.read();
+        written += n;
+        if (!ended && carrier != null && written > ackSent && (written - ackSent >= ACK_EVERY || written == received)) {
+            ackSent = written;
+            carrier.write(ResumeFrames.ack(carrier.alloc(), written), true);
         }
+        completeIfDone();
     }
 
     void onAck(CarrierSide from, long count) {
@@ -248,10 +267,7 @@ public final class ResumableEnd {
         }
         finReceived = true;
         received++;
-        ackSent = received;
-        plain.writeAndFlush(EndOfStream.INSTANCE).addListener(plainWriteFailed);
-        from.write(ResumeFrames.ack(from.alloc(), received), true);
-        completeIfDone();
+        plain.writeAndFlush(EndOfStream.INSTANCE).addListener(f -> onPlainWritten(f, 1));
         if (!ended) {
             from.read();
         }
@@ -303,7 +319,7 @@ public final class ResumableEnd {
     }
 
     private void completeIfDone() {
-        if (finSent && ackedFin && finReceived && ackSent == received && !ended) {
+        if (finSent && ackedFin && finReceived && written == received && ackSent == received && !ended) {
             ended = true;
             CarrierSide last = carrier;
             carrier = null;
@@ -335,12 +351,6 @@ public final class ResumableEnd {
         }
         events.ended(this, reason, false);
     }
-
-    private final ChannelFutureListener plainWriteFailed = f -> {
-        if (!f.isSuccess()) {
-            end(CloseCodes.STREAM_RESET, plainName() + " failed: " + f.cause().getMessage(), true);
-        }
-    };
 
     private String plainName() {
         return "the " + plainName + " connection";
@@ -398,14 +408,6 @@ public final class ResumableEnd {
             } else {
                 ctx.fireUserEventTriggered(evt);
             }
-        }
-
-        @Override
-        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-            if (ctx.channel().isWritable() && carrier != null) {
-                carrier.read();
-            }
-            ctx.fireChannelWritabilityChanged();
         }
 
         @Override

@@ -51,6 +51,7 @@ public final class ConnectorRunner implements AutoCloseable {
     private final List<OriginProxy> proxies = new CopyOnWriteArrayList<>();
     private volatile StreamRoutes routes;
     private Function<IngressRules, StreamRoutes> routesOf;
+    private StreamSessions sessions;
     private String tunnelName;
 
     private ConnectorRunner(ConnectorConfig config, EventLoopGroup group, ExecutorService resolver) {
@@ -103,6 +104,7 @@ public final class ConnectorRunner implements AutoCloseable {
         StreamGate gate = new StreamGate(runner.streams, tokens);
         // One set of resumable sessions for the process: a reload swaps the routes, not the streams.
         StreamSessions sessions = new StreamSessions(config.resumeDetachWindow(), ConnectorLimits.RESUME_REPLAY_BUFFER);
+        runner.sessions = sessions;
         runner.routesOf = ingress -> {
             TargetDialer dialer = new TargetDialer(ingress, transport, names, runner.streams, gate, counters, sessions);
             OriginProxy proxy = new OriginProxy(ingress, transport, names, ConnectorLimits.ORIGIN);
@@ -179,7 +181,9 @@ public final class ConnectorRunner implements AutoCloseable {
         if (streams.open() > 0) {
             log.warn("Grace period over: ending {} open stream(s)", streams.open());
             // Each stream's reason goes to the edge in its trailers before the connections close.
-            streams.endAll(StreamAbort.of(StreamEnd.CONNECTOR_DRAINING, tunnelName));
+            StreamAbort abort = StreamAbort.of(StreamEnd.CONNECTOR_DRAINING, tunnelName);
+            streams.endAll(abort);
+            sessions.endAll(abort);
             long flushDeadline = System.nanoTime() + ConnectorLimits.DRAIN_FLUSH.toNanos();
             while (streams.open() > 0 && System.nanoTime() < flushDeadline) {
                 try {

@@ -96,6 +96,12 @@ public final class StreamSessions {
         session.end.attachFirst(stream, new ResumeName(id, secret));
     }
 
+    /** Ends every resumable stream, attached or detached, with {@code abort}; e.g. when the grace period is over. */
+    public void endAll(StreamAbort abort) {
+        requireNonNull(abort, "abort");
+        byId.values().forEach(session -> session.end.abort(abort));
+    }
+
     /**
      * Resumes the stream {@code request} names on {@code stream}, for {@code subject} whose token
      * has passed the gate, or refuses it with its sentence; nothing reaches the target on a refusal.
