@@ -7,6 +7,7 @@ import dev.portless.access.forward.ForwardTable;
 import dev.portless.access.forward.ForwardsFile;
 import dev.portless.access.forward.TcpForwarder;
 import dev.portless.access.login.SignedInDialer;
+import dev.portless.access.resume.ResumingStream;
 import dev.portless.common.env.NamedFile;
 import dev.portless.common.net.Transport;
 import io.netty.channel.EventLoopGroup;
@@ -119,7 +120,8 @@ final class ForwardCommand implements Callable<Integer> {
             }
         }
         try {
-            TcpForwarder forwarder = TcpForwarder.start(group, transport, local, dialer, app, System.err);
+            TcpForwarder forwarder = TcpForwarder.start(
+                    group, transport, local, dialer, app, System.err, ResumingStream.requested(parent.env()));
             InetSocketAddress bound = forwarder.localAddress();
             table.add(app, bound.getHostString() + ":" + bound.getPort(), "listening");
             return Optional.of(forwarder);

@@ -5,8 +5,10 @@ import dev.portless.access.agent.AgentLauncher;
 import dev.portless.access.agent.AgentPaths;
 import dev.portless.access.edge.AccessException;
 import dev.portless.access.edge.StreamDialer;
+import dev.portless.access.forward.ResumableStdio;
 import dev.portless.access.forward.StdioForwarder;
 import dev.portless.access.limits.AccessLimits;
+import dev.portless.access.resume.ResumingStream;
 import dev.portless.common.net.Transport;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
@@ -14,6 +16,7 @@ import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -74,6 +77,24 @@ final class SshCommand implements Callable<Integer> {
                 hostname, transport, parent.env(), spec.commandLine().getErr()));
         EventLoopGroup group = transport.newGroup(1, "access");
         try {
+            if (ResumingStream.requested(parent.env())) {
+                try {
+                    return ResumableStdio.run(
+                            group,
+                            transport,
+                            dialer,
+                            hostname,
+                            new FileInputStream(FileDescriptor.in),
+                            new FileOutputStream(FileDescriptor.out),
+                            new PrintStream(new FileOutputStream(FileDescriptor.err), true));
+                } catch (IOException e) {
+                    spec.commandLine()
+                            .getErr()
+                            .println("access: could not start the local relay for " + hostname + ": " + e.getMessage()
+                                    + "; set PORTLESS_RESUME=off to do without resume.");
+                    return 1;
+                }
+            }
             Channel stream;
             try {
                 stream = dialer.open(group.next(), hostname).get();

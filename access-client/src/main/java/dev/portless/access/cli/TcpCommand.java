@@ -2,6 +2,7 @@ package dev.portless.access.cli;
 
 import dev.portless.access.edge.StreamDialer;
 import dev.portless.access.forward.TcpForwarder;
+import dev.portless.access.resume.ResumingStream;
 import dev.portless.common.net.Transport;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetAddress;
@@ -56,7 +57,8 @@ final class TcpCommand implements Callable<Integer> {
                 hostname, transport, parent.env(), spec.commandLine().getErr()));
         EventLoopGroup group = transport.newGroup(0, "access");
         try {
-            TcpForwarder forwarder = TcpForwarder.start(group, transport, local, dialer, hostname, System.err);
+            TcpForwarder forwarder = TcpForwarder.start(
+                    group, transport, local, dialer, hostname, System.err, ResumingStream.requested(parent.env()));
             spec.commandLine()
                     .getErr()
                     .println("access: listening on " + forwarder.localAddress().getHostString() + ":"

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.portless.common.wire.AccessHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import java.util.Map;
 import java.util.function.BiConsumer;
 
 /**
@@ -21,6 +22,21 @@ public sealed interface Credentials {
     /** Returns app token credentials, sent as {@code Authorization: Bearer}. */
     static Credentials appToken(String token) {
         return new AppToken(token);
+    }
+
+    /**
+     * Returns {@code base} with the headers of a resumable stream request ({@code portless-resume.v1});
+     * {@code base} itself when there are none.
+     */
+    static Credentials withResume(Credentials base, Map<String, String> resume) {
+        requireNonNull(base, "base");
+        requireNonNull(resume, "resume");
+        return resume.isEmpty() ? base : new Resuming(base, Map.copyOf(resume));
+    }
+
+    /** Returns whether these credentials ask for a resumable stream. */
+    default boolean resumable() {
+        return false;
     }
 
     /** Passes each header that carries the credentials to {@code header}, as name and value. */
@@ -75,6 +91,37 @@ public sealed interface Credentials {
         @Override
         public String toString() {
             return "AppToken[…]";
+        }
+    }
+
+    /**
+     * Credentials with the headers that ask for a resumable stream or resume one (the resume secret
+     * among them).
+     *
+     * @param base   the user's or script's credentials
+     * @param resume the {@code portless-resume*} headers; never logged
+     */
+    record Resuming(Credentials base, Map<String, String> resume) implements Credentials {
+        /** Returns credentials with resume headers. */
+        public Resuming {
+            requireNonNull(base, "base");
+            requireNonNull(resume, "resume");
+        }
+
+        @Override
+        public boolean resumable() {
+            return true;
+        }
+
+        @Override
+        public void forEachHeader(BiConsumer<String, String> header) {
+            base.forEachHeader(header);
+            resume.forEach(header);
+        }
+
+        @Override
+        public String toString() {
+            return "Resuming[" + base + "]";
         }
     }
 }

@@ -6,6 +6,7 @@ import dev.portless.access.limits.AccessLimits;
 import dev.portless.common.net.HostResolver;
 import dev.portless.common.net.Transport;
 import dev.portless.common.relay.WebSocketStreamAdapter;
+import dev.portless.common.resume.ResumeProtocol;
 import dev.portless.common.wire.AccessHeaders;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
@@ -123,7 +124,10 @@ public final class EdgeDialer {
             headers.set(AccessHeaders.JUMP_DESTINATION, destination);
         }
         WebSocketClientHandshaker handshaker = new StreamHandshaker(
-                URI.create("wss://" + hostname + "/"), headers, WebSocketStreamAdapter.MAX_CLIENT_FRAME);
+                URI.create("wss://" + hostname + "/"),
+                credentials.resumable() ? ResumeProtocol.SUBPROTOCOL : null,
+                headers,
+                WebSocketStreamAdapter.MAX_CLIENT_FRAME);
         UpgradeHandler upgrade = new UpgradeHandler(handshaker, edge, hostname, answerTimeout, result);
         socket.connect(loop, new WebSocketStreamInitializer(socket, tls, upgrade), result::completeExceptionally);
         return result;

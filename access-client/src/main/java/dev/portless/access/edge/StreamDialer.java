@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -23,8 +24,9 @@ public interface StreamDialer {
             }
 
             @Override
-            public CompletableFuture<Channel> open(EventLoop loop, String hostname, String destination) {
-                return dialer.open(loop, hostname, credentials, destination);
+            public CompletableFuture<Channel> open(
+                    EventLoop loop, String hostname, String destination, Map<String, String> resume) {
+                return dialer.open(loop, hostname, Credentials.withResume(credentials, resume), destination);
             }
         };
     }
@@ -40,8 +42,9 @@ public interface StreamDialer {
             }
 
             @Override
-            public CompletableFuture<Channel> open(EventLoop loop, String hostname, String ignored) {
-                return dialer.open(loop, hostname, destination);
+            public CompletableFuture<Channel> open(
+                    EventLoop loop, String hostname, String ignored, Map<String, String> resume) {
+                return dialer.open(loop, hostname, destination, resume);
             }
         };
     }
@@ -55,12 +58,20 @@ public interface StreamDialer {
      * whose message is the sentence for the user.
      */
     default CompletableFuture<Channel> open(EventLoop loop, String hostname) {
-        return open(loop, hostname, null);
+        return open(loop, hostname, null, Map.of());
     }
 
     /**
      * Returns a future of a stream as {@link #open(EventLoop, String)} does, to the bastion jump destination
      * {@code destination} ({@code host:port}) of the app, or to the app's own target when it is {@code null}.
      */
-    CompletableFuture<Channel> open(EventLoop loop, String hostname, String destination);
+    default CompletableFuture<Channel> open(EventLoop loop, String hostname, String destination) {
+        return open(loop, hostname, destination, Map.of());
+    }
+
+    /**
+     * Returns a future of a stream as {@link #open(EventLoop, String, String)} does, whose request also
+     * carries the {@code portless-resume.v1} headers in {@code resume} (none: a plain stream).
+     */
+    CompletableFuture<Channel> open(EventLoop loop, String hostname, String destination, Map<String, String> resume);
 }

@@ -22,8 +22,9 @@ import java.net.URI;
 final class StreamHandshaker extends WebSocketClientHandshaker13 {
     private static final WebSocketFrameMaskGenerator ZERO_KEY = () -> 0;
 
-    StreamHandshaker(URI uri, HttpHeaders headers, int maxFramePayloadLength) {
-        super(uri, WebSocketVersion.V13, null, false, headers, maxFramePayloadLength);
+    /** Returns a handshaker that offers {@code subprotocol} when not null. */
+    StreamHandshaker(URI uri, String subprotocol, HttpHeaders headers, int maxFramePayloadLength) {
+        super(uri, WebSocketVersion.V13, subprotocol, false, headers, maxFramePayloadLength);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.portless.access.forward;
 
 import dev.portless.access.edge.AccessException;
 import dev.portless.access.edge.StreamDialer;
+import dev.portless.access.resume.ResumingStream;
 import dev.portless.common.relay.RelayPair;
 import dev.portless.common.relay.StreamAbort;
 import dev.portless.common.wire.StreamEnd;
@@ -9,6 +10,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.io.PrintStream;
+import java.util.Map;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,18 +21,21 @@ final class ConnectToEdge extends ChannelInboundHandlerAdapter {
     private final StreamDialer dialer;
     private final String hostname;
     private final PrintStream err;
+    private final boolean resumable;
 
-    ConnectToEdge(StreamDialer dialer, String hostname, PrintStream err) {
+    ConnectToEdge(StreamDialer dialer, String hostname, PrintStream err, boolean resumable) {
         this.dialer = dialer;
         this.hostname = hostname;
         this.err = err;
+        this.resumable = resumable;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         Channel local = ctx.channel();
         ctx.pipeline().remove(this);
-        dialer.open(local.eventLoop(), hostname).whenComplete((edgeChannel, failure) -> {
+        Map<String, String> resume = resumable ? ResumingStream.newStreamHeaders() : Map.of();
+        dialer.open(local.eventLoop(), hostname, null, resume).whenComplete((edgeChannel, failure) -> {
             if (failure != null) {
                 Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                         ? failure.getCause()
@@ -41,6 +46,10 @@ final class ConnectToEdge extends ChannelInboundHandlerAdapter {
             }
             if (!local.isActive()) {
                 edgeChannel.close();
+                return;
+            }
+            if (resumable) {
+                ResumingStream.join(local, edgeChannel, dialer, hostname, err);
                 return;
             }
             RelayPair.join(

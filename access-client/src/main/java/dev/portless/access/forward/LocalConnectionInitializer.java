@@ -6,6 +6,7 @@ import dev.portless.common.relay.SocketStreamAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import java.io.PrintStream;
+import java.util.function.IntPredicate;
 
 /**
  * The pipeline of each local connection {@code access tcp} accepts: the socket as a stream, the
@@ -16,18 +17,27 @@ final class LocalConnectionInitializer extends ChannelInitializer<SocketChannel>
     private final StreamDialer dialer;
     private final String hostname;
     private final PrintStream err;
+    private final boolean resumable;
+    private final IntPredicate fromPort;
 
-    LocalConnectionInitializer(StreamDialer dialer, String hostname, PrintStream err) {
+    LocalConnectionInitializer(
+            StreamDialer dialer, String hostname, PrintStream err, boolean resumable, IntPredicate fromPort) {
+        this.fromPort = fromPort;
         this.dialer = dialer;
         this.hostname = hostname;
         this.err = err;
+        this.resumable = resumable;
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        if (!fromPort.test(ch.remoteAddress().getPort())) {
+            ch.close();
+            return;
+        }
         ch.pipeline()
                 .addLast("stream", new SocketStreamAdapter())
-                .addLast("connect", new ConnectToEdge(dialer, hostname, err))
+                .addLast("connect", new ConnectToEdge(dialer, hostname, err, resumable))
                 .addLast("hold", new InboundHold());
     }
 }

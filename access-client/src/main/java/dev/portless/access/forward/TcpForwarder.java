@@ -11,6 +11,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.util.function.IntPredicate;
 
 /**
  * {@code access tcp}'s local listener: each accepted connection gets its own WebSocket
@@ -23,7 +24,10 @@ public final class TcpForwarder implements AutoCloseable {
         this.server = server;
     }
 
-    /** Returns a forwarder listening on {@code local}; throws with a sentence when it cannot bind. */
+    /**
+     * Returns a forwarder listening on {@code local} whose streams end with their edge connection;
+     * throws with a sentence when it cannot bind.
+     */
     public static TcpForwarder start(
             EventLoopGroup group,
             Transport transport,
@@ -31,7 +35,41 @@ public final class TcpForwarder implements AutoCloseable {
             StreamDialer dialer,
             String hostname,
             PrintStream err) {
-        return listen(group, transport, local, new LocalConnectionInitializer(dialer, hostname, err), "--url");
+        return start(group, transport, local, dialer, hostname, err, false);
+    }
+
+    /**
+     * Returns a forwarder listening on {@code local}; with {@code resumable} each stream survives
+     * breaks of its edge connection ({@code portless-resume.v1}). Throws with a sentence when it
+     * cannot bind.
+     */
+    public static TcpForwarder start(
+            EventLoopGroup group,
+            Transport transport,
+            InetSocketAddress local,
+            StreamDialer dialer,
+            String hostname,
+            PrintStream err,
+            boolean resumable) {
+        return start(group, transport, local, dialer, hostname, err, resumable, port -> true);
+    }
+
+    /** Returns a forwarder as above that accepts only connections whose source port {@code fromPort} allows. */
+    static TcpForwarder start(
+            EventLoopGroup group,
+            Transport transport,
+            InetSocketAddress local,
+            StreamDialer dialer,
+            String hostname,
+            PrintStream err,
+            boolean resumable,
+            IntPredicate fromPort) {
+        return listen(
+                group,
+                transport,
+                local,
+                new LocalConnectionInitializer(dialer, hostname, err, resumable, fromPort),
+                "--url");
     }
 
     /**

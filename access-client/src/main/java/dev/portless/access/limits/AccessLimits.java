@@ -53,6 +53,15 @@ public final class AccessLimits {
     /** Threads that may wait on the edge's name lookup at once. */
     public static final int RESOLVER_THREADS = 2;
 
+    /** Unacknowledged bytes a resumable stream keeps for replay to the edge; reading the local app stops there. */
+    public static final long RESUME_REPLAY_BUFFER = 4L << 20;
+    /** How long {@code access} keeps redialing a broken resumable stream before it gives up. */
+    public static final Duration RESUME_GIVE_UP = Duration.ofMinutes(10);
+    /** The first pause between redials of a broken resumable stream (the very first redial is at once). */
+    public static final Duration RESUME_RETRY_INITIAL = Duration.ofMillis(100);
+    /** The longest pause between redials of a broken resumable stream. */
+    public static final Duration RESUME_RETRY_MAX = Duration.ofSeconds(5);
+
     /** Bytes {@code access ssh} reads from stdin at a time. */
     public static final int STDIN_CHUNK = 16 * 1024;
     /** Bytes {@code access ssh} lets wait for stdout before it stops reading from the edge. */

@@ -11,6 +11,7 @@ import dev.portless.access.token.CachedToken;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import java.io.PrintWriter;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -52,16 +53,23 @@ public final class SignedInDialer implements StreamDialer {
     }
 
     @Override
-    public CompletableFuture<Channel> open(EventLoop loop, String hostname, String destination) {
+    public CompletableFuture<Channel> open(
+            EventLoop loop, String hostname, String destination, Map<String, String> resume) {
+        requireNonNull(resume, "resume");
         if (!hostname.equals(signIn.app())) {
             throw new IllegalArgumentException("hostname: " + hostname + " (expected: " + signIn.app() + ")");
         }
         CompletableFuture<Channel> result = new CompletableFuture<>();
-        blocking.execute(() -> attempt(loop, destination, result, true));
+        blocking.execute(() -> attempt(loop, destination, resume, result, true));
         return result;
     }
 
-    private void attempt(EventLoop loop, String destination, CompletableFuture<Channel> result, boolean mayRetry) {
+    private void attempt(
+            EventLoop loop,
+            String destination,
+            Map<String, String> resume,
+            CompletableFuture<Channel> result,
+            boolean mayRetry) {
         CachedToken token;
         try {
             token = signIn.token();
@@ -77,7 +85,11 @@ public final class SignedInDialer implements StreamDialer {
             result.completeExceptionally(new AccessException(e.getMessage()));
             return;
         }
-        dialer.open(loop, signIn.app(), Credentials.appToken(token.token()), destination)
+        dialer.open(
+                        loop,
+                        signIn.app(),
+                        Credentials.withResume(Credentials.appToken(token.token()), resume),
+                        destination)
                 .whenComplete((stream, failure) -> {
                     if (failure == null) {
                         result.complete(stream);
@@ -102,7 +114,7 @@ public final class SignedInDialer implements StreamDialer {
                                         : "The edge refused the saved sign-in for " + signIn.app()
                                                 + "; signing in again."));
                         signIn.reject(token);
-                        blocking.execute(() -> attempt(loop, destination, result, false));
+                        blocking.execute(() -> attempt(loop, destination, resume, result, false));
                     } else if (code.equals("forbidden")
                             && !token.identity().isEmpty()
                             && !cause.getMessage().contains(token.identity())) {

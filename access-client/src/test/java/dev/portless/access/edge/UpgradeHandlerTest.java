@@ -44,6 +44,7 @@ class UpgradeHandlerTest {
             new UpgradeHandler(
                     new StreamHandshaker(
                             URI.create("wss://" + APP + "/"),
+                            null,
                             new DefaultHttpHeaders(),
                             WebSocketStreamAdapter.MAX_CLIENT_FRAME),
                     EDGE,

@@ -21,6 +21,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +40,8 @@ class SocksConnectHandlerTest {
         }
 
         @Override
-        public CompletableFuture<Channel> open(EventLoop loop, String hostname, String destination) {
+        public CompletableFuture<Channel> open(
+                EventLoop loop, String hostname, String destination, Map<String, String> resume) {
             destinations.add(hostname + " " + destination);
             return answer;
         }

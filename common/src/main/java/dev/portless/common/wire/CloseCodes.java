@@ -38,5 +38,10 @@ public final class CloseCodes {
     /** A hop failed for another reason, named in the close reason. */
     public static final int STREAM_FAILED = 4009;
 
+    /** A resumable stream ended because {@code access} could not resume it (refused, or it gave up redialing). */
+    public static final int RESUME_FAILED = 4020;
+    /** A resumable stream ended because its detach window passed with no resume. */
+    public static final int RESUME_WINDOW_PASSED = 4021;
+
     private CloseCodes() {}
 }

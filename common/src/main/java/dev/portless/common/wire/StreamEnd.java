@@ -34,7 +34,11 @@ public enum StreamEnd {
     /** No byte crossed the stream, either way, for the app's {@code idle-timeout}. */
     IDLE_TIMEOUT(CloseCodes.IDLE_TIMEOUT, "the stream to %s was idle for the app's idle-timeout of %s"),
     /** A hop failed in a way none of the others names; the sentence carries the error. */
-    FAILED(CloseCodes.STREAM_FAILED, "the stream failed: %s");
+    FAILED(CloseCodes.STREAM_FAILED, "the stream failed: %s"),
+    /** {@code access} could not resume a resumable stream after its edge connection broke; says why. */
+    RESUME_FAILED(CloseCodes.RESUME_FAILED, "the stream could not be resumed: %s"),
+    /** A resumable stream's detach window passed before {@code access} resumed it. */
+    RESUME_WINDOW_PASSED(CloseCodes.RESUME_WINDOW_PASSED, "the stream was not resumed within its detach window of %s");
 
     private final int closeCode;
     private final String sentence;

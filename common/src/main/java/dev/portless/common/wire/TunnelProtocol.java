@@ -21,6 +21,11 @@ public final class TunnelProtocol {
     public static final String TUNNEL_SECRET = "portless-tunnel-secret";
     /** Register response: a name for this connector process, for the edge's logs. */
     public static final String CONNECTOR_NAME = "portless-connector";
+    /**
+     * Register response: the connector process's random instance id, which starts the id of every
+     * resumable stream it holds, so any edge can route a resume to it.
+     */
+    public static final String CONNECTOR_INSTANCE = "portless-connector-instance";
     /** Register response: the connector's software version. */
     public static final String VERSION = "portless-version";
     /**

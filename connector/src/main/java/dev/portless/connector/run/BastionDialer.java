@@ -27,7 +27,14 @@ final class BastionDialer {
     }
 
     /** Dials {@code jump} for the stream if {@code bastion} allows it, else refuses the stream with why. */
-    void dial(Channel stream, String hostname, String streamId, BastionService bastion, String jump, Duration timeout) {
+    void dial(
+            Channel stream,
+            String hostname,
+            String streamId,
+            BastionService bastion,
+            String jump,
+            Duration timeout,
+            String resumableFor) {
         if (jump == null || jump.isEmpty()) {
             TargetDialer.refuse(
                     stream,
@@ -55,15 +62,22 @@ final class BastionDialer {
                             hostname,
                             streamId,
                             bastion.checkResolved(name, address.getNow().getAddress()),
-                            timeout);
+                            timeout,
+                            resumableFor);
                 }
             });
         } else {
-            act(stream, hostname, streamId, decision, timeout);
+            act(stream, hostname, streamId, decision, timeout, resumableFor);
         }
     }
 
-    private void act(Channel stream, String hostname, String streamId, BastionDecision decision, Duration timeout) {
+    private void act(
+            Channel stream,
+            String hostname,
+            String streamId,
+            BastionDecision decision,
+            Duration timeout,
+            String resumableFor) {
         if (decision instanceof BastionDecision.Dial dial) {
             targets.connect(
                     stream,
@@ -71,7 +85,8 @@ final class BastionDialer {
                     streamId,
                     dial.destination().toString(),
                     timeout,
-                    new InetSocketAddress(dial.address(), dial.destination().port()));
+                    new InetSocketAddress(dial.address(), dial.destination().port()),
+                    resumableFor);
         } else if (decision instanceof BastionDecision.Refused refused) {
             log.warn("stream={} app={} bastion refused: {}", streamId, hostname, refused.reason());
             TargetDialer.refuse(

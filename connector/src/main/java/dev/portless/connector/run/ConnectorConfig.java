@@ -30,6 +30,7 @@ import java.util.Set;
  * edge-dial-timeout: 10s
  * retry: { initial: 500ms, max: 30s }
  * grace-period: 30s                    # how long SIGTERM waits for open streams
+ * resume-detach-window: 10m            # how long a resumable stream's target waits for its client to come back
  * edge-issuer: https://edge.example.com   # the edge's public URL, the iss of app tokens (default: https://<edge host>)
  * edge-jwks-url: https://edge.example.com/.well-known/jwks.json   # default: <edge-issuer>/.well-known/jwks.json
  * ingress:
@@ -50,6 +51,7 @@ import java.util.Set;
  * @param ingress            the ingress rules
  * @param edgeIssuer         the issuer the edge's app tokens must name
  * @param edgeJwksUrl        where the edge publishes the keys its app tokens are signed with
+ * @param resumeDetachWindow how long a resumable stream whose client went away keeps its target open
  */
 public record ConnectorConfig(
         List<EdgeAddress> edges,
@@ -63,7 +65,8 @@ public record ConnectorConfig(
         Duration gracePeriod,
         IngressRules ingress,
         URI edgeIssuer,
-        URI edgeJwksUrl) {
+        URI edgeJwksUrl,
+        Duration resumeDetachWindow) {
 
     private static final Set<String> KEYS = Set.of(
             "edge",
@@ -77,7 +80,8 @@ public record ConnectorConfig(
             "grace-period",
             "ingress",
             "edge-issuer",
-            "edge-jwks-url");
+            "edge-jwks-url",
+            "resume-detach-window");
     private static final Set<String> RETRY_KEYS = Set.of("initial", "max");
 
     /** Validates the settings built in code. */
@@ -93,6 +97,7 @@ public record ConnectorConfig(
         requireNonNull(ingress, "ingress");
         requireNonNull(edgeIssuer, "edgeIssuer");
         requireNonNull(edgeJwksUrl, "edgeJwksUrl");
+        requireNonNull(resumeDetachWindow, "resumeDetachWindow");
         if (edges.isEmpty()) {
             throw new IllegalArgumentException("edges: empty (expected: at least one edge address)");
         }
@@ -131,7 +136,8 @@ public record ConnectorConfig(
                 gracePeriod,
                 ingress,
                 defaultIssuer(edges),
-                jwksUrl(defaultIssuer(edges)));
+                jwksUrl(defaultIssuer(edges)),
+                ConnectorLimits.RESUME_DETACH_WINDOW);
     }
 
     /**
@@ -191,6 +197,11 @@ public record ConnectorConfig(
         }
         final Duration gracePeriod = root.duration(
                 "grace-period", ConnectorLimits.GRACE_PERIOD, Duration.ZERO, ConnectorLimits.MAX_GRACE_PERIOD);
+        final Duration detachWindow = root.duration(
+                "resume-detach-window",
+                ConnectorLimits.RESUME_DETACH_WINDOW,
+                ConnectorLimits.MIN_TIMEOUT,
+                ConnectorLimits.MAX_RESUME_DETACH_WINDOW);
         final IngressRules ingress = IngressRules.from(root);
         final URI issuer = root.has("edge-issuer") ? url(root, "edge-issuer", false) : defaultIssuer(edges);
         final URI jwks = root.has("edge-jwks-url") ? url(root, "edge-jwks-url", true) : jwksUrl(issuer);
@@ -206,7 +217,8 @@ public record ConnectorConfig(
                 gracePeriod,
                 ingress,
                 issuer,
-                jwks);
+                jwks,
+                detachWindow);
     }
 
     private static URI defaultIssuer(List<EdgeAddress> edges) {

@@ -34,6 +34,13 @@ final class ConnectorLimits {
     /** Upper bound of both {@code retry} settings. */
     static final Duration MAX_RETRY = Duration.ofHours(1);
 
+    /** {@code resume-detach-window} when absent: how long a resumable stream's target waits for its client. */
+    static final Duration RESUME_DETACH_WINDOW = Duration.ofMinutes(10);
+    /** {@code resume-detach-window}'s upper bound. */
+    static final Duration MAX_RESUME_DETACH_WINDOW = Duration.ofHours(24);
+    /** Unacknowledged bytes a resumable stream keeps for replay to the client; reading the target stops there. */
+    static final long RESUME_REPLAY_BUFFER = 4L << 20;
+
     /** {@code grace-period} when absent: how long a draining connector waits for open streams. */
     static final Duration GRACE_PERIOD = Duration.ofSeconds(30);
     /** {@code grace-period}'s upper bound. */

@@ -11,6 +11,7 @@ import dev.portless.common.wire.StreamEnd;
 import dev.portless.common.wire.TunnelProtocol;
 import dev.portless.connector.ingress.IngressRules;
 import dev.portless.connector.origin.OriginProxy;
+import dev.portless.connector.run.session.StreamSessions;
 import dev.portless.connector.run.token.StreamTokenCheck;
 import dev.portless.connector.token.AppTokenVerifier;
 import dev.portless.connector.token.EdgeKeys;
@@ -50,6 +51,7 @@ public final class ConnectorRunner implements AutoCloseable {
     private final List<OriginProxy> proxies = new CopyOnWriteArrayList<>();
     private volatile StreamRoutes routes;
     private Function<IngressRules, StreamRoutes> routesOf;
+    private StreamSessions sessions;
     private String tunnelName;
 
     private ConnectorRunner(ConnectorConfig config, EventLoopGroup group, ExecutorService resolver) {
@@ -100,8 +102,11 @@ public final class ConnectorRunner implements AutoCloseable {
         tokens.keys().refresh();
         HostResolver names = new HostResolver(resolver);
         StreamGate gate = new StreamGate(runner.streams, tokens);
+        // One set of resumable sessions for the process: a reload swaps the routes, not the streams.
+        StreamSessions sessions = new StreamSessions(config.resumeDetachWindow(), ConnectorLimits.RESUME_REPLAY_BUFFER);
+        runner.sessions = sessions;
         runner.routesOf = ingress -> {
-            TargetDialer dialer = new TargetDialer(ingress, transport, names, runner.streams, gate, counters);
+            TargetDialer dialer = new TargetDialer(ingress, transport, names, runner.streams, gate, counters, sessions);
             OriginProxy proxy = new OriginProxy(ingress, transport, names, ConnectorLimits.ORIGIN);
             runner.proxies.add(proxy);
             return new StreamRoutes(dialer, new WebStreams(ingress, gate, dialer, proxy, runner.streams));
@@ -119,7 +124,7 @@ public final class ConnectorRunner implements AutoCloseable {
                         transport,
                         group.next(),
                         credentials,
-                        name,
+                        new ConnectorIdentity(name, sessions.instanceId()),
                         runner::routes,
                         names);
                 runner.clients.add(client);
@@ -176,7 +181,9 @@ public final class ConnectorRunner implements AutoCloseable {
         if (streams.open() > 0) {
             log.warn("Grace period over: ending {} open stream(s)", streams.open());
             // Each stream's reason goes to the edge in its trailers before the connections close.
-            streams.endAll(StreamAbort.of(StreamEnd.CONNECTOR_DRAINING, tunnelName));
+            StreamAbort abort = StreamAbort.of(StreamEnd.CONNECTOR_DRAINING, tunnelName);
+            streams.endAll(abort);
+            sessions.endAll(abort);
             long flushDeadline = System.nanoTime() + ConnectorLimits.DRAIN_FLUSH.toNanos();
             while (streams.open() > 0 && System.nanoTime() < flushDeadline) {
                 try {

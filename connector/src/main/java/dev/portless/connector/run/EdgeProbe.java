@@ -255,8 +255,8 @@ public final class EdgeProbe {
                     && TunnelProtocol.REGISTER_PATH.contentEquals(
                             frame.headers().path())) {
                 ReferenceCountUtil.release(msg);
-                RegistrationResponder responder =
-                        new RegistrationResponder(credentials, "start-up check", verdict::trySuccess, true);
+                RegistrationResponder responder = new RegistrationResponder(
+                        credentials, new ConnectorIdentity("start-up check", ""), verdict::trySuccess, true);
                 ctx.pipeline().replace(this, "register", responder);
                 responder.answer(ctx.pipeline().context(responder));
                 return;

@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  */
 final class RegistrationResponder extends ChannelInboundHandlerAdapter {
     private final TunnelCredentials credentials;
-    private final String connectorName;
+    private final ConnectorIdentity identity;
     private final Consumer<String> onVerdict;
     private final boolean probe;
     private final StringBuilder verdict = new StringBuilder();
@@ -27,15 +27,15 @@ final class RegistrationResponder extends ChannelInboundHandlerAdapter {
      * Returns a responder that calls {@code onVerdict} with {@link TunnelProtocol#REGISTERED} or the
      * edge's error text.
      */
-    RegistrationResponder(TunnelCredentials credentials, String connectorName, Consumer<String> onVerdict) {
-        this(credentials, connectorName, onVerdict, false);
+    RegistrationResponder(TunnelCredentials credentials, ConnectorIdentity identity, Consumer<String> onVerdict) {
+        this(credentials, identity, onVerdict, false);
     }
 
     /** Returns a responder that, when {@code probe}, asks the edge to send no streams on this connection. */
     RegistrationResponder(
-            TunnelCredentials credentials, String connectorName, Consumer<String> onVerdict, boolean probe) {
+            TunnelCredentials credentials, ConnectorIdentity identity, Consumer<String> onVerdict, boolean probe) {
         this.credentials = credentials;
-        this.connectorName = connectorName;
+        this.identity = identity;
         this.onVerdict = onVerdict;
         this.probe = probe;
     }
@@ -46,8 +46,11 @@ final class RegistrationResponder extends ChannelInboundHandlerAdapter {
                 .status("200")
                 .set(TunnelProtocol.TUNNEL_ID, credentials.tunnelId().toString())
                 .set(TunnelProtocol.TUNNEL_SECRET, credentials.secret())
-                .set(TunnelProtocol.CONNECTOR_NAME, connectorName)
+                .set(TunnelProtocol.CONNECTOR_NAME, identity.name())
                 .set(TunnelProtocol.VERSION, ConnectorVersion.VALUE);
+        if (!identity.instanceId().isEmpty()) {
+            headers.set(TunnelProtocol.CONNECTOR_INSTANCE, identity.instanceId());
+        }
         if (probe) {
             headers.set(TunnelProtocol.PROBE, "1");
         }

@@ -13,6 +13,8 @@ import dev.portless.connector.ingress.IngressRule;
 import dev.portless.connector.ingress.IngressRules;
 import dev.portless.connector.ingress.StatusService;
 import dev.portless.connector.ingress.TargetService;
+import dev.portless.connector.run.session.StreamSessions;
+import dev.portless.connector.token.VerifiedAppToken;
 import dev.portless.connector.tunnel.StreamRefusal;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -49,6 +51,7 @@ final class TargetDialer {
     private final HostResolver resolver;
     private final StreamCounter streams;
     private final StreamGate gate;
+    private final StreamSessions sessions;
     private final BastionDialer bastions;
     private final ConnectorMetrics metrics;
 
@@ -58,8 +61,10 @@ final class TargetDialer {
             HostResolver resolver,
             StreamCounter streams,
             StreamGate gate,
-            ConnectorMetrics metrics) {
+            ConnectorMetrics metrics,
+            StreamSessions sessions) {
         this.metrics = metrics;
+        this.sessions = sessions;
         this.ingress = ingress;
         this.transport = transport;
         this.resolver = resolver;
@@ -74,8 +79,7 @@ final class TargetDialer {
         gate.admit(
                 stream,
                 request,
-                (s, hostname, streamId, token, verified) ->
-                        dialTarget(s, hostname, streamId, jumpDestination(request)));
+                (s, hostname, streamId, token, verified) -> admitted(s, request, hostname, streamId, verified));
     }
 
     /** Returns the jump destination the edge forwarded, or {@code null}. */
@@ -85,10 +89,28 @@ final class TargetDialer {
     }
 
     /**
-     * Dials the target of the TCP rule {@code hostname} matches, or for a bastion rule the {@code jump}
-     * destination it allows; the stream has passed the gate.
+     * Serves a TCP stream that has passed the gate: a resume goes to the session that holds the
+     * stream, anything else dials the target (resumable when the client asked for it).
      */
-    void dialTarget(Channel stream, String hostname, String streamId, String jump) {
+    void admitted(Channel stream, Http2Headers request, String hostname, String streamId, VerifiedAppToken verified) {
+        if (StreamSessions.isResume(request)) {
+            sessions.resume(stream, request, hostname, verified.subject());
+        } else {
+            dialTarget(
+                    stream,
+                    hostname,
+                    streamId,
+                    jumpDestination(request),
+                    StreamSessions.isNew(request) ? verified.subject() : null);
+        }
+    }
+
+    /**
+     * Dials the target of the TCP rule {@code hostname} matches, or for a bastion rule the {@code jump}
+     * destination it allows; the stream has passed the gate. A {@code resumableFor} subject makes the
+     * stream resumable by that subject only.
+     */
+    private void dialTarget(Channel stream, String hostname, String streamId, String jump, String resumableFor) {
         IngressRule rule = ingress.match(hostname);
         if (rule.service() instanceof StatusService) {
             refuse(
@@ -98,7 +120,7 @@ final class TargetDialer {
             return;
         }
         if (rule.service() instanceof BastionService bastion) {
-            bastions.dial(stream, hostname, streamId, bastion, jump, rule.connectTimeout());
+            bastions.dial(stream, hostname, streamId, bastion, jump, rule.connectTimeout(), resumableFor);
             return;
         }
         if (!(rule.service() instanceof TargetService target)) {
@@ -119,14 +141,21 @@ final class TargetDialer {
                                 + " does not resolve on the connector's machine; check the ingress rule for "
                                 + hostname + ".");
             } else {
-                connect(stream, hostname, streamId, target.toString(), rule.connectTimeout(), address.getNow());
+                connect(
+                        stream,
+                        hostname,
+                        streamId,
+                        target.toString(),
+                        rule.connectTimeout(),
+                        address.getNow(),
+                        resumableFor);
             }
         });
     }
 
     /**
      * Dials {@code address} for the stream, answers the edge and relays; {@code target} names it in answers,
-     * sentences and logs.
+     * sentences and logs, and a {@code resumableFor} subject makes the stream resumable by that subject only.
      */
     void connect(
             Channel stream,
@@ -134,7 +163,8 @@ final class TargetDialer {
             String streamId,
             String target,
             Duration timeout,
-            InetSocketAddress address) {
+            InetSocketAddress address,
+            String resumableFor) {
         if (!stream.isActive()) {
             return;
         }
@@ -163,6 +193,14 @@ final class TargetDialer {
                     streams.opened();
                     Long requested = stream.attr(REQUESTED).get();
                     metrics.streamOpened(hostname, System.nanoTime() - (requested != null ? requested : dialStart));
+                    if (resumableFor != null) {
+                        sessions.open(
+                                stream, targetChannel, hostname, resumableFor, target, (toTarget, fromTarget, end) -> {
+                                    streams.closed();
+                                    metrics.streamEnded(hostname, toTarget, fromTarget, end);
+                                });
+                        return;
+                    }
                     RelayPair pair = RelayPair.join(
                             RelayPair.Side.of(stream, "edge"),
                             new RelayPair.Side(targetChannel, "target", () -> StreamAbort.of(StreamEnd.TARGET_RESET)));

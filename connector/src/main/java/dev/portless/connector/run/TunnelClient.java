@@ -44,7 +44,7 @@ final class TunnelClient {
     private final Transport transport;
     private final EventLoop loop;
     private final TunnelCredentials credentials;
-    private final String connectorName;
+    private final ConnectorIdentity identity;
     private final Supplier<StreamRoutes> routes;
     private final HostResolver resolver;
     private final Backoff backoff;
@@ -63,7 +63,7 @@ final class TunnelClient {
             Transport transport,
             EventLoop loop,
             TunnelCredentials credentials,
-            String connectorName,
+            ConnectorIdentity identity,
             Supplier<StreamRoutes> routes,
             HostResolver resolver) {
         this.label = label;
@@ -73,7 +73,7 @@ final class TunnelClient {
         this.transport = transport;
         this.loop = loop;
         this.credentials = credentials;
-        this.connectorName = connectorName;
+        this.identity = identity;
         this.routes = routes;
         this.resolver = resolver;
         this.backoff = new Backoff(config.retryInitial(), config.retryMax());
@@ -235,7 +235,7 @@ final class TunnelClient {
                             "streams",
                             new Http2MultiplexHandler(new TunnelStreamInitializer(
                                     () -> new RegistrationResponder(
-                                            credentials, connectorName, TunnelClient.this::onVerdict),
+                                            credentials, identity, TunnelClient.this::onVerdict),
                                     routes)));
             TunnelHttp2.widenConnectionWindow(parent);
         }

@@ -61,8 +61,7 @@ final class WebStreams {
         } else if (request.websocket()) {
             // A TCP rule: the browser's or cloudflared's WebSocket carries the TCP stream, as ever.
             stream.attr(TargetDialer.REQUESTED).set(System.nanoTime());
-            tcp.dialTarget(
-                    stream, request.hostname(), request.streamId(), TargetDialer.jumpDestination(request.headers()));
+            tcp.admitted(stream, request.headers(), request.hostname(), request.streamId(), request.verified());
         } else {
             StreamRefusal.refuse(
                     stream, StreamError.NOT_HTTP, request.hostname() + " is a TCP app; reach it with access tcp");

@@ -2,6 +2,7 @@ package dev.portless.connector.tunnel;
 
 import dev.portless.common.mux.FrameSharingCodecBuilder;
 import dev.portless.common.mux.Http2Windows;
+import dev.portless.common.resume.ResumeProtocol;
 import dev.portless.common.wire.TunnelProtocol;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.ByteToMessageDecoder;
@@ -58,7 +59,8 @@ public final class TunnelHttp2 {
                         .maxFrameSize(MAX_FRAME_SIZE)
                         .maxConcurrentStreams(MAX_CONCURRENT_STREAMS)
                         .maxHeaderListSize(16 * 1024))
-                .headerSensitivityDetector((name, value) -> TunnelProtocol.TUNNEL_SECRET.contentEquals(name))
+                .headerSensitivityDetector((name, value) ->
+                        TunnelProtocol.TUNNEL_SECRET.contentEquals(name) || ResumeProtocol.SECRET.contentEquals(name))
                 // Netty caps RST_STREAM frames per connection (200 per 30 s each way) against
                 // rapid-reset floods from strangers. The tunnel's peer is authenticated, and resets
                 // are its normal traffic: every target that resets a connection resets a stream, and

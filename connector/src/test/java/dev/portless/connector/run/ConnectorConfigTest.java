@@ -101,7 +101,7 @@ class ConnectorConfigTest {
     void unknownTopLevelKey() {
         assertError(
                 "2: ingres: unknown key (expected one of: credentials-file, edge, edge-ca, edge-dial-timeout, "
-                        + "edge-issuer, edge-jwks-url, edge-server-name, edges, grace-period, ha-connections, ingress, retry)",
+                        + "edge-issuer, edge-jwks-url, edge-server-name, edges, grace-period, ha-connections, ingress, resume-detach-window, retry)",
                 "edge: a:1\ningres: []\n");
     }
 

@@ -131,7 +131,8 @@ class EdgeProbeTest {
                 good.gracePeriod(),
                 good.ingress(),
                 good.edgeIssuer(),
-                good.edgeJwksUrl());
+                good.edgeJwksUrl(),
+                good.resumeDetachWindow());
         return new EdgeProbe(config, presented).check();
     }
 

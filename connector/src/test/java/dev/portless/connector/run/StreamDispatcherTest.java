@@ -29,7 +29,8 @@ class StreamDispatcherTest {
             null,
             streams,
             gate,
-            new ConnectorMetrics(new io.prometheus.metrics.model.registry.PrometheusRegistry(), java.util.List.of()));
+            new ConnectorMetrics(new io.prometheus.metrics.model.registry.PrometheusRegistry(), java.util.List.of()),
+            null);
     private final StreamRoutes routes = new StreamRoutes(dialer, new WebStreams(null, gate, dialer, null, streams));
 
     @Test
@@ -117,7 +118,11 @@ class StreamDispatcherTest {
                 .addLast(
                         "dispatch",
                         new StreamDispatcher(
-                                () -> new RegistrationResponder(credentials, "host/1", verdict -> {}), routes));
+                                () -> new RegistrationResponder(
+                                        credentials,
+                                        new ConnectorIdentity("host/1", "0011223344556677"),
+                                        verdict -> {}),
+                                routes));
         return stream;
     }
 

@@ -9,6 +9,7 @@ import dev.portless.common.net.Transport;
 import dev.portless.common.wire.TunnelProtocol;
 import dev.portless.connector.ingress.IngressRules;
 import dev.portless.connector.origin.OriginProxy;
+import dev.portless.connector.run.session.StreamSessions;
 import dev.portless.connector.run.token.StreamTokenCheck;
 import dev.portless.connector.token.AppTokenVerifier;
 import dev.portless.connector.token.TestEdgeKeys;
@@ -43,6 +44,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -91,7 +93,8 @@ final class WebTunnel implements AutoCloseable {
                 streams,
                 gate,
                 new ConnectorMetrics(
-                        new io.prometheus.metrics.model.registry.PrometheusRegistry(), java.util.List.of()));
+                        new io.prometheus.metrics.model.registry.PrometheusRegistry(), java.util.List.of()),
+                new StreamSessions(Duration.ofSeconds(30), 1 << 20));
         proxy = new OriginProxy(ingress, Transport.NIO, names, ConnectorLimits.ORIGIN);
         StreamRoutes routes = new StreamRoutes(dialer, new WebStreams(ingress, gate, dialer, proxy, streams));
         server = new ServerBootstrap()

@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.portless.common.relay.RelayPair;
 import dev.portless.common.relay.StreamAbort;
+import dev.portless.common.resume.ResumeName;
+import dev.portless.common.resume.ResumeProtocol;
 import dev.portless.common.wire.AccessHeaders;
 import dev.portless.common.wire.ErrorBody;
 import dev.portless.common.wire.StreamEnd;
@@ -71,12 +73,14 @@ final class StreamAdmission {
                 headers,
                 client,
                 loop,
-                ticket -> withJumpDestination(
-                        ticket.metadata(new DefaultHttp2Headers()
-                                .method("POST")
-                                .scheme("https")
-                                .authority(host)
-                                .path(TunnelProtocol.STREAM_PATH)),
+                ticket -> withResume(
+                        withJumpDestination(
+                                ticket.metadata(new DefaultHttp2Headers()
+                                        .method("POST")
+                                        .scheme("https")
+                                        .authority(host)
+                                        .path(TunnelProtocol.STREAM_PATH)),
+                                headers),
                         headers));
     }
 
@@ -176,8 +180,15 @@ final class StreamAdmission {
         if (!decision.allowed()) {
             return refusal(decision.error(), decision.message());
         }
-        Optional<ConnectorConnection> connection =
-                shared.registry().pick(app.get().tunnel(), loop);
+        String resumeId = resumedStream(headers);
+        Optional<ConnectorConnection> connection = resumeId == null
+                ? shared.registry().pick(app.get().tunnel(), loop)
+                : shared.registry().pickInstance(app.get().tunnel(), ResumeName.instanceOf(resumeId), loop);
+        if (connection.isEmpty() && resumeId != null) {
+            return refusal(
+                    StreamError.RESUME_REFUSED,
+                    "The connector that held the stream " + resumeId + " is gone; start the connection again.");
+        }
         if (connection.isEmpty()) {
             return refusal(
                     StreamError.NO_CONNECTOR,
@@ -324,6 +335,26 @@ final class StreamAdmission {
         String jump = headers.get(AccessHeaders.JUMP_DESTINATION);
         jump = jump != null ? jump : headers.get(AccessHeaders.CF_JUMP_DESTINATION);
         return jump == null ? request : request.set(TunnelProtocol.JUMP_DESTINATION, jump);
+    }
+
+    /** Returns the id of the stream a resume request names, or null for any other request. */
+    private static String resumedStream(HttpHeaders headers) {
+        String resume = headers.get(ResumeProtocol.RESUME);
+        return resume == null || resume.equals(ResumeProtocol.NEW) ? null : resume;
+    }
+
+    /**
+     * Returns {@code request} with the client's resume headers, if any: the connector reads them, the
+     * edge keeps no stream state of its own.
+     */
+    static Http2Headers withResume(Http2Headers request, HttpHeaders headers) {
+        for (String name : new String[] {ResumeProtocol.RESUME, ResumeProtocol.SECRET, ResumeProtocol.RECEIVED}) {
+            String value = headers.get(name);
+            if (value != null) {
+                request.set(name, value);
+            }
+        }
+        return request;
     }
 
     /** What became of a stream request. */

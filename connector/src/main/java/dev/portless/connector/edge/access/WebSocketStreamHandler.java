@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.portless.common.relay.StreamHandover;
 import dev.portless.common.relay.WebSocketStreamAdapter;
+import dev.portless.common.resume.ResumeProtocol;
 import dev.portless.common.wire.ErrorBody;
 import dev.portless.common.wire.StreamError;
 import dev.portless.common.wire.TunnelProtocol;
@@ -139,7 +140,8 @@ final class WebSocketStreamHandler implements ClientRequestHandler {
                 ticket, request.method().name(), request.uri(), request.headers(), TunnelProtocol.KIND_WEBSOCKET);
         // The aggregator's content-length 0 would bound the stream's bytes, which are the WebSocket's.
         headers.remove(HttpHeaderNames.CONTENT_LENGTH);
-        return StreamAdmission.withJumpDestination(headers, request.headers());
+        return StreamAdmission.withResume(
+                StreamAdmission.withJumpDestination(headers, request.headers()), request.headers());
     }
 
     /** Returns whether the connector's answer on {@code opened} carries {@code portless-upgraded: value}. */
@@ -170,7 +172,7 @@ final class WebSocketStreamHandler implements ClientRequestHandler {
             return;
         }
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
-                        "wss://" + record.app() + "/", null, clientFrameDecoder())
+                        "wss://" + record.app() + "/", ResumeProtocol.SUBPROTOCOL, clientFrameDecoder())
                 .newHandshaker(request);
         if (handshaker == null) {
             request.release();

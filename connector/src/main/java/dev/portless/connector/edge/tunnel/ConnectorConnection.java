@@ -10,13 +10,15 @@ public final class ConnectorConnection {
     private final Channel channel;
     private final String tunnelName;
     private final String connectorName;
+    private final String instanceId;
     private final AtomicInteger openStreams = new AtomicInteger();
     private volatile boolean draining;
 
-    ConnectorConnection(Channel channel, String tunnelName, String connectorName) {
+    ConnectorConnection(Channel channel, String tunnelName, String connectorName, String instanceId) {
         this.channel = channel;
         this.tunnelName = tunnelName;
         this.connectorName = connectorName;
+        this.instanceId = instanceId;
     }
 
     /** Returns the HTTP/2 parent channel. */
@@ -32,6 +34,11 @@ public final class ConnectorConnection {
     /** Returns the connector's name for logs. */
     public String connectorName() {
         return connectorName;
+    }
+
+    /** Returns the connector process's instance id (empty from connectors that send none). */
+    public String instanceId() {
+        return instanceId;
     }
 
     /** Returns whether new streams may be opened here (connected, and no GOAWAY received). */

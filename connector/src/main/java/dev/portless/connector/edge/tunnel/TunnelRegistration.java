@@ -68,6 +68,9 @@ final class TunnelRegistration extends ChannelInboundHandlerAdapter {
         String secret = string(headers.get(TunnelProtocol.TUNNEL_SECRET));
         String name = Optional.ofNullable(string(headers.get(TunnelProtocol.CONNECTOR_NAME)))
                 .orElse("connector");
+        // Older connectors send none; their streams are never resumable.
+        String instance = Optional.ofNullable(string(headers.get(TunnelProtocol.CONNECTOR_INSTANCE)))
+                .orElse("");
         Optional<String> tunnel =
                 id == null || secret == null ? Optional.empty() : authenticator.authenticate(id, secret);
         if (tunnel.isEmpty()) {
@@ -89,7 +92,7 @@ final class TunnelRegistration extends ChannelInboundHandlerAdapter {
             return;
         }
         parent.eventLoop().execute(() -> {
-            ConnectorConnection connection = new ConnectorConnection(parent, tunnel.get(), name);
+            ConnectorConnection connection = new ConnectorConnection(parent, tunnel.get(), name, instance);
             parent.pipeline().replace(TunnelRegistration.this, "goaway", new GoAwayWatcher(connection));
             registry.add(connection);
         });

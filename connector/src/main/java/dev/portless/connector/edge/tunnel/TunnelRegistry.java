@@ -75,6 +75,31 @@ public final class TunnelRegistry {
         return Optional.ofNullable(bestNear != null ? bestNear : best);
     }
 
+    /**
+     * Returns the connection of {@code tunnelName} served by the connector process {@code instanceId}
+     * with the fewest open streams (preferring those on the event loop {@code near}), or empty when
+     * that process has none online: a resume must reach the process that holds its stream.
+     */
+    public Optional<ConnectorConnection> pickInstance(String tunnelName, String instanceId, EventExecutor near) {
+        List<ConnectorConnection> list = byTunnel.get(tunnelName);
+        if (list == null || instanceId.isEmpty()) {
+            return Optional.empty();
+        }
+        ConnectorConnection best = null;
+        for (ConnectorConnection c : list) {
+            if (!c.channel().isActive() || !instanceId.equals(c.instanceId())) {
+                continue;
+            }
+            boolean nearer = best != null
+                    && c.channel().eventLoop() == near
+                    && best.channel().eventLoop() != near;
+            if (best == null || nearer || c.openStreams() < best.openStreams()) {
+                best = c;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
     /** Returns how many usable connections a tunnel has. */
     public int connections(String tunnelName) {
         List<ConnectorConnection> list = byTunnel.get(tunnelName);

@@ -8,7 +8,7 @@ public final class TestConnectors {
 
     /** Returns the connection of {@code http2Client} (an HTTP/2 client channel) registered for {@code tunnel}. */
     public static ConnectorConnection register(TunnelRegistry registry, Channel http2Client, String tunnel) {
-        ConnectorConnection connection = new ConnectorConnection(http2Client, tunnel, "test-connector");
+        ConnectorConnection connection = new ConnectorConnection(http2Client, tunnel, "test-connector", "");
         registry.add(connection);
         return connection;
     }

@@ -1,0 +1,217 @@
+package dev.portless.common.resume;
+
+import dev.portless.common.relay.EndOfStream;
+import dev.portless.common.relay.InboundHold;
+import dev.portless.common.relay.StreamAbort;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The handler of one carrier of a {@link ResumableEnd}: it decodes frames and hands them to the
+ * end on the end's event loop (copying stream bytes when the loops differ, since a buffer read from
+ * an HTTP/2 stream must not leave its loop), and writes the end's frames.
+ */
+final class CarrierSide extends ChannelInboundHandlerAdapter {
+    private final ResumableEnd end;
+    private final Channel channel;
+    private final boolean sameLoop;
+    // Touched from the end's loop only: whether this resumed carrier still waits for the peer's count.
+    private boolean awaitingPeerCount;
+    // Set on the end's loop, read on the carrier's loop too.
+    private volatile boolean retired;
+    private volatile boolean finishing;
+
+    CarrierSide(ResumableEnd end, Channel channel, boolean resumed) {
+        this.end = end;
+        this.channel = channel;
+        this.sameLoop = channel.eventLoop() == end.loop();
+        this.awaitingPeerCount = resumed;
+    }
+
+    /** Installs the decoder and this handler on the end's loop, sends the first frame and starts reading. */
+    void install(ResumeName hello, long received) {
+        Runnable add = () -> {
+            if (!channel.isActive()) {
+                end.loop().execute(() -> end.onCarrierLost(this));
+                return;
+            }
+            channel.pipeline().addLast("resume-frames", new ResumeFrameDecoder());
+            channel.pipeline().addLast("resume-carrier", this);
+            InboundHold hold = channel.pipeline().get(InboundHold.class);
+            if (hold != null) {
+                hold.release();
+            }
+            channel.read();
+        };
+        if (hello != null) {
+            write(ResumeFrames.hello(alloc(), hello.streamId(), hello.secret()), true);
+        }
+        if (awaitingPeerCount) {
+            write(ResumeFrames.ack(alloc(), received), true);
+        }
+        onChannelLoop(add);
+    }
+
+    ByteBufAllocator alloc() {
+        return channel.alloc();
+    }
+
+    boolean isWritable() {
+        return channel.isWritable();
+    }
+
+    boolean awaitingPeerCount() {
+        return awaitingPeerCount;
+    }
+
+    void peerCounted() {
+        awaitingPeerCount = false;
+    }
+
+    void writeData(ByteBuf bytes) {
+        channel.write(ResumeFrames.dataHeader(alloc(), bytes.readableBytes()));
+        channel.write(bytes);
+    }
+
+    void write(ByteBuf frame, boolean flush) {
+        if (flush) {
+            channel.writeAndFlush(frame);
+        } else {
+            channel.write(frame);
+        }
+    }
+
+    void flush() {
+        channel.flush();
+    }
+
+    void read() {
+        channel.read();
+    }
+
+    /** Stops handing this carrier's frames to the end; {@code close} closes the channel too. */
+    void retire(boolean close) {
+        retired = true;
+        if (close) {
+            channel.close();
+        }
+    }
+
+    /** Ends the carrier after a finished stream: half-close, and close after {@code linger} at most. */
+    void finish(long linger, TimeUnit unit) {
+        retired = true;
+        finishing = true;
+        channel.writeAndFlush(EndOfStream.INSTANCE);
+        channel.read();
+        channel.eventLoop().schedule(() -> channel.close(), linger, unit);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ResumeFrame frame)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (frame instanceof ResumeFrame.Data data) {
+            ByteBuf bytes = sameLoop ? data.bytes() : copy(data.bytes());
+            onEndLoop(() -> {
+                if (retired) {
+                    bytes.release();
+                } else {
+                    end.onData(this, bytes);
+                }
+            });
+        } else if (frame instanceof ResumeFrame.Ack ack) {
+            onEndLoop(() -> end.onAck(this, ack.count()));
+        } else if (frame instanceof ResumeFrame.Fin) {
+            onEndLoop(() -> end.onFin(this));
+        } else if (frame instanceof ResumeFrame.Reset reset) {
+            onEndLoop(() -> end.onReset(this, reset.closeCode(), reset.reason()));
+        } else if (frame instanceof ResumeFrame.Hello hello) {
+            onEndLoop(() -> end.onHello(this, hello.streamId(), hello.secret()));
+        }
+    }
+
+    private static ByteBuf copy(ByteBuf bytes) {
+        try {
+            return bytes.copy();
+        } finally {
+            bytes.release();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        onEndLoop(() -> {
+            if (finishing) {
+                channel.read();
+            } else {
+                end.onReadComplete(this);
+            }
+        });
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof EndOfStream || evt instanceof StreamAbort) {
+            ReferenceCountUtil.release(evt);
+            if (finishing) {
+                channel.close();
+            } else {
+                lost();
+            }
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            onEndLoop(() -> end.onCarrierWritable(this));
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        lost();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        lost();
+        ctx.close();
+    }
+
+    private void lost() {
+        onEndLoop(() -> {
+            if (!retired) {
+                end.onCarrierLost(this);
+            }
+            channel.close();
+        });
+    }
+
+    private void onEndLoop(Runnable task) {
+        if (end.loop().inEventLoop()) {
+            task.run();
+        } else {
+            end.loop().execute(task);
+        }
+    }
+
+    private void onChannelLoop(Runnable task) {
+        if (channel.eventLoop().inEventLoop()) {
+            task.run();
+        } else {
+            channel.eventLoop().execute(task);
+        }
+    }
+}
