@@ -117,7 +117,13 @@ final class AgentFrontHandler extends SimpleChannelInboundHandler<ByteBuf> {
             return;
         }
         if (evt instanceof ChannelInputShutdownEvent && !answered) {
-            refuse(ctx, "the front ended its request before \"go\"");
+            // Nothing more can arrive, so there is nothing to read before closing.
+            answered = true;
+            if (timeout != null) {
+                timeout.cancel(false);
+            }
+            ctx.writeAndFlush(line("refused the front ended its request before \"go\""))
+                    .addListener(ChannelFutureListener.CLOSE);
             return;
         }
         ctx.fireUserEventTriggered(evt);
