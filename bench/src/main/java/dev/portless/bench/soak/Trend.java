@@ -7,10 +7,11 @@ import java.util.List;
  * samples (the first third is warm-up: caches fill, the JIT compiles), and the rise of that line
  * over its span as a percentage of where it starts.
  *
- * @param risePercent how much the fitted line climbs from the first to the last fitted sample, in %
+ * @param rise        how much the fitted line climbs from the first to the last fitted sample
+ * @param risePercent that climb as a percentage of where the line starts
  * @param samples     how many samples the line was fitted to
  */
-record Trend(double risePercent, int samples) {
+record Trend(double rise, double risePercent, int samples) {
 
     /** Returns the trend of {@code values} taken at {@code seconds}; both lists have the same length. */
     static Trend of(List<Double> seconds, List<Double> values) {
@@ -21,7 +22,7 @@ record Trend(double risePercent, int samples) {
         int n = values.size();
         int from = n - Math.max(2, (2 * n + 2) / 3);
         if (from < 0) {
-            return new Trend(0, n);
+            return new Trend(0, 0, n);
         }
         int m = n - from;
         double meanT = 0;
@@ -40,7 +41,7 @@ record Trend(double risePercent, int samples) {
         double slope = sTT == 0 ? 0 : sTV / sTT;
         double start = meanV + slope * (seconds.get(from) - meanT);
         double span = seconds.get(n - 1) - seconds.get(from);
-        double rise = start <= 0 ? 0 : 100 * slope * span / start;
-        return new Trend(rise, m);
+        double rise = slope * span;
+        return new Trend(rise, start <= 0 ? 0 : 100 * rise / start, m);
     }
 }

@@ -25,6 +25,7 @@ class TrendTest {
         Trend t = Trend.of(TIMES, List.of(0.0, 0.0, 100.0, 102.0, 104.0, 106.0));
 
         assertEquals(6.0, t.risePercent(), 1e-9);
+        assertEquals(6.0, t.rise(), 1e-9);
     }
 
     @Test
