@@ -8,6 +8,7 @@ import dev.portless.bench.probe.RateCommand;
 import dev.portless.bench.probe.SetupCommand;
 import dev.portless.bench.profile.JfrTopCommand;
 import dev.portless.bench.report.ReportCommand;
+import dev.portless.bench.soak.SoakCommand;
 import dev.portless.bench.web.WebReportCommand;
 import dev.portless.bench.web.WrkFiguresCommand;
 import picocli.CommandLine;
@@ -32,7 +33,8 @@ import picocli.CommandLine.Command;
             ReportCommand.class,
             JfrTopCommand.class,
             WrkFiguresCommand.class,
-            WebReportCommand.class
+            WebReportCommand.class,
+            SoakCommand.class
         })
 public final class BenchCommand {
 

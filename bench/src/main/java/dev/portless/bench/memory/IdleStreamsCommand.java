@@ -17,6 +17,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -35,19 +36,8 @@ public final class IdleStreamsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(
-            names = "--host",
-            defaultValue = "127.0.0.1",
-            description = "address to connect to (default: ${DEFAULT-VALUE})")
-    String host;
-
-    @Option(
-            names = "--ports",
-            required = true,
-            split = ",",
-            paramLabel = "PORT",
-            description = "ports of the forwards to the echo service; streams are spread over them in turn")
-    List<Integer> ports;
+    @Mixin
+    EchoForwardOptions forwards;
 
     @Option(
             names = "--streams",
@@ -89,8 +79,7 @@ public final class IdleStreamsCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--streams: " + streams + ", --parallel: " + parallel + " (expected: both >= 1)");
         }
-        List<InetSocketAddress> addresses =
-                ports.stream().map(p -> new InetSocketAddress(host, p)).toList();
+        List<InetSocketAddress> addresses = forwards.addresses();
         warmUp(addresses);
         MemorySample before = MemorySample.of(pids);
         List<SocketChannel> open = Collections.synchronizedList(new ArrayList<>(streams));

@@ -1,0 +1,52 @@
+package dev.portless.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.portless.it.peers.Commands;
+import dev.portless.it.peers.ProcessResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the short version of {@code scripts/soak}: 200 held streams with mixed traffic for two minutes
+ * through access tcp, a separate edge and a separate connector. It asserts the soak passed (no
+ * failed stream, no rising heap after GC or descriptors) and that every 30 s sample of both
+ * processes reached the TSV.
+ */
+class SoakSmokeTest {
+    @TempDir
+    Path out;
+
+    @Test
+    void twoMinutesOfMixedTrafficLeaveNoFailedStreamAndNoLeak() throws IOException {
+        Path root = Path.of("..").toAbsolutePath().normalize();
+
+        ProcessResult result = Commands.run(
+                List.of(
+                        root.resolve("scripts/soak").toString(),
+                        "--minutes",
+                        "2",
+                        "--streams",
+                        "200",
+                        "--out",
+                        out.toString()),
+                Duration.ofMinutes(8));
+
+        assertEquals(0, result.exitCode(), result::toString);
+        assertTrue(result.stdout().contains("soak_failed_streams 0"), result::toString);
+        List<String> rows = Files.readAllLines(out.resolve("soak.tsv"));
+        assertEquals("seconds\tprocess\tpid\tfds\trss_kib\tthreads\theap_after_gc_kib", rows.get(0));
+        for (String process : List.of("edge", "connector")) {
+            // A sample at 0, 30, 60, 90 and 120 s.
+            long samples =
+                    rows.stream().filter(r -> r.split("\t")[1].equals(process)).count();
+            assertEquals(5, samples, () -> process + " samples in soak.tsv:\n" + String.join("\n", rows));
+        }
+    }
+}
