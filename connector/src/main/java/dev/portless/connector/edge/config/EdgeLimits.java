@@ -123,9 +123,12 @@ public record EdgeLimits(
             Duration.ofMinutes(3),
             65_536,
             Duration.ofSeconds(10),
+            // One access tcp holds a TLS connection per local connection it carries, and an office's
+            // people can share one address: the address limits leave room for hundreds of parallel
+            // connections and still stop one address from taking the edge's descriptors.
+            1024,
             256,
-            64,
-            1000);
+            4096);
 
     /** Checks that no component is null and that every count is positive. */
     public EdgeLimits {
