@@ -108,6 +108,31 @@ class StreamLimitsTest {
     }
 
     @Test
+    void sigtermDrainsServesEdgeBeforeItsConnector() throws Exception {
+        try (EchoServer echo = EchoServer.start();
+                PortlessStack stack = PortlessStack.builder()
+                        .app("echo.portless.test", "tcp://127.0.0.1:" + echo.port())
+                        .edgeFlags("--drain-timeout", "4s")
+                        .build()
+                        .startServe()) {
+            PortlessStack.AccessTcp access = stack.accessTcp("echo.portless.test");
+            try (Socket open = connect(access.port())) {
+                assertEquals("before", echo(open, "before"));
+
+                stack.edge().terminate();
+                stack.edge().awaitOutput(Pattern.compile("Draining: no new connections or streams"), WAIT);
+
+                // The connector in the same process still carries the stream while the edge drains.
+                assertEquals("during", echo(open, "during"));
+                StreamEndsTest.readUntilFailure(open.getInputStream(), 0);
+            }
+            access.process().awaitOutput(Pattern.compile("the edge is draining"), WAIT);
+            int exit = stack.edge().waitFor(WAIT);
+            assertTrue(exit == 0 || exit == 143, "connector serve exited with " + exit);
+        }
+    }
+
+    @Test
     void aConnectorsGracePeriodEndsWhatIsLeftWithItsSentence() throws Exception {
         String sentence = "the connector for tunnel tests shut down during the stream";
         try (EchoServer echo = EchoServer.start();

@@ -2,11 +2,9 @@ package dev.portless.connector.cli;
 
 import dev.portless.common.admin.AdminListener;
 import dev.portless.common.admin.LifecycleReadiness;
-import dev.portless.common.config.Durations;
 import dev.portless.common.env.NamedFile;
 import dev.portless.connector.edge.EdgeServer;
 import dev.portless.connector.edge.config.EdgeConfig;
-import dev.portless.connector.edge.config.EdgeLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -29,24 +27,21 @@ final class EdgeCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "edge.yml (required)")
     Path config;
 
-    @Option(
-            names = "--drain-timeout",
-            paramLabel = "DURATION",
-            description = "on SIGTERM, how long open streams may finish before they end (default: 30s; 0s..1h)")
-    String drainTimeout;
-
     @Spec
     CommandSpec spec;
 
     @Mixin
     AdminOptions admin = new AdminOptions();
 
+    @Mixin
+    DrainOptions drain = new DrainOptions();
+
     @Override
     public Integer call() throws InterruptedException {
         if (config == null) {
             throw new ParameterException(spec.commandLine(), "Missing required option: '--config=FILE'");
         }
-        Duration drain = drainTimeout();
+        Duration drainTimeout = drain.drainTimeout(spec);
         EdgeConfig edgeConfig = EdgeConfig.load(new NamedFile("--config", config).requireReadable());
         LifecycleReadiness lifecycle = new LifecycleReadiness();
         Optional<AdminListener> listener = admin.start(lifecycle);
@@ -56,30 +51,11 @@ final class EdgeCommand implements Callable<Integer> {
                 .addShutdownHook(new Thread(
                         () -> {
                             lifecycle.draining();
-                            edge.drainAndClose(drain);
+                            edge.drainAndClose(drainTimeout);
                             listener.ifPresent(AdminListener::close);
                         },
                         "edge-drain"));
         edge.closeFuture().await();
         return 0;
-    }
-
-    private Duration drainTimeout() {
-        if (drainTimeout == null) {
-            return EdgeLimits.DRAIN_TIMEOUT;
-        }
-        Duration d;
-        try {
-            d = Durations.parse(drainTimeout);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--drain-timeout: " + e.getMessage());
-        }
-        if (d.compareTo(EdgeLimits.MAX_DRAIN_TIMEOUT) > 0) {
-            throw new ParameterException(
-                    spec.commandLine(),
-                    "--drain-timeout: " + drainTimeout + " is out of range (expected: 0s.."
-                            + Durations.format(EdgeLimits.MAX_DRAIN_TIMEOUT) + ")");
-        }
-        return d;
     }
 }

@@ -15,6 +15,7 @@ import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -41,6 +42,9 @@ final class ServeCommand implements Callable<Integer> {
 
     @Mixin
     AdminOptions admin = new AdminOptions();
+
+    @Mixin
+    DrainOptions drain = new DrainOptions();
 
     @Option(names = "--edge-config", paramLabel = "FILE", description = "edge.yml")
     Path edgeConfig;
@@ -71,6 +75,7 @@ final class ServeCommand implements Callable<Integer> {
         if ((edgeConfig == null) != (connectorConfig == null)) {
             throw new IllegalArgumentException("give both --edge-config and --config, or neither for the demo");
         }
+        Duration drainTimeout = drain.drainTimeout(spec);
         EchoTarget echo = null;
         EventLoopGroup echoGroup = null;
         Path edgeFile = edgeConfig == null ? null : new NamedFile("--edge-config", edgeConfig).requireReadable();
@@ -101,8 +106,10 @@ final class ServeCommand implements Callable<Integer> {
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
+                            // The edge first: its clients' open streams finish through the connector,
+                            // which must still be there to carry them.
+                            edge.drainAndClose(drainTimeout);
                             runner.drainAndClose(runner.gracePeriod());
-                            edge.close();
                             listener.ifPresent(AdminListener::close);
                             if (echoToClose != null) {
                                 echoToClose.close();

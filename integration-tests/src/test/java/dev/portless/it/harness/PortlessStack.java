@@ -147,6 +147,23 @@ public final class PortlessStack implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Starts {@code connector serve} with this stack's two files and the edge's flags instead of two
+     * processes; {@link #edge()} is then the one process and {@link #connector()} is null.
+     */
+    public PortlessStack startServe() {
+        List<String> command = new ArrayList<>(List.of(
+                "serve",
+                "--edge-config",
+                edgeConfig().toString(),
+                "--config",
+                connectorConfig().toString()));
+        command.addAll(edgeFlags);
+        edge = JavaProcess.startServer("dev.portless.connector.ConnectorMain", command, Map.of());
+        edge.awaitOutput(Pattern.compile("registered tunnel tests"), START_TIMEOUT);
+        return this;
+    }
+
     private static List<String> command(String role, String option, String file, List<String> flags) {
         List<String> command = new ArrayList<>(List.of(role, option, file));
         command.addAll(flags);
