@@ -99,13 +99,13 @@ class CliDocsTest {
         Path driver = Files.writeString(dir.resolve("complete.zsh"), """
                 zmodload zsh/zpty
                 zpty z zsh -f -i
+                # Each read waits for what it needs instead of a fixed sleep; the quotes keep the
+                # terminal's echo of the command from matching the marker.
                 zpty -w z "PS1='> '; autoload -U compinit && compinit -u;\
-                 autoload -U +X bashcompinit && bashcompinit; source $1"
-                sleep 1
-                zpty -n -w z $'access t\\t'
-                sleep 2
-                all=""
-                while zpty -r -t z chunk; do all+=$chunk; done
+                 autoload -U +X bashcompinit && bashcompinit; source $1; print SETUP''DONE"
+                zpty -r -m z ready '*SETUPDONE*' || exit 3
+                zpty -n -w z $'access t\t'
+                zpty -r -m z all '*tcp*token*' || exit 4
                 print -r -- "$all"
                 zpty -d z
                 """);
