@@ -76,6 +76,25 @@ final class Podman {
         return Commands.run(command, COMMAND_TIMEOUT, env());
     }
 
+    /**
+     * Creates the podman secret {@code name} from {@code data}, written to podman's stdin (a pipe, which
+     * {@code podman secret create NAME -} insists on) so the value is in no argv and no file.
+     */
+    static void createSecret(String name, byte[] data) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder("podman", "secret", "create", name, "-").redirectErrorStream(true);
+        builder.environment().putAll(env());
+        Process process = builder.start();
+        try (var stdin = process.getOutputStream()) {
+            stdin.write(data);
+        }
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!process.waitFor(COMMAND_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("podman secret create " + name + " did not finish within " + COMMAND_TIMEOUT);
+        }
+        assertEquals(0, process.exitValue(), () -> "podman secret create " + name + " failed: " + output);
+    }
+
     /** Runs {@code podman args...} and returns its stdout, failing the test when it fails. */
     static String ok(String... args) {
         ProcessResult r = run(args);
