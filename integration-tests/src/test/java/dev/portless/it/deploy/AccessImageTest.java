@@ -2,7 +2,6 @@ package dev.portless.it.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.portless.connector.peers.Nginx;
 import dev.portless.it.harness.PortlessStack;
 import dev.portless.it.peers.Commands;
 import dev.portless.it.peers.FreePorts;
@@ -26,15 +25,10 @@ class AccessImageTest {
     @Test
     void accessTcpInAContainerCarriesARequestToNginx() throws Exception {
         String image = Podman.accessImage();
-        Path site = Files.createTempDirectory("portless-access-image-nginx");
-        int nginxPort = Nginx.freePort();
-        Files.createDirectories(site.resolve("www"));
-        Files.writeString(site.resolve("www/index.html"), "served by nginx to the containerized access\n");
         String name = "portless-it-access-" + ProcessHandle.current().pid();
-        try (Nginx nginx = Nginx.start(
-                        site, "server {\n  listen 127.0.0.1:" + nginxPort + ";\n  root DIR/www;\n}\n", nginxPort);
+        try (LoopbackPage page = LoopbackPage.serve("served by nginx to the containerized access\n");
                 PortlessStack stack = PortlessStack.builder()
-                        .app("web.example.com", "tcp://127.0.0.1:" + nginxPort)
+                        .app("web.example.com", "tcp://127.0.0.1:" + page.port())
                         .build()
                         .start()) {
             // The container's user (65532) reads the CA from a directory of its own.

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portless.connector.demo.DemoCertificates;
-import dev.portless.connector.secret.SecretHash;
 import dev.portless.connector.tunnel.TunnelCredentials;
 import dev.portless.it.peers.Commands;
 import dev.portless.it.peers.FreePorts;
@@ -37,36 +36,18 @@ class ComposeTest {
         String name = "portless-it-compose-" + ProcessHandle.current().pid();
         int edgePort = FreePorts.next();
         TunnelCredentials tunnel = TunnelCredentials.generate("tests");
-        String clientId = SecretHash.randomSecret(16) + ".access";
-        String clientSecret = SecretHash.randomSecret(32);
-        writeProject(project, image, web, edgePort, tunnel, clientId, clientSecret);
+        ServiceToken token = ServiceToken.generate();
+        writeProject(project, image, web, edgePort, tunnel, token);
         // The token reaches compose by name from its environment, as the file's comment asks.
         Map<String, String> env = Map.of(
                 "CONTAINERS_CONF", Podman.env().get("CONTAINERS_CONF"), "PORTLESS_TUNNEL_TOKEN", tunnel.toToken());
         try {
             ProcessResult up = compose(project, env, "-p", name, "up", "-d");
             assertEquals(0, up.exitCode(), up::toString);
-            awaitLog(name + "_connector_1", "registered tunnel tests");
+            Podman.awaitLog(name + "_connector_1", "registered tunnel tests", TIMEOUT);
 
-            Path headers = project.resolve("headers");
-            Files.createFile(
-                    headers, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(
-                    headers, "Cf-Access-Client-Id: " + clientId + "\nCf-Access-Client-Secret: " + clientSecret + "\n");
-            ProcessResult curl = Commands.run(
-                    List.of(
-                            "curl",
-                            "-sS",
-                            "--max-time",
-                            "20",
-                            "--resolve",
-                            "web.example.com:" + edgePort + ":127.0.0.1",
-                            "--cacert",
-                            project.resolve("edge/ca.pem").toString(),
-                            "-H",
-                            "@" + headers,
-                            "https://web.example.com:" + edgePort + "/"),
-                    TIMEOUT);
+            ProcessResult curl =
+                    token.fetch(project, "web.example.com", "127.0.0.1", edgePort, project.resolve("edge/ca.pem"));
             assertEquals(0, curl.exitCode(), curl::toString);
             assertEquals(NginxImage.PAGE, curl.stdout());
             String published = Podman.ok("ps", "--filter", "name=" + name, "--format", "{{.Names}} {{.Ports}}");
@@ -92,13 +73,7 @@ class ComposeTest {
      * port) and the edge's and connector's directories that its comments describe.
      */
     private static void writeProject(
-            Path project,
-            String image,
-            String web,
-            int edgePort,
-            TunnelCredentials tunnel,
-            String clientId,
-            String clientSecret)
+            Path project, String image, String web, int edgePort, TunnelCredentials tunnel, ServiceToken token)
             throws IOException {
         String compose = Files.readString(COMPOSE);
         compose = replaceAll(compose, "image: localhost/portless-connector:dev", "image: " + image);
@@ -108,18 +83,7 @@ class ComposeTest {
 
         Path edge = readableDirectory(project.resolve("edge"));
         DemoCertificates.write(edge, List.of("edge", "web.example.com"), List.of());
-        Files.writeString(
-                edge.resolve("edge.yml"),
-                "listen: 0.0.0.0:8443\n"
-                        + "tunnel-listen: 0.0.0.0:7844\n"
-                        + "state-dir: /tmp/state\n"
-                        + "tls:\n  certificate: edge.pem\n  key: edge-key.pem\n"
-                        + "issuer: https://edge:8443\n"
-                        + "tunnels:\n  - name: tests\n    id: " + tunnel.tunnelId() + "\n    secret-sha256: "
-                        + SecretHash.sha256Hex(tunnel.secret()) + "\n"
-                        + "service-tokens:\n  - name: tests\n    client-id: " + clientId + "\n    secret-sha256: "
-                        + SecretHash.sha256Hex(clientSecret) + "\n"
-                        + "apps:\n  - hostname: web.example.com\n    tunnel: tests\n    service-tokens: [tests]\n");
+        Files.writeString(edge.resolve("edge.yml"), token.edgeYml(tunnel, "/tmp/state", "https://edge:8443"));
         Path connector = readableDirectory(project.resolve("connector"));
         Files.copy(edge.resolve("ca.pem"), connector.resolve("ca.pem"));
         Files.writeString(
@@ -147,21 +111,6 @@ class ComposeTest {
                 List.of("podman-compose", "-f", project.resolve("compose.yaml").toString()));
         command.addAll(List.of(args));
         return Commands.run(command, TIMEOUT, env);
-    }
-
-    private static void awaitLog(String container, String needle) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        String logs = "";
-        while (System.nanoTime() < deadline) {
-            ProcessResult r = Podman.run("logs", container);
-            logs = r.stdout() + r.stderr();
-            if (logs.contains(needle)) {
-                return;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError(
-                container + " did not log \"" + needle + "\" within " + TIMEOUT.toSeconds() + " s: " + logs);
     }
 
     private static String replaceAll(String text, String from, String to) {

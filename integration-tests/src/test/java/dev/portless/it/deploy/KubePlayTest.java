@@ -5,15 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portless.connector.demo.DemoCertificates;
 import dev.portless.connector.peers.Nginx;
-import dev.portless.connector.secret.SecretHash;
 import dev.portless.connector.tunnel.TunnelCredentials;
-import dev.portless.it.peers.Commands;
 import dev.portless.it.peers.FreePorts;
 import dev.portless.it.peers.ProcessResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -50,9 +47,8 @@ class KubePlayTest {
             removeLeftovers();
             Podman.ok("network", "create", network);
             TunnelCredentials tunnel = TunnelCredentials.generate("tests");
-            String clientId = SecretHash.randomSecret(16) + ".access";
-            String clientSecret = SecretHash.randomSecret(32);
-            writeEdgeSecrets(dir, tunnel, clientId, clientSecret);
+            ServiceToken token = ServiceToken.generate();
+            writeEdgeSecrets(dir, tunnel, token);
             Podman.createSecret("portless-tunnel", tokenSecret(tunnel.toToken()));
 
             Files.writeString(
@@ -105,25 +101,7 @@ class KubePlayTest {
             assertEquals(200, edge.status("/healthz"), "edge /healthz");
             edge.awaitSample("portless_edge_tunnel_connections{tunnel=\"tests\"}", 4, TIMEOUT);
 
-            Path headers = dir.resolve("headers");
-            Files.createFile(
-                    headers, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(
-                    headers, "Cf-Access-Client-Id: " + clientId + "\nCf-Access-Client-Secret: " + clientSecret + "\n");
-            ProcessResult curl = Commands.run(
-                    List.of(
-                            "curl",
-                            "-sS",
-                            "--max-time",
-                            "20",
-                            "--resolve",
-                            "web.example.com:8443:" + edgeAddress,
-                            "--cacert",
-                            dir.resolve("ca.pem").toString(),
-                            "-H",
-                            "@" + headers,
-                            "https://web.example.com:8443/"),
-                    TIMEOUT);
+            ProcessResult curl = token.fetch(dir, "web.example.com", edgeAddress, 8443, dir.resolve("ca.pem"));
             assertEquals(0, curl.exitCode(), curl::toString);
             assertEquals("served by nginx behind two connector replicas\n", curl.stdout());
         } catch (AssertionError e) {
@@ -151,19 +129,9 @@ class KubePlayTest {
      * Writes edge.yml, its certificate and key, and the CA, and stores them as the Secrets the edge
      * Deployment mounts (kube Secret documents, which is what podman reads for a secret volume).
      */
-    private static void writeEdgeSecrets(Path dir, TunnelCredentials tunnel, String clientId, String clientSecret)
-            throws Exception {
+    private static void writeEdgeSecrets(Path dir, TunnelCredentials tunnel, ServiceToken token) throws Exception {
         DemoCertificates.write(dir, List.of("portless-edge", "web.example.com"), List.of());
-        String edgeYml = "listen: 0.0.0.0:8443\n"
-                + "tunnel-listen: 0.0.0.0:7844\n"
-                + "state-dir: /var/lib/portless\n"
-                + "tls:\n  certificate: edge.pem\n  key: edge-key.pem\n"
-                + "issuer: https://portless-edge\n"
-                + "tunnels:\n  - name: tests\n    id: " + tunnel.tunnelId() + "\n    secret-sha256: "
-                + SecretHash.sha256Hex(tunnel.secret()) + "\n"
-                + "service-tokens:\n  - name: tests\n    client-id: " + clientId + "\n    secret-sha256: "
-                + SecretHash.sha256Hex(clientSecret) + "\n"
-                + "apps:\n  - hostname: web.example.com\n    tunnel: tests\n    service-tokens: [tests]\n";
+        String edgeYml = token.edgeYml(tunnel, "/var/lib/portless", "https://portless-edge");
         Podman.createSecret(
                 "portless-edge",
                 kubeSecret(

@@ -107,6 +107,22 @@ final class Podman {
         assertEquals(0, process.exitValue(), () -> "podman secret create " + name + " failed: " + output);
     }
 
+    /** Waits until {@code container}'s log holds {@code needle}, failing the test after {@code timeout}. */
+    static void awaitLog(String container, String needle, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String logs = "";
+        while (System.nanoTime() < deadline) {
+            ProcessResult r = run("logs", container);
+            logs = r.stdout() + r.stderr();
+            if (logs.contains(needle)) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError(
+                container + " did not log \"" + needle + "\" within " + timeout.toSeconds() + " s: " + logs);
+    }
+
     /** Runs {@code podman args...} and returns its stdout, failing the test when it fails. */
     static String ok(String... args) {
         ProcessResult r = run(args);
