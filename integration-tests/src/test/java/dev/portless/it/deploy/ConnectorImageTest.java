@@ -3,7 +3,6 @@ package dev.portless.it.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portless.connector.peers.Nginx;
 import dev.portless.connector.tunnel.TunnelCredentials;
 import dev.portless.it.harness.PortlessStack;
 import dev.portless.it.peers.Commands;
@@ -26,15 +25,10 @@ class ConnectorImageTest {
     @Test
     void theConnectorInAContainerCarriesARequestToNginx() throws Exception {
         String image = Podman.connectorImage();
-        Path site = Files.createTempDirectory("portless-image-nginx");
-        int nginxPort = Nginx.freePort();
-        Files.createDirectories(site.resolve("www"));
-        Files.writeString(site.resolve("www/index.html"), "served by nginx behind the containerized connector\n");
         String name = "portless-it-connector-" + ProcessHandle.current().pid();
-        try (Nginx nginx = Nginx.start(
-                        site, "server {\n  listen 127.0.0.1:" + nginxPort + ";\n  root DIR/www;\n}\n", nginxPort);
+        try (LoopbackPage page = LoopbackPage.serve("served by nginx behind the containerized connector\n");
                 PortlessStack stack = PortlessStack.builder()
-                        .app("web.example.com", "tcp://127.0.0.1:" + nginxPort)
+                        .app("web.example.com", "tcp://127.0.0.1:" + page.port())
                         .build()) {
             stack.startEdge();
             // The container's user (65532) reads the settings from a directory of its own.
@@ -68,7 +62,7 @@ class ConnectorImageTest {
                     TIMEOUT,
                     Map.of("CONTAINERS_CONF", Podman.env().get("CONTAINERS_CONF"), "PORTLESS_TUNNEL_TOKEN", token));
             assertEquals(0, started.exitCode(), started::toString);
-            awaitLog(name, "registered tunnel tests");
+            Podman.awaitLog(name, "registered tunnel tests", TIMEOUT);
             String logs = Podman.run("logs", name).stderr();
             assertTrue(logs.contains("credentials  PASS"), logs);
 
@@ -81,20 +75,5 @@ class ConnectorImageTest {
         } finally {
             Podman.run("rm", "-f", "-t", "2", name);
         }
-    }
-
-    private static void awaitLog(String name, String needle) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        String logs = "";
-        while (System.nanoTime() < deadline) {
-            ProcessResult r = Podman.run("logs", name);
-            logs = r.stdout() + r.stderr();
-            if (logs.contains(needle)) {
-                return;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError(
-                "the container did not log \"" + needle + "\" within " + TIMEOUT.toSeconds() + " s: " + logs);
     }
 }

@@ -58,6 +58,7 @@ final class ManifestFields {
             "volumes[].configMap.name",
             "volumes[].secret.secretName",
             "volumes[].secret.defaultMode",
+            "volumes[].secret.optional",
             "volumes[].emptyDir",
             "volumes[].emptyDir.medium",
             "volumes[].emptyDir.sizeLimit");

@@ -3,15 +3,10 @@ package dev.portless.it.ha;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portless.common.json.Json;
 import dev.portless.it.harness.SignInStack.Echo;
 import dev.portless.it.harness.TwoEdgeStack;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,11 +60,11 @@ class TwoEdgesTest {
     @Order(2)
     void aTokenMintedByOneEdgeOpensStreamsThroughEitherAndItsCodeIsSpentOnceAcrossBoth() {
         String session = stack.signIn(stack.edgePort(A), "bob@example.com");
-        Pkce pkce = new Pkce();
+        AppTokens.Pkce pkce = new AppTokens.Pkce();
         String code = stack.authorizationCode(stack.edgePort(A), session, pkce.challenge);
         HttpResponse<String> first = stack.redeem(stack.edgePort(B), code, pkce.verifier);
         assertEquals(200, first.statusCode(), first.body());
-        String token = accessToken(first);
+        String token = AppTokens.accessToken(first);
         // Minted at B, checked at A and B and at the connectors, which fetch the JWKS through HAProxy.
         for (int port : new int[] {stack.edgePort(A), stack.edgePort(B), stack.lbPort()}) {
             Echo echo = stack.echoThrough(port, token, "hello " + port);
@@ -162,10 +157,7 @@ class TwoEdgesTest {
     }
 
     private static String freshToken(String email) {
-        String session = stack.signIn(stack.edgePort(B), email);
-        Pkce pkce = new Pkce();
-        String code = stack.authorizationCode(stack.edgePort(B), session, pkce.challenge);
-        return accessToken(stack.redeem(stack.edgePort(A), code, pkce.verifier));
+        return AppTokens.fresh(stack, email);
     }
 
     private static int awaitRefused(int port, String token) {
@@ -177,14 +169,6 @@ class TwoEdgesTest {
         return status;
     }
 
-    private static String accessToken(HttpResponse<String> r) {
-        try {
-            return Json.string(Json.readObject(r.body()), "access_token");
-        } catch (java.text.ParseException e) {
-            throw new AssertionError("not a token response: " + r.body(), e);
-        }
-    }
-
     private static boolean pause(long millis) {
         try {
             Thread.sleep(millis);
@@ -192,25 +176,5 @@ class TwoEdgesTest {
             Thread.currentThread().interrupt();
         }
         return true;
-    }
-
-    /** A PKCE verifier and its S256 challenge. */
-    private static final class Pkce {
-        final String verifier;
-        final String challenge;
-
-        Pkce() {
-            byte[] b = new byte[32];
-            new SecureRandom().nextBytes(b);
-            verifier = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-            try {
-                challenge = Base64.getUrlEncoder()
-                        .withoutPadding()
-                        .encodeToString(MessageDigest.getInstance("SHA-256")
-                                .digest(verifier.getBytes(StandardCharsets.US_ASCII)));
-            } catch (java.security.NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
-        }
     }
 }
