@@ -169,6 +169,13 @@ public final class InMemoryEdgeStore implements EdgeStore {
     public boolean takeFromWindow(String bucket, int limit, Duration window, Instant now) {
         requireNonNull(window, "window");
         requireNonNull(now, "now");
+        if (windows.size() >= MAX_CODES) {
+            expire(now);
+            if (windows.size() >= MAX_CODES) {
+                // Counting is what bounds a flood: with no room left, refuse rather than grow without end.
+                return false;
+            }
+        }
         Window w = windows.compute(
                 SecretDigest.sha256(requireNonNull(bucket, "bucket")),
                 (k, old) -> old == null || !old.endsAt().isAfter(now)
