@@ -33,6 +33,7 @@ import java.util.Set;
 public final class PostgresEdgeStore implements EdgeStore {
     private final HikariDataSource pool;
     private final int queryTimeoutSeconds;
+    private final PostgresSignInLimits limits = new PostgresSignInLimits(this);
 
     private PostgresEdgeStore(HikariDataSource pool, int queryTimeoutSeconds) {
         this.pool = pool;
@@ -283,102 +284,17 @@ public final class PostgresEdgeStore implements EdgeStore {
 
     @Override
     public boolean putPinChallenge(String id, String pin, StoredPinChallenge challenge) {
-        return update(
-                        "storing a PIN challenge",
-                        "INSERT INTO portless_pin_challenges"
-                                + " (id_sha256, pin_sha256, email, return_to, attempts_left, expires_at)"
-                                + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                        sha256(id),
-                        SecretDigest.pin(id, pin),
-                        challenge.email(),
-                        challenge.returnTo(),
-                        positive(challenge.attemptsLeft()),
-                        Timestamp.from(challenge.expiresAt()))
-                == 1;
+        return limits.putPinChallenge(id, pin, challenge);
     }
 
     @Override
     public PinAttempt attemptPin(String id, String pin, Instant now) {
-        String digest = sha256(id);
-        String tried = SecretDigest.pin(id, pin == null ? "" : pin);
-        Timestamp at = Timestamp.from(requireNonNull(now, "now"));
-        return run("checking a PIN", c -> {
-            // One conditional UPDATE: its row lock orders tries from every edge, so none is lost or counted twice.
-            try (PreparedStatement ps = prepare(
-                    c,
-                    "UPDATE portless_pin_challenges SET attempts_left ="
-                            + " CASE WHEN pin_sha256 = ? THEN 0 ELSE attempts_left - 1 END"
-                            + " WHERE id_sha256 = ? AND attempts_left > 0 AND expires_at > ?"
-                            + " RETURNING pin_sha256 = ?, attempts_left, email, return_to, expires_at",
-                    tried,
-                    digest,
-                    at,
-                    tried)) {
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        PinAttempt.Outcome outcome = rs.getBoolean(1)
-                                ? PinAttempt.Outcome.SIGNED_IN
-                                : rs.getInt(2) == 0 ? PinAttempt.Outcome.LOCKED : PinAttempt.Outcome.WRONG;
-                        return new PinAttempt(outcome, Optional.of(pinChallenge(rs)));
-                    }
-                }
-            }
-            try (PreparedStatement ps = prepare(
-                    c,
-                    "SELECT expires_at > ?, attempts_left, email, return_to, expires_at"
-                            + " FROM portless_pin_challenges WHERE id_sha256 = ?",
-                    at,
-                    digest)) {
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return PinAttempt.UNKNOWN;
-                    }
-                    // Nothing was counted: the challenge is past its time, or its tries are used up.
-                    PinAttempt.Outcome outcome =
-                            rs.getBoolean(1) ? PinAttempt.Outcome.LOCKED : PinAttempt.Outcome.EXPIRED;
-                    return new PinAttempt(outcome, Optional.of(pinChallenge(rs)));
-                }
-            }
-        });
-    }
-
-    private static StoredPinChallenge pinChallenge(ResultSet rs) throws SQLException {
-        return new StoredPinChallenge(
-                rs.getString(3),
-                rs.getString(4),
-                rs.getInt(2),
-                rs.getTimestamp(5).toInstant());
-    }
-
-    private static int positive(int attempts) {
-        if (attempts < 1) {
-            throw new IllegalArgumentException("attemptsLeft: " + attempts + " (expected: at least 1 for a new PIN)");
-        }
-        return attempts;
+        return limits.attemptPin(id, pin, now);
     }
 
     @Override
     public boolean takeFromWindow(String bucket, int limit, Duration window, Instant now) {
-        Timestamp at = Timestamp.from(requireNonNull(now, "now"));
-        Timestamp ends = Timestamp.from(now.plus(requireNonNull(window, "window")));
-        return run("counting a rate window", c -> {
-            try (PreparedStatement ps = prepare(
-                    c,
-                    "INSERT INTO portless_rate_windows AS w (bucket_sha256, used, expires_at) VALUES (?, 1, ?)"
-                            + " ON CONFLICT (bucket_sha256) DO UPDATE SET"
-                            + " used = CASE WHEN w.expires_at <= ? THEN 1 ELSE w.used + 1 END,"
-                            + " expires_at = CASE WHEN w.expires_at <= ? THEN EXCLUDED.expires_at ELSE w.expires_at END"
-                            + " RETURNING used",
-                    sha256(bucket),
-                    ends,
-                    at,
-                    at)) {
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getInt(1) <= limit;
-                }
-            }
-        });
+        return limits.takeFromWindow(bucket, limit, window, now);
     }
 
     @Override
@@ -401,7 +317,7 @@ public final class PostgresEdgeStore implements EdgeStore {
         pool.close();
     }
 
-    private int update(String operation, String sql, Object... args) {
+    int update(String operation, String sql, Object... args) {
         return run(operation, c -> {
             try (PreparedStatement ps = prepare(c, sql, args)) {
                 return ps.executeUpdate();
@@ -409,7 +325,7 @@ public final class PostgresEdgeStore implements EdgeStore {
         });
     }
 
-    private <T> T run(String operation, Work<T> work) {
+    <T> T run(String operation, Work<T> work) {
         try (Connection c = pool.getConnection()) {
             return work.run(c);
         } catch (SQLException e) {
@@ -419,7 +335,7 @@ public final class PostgresEdgeStore implements EdgeStore {
         }
     }
 
-    private PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
+    PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
         PreparedStatement ps = c.prepareStatement(sql);
         ps.setQueryTimeout(queryTimeoutSeconds);
         for (int i = 0; i < args.length; i++) {
@@ -438,7 +354,7 @@ public final class PostgresEdgeStore implements EdgeStore {
         }
     }
 
-    private static String sha256(String secret) {
+    static String sha256(String secret) {
         return SecretDigest.sha256(requireNonNull(secret, "secret"));
     }
 
@@ -450,7 +366,7 @@ public final class PostgresEdgeStore implements EdgeStore {
         return t;
     }
 
-    private interface Work<T> {
+    interface Work<T> {
         T run(Connection c) throws SQLException, ParseException;
     }
 }
