@@ -109,7 +109,7 @@ final class EdgeWeb {
                 .filter(PinProviderEntry.class::isInstance)
                 .map(PinProviderEntry.class::cast)
                 .findFirst()
-                .map(p -> new PinProvider(p.name(), p.displayName(), mailer(p, config), limits, clock));
+                .map(p -> new PinProvider(p.name(), p.displayName(), mailer(p, config), limits, store, clock));
         // Calls to identity providers run on web workers; redirects are never followed.
         HttpClient http = HttpClient.newBuilder()
                 .connectTimeout(limits.identityProviderTimeout())

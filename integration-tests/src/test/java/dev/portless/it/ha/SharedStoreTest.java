@@ -11,9 +11,11 @@ import dev.portless.connector.edge.store.CodeKind;
 import dev.portless.connector.edge.store.CodeRedemption.Outcome;
 import dev.portless.connector.edge.store.EdgeStore;
 import dev.portless.connector.edge.store.InMemoryEdgeStore;
+import dev.portless.connector.edge.store.PinAttempt;
 import dev.portless.connector.edge.store.PostgresEdgeStore;
 import dev.portless.connector.edge.store.StoreUnavailableException;
 import dev.portless.connector.edge.store.StoredKey;
+import dev.portless.connector.edge.store.StoredPinChallenge;
 import dev.portless.connector.edge.store.StoredSession;
 import dev.portless.it.peers.FreePorts;
 import dev.portless.it.peers.Postgres;
@@ -37,7 +39,8 @@ import org.junit.jupiter.api.Test;
  * The edges' store as two edges see it: two PostgreSQL stores on one real database (each its own pool, as two
  * edge processes have), and the in-memory store with itself, behave alike; single-use codes stay single-use
  * under concurrent redemption from both; a stopped database fails each call within the timeouts and the same
- * store works again once the database is back.
+ * store works again once the database is back. PIN challenges and rate windows are shared the same way: a PIN
+ * started at one edge is answered at the other, and tries and mails at both add up to one limit.
  */
 class SharedStoreTest {
     private static final Clock CLOCK = Clock.systemUTC();
@@ -162,6 +165,114 @@ class SharedStoreTest {
         assertEquals(Set.of(jti), b.revokeSession(session));
         assertTrue(a.revokedTokens().contains(jti));
         assertEquals(Set.of(), a.revokeSession(session), "a session's tokens are revoked once");
+    }
+
+    @Test
+    void aPinStartedAtOneEdgeIsAnsweredAtTheOtherOnce() {
+        pinsAreShared(edgeA, edgeB);
+        InMemoryEdgeStore memory = new InMemoryEdgeStore(CLOCK);
+        pinsAreShared(memory, memory);
+    }
+
+    private static void pinsAreShared(EdgeStore a, EdgeStore b) {
+        String id = UUID.randomUUID().toString();
+        Instant now = Instant.now();
+        StoredPinChallenge started = new StoredPinChallenge("alice@example.com", "/app", 5, now.plusSeconds(600));
+        assertTrue(a.putPinChallenge(id, "123456", started));
+        assertFalse(b.putPinChallenge(id, "000000", started), "a challenge id is taken once");
+        PinAttempt signedIn = b.attemptPin(id, "123-456", now);
+        assertEquals(PinAttempt.Outcome.SIGNED_IN, signedIn.outcome());
+        assertEquals("alice@example.com", signedIn.challenge().orElseThrow().email());
+        assertEquals("/app", signedIn.challenge().orElseThrow().returnTo());
+        assertEquals(PinAttempt.Outcome.LOCKED, a.attemptPin(id, "123456", now).outcome(), "a PIN signs in once");
+        assertEquals(
+                PinAttempt.Outcome.UNKNOWN,
+                a.attemptPin("never-started", "123456", now).outcome());
+        String late = UUID.randomUUID().toString();
+        a.putPinChallenge(late, "123456", started);
+        assertEquals(
+                PinAttempt.Outcome.EXPIRED,
+                b.attemptPin(late, "123456", now.plusSeconds(601)).outcome());
+    }
+
+    @Test
+    void wrongPinsAtBothEdgesAddUpToOneLimit() {
+        pinTriesAddUp(edgeA, edgeB);
+        InMemoryEdgeStore memory = new InMemoryEdgeStore(CLOCK);
+        pinTriesAddUp(memory, memory);
+    }
+
+    private static void pinTriesAddUp(EdgeStore a, EdgeStore b) {
+        String id = UUID.randomUUID().toString();
+        Instant now = Instant.now();
+        a.putPinChallenge(id, "123456", new StoredPinChallenge("bob@example.com", "/", 5, now.plusSeconds(600)));
+        List<PinAttempt.Outcome> outcomes = new ArrayList<>();
+        List<Integer> left = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            PinAttempt wrong = (i % 2 == 0 ? a : b).attemptPin(id, "00000" + i, now);
+            outcomes.add(wrong.outcome());
+            left.add(wrong.challenge().orElseThrow().attemptsLeft());
+        }
+        assertEquals(
+                List.of(
+                        PinAttempt.Outcome.WRONG,
+                        PinAttempt.Outcome.WRONG,
+                        PinAttempt.Outcome.WRONG,
+                        PinAttempt.Outcome.WRONG,
+                        PinAttempt.Outcome.LOCKED),
+                outcomes);
+        assertEquals(List.of(4, 3, 2, 1, 0), left);
+        assertEquals(
+                PinAttempt.Outcome.LOCKED,
+                b.attemptPin(id, "123456", now).outcome(),
+                "the right PIN after five wrong ones at two edges must be refused");
+    }
+
+    @Test
+    void concurrentWrongPinsFromBothEdgesAreEachCounted() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            String id = UUID.randomUUID().toString();
+            Instant now = Instant.now();
+            edgeA.putPinChallenge(id, "123456", new StoredPinChallenge("c@example.com", "/", 5, now.plusSeconds(600)));
+            List<Callable<PinAttempt.Outcome>> tries = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                EdgeStore edge = i % 2 == 0 ? edgeA : edgeB;
+                tries.add(() -> edge.attemptPin(id, "999999", now).outcome());
+            }
+            int counted = 0;
+            for (Future<PinAttempt.Outcome> f : pool.invokeAll(tries)) {
+                counted += f.get() == PinAttempt.Outcome.WRONG ? 1 : 0;
+            }
+            // Five tries: four answered WRONG, the fifth LOCKED, and the other eleven LOCKED without a check.
+            assertEquals(4, counted, "exactly four concurrent wrong PINs may be answered WRONG");
+            assertEquals(
+                    PinAttempt.Outcome.LOCKED,
+                    edgeB.attemptPin(id, "123456", now).outcome());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aRateWindowCountsUsesAtBothEdgesAndStartsAfreshWhenItEnds() {
+        windowsAreShared(edgeA, edgeB);
+        InMemoryEdgeStore memory = new InMemoryEdgeStore(CLOCK);
+        windowsAreShared(memory, memory);
+    }
+
+    private static void windowsAreShared(EdgeStore a, EdgeStore b) {
+        String bucket = "pin-mail:" + UUID.randomUUID() + "@example.com";
+        Duration window = Duration.ofMinutes(10);
+        Instant now = Instant.now();
+        assertTrue(a.takeFromWindow(bucket, 3, window, now));
+        assertTrue(b.takeFromWindow(bucket, 3, window, now.plusSeconds(1)));
+        assertTrue(a.takeFromWindow(bucket, 3, window, now.plusSeconds(2)));
+        assertFalse(b.takeFromWindow(bucket, 3, window, now.plusSeconds(3)), "the fourth use in a window of 3");
+        assertTrue(
+                a.takeFromWindow("pin-mail:other-" + UUID.randomUUID(), 3, window, now), "buckets are counted apart");
+        assertTrue(b.takeFromWindow(bucket, 3, window, now.plus(window)), "a new window starts when one ends");
+        a.expire(now.plus(window).plusSeconds(1));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.portless.connector.edge.store;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -56,7 +57,29 @@ public interface EdgeStore extends AutoCloseable {
     /** Deletes the key {@code id} of {@code kind}. */
     void deleteKey(String kind, String id);
 
-    /** Forgets sessions, codes, issued tokens and revocations that expired before {@code now}. */
+    /**
+     * Stores the PIN challenge {@code id} whose PIN is {@code pin}; returns false, storing nothing, when a
+     * challenge with that id exists. Only a digest of the PIN, bound to the id, is kept.
+     */
+    boolean putPinChallenge(String id, String pin, StoredPinChallenge challenge);
+
+    /**
+     * Tries {@code pin} against challenge {@code id} at {@code now}: a wrong PIN uses up one try and a right one
+     * every try, at once for every edge sharing this store, so tries at several edges add up to one limit.
+     */
+    PinAttempt attemptPin(String id, String pin, Instant now);
+
+    /**
+     * Counts one use of {@code bucket} in its current fixed window of length {@code window}, starting a new window
+     * when the last one ended; returns whether the uses in this window, across every edge, are at most
+     * {@code limit}.
+     */
+    boolean takeFromWindow(String bucket, int limit, Duration window, Instant now);
+
+    /**
+     * Forgets sessions, codes, PIN challenges, rate windows, issued tokens and revocations that expired before
+     * {@code now}.
+     */
     void expire(Instant now);
 
     /** Releases the store's connections. */

@@ -3,6 +3,7 @@ package dev.portless.connector.edge.store;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -27,6 +28,9 @@ public final class InMemoryEdgeStore implements EdgeStore {
     private final Map<String, Map<String, Instant>> issued = new ConcurrentHashMap<>();
     private final Map<String, Instant> revoked = new ConcurrentHashMap<>();
     private final Map<String, Map<String, StoredKey>> keys = new ConcurrentHashMap<>();
+    // Challenge id digest → the challenge and its PIN's digest.
+    private final Map<String, Pin> pins = new ConcurrentHashMap<>();
+    private final Map<String, Window> windows = new ConcurrentHashMap<>();
 
     /** Returns an empty store that tells expiry by {@code clock}. */
     public InMemoryEdgeStore(Clock clock) {
@@ -121,9 +125,71 @@ public final class InMemoryEdgeStore implements EdgeStore {
     }
 
     @Override
+    public boolean putPinChallenge(String id, String pin, StoredPinChallenge challenge) {
+        requireNonNull(challenge, "challenge");
+        if (challenge.attemptsLeft() < 1) {
+            throw new IllegalArgumentException(
+                    "attemptsLeft: " + challenge.attemptsLeft() + " (expected: at least 1 for a new PIN)");
+        }
+        if (pins.size() >= MAX_CODES) {
+            expire(clock.instant());
+            if (pins.size() >= MAX_CODES) {
+                throw new IllegalStateException("too many PIN challenges pending");
+            }
+        }
+        return pins.putIfAbsent(SecretDigest.sha256(id), new Pin(SecretDigest.pin(id, pin), challenge)) == null;
+    }
+
+    @Override
+    public PinAttempt attemptPin(String id, String pin, Instant now) {
+        requireNonNull(now, "now");
+        String tried = SecretDigest.pin(id, pin == null ? "" : pin);
+        PinAttempt[] result = {PinAttempt.UNKNOWN};
+        pins.computeIfPresent(SecretDigest.sha256(id), (k, p) -> {
+            StoredPinChallenge c = p.challenge();
+            if (!now.isBefore(c.expiresAt()) || c.attemptsLeft() <= 0) {
+                result[0] = new PinAttempt(
+                        now.isBefore(c.expiresAt()) ? PinAttempt.Outcome.LOCKED : PinAttempt.Outcome.EXPIRED,
+                        Optional.of(c));
+                return p;
+            }
+            boolean right = tried.equals(p.digest());
+            int left = right ? 0 : c.attemptsLeft() - 1;
+            StoredPinChallenge after = new StoredPinChallenge(c.email(), c.returnTo(), left, c.expiresAt());
+            PinAttempt.Outcome outcome = right
+                    ? PinAttempt.Outcome.SIGNED_IN
+                    : left == 0 ? PinAttempt.Outcome.LOCKED : PinAttempt.Outcome.WRONG;
+            result[0] = new PinAttempt(outcome, Optional.of(after));
+            return new Pin(p.digest(), after);
+        });
+        return result[0];
+    }
+
+    @Override
+    public boolean takeFromWindow(String bucket, int limit, Duration window, Instant now) {
+        requireNonNull(window, "window");
+        requireNonNull(now, "now");
+        if (windows.size() >= MAX_CODES) {
+            expire(now);
+            if (windows.size() >= MAX_CODES) {
+                // Counting is what bounds a flood: with no room left, refuse rather than grow without end.
+                return false;
+            }
+        }
+        Window w = windows.compute(
+                SecretDigest.sha256(requireNonNull(bucket, "bucket")),
+                (k, old) -> old == null || !old.endsAt().isAfter(now)
+                        ? new Window(1, now.plus(window))
+                        : new Window(old.used() + 1, old.endsAt()));
+        return w.used() <= limit;
+    }
+
+    @Override
     public void expire(Instant now) {
         sessions.values().removeIf(s -> !s.expiresAt().isAfter(now));
         codes.values().removeIf(c -> !c.expiresAt().isAfter(now));
+        pins.values().removeIf(p -> !p.challenge().expiresAt().isAfter(now));
+        windows.values().removeIf(w -> !w.endsAt().isAfter(now));
         issued.values().forEach(tokens -> tokens.values().removeIf(exp -> exp.isBefore(now)));
         issued.values().removeIf(Map::isEmpty);
         // A verifier allows a minute of clock skew: keep a revocation that long past the token's expiry.
@@ -140,4 +206,8 @@ public final class InMemoryEdgeStore implements EdgeStore {
     }
 
     private record Code(String payload, Instant expiresAt, boolean spent) {}
+
+    private record Pin(String digest, StoredPinChallenge challenge) {}
+
+    private record Window(int used, Instant endsAt) {}
 }

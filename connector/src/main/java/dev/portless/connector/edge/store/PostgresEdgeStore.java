@@ -10,18 +10,16 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.text.ParseException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -35,6 +33,7 @@ import java.util.Set;
 public final class PostgresEdgeStore implements EdgeStore {
     private final HikariDataSource pool;
     private final int queryTimeoutSeconds;
+    private final PostgresSignInLimits limits = new PostgresSignInLimits(this);
 
     private PostgresEdgeStore(HikariDataSource pool, int queryTimeoutSeconds) {
         this.pool = pool;
@@ -284,10 +283,27 @@ public final class PostgresEdgeStore implements EdgeStore {
     }
 
     @Override
+    public boolean putPinChallenge(String id, String pin, StoredPinChallenge challenge) {
+        return limits.putPinChallenge(id, pin, challenge);
+    }
+
+    @Override
+    public PinAttempt attemptPin(String id, String pin, Instant now) {
+        return limits.attemptPin(id, pin, now);
+    }
+
+    @Override
+    public boolean takeFromWindow(String bucket, int limit, Duration window, Instant now) {
+        return limits.takeFromWindow(bucket, limit, window, now);
+    }
+
+    @Override
     public void expire(Instant now) {
         Timestamp t = Timestamp.from(requireNonNull(now, "now"));
         update("expiring sessions", "DELETE FROM portless_browser_sessions WHERE expires_at <= ?", t);
         update("expiring codes", "DELETE FROM portless_codes WHERE expires_at <= ?", t);
+        update("expiring PIN challenges", "DELETE FROM portless_pin_challenges WHERE expires_at <= ?", t);
+        update("expiring rate windows", "DELETE FROM portless_rate_windows WHERE expires_at <= ?", t);
         update("expiring issued tokens", "DELETE FROM portless_issued_tokens WHERE expires_at < ?", t);
         // A verifier allows a minute of clock skew: keep a revocation that long past the token's expiry.
         update(
@@ -301,7 +317,7 @@ public final class PostgresEdgeStore implements EdgeStore {
         pool.close();
     }
 
-    private int update(String operation, String sql, Object... args) {
+    int update(String operation, String sql, Object... args) {
         return run(operation, c -> {
             try (PreparedStatement ps = prepare(c, sql, args)) {
                 return ps.executeUpdate();
@@ -309,7 +325,7 @@ public final class PostgresEdgeStore implements EdgeStore {
         });
     }
 
-    private <T> T run(String operation, Work<T> work) {
+    <T> T run(String operation, Work<T> work) {
         try (Connection c = pool.getConnection()) {
             return work.run(c);
         } catch (SQLException e) {
@@ -319,7 +335,7 @@ public final class PostgresEdgeStore implements EdgeStore {
         }
     }
 
-    private PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
+    PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
         PreparedStatement ps = c.prepareStatement(sql);
         ps.setQueryTimeout(queryTimeoutSeconds);
         for (int i = 0; i < args.length; i++) {
@@ -338,14 +354,8 @@ public final class PostgresEdgeStore implements EdgeStore {
         }
     }
 
-    private static String sha256(String secret) {
-        try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256")
-                            .digest(requireNonNull(secret, "secret").getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
+    static String sha256(String secret) {
+        return SecretDigest.sha256(requireNonNull(secret, "secret"));
     }
 
     private static Throwable rootCause(Throwable e) {
@@ -356,7 +366,7 @@ public final class PostgresEdgeStore implements EdgeStore {
         return t;
     }
 
-    private interface Work<T> {
+    interface Work<T> {
         T run(Connection c) throws SQLException, ParseException;
     }
 }

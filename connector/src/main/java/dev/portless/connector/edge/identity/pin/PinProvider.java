@@ -3,8 +3,10 @@ package dev.portless.connector.edge.identity.pin;
 import static java.util.Objects.requireNonNull;
 
 import dev.portless.connector.edge.config.EdgeLimits;
+import dev.portless.connector.edge.config.EdgeLimits.RateLimit;
 import dev.portless.connector.edge.identity.RateLimiter;
 import dev.portless.connector.edge.identity.session.BrowserSession;
+import dev.portless.connector.edge.store.EdgeStore;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -17,7 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The built-in one-time PIN provider: it mails a PIN to the address a person types and keeps
  * the challenge in their browser session. Mails are rate-limited per browser, per address, per client
- * address and for the whole edge, so the edge cannot be turned into a mail cannon.
+ * address and for the whole edge, so the edge cannot be turned into a mail cannon. The per-browser, per-address
+ * and per-client windows are kept in the edge's store, so edges sharing a store count them together; the
+ * whole-edge limit stays each edge's own.
  */
 public final class PinProvider {
     private static final Logger log = LoggerFactory.getLogger(PinProvider.class);
@@ -28,21 +32,27 @@ public final class PinProvider {
     private final String displayName;
     private final PinMailer mailer;
     private final Clock clock;
-    private final RateLimiter perSession;
-    private final RateLimiter perEmail;
-    private final RateLimiter perClient;
+    private final EdgeStore store;
+    private final RateLimit perSession;
+    private final RateLimit perEmail;
+    private final RateLimit perClient;
     private final RateLimiter global;
     private final Duration lifetime;
 
-    /** Returns a provider named {@code name} delivering through {@code mailer}, within {@code limits}. */
-    public PinProvider(String name, String displayName, PinMailer mailer, EdgeLimits limits, Clock clock) {
+    /**
+     * Returns a provider named {@code name} delivering through {@code mailer}, within {@code limits} counted in
+     * {@code store}.
+     */
+    public PinProvider(
+            String name, String displayName, PinMailer mailer, EdgeLimits limits, EdgeStore store, Clock clock) {
         this.name = requireNonNull(name, "name");
         this.displayName = requireNonNull(displayName, "displayName");
         this.mailer = requireNonNull(mailer, "mailer");
         this.clock = requireNonNull(clock, "clock");
-        this.perSession = new RateLimiter(limits.pinMailsPerSession(), clock);
-        this.perEmail = new RateLimiter(limits.pinMailsPerEmail(), clock);
-        this.perClient = new RateLimiter(limits.pinMailsPerClient(), clock);
+        this.store = requireNonNull(store, "store");
+        this.perSession = limits.pinMailsPerSession();
+        this.perEmail = limits.pinMailsPerEmail();
+        this.perClient = limits.pinMailsPerClient();
         this.global = new RateLimiter(limits.pinMailsPerEdge(), clock);
         this.lifetime = limits.pinLifetime();
     }
@@ -67,9 +77,9 @@ public final class PinProvider {
             return "\"" + address + "\" is not an e-mail address; check it and try again.";
         }
         address = address.toLowerCase(Locale.ROOT);
-        if (!perSession.tryAcquire(session.csrf())
-                || !perEmail.tryAcquire(address)
-                || !perClient.tryAcquire(client.getHostAddress())
+        if (!take("pin-mail-session:" + session.csrf(), perSession)
+                || !take("pin-mail-email:" + address, perEmail)
+                || !take("pin-mail-client:" + client.getHostAddress(), perClient)
                 || !global.tryAcquire("all")) {
             log.warn("PIN mail to {} from {} refused: rate limit", address, client.getHostAddress());
             return "Too many codes were requested; wait a few minutes, then try again.";
@@ -89,5 +99,10 @@ public final class PinProvider {
         session.beginSignIn(issued.challenge());
         log.info("PIN sent to {} (client {})", address, client.getHostAddress());
         return null;
+    }
+
+    // Blocks for a round trip to a shared store: send runs on a web worker, never on an event loop.
+    private boolean take(String bucket, RateLimit limit) {
+        return store.takeFromWindow(bucket, limit.events(), limit.window(), clock.instant());
     }
 }
