@@ -55,6 +55,10 @@ import java.time.Duration;
  *                                  with a connector) at once (more are answered 503)
  * @param streamsPerIdentity        streams one identity (a user or a service token) may hold open at
  *                                  once (more are answered 429)
+ * @param webRequestsPerClient      web-app requests (HTTP/1.1 or h2) one address may have in flight
+ *                                  at once (more are answered 429)
+ * @param webRequestsPerIdentity    web-app requests one identity (a user or a service token) may have
+ *                                  in flight at once (more are answered 429)
  */
 public record EdgeLimits(
         Duration tlsHandshakeTimeout,
@@ -85,7 +89,9 @@ public record EdgeLimits(
         Duration requestHeadTimeout,
         int connectionsPerClient,
         int streamOpensPerClient,
-        int streamsPerIdentity) {
+        int streamsPerIdentity,
+        int webRequestsPerClient,
+        int webRequestsPerIdentity) {
     /** {@code --drain-timeout} when absent: how long SIGTERM lets open streams finish. */
     public static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
     /** {@code --drain-timeout}'s upper bound. */
@@ -128,6 +134,10 @@ public record EdgeLimits(
             // connections and still stop one address from taking the edge's descriptors.
             1024,
             256,
+            4096,
+            // A browser holds a few hundred requests in flight at most, and 200 parallel curls stay
+            // far below: only a flood from one address or one identity reaches these.
+            1024,
             4096);
 
     /** Checks that no component is null and that every count is positive. */
@@ -161,6 +171,8 @@ public record EdgeLimits(
         positive("connectionsPerClient", connectionsPerClient);
         positive("streamOpensPerClient", streamOpensPerClient);
         positive("streamsPerIdentity", streamsPerIdentity);
+        positive("webRequestsPerClient", webRequestsPerClient);
+        positive("webRequestsPerIdentity", webRequestsPerIdentity);
     }
 
     private static void positive(String name, int value) {

@@ -89,8 +89,51 @@ class ClientAbuseLimitsTest {
         }
     }
 
+    @Test
+    void aWebRequestOverTheAddressLimitIsAnswered429WhileAnotherAddressIsServed() throws Exception {
+        try (TunnelledEdge edge =
+                        new TunnelledEdge(TunnelledEdge.SERVICE_TOKEN, false, with("webRequestsPerClient", 1));
+                Socket first = connect(edge)) {
+            // Half a body keeps the first request in flight.
+            first.getOutputStream()
+                    .write(("POST /sha256 HTTP/1.1\r\nHost: " + TestEdge.APP + "\r\nContent-Length: 10\r\n\r\nhello")
+                            .getBytes(StandardCharsets.US_ASCII));
+            Thread.sleep(300);
+            try (Socket second = connect(edge)) {
+                second.getOutputStream().write(get("/plain").getBytes(StandardCharsets.US_ASCII));
+                String head = head(second.getInputStream()).toLowerCase(Locale.ROOT);
+                assertTrue(head.startsWith("http/1.1 429 "), head);
+                assertTrue(head.contains("retry-after: 1\r\n"), head);
+                String body = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(body.contains("\"too_many_requests\""), body);
+                assertTrue(
+                        body.contains("Too many requests from your address are in flight (the edge allows 1)"), body);
+            }
+            try (Socket other = connect(edge, "127.0.0.2")) {
+                other.getOutputStream().write(get("/plain").getBytes(StandardCharsets.US_ASCII));
+                assertTrue(head(other.getInputStream()).startsWith("HTTP/1.1 200 "));
+            }
+            first.getOutputStream().write("world".getBytes(StandardCharsets.US_ASCII));
+            assertTrue(head(first.getInputStream()).startsWith("HTTP/1.1 200 "));
+            // The finished request no longer counts.
+            try (Socket third = connect(edge)) {
+                third.getOutputStream().write(get("/plain").getBytes(StandardCharsets.US_ASCII));
+                assertTrue(head(third.getInputStream()).startsWith("HTTP/1.1 200 "));
+            }
+        }
+    }
+
+    private static String get(String path) {
+        return "GET " + path + " HTTP/1.1\r\nHost: " + TestEdge.APP + "\r\nAccept: application/json\r\n\r\n";
+    }
+
     private static Socket connect(TunnelledEdge edge) throws IOException {
+        return connect(edge, "127.0.0.1");
+    }
+
+    private static Socket connect(TunnelledEdge edge, String from) throws IOException {
         Socket s = new Socket();
+        s.bind(new InetSocketAddress(from, 0));
         s.connect(new InetSocketAddress("127.0.0.1", edge.port()), 5_000);
         s.setSoTimeout(10_000);
         return s;
