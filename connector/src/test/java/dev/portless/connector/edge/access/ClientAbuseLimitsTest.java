@@ -1,6 +1,7 @@
 package dev.portless.connector.edge.access;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portless.connector.edge.config.EdgeLimits;
@@ -98,7 +99,12 @@ class ClientAbuseLimitsTest {
             first.getOutputStream()
                     .write(("POST /sha256 HTTP/1.1\r\nHost: " + TestEdge.APP + "\r\nContent-Length: 10\r\n\r\nhello")
                             .getBytes(StandardCharsets.US_ASCII));
-            Thread.sleep(300);
+            // Counted before its stream opens: once the connector sees it, it is in flight.
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (edge.connector.requests.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertFalse(edge.connector.requests.isEmpty(), "the first request never reached the connector");
             try (Socket second = connect(edge)) {
                 second.getOutputStream().write(get("/plain").getBytes(StandardCharsets.US_ASCII));
                 String head = head(second.getInputStream()).toLowerCase(Locale.ROOT);
