@@ -6,9 +6,12 @@ import java.time.Duration;
 
 /**
  * The edge's limits in one place: the timeouts, sizes, pool bounds, rate limits and lifetimes that
- * guard the public listener, the tunnel listener and the sign-in. They are not keys of
+ * guard the public listener, the tunnel listener and the sign-in. Most are not keys of
  * {@code edge.yml} on purpose: each has one sensible value for a public edge, and fewer knobs mean
- * fewer ways to weaken it. Start-up hands {@link #DEFAULTS} to the pipelines and features that
+ * fewer ways to weaken it. The client flood limits are the exception ({@code limits} in
+ * {@code edge.yml}, read by {@code ClientLimitsReader}): how many connections and requests one
+ * address or identity needs depends on who sits behind it (an office behind one NAT, a CI fleet with
+ * one service token). Start-up hands {@link #DEFAULTS} to the pipelines and features that
  * enforce them. Values a protocol fixes stay with the code that speaks it: the WebSocket frame sizes
  * ({@code WebSocketStreamAdapter}), HTTP/2 windows and stream counts ({@code MultiplexedHttp2},
  * {@code TunnelHttp2}, {@code BrowserHttp2}), the device flow's polling interval (RFC 8628), and the app token's clock skew
@@ -173,6 +176,50 @@ public record EdgeLimits(
         positive("streamsPerIdentity", streamsPerIdentity);
         positive("webRequestsPerClient", webRequestsPerClient);
         positive("webRequestsPerIdentity", webRequestsPerIdentity);
+    }
+
+    /**
+     * Returns these limits with the client flood limits an operator may set under {@code limits} in
+     * {@code edge.yml} replaced.
+     */
+    public EdgeLimits withClientLimits(
+            int connectionsPerClient,
+            int streamOpensPerClient,
+            int streamsPerIdentity,
+            int webRequestsPerClient,
+            int webRequestsPerIdentity) {
+        return new EdgeLimits(
+                tlsHandshakeTimeout,
+                requestTimeout,
+                maxRequestBytes,
+                acceptBacklog,
+                tunnelHandshakeTimeout,
+                streamOpenTimeout,
+                webWorkers,
+                webQueue,
+                identityProviderTimeout,
+                pinMailsPerSession,
+                pinMailsPerEmail,
+                pinMailsPerClient,
+                pinMailsPerEdge,
+                pinLifetime,
+                authorizationCodeLifetime,
+                deviceStarts,
+                deviceCodeGuesses,
+                deviceCodeLifetime,
+                maxRequestLineBytes,
+                maxRequestHeaderBytes,
+                webResponseTimeout,
+                appSignInStateLifetime,
+                appCodeLifetime,
+                browserIdleTimeout,
+                auditQueue,
+                requestHeadTimeout,
+                connectionsPerClient,
+                streamOpensPerClient,
+                streamsPerIdentity,
+                webRequestsPerClient,
+                webRequestsPerIdentity);
     }
 
     private static void positive(String name, int value) {
