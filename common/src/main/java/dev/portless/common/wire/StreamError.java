@@ -64,6 +64,8 @@ public enum StreamError {
     EDGE_BUSY(503),
     /** One identity (a user or a service token) holds the most streams the edge lets it open. */
     TOO_MANY_STREAMS(429),
+    /** One client address or identity has the most web-app requests in flight the edge allows. */
+    TOO_MANY_REQUESTS(429),
     /** A resumable stream could not be resumed; the message names why (wrong secret, stale counts, gone). */
     RESUME_REFUSED(409),
     /** Anything else the edge or connector could not do. */

@@ -122,7 +122,7 @@ public final class EdgeServer implements AutoCloseable {
     public static EdgeServer start(EdgeConfig config, Optional<PrometheusRegistry> metrics) {
         requireNonNull(config, "config");
         requireNonNull(metrics, "metrics");
-        EdgeLimits limits = EdgeLimits.DEFAULTS;
+        EdgeLimits limits = config.limits();
         // The edge chooses by this order among what a client offers: access gets portless-h2, browsers h2.
         SslContext accessTls = TlsContexts.server(
                 config.tlsCertificate(),

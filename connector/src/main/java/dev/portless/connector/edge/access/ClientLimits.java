@@ -10,7 +10,8 @@ import java.util.concurrent.ConcurrentMap;
 /**
  * The counts the client listener holds its abuse limits against, shared by every connection of one
  * edge: open connections and streams being opened per client address, open streams per identity (a
- * user, or a service token, whose identity is its own). Each refusal is counted in {@link RefusalLog}.
+ * user, or a service token, whose identity is its own), web-app requests in flight per address and
+ * per identity. Each refusal is counted in {@link RefusalLog}.
  * Every method is safe from any event loop.
  */
 final class ClientLimits {
@@ -19,6 +20,8 @@ final class ClientLimits {
     private final ConcurrentMap<InetAddress, Integer> connections = new ConcurrentHashMap<>();
     private final ConcurrentMap<InetAddress, Integer> opening = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Integer> streams = new ConcurrentHashMap<>();
+    private final ConcurrentMap<InetAddress, Integer> clientRequests = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Integer> identityRequests = new ConcurrentHashMap<>();
 
     /** Returns counts held against {@code limits}, whose refusals go to {@code refusals}. */
     ClientLimits(EdgeLimits limits, RefusalLog refusals) {
@@ -56,6 +59,24 @@ final class ClientLimits {
 
     void streamClosed(String identity) {
         release(streams, identity);
+    }
+
+    /** Returns whether {@code client} may have one more web-app request in flight; if so it counts until {@link #clientRequestEnded}. */
+    boolean clientRequestStarted(InetAddress client) {
+        return acquire(clientRequests, client, limits.webRequestsPerClient(), "web requests", client.getHostAddress());
+    }
+
+    void clientRequestEnded(InetAddress client) {
+        release(clientRequests, client);
+    }
+
+    /** Returns whether {@code identity} may have one more web-app request in flight; if so it counts until {@link #identityRequestEnded}. */
+    boolean identityRequestStarted(String identity) {
+        return acquire(identityRequests, identity, limits.webRequestsPerIdentity(), "web requests", identity);
+    }
+
+    void identityRequestEnded(String identity) {
+        release(identityRequests, identity);
     }
 
     /** Returns the limits the counts are held against. */

@@ -23,6 +23,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +43,7 @@ final class ClientRequestDispatcher extends ChannelDuplexHandler implements WebA
     private static final Logger log = LoggerFactory.getLogger(ClientRequestDispatcher.class);
 
     private final StreamAdmission admission;
+    private final WebRequestLimit webRequests;
     private final EdgeLimits limits;
     private final Runnable expectHead;
     // Every field below is touched from the connection's event loop only.
@@ -61,6 +63,7 @@ final class ClientRequestDispatcher extends ChannelDuplexHandler implements WebA
      */
     ClientRequestDispatcher(StreamAdmission admission, EdgeLimits limits, Runnable expectHead) {
         this.admission = requireNonNull(admission, "admission");
+        this.webRequests = new WebRequestLimit(admission);
         this.limits = requireNonNull(limits, "limits");
         this.expectHead = requireNonNull(expectHead, "expectHead");
     }
@@ -130,8 +133,14 @@ final class ClientRequestDispatcher extends ChannelDuplexHandler implements WebA
         exchange = new WebAppExchange(ctx, head, this);
         StreamAdmission.Entry entry = admission.enter(
                 host, head.headers(), clientAddress(), ctx.channel().eventLoop());
-        if (entry instanceof Ticket ticket) {
-            exchange.start(ticket, admission.services(), limits.webResponseTimeout());
+        Optional<Refused> over =
+                entry instanceof Ticket ticket ? webRequests.started(ticket, clientAddress()) : Optional.empty();
+        if (over.isPresent()) {
+            exchange.refuse(over.get());
+        } else if (entry instanceof Ticket ticket) {
+            InetAddress client = clientAddress();
+            exchange.start(
+                    ticket, admission.services(), limits.webResponseTimeout(), () -> webRequests.ended(ticket, client));
         } else if (WebAppAnswers.isNavigation(head)
                 && ((Refused) entry).error().httpStatus() == 401
                 && !BearerTokenAuthenticator.present(head.headers())) {

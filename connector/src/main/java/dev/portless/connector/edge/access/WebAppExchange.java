@@ -70,6 +70,7 @@ final class WebAppExchange {
     private final ArrayDeque<HttpContent> early = new ArrayDeque<>();
     private final boolean keepAlive;
     private Ticket ticket;
+    private Runnable release = () -> {};
     private Http2StreamChannel stream;
     private ScheduledFuture<?> responseDeadline;
     private boolean requestEnded;
@@ -87,9 +88,13 @@ final class WebAppExchange {
         this.keepAlive = HttpUtil.isKeepAlive(head);
     }
 
-    /** Opens the tunnel stream for the request let in by {@code ticket}, waiting at most {@code timeout} for the response head. */
-    void start(Ticket ticket, StreamServices shared, Duration timeout) {
+    /**
+     * Opens the tunnel stream for the request let in by {@code ticket}, waiting at most {@code timeout}
+     * for the response head; {@code release} runs once when the exchange ends, however it ends.
+     */
+    void start(Ticket ticket, StreamServices shared, Duration timeout, Runnable release) {
         this.ticket = ticket;
+        this.release = release;
         boolean noBody = !HttpUtil.isTransferEncodingChunked(head) && HttpUtil.getContentLength(head, 0L) == 0;
         requestEnded = noBody;
         Http2Headers request =
@@ -175,7 +180,11 @@ final class WebAppExchange {
 
     private void refuse(StreamError error, String message, Map<String, String> extra) {
         errorCode = error.code();
-        answer(WebAppAnswers.error(head, error.httpStatus(), error.code(), message, extra));
+        WebResponse answer = WebAppAnswers.error(head, error.httpStatus(), error.code(), message, extra);
+        answer(
+                error.httpStatus() == HttpResponseStatus.TOO_MANY_REQUESTS.code()
+                        ? answer.withHeader(HttpHeaderNames.RETRY_AFTER.toString(), HttpErrors.RETRY_AFTER_SECONDS)
+                        : answer);
     }
 
     /** Answers with one of the edge's own responses (an error, a redirect) and closes the connection. */
@@ -301,6 +310,7 @@ final class WebAppExchange {
             return;
         }
         done = true;
+        release.run();
         cancelDeadline();
         early.forEach(ReferenceCountUtil::release);
         early.clear();

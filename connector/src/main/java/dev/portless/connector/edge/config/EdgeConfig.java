@@ -46,6 +46,8 @@ import java.util.TreeSet;
  *   password-file: db-password
  * audit:                               # see AuditSettings
  *   file: audit.jsonl
+ * limits:                              # client flood limits; see ClientLimitsReader
+ *   web-requests-per-client: 1024
  * ssh-ca:                              # see SshCaSettings
  *   key-file: state/ssh-ca
  *   certificate-lifetime: 5m
@@ -86,6 +88,7 @@ import java.util.TreeSet;
  * @param sshCa          the SSH certificate authority's settings
  * @param store          the database several edges share, if any; else the edge keeps sign-in state in memory
  * @param audit          where the audit log goes, if anywhere
+ * @param limits         the edge's limits, with the client flood limits {@code limits} sets
  */
 public record EdgeConfig(
         InetSocketAddress listen,
@@ -102,7 +105,8 @@ public record EdgeConfig(
         Duration signingKeyRotation,
         SshCaSettings sshCa,
         Optional<StoreSettings> store,
-        AuditSettings audit) {
+        AuditSettings audit,
+        EdgeLimits limits) {
 
     /** The client listener's address when {@code listen} is absent. */
     public static final String DEFAULT_LISTEN = "0.0.0.0:443";
@@ -130,7 +134,8 @@ public record EdgeConfig(
             "signing-key-rotation",
             "ssh-ca",
             "store",
-            "audit");
+            "audit",
+            "limits");
     private static final Set<String> TLS_KEYS = Set.of("certificate", "key");
     private static final Set<String> APP_KEYS = Set.of(
             "hostname",
@@ -161,6 +166,7 @@ public record EdgeConfig(
         requireNonNull(sshCa, "sshCa");
         requireNonNull(store, "store");
         requireNonNull(audit, "audit");
+        requireNonNull(limits, "limits");
     }
 
     /** Returns the longest app token lifetime of any app, at least the default: how long a retired key stays published. */
@@ -229,7 +235,8 @@ public record EdgeConfig(
                 rotation,
                 SshCaSettings.read(root, stateDir),
                 StoreSettings.read(root),
-                AuditSettings.read(root));
+                AuditSettings.read(root),
+                ClientLimitsReader.read(root));
     }
 
     /** Returns {@code https://host[:port]} of the listener, {@code localhost} standing in for a wildcard address. */

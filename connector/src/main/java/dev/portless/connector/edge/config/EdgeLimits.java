@@ -6,9 +6,12 @@ import java.time.Duration;
 
 /**
  * The edge's limits in one place: the timeouts, sizes, pool bounds, rate limits and lifetimes that
- * guard the public listener, the tunnel listener and the sign-in. They are not keys of
+ * guard the public listener, the tunnel listener and the sign-in. Most are not keys of
  * {@code edge.yml} on purpose: each has one sensible value for a public edge, and fewer knobs mean
- * fewer ways to weaken it. Start-up hands {@link #DEFAULTS} to the pipelines and features that
+ * fewer ways to weaken it. The client flood limits are the exception ({@code limits} in
+ * {@code edge.yml}, read by {@code ClientLimitsReader}): how many connections and requests one
+ * address or identity needs depends on who sits behind it (an office behind one NAT, a CI fleet with
+ * one service token). Start-up hands {@link #DEFAULTS} to the pipelines and features that
  * enforce them. Values a protocol fixes stay with the code that speaks it: the WebSocket frame sizes
  * ({@code WebSocketStreamAdapter}), HTTP/2 windows and stream counts ({@code MultiplexedHttp2},
  * {@code TunnelHttp2}, {@code BrowserHttp2}), the device flow's polling interval (RFC 8628), and the app token's clock skew
@@ -55,6 +58,10 @@ import java.time.Duration;
  *                                  with a connector) at once (more are answered 503)
  * @param streamsPerIdentity        streams one identity (a user or a service token) may hold open at
  *                                  once (more are answered 429)
+ * @param webRequestsPerClient      web-app requests (HTTP/1.1 or h2) one address may have in flight
+ *                                  at once (more are answered 429)
+ * @param webRequestsPerIdentity    web-app requests one identity (a user or a service token) may have
+ *                                  in flight at once (more are answered 429)
  */
 public record EdgeLimits(
         Duration tlsHandshakeTimeout,
@@ -85,7 +92,9 @@ public record EdgeLimits(
         Duration requestHeadTimeout,
         int connectionsPerClient,
         int streamOpensPerClient,
-        int streamsPerIdentity) {
+        int streamsPerIdentity,
+        int webRequestsPerClient,
+        int webRequestsPerIdentity) {
     /** {@code --drain-timeout} when absent: how long SIGTERM lets open streams finish. */
     public static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
     /** {@code --drain-timeout}'s upper bound. */
@@ -128,6 +137,10 @@ public record EdgeLimits(
             // connections and still stop one address from taking the edge's descriptors.
             1024,
             256,
+            4096,
+            // A browser holds a few hundred requests in flight at most, and 200 parallel curls stay
+            // far below: only a flood from one address or one identity reaches these.
+            1024,
             4096);
 
     /** Checks that no component is null and that every count is positive. */
@@ -161,6 +174,52 @@ public record EdgeLimits(
         positive("connectionsPerClient", connectionsPerClient);
         positive("streamOpensPerClient", streamOpensPerClient);
         positive("streamsPerIdentity", streamsPerIdentity);
+        positive("webRequestsPerClient", webRequestsPerClient);
+        positive("webRequestsPerIdentity", webRequestsPerIdentity);
+    }
+
+    /**
+     * Returns these limits with the client flood limits an operator may set under {@code limits} in
+     * {@code edge.yml} replaced.
+     */
+    public EdgeLimits withClientLimits(
+            int connectionsPerClient,
+            int streamOpensPerClient,
+            int streamsPerIdentity,
+            int webRequestsPerClient,
+            int webRequestsPerIdentity) {
+        return new EdgeLimits(
+                tlsHandshakeTimeout,
+                requestTimeout,
+                maxRequestBytes,
+                acceptBacklog,
+                tunnelHandshakeTimeout,
+                streamOpenTimeout,
+                webWorkers,
+                webQueue,
+                identityProviderTimeout,
+                pinMailsPerSession,
+                pinMailsPerEmail,
+                pinMailsPerClient,
+                pinMailsPerEdge,
+                pinLifetime,
+                authorizationCodeLifetime,
+                deviceStarts,
+                deviceCodeGuesses,
+                deviceCodeLifetime,
+                maxRequestLineBytes,
+                maxRequestHeaderBytes,
+                webResponseTimeout,
+                appSignInStateLifetime,
+                appCodeLifetime,
+                browserIdleTimeout,
+                auditQueue,
+                requestHeadTimeout,
+                connectionsPerClient,
+                streamOpensPerClient,
+                streamsPerIdentity,
+                webRequestsPerClient,
+                webRequestsPerIdentity);
     }
 
     private static void positive(String name, int value) {

@@ -1,6 +1,7 @@
 package dev.portless.connector.edge.access;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portless.connector.edge.config.EdgeLimits;
@@ -89,8 +90,64 @@ class ClientAbuseLimitsTest {
         }
     }
 
+    @Test
+    void aWebRequestOverTheAddressLimitIsAnswered429WhileAnotherAddressIsServed() throws Exception {
+        try (TunnelledEdge edge =
+                        new TunnelledEdge(TunnelledEdge.SERVICE_TOKEN, false, with("webRequestsPerClient", 1));
+                Socket first = connect(edge)) {
+            // Half a body keeps the first request in flight.
+            first.getOutputStream()
+                    .write(("POST /sha256 HTTP/1.1\r\nHost: " + TestEdge.APP + "\r\nContent-Length: 10\r\n\r\nhello")
+                            .getBytes(StandardCharsets.US_ASCII));
+            // Counted before its stream opens: once the connector sees it, it is in flight.
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (edge.connector.requests.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertFalse(edge.connector.requests.isEmpty(), "the first request never reached the connector");
+            try (Socket second = connect(edge)) {
+                second.getOutputStream().write(get("/plain").getBytes(StandardCharsets.US_ASCII));
+                String head = head(second.getInputStream()).toLowerCase(Locale.ROOT);
+                assertTrue(head.startsWith("http/1.1 429 "), head);
+                assertTrue(head.contains("retry-after: 1\r\n"), head);
+                String body = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(body.contains("\"too_many_requests\""), body);
+                assertTrue(
+                        body.contains("Too many requests from your address are in flight (the edge allows 1)"), body);
+            }
+            try (Socket other = connect(edge, "127.0.0.2")) {
+                other.getOutputStream().write(get("/plain").getBytes(StandardCharsets.US_ASCII));
+                assertTrue(head(other.getInputStream()).startsWith("HTTP/1.1 200 "));
+            }
+            first.getOutputStream().write("world".getBytes(StandardCharsets.US_ASCII));
+            assertEquals(
+                    200,
+                    WebAppThroughTunnelTest.Response.read(first.getInputStream())
+                            .status());
+            // The finished request no longer counts (its place is freed just after its last byte is sent).
+            String third = "";
+            for (int i = 0; i < 50 && !third.startsWith("HTTP/1.1 200 "); i++) {
+                Thread.sleep(i == 0 ? 0 : 50);
+                try (Socket s = connect(edge)) {
+                    s.getOutputStream().write(get("/plain").getBytes(StandardCharsets.US_ASCII));
+                    third = head(s.getInputStream());
+                }
+            }
+            assertTrue(third.startsWith("HTTP/1.1 200 "), third);
+        }
+    }
+
+    private static String get(String path) {
+        return "GET " + path + " HTTP/1.1\r\nHost: " + TestEdge.APP + "\r\nAccept: application/json\r\n\r\n";
+    }
+
     private static Socket connect(TunnelledEdge edge) throws IOException {
+        return connect(edge, "127.0.0.1");
+    }
+
+    private static Socket connect(TunnelledEdge edge, String from) throws IOException {
         Socket s = new Socket();
+        s.bind(new InetSocketAddress(from, 0));
         s.connect(new InetSocketAddress("127.0.0.1", edge.port()), 5_000);
         s.setSoTimeout(10_000);
         return s;

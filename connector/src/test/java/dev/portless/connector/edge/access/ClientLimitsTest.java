@@ -48,4 +48,18 @@ class ClientLimitsTest {
         one.streamClosed("alice@example.com");
         assertTrue(one.streamOpened("alice@example.com"));
     }
+
+    @Test
+    void anIdentitysWebRequestsAreCountedApartFromItsStreamsAndFromAnothers() {
+        ClientLimits one = new ClientLimits(ClientAbuseLimitsTest.with("webRequestsPerIdentity", 1), refusals);
+        assertTrue(one.identityRequestStarted("alice@example.com"));
+        assertTrue(one.identityRequestStarted("service-token:ci"));
+        assertTrue(one.streamOpened("alice@example.com"));
+        assertFalse(one.identityRequestStarted("alice@example.com"));
+        // The first refusal is logged at once, the next within the second waits for the next line.
+        assertFalse(one.identityRequestStarted("alice@example.com"));
+        assertEquals(1, refusals.pending("web requests", "alice@example.com"));
+        one.identityRequestEnded("alice@example.com");
+        assertTrue(one.identityRequestStarted("alice@example.com"));
+    }
 }

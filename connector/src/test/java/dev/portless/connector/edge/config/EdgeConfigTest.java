@@ -99,6 +99,38 @@ class EdgeConfigTest {
     }
 
     @Test
+    void clientLimitsAreReadAndTheOthersKeepTheirDefaults() throws IOException {
+        assertEquals(EdgeLimits.DEFAULTS, load(TLS).limits());
+        final EdgeLimits limits = load(TLS + """
+                limits:
+                  web-requests-per-client: 50
+                  web-requests-per-identity: 60
+                  connections-per-client: 70
+                """).limits();
+        assertEquals(50, limits.webRequestsPerClient());
+        assertEquals(60, limits.webRequestsPerIdentity());
+        assertEquals(70, limits.connectionsPerClient());
+        assertEquals(EdgeLimits.DEFAULTS.streamsPerIdentity(), limits.streamsPerIdentity());
+        assertEquals(EdgeLimits.DEFAULTS.requestTimeout(), limits.requestTimeout());
+    }
+
+    @Test
+    void aClientLimitOutOfRangeOrMisspeltIsCaught() throws IOException {
+        assertError("5: limits.web-requests-per-client: 0 is out of range (expected: 1..1000000)", TLS + """
+                limits:
+                  web-requests-per-client: 0
+                """);
+        assertError(
+                "5: limits.web-request-per-client: unknown key (expected one of: connections-per-client, "
+                        + "stream-opens-per-client, streams-per-identity, web-requests-per-client, "
+                        + "web-requests-per-identity)",
+                TLS + """
+                        limits:
+                          web-request-per-client: 10
+                        """);
+    }
+
+    @Test
     void typoInTlsIsCaught() throws IOException {
         assertError("3: tls.certficate: unknown key (expected one of: certificate, key)", """
                 listen: 0.0.0.0:443
@@ -159,7 +191,7 @@ class EdgeConfigTest {
     void unknownTopLevelKey() throws IOException {
         assertError(
                 "4: identity-provider: unknown key (expected one of: apps, audit, browser-session-duration, "
-                        + "identity-providers, issuer, listen, service-tokens, signing-key-rotation, ssh-ca, state-dir, store, tls, "
+                        + "identity-providers, issuer, limits, listen, service-tokens, signing-key-rotation, ssh-ca, state-dir, store, tls, "
                         + "tunnel-listen, tunnels)",
                 TLS + "identity-provider: []\n");
     }
