@@ -38,7 +38,7 @@ class ResumeFrameDecoderFuzzTest {
                 "ResumeFrameDecoderFuzzTest: fuzz seed " + seed + " (replay with -Dportless.fuzz.seed=" + seed + ')');
         final SplittableRandom random = new SplittableRandom(seed);
         final List<byte[]> seeds = seedFrames();
-        final int iterations = Math.max(20_000, Integer.getInteger("portless.fuzz.iterations", 0));
+        final int iterations = Math.max(10_000, Integer.getInteger("portless.fuzz.iterations", 0));
         for (int i = 0; i < iterations; i++) {
             final byte[] input = mutate(random, seeds);
             final String replay = "seed " + seed + ", iteration " + i + ", input "

@@ -26,6 +26,7 @@ import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * Mutated OpenSSH certificates and public keys presented to the bridge's certificate check, the way
@@ -37,6 +38,8 @@ import org.junit.jupiter.api.Test;
  * <p>The build runs the fixed seed; {@code -Dportless.fuzz.seed=N} replays or explores (as {@code scripts/fuzz}
  * does) and {@code -Dportless.fuzz.iterations=N} runs longer.
  */
+// One instance for all tests: generating the RSA CA key costs more than a test's fuzzing.
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CertificateFuzzTest {
 
     private static final long CI_SEED = 20261204L;
@@ -57,7 +60,7 @@ class CertificateFuzzTest {
     void mutatedFieldsSignedAgainAreAcceptedOnlyWhenValid() throws Exception {
         final long seed = seed();
         final SplittableRandom random = announce("mutatedFieldsSignedAgainAreAcceptedOnlyWhenValid", seed);
-        final int iterations = iterations(800);
+        final int iterations = iterations(500);
         for (int i = 0; i < iterations; i++) {
             final CertificateFields fields = new CertificateFields(user.getPublic(), ca);
             final StringBuilder changes = new StringBuilder();
@@ -87,7 +90,7 @@ class CertificateFuzzTest {
         assertEquals(
                 CertificateDecision.Accepted.class,
                 verifyQuietly(read(cert), "the seed").getClass());
-        final int iterations = iterations(10_000);
+        final int iterations = iterations(5_000);
         for (int i = 0; i < iterations; i++) {
             final byte[] original = seeds.get(random.nextInt(seeds.size()));
             final byte[] mutated = mutateBytes(original, random);
