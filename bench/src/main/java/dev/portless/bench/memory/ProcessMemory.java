@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
 
 /**
  * The memory a process uses: resident set size from {@code /proc/PID/status}, and for a
- * JVM the Java heap in use after a full collection, from {@code jcmd PID GC.heap_info}. The heap
- * figure is live objects only, because the collection runs first.
+ * JVM the Java heap in use after a full collection: the total of {@code jcmd PID GC.class_histogram},
+ * which collects first and counts what is left in the same pause, so it is live objects only.
  *
  * @param pid      the process
  * @param rssKib   resident set size (VmRSS)
@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
  */
 public record ProcessMemory(long pid, long rssKib, OptionalLong heapKib) {
     private static final Pattern RSS = Pattern.compile("^VmRSS:\\s+(\\d+) kB", Pattern.MULTILINE);
-    // Every collector prints its heap or generations as "... total NK, used NK"; Metaspace has no "total".
-    private static final Pattern HEAP_USED = Pattern.compile("total \\d+K, used (\\d+)K");
+    // The histogram ends with "Total <instances> <bytes>".
+    private static final Pattern HISTOGRAM_TOTAL = Pattern.compile("^Total\\s+\\d+\\s+(\\d+)\\s*$", Pattern.MULTILINE);
 
     /** Returns the memory of {@code pid} now; collects a JVM's garbage first. */
     public static ProcessMemory sample(long pid) {
@@ -51,19 +51,16 @@ public record ProcessMemory(long pid, long rssKib, OptionalLong heapKib) {
     }
 
     private static long heapAfterGc(long pid) {
-        jcmd(pid, "GC.run");
-        String info = jcmd(pid, "GC.heap_info");
-        Matcher m = HEAP_USED.matcher(info);
-        long used = 0;
-        boolean any = false;
-        while (m.find()) {
-            used += Long.parseLong(m.group(1));
-            any = true;
+        // The histogram's total counts the objects its own full collection left, in the same pause. Reading
+        // GC.heap_info after a separate GC.run also counted what a busy process allocated in between (the
+        // second jcmd takes a second under load): megabytes of noise that looked like a rising heap.
+        String histogram = jcmd(pid, "GC.class_histogram");
+        Matcher m = HISTOGRAM_TOTAL.matcher(histogram);
+        if (!m.find()) {
+            throw new IllegalStateException(
+                    "cannot read the live heap of " + pid + " from the last line of jcmd GC.class_histogram");
         }
-        if (!any) {
-            throw new IllegalStateException("cannot read the heap of " + pid + " from jcmd GC.heap_info:\n" + info);
-        }
-        return used;
+        return Long.parseLong(m.group(1)) / 1024;
     }
 
     private static String jcmd(long pid, String command) {

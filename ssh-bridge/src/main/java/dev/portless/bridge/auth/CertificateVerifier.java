@@ -119,7 +119,13 @@ public final class CertificateVerifier {
     }
 
     private static String signatureProblem(OpenSshCertificate cert, PublicKey caKey) {
-        final String algorithm = cert.getSignatureAlgorithm();
+        final String algorithm;
+        try {
+            // MINA reads the signature blob only when asked, so a malformed one throws here.
+            algorithm = cert.getSignatureAlgorithm();
+        } catch (RuntimeException e) {
+            return "the CA signature is malformed (" + e.getMessage() + ')';
+        }
         if (!KeyRules.CA_SIGNATURE_ALGORITHMS.contains(algorithm)) {
             return "CA signature algorithm " + LogText.quote(algorithm) + " is refused (expected SHA-2: "
                     + "ssh-ed25519, ecdsa-sha2-*, rsa-sha2-256 or rsa-sha2-512)";
