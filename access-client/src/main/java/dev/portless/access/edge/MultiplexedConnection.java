@@ -183,6 +183,7 @@ final class MultiplexedConnection {
             MultiplexedConnection connection = new MultiplexedConnection(ctx.channel(), edge, onIdle);
             ctx.pipeline()
                     .addLast("h2", MultiplexedHttp2.clientCodec())
+                    .addLast("windows", MultiplexedHttp2.windowGrowth())
                     .addLast("idle", Http2Keepalive.idleState())
                     .addLast("keepalive", new Http2Keepalive("Edge connection"))
                     .addLast("streams", new Http2MultiplexHandler(new RefuseEdgeStreams()))

@@ -228,6 +228,7 @@ final class TunnelClient {
             }
             Channel parent = ctx.channel();
             ctx.pipeline().addLast("h2", TunnelHttp2.connectorCodec());
+            ctx.pipeline().addLast("windows", TunnelHttp2.windowGrowth());
             ctx.pipeline().addLast("idle", Http2Keepalive.idleState());
             ctx.pipeline().addLast("keepalive", new Http2Keepalive("Tunnel connection"));
             ctx.pipeline()

@@ -1,6 +1,7 @@
 package dev.portless.connector.tunnel;
 
 import dev.portless.common.mux.FrameSharingCodecBuilder;
+import dev.portless.common.mux.Http2WindowGrowth;
 import dev.portless.common.mux.Http2Windows;
 import dev.portless.common.resume.ResumeProtocol;
 import dev.portless.common.wire.TunnelProtocol;
@@ -24,6 +25,12 @@ public final class TunnelHttp2 {
     public static final int CONNECTION_WINDOW = 256 << 20;
     /** Largest DATA frame either end accepts. */
     public static final int MAX_FRAME_SIZE = 64 << 10;
+    /**
+     * How far stream windows grow on a long, fast path: one stream up to 16 MiB, and all the
+     * streams of one tunnel connection 128 MiB past their start together.
+     */
+    public static final Http2WindowGrowth.Caps WINDOW_GROWTH =
+            new Http2WindowGrowth.Caps(STREAM_WINDOW, 16 << 20, 128 << 20);
     /** Streams at once on one tunnel connection. */
     public static final long MAX_CONCURRENT_STREAMS = 100_000;
 
@@ -46,6 +53,11 @@ public final class TunnelHttp2 {
                 configure(FrameSharingCodecBuilder.forServer(MAX_FRAME_SIZE)).build();
         codec.setCumulator(ByteToMessageDecoder.COMPOSITE_CUMULATOR);
         return codec;
+    }
+
+    /** Returns the tuner that grows this connection's stream windows with the bandwidth-delay product. */
+    public static Http2WindowGrowth windowGrowth() {
+        return new Http2WindowGrowth(WINDOW_GROWTH);
     }
 
     /** Opens the connection-level receive window beyond the 64 KiB default. */

@@ -8,14 +8,19 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.Arrays;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TCP proxy on loopback that stands between {@code access} and the edge and breaks things on
  * request: it cuts every connection (reset, as a lost network looks to the far end), or stalls
- * them (bytes wait, as on a laptop that sleeps), or adds a delay to every chunk.
+ * them (bytes wait, as on a laptop that sleeps), or adds a delay to every chunk, or (as a delay
+ * line) holds every chunk for a fixed latency without slowing the bytes that follow it, as a long
+ * network path does.
  */
 public final class FaultProxy implements AutoCloseable {
     private final ServerSocket server;
@@ -25,6 +30,7 @@ public final class FaultProxy implements AutoCloseable {
     private final Object stallLock = new Object();
     private volatile boolean stalled;
     private volatile long delayMillis;
+    private volatile long latencyMillis;
 
     private FaultProxy(int upstreamPort) throws IOException {
         this.upstreamPort = upstreamPort;
@@ -86,6 +92,15 @@ public final class FaultProxy implements AutoCloseable {
         delayMillis = millis;
     }
 
+    /**
+     * Holds each chunk {@code millis} in each direction before passing it on, for connections
+     * accepted from now on, without limiting how many bytes are on the way: a round trip through
+     * the proxy takes {@code 2 * millis} longer, and the throughput stays what the ends make of it.
+     */
+    public void latency(long millis) {
+        latencyMillis = millis;
+    }
+
     private void acceptLoop() {
         while (!server.isClosed()) {
             try {
@@ -105,6 +120,11 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     private void pump(Socket from, Socket to) {
+        long latency = latencyMillis;
+        if (latency > 0) {
+            delayLine(from, to, latency);
+            return;
+        }
         Thread t = new Thread(
                 () -> {
                     byte[] buf = new byte[64 << 10];
@@ -131,6 +151,56 @@ public final class FaultProxy implements AutoCloseable {
         t.setDaemon(true);
         t.start();
     }
+
+    private void delayLine(Socket from, Socket to, long latency) {
+        // Bounded, so a far end that stops reading still stops the near end (64 KiB chunks: 64 MiB).
+        BlockingQueue<Chunk> line = new ArrayBlockingQueue<>(1024);
+        Thread reader = new Thread(
+                () -> {
+                    byte[] buf = new byte[64 << 10];
+                    try {
+                        InputStream in = from.getInputStream();
+                        int n;
+                        while ((n = in.read(buf)) >= 0) {
+                            line.put(new Chunk(System.nanoTime() + latency * 1_000_000, Arrays.copyOf(buf, n)));
+                        }
+                        line.put(new Chunk(System.nanoTime() + latency * 1_000_000, null));
+                    } catch (IOException | InterruptedException e) {
+                        closeQuietly(from);
+                        closeQuietly(to);
+                    }
+                },
+                "fault-proxy-in-" + from.getPort());
+        Thread writer = new Thread(
+                () -> {
+                    try {
+                        OutputStream out = to.getOutputStream();
+                        while (true) {
+                            Chunk c = line.take();
+                            long wait = c.dueNanos() - System.nanoTime();
+                            if (wait > 0) {
+                                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                            }
+                            if (c.bytes() == null) {
+                                to.shutdownOutput();
+                                return;
+                            }
+                            out.write(c.bytes());
+                        }
+                    } catch (IOException | InterruptedException e) {
+                        closeQuietly(from);
+                        closeQuietly(to);
+                    }
+                },
+                "fault-proxy-out-" + from.getPort());
+        reader.setDaemon(true);
+        writer.setDaemon(true);
+        reader.start();
+        writer.start();
+    }
+
+    /** Bytes on the delay line and when they are due at the far end; {@code null} bytes: the end. */
+    private record Chunk(long dueNanos, byte[] bytes) {}
 
     private void waitWhileStalled() throws InterruptedException {
         synchronized (stallLock) {

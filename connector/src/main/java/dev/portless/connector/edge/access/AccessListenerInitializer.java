@@ -140,6 +140,7 @@ public final class AccessListenerInitializer extends ChannelInitializer<SocketCh
         ctx.pipeline().remove("request-timeout");
         ctx.pipeline()
                 .addLast("h2", MultiplexedHttp2.serverCodec())
+                .addLast("windows", MultiplexedHttp2.windowGrowth())
                 .addLast("idle", Http2Keepalive.idleState())
                 .addLast("keepalive", new Http2Keepalive("Client connection"))
                 .addLast("streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {

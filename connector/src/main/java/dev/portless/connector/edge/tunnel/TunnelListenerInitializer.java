@@ -61,6 +61,7 @@ public final class TunnelListenerInitializer extends ChannelInitializer<SocketCh
                     return;
                 }
                 ctx.pipeline().addLast("h2", TunnelHttp2.edgeCodec());
+                ctx.pipeline().addLast("windows", TunnelHttp2.windowGrowth());
                 ctx.pipeline().addLast("idle", Http2Keepalive.idleState());
                 ctx.pipeline().addLast("keepalive", new Http2Keepalive("Tunnel connection"));
                 ctx.pipeline().addLast("streams", new Http2MultiplexHandler(new RefuseConnectorStreams()));
