@@ -6,6 +6,7 @@ import dev.portless.common.relay.StreamAbort;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
@@ -59,6 +60,10 @@ final class CarrierSide extends ChannelInboundHandlerAdapter {
 
     ByteBufAllocator alloc() {
         return channel.alloc();
+    }
+
+    ChannelFuture closeFuture() {
+        return channel.closeFuture();
     }
 
     boolean isWritable() {

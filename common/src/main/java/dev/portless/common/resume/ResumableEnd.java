@@ -14,6 +14,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -55,6 +56,7 @@ public final class ResumableEnd {
     private final long replayLimit;
     private final Events events;
     private final ReplayBuffer replay = new ReplayBuffer();
+    private final CompletableFuture<Boolean> settled = new CompletableFuture<>();
     // All fields below are touched from the plain channel's event loop only.
     private long sent;
     private long received;
@@ -136,6 +138,15 @@ public final class ResumableEnd {
     /** Returns whether a carrier is attached. Call it on {@link #loop()}. */
     public boolean attached() {
         return carrier != null;
+    }
+
+    /**
+     * Returns a future that completes, with whether the stream completed, once the stream has ended
+     * and its last carrier has closed: a process that exits sooner cuts the carrier before the other
+     * end has heard that the stream completed.
+     */
+    public CompletableFuture<Boolean> settled() {
+        return settled;
     }
 
     /** Returns whether the stream has ended. Call it on {@link #loop()}. */
@@ -328,6 +339,7 @@ public final class ResumableEnd {
             if (last != null) {
                 last.finish(CARRIER_LINGER_SECONDS, TimeUnit.SECONDS);
             }
+            settleWhenClosed(last, true);
             events.ended(this, "completed", true);
         }
     }
@@ -346,10 +358,19 @@ public final class ResumableEnd {
             }
             last.finish(CARRIER_LINGER_SECONDS, TimeUnit.SECONDS);
         }
+        settleWhenClosed(last, false);
         if (plain.isActive()) {
             plain.writeAndFlush(new StreamAbort(closeCode, reason)).addListener(ChannelFutureListener.CLOSE);
         }
         events.ended(this, reason, false);
+    }
+
+    private void settleWhenClosed(CarrierSide last, boolean completed) {
+        if (last == null) {
+            settled.complete(completed);
+        } else {
+            last.closeFuture().addListener(f -> settled.complete(completed));
+        }
     }
 
     private String plainName() {
