@@ -85,6 +85,11 @@ public final class ResumingStream implements ResumableEnd.Events {
     }
 
     @Override
+    public StreamAbort plainLost(String detail) {
+        return StreamAbort.of(StreamEnd.LOCAL_RESET);
+    }
+
+    @Override
     public void detached(ResumableEnd end) {
         if (name == null) {
             end.abort(StreamAbort.of(
@@ -98,7 +103,8 @@ public final class ResumingStream implements ResumableEnd.Events {
 
     @Override
     public void ended(ResumableEnd end, String reason, boolean completed) {
-        if (!completed && !told) {
+        // A reset the local program caused itself needs no word.
+        if (!completed && !told && !reason.equals(StreamEnd.LOCAL_RESET.sentence())) {
             err.println("access: the stream to " + hostname + " ended: " + reason + ".");
         }
         log.debug(

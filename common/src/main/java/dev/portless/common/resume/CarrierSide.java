@@ -3,6 +3,7 @@ package dev.portless.common.resume;
 import dev.portless.common.relay.EndOfStream;
 import dev.portless.common.relay.InboundHold;
 import dev.portless.common.relay.StreamAbort;
+import dev.portless.common.wire.CloseCodes;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -163,7 +164,16 @@ final class CarrierSide extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof EndOfStream || evt instanceof StreamAbort) {
+        if (evt instanceof StreamAbort abort && !finishing && !breaksOnlyTheCarrier(abort.closeCode())) {
+            // An end that names the stream itself (the connector went away, a limit, a revocation)
+            // is its end: no resume can bring back what it ended.
+            onEndLoop(() -> {
+                if (!retired) {
+                    end.onReset(this, abort.closeCode(), abort.reason());
+                }
+                channel.close();
+            });
+        } else if (evt instanceof EndOfStream || evt instanceof StreamAbort) {
             ReferenceCountUtil.release(evt);
             if (finishing) {
                 channel.close();
@@ -193,6 +203,13 @@ final class CarrierSide extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         lost();
         ctx.close();
+    }
+
+    /** Returns whether an abort with {@code closeCode} ends only this carrier's path, which a resume replaces. */
+    private static boolean breaksOnlyTheCarrier(int closeCode) {
+        return closeCode == CloseCodes.CLIENT_LOST
+                || closeCode == CloseCodes.DRAINING
+                || closeCode == CloseCodes.EDGE_LOST;
     }
 
     private void lost() {

@@ -43,6 +43,14 @@ public final class ResumableEnd {
         /** The stream ended, with a reason; {@code completed} when both directions ended cleanly. */
         void ended(ResumableEnd end, String reason, boolean completed);
 
+        /**
+         * Returns the end when the plain channel breaks (a reset, a close without an end);
+         * {@code detail} says how. The owner names it from the table of stream ends.
+         */
+        default StreamAbort plainLost(String detail) {
+            return new StreamAbort(CloseCodes.STREAM_RESET, detail);
+        }
+
         /** The connector named the stream and its secret (on a new stream at the client). */
         default void named(ResumableEnd end, String streamId, String secret) {}
     }
@@ -433,12 +441,17 @@ public final class ResumableEnd {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            end(CloseCodes.STREAM_RESET, plainName() + " closed", true);
+            plainBroke(plainName() + " closed");
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            end(CloseCodes.STREAM_RESET, plainName() + " failed: " + cause.getMessage(), true);
+            plainBroke(plainName() + " failed: " + cause.getMessage());
+        }
+
+        private void plainBroke(String detail) {
+            StreamAbort abort = events.plainLost(detail);
+            end(abort.closeCode(), abort.reason(), true);
         }
     }
 }
