@@ -8,6 +8,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
@@ -115,6 +116,13 @@ final class CarrierSide extends ChannelInboundHandlerAdapter {
         channel.writeAndFlush(EndOfStream.INSTANCE);
         channel.read();
         channel.eventLoop().schedule(() -> channel.close(), linger, unit);
+    }
+
+    /** Ends the carrier after an aborted stream: the abort goes to the hops between, then the carrier closes. */
+    void abort(StreamAbort abort) {
+        retired = true;
+        finishing = true;
+        channel.writeAndFlush(abort).addListener(ChannelFutureListener.CLOSE);
     }
 
     @Override

@@ -362,9 +362,13 @@ public final class ResumableEnd {
         replay.release();
         if (last != null) {
             if (tellPeer) {
-                last.write(ResumeFrames.reset(last.alloc(), closeCode, reason), true);
+                // The RESET frame tells the other end; the carrier's own abort tells the hops
+                // between (the edge's stream log), which see only the carrier's end.
+                last.write(ResumeFrames.reset(last.alloc(), closeCode, reason), false);
+                last.abort(new StreamAbort(closeCode, reason));
+            } else {
+                last.finish(CARRIER_LINGER_SECONDS, TimeUnit.SECONDS);
             }
-            last.finish(CARRIER_LINGER_SECONDS, TimeUnit.SECONDS);
         }
         settleWhenClosed(last, false);
         if (plain.isActive()) {
