@@ -7,7 +7,6 @@ import dev.portless.access.forward.ForwardTable;
 import dev.portless.access.forward.ForwardsFile;
 import dev.portless.access.forward.TcpForwarder;
 import dev.portless.access.login.SignedInDialer;
-import dev.portless.access.resume.ResumingStream;
 import dev.portless.common.env.NamedFile;
 import dev.portless.common.net.Transport;
 import io.netty.channel.EventLoopGroup;
@@ -61,6 +60,9 @@ final class ForwardCommand implements Callable<Integer> {
 
     @Mixin
     EdgeOptions edgeOptions = new EdgeOptions();
+
+    @Mixin
+    ResumeOption resumeOption = new ResumeOption();
 
     @Override
     public Integer call() throws InterruptedException {
@@ -121,7 +123,7 @@ final class ForwardCommand implements Callable<Integer> {
         }
         try {
             TcpForwarder forwarder = TcpForwarder.start(
-                    group, transport, local, dialer, app, System.err, ResumingStream.requested(parent.env()));
+                    group, transport, local, dialer, app, System.err, resumeOption.resumes(parent.env()));
             InetSocketAddress bound = forwarder.localAddress();
             table.add(app, bound.getHostString() + ":" + bound.getPort(), "listening");
             return Optional.of(forwarder);

@@ -8,7 +8,6 @@ import dev.portless.access.edge.StreamDialer;
 import dev.portless.access.forward.ResumableStdio;
 import dev.portless.access.forward.StdioForwarder;
 import dev.portless.access.limits.AccessLimits;
-import dev.portless.access.resume.ResumingStream;
 import dev.portless.common.net.Transport;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
@@ -64,6 +63,9 @@ final class SshCommand implements Callable<Integer> {
     @Mixin
     DestinationOption destinationOption = new DestinationOption();
 
+    @Mixin
+    ResumeOption resumeOption = new ResumeOption();
+
     @Option(names = "--no-agent", description = "neither use nor start the resident agent (env PORTLESS_AGENT=off)")
     boolean noAgent;
 
@@ -77,7 +79,7 @@ final class SshCommand implements Callable<Integer> {
                 hostname, transport, parent.env(), spec.commandLine().getErr()));
         EventLoopGroup group = transport.newGroup(1, "access");
         try {
-            if (ResumingStream.requested(parent.env())) {
+            if (resumeOption.resumes(parent.env())) {
                 try {
                     return ResumableStdio.run(
                             group,

@@ -2,7 +2,6 @@ package dev.portless.access.cli;
 
 import dev.portless.access.edge.StreamDialer;
 import dev.portless.access.forward.TcpForwarder;
-import dev.portless.access.resume.ResumingStream;
 import dev.portless.common.net.Transport;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetAddress;
@@ -49,6 +48,9 @@ final class TcpCommand implements Callable<Integer> {
     @Mixin
     DestinationOption destinationOption = new DestinationOption();
 
+    @Mixin
+    ResumeOption resumeOption = new ResumeOption();
+
     @Override
     public Integer call() throws InterruptedException {
         InetSocketAddress local = parseListen(url);
@@ -58,7 +60,7 @@ final class TcpCommand implements Callable<Integer> {
         EventLoopGroup group = transport.newGroup(0, "access");
         try {
             TcpForwarder forwarder = TcpForwarder.start(
-                    group, transport, local, dialer, hostname, System.err, ResumingStream.requested(parent.env()));
+                    group, transport, local, dialer, hostname, System.err, resumeOption.resumes(parent.env()));
             spec.commandLine()
                     .getErr()
                     .println("access: listening on " + forwarder.localAddress().getHostString() + ":"

@@ -5,6 +5,7 @@ import dev.portless.access.edge.StreamDialer;
 import dev.portless.access.resume.ResumingStream;
 import dev.portless.common.relay.RelayPair;
 import dev.portless.common.relay.StreamAbort;
+import dev.portless.common.resume.ResumableEnd;
 import dev.portless.common.wire.StreamEnd;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -12,6 +13,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.io.PrintStream;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +24,11 @@ final class ConnectToEdge extends ChannelInboundHandlerAdapter {
     private final String hostname;
     private final PrintStream err;
     private final boolean resumable;
+    private final Consumer<ResumableEnd> joined;
 
-    ConnectToEdge(StreamDialer dialer, String hostname, PrintStream err, boolean resumable) {
+    ConnectToEdge(
+            StreamDialer dialer, String hostname, PrintStream err, boolean resumable, Consumer<ResumableEnd> joined) {
+        this.joined = joined;
         this.dialer = dialer;
         this.hostname = hostname;
         this.err = err;
@@ -49,7 +54,7 @@ final class ConnectToEdge extends ChannelInboundHandlerAdapter {
                 return;
             }
             if (resumable) {
-                ResumingStream.join(local, edgeChannel, dialer, hostname, err);
+                joined.accept(ResumingStream.join(local, edgeChannel, dialer, hostname, err));
                 return;
             }
             RelayPair.join(

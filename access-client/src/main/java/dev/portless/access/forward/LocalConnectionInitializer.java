@@ -3,9 +3,11 @@ package dev.portless.access.forward;
 import dev.portless.access.edge.StreamDialer;
 import dev.portless.common.relay.InboundHold;
 import dev.portless.common.relay.SocketStreamAdapter;
+import dev.portless.common.resume.ResumableEnd;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import java.io.PrintStream;
+import java.util.function.Consumer;
 import java.util.function.IntPredicate;
 
 /**
@@ -19,10 +21,17 @@ final class LocalConnectionInitializer extends ChannelInitializer<SocketChannel>
     private final PrintStream err;
     private final boolean resumable;
     private final IntPredicate fromPort;
+    private final Consumer<ResumableEnd> joined;
 
     LocalConnectionInitializer(
-            StreamDialer dialer, String hostname, PrintStream err, boolean resumable, IntPredicate fromPort) {
+            StreamDialer dialer,
+            String hostname,
+            PrintStream err,
+            boolean resumable,
+            IntPredicate fromPort,
+            Consumer<ResumableEnd> joined) {
         this.fromPort = fromPort;
+        this.joined = joined;
         this.dialer = dialer;
         this.hostname = hostname;
         this.err = err;
@@ -37,7 +46,7 @@ final class LocalConnectionInitializer extends ChannelInitializer<SocketChannel>
         }
         ch.pipeline()
                 .addLast("stream", new SocketStreamAdapter())
-                .addLast("connect", new ConnectToEdge(dialer, hostname, err, resumable))
+                .addLast("connect", new ConnectToEdge(dialer, hostname, err, resumable, joined))
                 .addLast("hold", new InboundHold());
     }
 }

@@ -3,7 +3,9 @@ package dev.portless.access.forward;
 import static java.util.Objects.requireNonNull;
 
 import dev.portless.access.edge.StreamDialer;
+import dev.portless.access.limits.AccessLimits;
 import dev.portless.common.net.Transport;
+import dev.portless.common.resume.ResumableEnd;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +14,10 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@code access ssh}'s stdin and stdout carried by a resumable stream. A resumable stream's plain
@@ -38,6 +44,7 @@ public final class ResumableStdio {
         Socket socket = new Socket();
         socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         int ownPort = socket.getLocalPort();
+        CompletableFuture<ResumableEnd> joined = new CompletableFuture<>();
         TcpForwarder listener = TcpForwarder.start(
                 group,
                 transport,
@@ -46,12 +53,21 @@ public final class ResumableStdio {
                 hostname,
                 err,
                 true,
-                port -> port == ownPort);
+                port -> port == ownPort,
+                joined::complete);
+        // The listener stays open until the connection is joined: closing it as soon as connect()
+        // returns would reset a connection the kernel has queued but the event loop not yet accepted.
+        joined.whenComplete((end, failure) -> listener.channel().close());
         try {
             socket.connect(listener.localAddress());
-        } finally {
+        } catch (IOException e) {
             listener.close();
+            throw e;
         }
+        // ssh sends SIGHUP to its ProxyCommand as it exits, right after closing the pipes: let the
+        // stream's end cross to the connector (bounded) before the JVM halts, or the edge and the
+        // connector see a client that went away instead of a completed stream.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> awaitSettled(joined), "access-drain"));
         socket.setTcpNoDelay(true);
         Thread stdin = new Thread(() -> pumpStdin(in, socket), "stdin");
         stdin.setDaemon(true);
@@ -67,12 +83,38 @@ public final class ResumableStdio {
                 }
             }
             out.flush();
-            return 0;
+            if (!joined.isDone()) {
+                // The local connection closed before any stream was joined: the dial failed, and
+                // ConnectToEdge has said why.
+                return 1;
+            }
+            // The target has ended its bytes; the stream completes once ssh has ended its own.
+            stdin.join();
+            return awaitSettled(joined) ? 0 : 1;
         } catch (IOException e) {
             err.println("access: the stream to " + hostname + " was cut off: " + e.getMessage());
             return 1;
         } finally {
             socket.close();
+            listener.close();
+        }
+    }
+
+    /** Waits (bounded) for the stream's end to reach the other side; returns false when it was aborted. */
+    private static boolean awaitSettled(CompletableFuture<ResumableEnd> joined) {
+        long deadline = System.nanoTime() + AccessLimits.STDIO_DRAIN.toNanos();
+        try {
+            ResumableEnd end = joined.get(AccessLimits.STDIO_DRAIN.toNanos(), TimeUnit.NANOSECONDS);
+            return end.settled().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            // The bytes have all crossed; only the end's handshake is late, and the connector's
+            // detach window cleans up after it.
+            return true;
+        } catch (ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.portless.access.edge.StreamDialer;
 import dev.portless.common.net.Transport;
+import dev.portless.common.resume.ResumableEnd;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -11,6 +12,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.util.function.Consumer;
 import java.util.function.IntPredicate;
 
 /**
@@ -51,10 +53,13 @@ public final class TcpForwarder implements AutoCloseable {
             String hostname,
             PrintStream err,
             boolean resumable) {
-        return start(group, transport, local, dialer, hostname, err, resumable, port -> true);
+        return start(group, transport, local, dialer, hostname, err, resumable, port -> true, end -> {});
     }
 
-    /** Returns a forwarder as above that accepts only connections whose source port {@code fromPort} allows. */
+    /**
+     * Returns a forwarder as above that accepts only connections whose source port {@code fromPort}
+     * allows, and hands each resumable stream's end to {@code joined} once it is joined.
+     */
     static TcpForwarder start(
             EventLoopGroup group,
             Transport transport,
@@ -63,12 +68,13 @@ public final class TcpForwarder implements AutoCloseable {
             String hostname,
             PrintStream err,
             boolean resumable,
-            IntPredicate fromPort) {
+            IntPredicate fromPort,
+            Consumer<ResumableEnd> joined) {
         return listen(
                 group,
                 transport,
                 local,
-                new LocalConnectionInitializer(dialer, hostname, err, resumable, fromPort),
+                new LocalConnectionInitializer(dialer, hostname, err, resumable, fromPort, joined),
                 "--url");
     }
 

@@ -13,6 +13,7 @@ import dev.portless.common.wire.StreamEnd;
 import dev.portless.common.wire.StreamError;
 import io.netty.channel.Channel;
 import java.io.PrintStream;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ResumingStream implements ResumableEnd.Events {
     private static final Logger log = LoggerFactory.getLogger(ResumingStream.class);
-    /** The environment variable that turns resume on ({@code on}). */
+    /** The environment variable that turns resume off ({@code off}); it is on by default. */
     public static final String ENV = "PORTLESS_RESUME";
 
     private final StreamDialer dialer;
@@ -40,6 +41,8 @@ public final class ResumingStream implements ResumableEnd.Events {
     private long brokeAtNanos;
     private int attempt;
     private ResumableEnd end;
+    // Whether the end's sentence was printed already (a refused or abandoned resume prints its own).
+    private boolean told;
 
     private ResumingStream(StreamDialer dialer, String hostname, PrintStream err) {
         this.dialer = dialer;
@@ -48,11 +51,12 @@ public final class ResumingStream implements ResumableEnd.Events {
     }
 
     /**
-     * Returns whether {@code env} turns resume on ({@code PORTLESS_RESUME=on}). It is off by default
-     * for now: a half-closed local connection whose reader is slow can stall near the stream's end.
+     * Returns whether {@code env} leaves resume on: it is on unless {@code PORTLESS_RESUME} is
+     * {@code off} (or {@code false}, {@code no}, {@code 0}).
      */
     public static boolean requested(Map<String, String> env) {
-        return "on".equalsIgnoreCase(env.getOrDefault(ENV, "").trim());
+        String value = env.getOrDefault(ENV, "").trim().toLowerCase(Locale.ROOT);
+        return !(value.equals("off") || value.equals("false") || value.equals("no") || value.equals("0"));
     }
 
     /** Returns the headers that ask the edge for a new resumable stream. */
@@ -81,6 +85,11 @@ public final class ResumingStream implements ResumableEnd.Events {
     }
 
     @Override
+    public StreamAbort plainLost(String detail) {
+        return StreamAbort.of(StreamEnd.LOCAL_RESET);
+    }
+
+    @Override
     public void detached(ResumableEnd end) {
         if (name == null) {
             end.abort(StreamAbort.of(
@@ -94,6 +103,10 @@ public final class ResumingStream implements ResumableEnd.Events {
 
     @Override
     public void ended(ResumableEnd end, String reason, boolean completed) {
+        // A reset the local program caused itself needs no word.
+        if (!completed && !told && !reason.equals(StreamEnd.LOCAL_RESET.sentence())) {
+            err.println("access: the stream to " + hostname + " ended: " + reason + ".");
+        }
         log.debug(
                 "stream={} to {} ended: {} (sent {}, received {}, resumes {})",
                 name == null ? "-" : name.streamId(),
@@ -154,12 +167,14 @@ public final class ResumingStream implements ResumableEnd.Events {
         long elapsedNanos = System.nanoTime() - brokeAtNanos;
         if (refused) {
             err.println("access: the stream to " + hostname + " could not be resumed: " + cause.getMessage());
+            told = true;
             end.abort(StreamAbort.of(StreamEnd.RESUME_FAILED, cause.getMessage()));
         } else if (elapsedNanos > AccessLimits.RESUME_GIVE_UP.toNanos()) {
             String why = "no resume succeeded within " + AccessLimits.RESUME_GIVE_UP.toMinutes()
                     + " minutes (last attempt: " + cause.getMessage() + ")";
             StreamAbort abort = StreamAbort.of(StreamEnd.RESUME_FAILED, why);
             err.println("access: the stream to " + hostname + " ended: " + abort.reason() + ".");
+            told = true;
             end.abort(abort);
         } else {
             log.debug("stream={} resume attempt {} failed: {}", name.streamId(), attempt + 1, cause.getMessage());

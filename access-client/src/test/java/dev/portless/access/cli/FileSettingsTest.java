@@ -20,8 +20,10 @@ import picocli.CommandLine;
  */
 class FileSettingsTest {
     /** Nothing listens on port 1, so a dial fails at once after the settings were read. */
+    // Without resume, the dial's failure is printed on the command line's err (a resumable stream's
+    // local relay prints on the process's own stderr).
     private static final String[] SSH_TO_NOWHERE = {
-        "ssh", "--hostname", "app.example.com", "--edge", "https://127.0.0.1:1", "--connect-timeout", "1"
+        "ssh", "--hostname", "app.example.com", "--edge", "https://127.0.0.1:1", "--connect-timeout", "1", "--no-resume"
     };
 
     @TempDir

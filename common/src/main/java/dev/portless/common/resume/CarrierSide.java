@@ -3,9 +3,12 @@ package dev.portless.common.resume;
 import dev.portless.common.relay.EndOfStream;
 import dev.portless.common.relay.InboundHold;
 import dev.portless.common.relay.StreamAbort;
+import dev.portless.common.wire.CloseCodes;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
@@ -61,6 +64,10 @@ final class CarrierSide extends ChannelInboundHandlerAdapter {
         return channel.alloc();
     }
 
+    ChannelFuture closeFuture() {
+        return channel.closeFuture();
+    }
+
     boolean isWritable() {
         return channel.isWritable();
     }
@@ -111,6 +118,13 @@ final class CarrierSide extends ChannelInboundHandlerAdapter {
         channel.eventLoop().schedule(() -> channel.close(), linger, unit);
     }
 
+    /** Ends the carrier after an aborted stream: the abort goes to the hops between, then the carrier closes. */
+    void abort(StreamAbort abort) {
+        retired = true;
+        finishing = true;
+        channel.writeAndFlush(abort).addListener(ChannelFutureListener.CLOSE);
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (!(msg instanceof ResumeFrame frame)) {
@@ -158,7 +172,16 @@ final class CarrierSide extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof EndOfStream || evt instanceof StreamAbort) {
+        if (evt instanceof StreamAbort abort && !finishing && !breaksOnlyTheCarrier(abort.closeCode())) {
+            // An end that names the stream itself (the connector went away, a limit, a revocation)
+            // is its end: no resume can bring back what it ended.
+            onEndLoop(() -> {
+                if (!retired) {
+                    end.onReset(this, abort.closeCode(), abort.reason());
+                }
+                channel.close();
+            });
+        } else if (evt instanceof EndOfStream || evt instanceof StreamAbort) {
             ReferenceCountUtil.release(evt);
             if (finishing) {
                 channel.close();
@@ -188,6 +211,13 @@ final class CarrierSide extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         lost();
         ctx.close();
+    }
+
+    /** Returns whether an abort with {@code closeCode} ends only this carrier's path, which a resume replaces. */
+    private static boolean breaksOnlyTheCarrier(int closeCode) {
+        return closeCode == CloseCodes.CLIENT_LOST
+                || closeCode == CloseCodes.DRAINING
+                || closeCode == CloseCodes.EDGE_LOST;
     }
 
     private void lost() {

@@ -14,6 +14,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,6 +43,14 @@ public final class ResumableEnd {
         /** The stream ended, with a reason; {@code completed} when both directions ended cleanly. */
         void ended(ResumableEnd end, String reason, boolean completed);
 
+        /**
+         * Returns the end when the plain channel breaks (a reset, a close without an end);
+         * {@code detail} says how. The owner names it from the table of stream ends.
+         */
+        default StreamAbort plainLost(String detail) {
+            return new StreamAbort(CloseCodes.STREAM_RESET, detail);
+        }
+
         /** The connector named the stream and its secret (on a new stream at the client). */
         default void named(ResumableEnd end, String streamId, String secret) {}
     }
@@ -55,6 +64,7 @@ public final class ResumableEnd {
     private final long replayLimit;
     private final Events events;
     private final ReplayBuffer replay = new ReplayBuffer();
+    private final CompletableFuture<Boolean> settled = new CompletableFuture<>();
     // All fields below are touched from the plain channel's event loop only.
     private long sent;
     private long received;
@@ -136,6 +146,15 @@ public final class ResumableEnd {
     /** Returns whether a carrier is attached. Call it on {@link #loop()}. */
     public boolean attached() {
         return carrier != null;
+    }
+
+    /**
+     * Returns a future that completes, with whether the stream completed, once the stream has ended
+     * and its last carrier has closed: a process that exits sooner cuts the carrier before the other
+     * end has heard that the stream completed.
+     */
+    public CompletableFuture<Boolean> settled() {
+        return settled;
     }
 
     /** Returns whether the stream has ended. Call it on {@link #loop()}. */
@@ -328,6 +347,7 @@ public final class ResumableEnd {
             if (last != null) {
                 last.finish(CARRIER_LINGER_SECONDS, TimeUnit.SECONDS);
             }
+            settleWhenClosed(last, true);
             events.ended(this, "completed", true);
         }
     }
@@ -342,14 +362,27 @@ public final class ResumableEnd {
         replay.release();
         if (last != null) {
             if (tellPeer) {
-                last.write(ResumeFrames.reset(last.alloc(), closeCode, reason), true);
+                // The RESET frame tells the other end; the carrier's own abort tells the hops
+                // between (the edge's stream log), which see only the carrier's end.
+                last.write(ResumeFrames.reset(last.alloc(), closeCode, reason), false);
+                last.abort(new StreamAbort(closeCode, reason));
+            } else {
+                last.finish(CARRIER_LINGER_SECONDS, TimeUnit.SECONDS);
             }
-            last.finish(CARRIER_LINGER_SECONDS, TimeUnit.SECONDS);
         }
+        settleWhenClosed(last, false);
         if (plain.isActive()) {
             plain.writeAndFlush(new StreamAbort(closeCode, reason)).addListener(ChannelFutureListener.CLOSE);
         }
         events.ended(this, reason, false);
+    }
+
+    private void settleWhenClosed(CarrierSide last, boolean completed) {
+        if (last == null) {
+            settled.complete(completed);
+        } else {
+            last.closeFuture().addListener(f -> settled.complete(completed));
+        }
     }
 
     private String plainName() {
@@ -412,12 +445,17 @@ public final class ResumableEnd {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            end(CloseCodes.STREAM_RESET, plainName() + " closed", true);
+            plainBroke(plainName() + " closed");
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            end(CloseCodes.STREAM_RESET, plainName() + " failed: " + cause.getMessage(), true);
+            plainBroke(plainName() + " failed: " + cause.getMessage());
+        }
+
+        private void plainBroke(String detail) {
+            StreamAbort abort = events.plainLost(detail);
+            end(abort.closeCode(), abort.reason(), true);
         }
     }
 }

@@ -211,6 +211,11 @@ public final class StreamSessions {
         }
 
         @Override
+        public StreamAbort plainLost(String detail) {
+            return StreamAbort.of(StreamEnd.TARGET_RESET);
+        }
+
+        @Override
         public void detached(ResumableEnd end) {
             log.info(
                     "stream={} app={} detached; the target stays open for {} s",
