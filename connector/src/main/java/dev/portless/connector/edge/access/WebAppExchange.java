@@ -75,6 +75,8 @@ final class WebAppExchange {
     private boolean requestEnded;
     private boolean responseStarted;
     private boolean done;
+    // Response parts written to the browser but not flushed: one flush per tunnel read, not per frame.
+    private boolean unflushed;
     private long bytesUp;
     private long bytesDown;
     private int status;
@@ -254,7 +256,8 @@ final class WebAppExchange {
             end(true);
             return;
         }
-        ctx.writeAndFlush(response);
+        ctx.write(response);
+        unflushed = true;
         readOnWhenWritable();
     }
 
@@ -269,13 +272,24 @@ final class WebAppExchange {
             end(true);
             return;
         }
-        ctx.writeAndFlush(new DefaultHttpContent(frame.content()));
+        ctx.write(new DefaultHttpContent(frame.content()));
+        unflushed = true;
         readOnWhenWritable();
     }
 
     private void readOnWhenWritable() {
         if (ctx.channel().isWritable()) {
             stream.read();
+        } else {
+            flushResponse();
+        }
+    }
+
+    /** Sends what the last tunnel read produced: the head and the body's first bytes leave as one write. */
+    private void flushResponse() {
+        if (unflushed) {
+            unflushed = false;
+            ctx.flush();
         }
     }
 
@@ -291,6 +305,7 @@ final class WebAppExchange {
         } else {
             // The body is cut short: the browser must not take it for the whole of it.
             errorCode = "stream_reset";
+            flushResponse();
             ctx.close();
             end(false);
         }
@@ -365,6 +380,11 @@ final class WebAppExchange {
                     stream.read();
                 }
             });
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext streamCtx) {
+            ctx.executor().execute(WebAppExchange.this::flushResponse);
         }
 
         @Override
