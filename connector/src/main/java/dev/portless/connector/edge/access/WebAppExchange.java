@@ -75,8 +75,6 @@ final class WebAppExchange {
     private boolean requestEnded;
     private boolean responseStarted;
     private boolean done;
-    // Response parts written to the browser but not flushed: one flush per tunnel read, not per frame.
-    private boolean unflushed;
     private long bytesUp;
     private long bytesDown;
     private int status;
@@ -256,8 +254,7 @@ final class WebAppExchange {
             end(true);
             return;
         }
-        ctx.write(response);
-        unflushed = true;
+        ctx.writeAndFlush(response);
         readOnWhenWritable();
     }
 
@@ -272,24 +269,13 @@ final class WebAppExchange {
             end(true);
             return;
         }
-        ctx.write(new DefaultHttpContent(frame.content()));
-        unflushed = true;
+        ctx.writeAndFlush(new DefaultHttpContent(frame.content()));
         readOnWhenWritable();
     }
 
     private void readOnWhenWritable() {
         if (ctx.channel().isWritable()) {
             stream.read();
-        } else {
-            flushResponse();
-        }
-    }
-
-    /** Sends what the last tunnel read produced: the head and the body's first bytes leave as one write. */
-    private void flushResponse() {
-        if (unflushed) {
-            unflushed = false;
-            ctx.flush();
         }
     }
 
@@ -305,7 +291,6 @@ final class WebAppExchange {
         } else {
             // The body is cut short: the browser must not take it for the whole of it.
             errorCode = "stream_reset";
-            flushResponse();
             ctx.close();
             end(false);
         }
@@ -380,11 +365,6 @@ final class WebAppExchange {
                     stream.read();
                 }
             });
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext streamCtx) {
-            ctx.executor().execute(WebAppExchange.this::flushResponse);
         }
 
         @Override
