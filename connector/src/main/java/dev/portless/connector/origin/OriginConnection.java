@@ -32,9 +32,6 @@ final class OriginConnection extends ChannelInboundHandlerAdapter {
         /** The origin accepted the upgrade; the pipeline is already a byte stream with a hold at its end. */
         void upgraded(Channel origin, HttpResponse switching);
 
-        /** The origin's last read burst has been handed over: what it produced may be flushed now. */
-        void originReadComplete();
-
         /** The connection is writable again. */
         void originWritable();
 
@@ -115,11 +112,6 @@ final class OriginConnection extends ChannelInboundHandlerAdapter {
     public void channelReadComplete(ChannelHandlerContext ctx) {
         if (upgraded) {
             ctx.fireChannelReadComplete();
-            return;
-        }
-        Listener l = listener;
-        if (l != null) {
-            l.originReadComplete();
         }
     }
 

@@ -56,8 +56,6 @@ final class OriginExchange extends ChannelInboundHandlerAdapter implements Origi
     private boolean keepAlive;
     private boolean ended;
     private ChannelFuture lastWrite;
-    // Response parts written to the stream but not flushed: one flush per origin read, not per part.
-    private boolean unflushed;
     private int status;
     // Set while the request went out on a pooled connection and may go once more on a new one.
     private Runnable redial;
@@ -225,16 +223,6 @@ final class OriginExchange extends ChannelInboundHandlerAdapter implements Origi
     }
 
     @Override
-    public void originReadComplete() {
-        onStreamLoop(() -> {
-            if (unflushed) {
-                unflushed = false;
-                stream.flush();
-            }
-        });
-    }
-
-    @Override
     public void originWritable() {
         onStreamLoop(() -> {
             if (!requestSent && !ended) {
@@ -325,17 +313,11 @@ final class OriginExchange extends ChannelInboundHandlerAdapter implements Origi
         if (responseDone) {
             // Before the flush: once both ends have ended, the flush closes the stream at once.
             finishIfComplete();
-            unflushed = false;
             stream.flush();
         } else {
-            // The head and the first body bytes of a response usually come in one read: flushing them
-            // together sends one TLS record and wakes the edge once, where a flush per part did twice.
-            unflushed = true;
+            stream.flush();
             if (stream.isWritable()) {
                 connection.channel().read();
-            } else {
-                unflushed = false;
-                stream.flush();
             }
         }
     }
