@@ -115,6 +115,9 @@ public final class Sshd implements AutoCloseable {
                 "KbdInteractiveAuthentication no",
                 // scp speaks SFTP since OpenSSH 9.0.
                 "Subsystem sftp internal-sftp",
+                // bash sources ~/.bashrc when sshd starts it at shell level 1. The login user's rc file is no
+                // part of what is tested, and one that runs `pyenv rehash` queues parallel logins on its lock.
+                "SetEnv SHLVL=1",
                 "LogLevel VERBOSE",
                 "");
     }
