@@ -115,6 +115,9 @@ public final class Sshd implements AutoCloseable {
                 "KbdInteractiveAuthentication no",
                 // scp speaks SFTP since OpenSSH 9.0.
                 "Subsystem sftp internal-sftp",
+                // The default (10:30:100) drops some connections once ten wait for authentication: tests
+                // that start many ssh at once would fail at random.
+                "MaxStartups 100",
                 "LogLevel VERBOSE",
                 "");
     }
