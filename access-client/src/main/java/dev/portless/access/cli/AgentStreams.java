@@ -4,6 +4,7 @@ import dev.portless.access.agent.AgentRequest;
 import dev.portless.access.agent.AgentService;
 import dev.portless.access.agent.FrontTerminal;
 import dev.portless.access.edge.EdgeEndpoint;
+import dev.portless.access.edge.StreamDialer;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import java.io.PrintWriter;
@@ -12,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import picocli.CommandLine;
 
@@ -30,6 +32,14 @@ final class AgentStreams implements AgentService {
 
     @Override
     public CompletableFuture<Channel> open(AgentRequest request, FrontTerminal terminal, EventLoop loop) {
+        // Reading the arguments may read files (a service token secret, the token cache): off the event
+        // loop, which every front and edge connection of the agent shares, so one front never holds up the
+        // others' handshakes and relays.
+        return CompletableFuture.supplyAsync(() -> dialer(request, terminal), signIns)
+                .thenCompose(target -> target.dialer().open(loop, target.hostname()));
+    }
+
+    private Target dialer(AgentRequest request, FrontTerminal terminal) {
         try {
             if (!request.command().equals("ssh")) {
                 throw new IllegalArgumentException(
@@ -40,16 +50,19 @@ final class AgentStreams implements AgentService {
             new CommandLine(ssh)
                     .parseArgs(request.args().subList(1, request.args().size()).toArray(String[]::new));
             PrintWriter err = new PrintWriter(new TerminalWriter(terminal), true);
-            return ssh.destinationOption
-                    .apply(ssh.edgeOptions.agentDialer(
-                            ssh.hostname, request.env(), err, terminal::open, dialers, signIns))
-                    .open(loop, ssh.hostname);
+            return new Target(
+                    ssh.destinationOption.apply(ssh.edgeOptions.agentDialer(
+                            ssh.hostname, request.env(), err, terminal::open, dialers, signIns)),
+                    ssh.hostname);
         } catch (CommandLine.ParameterException | IllegalArgumentException | IllegalStateException e) {
-            return CompletableFuture.failedFuture(e);
+            throw new CompletionException(e);
         } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(new IllegalStateException(e.getMessage(), e));
+            throw new CompletionException(new IllegalStateException(e.getMessage(), e));
         }
     }
+
+    /** A front's dialer and the hostname it asks for. */
+    private record Target(StreamDialer dialer, String hostname) {}
 
     @Override
     public List<String> describe() {

@@ -118,6 +118,9 @@ public final class Sshd implements AutoCloseable {
                 // bash sources ~/.bashrc when sshd starts it at shell level 1. The login user's rc file is no
                 // part of what is tested, and one that runs `pyenv rehash` queues parallel logins on its lock.
                 "SetEnv SHLVL=1",
+                // The default (10:30:100) drops some connections once ten wait for authentication: tests
+                // that start many ssh at once would fail at random.
+                "MaxStartups 100",
                 "LogLevel VERBOSE",
                 "");
     }
