@@ -4,8 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.portless.connector.edge.identity.FormGuard;
 import dev.portless.connector.edge.identity.ReturnPaths;
-import dev.portless.connector.edge.identity.pin.PinChallenge;
 import dev.portless.connector.edge.identity.pin.PinProvider;
+import dev.portless.connector.edge.identity.pin.PinSignIn;
 import dev.portless.connector.edge.identity.session.BrowserSession;
 import dev.portless.connector.edge.identity.session.BrowserSessions;
 import dev.portless.connector.edge.pages.Pages;
@@ -14,6 +14,9 @@ import dev.portless.connector.edge.pages.WebResponse;
 import dev.portless.connector.edge.pages.WebRouter;
 import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.policy.Identity;
+import dev.portless.connector.edge.store.EdgeStore;
+import dev.portless.connector.edge.store.PinAttempt;
+import dev.portless.connector.edge.store.StoredPinChallenge;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -41,10 +44,12 @@ public final class SignInPages {
     private final Map<String, AppRoute> apps;
     private final URI issuer;
     private final Clock clock;
+    private final EdgeStore store;
 
     /**
      * Returns the pages of an edge at {@code issuer} whose people sign in with {@code pin} and the
-     * upstream providers in {@code providers} (the PIN provider is added to the list when present).
+     * upstream providers in {@code providers} (the PIN provider is added to the list when present), checking PINs
+     * against the challenges in {@code store}.
      */
     public SignInPages(
             BrowserSessions sessions,
@@ -52,12 +57,14 @@ public final class SignInPages {
             List<Pages.Provider> upstream,
             Map<String, AppRoute> apps,
             URI issuer,
-            Clock clock) {
+            Clock clock,
+            EdgeStore store) {
         this.sessions = requireNonNull(sessions, "sessions");
         this.pin = requireNonNull(pin, "pin");
         this.apps = Map.copyOf(requireNonNull(apps, "apps"));
         this.issuer = requireNonNull(issuer, "issuer");
         this.clock = requireNonNull(clock, "clock");
+        this.store = requireNonNull(store, "store");
         this.guard = new FormGuard(issuer);
         List<Pages.Provider> all = new ArrayList<>();
         pin.ifPresent(p -> all.add(new Pages.Provider(p.name(), p.displayName(), true)));
@@ -121,68 +128,81 @@ public final class SignInPages {
         if (problem != null) {
             return Pages.signIn(providers, s.get().csrf(), returnTo, appOf(returnTo), problem);
         }
-        return WebResponse.seeOther("/signin/pin/code");
+        PinSignIn started = s.get().pending(PinSignIn.class).orElseThrow();
+        return WebResponse.seeOther("/signin/pin/code")
+                .withHeader("Set-Cookie", pin.get().cookie(started));
     }
 
     private WebResponse pinPage(WebRequest r) {
         Optional<BrowserSession> s = sessions.find(r);
-        Optional<PinChallenge> challenge = s.flatMap(x -> x.pending(PinChallenge.class));
-        if (challenge.isEmpty()) {
+        Optional<PinSignIn> pending = s.flatMap(x -> x.pending(PinSignIn.class));
+        if (pending.isEmpty()) {
             return WebResponse.redirect("/signin");
         }
-        return Pages.pinEntry(
-                challenge.get().email(), s.get().csrf(), challenge.get().attemptsLeft(), null);
+        // A fresh challenge: tries used since show on the page each answer returns.
+        return Pages.pinEntry(pending.get().email(), s.get().csrf(), PinProvider.ATTEMPTS, null);
     }
 
     private WebResponse checkPin(WebRequest r) {
         Optional<BrowserSession> s = sessions.find(r);
-        if (!guard.accepts(r, s)) {
+        Optional<String> cookie = Optional.ofNullable(r.cookies().get(PinProvider.COOKIE));
+        Optional<String> id;
+        if (guard.accepts(r, s)) {
+            id = s.get().pending(PinSignIn.class).map(PinSignIn::challengeId).or(() -> cookie);
+        } else if (cookie.isPresent() && guard.fromOwnOrigin(r)) {
+            // Asked for at another edge, whose anonymous session this one does not know: the SameSite=Strict
+            // cookie only comes with the edge's own pages' posts, so it stands in for the session's CSRF token.
+            id = cookie;
+        } else {
             return expired("/");
         }
-        Optional<PinChallenge> challenge = s.get().pending(PinChallenge.class);
-        if (challenge.isEmpty()) {
+        if (id.isEmpty() || pin.isEmpty()) {
             return WebResponse.seeOther("/signin");
         }
-        PinChallenge c = challenge.get();
-        switch (c.attempt(r.form("pin").orElse(""), clock.instant())) {
+        String digits = r.form("pin").orElse("").replaceAll("[\\s-]", "");
+        PinAttempt attempt = store.attemptPin(id.get(), digits, clock.instant());
+        String csrf = s.map(BrowserSession::csrf).orElse("");
+        if (attempt.outcome() == PinAttempt.Outcome.WRONG) {
+            StoredPinChallenge c = attempt.challenge().orElseThrow();
+            return Pages.pinEntry(c.email(), csrf, c.attemptsLeft(), "That code is not right.");
+        }
+        s.ifPresent(BrowserSession::clearSignIn);
+        if (attempt.outcome() == PinAttempt.Outcome.UNKNOWN) {
+            return WebResponse.seeOther("/signin").withHeader("Set-Cookie", PinProvider.clearedCookie());
+        }
+        StoredPinChallenge c = attempt.challenge().orElseThrow();
+        WebResponse answer = switch (attempt.outcome()) {
             case SIGNED_IN -> {
-                s.get().clearSignIn();
-                Identity identity =
-                        Identity.user(pin.orElseThrow().name(), c.email(), Optional.of(c.email()), List.of());
                 log.info(
                         "Signed in {} with an e-mail code (client {})",
                         c.email(),
                         r.client().getHostAddress());
-                return sessions.completeSignIn(s, identity, c.returnTo());
-            }
-            case WRONG -> {
-                return Pages.pinEntry(c.email(), s.get().csrf(), c.attemptsLeft(), "That code is not right.");
+                Identity identity = Identity.user(pin.get().name(), c.email(), Optional.of(c.email()), List.of());
+                yield sessions.completeSignIn(s, identity, c.returnTo());
             }
             case LOCKED -> {
-                s.get().clearSignIn();
                 log.warn(
                         "PIN for {} locked after {} wrong tries (client {})",
                         c.email(),
-                        PinChallenge.ATTEMPTS,
+                        PinProvider.ATTEMPTS,
                         r.client().getHostAddress());
-                return Pages.signIn(
+                yield Pages.signIn(
                         providers,
-                        s.get().csrf(),
+                        csrf,
                         c.returnTo(),
                         appOf(c.returnTo()),
-                        "That code was wrong " + PinChallenge.ATTEMPTS + " times and no longer works; request "
-                                + "a new one.");
+                        "That code was wrong " + PinProvider.ATTEMPTS + " times and no longer works; "
+                                + "request a new one.");
             }
-            default -> {
-                s.get().clearSignIn();
-                return Pages.signIn(
+            default ->
+                Pages.signIn(
                         providers,
-                        s.get().csrf(),
+                        csrf,
                         c.returnTo(),
                         appOf(c.returnTo()),
                         "That code has expired; request a new one.");
-            }
-        }
+        };
+        return answer.withHeader("Set-Cookie", PinProvider.clearedCookie());
     }
 
     private WebResponse signedIn(WebRequest r) {
