@@ -46,6 +46,7 @@ class ClientAbuseLimitsTest {
                         new TunnelledEdge(TunnelledEdge.SERVICE_TOKEN, false, with("connectionsPerClient", 2));
                 Socket first = connect(edge);
                 Socket second = connect(edge)) {
+            edge.awaitOpen(2);
             try (Socket third = connect(edge)) {
                 third.getOutputStream().write(upgrade("/echo").getBytes(StandardCharsets.US_ASCII));
                 String head = head(third.getInputStream()).toLowerCase(Locale.ROOT);
@@ -58,7 +59,7 @@ class ClientAbuseLimitsTest {
             assertTrue(head(first.getInputStream()).startsWith("HTTP/1.1 101 "));
             // The refused connection no longer counts: a new one is let in once it is gone.
             second.close();
-            Thread.sleep(200);
+            edge.awaitOpen(1);
             try (Socket fourth = connect(edge)) {
                 fourth.getOutputStream().write(upgrade("/echo").getBytes(StandardCharsets.US_ASCII));
                 assertTrue(head(fourth.getInputStream()).startsWith("HTTP/1.1 101 "));

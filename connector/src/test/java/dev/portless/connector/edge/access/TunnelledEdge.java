@@ -8,6 +8,8 @@ import dev.portless.connector.edge.tunnel.TestConnectors;
 import dev.portless.connector.edge.tunnel.TunnelRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -16,6 +18,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An edge's client listener on loopback (no TLS) with a {@link FakeWebConnector} registered for
@@ -33,6 +36,9 @@ final class TunnelledEdge implements AutoCloseable {
     final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     final FakeWebConnector connector;
     private final Channel edge;
+    // Open connections as the limit has counted them (it sits before this count in the pipeline):
+    // a client's connect() and close() return before the edge's loop has seen them.
+    private final AtomicInteger open = new AtomicInteger();
 
     /** Starts an edge that checks credentials with {@code authenticator}, speaking {@code h2} when {@code http2}. */
     TunnelledEdge(AccessAuthenticator authenticator, boolean http2) throws InterruptedException {
@@ -56,6 +62,19 @@ final class TunnelledEdge implements AutoCloseable {
                         ClientRequestHandler streams = new WebSocketStreamHandler(admission);
                         ClientRequestHandler pages = new WebPageHandler(services.web());
                         ch.pipeline().addLast("connection-limit", new ConnectionLimit(clientLimits));
+                        ch.pipeline().addLast("counted", new ChannelInboundHandlerAdapter() {
+                            @Override
+                            public void channelActive(ChannelHandlerContext ctx) {
+                                open.incrementAndGet();
+                                ctx.fireChannelActive();
+                            }
+
+                            @Override
+                            public void channelInactive(ChannelHandlerContext ctx) {
+                                open.decrementAndGet();
+                                ctx.fireChannelInactive();
+                            }
+                        });
                         if (http2) {
                             AccessListenerInitializer.http2(ch.pipeline(), admission, streams, pages, limits);
                         } else {
@@ -66,6 +85,17 @@ final class TunnelledEdge implements AutoCloseable {
                 .bind(new InetSocketAddress("127.0.0.1", 0))
                 .sync()
                 .channel();
+    }
+
+    /** Waits until the edge has exactly {@code n} client connections open, as its limit counts them. */
+    void awaitOpen(int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (open.get() != n) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the edge has " + open.get() + " connections open, not " + n);
+            }
+            Thread.sleep(5);
+        }
     }
 
     /** Returns the listener's port. */
