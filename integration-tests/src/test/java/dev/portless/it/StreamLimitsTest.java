@@ -12,6 +12,7 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -24,6 +25,10 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(120)
 class StreamLimitsTest {
+    // A drain ends a plain stream with its sentence; a resumable one (the default) it only detaches,
+    // to be resumed through another edge (StreamSessionsTest, ResumeAcrossCutsTest).
+    private static final Map<String, String> PLAIN = Map.of("PORTLESS_RESUME", "off");
+
     private static final Duration WAIT = Duration.ofSeconds(15);
 
     @Test
@@ -82,7 +87,7 @@ class StreamLimitsTest {
                         .edgeFlags("--drain-timeout", "4s")
                         .build()
                         .start()) {
-            PortlessStack.AccessTcp access = stack.accessTcp("echo.portless.test");
+            PortlessStack.AccessTcp access = stack.accessTcp("echo.portless.test", PLAIN);
             try (Socket open = connect(access.port())) {
                 assertEquals("before", echo(open, "before"));
 
@@ -115,7 +120,7 @@ class StreamLimitsTest {
                         .edgeFlags("--drain-timeout", "4s")
                         .build()
                         .startServe()) {
-            PortlessStack.AccessTcp access = stack.accessTcp("echo.portless.test");
+            PortlessStack.AccessTcp access = stack.accessTcp("echo.portless.test", PLAIN);
             try (Socket open = connect(access.port())) {
                 assertEquals("before", echo(open, "before"));
 
