@@ -82,17 +82,10 @@ class StreamLimitsTest {
     @Test
     void sigtermDrainsTheEdgeThenEndsWhatIsLeftWithItsSentence() throws Exception {
         try (EchoServer echo = EchoServer.start();
-                PortlessStack stack = PortlessStack.builder()
-                        .app("echo.portless.test", "tcp://127.0.0.1:" + echo.port())
-                        .edgeFlags("--drain-timeout", "4s")
-                        .build()
-                        .start()) {
+                PortlessStack stack = drainingStack(echo).start()) {
             PortlessStack.AccessTcp access = stack.accessTcp("echo.portless.test", PLAIN);
             try (Socket open = connect(access.port())) {
-                assertEquals("before", echo(open, "before"));
-
-                stack.edge().terminate();
-                stack.edge().awaitOutput(Pattern.compile("Draining: no new connections or streams"), WAIT);
+                terminateOnceStreaming(stack, open);
 
                 // The open stream goes on while the edge drains...
                 assertEquals("during", echo(open, "during"));
@@ -115,17 +108,10 @@ class StreamLimitsTest {
     @Test
     void sigtermDrainsServesEdgeBeforeItsConnector() throws Exception {
         try (EchoServer echo = EchoServer.start();
-                PortlessStack stack = PortlessStack.builder()
-                        .app("echo.portless.test", "tcp://127.0.0.1:" + echo.port())
-                        .edgeFlags("--drain-timeout", "4s")
-                        .build()
-                        .startServe()) {
+                PortlessStack stack = drainingStack(echo).startServe()) {
             PortlessStack.AccessTcp access = stack.accessTcp("echo.portless.test", PLAIN);
             try (Socket open = connect(access.port())) {
-                assertEquals("before", echo(open, "before"));
-
-                stack.edge().terminate();
-                stack.edge().awaitOutput(Pattern.compile("Draining: no new connections or streams"), WAIT);
+                terminateOnceStreaming(stack, open);
 
                 // The connector in the same process still carries the stream while the edge drains.
                 assertEquals("during", echo(open, "during"));
@@ -157,6 +143,21 @@ class StreamLimitsTest {
             access.process().awaitOutput(Pattern.compile(Pattern.quote(sentence)), WAIT);
             stack.edge().awaitOutput(Pattern.compile("end=\"" + Pattern.quote(sentence) + "\""), WAIT);
         }
+    }
+
+    /** An echo app behind an edge that drains for 4 s on SIGTERM (built, not started). */
+    private static PortlessStack drainingStack(EchoServer echo) {
+        return PortlessStack.builder()
+                .app("echo.portless.test", "tcp://127.0.0.1:" + echo.port())
+                .edgeFlags("--drain-timeout", "4s")
+                .build();
+    }
+
+    /** Proves {@code open} carries bytes, then sends the edge SIGTERM and waits until it drains. */
+    private static void terminateOnceStreaming(PortlessStack stack, Socket open) throws IOException {
+        assertEquals("before", echo(open, "before"));
+        stack.edge().terminate();
+        stack.edge().awaitOutput(Pattern.compile("Draining: no new connections or streams"), WAIT);
     }
 
     private static Socket connect(int port) throws IOException {
