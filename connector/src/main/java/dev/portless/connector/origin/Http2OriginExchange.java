@@ -301,8 +301,6 @@ final class Http2OriginExchange extends ChannelInboundHandlerAdapter implements 
                     response(h);
                 } else if (msg instanceof Http2DataFrame d) {
                     data(d);
-                } else if (msg instanceof Http2ResetFrame r) {
-                    originFailed("reset its HTTP/2 stream (RST_STREAM " + errorName(r.errorCode()) + ")");
                 }
                 if (responseDone) {
                     // Before the flush: once both ends have ended, the flush closes the stream at once.
@@ -326,7 +324,10 @@ final class Http2OriginExchange extends ChannelInboundHandlerAdapter implements 
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-            if (evt instanceof Http2GoAwayFrame g) {
+            if (evt instanceof Http2ResetFrame r) {
+                // Resets come as events, not reads: they are not flow-controlled, so reads off must not hold them.
+                originFailed("reset its HTTP/2 stream (RST_STREAM " + errorName(r.errorCode()) + ")");
+            } else if (evt instanceof Http2GoAwayFrame g) {
                 // The origin's GOAWAY left this stream out; the close that follows says so.
                 goAway = "sent GOAWAY (" + errorName(g.errorCode()) + ")";
                 g.release();

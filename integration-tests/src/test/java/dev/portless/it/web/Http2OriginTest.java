@@ -30,7 +30,8 @@ class Http2OriginTest {
     private static final Duration CURL_TIMEOUT = Duration.ofMinutes(2);
     private static final String H2 = "h2.portless.test";
     private static final String H1 = "h1only.portless.test";
-    private static final long DOWNLOAD_SIZE = 256L << 20;
+    private static final String GOAWAY = "goaway.portless.test";
+    private static final long DOWNLOAD_SIZE = 128L << 20;
     private static final long RSS_BOUND_MIB = 400;
     private static final int CONCURRENT = 100;
 
@@ -45,6 +46,7 @@ class Http2OriginTest {
         int plain = Nginx.freePort();
         int h2 = Nginx.freePort();
         int h1 = Nginx.freePort();
+        int goAway = Nginx.freePort();
         DemoCertificates.write(dir, List.of("internal.local"), List.of());
         String tls = """
                   ssl_certificate DIR/edge.pem;
@@ -76,7 +78,13 @@ class Http2OriginTest {
                   listen 127.0.0.1:H1 ssl;
                   access_log DIR/h1.log h2;
                 TLS}
+                server {
+                  listen 127.0.0.1:GOAWAY ssl http2;
+                  access_log DIR/goaway.log h2;
+                  keepalive_requests 3;
+                TLS}
                 """.replace("TLS", tls)
+                        .replace("GOAWAY", Integer.toString(goAway))
                         .replace("PLAIN", Integer.toString(plain))
                         .replace("H2", Integer.toString(h2))
                         .replace("H1", Integer.toString(h1)),
@@ -86,8 +94,10 @@ class Http2OriginTest {
         stack = PortlessStack.builder()
                 .appWithoutIngress(H2)
                 .appWithoutIngress(H1)
+                .appWithoutIngress(GOAWAY)
                 .ingressYaml(rule(H2, h2, d))
                 .ingressYaml(rule(H1, h1, d))
+                .ingressYaml(rule(GOAWAY, goAway, d))
                 .build()
                 .start();
     }
@@ -208,6 +218,27 @@ class Http2OriginTest {
     }
 
     @Test
+    void aConnectionTheOriginSentGoawayOnTakesNoNewStreams() throws IOException {
+        // nginx ends a connection after keepalive_requests (3 here) with GOAWAY naming the last stream.
+        List<String> command = new ArrayList<>(List.of("curl", "-sS", "--http2", "-w", "%{http_code}\n"));
+        command.addAll(List.of("-H", "@" + stack.serviceTokenHeaderFile()));
+        command.addAll(stack.curlReaching(GOAWAY));
+        for (int i = 0; i < 10; i++) {
+            command.addAll(List.of("-o", "/dev/null", stack.appUrl(GOAWAY, "/proto?i=" + i)));
+        }
+        ProcessResult r = Commands.run(command, CURL_TIMEOUT);
+        assertEquals(
+                List.of("200", "200", "200", "200", "200", "200", "200", "200", "200", "200"),
+                r.stdout().lines().toList(),
+                r.toString());
+        Set<String> connections = new HashSet<>();
+        for (String line : logLines("goaway.log")) {
+            connections.add(line.substring(0, line.indexOf(' ')));
+        }
+        assertTrue(connections.size() >= 4, "10 requests, 3 a connection, took " + connections);
+    }
+
+    @Test
     void anOriginWithoutH2IsReachedOverHttp11AndTheLogSaysSoOnce() throws IOException {
         for (int i = 0; i < 3; i++) {
             ProcessResult r = curl(H1, "/proto");
@@ -215,12 +246,8 @@ class Http2OriginTest {
         }
         Pattern said = Pattern.compile("did not select h2");
         stack.connector().awaitOutput(said, Duration.ofSeconds(5));
-        long times = stack.connector()
-                .stdout()
-                .lines()
-                .filter(l -> said.matcher(l).find())
-                .count();
-        assertEquals(1, times, stack.connector().stdout());
+        String log = stack.connector().stdout() + stack.connector().stderr();
+        assertEquals(1, log.lines().filter(l -> said.matcher(l).find()).count(), log);
         assertEquals(
                 3,
                 logLines("h1.log").stream()
