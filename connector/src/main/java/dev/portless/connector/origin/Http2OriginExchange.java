@@ -24,6 +24,7 @@ import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -115,13 +116,19 @@ final class Http2OriginExchange extends ChannelInboundHandlerAdapter implements 
 
     @Override
     public void failed(Throwable cause) {
-        refuse(
-                cause instanceof OriginFailure f
-                        ? f
-                        : new OriginFailure(
-                                StreamError.ORIGIN_BAD_RESPONSE,
-                                "The origin " + origin + " chose HTTP/2 but did not set it up (" + cause.getMessage()
-                                        + "); check its HTTP/2 settings, or remove http2-origin."));
+        if (cause instanceof OriginFailure f) {
+            refuse(f);
+        } else if (cause instanceof TimeoutException) {
+            refuse(new OriginFailure(
+                    StreamError.ORIGIN_TIMEOUT,
+                    "The origin " + origin + " chose HTTP/2 but sent no SETTINGS in time (" + cause.getMessage()
+                            + "); check its HTTP/2 support, or remove http2-origin."));
+        } else {
+            refuse(new OriginFailure(
+                    StreamError.ORIGIN_BAD_RESPONSE,
+                    "The origin " + origin + " chose HTTP/2 but did not set it up (" + cause.getMessage()
+                            + "); check its HTTP/2 support, or remove http2-origin."));
+        }
     }
 
     // ---- the tunnel stream's side: request body in, writability ----

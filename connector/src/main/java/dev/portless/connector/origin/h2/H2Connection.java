@@ -19,6 +19,7 @@ import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One HTTP/2 connection to an origin, the last handler of its pipeline (TLS, frame codec, multiplexer,
@@ -53,8 +54,8 @@ final class H2Connection extends ChannelInboundHandlerAdapter {
 
     /**
      * Turns {@code ch}, a TLS connection that agreed on {@code h2}, into an HTTP/2 client connection and
-     * returns a future completed once the origin's first SETTINGS arrived, or failed when they do not
-     * within {@code timeout}.
+     * returns a future completed once the origin's first SETTINGS arrived, or failed with a
+     * {@link TimeoutException} when they do not within {@code timeout}.
      */
     static Future<H2Connection> start(Channel ch, H2Limits limits, Duration timeout, Owner owner) {
         H2Connection c = new H2Connection(ch, owner);
@@ -78,7 +79,7 @@ final class H2Connection extends ChannelInboundHandlerAdapter {
         ScheduledFuture<?> deadline = ch.eventLoop()
                 .schedule(
                         () -> c.settled.tryFailure(
-                                new IllegalStateException("no HTTP/2 SETTINGS within " + timeout.toMillis() + " ms")),
+                                new TimeoutException("no HTTP/2 SETTINGS within " + timeout.toMillis() + " ms")),
                         timeout.toMillis(),
                         TimeUnit.MILLISECONDS);
         c.settled.addListener(f -> {
