@@ -204,7 +204,7 @@ public final class IngressRules {
         }
         final Duration connectTimeout =
                 item.duration("connect-timeout", DEFAULT_CONNECT_TIMEOUT, MIN_CONNECT_TIMEOUT, MAX_CONNECT_TIMEOUT);
-        return new IngressRule(hostname, path, service, connectTimeout, OriginRequest.read(item), item.line());
+        return new IngressRule(hostname, path, service, connectTimeout, OriginRequest.read(item, service), item.line());
     }
 
     private static Pattern pathPattern(ConfigNode item, String text) {

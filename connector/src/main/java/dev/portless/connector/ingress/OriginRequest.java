@@ -27,6 +27,7 @@ import java.util.Set;
  * @param httpHostHeader       {@code http-host-header}: the Host the origin sees, instead of the app hostname
  * @param keepAliveConnections {@code keep-alive-connections}: idle connections kept per origin
  * @param keepAliveTimeout     {@code keep-alive-timeout}: how long an idle connection is kept
+ * @param http2Origin          {@code http2-origin}: speak HTTP/2 to an https origin that selects {@code h2}
  */
 public record OriginRequest(
         Duration connectTimeout,
@@ -36,7 +37,8 @@ public record OriginRequest(
         Optional<String> originServerName,
         Optional<String> httpHostHeader,
         int keepAliveConnections,
-        Duration keepAliveTimeout) {
+        Duration keepAliveTimeout,
+        boolean http2Origin) {
 
     /** The settings of a rule without an {@code origin-request:} block. */
     public static final OriginRequest DEFAULTS = new OriginRequest(
@@ -47,7 +49,8 @@ public record OriginRequest(
             Optional.empty(),
             Optional.empty(),
             100,
-            Duration.ofSeconds(90));
+            Duration.ofSeconds(90),
+            false);
 
     static final String KEY = "origin-request";
 
@@ -59,7 +62,8 @@ public record OriginRequest(
             "origin-server-name",
             "http-host-header",
             "keep-alive-connections",
-            "keep-alive-timeout");
+            "keep-alive-timeout",
+            "http2-origin");
     private static final Duration MIN_TIMEOUT = Duration.ofMillis(1);
     private static final Duration MAX_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration MAX_KEEP_ALIVE = Duration.ofHours(1);
@@ -78,8 +82,11 @@ public record OriginRequest(
         }
     }
 
-    /** Returns the {@code origin-request:} block of {@code rule}, or the defaults when it has none. */
-    static OriginRequest read(ConfigNode rule) {
+    /**
+     * Returns the {@code origin-request:} block of {@code rule}, whose service is {@code service}, or the
+     * defaults when it has none.
+     */
+    static OriginRequest read(ConfigNode rule, Service service) {
         final Optional<ConfigNode> block = rule.optionalChild(KEY);
         if (block.isEmpty()) {
             return DEFAULTS;
@@ -96,7 +103,20 @@ public record OriginRequest(
                 o.optionalString("origin-server-name").map(name -> hostName(o, "origin-server-name", name)),
                 o.optionalString("http-host-header").map(name -> hostName(o, "http-host-header", name)),
                 o.intValue("keep-alive-connections", DEFAULTS.keepAliveConnections, 0, MAX_IDLE_CONNECTIONS),
-                o.duration("keep-alive-timeout", DEFAULTS.keepAliveTimeout, MIN_TIMEOUT, MAX_KEEP_ALIVE));
+                o.duration("keep-alive-timeout", DEFAULTS.keepAliveTimeout, MIN_TIMEOUT, MAX_KEEP_ALIVE),
+                http2Origin(o, service));
+    }
+
+    /** Returns {@code http2-origin}, which only an https origin can honour: h2 is chosen in its TLS handshake. */
+    private static boolean http2Origin(ConfigNode o, Service service) {
+        boolean on = bool(o, "http2-origin");
+        if (on && !(service instanceof OriginService origin && origin.scheme().equals("https"))) {
+            throw o.error(
+                    "http2-origin",
+                    "needs an https origin, and " + service + " is not one (HTTP/2 is agreed in the TLS handshake; "
+                            + "use https:// or remove the key)");
+        }
+        return on;
     }
 
     private static boolean bool(ConfigNode o, String key) {

@@ -29,7 +29,7 @@ import java.util.Locale;
 
 /**
  * Opens new connections to origins: name lookup off the event loop, connect with the rule's timeout,
- * TLS with its own timeout, then the HTTP/1.1 codec. Every failure becomes an {@link OriginFailure}
+ * TLS with its own timeout, then the HTTP/1.1 codec (or, for an HTTP/2 origin, what ALPN chose). Every failure becomes an {@link OriginFailure}
  * with the code and the sentence the edge shows.
  *
  * <p>A network origin's connection shares the stream's event loop. A unix-socket origin's runs on the
@@ -62,13 +62,44 @@ final class OriginDialer {
     Future<OriginConnection> dial(
             EventLoop loop, OriginService origin, OriginRequest settings, OriginTls tls, OriginPool pool) {
         Promise<OriginConnection> ready = loop.newPromise();
+        Future<Channel> opened = open(loop, origin, settings, tls);
+        opened.addListener(f -> {
+            if (opened.isSuccess()) {
+                ready.trySuccess(http1(opened.getNow(), pool));
+            } else {
+                ready.tryFailure(opened.cause());
+            }
+        });
+        return ready;
+    }
+
+    /**
+     * Puts the HTTP/1.1 codec behind {@code ch}, a connection {@link #open} returned, and returns the
+     * connection; it runs before any byte of an answer is read, as reads are off until a request is sent.
+     */
+    OriginConnection http1(Channel ch, OriginPool pool) {
+        OriginConnection c = new OriginConnection(ch, pool);
+        ch.pipeline()
+                .addLast(
+                        "http",
+                        new HttpClientCodec(limits.maxInitialLine(), limits.maxHeaderSize(), limits.maxChunkSize()))
+                .addLast("origin", c);
+        pool.track(c);
+        return c;
+    }
+
+    /**
+     * Returns a future of a new connection to {@code origin} with TLS done (when {@code tls} is not null)
+     * and nothing behind it yet, on {@code loop}'s thread; it fails with an {@link OriginFailure}.
+     */
+    Future<Channel> open(EventLoop loop, OriginService origin, OriginRequest settings, OriginTls tls) {
+        Promise<Channel> ready = loop.newPromise();
         if (origin.unix()) {
             connect(
                     loop,
                     origin,
                     settings,
                     tls,
-                    pool,
                     new DomainSocketAddress(origin.socketPath().get().toFile()),
                     ready);
             return ready;
@@ -76,7 +107,7 @@ final class OriginDialer {
         Future<InetSocketAddress> address = resolver.resolve(loop, origin.host(), origin.port());
         address.addListener(f -> {
             if (address.isSuccess()) {
-                connect(loop, origin, settings, tls, pool, address.getNow(), ready);
+                connect(loop, origin, settings, tls, address.getNow(), ready);
             } else {
                 ready.tryFailure(new OriginFailure(
                         StreamError.ORIGIN_UNRESOLVED,
@@ -92,9 +123,8 @@ final class OriginDialer {
             OriginService origin,
             OriginRequest settings,
             OriginTls tls,
-            OriginPool pool,
             SocketAddress address,
-            Promise<OriginConnection> ready) {
+            Promise<Channel> ready) {
         Class<? extends Channel> channelClass =
                 origin.unix() ? EpollDomainSocketChannel.class : transport.socketChannel();
         Bootstrap b = new Bootstrap()
@@ -114,12 +144,6 @@ final class OriginDialer {
                     ssl.setHandshakeTimeoutMillis(settings.tlsTimeout().toMillis());
                     ch.pipeline().addLast("tls", ssl);
                 }
-                ch.pipeline()
-                        .addLast(
-                                "http",
-                                new HttpClientCodec(
-                                        limits.maxInitialLine(), limits.maxHeaderSize(), limits.maxChunkSize()))
-                        .addLast("origin", new OriginConnection(ch, pool));
             }
         });
         ChannelFuture connected = b.connect(address);
@@ -128,16 +152,15 @@ final class OriginDialer {
                 ready.tryFailure(connectFailure(f.cause(), origin, settings.connectTimeout()));
                 return;
             }
-            OriginConnection c = f.channel().pipeline().get(OriginConnection.class);
-            pool.track(c);
             SslHandler ssl = f.channel().pipeline().get(SslHandler.class);
             if (ssl == null) {
-                ready.trySuccess(c);
+                ready.trySuccess(f.channel());
                 return;
             }
+            // The listener runs inside the read that ends the handshake, before any later byte is passed on.
             ssl.handshakeFuture().addListener(h -> {
                 if (h.isSuccess()) {
-                    ready.trySuccess(c);
+                    ready.trySuccess(f.channel());
                 } else {
                     f.channel().close();
                     ready.tryFailure(tlsFailure(h.cause(), origin, settings.tlsTimeout()));

@@ -167,7 +167,8 @@ public final class OriginHeaders {
         }
     }
 
-    private static boolean dropped(String name, Set<String> connectionNamed) {
+    /** Returns whether a field is not passed on: hop-by-hop, named by Connection, or the tunnel's own. */
+    static boolean dropped(String name, Set<String> connectionNamed) {
         return HOP_BY_HOP.contains(name) || connectionNamed.contains(name) || name.startsWith("portless-");
     }
 

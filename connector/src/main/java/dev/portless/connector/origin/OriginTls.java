@@ -3,6 +3,8 @@ package dev.portless.connector.origin;
 import dev.portless.common.tls.TlsContexts;
 import dev.portless.connector.ingress.OriginRequest;
 import dev.portless.connector.ingress.OriginService;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
@@ -33,12 +35,34 @@ record OriginTls(String serverName, SslContext context) {
      * @throws IllegalArgumentException when the CA pool cannot be read (checked at start already)
      */
     static OriginTls of(OriginService origin, OriginRequest settings) {
+        return of(origin, settings, false);
+    }
+
+    /**
+     * Returns the set-up for {@code origin} that offers {@code h2} before {@code http/1.1} in ALPN, for a
+     * rule with {@code http2-origin}.
+     *
+     * @throws IllegalArgumentException when the CA pool cannot be read (checked at start already)
+     */
+    static OriginTls offeringHttp2(OriginService origin, OriginRequest settings) {
+        return of(origin, settings, true);
+    }
+
+    private static OriginTls of(OriginService origin, OriginRequest settings, boolean offerHttp2) {
         String name = settings.originServerName().orElse(origin.unix() ? UNIX_DEFAULT_NAME : origin.host());
         SslContextBuilder b = SslContextBuilder.forClient()
                 .sslProvider(TlsContexts.provider())
                 .protocols("TLSv1.3", "TLSv1.2")
                 // OriginTrust checks the name itself, so its refusal can say which names the certificate has.
                 .endpointIdentificationAlgorithm(null);
+        if (offerHttp2) {
+            b.applicationProtocolConfig(new ApplicationProtocolConfig(
+                    ApplicationProtocolConfig.Protocol.ALPN,
+                    ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                    ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                    ApplicationProtocolNames.HTTP_2,
+                    ApplicationProtocolNames.HTTP_1_1));
+        }
         try {
             if (settings.noTlsVerify()) {
                 b.trustManager(InsecureTrustManagerFactory.INSTANCE);

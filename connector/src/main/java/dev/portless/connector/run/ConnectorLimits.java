@@ -1,6 +1,7 @@
 package dev.portless.connector.run;
 
 import dev.portless.connector.origin.OriginLimits;
+import dev.portless.connector.origin.h2.H2Limits;
 import java.time.Duration;
 
 /**
@@ -73,6 +74,12 @@ final class ConnectorLimits {
      * and one epoll thread for unix-socket origins, which only need a loop of the native transport.
      */
     static final OriginLimits ORIGIN = new OriginLimits(8 << 10, 64 << 10, 64 << 10, 1);
+
+    /**
+     * HTTP/2 origins ({@code http2-origin}): 1 MiB of one response in flight before the edge side reads it
+     * (what a stalled download holds), 32 MiB for all the streams of a connection, headers up to 64 KiB.
+     */
+    static final H2Limits ORIGIN_H2 = new H2Limits(1 << 20, 32 << 20, 64 << 10);
 
     private ConnectorLimits() {}
 }

@@ -107,7 +107,8 @@ public final class ConnectorRunner implements AutoCloseable {
         runner.sessions = sessions;
         runner.routesOf = ingress -> {
             TargetDialer dialer = new TargetDialer(ingress, transport, names, runner.streams, gate, counters, sessions);
-            OriginProxy proxy = new OriginProxy(ingress, transport, names, ConnectorLimits.ORIGIN);
+            OriginProxy proxy =
+                    new OriginProxy(ingress, transport, names, ConnectorLimits.ORIGIN, ConnectorLimits.ORIGIN_H2);
             runner.proxies.add(proxy);
             return new StreamRoutes(dialer, new WebStreams(ingress, gate, dialer, proxy, runner.streams));
         };

@@ -179,6 +179,7 @@ class WebIngressRulesTest {
                               http-host-header: grafana.internal:3000
                               keep-alive-connections: 7
                               keep-alive-timeout: 20s
+                              http2-origin: true
                           - service: http_status:404
                         """).rules().get(0);
         assertEquals(
@@ -190,7 +191,8 @@ class WebIngressRulesTest {
                         Optional.of("internal.local"),
                         Optional.of("grafana.internal:3000"),
                         7,
-                        Duration.ofSeconds(20)),
+                        Duration.ofSeconds(20),
+                        true),
                 rule.originRequest());
     }
 
@@ -217,6 +219,34 @@ class WebIngressRulesTest {
     }
 
     @Test
+    void http2OriginNeedsAnHttpsOrigin() {
+        for (String service : List.of("http://grafana.internal:3000", "unix:/run/app.sock", "unix+tls:/run/app.sock")) {
+            assertError(
+                    ":6: ingress[0].origin-request.http2-origin: needs an https origin, and " + service
+                            + " is not one (HTTP/2 is agreed in the TLS handshake; use https:// or remove the key)",
+                    """
+                    ingress:
+                      - hostname: a.example.com
+                        service: SERVICE
+                        origin-request:
+                          keep-alive-connections: 2
+                          http2-origin: true
+                      - service: http_status:404
+                    """.replace("SERVICE", service));
+        }
+        assertError(
+                ":5: ingress[0].origin-request.http2-origin: \"maybe\" is not a boolean (expected: true or false)",
+                """
+                ingress:
+                  - hostname: a.example.com
+                    service: https://grafana.internal
+                    origin-request:
+                      http2-origin: maybe
+                  - service: http_status:404
+                """);
+    }
+
+    @Test
     void originRequestMistakesAreLineNumberedErrors() {
         assertError(
                 ":5: ingress[0].origin-request.no-tls-verify: \"yes\" is not a boolean (expected: true or false)", """
@@ -229,7 +259,7 @@ class WebIngressRulesTest {
                 """);
         assertError(
                 ":5: ingress[0].origin-request.keepAliveTimeout: unknown key (expected one of: ca-pool, "
-                        + "connect-timeout, http-host-header, keep-alive-connections, "
+                        + "connect-timeout, http-host-header, http2-origin, keep-alive-connections, "
                         + "keep-alive-timeout, no-tls-verify, origin-server-name, tls-timeout)",
                 """
                 ingress:

@@ -117,7 +117,7 @@ class LargeTransferTest {
     }
 
     /** Writes {@code size} pseudo-random bytes to {@code file} and returns their SHA-256 in hex. */
-    private static String writeRandomFile(Path file, long size) throws IOException {
+    static String writeRandomFile(Path file, long size) throws IOException {
         MessageDigest digest = sha256();
         Random random = new Random(13);
         byte[] block = new byte[1 << 20];
@@ -131,7 +131,7 @@ class LargeTransferTest {
         return HexFormat.of().formatHex(digest.digest());
     }
 
-    private static String sha256(Path file) throws IOException {
+    static String sha256(Path file) throws IOException {
         MessageDigest digest = sha256();
         byte[] buffer = new byte[1 << 20];
         try (InputStream in = Files.newInputStream(file)) {
@@ -151,7 +151,7 @@ class LargeTransferTest {
     }
 
     /** The highest resident set sizes of the edge and the connector, sampled every 100 ms until closed. */
-    private static final class Peaks implements AutoCloseable {
+    static final class Peaks implements AutoCloseable {
         private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
         private final long edgePid;
         private final long connectorPid;
