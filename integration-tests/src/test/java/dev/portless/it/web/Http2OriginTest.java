@@ -31,7 +31,7 @@ class Http2OriginTest {
     private static final String H2 = "h2.portless.test";
     private static final String H1 = "h1only.portless.test";
     private static final String GOAWAY = "goaway.portless.test";
-    private static final long DOWNLOAD_SIZE = 128L << 20;
+    private static final long DOWNLOAD_SIZE = 64L << 20;
     private static final long RSS_BOUND_MIB = 400;
     private static final int CONCURRENT = 100;
 
