@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -33,11 +34,13 @@ public final class AdminListener implements AutoCloseable {
     private final EventLoopGroup group;
     private final ExecutorService scrapes;
     private final Channel channel;
+    private final AdminEndpoints endpoints;
 
-    private AdminListener(EventLoopGroup group, ExecutorService scrapes, Channel channel) {
+    private AdminListener(EventLoopGroup group, ExecutorService scrapes, Channel channel, AdminEndpoints endpoints) {
         this.group = group;
         this.scrapes = scrapes;
         this.channel = channel;
+        this.endpoints = endpoints;
     }
 
     /**
@@ -75,7 +78,7 @@ public final class AdminListener implements AutoCloseable {
                     .sync()
                     .channel();
             log.info("Admin listener on http://{}/ (/healthz, /ready, /metrics)", hostPort(channel));
-            return new AdminListener(group, scrapes, channel);
+            return new AdminListener(group, scrapes, channel, endpoints);
         } catch (Exception e) {
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             scrapes.shutdownNow();
@@ -90,6 +93,21 @@ public final class AdminListener implements AutoCloseable {
         InetSocketAddress a = (InetSocketAddress) channel.localAddress();
         String host = a.getAddress().getHostAddress();
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+
+    /**
+     * Takes {@code command} at {@code path} from now on: a POST from this host whose {@code Authorization} is
+     * {@code Bearer} and {@code secret}.
+     */
+    public void command(String path, String secret, AdminCommand command) {
+        requireNonNull(path, "path");
+        requireNonNull(secret, "secret");
+        requireNonNull(command, "command");
+        if (secret.length() < 32) {
+            throw new IllegalArgumentException(
+                    "admin secret: " + secret.length() + " characters (expected: 32 or more)");
+        }
+        endpoints.command(path, secret.getBytes(StandardCharsets.UTF_8), command);
     }
 
     /** Returns the address the listener is bound to. */

@@ -37,6 +37,8 @@ public final class CloseCodes {
     public static final int IDLE_TIMEOUT = 4008;
     /** A hop failed for another reason, named in the close reason. */
     public static final int STREAM_FAILED = 4009;
+    /** An administrator signed the stream's identity out (of its app or of every app). */
+    public static final int SIGNED_OUT = 4010;
 
     /** A resumable stream ended because {@code access} could not resume it (refused, or it gave up redialing). */
     public static final int RESUME_FAILED = 4020;

@@ -35,6 +35,8 @@ public enum StreamEnd {
     IDLE_TIMEOUT(CloseCodes.IDLE_TIMEOUT, "the stream to %s was idle for the app's idle-timeout of %s"),
     /** A hop failed in a way none of the others names; the sentence carries the error. */
     FAILED(CloseCodes.STREAM_FAILED, "the stream failed: %s"),
+    /** An administrator signed the stream's identity out; the identity may sign in again. */
+    SIGNED_OUT(CloseCodes.SIGNED_OUT, "your session for %s ended: signed out by an administrator"),
     /** {@code access} could not resume a resumable stream after its edge connection broke; says why. */
     RESUME_FAILED(CloseCodes.RESUME_FAILED, "the stream could not be resumed: %s"),
     /** A resumable stream's detach window passed before {@code access} resumed it. */

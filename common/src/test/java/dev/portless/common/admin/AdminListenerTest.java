@@ -52,6 +52,33 @@ class AdminListenerTest {
     }
 
     @Test
+    void runsACommandOnlyForAPostThatCarriesTheSecret() throws Exception {
+        String secret = "0123456789abcdef0123456789abcdef";
+        java.util.List<String> bodies = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (AdminListener admin = AdminListener.start(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                ProgramRegistry.withJvmMetrics(),
+                new LifecycleReadiness())) {
+            admin.command("/revoke", secret, body -> {
+                bodies.add(body);
+                return new AdminAnswer(200, "{\"done\":\"yes\"}");
+            });
+            String url = "http://127.0.0.1:" + admin.address().getPort() + "/revoke";
+            assertEquals(405, get(url).statusCode());
+            assertEquals(401, post(url, null, "{}").statusCode());
+            HttpResponse<String> wrong = post(url, secret.replace('0', '1'), "{}");
+            assertEquals(401, wrong.statusCode());
+            assertTrue(wrong.body().contains("admin secret"), wrong.body());
+            assertTrue(bodies.isEmpty(), "a refused request never reaches the command");
+            HttpResponse<String> done = post(url, secret, "{\"user\":\"alice@example.com\"}");
+            assertEquals(200, done.statusCode());
+            assertEquals("{\"done\":\"yes\"}", done.body());
+            assertEquals(java.util.List.of("{\"user\":\"alice@example.com\"}"), bodies);
+            assertThrows(IllegalArgumentException.class, () -> admin.command("/x", "short", body -> null));
+        }
+    }
+
+    @Test
     void refusesNonLoopbackUnlessAllowed() {
         IllegalArgumentException e = assertThrows(
                 IllegalArgumentException.class, () -> AdminAddress.parse("--admin", "192.0.2.7:9464", false));
@@ -68,6 +95,16 @@ class AdminListenerTest {
         assertEquals("edge_error", EndReasonLabel.of("edge error: Connection reset by peer"));
         assertEquals("closed", EndReasonLabel.of("closed"));
         assertEquals("closed", EndReasonLabel.of("weird text here"));
+    }
+
+    private HttpResponse<String> post(String url, String secret, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(5))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (secret != null) {
+            request.header("Authorization", "Bearer " + secret);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> get(String url) throws Exception {

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             ServeCommand.class,
             TunnelCommand.class,
             ServiceTokenCommand.class,
+            RevokeCommand.class,
             DiagCommand.class
         })
 public final class ConnectorCommand {

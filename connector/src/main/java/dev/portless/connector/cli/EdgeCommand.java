@@ -36,6 +36,9 @@ final class EdgeCommand implements Callable<Integer> {
     @Mixin
     DrainOptions drain = new DrainOptions();
 
+    @Mixin
+    EdgeAdminCommands commands = new EdgeAdminCommands();
+
     @Override
     public Integer call() throws InterruptedException {
         if (config == null) {
@@ -43,9 +46,11 @@ final class EdgeCommand implements Callable<Integer> {
         }
         Duration drainTimeout = drain.drainTimeout(spec);
         EdgeConfig edgeConfig = EdgeConfig.load(new NamedFile("--config", config).requireReadable());
+        commands.check(admin);
         LifecycleReadiness lifecycle = new LifecycleReadiness();
         Optional<AdminListener> listener = admin.start(lifecycle);
         EdgeServer edge = EdgeServer.start(edgeConfig, admin.registry());
+        commands.take(listener, edge);
         lifecycle.started();
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(

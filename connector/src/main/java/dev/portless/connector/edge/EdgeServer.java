@@ -2,6 +2,7 @@ package dev.portless.connector.edge;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.portless.common.admin.AdminCommand;
 import dev.portless.common.config.Durations;
 import dev.portless.common.mux.MultiplexedHttp2;
 import dev.portless.common.net.Transport;
@@ -24,6 +25,8 @@ import dev.portless.connector.edge.identity.token.SigningKeys;
 import dev.portless.connector.edge.identity.token.TokenRevocations;
 import dev.portless.connector.edge.metrics.EdgeMetrics;
 import dev.portless.connector.edge.policy.AppRoute;
+import dev.portless.connector.edge.signout.AdministratorSignOut;
+import dev.portless.connector.edge.signout.LiveStreamSignOut;
 import dev.portless.connector.edge.store.EdgeStore;
 import dev.portless.connector.edge.store.InMemoryEdgeStore;
 import dev.portless.connector.edge.store.PostgresEdgeStore;
@@ -86,6 +89,7 @@ public final class EdgeServer implements AutoCloseable {
     private final EdgeStore store;
     private final Optional<EdgeAuditLog> audit;
     private final OpenStreams open;
+    private final AdministratorSignOut signOut;
 
     private EdgeServer(
             EventLoopGroup boss,
@@ -97,7 +101,8 @@ public final class EdgeServer implements AutoCloseable {
             ScheduledExecutorService maintenance,
             EdgeStore store,
             Optional<EdgeAuditLog> audit,
-            OpenStreams open) {
+            OpenStreams open,
+            AdministratorSignOut signOut) {
         this.store = store;
         this.audit = audit;
         this.boss = boss;
@@ -108,6 +113,7 @@ public final class EdgeServer implements AutoCloseable {
         this.web = web;
         this.maintenance = maintenance;
         this.open = open;
+        this.signOut = signOut;
     }
 
     /** Returns an edge listening on the configured addresses; throws when a port cannot be bound. */
@@ -213,6 +219,16 @@ public final class EdgeServer implements AutoCloseable {
         Map<String, StreamTimeouts> timeouts = config.apps().stream()
                 .collect(Collectors.toUnmodifiableMap(AppEntry::hostname, AppEntry::streamTimeouts));
         OpenStreams open = new OpenStreams(app -> timeouts.getOrDefault(app, StreamTimeouts.NONE));
+        LiveStreamSignOut.enforce(revocations, open);
+        // A sign-out outlives every token and browser session it refuses, and the verifiers' clock skew.
+        AdministratorSignOut signOut = new AdministratorSignOut(
+                revocations,
+                apps.keySet(),
+                clientId -> config.serviceTokens().stream()
+                        .filter(t -> t.clientId().equals(clientId))
+                        .map(t -> t.name())
+                        .findFirst(),
+                max(config.longestAppSession(), config.browserSessionDuration()).plusMinutes(2));
         StreamServices services = new StreamServices(
                 lookup,
                 authenticator,
@@ -257,7 +273,8 @@ public final class EdgeServer implements AutoCloseable {
                     apps.size(),
                     config.tunnels().size(),
                     config.issuer());
-            return new EdgeServer(boss, workers, access, tunnel, registry, web, maintenance, store, audit, open);
+            return new EdgeServer(
+                    boss, workers, access, tunnel, registry, web, maintenance, store, audit, open, signOut);
         } catch (RuntimeException e) {
             boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
@@ -305,6 +322,10 @@ public final class EdgeServer implements AutoCloseable {
                 TimeUnit.MINUTES);
     }
 
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
     private static List<EdgeEvents> observers(
             EdgeConfig config,
             Optional<PrometheusRegistry> metrics,
@@ -348,6 +369,11 @@ public final class EdgeServer implements AutoCloseable {
                             + "; is another process using that port?",
                     e);
         }
+    }
+
+    /** Returns the admin command that signs an identity out ({@code connector revoke}). */
+    public AdminCommand signOutCommand() {
+        return signOut;
     }
 
     /** Returns the address clients connect to. */

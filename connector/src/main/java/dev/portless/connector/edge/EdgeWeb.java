@@ -104,7 +104,13 @@ final class EdgeWeb {
             Clock clock,
             EdgeEvents events) {
         requireNonNull(config, "config");
-        BrowserSessions sessions = new BrowserSessions(config.browserSessionDuration(), clock, store, events::signedIn);
+        BrowserSessions sessions = new BrowserSessions(
+                config.browserSessionDuration(),
+                clock,
+                store,
+                events::signedIn,
+                (who, signedInAt) ->
+                        revocations.signedOut(who, null, signedInAt).isPresent());
         Optional<PinProvider> pin = config.identityProviders().stream()
                 .filter(PinProviderEntry.class::isInstance)
                 .map(PinProviderEntry.class::cast)

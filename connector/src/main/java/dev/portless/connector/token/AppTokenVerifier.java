@@ -122,8 +122,14 @@ public final class AppTokenVerifier implements TokenVerifier {
             throw new AppTokenException(TokenRejection.MISSING_CLAIM, "service_token is not a string");
         }
         return new VerifiedAppToken(
-                sub, Optional.ofNullable((String) email), groups(claims), aud, exp, jti, Optional.ofNullable((String)
-                        serviceToken));
+                sub,
+                Optional.ofNullable((String) email),
+                groups(claims),
+                aud,
+                iat,
+                exp,
+                jti,
+                Optional.ofNullable((String) serviceToken));
     }
 
     /** Returns whether {@code token}, verified earlier, has not expired yet (with the clock skew). */

@@ -26,6 +26,8 @@ public enum TokenRejection {
     EXPIRED("it has expired"),
     /** The edge revoked it before its expiry, e.g. because the code it came from was replayed. */
     REVOKED("it was revoked"),
+    /** An administrator signed its identity out after it was issued; a new sign-in gets a token that works. */
+    SIGNED_OUT("an administrator signed you out"),
     /** The connector could not fetch the edge's keys to check it. */
     KEYS_UNAVAILABLE("the edge's signing keys could not be fetched");
 

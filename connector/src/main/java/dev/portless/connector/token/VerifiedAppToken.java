@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param email     {@code email}, absent for service tokens
  * @param groups    {@code groups}
  * @param audience  {@code aud}, the app hostname
+ * @param issuedAt  {@code iat}, which tells a token from before an administrator's sign-out from a newer one
  * @param expiresAt {@code exp}
  * @param tokenId   {@code jti}
  * @param serviceToken {@code service_token}: the service token's name, when the edge minted this for one
@@ -22,6 +23,7 @@ public record VerifiedAppToken(
         Optional<String> email,
         List<String> groups,
         String audience,
+        Instant issuedAt,
         Instant expiresAt,
         String tokenId,
         Optional<String> serviceToken) {
@@ -31,6 +33,7 @@ public record VerifiedAppToken(
         requireNonNull(email, "email");
         groups = List.copyOf(requireNonNull(groups, "groups"));
         requireNonNull(audience, "audience");
+        requireNonNull(issuedAt, "issuedAt");
         requireNonNull(expiresAt, "expiresAt");
         requireNonNull(tokenId, "tokenId");
         requireNonNull(serviceToken, "serviceToken");
@@ -42,9 +45,10 @@ public record VerifiedAppToken(
             Optional<String> email,
             List<String> groups,
             String audience,
+            Instant issuedAt,
             Instant expiresAt,
             String tokenId) {
-        this(subject, email, groups, audience, expiresAt, tokenId, Optional.empty());
+        this(subject, email, groups, audience, issuedAt, expiresAt, tokenId, Optional.empty());
     }
 
     /** Returns the e-mail address, else the subject: who this is in logs. */

@@ -24,9 +24,9 @@ import org.junit.jupiter.api.Test;
 /** What the origin sees of a tunnel stream's request, and what the edge sees of the origin's answer. */
 class OriginHeadersTest {
     private static final VerifiedAppToken ALICE = new VerifiedAppToken(
-            "alice", Optional.of("alice@example.com"), List.of(), "app.example.com", Instant.MAX, "j1");
-    private static final VerifiedAppToken SERVICE =
-            new VerifiedAppToken("ci-bot", Optional.empty(), List.of(), "app.example.com", Instant.MAX, "j2");
+            "alice", Optional.of("alice@example.com"), List.of(), "app.example.com", Instant.EPOCH, Instant.MAX, "j1");
+    private static final VerifiedAppToken SERVICE = new VerifiedAppToken(
+            "ci-bot", Optional.empty(), List.of(), "app.example.com", Instant.EPOCH, Instant.MAX, "j2");
 
     private static Http2Headers streamRequest() {
         return new DefaultHttp2Headers()

@@ -49,6 +49,7 @@ public final class TwoEdgeStack implements AutoCloseable {
     private final int lbPort = FreePorts.next();
     private final int[] edgePorts = {FreePorts.next(), FreePorts.next()};
     private final int[] tunnelPorts = {FreePorts.next(), FreePorts.next()};
+    private final int[] adminPorts = {FreePorts.next(), FreePorts.next()};
     private final JavaProcess[] edges = new JavaProcess[2];
     private final List<JavaProcess> connectors = new ArrayList<>();
     private Process haproxy;
@@ -174,7 +175,11 @@ public final class TwoEdgeStack implements AutoCloseable {
                     List.of(
                             "edge",
                             "--config",
-                            dir.resolve("edge-" + i + ".yml").toString()),
+                            dir.resolve("edge-" + i + ".yml").toString(),
+                            "--admin",
+                            "127.0.0.1:" + adminPorts[i],
+                            "--admin-secret-file",
+                            adminSecretFile(i).toString()),
                     Map.of());
             edges[i].awaitOutput(Pattern.compile("Edge listening"), START_TIMEOUT);
         }
@@ -228,6 +233,21 @@ public final class TwoEdgeStack implements AutoCloseable {
     /** Returns the client port of edge {@code i} (0 or 1). */
     public int edgePort(int i) {
         return edgePorts[i];
+    }
+
+    /** Returns the admin listener's address of edge {@code i}, which takes admin commands. */
+    public String adminAddress(int i) {
+        return "127.0.0.1:" + adminPorts[i];
+    }
+
+    /** Returns the file holding edge {@code i}'s admin secret (the edge creates it at start). */
+    public Path adminSecretFile(int i) {
+        return dir.resolve("admin-secret-" + i);
+    }
+
+    /** Returns the CA that signed the edges' certificate. */
+    public Path caFile() {
+        return dir.resolve("ca.pem");
     }
 
     /** Returns edge {@code i}'s process. */

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import dev.portless.common.wire.AccessHeaders;
+import dev.portless.common.wire.StreamEnd;
 import dev.portless.common.wire.StreamError;
 import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.policy.Identity;
@@ -75,6 +76,11 @@ final class BearerTokenAuthenticator implements AccessAuthenticator {
                         StreamError.TOKEN_EXPIRED,
                         "Your sign-in to " + app.hostname() + " has expired; sign-in starts again.");
             }
+            if (e.rejection() == TokenRejection.SIGNED_OUT) {
+                return Decision.deny(
+                        StreamError.BAD_CREDENTIALS,
+                        capitalized(StreamEnd.SIGNED_OUT.sentence(app.hostname())) + "; sign in again.");
+            }
             return Decision.deny(
                     StreamError.BAD_CREDENTIALS,
                     "The app token for " + app.hostname() + " was refused: "
@@ -97,7 +103,11 @@ final class BearerTokenAuthenticator implements AccessAuthenticator {
                     identity.displayName() + " is signed in but not allowed to " + "reach " + app.hostname()
                             + "; ask the app's administrator for access.");
         }
-        return Decision.allow(identity, token);
+        return Decision.allow(identity, token, verified.issuedAt());
+    }
+
+    private static String capitalized(String sentence) {
+        return Character.toUpperCase(sentence.charAt(0)) + sentence.substring(1);
     }
 
     private static String token(HttpHeaders headers) {

@@ -2,6 +2,7 @@ package dev.portless.connector.edge.access;
 
 import dev.portless.common.wire.StreamError;
 import dev.portless.connector.edge.policy.Identity;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -15,22 +16,34 @@ import java.util.Optional;
  * @param error    why the request was refused, null when allowed
  * @param message  the sentence for the user, null when allowed
  * @param via      which credential let the request in, null when refused
+ * @param since    when the credential that let the request in was issued (an app token's iat; now for a service
+ *                 token or a public app), so an administrator's sign-out ends only what came before it
  */
 public record Decision(
-        Optional<Identity> identity, String appToken, StreamError error, String message, Credential via) {
-    /** Returns a decision that lets {@code identity} through with {@code appToken}, from an app token. */
+        Optional<Identity> identity,
+        String appToken,
+        StreamError error,
+        String message,
+        Credential via,
+        Instant since) {
+    /** Returns a decision that lets {@code identity} through with {@code appToken}, issued now. */
     public static Decision allow(Identity identity, String appToken) {
-        return new Decision(Optional.of(identity), appToken, null, null, Credential.APP_TOKEN);
+        return allow(identity, appToken, Instant.now());
+    }
+
+    /** Returns a decision that lets {@code identity} through with {@code appToken}, issued at {@code since}. */
+    public static Decision allow(Identity identity, String appToken, Instant since) {
+        return new Decision(Optional.of(identity), appToken, null, null, Credential.APP_TOKEN, since);
     }
 
     /** Returns a decision that refuses with an error and its sentence. */
     public static Decision deny(StreamError error, String message) {
-        return new Decision(Optional.empty(), null, error, message, null);
+        return new Decision(Optional.empty(), null, error, message, null, null);
     }
 
     /** Returns this decision as let in by {@code credential}. */
     Decision via(Credential credential) {
-        return new Decision(identity, appToken, error, message, credential);
+        return new Decision(identity, appToken, error, message, credential, since);
     }
 
     /** Returns whether the request may proceed. */
@@ -40,7 +53,7 @@ public record Decision(
 
     /** Returns this decision carrying {@code token}. */
     Decision withAppToken(String token) {
-        return new Decision(identity, token, error, message, via);
+        return new Decision(identity, token, error, message, via, since);
     }
 
     /** The kinds of credential a request can be let in by, first match wins in this order. */

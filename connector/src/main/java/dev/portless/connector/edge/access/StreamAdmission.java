@@ -17,6 +17,7 @@ import dev.portless.connector.edge.events.EndedStream;
 import dev.portless.connector.edge.events.Refusal;
 import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.policy.Identity;
+import dev.portless.connector.edge.streams.StreamOwner;
 import dev.portless.connector.edge.tunnel.ConnectorConnection;
 import dev.portless.connector.edge.tunnel.OpenedStream;
 import dev.portless.connector.edge.tunnel.StreamOpenException;
@@ -244,7 +245,7 @@ final class StreamAdmission {
         record.events().streamOpened(record.app(), System.nanoTime() - record.startNanos());
         RelayPair pair = RelayPair.join(
                 new RelayPair.Side(client, "client", () -> StreamAbort.of(StreamEnd.CLIENT_LOST)), opened.relaySide());
-        shared.streams().track(pair, record.app(), client.eventLoop());
+        shared.streams().track(pair, record.owner(), client.eventLoop());
         pair.done()
                 .thenAccept(result -> logEnd(
                         record,
@@ -391,7 +392,8 @@ final class StreamAdmission {
 
         /** Returns what the per-stream log line names, for a request that arrived at {@code startNanos}. */
         StreamRecord record(EdgeEvents events, long startNanos) {
-            return new StreamRecord(streamId, identity, app.hostname(), clientAddress, events, startNanos);
+            StreamOwner owner = new StreamOwner(decision.identity().orElseThrow(), app.hostname(), decision.since());
+            return new StreamRecord(streamId, identity, app.hostname(), clientAddress, events, startNanos, owner);
         }
     }
 
@@ -409,6 +411,13 @@ final class StreamAdmission {
         }
     }
 
-    /** What the per-stream log line names, where its events go, and when its request arrived. */
-    record StreamRecord(long id, String identity, String app, String client, EdgeEvents events, long startNanos) {}
+    /** What the per-stream log line names, where its events go, when its request arrived, and whose it is. */
+    record StreamRecord(
+            long id,
+            String identity,
+            String app,
+            String client,
+            EdgeEvents events,
+            long startNanos,
+            StreamOwner owner) {}
 }

@@ -48,6 +48,15 @@ public interface EdgeStore extends AutoCloseable {
     /** Returns the ids of every revoked token that has not yet expired. */
     Set<String> revokedTokens();
 
+    /**
+     * Records {@code signOut}; a later sign-out of the same identity and app replaces it, since it refuses all the
+     * earlier one did.
+     */
+    void signOut(IdentitySignOut signOut);
+
+    /** Returns every administrator's sign-out not yet expired. */
+    List<IdentitySignOut> signOuts();
+
     /** Adds {@code key} of {@code kind}; returns false, storing nothing, when a key with its id exists. */
     boolean addKey(String kind, StoredKey key);
 
@@ -77,8 +86,8 @@ public interface EdgeStore extends AutoCloseable {
     boolean takeFromWindow(String bucket, int limit, Duration window, Instant now);
 
     /**
-     * Forgets sessions, codes, PIN challenges, rate windows, issued tokens and revocations that expired before
-     * {@code now}.
+     * Forgets sessions, codes, PIN challenges, rate windows, issued tokens, revocations and sign-outs that expired
+     * before {@code now}.
      */
     void expire(Instant now);
 

@@ -27,6 +27,8 @@ public final class InMemoryEdgeStore implements EdgeStore {
     // Session id → its tokens (jti → exp).
     private final Map<String, Map<String, Instant>> issued = new ConcurrentHashMap<>();
     private final Map<String, Instant> revoked = new ConcurrentHashMap<>();
+    // "identity app" → the latest sign-out of that identity from that app.
+    private final Map<String, IdentitySignOut> signOuts = new ConcurrentHashMap<>();
     private final Map<String, Map<String, StoredKey>> keys = new ConcurrentHashMap<>();
     // Challenge id digest → the challenge and its PIN's digest.
     private final Map<String, Pin> pins = new ConcurrentHashMap<>();
@@ -100,6 +102,17 @@ public final class InMemoryEdgeStore implements EdgeStore {
     @Override
     public Set<String> revokedTokens() {
         return Set.copyOf(revoked.keySet());
+    }
+
+    @Override
+    public void signOut(IdentitySignOut signOut) {
+        requireNonNull(signOut, "signOut");
+        signOuts.put(signOut.identity() + ' ' + signOut.app(), signOut);
+    }
+
+    @Override
+    public List<IdentitySignOut> signOuts() {
+        return List.copyOf(signOuts.values());
     }
 
     @Override
@@ -194,6 +207,7 @@ public final class InMemoryEdgeStore implements EdgeStore {
         issued.values().removeIf(Map::isEmpty);
         // A verifier allows a minute of clock skew: keep a revocation that long past the token's expiry.
         revoked.values().removeIf(exp -> exp.isBefore(now.minusSeconds(60)));
+        signOuts.values().removeIf(s -> s.expiresAt().isBefore(now));
     }
 
     @Override

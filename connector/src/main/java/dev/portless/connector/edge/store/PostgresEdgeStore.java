@@ -239,6 +239,40 @@ public final class PostgresEdgeStore implements EdgeStore {
     }
 
     @Override
+    public void signOut(IdentitySignOut signOut) {
+        requireNonNull(signOut, "signOut");
+        update(
+                "recording an administrator's sign-out",
+                "INSERT INTO portless_identity_sign_outs (identity, app, signed_out_at, expires_at) VALUES (?, ?, ?, ?)"
+                        + " ON CONFLICT (identity, app) DO UPDATE SET signed_out_at = excluded.signed_out_at,"
+                        + " expires_at = excluded.expires_at",
+                signOut.identity(),
+                signOut.app(),
+                Timestamp.from(signOut.at()),
+                Timestamp.from(signOut.expiresAt()));
+    }
+
+    @Override
+    public List<IdentitySignOut> signOuts() {
+        return run("reading administrators' sign-outs", c -> {
+            try (PreparedStatement ps =
+                    prepare(c, "SELECT identity, app, signed_out_at, expires_at FROM portless_identity_sign_outs")) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    List<IdentitySignOut> all = new ArrayList<>();
+                    while (rs.next()) {
+                        all.add(new IdentitySignOut(
+                                rs.getString(1),
+                                rs.getString(2),
+                                rs.getTimestamp(3).toInstant(),
+                                rs.getTimestamp(4).toInstant()));
+                    }
+                    return all;
+                }
+            }
+        });
+    }
+
+    @Override
     public boolean addKey(String kind, StoredKey key) {
         return update(
                         "storing a key",
@@ -310,6 +344,7 @@ public final class PostgresEdgeStore implements EdgeStore {
                 "expiring revocations",
                 "DELETE FROM portless_revoked_tokens WHERE expires_at < ?",
                 Timestamp.from(now.minusSeconds(60)));
+        update("expiring sign-outs", "DELETE FROM portless_identity_sign_outs WHERE expires_at < ?", t);
     }
 
     @Override

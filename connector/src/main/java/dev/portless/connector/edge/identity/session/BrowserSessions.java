@@ -17,6 +17,7 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiPredicate;
 import java.util.function.Consumer;
 
 /**
@@ -43,6 +44,7 @@ public final class BrowserSessions {
     private final Map<String, BrowserSession> sessions = new ConcurrentHashMap<>();
 
     private final Consumer<Identity> onSignIn;
+    private final BiPredicate<Identity, Instant> signedOut;
 
     /** Returns sessions in this edge's memory only, whose signed-in sessions last {@code lifetime}. */
     public BrowserSessions(Duration lifetime, Clock clock) {
@@ -59,10 +61,25 @@ public final class BrowserSessions {
      * {@code onSignIn} hears of each sign-in.
      */
     public BrowserSessions(Duration lifetime, Clock clock, EdgeStore store, Consumer<Identity> onSignIn) {
+        this(lifetime, clock, store, onSignIn, (identity, signedInAt) -> false);
+    }
+
+    /**
+     * Returns sessions whose signed-in ones last {@code lifetime} and live in {@code store}; {@code onSignIn} hears
+     * of each sign-in, and a session is over when {@code signedOut} says an administrator signed its identity out
+     * after it signed in.
+     */
+    public BrowserSessions(
+            Duration lifetime,
+            Clock clock,
+            EdgeStore store,
+            Consumer<Identity> onSignIn,
+            BiPredicate<Identity, Instant> signedOut) {
         this.lifetime = requireNonNull(lifetime, "lifetime");
         this.clock = requireNonNull(clock, "clock");
         this.store = requireNonNull(store, "store");
         this.onSignIn = requireNonNull(onSignIn, "onSignIn");
+        this.signedOut = requireNonNull(signedOut, "signedOut");
     }
 
     /**
@@ -94,6 +111,11 @@ public final class BrowserSessions {
             return Optional.of(s);
         }
         StoredSession found = stored.get();
+        if (signedOut.test(found.identity(), found.expiresAt().minus(lifetime))) {
+            // An administrator signed this identity out after this sign-in: the person signs in again.
+            endSession(id);
+            return Optional.empty();
+        }
         BrowserSession copy = new BrowserSession(found.id(), found.csrf(), found.identity(), found.expiresAt());
         BrowserSession raced = sessions.putIfAbsent(id, copy);
         return Optional.of(raced != null ? raced : copy);

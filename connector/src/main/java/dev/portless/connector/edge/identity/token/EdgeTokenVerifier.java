@@ -10,7 +10,8 @@ import dev.portless.connector.token.VerifiedAppToken;
 
 /**
  * The edge's one check of an app token: every check of the verifier it wraps, then the revocation list, so
- * that each new stream, web request and certificate request refuses a revoked token.
+ * that each new stream, web request and certificate request refuses a revoked token, and a token issued before an
+ * administrator signed its identity out.
  */
 public final class EdgeTokenVerifier implements TokenVerifier {
     private final TokenVerifier checks;
@@ -28,11 +29,16 @@ public final class EdgeTokenVerifier implements TokenVerifier {
         if (revocations.isRevoked(verified.tokenId())) {
             throw new AppTokenException(TokenRejection.REVOKED, "jti revoked");
         }
+        if (revocations.signedOut(verified).isPresent()) {
+            throw new AppTokenException(TokenRejection.SIGNED_OUT, "identity signed out by an administrator");
+        }
         return verified;
     }
 
     @Override
     public boolean unexpired(VerifiedAppToken token) {
-        return checks.unexpired(token) && !revocations.isRevoked(token.tokenId());
+        return checks.unexpired(token)
+                && !revocations.isRevoked(token.tokenId())
+                && revocations.signedOut(token).isEmpty();
     }
 }

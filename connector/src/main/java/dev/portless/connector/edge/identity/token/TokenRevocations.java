@@ -2,11 +2,22 @@ package dev.portless.connector.edge.identity.token;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.portless.connector.edge.policy.Identity;
 import dev.portless.connector.edge.store.EdgeStore;
+import dev.portless.connector.edge.store.IdentitySignOut;
 import dev.portless.connector.edge.store.InMemoryEdgeStore;
+import dev.portless.connector.token.VerifiedAppToken;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The app tokens revoked before their expiry, and the tokens each browser session led to, so that a replayed
@@ -17,11 +28,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Token checks run on event loops and never wait for the store: they consult this edge's copy of the revoked
  * ids, which {@link #refresh()} brings up to date from the store off the loops (every second), so a token revoked
  * at another edge is refused here within about a second.
+ *
+ * <p>It also holds administrators' sign-outs ({@link IdentitySignOut}): an identity's tokens and browser sessions
+ * obtained up to the sign-out are refused, and whoever listens ({@link #onSignOut}) ends its live streams, at this
+ * edge at once and at the others when their refresh learns of it.
  */
 public final class TokenRevocations {
     private final Clock clock;
     private final EdgeStore store;
     private final Set<String> revoked = ConcurrentHashMap.newKeySet();
+    // "identity app" → the latest sign-out of that identity from that app that this edge knows.
+    private final Map<String, IdentitySignOut> signOuts = new ConcurrentHashMap<>();
+    private final List<Consumer<IdentitySignOut>> listeners = new CopyOnWriteArrayList<>();
 
     /** Returns an empty list in this edge's memory only, that tells expiry by {@code clock}. */
     public TokenRevocations(Clock clock) {
@@ -54,14 +72,95 @@ public final class TokenRevocations {
         return revoked.contains(jti);
     }
 
-    /** Learns the revocations other edges made; blocks on the store, so runs off the event loops. */
+    /** Learns the revocations and sign-outs other edges made; blocks on the store, so runs off the event loops. */
     public void refresh() {
         revoked.addAll(store.revokedTokens());
+        store.signOuts().forEach(this::learn);
+    }
+
+    /** Has {@code listener} hear of every sign-out this edge learns, made here or at another edge. */
+    public void onSignOut(Consumer<IdentitySignOut> listener) {
+        listeners.add(requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Signs {@code identity} ({@link #userName} or {@link #serviceTokenName}) out of {@code app}, or of every app
+     * when it is empty, as of now; remembered for {@code keep}, longer than any token or session it refuses may
+     * live. Blocks on the store.
+     */
+    public IdentitySignOut signOut(String identity, String app, Duration keep) {
+        requireNonNull(identity, "identity");
+        requireNonNull(app, "app");
+        requireNonNull(keep, "keep");
+        // Whole seconds, as a token's iat: a token issued in the sign-out's second is refused too.
+        Instant at = Instant.ofEpochSecond(clock.instant().getEpochSecond());
+        IdentitySignOut signOut = new IdentitySignOut(identity, app, at, at.plus(keep));
+        store.signOut(signOut);
+        learn(signOut);
+        return signOut;
+    }
+
+    /** Returns the sign-out that refuses {@code token}, if an administrator signed its identity out after its iat. */
+    public Optional<IdentitySignOut> signedOut(VerifiedAppToken token) {
+        requireNonNull(token, "token");
+        List<String> names = token.serviceToken().isPresent()
+                ? List.of(serviceTokenName(token.serviceToken().get()))
+                : userNames(token.subject(), token.email());
+        return find(names, token.audience(), token.issuedAt());
+    }
+
+    /**
+     * Returns the sign-out that ends what {@code who} obtained at {@code since} for {@code app}; for a browser
+     * session, which serves every app, {@code app} is null and a sign-out from any app counts.
+     */
+    public Optional<IdentitySignOut> signedOut(Identity who, String app, Instant since) {
+        requireNonNull(who, "who");
+        requireNonNull(since, "since");
+        List<String> names = who.serviceToken().isPresent()
+                ? List.of(serviceTokenName(who.serviceToken().get()))
+                : userNames(who.subject(), who.email());
+        return find(names, app, since);
+    }
+
+    /** Returns the name a sign-out of the person {@code emailOrSubject} is stored under. */
+    public static String userName(String emailOrSubject) {
+        return "user:" + requireNonNull(emailOrSubject, "emailOrSubject");
+    }
+
+    /** Returns the name a sign-out of the service token {@code name} is stored under. */
+    public static String serviceTokenName(String name) {
+        return "service-token:" + requireNonNull(name, "name");
+    }
+
+    private static List<String> userNames(String subject, Optional<String> email) {
+        return email.map(e -> List.of(userName(e.toLowerCase(Locale.ROOT)), userName(subject)))
+                .orElseGet(() -> List.of(userName(subject)));
+    }
+
+    private Optional<IdentitySignOut> find(List<String> names, String app, Instant since) {
+        if (signOuts.isEmpty()) {
+            return Optional.empty();
+        }
+        return signOuts.values().stream()
+                .filter(s -> names.contains(s.identity()) && (app == null || s.covers(app)))
+                .filter(s -> !since.isAfter(s.at().plusMillis(999)))
+                .findFirst();
+    }
+
+    private void learn(IdentitySignOut signOut) {
+        String key = signOut.identity() + ' ' + signOut.app();
+        IdentitySignOut before = signOuts.get(key);
+        if (before != null && !signOut.at().isAfter(before.at())) {
+            return;
+        }
+        signOuts.put(key, signOut);
+        listeners.forEach(l -> l.accept(signOut));
     }
 
     /** Forgets revocations and issued tokens that have expired: no verifier accepts them any more. */
     public void sweep() {
         store.expire(clock.instant());
         revoked.retainAll(store.revokedTokens());
+        signOuts.values().retainAll(store.signOuts());
     }
 }
