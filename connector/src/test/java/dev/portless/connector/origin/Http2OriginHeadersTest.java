@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /** What an HTTP/2 origin sees of a request, and what the edge sees of its answer and trailers. */
 class Http2OriginHeadersTest {
     private static final VerifiedAppToken ALICE = new VerifiedAppToken(
-            "alice", Optional.of("alice@example.com"), List.of(), "app.example.com", Instant.MAX, "j1");
+            "alice", Optional.of("alice@example.com"), List.of(), "app.example.com", Instant.EPOCH, Instant.MAX, "j1");
 
     private static Http2Headers browser() {
         return new DefaultHttp2Headers()
