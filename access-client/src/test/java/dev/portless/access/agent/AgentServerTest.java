@@ -130,10 +130,7 @@ class AgentServerTest {
 
     @Test
     void aForwardLastsUntilItsFrontHalfClosesAndItsFailureIsASentence() throws Exception {
-        try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            ch.connect(UnixDomainSocketAddress.of(paths.socket()));
-            ch.write(ByteBuffer.wrap((handshake(secret()) + "arg tcp\ngo\n").getBytes(StandardCharsets.UTF_8)));
-            assertEquals("say listening\nok\n", readUntil(ch, "ok\n"));
+        try (java.nio.channels.SocketChannel ch = heldForward("tcp")) {
             assertEquals(1, server.fronts());
             assertFalse(forwardEnded.isDone(), "the forward ended while its front was still there");
             // A front killed with its socat still running half-closes: that ends the forward too.
@@ -148,22 +145,23 @@ class AgentServerTest {
 
     @Test
     void aFrontThatClosesEndsItsForward() throws Exception {
-        try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            ch.connect(UnixDomainSocketAddress.of(paths.socket()));
-            ch.write(ByteBuffer.wrap((handshake(secret()) + "arg rdp\ngo\n").getBytes(StandardCharsets.UTF_8)));
-            assertEquals("say listening\nok\n", readUntil(ch, "ok\n"));
-        }
+        heldForward("rdp").close();
         forwardEnded.get(10, TimeUnit.SECONDS);
     }
 
-    private static String readUntil(java.nio.channels.SocketChannel ch, String end) throws IOException {
+    /** Returns a front's connection that asked for a {@code command} forward and got it. */
+    private java.nio.channels.SocketChannel heldForward(String command) throws IOException {
+        java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(StandardProtocolFamily.UNIX);
+        ch.connect(UnixDomainSocketAddress.of(paths.socket()));
+        ch.write(ByteBuffer.wrap((handshake(secret()) + "arg " + command + "\ngo\n").getBytes(StandardCharsets.UTF_8)));
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         ByteBuffer buffer = ByteBuffer.allocate(1024);
-        while (!all.toString(StandardCharsets.UTF_8).endsWith(end) && ch.read(buffer) >= 0) {
+        while (!all.toString(StandardCharsets.UTF_8).endsWith("ok\n") && ch.read(buffer) >= 0) {
             all.write(buffer.array(), 0, buffer.position());
             buffer.clear();
         }
-        return all.toString(StandardCharsets.UTF_8);
+        assertEquals("say listening\nok\n", all.toString(StandardCharsets.UTF_8));
+        return ch;
     }
 
     @Test
