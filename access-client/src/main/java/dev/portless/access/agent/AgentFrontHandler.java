@@ -23,7 +23,9 @@ import java.util.concurrent.TimeUnit;
  * One front's connection until its stream starts: checks that the peer is the agent's own user,
  * reads the handshake, then asks the {@link AgentService} for the stream and joins the two. Answer lines
  * ({@code say}, {@code open}, {@code ok}, {@code fail}, {@code refused}, {@code info}, {@code done}) go back
- * as the front reads them; after {@code ok} the connection carries the stream's bytes only.
+ * as the front reads them; after {@code ok} the connection carries the stream's bytes only. A front that asks
+ * for a forward ({@code access tcp}) holds it as a lease: after {@code ok} the connection carries the forward's
+ * {@code say} lines, and its end (closed, or half-closed by the front) ends the forward.
  */
 final class AgentFrontHandler extends SimpleChannelInboundHandler<ByteBuf> {
     /** How long a refused front may go on writing before the agent closes the connection. */
@@ -39,6 +41,8 @@ final class AgentFrontHandler extends SimpleChannelInboundHandler<ByteBuf> {
     private boolean answered;
     // Refused: reading the rest of the request until the front ends it or the linger passes.
     private boolean refusing;
+    // Holding a forward: reading only to notice the front's end.
+    private boolean leasing;
 
     AgentFrontHandler(
             AgentHandshake handshake,
@@ -105,14 +109,14 @@ final class AgentFrontHandler extends SimpleChannelInboundHandler<ByteBuf> {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (!answered || refusing) {
+        if (!answered || refusing || leasing) {
             ctx.read();
         }
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof ChannelInputShutdownEvent && refusing) {
+        if (evt instanceof ChannelInputShutdownEvent && (refusing || leasing)) {
             ctx.close();
             return;
         }
@@ -154,8 +158,34 @@ final class AgentFrontHandler extends SimpleChannelInboundHandler<ByteBuf> {
             case "agent-stop" -> {
                 front.writeAndFlush(line("done")).addListener(f -> control.stop());
             }
-            default -> openStream(ctx, request);
+            default -> {
+                if (request.holdsForward()) {
+                    holdForward(ctx, request);
+                } else {
+                    openStream(ctx, request);
+                }
+            }
         }
+    }
+
+    /**
+     * Starts the forward the front asks for and ends it with the front's connection: a front that exits, is
+     * killed or loses its connection closes or half-closes it, and the listener goes with it.
+     */
+    private void holdForward(ChannelHandlerContext ctx, AgentRequest request) {
+        Channel front = ctx.channel();
+        leasing = true;
+        // Reads from here on only notice the front's end, even while the listener is being bound.
+        ctx.read();
+        service.forward(request, new ChannelTerminal(front)).whenComplete((lease, failure) -> {
+            if (failure != null) {
+                fail(front, failure);
+                return;
+            }
+            // Runs at once when the front has gone already.
+            front.closeFuture().addListener(f -> lease.end());
+            answer(front, "ok");
+        });
     }
 
     private void openStream(ChannelHandlerContext ctx, AgentRequest request) {
@@ -167,11 +197,7 @@ final class AgentFrontHandler extends SimpleChannelInboundHandler<ByteBuf> {
         FrontTerminal terminal = new ChannelTerminal(front);
         service.open(request, terminal, front.eventLoop()).whenComplete((stream, failure) -> {
             if (failure != null) {
-                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                        ? failure.getCause()
-                        : failure;
-                String sentence = cause.getMessage() != null ? cause.getMessage() : cause.toString();
-                front.writeAndFlush(line("fail " + oneLine(sentence))).addListener(ChannelFutureListener.CLOSE);
+                fail(front, failure);
                 return;
             }
             if (!front.isActive()) {
@@ -181,6 +207,14 @@ final class AgentFrontHandler extends SimpleChannelInboundHandler<ByteBuf> {
             front.writeAndFlush(line("ok"));
             RelayPair.join(front, "front", stream, "edge");
         });
+    }
+
+    /** Sends the sentence of {@code failure} as the front's {@code fail} line and closes the connection. */
+    private static void fail(Channel front, Throwable failure) {
+        Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        String sentence = cause.getMessage() != null ? cause.getMessage() : cause.toString();
+        front.writeAndFlush(line("fail " + oneLine(sentence))).addListener(ChannelFutureListener.CLOSE);
     }
 
     private void refuse(ChannelHandlerContext ctx, String sentence) {

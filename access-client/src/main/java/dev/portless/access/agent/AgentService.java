@@ -4,7 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import java.util.concurrent.CompletableFuture;
 
-/** What the agent does for an accepted front: open the stream it names, or describe itself. */
+/** What the agent does for an accepted front: open the stream or the forward it names, or describe itself. */
 public interface AgentService {
 
     /**
@@ -13,6 +13,13 @@ public interface AgentService {
      * before the stream opens, a sign-in included, goes to {@code terminal}.
      */
     CompletableFuture<Channel> open(AgentRequest request, FrontTerminal terminal, EventLoop loop);
+
+    /**
+     * Returns a future of the forward {@code request} names (e.g. {@code tcp --hostname H --url L}), listening
+     * once it completes; it fails with an exception whose message is the sentence for the user. What the forward
+     * says (its listening line, each stream's end) goes to {@code terminal}.
+     */
+    CompletableFuture<AgentLease> forward(AgentRequest request, FrontTerminal terminal);
 
     /** Returns lines about the agent's state for {@code access agent status}, e.g. the edges it keeps open. */
     java.util.List<String> describe();

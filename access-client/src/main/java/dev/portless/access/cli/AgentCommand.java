@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
         name = "agent",
         mixinStandardHelpOptions = true,
         description = {
-            "Keep a warm access process with open edge connections for `access ssh`.",
+            "Keep a warm access process with open edge connections for `access ssh` and `access tcp`.",
             "Runs in the foreground unless --daemon; exits after --idle without use, or on `access agent stop`."
         })
 final class AgentCommand implements Callable<Integer> {
@@ -60,10 +60,19 @@ final class AgentCommand implements Callable<Integer> {
         // Epoll: the agent's unix socket needs it (see AgentServer), and the edge connections share its loops.
         Transport transport = Transport.EPOLL;
         EventLoopGroup group = transport.newGroup(0, "access-agent");
+        // `access tcp` forwards listen on the transport of `access tcp` itself (NIO unless asked; see Transport):
+        // their local connections may half-close. Netty starts a loop's thread on first use only.
+        Transport forwardTransport = Transport.best();
+        EventLoopGroup forwardGroup =
+                forwardTransport == transport ? group : forwardTransport.newGroup(0, "access-agent-tcp");
         try {
             AgentServer server;
             try {
-                server = AgentServer.start(paths, new AgentStreams(new AgentDialers(transport)), idleExit, group);
+                server = AgentServer.start(
+                        paths,
+                        new AgentStreams(new AgentDialers(transport), new AgentDialers(forwardTransport), forwardGroup),
+                        idleExit,
+                        group);
             } catch (AgentServer.AgentRunningException e) {
                 // This start was not needed: its mark must not hold back the start of a later one.
                 java.nio.file.Files.deleteIfExists(paths.starting());
@@ -77,6 +86,7 @@ final class AgentCommand implements Callable<Integer> {
             server.stopped().join();
             return 0;
         } finally {
+            forwardGroup.shutdownGracefully();
             group.shutdownGracefully();
         }
     }

@@ -19,6 +19,11 @@ final class AgentDialers {
         this.transport = transport;
     }
 
+    /** Returns the transport of this agent's dialers: the loops they open streams on must be of it. */
+    Transport transport() {
+        return transport;
+    }
+
     /** Returns the dialer for {@code location}'s settings in {@code env}, made on first use. */
     EdgeDialer dialer(EdgeLocation location, String hostname, Map<String, String> env) {
         return byKey.computeIfAbsent(

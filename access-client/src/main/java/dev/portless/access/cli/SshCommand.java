@@ -1,8 +1,5 @@
 package dev.portless.access.cli;
 
-import dev.portless.access.agent.AgentClient;
-import dev.portless.access.agent.AgentLauncher;
-import dev.portless.access.agent.AgentPaths;
 import dev.portless.access.edge.AccessException;
 import dev.portless.access.edge.StreamDialer;
 import dev.portless.access.forward.ResumableStdio;
@@ -16,7 +13,6 @@ import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Command;
@@ -38,12 +34,6 @@ import picocli.CommandLine.Spec;
             "  ssh -o ProxyCommand='access ssh --hostname %%h' user@HOSTNAME"
         })
 final class SshCommand implements Callable<Integer> {
-    /** Set to {@code off} to neither use nor start the agent. */
-    static final String AGENT_ENV = "PORTLESS_AGENT";
-
-    /** The launcher sets this; only a process it started can start an agent the same way. */
-    private static final String LAUNCHER_ENV = "PORTLESS_LAUNCHER";
-
     @Spec
     CommandSpec spec;
 
@@ -66,14 +56,12 @@ final class SshCommand implements Callable<Integer> {
     @Mixin
     ResumeOption resumeOption = new ResumeOption();
 
-    @Option(names = "--no-agent", description = "neither use nor start the resident agent (env PORTLESS_AGENT=off)")
-    boolean noAgent;
+    @Mixin
+    AgentOption agentOption = new AgentOption();
 
     @Override
     public Integer call() throws InterruptedException {
-        if (!noAgent && !"off".equalsIgnoreCase(parent.env().getOrDefault(AGENT_ENV, "on"))) {
-            startAgentForNextTime();
-        }
+        agentOption.startForNextTime(parent.env(), spec.commandLine().getErr());
         Transport transport = Transport.best();
         StreamDialer dialer = destinationOption.apply(edgeOptions.dialer(
                 hostname, transport, parent.env(), spec.commandLine().getErr()));
@@ -126,32 +114,6 @@ final class SshCommand implements Callable<Integer> {
             return 0;
         } finally {
             group.shutdownGracefully();
-        }
-    }
-
-    /**
-     * Starts an agent in the background when none answers, so that the next {@code access ssh} through
-     * the launcher needs no JVM; this call carries its own stream without waiting for it. Twenty at once
-     * start twenty, of which the first to lock the agent's directory stays and the others exit.
-     */
-    private void startAgentForNextTime() {
-        if (parent.env().get(LAUNCHER_ENV) == null) {
-            return;
-        }
-        AgentPaths paths = AgentPaths.resolve(parent.env());
-        if (Files.exists(paths.socket())
-                && new AgentClient(paths, AccessLimits.AGENT_ANSWER_TIMEOUT)
-                        .status()
-                        .isPresent()) {
-            return;
-        }
-        try {
-            AgentLauncher.spawnOnce(paths);
-        } catch (IOException | RuntimeException e) {
-            spec.commandLine()
-                    .getErr()
-                    .println("access: cannot start the agent (" + e.getMessage() + "); this and later calls run"
-                            + " without it, see `access agent`.");
         }
     }
 }

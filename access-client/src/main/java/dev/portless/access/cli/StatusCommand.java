@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
@@ -91,8 +92,13 @@ final class StatusCommand implements Callable<Integer> {
         AgentPaths agent = AgentPaths.resolve(parent.env());
         out.println(new AgentClient(agent, AccessLimits.AGENT_ANSWER_TIMEOUT)
                 .status()
-                .map(lines -> "Agent: running on " + agent.socket() + " (" + lines.get(0) + ")")
-                .orElse("Agent: not running; `access agent --daemon` starts one, `access ssh` does on first use."));
+                .map(lines -> "Agent: running on " + agent.socket() + " (" + lines.get(0) + ")"
+                        + lines.stream()
+                                .filter(l -> l.startsWith("forward: "))
+                                .map(l -> System.lineSeparator() + "  " + l)
+                                .collect(Collectors.joining()))
+                .orElse("Agent: not running; `access agent --daemon` starts one, `access ssh` and `access tcp` do"
+                        + " on first use."));
     }
 
     /** Returns e.g. {@code 7h 59m}, {@code 12m}, {@code 40s}. */

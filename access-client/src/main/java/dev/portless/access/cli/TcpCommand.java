@@ -20,7 +20,10 @@ import picocli.CommandLine.Spec;
         name = "tcp",
         aliases = {"rdp", "smb"},
         mixinStandardHelpOptions = true,
-        description = "Listen on a local port and carry each connection to the app through the edge.")
+        description = {
+            "Listen on a local port and carry each connection to the app through the edge.",
+            "Through the resident agent when one runs (see `access agent`): the listener lives as long as this command."
+        })
 final class TcpCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -51,9 +54,13 @@ final class TcpCommand implements Callable<Integer> {
     @Mixin
     ResumeOption resumeOption = new ResumeOption();
 
+    @Mixin
+    AgentOption agentOption = new AgentOption();
+
     @Override
     public Integer call() throws InterruptedException {
         InetSocketAddress local = parseListen(url);
+        agentOption.startForNextTime(parent.env(), spec.commandLine().getErr());
         Transport transport = Transport.best();
         StreamDialer dialer = destinationOption.apply(edgeOptions.dialer(
                 hostname, transport, parent.env(), spec.commandLine().getErr()));
@@ -61,16 +68,19 @@ final class TcpCommand implements Callable<Integer> {
         try {
             TcpForwarder forwarder = TcpForwarder.start(
                     group, transport, local, dialer, hostname, System.err, resumeOption.resumes(parent.env()));
-            spec.commandLine()
-                    .getErr()
-                    .println("access: listening on " + forwarder.localAddress().getHostString() + ":"
-                            + forwarder.localAddress().getPort() + " for " + hostname + " through " + dialer.edge());
+            spec.commandLine().getErr().println(listening(forwarder, hostname, dialer));
             Runtime.getRuntime().addShutdownHook(new Thread(forwarder::close, "access-shutdown"));
             forwarder.channel().closeFuture().await();
             return 0;
         } finally {
             group.shutdownGracefully();
         }
+    }
+
+    /** Returns the line that says {@code forwarder} listens, the one scripts wait for. */
+    static String listening(TcpForwarder forwarder, String hostname, StreamDialer dialer) {
+        return "access: listening on " + forwarder.localAddress().getHostString() + ":"
+                + forwarder.localAddress().getPort() + " for " + hostname + " through " + dialer.edge();
     }
 
     static InetSocketAddress parseListen(String text) {

@@ -8,8 +8,12 @@ import dev.portless.common.resume.ResumableEnd;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.util.function.Consumer;
@@ -21,9 +25,11 @@ import java.util.function.IntPredicate;
  */
 public final class TcpForwarder implements AutoCloseable {
     private final Channel server;
+    private final ChannelGroup accepted;
 
-    private TcpForwarder(Channel server) {
+    private TcpForwarder(Channel server, ChannelGroup accepted) {
         this.server = server;
+        this.accepted = accepted;
     }
 
     /**
@@ -90,6 +96,7 @@ public final class TcpForwarder implements AutoCloseable {
             String option) {
         requireNonNull(connections, "connections");
         requireNonNull(option, "option");
+        ChannelGroup accepted = new DefaultChannelGroup("accepted", GlobalEventExecutor.INSTANCE);
         ServerBootstrap b = new ServerBootstrap()
                 .group(requireNonNull(group, "group"))
                 .channel(requireNonNull(transport, "transport").serverChannel())
@@ -97,10 +104,16 @@ public final class TcpForwarder implements AutoCloseable {
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(connections);
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        accepted.add(ch);
+                        ch.pipeline().addLast(connections);
+                    }
+                });
         try {
             return new TcpForwarder(
-                    b.bind(requireNonNull(local, "local")).sync().channel());
+                    b.bind(requireNonNull(local, "local")).sync().channel(), accepted);
         } catch (Exception e) {
             throw new IllegalStateException(
                     "cannot listen on " + local.getHostString() + ":" + local.getPort() + ": " + e.getMessage()
@@ -122,5 +135,13 @@ public final class TcpForwarder implements AutoCloseable {
     @Override
     public void close() {
         server.close().syncUninterruptibly();
+    }
+
+    /**
+     * Closes the listener and every connection it accepted, as the end of the process would: for a forward
+     * that lives on in a process that outlives it (the agent's).
+     */
+    public void closeWithConnections() {
+        server.close().addListener(f -> accepted.close());
     }
 }

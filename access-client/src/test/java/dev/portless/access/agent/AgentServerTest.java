@@ -44,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The agent on a real unix socket: an owner-only endpoint, a front with the right secret gets its stream
- * (half-close included), a wrong secret or a silent front gets a sentence, and stop removes the endpoint.
+ * (half-close included), a forward lives as long as its front's connection, a wrong secret or a silent front
+ * gets a sentence, and stop removes the endpoint.
  */
 @Timeout(30)
 class AgentServerTest {
@@ -55,6 +56,7 @@ class AgentServerTest {
     private Channel echo;
     private AgentPaths paths;
     private AgentServer server;
+    private final CompletableFuture<Void> forwardEnded = new CompletableFuture<>();
 
     @BeforeEach
     void start() throws IOException {
@@ -124,6 +126,42 @@ class AgentServerTest {
     @Test
     void aServiceFailureReachesTheFrontAsOneSentence() throws IOException {
         assertEquals("fail the app is not there\n", exchange(handshake(secret()) + "arg fail\ngo\n"));
+    }
+
+    @Test
+    void aForwardLastsUntilItsFrontHalfClosesAndItsFailureIsASentence() throws Exception {
+        try (java.nio.channels.SocketChannel ch = heldForward("tcp")) {
+            assertEquals(1, server.fronts());
+            assertFalse(forwardEnded.isDone(), "the forward ended while its front was still there");
+            // A front killed with its socat still running half-closes: that ends the forward too.
+            ch.shutdownOutput();
+            forwardEnded.get(10, TimeUnit.SECONDS);
+            assertEquals(-1, ch.read(ByteBuffer.allocate(16)));
+        }
+        assertEquals(
+                "fail cannot listen on 127.0.0.1:1: Address already in use; pick another --url port\n",
+                exchange(handshake(secret()) + "arg tcp\narg in-use\ngo\n"));
+    }
+
+    @Test
+    void aFrontThatClosesEndsItsForward() throws Exception {
+        heldForward("rdp").close();
+        forwardEnded.get(10, TimeUnit.SECONDS);
+    }
+
+    /** Returns a front's connection that asked for a {@code command} forward and got it. */
+    private java.nio.channels.SocketChannel heldForward(String command) throws IOException {
+        java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(StandardProtocolFamily.UNIX);
+        ch.connect(UnixDomainSocketAddress.of(paths.socket()));
+        ch.write(ByteBuffer.wrap((handshake(secret()) + "arg " + command + "\ngo\n").getBytes(StandardCharsets.UTF_8)));
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        ByteBuffer buffer = ByteBuffer.allocate(1024);
+        while (!all.toString(StandardCharsets.UTF_8).endsWith("ok\n") && ch.read(buffer) >= 0) {
+            all.write(buffer.array(), 0, buffer.position());
+            buffer.clear();
+        }
+        assertEquals("say listening\nok\n", all.toString(StandardCharsets.UTF_8));
+        return ch;
     }
 
     @Test
@@ -201,6 +239,16 @@ class AgentServerTest {
                         }
                     });
             return result;
+        }
+
+        @Override
+        public CompletableFuture<AgentLease> forward(AgentRequest request, FrontTerminal terminal) {
+            if (request.args().contains("in-use")) {
+                return CompletableFuture.failedFuture(new IllegalStateException(
+                        "cannot listen on 127.0.0.1:1: Address already in use; pick another --url port"));
+            }
+            terminal.say("listening");
+            return CompletableFuture.completedFuture(() -> forwardEnded.complete(null));
         }
 
         @Override

@@ -190,7 +190,8 @@ class SignInCommandsTest {
         assertEquals(0, run(env(), "status"));
         assertEquals(
                 "No saved sign-ins; `access login APP` signs in." + System.lineSeparator()
-                        + "Agent: not running; `access agent --daemon` starts one, `access ssh` does on first use."
+                        + "Agent: not running; `access agent --daemon` starts one, `access ssh` and `access tcp` do"
+                        + " on first use."
                         + System.lineSeparator(),
                 out.toString());
     }
