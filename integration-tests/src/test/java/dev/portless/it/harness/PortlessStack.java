@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * a service token, and the apps and ingress rules a test asks for.
  */
 public final class PortlessStack implements AutoCloseable {
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     /** The service token's name in edge.yml. */
     public static final String TOKEN_NAME = "tests";
 
