@@ -10,7 +10,9 @@ enum WebFigure {
     SMALL_P99("http_small_p99_ms", "1 KiB responses, p99, ms", false, "%.2f", 0),
     LARGE_RPS("http_1m_rps", "1 MiB responses, requests/s", true, "%.0f", 0.5),
     LARGE_P50("http_1m_p50_ms", "1 MiB responses, p50, ms", false, "%.1f", 2),
-    LARGE_P99("http_1m_p99_ms", "1 MiB responses, p99, ms", false, "%.1f", 0);
+    LARGE_P99("http_1m_p99_ms", "1 MiB responses, p99, ms", false, "%.1f", 0),
+    ONE_CONNECTION_RPS("http_small_c1_rps", "1 KiB, one connection, requests/s", true, "%.0f", 0),
+    ONE_CONNECTION_P50("http_small_c1_p50_ms", "1 KiB, one connection, p50, ms", false, "%.2f", 0);
 
     private final String key;
     private final String label;

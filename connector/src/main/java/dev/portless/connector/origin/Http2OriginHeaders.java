@@ -5,6 +5,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.util.AsciiString;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -59,8 +60,8 @@ final class Http2OriginHeaders {
 
     private static void copyEndToEnd(Http2Headers from, Http2Headers to) {
         for (Map.Entry<CharSequence, CharSequence> e : from) {
-            String name = e.getKey().toString().toLowerCase(Locale.ROOT);
-            if (!name.startsWith(":") && !OriginHeaders.dropped(name, Set.of())) {
+            AsciiString name = AsciiString.of(e.getKey()).toLowerCase();
+            if ((name.isEmpty() || name.charAt(0) != ':') && !OriginHeaders.dropped(name, Set.of())) {
                 to.add(name, e.getValue());
             }
         }

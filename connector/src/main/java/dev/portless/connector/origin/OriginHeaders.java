@@ -14,10 +14,11 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.util.AsciiString;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -43,7 +44,8 @@ public final class OriginHeaders {
     static final String X_FORWARDED_PROTO = "x-forwarded-proto";
     static final String X_FORWARDED_HOST = "x-forwarded-host";
 
-    private static final Set<String> HOP_BY_HOP = Set.of(
+    // AsciiString sets: names are compared as they come off the codecs, without a String per header.
+    private static final Set<AsciiString> HOP_BY_HOP = names(
             "connection",
             "keep-alive",
             "proxy-connection",
@@ -53,8 +55,11 @@ public final class OriginHeaders {
             "proxy-authorization",
             "proxy-authenticate");
     /** Request headers the proxy sets itself, so incoming copies never pass. */
-    private static final Set<String> SET_BY_PROXY = Set.of(
+    private static final Set<AsciiString> SET_BY_PROXY = names(
             "host", CF_ACCESS_JWT_ASSERTION, CF_ACCESS_EMAIL, CF_CONNECTING_IP, X_FORWARDED_PROTO, X_FORWARDED_HOST);
+
+    private static final AsciiString PORTLESS_PREFIX = AsciiString.cached("portless-");
+    private static final AsciiString X_FORWARDED_FOR_NAME = AsciiString.cached(X_FORWARDED_FOR);
     /** The headers of the origin's 101 that the edge needs to complete a browser's WebSocket handshake. */
     private static final List<String> UPGRADE_ANSWER =
             List.of("sec-websocket-accept", "sec-websocket-protocol", "sec-websocket-extensions");
@@ -85,26 +90,33 @@ public final class OriginHeaders {
         String path = request.path() == null ? "/" : request.path().toString();
         HttpRequest out = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(method), path, true);
         HttpHeaders h = out.headers();
-        Set<String> named = connectionTokens(request.getAll(HttpHeaderNames.CONNECTION));
-        List<CharSequence> cookies = new ArrayList<>();
+        Set<AsciiString> named = request.contains(HttpHeaderNames.CONNECTION)
+                ? connectionTokens(request.getAll(HttpHeaderNames.CONNECTION))
+                : Set.of();
+        List<CharSequence> cookies = null;
         String appHost = request.authority() == null ? "" : request.authority().toString();
         String forwardedFor = null;
         String via = null;
         for (Map.Entry<CharSequence, CharSequence> e : request) {
-            String name = e.getKey().toString().toLowerCase(Locale.ROOT);
-            if (name.startsWith(":") || dropped(name, named) || SET_BY_PROXY.contains(name)) {
+            AsciiString name = lowerCase(e.getKey());
+            if ((!name.isEmpty() && name.charAt(0) == ':') || dropped(name, named) || SET_BY_PROXY.contains(name)) {
                 continue;
             }
-            switch (name) {
-                case "cookie" -> cookies.add(e.getValue());
-                case X_FORWARDED_FOR ->
-                    forwardedFor = join(forwardedFor, e.getValue().toString());
-                case "via" -> via = join(via, e.getValue().toString());
-                default -> h.add(name, e.getValue());
+            if (HttpHeaderNames.COOKIE.contentEquals(name)) {
+                if (cookies == null) {
+                    cookies = new ArrayList<>(2);
+                }
+                cookies.add(e.getValue());
+            } else if (X_FORWARDED_FOR_NAME.contentEquals(name)) {
+                forwardedFor = join(forwardedFor, e.getValue().toString());
+            } else if (HttpHeaderNames.VIA.contentEquals(name)) {
+                via = join(via, e.getValue().toString());
+            } else {
+                h.add(name, e.getValue());
             }
         }
         // HTTP/2 may split cookies into several fields; HTTP/1.1 wants one (RFC 9113 section 8.2.3).
-        if (!cookies.isEmpty()) {
+        if (cookies != null) {
             h.set(HttpHeaderNames.COOKIE, String.join("; ", cookies));
         }
         h.set(HttpHeaderNames.HOST, hostHeader);
@@ -158,9 +170,13 @@ public final class OriginHeaders {
     }
 
     private static void copyEndToEnd(HttpHeaders from, Http2Headers to) {
-        Set<String> named = connectionTokens(from.getAll(HttpHeaderNames.CONNECTION));
-        for (Map.Entry<String, String> e : from) {
-            String name = e.getKey().toLowerCase(Locale.ROOT);
+        Set<AsciiString> named = from.contains(HttpHeaderNames.CONNECTION)
+                ? connectionTokens(from.getAll(HttpHeaderNames.CONNECTION))
+                : Set.of();
+        Iterator<Map.Entry<CharSequence, CharSequence>> it = from.iteratorCharSequence();
+        while (it.hasNext()) {
+            Map.Entry<CharSequence, CharSequence> e = it.next();
+            AsciiString name = lowerCase(e.getKey());
             if (!dropped(name, named)) {
                 to.add(name, e.getValue());
             }
@@ -168,22 +184,41 @@ public final class OriginHeaders {
     }
 
     /** Returns whether a field is not passed on: hop-by-hop, named by Connection, or the tunnel's own. */
-    static boolean dropped(String name, Set<String> connectionNamed) {
-        return HOP_BY_HOP.contains(name) || connectionNamed.contains(name) || name.startsWith("portless-");
+    static boolean dropped(AsciiString name, Set<AsciiString> connectionNamed) {
+        return HOP_BY_HOP.contains(name) || connectionNamed.contains(name) || name.startsWith(PORTLESS_PREFIX);
     }
 
     /** Returns the lower-case field names a Connection header lists, which are hop-by-hop too. */
-    private static Set<String> connectionTokens(List<? extends CharSequence> values) {
-        Set<String> names = new HashSet<>();
+    private static Set<AsciiString> connectionTokens(List<? extends CharSequence> values) {
+        // What nearly every origin sends names no other field: no set to build.
+        if (values.size() == 1
+                && (AsciiString.contentEqualsIgnoreCase(values.get(0), HttpHeaderValues.KEEP_ALIVE)
+                        || AsciiString.contentEqualsIgnoreCase(values.get(0), HttpHeaderValues.CLOSE))) {
+            return Set.of();
+        }
+        Set<AsciiString> names = new HashSet<>();
         for (CharSequence value : values) {
             for (String token : value.toString().split(",")) {
-                String t = token.trim().toLowerCase(Locale.ROOT);
+                String t = token.trim();
                 if (!t.isEmpty()) {
-                    names.add(t);
+                    names.add(lowerCase(t));
                 }
             }
         }
         return names;
+    }
+
+    /** Returns {@code name} lower case, as an AsciiString (itself when it is one already in lower case). */
+    private static AsciiString lowerCase(CharSequence name) {
+        return AsciiString.of(name).toLowerCase();
+    }
+
+    private static Set<AsciiString> names(String... names) {
+        Set<AsciiString> set = new HashSet<>();
+        for (String n : names) {
+            set.add(AsciiString.cached(n));
+        }
+        return Set.copyOf(set);
     }
 
     private static String join(String list, String value) {

@@ -212,7 +212,7 @@ class WebAppsEndToEndTest {
         ProcessResult r = Commands.run(command, CURL_TIMEOUT);
         List<String> codes = r.stdout().lines().toList();
         assertEquals(200, codes.size(), r.toString());
-        assertTrue(codes.stream().allMatch("200"::equals), r.stdout());
+        assertTrue(codes.stream().allMatch("200"::equals), r.stdout() + r.stderr());
     }
 
     @Test

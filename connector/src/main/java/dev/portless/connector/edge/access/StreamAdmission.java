@@ -25,7 +25,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
 import java.net.InetAddress;
@@ -283,7 +282,7 @@ final class StreamAdmission {
                 endReason);
     }
 
-    /** Logs the one line the edge writes per web-app request once its answer has ended. */
+    /** Logs the one line the edge writes per web-app request once its answer has ended, off the event loop. */
     static void logRequest(
             String id,
             String identity,
@@ -295,20 +294,18 @@ final class StreamAdmission {
             long bytesDown,
             long durationMillis,
             String errorCode) {
-        log.info(
-                "request={} identity={} app={} client={} method={} path={} status={} bytes_up={} bytes_down={} "
-                        + "duration_ms={}{}",
+        RequestLog.add(new RequestLog.Line(
                 id,
                 identity,
                 app,
                 client,
                 request.method().name(),
-                new QueryStringDecoder(request.uri()).rawPath(),
+                request.uri(),
                 status,
                 bytesUp,
                 bytesDown,
                 durationMillis,
-                errorCode == null ? "" : " error=" + errorCode);
+                errorCode));
     }
 
     private Refused refusal(StreamError error, String message) {

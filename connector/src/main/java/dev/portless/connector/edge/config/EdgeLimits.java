@@ -104,6 +104,12 @@ public record EdgeLimits(
     /** The longest {@code max-stream-duration} or {@code idle-timeout} an app may set. */
     public static final Duration MAX_STREAM_TIMEOUT = Duration.ofDays(30);
 
+    /**
+     * Web-app request lines waiting for the log writer at most; beyond it lines are dropped and
+     * counted, since an event loop never waits for the log.
+     */
+    public static final int ACCESS_LOG_QUEUE = 8192;
+
     /** The limits every edge runs with. */
     public static final EdgeLimits DEFAULTS = new EdgeLimits(
             Duration.ofSeconds(10),

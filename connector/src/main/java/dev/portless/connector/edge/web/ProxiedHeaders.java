@@ -3,8 +3,10 @@ package dev.portless.connector.edge.web;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.util.AsciiString;
 import java.util.HashSet;
-import java.util.Locale;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -16,7 +18,8 @@ import java.util.Set;
  * the edge's cookies never leave it. {@code Expect: 100-continue} is answered by the edge.
  */
 public final class ProxiedHeaders {
-    private static final Set<String> HOP_BY_HOP = Set.of(
+    // AsciiString sets: names are compared as they come off the codecs, without a String per header.
+    private static final Set<AsciiString> HOP_BY_HOP = names(
             "connection",
             "keep-alive",
             "proxy-connection",
@@ -28,7 +31,7 @@ public final class ProxiedHeaders {
             "host",
             // The edge answers 100-continue itself and streams the body as the tunnel allows.
             "expect");
-    private static final Set<String> CREDENTIALS = Set.of(
+    private static final Set<AsciiString> CREDENTIALS = names(
             "cf-access-jwt-assertion",
             "cf-access-authenticated-user-email",
             "cf-access-token",
@@ -36,6 +39,8 @@ public final class ProxiedHeaders {
             "cf-access-client-secret",
             "access-client-id",
             "access-client-secret");
+    private static final AsciiString PORTLESS_PREFIX = AsciiString.cached("portless-");
+    private static final AsciiString TRAILERS = AsciiString.cached("trailers");
 
     private ProxiedHeaders() {}
 
@@ -45,21 +50,24 @@ public final class ProxiedHeaders {
      * token the edge verified).
      */
     public static Http2Headers request(HttpHeaders in, Http2Headers out, boolean tokenConsumed) {
-        Set<String> named = connectionTokens(in);
-        for (Map.Entry<String, String> h : in) {
-            String name = h.getKey().toLowerCase(Locale.ROOT);
+        Set<AsciiString> named = connectionTokens(in);
+        Iterator<Map.Entry<CharSequence, CharSequence>> it = in.iteratorCharSequence();
+        while (it.hasNext()) {
+            Map.Entry<CharSequence, CharSequence> h = it.next();
+            AsciiString name = lowerCase(h.getKey());
             if (HOP_BY_HOP.contains(name)
                     || named.contains(name)
                     || CREDENTIALS.contains(name)
-                    || name.startsWith("portless-")
-                    || (tokenConsumed && name.equals("authorization"))) {
-                if (name.equals("te") && h.getValue().trim().equalsIgnoreCase("trailers")) {
-                    out.add(name, "trailers");
+                    || name.startsWith(PORTLESS_PREFIX)
+                    || (tokenConsumed && HttpHeaderNames.AUTHORIZATION.contentEquals(name))) {
+                if (HttpHeaderNames.TE.contentEquals(name)
+                        && AsciiString.contentEqualsIgnoreCase(AsciiString.trim(h.getValue()), TRAILERS)) {
+                    out.add(name, TRAILERS);
                 }
                 continue;
             }
-            if (name.equals("cookie")) {
-                Optional<String> kept = AppCookies.withoutOwn(h.getValue());
+            if (HttpHeaderNames.COOKIE.contentEquals(name)) {
+                Optional<String> kept = AppCookies.withoutOwn(h.getValue().toString());
                 kept.ifPresent(v -> out.add(name, v));
                 continue;
             }
@@ -74,8 +82,10 @@ public final class ProxiedHeaders {
      */
     public static HttpHeaders response(Http2Headers in, HttpHeaders out) {
         for (Map.Entry<CharSequence, CharSequence> h : in) {
-            String name = h.getKey().toString().toLowerCase(Locale.ROOT);
-            if (name.startsWith(":") || HOP_BY_HOP.contains(name) || name.startsWith("portless-")) {
+            AsciiString name = lowerCase(h.getKey());
+            if ((!name.isEmpty() && name.charAt(0) == ':')
+                    || HOP_BY_HOP.contains(name)
+                    || name.startsWith(PORTLESS_PREFIX)) {
                 continue;
             }
             out.add(name, h.getValue());
@@ -83,13 +93,38 @@ public final class ProxiedHeaders {
         return out;
     }
 
-    private static Set<String> connectionTokens(HttpHeaders in) {
-        Set<String> named = new HashSet<>();
-        for (String v : in.getAll(HttpHeaderNames.CONNECTION)) {
-            for (String token : v.split(",")) {
-                named.add(token.trim().toLowerCase(Locale.ROOT));
+    /** Returns {@code name} lower case, as an AsciiString (itself when it is one already in lower case). */
+    private static AsciiString lowerCase(CharSequence name) {
+        return AsciiString.of(name).toLowerCase();
+    }
+
+    /** Returns the lower-case field names the Connection headers of {@code in} list, which are hop-by-hop too. */
+    private static Set<AsciiString> connectionTokens(HttpHeaders in) {
+        if (!in.contains(HttpHeaderNames.CONNECTION)) {
+            return Set.of();
+        }
+        return connectionTokens(in.getAll(HttpHeaderNames.CONNECTION));
+    }
+
+    /** Returns the lower-case field names that Connection header values list. */
+    private static Set<AsciiString> connectionTokens(List<? extends CharSequence> values) {
+        Set<AsciiString> named = new HashSet<>();
+        for (CharSequence v : values) {
+            for (String token : v.toString().split(",")) {
+                String t = token.trim();
+                if (!t.isEmpty()) {
+                    named.add(lowerCase(t));
+                }
             }
         }
         return named;
+    }
+
+    private static Set<AsciiString> names(String... names) {
+        Set<AsciiString> set = new HashSet<>();
+        for (String n : names) {
+            set.add(AsciiString.cached(n));
+        }
+        return Set.copyOf(set);
     }
 }

@@ -27,7 +27,7 @@ public final class StreamTokenCheck {
     private final TokenVerifier verifier;
     private final EdgeKeys keys;
     // Written and read from any event loop: a concurrent map, cleared when full.
-    private final Map<String, Remembered> verified = new ConcurrentHashMap<>();
+    private final Map<Audience, Remembered> verified = new ConcurrentHashMap<>();
 
     /** Returns a check of tokens from {@code verifier}'s issuer against {@code keys}. */
     public StreamTokenCheck(TokenVerifier verifier, EdgeKeys keys) {
@@ -44,6 +44,12 @@ public final class StreamTokenCheck {
             return CompletableFuture.failedFuture(
                     new AppTokenException(TokenRejection.MALFORMED, "the stream carries no app token"));
         }
+        // The same token comes with every stream of an identity: a remembered one skips parsing its header.
+        Audience cacheKey = new Audience(authority, token);
+        Remembered hit = verified.get(cacheKey);
+        if (hit != null && stillValid(hit, keys.current())) {
+            return CompletableFuture.completedFuture(hit.token());
+        }
         String kid;
         try {
             kid = AppTokenVerifier.keyId(token);
@@ -56,7 +62,7 @@ public final class StreamTokenCheck {
                         TokenRejection.KEYS_UNAVAILABLE, keys.lastFailure().get()));
             }
             try {
-                return verify(token, authority, kid, set);
+                return verify(cacheKey, kid, set);
             } catch (AppTokenException e) {
                 throw new CompletionException(e);
             }
@@ -69,19 +75,23 @@ public final class StreamTokenCheck {
      * and the signature check costs more CPU than the rest of opening a stream. A remembered token
      * still fails once it expires or once the key that signed it leaves the edge's key set.
      */
-    private VerifiedAppToken verify(String token, String authority, String kid, JWKSet set) throws AppTokenException {
-        String cacheKey = authority + ' ' + token;
-        JWK key = set.getKeyByKeyId(kid);
+    private VerifiedAppToken verify(Audience cacheKey, String kid, JWKSet set) throws AppTokenException {
         Remembered hit = verified.get(cacheKey);
-        if (hit != null && key != null && hit.key().equals(key) && verifier.unexpired(hit.token())) {
+        if (hit != null && stillValid(hit, set)) {
             return hit.token();
         }
-        VerifiedAppToken fresh = verifier.verify(token, authority, set);
+        VerifiedAppToken fresh = verifier.verify(cacheKey.token(), cacheKey.authority(), set);
         if (verified.size() >= MAX_REMEMBERED) {
             verified.clear();
         }
-        verified.put(cacheKey, new Remembered(fresh, key));
+        verified.put(cacheKey, new Remembered(fresh, kid, set.getKeyByKeyId(kid)));
         return fresh;
+    }
+
+    /** Returns whether a remembered token is unexpired and its signing key is still the one {@code set} holds. */
+    private boolean stillValid(Remembered hit, JWKSet set) {
+        JWK key = set.getKeyByKeyId(hit.kid());
+        return key != null && hit.key().equals(key) && verifier.unexpired(hit.token());
     }
 
     /** Returns the key source, so start-up can fetch the keys early. */
@@ -89,5 +99,8 @@ public final class StreamTokenCheck {
         return keys;
     }
 
-    private record Remembered(VerifiedAppToken token, JWK key) {}
+    /** A token as presented for one audience: what a verification is remembered by. */
+    private record Audience(String authority, String token) {}
+
+    private record Remembered(VerifiedAppToken token, String kid, JWK key) {}
 }

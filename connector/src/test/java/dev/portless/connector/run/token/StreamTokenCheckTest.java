@@ -3,6 +3,7 @@ package dev.portless.connector.run.token;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -13,6 +14,7 @@ import dev.portless.connector.token.EdgeKeys;
 import dev.portless.connector.token.TestEdgeKeys;
 import dev.portless.connector.token.TokenForge;
 import dev.portless.connector.token.TokenRejection;
+import dev.portless.connector.token.TokenVerifier;
 import dev.portless.connector.token.VerifiedAppToken;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -22,8 +24,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,6 +43,7 @@ class StreamTokenCheckTest {
     private HttpServer server;
     private final AtomicReference<String> jwks = new AtomicReference<>(new JWKSet(K1.toPublicJWK()).toString());
     private final Instant[] now = {Instant.now()};
+    private final AtomicInteger fullChecks = new AtomicInteger();
     private StreamTokenCheck check;
 
     @BeforeEach
@@ -71,7 +76,20 @@ class StreamTokenCheckTest {
                 URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/.well-known/jwks.json"),
                 HttpClient.newHttpClient(),
                 clock);
-        check = new StreamTokenCheck(new AppTokenVerifier(URI.create(ISSUER), clock, Duration.ofSeconds(30)), keys);
+        AppTokenVerifier rules = new AppTokenVerifier(URI.create(ISSUER), clock, Duration.ofSeconds(30));
+        TokenVerifier counted = new TokenVerifier() {
+            @Override
+            public VerifiedAppToken verify(String token, String audience, JWKSet set) throws AppTokenException {
+                fullChecks.incrementAndGet();
+                return rules.verify(token, audience, set);
+            }
+
+            @Override
+            public boolean unexpired(VerifiedAppToken token) {
+                return rules.unexpired(token);
+            }
+        };
+        check = new StreamTokenCheck(counted, keys);
     }
 
     @AfterEach
@@ -84,6 +102,16 @@ class StreamTokenCheckTest {
         String token = TokenForge.valid(ISSUER, APP, "k1").signedWith(K1);
         assertEquals("alice@example.com", verify(token, APP).subject());
         assertEquals("alice@example.com", verify(token, APP).subject());
+    }
+
+    @Test
+    void aRememberedTokenIsAnsweredAtOnceWithoutAnotherFullCheck() throws Exception {
+        String token = TokenForge.valid(ISSUER, APP, "k1").signedWith(K1);
+        verify(token, APP);
+        CompletableFuture<VerifiedAppToken> again = check.check(new String(token.toCharArray()), APP);
+        assertTrue(again.isDone(), "a remembered token waited for something");
+        assertEquals("alice@example.com", again.get().subject());
+        assertEquals(1, fullChecks.get());
     }
 
     @Test
