@@ -22,8 +22,8 @@ final class StoreSchema {
     // Any constant every edge agrees on; it names the migration lock among the database's advisory locks.
     private static final long MIGRATION_LOCK = 0x706f72746c657373L;
     /** The migrations, version n at index n - 1. */
-    private static final List<String> MIGRATIONS =
-            List.of("V1__shared_sign_in_state.sql", "V2__pin_challenges_and_rate_windows.sql");
+    private static final List<String> MIGRATIONS = List.of(
+            "V1__shared_sign_in_state.sql", "V2__pin_challenges_and_rate_windows.sql", "V3__sign_ins_in_progress.sql");
 
     private StoreSchema() {}
 
