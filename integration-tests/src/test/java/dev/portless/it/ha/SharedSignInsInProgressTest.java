@@ -4,20 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portless.connector.edge.config.StoreSettings;
 import dev.portless.connector.edge.policy.Identity;
 import dev.portless.connector.edge.store.DevicePoll;
 import dev.portless.connector.edge.store.EdgeStore;
 import dev.portless.connector.edge.store.InMemoryEdgeStore;
 import dev.portless.connector.edge.store.PinAttempt;
-import dev.portless.connector.edge.store.PostgresEdgeStore;
 import dev.portless.connector.edge.store.StoredAnonymousSession;
 import dev.portless.connector.edge.store.StoredDeviceGrant;
 import dev.portless.connector.edge.store.StoredDeviceGrant.Status;
 import dev.portless.connector.edge.store.StoredPinChallenge;
-import dev.portless.it.peers.Postgres;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -42,35 +38,21 @@ class SharedSignInsInProgressTest {
     private static final Identity ALICE =
             Identity.user("email", "alice", Optional.of("alice@example.com"), List.of("ops"));
 
-    private static Postgres postgres;
-    private static PostgresEdgeStore edgeA;
-    private static PostgresEdgeStore edgeB;
+    private static TwoStores stores;
+    private static EdgeStore edgeA;
+    private static EdgeStore edgeB;
 
     @BeforeAll
     static void start() {
-        postgres = Postgres.start();
-        StoreSettings settings = new StoreSettings(
-                postgres.jdbcUrl(),
-                "postgres",
-                Optional.empty(),
-                Optional.empty(),
-                Duration.ofSeconds(2),
-                Duration.ofSeconds(2),
-                4);
-        edgeA = PostgresEdgeStore.open(settings);
-        edgeB = PostgresEdgeStore.open(settings);
+        stores = TwoStores.start();
+        edgeA = stores.a;
+        edgeB = stores.b;
     }
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {edgeA, edgeB, postgres}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot stop " + c + ": " + e.getMessage(), e);
-            }
+        if (stores != null) {
+            stores.close();
         }
     }
 

@@ -143,7 +143,7 @@ public final class TwoEdgeStack implements AutoCloseable {
         tls = SignInStack.sslContext(dir.resolve("ca.pem"));
         http = HttpClient.newBuilder()
                 .sslContext(tls)
-                .connectTimeout(Duration.ofSeconds(5))
+                .connectTimeout(Duration.ofSeconds(15))
                 .build();
     }
 

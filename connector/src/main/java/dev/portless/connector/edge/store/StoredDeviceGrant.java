@@ -72,24 +72,22 @@ public record StoredDeviceGrant(
                 Optional.empty());
     }
 
-    /** Returns this authorization decided as {@code decision} by {@code who} in session {@code sessionId}. */
+    /** Returns this authorization decided as {@code decision} by {@code who} in session {@code session}. */
     StoredDeviceGrant decided(Status decision, Identity who, String session) {
-        return new StoredDeviceGrant(
-                userCode,
-                app,
-                client,
-                userAgent,
-                createdAt,
-                expiresAt,
-                decision,
-                Optional.of(who),
-                Optional.of(session),
-                interval,
-                lastPoll);
+        return with(decision, Optional.of(who), Optional.of(session), interval, lastPoll);
     }
 
     /** Returns this authorization as it stands after a poll at {@code now}. */
     StoredDeviceGrant polled(Status after, int newInterval, Instant now) {
+        return with(after, identity, sessionId, newInterval, Optional.of(now));
+    }
+
+    private StoredDeviceGrant with(
+            Status newStatus,
+            Optional<Identity> newIdentity,
+            Optional<String> newSessionId,
+            int newInterval,
+            Optional<Instant> newLastPoll) {
         return new StoredDeviceGrant(
                 userCode,
                 app,
@@ -97,11 +95,11 @@ public record StoredDeviceGrant(
                 userAgent,
                 createdAt,
                 expiresAt,
-                after,
-                identity,
-                sessionId,
+                newStatus,
+                newIdentity,
+                newSessionId,
                 newInterval,
-                Optional.of(now));
+                newLastPoll);
     }
 
     /**
