@@ -127,7 +127,7 @@ final class EdgeWeb {
                 .map(OidcProviderEntry.class::cast)
                 .map(p -> new OidcProvider(p, callback, http, clock))
                 .toList();
-        OidcSignIn oidc = new OidcSignIn(upstream, sessions, clock, events::signInFailed);
+        OidcSignIn oidc = new OidcSignIn(upstream, sessions, store, clock, events::signInFailed);
         SignInPages signIn = new SignInPages(sessions, pin, oidc.choices(), apps, config.issuer(), clock, store);
         AuthorizationServer oauth = new AuthorizationServer(sessions, apps, tokens, revocations, limits, clock, store);
         // The SSH CA key is created on first start, next to the signing keys (or where ssh-ca.key-file says);

@@ -47,40 +47,24 @@ class SharedStoreTest {
     private static final Identity ALICE =
             Identity.user("email", "alice", Optional.of("alice@example.com"), List.of("ops"));
 
+    private static TwoStores stores;
     private static Postgres postgres;
     private static PostgresEdgeStore edgeA;
     private static PostgresEdgeStore edgeB;
 
     @BeforeAll
     static void start() {
-        postgres = Postgres.start();
-        edgeA = PostgresEdgeStore.open(settings());
-        // The second edge finds the schema in place: its migration is a no-op.
-        edgeB = PostgresEdgeStore.open(settings());
+        stores = TwoStores.start();
+        postgres = stores.postgres;
+        edgeA = stores.a;
+        edgeB = stores.b;
     }
 
     @AfterAll
     static void stop() {
-        if (edgeA != null) {
-            edgeA.close();
+        if (stores != null) {
+            stores.close();
         }
-        if (edgeB != null) {
-            edgeB.close();
-        }
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
-
-    private static StoreSettings settings() {
-        return new StoreSettings(
-                postgres.jdbcUrl(),
-                "postgres",
-                Optional.empty(),
-                Optional.empty(),
-                Duration.ofSeconds(2),
-                Duration.ofSeconds(2),
-                4);
     }
 
     @Test

@@ -7,7 +7,10 @@ import dev.portless.it.harness.SignInStack.Echo;
 import dev.portless.it.harness.TwoEdgeStack;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -17,7 +20,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Two edges sharing PostgreSQL behind HAProxy, two connectors dialing both: what a person signs in to at one edge
- * holds at the other, what is single-use is single-use across both, and the service survives a connector killed
+ * holds at the other, what is single-use is single-use across both (codes and device codes), a PIN asked for at one
+ * is answered at the other with the tries counted once, and the service survives a connector killed
  * under load, the database restarted under the edges, and finally an edge killed outright.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -84,6 +88,101 @@ class TwoEdgesTest {
 
     @Test
     @Order(3)
+    void aDeviceCodeApprovedAtOneEdgeIsRedeemedAtTheOtherOnceAndRefusedAfterwards() {
+        HttpResponse<String> started = stack.post(
+                stack.edgePort(A),
+                "/oauth/device_authorization",
+                "",
+                Map.of("client_id", "portless-access", "app", TwoEdgeStack.APP));
+        assertEquals(200, started.statusCode(), started.body());
+        String deviceCode = field(started.body(), "device_code");
+        String userCode = field(started.body(), "user_code");
+        String session = stack.signIn(stack.edgePort(B), "ivan@example.com");
+        HttpResponse<String> entry =
+                stack.get(stack.edgePort(A), "/device?user_code=" + userCode, Optional.of(session));
+        String csrf = TwoEdgeStack.csrf(entry.body());
+        HttpResponse<String> confirm = stack.post(
+                stack.edgePort(B), "/device", Optional.of(session), Map.of("csrf", csrf, "user_code", userCode));
+        assertTrue(confirm.body().contains(TwoEdgeStack.APP), confirm.statusCode() + " " + confirm.body());
+        HttpResponse<String> approved = stack.post(
+                stack.edgePort(A),
+                "/device/approve",
+                Optional.of(session),
+                Map.of("csrf", csrf, "user_code", userCode, "decision", "allow"));
+        assertEquals(200, approved.statusCode(), approved.body());
+        HttpResponse<String> first = pollDevice(stack.edgePort(B), deviceCode);
+        assertEquals(200, first.statusCode(), first.body());
+        assertEquals(
+                new Echo(101, "device"), stack.echoThrough(stack.lbPort(), AppTokens.accessToken(first), "device"));
+        HttpResponse<String> replay = pollDevice(stack.edgePort(A), deviceCode);
+        assertEquals(400, replay.statusCode(), replay.body());
+        assertTrue(replay.body().contains("already used"), replay.body());
+        HttpResponse<String> again = pollDevice(stack.edgePort(B), deviceCode);
+        assertTrue(again.body().contains("already used"), "refused at either edge: " + again.body());
+    }
+
+    @Test
+    @Order(4)
+    void aPinAskedForAtOneEdgeShowsItsTriesLeftAtBothAndIsAnsweredAtTheOther() {
+        String email = "judy@example.com";
+        HttpResponse<String> page = stack.get(stack.edgePort(A), "/signin", "");
+        String anonymous = TwoEdgeStack.cookie(page).orElseThrow();
+        String csrf = TwoEdgeStack.csrf(page.body());
+        HttpResponse<String> sent = stack.post(
+                stack.edgePort(A),
+                "/signin/pin",
+                "__Host-portless-session=" + anonymous,
+                Map.of("csrf", csrf, "email", email, "return", "/"));
+        assertEquals(303, sent.statusCode(), sent.body());
+        String cookies = "__Host-portless-session=" + anonymous + "; __Host-portless-pin="
+                + setCookie(sent, "__Host-portless-pin");
+        String right = stack.pinFor(email);
+        // The anonymous session and its CSRF token, made at A, are known at B.
+        HttpResponse<String> wrong = stack.post(
+                stack.edgePort(B),
+                "/signin/pin/code",
+                cookies,
+                Map.of("csrf", csrf, "pin", right.equals("000000") ? "111111" : "000000"));
+        assertTrue(wrong.body().contains("4 attempts left."), wrong.statusCode() + " " + wrong.body());
+        for (int edge : new int[] {A, B}) {
+            HttpResponse<String> reload = stack.get(stack.edgePort(edge), "/signin/pin/code", cookies);
+            assertTrue(reload.body().contains("4 attempts left."), "edge " + edge + ": " + reload.body());
+        }
+        HttpResponse<String> done =
+                stack.post(stack.edgePort(B), "/signin/pin/code", cookies, Map.of("csrf", csrf, "pin", right));
+        String session = TwoEdgeStack.cookie(done)
+                .orElseThrow(() -> new AssertionError("no signed-in cookie: " + done.statusCode() + " " + done.body()));
+        HttpResponse<String> launcher = stack.get(stack.edgePort(A), "/", Optional.of(session));
+        assertTrue(launcher.body().contains(email), launcher.body());
+    }
+
+    private static HttpResponse<String> pollDevice(int port, String deviceCode) {
+        return stack.post(
+                port,
+                "/oauth/token",
+                "",
+                Map.of(
+                        "grant_type", "urn:ietf:params:oauth:grant-type:device_code",
+                        "device_code", deviceCode,
+                        "client_id", "portless-access"));
+    }
+
+    private static String field(String json, String name) {
+        Matcher m = Pattern.compile("\"" + name + "\"\\s*:\\s*\"([^\"]+)\"").matcher(json);
+        assertTrue(m.find(), "no " + name + " in " + json);
+        return m.group(1);
+    }
+
+    private static String setCookie(HttpResponse<String> r, String name) {
+        return r.headers().allValues("Set-Cookie").stream()
+                .filter(h -> h.startsWith(name + "="))
+                .map(h -> h.substring(name.length() + 1, h.indexOf(';') < 0 ? h.length() : h.indexOf(';')))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + name + " cookie in " + r.headers()));
+    }
+
+    @Test
+    @Order(6)
     void newConnectionsPerSecondThroughHaproxyWithTwoEdges() throws Exception {
         String token = freshToken("heidi@example.com");
         Load direct = Load.run(stack, stack.edgePort(B), token, Duration.ofSeconds(2), Duration.ZERO, () -> {});
@@ -95,7 +194,7 @@ class TwoEdgesTest {
     }
 
     @Test
-    @Order(4)
+    @Order(7)
     void newConnectionsKeepSucceedingWhenAConnectorIsKilledUnderLoad() throws Exception {
         String token = freshToken("carol@example.com");
         Load load = Load.run(
@@ -116,7 +215,7 @@ class TwoEdgesTest {
     }
 
     @Test
-    @Order(5)
+    @Order(8)
     void signInFailsWithASentenceWhileTheDatabaseIsDownAndWorksAfterwardsWithoutRestartingTheEdges() {
         String session = stack.signIn(stack.edgePort(A), "dave@example.com");
         stack.postgres().stopServer();
@@ -138,7 +237,7 @@ class TwoEdgesTest {
     }
 
     @Test
-    @Order(6)
+    @Order(9)
     void aSessionMadeOnAKilledEdgeStillWorksThroughTheOther() throws Exception {
         String session = stack.signIn(stack.edgePort(A), "frank@example.com");
         String token = freshToken("grace@example.com");

@@ -144,7 +144,7 @@ public final class TwoEdgeStack implements AutoCloseable {
         tls = SignInStack.sslContext(dir.resolve("ca.pem"));
         http = HttpClient.newBuilder()
                 .sslContext(tls)
-                .connectTimeout(Duration.ofSeconds(5))
+                .connectTimeout(Duration.ofSeconds(15))
                 .build();
     }
 
@@ -328,15 +328,32 @@ public final class TwoEdgeStack implements AutoCloseable {
 
     /** Returns the answer of the edge on {@code port} to a GET of {@code path}, with the session cookie if any. */
     public HttpResponse<String> get(int port, String path, Optional<String> session) {
+        return get(port, path, cookieHeader(session));
+    }
+
+    /** Returns the answer of the edge on {@code port} to a GET of {@code path} with the Cookie header {@code cookies}. */
+    public HttpResponse<String> get(int port, String path, String cookies) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(30))
                 .GET();
-        session.ifPresent(s -> b.header("Cookie", "__Host-portless-session=" + s));
-        return send(b.build());
+        return send(withCookies(b, cookies).build());
+    }
+
+    private static String cookieHeader(Optional<String> session) {
+        return session.map(s -> "__Host-portless-session=" + s).orElse("");
+    }
+
+    private static HttpRequest.Builder withCookies(HttpRequest.Builder b, String cookies) {
+        return cookies.isEmpty() ? b : b.header("Cookie", cookies);
     }
 
     /** Returns the answer of the edge on {@code port} to a form POST, with the session cookie if any. */
     public HttpResponse<String> post(int port, String path, Optional<String> session, Map<String, String> form) {
+        return post(port, path, cookieHeader(session), form);
+    }
+
+    /** Returns the answer of the edge on {@code port} to a form POST with the Cookie header {@code cookies}. */
+    public HttpResponse<String> post(int port, String path, String cookies, Map<String, String> form) {
         String body = form.entrySet().stream()
                 .map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
                 .collect(Collectors.joining("&"));
@@ -344,8 +361,7 @@ public final class TwoEdgeStack implements AutoCloseable {
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofString(body));
-        session.ifPresent(s -> b.header("Cookie", "__Host-portless-session=" + s));
-        return send(b.build());
+        return send(withCookies(b, cookies).build());
     }
 
     /** Opens a stream to the echo app through the listener on {@code port} with {@code token}; see SignInStack. */
@@ -364,7 +380,8 @@ public final class TwoEdgeStack implements AutoCloseable {
         }
     }
 
-    private static Optional<String> cookie(HttpResponse<String> r) {
+    /** Returns the session cookie {@code r} sets, if it sets one. */
+    public static Optional<String> cookie(HttpResponse<String> r) {
         for (String h : r.headers().allValues("Set-Cookie")) {
             Matcher m = COOKIE.matcher(h);
             if (m.find() && !m.group(1).isEmpty()) {
@@ -374,7 +391,8 @@ public final class TwoEdgeStack implements AutoCloseable {
         return Optional.empty();
     }
 
-    private static String csrf(String html) {
+    /** Returns the CSRF token of the form in {@code html}. */
+    public static String csrf(String html) {
         Matcher m = CSRF.matcher(html);
         if (!m.find()) {
             throw new AssertionError("no csrf field in " + html);
@@ -382,7 +400,8 @@ public final class TwoEdgeStack implements AutoCloseable {
         return m.group(1);
     }
 
-    private String pinFor(String email) {
+    /** Returns the PIN last mailed to {@code email}. */
+    public String pinFor(String email) {
         return SignInStack.pinIn(dir.resolve("outbox"), email);
     }
 

@@ -19,7 +19,9 @@ import dev.portless.connector.edge.pages.WebRouter;
 import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.policy.Identity;
 import dev.portless.connector.edge.policy.PolicyDecision;
+import dev.portless.connector.edge.store.DevicePoll;
 import dev.portless.connector.edge.store.EdgeStore;
+import dev.portless.connector.edge.store.StoredDeviceGrant;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -77,7 +79,7 @@ public final class AuthorizationServer {
         this.clock = requireNonNull(clock, "clock");
         this.limits = requireNonNull(limits, "limits");
         this.codes = new AuthorizationCodes(limits.authorizationCodeLifetime(), clock, store);
-        this.devices = new DeviceGrants(limits.deviceCodeLifetime(), clock);
+        this.devices = new DeviceGrants(limits.deviceCodeLifetime(), clock, store);
         this.deviceStarts = new RateLimiter(limits.deviceStarts(), clock);
     }
 
@@ -93,7 +95,6 @@ public final class AuthorizationServer {
 
     /** Removes expired codes, device authorizations and revocations. */
     public void sweep() {
-        devices.sweep();
         revocations.sweep();
     }
 
@@ -285,45 +286,41 @@ public final class AuthorizationServer {
     }
 
     private WebResponse pollDevice(WebRequest r) {
-        Optional<DeviceGrants.Grant> found = r.form("device_code").flatMap(devices::byDeviceCode);
-        Optional<DeviceGrants.Grant> spent = r.form("device_code").flatMap(devices::spent);
-        if (found.isEmpty() && spent.isPresent()) {
-            revokeAfterReplay("device code", spent.get().approvedIn().id(), r);
-            return OAuthErrors.json("invalid_grant", "The device_code was already used; start the sign-in again.");
+        Optional<String> deviceCode = r.form("device_code");
+        if (deviceCode.isEmpty()) {
+            return OAuthErrors.json("invalid_request", "The device_code parameter is missing.");
         }
-        if (found.isEmpty()) {
-            return OAuthErrors.json("invalid_grant", "The device_code is not valid; start the sign-in again.");
-        }
-        DeviceGrants.Grant g = found.get();
-        if (!g.live(clock.instant())) {
-            devices.remove(g);
-            return OAuthErrors.json(
-                    "expired_token",
-                    "The device code expired before anyone approved it; start the " + "sign-in again.");
-        }
-        if (g.pollTooSoon(clock.instant())) {
-            return OAuthErrors.json(
-                    "slow_down", "Polling too fast; wait " + g.interval() + " seconds between " + "requests.");
-        }
-        switch (g.status()) {
-            case PENDING -> {
-                return OAuthErrors.json("authorization_pending", "Waiting for approval at " + issuer + "/device.");
+        DevicePoll poll = devices.poll(deviceCode.get());
+        Optional<StoredDeviceGrant> g = poll.grant();
+        return switch (poll.outcome()) {
+            case UNKNOWN -> OAuthErrors.json("invalid_grant", "The device_code is not valid; start the sign-in again.");
+            case REPLAY -> {
+                revokeAfterReplay("device code", g.get().sessionId().orElse(null), r);
+                yield OAuthErrors.json("invalid_grant", "The device_code was already used; start the sign-in again.");
             }
-            case DENIED -> {
-                devices.remove(g);
-                return OAuthErrors.json(
-                        "access_denied", g.identity().displayName() + " denied the sign-in of this device.");
-            }
-            case FORBIDDEN -> {
-                devices.remove(g);
-                return OAuthErrors.json(
-                        "access_denied", g.identity().displayName() + " is not allowed to reach " + g.app + ".");
-            }
-            default -> {
-                devices.redeemed(g);
-                return issue(g.identity(), g.app, g.approvedIn().id(), r);
-            }
-        }
+            case EXPIRED ->
+                OAuthErrors.json(
+                        "expired_token", "The device code expired before anyone approved it; start the sign-in again.");
+            case SLOW_DOWN ->
+                OAuthErrors.json(
+                        "slow_down", "Polling too fast; wait " + g.get().interval() + " seconds between requests.");
+            case PENDING -> OAuthErrors.json("authorization_pending", "Waiting for approval at " + issuer + "/device.");
+            case DENIED ->
+                OAuthErrors.json(
+                        "access_denied",
+                        g.get().identity().orElseThrow().displayName() + " denied the sign-in of this device.");
+            case FORBIDDEN ->
+                OAuthErrors.json(
+                        "access_denied",
+                        g.get().identity().orElseThrow().displayName() + " is not allowed to reach "
+                                + g.get().app() + ".");
+            case APPROVED ->
+                issue(
+                        g.get().identity().orElseThrow(),
+                        g.get().app(),
+                        g.get().sessionId().orElseThrow(),
+                        r);
+        };
     }
 
     private WebResponse issue(Identity identity, String app, String sessionId, WebRequest r) {
@@ -368,20 +365,21 @@ public final class AuthorizationServer {
         }
         String agent = r.header("User-Agent").orElse("unknown");
         agent = agent.length() > MAX_USER_AGENT ? agent.substring(0, MAX_USER_AGENT) : agent;
-        DeviceGrants.Grant g;
+        DeviceGrants.Started started;
         try {
-            g = devices.start(app, r.client().getHostAddress(), agent);
+            started = devices.start(app, r.client().getHostAddress(), agent);
         } catch (IllegalStateException e) {
             return OAuthErrors.json("temporarily_unavailable", "The edge is busy; try again in a minute.");
         }
+        StoredDeviceGrant g = started.grant();
         // Never the user code: whoever reads the log could type it in and approve a device of theirs.
-        log.info("device authorization app={} client={}", app, g.client);
+        log.info("device authorization app={} client={}", app, g.client());
         String verification = issuer + "/device";
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("device_code", g.deviceCode);
-        body.put("user_code", g.userCode);
+        body.put("device_code", started.deviceCode());
+        body.put("user_code", g.userCode());
         body.put("verification_uri", verification);
-        body.put("verification_uri_complete", verification + "?user_code=" + g.userCode);
+        body.put("verification_uri_complete", verification + "?user_code=" + g.userCode());
         body.put("expires_in", limits.deviceCodeLifetime().toSeconds());
         body.put("interval", DeviceGrants.INTERVAL);
         return OAuthErrors.noStore(WebResponse.json(200, Json.write(body)));

@@ -5,17 +5,19 @@ import static java.util.Objects.requireNonNull;
 import dev.portless.connector.edge.identity.session.BrowserSession;
 import dev.portless.connector.edge.identity.session.BrowserSessions;
 import dev.portless.connector.edge.policy.Identity;
+import dev.portless.connector.edge.store.DevicePoll;
+import dev.portless.connector.edge.store.EdgeStore;
+import dev.portless.connector.edge.store.StoredDeviceGrant;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The device authorizations in progress (RFC 8628): each has a secret device code the CLI
+ * The device authorizations in progress (RFC 8628), kept in the edge's store so a device asked at one edge can be
+ * approved and redeemed at another: each has a secret device code the CLI
  * polls with and a short user code a person types on the {@code /device} page. User codes are eight
  * letters from an alphabet without vowels or look-alikes ({@value #ALPHABET}: 20^8, about 2.6e10
  * codes), shown as {@code XXXX-XXXX}.
@@ -26,86 +28,62 @@ final class DeviceGrants {
     /** The polling interval the CLI is given, in seconds. */
     static final int INTERVAL = 5;
 
-    private static final int MAX_GRANTS = 10_000;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Duration lifetime;
     private final Clock clock;
-    private final Map<String, Grant> byDeviceCode = new ConcurrentHashMap<>();
-    private final Map<String, Grant> byUserCode = new ConcurrentHashMap<>();
-    // Device codes that got their token, kept until they would have expired so a replay is recognised.
-    private final Map<String, Grant> redeemed = new ConcurrentHashMap<>();
+    private final EdgeStore store;
 
-    /** Returns grants that wait {@code lifetime} for approval. */
-    DeviceGrants(Duration lifetime, Clock clock) {
+    /** Returns grants kept in {@code store} that wait {@code lifetime} for approval. */
+    DeviceGrants(Duration lifetime, Clock clock, EdgeStore store) {
         this.lifetime = requireNonNull(lifetime, "lifetime");
         this.clock = requireNonNull(clock, "clock");
+        this.store = requireNonNull(store, "store");
     }
 
-    /** Returns a new pending grant; throws when too many are pending. */
-    Grant start(String app, String client, String userAgent) {
-        if (byDeviceCode.size() >= MAX_GRANTS) {
-            sweep();
-            if (byDeviceCode.size() >= MAX_GRANTS) {
-                throw new IllegalStateException("too many device authorizations pending");
+    /**
+     * Returns a new pending grant and its device code; blocks on the store, so runs on a web worker.
+     *
+     * @throws IllegalStateException when too many are pending
+     */
+    Started start(String app, String client, String userAgent) {
+        Instant now = clock.instant();
+        while (true) {
+            String deviceCode = BrowserSessions.random();
+            StoredDeviceGrant grant =
+                    StoredDeviceGrant.pending(userCode(), app, client, userAgent, now, now.plus(lifetime), INTERVAL);
+            // A taken user code (one in 2.6e10 per pending grant) only means drawing another.
+            if (store.putDeviceGrant(deviceCode, grant)) {
+                return new Started(deviceCode, grant);
             }
         }
-        String userCode;
-        Grant grant;
-        do {
-            userCode = userCode();
-            grant = new Grant(
-                    BrowserSessions.random(),
-                    userCode,
-                    app,
-                    client,
-                    userAgent,
-                    clock.instant(),
-                    clock.instant().plus(lifetime));
-        } while (byUserCode.putIfAbsent(userCode, grant) != null);
-        byDeviceCode.put(grant.deviceCode, grant);
-        return grant;
     }
 
     /** Returns the live grant of a user code as a person typed it (any case, with or without the dash). */
-    Optional<Grant> byUserCode(String typed) {
-        return normalize(typed).map(byUserCode::get).filter(g -> g.live(clock.instant()));
+    Optional<StoredDeviceGrant> byUserCode(String typed) {
+        return normalize(typed).flatMap(code -> store.findDeviceGrant(code, clock.instant()));
     }
 
-    /** Returns the grant of a device code, live or not. */
-    Optional<Grant> byDeviceCode(String deviceCode) {
-        return Optional.ofNullable(byDeviceCode.get(deviceCode));
+    /**
+     * Decides the pending grant of {@code userCode} as {@code decision} by {@code who} in {@code session}; returns
+     * false when it was decided before, at this edge or another.
+     */
+    boolean decide(String userCode, StoredDeviceGrant.Status decision, Identity who, BrowserSession session) {
+        return store.decideDeviceGrant(userCode, decision, who, session.id(), clock.instant());
     }
 
-    /** Forgets {@code grant}, whose token was issued, and remembers its device code as spent. */
-    void redeemed(Grant grant) {
-        remove(grant);
-        redeemed.put(grant.deviceCode, grant);
+    /** Polls the grant of {@code deviceCode}: what the device is told, decided once for every edge. */
+    DevicePoll poll(String deviceCode) {
+        return store.pollDeviceGrant(deviceCode, clock.instant());
     }
 
-    /** Returns the grant whose token {@code deviceCode} already obtained, if it did. */
-    Optional<Grant> spent(String deviceCode) {
-        return Optional.ofNullable(redeemed.get(deviceCode));
-    }
-
-    /** Forgets {@code grant}: redeemed, denied and reported, or expired. */
-    void remove(Grant grant) {
-        byDeviceCode.remove(grant.deviceCode, grant);
-        byUserCode.remove(grant.userCode, grant);
-    }
-
-    void sweep() {
-        Instant now = clock.instant();
-        redeemed.values().removeIf(g -> g.expiresAt.isBefore(now));
-        byDeviceCode.values().removeIf(g -> {
-            // Keep expired grants a little so a poll can still be told expired_token.
-            boolean gone = g.expiresAt.plus(lifetime).isBefore(now);
-            if (gone) {
-                byUserCode.remove(g.userCode, g);
-            }
-            return gone;
-        });
-    }
+    /**
+     * A grant just started.
+     *
+     * @param deviceCode the secret the device polls with, never stored
+     * @param grant      the grant, with its user code
+     */
+    record Started(String deviceCode, StoredDeviceGrant grant) {}
 
     /** Returns {@code typed} as the canonical {@code XXXX-XXXX}, if it can be one. */
     static Optional<String> normalize(String typed) {
@@ -128,94 +106,5 @@ final class DeviceGrants {
             b.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
         }
         return b.toString();
-    }
-
-    /** The state of a device authorization. */
-    enum Status {
-        /** Waiting for a person to approve. */
-        PENDING,
-        /** Approved; the next poll gets the token. */
-        APPROVED,
-        /** Denied by the person at the approval page. */
-        DENIED,
-        /** Refused by the app's policy when the person tried to approve. */
-        FORBIDDEN
-    }
-
-    /** One device authorization; its mutable state is guarded by its monitor. */
-    static final class Grant {
-        final String deviceCode;
-        final String userCode;
-        final String app;
-        final String client;
-        final String userAgent;
-        final Instant createdAt;
-        final Instant expiresAt;
-        private Status status = Status.PENDING;
-        private Identity identity;
-        private BrowserSession approvedIn;
-        private int interval = INTERVAL;
-        private Instant lastPoll;
-
-        Grant(
-                String deviceCode,
-                String userCode,
-                String app,
-                String client,
-                String userAgent,
-                Instant createdAt,
-                Instant expiresAt) {
-            this.deviceCode = deviceCode;
-            this.userCode = userCode;
-            this.app = app;
-            this.client = client;
-            this.userAgent = userAgent;
-            this.createdAt = createdAt;
-            this.expiresAt = expiresAt;
-        }
-
-        boolean live(Instant now) {
-            return now.isBefore(expiresAt);
-        }
-
-        synchronized Status status() {
-            return status;
-        }
-
-        synchronized Identity identity() {
-            return identity;
-        }
-
-        /** Returns the browser session that decided the grant, or {@code null} while it is pending. */
-        synchronized BrowserSession approvedIn() {
-            return approvedIn;
-        }
-
-        /** Returns whether the grant was pending and is now decided by {@code who} in {@code session}. */
-        synchronized boolean decide(Status decision, Identity who, BrowserSession session) {
-            if (status != Status.PENDING) {
-                return false;
-            }
-            status = decision;
-            identity = who;
-            approvedIn = session;
-            return true;
-        }
-
-        /** Returns the interval the client must keep now, in seconds. */
-        synchronized int interval() {
-            return interval;
-        }
-
-        /** Records a poll; returns whether it came too soon, in which case the interval grows by 5 s. */
-        synchronized boolean pollTooSoon(Instant now) {
-            // A second of slack: a client that sleeps the interval may still arrive a little early.
-            boolean tooSoon = lastPoll != null && now.isBefore(lastPoll.plusSeconds(interval - 1));
-            lastPoll = now;
-            if (tooSoon) {
-                interval += 5;
-            }
-            return tooSoon;
-        }
     }
 }

@@ -13,6 +13,7 @@ import dev.portless.connector.edge.pages.WebRouter;
 import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.policy.Identity;
 import dev.portless.connector.edge.policy.PolicyDecision;
+import dev.portless.connector.edge.store.StoredDeviceGrant;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -89,8 +90,8 @@ final class DevicePages {
                     null,
                     "Too many wrong codes were tried on this edge; wait a minute, then try again.");
         }
-        Optional<DeviceGrants.Grant> grant =
-                devices.byUserCode(typed).filter(g -> g.status() == DeviceGrants.Status.PENDING);
+        Optional<StoredDeviceGrant> grant =
+                devices.byUserCode(typed).filter(g -> g.status() == StoredDeviceGrant.Status.PENDING);
         if (grant.isEmpty()) {
             int left = session.failedDeviceCode(GUESSES_PER_SESSION);
             globalGuesses.tryAcquire("all");
@@ -106,10 +107,10 @@ final class DevicePages {
                     "That code is not valid or has expired; check your " + "terminal. " + left
                             + (left == 1 ? " try left." : " tries left."));
         }
-        DeviceGrants.Grant g = grant.get();
-        long minutes = Duration.between(g.createdAt, clock.instant()).toMinutes();
+        StoredDeviceGrant g = grant.get();
+        long minutes = Duration.between(g.createdAt(), clock.instant()).toMinutes();
         return Pages.deviceConfirm(
-                who, session.csrf(), new Pages.Device(g.userCode, g.app, g.client, g.userAgent, minutes));
+                who, session.csrf(), new Pages.Device(g.userCode(), g.app(), g.client(), g.userAgent(), minutes));
     }
 
     private WebResponse decide(WebRequest r) {
@@ -118,7 +119,7 @@ final class DevicePages {
             return SignInPages.signInFirst("/device");
         }
         Identity who = s.get().identity().get();
-        Optional<DeviceGrants.Grant> grant =
+        Optional<StoredDeviceGrant> grant =
                 devices.byUserCode(r.form("user_code").orElse(""));
         if (grant.isEmpty()) {
             return Pages.error(
@@ -126,28 +127,29 @@ final class DevicePages {
                     "Device not signed in",
                     "That device request has expired; start the sign-in " + "again in your terminal.");
         }
-        DeviceGrants.Grant g = grant.get();
+        StoredDeviceGrant g = grant.get();
+        String userCode = g.userCode();
         if (!"allow".equals(r.form("decision").orElse(""))) {
-            g.decide(DeviceGrants.Status.DENIED, who, s.get());
-            log.info("device sign-in app={} client={} denied by {}", g.app, g.client, who.displayName());
-            return Pages.deviceDenied(g.app);
+            devices.decide(userCode, StoredDeviceGrant.Status.DENIED, who, s.get());
+            log.info("device sign-in app={} client={} denied by {}", g.app(), g.client(), who.displayName());
+            return Pages.deviceDenied(g.app());
         }
-        AppRoute app = apps.get(g.app);
+        AppRoute app = apps.get(g.app());
         PolicyDecision verdict = app.policy().decide(who, r.client());
         if (!verdict.allowed()) {
-            g.decide(DeviceGrants.Status.FORBIDDEN, who, s.get());
+            devices.decide(userCode, StoredDeviceGrant.Status.FORBIDDEN, who, s.get());
             log.info(
                     "device sign-in app={} client={} identity={} forbidden: {}",
-                    g.app,
-                    g.client,
+                    g.app(),
+                    g.client(),
                     who.displayName(),
                     verdict.reason());
-            return Pages.notAllowed(who.displayName(), g.app);
+            return Pages.notAllowed(who.displayName(), g.app());
         }
-        if (!g.decide(DeviceGrants.Status.APPROVED, who, s.get())) {
+        if (!devices.decide(userCode, StoredDeviceGrant.Status.APPROVED, who, s.get())) {
             return Pages.error(409, "Device not signed in", "That device request was already decided.");
         }
-        log.info("device sign-in app={} approved by {} (device {})", g.app, who.displayName(), g.client);
-        return Pages.signedIn(who.displayName(), g.app);
+        log.info("device sign-in app={} approved by {} (device {})", g.app(), who.displayName(), g.client());
+        return Pages.signedIn(who.displayName(), g.app());
     }
 }

@@ -1,5 +1,6 @@
 package dev.portless.connector.edge.store;
 
+import dev.portless.connector.edge.policy.Identity;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -7,8 +8,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The sign-in state several edges of one service must share: signed-in browser sessions, single-use codes,
- * the tokens each session led to and their revocations, and long-lived keys. Every operation may block (a
+ * The sign-in state several edges of one service must share: browser sessions (signed in or not), single-use
+ * codes, sign-ins in progress (PIN challenges, device authorizations, OIDC logins), the tokens each session led
+ * to and their revocations, and long-lived keys. Every operation may block (a
  * database round trip): call it from the edge's web workers or its maintenance thread, never from an event
  * loop.
  *
@@ -23,7 +25,7 @@ public interface EdgeStore extends AutoCloseable {
     /** Returns the session named {@code id} unless it ended or expired. */
     Optional<StoredSession> findSession(String id);
 
-    /** Ends the session named {@code id}, if it exists. */
+    /** Ends the session named {@code id}, signed in or anonymous, if it exists. */
     void endSession(String id);
 
     /**
@@ -85,9 +87,40 @@ public interface EdgeStore extends AutoCloseable {
      */
     boolean takeFromWindow(String bucket, int limit, Duration window, Instant now);
 
+    /** Stores the anonymous browser session {@code session}, replacing none: session ids are random. */
+    void putAnonymousSession(StoredAnonymousSession session);
+
+    /** Returns the anonymous session named {@code id} unless it ended or expired. */
+    Optional<StoredAnonymousSession> findAnonymousSession(String id);
+
+    /** Returns PIN challenge {@code id} with the tries it has left, unless it expired at {@code now}. */
+    Optional<StoredPinChallenge> findPinChallenge(String id, Instant now);
+
     /**
-     * Forgets sessions, codes, PIN challenges, rate windows, issued tokens, revocations and sign-outs that expired
-     * before {@code now}.
+     * Stores a device authorization under {@code deviceCode} and its user code; returns false, storing nothing,
+     * when either code is taken. Only digests of the two codes are kept.
+     */
+    boolean putDeviceGrant(String deviceCode, StoredDeviceGrant grant);
+
+    /** Returns the unexpired device authorization whose user code is {@code userCode} ({@code XXXX-XXXX}). */
+    Optional<StoredDeviceGrant> findDeviceGrant(String userCode, Instant now);
+
+    /**
+     * Decides the pending, unexpired device authorization of {@code userCode} as {@code decision}, by {@code who}
+     * in browser session {@code sessionId}; returns false when it was decided before, here or at another edge.
+     */
+    boolean decideDeviceGrant(
+            String userCode, StoredDeviceGrant.Status decision, Identity who, String sessionId, Instant now);
+
+    /**
+     * Polls the device authorization of {@code deviceCode} at {@code now}, for every edge at once: an approved one
+     * is redeemed by exactly one poll, and every later poll anywhere is a {@link DevicePoll.Outcome#REPLAY}.
+     */
+    DevicePoll pollDeviceGrant(String deviceCode, Instant now);
+
+    /**
+     * Forgets sessions, codes, PIN challenges, device authorizations, rate windows, issued tokens, revocations and
+     * sign-outs that expired before {@code now}.
      */
     void expire(Instant now);
 

@@ -2,6 +2,7 @@ package dev.portless.connector.edge.store;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.portless.connector.edge.policy.Identity;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,6 +34,8 @@ public final class InMemoryEdgeStore implements EdgeStore {
     // Challenge id digest → the challenge and its PIN's digest.
     private final Map<String, Pin> pins = new ConcurrentHashMap<>();
     private final Map<String, Window> windows = new ConcurrentHashMap<>();
+    private final Map<String, StoredAnonymousSession> anonymous = new ConcurrentHashMap<>();
+    private final InMemoryDeviceGrants devices = new InMemoryDeviceGrants(MAX_CODES);
 
     /** Returns an empty store that tells expiry by {@code clock}. */
     public InMemoryEdgeStore(Clock clock) {
@@ -53,6 +56,55 @@ public final class InMemoryEdgeStore implements EdgeStore {
     @Override
     public void endSession(String id) {
         sessions.remove(requireNonNull(id, "id"));
+        anonymous.remove(id);
+    }
+
+    @Override
+    public void putAnonymousSession(StoredAnonymousSession session) {
+        if (anonymous.size() >= MAX_CODES) {
+            expire(clock.instant());
+            if (anonymous.size() >= MAX_CODES) {
+                throw new IllegalStateException("too many browser sessions");
+            }
+        }
+        anonymous.put(session.id(), session);
+    }
+
+    @Override
+    public Optional<StoredAnonymousSession> findAnonymousSession(String id) {
+        StoredAnonymousSession s = anonymous.get(requireNonNull(id, "id"));
+        return s != null && s.expiresAt().isAfter(clock.instant()) ? Optional.of(s) : Optional.empty();
+    }
+
+    @Override
+    public Optional<StoredPinChallenge> findPinChallenge(String id, Instant now) {
+        requireNonNull(now, "now");
+        Pin p = pins.get(SecretDigest.sha256(requireNonNull(id, "id")));
+        return p != null && now.isBefore(p.challenge().expiresAt()) ? Optional.of(p.challenge()) : Optional.empty();
+    }
+
+    @Override
+    public boolean putDeviceGrant(String deviceCode, StoredDeviceGrant grant) {
+        if (devices.full()) {
+            devices.expire(clock.instant());
+        }
+        return devices.put(deviceCode, grant);
+    }
+
+    @Override
+    public Optional<StoredDeviceGrant> findDeviceGrant(String userCode, Instant now) {
+        return devices.find(userCode, now);
+    }
+
+    @Override
+    public boolean decideDeviceGrant(
+            String userCode, StoredDeviceGrant.Status decision, Identity who, String sessionId, Instant now) {
+        return devices.decide(userCode, decision, who, sessionId, now);
+    }
+
+    @Override
+    public DevicePoll pollDeviceGrant(String deviceCode, Instant now) {
+        return devices.poll(deviceCode, now);
     }
 
     @Override
@@ -200,6 +252,8 @@ public final class InMemoryEdgeStore implements EdgeStore {
     @Override
     public void expire(Instant now) {
         sessions.values().removeIf(s -> !s.expiresAt().isAfter(now));
+        anonymous.values().removeIf(s -> !s.expiresAt().isAfter(now));
+        devices.expire(now);
         codes.values().removeIf(c -> !c.expiresAt().isAfter(now));
         pins.values().removeIf(p -> !p.challenge().expiresAt().isAfter(now));
         windows.values().removeIf(w -> !w.endsAt().isAfter(now));

@@ -4,12 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.portless.common.env.Environment;
 import dev.portless.connector.edge.config.StoreSettings;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.portless.connector.edge.policy.Identity;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -34,6 +30,7 @@ public final class PostgresEdgeStore implements EdgeStore {
     private final HikariDataSource pool;
     private final int queryTimeoutSeconds;
     private final PostgresSignInLimits limits = new PostgresSignInLimits(this);
+    private final PostgresSignInsInProgress inProgress = new PostgresSignInsInProgress(this);
 
     private PostgresEdgeStore(HikariDataSource pool, int queryTimeoutSeconds) {
         this.pool = pool;
@@ -49,7 +46,7 @@ public final class PostgresEdgeStore implements EdgeStore {
      */
     public static PostgresEdgeStore open(StoreSettings settings) {
         requireNonNull(settings, "settings");
-        String password = password(settings);
+        String password = StorePassword.read(settings);
         int queryTimeout = (int) Math.max(1, settings.queryTimeout().toSeconds());
         HikariConfig config = new HikariConfig();
         config.setPoolName("edge-store");
@@ -93,30 +90,6 @@ public final class PostgresEdgeStore implements EdgeStore {
                 cause);
     }
 
-    private static String password(StoreSettings settings) {
-        if (settings.passwordFile().isPresent()) {
-            Path file = settings.passwordFile().get();
-            try {
-                return Files.readString(file, StandardCharsets.UTF_8)
-                        .lines()
-                        .findFirst()
-                        .orElse("")
-                        .strip();
-            } catch (IOException e) {
-                throw new IllegalArgumentException(
-                        "store: cannot read the password file " + file + ": " + e.getMessage(), e);
-            }
-        }
-        if (settings.passwordEnv().isPresent()) {
-            String variable = settings.passwordEnv().get();
-            return Environment.variable(variable)
-                    .orElseThrow(() -> new IllegalArgumentException("store: the environment variable " + variable
-                            + " named by password-env is not set (set it to the database password)"));
-        }
-        // No password: the database trusts this host or a client certificate (set in jdbc-url).
-        return "";
-    }
-
     @Override
     public void putSession(StoredSession session) {
         update(
@@ -154,6 +127,43 @@ public final class PostgresEdgeStore implements EdgeStore {
     @Override
     public void endSession(String id) {
         update("ending a browser session", "DELETE FROM portless_browser_sessions WHERE id_sha256 = ?", sha256(id));
+        update("ending a browser session", "DELETE FROM portless_anonymous_sessions WHERE id_sha256 = ?", sha256(id));
+    }
+
+    @Override
+    public void putAnonymousSession(StoredAnonymousSession session) {
+        inProgress.putAnonymousSession(requireNonNull(session, "session"));
+    }
+
+    @Override
+    public Optional<StoredAnonymousSession> findAnonymousSession(String id) {
+        return inProgress.findAnonymousSession(requireNonNull(id, "id"));
+    }
+
+    @Override
+    public Optional<StoredPinChallenge> findPinChallenge(String id, Instant now) {
+        return limits.findPinChallenge(id, now);
+    }
+
+    @Override
+    public boolean putDeviceGrant(String deviceCode, StoredDeviceGrant grant) {
+        return inProgress.putDeviceGrant(deviceCode, grant);
+    }
+
+    @Override
+    public Optional<StoredDeviceGrant> findDeviceGrant(String userCode, Instant now) {
+        return inProgress.findDeviceGrant(userCode, now);
+    }
+
+    @Override
+    public boolean decideDeviceGrant(
+            String userCode, StoredDeviceGrant.Status decision, Identity who, String sessionId, Instant now) {
+        return inProgress.decideDeviceGrant(userCode, decision, who, sessionId, now);
+    }
+
+    @Override
+    public DevicePoll pollDeviceGrant(String deviceCode, Instant now) {
+        return inProgress.pollDeviceGrant(deviceCode, now);
     }
 
     @Override
@@ -335,6 +345,8 @@ public final class PostgresEdgeStore implements EdgeStore {
     public void expire(Instant now) {
         Timestamp t = Timestamp.from(requireNonNull(now, "now"));
         update("expiring sessions", "DELETE FROM portless_browser_sessions WHERE expires_at <= ?", t);
+        update("expiring sessions", "DELETE FROM portless_anonymous_sessions WHERE expires_at <= ?", t);
+        update("expiring device authorizations", "DELETE FROM portless_device_grants WHERE kept_until <= ?", t);
         update("expiring codes", "DELETE FROM portless_codes WHERE expires_at <= ?", t);
         update("expiring PIN challenges", "DELETE FROM portless_pin_challenges WHERE expires_at <= ?", t);
         update("expiring rate windows", "DELETE FROM portless_rate_windows WHERE expires_at <= ?", t);

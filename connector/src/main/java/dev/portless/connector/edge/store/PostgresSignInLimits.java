@@ -80,6 +80,23 @@ final class PostgresSignInLimits {
         });
     }
 
+    Optional<StoredPinChallenge> findPinChallenge(String id, Instant now) {
+        String digest = PostgresEdgeStore.sha256(id);
+        Timestamp at = Timestamp.from(requireNonNull(now, "now"));
+        return store.run("reading a PIN challenge", c -> {
+            try (PreparedStatement ps = store.prepare(
+                    c,
+                    "SELECT true, attempts_left, email, return_to, expires_at"
+                            + " FROM portless_pin_challenges WHERE id_sha256 = ? AND expires_at > ?",
+                    digest,
+                    at)) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(pinChallenge(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
     private static StoredPinChallenge pinChallenge(ResultSet rs) throws SQLException {
         return new StoredPinChallenge(
                 rs.getString(3),

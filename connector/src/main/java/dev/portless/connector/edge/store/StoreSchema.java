@@ -23,7 +23,10 @@ final class StoreSchema {
     private static final long MIGRATION_LOCK = 0x706f72746c657373L;
     /** The migrations, version n at index n - 1. */
     private static final List<String> MIGRATIONS = List.of(
-            "V1__shared_sign_in_state.sql", "V2__pin_challenges_and_rate_windows.sql", "V3__identity_sign_outs.sql");
+            "V1__shared_sign_in_state.sql",
+            "V2__pin_challenges_and_rate_windows.sql",
+            "V3__identity_sign_outs.sql",
+            "V4__sign_ins_in_progress.sql");
 
     private StoreSchema() {}
 

@@ -10,8 +10,9 @@ import dev.portless.connector.edge.pages.WebRequest;
 import dev.portless.connector.edge.pages.WebResponse;
 import dev.portless.connector.edge.pages.WebRouter;
 import dev.portless.connector.edge.policy.Identity;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import dev.portless.connector.edge.store.CodeKind;
+import dev.portless.connector.edge.store.CodeRedemption;
+import dev.portless.connector.edge.store.EdgeStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -25,8 +26,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The browser side of signing in through an upstream OpenID Connect provider:
  * {@code /signin/oidc?provider=NAME} sends the browser to the provider with a fresh state, nonce and
- * PKCE verifier kept in its session, and {@code /signin/oidc/callback} takes it back, checks the
- * state against the session, redeems the code and signs the session in.
+ * PKCE verifier kept in the edge's store under the state and the browser session together, and
+ * {@code /signin/oidc/callback} takes it back (at this edge or any other sharing the store), takes the login
+ * out of the store once, redeems the code and signs the session in.
  */
 public final class OidcSignIn {
     /** The path providers send browsers back to; register {@code <issuer>/signin/oidc/callback}. */
@@ -40,19 +42,21 @@ public final class OidcSignIn {
     private final BrowserSessions sessions;
     private final BiConsumer<String, String> failures;
     private final Clock clock;
-
-    /** Returns the sign-in through {@code providers}. */
-    public OidcSignIn(List<OidcProvider> providers, BrowserSessions sessions, Clock clock) {
-        this(providers, sessions, clock, (provider, result) -> {});
-    }
+    private final EdgeStore store;
 
     /**
-     * Returns the sign-in through {@code providers} as above; {@code failures} hears of each failed
-     * sign-in: the provider's name and {@code provider_refused}, {@code expired} or {@code failed}.
+     * Returns the sign-in through {@code providers}, its logins in progress kept in {@code store};
+     * {@code failures} hears of each failed sign-in: the provider's name and {@code provider_refused},
+     * {@code expired} or {@code failed}.
      */
     public OidcSignIn(
-            List<OidcProvider> providers, BrowserSessions sessions, Clock clock, BiConsumer<String, String> failures) {
+            List<OidcProvider> providers,
+            BrowserSessions sessions,
+            EdgeStore store,
+            Clock clock,
+            BiConsumer<String, String> failures) {
         this.failures = requireNonNull(failures, "failures");
+        this.store = requireNonNull(store, "store");
         providers.forEach(p -> this.providers.put(p.config().name(), p));
         this.sessions = requireNonNull(sessions, "sessions");
         this.clock = requireNonNull(clock, "clock");
@@ -101,19 +105,32 @@ public final class OidcSignIn {
                     "Sign-in with " + provider.config().displayName() + " failed: " + e.clause()
                             + ". Try again later or ask the edge's administrator.");
         }
-        session.beginSignIn(login);
+        // 256 random bits of state: a clash is a fault, not a retry.
+        if (!store.putCode(
+                CodeKind.OIDC_LOGIN,
+                loginKey(login.state(), session),
+                login.json(),
+                login.startedAt().plus(LOGIN_LIFETIME))) {
+            throw new IllegalStateException("an OIDC state was issued twice");
+        }
         WebResponse redirect = WebResponse.redirect(url);
         return existing.isPresent() ? redirect : redirect.withHeader("Set-Cookie", sessions.cookie(session));
     }
 
+    /** Returns the name of a login in the store: its state bound to the browser session that started it. */
+    private static String loginKey(String state, BrowserSession session) {
+        return state + ':' + session.id();
+    }
+
     private WebResponse callback(WebRequest r) {
         Optional<BrowserSession> session = sessions.find(r);
-        Optional<OidcLogin> pending = session.flatMap(s -> s.pending(OidcLogin.class));
         String state = r.query("state").orElse("");
-        if (pending.isEmpty()
-                || !MessageDigest.isEqual(
-                        state.getBytes(StandardCharsets.UTF_8),
-                        pending.get().state().getBytes(StandardCharsets.UTF_8))) {
+        // Taken once for every edge: a replayed answer finds the login spent, another browser's finds none.
+        Optional<OidcLogin> pending = session.filter(s -> !state.isEmpty())
+                .map(s -> store.redeemCode(CodeKind.OIDC_LOGIN, loginKey(state, s)))
+                .filter(redemption -> redemption.outcome() == CodeRedemption.Outcome.FIRST)
+                .map(redemption -> OidcLogin.parse(redemption.payload().orElseThrow()));
+        if (pending.isEmpty()) {
             log.warn(
                     "OIDC callback from {} refused: no sign-in of this browser matches its state",
                     r.client().getHostAddress());
@@ -124,7 +141,6 @@ public final class OidcSignIn {
                             + "this browser (or it was already used); start again.");
         }
         OidcLogin login = pending.get();
-        session.get().clearSignIn();
         OidcProvider provider = providers.get(login.provider());
         if (login.startedAt().plus(LOGIN_LIFETIME).isBefore(clock.instant())) {
             failures.accept(login.provider(), "expired");

@@ -51,7 +51,10 @@ public final class BrowserSession {
         return type.isInstance(pendingSignIn) ? Optional.of(type.cast(pendingSignIn)) : Optional.empty();
     }
 
-    /** Sets the sign-in in progress (a PIN challenge, an OIDC login), replacing any other. */
+    /**
+     * Sets the sign-in in progress at this edge (a PIN challenge, which other edges find by its cookie), replacing
+     * any other.
+     */
     public synchronized void beginSignIn(Object signIn) {
         pendingSignIn = java.util.Objects.requireNonNull(signIn, "signIn");
     }

@@ -8,6 +8,7 @@ import dev.portless.connector.edge.policy.Identity;
 import dev.portless.connector.edge.store.EdgeStore;
 import dev.portless.connector.edge.store.InMemoryEdgeStore;
 import dev.portless.connector.edge.store.StoreUnavailableException;
+import dev.portless.connector.edge.store.StoredAnonymousSession;
 import dev.portless.connector.edge.store.StoredSession;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -22,11 +23,12 @@ import java.util.function.Consumer;
 
 /**
  * The edge's browser sessions, named by the {@value #COOKIE} cookie (Secure, HttpOnly, SameSite=Lax,
- * host-only, path /). An anonymous session carries a sign-in in progress for {@link #ANONYMOUS_LIFETIME} and
- * lives in this edge's memory only; signing in replaces it with a new session under a new id, so an id
- * planted before sign-in is worthless after it. Signed-in sessions live in the {@link EdgeStore}, so every
- * edge sharing that store knows them; this edge keeps a copy of those it has seen, checked against the store
- * on each use so a sign-out at one edge ends the session at all of them.
+ * host-only, path /). An anonymous session carries a sign-in in progress for {@link #ANONYMOUS_LIFETIME};
+ * signing in replaces it with a new session under a new id, so an id planted before sign-in is worthless after
+ * it. Both kinds live in the {@link EdgeStore}, so every edge sharing that store knows them (a form one edge
+ * showed may be posted to another behind the same load balancer). This edge keeps a copy of those it has seen;
+ * signed-in ones are checked against the store on each use so a sign-out at one edge ends the session at all
+ * of them.
  */
 public final class BrowserSessions {
     /** The session cookie's name; the {@code __Host-} prefix makes browsers insist on Secure, Path=/ and no Domain. */
@@ -104,8 +106,11 @@ public final class BrowserSessions {
         if (stored.isEmpty()) {
             if (s != null) {
                 sessions.remove(id, s);
+                return Optional.empty();
             }
-            return Optional.empty();
+            // Started at another edge, before anyone signed in: its forms carry its CSRF token here too.
+            return store.findAnonymousSession(id)
+                    .map(a -> remember(new BrowserSession(a.id(), a.csrf(), null, a.expiresAt())));
         }
         if (s != null) {
             return Optional.of(s);
@@ -116,15 +121,19 @@ public final class BrowserSessions {
             endSession(id);
             return Optional.empty();
         }
-        BrowserSession copy = new BrowserSession(found.id(), found.csrf(), found.identity(), found.expiresAt());
-        BrowserSession raced = sessions.putIfAbsent(id, copy);
-        return Optional.of(raced != null ? raced : copy);
+        return Optional.of(remember(new BrowserSession(found.id(), found.csrf(), found.identity(), found.expiresAt())));
+    }
+
+    private BrowserSession remember(BrowserSession copy) {
+        BrowserSession raced = sessions.putIfAbsent(copy.id(), copy);
+        return raced != null ? raced : copy;
     }
 
     /**
-     * Returns a new anonymous session; the caller sets its cookie.
+     * Returns a new anonymous session, stored for every edge; the caller sets its cookie.
      *
-     * @throws IllegalStateException when the store is full
+     * @throws IllegalStateException     when the store is full
+     * @throws StoreUnavailableException when the store cannot be reached
      */
     public BrowserSession startAnonymous() {
         if (sessions.size() >= MAX_SESSIONS) {
@@ -135,6 +144,7 @@ public final class BrowserSessions {
         }
         BrowserSession s =
                 new BrowserSession(random(), random(), null, clock.instant().plus(ANONYMOUS_LIFETIME));
+        store.putAnonymousSession(new StoredAnonymousSession(s.id(), s.csrf(), s.expiresAt()));
         sessions.put(s.id(), s);
         return s;
     }

@@ -135,12 +135,20 @@ public final class SignInPages {
 
     private WebResponse pinPage(WebRequest r) {
         Optional<BrowserSession> s = sessions.find(r);
-        Optional<PinSignIn> pending = s.flatMap(x -> x.pending(PinSignIn.class));
-        if (pending.isEmpty()) {
+        // The challenge may have been asked for at another edge: its cookie names it there and here alike.
+        Optional<StoredPinChallenge> challenge = s.flatMap(x -> x.pending(PinSignIn.class))
+                .map(PinSignIn::challengeId)
+                .or(() -> Optional.ofNullable(r.cookies().get(PinProvider.COOKIE)))
+                .flatMap(id -> store.findPinChallenge(id, clock.instant()));
+        if (challenge.isEmpty() || challenge.get().attemptsLeft() <= 0) {
             return WebResponse.redirect("/signin");
         }
-        // A fresh challenge: tries used since show on the page each answer returns.
-        return Pages.pinEntry(pending.get().email(), s.get().csrf(), PinProvider.ATTEMPTS, null);
+        // The tries left at every edge, so a reload shows what wrong answers anywhere used up.
+        return Pages.pinEntry(
+                challenge.get().email(),
+                s.map(BrowserSession::csrf).orElse(""),
+                challenge.get().attemptsLeft(),
+                null);
     }
 
     private WebResponse checkPin(WebRequest r) {
