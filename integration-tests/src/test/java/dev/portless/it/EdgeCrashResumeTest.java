@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
  * the same ports each time: the stream resumes through the restarted edge every time, every byte arrives once (SHA-256
  * equal both ways), and the target sees one connection. The edge keeps nothing of the stream; what it needs again
  * after a crash (its signing keys, in {@code state-dir}) is on disk, and the published keys are the same before and
- * after. CI copies 48 MiB each way; {@code -Dportless.resume.mib=1024} copies 1 GiB.
+ * after. CI copies 16 MiB each way; {@code -Dportless.resume.mib=1024} copies 1 GiB.
  */
 @Timeout(600)
 class EdgeCrashResumeTest {
@@ -33,7 +33,7 @@ class EdgeCrashResumeTest {
 
     @Test
     void aBulkEchoResumesThroughAnEdgeKilledAndRestartedThreeTimes() throws Exception {
-        long total = Long.getLong("portless.resume.mib", 48) << 20;
+        long total = Long.getLong("portless.resume.mib", 16) << 20;
         try (EchoServer echo = EchoServer.start();
                 PortlessStack stack = PortlessStack.builder()
                         .app(APP, "tcp://127.0.0.1:" + echo.port())
