@@ -6,16 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.portless.it.harness.PortlessStack;
 import dev.portless.it.peers.EchoServer;
 import dev.portless.it.peers.FaultProxy;
-import java.io.InputStream;
-import java.io.OutputStream;
+import dev.portless.it.peers.HashedEcho;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.security.MessageDigest;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -55,60 +50,18 @@ class ResumeAcrossCutsTest {
             env.put("PORTLESS_RESUME", "on");
             PortlessStack.AccessTcp access = stack.accessTcp(APP, env);
             try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), access.port())) {
-                AtomicLong received = new AtomicLong();
-                CompletableFuture<byte[]> sentHash = CompletableFuture.supplyAsync(() -> send(socket, total));
-                CompletableFuture<byte[]> receivedHash = CompletableFuture.supplyAsync(() -> receive(socket, received));
+                HashedEcho copy = HashedEcho.start(socket, total);
                 Random random = new Random();
                 for (int i = 1; i <= cuts; i++) {
-                    long at = total * i / (cuts + 1) + random.nextLong(total / (cuts + 1) / 2);
-                    while (received.get() < at && !receivedHash.isDone()) {
-                        Thread.sleep(2);
-                    }
+                    copy.awaitReceived(total * i / (cuts + 1) + random.nextLong(total / (cuts + 1) / 2));
                     proxy.cutAll();
                 }
-                byte[] up = sentHash.get(300, TimeUnit.SECONDS);
-                byte[] down = receivedHash.get(300, TimeUnit.SECONDS);
-                assertEquals(total, received.get(), () -> diagnostics(stack, access));
-                assertArrayEquals(up, down, "SHA-256 of what was sent and what came back");
+                byte[][] hashes = copy.hashes(300);
+                assertEquals(total, copy.received(), () -> diagnostics(stack, access));
+                assertArrayEquals(hashes[0], hashes[1], "SHA-256 of what was sent and what came back");
             }
             assertEquals(1, echo.acceptedConnections(), "connections the target accepted");
             assertEquals(cuts, count(RESUMED, access.process().stderr()), () -> diagnostics(stack, access));
-        }
-    }
-
-    private static byte[] send(Socket socket, long total) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            OutputStream out = socket.getOutputStream();
-            Random data = new Random(42);
-            byte[] buf = new byte[64 << 10];
-            for (long left = total; left > 0; ) {
-                data.nextBytes(buf);
-                int n = (int) Math.min(buf.length, left);
-                out.write(buf, 0, n);
-                sha.update(buf, 0, n);
-                left -= n;
-            }
-            socket.shutdownOutput();
-            return sha.digest();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static byte[] receive(Socket socket, AtomicLong received) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            InputStream in = socket.getInputStream();
-            byte[] buf = new byte[64 << 10];
-            int n;
-            while ((n = in.read(buf)) >= 0) {
-                sha.update(buf, 0, n);
-                received.addAndGet(n);
-            }
-            return sha.digest();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.portless.access.edge;
 
 import dev.portless.access.limits.AccessLimits;
+import dev.portless.common.mux.ConnectionErrorLog;
 import dev.portless.common.mux.Http2Keepalive;
 import dev.portless.common.mux.MultiplexedHttp2;
 import dev.portless.common.wire.AccessHeaders;
@@ -187,7 +188,9 @@ final class MultiplexedConnection {
                     .addLast("idle", Http2Keepalive.idleState())
                     .addLast("keepalive", new Http2Keepalive("Edge connection"))
                     .addLast("streams", new Http2MultiplexHandler(new RefuseEdgeStreams()))
-                    .addLast("goaway", new GoAwayWatch(connection));
+                    .addLast("goaway", new GoAwayWatch(connection))
+                    // A reset by the edge or the network is one log line, not a stack trace; streams name their end.
+                    .addLast("errors", new ConnectionErrorLog("Edge connection"));
             MultiplexedHttp2.widenConnectionWindow(ctx.channel());
             result.complete(connection);
         }

@@ -61,6 +61,12 @@ public final class AccessLimits {
     public static final Duration RESUME_RETRY_INITIAL = Duration.ofMillis(100);
     /** The longest pause between redials of a broken resumable stream. */
     public static final Duration RESUME_RETRY_MAX = Duration.ofSeconds(5);
+    /**
+     * How long {@code access} keeps redialing while the edges it reaches answer that the connector holding the
+     * stream is not connected to them: an edge that has just restarted waits for the connector to register again
+     * (its reconnect backoff is at most 30 s by default); a connector that crashed never comes back.
+     */
+    public static final Duration RESUME_CONNECTOR_WAIT = Duration.ofSeconds(60);
 
     /** Bytes {@code access ssh} reads from stdin at a time. */
     public static final int STDIN_CHUNK = 16 * 1024;

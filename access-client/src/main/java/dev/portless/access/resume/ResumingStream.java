@@ -40,6 +40,8 @@ public final class ResumingStream implements ResumableEnd.Events {
     private ResumeName name;
     private long brokeAtNanos;
     private int attempt;
+    // When an edge first answered, since this break, that the stream's connector is not connected to it; 0: never.
+    private long holderAbsentSinceNanos;
     private ResumableEnd end;
     // Whether the end's sentence was printed already (a refused or abandoned resume prints its own).
     private boolean told;
@@ -103,6 +105,7 @@ public final class ResumingStream implements ResumableEnd.Events {
             return;
         }
         brokeAtNanos = System.nanoTime();
+        holderAbsentSinceNanos = 0;
         log.info("stream={} the connection to the edge broke; resuming", name.streamId());
         redial(0);
     }
@@ -170,8 +173,14 @@ public final class ResumingStream implements ResumableEnd.Events {
         boolean refused = code.equals(StreamError.RESUME_REFUSED.code())
                 || code.equals(StreamError.FORBIDDEN.code())
                 || code.equals(StreamError.UNKNOWN_APP.code());
-        long elapsedNanos = System.nanoTime() - brokeAtNanos;
-        if (refused) {
+        long now = System.nanoTime();
+        long elapsedNanos = now - brokeAtNanos;
+        if (code.equals(StreamError.NO_CONNECTOR.code()) && holderAbsentSinceNanos == 0) {
+            holderAbsentSinceNanos = now;
+        }
+        boolean holderGone = code.equals(StreamError.NO_CONNECTOR.code())
+                && now - holderAbsentSinceNanos > AccessLimits.RESUME_CONNECTOR_WAIT.toNanos();
+        if (refused || holderGone) {
             err.println("access: the stream to " + hostname + " could not be resumed: " + cause.getMessage());
             told = true;
             end.abort(StreamAbort.of(StreamEnd.RESUME_FAILED, cause.getMessage()));

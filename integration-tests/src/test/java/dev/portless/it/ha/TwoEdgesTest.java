@@ -22,7 +22,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Two edges sharing PostgreSQL behind HAProxy, two connectors dialing both: what a person signs in to at one edge
  * holds at the other, what is single-use is single-use across both (codes and device codes), a PIN asked for at one
  * is answered at the other with the tries counted once, and the service survives a connector killed
- * under load, the database restarted under the edges, and finally an edge killed outright.
+ * under load, the database restarted under the edges, and finally an edge killed outright, whose open streams
+ * resume through the other.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TwoEdgesTest {
@@ -238,10 +239,19 @@ class TwoEdgesTest {
 
     @Test
     @Order(9)
-    void aSessionMadeOnAKilledEdgeStillWorksThroughTheOther() throws Exception {
+    void aSessionMadeOnAKilledEdgeAndTheStreamsItCarriedCarryOnThroughTheOther() throws Exception {
         String session = stack.signIn(stack.edgePort(A), "frank@example.com");
         String token = freshToken("grace@example.com");
-        TwoEdgeStack.killHard(stack.edge(A));
+        // Two access tcp behind HAProxy's round robin: one stream crosses edge A, the other edge B.
+        try (ResumingCopies copies = ResumingCopies.start(stack, freshToken("ivan@example.com"), 2, 16L << 20)) {
+            copies.awaitReceived(4L << 20);
+            TwoEdgeStack.killHard(stack.edge(A));
+            copies.assertWholeAndResumedAtLeastOnce();
+        }
+        assertAfterTheKill(session, token);
+    }
+
+    private static void assertAfterTheKill(String session, String token) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         HttpResponse<String> launcher;
         do {

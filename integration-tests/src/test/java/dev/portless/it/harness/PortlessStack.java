@@ -28,11 +28,15 @@ public final class PortlessStack implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     /** The service token's name in edge.yml. */
     public static final String TOKEN_NAME = "tests";
+    /** The second service token's name in edge.yml, when the builder asked for it. */
+    public static final String OTHER_TOKEN_NAME = "others";
 
     private final Path dir;
     private final int edgePort;
     private final int tunnelPort;
     private final String clientId;
+    private final String otherClientId;
+    private final String otherSecret;
     private final Map<String, String> apps;
     private final Set<String> appsClosedToTheToken;
     private final List<String> extraIngress;
@@ -62,6 +66,8 @@ public final class PortlessStack implements AutoCloseable {
         tunnel.writeTo(dir.resolve("tunnel.json"));
         this.clientId = SecretHash.randomSecret(16) + ".access";
         String secret = SecretHash.randomSecret(32);
+        this.otherClientId = b.otherServiceToken ? SecretHash.randomSecret(16) + ".access" : null;
+        this.otherSecret = b.otherServiceToken ? SecretHash.randomSecret(32) : null;
         Files.createFile(
                 secretFile(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(secretFile(), secret + "\n");
@@ -97,12 +103,24 @@ public final class PortlessStack implements AutoCloseable {
                 .append(clientId)
                 .append("\n    secret-sha256: ")
                 .append(SecretHash.sha256Hex(secret))
-                .append('\n')
-                .append("apps:\n");
+                .append('\n');
+        if (otherClientId != null) {
+            y.append("  - name: ")
+                    .append(OTHER_TOKEN_NAME)
+                    .append("\n    client-id: ")
+                    .append(otherClientId)
+                    .append("\n    secret-sha256: ")
+                    .append(SecretHash.sha256Hex(otherSecret))
+                    .append('\n');
+        }
+        y.append("apps:\n");
         for (String hostname : apps.keySet()) {
             y.append("  - hostname: ").append(hostname).append("\n    tunnel: tests\n");
             if (!appsClosedToTheToken.contains(hostname)) {
-                y.append("    service-tokens: [").append(TOKEN_NAME).append("]\n");
+                y.append("    service-tokens: [")
+                        .append(TOKEN_NAME)
+                        .append(otherClientId == null ? "" : ", " + OTHER_TOKEN_NAME)
+                        .append("]\n");
             }
             appSettings
                     .getOrDefault(hostname, List.of())
@@ -304,6 +322,25 @@ public final class PortlessStack implements AutoCloseable {
         return dir;
     }
 
+    /**
+     * Returns the headers that present the stack's service token ({@code other}: the second one, which the
+     * builder must have asked for) on a hand-made request.
+     */
+    public Map<String, String> serviceTokenHeaders(boolean other) {
+        if (other && otherClientId == null) {
+            throw new IllegalStateException("this stack has no second service token; ask the builder for one");
+        }
+        try {
+            return Map.of(
+                    "Cf-Access-Client-Id",
+                    other ? otherClientId : clientId,
+                    "Cf-Access-Client-Secret",
+                    other ? otherSecret : Files.readString(secretFile()).trim());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Returns the edge process. */
     public JavaProcess edge() {
         return edge;
@@ -348,6 +385,13 @@ public final class PortlessStack implements AutoCloseable {
         private final Map<String, List<String>> appSettings = new LinkedHashMap<>();
         private final List<String> edgeFlags = new ArrayList<>();
         private final List<String> connectorFlags = new ArrayList<>();
+        private boolean otherServiceToken;
+
+        /** Adds a second service token ({@link #OTHER_TOKEN_NAME}), let into every app the first one may reach. */
+        public Builder otherServiceToken() {
+            otherServiceToken = true;
+            return this;
+        }
 
         /** Adds a key to an app's entry in edge.yml, e.g. ("db.portless.test", "idle-timeout", "2s"). */
         public Builder appSetting(String hostname, String key, String value) {

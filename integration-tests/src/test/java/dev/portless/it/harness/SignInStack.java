@@ -372,7 +372,7 @@ public final class SignInStack implements AutoCloseable {
         }
     }
 
-    static SSLContext sslContext(Path ca) {
+    public static SSLContext sslContext(Path ca) {
         try {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);

@@ -260,6 +260,16 @@ public final class TwoEdgeStack implements AutoCloseable {
         return connectors.get(i);
     }
 
+    /** Returns the echo app every connector serves. */
+    public EchoServer echo() {
+        return echo;
+    }
+
+    /** Returns the CA file that signed both edges' certificate. */
+    public Path caFile() {
+        return dir.resolve("ca.pem");
+    }
+
     /** Returns the shared database. */
     public Postgres postgres() {
         return postgres;

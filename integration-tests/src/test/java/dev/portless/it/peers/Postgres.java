@@ -124,6 +124,17 @@ public final class Postgres implements AutoCloseable {
                 sql);
     }
 
+    /**
+     * Returns a {@code psql} command line like {@link #psql(int, String)} that reads its statements from stdin and
+     * stops at the first error (exit status 3).
+     */
+    public static List<String> psqlInteractive(int port) {
+        List<String> command = new ArrayList<>(psql(port, "-"));
+        command.subList(command.size() - 2, command.size()).clear();
+        command.addAll(List.of("-qtA", "-f", "-"));
+        return command;
+    }
+
     /** Stops the server without waiting for clients to disconnect and deletes its data. */
     @Override
     public void close() {

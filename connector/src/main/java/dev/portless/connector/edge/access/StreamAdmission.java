@@ -185,9 +185,13 @@ final class StreamAdmission {
                 ? shared.registry().pick(app.get().tunnel(), loop)
                 : shared.registry().pickInstance(app.get().tunnel(), ResumeName.instanceOf(resumeId), loop);
         if (connection.isEmpty() && resumeId != null) {
+            // Not a refusal: after an edge restart the connector registers again within its backoff, and the
+            // client keeps trying for a while; a connector that crashed never does, and the client gives up.
             return refusal(
-                    StreamError.RESUME_REFUSED,
-                    "The connector that held the stream " + resumeId + " is gone; start the connection again.");
+                    StreamError.NO_CONNECTOR,
+                    "The connector that holds the stream " + resumeId
+                            + " is not connected to this edge; if it does not register again soon, start the"
+                            + " connection again.");
         }
         if (connection.isEmpty()) {
             return refusal(
