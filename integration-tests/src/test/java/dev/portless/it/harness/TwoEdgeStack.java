@@ -265,11 +265,6 @@ public final class TwoEdgeStack implements AutoCloseable {
         return echo;
     }
 
-    /** Returns the CA file that signed both edges' certificate. */
-    public Path caFile() {
-        return dir.resolve("ca.pem");
-    }
-
     /** Returns the shared database. */
     public Postgres postgres() {
         return postgres;
