@@ -203,13 +203,18 @@ final class StreamAdmission {
         String identity = decision.via() == Decision.Credential.BYPASS
                 ? ANONYMOUS
                 : who.email().orElse(who.subject());
-        return new Ticket(
-                app.get(),
-                decision,
-                connection.get(),
-                identity,
-                shared.streamIds().incrementAndGet(),
-                client.getHostAddress());
+        long streamId = shared.streamIds().incrementAndGet();
+        if (resumeId != null) {
+            // The carrier's own line comes when it ends; this one says at once which stream came back.
+            log.info(
+                    "stream={} app={} resumes stream {} for {} at {}",
+                    streamId,
+                    host,
+                    resumeId,
+                    identity,
+                    client.getHostAddress());
+        }
+        return new Ticket(app.get(), decision, connection.get(), identity, streamId, client.getHostAddress());
     }
 
     /** Returns the counts the streams it admits are held against. */
