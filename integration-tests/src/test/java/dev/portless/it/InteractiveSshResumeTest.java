@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * A person's interactive shell through an unmodified OpenSSH client ({@code ssh -tt} in a
- * pseudo-terminal, {@code access ssh} as its ProxyCommand, resumable by default) keeps its state
+ * pseudo-terminal, {@code access ssh} as its ProxyCommand, asked to resume) keeps its state
  * when the laptop sleeps and its network connection breaks: {@code access} is stopped for 90 s
  * ({@code kill -STOP}, what a sleeping laptop looks like) while a fault proxy resets its connection to
  * the edge, then continued; and, separately, the connection is just cut. Each time the same shell
@@ -130,6 +130,8 @@ class InteractiveSshResumeTest {
         StringBuilder proxyCommand = new StringBuilder("env");
         Map<String, String> env = stack.accessEnv();
         env.put("PORTLESS_EDGE", "https://127.0.0.1:" + proxy.port());
+        // access ssh resumes only when asked, until twenty parallel resumable logins stop leaving one hanging.
+        env.put("PORTLESS_RESUME", "on");
         env.forEach((k, v) -> proxyCommand.append(' ').append(k).append('=').append(v));
         proxyCommand.append(' ').append(stack.accessLauncher()).append(" ssh --hostname %h");
         List<String> ssh = new ArrayList<>(sshd.sshArgs(proxyCommand.toString(), APP));
