@@ -47,6 +47,8 @@ final class EdgeCommand implements Callable<Integer> {
         Optional<AdminListener> listener = admin.start(lifecycle);
         EdgeServer edge = EdgeServer.start(edgeConfig, admin.registry());
         lifecycle.started();
+        Path reloadable = config;
+        HangupSignal.onHangup(() -> edge.reload(reloadable));
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
