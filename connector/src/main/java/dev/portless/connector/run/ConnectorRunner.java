@@ -34,6 +34,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -128,6 +129,23 @@ public final class ConnectorRunner implements AutoCloseable {
         runner.routes = runner.routesOf.apply(config.ingress());
         ConnectorIdentity identity = new ConnectorIdentity(connectorName(), sessions.instanceId());
         AtomicInteger n = new AtomicInteger();
+        // A connection to edge, dialling the one address given (else resolving the edge's host each time).
+        BiFunction<EdgeAddress, Optional<InetAddress>, Function<Runnable, TunnelClient>> connection =
+                (edge, address) -> onLost -> new TunnelClient(
+                        "conn " + n.getAndIncrement()
+                                + address.map(a -> " (" + a.getHostAddress() + ")")
+                                        .orElse(""),
+                        edge,
+                        config,
+                        tls,
+                        transport,
+                        group.next(),
+                        credentials,
+                        identity,
+                        runner::routes,
+                        names,
+                        address,
+                        onLost);
         for (EdgeAddress edge : config.edges()) {
             if (EdgeNames.isName(edge.host())) {
                 // A name may have several addresses, each an edge of its own: dial them all and follow the answer.
@@ -137,19 +155,9 @@ public final class ConnectorRunner implements AutoCloseable {
                         runner.edgeNames,
                         address -> runner.dial(
                                 config.connectionsPerEdge(),
-                                () -> new TunnelClient(
-                                        "conn " + n.getAndIncrement() + " (" + address.getHostAddress() + ")",
-                                        edge,
-                                        config,
-                                        tls,
-                                        transport,
-                                        group.next(),
-                                        credentials,
-                                        identity,
-                                        runner::routes,
-                                        names,
-                                        Optional.of(address),
-                                        () -> watch[0].connectionLost())),
+                                () -> connection
+                                        .apply(edge, Optional.of(address))
+                                        .apply(() -> watch[0].connectionLost())),
                         runner.clients::remove,
                         runner.watchTimer);
                 runner.watches.add(watch[0]);
@@ -158,17 +166,7 @@ public final class ConnectorRunner implements AutoCloseable {
             }
             runner.dial(
                     config.connectionsPerEdge(),
-                    () -> new TunnelClient(
-                            "conn " + n.getAndIncrement(),
-                            edge,
-                            config,
-                            tls,
-                            transport,
-                            group.next(),
-                            credentials,
-                            identity,
-                            runner::routes,
-                            names));
+                    () -> connection.apply(edge, Optional.empty()).apply(() -> {}));
         }
         log.info(
                 "Connector {} started for tunnel {}: {} connection(s) to {}; {} ingress rule(s)",

@@ -61,32 +61,6 @@ final class TunnelClient {
     private volatile boolean registered;
     private String closeReason;
 
-    TunnelClient(
-            String label,
-            EdgeAddress edge,
-            ConnectorConfig config,
-            SslContext tls,
-            Transport transport,
-            EventLoop loop,
-            TunnelCredentials credentials,
-            ConnectorIdentity identity,
-            Supplier<StreamRoutes> routes,
-            HostResolver resolver) {
-        this(
-                label,
-                edge,
-                config,
-                tls,
-                transport,
-                loop,
-                credentials,
-                identity,
-                routes,
-                resolver,
-                Optional.empty(),
-                () -> {});
-    }
-
     /**
      * Returns a connection that dials {@code pinned} (one address of the edge's name; the certificate is still
      * checked against the name) when present, and runs {@code onLost} each time a registered connection drops.
