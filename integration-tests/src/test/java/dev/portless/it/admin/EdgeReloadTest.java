@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.portless.connector.demo.DemoCertificates;
 import dev.portless.it.harness.PortlessStack;
-import dev.portless.it.peers.Commands;
 import dev.portless.it.peers.EchoServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -37,7 +35,6 @@ class EdgeReloadTest {
     private static final String CLOSED = "closed.portless.test";
     private static final String REMOVED = "removed.portless.test";
     private static final int OPEN_STREAMS = 200;
-    private static final int BATCH = 10;
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     @Test
@@ -52,12 +49,14 @@ class EdgeReloadTest {
             PortlessStack.AccessTcp tcp = stack.accessTcp(ECHO);
             PortlessStack.AccessTcp closed = stack.accessTcp(CLOSED);
             PortlessStack.AccessTcp removed = stack.accessTcp(REMOVED);
-            assertEquals("", roundTrip(closed.port(), "before"), "the policy does not let the token in yet");
-            assertEquals("before", roundTrip(removed.port(), "before"), "the app is there before the reload");
+            assertEquals(
+                    "", ReloadStreams.roundTrip(closed.port(), "before"), "the policy does not let the token in yet");
+            assertEquals(
+                    "before", ReloadStreams.roundTrip(removed.port(), "before"), "the app is there before the reload");
 
             List<Socket> open = new ArrayList<>();
             try {
-                openStreams(tcp.port(), open);
+                ReloadStreams.open(tcp.port(), OPEN_STREAMS, open);
                 Path config = stack.edgeConfig();
                 String original = Files.readString(config);
                 String changed = "browser-session-duration: 2h\n"
@@ -71,15 +70,19 @@ class EdgeReloadTest {
                                         "");
                 assertFalse(changed.contains(REMOVED), "the app's entry is gone from the file");
                 Files.writeString(config, changed);
-                hangUp(stack);
+                ReloadStreams.hangUp(stack.edge());
                 stack.edge().awaitOutput(Pattern.compile("Reloaded .*edge\\.yml: 2 app\\(s\\)"), WAIT);
                 stack.edge()
                         .awaitOutput(
                                 Pattern.compile("Reload kept the running browser-session-duration of .*edge\\.yml:"
                                         + " these settings change only at a restart"),
                                 WAIT);
-                assertEquals("after", roundTrip(closed.port(), "after"), "the new policy lets the next stream in");
-                assertEquals("", roundTrip(removed.port(), "after"), "the removed app refuses new streams");
+                assertEquals(
+                        "after",
+                        ReloadStreams.roundTrip(closed.port(), "after"),
+                        "the new policy lets the next stream in");
+                assertEquals(
+                        "", ReloadStreams.roundTrip(removed.port(), "after"), "the removed app refuses new streams");
                 removed.process()
                         .awaitOutput(Pattern.compile("Portless has no app at " + Pattern.quote(REMOVED)), WAIT);
                 expectEcho(open, "b", "after the reload");
@@ -88,12 +91,12 @@ class EdgeReloadTest {
                 List<String> lines = new ArrayList<>(List.of(changed.split("\n")));
                 lines.add(1, "no-such-setting: 1");
                 Files.writeString(config, String.join("\n", lines) + "\n");
-                hangUp(stack);
+                ReloadStreams.hangUp(stack.edge());
                 stack.edge()
                         .awaitOutput(
                                 Pattern.compile("Reload refused, the running configuration stays: .*edge\\.yml:2:"),
                                 WAIT);
-                assertEquals("still", roundTrip(closed.port(), "still"), "the running settings stay");
+                assertEquals("still", ReloadStreams.roundTrip(closed.port(), "still"), "the running settings stay");
                 expectEcho(open, "c", "after the refused reload");
 
                 // The certificate rotates: a new one from disk for new TLS connections, open ones keep theirs.
@@ -106,7 +109,7 @@ class EdgeReloadTest {
                         config,
                         changed.replace("certificate: edge.pem", "certificate: rotated/edge.pem")
                                 .replace("key: edge-key.pem", "key: rotated/edge-key.pem"));
-                hangUp(stack);
+                ReloadStreams.hangUp(stack.edge());
                 stack.edge().awaitOutput(Pattern.compile("Reloaded .*the certificate .*rotated/edge\\.pem"), WAIT);
                 assertEquals(
                         serial(rotated.resolve("edge.pem")),
@@ -121,30 +124,10 @@ class EdgeReloadTest {
         }
     }
 
-    /** Opens {@link #OPEN_STREAMS} streams through {@code port}, a batch at a time, each answering once. */
-    private static void openStreams(int port, List<Socket> open) throws IOException {
-        for (int batch = 0; batch < OPEN_STREAMS; batch += BATCH) {
-            for (int i = batch; i < batch + BATCH; i++) {
-                Socket s = new Socket("127.0.0.1", port);
-                s.setSoTimeout(30_000);
-                open.add(s);
-                s.getOutputStream().write('a');
-            }
-            for (int i = batch; i < batch + BATCH; i++) {
-                assertEquals('a', open.get(i).getInputStream().read(), "stream " + i + " before the reload");
-            }
-        }
-    }
-
     private static void expectEcho(List<Socket> open, String text, String when) throws IOException {
         for (int i = 0; i < open.size(); i++) {
-            assertEquals(text, exchange(open.get(i), text), "stream " + i + " " + when);
+            assertEquals(text, ReloadStreams.exchange(open.get(i), text), "stream " + i + " " + when);
         }
-    }
-
-    private static void hangUp(PortlessStack stack) {
-        Commands.run(List.of("kill", "-HUP", Long.toString(stack.edge().pid())), WAIT)
-                .assertSuccess();
     }
 
     /** Returns the serial of the certificate the edge's client listener serves, verified against {@code ca}. */
@@ -170,21 +153,6 @@ class EdgeReloadTest {
     private static X509Certificate certificate(Path pem) throws Exception {
         try (InputStream in = Files.newInputStream(pem)) {
             return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-        }
-    }
-
-    private static String exchange(Socket s, String text) throws IOException {
-        s.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
-        byte[] back = s.getInputStream().readNBytes(text.length());
-        return new String(back, StandardCharsets.UTF_8);
-    }
-
-    private static String roundTrip(int port, String text) throws IOException {
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            s.setSoTimeout(30_000);
-            s.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
-            s.shutdownOutput();
-            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 }
