@@ -52,6 +52,8 @@ final class EdgeCommand implements Callable<Integer> {
         EdgeServer edge = EdgeServer.start(edgeConfig, admin.registry());
         commands.take(listener, edge);
         lifecycle.started();
+        Path reloadable = config;
+        HangupSignal.onHangup(() -> edge.reload(reloadable));
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {

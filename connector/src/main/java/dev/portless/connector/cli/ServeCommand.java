@@ -96,7 +96,11 @@ final class ServeCommand implements Callable<Integer> {
         // One listener for both roles: ready when the connector has reached the edge.
         Optional<AdminListener> listener = admin.start(runner.readiness());
         Path reloadable = connectorFile;
-        HangupSignal.onHangup(() -> RunCommand.reload(reloadable, runner));
+        Path edgeReloadable = edgeFile;
+        HangupSignal.onHangup(() -> {
+            edge.reload(edgeReloadable);
+            RunCommand.reload(reloadable, runner);
+        });
         if (demo != null) {
             printDemo(demo, edge);
         }

@@ -4,18 +4,14 @@ import static java.util.Objects.requireNonNull;
 
 import dev.portless.common.admin.AdminCommand;
 import dev.portless.common.config.Durations;
-import dev.portless.common.mux.MultiplexedHttp2;
 import dev.portless.common.net.Transport;
 import dev.portless.common.relay.StreamAbort;
 import dev.portless.common.tls.TlsContexts;
 import dev.portless.common.wire.StreamEnd;
-import dev.portless.common.wire.TunnelProtocol;
 import dev.portless.connector.edge.access.AccessListenerInitializer;
 import dev.portless.connector.edge.access.EdgeAuthenticator;
-import dev.portless.connector.edge.access.ServiceToken;
 import dev.portless.connector.edge.access.StreamServices;
 import dev.portless.connector.edge.audit.EdgeAuditLog;
-import dev.portless.connector.edge.config.AppEntry;
 import dev.portless.connector.edge.config.EdgeConfig;
 import dev.portless.connector.edge.config.EdgeLimits;
 import dev.portless.connector.edge.events.EdgeEvents;
@@ -46,10 +42,9 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.handler.ssl.ApplicationProtocolNames;
-import io.netty.handler.ssl.SslContext;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,7 +61,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,6 +84,7 @@ public final class EdgeServer implements AutoCloseable {
     private final Optional<EdgeAuditLog> audit;
     private final OpenStreams open;
     private final AdministratorSignOut signOut;
+    private final LiveEdgeConfig live;
 
     private EdgeServer(
             EventLoopGroup boss,
@@ -102,7 +97,9 @@ public final class EdgeServer implements AutoCloseable {
             EdgeStore store,
             Optional<EdgeAuditLog> audit,
             OpenStreams open,
-            AdministratorSignOut signOut) {
+            AdministratorSignOut signOut,
+            LiveEdgeConfig live) {
+        this.live = live;
         this.store = store;
         this.audit = audit;
         this.boss = boss;
@@ -129,14 +126,8 @@ public final class EdgeServer implements AutoCloseable {
         requireNonNull(config, "config");
         requireNonNull(metrics, "metrics");
         EdgeLimits limits = config.limits();
-        // The edge chooses by this order among what a client offers: access gets portless-h2, browsers h2.
-        SslContext accessTls = TlsContexts.server(
-                config.tlsCertificate(),
-                config.tlsKey(),
-                MultiplexedHttp2.ALPN,
-                ApplicationProtocolNames.HTTP_2,
-                ApplicationProtocolNames.HTTP_1_1);
-        SslContext tunnelTls = TlsContexts.server(config.tlsCertificate(), config.tlsKey(), TunnelProtocol.ALPN);
+        // Everything a reload may change is read through this, once per request, stream or connection.
+        LiveEdgeConfig live = new LiveEdgeConfig(EdgeSnapshot.of(config));
         Transport transport = Transport.best();
         log.info("{}; transport: {}", TlsContexts.describeProvider(), transport);
 
@@ -162,9 +153,9 @@ public final class EdgeServer implements AutoCloseable {
                 : Optional.empty();
         EdgeEvents events = EdgeEvents.all(observers(config, metrics, registry, audit));
         AppTokenIssuer issuer = new AppTokenIssuer(config.issuer(), keys, clock, events);
-        Map<String, AppRoute> apps =
-                config.apps().stream().collect(Collectors.toUnmodifiableMap(a -> a.hostname(), AppEntry::route));
-        Function<String, Optional<AppRoute>> lookup = host -> Optional.ofNullable(apps.get(host));
+        Map<String, AppRoute> apps = live.apps();
+        Function<String, Optional<AppRoute>> lookup =
+                host -> Optional.ofNullable(live.current().apps().get(host));
         // One verifier for every check of an app token at this edge: streams, web requests and SSH
         // certificates; it refuses the tokens a replayed code revoked.
         TokenRevocations revocations = new TokenRevocations(clock, store);
@@ -173,13 +164,7 @@ public final class EdgeServer implements AutoCloseable {
                         new AppTokenVerifier(config.issuer(), clock, AppTokenVerifier.DEFAULT_SKEW), revocations),
                 events::tokenChecked);
         EdgeAuthenticator authenticator = new EdgeAuthenticator(
-                issuer,
-                verifier,
-                keys::publicKeys,
-                config.serviceTokens().stream()
-                        .map(t -> new ServiceToken(t.name(), t.clientId(), t.secretSha256()))
-                        .toList(),
-                clock);
+                issuer, verifier, keys::publicKeys, () -> live.current().serviceTokens(), clock);
         // Sign-in pages and OAuth run here, never on an event loop; a full queue answers 503.
         ThreadPoolExecutor web = new ThreadPoolExecutor(
                 limits.webWorkers(),
@@ -203,8 +188,8 @@ public final class EdgeServer implements AutoCloseable {
         if (config.store().isPresent()) {
             scheduleSharedState(maintenance, keys, revocations);
         }
-        EdgeWeb endpoints =
-                EdgeWeb.create(config, limits, apps, keys, issuer, verifier, revocations, store, clock, events);
+        EdgeWeb endpoints = EdgeWeb.create(
+                config, limits, apps, live.sshRules(), keys, issuer, verifier, revocations, store, clock, events);
         maintenance.scheduleWithFixedDelay(
                 () -> {
                     try {
@@ -216,15 +201,14 @@ public final class EdgeServer implements AutoCloseable {
                 1,
                 1,
                 TimeUnit.MINUTES);
-        Map<String, StreamTimeouts> timeouts = config.apps().stream()
-                .collect(Collectors.toUnmodifiableMap(AppEntry::hostname, AppEntry::streamTimeouts));
-        OpenStreams open = new OpenStreams(app -> timeouts.getOrDefault(app, StreamTimeouts.NONE));
+        OpenStreams open = new OpenStreams(app -> live.current().timeouts().getOrDefault(app, StreamTimeouts.NONE));
         LiveStreamSignOut.enforce(revocations, open);
         // A sign-out outlives every token and browser session it refuses, and the verifiers' clock skew.
+        // The apps and service tokens it may name are the current ones: a reload changes them.
         AdministratorSignOut signOut = new AdministratorSignOut(
                 revocations,
                 apps.keySet(),
-                clientId -> config.serviceTokens().stream()
+                clientId -> live.current().config().serviceTokens().stream()
                         .filter(t -> t.clientId().equals(clientId))
                         .map(t -> t.name())
                         .findFirst(),
@@ -239,7 +223,7 @@ public final class EdgeServer implements AutoCloseable {
                 endpoints.router(web),
                 events,
                 open);
-        TunnelAuthenticator tunnels = (id, secret) -> config.tunnels().stream()
+        TunnelAuthenticator tunnels = (id, secret) -> live.current().config().tunnels().stream()
                 .filter(t -> t.id().toString().equalsIgnoreCase(id) && SecretHash.matches(secret, t.secretSha256()))
                 .map(t -> t.name())
                 .findFirst();
@@ -256,7 +240,7 @@ public final class EdgeServer implements AutoCloseable {
                     workers,
                     config.listen(),
                     limits.acceptBacklog(),
-                    new AccessListenerInitializer(accessTls, services, limits),
+                    new AccessListenerInitializer(() -> live.current().accessTls(), services, limits),
                     "client");
             Channel tunnel = bind(
                     transport,
@@ -264,7 +248,7 @@ public final class EdgeServer implements AutoCloseable {
                     workers,
                     config.tunnelListen(),
                     limits.acceptBacklog(),
-                    new TunnelListenerInitializer(tunnelTls, tunnels, registry, limits),
+                    new TunnelListenerInitializer(() -> live.current().tunnelTls(), tunnels, registry, limits),
                     "tunnel");
             log.info(
                     "Edge listening for clients on {} and for connectors on {}; {} app(s), {} tunnel(s); issuer {}",
@@ -274,7 +258,7 @@ public final class EdgeServer implements AutoCloseable {
                     config.tunnels().size(),
                     config.issuer());
             return new EdgeServer(
-                    boss, workers, access, tunnel, registry, web, maintenance, store, audit, open, signOut);
+                    boss, workers, access, tunnel, registry, web, maintenance, store, audit, open, signOut, live);
         } catch (RuntimeException e) {
             boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
@@ -389,6 +373,18 @@ public final class EdgeServer implements AutoCloseable {
     /** Returns the registry of connected connectors. */
     public TunnelRegistry registry() {
         return registry;
+    }
+
+    /**
+     * Reads {@code file} again: new streams, requests and TLS connections see its apps, policies, service tokens,
+     * tunnels and certificate; open ones keep theirs. An invalid file changes nothing and its first mistake is
+     * logged with its line; settings that need a restart are kept and named in the log. Reads files: call it
+     * off the event loops (SIGHUP's thread is).
+     *
+     * @return whether the new settings took effect
+     */
+    public boolean reload(Path file) {
+        return live.reload(requireNonNull(file, "file"));
     }
 
     /** Returns whether the edge is draining: ready for no new streams (what a readiness check reports). */

@@ -3,7 +3,6 @@ package dev.portless.connector.edge;
 import static java.util.Objects.requireNonNull;
 
 import dev.portless.common.wire.AppTokenClaims;
-import dev.portless.connector.edge.config.AppEntry;
 import dev.portless.connector.edge.config.EdgeConfig;
 import dev.portless.connector.edge.config.EdgeLimits;
 import dev.portless.connector.edge.config.OidcProviderEntry;
@@ -46,7 +45,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,7 +85,8 @@ final class EdgeWeb {
     }
 
     /**
-     * Returns the service of {@code config}'s identity providers for {@code apps}, issuing tokens with
+     * Returns the service of {@code config}'s identity providers for {@code apps} and their {@code sshRules}
+     * (views a reload of edge.yml changes under it), issuing tokens with
      * {@code tokens}, checking them with {@code verifier} and publishing {@code keys}.
      *
      * @throws UncheckedIOException when a provider's outbox cannot be created
@@ -96,6 +95,7 @@ final class EdgeWeb {
             EdgeConfig config,
             EdgeLimits limits,
             Map<String, AppRoute> apps,
+            Map<String, SshRule> sshRules,
             SigningKeys keys,
             AppTokenIssuer tokens,
             TokenVerifier verifier,
@@ -132,10 +132,6 @@ final class EdgeWeb {
         AuthorizationServer oauth = new AuthorizationServer(sessions, apps, tokens, revocations, limits, clock, store);
         // The SSH CA key is created on first start, next to the signing keys (or where ssh-ca.key-file says);
         // the first edge to store its key makes it the one every edge sharing the store signs with.
-        Map<String, SshRule> sshRules = config.apps().stream()
-                .filter(a -> a.ssh().isPresent())
-                .collect(Collectors.toUnmodifiableMap(
-                        AppEntry::hostname, a -> a.ssh().orElseThrow()));
         SshSigningService ssh = new SshSigningService(
                 sharedCertificateAuthority(config.sshCa().keyFile(), store, clock),
                 config.sshCa().certificateLifetime(),

@@ -8,6 +8,9 @@ import dev.portless.common.config.Durations;
 import dev.portless.common.config.HostPort;
 import dev.portless.common.wire.AppTokenClaims;
 import dev.portless.connector.ingress.IngressRules;
+import io.netty.util.NetUtil;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -31,6 +34,8 @@ import java.util.Set;
  * retry: { initial: 500ms, max: 30s }
  * grace-period: 30s                    # how long SIGTERM waits for open streams
  * resume-detach-window: 10m            # how long a resumable stream's target waits for its client to come back
+ * edge-dns-server: 10.0.0.2:53        # where the edges' names are looked up (default: the system's resolver)
+ * edge-dns-refresh: 30s               # how often an edge name's addresses are looked up again
  * edge-issuer: https://edge.example.com   # the edge's public URL, the iss of app tokens (default: https://<edge host>)
  * edge-jwks-url: https://edge.example.com/.well-known/jwks.json   # default: <edge-issuer>/.well-known/jwks.json
  * ingress:
@@ -52,6 +57,8 @@ import java.util.Set;
  * @param edgeIssuer         the issuer the edge's app tokens must name
  * @param edgeJwksUrl        where the edge publishes the keys its app tokens are signed with
  * @param resumeDetachWindow how long a resumable stream whose client went away keeps its target open
+ * @param edgeDnsServer      the DNS server that answers for the edges' names, if not the system's resolver
+ * @param edgeDnsRefresh     how often the addresses of an edge's name are looked up again
  */
 public record ConnectorConfig(
         List<EdgeAddress> edges,
@@ -66,9 +73,13 @@ public record ConnectorConfig(
         IngressRules ingress,
         URI edgeIssuer,
         URI edgeJwksUrl,
-        Duration resumeDetachWindow) {
+        Duration resumeDetachWindow,
+        Optional<InetSocketAddress> edgeDnsServer,
+        Duration edgeDnsRefresh) {
 
     private static final Set<String> KEYS = Set.of(
+            "edge-dns-server",
+            "edge-dns-refresh",
             "edge",
             "edges",
             "ha-connections",
@@ -98,6 +109,8 @@ public record ConnectorConfig(
         requireNonNull(edgeIssuer, "edgeIssuer");
         requireNonNull(edgeJwksUrl, "edgeJwksUrl");
         requireNonNull(resumeDetachWindow, "resumeDetachWindow");
+        requireNonNull(edgeDnsServer, "edgeDnsServer");
+        requireNonNull(edgeDnsRefresh, "edgeDnsRefresh");
         if (edges.isEmpty()) {
             throw new IllegalArgumentException("edges: empty (expected: at least one edge address)");
         }
@@ -137,7 +150,9 @@ public record ConnectorConfig(
                 ingress,
                 defaultIssuer(edges),
                 jwksUrl(defaultIssuer(edges)),
-                ConnectorLimits.RESUME_DETACH_WINDOW);
+                ConnectorLimits.RESUME_DETACH_WINDOW,
+                Optional.empty(),
+                ConnectorLimits.EDGE_DNS_REFRESH);
     }
 
     /**
@@ -202,6 +217,12 @@ public record ConnectorConfig(
                 ConnectorLimits.RESUME_DETACH_WINDOW,
                 ConnectorLimits.MIN_TIMEOUT,
                 ConnectorLimits.MAX_RESUME_DETACH_WINDOW);
+        final Optional<InetSocketAddress> dnsServer = dnsServer(root);
+        final Duration dnsRefresh = root.duration(
+                "edge-dns-refresh",
+                ConnectorLimits.EDGE_DNS_REFRESH,
+                ConnectorLimits.MIN_EDGE_DNS_REFRESH,
+                ConnectorLimits.MAX_EDGE_DNS_REFRESH);
         final IngressRules ingress = IngressRules.from(root);
         final URI issuer = root.has("edge-issuer") ? url(root, "edge-issuer", false) : defaultIssuer(edges);
         final URI jwks = root.has("edge-jwks-url") ? url(root, "edge-jwks-url", true) : jwksUrl(issuer);
@@ -218,7 +239,30 @@ public record ConnectorConfig(
                 ingress,
                 issuer,
                 jwks,
-                detachWindow);
+                detachWindow,
+                dnsServer,
+                dnsRefresh);
+    }
+
+    /** Returns {@code edge-dns-server}, an IP address and port: naming the DNS server by name would need DNS. */
+    private static Optional<InetSocketAddress> dnsServer(ConfigNode root) {
+        final Optional<String> text = root.optionalString("edge-dns-server");
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        final HostPort server;
+        try {
+            server = HostPort.parse(text.get(), ConnectorLimits.DNS_PORT);
+        } catch (IllegalArgumentException e) {
+            throw root.error("edge-dns-server", e.getMessage());
+        }
+        final InetAddress ip = NetUtil.createInetAddressFromIpAddressString(server.host());
+        if (ip == null) {
+            throw root.error(
+                    "edge-dns-server",
+                    server.host() + " is not an IP address (write the DNS server as IP:port, e.g. 10.0.0.2:53)");
+        }
+        return Optional.of(new InetSocketAddress(ip, server.port()));
     }
 
     private static URI defaultIssuer(List<EdgeAddress> edges) {

@@ -49,6 +49,15 @@ final class ConnectorLimits {
 
     /** Lower bound of every duration setting: zero would mean "no wait at all", never meant. */
     static final Duration MIN_TIMEOUT = Duration.ofMillis(1);
+    /** How often an edge name's addresses are looked up again, unless {@code edge-dns-refresh} says. */
+    static final Duration EDGE_DNS_REFRESH = Duration.ofSeconds(30);
+
+    static final Duration MIN_EDGE_DNS_REFRESH = Duration.ofSeconds(1);
+    static final Duration MAX_EDGE_DNS_REFRESH = Duration.ofHours(1);
+    /** The port of {@code edge-dns-server} when it names none. */
+    static final int DNS_PORT = 53;
+    /** How long one look-up of an edge's name may take at {@code edge-dns-server}. */
+    static final Duration EDGE_DNS_QUERY_TIMEOUT = Duration.ofSeconds(5);
 
     /** From TCP connect to the edge's verdict on the tunnel credentials; then the connection is redialed. */
     static final Duration REGISTER_TIMEOUT = Duration.ofSeconds(15);

@@ -23,14 +23,20 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +55,14 @@ public final class ConnectorRunner implements AutoCloseable {
     private final List<TunnelClient> clients = new CopyOnWriteArrayList<>();
     // Every proxy built, the current one last: a reload keeps the old ones for their open requests.
     private final List<OriginProxy> proxies = new CopyOnWriteArrayList<>();
+    private final List<EdgeAddressWatch> watches = new CopyOnWriteArrayList<>();
+    // Follows the addresses of edge names; its one thread may block on a look-up, never an event loop.
+    private final ScheduledExecutorService watchTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "connector-edge-dns");
+        t.setDaemon(true);
+        return t;
+    });
+    private final EdgeNames edgeNames;
     private volatile StreamRoutes routes;
     private Function<IngressRules, StreamRoutes> routesOf;
     private StreamSessions sessions;
@@ -58,6 +72,7 @@ public final class ConnectorRunner implements AutoCloseable {
         this.config = config;
         this.group = group;
         this.resolver = resolver;
+        this.edgeNames = EdgeNames.of(config);
     }
 
     /** Returns a connector that has started dialing its edges with {@code credentials}. */
@@ -113,28 +128,50 @@ public final class ConnectorRunner implements AutoCloseable {
             return new StreamRoutes(dialer, new WebStreams(ingress, gate, dialer, proxy, runner.streams));
         };
         runner.routes = runner.routesOf.apply(config.ingress());
-        String name = connectorName();
-        int n = 0;
-        for (EdgeAddress edge : config.edges()) {
-            for (int i = 0; i < config.connectionsPerEdge(); i++) {
-                TunnelClient client = new TunnelClient(
-                        "conn " + n++,
+        ConnectorIdentity identity = new ConnectorIdentity(connectorName(), sessions.instanceId());
+        AtomicInteger n = new AtomicInteger();
+        // A connection to edge, dialling the one address given (else resolving the edge's host each time).
+        BiFunction<EdgeAddress, Optional<InetAddress>, Function<Runnable, TunnelClient>> connection =
+                (edge, address) -> onLost -> new TunnelClient(
+                        "conn " + n.getAndIncrement()
+                                + address.map(a -> " (" + a.getHostAddress() + ")")
+                                        .orElse(""),
                         edge,
                         config,
                         tls,
                         transport,
                         group.next(),
                         credentials,
-                        new ConnectorIdentity(name, sessions.instanceId()),
+                        identity,
                         runner::routes,
-                        names);
-                runner.clients.add(client);
-                client.start();
+                        names,
+                        address,
+                        onLost);
+        for (EdgeAddress edge : config.edges()) {
+            if (EdgeNames.isName(edge.host())) {
+                // A name may have several addresses, each an edge of its own: dial them all and follow the answer.
+                EdgeAddressWatch[] watch = new EdgeAddressWatch[1];
+                watch[0] = new EdgeAddressWatch(
+                        edge,
+                        runner.edgeNames,
+                        address -> runner.dial(
+                                config.connectionsPerEdge(),
+                                () -> connection
+                                        .apply(edge, Optional.of(address))
+                                        .apply(() -> watch[0].connectionLost())),
+                        runner.clients::remove,
+                        runner.watchTimer);
+                runner.watches.add(watch[0]);
+                watch[0].start(config.edgeDnsRefresh());
+                continue;
             }
+            runner.dial(
+                    config.connectionsPerEdge(),
+                    () -> connection.apply(edge, Optional.empty()).apply(() -> {}));
         }
         log.info(
                 "Connector {} started for tunnel {}: {} connection(s) to {}; {} ingress rule(s)",
-                name,
+                identity.name(),
                 credentials.tunnelName(),
                 runner.clients.size(),
                 config.edges(),
@@ -168,6 +205,7 @@ public final class ConnectorRunner implements AutoCloseable {
      */
     public void drainAndClose(Duration grace) {
         streams.startDraining();
+        watches.forEach(EdgeAddressWatch::stop);
         clients.forEach(TunnelClient::drain);
         long deadline = System.nanoTime() + grace.toNanos();
         log.info("Draining: {} open stream(s), waiting up to {} s", streams.open(), grace.toSeconds());
@@ -198,6 +236,18 @@ public final class ConnectorRunner implements AutoCloseable {
         close();
     }
 
+    /** Starts {@code count} connections made by {@code connection} and returns them. */
+    private List<TunnelClient> dial(int count, Supplier<TunnelClient> connection) {
+        List<TunnelClient> started = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            TunnelClient client = connection.get();
+            clients.add(client);
+            started.add(client);
+            client.start();
+        }
+        return started;
+    }
+
     private StreamRoutes routes() {
         return routes;
     }
@@ -223,10 +273,12 @@ public final class ConnectorRunner implements AutoCloseable {
 
     @Override
     public void close() {
+        watchTimer.shutdownNow();
         clients.forEach(TunnelClient::stop);
         group.shutdownGracefully(0, ConnectorLimits.SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .syncUninterruptibly();
         resolver.shutdownNow();
+        edgeNames.close();
         proxies.forEach(OriginProxy::close);
     }
 

@@ -34,6 +34,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,10 +62,10 @@ public final class EdgeProbe {
         Transport transport = Transport.best();
         EventLoopGroup group = transport.newGroup(1, "connector-check");
         HostResolver names = HostResolver.withDaemonThreads("connector-check-resolver", 1);
-        try {
+        try (EdgeNames edgeNames = EdgeNames.of(config)) {
             List<CheckRow> rows = new ArrayList<>();
             for (EdgeAddress edge : config.edges()) {
-                rows.addAll(new EdgeSteps(edge, tls, transport, group, names).run());
+                rows.addAll(new EdgeSteps(edge, tls, transport, group, names, edgeNames).run());
             }
             return new StartupReport(rows);
         } finally {
@@ -80,9 +81,17 @@ public final class EdgeProbe {
         private final Transport transport;
         private final EventLoopGroup group;
         private final HostResolver names;
+        private final EdgeNames edgeNames;
         private final List<CheckRow> rows = new ArrayList<>();
 
-        EdgeSteps(EdgeAddress edge, SslContext tls, Transport transport, EventLoopGroup group, HostResolver names) {
+        EdgeSteps(
+                EdgeAddress edge,
+                SslContext tls,
+                Transport transport,
+                EventLoopGroup group,
+                HostResolver names,
+                EdgeNames edgeNames) {
+            this.edgeNames = edgeNames;
             this.edge = edge;
             this.name = edge.toString();
             this.tls = tls;
@@ -91,9 +100,21 @@ public final class EdgeProbe {
             this.names = names;
         }
 
+        /** Returns the edge's first address: at edge-dns-server when set (this thread may block), else off-loop. */
+        private Future<InetSocketAddress> resolve() {
+            if (config.edgeDnsServer().isEmpty() || !EdgeNames.isName(edge.host())) {
+                return names.resolve(group.next(), edge.host(), edge.port());
+            }
+            try {
+                return group.next().newSucceededFuture(edgeNames.first(edge.host(), edge.port()));
+            } catch (UnknownHostException e) {
+                return group.next().newFailedFuture(e);
+            }
+        }
+
         List<CheckRow> run() {
             Duration timeout = config.dialTimeout();
-            Future<InetSocketAddress> address = names.resolve(group.next(), edge.host(), edge.port());
+            Future<InetSocketAddress> address = resolve();
             if (!address.awaitUninterruptibly(timeout.toMillis()) || !address.isSuccess()) {
                 return fail(
                         CheckStep.DNS,

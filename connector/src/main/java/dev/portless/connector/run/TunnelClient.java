@@ -15,14 +15,17 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLHandshakeException;
@@ -48,6 +51,9 @@ final class TunnelClient {
     private final Supplier<StreamRoutes> routes;
     private final HostResolver resolver;
     private final Backoff backoff;
+    // The one address of the edge's name this connection dials, when an EdgeAddressWatch follows the name.
+    private final Optional<InetAddress> pinned;
+    private final Runnable onLost;
     // Touched from this client's event loop only.
     private Channel channel;
     private boolean stopped;
@@ -55,6 +61,10 @@ final class TunnelClient {
     private volatile boolean registered;
     private String closeReason;
 
+    /**
+     * Returns a connection that dials {@code pinned} (one address of the edge's name; the certificate is still
+     * checked against the name) when present, and runs {@code onLost} each time a registered connection drops.
+     */
     TunnelClient(
             String label,
             EdgeAddress edge,
@@ -65,7 +75,11 @@ final class TunnelClient {
             TunnelCredentials credentials,
             ConnectorIdentity identity,
             Supplier<StreamRoutes> routes,
-            HostResolver resolver) {
+            HostResolver resolver,
+            Optional<InetAddress> pinned,
+            Runnable onLost) {
+        this.pinned = pinned;
+        this.onLost = onLost;
         this.label = label;
         this.edge = edge;
         this.config = config;
@@ -103,6 +117,21 @@ final class TunnelClient {
         });
     }
 
+    /**
+     * Returns whether this connection carries no stream now, the edge's control stream aside; asks its event
+     * loop, so call it off the loops.
+     */
+    boolean idle() {
+        return loop.submit(() -> {
+                    Http2FrameCodec codec =
+                            channel == null ? null : channel.pipeline().get(Http2FrameCodec.class);
+                    // The edge keeps its registration stream open for the life of the connection.
+                    return codec == null || codec.connection().numActiveStreams() <= 1;
+                })
+                .syncUninterruptibly()
+                .getNow();
+    }
+
     /** Closes the connection and stops redialing. */
     void stop() {
         loop.execute(() -> {
@@ -119,6 +148,10 @@ final class TunnelClient {
         }
         registered = false;
         closeReason = null;
+        if (pinned.isPresent()) {
+            dial(new InetSocketAddress(pinned.get(), edge.port()));
+            return;
+        }
         // The edge's name is looked up off the loop: the system resolver blocks.
         Future<InetSocketAddress> address = resolver.resolve(loop, edge.host(), edge.port());
         address.addListener(f -> {
@@ -151,6 +184,7 @@ final class TunnelClient {
                     channel.closeFuture().addListener(c -> {
                         if (registered) {
                             log.warn("{}: connection to edge {} lost", label, edge);
+                            onLost.run();
                         }
                         retry(
                                 registered

@@ -7,6 +7,7 @@ import dev.portless.common.config.ConfigException;
 import dev.portless.common.config.ConfigNode;
 import dev.portless.connector.ingress.StatusService;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -101,8 +102,26 @@ class ConnectorConfigTest {
     void unknownTopLevelKey() {
         assertError(
                 "2: ingres: unknown key (expected one of: credentials-file, edge, edge-ca, edge-dial-timeout, "
-                        + "edge-issuer, edge-jwks-url, edge-server-name, edges, grace-period, ha-connections, ingress, resume-detach-window, retry)",
+                        + "edge-dns-refresh, edge-dns-server, edge-issuer, edge-jwks-url, edge-server-name, edges, grace-period, ha-connections, ingress, resume-detach-window, retry)",
                 "edge: a:1\ningres: []\n");
+    }
+
+    @Test
+    void edgeDnsServerIsAnIpAddressWithAPort() {
+        final ConnectorConfig config = parse(
+                "edge: edges.example.com:7844\nedge-dns-server: 127.0.0.1:5353\nedge-dns-refresh: 5s\n" + CATCH_ALL);
+        assertEquals(Optional.of(new InetSocketAddress("127.0.0.1", 5353)), config.edgeDnsServer());
+        assertEquals(Duration.ofSeconds(5), config.edgeDnsRefresh());
+        assertEquals(
+                53,
+                parse("edge: a:1\nedge-dns-server: 10.0.0.2\n" + CATCH_ALL)
+                        .edgeDnsServer()
+                        .orElseThrow()
+                        .getPort());
+        assertError(
+                "2: edge-dns-server: dns.example.com is not an IP address (write the DNS server as IP:port, e.g."
+                        + " 10.0.0.2:53)",
+                "edge: a:1\nedge-dns-server: dns.example.com:53\n" + CATCH_ALL);
     }
 
     @Test

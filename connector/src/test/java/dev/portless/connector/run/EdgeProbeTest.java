@@ -132,7 +132,9 @@ class EdgeProbeTest {
                 good.ingress(),
                 good.edgeIssuer(),
                 good.edgeJwksUrl(),
-                good.resumeDetachWindow());
+                good.resumeDetachWindow(),
+                good.edgeDnsServer(),
+                good.edgeDnsRefresh());
         return new EdgeProbe(config, presented).check();
     }
 

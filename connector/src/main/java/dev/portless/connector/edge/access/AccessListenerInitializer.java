@@ -23,6 +23,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +37,8 @@ import org.slf4j.LoggerFactory;
 public final class AccessListenerInitializer extends ChannelInitializer<SocketChannel> {
     private static final Logger log = LoggerFactory.getLogger(AccessListenerInitializer.class);
 
-    private final SslContext tls;
+    // Asked once per connection: a reloaded certificate serves new connections, open ones keep theirs.
+    private final Supplier<SslContext> tls;
     private final EdgeLimits limits;
     private final ClientLimits clientLimits;
     private final StreamAdmission admission;
@@ -46,6 +48,14 @@ public final class AccessListenerInitializer extends ChannelInitializer<SocketCh
 
     /** Returns an initializer for the public listener; {@code tls} offers both ALPN protocols. */
     public AccessListenerInitializer(SslContext tls, StreamServices shared, EdgeLimits limits) {
+        this(fixed(requireNonNull(tls, "tls")), shared, limits);
+    }
+
+    /**
+     * Returns an initializer for the public listener whose connections each take the context {@code tls}
+     * supplies then; each offers both ALPN protocols.
+     */
+    public AccessListenerInitializer(Supplier<SslContext> tls, StreamServices shared, EdgeLimits limits) {
         this.tls = requireNonNull(tls, "tls");
         this.limits = requireNonNull(limits, "limits");
         this.clientLimits = new ClientLimits(limits);
@@ -55,10 +65,14 @@ public final class AccessListenerInitializer extends ChannelInitializer<SocketCh
         this.open = shared.streams();
     }
 
+    private static Supplier<SslContext> fixed(SslContext tls) {
+        return () -> tls;
+    }
+
     @Override
     protected void initChannel(SocketChannel ch) {
         open.trackConnection(ch);
-        SslHandler ssl = tls.newHandler(ch.alloc());
+        SslHandler ssl = tls.get().newHandler(ch.alloc());
         ssl.setHandshakeTimeoutMillis(limits.tlsHandshakeTimeout().toMillis());
         ch.pipeline()
                 .addLast("connection-limit", new ConnectionLimit(clientLimits))

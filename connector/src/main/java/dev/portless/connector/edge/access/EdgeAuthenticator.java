@@ -39,7 +39,8 @@ public final class EdgeAuthenticator implements AccessAuthenticator {
     static final Identity BYPASS_IDENTITY = Identity.user("bypass", "bypass", Optional.empty(), List.of());
 
     private final BearerTokenAuthenticator bearer;
-    private final ServiceTokenAuthenticator serviceTokens;
+    // Asked once per request: a reload of edge.yml changes the tokens for the next request only.
+    private final Supplier<ServiceTokenAuthenticator> serviceTokens;
     private final AppTokenIssuer issuer;
     private final Clock clock;
     private final Map<String, IssuedToken> minted = new ConcurrentHashMap<>();
@@ -54,10 +55,28 @@ public final class EdgeAuthenticator implements AccessAuthenticator {
             Supplier<JWKSet> keys,
             List<ServiceToken> serviceTokens,
             Clock clock) {
+        this(issuer, verifier, keys, fixed(new ServiceTokenAuthenticator(serviceTokens)), clock);
+    }
+
+    /**
+     * Returns an authenticator that checks app tokens with {@code verifier} against {@code keys},
+     * checks service tokens with the check {@code serviceTokens} supplies at each request, and mints
+     * app tokens for service tokens with {@code issuer}.
+     */
+    public EdgeAuthenticator(
+            AppTokenIssuer issuer,
+            TokenVerifier verifier,
+            Supplier<JWKSet> keys,
+            Supplier<ServiceTokenAuthenticator> serviceTokens,
+            Clock clock) {
         this.issuer = requireNonNull(issuer, "issuer");
         this.clock = requireNonNull(clock, "clock");
         this.bearer = new BearerTokenAuthenticator(verifier, keys);
-        this.serviceTokens = new ServiceTokenAuthenticator(serviceTokens);
+        this.serviceTokens = requireNonNull(serviceTokens, "serviceTokens");
+    }
+
+    private static Supplier<ServiceTokenAuthenticator> fixed(ServiceTokenAuthenticator tokens) {
+        return () -> tokens;
     }
 
     @Override
@@ -66,7 +85,7 @@ public final class EdgeAuthenticator implements AccessAuthenticator {
             return bearer.authenticate(headers, app, client);
         }
         if (ServiceTokenAuthenticator.present(headers)) {
-            Decision d = serviceTokens.authenticate(headers, app, client);
+            Decision d = serviceTokens.get().authenticate(headers, app, client);
             return d.allowed()
                     ? d.withAppToken(mint(d.identity().orElseThrow(), app)).via(Credential.SERVICE_TOKEN)
                     : d;

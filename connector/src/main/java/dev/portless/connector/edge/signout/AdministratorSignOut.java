@@ -49,7 +49,8 @@ public final class AdministratorSignOut implements AdminCommand {
             Function<String, Optional<String>> serviceTokenByClientId,
             Duration keep) {
         this.revocations = requireNonNull(revocations, "revocations");
-        this.apps = Set.copyOf(requireNonNull(apps, "apps"));
+        // A live view: a reload of edge.yml adds and removes apps.
+        this.apps = requireNonNull(apps, "apps");
         this.serviceTokenByClientId = requireNonNull(serviceTokenByClientId, "serviceTokenByClientId");
         this.keep = requireNonNull(keep, "keep");
     }

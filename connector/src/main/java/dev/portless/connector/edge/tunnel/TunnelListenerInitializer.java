@@ -16,6 +16,7 @@ import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
 public final class TunnelListenerInitializer extends ChannelInitializer<SocketChannel> {
     private static final Logger log = LoggerFactory.getLogger(TunnelListenerInitializer.class);
 
-    private final SslContext tls;
+    // Asked once per connection: a reloaded certificate serves new connections, open ones keep theirs.
+    private final Supplier<SslContext> tls;
     private final TunnelAuthenticator authenticator;
     private final TunnelRegistry registry;
     private final long handshakeTimeoutMillis;
@@ -36,8 +38,8 @@ public final class TunnelListenerInitializer extends ChannelInitializer<SocketCh
      * timeout for TLS and again for registration.
      */
     public TunnelListenerInitializer(
-            SslContext tls, TunnelAuthenticator authenticator, TunnelRegistry registry, EdgeLimits limits) {
-        this.tls = tls;
+            Supplier<SslContext> tls, TunnelAuthenticator authenticator, TunnelRegistry registry, EdgeLimits limits) {
+        this.tls = requireNonNull(tls, "tls");
         this.authenticator = authenticator;
         this.registry = registry;
         this.handshakeTimeoutMillis =
@@ -46,7 +48,7 @@ public final class TunnelListenerInitializer extends ChannelInitializer<SocketCh
 
     @Override
     protected void initChannel(SocketChannel ch) {
-        SslHandler ssl = tls.newHandler(ch.alloc());
+        SslHandler ssl = tls.get().newHandler(ch.alloc());
         ssl.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
         ch.pipeline().addLast("tls", ssl);
         ch.pipeline().addLast("alpn", new ApplicationProtocolNegotiationHandler("none") {
