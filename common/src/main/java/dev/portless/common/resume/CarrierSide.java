@@ -80,9 +80,23 @@ final class CarrierSide extends ChannelInboundHandlerAdapter {
         awaitingPeerCount = false;
     }
 
+    /**
+     * Writes DATA frames of {@code bytes} (takes over the reference), each as one message: the carrier's
+     * adapter makes each message an HTTP/2 DATA or WebSocket frame of its own, and every hop relays
+     * frame by frame, so a header written on its own would double the frames (and their per-frame
+     * costs) at the client, the edge and the connector.
+     */
     void writeData(ByteBuf bytes) {
-        channel.write(ResumeFrames.dataHeader(alloc(), bytes.readableBytes()));
-        channel.write(bytes);
+        // Reads are sized to fit (FrameSizedReads); bytes read before the end took over may not be.
+        while (bytes.readableBytes() > ResumeProtocol.DATA_PER_FRAME) {
+            writeFrame(bytes.readRetainedSlice(ResumeProtocol.DATA_PER_FRAME));
+        }
+        writeFrame(bytes);
+    }
+
+    private void writeFrame(ByteBuf bytes) {
+        ByteBuf header = ResumeFrames.dataHeader(alloc(), bytes.readableBytes());
+        channel.write(alloc().compositeBuffer(2).addComponents(true, header, bytes));
     }
 
     void write(ByteBuf frame, boolean flush) {

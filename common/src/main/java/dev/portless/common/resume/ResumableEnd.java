@@ -56,7 +56,13 @@ public final class ResumableEnd {
     }
 
     private static final long CARRIER_LINGER_SECONDS = 5;
-    private static final int ACK_EVERY = 64 << 10;
+    // Acknowledge at least this often while bytes flow: the sender's window (its replay limit,
+    // 4 MiB by default) stays open with many acknowledgements in flight.
+    private static final int ACK_EVERY = 128 << 10;
+    // When the plain channel has taken all that arrived, the acknowledgement of that tail waits
+    // this long for more bytes to join it: acknowledging every carrier read on its own sent one
+    // tiny frame (a flush and a TLS record at every hop) per 20-30 KB moved.
+    private static final long TAIL_ACK_DELAY_MICROS = 2_000;
 
     private final Channel plain;
     private final String plainName;
@@ -64,6 +70,7 @@ public final class ResumableEnd {
     private final long replayLimit;
     private final Events events;
     private final ReplayBuffer replay = new ReplayBuffer();
+    private final EndCounters counters = new EndCounters();
     private final CompletableFuture<Boolean> settled = new CompletableFuture<>();
     // All fields below are touched from the plain channel's event loop only.
     private long sent;
@@ -71,6 +78,7 @@ public final class ResumableEnd {
     // What the plain channel has taken from the received bytes: what acknowledgements name.
     private long written;
     private long ackSent;
+    private boolean tailAckScheduled;
     private boolean finSent;
     private boolean finReceived;
     private boolean ended;
@@ -99,11 +107,14 @@ public final class ResumableEnd {
         }
         ResumableEnd end = new ResumableEnd(plain, plainName, replayLimit, events);
         end.onLoop(() -> {
+            plain.config()
+                    .setRecvByteBufAllocator(new FrameSizedReads(plain.config().getRecvByteBufAllocator()));
             plain.pipeline().addLast("resume-plain", end.new PlainSide());
             InboundHold hold = plain.pipeline().get(InboundHold.class);
             if (hold != null) {
                 hold.release();
             }
+            end.counters.start(end, plainName, end.replay::size);
         });
         return end;
     }
@@ -245,17 +256,35 @@ public final class ResumableEnd {
             return;
         }
         written += n;
-        if (!ended && carrier != null && written > ackSent && (written - ackSent >= ACK_EVERY || written == received)) {
-            ackSent = written;
-            carrier.write(ResumeFrames.ack(carrier.alloc(), written), true);
+        if (written - ackSent >= ACK_EVERY || (finReceived && written == received)) {
+            // The end of the stream is acknowledged at once: completion waits for it.
+            acknowledgeWritten();
+        } else if (written == received && written > ackSent && !tailAckScheduled) {
+            tailAckScheduled = true;
+            loop.schedule(
+                    () -> {
+                        tailAckScheduled = false;
+                        acknowledgeWritten();
+                    },
+                    TAIL_ACK_DELAY_MICROS,
+                    TimeUnit.MICROSECONDS);
         }
         completeIfDone();
+    }
+
+    private void acknowledgeWritten() {
+        if (!ended && carrier != null && written > ackSent) {
+            ackSent = written;
+            counters.acksSent++;
+            carrier.write(ResumeFrames.ack(carrier.alloc(), written), true);
+        }
     }
 
     void onAck(CarrierSide from, long count) {
         if (from != carrier || ended) {
             return;
         }
+        counters.acksReceived++;
         long floor = replay.base();
         if (count < floor || count > sent) {
             end(
@@ -307,6 +336,7 @@ public final class ResumableEnd {
 
     void onCarrierWritable(CarrierSide from) {
         if (from == carrier) {
+            counters.carrierWritable++;
             readPlainIfRoom();
         }
     }
@@ -332,7 +362,12 @@ public final class ResumableEnd {
             return;
         }
         boolean carrierReady = carrier == null || (carrier.isWritable() && !carrier.awaitingPeerCount());
-        if (carrierReady && replay.size() < replayLimit) {
+        if (!carrierReady) {
+            counters.heldForCarrier++;
+        } else if (replay.size() >= replayLimit) {
+            counters.heldForReplay++;
+        } else {
+            counters.plainReads++;
             plain.read();
         }
     }
@@ -340,6 +375,7 @@ public final class ResumableEnd {
     private void completeIfDone() {
         if (finSent && ackedFin && finReceived && written == received && ackSent == received && !ended) {
             ended = true;
+            counters.stop();
             CarrierSide last = carrier;
             carrier = null;
             replay.release();
@@ -357,6 +393,7 @@ public final class ResumableEnd {
             return;
         }
         ended = true;
+        counters.stop();
         CarrierSide last = carrier;
         carrier = null;
         replay.release();

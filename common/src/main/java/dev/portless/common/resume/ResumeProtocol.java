@@ -33,5 +33,12 @@ public final class ResumeProtocol {
     /** The longest DATA frame a sender writes; a longer one is refused as a protocol error. */
     static final int MAX_DATA = 1 << 20;
 
+    /**
+     * The most stream bytes a sender puts in one DATA frame: with its 5-byte header it fills one
+     * 64 KiB HTTP/2 or WebSocket frame (a client's WebSocket frame may not be larger), so every hop
+     * relays it as one frame.
+     */
+    static final int DATA_PER_FRAME = (64 << 10) - 5;
+
     private ResumeProtocol() {}
 }
