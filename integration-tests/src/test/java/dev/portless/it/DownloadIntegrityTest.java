@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Timeout;
 class DownloadIntegrityTest {
     private static final String APP = "pattern.portless.test";
     private static final long SIZE = Long.getLong("portless.it.download.bytes", 32L << 20);
-    private static final Duration BUDGET = Duration.ofSeconds(Long.getLong("portless.it.download.seconds", 10));
+    private static final Duration BUDGET = Duration.ofSeconds(Long.getLong("portless.it.download.seconds", 6));
     private static final int PARALLEL = Integer.getInteger("portless.it.download.parallel", 3);
     // Paranoid leak detection wraps every buffer, where the default wraps one in 128: the receive
     // buffers then take Netty's slower copy paths all the time, which makes a buffer shared across

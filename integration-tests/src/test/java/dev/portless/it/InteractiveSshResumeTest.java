@@ -21,6 +21,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * A person's interactive shell through an unmodified OpenSSH client ({@code ssh -tt} in a
@@ -32,6 +34,8 @@ import org.junit.jupiter.api.Timeout;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(240)
+// Mostly waiting: runs in the second lane, beside the other classes (junit-platform.properties).
+@Execution(ExecutionMode.CONCURRENT)
 class InteractiveSshResumeTest {
     private static final String APP = "ssh.portless.test";
     private static final String ACCESS_MAIN = "dev.portless.access.AccessMain";
@@ -76,6 +80,7 @@ class InteractiveSshResumeTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void aShellKeepsItsStateWhileAccessSleepsNinetySecondsAndItsConnectionIsCut() {
         try (PtySession ssh = PtySession.start(sshCommand(), Map.of())) {
             String shell = setVariable(ssh, "slept");
@@ -106,6 +111,7 @@ class InteractiveSshResumeTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void aShellKeepsItsStateAcrossACutOfItsConnection() {
         try (PtySession ssh = PtySession.start(sshCommand(), Map.of())) {
             String shell = setVariable(ssh, "cut");

@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * The refusals of a resume, end to end through the edge to the connector that holds the stream: a wrong secret,
@@ -33,6 +35,8 @@ import org.junit.jupiter.api.Timeout;
  * logs and {@code access} prints, and none writes a byte to the target.
  */
 @Timeout(180)
+// Mostly waiting: runs in the second lane, beside the other classes (junit-platform.properties).
+@Execution(ExecutionMode.CONCURRENT)
 class RefusedResumesTest {
     private static final String APP = "echo.portless.test";
     private static final Duration WAIT = Duration.ofSeconds(60);

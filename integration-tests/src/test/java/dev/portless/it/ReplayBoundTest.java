@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * A target that stops reading once the stream is open, and a cut of the connection to the edge on top: {@code access} keeps no more than
@@ -24,6 +26,8 @@ import org.junit.jupiter.api.Timeout;
  * growing (backpressure, not memory). The program tries to write 256 MiB.
  */
 @Timeout(180)
+// Mostly waiting: runs in the second lane, beside the other classes (junit-platform.properties).
+@Execution(ExecutionMode.CONCURRENT)
 class ReplayBoundTest {
     private static final String APP = "stalled.portless.test";
     private static final long ATTEMPT = 256L << 20;

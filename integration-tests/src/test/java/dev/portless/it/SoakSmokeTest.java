@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Runs the short version of {@code scripts/soak}: 200 held streams with mixed traffic for one minute
@@ -19,6 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * failed stream, no rising heap after GC or descriptors) and that every 30 s sample of both
  * processes reached the TSV.
  */
+// Mostly waiting: runs in the second lane, beside the other classes (junit-platform.properties).
+@Execution(ExecutionMode.CONCURRENT)
 class SoakSmokeTest {
     @TempDir
     Path out;
