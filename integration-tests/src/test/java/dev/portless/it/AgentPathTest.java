@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portless.it.harness.InstalledAgent;
 import dev.portless.it.harness.PortlessStack;
 import dev.portless.it.peers.Commands;
 import dev.portless.it.peers.ProcessResult;
@@ -15,7 +16,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -41,7 +41,6 @@ import org.junit.jupiter.api.Timeout;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(300)
 class AgentPathTest {
-    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final String APP = "ssh.portless.test";
     private static final String OTHER_USER = "portless-agent-peer";
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
@@ -49,7 +48,7 @@ class AgentPathTest {
     private Sshd sshd;
     private PortlessStack stack;
     private Path work;
-    private Path prefix;
+    private InstalledAgent agent;
     private Path agentDir;
     private Map<String, String> env;
 
@@ -61,32 +60,16 @@ class AgentPathTest {
                 .app(APP, "ssh://127.0.0.1:" + sshd.port())
                 .build()
                 .start();
-        work = Files.createTempDirectory("portless-agent-it");
-        prefix = work.resolve("prefix");
-        Path runtime = work.resolve("run");
-        Files.createDirectories(
-                runtime, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        agentDir = runtime.resolve("portless");
-        Commands.run(
-                        List.of(
-                                ROOT.resolve("scripts/install").toString(),
-                                "--prefix",
-                                prefix.toString(),
-                                "--no-build"),
-                        TIMEOUT)
-                .assertSuccess();
-        env = new HashMap<>(stack.accessEnv());
-        env.put("XDG_RUNTIME_DIR", runtime.toString());
-        env.put("PORTLESS_CONFIG_DIR", work.resolve("config").toString());
-        // The suite runs with PORTLESS_AGENT=off (integration-tests/pom.xml); this test is about the agent.
-        env.put("PORTLESS_AGENT", "on");
-        Commands.run(List.of(access(), "agent", "--daemon"), TIMEOUT, env).assertSuccess();
+        agent = InstalledAgent.start("portless-agent-it", stack.accessEnv());
+        work = agent.work();
+        agentDir = agent.agentDir();
+        env = agent.env();
     }
 
     @AfterAll
     void stop() {
-        if (prefix != null) {
-            Commands.run(List.of(access(), "agent", "stop"), TIMEOUT, env);
+        if (agent != null) {
+            agent.close();
         }
         if (stack != null) {
             stack.close();
@@ -97,7 +80,7 @@ class AgentPathTest {
     }
 
     private String access() {
-        return prefix.resolve("bin/access").toString();
+        return agent.launcher();
     }
 
     private String proxyCommand() {
@@ -106,9 +89,7 @@ class AgentPathTest {
 
     /** The environment of a call that cannot start a JVM: only the agent can carry it. */
     private Map<String, String> withoutJava() {
-        Map<String, String> e = new HashMap<>(env);
-        e.put("JAVA_HOME", work.resolve("no-java").toString());
-        return e;
+        return agent.withoutJava();
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portless.it.harness.InstalledAgent;
 import dev.portless.it.harness.PortlessStack;
 import dev.portless.it.peers.Commands;
 import dev.portless.it.peers.EchoServer;
@@ -22,11 +23,9 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +49,6 @@ import org.junit.jupiter.api.Timeout;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(240)
 class AgentTcpTest {
-    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final String DB = "db.portless.test";
     private static final String ECHO = "echo.portless.test";
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
@@ -60,7 +58,7 @@ class AgentTcpTest {
     private EchoServer echo;
     private PortlessStack stack;
     private Path work;
-    private Path prefix;
+    private InstalledAgent agent;
     private Path agentDir;
     private Map<String, String> env;
     private Front db;
@@ -75,26 +73,10 @@ class AgentTcpTest {
                 .app(ECHO, "tcp://127.0.0.1:" + echo.port())
                 .build()
                 .start();
-        work = Files.createTempDirectory("portless-agent-tcp-it");
-        prefix = work.resolve("prefix");
-        Path runtime = work.resolve("run");
-        Files.createDirectories(
-                runtime, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        agentDir = runtime.resolve("portless");
-        Commands.run(
-                        List.of(
-                                ROOT.resolve("scripts/install").toString(),
-                                "--prefix",
-                                prefix.toString(),
-                                "--no-build"),
-                        TIMEOUT)
-                .assertSuccess();
-        env = new HashMap<>(stack.accessEnv());
-        env.put("XDG_RUNTIME_DIR", runtime.toString());
-        env.put("PORTLESS_CONFIG_DIR", work.resolve("config").toString());
-        // The suite runs with PORTLESS_AGENT=off (integration-tests/pom.xml); this test is about the agent.
-        env.put("PORTLESS_AGENT", "on");
-        Commands.run(List.of(access(), "agent", "--daemon"), TIMEOUT, env).assertSuccess();
+        agent = InstalledAgent.start("portless-agent-tcp-it", stack.accessEnv());
+        work = agent.work();
+        agentDir = agent.agentDir();
+        env = agent.env();
     }
 
     @AfterAll
@@ -104,8 +86,8 @@ class AgentTcpTest {
                 f.process().destroyForcibly();
             }
         }
-        if (prefix != null) {
-            Commands.run(List.of(access(), "agent", "stop"), TIMEOUT, env);
+        if (agent != null) {
+            agent.close();
         }
         if (stack != null) {
             stack.close();
@@ -272,14 +254,12 @@ class AgentTcpTest {
     }
 
     private String access() {
-        return prefix.resolve("bin/access").toString();
+        return agent.launcher();
     }
 
     /** The environment of a call that cannot start a JVM: only the agent can carry it. */
     private Map<String, String> withoutJava() {
-        Map<String, String> e = new HashMap<>(env);
-        e.put("JAVA_HOME", work.resolve("no-java").toString());
-        return e;
+        return agent.withoutJava();
     }
 
     private static String sha256(Path file) throws IOException, NoSuchAlgorithmException {
