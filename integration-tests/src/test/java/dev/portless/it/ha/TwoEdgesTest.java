@@ -240,12 +240,19 @@ class TwoEdgesTest {
     @Test
     @Order(9)
     void aSessionMadeOnAKilledEdgeAndTheStreamsItCarriedCarryOnThroughTheOther() throws Exception {
-        String session = stack.signIn(stack.edgePort(A), "frank@example.com");
         String token = freshToken("grace@example.com");
-        // Two access tcp behind HAProxy's round robin: one stream crosses edge A, the other edge B.
+        String[] sessions = {
+            stack.signIn(stack.edgePort(A), "frank@example.com"), stack.signIn(stack.edgePort(B), "frank@example.com")
+        };
+        String session;
+        // Two access tcp behind HAProxy's round robin, which usually gives each edge one stream; other connections
+        // and health checks can shift it, so the edge to kill is one that carries a stream now.
         try (ResumingCopies copies = ResumingCopies.start(stack, freshToken("ivan@example.com"), 2, 16L << 20)) {
             copies.awaitReceived(4L << 20);
-            TwoEdgeStack.killHard(stack.edge(A));
+            int victim = EdgeStreamGauge.streamsOpen(stack, A) > 0 ? A : B;
+            assertTrue(EdgeStreamGauge.streamsOpen(stack, victim) > 0, "neither edge reports the copies' streams");
+            session = sessions[victim];
+            TwoEdgeStack.killHard(stack.edge(victim));
             copies.assertWholeAndResumedAtLeastOnce();
         }
         assertAfterTheKill(session, token);
