@@ -24,8 +24,10 @@ import java.util.regex.Pattern;
  */
 public final class JavaProcess implements AutoCloseable {
 
-    // C1 only and the serial collector, as in scripts/access: these JVMs live for seconds.
-    private static final List<String> JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+    // C1 only and the serial collector, as in scripts/access: these JVMs live for seconds. The JVM's own output
+    // (a thread dump on SIGQUIT) goes to stderr: stdout can be a program's data stream, as ssh's is.
+    private static final List<String> JVM_OPTIONS =
+            List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:+DisplayVMOutputToStderr");
 
     private final String mainClass;
     private final Process process;
