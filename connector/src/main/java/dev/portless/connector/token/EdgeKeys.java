@@ -40,6 +40,11 @@ public final class EdgeKeys {
     static final Duration MAX_AGE = Duration.ofMinutes(5);
     /** The shortest time between two fetches. */
     static final Duration MIN_REFETCH = Duration.ofSeconds(5);
+    /**
+     * The shortest time between a failed fetch and the next: shorter than {@link #MIN_REFETCH}, since until a
+     * fetch succeeds every stream whose key is missing is refused (a loaded edge can miss one fetch's timeout).
+     */
+    static final Duration MIN_RETRY = Duration.ofSeconds(1);
 
     private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(10);
     private static final int MAX_JWKS_BYTES = 256 * 1024;
@@ -96,7 +101,8 @@ public final class EdgeKeys {
         if (now.getKeyByKeyId(kid) != null) {
             return CompletableFuture.completedFuture(now);
         }
-        if (inFlight == null && Duration.between(fetchedAt, clock.instant()).compareTo(MIN_REFETCH) < 0) {
+        Duration guard = lastFailure == null ? MIN_REFETCH : MIN_RETRY;
+        if (inFlight == null && Duration.between(fetchedAt, clock.instant()).compareTo(guard) < 0) {
             return CompletableFuture.completedFuture(now);
         }
         return refresh();

@@ -110,6 +110,20 @@ class EdgeKeysTest {
     }
 
     @Test
+    void aFailedFirstFetchIsRetriedAfterASecondNotFive() throws Exception {
+        status.set(500);
+        assertTrue(keys.withKey("k1").get(5, TimeUnit.SECONDS).isEmpty());
+        status.set(200);
+        now[0] = now[0].plusMillis(500);
+        assertTrue(keys.withKey("k1").get(5, TimeUnit.SECONDS).isEmpty(), "half a second after: no new fetch yet");
+        assertEquals(1, fetches.get());
+        now[0] = now[0].plus(EdgeKeys.MIN_RETRY);
+        assertNotNull(keys.withKey("k1").get(5, TimeUnit.SECONDS).getKeyByKeyId("k1"));
+        assertEquals(2, fetches.get());
+        assertTrue(keys.lastFailure().isEmpty());
+    }
+
+    @Test
     void dropsPrivatePartsFromWhatItFetched() throws Exception {
         jwks.set(new JWKSet(K1).toString(false));
         JWKSet fetched = keys.withKey("k1").get(5, TimeUnit.SECONDS);
