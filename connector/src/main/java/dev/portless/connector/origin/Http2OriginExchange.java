@@ -32,8 +32,8 @@ final class Http2OriginExchange extends TunnelStreamExchange implements H2Pool.O
     /** Sends the request over HTTP/1.1 on the given TLS connection, or a new one when it is null. */
     private final Function<Channel, CompletableFuture<Void>> http1;
 
+    // The origin stream of the request's latest attempt.
     private Http2StreamChannel originStream;
-    private String goAway;
 
     Http2OriginExchange(
             Channel stream,
@@ -55,17 +55,37 @@ final class Http2OriginExchange extends TunnelStreamExchange implements H2Pool.O
             return;
         }
         originStream = s;
-        s.pipeline().addLast("exchange", new OriginSide());
+        OriginSide side = new OriginSide(s);
+        s.pipeline().addLast("exchange", side);
         joinStream();
-        requestSent = !request.hasBody();
-        s.writeAndFlush(new DefaultHttp2HeadersFrame(originRequest, requestSent));
+        if (!request.hasBody()) {
+            requestSent = true;
+        }
+        s.writeAndFlush(new DefaultHttp2HeadersFrame(originRequest, !request.hasBody()))
+                .addListener(f -> {
+                    if (!f.isSuccess()) {
+                        // The stream never left (the connection went first): the origin cannot have seen it.
+                        side.unprocessed =
+                                "could not take the stream (" + f.cause().getMessage() + ")";
+                    }
+                });
+        if (request.hasBody()) {
+            // Nothing on a first attempt; the body kept for it on a retry.
+            resendBody();
+        }
         s.read();
         readBody();
     }
 
     @Override
     public void notHttp2(Channel connection) {
-        if (ended) {
+        if (ended || originStream != null) {
+            if (!ended) {
+                refuse(new OriginFailure(
+                        StreamError.ORIGIN_BAD_RESPONSE,
+                        "The origin " + origin + " stopped offering HTTP/2 while a request was sent again; "
+                                + "check its HTTP/2 support, or remove http2-origin."));
+            }
             if (connection != null) {
                 connection.close();
             }
@@ -157,12 +177,27 @@ final class Http2OriginExchange extends TunnelStreamExchange implements H2Pool.O
                 "origin " + what + " mid-response");
     }
 
-    /** The last handler of the origin stream's pipeline: the response in, the origin's writability. */
+    /**
+     * The last handler of the origin stream's pipeline: the response in, the origin's writability. What
+     * the stream of an attempt the request has moved on from reports is dropped.
+     */
     private final class OriginSide extends ChannelInboundHandlerAdapter {
+        private final Http2StreamChannel own;
+        // Why the origin has not processed the request, once it said so (GOAWAY leaving the stream out).
+        private String unprocessed;
+
+        OriginSide(Http2StreamChannel own) {
+            this.own = own;
+        }
+
+        private boolean current() {
+            return own == originStream && !ended;
+        }
+
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             try {
-                if (ended) {
+                if (!current()) {
                     return;
                 }
                 if (msg instanceof Http2HeadersFrame h) {
@@ -180,7 +215,7 @@ final class Http2OriginExchange extends TunnelStreamExchange implements H2Pool.O
 
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
-            if (!ended) {
+            if (current()) {
                 flushAnswer();
             }
         }
@@ -189,10 +224,14 @@ final class Http2OriginExchange extends TunnelStreamExchange implements H2Pool.O
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof Http2ResetFrame r) {
                 // Resets come as events, not reads: they are not flow-controlled, so reads off must not hold them.
-                originStreamFailed("reset its HTTP/2 stream (RST_STREAM " + errorName(r.errorCode()) + ")");
+                String what = "reset its HTTP/2 stream (RST_STREAM " + errorName(r.errorCode()) + ")";
+                boolean refused = r.errorCode() == Http2Error.REFUSED_STREAM.code();
+                if (current() && !(refused && retryUnprocessed(what))) {
+                    originStreamFailed(what);
+                }
             } else if (evt instanceof Http2GoAwayFrame g) {
-                // The origin's GOAWAY left this stream out; the close that follows says so.
-                goAway = "sent GOAWAY (" + errorName(g.errorCode()) + ")";
+                // The origin's GOAWAY left this stream out, unprocessed; the close that follows acts on it.
+                unprocessed = "sent GOAWAY (" + errorName(g.errorCode()) + ") leaving the stream out";
                 g.release();
             } else {
                 ctx.fireUserEventTriggered(evt);
@@ -201,21 +240,24 @@ final class Http2OriginExchange extends TunnelStreamExchange implements H2Pool.O
 
         @Override
         public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-            if (ctx.channel().isWritable()) {
+            if (ctx.channel().isWritable() && current()) {
                 originWritableAgain();
             }
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            if (!responseDone) {
-                originStreamFailed(goAway != null ? goAway : "closed its HTTP/2 stream");
+            if (!current() || responseDone || (unprocessed != null && retryUnprocessed(unprocessed))) {
+                return;
             }
+            originStreamFailed(unprocessed != null ? unprocessed : "closed its HTTP/2 stream");
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            originStreamFailed("failed on HTTP/2 (" + cause.getMessage() + ")");
+            if (current()) {
+                originStreamFailed("failed on HTTP/2 (" + cause.getMessage() + ")");
+            }
             ctx.close();
         }
     }

@@ -15,8 +15,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.ReferenceCountUtil;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One web request proxied to its origin over HTTP/1.1: the request and its body go out on one origin
@@ -27,15 +25,11 @@ import org.slf4j.LoggerFactory;
  * unix-socket origin's) is handed over to the stream's loop.
  */
 final class OriginExchange extends TunnelStreamExchange implements OriginConnection.Listener {
-    private static final Logger log = LoggerFactory.getLogger(OriginExchange.class);
-
     private final HttpRequest originRequest;
 
     // The rest is touched from the stream's event loop only.
     private OriginConnection connection;
     private boolean keepAlive;
-    // Set while the request went out on a pooled connection and may go once more on a new one.
-    private Runnable redial;
 
     OriginExchange(Channel stream, WebRequest request, HttpRequest originRequest, OriginService origin) {
         super(stream, request, origin, "http/1.1");
@@ -61,6 +55,9 @@ final class OriginExchange extends TunnelStreamExchange implements OriginConnect
         if (!request.hasBody() || request.websocket()) {
             o.write(LastHttpContent.EMPTY_LAST_CONTENT);
             requestSent = true;
+        } else {
+            // Nothing on a first attempt; the body kept for it on a retry.
+            resendBody();
         }
         o.flush();
         o.read();
@@ -70,10 +67,11 @@ final class OriginExchange extends TunnelStreamExchange implements OriginConnect
     /**
      * Sends the request on {@code c}, a connection that waited in the pool; when the origin turns out to
      * have closed it before any byte of a response, {@code redial} sends the request once more on a new
-     * connection. Only for requests that {@link StaleConnectionRetry#allows} to go twice.
+     * connection, with the body kept up to {@code maxBodyBytes}. Only for requests that
+     * {@link StaleConnectionRetry#allows} to go twice.
      */
-    void attachPooled(OriginConnection c, Runnable redial) {
-        this.redial = redial;
+    void attachPooled(OriginConnection c, Runnable redial, int maxBodyBytes) {
+        allowRetry(redial, maxBodyBytes);
         attach(c);
     }
 
@@ -129,7 +127,7 @@ final class OriginExchange extends TunnelStreamExchange implements OriginConnect
     @Override
     public void fromOrigin(HttpObject msg) {
         onStreamLoop(() -> {
-            redial = null;
+            noRetry();
             try {
                 if (!ended) {
                     response(msg);
@@ -172,18 +170,11 @@ final class OriginExchange extends TunnelStreamExchange implements OriginConnect
             if (ended) {
                 return;
             }
-            if (!responseStarted && redial != null) {
-                // The origin closed the kept connection as the request arrived (its keep-alive timeout
-                // crossing our reuse); it has answered nothing, so the request goes again, once.
-                Runnable again = redial;
-                redial = null;
-                log.debug(
-                        "web stream={}: the pooled connection to {} was closed before an answer; sending again",
-                        request.streamId(),
-                        origin);
+            // The origin closed the kept connection as the request arrived (its keep-alive timeout
+            // crossing our reuse); it has answered nothing, so the request may go again, once.
+            if (retryUnprocessed("closed the pooled connection before any byte of an answer")) {
                 connection.listener(null);
                 connection = null;
-                again.run();
                 return;
             }
             originFailed(

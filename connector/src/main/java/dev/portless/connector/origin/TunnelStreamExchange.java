@@ -15,6 +15,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +27,11 @@ import org.slf4j.LoggerFactory;
  * can take more, the edge's aborts, the refusals, the end of the exchange and its log line. A subclass is
  * the origin's side: how a body piece, the body's end and a read reach the origin, and what becomes of
  * the origin connection once the answer is complete.
+ *
+ * <p>A request the origin never processed (an HTTP/2 origin's GOAWAY that leaves its stream out or its
+ * REFUSED_STREAM; a pooled HTTP/1.1 connection closed before any byte of an answer) may go once more on
+ * a new connection ({@link #allowRetry}); for that the body sent so far is kept, up to a limit past which
+ * the request can no longer go again.
  *
  * <p>It is the last handler of the stream's pipeline (behind {@code Http2StreamAdapter}); its state lives
  * on the stream's event loop.
@@ -50,6 +57,13 @@ abstract class TunnelStreamExchange extends ChannelInboundHandlerAdapter {
     private ChannelFuture lastWrite;
     private long bytesUp;
     private long bytesDown;
+    // Set while the request may go once more on a new origin connection; with it the body sent so far.
+    private Runnable retry;
+    private List<ByteBuf> kept;
+    private int keptBytes;
+    private int maxKeptBytes;
+    // Between a retry's start and its new origin side: body pieces are kept, not sent.
+    private boolean retrying;
 
     /** {@code protocol} names what the origin speaks, for the log line. */
     TunnelStreamExchange(Channel stream, WebRequest request, OriginService origin, String protocol) {
@@ -103,6 +117,69 @@ abstract class TunnelStreamExchange extends ChannelInboundHandlerAdapter {
         }
     }
 
+    // ---- sending the request again ----
+
+    /**
+     * Lets the request go once more, by {@code again}, should the origin turn out not to have processed
+     * it; up to {@code maxBodyBytes} of the body are kept for that, and a longer body ends the chance.
+     */
+    final void allowRetry(Runnable again, int maxBodyBytes) {
+        retry = again;
+        kept = new ArrayList<>();
+        maxKeptBytes = maxBodyBytes;
+    }
+
+    /**
+     * Sends the request once more if it may still go ({@link #allowRetry}, no answer yet, its body all
+     * kept); {@code why} is for the log. Returns whether it did; the subclass has let its origin side go.
+     */
+    final boolean retryUnprocessed(String why) {
+        if (ended || responseStarted || retry == null || kept == null) {
+            return false;
+        }
+        Runnable again = retry;
+        retry = null;
+        retrying = true;
+        log.debug("web stream={}: the origin {} {}; sending the request again", request.streamId(), origin, why);
+        again.run();
+        return true;
+    }
+
+    /** Writes the kept body to a new origin side, and its end when it came; after the request's head. */
+    final void resendBody() {
+        retrying = false;
+        if (kept != null) {
+            for (ByteBuf piece : kept) {
+                sendBody(piece.retainedDuplicate());
+            }
+        }
+        if (requestSent && request.hasBody()) {
+            endBody();
+        }
+    }
+
+    /** Ends the chance of a retry: the origin has answered (an interim answer too), or the exchange is over. */
+    final void noRetry() {
+        retry = null;
+        if (kept != null) {
+            kept.forEach(ByteBuf::release);
+            kept = null;
+        }
+    }
+
+    /** Keeps {@code piece} for a retry while the kept body stays within its limit (always during one). */
+    private void keep(ByteBuf piece) {
+        if (kept == null) {
+            return;
+        }
+        keptBytes += piece.readableBytes();
+        if (keptBytes > maxKeptBytes && !retrying) {
+            noRetry();
+        } else {
+            kept.add(piece.retainedDuplicate());
+        }
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (!(msg instanceof ByteBuf buf) || requestSent || ended) {
@@ -110,7 +187,11 @@ abstract class TunnelStreamExchange extends ChannelInboundHandlerAdapter {
             return;
         }
         bytesUp += buf.readableBytes();
-        if (sendBody(buf)) {
+        keep(buf);
+        if (retrying) {
+            // The new origin side sends it with the rest of what was kept, then asks for more.
+            buf.release();
+        } else if (sendBody(buf)) {
             ctx.read();
         }
     }
@@ -125,7 +206,9 @@ abstract class TunnelStreamExchange extends ChannelInboundHandlerAdapter {
         if (evt instanceof EndOfStream) {
             if (!requestSent && !ended) {
                 requestSent = true;
-                endBody();
+                if (!retrying) {
+                    endBody();
+                }
                 finishIfComplete();
             }
         } else if (evt instanceof StreamAbort abort) {
@@ -161,7 +244,7 @@ abstract class TunnelStreamExchange extends ChannelInboundHandlerAdapter {
 
     /** The origin can take more of the request body. */
     final void originWritableAgain() {
-        if (!requestSent && !ended) {
+        if (!requestSent && !ended && !retrying) {
             stream.read();
         }
     }
@@ -170,6 +253,7 @@ abstract class TunnelStreamExchange extends ChannelInboundHandlerAdapter {
 
     /** Writes the answer's head, status {@code code}, to the stream. */
     final void answerHead(int code, Http2Headers headers) {
+        noRetry();
         status = code;
         responseStarted = true;
         stream.write(new DefaultHttp2HeadersFrame(headers, false));
@@ -255,6 +339,7 @@ abstract class TunnelStreamExchange extends ChannelInboundHandlerAdapter {
             return;
         }
         ended = true;
+        noRetry();
         logLine(reason, bytesUp, bytesDown);
         done.complete(null);
     }
