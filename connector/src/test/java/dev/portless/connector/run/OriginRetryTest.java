@@ -8,6 +8,8 @@ import dev.portless.common.wire.TunnelProtocol;
 import dev.portless.connector.demo.DemoCertificates;
 import dev.portless.connector.peers.ClosingKeepAliveOrigin;
 import dev.portless.connector.peers.Nginx;
+import dev.portless.connector.peers.RefusingHttp2Origin;
+import io.netty.handler.codec.http2.Http2Headers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -30,6 +32,7 @@ class OriginRetryTest {
     private static Path dir;
     private static Nginx nginx;
     private static ClosingKeepAliveOrigin closing;
+    private static RefusingHttp2Origin refusing;
     private static WebTunnel tunnel;
 
     @BeforeAll
@@ -50,6 +53,7 @@ class OriginRetryTest {
                 }
                 """.replace("H2", Integer.toString(h2)), h2);
         closing = ClosingKeepAliveOrigin.start();
+        refusing = new RefusingHttp2Origin(dir);
         tunnel = new WebTunnel(dir, """
                 ingress:
                   - hostname: h2.example.com
@@ -60,8 +64,14 @@ class OriginRetryTest {
                       http2-origin: true
                   - hostname: closing.example.com
                     service: http://127.0.0.1:%2$d
+                  - hostname: refusing.example.com
+                    service: https://127.0.0.1:%3$d
+                    origin-request:
+                      ca-pool: ca.pem
+                      origin-server-name: internal.local
+                      http2-origin: true
                   - service: http_status:404
-                """.formatted(h2, closing.port()));
+                """.formatted(h2, closing.port(), refusing.port()));
     }
 
     @AfterAll
@@ -71,6 +81,9 @@ class OriginRetryTest {
         }
         if (closing != null) {
             closing.close();
+        }
+        if (refusing != null) {
+            refusing.close();
         }
         if (nginx != null) {
             nginx.close();
@@ -133,6 +146,26 @@ class OriginRetryTest {
                         "conn=2 PUT /third HTTP/1.1",
                         "conn=3 PUT /third HTTP/1.1"),
                 closing.requests());
+    }
+
+    @Test
+    void aRefusedStreamGoesOnceMoreAndASecondRefusalIsA502NamingIt() throws Exception {
+        WebTunnel.Exchange once = tunnel.send(
+                WebTunnel.request("POST", "refusing.example.com", "/once/a", TunnelProtocol.KIND_HTTP),
+                new WebTunnel.Body(1024),
+                true);
+        assertEquals("200", once.await().status().toString());
+        assertEquals("ok", once.body());
+        assertEquals(2, refusing.attempts("/once/a"), "refused, then answered");
+
+        WebTunnel.Exchange always = tunnel.send(
+                WebTunnel.request("GET", "refusing.example.com", "/always/b", TunnelProtocol.KIND_HTTP), null, true);
+        Http2Headers answer = always.await();
+        assertEquals("502", answer.status().toString());
+        assertTrue(
+                answer.get(TunnelProtocol.MESSAGE, "").toString().contains("REFUSED_STREAM"),
+                "the 502 names the frame: " + answer);
+        assertEquals(2, refusing.attempts("/always/b"), "sent twice at most");
     }
 
     private static WebTunnel.Exchange send(String method, String path, WebTunnel.Body body) throws Exception {
