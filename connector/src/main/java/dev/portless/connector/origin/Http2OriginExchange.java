@@ -1,16 +1,10 @@
 package dev.portless.connector.origin;
 
-import dev.portless.common.relay.EndOfStream;
-import dev.portless.common.relay.InboundHold;
-import dev.portless.common.relay.StreamAbort;
 import dev.portless.common.wire.StreamError;
 import dev.portless.connector.ingress.OriginService;
 import dev.portless.connector.origin.h2.H2Pool;
-import dev.portless.connector.tunnel.StreamRefusal;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
@@ -26,39 +20,20 @@ import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * One web request proxied to an HTTP/2 origin: the tunnel stream's request and body go out on a stream
- * of a pooled HTTP/2 connection, the response, its body and trailers come back. Each side reads only
- * while the other is writable, so a body streams with at most a window of it in memory.
- *
- * <p>It is the last handler of the tunnel stream's pipeline, and {@link OriginSide} the last of the
- * origin stream's. Both streams share one event loop, where all its state lives.
+ * One web request proxied to an HTTP/2 origin: the request and its body go out on a stream of a pooled
+ * HTTP/2 connection, the response, its body and trailers come back. The tunnel stream's side is
+ * {@link TunnelStreamExchange}'s; {@link OriginSide} is the last handler of the origin stream's pipeline.
+ * Both streams share one event loop, where all its state lives.
  */
-final class Http2OriginExchange extends ChannelInboundHandlerAdapter implements H2Pool.Opening {
-    private static final Logger log = LoggerFactory.getLogger(Http2OriginExchange.class);
-
-    private final Channel stream;
-    private final WebRequest request;
+final class Http2OriginExchange extends TunnelStreamExchange implements H2Pool.Opening {
     private final Http2Headers originRequest;
-    private final OriginService origin;
     /** Sends the request over HTTP/1.1 on the given TLS connection, or a new one when it is null. */
     private final Function<Channel, CompletableFuture<Void>> http1;
 
-    private final CompletableFuture<Void> done = new CompletableFuture<>();
-    private final long startNanos = System.nanoTime();
+    // The origin stream of the request's latest attempt.
     private Http2StreamChannel originStream;
-    private boolean requestSent;
-    private boolean responseStarted;
-    private boolean responseDone;
-    private boolean ended;
-    private ChannelFuture lastWrite;
-    private int status;
-    private String goAway;
-    private long bytesUp;
-    private long bytesDown;
 
     Http2OriginExchange(
             Channel stream,
@@ -66,17 +41,9 @@ final class Http2OriginExchange extends ChannelInboundHandlerAdapter implements 
             Http2Headers originRequest,
             OriginService origin,
             Function<Channel, CompletableFuture<Void>> http1) {
-        this.stream = stream;
-        this.request = request;
+        super(stream, request, origin, "h2");
         this.originRequest = originRequest;
-        this.origin = origin;
         this.http1 = http1;
-        stream.closeFuture().addListener(f -> streamClosed());
-    }
-
-    /** Returns a future completed when the exchange has ended. */
-    CompletableFuture<Void> done() {
-        return done;
     }
 
     // ---- what the pool gives ----
@@ -88,30 +55,44 @@ final class Http2OriginExchange extends ChannelInboundHandlerAdapter implements 
             return;
         }
         originStream = s;
-        s.pipeline().addLast("exchange", new OriginSide());
-        stream.pipeline().addLast("exchange", this);
-        InboundHold hold = stream.pipeline().get(InboundHold.class);
-        if (hold != null) {
-            hold.release();
+        OriginSide side = new OriginSide(s);
+        s.pipeline().addLast("exchange", side);
+        joinStream();
+        if (!request.hasBody()) {
+            requestSent = true;
         }
-        requestSent = !request.hasBody();
-        s.writeAndFlush(new DefaultHttp2HeadersFrame(originRequest, requestSent));
+        s.writeAndFlush(new DefaultHttp2HeadersFrame(originRequest, !request.hasBody()))
+                .addListener(f -> {
+                    if (!f.isSuccess()) {
+                        // The stream never left (the connection went first): the origin cannot have seen it.
+                        side.unprocessed =
+                                "could not take the stream (" + f.cause().getMessage() + ")";
+                    }
+                });
+        if (request.hasBody()) {
+            // Nothing on a first attempt; the body kept for it on a retry.
+            resendBody();
+        }
         s.read();
-        if (!requestSent) {
-            stream.read();
-        }
+        readBody();
     }
 
     @Override
     public void notHttp2(Channel connection) {
-        if (ended) {
+        if (ended || originStream != null) {
+            if (!ended) {
+                refuse(new OriginFailure(
+                        StreamError.ORIGIN_BAD_RESPONSE,
+                        "The origin " + origin + " stopped offering HTTP/2 while a request was sent again; "
+                                + "check its HTTP/2 support, or remove http2-origin."));
+            }
             if (connection != null) {
                 connection.close();
             }
             return;
         }
         ended = true;
-        http1.apply(connection).whenComplete((v, t) -> done.complete(null));
+        http1.apply(connection).whenComplete((v, t) -> done().complete(null));
     }
 
     @Override
@@ -131,177 +112,92 @@ final class Http2OriginExchange extends ChannelInboundHandlerAdapter implements 
         }
     }
 
-    // ---- the tunnel stream's side: request body in, writability ----
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof ByteBuf buf) || requestSent || ended) {
-            ReferenceCountUtil.release(msg);
-            return;
-        }
-        bytesUp += buf.readableBytes();
-        originStream.writeAndFlush(new DefaultHttp2DataFrame(buf, false));
-        if (originStream.isWritable()) {
-            ctx.read();
-        }
-    }
-
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-        // Reads are asked for one at a time, when the origin can take more.
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof EndOfStream) {
-            if (!requestSent && !ended) {
-                requestSent = true;
-                originStream.writeAndFlush(new DefaultHttp2DataFrame(true));
-                finishIfComplete();
-            }
-        } else if (evt instanceof StreamAbort abort) {
-            end("edge ended the stream: " + abort.reason());
-            closeOrigin();
-            stream.close();
-        } else {
-            ctx.fireUserEventTriggered(evt);
-        }
-    }
-
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable() && responseStarted && !responseDone && !ended) {
-            originStream.read();
-        }
-        ctx.fireChannelWritabilityChanged();
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        end("edge stream error: " + cause.getMessage());
-        closeOrigin();
-        ctx.close();
-    }
-
-    private void streamClosed() {
-        if (!ended) {
-            end("edge closed the stream");
-            closeOrigin();
-        }
-    }
-
     // ---- the origin's side ----
 
-    private void response(Http2HeadersFrame frame) {
-        if (!responseStarted) {
-            Http2Headers h = frame.headers();
-            CharSequence code = h.status();
-            status = code == null ? 0 : Integer.parseInt(code.toString());
-            if (status >= 100 && status < 200) {
-                // 100 Continue and other interim answers: the edge sends the body regardless.
-                return;
-            }
-            responseStarted = true;
-            stream.write(new DefaultHttp2HeadersFrame(Http2OriginHeaders.response(h), false));
-            if (frame.isEndStream()) {
-                responseDone = true;
-                lastWrite = stream.write(EndOfStream.INSTANCE);
-            }
-        } else {
-            responseDone = true;
-            lastWrite = stream.write(new DefaultHttp2HeadersFrame(Http2OriginHeaders.trailers(frame.headers()), true));
-        }
+    @Override
+    boolean sendBody(ByteBuf piece) {
+        originStream.writeAndFlush(new DefaultHttp2DataFrame(piece, false));
+        return originStream.isWritable();
     }
 
-    private void data(Http2DataFrame frame) {
-        ByteBuf content = frame.content();
-        if (content.isReadable()) {
-            bytesDown += content.readableBytes();
-            stream.write(content.retain());
-        }
-        if (frame.isEndStream()) {
-            responseDone = true;
-            lastWrite = stream.write(EndOfStream.INSTANCE);
-        }
+    @Override
+    void endBody() {
+        originStream.writeAndFlush(new DefaultHttp2DataFrame(true));
     }
 
-    /** Ends the exchange once the response is complete; an unfinished upload is cut off at the origin. */
-    private void finishIfComplete() {
-        if (!responseDone || ended) {
-            return;
-        }
-        end(requestSent ? "completed" : "completed before the request body ended");
-        if (!requestSent) {
-            closeOrigin();
-        }
-        // Closing the stream before its last frame leaves would reset it and lose the frame.
-        lastWrite.addListener((ChannelFutureListener) f -> {
-            if (!requestSent) {
-                stream.close();
-            }
-        });
+    @Override
+    void readAnswer() {
+        originStream.read();
     }
 
-    /** The origin stream's failure before or during the response: {@code what} names it for the user. */
-    private void originFailed(String what) {
-        if (ended) {
-            return;
-        }
-        if (!responseStarted) {
-            refuse(new OriginFailure(
-                    StreamError.ORIGIN_BAD_RESPONSE,
-                    "The origin " + origin + " " + what + " before answering; check its logs."));
-        } else if (!responseDone) {
-            end("origin " + what + " mid-response");
-            stream.close();
-        }
-    }
-
-    private void refuse(OriginFailure failure) {
-        end(failure.error().code());
-        closeOrigin();
-        status = failure.error().httpStatus();
-        if (stream.isActive()) {
-            StreamRefusal.refuse(stream, failure.error(), failure.getMessage());
-        }
-    }
-
-    private void closeOrigin() {
+    @Override
+    void closeOrigin() {
         if (originStream != null) {
             // Closing an HTTP/2 stream that has not ended resets it (CANCEL); the connection stays.
             originStream.close();
         }
     }
 
-    private void end(String reason) {
-        if (ended) {
-            return;
+    @Override
+    void answered() {
+        if (!requestSent) {
+            closeOrigin();
         }
-        ended = true;
-        if (log.isDebugEnabled()) {
-            log.debug(
-                    "web stream={} app={} identity={} method={} path={} origin={} protocol=h2 status={} bytes_up={} bytes_down={} ms={} end=\"{}\"",
-                    request.streamId(),
-                    request.hostname(),
-                    request.verified().displayName(),
-                    request.method(),
-                    request.path(),
-                    origin,
-                    status,
-                    bytesUp,
-                    bytesDown,
-                    (System.nanoTime() - startNanos) / 1_000_000,
-                    reason);
-        }
-        done.complete(null);
     }
 
-    /** The last handler of the origin stream's pipeline: the response in, the origin's writability. */
+    private void response(Http2HeadersFrame frame) {
+        if (responseStarted) {
+            answerEnd(Http2OriginHeaders.trailers(frame.headers()));
+            return;
+        }
+        Http2Headers h = frame.headers();
+        CharSequence code = h.status();
+        int answered = code == null ? 0 : Integer.parseInt(code.toString());
+        if (answered >= 100 && answered < 200) {
+            // 100 Continue and other interim answers: the edge sends the body regardless.
+            return;
+        }
+        answerHead(answered, Http2OriginHeaders.response(h));
+        if (frame.isEndStream()) {
+            answerEnd(null);
+        }
+    }
+
+    private void data(Http2DataFrame frame) {
+        answerBody(frame.content());
+        if (frame.isEndStream()) {
+            answerEnd(null);
+        }
+    }
+
+    /** The origin stream's failure before or during the response: {@code what} names it for the user. */
+    private void originStreamFailed(String what) {
+        originFailed(
+                "The origin " + origin + " " + what + " before answering; check its logs.",
+                "origin " + what + " mid-response");
+    }
+
+    /**
+     * The last handler of the origin stream's pipeline: the response in, the origin's writability. What
+     * the stream of an attempt the request has moved on from reports is dropped.
+     */
     private final class OriginSide extends ChannelInboundHandlerAdapter {
+        private final Http2StreamChannel own;
+        // Why the origin has not processed the request, once it said so (GOAWAY leaving the stream out).
+        private String unprocessed;
+
+        OriginSide(Http2StreamChannel own) {
+            this.own = own;
+        }
+
+        private boolean current() {
+            return own == originStream && !ended;
+        }
+
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             try {
-                if (ended) {
+                if (!current()) {
                     return;
                 }
                 if (msg instanceof Http2HeadersFrame h) {
@@ -310,9 +206,7 @@ final class Http2OriginExchange extends ChannelInboundHandlerAdapter implements 
                     data(d);
                 }
                 if (responseDone) {
-                    // Before the flush: once both ends have ended, the flush closes the stream at once.
-                    finishIfComplete();
-                    stream.flush();
+                    flushAnswer();
                 }
             } finally {
                 ReferenceCountUtil.release(msg);
@@ -321,11 +215,8 @@ final class Http2OriginExchange extends ChannelInboundHandlerAdapter implements 
 
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
-            if (!ended) {
-                stream.flush();
-                if (stream.isWritable()) {
-                    ctx.read();
-                }
+            if (current()) {
+                flushAnswer();
             }
         }
 
@@ -333,10 +224,14 @@ final class Http2OriginExchange extends ChannelInboundHandlerAdapter implements 
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof Http2ResetFrame r) {
                 // Resets come as events, not reads: they are not flow-controlled, so reads off must not hold them.
-                originFailed("reset its HTTP/2 stream (RST_STREAM " + errorName(r.errorCode()) + ")");
+                String what = "reset its HTTP/2 stream (RST_STREAM " + errorName(r.errorCode()) + ")";
+                boolean refused = r.errorCode() == Http2Error.REFUSED_STREAM.code();
+                if (current() && !(refused && retryUnprocessed(what))) {
+                    originStreamFailed(what);
+                }
             } else if (evt instanceof Http2GoAwayFrame g) {
-                // The origin's GOAWAY left this stream out; the close that follows says so.
-                goAway = "sent GOAWAY (" + errorName(g.errorCode()) + ")";
+                // The origin's GOAWAY left this stream out, unprocessed; the close that follows acts on it.
+                unprocessed = "sent GOAWAY (" + errorName(g.errorCode()) + ") leaving the stream out";
                 g.release();
             } else {
                 ctx.fireUserEventTriggered(evt);
@@ -345,21 +240,24 @@ final class Http2OriginExchange extends ChannelInboundHandlerAdapter implements 
 
         @Override
         public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-            if (ctx.channel().isWritable() && !requestSent && !ended) {
-                stream.read();
+            if (ctx.channel().isWritable() && current()) {
+                originWritableAgain();
             }
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            if (!responseDone) {
-                originFailed(goAway != null ? goAway : "closed its HTTP/2 stream");
+            if (!current() || responseDone || (unprocessed != null && retryUnprocessed(unprocessed))) {
+                return;
             }
+            originStreamFailed(unprocessed != null ? unprocessed : "closed its HTTP/2 stream");
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            originFailed("failed on HTTP/2 (" + cause.getMessage() + ")");
+            if (current()) {
+                originStreamFailed("failed on HTTP/2 (" + cause.getMessage() + ")");
+            }
             ctx.close();
         }
     }

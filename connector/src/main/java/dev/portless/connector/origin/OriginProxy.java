@@ -79,6 +79,9 @@ public final class OriginProxy implements AutoCloseable {
                     Http2OriginHeaders.request(originRequest(request, rule), request.headers()),
                     (OriginService) rule.service(),
                     connection -> http1(stream, request, rule, connection));
+            // What an HTTP/2 origin left unprocessed (GOAWAY, REFUSED_STREAM) is safe to send again, whatever
+            // the method (RFC 9113, section 8.7).
+            exchange.allowRetry(() -> h2.open(stream.eventLoop(), exchange), limits.maxRetryBodyBytes());
             h2.open(stream.eventLoop(), exchange);
             return exchange.done();
         }
@@ -120,7 +123,7 @@ public final class OriginProxy implements AutoCloseable {
         if (idle == null) {
             dial(stream, exchange, loop, rule, pool);
         } else if (StaleConnectionRetry.allows(request)) {
-            exchange.attachPooled(idle, () -> dial(stream, exchange, loop, rule, pool));
+            exchange.attachPooled(idle, () -> dial(stream, exchange, loop, rule, pool), limits.maxRetryBodyBytes());
         } else {
             exchange.attach(idle);
         }

@@ -80,9 +80,11 @@ final class ConnectorLimits {
     /**
      * The web proxy's fixed sizes: an origin's status line up to 8 KiB and header block up to 64 KiB (past
      * that the request ends with origin_bad_response), body pieces of up to 64 KiB (one tunnel DATA frame),
-     * and one epoll thread for unix-socket origins, which only need a loop of the native transport.
+     * and one epoll thread for unix-socket origins, which only need a loop of the native transport. A
+     * request keeps up to 64 KiB of its body for a retry on a new connection (a form or a JSON body; an
+     * upload past it is not sent twice).
      */
-    static final OriginLimits ORIGIN = new OriginLimits(8 << 10, 64 << 10, 64 << 10, 1);
+    static final OriginLimits ORIGIN = new OriginLimits(8 << 10, 64 << 10, 64 << 10, 1, 64 << 10);
 
     /**
      * HTTP/2 origins ({@code http2-origin}): 1 MiB of one response in flight before the edge side reads it

@@ -73,9 +73,11 @@ public final class AccessListenerInitializer extends ChannelInitializer<SocketCh
     protected void initChannel(SocketChannel ch) {
         open.trackConnection(ch);
         SslHandler ssl = tls.get().newHandler(ch.alloc());
-        ssl.setHandshakeTimeoutMillis(limits.tlsHandshakeTimeout().toMillis());
+        // The deadline counts the client's silence only; a loop busy with other handshakes is not the client's fault.
+        ssl.setHandshakeTimeoutMillis(0);
         ch.pipeline()
                 .addLast("connection-limit", new ConnectionLimit(clientLimits))
+                .addLast("tls-deadline", new TlsHandshakeDeadline(ssl, limits.tlsHandshakeTimeout()))
                 .addLast("tls", ssl)
                 .addLast(
                         "request-timeout",
