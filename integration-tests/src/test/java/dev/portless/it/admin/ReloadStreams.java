@@ -4,13 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.portless.it.peers.Commands;
 import dev.portless.it.peers.JavaProcess;
+import dev.portless.it.peers.ProcessResult;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
-/** What the reload tests do around a SIGHUP: hold streams open through {@code access tcp} and talk over them. */
+/**
+ * What the reload tests do around a SIGHUP or {@code connector reload}: hold streams open through {@code access
+ * tcp} and talk over them, and send the signal or the command.
+ */
 final class ReloadStreams {
     private static final int BATCH = 10;
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -36,6 +42,18 @@ final class ReloadStreams {
     static void hangUp(JavaProcess process) {
         Commands.run(List.of("kill", "-HUP", Long.toString(process.pid())), WAIT)
                 .assertSuccess();
+    }
+
+    /**
+     * Returns what {@code connector reload} did, sent to the admin listener at {@code admin} with the secret in
+     * {@code secretFile}, once it has exited.
+     */
+    static ProcessResult reloadCommand(String admin, Path secretFile) {
+        List<String> args = List.of("reload", "--admin", admin, "--admin-secret-file", secretFile.toString());
+        try (JavaProcess reload = JavaProcess.start("dev.portless.connector.ConnectorMain", args, Map.of())) {
+            int exit = reload.waitFor(WAIT);
+            return new ProcessResult(args, exit, reload.stdout(), reload.stderr());
+        }
     }
 
     /** Returns what the stream {@code s} answers to {@code text}. */
