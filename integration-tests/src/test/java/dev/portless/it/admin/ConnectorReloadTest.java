@@ -67,17 +67,7 @@ class ConnectorReloadTest {
                 }
 
                 // Line 2 of the file gets a key connector.yml does not have.
-                List<String> lines = new ArrayList<>(List.of(withRule.split("\n")));
-                lines.add(1, "no-such-setting: 1");
-                Files.writeString(config, String.join("\n", lines) + "\n");
-                ProcessResult refused = ReloadStreams.reloadCommand(admin, secret);
-                assertEquals(1, refused.exitCode(), refused.toString());
-                assertTrue(
-                        Pattern.compile("connector reload: the program refused: Reload refused, the running"
-                                        + " configuration stays: .*connector\\.yml:2: ")
-                                .matcher(refused.stderr())
-                                .find(),
-                        refused.toString());
+                ReloadStreams.expectRefusedAtLine2(config, withRule, admin, secret);
                 assertEquals("still", ReloadStreams.roundTrip(added.port(), "still"), "the running rules stay");
                 for (int i = 0; i < open.size(); i++) {
                     assertEquals(

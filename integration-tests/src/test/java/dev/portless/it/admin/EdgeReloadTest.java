@@ -109,17 +109,7 @@ class EdgeReloadTest {
                 expectEcho(open, "b", "after the reload");
 
                 // Line 2 of the file gets a key edge.yml does not have.
-                List<String> lines = new ArrayList<>(List.of(changed.split("\n")));
-                lines.add(1, "no-such-setting: 1");
-                Files.writeString(config, String.join("\n", lines) + "\n");
-                ProcessResult refused = ReloadStreams.reloadCommand(admin, secret);
-                assertEquals(1, refused.exitCode(), refused.toString());
-                assertTrue(
-                        Pattern.compile("connector reload: the program refused: Reload refused, the running"
-                                        + " configuration stays: .*edge\\.yml:2: ")
-                                .matcher(refused.stderr())
-                                .find(),
-                        refused.toString());
+                ReloadStreams.expectRefusedAtLine2(config, changed, admin, secret);
                 stack.edge()
                         .awaitOutput(
                                 Pattern.compile("Reload refused, the running configuration stays: .*edge\\.yml:2:"),

@@ -1,6 +1,7 @@
 package dev.portless.it.admin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portless.it.peers.Commands;
 import dev.portless.it.peers.JavaProcess;
@@ -8,8 +9,10 @@ import dev.portless.it.peers.ProcessResult;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -54,6 +57,23 @@ final class ReloadStreams {
             int exit = reload.waitFor(WAIT);
             return new ProcessResult(args, exit, reload.stdout(), reload.stderr());
         }
+    }
+
+    /**
+     * Writes {@code valid} with a key the file does not have on line 2 to {@code config}, and checks that
+     * {@code connector reload} exits 1 with the sentence that names the line.
+     */
+    static void expectRefusedAtLine2(Path config, String valid, String admin, Path secret) throws IOException {
+        List<String> lines = new ArrayList<>(List.of(valid.split("\n")));
+        lines.add(1, "no-such-setting: 1");
+        Files.writeString(config, String.join("\n", lines) + "\n");
+        ProcessResult refused = reloadCommand(admin, secret);
+        assertEquals(1, refused.exitCode(), refused.toString());
+        assertTrue(
+                refused.stderr()
+                        .contains("connector reload: the program refused: Reload refused, the running configuration"
+                                + " stays: " + config + ":2: "),
+                refused.toString());
     }
 
     /** Returns what the stream {@code s} answers to {@code text}. */
