@@ -97,8 +97,11 @@ final class LiveEdgeConfig {
         return entries.stream().collect(Collectors.toMap(name, Function.identity(), (first, second) -> second));
     }
 
-    /** Returns the names of the settings that differ between {@code old} and {@code fresh} and need a restart. */
-    static List<String> restartOnly(EdgeConfig old, EdgeConfig fresh) {
+    /**
+     * Returns the names of the settings that differ between the running {@code old} and {@code fresh} and change
+     * only at a restart.
+     */
+    private static List<String> restartOnly(EdgeConfig old, EdgeConfig fresh) {
         return new SettingChanges()
                 .setting("listen", old.listen(), fresh.listen())
                 .setting("tunnel-listen", old.tunnelListen(), fresh.tunnelListen())
