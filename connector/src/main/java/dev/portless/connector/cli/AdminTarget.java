@@ -5,6 +5,7 @@ import dev.portless.common.json.FlatJson;
 import dev.portless.common.json.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
@@ -68,8 +70,12 @@ final class AdminTarget {
                                     .build(),
                             HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            err.println(command + ": cannot reach " + program + "'s admin listener at " + admin + ": " + e + "; check "
-                    + program + "'s --admin and that it runs");
+            // The HTTP client's connect failure has no message of its own.
+            String why = e instanceof ConnectException
+                    ? "connection refused"
+                    : Objects.toString(e.getMessage(), e.getClass().getSimpleName());
+            err.println(command + ": cannot reach " + program + "'s admin listener at " + admin + ": " + why
+                    + "; check " + program + "'s --admin and that it runs");
             return Optional.empty();
         }
         Map<String, String> answer;

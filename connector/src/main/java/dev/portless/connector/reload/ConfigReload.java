@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.portless.common.admin.AdminAnswer;
 import dev.portless.common.admin.AdminCommand;
 import dev.portless.common.json.Json;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -43,10 +44,17 @@ public final class ConfigReload implements AdminCommand {
     @Override
     public AdminAnswer run(String body) {
         List<ReloadOutcome> outcomes = reload();
-        String report = outcomes.stream().flatMap(o -> o.lines().stream()).collect(Collectors.joining("\n"));
         if (outcomes.stream().allMatch(ReloadOutcome::applied)) {
-            return new AdminAnswer(200, Json.write(Map.of("outcome", "applied", "report", report)) + "\n");
+            return new AdminAnswer(200, Json.write(Map.of("outcome", "applied", "report", report(outcomes))) + "\n");
         }
-        return new AdminAnswer(422, Json.write(Map.of("outcome", "refused", "error", report)) + "\n");
+        // The refusal first: the command prints it after "refused: ", and the files that did apply follow.
+        List<ReloadOutcome> refusedFirst = outcomes.stream()
+                .sorted(Comparator.comparing(ReloadOutcome::applied))
+                .toList();
+        return new AdminAnswer(422, Json.write(Map.of("outcome", "refused", "error", report(refusedFirst))) + "\n");
+    }
+
+    private static String report(List<ReloadOutcome> outcomes) {
+        return outcomes.stream().flatMap(o -> o.lines().stream()).collect(Collectors.joining("\n"));
     }
 }

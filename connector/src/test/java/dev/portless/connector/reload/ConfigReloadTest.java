@@ -42,10 +42,10 @@ class ConfigReloadTest {
         Map<String, String> body = FlatJson.parse(answer.json());
         assertEquals("refused", body.get("outcome"));
         assertEquals(
-                "Reloaded /etc/portless/edge.yml\n"
-                        + "Nothing that a reload applies changed in /etc/portless/edge.yml\n"
-                        + "Reload refused, the running configuration stays:"
-                        + " /etc/portless/connector.yml:2: no-such-setting: unknown key",
+                "Reload refused, the running configuration stays:"
+                        + " /etc/portless/connector.yml:2: no-such-setting: unknown key\n"
+                        + "Reloaded /etc/portless/edge.yml\n"
+                        + "Nothing that a reload applies changed in /etc/portless/edge.yml",
                 body.get("error"));
         assertTrue(edge.applied());
         assertFalse(connector.applied());
