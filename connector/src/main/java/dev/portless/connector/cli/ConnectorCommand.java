@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             TunnelCommand.class,
             ServiceTokenCommand.class,
             RevokeCommand.class,
+            ReloadCommand.class,
             DiagCommand.class
         })
 public final class ConnectorCommand {

@@ -5,8 +5,12 @@ import dev.portless.common.admin.LifecycleReadiness;
 import dev.portless.common.env.NamedFile;
 import dev.portless.connector.edge.EdgeServer;
 import dev.portless.connector.edge.config.EdgeConfig;
+import dev.portless.connector.edge.signout.AdministratorSignOut;
+import dev.portless.connector.reload.ConfigReload;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -37,7 +41,7 @@ final class EdgeCommand implements Callable<Integer> {
     DrainOptions drain = new DrainOptions();
 
     @Mixin
-    EdgeAdminCommands commands = new EdgeAdminCommands();
+    AdminCommands commands = new AdminCommands();
 
     @Override
     public Integer call() throws InterruptedException {
@@ -50,10 +54,11 @@ final class EdgeCommand implements Callable<Integer> {
         LifecycleReadiness lifecycle = new LifecycleReadiness();
         Optional<AdminListener> listener = admin.start(lifecycle);
         EdgeServer edge = EdgeServer.start(edgeConfig, admin.registry());
-        commands.take(listener, edge);
-        lifecycle.started();
         Path reloadable = config;
-        HangupSignal.onHangup(() -> edge.reload(reloadable));
+        ConfigReload reload = new ConfigReload(() -> List.of(edge.reload(reloadable)));
+        commands.take(listener, Map.of(AdministratorSignOut.PATH, edge.signOutCommand(), ConfigReload.PATH, reload));
+        lifecycle.started();
+        HangupSignal.onHangup(reload);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {

@@ -1,5 +1,6 @@
 package dev.portless.connector.cli;
 
+import dev.portless.connector.reload.ConfigReload;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -14,11 +15,11 @@ final class HangupSignal {
 
     private HangupSignal() {}
 
-    /** Runs {@code reload} on the JVM's signal thread at each SIGHUP; a failure is logged, never fatal. */
-    static void onHangup(Runnable reload) {
+    /** Runs {@code reload} on the JVM's signal thread at each SIGHUP; it logs its outcome, and nothing is fatal. */
+    static void onHangup(ConfigReload reload) {
         Signal.handle(new Signal("HUP"), signal -> {
             try {
-                reload.run();
+                reload.reload();
             } catch (RuntimeException e) {
                 log.error("Reload failed: {}", e.getMessage());
             }

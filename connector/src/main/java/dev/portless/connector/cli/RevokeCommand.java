@@ -1,21 +1,13 @@
 package dev.portless.connector.cli;
 
-import dev.portless.common.admin.AdminAddress;
-import dev.portless.common.json.FlatJson;
-import dev.portless.common.json.Json;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import java.time.Duration;
+import dev.portless.connector.edge.signout.AdministratorSignOut;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -33,9 +25,6 @@ import picocli.CommandLine.Spec;
             "The edge must run with --admin and --admin-secret-file; run this on the edge's host."
         })
 final class RevokeCommand implements Callable<Integer> {
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(15);
-
     @Spec
     CommandSpec spec;
 
@@ -45,19 +34,8 @@ final class RevokeCommand implements Callable<Integer> {
     @Option(names = "--app", paramLabel = "HOSTNAME", description = "sign out of this app only (default: every app)")
     String app;
 
-    @Option(
-            names = "--admin",
-            required = true,
-            paramLabel = "HOST:PORT",
-            description = "the edge's admin listener (its --admin)")
-    String admin;
-
-    @Option(
-            names = "--admin-secret-file",
-            required = true,
-            paramLabel = "FILE",
-            description = "the file the edge's --admin-secret-file names")
-    Path secretFile;
+    @Mixin
+    AdminTarget target = new AdminTarget();
 
     /** Whom to sign out: exactly one. */
     static final class Who {
@@ -77,9 +55,7 @@ final class RevokeCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws IOException, InterruptedException {
-        InetSocketAddress address = AdminAddress.parse("--admin", admin, false);
-        String secret = AdminSecretFile.read(secretFile);
+    public Integer call() throws InterruptedException {
         Map<String, Object> body = new LinkedHashMap<>();
         if (who.user != null) {
             body.put("user", who.user);
@@ -89,45 +65,16 @@ final class RevokeCommand implements Callable<Integer> {
         if (app != null) {
             body.put("app", app);
         }
-        URI uri = URI.create("http://" + address.getHostString() + ":" + address.getPort() + "/revoke");
-        HttpResponse<String> response;
-        try {
-            response = HttpClient.newBuilder()
-                    .connectTimeout(CONNECT_TIMEOUT)
-                    .build()
-                    .send(
-                            HttpRequest.newBuilder(uri)
-                                    .timeout(ANSWER_TIMEOUT)
-                                    .header("Authorization", "Bearer " + secret)
-                                    .header("Content-Type", "application/json")
-                                    .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            spec.commandLine()
-                    .getErr()
-                    .println("connector revoke: cannot reach the edge's admin listener at " + admin + ": " + e
-                            + "; check the edge's --admin and that it runs");
+        Optional<Map<String, String>> taken = target.post(
+                "connector revoke",
+                "the edge",
+                AdministratorSignOut.PATH,
+                body,
+                spec.commandLine().getErr());
+        if (taken.isEmpty()) {
             return 1;
         }
-        Map<String, String> answer;
-        try {
-            answer = FlatJson.parse(response.body());
-        } catch (IllegalArgumentException e) {
-            spec.commandLine()
-                    .getErr()
-                    .println("connector revoke: the admin listener at " + admin + " answered HTTP "
-                            + response.statusCode() + " without a JSON body; is it an edge with --admin-secret-file?");
-            return 1;
-        }
-        if (response.statusCode() != 200) {
-            String error = answer.getOrDefault("error", "HTTP " + response.statusCode());
-            String hint = response.statusCode() == 404 && !answer.containsKey("error")
-                    ? "; start the edge with --admin-secret-file to take admin commands"
-                    : "";
-            spec.commandLine().getErr().println("connector revoke: the edge refused: " + error + hint);
-            return 1;
-        }
+        Map<String, String> answer = taken.get();
         String where = "*".equals(answer.get("app")) ? "every app" : answer.get("app");
         spec.commandLine()
                 .getOut()

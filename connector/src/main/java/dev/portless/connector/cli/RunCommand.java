@@ -4,6 +4,7 @@ import dev.portless.common.admin.AdminListener;
 import dev.portless.common.env.Environment;
 import dev.portless.common.env.NamedFile;
 import dev.portless.common.files.OwnerOnlyFiles;
+import dev.portless.connector.reload.ConfigReload;
 import dev.portless.connector.run.ConnectorConfig;
 import dev.portless.connector.run.ConnectorRunner;
 import dev.portless.connector.run.EdgeProbe;
@@ -14,11 +15,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,8 +42,6 @@ import picocli.CommandLine.Spec;
                     + " 77 credentials refused, 78 configuration error (neither is helped by a retry)."
         })
 final class RunCommand implements Callable<Integer> {
-    private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
-
     /** Environment variable that carries a tunnel token instead of a credentials file. */
     static final String TOKEN_ENV = "PORTLESS_TUNNEL_TOKEN";
 
@@ -65,10 +64,14 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     AdminOptions admin = new AdminOptions();
 
+    @Mixin
+    AdminCommands commands = new AdminCommands();
+
     @Override
     public Integer call() throws InterruptedException {
         ConnectorConfig cfg = ConnectorConfig.load(new NamedFile("--config", config).requireReadable());
         TunnelCredentials credentials = credentials(cfg, Optional.ofNullable(tokenFile));
+        commands.check(admin);
         StartupReport report = new EdgeProbe(cfg, credentials).check();
         spec.commandLine().getErr().print(report.table());
         spec.commandLine().getErr().flush();
@@ -83,7 +86,10 @@ final class RunCommand implements Callable<Integer> {
         }
         ConnectorRunner runner = ConnectorRunner.start(cfg, credentials, admin.registry());
         Optional<AdminListener> listener = admin.start(runner.readiness());
-        HangupSignal.onHangup(() -> reload(config, runner));
+        Path reloadable = config;
+        ConfigReload reload = new ConfigReload(() -> List.of(runner.reload(reloadable)));
+        commands.take(listener, Map.of(ConfigReload.PATH, reload));
+        HangupSignal.onHangup(reload);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
@@ -95,21 +101,6 @@ final class RunCommand implements Callable<Integer> {
                         "connector-drain"));
         stopped.await();
         return ExitStatus.OK.code();
-    }
-
-    /**
-     * Reads {@code file} again and hands its ingress rules to {@code runner}; an invalid file
-     * changes nothing, and its first mistake is logged with its line.
-     */
-    static void reload(Path file, ConnectorRunner runner) {
-        ConnectorConfig fresh;
-        try {
-            fresh = ConnectorConfig.load(file);
-        } catch (RuntimeException e) {
-            log.error("Reload refused, the running configuration stays: {}", e.getMessage());
-            return;
-        }
-        runner.reload(fresh);
     }
 
     static TunnelCredentials credentials(ConnectorConfig cfg) {

@@ -9,6 +9,8 @@ import dev.portless.connector.demo.DemoSetup.DemoFiles;
 import dev.portless.connector.demo.EchoTarget;
 import dev.portless.connector.edge.EdgeServer;
 import dev.portless.connector.edge.config.EdgeConfig;
+import dev.portless.connector.edge.signout.AdministratorSignOut;
+import dev.portless.connector.reload.ConfigReload;
 import dev.portless.connector.run.ConnectorConfig;
 import dev.portless.connector.run.ConnectorRunner;
 import io.netty.channel.EventLoopGroup;
@@ -16,6 +18,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -45,6 +49,9 @@ final class ServeCommand implements Callable<Integer> {
 
     @Mixin
     DrainOptions drain = new DrainOptions();
+
+    @Mixin
+    AdminCommands commands = new AdminCommands();
 
     @Option(names = "--edge-config", paramLabel = "FILE", description = "edge.yml")
     Path edgeConfig;
@@ -91,16 +98,16 @@ final class ServeCommand implements Callable<Integer> {
             connectorFile = demo.connectorConfig();
         }
         ConnectorConfig cfg = ConnectorConfig.load(connectorFile);
+        commands.check(admin);
         EdgeServer edge = EdgeServer.start(EdgeConfig.load(edgeFile), admin.registry());
         ConnectorRunner runner = ConnectorRunner.start(cfg, RunCommand.credentials(cfg), admin.registry());
         // One listener for both roles: ready when the connector has reached the edge.
         Optional<AdminListener> listener = admin.start(runner.readiness());
         Path reloadable = connectorFile;
         Path edgeReloadable = edgeFile;
-        HangupSignal.onHangup(() -> {
-            edge.reload(edgeReloadable);
-            RunCommand.reload(reloadable, runner);
-        });
+        ConfigReload reload = new ConfigReload(() -> List.of(edge.reload(edgeReloadable), runner.reload(reloadable)));
+        commands.take(listener, Map.of(AdministratorSignOut.PATH, edge.signOutCommand(), ConfigReload.PATH, reload));
+        HangupSignal.onHangup(reload);
         if (demo != null) {
             printDemo(demo, edge);
         }

@@ -32,6 +32,7 @@ import dev.portless.connector.edge.tunnel.StreamOpener;
 import dev.portless.connector.edge.tunnel.TunnelAuthenticator;
 import dev.portless.connector.edge.tunnel.TunnelListenerInitializer;
 import dev.portless.connector.edge.tunnel.TunnelRegistry;
+import dev.portless.connector.reload.ReloadOutcome;
 import dev.portless.connector.secret.SecretHash;
 import dev.portless.connector.token.AppTokenVerifier;
 import dev.portless.connector.token.ObservedTokenVerifier;
@@ -377,13 +378,11 @@ public final class EdgeServer implements AutoCloseable {
 
     /**
      * Reads {@code file} again: new streams, requests and TLS connections see its apps, policies, service tokens,
-     * tunnels and certificate; open ones keep theirs. An invalid file changes nothing and its first mistake is
-     * logged with its line; settings that need a restart are kept and named in the log. Reads files: call it
-     * off the event loops (SIGHUP's thread is).
-     *
-     * @return whether the new settings took effect
+     * tunnels and certificate; open ones keep theirs. An invalid file changes nothing and the outcome names its
+     * first mistake with its line; settings that need a restart are kept and named in the outcome. Reads files:
+     * call it off the event loops (SIGHUP's thread is).
      */
-    public boolean reload(Path file) {
+    public ReloadOutcome reload(Path file) {
         return live.reload(requireNonNull(file, "file"));
     }
 

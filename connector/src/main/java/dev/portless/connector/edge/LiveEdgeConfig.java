@@ -2,33 +2,37 @@ package dev.portless.connector.edge;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.portless.connector.edge.config.AppEntry;
 import dev.portless.connector.edge.config.EdgeConfig;
+import dev.portless.connector.edge.config.ServiceTokenEntry;
+import dev.portless.connector.edge.config.TunnelEntry;
 import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.sshca.SshRule;
+import dev.portless.connector.reload.ReloadOutcome;
+import dev.portless.connector.reload.SettingChanges;
 import java.nio.file.Path;
 import java.util.AbstractMap;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.stream.Collectors;
 
 /**
  * The edge's configuration as it is now: the one {@link EdgeSnapshot} the request path reads, swapped
  * whole by a reload of edge.yml. Settings that only a restart can change are kept and named.
  */
 final class LiveEdgeConfig {
-    private static final Logger log = LoggerFactory.getLogger(LiveEdgeConfig.class);
-
+    // What the edge started with: the settings only a restart changes are compared with these, not with the
+    // last reload's, so every reload names them until the restart.
+    private final EdgeConfig started;
     private final AtomicReference<EdgeSnapshot> current;
 
     LiveEdgeConfig(EdgeSnapshot first) {
         this.current = new AtomicReference<>(requireNonNull(first, "first"));
+        this.started = first.config();
     }
 
     /** Returns the snapshot new requests and streams read. */
@@ -49,61 +53,68 @@ final class LiveEdgeConfig {
     /**
      * Reads {@code file} again and makes its apps, policies, service tokens, tunnels and TLS certificate the
      * ones new requests and streams see; open streams keep what they were admitted with. An invalid file, or a
-     * certificate that cannot be read, changes nothing and its first mistake is logged with its line. Reads
-     * files: call it off the event loops.
-     *
-     * @return whether the new settings took effect
+     * certificate that cannot be read, changes nothing and the outcome names its first mistake with its line.
+     * Reads files: call it off the event loops.
      */
-    boolean reload(Path file) {
+    ReloadOutcome reload(Path file) {
         requireNonNull(file, "file");
         EdgeSnapshot fresh;
         try {
             fresh = EdgeSnapshot.of(EdgeConfig.load(file));
         } catch (RuntimeException e) {
-            log.error("Reload refused, the running configuration stays: {}", e.getMessage());
-            return false;
+            return ReloadOutcome.refused(file, e.getMessage());
         }
         EdgeSnapshot old = current.getAndSet(fresh);
-        List<String> kept = restartOnly(old.config(), fresh.config());
-        if (!kept.isEmpty()) {
-            log.warn(
-                    "Reload kept the running {} of {}: these settings change only at a restart",
-                    String.join(", ", kept),
-                    file);
-        }
-        log.info(
-                "Reloaded {}: {} app(s), {} tunnel(s), {} service token(s) and the certificate {} for new streams,"
-                        + " requests and connections; open streams keep theirs",
+        return ReloadOutcome.applied(
                 file,
-                fresh.apps().size(),
-                fresh.config().tunnels().size(),
-                fresh.config().serviceTokens().size(),
-                fresh.config().tlsCertificate());
-        return true;
+                "Reloaded " + file + ": " + fresh.apps().size() + " app(s), "
+                        + fresh.config().tunnels().size() + " tunnel(s), "
+                        + fresh.config().serviceTokens().size() + " service token(s) and the certificate "
+                        + fresh.config().tlsCertificate()
+                        + " for new streams, requests and connections; open streams keep theirs",
+                changes(old.config(), fresh.config()),
+                restartOnly(started, fresh.config()));
     }
 
-    /** Returns the names of the settings that differ between {@code old} and {@code fresh} and need a restart. */
-    static List<String> restartOnly(EdgeConfig old, EdgeConfig fresh) {
-        List<String> names = new ArrayList<>();
-        differs(names, "listen", old, fresh, EdgeConfig::listen);
-        differs(names, "tunnel-listen", old, fresh, EdgeConfig::tunnelListen);
-        differs(names, "issuer", old, fresh, EdgeConfig::issuer);
-        differs(names, "state-dir", old, fresh, EdgeConfig::stateDir);
-        differs(names, "identity-providers", old, fresh, EdgeConfig::identityProviders);
-        differs(names, "browser-session-duration", old, fresh, EdgeConfig::browserSessionDuration);
-        differs(names, "signing-key-rotation", old, fresh, EdgeConfig::signingKeyRotation);
-        differs(names, "ssh-ca", old, fresh, EdgeConfig::sshCa);
-        differs(names, "store", old, fresh, EdgeConfig::store);
-        differs(names, "audit", old, fresh, EdgeConfig::audit);
-        differs(names, "limits", old, fresh, EdgeConfig::limits);
-        return names;
+    /** Returns what a reload from {@code old} to {@code fresh} changes for new streams. */
+    private static List<String> changes(EdgeConfig old, EdgeConfig fresh) {
+        return new SettingChanges()
+                .entries("apps", byName(old.apps(), AppEntry::hostname), byName(fresh.apps(), AppEntry::hostname))
+                .entries(
+                        "tunnels", byName(old.tunnels(), TunnelEntry::name), byName(fresh.tunnels(), TunnelEntry::name))
+                .entries(
+                        "service tokens",
+                        byName(old.serviceTokens(), ServiceTokenEntry::name),
+                        byName(fresh.serviceTokens(), ServiceTokenEntry::name))
+                .setting(
+                        "tls",
+                        List.of(old.tlsCertificate(), old.tlsKey()),
+                        List.of(fresh.tlsCertificate(), fresh.tlsKey()))
+                .described();
     }
 
-    private static void differs(
-            List<String> names, String name, EdgeConfig old, EdgeConfig fresh, Function<EdgeConfig, ?> setting) {
-        if (!Objects.equals(setting.apply(old), setting.apply(fresh))) {
-            names.add(name);
-        }
+    private static <T> Map<String, T> byName(List<T> entries, Function<T, String> name) {
+        return entries.stream().collect(Collectors.toMap(name, Function.identity(), (first, second) -> second));
+    }
+
+    /**
+     * Returns the names of the settings that differ between the running {@code old} and {@code fresh} and change
+     * only at a restart.
+     */
+    private static List<String> restartOnly(EdgeConfig old, EdgeConfig fresh) {
+        return new SettingChanges()
+                .setting("listen", old.listen(), fresh.listen())
+                .setting("tunnel-listen", old.tunnelListen(), fresh.tunnelListen())
+                .setting("issuer", old.issuer(), fresh.issuer())
+                .setting("state-dir", old.stateDir(), fresh.stateDir())
+                .setting("identity-providers", old.identityProviders(), fresh.identityProviders())
+                .setting("browser-session-duration", old.browserSessionDuration(), fresh.browserSessionDuration())
+                .setting("signing-key-rotation", old.signingKeyRotation(), fresh.signingKeyRotation())
+                .setting("ssh-ca", old.sshCa(), fresh.sshCa())
+                .setting("store", old.store(), fresh.store())
+                .setting("audit", old.audit(), fresh.audit())
+                .setting("limits", old.limits(), fresh.limits())
+                .names();
     }
 
     /** A read-only map that reads through to whatever map its source supplies at each call. */

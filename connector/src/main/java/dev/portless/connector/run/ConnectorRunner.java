@@ -11,6 +11,7 @@ import dev.portless.common.wire.StreamEnd;
 import dev.portless.common.wire.TunnelProtocol;
 import dev.portless.connector.ingress.IngressRules;
 import dev.portless.connector.origin.OriginProxy;
+import dev.portless.connector.reload.ReloadOutcome;
 import dev.portless.connector.run.session.StreamSessions;
 import dev.portless.connector.run.token.StreamTokenCheck;
 import dev.portless.connector.token.AppTokenVerifier;
@@ -21,6 +22,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,7 +49,10 @@ import org.slf4j.LoggerFactory;
 public final class ConnectorRunner implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConnectorRunner.class);
 
+    // The settings the connector started with: all but the ingress rules stay until a restart.
     private final ConnectorConfig config;
+    // The last file a reload applied; only reloads, on one thread at a time, touch it.
+    private ConnectorConfig reloaded;
     private final EventLoopGroup group;
     private final ExecutorService resolver;
     private final StreamCounter streams = new StreamCounter();
@@ -70,6 +75,7 @@ public final class ConnectorRunner implements AutoCloseable {
 
     private ConnectorRunner(ConnectorConfig config, EventLoopGroup group, ExecutorService resolver) {
         this.config = config;
+        this.reloaded = config;
         this.group = group;
         this.resolver = resolver;
         this.edgeNames = EdgeNames.of(config);
@@ -253,17 +259,29 @@ public final class ConnectorRunner implements AutoCloseable {
     }
 
     /**
-     * Serves new streams by the ingress rules of {@code fresh}; streams open now keep the rules they
-     * were matched by. The other settings (edges, credentials, limits) take effect at the next start.
-     *
-     * @throws IllegalArgumentException when a rule's origin TLS set-up cannot be built
+     * Reads {@code file} again and serves new streams by its ingress rules; streams open now keep the rules they
+     * were matched by. The other settings (edges, credentials, limits) are kept until the next start and named in
+     * the outcome. An invalid file, or a rule whose origin TLS set-up cannot be built, changes nothing. Reads
+     * files: call it off the event loops.
      */
-    public void reload(ConnectorConfig fresh) {
-        requireNonNull(fresh, "fresh");
-        routes = routesOf.apply(fresh.ingress());
-        log.info(
-                "Reloaded the ingress rules: {} rule(s) for new streams",
-                fresh.ingress().rules().size());
+    public ReloadOutcome reload(Path file) {
+        requireNonNull(file, "file");
+        ConnectorConfig fresh;
+        StreamRoutes next;
+        try {
+            fresh = ConnectorConfig.load(file);
+            next = routesOf.apply(fresh.ingress());
+        } catch (RuntimeException e) {
+            return ReloadOutcome.refused(file, e.getMessage());
+        }
+        ConnectorConfig old = reloaded;
+        reloaded = fresh;
+        routes = next;
+        return ReloadOutcome.applied(
+                file,
+                "Reloaded the ingress rules: " + fresh.ingress().rules().size() + " rule(s) for new streams",
+                ConnectorReloadChanges.ingress(old, fresh),
+                ConnectorReloadChanges.restartOnly(config, fresh));
     }
 
     /** Returns the configured grace period for draining. */

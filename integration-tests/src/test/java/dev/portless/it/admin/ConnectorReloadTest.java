@@ -1,9 +1,13 @@
 package dev.portless.it.admin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portless.it.harness.PortlessStack;
 import dev.portless.it.peers.EchoServer;
+import dev.portless.it.peers.FreePorts;
+import dev.portless.it.peers.ProcessResult;
+import dev.portless.it.peers.TempDirs;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,9 +18,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * SIGHUP makes {@code connector run} read connector.yml again: a new ingress rule serves new
- * streams without a restart, 200 streams open across the reload keep flowing, and an invalid file
- * changes nothing and is logged with its line.
+ * SIGHUP and {@code connector reload} make {@code connector run} read connector.yml again: a new ingress rule
+ * serves new streams without a restart, 200 streams open across the reloads keep flowing, an invalid file changes
+ * nothing and the command prints its line and exits 1, and a removed rule, reloaded by the command, serves no
+ * new stream.
  */
 class ConnectorReloadTest {
     private static final String ECHO = "echo.portless.test";
@@ -26,8 +31,12 @@ class ConnectorReloadTest {
 
     @Test
     void reloadAddsRulesKeepsOpenStreamsAndRefusesABadFile() throws Exception {
+        String admin = "127.0.0.1:" + FreePorts.next();
+        Path secrets = TempDirs.create("portless-reload");
+        Path secret = secrets.resolve("admin-secret");
         try (EchoServer echo = EchoServer.start();
                 PortlessStack stack = PortlessStack.builder()
+                        .connectorFlags("--admin", admin, "--admin-secret-file", secret.toString())
                         .app(ECHO, "tcp://127.0.0.1:" + echo.port())
                         .appWithoutIngress(ADDED)
                         .build()
@@ -58,25 +67,34 @@ class ConnectorReloadTest {
                 }
 
                 // Line 2 of the file gets a key connector.yml does not have.
-                List<String> lines = new ArrayList<>(List.of(withRule.split("\n")));
-                lines.add(1, "no-such-setting: 1");
-                Files.writeString(config, String.join("\n", lines) + "\n");
-                ReloadStreams.hangUp(stack.connector());
-                stack.connector()
-                        .awaitOutput(
-                                Pattern.compile(
-                                        "Reload refused, the running configuration stays: .*connector\\.yml:2:"),
-                                WAIT);
+                ReloadStreams.expectRefusedAtLine2(config, withRule, admin, secret);
                 assertEquals("still", ReloadStreams.roundTrip(added.port(), "still"), "the running rules stay");
                 for (int i = 0; i < open.size(); i++) {
                     assertEquals(
                             "c", ReloadStreams.exchange(open.get(i), "c"), "stream " + i + " after the refused reload");
+                }
+
+                // The rule goes again, through the command this time.
+                Files.writeString(config, original);
+                ProcessResult applied = ReloadStreams.reloadCommand(admin, secret);
+                assertEquals(0, applied.exitCode(), applied.toString());
+                assertTrue(
+                        applied.stdout().contains("Reloaded the ingress rules: 2 rule(s) for new streams\n"),
+                        applied.toString());
+                assertTrue(applied.stdout().contains(": ingress rules removed " + ADDED + "\n"), applied.toString());
+                assertEquals(
+                        "", ReloadStreams.roundTrip(added.port(), "gone"), "the removed rule serves no new stream");
+                for (int i = 0; i < open.size(); i++) {
+                    assertEquals(
+                            "d", ReloadStreams.exchange(open.get(i), "d"), "stream " + i + " after the second reload");
                 }
             } finally {
                 for (Socket s : open) {
                     s.close();
                 }
             }
+        } finally {
+            TempDirs.delete(secrets);
         }
     }
 }

@@ -2,14 +2,20 @@ package dev.portless.it.admin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portless.common.files.OwnerOnlyFiles;
 import dev.portless.connector.demo.DemoCertificates;
 import dev.portless.it.harness.PortlessStack;
 import dev.portless.it.peers.EchoServer;
+import dev.portless.it.peers.FreePorts;
+import dev.portless.it.peers.ProcessResult;
+import dev.portless.it.peers.TempDirs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -25,10 +31,11 @@ import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 
 /**
- * SIGHUP makes {@code connector edge} read edge.yml again: a policy change lets the next stream in, a
- * removed app is refused with its sentence, a setting that needs a restart is named and kept, an invalid
- * file changes nothing and is logged with its line, a rotated certificate is served to the next TLS
- * connection, and 200 streams open across all of it keep flowing.
+ * {@code connector reload} and SIGHUP make {@code connector edge} read edge.yml again: a policy change lets the
+ * next stream in, a removed app is refused with its sentence, a setting that needs a restart is named and kept
+ * (the command prints all three and exits 0), an invalid file changes nothing and the command prints its line
+ * and exits 1, a wrong admin secret is refused, a rotated certificate is served to the next TLS connection after
+ * a SIGHUP, and 200 streams open across all of it keep flowing.
  */
 class EdgeReloadTest {
     private static final String ECHO = "echo.portless.test";
@@ -39,8 +46,12 @@ class EdgeReloadTest {
 
     @Test
     void reloadChangesNewStreamsOnlyAndRefusesABadFile() throws Exception {
+        String admin = "127.0.0.1:" + FreePorts.next();
+        Path secrets = TempDirs.create("portless-reload");
+        Path secret = secrets.resolve("admin-secret");
         try (EchoServer echo = EchoServer.start();
                 PortlessStack stack = PortlessStack.builder()
+                        .edgeFlags("--admin", admin, "--admin-secret-file", secret.toString())
                         .app(ECHO, "tcp://127.0.0.1:" + echo.port())
                         .appClosedToTheToken(CLOSED, "tcp://127.0.0.1:" + echo.port())
                         .app(REMOVED, "tcp://127.0.0.1:" + echo.port())
@@ -70,13 +81,23 @@ class EdgeReloadTest {
                                         "");
                 assertFalse(changed.contains(REMOVED), "the app's entry is gone from the file");
                 Files.writeString(config, changed);
-                ReloadStreams.hangUp(stack.edge());
+                ProcessResult applied = ReloadStreams.reloadCommand(admin, secret);
+                assertEquals(0, applied.exitCode(), applied.toString());
+                assertTrue(
+                        Pattern.compile("Reloaded .*edge\\.yml: 2 app\\(s\\)")
+                                .matcher(applied.stdout())
+                                .find(),
+                        applied.toString());
+                assertTrue(
+                        applied.stdout().contains(": apps removed " + REMOVED + ", changed " + CLOSED + "\n"),
+                        applied.toString());
+                assertTrue(
+                        Pattern.compile("Reload kept the running browser-session-duration of .*edge\\.yml:"
+                                        + " these settings change only at a restart")
+                                .matcher(applied.stdout())
+                                .find(),
+                        applied.toString());
                 stack.edge().awaitOutput(Pattern.compile("Reloaded .*edge\\.yml: 2 app\\(s\\)"), WAIT);
-                stack.edge()
-                        .awaitOutput(
-                                Pattern.compile("Reload kept the running browser-session-duration of .*edge\\.yml:"
-                                        + " these settings change only at a restart"),
-                                WAIT);
                 assertEquals(
                         "after",
                         ReloadStreams.roundTrip(closed.port(), "after"),
@@ -88,14 +109,18 @@ class EdgeReloadTest {
                 expectEcho(open, "b", "after the reload");
 
                 // Line 2 of the file gets a key edge.yml does not have.
-                List<String> lines = new ArrayList<>(List.of(changed.split("\n")));
-                lines.add(1, "no-such-setting: 1");
-                Files.writeString(config, String.join("\n", lines) + "\n");
-                ReloadStreams.hangUp(stack.edge());
+                ReloadStreams.expectRefusedAtLine2(config, changed, admin, secret);
                 stack.edge()
                         .awaitOutput(
                                 Pattern.compile("Reload refused, the running configuration stays: .*edge\\.yml:2:"),
                                 WAIT);
+                Path wrongSecret = secrets.resolve("wrong-admin-secret");
+                OwnerOnlyFiles.createFile(wrongSecret, "0".repeat(64).getBytes(StandardCharsets.US_ASCII));
+                ProcessResult wrong = ReloadStreams.reloadCommand(admin, wrongSecret);
+                assertEquals(1, wrong.exitCode(), wrong.toString());
+                assertTrue(
+                        wrong.stderr().contains("the program refused: wrong or missing admin secret"),
+                        wrong.toString());
                 assertEquals("still", ReloadStreams.roundTrip(closed.port(), "still"), "the running settings stay");
                 expectEcho(open, "c", "after the refused reload");
 
@@ -121,6 +146,8 @@ class EdgeReloadTest {
                     s.close();
                 }
             }
+        } finally {
+            TempDirs.delete(secrets);
         }
     }
 
