@@ -202,7 +202,7 @@ public final class EdgeServer implements AutoCloseable {
                 1,
                 TimeUnit.MINUTES);
         OpenStreams open = new OpenStreams(app -> live.current().timeouts().getOrDefault(app, StreamTimeouts.NONE));
-        LiveStreamSignOut.enforce(revocations, open);
+        LiveStreamSignOut.enforce(revocations, open, events);
         // A sign-out outlives every token and browser session it refuses, and the verifiers' clock skew.
         // The apps and service tokens it may name are the current ones: a reload changes them.
         AdministratorSignOut signOut = new AdministratorSignOut(
