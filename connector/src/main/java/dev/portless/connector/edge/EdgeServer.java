@@ -132,9 +132,11 @@ public final class EdgeServer implements AutoCloseable {
         log.info("{}; transport: {}", TlsContexts.describeProvider(), transport);
 
         Clock clock = Clock.systemUTC();
-        // Several edges of one service share sign-in state through PostgreSQL; one edge keeps it in memory.
-        EdgeStore store =
-                config.store().<EdgeStore>map(PostgresEdgeStore::open).orElseGet(() -> new InMemoryEdgeStore(clock));
+        // Several edges of one service share sign-in state through PostgreSQL; one edge keeps it in memory,
+        // its revocations and sign-outs also in its state directory.
+        EdgeStore store = config.store()
+                .<EdgeStore>map(PostgresEdgeStore::open)
+                .orElseGet(() -> InMemoryEdgeStore.keptIn(config.stateDir(), clock));
         // A retired key stays published while tokens it signed may still be in use.
         SigningKeys keys = config.store().isPresent()
                 ? SigningKeys.shared(
@@ -159,6 +161,10 @@ public final class EdgeServer implements AutoCloseable {
         // One verifier for every check of an app token at this edge: streams, web requests and SSH
         // certificates; it refuses the tokens a replayed code revoked.
         TokenRevocations revocations = new TokenRevocations(clock, store);
+        if (config.store().isEmpty()) {
+            // What an earlier run kept in the state directory; a shared store's refresh runs every second.
+            revocations.refresh();
+        }
         TokenVerifier verifier = new ObservedTokenVerifier(
                 new EdgeTokenVerifier(
                         new AppTokenVerifier(config.issuer(), clock, AppTokenVerifier.DEFAULT_SKEW), revocations),

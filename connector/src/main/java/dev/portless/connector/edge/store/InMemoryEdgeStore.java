@@ -2,7 +2,11 @@ package dev.portless.connector.edge.store;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.portless.common.files.OwnerOnlyFiles;
 import dev.portless.connector.edge.policy.Identity;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,12 +17,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The store of a single edge, in its own memory: the default, and what every edge had before stores were shared.
- * Nothing survives a restart.
+ * Only revoked tokens and administrators' sign-outs survive a restart, in the state directory's
+ * {@link RevocationFile} when the store was opened with {@link #keptIn}; browser sessions, codes and PIN
+ * challenges do not.
  */
 public final class InMemoryEdgeStore implements EdgeStore {
+    private static final Logger log = LoggerFactory.getLogger(InMemoryEdgeStore.class);
     /** More codes than this and new ones are refused until expired ones are swept. */
     static final int MAX_CODES = 100_000;
 
@@ -36,10 +45,42 @@ public final class InMemoryEdgeStore implements EdgeStore {
     private final Map<String, Window> windows = new ConcurrentHashMap<>();
     private final Map<String, StoredAnonymousSession> anonymous = new ConcurrentHashMap<>();
     private final InMemoryDeviceGrants devices = new InMemoryDeviceGrants(MAX_CODES);
+    // Null when nothing is kept across restarts; writes of the file are serialized on it.
+    private final RevocationFile kept;
 
-    /** Returns an empty store that tells expiry by {@code clock}. */
+    /** Returns an empty store that tells expiry by {@code clock} and forgets everything on a restart. */
     public InMemoryEdgeStore(Clock clock) {
+        this(clock, null);
+    }
+
+    private InMemoryEdgeStore(Clock clock, RevocationFile kept) {
         this.clock = requireNonNull(clock, "clock");
+        this.kept = kept;
+    }
+
+    /**
+     * Returns a store that tells expiry by {@code clock} and keeps its revoked tokens and sign-outs in
+     * {@code stateDir} (created 0700 when missing), starting with those a previous run kept there.
+     *
+     * @throws UncheckedIOException with a sentence naming the file or directory when it cannot be used
+     */
+    public static InMemoryEdgeStore keptIn(Path stateDir, Clock clock) {
+        requireNonNull(stateDir, "stateDir");
+        try {
+            OwnerOnlyFiles.createDirectories(stateDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "cannot use the state directory " + stateDir + ": " + e.getMessage()
+                            + " (check state-dir in edge.yml and that the edge may write there)",
+                    e);
+        }
+        RevocationFile file = RevocationFile.in(stateDir);
+        RevocationFile.Contents contents = file.read();
+        InMemoryEdgeStore store = new InMemoryEdgeStore(clock, file);
+        store.revoked.putAll(contents.revoked());
+        contents.signOuts().forEach(signOut -> store.signOuts.put(signOutKey(signOut), signOut));
+        store.expire(clock.instant());
+        return store;
     }
 
     @Override
@@ -148,6 +189,7 @@ public final class InMemoryEdgeStore implements EdgeStore {
             return Set.of();
         }
         revoked.putAll(tokens);
+        keep();
         return Set.copyOf(tokens.keySet());
     }
 
@@ -159,7 +201,8 @@ public final class InMemoryEdgeStore implements EdgeStore {
     @Override
     public void signOut(IdentitySignOut signOut) {
         requireNonNull(signOut, "signOut");
-        signOuts.put(signOut.identity() + ' ' + signOut.app(), signOut);
+        signOuts.put(signOutKey(signOut), signOut);
+        keep();
     }
 
     @Override
@@ -260,8 +303,34 @@ public final class InMemoryEdgeStore implements EdgeStore {
         issued.values().forEach(tokens -> tokens.values().removeIf(exp -> exp.isBefore(now)));
         issued.values().removeIf(Map::isEmpty);
         // A verifier allows a minute of clock skew: keep a revocation that long past the token's expiry.
-        revoked.values().removeIf(exp -> exp.isBefore(now.minusSeconds(60)));
-        signOuts.values().removeIf(s -> s.expiresAt().isBefore(now));
+        boolean forgotten = revoked.values().removeIf(exp -> exp.isBefore(now.minusSeconds(60)));
+        forgotten |= signOuts.values().removeIf(s -> s.expiresAt().isBefore(now));
+        if (forgotten) {
+            keep();
+        }
+    }
+
+    /** Writes the revocations and sign-outs to the file they are kept in, if any; blocks on the disk. */
+    private void keep() {
+        if (kept == null) {
+            return;
+        }
+        // The snapshot is taken under the lock, so the last write holds every change made before it.
+        synchronized (kept) {
+            try {
+                kept.write(new RevocationFile.Contents(revoked, List.copyOf(signOuts.values())));
+            } catch (IOException e) {
+                log.error(
+                        "Writing {} failed: {}; the revocations and sign-outs hold until the edge restarts, then"
+                                + " are forgotten: check the state directory",
+                        kept.path(),
+                        e.getMessage());
+            }
+        }
+    }
+
+    private static String signOutKey(IdentitySignOut signOut) {
+        return signOut.identity() + ' ' + signOut.app();
     }
 
     @Override
