@@ -34,7 +34,7 @@ public final class InMemoryEdgeStore implements EdgeStore {
     private final Clock clock;
     private final Map<String, StoredSession> sessions = new ConcurrentHashMap<>();
     private final Map<String, Code> codes = new ConcurrentHashMap<>();
-    // Session id → its tokens (jti → exp).
+    // Session id's digest → its tokens (jti → exp).
     private final Map<String, Map<String, Instant>> issued = new ConcurrentHashMap<>();
     private final Map<String, Instant> revoked = new ConcurrentHashMap<>();
     // "identity app" → the latest sign-out of that identity from that app.
@@ -101,6 +101,14 @@ public final class InMemoryEdgeStore implements EdgeStore {
     }
 
     @Override
+    public void endSessionByDigest(String sessionDigest) {
+        requireNonNull(sessionDigest, "sessionDigest");
+        // Only a replayed code comes here: rare enough for a look at every session.
+        sessions.keySet().removeIf(id -> EdgeStore.sessionDigest(id).equals(sessionDigest));
+        anonymous.keySet().removeIf(id -> EdgeStore.sessionDigest(id).equals(sessionDigest));
+    }
+
+    @Override
     public void putAnonymousSession(StoredAnonymousSession session) {
         if (anonymous.size() >= MAX_CODES) {
             expire(clock.instant());
@@ -139,8 +147,8 @@ public final class InMemoryEdgeStore implements EdgeStore {
 
     @Override
     public boolean decideDeviceGrant(
-            String userCode, StoredDeviceGrant.Status decision, Identity who, String sessionId, Instant now) {
-        return devices.decide(userCode, decision, who, sessionId, now);
+            String userCode, StoredDeviceGrant.Status decision, Identity who, String sessionDigest, Instant now) {
+        return devices.decide(userCode, decision, who, sessionDigest, now);
     }
 
     @Override
@@ -177,14 +185,14 @@ public final class InMemoryEdgeStore implements EdgeStore {
     }
 
     @Override
-    public void tokenIssued(String sessionId, String jti, Instant expiresAt) {
-        issued.computeIfAbsent(requireNonNull(sessionId, "sessionId"), s -> new ConcurrentHashMap<>())
+    public void tokenIssued(String sessionDigest, String jti, Instant expiresAt) {
+        issued.computeIfAbsent(requireNonNull(sessionDigest, "sessionDigest"), s -> new ConcurrentHashMap<>())
                 .put(requireNonNull(jti, "jti"), requireNonNull(expiresAt, "expiresAt"));
     }
 
     @Override
-    public Set<String> revokeSession(String sessionId) {
-        Map<String, Instant> tokens = issued.remove(requireNonNull(sessionId, "sessionId"));
+    public Set<String> revokeSession(String sessionDigest) {
+        Map<String, Instant> tokens = issued.remove(requireNonNull(sessionDigest, "sessionDigest"));
         if (tokens == null) {
             return Set.of();
         }

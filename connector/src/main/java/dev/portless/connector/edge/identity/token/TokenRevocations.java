@@ -51,16 +51,19 @@ public final class TokenRevocations {
         this.store = requireNonNull(store, "store");
     }
 
-    /** Records that {@code token} was issued on the authority of the browser session {@code sessionId}. */
-    public void issued(String sessionId, AppTokenIssuer.IssuedToken token) {
-        requireNonNull(sessionId, "sessionId");
+    /**
+     * Records that {@code token} was issued on the authority of the browser session whose digest
+     * ({@link EdgeStore#sessionDigest}) is {@code sessionDigest}.
+     */
+    public void issued(String sessionDigest, AppTokenIssuer.IssuedToken token) {
+        requireNonNull(sessionDigest, "sessionDigest");
         requireNonNull(token, "token");
-        store.tokenIssued(sessionId, token.jti(), token.expiresAt());
+        store.tokenIssued(sessionDigest, token.jti(), token.expiresAt());
     }
 
-    /** Revokes every token issued on the authority of the browser session {@code sessionId}; returns how many. */
-    public int revokeSession(String sessionId) {
-        Set<String> ids = store.revokeSession(requireNonNull(sessionId, "sessionId"));
+    /** Revokes every token issued on the authority of the browser session {@code sessionDigest} names; returns how many. */
+    public int revokeSession(String sessionDigest) {
+        Set<String> ids = store.revokeSession(requireNonNull(sessionDigest, "sessionDigest"));
         revoked.addAll(ids);
         return ids.size();
     }
