@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portless.connector.edge.config.StoreSettings;
 import dev.portless.connector.edge.store.CodeKind;
 import dev.portless.connector.edge.store.CodeRedemption;
 import dev.portless.connector.edge.store.EdgeStore;
@@ -18,7 +17,6 @@ import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -62,7 +60,7 @@ class SessionDigestMigrationTest {
                         + SESSION + "\"}', now() + interval '5 minutes')");
             }
 
-            try (PostgresEdgeStore store = PostgresEdgeStore.open(settings(postgres))) {
+            try (PostgresEdgeStore store = PostgresEdgeStore.open(TwoStores.settings(postgres))) {
                 StoredDeviceGrant grant =
                         store.findDeviceGrant(USER_CODE, Instant.now()).orElseThrow();
                 assertEquals(Optional.of(EdgeStore.sessionDigest(SESSION)), grant.sessionDigest());
@@ -84,16 +82,5 @@ class SessionDigestMigrationTest {
     private static String sha256(String s) throws Exception {
         return HexFormat.of()
                 .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    private static StoreSettings settings(Postgres postgres) {
-        return new StoreSettings(
-                postgres.jdbcUrl(),
-                "postgres",
-                Optional.empty(),
-                Optional.empty(),
-                Duration.ofSeconds(2),
-                Duration.ofSeconds(2),
-                4);
     }
 }
