@@ -133,9 +133,11 @@ public final class EdgeServer implements AutoCloseable {
         log.info("{}; transport: {}", TlsContexts.describeProvider(), transport);
 
         Clock clock = Clock.systemUTC();
-        // Several edges of one service share sign-in state through PostgreSQL; one edge keeps it in memory.
-        EdgeStore store =
-                config.store().<EdgeStore>map(PostgresEdgeStore::open).orElseGet(() -> new InMemoryEdgeStore(clock));
+        // Several edges of one service share sign-in state through PostgreSQL; one edge keeps it in memory,
+        // its revocations and sign-outs also in its state directory.
+        EdgeStore store = config.store()
+                .<EdgeStore>map(PostgresEdgeStore::open)
+                .orElseGet(() -> InMemoryEdgeStore.keptIn(config.stateDir(), clock));
         // A retired key stays published while tokens it signed may still be in use.
         SigningKeys keys = config.store().isPresent()
                 ? SigningKeys.shared(
@@ -160,6 +162,10 @@ public final class EdgeServer implements AutoCloseable {
         // One verifier for every check of an app token at this edge: streams, web requests and SSH
         // certificates; it refuses the tokens a replayed code revoked.
         TokenRevocations revocations = new TokenRevocations(clock, store);
+        if (config.store().isEmpty()) {
+            // What an earlier run kept in the state directory; a shared store's refresh runs every second.
+            revocations.refresh();
+        }
         TokenVerifier verifier = new ObservedTokenVerifier(
                 new EdgeTokenVerifier(
                         new AppTokenVerifier(config.issuer(), clock, AppTokenVerifier.DEFAULT_SKEW), revocations),
@@ -203,7 +209,7 @@ public final class EdgeServer implements AutoCloseable {
                 1,
                 TimeUnit.MINUTES);
         OpenStreams open = new OpenStreams(app -> live.current().timeouts().getOrDefault(app, StreamTimeouts.NONE));
-        LiveStreamSignOut.enforce(revocations, open);
+        LiveStreamSignOut.enforce(revocations, open, events);
         // A sign-out outlives every token and browser session it refuses, and the verifiers' clock skew.
         // The apps and service tokens it may name are the current ones: a reload changes them.
         AdministratorSignOut signOut = new AdministratorSignOut(

@@ -54,7 +54,7 @@ public final class InProcessStack implements AutoCloseable {
     private final String clientSecret = SecretHash.randomSecret(32);
     private final EventLoopGroup echoGroup;
     private final EchoTarget echo;
-    private final EdgeServer edge;
+    private EdgeServer edge;
     private final ConnectorRunner connector;
     private final SSLContext tls;
 
@@ -160,6 +160,15 @@ public final class InProcessStack implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Stops the edge and starts it again from the same edge.yml and state directory, as a restart of its process
+     * would; the connector registers again by itself.
+     */
+    public void restartEdge() {
+        edge.close();
+        edge = EdgeServer.start(EdgeConfig.load(dir.resolve("edge.yml")));
     }
 
     /** Returns the edge's issuer URL. */

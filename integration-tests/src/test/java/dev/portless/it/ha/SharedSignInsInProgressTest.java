@@ -96,15 +96,18 @@ class SharedSignInsInProgressTest {
         assertEquals("ssh.example.com", found.app());
         assertEquals(Status.PENDING, found.status());
         assertEquals(DevicePoll.Outcome.PENDING, a.pollDeviceGrant(device, now).outcome());
-        assertTrue(b.decideDeviceGrant(user, Status.APPROVED, ALICE, "session-1", now));
-        assertFalse(a.decideDeviceGrant(user, Status.DENIED, ALICE, "session-2", now), "decided once, anywhere");
+        String session1 = EdgeStore.sessionDigest("session-1");
+        assertTrue(b.decideDeviceGrant(user, Status.APPROVED, ALICE, session1, now));
+        assertFalse(
+                a.decideDeviceGrant(user, Status.DENIED, ALICE, EdgeStore.sessionDigest("session-2"), now),
+                "decided once, anywhere");
         DevicePoll redeemed = b.pollDeviceGrant(device, now.plusSeconds(5));
         assertEquals(DevicePoll.Outcome.APPROVED, redeemed.outcome());
         assertEquals(ALICE, redeemed.grant().orElseThrow().identity().orElseThrow());
-        assertEquals("session-1", redeemed.grant().orElseThrow().sessionId().orElseThrow());
+        assertEquals(session1, redeemed.grant().orElseThrow().sessionDigest().orElseThrow());
         DevicePoll replay = a.pollDeviceGrant(device, now.plusSeconds(10));
         assertEquals(DevicePoll.Outcome.REPLAY, replay.outcome(), "the second redemption, at the other edge");
-        assertEquals("session-1", replay.grant().orElseThrow().sessionId().orElseThrow());
+        assertEquals(session1, replay.grant().orElseThrow().sessionDigest().orElseThrow());
         assertEquals(
                 DevicePoll.Outcome.UNKNOWN,
                 a.pollDeviceGrant("never-issued", now).outcome());

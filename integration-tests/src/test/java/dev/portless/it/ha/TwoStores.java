@@ -33,7 +33,8 @@ final class TwoStores implements AutoCloseable {
         }
     }
 
-    private static StoreSettings settings(Postgres postgres) {
+    /** Returns the settings of a store on {@code postgres}, as an edge.yml naming it would give. */
+    static StoreSettings settings(Postgres postgres) {
         return new StoreSettings(
                 postgres.jdbcUrl(),
                 "postgres",

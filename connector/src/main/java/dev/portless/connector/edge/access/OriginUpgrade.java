@@ -22,7 +22,8 @@ import java.util.List;
  * The browser's side of a WebSocket upgrade that a web app's origin accepted: the origin's
  * {@code 101 Switching Protocols} (with its accept key, subprotocol and extensions), then the HTTP
  * handlers leave the client connection and its raw bytes are relayed to the tunnel stream, so the
- * origin's frames pass unchanged both ways; or, when the origin refused the upgrade, that origin's
+ * origin's frames pass unchanged both ways, and an end the edge gives the stream reaches the browser as
+ * a Close frame ({@link OriginWebSocketClose}); or, when the origin refused the upgrade, that origin's
  * own response, passed on as it is.
  */
 final class OriginUpgrade {
@@ -57,7 +58,7 @@ final class OriginUpgrade {
                 switching.headers().add(name, value);
             }
         }
-        relayBehind(admission, ctx, switching, opened, record);
+        relayBehind(admission, ctx, switching, opened, record, true);
     }
 
     /**
@@ -76,16 +77,20 @@ final class OriginUpgrade {
         ProxiedHeaders.response(answer, head.headers());
         // The body runs to the end of the stream: without a length, the close is what ends it.
         head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        relayBehind(admission, ctx, head, opened, record);
+        relayBehind(admission, ctx, head, opened, record, false);
     }
 
-    /** Writes {@code head} on the browser's connection, then relays its raw bytes to {@code opened}. */
+    /**
+     * Writes {@code head} on the browser's connection, then relays its raw bytes to {@code opened}; an end the
+     * edge gives the stream is a WebSocket Close frame when {@code webSocket}.
+     */
     private static void relayBehind(
             StreamAdmission admission,
             ChannelHandlerContext ctx,
             HttpResponse head,
             OpenedStream opened,
-            StreamAdmission.StreamRecord record) {
+            StreamAdmission.StreamRecord record,
+            boolean webSocket) {
         if (!ctx.channel().isActive()) {
             opened.channel().close();
             return;
@@ -97,8 +102,12 @@ final class OriginUpgrade {
                 return;
             }
             // The stream adapter and its hold go in first: bytes the HTTP decoder still holds reach the hold.
+            ChannelPipeline pipeline = ctx.pipeline();
             StreamHandover.replaceHandshake(ctx, new SocketStreamAdapter());
-            removeIfPresent(ctx.pipeline(), HTTP_HANDLERS);
+            if (webSocket) {
+                pipeline.addAfter("stream", "origin-websocket-close", new OriginWebSocketClose());
+            }
+            removeIfPresent(pipeline, HTTP_HANDLERS);
             admission.relay(ctx.channel(), opened, record);
         });
     }

@@ -7,6 +7,7 @@ import dev.portless.connector.edge.config.AuditSettings;
 import dev.portless.connector.edge.events.EdgeEvents;
 import dev.portless.connector.edge.events.EndedStream;
 import dev.portless.connector.edge.events.Refusal;
+import dev.portless.connector.edge.events.SignOutEnforcement;
 import dev.portless.connector.edge.events.SshCertificateIssue;
 import dev.portless.connector.edge.events.TokenIssue;
 import dev.portless.connector.edge.policy.Identity;
@@ -24,8 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The edge's audit log: one JSON object per line for every stream, sign-in, token issued, refusal
- * and SSH certificate. Callers run on event loops, so records are queued and one thread of its own
+ * The edge's audit log: one JSON object per line for every stream, sign-in, token issued, refusal,
+ * SSH certificate and administrator's sign-out. Callers run on event loops, so records are queued and one thread of its own
  * writes them; no record holds a token, secret or cookie.
  */
 public final class EdgeAuditLog implements EdgeEvents, AutoCloseable {
@@ -130,6 +131,17 @@ public final class EdgeAuditLog implements EdgeEvents, AutoCloseable {
         r.put("serial", issue.serial());
         r.put("principals", issue.principals());
         r.put("valid_before", issue.validBefore().toString());
+        write(r);
+    }
+
+    @Override
+    public void signOutEnforced(SignOutEnforcement enforcement) {
+        Map<String, Object> r = record("sign_out");
+        r.put("identity", enforcement.identity());
+        r.put("app", enforcement.app().isEmpty() ? "*" : enforcement.app());
+        r.put("signed_out_at", enforcement.signedOutAt().toString());
+        r.put("by", enforcement.madeHere() ? "admin_listener" : "shared_store");
+        r.put("streams_ended", enforcement.streamsEnded());
         write(r);
     }
 

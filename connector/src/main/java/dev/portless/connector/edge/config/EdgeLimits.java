@@ -110,6 +110,12 @@ public record EdgeLimits(
      */
     public static final int ACCESS_LOG_QUEUE = 8192;
 
+    /**
+     * The largest revocation list a single edge reads back at start (a JSON line of about 100 bytes per revoked
+     * token or sign-out): a file this large was not written by the edge.
+     */
+    public static final int MAX_REVOCATION_FILE_BYTES = 64 * 1024 * 1024;
+
     /** The limits every edge runs with. */
     public static final EdgeLimits DEFAULTS = new EdgeLimits(
             Duration.ofSeconds(10),

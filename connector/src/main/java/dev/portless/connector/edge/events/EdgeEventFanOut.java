@@ -57,6 +57,11 @@ final class EdgeEventFanOut implements EdgeEvents {
     }
 
     @Override
+    public void signOutEnforced(SignOutEnforcement enforcement) {
+        observers.forEach(o -> o.signOutEnforced(enforcement));
+    }
+
+    @Override
     public void storeOperation(String operation, long nanos) {
         observers.forEach(o -> o.storeOperation(operation, nanos));
     }

@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * The listener of what happens at the edge: streams, web requests, sign-ins, tokens, policy
- * refusals and SSH certificates. Every method has a default that ignores the event, so an
+ * refusals, SSH certificates and administrators' sign-outs. Every method has a default that ignores the event, so an
  * observer implements only what it needs; callers run on event loops and web workers, so an
  * implementation never blocks for long.
  */
@@ -44,6 +44,9 @@ public interface EdgeEvents {
 
     /** An SSH user certificate was signed. */
     default void sshCertificateIssued(SshCertificateIssue issue) {}
+
+    /** An administrator's sign-out reached this edge, which ended the identity's live streams. */
+    default void signOutEnforced(SignOutEnforcement enforcement) {}
 
     /** One operation of the shared store took {@code nanos}; {@code operation} names it briefly. */
     default void storeOperation(String operation, long nanos) {}

@@ -50,7 +50,7 @@ final class AuthorizationCodes {
                 challenge,
                 app,
                 identity,
-                session.id(),
+                EdgeStore.sessionDigest(session.id()),
                 clock.instant().plus(lifetime));
         String code;
         do {
@@ -83,7 +83,7 @@ final class AuthorizationCodes {
      * @param challenge   the PKCE S256 challenge
      * @param app         the app the token is for
      * @param identity    who signed in
-     * @param sessionId   the id of the browser session that signed in
+     * @param sessionDigest the digest of the browser session that signed in ({@link EdgeStore#sessionDigest})
      * @param expiresAt   when the code lapses
      */
     record Grant(
@@ -92,7 +92,7 @@ final class AuthorizationCodes {
             String challenge,
             String app,
             Identity identity,
-            String sessionId,
+            String sessionDigest,
             Instant expiresAt) {
 
         String json() {
@@ -102,7 +102,7 @@ final class AuthorizationCodes {
             m.put("challenge", challenge);
             m.put("app", app);
             m.put("identity", IdentityJson.fields(identity));
-            m.put("session", sessionId);
+            m.put("session_sha256", sessionDigest);
             m.put("expires_at", expiresAt.toString());
             return Json.write(m);
         }
@@ -121,11 +121,27 @@ final class AuthorizationCodes {
                         Json.string(m, "challenge"),
                         Json.string(m, "app"),
                         IdentityJson.read(fields),
-                        Json.string(m, "session"),
+                        sessionDigest(m),
                         Instant.parse(Json.string(m, "expires_at")));
             } catch (ParseException e) {
                 throw new IllegalStateException("a stored authorization code is not valid: " + e.getMessage(), e);
             }
+        }
+
+        /**
+         * Returns the session digest of a stored grant; a code stored before the store kept digests only names the
+         * session's id, and lives a few minutes at most.
+         */
+        private static String sessionDigest(Map<String, Object> m) throws ParseException {
+            String digest = Json.string(m, "session_sha256");
+            if (digest != null) {
+                return digest;
+            }
+            String id = Json.string(m, "session");
+            if (id == null) {
+                throw new ParseException("session_sha256 is missing", 0);
+            }
+            return EdgeStore.sessionDigest(id);
         }
     }
 

@@ -252,7 +252,7 @@ public final class AuthorizationServer {
         AuthorizationCodes.Redemption redemption = codes.redeem(code.get());
         if (redemption.grant() == null) {
             if (redemption.replayOf() != null) {
-                revokeAfterReplay("authorization code", redemption.replayOf().sessionId(), r);
+                revokeAfterReplay("authorization code", redemption.replayOf().sessionDigest(), r);
             }
             return OAuthErrors.json("invalid_grant", redemption.failure());
         }
@@ -266,17 +266,17 @@ public final class AuthorizationServer {
         if (!Pkce.matches(r.form("code_verifier").orElse(null), g.challenge())) {
             return OAuthErrors.json("invalid_grant", "The code_verifier does not match the code_challenge.");
         }
-        return issue(g.identity(), g.app(), g.sessionId(), r);
+        return issue(g.identity(), g.app(), g.sessionDigest(), r);
     }
 
     /**
      * Revokes the tokens of {@code session} and ends it: a code used twice means someone else holds it
      * (RFC 6749 §4.1.2), and the session that obtained it may be theirs too.
      */
-    private void revokeAfterReplay(String what, String sessionId, WebRequest r) {
-        int revoked = sessionId == null ? 0 : revocations.revokeSession(sessionId);
-        if (sessionId != null) {
-            sessions.endSession(sessionId);
+    private void revokeAfterReplay(String what, String sessionDigest, WebRequest r) {
+        int revoked = sessionDigest == null ? 0 : revocations.revokeSession(sessionDigest);
+        if (sessionDigest != null) {
+            sessions.endSessionByDigest(sessionDigest);
         }
         log.warn(
                 "token: replayed {} from {}; revoked {} token(s) of its browser session and ended the session",
@@ -295,7 +295,7 @@ public final class AuthorizationServer {
         return switch (poll.outcome()) {
             case UNKNOWN -> OAuthErrors.json("invalid_grant", "The device_code is not valid; start the sign-in again.");
             case REPLAY -> {
-                revokeAfterReplay("device code", g.get().sessionId().orElse(null), r);
+                revokeAfterReplay("device code", g.get().sessionDigest().orElse(null), r);
                 yield OAuthErrors.json("invalid_grant", "The device_code was already used; start the sign-in again.");
             }
             case EXPIRED ->
@@ -318,19 +318,19 @@ public final class AuthorizationServer {
                 issue(
                         g.get().identity().orElseThrow(),
                         g.get().app(),
-                        g.get().sessionId().orElseThrow(),
+                        g.get().sessionDigest().orElseThrow(),
                         r);
         };
     }
 
-    private WebResponse issue(Identity identity, String app, String sessionId, WebRequest r) {
+    private WebResponse issue(Identity identity, String app, String sessionDigest, WebRequest r) {
         AppRoute route = apps.get(app);
         // The policy may have changed since sign-in; check again before a token exists.
         if (route == null || !route.policy().decide(identity, r.client()).allowed()) {
             return OAuthErrors.json("invalid_grant", identity.displayName() + " is not allowed to reach " + app + ".");
         }
         IssuedToken t = tokens.issue(identity, app, route.sessionDuration());
-        revocations.issued(sessionId, t);
+        revocations.issued(sessionDigest, t);
         log.info(
                 "token app={} identity={} client={} expires={}",
                 app,

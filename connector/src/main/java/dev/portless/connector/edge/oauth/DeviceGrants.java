@@ -69,7 +69,7 @@ final class DeviceGrants {
      * false when it was decided before, at this edge or another.
      */
     boolean decide(String userCode, StoredDeviceGrant.Status decision, Identity who, BrowserSession session) {
-        return store.decideDeviceGrant(userCode, decision, who, session.id(), clock.instant());
+        return store.decideDeviceGrant(userCode, decision, who, EdgeStore.sessionDigest(session.id()), clock.instant());
     }
 
     /** Polls the grant of {@code deviceCode}: what the device is told, decided once for every edge. */

@@ -29,6 +29,21 @@ public interface EdgeStore extends AutoCloseable {
     void endSession(String id);
 
     /**
+     * Ends the signed-in or anonymous browser session whose digest ({@link #sessionDigest}) is {@code sessionDigest}:
+     * what a replayed code names, since no stored payload keeps a session's id.
+     */
+    void endSessionByDigest(String sessionDigest);
+
+    /**
+     * Returns the digest under which a code's or a device authorization's payload and the issued tokens name the
+     * browser session {@code sessionId}: a session id is a bearer secret (its cookie), so the store keeps none in
+     * clear.
+     */
+    static String sessionDigest(String sessionId) {
+        return SecretDigest.sha256(java.util.Objects.requireNonNull(sessionId, "sessionId"));
+    }
+
+    /**
      * Stores a single-use {@code code} of {@code kind} with what it stands for; returns false, storing nothing,
      * when that code already exists.
      */
@@ -41,11 +56,14 @@ public interface EdgeStore extends AutoCloseable {
      */
     CodeRedemption redeemCode(CodeKind kind, String code);
 
-    /** Records that the token {@code jti} (valid until {@code expiresAt}) was issued on the authority of a session. */
-    void tokenIssued(String sessionId, String jti, Instant expiresAt);
+    /**
+     * Records that the token {@code jti} (valid until {@code expiresAt}) was issued on the authority of the session
+     * whose {@link #sessionDigest} is {@code sessionDigest}.
+     */
+    void tokenIssued(String sessionDigest, String jti, Instant expiresAt);
 
-    /** Revokes every token issued on the authority of session {@code sessionId}; returns the ids revoked. */
-    Set<String> revokeSession(String sessionId);
+    /** Revokes every token issued on the authority of the session named by {@code sessionDigest}; returns their ids. */
+    Set<String> revokeSession(String sessionDigest);
 
     /** Returns the ids of every revoked token that has not yet expired. */
     Set<String> revokedTokens();
@@ -107,10 +125,11 @@ public interface EdgeStore extends AutoCloseable {
 
     /**
      * Decides the pending, unexpired device authorization of {@code userCode} as {@code decision}, by {@code who}
-     * in browser session {@code sessionId}; returns false when it was decided before, here or at another edge.
+     * in the browser session whose {@link #sessionDigest} is {@code sessionDigest}; returns false when it was decided
+     * before, here or at another edge.
      */
     boolean decideDeviceGrant(
-            String userCode, StoredDeviceGrant.Status decision, Identity who, String sessionId, Instant now);
+            String userCode, StoredDeviceGrant.Status decision, Identity who, String sessionDigest, Instant now);
 
     /**
      * Polls the device authorization of {@code deviceCode} at {@code now}, for every edge at once: an approved one

@@ -50,10 +50,11 @@ final class InMemoryDeviceGrants {
         return g != null && now.isBefore(g.expiresAt()) ? Optional.of(g) : Optional.empty();
     }
 
-    boolean decide(String userCode, StoredDeviceGrant.Status decision, Identity who, String sessionId, Instant now) {
+    boolean decide(
+            String userCode, StoredDeviceGrant.Status decision, Identity who, String sessionDigest, Instant now) {
         requireNonNull(decision, "decision");
         requireNonNull(who, "who");
-        requireNonNull(sessionId, "sessionId");
+        requireNonNull(sessionDigest, "sessionDigest");
         requireNonNull(now, "now");
         String device = byUser.get(SecretDigest.sha256(requireNonNull(userCode, "userCode")));
         if (device == null) {
@@ -65,7 +66,7 @@ final class InMemoryDeviceGrants {
                 return g;
             }
             decided[0] = true;
-            return g.decided(decision, who, sessionId);
+            return g.decided(decision, who, sessionDigest);
         });
         return decided[0];
     }

@@ -2,7 +2,11 @@ package dev.portless.connector.edge.store;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.portless.common.files.OwnerOnlyFiles;
 import dev.portless.connector.edge.policy.Identity;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,19 +17,24 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The store of a single edge, in its own memory: the default, and what every edge had before stores were shared.
- * Nothing survives a restart.
+ * Only revoked tokens and administrators' sign-outs survive a restart, in the state directory's
+ * {@link RevocationFile} when the store was opened with {@link #keptIn}; browser sessions, codes and PIN
+ * challenges do not.
  */
 public final class InMemoryEdgeStore implements EdgeStore {
+    private static final Logger log = LoggerFactory.getLogger(InMemoryEdgeStore.class);
     /** More codes than this and new ones are refused until expired ones are swept. */
     static final int MAX_CODES = 100_000;
 
     private final Clock clock;
     private final Map<String, StoredSession> sessions = new ConcurrentHashMap<>();
     private final Map<String, Code> codes = new ConcurrentHashMap<>();
-    // Session id → its tokens (jti → exp).
+    // Session id's digest → its tokens (jti → exp).
     private final Map<String, Map<String, Instant>> issued = new ConcurrentHashMap<>();
     private final Map<String, Instant> revoked = new ConcurrentHashMap<>();
     // "identity app" → the latest sign-out of that identity from that app.
@@ -36,10 +45,42 @@ public final class InMemoryEdgeStore implements EdgeStore {
     private final Map<String, Window> windows = new ConcurrentHashMap<>();
     private final Map<String, StoredAnonymousSession> anonymous = new ConcurrentHashMap<>();
     private final InMemoryDeviceGrants devices = new InMemoryDeviceGrants(MAX_CODES);
+    // Null when nothing is kept across restarts; writes of the file are serialized on it.
+    private final RevocationFile kept;
 
-    /** Returns an empty store that tells expiry by {@code clock}. */
+    /** Returns an empty store that tells expiry by {@code clock} and forgets everything on a restart. */
     public InMemoryEdgeStore(Clock clock) {
+        this(clock, null);
+    }
+
+    private InMemoryEdgeStore(Clock clock, RevocationFile kept) {
         this.clock = requireNonNull(clock, "clock");
+        this.kept = kept;
+    }
+
+    /**
+     * Returns a store that tells expiry by {@code clock} and keeps its revoked tokens and sign-outs in
+     * {@code stateDir} (created 0700 when missing), starting with those a previous run kept there.
+     *
+     * @throws UncheckedIOException with a sentence naming the file or directory when it cannot be used
+     */
+    public static InMemoryEdgeStore keptIn(Path stateDir, Clock clock) {
+        requireNonNull(stateDir, "stateDir");
+        try {
+            OwnerOnlyFiles.createDirectories(stateDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "cannot use the state directory " + stateDir + ": " + e.getMessage()
+                            + " (check state-dir in edge.yml and that the edge may write there)",
+                    e);
+        }
+        RevocationFile file = RevocationFile.in(stateDir);
+        RevocationFile.Contents contents = file.read();
+        InMemoryEdgeStore store = new InMemoryEdgeStore(clock, file);
+        store.revoked.putAll(contents.revoked());
+        contents.signOuts().forEach(signOut -> store.signOuts.put(signOutKey(signOut), signOut));
+        store.expire(clock.instant());
+        return store;
     }
 
     @Override
@@ -57,6 +98,14 @@ public final class InMemoryEdgeStore implements EdgeStore {
     public void endSession(String id) {
         sessions.remove(requireNonNull(id, "id"));
         anonymous.remove(id);
+    }
+
+    @Override
+    public void endSessionByDigest(String sessionDigest) {
+        requireNonNull(sessionDigest, "sessionDigest");
+        // Only a replayed code comes here: rare enough for a look at every session.
+        sessions.keySet().removeIf(id -> EdgeStore.sessionDigest(id).equals(sessionDigest));
+        anonymous.keySet().removeIf(id -> EdgeStore.sessionDigest(id).equals(sessionDigest));
     }
 
     @Override
@@ -98,8 +147,8 @@ public final class InMemoryEdgeStore implements EdgeStore {
 
     @Override
     public boolean decideDeviceGrant(
-            String userCode, StoredDeviceGrant.Status decision, Identity who, String sessionId, Instant now) {
-        return devices.decide(userCode, decision, who, sessionId, now);
+            String userCode, StoredDeviceGrant.Status decision, Identity who, String sessionDigest, Instant now) {
+        return devices.decide(userCode, decision, who, sessionDigest, now);
     }
 
     @Override
@@ -136,18 +185,19 @@ public final class InMemoryEdgeStore implements EdgeStore {
     }
 
     @Override
-    public void tokenIssued(String sessionId, String jti, Instant expiresAt) {
-        issued.computeIfAbsent(requireNonNull(sessionId, "sessionId"), s -> new ConcurrentHashMap<>())
+    public void tokenIssued(String sessionDigest, String jti, Instant expiresAt) {
+        issued.computeIfAbsent(requireNonNull(sessionDigest, "sessionDigest"), s -> new ConcurrentHashMap<>())
                 .put(requireNonNull(jti, "jti"), requireNonNull(expiresAt, "expiresAt"));
     }
 
     @Override
-    public Set<String> revokeSession(String sessionId) {
-        Map<String, Instant> tokens = issued.remove(requireNonNull(sessionId, "sessionId"));
+    public Set<String> revokeSession(String sessionDigest) {
+        Map<String, Instant> tokens = issued.remove(requireNonNull(sessionDigest, "sessionDigest"));
         if (tokens == null) {
             return Set.of();
         }
         revoked.putAll(tokens);
+        keep();
         return Set.copyOf(tokens.keySet());
     }
 
@@ -159,7 +209,8 @@ public final class InMemoryEdgeStore implements EdgeStore {
     @Override
     public void signOut(IdentitySignOut signOut) {
         requireNonNull(signOut, "signOut");
-        signOuts.put(signOut.identity() + ' ' + signOut.app(), signOut);
+        signOuts.put(signOutKey(signOut), signOut);
+        keep();
     }
 
     @Override
@@ -260,8 +311,34 @@ public final class InMemoryEdgeStore implements EdgeStore {
         issued.values().forEach(tokens -> tokens.values().removeIf(exp -> exp.isBefore(now)));
         issued.values().removeIf(Map::isEmpty);
         // A verifier allows a minute of clock skew: keep a revocation that long past the token's expiry.
-        revoked.values().removeIf(exp -> exp.isBefore(now.minusSeconds(60)));
-        signOuts.values().removeIf(s -> s.expiresAt().isBefore(now));
+        boolean forgotten = revoked.values().removeIf(exp -> exp.isBefore(now.minusSeconds(60)));
+        forgotten |= signOuts.values().removeIf(s -> s.expiresAt().isBefore(now));
+        if (forgotten) {
+            keep();
+        }
+    }
+
+    /** Writes the revocations and sign-outs to the file they are kept in, if any; blocks on the disk. */
+    private void keep() {
+        if (kept == null) {
+            return;
+        }
+        // The snapshot is taken under the lock, so the last write holds every change made before it.
+        synchronized (kept) {
+            try {
+                kept.write(new RevocationFile.Contents(revoked, List.copyOf(signOuts.values())));
+            } catch (IOException e) {
+                log.error(
+                        "Writing {} failed: {}; the revocations and sign-outs hold until the edge restarts, then"
+                                + " are forgotten: check the state directory",
+                        kept.path(),
+                        e.getMessage());
+            }
+        }
+    }
+
+    private static String signOutKey(IdentitySignOut signOut) {
+        return signOut.identity() + ' ' + signOut.app();
     }
 
     @Override

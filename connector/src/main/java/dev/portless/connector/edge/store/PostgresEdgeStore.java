@@ -131,6 +131,16 @@ public final class PostgresEdgeStore implements EdgeStore {
     }
 
     @Override
+    public void endSessionByDigest(String sessionDigest) {
+        requireNonNull(sessionDigest, "sessionDigest");
+        update("ending a browser session", "DELETE FROM portless_browser_sessions WHERE id_sha256 = ?", sessionDigest);
+        update(
+                "ending a browser session",
+                "DELETE FROM portless_anonymous_sessions WHERE id_sha256 = ?",
+                sessionDigest);
+    }
+
+    @Override
     public void putAnonymousSession(StoredAnonymousSession session) {
         inProgress.putAnonymousSession(requireNonNull(session, "session"));
     }
@@ -157,8 +167,8 @@ public final class PostgresEdgeStore implements EdgeStore {
 
     @Override
     public boolean decideDeviceGrant(
-            String userCode, StoredDeviceGrant.Status decision, Identity who, String sessionId, Instant now) {
-        return inProgress.decideDeviceGrant(userCode, decision, who, sessionId, now);
+            String userCode, StoredDeviceGrant.Status decision, Identity who, String sessionDigest, Instant now) {
+        return inProgress.decideDeviceGrant(userCode, decision, who, sessionDigest, now);
     }
 
     @Override
@@ -212,19 +222,19 @@ public final class PostgresEdgeStore implements EdgeStore {
     }
 
     @Override
-    public void tokenIssued(String sessionId, String jti, Instant expiresAt) {
+    public void tokenIssued(String sessionDigest, String jti, Instant expiresAt) {
         update(
                 "recording an issued token",
                 "INSERT INTO portless_issued_tokens (session_sha256, jti, expires_at) VALUES (?, ?, ?)"
                         + " ON CONFLICT DO NOTHING",
-                sha256(sessionId),
+                requireNonNull(sessionDigest, "sessionDigest"),
                 requireNonNull(jti, "jti"),
                 Timestamp.from(requireNonNull(expiresAt, "expiresAt")));
     }
 
     @Override
-    public Set<String> revokeSession(String sessionId) {
-        String digest = sha256(sessionId);
+    public Set<String> revokeSession(String sessionDigest) {
+        String digest = requireNonNull(sessionDigest, "sessionDigest");
         return run("revoking a session's tokens", c -> {
             // One statement: the tokens leave the issued list and enter the revoked one together.
             try (PreparedStatement ps = prepare(

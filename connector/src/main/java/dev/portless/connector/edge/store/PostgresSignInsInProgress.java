@@ -19,7 +19,7 @@ import java.util.Optional;
  */
 final class PostgresSignInsInProgress {
     private static final String GRANT_COLUMNS = "app, client, user_agent, created_at, expires_at, status, identity,"
-            + " session_id, poll_interval, last_poll";
+            + " session_sha256, poll_interval, last_poll";
 
     private final PostgresEdgeStore store;
 
@@ -69,7 +69,7 @@ final class PostgresSignInsInProgress {
                         Timestamp.from(grant.expiresAt()),
                         grant.status().name(),
                         grant.identity().map(IdentityJson::write).orElse(null),
-                        grant.sessionId().orElse(null),
+                        grant.sessionDigest().orElse(null),
                         grant.interval(),
                         grant.lastPoll().map(Timestamp::from).orElse(null))
                 == 1;
@@ -91,14 +91,14 @@ final class PostgresSignInsInProgress {
     }
 
     boolean decideDeviceGrant(
-            String userCode, StoredDeviceGrant.Status decision, Identity who, String sessionId, Instant now) {
+            String userCode, StoredDeviceGrant.Status decision, Identity who, String sessionDigest, Instant now) {
         return store.update(
                         "deciding a device authorization",
-                        "UPDATE portless_device_grants SET status = ?, identity = ?, session_id = ?"
+                        "UPDATE portless_device_grants SET status = ?, identity = ?, session_sha256 = ?"
                                 + " WHERE user_sha256 = ? AND status = 'PENDING' AND expires_at > ?",
                         requireNonNull(decision, "decision").name(),
                         IdentityJson.write(requireNonNull(who, "who")),
-                        requireNonNull(sessionId, "sessionId"),
+                        requireNonNull(sessionDigest, "sessionDigest"),
                         PostgresEdgeStore.sha256(userCode),
                         Timestamp.from(requireNonNull(now, "now")))
                 == 1;

@@ -26,7 +26,8 @@ final class StoreSchema {
             "V1__shared_sign_in_state.sql",
             "V2__pin_challenges_and_rate_windows.sql",
             "V3__identity_sign_outs.sql",
-            "V4__sign_ins_in_progress.sql");
+            "V4__sign_ins_in_progress.sql",
+            "V5__session_digests_in_payloads.sql");
 
     private StoreSchema() {}
 

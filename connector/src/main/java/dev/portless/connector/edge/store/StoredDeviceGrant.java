@@ -18,7 +18,7 @@ import java.util.Optional;
  * @param expiresAt  when the device code stops working unless approved and redeemed before
  * @param status     where the authorization stands
  * @param identity   who decided it, once decided
- * @param sessionId  the browser session it was decided in, once decided, so a replay can end that session
+ * @param sessionDigest the digest of the browser session it was decided in, once decided, so a replay can end it
  * @param interval   the polling interval the device must keep, in seconds
  * @param lastPoll   when the device last polled, if it did
  */
@@ -31,7 +31,7 @@ public record StoredDeviceGrant(
         Instant expiresAt,
         Status status,
         Optional<Identity> identity,
-        Optional<String> sessionId,
+        Optional<String> sessionDigest,
         int interval,
         Optional<Instant> lastPoll) {
 
@@ -45,7 +45,7 @@ public record StoredDeviceGrant(
         requireNonNull(expiresAt, "expiresAt");
         requireNonNull(status, "status");
         requireNonNull(identity, "identity");
-        requireNonNull(sessionId, "sessionId");
+        requireNonNull(sessionDigest, "sessionDigest");
         requireNonNull(lastPoll, "lastPoll");
     }
 
@@ -72,20 +72,20 @@ public record StoredDeviceGrant(
                 Optional.empty());
     }
 
-    /** Returns this authorization decided as {@code decision} by {@code who} in session {@code session}. */
-    StoredDeviceGrant decided(Status decision, Identity who, String session) {
-        return with(decision, Optional.of(who), Optional.of(session), interval, lastPoll);
+    /** Returns this authorization decided as {@code decision} by {@code who} in the session {@code sessionDigest} names. */
+    StoredDeviceGrant decided(Status decision, Identity who, String sessionDigest) {
+        return with(decision, Optional.of(who), Optional.of(sessionDigest), interval, lastPoll);
     }
 
     /** Returns this authorization as it stands after a poll at {@code now}. */
     StoredDeviceGrant polled(Status after, int newInterval, Instant now) {
-        return with(after, identity, sessionId, newInterval, Optional.of(now));
+        return with(after, identity, sessionDigest, newInterval, Optional.of(now));
     }
 
     private StoredDeviceGrant with(
             Status newStatus,
             Optional<Identity> newIdentity,
-            Optional<String> newSessionId,
+            Optional<String> newSessionDigest,
             int newInterval,
             Optional<Instant> newLastPoll) {
         return new StoredDeviceGrant(
@@ -97,7 +97,7 @@ public record StoredDeviceGrant(
                 expiresAt,
                 newStatus,
                 newIdentity,
-                newSessionId,
+                newSessionDigest,
                 newInterval,
                 newLastPoll);
     }

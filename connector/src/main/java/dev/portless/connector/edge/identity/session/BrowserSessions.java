@@ -179,6 +179,16 @@ public final class BrowserSessions {
         endSession(session.id());
     }
 
+    /**
+     * Ends the session whose digest ({@link EdgeStore#sessionDigest}) is {@code sessionDigest}, here or at another
+     * edge sharing the store: what a replayed code names.
+     */
+    public void endSessionByDigest(String sessionDigest) {
+        requireNonNull(sessionDigest, "sessionDigest");
+        sessions.keySet().removeIf(id -> EdgeStore.sessionDigest(id).equals(sessionDigest));
+        store.endSessionByDigest(sessionDigest);
+    }
+
     /** Ends the session named {@code id}, here or at another edge sharing the store. */
     public void endSession(String id) {
         requireNonNull(id, "id");

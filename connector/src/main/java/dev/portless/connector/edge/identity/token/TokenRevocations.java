@@ -17,7 +17,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 
 /**
  * The app tokens revoked before their expiry, and the tokens each browser session led to, so that a replayed
@@ -39,7 +38,7 @@ public final class TokenRevocations {
     private final Set<String> revoked = ConcurrentHashMap.newKeySet();
     // "identity app" → the latest sign-out of that identity from that app that this edge knows.
     private final Map<String, IdentitySignOut> signOuts = new ConcurrentHashMap<>();
-    private final List<Consumer<IdentitySignOut>> listeners = new CopyOnWriteArrayList<>();
+    private final List<SignOutListener> listeners = new CopyOnWriteArrayList<>();
 
     /** Returns an empty list in this edge's memory only, that tells expiry by {@code clock}. */
     public TokenRevocations(Clock clock) {
@@ -52,16 +51,19 @@ public final class TokenRevocations {
         this.store = requireNonNull(store, "store");
     }
 
-    /** Records that {@code token} was issued on the authority of the browser session {@code sessionId}. */
-    public void issued(String sessionId, AppTokenIssuer.IssuedToken token) {
-        requireNonNull(sessionId, "sessionId");
+    /**
+     * Records that {@code token} was issued on the authority of the browser session whose digest
+     * ({@link EdgeStore#sessionDigest}) is {@code sessionDigest}.
+     */
+    public void issued(String sessionDigest, AppTokenIssuer.IssuedToken token) {
+        requireNonNull(sessionDigest, "sessionDigest");
         requireNonNull(token, "token");
-        store.tokenIssued(sessionId, token.jti(), token.expiresAt());
+        store.tokenIssued(sessionDigest, token.jti(), token.expiresAt());
     }
 
-    /** Revokes every token issued on the authority of the browser session {@code sessionId}; returns how many. */
-    public int revokeSession(String sessionId) {
-        Set<String> ids = store.revokeSession(requireNonNull(sessionId, "sessionId"));
+    /** Revokes every token issued on the authority of the browser session {@code sessionDigest} names; returns how many. */
+    public int revokeSession(String sessionDigest) {
+        Set<String> ids = store.revokeSession(requireNonNull(sessionDigest, "sessionDigest"));
         revoked.addAll(ids);
         return ids.size();
     }
@@ -75,11 +77,11 @@ public final class TokenRevocations {
     /** Learns the revocations and sign-outs other edges made; blocks on the store, so runs off the event loops. */
     public void refresh() {
         revoked.addAll(store.revokedTokens());
-        store.signOuts().forEach(this::learn);
+        store.signOuts().forEach(s -> learn(s, false));
     }
 
     /** Has {@code listener} hear of every sign-out this edge learns, made here or at another edge. */
-    public void onSignOut(Consumer<IdentitySignOut> listener) {
+    public void onSignOut(SignOutListener listener) {
         listeners.add(requireNonNull(listener, "listener"));
     }
 
@@ -96,7 +98,7 @@ public final class TokenRevocations {
         Instant at = Instant.ofEpochSecond(clock.instant().getEpochSecond());
         IdentitySignOut signOut = new IdentitySignOut(identity, app, at, at.plus(keep));
         store.signOut(signOut);
-        learn(signOut);
+        learn(signOut, true);
         return signOut;
     }
 
@@ -147,14 +149,14 @@ public final class TokenRevocations {
                 .findFirst();
     }
 
-    private void learn(IdentitySignOut signOut) {
+    private void learn(IdentitySignOut signOut, boolean madeHere) {
         String key = signOut.identity() + ' ' + signOut.app();
         IdentitySignOut before = signOuts.get(key);
         if (before != null && !signOut.at().isAfter(before.at())) {
             return;
         }
         signOuts.put(key, signOut);
-        listeners.forEach(l -> l.accept(signOut));
+        listeners.forEach(l -> l.learned(signOut, madeHere));
     }
 
     /** Forgets revocations and issued tokens that have expired: no verifier accepts them any more. */
@@ -162,5 +164,15 @@ public final class TokenRevocations {
         store.expire(clock.instant());
         revoked.retainAll(store.revokedTokens());
         signOuts.values().retainAll(store.signOuts());
+    }
+
+    /** The listener of the sign-outs an edge learns. */
+    @FunctionalInterface
+    public interface SignOutListener {
+        /**
+         * This edge learnt {@code signOut}: made by its own admin listener when {@code madeHere}, else read from
+         * the store another edge wrote it to.
+         */
+        void learned(IdentitySignOut signOut, boolean madeHere);
     }
 }

@@ -58,7 +58,7 @@ class TokenRevocationsTest {
         TokenRevocations here = new TokenRevocations(CLOCK, store);
         TokenRevocations there = new TokenRevocations(CLOCK, store);
         List<IdentitySignOut> heard = new ArrayList<>();
-        there.onSignOut(heard::add);
+        there.onSignOut((signOut, madeHere) -> heard.add(signOut));
 
         here.signOut(TokenRevocations.serviceTokenName("ci"), "", Duration.ofHours(1));
         VerifiedAppToken ci = new VerifiedAppToken(
