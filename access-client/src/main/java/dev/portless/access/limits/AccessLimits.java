@@ -100,6 +100,8 @@ public final class AccessLimits {
     public static final int AGENT_MAX_LINE = 8 * 1024;
     /** Most handshake lines the agent reads from one front. */
     public static final int AGENT_MAX_REQUEST_LINES = 256;
+    /** Distinct argument lists whose parsed options the agent keeps; past it, it starts over. */
+    public static final int AGENT_PARSED_ARGUMENT_LISTS = 64;
     /** How long {@code access agent status}, {@code stop} and {@code access status} wait for the agent. */
     public static final Duration AGENT_ANSWER_TIMEOUT = Duration.ofSeconds(3);
     /** How long {@code access agent --daemon} waits for the new agent to answer. */
