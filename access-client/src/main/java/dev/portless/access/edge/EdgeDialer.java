@@ -40,7 +40,7 @@ public final class EdgeDialer {
      */
     public EdgeDialer(
             EdgeEndpoint edge, SslContext tls, Transport transport, Duration connectTimeout, Duration answerTimeout) {
-        this(edge, tls, null, transport, connectTimeout, answerTimeout);
+        this(edge, tls, null, transport, connectTimeout, answerTimeout, AccessLimits.IDLE_CONNECTION_CLOSE);
     }
 
     private EdgeDialer(
@@ -49,7 +49,8 @@ public final class EdgeDialer {
             SslContext multiplexTls,
             Transport transport,
             Duration connectTimeout,
-            Duration answerTimeout) {
+            Duration answerTimeout,
+            Duration idleClose) {
         this.edge = requireNonNull(edge, "edge");
         this.tls = requireNonNull(tls, "tls");
         this.socket = new EdgeSocket(
@@ -58,7 +59,9 @@ public final class EdgeDialer {
                 HostResolver.withDaemonThreads("access-resolver", AccessLimits.RESOLVER_THREADS),
                 requireNonNull(connectTimeout, "connectTimeout"));
         this.answerTimeout = requireNonNull(answerTimeout, "answerTimeout");
-        this.multiplexer = multiplexTls == null ? null : new Multiplexer(edge, socket, multiplexTls, answerTimeout);
+        this.multiplexer = multiplexTls == null
+                ? null
+                : new Multiplexer(edge, socket, multiplexTls, answerTimeout, requireNonNull(idleClose, "idleClose"));
     }
 
     /**
@@ -75,13 +78,36 @@ public final class EdgeDialer {
             Transport transport,
             Duration connectTimeout,
             Duration answerTimeout) {
+        return multiplexing(
+                edge,
+                multiplexTls,
+                webSocketTls,
+                transport,
+                connectTimeout,
+                answerTimeout,
+                AccessLimits.IDLE_CONNECTION_CLOSE);
+    }
+
+    /**
+     * Returns a dialer as {@link #multiplexing(EdgeEndpoint, SslContext, SslContext, Transport, Duration, Duration)}
+     * does, whose connections without a stream close after {@code idleClose}.
+     */
+    public static EdgeDialer multiplexing(
+            EdgeEndpoint edge,
+            SslContext multiplexTls,
+            SslContext webSocketTls,
+            Transport transport,
+            Duration connectTimeout,
+            Duration answerTimeout,
+            Duration idleClose) {
         return new EdgeDialer(
                 edge,
                 webSocketTls,
                 requireNonNull(multiplexTls, "multiplexTls"),
                 transport,
                 connectTimeout,
-                answerTimeout);
+                answerTimeout,
+                idleClose);
     }
 
     /** Returns the edge this dialer reaches. */

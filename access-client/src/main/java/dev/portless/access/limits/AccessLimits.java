@@ -35,6 +35,13 @@ public final class AccessLimits {
     public static final Duration IDLE_CONNECTION_CLOSE = Duration.ofSeconds(30);
 
     /**
+     * How long the agent keeps a multiplexed connection without a stream: the next login, minutes later, is then
+     * one {@code CONNECT} (one round trip to the edge) instead of TCP and TLS first (two more); HTTP/2 PINGs keep
+     * it checked meanwhile.
+     */
+    public static final Duration AGENT_IDLE_CONNECTION_CLOSE = Duration.ofMinutes(15);
+
+    /**
      * How long a WebSocket stream may carry nothing before {@code access} pings the edge, so NAT
      * mappings stay open on idle streams (as HTTP/2 PING does on multiplexed connections).
      */
