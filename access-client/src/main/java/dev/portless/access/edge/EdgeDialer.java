@@ -70,27 +70,7 @@ public final class EdgeDialer {
      *
      * @param multiplexTls the TLS context offering ALPN {@code MultiplexedHttp2.ALPN} and {@code http/1.1}
      * @param webSocketTls the TLS context offering {@code http/1.1} only
-     */
-    public static EdgeDialer multiplexing(
-            EdgeEndpoint edge,
-            SslContext multiplexTls,
-            SslContext webSocketTls,
-            Transport transport,
-            Duration connectTimeout,
-            Duration answerTimeout) {
-        return multiplexing(
-                edge,
-                multiplexTls,
-                webSocketTls,
-                transport,
-                connectTimeout,
-                answerTimeout,
-                AccessLimits.IDLE_CONNECTION_CLOSE);
-    }
-
-    /**
-     * Returns a dialer as {@link #multiplexing(EdgeEndpoint, SslContext, SslContext, Transport, Duration, Duration)}
-     * does, whose connections without a stream close after {@code idleClose}.
+     * @param idleClose    how long a connection without a stream stays open for the next one
      */
     public static EdgeDialer multiplexing(
             EdgeEndpoint edge,
