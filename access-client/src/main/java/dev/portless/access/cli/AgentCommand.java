@@ -57,16 +57,14 @@ final class AgentCommand implements Callable<Integer> {
         if (daemon) {
             return startInBackground(paths, err);
         }
-        // Epoll: the agent's unix socket needs it (see AgentServer), and the edge connections share its loop.
-        // One loop: a stream's edge connection lives on its front's loop, and with one loop every front finds
-        // the connections earlier fronts left warm (with a loop per core, each loop's first front paid a TLS
-        // handshake). A login's relay is light; bulk forwards run on a group of their own.
+        // Epoll: the agent's unix socket needs it (see AgentServer), and the edge connections share its loops.
         Transport transport = Transport.EPOLL;
-        EventLoopGroup group = transport.newGroup(1, "access-agent");
+        EventLoopGroup group = transport.newGroup(0, "access-agent");
         // `access tcp` forwards listen on the transport of `access tcp` itself (NIO unless asked; see Transport):
         // their local connections may half-close. Netty starts a loop's thread on first use only.
         Transport forwardTransport = Transport.best();
-        EventLoopGroup forwardGroup = forwardTransport.newGroup(0, "access-agent-tcp");
+        EventLoopGroup forwardGroup =
+                forwardTransport == transport ? group : forwardTransport.newGroup(0, "access-agent-tcp");
         try {
             AgentServer server;
             try {
