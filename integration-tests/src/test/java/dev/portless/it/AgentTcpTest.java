@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portless.it.harness.AgentForward;
 import dev.portless.it.harness.InstalledAgent;
 import dev.portless.it.harness.PortlessStack;
 import dev.portless.it.peers.Commands;
@@ -12,7 +13,6 @@ import dev.portless.it.peers.EchoServer;
 import dev.portless.it.peers.FreePorts;
 import dev.portless.it.peers.Postgres;
 import dev.portless.it.peers.ProcessResult;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -61,8 +61,8 @@ class AgentTcpTest {
     private InstalledAgent agent;
     private Path agentDir;
     private Map<String, String> env;
-    private Front db;
-    private Front echoForward;
+    private AgentForward db;
+    private AgentForward echoForward;
 
     @BeforeAll
     void installAndStart() throws IOException {
@@ -81,7 +81,7 @@ class AgentTcpTest {
 
     @AfterAll
     void stop() {
-        for (Front f : new Front[] {db, echoForward}) {
+        for (AgentForward f : new AgentForward[] {db, echoForward}) {
             if (f != null) {
                 f.process().destroyForcibly();
             }
@@ -103,7 +103,7 @@ class AgentTcpTest {
     @Test
     @Order(1)
     void psqlRunsATransactionAndCopiesAFewMegabytesBothWays() throws Exception {
-        db = startForward(DB, FreePorts.next());
+        db = agent.forward(DB, FreePorts.next());
         // psql prints each statement's tag: the transaction began, did its work and committed.
         assertEquals(
                 "BEGIN\nCREATE TABLE\nINSERT 0 1\nCOMMIT\n1",
@@ -132,7 +132,7 @@ class AgentTcpTest {
     @Order(2)
     void twoForwardsOfTwoAppsShareOneAgent() throws Exception {
         long agentPid = agentPid();
-        echoForward = startForward(ECHO, FreePorts.next());
+        echoForward = agent.forward(ECHO, FreePorts.next());
         byte[] sent = "two forwards, one agent\n".getBytes(StandardCharsets.US_ASCII);
         assertArrayEquals(sent, echoThrough(echoForward.port(), sent));
         assertEquals("1", psql("select 1").trim());
@@ -186,37 +186,13 @@ class AgentTcpTest {
         ProcessResult status =
                 Commands.run(List.of(access(), "agent", "status"), TIMEOUT, env).assertSuccess();
         assertTrue(!status.stdout().contains("forward:"), status.stdout());
-        Front again = startForward(ECHO, echoForward.port());
+        AgentForward again = agent.forward(ECHO, echoForward.port());
         try {
             byte[] sent = "the agent lives on\n".getBytes(StandardCharsets.US_ASCII);
             assertArrayEquals(sent, echoThrough(again.port(), sent));
         } finally {
             again.process().destroy();
         }
-    }
-
-    /** An {@code access tcp} command in the background, its stderr in a file. */
-    private record Front(Process process, Path stderrFile, int port) {
-        String stderr() throws IOException {
-            return Files.readString(stderrFile);
-        }
-    }
-
-    private Front startForward(String app, int port) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(access(), "tcp", "--hostname", app, "--url", "127.0.0.1:" + port)
-                .redirectInput(new File("/dev/null"));
-        builder.environment().putAll(withoutJava());
-        Path err = Files.createTempFile(work, "access-tcp", ".err");
-        Process process = builder.redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(err.toFile())
-                .start();
-        Front front = new Front(process, err, port);
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!front.stderr().contains("access: listening on") && process.isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertTrue(front.stderr().contains("access: listening on"), front.stderr());
-        return front;
     }
 
     private String psql(String sql) throws IOException {

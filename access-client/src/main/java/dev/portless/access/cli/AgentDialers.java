@@ -2,6 +2,7 @@ package dev.portless.access.cli;
 
 import dev.portless.access.edge.EdgeDialer;
 import dev.portless.access.edge.EdgeEndpoint;
+import dev.portless.access.limits.AccessLimits;
 import dev.portless.common.net.Transport;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,8 @@ final class AgentDialers {
     /** Returns the dialer for {@code location}'s settings in {@code env}, made on first use. */
     EdgeDialer dialer(EdgeLocation location, String hostname, Map<String, String> env) {
         return byKey.computeIfAbsent(
-                location.dialerKey(hostname, env), key -> location.dialer(hostname, transport, env));
+                location.dialerKey(hostname, env),
+                key -> location.dialer(hostname, transport, env, AccessLimits.AGENT_IDLE_CONNECTION_CLOSE));
     }
 
     /** Returns the edges the agent has dialers for. */

@@ -38,6 +38,7 @@ final class AgentStreams implements AgentService {
     private final Executor signIns = EdgeOptions.signInThreads();
     private final Instant started = Instant.now();
     private final Set<String> forwards = ConcurrentHashMap.newKeySet();
+    private final ParsedOptions<SshCommand> sshOptions = new ParsedOptions<>(SshCommand::new);
 
     /**
      * Returns the service whose {@code access ssh} streams use {@code streamDialers} on the fronts' own loops,
@@ -70,8 +71,8 @@ final class AgentStreams implements AgentService {
                     + " only, not `access " + request.command() + "`");
         }
         // The ssh command alone: a model of every command would cost far more than the stream.
-        SshCommand ssh = new SshCommand();
-        new CommandLine(ssh).parseArgs(options(request));
+        SshCommand ssh =
+                sshOptions.parse(request.args().subList(1, request.args().size()));
         return new Target(
                 ssh.destinationOption.apply(ssh.edgeOptions.agentDialer(
                         ssh.hostname, request.env(), lines(terminal), terminal::open, streamDialers, signIns)),

@@ -89,6 +89,11 @@ final class EdgeLocation {
     }
 
     EdgeDialer dialer(String hostname, Transport transport, Map<String, String> env) {
+        return dialer(hostname, transport, env, AccessLimits.IDLE_CONNECTION_CLOSE);
+    }
+
+    /** Returns the dialer of {@link #dialer(String, Transport, Map)} whose idle connections close after {@code idle}. */
+    EdgeDialer dialer(String hostname, Transport transport, Map<String, String> env, Duration idle) {
         SslContext webSocketTls = TlsContexts.client(ca(env), ApplicationProtocolNames.HTTP_1_1);
         if ("off".equalsIgnoreCase(env.getOrDefault(MULTIPLEX_ENV, "on"))) {
             return new EdgeDialer(
@@ -101,6 +106,7 @@ final class EdgeLocation {
                 webSocketTls,
                 transport,
                 connectTimeout(),
-                AccessLimits.ANSWER_TIMEOUT);
+                AccessLimits.ANSWER_TIMEOUT,
+                idle);
     }
 }

@@ -40,7 +40,7 @@ public final class EdgeDialer {
      */
     public EdgeDialer(
             EdgeEndpoint edge, SslContext tls, Transport transport, Duration connectTimeout, Duration answerTimeout) {
-        this(edge, tls, null, transport, connectTimeout, answerTimeout);
+        this(edge, tls, null, transport, connectTimeout, answerTimeout, AccessLimits.IDLE_CONNECTION_CLOSE);
     }
 
     private EdgeDialer(
@@ -49,7 +49,8 @@ public final class EdgeDialer {
             SslContext multiplexTls,
             Transport transport,
             Duration connectTimeout,
-            Duration answerTimeout) {
+            Duration answerTimeout,
+            Duration idleClose) {
         this.edge = requireNonNull(edge, "edge");
         this.tls = requireNonNull(tls, "tls");
         this.socket = new EdgeSocket(
@@ -58,7 +59,9 @@ public final class EdgeDialer {
                 HostResolver.withDaemonThreads("access-resolver", AccessLimits.RESOLVER_THREADS),
                 requireNonNull(connectTimeout, "connectTimeout"));
         this.answerTimeout = requireNonNull(answerTimeout, "answerTimeout");
-        this.multiplexer = multiplexTls == null ? null : new Multiplexer(edge, socket, multiplexTls, answerTimeout);
+        this.multiplexer = multiplexTls == null
+                ? null
+                : new Multiplexer(edge, socket, multiplexTls, answerTimeout, requireNonNull(idleClose, "idleClose"));
     }
 
     /**
@@ -67,6 +70,7 @@ public final class EdgeDialer {
      *
      * @param multiplexTls the TLS context offering ALPN {@code MultiplexedHttp2.ALPN} and {@code http/1.1}
      * @param webSocketTls the TLS context offering {@code http/1.1} only
+     * @param idleClose    how long a connection without a stream stays open for the next one
      */
     public static EdgeDialer multiplexing(
             EdgeEndpoint edge,
@@ -74,14 +78,16 @@ public final class EdgeDialer {
             SslContext webSocketTls,
             Transport transport,
             Duration connectTimeout,
-            Duration answerTimeout) {
+            Duration answerTimeout,
+            Duration idleClose) {
         return new EdgeDialer(
                 edge,
                 webSocketTls,
                 requireNonNull(multiplexTls, "multiplexTls"),
                 transport,
                 connectTimeout,
-                answerTimeout);
+                answerTimeout,
+                idleClose);
     }
 
     /** Returns the edge this dialer reaches. */

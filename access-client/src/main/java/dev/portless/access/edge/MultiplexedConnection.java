@@ -37,17 +37,20 @@ import java.util.function.Consumer;
  * it by milliseconds (enough to break iperf3's control connection in the benchmark). A connection
  * lives on one event loop, the one of the local connection it carries, so no byte crosses threads;
  * it is touched from that loop only, and closes itself after
- * {@link AccessLimits#IDLE_CONNECTION_CLOSE} without a stream.
+ * its idle time without a stream ({@link AccessLimits#IDLE_CONNECTION_CLOSE}, longer in the agent).
  */
 final class MultiplexedConnection {
     private final Channel channel;
     private final EdgeEndpoint edge;
+    private final Duration idleTime;
     private final Consumer<MultiplexedConnection> onIdle;
     private int streams;
     private boolean goingAway;
     private ScheduledFuture<?> idleClose;
 
-    private MultiplexedConnection(Channel channel, EdgeEndpoint edge, Consumer<MultiplexedConnection> onIdle) {
+    private MultiplexedConnection(
+            Channel channel, EdgeEndpoint edge, Duration idleTime, Consumer<MultiplexedConnection> onIdle) {
+        this.idleTime = idleTime;
         this.channel = channel;
         this.edge = edge;
         this.onIdle = onIdle;
@@ -64,11 +67,12 @@ final class MultiplexedConnection {
             EdgeEndpoint edge,
             EdgeSocket socket,
             SslContext tls,
+            Duration idleTime,
             Consumer<MultiplexedConnection> onIdle) {
         CompletableFuture<MultiplexedConnection> result = new CompletableFuture<>();
         socket.connect(
                 loop,
-                new MultiplexedConnectionInitializer(socket, tls, new Negotiation(edge, onIdle, result)),
+                new MultiplexedConnectionInitializer(socket, tls, new Negotiation(edge, idleTime, onIdle, result)),
                 result::completeExceptionally);
         return result;
     }
@@ -138,7 +142,7 @@ final class MultiplexedConnection {
                                     channel.close();
                                 }
                             },
-                            AccessLimits.IDLE_CONNECTION_CLOSE.toMillis(),
+                            idleTime.toMillis(),
                             TimeUnit.MILLISECONDS);
             if (accepting()) {
                 onIdle.accept(this);
@@ -161,15 +165,18 @@ final class MultiplexedConnection {
     /** Sets the connection up once TLS has settled the protocol. */
     private static final class Negotiation extends ApplicationProtocolNegotiationHandler {
         private final EdgeEndpoint edge;
+        private final Duration idleTime;
         private final Consumer<MultiplexedConnection> onIdle;
         private final CompletableFuture<MultiplexedConnection> result;
 
         Negotiation(
                 EdgeEndpoint edge,
+                Duration idleTime,
                 Consumer<MultiplexedConnection> onIdle,
                 CompletableFuture<MultiplexedConnection> result) {
             super(ApplicationProtocolNames.HTTP_1_1);
             this.edge = edge;
+            this.idleTime = idleTime;
             this.onIdle = onIdle;
             this.result = result;
         }
@@ -181,7 +188,7 @@ final class MultiplexedConnection {
                 ctx.close();
                 return;
             }
-            MultiplexedConnection connection = new MultiplexedConnection(ctx.channel(), edge, onIdle);
+            MultiplexedConnection connection = new MultiplexedConnection(ctx.channel(), edge, idleTime, onIdle);
             ctx.pipeline()
                     .addLast("h2", MultiplexedHttp2.clientCodec())
                     .addLast("windows", MultiplexedHttp2.windowGrowth())

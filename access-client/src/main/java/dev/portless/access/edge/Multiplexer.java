@@ -23,15 +23,17 @@ final class Multiplexer {
     private final EdgeSocket socket;
     private final SslContext tls;
     private final Duration answerTimeout;
+    private final Duration idleClose;
     // One entry per event loop; each entry is touched from its own loop only.
     private final Map<EventLoop, LoopConnections> byLoop = new ConcurrentHashMap<>();
     private volatile boolean unsupported;
 
-    Multiplexer(EdgeEndpoint edge, EdgeSocket socket, SslContext tls, Duration answerTimeout) {
+    Multiplexer(EdgeEndpoint edge, EdgeSocket socket, SslContext tls, Duration answerTimeout, Duration idleClose) {
         this.edge = edge;
         this.socket = socket;
         this.tls = tls;
         this.answerTimeout = answerTimeout;
+        this.idleClose = idleClose;
     }
 
     /** Returns whether the edge is known to speak one WebSocket per stream only. */
@@ -87,7 +89,7 @@ final class Multiplexer {
                     return CompletableFuture.completedFuture(c);
                 }
             }
-            return MultiplexedConnection.connect(loop, edge, socket, tls, this::freed);
+            return MultiplexedConnection.connect(loop, edge, socket, tls, idleClose, this::freed);
         }
 
         private void freed(MultiplexedConnection connection) {

@@ -35,6 +35,13 @@ public final class AccessLimits {
     public static final Duration IDLE_CONNECTION_CLOSE = Duration.ofSeconds(30);
 
     /**
+     * How long the agent keeps a multiplexed connection without a stream: the next login, minutes later, is then
+     * one {@code CONNECT} (one round trip to the edge) instead of TCP and TLS first (two more); HTTP/2 PINGs keep
+     * it checked meanwhile.
+     */
+    public static final Duration AGENT_IDLE_CONNECTION_CLOSE = Duration.ofMinutes(15);
+
+    /**
      * How long a WebSocket stream may carry nothing before {@code access} pings the edge, so NAT
      * mappings stay open on idle streams (as HTTP/2 PING does on multiplexed connections).
      */
@@ -100,6 +107,8 @@ public final class AccessLimits {
     public static final int AGENT_MAX_LINE = 8 * 1024;
     /** Most handshake lines the agent reads from one front. */
     public static final int AGENT_MAX_REQUEST_LINES = 256;
+    /** Distinct argument lists whose parsed options the agent keeps; past it, it starts over. */
+    public static final int AGENT_PARSED_ARGUMENT_LISTS = 64;
     /** How long {@code access agent status}, {@code stop} and {@code access status} wait for the agent. */
     public static final Duration AGENT_ANSWER_TIMEOUT = Duration.ofSeconds(3);
     /** How long {@code access agent --daemon} waits for the new agent to answer. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portless.access.limits.AccessLimits;
 import dev.portless.access.testing.FakeEdge;
 import dev.portless.access.testing.TestCertificates;
 import dev.portless.common.mux.MultiplexedHttp2;
@@ -84,6 +85,7 @@ class MultiplexFallbackTest {
                 TlsContexts.client(ca, "http/1.1"),
                 Transport.best(),
                 Duration.ofSeconds(5),
-                Duration.ofSeconds(10));
+                Duration.ofSeconds(10),
+                AccessLimits.IDLE_CONNECTION_CLOSE);
     }
 }

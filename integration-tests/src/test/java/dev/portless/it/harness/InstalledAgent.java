@@ -77,6 +77,14 @@ public final class InstalledAgent implements AutoCloseable {
         return e;
     }
 
+    /**
+     * Returns an {@code access tcp} of {@code app} on {@code 127.0.0.1:port} that only this agent can carry, once
+     * it listens.
+     */
+    public AgentForward forward(String app, int port) throws IOException, InterruptedException {
+        return AgentForward.start(this, requireNonNull(app, "app"), port);
+    }
+
     /** Returns the scratch directory, for the test's own files. */
     public Path work() {
         return work;
