@@ -1,5 +1,6 @@
 package dev.portless.bench;
 
+import dev.portless.bench.cut.CutFlowCommand;
 import dev.portless.bench.echo.EchoCommand;
 import dev.portless.bench.memory.IdleStreamsCommand;
 import dev.portless.bench.memory.MemoryCommand;
@@ -34,7 +35,8 @@ import picocli.CommandLine.Command;
             JfrTopCommand.class,
             WrkFiguresCommand.class,
             WebReportCommand.class,
-            SoakCommand.class
+            SoakCommand.class,
+            CutFlowCommand.class
         })
 public final class BenchCommand {
 

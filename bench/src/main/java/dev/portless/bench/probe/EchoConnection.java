@@ -12,7 +12,7 @@ import java.net.Socket;
  * blocking socket on a dedicated thread is the cheapest client there is, so the probe adds as
  * little as possible to what it measures.
  */
-final class EchoConnection implements AutoCloseable {
+public final class EchoConnection implements AutoCloseable {
     static final int TIMEOUT_MILLIS = 30_000;
 
     private final Socket socket;
@@ -26,7 +26,7 @@ final class EchoConnection implements AutoCloseable {
     }
 
     /** Returns a connected socket with Nagle off and a read timeout, so a broken path fails, not hangs. */
-    static EchoConnection open(InetSocketAddress address) throws IOException {
+    public static EchoConnection open(InetSocketAddress address) throws IOException {
         Socket s = new Socket();
         try {
             s.setTcpNoDelay(true);
@@ -40,7 +40,7 @@ final class EchoConnection implements AutoCloseable {
     }
 
     /** Sends {@code message} and reads it back into {@code reply}; fails if the echo differs. */
-    void roundTrip(byte[] message, byte[] reply) throws IOException {
+    public void roundTrip(byte[] message, byte[] reply) throws IOException {
         out.write(message);
         int got = 0;
         while (got < reply.length) {

@@ -4,22 +4,22 @@ import java.io.PrintWriter;
 import java.util.Locale;
 
 /** The one output format of every probe: {@code name value} lines that scripts/bench collects. */
-final class Figures {
+public final class Figures {
     private final PrintWriter out;
 
-    Figures(PrintWriter out) {
+    public Figures(PrintWriter out) {
         this.out = out;
     }
 
-    void print(String name, double value) {
+    public void print(String name, double value) {
         out.println(name + " " + String.format(Locale.ROOT, "%.3f", value));
     }
 
-    void print(String name, long value) {
+    public void print(String name, long value) {
         out.println(name + " " + value);
     }
 
-    void flush() {
+    public void flush() {
         out.flush();
     }
 }

@@ -94,6 +94,18 @@ final class CarrierSide extends ChannelInboundHandlerAdapter {
         writeFrame(bytes);
     }
 
+    /**
+     * Writes one DATA frame of {@code bytes} (the caller keeps its reference), whose
+     * {@link FrameSizedReads#HEADROOM} bytes before the reader index take the header: one buffer, no copy.
+     */
+    void writeDataWithHeadroom(ByteBuf bytes) {
+        int start = bytes.readerIndex() - FrameSizedReads.HEADROOM;
+        int n = bytes.readableBytes();
+        bytes.setByte(start, ResumeProtocol.DATA);
+        bytes.setInt(start + 1, n);
+        channel.write(bytes.retainedSlice(start, FrameSizedReads.HEADROOM + n));
+    }
+
     private void writeFrame(ByteBuf bytes) {
         ByteBuf header = ResumeFrames.dataHeader(alloc(), bytes.readableBytes());
         channel.write(alloc().compositeBuffer(2).addComponents(true, header, bytes));

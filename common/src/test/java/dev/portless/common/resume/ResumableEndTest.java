@@ -94,6 +94,39 @@ class ResumableEndTest {
         return Unpooled.copiedBuffer(s, StandardCharsets.UTF_8);
     }
 
+    /** Returns {@code s} in a buffer as the plain channel's own read would allocate it. */
+    private static ByteBuf read(EmbeddedChannel plain, String s) {
+        ByteBuf buf = plain.config().getRecvByteBufAllocator().newHandle().allocate(plain.alloc());
+        return buf.writeBytes(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aReadGoesOutAsOneBufferWithItsHeaderInFrontAndIsReplayedWhole() {
+        Pair p = new Pair();
+        shuttle(p.c1, p.s1);
+        p.localPlain.writeInbound(read(p.localPlain, "first "));
+        ByteBuf frame = p.c1.readOutbound();
+        assertFalse(frame instanceof io.netty.buffer.CompositeByteBuf, frame::toString);
+        assertEquals(ResumeProtocol.DATA, frame.getByte(frame.readerIndex()));
+        assertEquals(6, frame.getInt(frame.readerIndex() + 1));
+        p.s1.writeInbound(frame);
+        shuttle(p.c1, p.s1);
+        assertEquals("first ", text(p.targetPlain));
+
+        // Lost in flight, then sent again from the replay buffer on the next carrier.
+        p.localPlain.writeInbound(read(p.localPlain, "second"));
+        p.c1.outboundMessages().forEach(io.netty.util.ReferenceCountUtil::release);
+        p.c1.outboundMessages().clear();
+        p.c1.close();
+        p.s1.close();
+        EmbeddedChannel c2 = new EmbeddedChannel();
+        EmbeddedChannel s2 = new EmbeddedChannel();
+        p.client.attachResumed(c2);
+        p.connector.attachResumed(s2);
+        shuttle(c2, s2);
+        assertEquals("second", text(p.targetPlain));
+    }
+
     @Test
     void bytesSentDuringABreakArriveOnceAfterTheResume() {
         Pair p = new Pair();
