@@ -53,6 +53,14 @@ public final class AccessLimits {
     /** Threads that may wait on the edge's name lookup at once. */
     public static final int RESOLVER_THREADS = 2;
 
+    /**
+     * How many times a new stream is dialed when the connection to the edge breaks before the edge
+     * answers (a reset or a broken pipe while many clients dial at once); nothing reached the app yet.
+     */
+    public static final int FIRST_DIAL_ATTEMPTS = 4;
+    /** The pause after the first such failure; it doubles after each (with jitter): 0.2, 0.4, 0.8 s. */
+    public static final Duration FIRST_DIAL_RETRY_INITIAL = Duration.ofMillis(200);
+
     /** Unacknowledged bytes a resumable stream keeps for replay to the edge; reading the local app stops there. */
     public static final long RESUME_REPLAY_BUFFER = 4L << 20;
     /** How long {@code access} keeps redialing a broken resumable stream before it gives up. */
