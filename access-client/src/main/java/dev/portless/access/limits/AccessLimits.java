@@ -80,8 +80,12 @@ public final class AccessLimits {
     public static final int STDIN_CHUNK = 16 * 1024;
     /** Bytes {@code access ssh} lets wait for stdout before it stops reading from the edge. */
     public static final int MAX_STDOUT_BUFFERED = 1 << 20;
-    /** How long {@code access ssh} lets the last bytes cross when ssh hangs up on it. */
-    public static final Duration STDIO_DRAIN = Duration.ofSeconds(2);
+    /**
+     * How long {@code access ssh} lets the last bytes and the stream's end cross when ssh hangs up on it.
+     * It ends as soon as the other end has the end; the bound is for a loaded machine, where 2 s was too
+     * short and the connector then held the target for its detach window. ssh does not wait for it.
+     */
+    public static final Duration STDIO_DRAIN = Duration.ofSeconds(10);
 
     /** {@code --timeout} when not given: how long to wait for the user to finish signing in. */
     public static final String SIGN_IN_TIMEOUT = "5m";
