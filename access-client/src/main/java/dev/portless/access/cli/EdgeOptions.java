@@ -2,6 +2,7 @@ package dev.portless.access.cli;
 
 import dev.portless.access.edge.Credentials;
 import dev.portless.access.edge.EdgeDialer;
+import dev.portless.access.edge.FirstDialRetry;
 import dev.portless.access.edge.StreamDialer;
 import dev.portless.access.login.BrowserOpener;
 import dev.portless.access.login.SignedInDialer;
@@ -64,9 +65,10 @@ final class EdgeOptions {
         Optional<Credentials> serviceToken = serviceToken(env);
         EdgeDialer dialer = location.dialer(hostname, transport, env);
         if (serviceToken.isPresent()) {
-            return StreamDialer.withCredentials(dialer, serviceToken.get());
+            return FirstDialRetry.around(StreamDialer.withCredentials(dialer, serviceToken.get()));
         }
-        return new SignedInDialer(dialer, login.signIn(location, hostname, env, err), signInThreads(), err);
+        return FirstDialRetry.around(
+                new SignedInDialer(dialer, login.signIn(location, hostname, env, err), signInThreads(), err));
     }
 
     /**

@@ -7,6 +7,7 @@ import java.util.Optional;
  */
 public final class AccessException extends Exception {
     private final String edgeError;
+    private final boolean beforeAnswer;
 
     /** Returns an exception whose message is the sentence shown to the user. */
     public AccessException(String sentence) {
@@ -18,8 +19,26 @@ public final class AccessException extends Exception {
      * edge answered (e.g. {@code token_expired}), or null when the edge named none.
      */
     public AccessException(String sentence, String edgeError) {
+        this(sentence, edgeError, false);
+    }
+
+    private AccessException(String sentence, String edgeError, boolean beforeAnswer) {
         super(sentence, null, false, false);
         this.edgeError = edgeError;
+        this.beforeAnswer = beforeAnswer;
+    }
+
+    /**
+     * Returns an exception for a connection to the edge that broke (a reset, a broken pipe, a close)
+     * before the edge answered the stream request: nothing reached the app, so dialing again is safe.
+     */
+    public static AccessException brokeBeforeAnswer(String sentence) {
+        return new AccessException(sentence, null, true);
+    }
+
+    /** Returns whether the connection to the edge broke before the edge answered: a new dial may succeed. */
+    public boolean brokeBeforeAnswer() {
+        return beforeAnswer;
     }
 
     /** Returns the error code the edge answered, e.g. {@code token_expired}, if it named one. */

@@ -84,15 +84,17 @@ final class ConnectAnswerHandler extends StreamAnswerHandler<Channel> {
 
     @Override
     protected Throwable closedEarly() {
-        return new AccessException(
-                errorStatus != 0
-                        ? EdgeErrors.sentence(errorStatus, errorBody.toString(StandardCharsets.UTF_8), hostname, edge)
-                        : "The edge at " + edge + " ended the stream before answering for " + hostname + ".");
+        if (errorStatus != 0) {
+            String body = errorBody.toString(StandardCharsets.UTF_8);
+            return new AccessException(EdgeErrors.sentence(errorStatus, body, hostname, edge), EdgeErrors.code(body));
+        }
+        return AccessException.brokeBeforeAnswer(
+                "The edge at " + edge + " ended the stream before answering for " + hostname + ".");
     }
 
     @Override
     protected Throwable failed(Throwable cause) {
-        return new AccessException(EdgeFailures.connection(cause, edge));
+        return EdgeFailures.brokenConnection(cause, edge);
     }
 
     private static int parseStatus(CharSequence status) {

@@ -1,5 +1,6 @@
 package dev.portless.access.edge;
 
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.security.cert.CertificateException;
@@ -50,6 +51,18 @@ final class EdgeFailures {
         return isTls(cause)
                 ? tls(cause, edge)
                 : "The connection to the edge at " + edge + " failed: " + rootMessage(cause);
+    }
+
+    /**
+     * Returns the failure of a connection to {@code edge} before the edge answered a stream request;
+     * a network error (a reset, a broken pipe) may pass, so the stream may be dialed again, while a
+     * failed TLS handshake may not.
+     */
+    static AccessException brokenConnection(Throwable cause, EdgeEndpoint edge) {
+        String sentence = connection(cause, edge);
+        return isTls(cause) || !(cause instanceof IOException)
+                ? new AccessException(sentence)
+                : AccessException.brokeBeforeAnswer(sentence);
     }
 
     private static boolean isTls(Throwable t) {

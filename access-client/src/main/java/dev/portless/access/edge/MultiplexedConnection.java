@@ -96,7 +96,7 @@ final class MultiplexedConnection {
                 .addListener(f -> {
                     if (!f.isSuccess()) {
                         streamEnded();
-                        result.completeExceptionally(new AccessException(EdgeFailures.connection(f.cause(), edge)));
+                        result.completeExceptionally(EdgeFailures.brokenConnection(f.cause(), edge));
                         return;
                     }
                     Http2StreamChannel stream = (Http2StreamChannel) f.getNow();
@@ -105,8 +105,7 @@ final class MultiplexedConnection {
                                     connectRequest(hostname, credentials, destination), false))
                             .addListener(w -> {
                                 if (!w.isSuccess()) {
-                                    result.completeExceptionally(
-                                            new AccessException(EdgeFailures.connection(w.cause(), edge)));
+                                    result.completeExceptionally(EdgeFailures.brokenConnection(w.cause(), edge));
                                     stream.close();
                                 }
                             });
@@ -210,8 +209,8 @@ final class MultiplexedConnection {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-            result.completeExceptionally(
-                    new AccessException("The edge at " + edge + " closed the connection during the TLS handshake."));
+            result.completeExceptionally(AccessException.brokeBeforeAnswer(
+                    "The edge at " + edge + " closed the connection during the TLS handshake."));
             super.channelInactive(ctx);
         }
     }

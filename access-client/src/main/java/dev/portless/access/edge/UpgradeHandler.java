@@ -99,12 +99,12 @@ final class UpgradeHandler extends StreamAnswerHandler<Channel> {
 
     @Override
     protected Throwable closedEarly() {
-        return new AccessException(
+        return AccessException.brokeBeforeAnswer(
                 "The edge at " + edge + " closed the connection before answering for " + hostname + ".");
     }
 
     @Override
     protected Throwable failed(Throwable cause) {
-        return new AccessException(EdgeFailures.connection(cause, edge));
+        return EdgeFailures.brokenConnection(cause, edge);
     }
 }

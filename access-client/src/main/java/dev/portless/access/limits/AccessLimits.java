@@ -60,6 +60,14 @@ public final class AccessLimits {
     /** Threads that may wait on the edge's name lookup at once. */
     public static final int RESOLVER_THREADS = 2;
 
+    /**
+     * How many times a new stream is dialed when the connection to the edge breaks before the edge
+     * answers (a reset or a broken pipe while many clients dial at once); nothing reached the app yet.
+     */
+    public static final int FIRST_DIAL_ATTEMPTS = 4;
+    /** The pause after the first such failure; it doubles after each (with jitter): 0.2, 0.4, 0.8 s. */
+    public static final Duration FIRST_DIAL_RETRY_INITIAL = Duration.ofMillis(200);
+
     /** Unacknowledged bytes a resumable stream keeps for replay to the edge; reading the local app stops there. */
     public static final long RESUME_REPLAY_BUFFER = 4L << 20;
     /** How long {@code access} keeps redialing a broken resumable stream before it gives up. */
@@ -79,8 +87,12 @@ public final class AccessLimits {
     public static final int STDIN_CHUNK = 16 * 1024;
     /** Bytes {@code access ssh} lets wait for stdout before it stops reading from the edge. */
     public static final int MAX_STDOUT_BUFFERED = 1 << 20;
-    /** How long {@code access ssh} lets the last bytes cross when ssh hangs up on it. */
-    public static final Duration STDIO_DRAIN = Duration.ofSeconds(2);
+    /**
+     * How long {@code access ssh} lets the last bytes and the stream's end cross when ssh hangs up on it.
+     * It ends as soon as the other end has the end; the bound is for a loaded machine, where 2 s was too
+     * short and the connector then held the target for its detach window. ssh does not wait for it.
+     */
+    public static final Duration STDIO_DRAIN = Duration.ofSeconds(10);
 
     /** {@code --timeout} when not given: how long to wait for the user to finish signing in. */
     public static final String SIGN_IN_TIMEOUT = "5m";

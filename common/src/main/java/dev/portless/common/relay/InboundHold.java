@@ -20,6 +20,7 @@ public final class InboundHold extends ChannelInboundHandlerAdapter {
     private final Queue<Object> held = new ArrayDeque<>();
     private final Queue<Boolean> isEvent = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
+    private boolean releasing;
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
@@ -46,8 +47,27 @@ public final class InboundHold extends ChannelInboundHandlerAdapter {
     /**
      * Hands everything held to the handlers behind this one and leaves the pipeline. Call it on the
      * channel's event loop, once the handler that consumes the stream is in place.
+     *
+     * <p>The hold leaves the pipeline before it hands anything on: the consumer reads again on the
+     * read-complete that ends the replay, and an HTTP/2 stream delivers its next queued frame within
+     * that read. Were the hold still in place, that frame would be parked in it and dropped with it,
+     * and the stream, its read spent, would stall for good.
      */
     public void release() {
+        releasing = true;
+        ctx.pipeline().remove(this);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        if (!releasing) {
+            // The channel closed, or the hold was taken out, before any consumer came.
+            held.forEach(ReferenceCountUtil::release);
+            held.clear();
+            isEvent.clear();
+            return;
+        }
+        // Out of the pipeline already: whatever a read below delivers goes past this hold.
         boolean any = !held.isEmpty();
         while (!held.isEmpty()) {
             Object next = held.poll();
@@ -60,12 +80,5 @@ public final class InboundHold extends ChannelInboundHandlerAdapter {
         if (any) {
             ctx.fireChannelReadComplete();
         }
-        ctx.pipeline().remove(this);
-    }
-
-    @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) {
-        held.forEach(ReferenceCountUtil::release);
-        held.clear();
     }
 }

@@ -181,6 +181,17 @@ public final class ResumableEnd {
 
     // Whether the peer acknowledged our FIN (the count past the last byte).
     private boolean ackedFin;
+    // Whether an acknowledgement has come from the peer on any carrier (touched from the loop only).
+    private boolean peerHeard;
+
+    /**
+     * Returns whether the peer has acknowledged anything yet, on any carrier: a client does so as soon as
+     * the connector's HELLO reaches it, so before that the client cannot resume the stream. Call it on
+     * {@link #loop()}.
+     */
+    public boolean peerHeard() {
+        return peerHeard;
+    }
 
     /**
      * Attaches the first carrier; at the connector {@code hello} names the stream to the client
@@ -308,6 +319,7 @@ public final class ResumableEnd {
             return;
         }
         counters.acksReceived++;
+        peerHeard = true;
         long floor = replay.base();
         if (count < floor || count > sent) {
             end(
@@ -354,6 +366,10 @@ public final class ResumableEnd {
     void onHello(CarrierSide from, String streamId, String secret) {
         if (from == carrier && !ended) {
             events.named(this, streamId, secret);
+            // Tells the connector at once that this end holds the stream's name and can resume it, even
+            // when no byte has come yet to acknowledge; what was acknowledged already is acknowledged again.
+            counters.acksSent++;
+            from.write(ResumeFrames.ack(from.alloc(), ackSent), true);
         }
     }
 

@@ -98,8 +98,66 @@ class InboundHoldTest {
         target.finishAndReleaseAll();
     }
 
+    /**
+     * An HTTP/2 stream hands its next queued frame on within the read that asks for it, and a relay
+     * reads again on read-complete: the frame behind the held ones must reach the relay, not the hold.
+     */
+    @Test
+    void aFrameDeliveredWithinTheReadThatEndsTheReplayReachesTheConsumer() {
+        QueuedFrames source = new QueuedFrames(List.of(ascii("hello"), ascii("banner"), ascii("kexinit")));
+        InboundHold hold = new InboundHold();
+        EmbeddedChannel channel = new EmbeddedChannel();
+        channel.config().setAutoRead(false);
+        channel.pipeline().addLast(source, hold);
+        // The first frame arrives while the hold waits for the relay.
+        channel.read();
+        ReadingRecorder relay = new ReadingRecorder();
+        channel.pipeline().addLast(relay);
+
+        hold.release();
+
+        assertEquals(List.of("read:hello", "read:banner", "read:kexinit"), relay.seen);
+        assertNull(channel.pipeline().get(InboundHold.class));
+        channel.finishAndReleaseAll();
+    }
+
     private static ByteBuf ascii(String s) {
         return Unpooled.copiedBuffer(s, StandardCharsets.US_ASCII);
+    }
+
+    /** Delivers one queued frame and a read-complete within each read, as an HTTP/2 stream channel does. */
+    private static final class QueuedFrames extends io.netty.channel.ChannelDuplexHandler {
+        private final java.util.ArrayDeque<ByteBuf> frames;
+
+        QueuedFrames(List<ByteBuf> frames) {
+            this.frames = new java.util.ArrayDeque<>(frames);
+        }
+
+        @Override
+        public void read(ChannelHandlerContext ctx) {
+            ByteBuf next = frames.poll();
+            if (next != null) {
+                ctx.fireChannelRead(next);
+                ctx.fireChannelReadComplete();
+            }
+        }
+    }
+
+    /** Records what it reads, releases it and reads again on each read-complete, as a relay does. */
+    private static final class ReadingRecorder extends ChannelInboundHandlerAdapter {
+        final List<String> seen = new ArrayList<>();
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf buf = (ByteBuf) msg;
+            seen.add("read:" + buf.toString(StandardCharsets.US_ASCII));
+            buf.release();
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.read();
+        }
     }
 
     /** Records reads and events as text, in order, and counts read-completes. */

@@ -176,6 +176,19 @@ class ResumableEndTest {
     }
 
     @Test
+    void theClientAcknowledgesTheHelloBeforeAnyByteFlows() {
+        Pair p = new Pair();
+        assertFalse(p.connector.peerHeard(), "nothing has come back from the client yet");
+
+        shuttle(p.c1, p.s1);
+
+        assertTrue(events.contains("client named abc.123"), events::toString);
+        assertTrue(p.connector.peerHeard(), "the client's ACK of the HELLO tells the connector it can resume");
+        assertEquals(0, p.connector.acknowledged());
+        assertFalse(p.connector.ended());
+    }
+
+    @Test
     void aHalfCloseLostInABreakIsSentAgainAndTheStreamCompletes() {
         Pair p = new Pair();
         EmbeddedChannel localPlain = p.localPlain;

@@ -217,6 +217,16 @@ public final class StreamSessions {
 
         @Override
         public void detached(ResumableEnd end) {
+            if (!end.peerHeard()) {
+                // The client never acknowledged the HELLO, so it has no name to resume with: holding the
+                // target for the detach window would keep it from everyone for nothing.
+                log.info(
+                        "stream={} app={} lost its client before the client acknowledged the stream; ending it now",
+                        session.id,
+                        session.hostname);
+                end.abort(StreamAbort.of(StreamEnd.CLIENT_LOST));
+                return;
+            }
             log.info(
                     "stream={} app={} detached; the target stays open for {} s",
                     session.id,

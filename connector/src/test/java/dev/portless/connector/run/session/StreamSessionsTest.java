@@ -43,9 +43,15 @@ class StreamSessionsTest {
         secret = hello.readCharSequence(hello.readUnsignedShort(), StandardCharsets.UTF_8)
                 .toString();
         hello.release();
+        // The client acknowledges the HELLO: from now on it can resume the stream.
+        first.writeInbound(ack(0));
         target.writeInbound(Unpooled.copiedBuffer("0123456789", StandardCharsets.US_ASCII));
         drain(first);
         first.close();
+    }
+
+    private static ByteBuf ack(long count) {
+        return Unpooled.buffer().writeByte(2).writeLong(count);
     }
 
     private static void drain(EmbeddedChannel channel) {
@@ -114,11 +120,31 @@ class StreamSessionsTest {
     }
 
     @Test
+    void aClientThatNeverAcknowledgedTheHelloEndsTheTargetAtOnce() {
+        StreamSessions held = new StreamSessions(Duration.ofMinutes(10), 1 << 20);
+        EmbeddedChannel plain = new EmbeddedChannel();
+        EmbeddedChannel first = new EmbeddedChannel();
+        String[] ended = new String[1];
+        held.open(first, plain, APP, "alice", "tcp://127.0.0.1:5432", (toTarget, fromTarget, reason) -> {
+            ended[0] = reason;
+        });
+        drain(first);
+
+        first.close();
+        plain.runPendingTasks();
+
+        assertEquals(0, held.size(), "no stream is held for a client that cannot resume it");
+        assertEquals("the client went away during the stream", ended[0]);
+        assertTrue(!plain.isActive(), "the target is closed at once, not after the detach window");
+    }
+
+    @Test
     void theDetachWindowEndsTheStream() throws Exception {
         StreamSessions shortLived = new StreamSessions(Duration.ofMillis(50), 1 << 20);
         EmbeddedChannel plain = new EmbeddedChannel();
         EmbeddedChannel first = new EmbeddedChannel();
         shortLived.open(first, plain, APP, "alice", "tcp://127.0.0.1:5432", (toTarget, fromTarget, reason) -> {});
+        first.writeInbound(ack(0));
         first.close();
         assertEquals(1, shortLived.size());
         Thread.sleep(120);
