@@ -6,7 +6,6 @@ import dev.portless.access.forward.Forward;
 import dev.portless.access.forward.ForwardTable;
 import dev.portless.access.forward.ForwardsFile;
 import dev.portless.access.forward.TcpForwarder;
-import dev.portless.access.login.SignedInDialer;
 import dev.portless.common.env.NamedFile;
 import dev.portless.common.net.Transport;
 import io.netty.channel.EventLoopGroup;
@@ -112,14 +111,12 @@ final class ForwardCommand implements Callable<Integer> {
             return Optional.empty();
         }
         StreamDialer dialer = edgeOptions.dialer(app, transport, parent.env(), err);
-        if (dialer instanceof SignedInDialer signedIn) {
-            try {
-                signedIn.signInNow();
-            } catch (AccessException e) {
-                err.println("access: " + app + ": " + e.getMessage());
-                table.add(app, "-", "not signed in: " + e.getMessage());
-                return Optional.empty();
-            }
+        try {
+            dialer.signInNow();
+        } catch (AccessException e) {
+            err.println("access: " + app + ": " + e.getMessage());
+            table.add(app, "-", "not signed in: " + e.getMessage());
+            return Optional.empty();
         }
         try {
             TcpForwarder forwarder = TcpForwarder.start(

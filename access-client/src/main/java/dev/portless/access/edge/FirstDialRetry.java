@@ -41,6 +41,11 @@ public final class FirstDialRetry implements StreamDialer {
     }
 
     @Override
+    public void signInNow() throws AccessException, InterruptedException {
+        dialer.signInNow();
+    }
+
+    @Override
     public CompletableFuture<Channel> open(
             EventLoop loop, String hostname, String destination, Map<String, String> resume) {
         String resumed = resume.get(ResumeProtocol.RESUME);

@@ -53,6 +53,13 @@ public interface StreamDialer {
     EdgeEndpoint edge();
 
     /**
+     * Gets now what the first stream would otherwise get first, a sign-in where one is needed, so that a
+     * caller such as {@code access forward} can sign in to its apps one after another at start; a dialer
+     * with fixed credentials has nothing to do.
+     */
+    default void signInNow() throws AccessException, InterruptedException {}
+
+    /**
      * Returns a future of a stream to the app {@code hostname}, opened on {@code loop}, whose
      * pipeline ends in a stream adapter with reads off; it fails with an {@link AccessException}
      * whose message is the sentence for the user.

@@ -44,12 +44,13 @@ public final class SignedInDialer implements StreamDialer {
     }
 
     /**
-     * Returns a valid token for this dialer's app, signing in now when none is cached; blocks. Lets
+     * Gets a valid token for this dialer's app, signing in now when none is cached; blocks. Lets
      * {@code access forward} sign in to its apps one after another at start instead of opening a
      * browser tab per app at the first connections.
      */
-    public CachedToken signInNow() throws AccessException, InterruptedException {
-        return signIn.token();
+    @Override
+    public void signInNow() throws AccessException, InterruptedException {
+        signIn.token();
     }
 
     @Override
