@@ -82,7 +82,9 @@ public final class ResumableStdio {
                     out.flush();
                 }
             }
-            out.flush();
+            // The target ended its bytes: stdout ends too, so the local program sees its end of file while
+            // its own side may still be sending (a half-close, as the plain stdio path does).
+            out.close();
             if (!joined.isDone()) {
                 // The local connection closed before any stream was joined: the dial failed, and
                 // ConnectToEdge has said why.
