@@ -17,4 +17,13 @@ final class ResumeOption {
     boolean resumes(Map<String, String> env) {
         return !noResume && ResumingStream.requested(env);
     }
+
+    /**
+     * Returns whether {@code access ssh}'s stream resumes: only with {@code PORTLESS_RESUME=on}, and
+     * not with {@code --no-resume}. Twenty parallel resumable logins left one hanging before its stream
+     * opened, so ssh stays opt-in until that is found.
+     */
+    boolean resumesWhenAsked(Map<String, String> env) {
+        return !noResume && ResumingStream.askedFor(env);
+    }
 }
