@@ -19,10 +19,8 @@ import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
-import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -45,15 +43,7 @@ public final class RefusingHttp2Origin implements AutoCloseable {
 
     /** Starts the origin with the certificate and key {@code DemoCertificates} wrote to {@code dir}. */
     public RefusingHttp2Origin(Path dir) throws Exception {
-        SslContext tls = SslContextBuilder.forServer(
-                        dir.resolve("edge.pem").toFile(),
-                        dir.resolve("edge-key.pem").toFile())
-                .applicationProtocolConfig(new ApplicationProtocolConfig(
-                        ApplicationProtocolConfig.Protocol.ALPN,
-                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                        ApplicationProtocolNames.HTTP_2))
-                .build();
+        SslContext tls = AlpnServerTls.offering(dir, ApplicationProtocolNames.HTTP_2);
         server = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)

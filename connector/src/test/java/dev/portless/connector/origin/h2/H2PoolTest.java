@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portless.connector.demo.DemoCertificates;
+import dev.portless.connector.peers.AlpnServerTls;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -71,15 +72,7 @@ class H2PoolTest {
 
     /** Starts an origin that speaks {@code protocols} and holds its streams; returns its port. */
     private int origin(long maxStreams, String... protocols) throws Exception {
-        SslContext tls = SslContextBuilder.forServer(
-                        dir.resolve("edge.pem").toFile(),
-                        dir.resolve("edge-key.pem").toFile())
-                .applicationProtocolConfig(new ApplicationProtocolConfig(
-                        ApplicationProtocolConfig.Protocol.ALPN,
-                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                        protocols))
-                .build();
+        SslContext tls = AlpnServerTls.offering(dir, protocols);
         Channel server = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
