@@ -183,6 +183,34 @@ class H2PoolTest {
     }
 
     @Test
+    void aRetriedRequestOpensTheFirstStreamOfANewConnectionThatThenJoinsThePool() throws Exception {
+        H2Pool pool = pool(origin(100, ApplicationProtocolNames.HTTP_2));
+        EventLoop loop = group.next();
+        Outcomes outcomes = new Outcomes();
+        loop.submit(() -> pool.open(loop, outcomes)).sync();
+        Object shared = outcomes.results.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertTrue(shared instanceof Http2StreamChannel, "first try: " + shared);
+
+        // The shared connection has room, but a retry never takes it.
+        loop.submit(() -> pool.openOnNewConnection(loop, outcomes)).sync();
+        Object alone = outcomes.results.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertTrue(alone instanceof Http2StreamChannel, "retry: " + alone);
+        Http2StreamChannel retry = (Http2StreamChannel) alone;
+        assertTrue(retry.parent() != ((Http2StreamChannel) shared).parent(), "a connection of its own");
+        assertEquals(2, accepted.get());
+        Http2StreamChannel first = (Http2StreamChannel) shared;
+        assertEquals(
+                loop.submit(() -> first.stream().id()).get(),
+                loop.submit(() -> retry.stream().id()).get(),
+                "the retry is its connection's first stream, as the first try was on the shared one");
+
+        loop.submit(() -> pool.open(loop, outcomes)).sync();
+        assertTrue(outcomes.results.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS) instanceof Http2StreamChannel);
+        assertEquals(2, accepted.get(), "the new connection joined the pool: nothing more was dialed");
+        assertEquals(2, loop.submit(pool::connections).get());
+    }
+
+    @Test
     void anOriginThatDoesNotChooseH2SendsItsRequestsToHttp11() throws Exception {
         H2Pool pool = pool(origin(100, ApplicationProtocolNames.HTTP_1_1));
         EventLoop loop = group.next();
