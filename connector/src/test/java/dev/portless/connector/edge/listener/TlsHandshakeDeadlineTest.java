@@ -1,4 +1,4 @@
-package dev.portless.connector.edge.access;
+package dev.portless.connector.edge.listener;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -52,7 +52,9 @@ class TlsHandshakeDeadlineTest {
         server = new EmbeddedChannel();
         serverSsl = serverTls.newHandler(server.alloc());
         serverSsl.setHandshakeTimeoutMillis(0);
-        server.pipeline().addLast(new TlsHandshakeDeadline(serverSsl, TIMEOUT)).addLast(serverSsl);
+        server.pipeline()
+                .addLast(new TlsHandshakeDeadline(serverSsl, TIMEOUT, "Client"))
+                .addLast(serverSsl);
         client = new EmbeddedChannel();
         client.pipeline().addLast(clientTls.newHandler(client.alloc(), "edge.example.com", 443));
     }
