@@ -46,53 +46,47 @@ class OriginRetryTest {
         int single = Nginx.freePort();
         DemoCertificates.write(dir, List.of("internal.local"), List.of());
         Files.createDirectories(dir.resolve("www/upload"));
-        nginx = Nginx.start(
-                dir, """
+        nginx = Nginx.start(dir, http2Server(h2, 10) + http2Server(single, 1), h2);
+        closing = ClosingKeepAliveOrigin.start();
+        refusing = new RefusingHttp2Origin(dir);
+        tunnel = new WebTunnel(
+                dir,
+                "ingress:\n"
+                        + http2Rule("h2.example.com", h2)
+                        + http2Rule("single.example.com", single)
+                        + http2Rule("refusing.example.com", refusing.port())
+                        + """
+                          - hostname: closing.example.com
+                            service: http://127.0.0.1:%d
+                          - service: http_status:404
+                        """.formatted(closing.port()));
+    }
+
+    /** Returns an nginx server block on {@code port} speaking HTTP/2 that serves {@code requests} per connection. */
+    private static String http2Server(int port, int requests) {
+        return """
                 server {
-                  listen 127.0.0.1:H2 ssl http2;
+                  listen 127.0.0.1:%d ssl http2;
                   ssl_certificate DIR/edge.pem;
                   ssl_certificate_key DIR/edge-key.pem;
                   root DIR/www;
-                  keepalive_requests 10;
+                  keepalive_requests %d;
                   location = /echo { default_type text/plain; return 200 "ok\\n"; }
                   location /upload/ { dav_methods PUT; create_full_put_path on; }
                 }
-                server {
-                  listen 127.0.0.1:SINGLE ssl http2;
-                  ssl_certificate DIR/edge.pem;
-                  ssl_certificate_key DIR/edge-key.pem;
-                  root DIR/www;
-                  keepalive_requests 1;
-                  location = /echo { default_type text/plain; return 200 "ok\n"; }
-                  location /upload/ { dav_methods PUT; create_full_put_path on; }
-                }
-                """.replace("H2", Integer.toString(h2)).replace("SINGLE", Integer.toString(single)), h2);
-        closing = ClosingKeepAliveOrigin.start();
-        refusing = new RefusingHttp2Origin(dir);
-        tunnel = new WebTunnel(dir, """
-                ingress:
-                  - hostname: h2.example.com
-                    service: https://127.0.0.1:%1$d
+                """.formatted(port, requests);
+    }
+
+    /** Returns the ingress rule of {@code hostname}, an HTTP/2 origin on {@code port} with the test's CA. */
+    private static String http2Rule(String hostname, int port) {
+        return """
+                  - hostname: %s
+                    service: https://127.0.0.1:%d
                     origin-request:
                       ca-pool: ca.pem
                       origin-server-name: internal.local
                       http2-origin: true
-                  - hostname: single.example.com
-                    service: https://127.0.0.1:%4$d
-                    origin-request:
-                      ca-pool: ca.pem
-                      origin-server-name: internal.local
-                      http2-origin: true
-                  - hostname: closing.example.com
-                    service: http://127.0.0.1:%2$d
-                  - hostname: refusing.example.com
-                    service: https://127.0.0.1:%3$d
-                    origin-request:
-                      ca-pool: ca.pem
-                      origin-server-name: internal.local
-                      http2-origin: true
-                  - service: http_status:404
-                """.formatted(h2, closing.port(), refusing.port(), single));
+                """.formatted(hostname, port);
     }
 
     @AfterAll

@@ -5,17 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portless.common.net.Transport;
-import dev.portless.connector.demo.DemoCertificates;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.io.InputStream;
@@ -23,8 +19,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +26,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,26 +37,12 @@ class HandshakeGateTest {
     private static final int LIMIT = 2;
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    private static SslContext serverTls;
-    private static SslContext clientTls;
+    private static final TestTlsContexts TLS = TestTlsContexts.create();
 
     private final EventLoopGroup boss = Transport.NIO.newGroup(1, "gate-accept");
     private final EventLoopGroup workers = Transport.NIO.newGroup(1, "gate-workers");
     private final List<Socket> silent = new ArrayList<>();
     private TlsListener listener;
-
-    @BeforeAll
-    static void certificates() throws Exception {
-        Path dir = Files.createTempDirectory("handshake-gate");
-        DemoCertificates.write(dir, List.of("edge.example.com"), List.of());
-        serverTls = SslContextBuilder.forServer(
-                        dir.resolve("edge.pem").toFile(),
-                        dir.resolve("edge-key.pem").toFile())
-                .build();
-        clientTls = SslContextBuilder.forClient()
-                .trustManager(InsecureTrustManagerFactory.INSTANCE)
-                .build();
-    }
 
     @AfterEach
     void stop() throws Exception {
@@ -140,7 +119,7 @@ class HandshakeGateTest {
 
     private HandshakeGate listen(Duration handshakeTimeout) {
         HandshakeGate gate = new HandshakeGate("client", LIMIT);
-        TlsListenerHead head = new TlsListenerHead(() -> serverTls, handshakeTimeout, "Client");
+        TlsListenerHead head = new TlsListenerHead(TLS::server, handshakeTimeout, "Client");
         listener = TlsListener.bind(
                 Transport.NIO,
                 boss,
@@ -176,7 +155,7 @@ class HandshakeGateTest {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        SslHandler ssl = clientTls.newHandler(ch.alloc(), "edge.example.com", 443);
+                        SslHandler ssl = TLS.client().newHandler(ch.alloc(), TestTlsContexts.HOST, 443);
                         ssl.setHandshakeTimeoutMillis(WAIT.toMillis());
                         ch.pipeline().addLast(ssl).addLast(new ChannelInboundHandlerAdapter());
                         ssl.handshakeFuture().addListener(f -> {
