@@ -19,6 +19,8 @@ import dev.portless.connector.edge.identity.token.AppTokenIssuer;
 import dev.portless.connector.edge.identity.token.EdgeTokenVerifier;
 import dev.portless.connector.edge.identity.token.SigningKeys;
 import dev.portless.connector.edge.identity.token.TokenRevocations;
+import dev.portless.connector.edge.listener.HandshakeGate;
+import dev.portless.connector.edge.listener.TlsListener;
 import dev.portless.connector.edge.metrics.EdgeMetrics;
 import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.signout.AdministratorSignOut;
@@ -37,11 +39,8 @@ import dev.portless.connector.secret.SecretHash;
 import dev.portless.connector.token.AppTokenVerifier;
 import dev.portless.connector.token.ObservedTokenVerifier;
 import dev.portless.connector.token.TokenVerifier;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
@@ -151,10 +150,13 @@ public final class EdgeServer implements AutoCloseable {
                         config.longestAppSession().plusHours(1),
                         clock);
         TunnelRegistry registry = new TunnelRegistry();
+        List<HandshakeGate> handshakes = List.of(
+                new HandshakeGate("client", EdgeLimits.HANDSHAKES_IN_PROGRESS),
+                new HandshakeGate("tunnel", EdgeLimits.HANDSHAKES_IN_PROGRESS));
         Optional<EdgeAuditLog> audit = config.audit().on()
                 ? Optional.of(EdgeAuditLog.open(config.audit(), clock, limits.auditQueue()))
                 : Optional.empty();
-        EdgeEvents events = EdgeEvents.all(observers(config, metrics, registry, audit));
+        EdgeEvents events = EdgeEvents.all(observers(config, metrics, registry, handshakes, audit));
         AppTokenIssuer issuer = new AppTokenIssuer(config.issuer(), keys, clock, events);
         Map<String, AppRoute> apps = live.apps();
         Function<String, Optional<AppRoute>> lookup =
@@ -241,22 +243,24 @@ public final class EdgeServer implements AutoCloseable {
         // hand-off per buffer; fewer loops make that likelier (always, with one tunnel connection per core).
         EventLoopGroup workers = transport.newGroup(Runtime.getRuntime().availableProcessors(), "edge");
         try {
-            Channel access = bind(
-                    transport,
-                    boss,
-                    workers,
-                    config.listen(),
-                    limits.acceptBacklog(),
-                    new AccessListenerInitializer(() -> live.current().accessTls(), services, limits),
-                    "client");
-            Channel tunnel = bind(
-                    transport,
-                    boss,
-                    workers,
-                    config.tunnelListen(),
-                    limits.acceptBacklog(),
-                    new TunnelListenerInitializer(() -> live.current().tunnelTls(), tunnels, registry, limits),
-                    "tunnel");
+            Channel access = TlsListener.bind(
+                            transport,
+                            boss,
+                            workers,
+                            config.listen(),
+                            limits.acceptBacklog(),
+                            handshakes.get(0),
+                            new AccessListenerInitializer(() -> live.current().accessTls(), services, limits))
+                    .channel();
+            Channel tunnel = TlsListener.bind(
+                            transport,
+                            boss,
+                            workers,
+                            config.tunnelListen(),
+                            limits.acceptBacklog(),
+                            handshakes.get(1),
+                            new TunnelListenerInitializer(() -> live.current().tunnelTls(), tunnels, registry, limits))
+                    .channel();
             log.info(
                     "Edge listening for clients on {} and for connectors on {}; {} app(s), {} tunnel(s); issuer {}",
                     access.localAddress(),
@@ -321,10 +325,11 @@ public final class EdgeServer implements AutoCloseable {
             EdgeConfig config,
             Optional<PrometheusRegistry> metrics,
             TunnelRegistry registry,
+            List<HandshakeGate> handshakes,
             Optional<EdgeAuditLog> audit) {
         List<EdgeEvents> observers = new ArrayList<>();
-        metrics.ifPresent(m -> observers.add(
-                new EdgeMetrics(m, config.tunnels().stream().map(t -> t.name()).toList(), registry::connections)));
+        metrics.ifPresent(m -> observers.add(new EdgeMetrics(
+                m, config.tunnels().stream().map(t -> t.name()).toList(), registry::connections, handshakes)));
         audit.ifPresent(observers::add);
         return observers.isEmpty() ? List.of(EdgeEvents.NONE) : observers;
     }
@@ -335,31 +340,6 @@ public final class EdgeServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         };
-    }
-
-    private static Channel bind(
-            Transport transport,
-            EventLoopGroup boss,
-            EventLoopGroup workers,
-            InetSocketAddress address,
-            int backlog,
-            ChannelHandler initializer,
-            String what) {
-        ServerBootstrap b = new ServerBootstrap()
-                .group(boss, workers)
-                .channel(transport.serverChannel())
-                .option(ChannelOption.SO_BACKLOG, backlog)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(initializer);
-        try {
-            return b.bind(address).sync().channel();
-        } catch (Exception e) {
-            throw new IllegalStateException(
-                    "cannot listen for " + what + " connections on " + address + ": " + e.getMessage()
-                            + "; is another process using that port?",
-                    e);
-        }
     }
 
     /** Returns the admin command that signs an identity out ({@code connector revoke}). */

@@ -172,8 +172,9 @@ final class Http2OriginExchange extends TunnelStreamExchange implements H2Pool.O
 
     /** The origin stream's failure before or during the response: {@code what} names it for the user. */
     private void originStreamFailed(String what) {
+        String sent = tries() == 1 ? "" : ", " + tries() + " tries in all";
         originFailed(
-                "The origin " + origin + " " + what + " before answering; check its logs.",
+                "The origin " + origin + " " + what + " before answering" + sent + "; check its logs.",
                 "origin " + what + " mid-response");
     }
 
@@ -185,13 +186,22 @@ final class Http2OriginExchange extends TunnelStreamExchange implements H2Pool.O
         private final Http2StreamChannel own;
         // Why the origin has not processed the request, once it said so (GOAWAY leaving the stream out).
         private String unprocessed;
+        // The request went again from this stream: what it reports now (its close) is no longer the request's.
+        private boolean left;
 
         OriginSide(Http2StreamChannel own) {
             this.own = own;
         }
 
         private boolean current() {
-            return own == originStream && !ended;
+            return !left && own == originStream && !ended;
+        }
+
+        /** Sends the request again on a new connection, if it may still go; returns whether it did. */
+        private boolean retry(String why) {
+            left = true;
+            left = retryUnprocessed(why);
+            return left;
         }
 
         @Override
@@ -226,7 +236,7 @@ final class Http2OriginExchange extends TunnelStreamExchange implements H2Pool.O
                 // Resets come as events, not reads: they are not flow-controlled, so reads off must not hold them.
                 String what = "reset its HTTP/2 stream (RST_STREAM " + errorName(r.errorCode()) + ")";
                 boolean refused = r.errorCode() == Http2Error.REFUSED_STREAM.code();
-                if (current() && !(refused && retryUnprocessed(what))) {
+                if (current() && !(refused && retry(what))) {
                     originStreamFailed(what);
                 }
             } else if (evt instanceof Http2GoAwayFrame g) {
@@ -247,7 +257,7 @@ final class Http2OriginExchange extends TunnelStreamExchange implements H2Pool.O
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            if (!current() || responseDone || (unprocessed != null && retryUnprocessed(unprocessed))) {
+            if (!current() || responseDone || (unprocessed != null && retry(unprocessed))) {
                 return;
             }
             originStreamFailed(unprocessed != null ? unprocessed : "closed its HTTP/2 stream");

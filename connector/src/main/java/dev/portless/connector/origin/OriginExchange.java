@@ -29,6 +29,8 @@ final class OriginExchange extends TunnelStreamExchange implements OriginConnect
 
     // The rest is touched from the stream's event loop only.
     private OriginConnection connection;
+    // Whether the connection waited in the pool: only such a one may have been closed under the request.
+    private boolean reused;
     private boolean keepAlive;
 
     OriginExchange(Channel stream, WebRequest request, HttpRequest originRequest, OriginService origin) {
@@ -36,13 +38,18 @@ final class OriginExchange extends TunnelStreamExchange implements OriginConnect
         this.originRequest = originRequest;
     }
 
-    /** Sends the request on {@code c}; runs on the stream's loop. */
+    /** Sends the request on {@code c}, a connection dialed for it; runs on the stream's loop. */
     void attach(OriginConnection c) {
+        attach(c, false);
+    }
+
+    private void attach(OriginConnection c, boolean fromPool) {
         if (ended) {
             c.pool().release(c);
             return;
         }
         connection = c;
+        reused = fromPool;
         c.listener(this);
         if (request.websocket() && stream.pipeline().context(this) == null) {
             // The stream stays a byte stream in waiting: its hold keeps early bytes for the relay.
@@ -67,12 +74,13 @@ final class OriginExchange extends TunnelStreamExchange implements OriginConnect
     /**
      * Sends the request on {@code c}, a connection that waited in the pool; when the origin turns out to
      * have closed it before any byte of a response, {@code redial} sends the request once more on a new
-     * connection, with the body kept up to {@code maxBodyBytes}. Only for requests that
-     * {@link StaleConnectionRetry#allows} to go twice.
+     * connection, with the body kept up to {@code maxBodyBytes}. A new connection closed the same way is
+     * the origin's failure, not a race with its keep-alive, so the request goes twice at most whatever
+     * {@code maxTries} allows. Only for requests that {@link StaleConnectionRetry#allows} to go twice.
      */
-    void attachPooled(OriginConnection c, Runnable redial, int maxBodyBytes) {
-        allowRetry(redial, maxBodyBytes);
-        attach(c);
+    void attachPooled(OriginConnection c, Runnable redial, int maxBodyBytes, int maxTries) {
+        allowRetry(redial, maxBodyBytes, maxTries);
+        attach(c, true);
     }
 
     /** Answers the error of a failed dial; runs on the stream's loop. */
@@ -172,7 +180,7 @@ final class OriginExchange extends TunnelStreamExchange implements OriginConnect
             }
             // The origin closed the kept connection as the request arrived (its keep-alive timeout
             // crossing our reuse); it has answered nothing, so the request may go again, once.
-            if (retryUnprocessed("closed the pooled connection before any byte of an answer")) {
+            if (reused && retryUnprocessed("closed the pooled connection before any byte of an answer")) {
                 connection.listener(null);
                 connection = null;
                 return;

@@ -80,8 +80,12 @@ public final class OriginProxy implements AutoCloseable {
                     (OriginService) rule.service(),
                     connection -> http1(stream, request, rule, connection));
             // What an HTTP/2 origin left unprocessed (GOAWAY, REFUSED_STREAM) is safe to send again, whatever
-            // the method (RFC 9113, section 8.7).
-            exchange.allowRetry(() -> h2.open(stream.eventLoop(), exchange), limits.maxRetryBodyBytes());
+            // the method (RFC 9113, section 8.7). Again on a connection of its own: on a shared one the
+            // origin could leave it out once more with the others (nginx's keepalive_requests).
+            exchange.allowRetry(
+                    () -> h2.openOnNewConnection(stream.eventLoop(), exchange),
+                    limits.maxRetryBodyBytes(),
+                    limits.maxRequestTries());
             h2.open(stream.eventLoop(), exchange);
             return exchange.done();
         }
@@ -123,7 +127,11 @@ public final class OriginProxy implements AutoCloseable {
         if (idle == null) {
             dial(stream, exchange, loop, rule, pool);
         } else if (StaleConnectionRetry.allows(request)) {
-            exchange.attachPooled(idle, () -> dial(stream, exchange, loop, rule, pool), limits.maxRetryBodyBytes());
+            exchange.attachPooled(
+                    idle,
+                    () -> dial(stream, exchange, loop, rule, pool),
+                    limits.maxRetryBodyBytes(),
+                    limits.maxRequestTries());
         } else {
             exchange.attach(idle);
         }

@@ -29,9 +29,9 @@ import org.slf4j.LoggerFactory;
  * the origin connection once the answer is complete.
  *
  * <p>A request the origin never processed (an HTTP/2 origin's GOAWAY that leaves its stream out or its
- * REFUSED_STREAM; a pooled HTTP/1.1 connection closed before any byte of an answer) may go once more on
- * a new connection ({@link #allowRetry}); for that the body sent so far is kept, up to a limit past which
- * the request can no longer go again.
+ * REFUSED_STREAM; a pooled HTTP/1.1 connection closed before any byte of an answer) may go again, each
+ * time on a new connection, up to a number of tries in all ({@link #allowRetry}); for that the body sent
+ * so far is kept, up to a limit past which the request can no longer go again.
  *
  * <p>It is the last handler of the stream's pipeline (behind {@code Http2StreamAdapter}); its state lives
  * on the stream's event loop.
@@ -57,8 +57,10 @@ abstract class TunnelStreamExchange extends ChannelInboundHandlerAdapter {
     private ChannelFuture lastWrite;
     private long bytesUp;
     private long bytesDown;
-    // Set while the request may go once more on a new origin connection; with it the body sent so far.
+    // Set while the request may go again on a new origin connection; with it the body sent so far.
     private Runnable retry;
+    private int tries = 1;
+    private int maxTries;
     private List<ByteBuf> kept;
     private int keptBytes;
     private int maxKeptBytes;
@@ -120,29 +122,51 @@ abstract class TunnelStreamExchange extends ChannelInboundHandlerAdapter {
     // ---- sending the request again ----
 
     /**
-     * Lets the request go once more, by {@code again}, should the origin turn out not to have processed
-     * it; up to {@code maxBodyBytes} of the body are kept for that, and a longer body ends the chance.
+     * Lets the request go again, by {@code again} (which sends it on a new connection), each time the
+     * origin turns out not to have processed it, up to {@code maxTries} times in all; up to
+     * {@code maxBodyBytes} of the body are kept for that, and a longer body ends the chance.
      */
-    final void allowRetry(Runnable again, int maxBodyBytes) {
+    final void allowRetry(Runnable again, int maxBodyBytes, int maxTries) {
         retry = again;
+        this.maxTries = maxTries;
         kept = new ArrayList<>();
         maxKeptBytes = maxBodyBytes;
     }
 
     /**
-     * Sends the request once more if it may still go ({@link #allowRetry}, no answer yet, its body all
-     * kept); {@code why} is for the log. Returns whether it did; the subclass has let its origin side go.
+     * Sends the request again if it may still go ({@link #allowRetry}, tries left, no answer yet, its body
+     * all kept); {@code why} is for the log. Returns whether it did; the subclass has let its origin side go.
      */
     final boolean retryUnprocessed(String why) {
         if (ended || responseStarted || retry == null || kept == null) {
             return false;
         }
-        Runnable again = retry;
-        retry = null;
+        if (tries >= maxTries) {
+            log.debug(
+                    "web stream={}: the origin {} {} on try {} of {}",
+                    request.streamId(),
+                    origin,
+                    why,
+                    tries,
+                    maxTries);
+            return false;
+        }
+        tries++;
         retrying = true;
-        log.debug("web stream={}: the origin {} {}; sending the request again", request.streamId(), origin, why);
-        again.run();
+        log.debug(
+                "web stream={}: the origin {} {}; sending the request again (try {} of {})",
+                request.streamId(),
+                origin,
+                why,
+                tries,
+                maxTries);
+        retry.run();
         return true;
+    }
+
+    /** Returns how many times the request has been sent (or is being sent) to the origin. */
+    final int tries() {
+        return tries;
     }
 
     /** Writes the kept body to a new origin side, and its end when it came; after the request's head. */

@@ -82,9 +82,13 @@ final class ConnectorLimits {
      * that the request ends with origin_bad_response), body pieces of up to 64 KiB (one tunnel DATA frame),
      * and one epoll thread for unix-socket origins, which only need a loop of the native transport. A
      * request keeps up to 64 KiB of its body for a retry on a new connection (a form or a JSON body; an
-     * upload past it is not sent twice).
+     * upload past it is not sent twice). Such a request goes three times at most: its first try on a shared
+     * connection may be left out (a GOAWAY, REFUSED_STREAM, a kept connection closed), its second, on a
+     * connection of its own, is the first request there and is processed by any origin that takes one
+     * request per connection (nginx's {@code keepalive_requests 1}); the third covers an origin that went
+     * away in between. More would only delay the 502 from an origin that refuses everything.
      */
-    static final OriginLimits ORIGIN = new OriginLimits(8 << 10, 64 << 10, 64 << 10, 1, 64 << 10);
+    static final OriginLimits ORIGIN = new OriginLimits(8 << 10, 64 << 10, 64 << 10, 1, 64 << 10, 3);
 
     /**
      * HTTP/2 origins ({@code http2-origin}): 1 MiB of one response in flight before the edge side reads it

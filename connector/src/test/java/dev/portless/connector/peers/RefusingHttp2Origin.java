@@ -19,15 +19,14 @@ import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
-import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,24 +35,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An HTTP/2 origin over TLS on a loopback port that refuses streams with {@code RST_STREAM REFUSED_STREAM}:
  * a path under {@code /once/} the first time it is asked for, a path under {@code /always/} every time.
  * Anything else, and a second try of a {@code /once/} path, answers 200 {@code ok}. {@link #attempts}
- * counts the streams each path came on.
+ * counts the streams each path came on, {@link #connections} the connections they came on.
  */
 public final class RefusingHttp2Origin implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
+    private final Map<String, Set<Channel>> connections = new ConcurrentHashMap<>();
     private final Channel server;
 
     /** Starts the origin with the certificate and key {@code DemoCertificates} wrote to {@code dir}. */
     public RefusingHttp2Origin(Path dir) throws Exception {
-        SslContext tls = SslContextBuilder.forServer(
-                        dir.resolve("edge.pem").toFile(),
-                        dir.resolve("edge-key.pem").toFile())
-                .applicationProtocolConfig(new ApplicationProtocolConfig(
-                        ApplicationProtocolConfig.Protocol.ALPN,
-                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                        ApplicationProtocolNames.HTTP_2))
-                .build();
+        SslContext tls = AlpnServerTls.offering(dir, ApplicationProtocolNames.HTTP_2);
         server = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
@@ -82,6 +74,12 @@ public final class RefusingHttp2Origin implements AutoCloseable {
         return n == null ? 0 : n.get();
     }
 
+    /** Returns on how many different connections {@code path} was asked for. */
+    public int connections(String path) {
+        Set<Channel> on = connections.get(path);
+        return on == null ? 0 : on.size();
+    }
+
     @Override
     public void close() {
         server.close();
@@ -98,6 +96,9 @@ public final class RefusingHttp2Origin implements AutoCloseable {
                 }
                 String path = h.headers().path().toString();
                 int n = attempts.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+                connections
+                        .computeIfAbsent(path, p -> ConcurrentHashMap.newKeySet())
+                        .add(ctx.channel().parent());
                 if (path.startsWith("/always/") || (path.startsWith("/once/") && n == 1)) {
                     ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.REFUSED_STREAM));
                     return;

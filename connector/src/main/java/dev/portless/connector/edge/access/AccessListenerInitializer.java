@@ -7,6 +7,7 @@ import dev.portless.common.mux.Http2Keepalive;
 import dev.portless.common.mux.Http2Windows;
 import dev.portless.common.mux.MultiplexedHttp2;
 import dev.portless.connector.edge.config.EdgeLimits;
+import dev.portless.connector.edge.listener.TlsListenerHead;
 import dev.portless.connector.edge.streams.OpenStreams;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -20,7 +21,6 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -37,8 +37,7 @@ import org.slf4j.LoggerFactory;
 public final class AccessListenerInitializer extends ChannelInitializer<SocketChannel> {
     private static final Logger log = LoggerFactory.getLogger(AccessListenerInitializer.class);
 
-    // Asked once per connection: a reloaded certificate serves new connections, open ones keep theirs.
-    private final Supplier<SslContext> tls;
+    private final TlsListenerHead tls;
     private final EdgeLimits limits;
     private final ClientLimits clientLimits;
     private final StreamAdmission admission;
@@ -56,8 +55,8 @@ public final class AccessListenerInitializer extends ChannelInitializer<SocketCh
      * supplies then; each offers both ALPN protocols.
      */
     public AccessListenerInitializer(Supplier<SslContext> tls, StreamServices shared, EdgeLimits limits) {
-        this.tls = requireNonNull(tls, "tls");
         this.limits = requireNonNull(limits, "limits");
+        this.tls = new TlsListenerHead(requireNonNull(tls, "tls"), limits.tlsHandshakeTimeout(), "Client");
         this.clientLimits = new ClientLimits(limits);
         this.admission = new StreamAdmission(shared, clientLimits);
         this.streams = new WebSocketStreamHandler(admission);
@@ -72,13 +71,9 @@ public final class AccessListenerInitializer extends ChannelInitializer<SocketCh
     @Override
     protected void initChannel(SocketChannel ch) {
         open.trackConnection(ch);
-        SslHandler ssl = tls.get().newHandler(ch.alloc());
-        // The deadline counts the client's silence only; a loop busy with other handshakes is not the client's fault.
-        ssl.setHandshakeTimeoutMillis(0);
+        ch.pipeline().addLast("connection-limit", new ConnectionLimit(clientLimits));
+        tls.addTo(ch.pipeline());
         ch.pipeline()
-                .addLast("connection-limit", new ConnectionLimit(clientLimits))
-                .addLast("tls-deadline", new TlsHandshakeDeadline(ssl, limits.tlsHandshakeTimeout()))
-                .addLast("tls", ssl)
                 .addLast(
                         "request-timeout",
                         new ReadTimeoutHandler(limits.requestTimeout().toMillis(), TimeUnit.MILLISECONDS))

@@ -105,6 +105,19 @@ public record EdgeLimits(
     public static final Duration MAX_STREAM_TIMEOUT = Duration.ofDays(30);
 
     /**
+     * TLS handshakes in progress on one listener (the client listener, the tunnel listener) before it
+     * stops accepting until one ends, so the kernel's backlog ({@code acceptBacklog}) holds the rest:
+     * 64 per core, at least 256. A handshake costs the edge under a millisecond of one core (an ECDSA
+     * signature and a key exchange; docs/benchmarks.md has 767 new connections a second, each a handshake
+     * and more, on two cores shared by three programs), so those in progress finish within a fraction of a
+     * client's patience even on a loaded machine, where thousands at once would each take seconds and
+     * time out together. A connection that never speaks holds its place until the handshake timeout cuts
+     * it.
+     */
+    public static final int HANDSHAKES_IN_PROGRESS =
+            Math.max(256, 64 * Runtime.getRuntime().availableProcessors());
+
+    /**
      * Web-app request lines waiting for the log writer at most; beyond it lines are dropped and
      * counted, since an event loop never waits for the log.
      */

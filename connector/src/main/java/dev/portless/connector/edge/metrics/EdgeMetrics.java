@@ -8,8 +8,10 @@ import dev.portless.connector.edge.events.EndedStream;
 import dev.portless.connector.edge.events.Refusal;
 import dev.portless.connector.edge.events.SshCertificateIssue;
 import dev.portless.connector.edge.events.TokenIssue;
+import dev.portless.connector.edge.listener.HandshakeGate;
 import dev.portless.connector.edge.policy.Identity;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -44,12 +46,18 @@ public final class EdgeMetrics implements EdgeEvents {
 
     /**
      * Returns the edge's metrics in {@code registry}; {@code tunnels} names the configured tunnels
-     * and {@code connections} counts the connector connections one of them has now.
+     * and {@code connections} counts the connector connections one of them has now; {@code handshakes}
+     * are the gates of the edge's TLS listeners.
      */
-    public EdgeMetrics(PrometheusRegistry registry, Collection<String> tunnels, ToIntFunction<String> connections) {
+    public EdgeMetrics(
+            PrometheusRegistry registry,
+            Collection<String> tunnels,
+            ToIntFunction<String> connections,
+            Collection<HandshakeGate> handshakes) {
         requireNonNull(registry, "registry");
         requireNonNull(tunnels, "tunnels");
         requireNonNull(connections, "connections");
+        requireNonNull(handshakes, "handshakes");
         streamsOpen = Gauge.builder()
                 .name("portless_edge_streams_open")
                 .help("Streams being relayed now, by app.")
@@ -116,6 +124,19 @@ public final class EdgeMetrics implements EdgeEvents {
                 .help("Connector connections registered now, by tunnel.")
                 .labelNames("tunnel")
                 .callback(cb -> names.forEach(t -> cb.call(connections.applyAsInt(t), t)))
+                .register(registry);
+        List<HandshakeGate> gates = List.copyOf(handshakes);
+        GaugeWithCallback.builder()
+                .name("portless_edge_tls_handshakes_in_progress")
+                .help("TLS handshakes under way now, by listener (client, tunnel).")
+                .labelNames("listener")
+                .callback(cb -> gates.forEach(g -> cb.call(g.inProgress(), g.listener())))
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("portless_edge_accept_pauses_total")
+                .help("Times a listener stopped accepting because its TLS handshakes in progress reached the limit.")
+                .labelNames("listener")
+                .callback(cb -> gates.forEach(g -> cb.call(g.pauses(), g.listener())))
                 .register(registry);
     }
 

@@ -6,6 +6,7 @@ import dev.portless.common.mux.ConnectionErrorLog;
 import dev.portless.common.mux.Http2Keepalive;
 import dev.portless.common.wire.TunnelProtocol;
 import dev.portless.connector.edge.config.EdgeLimits;
+import dev.portless.connector.edge.listener.TlsListenerHead;
 import dev.portless.connector.tunnel.TunnelHttp2;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -14,7 +15,8 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslHandler;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -27,8 +29,7 @@ import org.slf4j.LoggerFactory;
 public final class TunnelListenerInitializer extends ChannelInitializer<SocketChannel> {
     private static final Logger log = LoggerFactory.getLogger(TunnelListenerInitializer.class);
 
-    // Asked once per connection: a reloaded certificate serves new connections, open ones keep theirs.
-    private final Supplier<SslContext> tls;
+    private final TlsListenerHead tls;
     private final TunnelAuthenticator authenticator;
     private final TunnelRegistry registry;
     private final long handshakeTimeoutMillis;
@@ -39,18 +40,16 @@ public final class TunnelListenerInitializer extends ChannelInitializer<SocketCh
      */
     public TunnelListenerInitializer(
             Supplier<SslContext> tls, TunnelAuthenticator authenticator, TunnelRegistry registry, EdgeLimits limits) {
-        this.tls = requireNonNull(tls, "tls");
         this.authenticator = authenticator;
         this.registry = registry;
-        this.handshakeTimeoutMillis =
-                requireNonNull(limits, "limits").tunnelHandshakeTimeout().toMillis();
+        Duration handshakeTimeout = requireNonNull(limits, "limits").tunnelHandshakeTimeout();
+        this.tls = new TlsListenerHead(requireNonNull(tls, "tls"), handshakeTimeout, "Connector");
+        this.handshakeTimeoutMillis = handshakeTimeout.toMillis();
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
-        SslHandler ssl = tls.get().newHandler(ch.alloc());
-        ssl.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
-        ch.pipeline().addLast("tls", ssl);
+        tls.addTo(ch.pipeline());
         ch.pipeline().addLast("alpn", new ApplicationProtocolNegotiationHandler("none") {
             @Override
             protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
@@ -88,10 +87,14 @@ public final class TunnelListenerInitializer extends ChannelInitializer<SocketCh
 
             @Override
             protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
+                // The handshake deadline closes the connection: the close is all the handshake saw of it.
                 log.warn(
                         "TLS handshake with connector {} failed: {}",
                         ctx.channel().remoteAddress(),
-                        cause.getMessage());
+                        cause instanceof ClosedChannelException
+                                ? "the connection closed before it finished (a connector silent for "
+                                        + handshakeTimeoutMillis + " ms is cut)"
+                                : cause.getMessage());
                 ctx.close();
             }
         });

@@ -102,6 +102,11 @@ final class H2Connection extends ChannelInboundHandlerAdapter {
         return !retired && channel.isActive() && open < maxStreams;
     }
 
+    /** Returns whether the connection takes no more streams (GOAWAY, close, idle timeout). */
+    boolean retired() {
+        return retired;
+    }
+
     /** Returns the number of streams open on this connection. */
     int open() {
         return open;

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * stream's loop, and on each loop a new connection is dialed only when the open ones are full (their
  * origin's SETTINGS_MAX_CONCURRENT_STREAMS) and the dials under way cannot take the requests waiting.
  * At most {@code keep-alive-connections} connections without streams are kept, each for
- * {@code keep-alive-timeout}, counted over all loops.
+ * {@code keep-alive-timeout}, counted over all loops. A request sent again because the origin left it
+ * out gets a connection dialed for it, as its first stream ({@link #openOnNewConnection}).
  *
  * <p>When the origin does not select {@code h2} in ALPN, the pool says so once in the log and from then
  * on sends every request to the HTTP/1.1 path.
@@ -90,9 +91,31 @@ public final class H2Pool {
         loops.computeIfAbsent(requireNonNull(loop, "loop"), OnLoop::new).open(opening);
     }
 
+    /**
+     * Asks for a stream on {@code loop} on a connection dialed for it, whose first stream it is; the
+     * connection joins the pool once the stream is open. For a request the origin left out on a shared
+     * connection: an origin that serves a few requests per connection processes the first one.
+     */
+    public void openOnNewConnection(EventLoop loop, Opening opening) {
+        requireNonNull(opening, "opening");
+        loops.computeIfAbsent(requireNonNull(loop, "loop"), OnLoop::new).openAlone(opening);
+    }
+
     /** Returns the number of HTTP/2 connections open now, all loops together. */
     int connections() {
         return loops.values().stream().mapToInt(l -> l.live.size()).sum();
+    }
+
+    /** What becomes of a dial; called on the loop it was made on. */
+    private interface Dialed {
+        /** HTTP/2 runs on the connection, the origin's SETTINGS in. */
+        void started(H2Connection c);
+
+        /** The origin chose {@code chosen} (null: nothing) instead of h2 on {@code ch}, TLS done. */
+        void notHttp2(Channel ch, String chosen);
+
+        /** The dial or HTTP/2's set-up failed. */
+        void failed(Throwable cause);
     }
 
     /** The connections and waiting requests of one loop; touched on that loop only. */
@@ -132,50 +155,98 @@ public final class H2Pool {
             }
         }
 
+        void openAlone(Opening opening) {
+            if (http1Only) {
+                opening.notHttp2(null);
+                return;
+            }
+            dialHttp2(new Dialed() {
+                @Override
+                public void started(H2Connection c) {
+                    c.openStream().addListener((Future<Http2StreamChannel> o) -> {
+                        if (o.isSuccess()) {
+                            opening.opened(o.getNow());
+                        } else {
+                            opening.failed(o.cause());
+                        }
+                        // After the stream's head went out, so that it is the connection's first stream.
+                        if (!c.retired() && c.channel().isActive()) {
+                            live.add(c);
+                            retryWaiting();
+                        }
+                    });
+                }
+
+                @Override
+                public void notHttp2(Channel ch, String chosen) {
+                    noHttp2(chosen);
+                    opening.notHttp2(ch);
+                }
+
+                @Override
+                public void failed(Throwable cause) {
+                    opening.failed(cause);
+                }
+            });
+        }
+
         private void dial() {
             dialing++;
+            dialHttp2(new Dialed() {
+                @Override
+                public void started(H2Connection c) {
+                    dialing--;
+                    live.add(c);
+                    // Counted idle until a stream takes it; one no request took is idle for real.
+                    idle.incrementAndGet();
+                    retryWaiting();
+                    if (c.open() == 0 && live.contains(c)) {
+                        idle.decrementAndGet();
+                        idle(c);
+                    }
+                }
+
+                @Override
+                public void notHttp2(Channel ch, String chosen) {
+                    dialing--;
+                    fallBack(ch, chosen);
+                }
+
+                @Override
+                public void failed(Throwable cause) {
+                    dialing--;
+                    failWaiting(cause);
+                }
+            });
+        }
+
+        /** Dials a connection and starts HTTP/2 on it when the origin chose h2; {@code then} hears how it went. */
+        private void dialHttp2(Dialed then) {
             Future<Channel> dialed = dialer.dial(loop);
             dialed.addListener(f -> {
                 if (!dialed.isSuccess()) {
-                    dialing--;
-                    failWaiting(dialed.cause());
+                    then.failed(dialed.cause());
                     return;
                 }
                 Channel ch = dialed.getNow();
                 SslHandler tls = ch.pipeline().get(SslHandler.class);
                 String chosen = tls == null ? null : tls.applicationProtocol();
                 if (!ApplicationProtocolNames.HTTP_2.equals(chosen)) {
-                    dialing--;
-                    fallBack(ch, chosen);
+                    then.notHttp2(ch, chosen);
                     return;
                 }
                 H2Connection.start(ch, limits, setupTimeout, this).addListener((Future<H2Connection> s) -> {
-                    dialing--;
                     if (s.isSuccess()) {
-                        H2Connection c = s.getNow();
-                        live.add(c);
-                        // Counted idle until a stream takes it; one no request took is idle for real.
-                        idle.incrementAndGet();
-                        retryWaiting();
-                        if (c.open() == 0 && live.contains(c)) {
-                            idle.decrementAndGet();
-                            idle(c);
-                        }
+                        then.started(s.getNow());
                     } else {
-                        failWaiting(s.cause());
+                        then.failed(s.cause());
                     }
                 });
             });
         }
 
         private void fallBack(Channel ch, String chosen) {
-            if (!http1Only) {
-                http1Only = true;
-                log.info(
-                        "The origin {} did not select h2 in its TLS handshake ({}); its requests go over HTTP/1.1",
-                        origin,
-                        chosen == null ? "no ALPN answer" : "it chose " + chosen);
-            }
+            noHttp2(chosen);
             Opening first = waiting.poll();
             if (first == null) {
                 ch.close();
@@ -183,6 +254,16 @@ public final class H2Pool {
                 first.notHttp2(ch);
             }
             retryWaiting();
+        }
+
+        private void noHttp2(String chosen) {
+            if (!http1Only) {
+                http1Only = true;
+                log.info(
+                        "The origin {} did not select h2 in its TLS handshake ({}); its requests go over HTTP/1.1",
+                        origin,
+                        chosen == null ? "no ALPN answer" : "it chose " + chosen);
+            }
         }
 
         /** Sends the waiting requests round again: to a connection with room, or to a new dial. */

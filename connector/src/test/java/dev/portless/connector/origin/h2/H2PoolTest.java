@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portless.connector.demo.DemoCertificates;
+import dev.portless.connector.peers.AlpnServerTls;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -71,15 +72,7 @@ class H2PoolTest {
 
     /** Starts an origin that speaks {@code protocols} and holds its streams; returns its port. */
     private int origin(long maxStreams, String... protocols) throws Exception {
-        SslContext tls = SslContextBuilder.forServer(
-                        dir.resolve("edge.pem").toFile(),
-                        dir.resolve("edge-key.pem").toFile())
-                .applicationProtocolConfig(new ApplicationProtocolConfig(
-                        ApplicationProtocolConfig.Protocol.ALPN,
-                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                        protocols))
-                .build();
+        SslContext tls = AlpnServerTls.offering(dir, protocols);
         Channel server = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
@@ -187,6 +180,34 @@ class H2PoolTest {
         assertEquals(3, accepted.get(), "5 streams, 2 a connection");
         assertEquals(3, loop.submit(pool::connections).get());
         assertTrue(!pool.http1Only());
+    }
+
+    @Test
+    void aRetriedRequestOpensTheFirstStreamOfANewConnectionThatThenJoinsThePool() throws Exception {
+        H2Pool pool = pool(origin(100, ApplicationProtocolNames.HTTP_2));
+        EventLoop loop = group.next();
+        Outcomes outcomes = new Outcomes();
+        loop.submit(() -> pool.open(loop, outcomes)).sync();
+        Object shared = outcomes.results.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertTrue(shared instanceof Http2StreamChannel, "first try: " + shared);
+
+        // The shared connection has room, but a retry never takes it.
+        loop.submit(() -> pool.openOnNewConnection(loop, outcomes)).sync();
+        Object alone = outcomes.results.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertTrue(alone instanceof Http2StreamChannel, "retry: " + alone);
+        Http2StreamChannel retry = (Http2StreamChannel) alone;
+        assertTrue(retry.parent() != ((Http2StreamChannel) shared).parent(), "a connection of its own");
+        assertEquals(2, accepted.get());
+        Http2StreamChannel first = (Http2StreamChannel) shared;
+        assertEquals(
+                loop.submit(() -> first.stream().id()).get(),
+                loop.submit(() -> retry.stream().id()).get(),
+                "the retry is its connection's first stream, as the first try was on the shared one");
+
+        loop.submit(() -> pool.open(loop, outcomes)).sync();
+        assertTrue(outcomes.results.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS) instanceof Http2StreamChannel);
+        assertEquals(2, accepted.get(), "the new connection joined the pool: nothing more was dialed");
+        assertEquals(2, loop.submit(pool::connections).get());
     }
 
     @Test

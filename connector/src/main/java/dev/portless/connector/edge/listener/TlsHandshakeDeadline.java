@@ -1,4 +1,4 @@
-package dev.portless.connector.edge.access;
+package dev.portless.connector.edge.listener;
 
 import static java.util.Objects.requireNonNull;
 
@@ -13,14 +13,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The deadline of a client's TLS handshake, in front of the connection's {@link SslHandler}: a client
- * is cut off when it has sent nothing for the handshake timeout, and never because the edge itself was
- * slow. A starved event loop (hundreds of handshakes at once on a loaded machine) may run the deadline
- * before it reads the client's last flight, which is already waiting in the socket: the client then sees
- * its handshake finish and the connection close without an answer ("Empty reply from server"). So when
- * the deadline comes, the edge takes one more look after its next read of the sockets, and cuts the
- * connection only if nothing came. However busy the edge, a handshake has at most three timeouts in all,
- * so a client that sends a byte now and then cannot hold a connection for long.
+ * The deadline of a peer's TLS handshake at one of the edge's listeners, in front of the connection's
+ * {@link SslHandler}: a peer (a client, a connector) is cut off when it has sent nothing for the
+ * handshake timeout, and never because the edge itself was slow. A starved event loop (hundreds of
+ * handshakes at once on a loaded machine) may run the deadline before it reads the peer's last flight,
+ * which is already waiting in the socket: the peer then sees its handshake finish and the connection
+ * close without an answer ("Empty reply from server"). So when the deadline comes, the edge takes one
+ * more look after its next read of the sockets, and cuts the connection only if nothing came. However
+ * busy the edge, a handshake has at most three timeouts in all, so a peer that sends a byte now and then
+ * cannot hold a connection for long.
  */
 final class TlsHandshakeDeadline extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(TlsHandshakeDeadline.class);
@@ -28,6 +29,7 @@ final class TlsHandshakeDeadline extends ChannelInboundHandlerAdapter {
     private static final long LAST_LOOK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final SslHandler tls;
+    private final String peer;
     private final long timeoutNanos;
     private final long capNanos;
     // Touched from the connection's event loop only.
@@ -37,9 +39,13 @@ final class TlsHandshakeDeadline extends ChannelInboundHandlerAdapter {
     private long reads;
     private ScheduledFuture<?> timer;
 
-    /** Returns the deadline of {@code tls}'s handshake, which may wait {@code timeout} for the client each time. */
-    TlsHandshakeDeadline(SslHandler tls, Duration timeout) {
+    /**
+     * Returns the deadline of {@code tls}'s handshake, which may wait {@code timeout} for the peer each
+     * time; {@code peer} names what the peer is in the log ("Client", "Connector").
+     */
+    TlsHandshakeDeadline(SslHandler tls, Duration timeout, String peer) {
         this.tls = requireNonNull(tls, "tls");
+        this.peer = requireNonNull(peer, "peer");
         this.timeoutNanos = requireNonNull(timeout, "timeout").toNanos();
         this.capNanos = 3 * timeoutNanos;
     }
@@ -79,7 +85,7 @@ final class TlsHandshakeDeadline extends ChannelInboundHandlerAdapter {
         } else if (silent < timeoutNanos) {
             schedule(ctx, timeoutNanos - silent);
         } else if (readsAtLastLook != reads) {
-            // What the client sent may be waiting in the socket, unread: look once more after the next read.
+            // What the peer sent may be waiting in the socket, unread: look once more after the next read.
             readsAtLastLook = reads;
             schedule(ctx, LAST_LOOK_NANOS);
         } else {
@@ -88,7 +94,7 @@ final class TlsHandshakeDeadline extends ChannelInboundHandlerAdapter {
     }
 
     private void cutOff(ChannelHandlerContext ctx, String what) {
-        log.debug("Client {} {}; closing the connection", ctx.channel().remoteAddress(), what);
+        log.debug("{} {} {}; closing the connection", peer, ctx.channel().remoteAddress(), what);
         ctx.close();
     }
 

@@ -1,23 +1,15 @@
-package dev.portless.connector.edge.access;
+package dev.portless.connector.edge.listener;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portless.connector.demo.DemoCertificates;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,34 +19,22 @@ import org.junit.jupiter.api.Test;
  */
 class TlsHandshakeDeadlineTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
-    private static SslContext serverTls;
-    private static SslContext clientTls;
+    private static final TestTlsContexts TLS = TestTlsContexts.create();
 
     private EmbeddedChannel server;
     private SslHandler serverSsl;
     private EmbeddedChannel client;
 
-    @BeforeAll
-    static void certificates() throws Exception {
-        Path dir = Files.createTempDirectory("tls-deadline");
-        DemoCertificates.write(dir, List.of("edge.example.com"), List.of());
-        serverTls = SslContextBuilder.forServer(
-                        dir.resolve("edge.pem").toFile(),
-                        dir.resolve("edge-key.pem").toFile())
-                .build();
-        clientTls = SslContextBuilder.forClient()
-                .trustManager(InsecureTrustManagerFactory.INSTANCE)
-                .build();
-    }
-
     @BeforeEach
     void connect() {
         server = new EmbeddedChannel();
-        serverSsl = serverTls.newHandler(server.alloc());
+        serverSsl = TLS.server().newHandler(server.alloc());
         serverSsl.setHandshakeTimeoutMillis(0);
-        server.pipeline().addLast(new TlsHandshakeDeadline(serverSsl, TIMEOUT)).addLast(serverSsl);
+        server.pipeline()
+                .addLast(new TlsHandshakeDeadline(serverSsl, TIMEOUT, "Client"))
+                .addLast(serverSsl);
         client = new EmbeddedChannel();
-        client.pipeline().addLast(clientTls.newHandler(client.alloc(), "edge.example.com", 443));
+        client.pipeline().addLast(TLS.client().newHandler(client.alloc(), TestTlsContexts.HOST, 443));
     }
 
     @AfterEach
