@@ -35,6 +35,7 @@ class LongDistanceTest {
     private static final long BYTES = 64L << 20;
     private static final int CHUNK = 64 << 10;
     private static final Pattern GREW = Pattern.compile("Stream (\\d+) window grew to (\\d+) bytes");
+    private static final Pattern REPLAY_GREW = Pattern.compile("replay limit grew to (\\d+) bytes");
     private static final double START_WINDOW_RATE = (1 << 20) / (2 * ONE_WAY_MILLIS / 1000.0);
 
     @Test
@@ -55,7 +56,8 @@ class LongDistanceTest {
                             "PORTLESS_EDGE",
                             "https://127.0.0.1:" + toEdge.port(),
                             "JAVA_TOOL_OPTIONS",
-                            "-Dorg.slf4j.simpleLogger.log.dev.portless.common.mux.Http2WindowGrowth=debug"));
+                            "-Dorg.slf4j.simpleLogger.log.dev.portless.common.mux.Http2WindowGrowth=debug"
+                                    + " -Dorg.slf4j.simpleLogger.log.dev.portless.common.resume.EndCounters=debug"));
 
             double directRate = echoRate(direct.port());
             double portlessRate;
@@ -87,6 +89,13 @@ class LongDistanceTest {
             }
             System.out.println("LongDistanceTest: streams whose window grew at access: " + grownStreams
                     + ", the largest window " + largest + " bytes");
+            long replayLargest = 0;
+            Matcher r = REPLAY_GREW.matcher(log);
+            while (r.find()) {
+                replayLargest = Math.max(replayLargest, Long.parseLong(r.group(1)));
+            }
+            System.out.println("LongDistanceTest: the largest replay limit at access "
+                    + (replayLargest == 0 ? "4194304 (never grew)" : replayLargest) + " bytes");
             // Throughput on a loaded shared machine is a figure to record, not to assert on: the windows
             // are. A window grows only while it is what limits the stream, so a busy CPU stops it short of
             // the cap; one doubling past the start is what a fixed window could never do.

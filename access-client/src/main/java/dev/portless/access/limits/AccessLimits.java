@@ -68,8 +68,16 @@ public final class AccessLimits {
     /** The pause after the first such failure; it doubles after each (with jitter): 0.2, 0.4, 0.8 s. */
     public static final Duration FIRST_DIAL_RETRY_INITIAL = Duration.ofMillis(200);
 
-    /** Unacknowledged bytes a resumable stream keeps for replay to the edge; reading the local app stops there. */
+    /**
+     * Unacknowledged bytes a resumable stream keeps for replay to the edge at first; reading the local app
+     * stops there until the connector acknowledges some.
+     */
     public static final long RESUME_REPLAY_BUFFER = 4L << 20;
+    /**
+     * The most a stream's replay limit grows to when acknowledgements show the limit holding it back (a long
+     * path): the 16 MiB stream window cap, so the replay buffer can keep a grown window full.
+     */
+    public static final long RESUME_REPLAY_CAP = 16L << 20;
     /** How long {@code access} keeps redialing a broken resumable stream before it gives up. */
     public static final Duration RESUME_GIVE_UP = Duration.ofMinutes(10);
     /** The first pause between redials of a broken resumable stream (the very first redial is at once). */

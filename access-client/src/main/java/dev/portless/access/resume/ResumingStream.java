@@ -81,7 +81,8 @@ public final class ResumingStream implements ResumableEnd.Events {
         requireNonNull(carrier, "carrier");
         ResumingStream stream = new ResumingStream(
                 requireNonNull(dialer, "dialer"), requireNonNull(hostname, "hostname"), requireNonNull(err, "err"));
-        ResumableEnd end = ResumableEnd.start(local, "local", AccessLimits.RESUME_REPLAY_BUFFER, stream);
+        ResumableEnd end = ResumableEnd.start(
+                local, "local", AccessLimits.RESUME_REPLAY_BUFFER, AccessLimits.RESUME_REPLAY_CAP, stream);
         stream.end = end;
         end.attachFirst(carrier, null);
         return end;

@@ -21,6 +21,7 @@ final class EndCounters {
     long acksSent;
     long acksReceived;
     long carrierWritable;
+    long replayGrowths;
     private ScheduledFuture<?> ticker;
 
     /** Starts logging once a second while debug logging is on for this class. */
@@ -34,7 +35,7 @@ final class EndCounters {
     private void tick(ResumableEnd end, String plainName, LongSupplier replaying) {
         log.debug(
                 "{} end: sent={} acknowledged={} received={} replay={} plainReads={} heldForCarrier={}"
-                        + " heldForReplay={} acksSent={} acksReceived={} carrierWritableEvents={} attached={}",
+                        + " heldForReplay={} acksSent={} acksReceived={} carrierWritableEvents={} replayGrowths={} attached={}",
                 plainName,
                 end.sent(),
                 end.acknowledged(),
@@ -46,8 +47,15 @@ final class EndCounters {
                 acksSent,
                 acksReceived,
                 carrierWritable,
+                replayGrowths,
                 end.attached());
-        plainReads = heldForCarrier = heldForReplay = acksSent = acksReceived = carrierWritable = 0;
+        plainReads = heldForCarrier = heldForReplay = acksSent = acksReceived = carrierWritable = replayGrowths = 0;
+    }
+
+    /** Counts a growth of the replay limit, and logs it at debug level (the long-distance test reads it). */
+    void replayGrew(String plainName, long limit) {
+        replayGrowths++;
+        log.debug("{} end: replay limit grew to {} bytes", plainName, limit);
     }
 
     /** Stops logging. */

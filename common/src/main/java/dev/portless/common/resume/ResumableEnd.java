@@ -70,7 +70,7 @@ public final class ResumableEnd {
     private final Channel plain;
     private final String plainName;
     private final EventLoop loop;
-    private final long replayLimit;
+    private final ReplayLimit replayLimit;
     private final Events events;
     private final ReplayBuffer replay = new ReplayBuffer();
     private final EndCounters counters = new EndCounters();
@@ -91,7 +91,7 @@ public final class ResumableEnd {
     private CarrierSide carrier;
     private long resumes;
 
-    private ResumableEnd(Channel plain, String plainName, long replayLimit, Events events) {
+    private ResumableEnd(Channel plain, String plainName, ReplayLimit replayLimit, Events events) {
         this.plain = plain;
         this.plainName = plainName;
         this.loop = plain.eventLoop();
@@ -100,17 +100,25 @@ public final class ResumableEnd {
     }
 
     /**
-     * Returns an end over {@code plain}, whose pipeline ends in a stream adapter (and perhaps an
-     * {@link InboundHold}); nothing is read until a carrier is attached. {@code plainName} names the
-     * plain channel in end reasons, e.g. "target".
+     * Returns an end over {@code plain} with a fixed replay limit of {@code replayLimit} bytes; see
+     * {@link #start(Channel, String, long, long, Events)}.
      */
     public static ResumableEnd start(Channel plain, String plainName, long replayLimit, Events events) {
+        return start(plain, plainName, replayLimit, replayLimit, events);
+    }
+
+    /**
+     * Returns an end over {@code plain}, whose pipeline ends in a stream adapter (and perhaps an
+     * {@link InboundHold}); nothing is read until a carrier is attached. {@code plainName} names the
+     * plain channel in end reasons, e.g. "target". The end keeps at most {@code replayStart} unacknowledged
+     * bytes at first, and up to {@code replayCap} once the peer shows that the limit holds the stream back
+     * ({@link ReplayLimit}).
+     */
+    public static ResumableEnd start(Channel plain, String plainName, long replayStart, long replayCap, Events events) {
         requireNonNull(plain, "plain");
         requireNonNull(plainName, "plainName");
         requireNonNull(events, "events");
-        if (replayLimit < 1) {
-            throw new IllegalArgumentException("replayLimit: " + replayLimit + " (expected: >= 1)");
-        }
+        ReplayLimit replayLimit = new ReplayLimit(replayStart, replayCap, System::nanoTime);
         ResumableEnd end = new ResumableEnd(plain, plainName, replayLimit, events);
         end.onLoop(() -> {
             end.reads = new FrameSizedReads(plain.config().getRecvByteBufAllocator());
@@ -403,12 +411,27 @@ public final class ResumableEnd {
         boolean carrierReady = carrier == null || (carrier.isWritable() && !carrier.awaitingPeerCount());
         if (!carrierReady) {
             counters.heldForCarrier++;
-        } else if (replay.size() >= replayLimit) {
+        } else if (replayFull()) {
             counters.heldForReplay++;
         } else {
             counters.plainReads++;
             plain.read();
         }
+    }
+
+    /**
+     * Returns whether the replay buffer holds its limit; first grows the limit when a carrier is ready
+     * and the peer's acknowledgements show that the limit, not the path, holds the stream back.
+     */
+    private boolean replayFull() {
+        if (replay.size() < replayLimit.current()) {
+            return false;
+        }
+        if (carrier != null && replayLimit.heldWithCarrierReady(replay.base())) {
+            counters.replayGrew(plainName, replayLimit.current());
+            return replay.size() >= replayLimit.current();
+        }
+        return true;
     }
 
     private void completeIfDone() {

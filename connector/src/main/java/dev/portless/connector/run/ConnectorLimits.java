@@ -39,8 +39,16 @@ final class ConnectorLimits {
     static final Duration RESUME_DETACH_WINDOW = Duration.ofMinutes(10);
     /** {@code resume-detach-window}'s upper bound. */
     static final Duration MAX_RESUME_DETACH_WINDOW = Duration.ofHours(24);
-    /** Unacknowledged bytes a resumable stream keeps for replay to the client; reading the target stops there. */
+    /**
+     * Unacknowledged bytes a resumable stream keeps for replay to the client at first; reading the target
+     * stops there until the client acknowledges some.
+     */
     static final long RESUME_REPLAY_BUFFER = 4L << 20;
+    /**
+     * The most a stream's replay limit grows to when acknowledgements show the limit holding it back (a long
+     * path): the 16 MiB stream window cap, so the replay buffer can keep a grown window full.
+     */
+    static final long RESUME_REPLAY_CAP = 16L << 20;
 
     /** {@code grace-period} when absent: how long a draining connector waits for open streams. */
     static final Duration GRACE_PERIOD = Duration.ofSeconds(30);

@@ -124,7 +124,8 @@ public final class ConnectorRunner implements AutoCloseable {
         HostResolver names = new HostResolver(resolver);
         StreamGate gate = new StreamGate(runner.streams, tokens);
         // One set of resumable sessions for the process: a reload swaps the routes, not the streams.
-        StreamSessions sessions = new StreamSessions(config.resumeDetachWindow(), ConnectorLimits.RESUME_REPLAY_BUFFER);
+        StreamSessions sessions = new StreamSessions(
+                config.resumeDetachWindow(), ConnectorLimits.RESUME_REPLAY_BUFFER, ConnectorLimits.RESUME_REPLAY_CAP);
         runner.sessions = sessions;
         runner.routesOf = ingress -> {
             TargetDialer dialer = new TargetDialer(ingress, transport, names, runner.streams, gate, counters, sessions);

@@ -94,7 +94,7 @@ final class WebTunnel implements AutoCloseable {
                 gate,
                 new ConnectorMetrics(
                         new io.prometheus.metrics.model.registry.PrometheusRegistry(), java.util.List.of()),
-                new StreamSessions(Duration.ofSeconds(30), 1 << 20));
+                new StreamSessions(Duration.ofSeconds(30), 1 << 20, 1 << 20));
         proxy = new OriginProxy(ingress, Transport.NIO, names, ConnectorLimits.ORIGIN, ConnectorLimits.ORIGIN_H2);
         StreamRoutes routes = new StreamRoutes(dialer, new WebStreams(ingress, gate, dialer, proxy, streams));
         server = new ServerBootstrap()

@@ -106,6 +106,10 @@ public final class FaultProxy implements AutoCloseable {
             try {
                 Socket client = server.accept();
                 Socket upstream = new Socket(InetAddress.getLoopbackAddress(), upstreamPort);
+                // A wire forwards what it gets: Nagle's hold on a write's short tail (waiting for the ACK
+                // of the segment before it) is no part of any link this proxy stands for.
+                client.setTcpNoDelay(true);
+                upstream.setTcpNoDelay(true);
                 accepted.incrementAndGet();
                 sockets.add(client);
                 sockets.add(upstream);

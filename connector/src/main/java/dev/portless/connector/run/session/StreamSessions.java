@@ -37,20 +37,24 @@ public final class StreamSessions {
 
     private final String instanceId;
     private final Duration detachWindow;
-    private final long replayLimit;
+    private final long replayStart;
+    private final long replayCap;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, StreamSession> byId = new ConcurrentHashMap<>();
 
     /**
      * Returns the sessions of a connector process that holds a detached target for
-     * {@code detachWindow} and keeps at most {@code replayLimit} unacknowledged bytes per stream.
+     * {@code detachWindow} and keeps at most {@code replayStart} unacknowledged bytes per stream at
+     * first, growing to {@code replayCap} where the replay limit holds a stream back.
      */
-    public StreamSessions(Duration detachWindow, long replayLimit) {
+    public StreamSessions(Duration detachWindow, long replayStart, long replayCap) {
         this.detachWindow = requireNonNull(detachWindow, "detachWindow");
-        if (replayLimit < 1) {
-            throw new IllegalArgumentException("replayLimit: " + replayLimit + " (expected: >= 1)");
+        if (replayStart < 1 || replayCap < replayStart) {
+            throw new IllegalArgumentException(
+                    "replay limit: start " + replayStart + ", cap " + replayCap + " (expected: 1 <= start <= cap)");
         }
-        this.replayLimit = replayLimit;
+        this.replayStart = replayStart;
+        this.replayCap = replayCap;
         byte[] id = new byte[8];
         random.nextBytes(id);
         this.instanceId = HexFormat.of().formatHex(id);
@@ -90,7 +94,7 @@ public final class StreamSessions {
         String id = instanceId + "." + HexFormat.of().formatHex(idBits);
         String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(secretBits);
         StreamSession session = new StreamSession(id, hostname, subject, sha256(secret), targetName);
-        session.end = ResumableEnd.start(target, "target", replayLimit, new SessionEvents(session, onEnd));
+        session.end = ResumableEnd.start(target, "target", replayStart, replayCap, new SessionEvents(session, onEnd));
         byId.put(id, session);
         log.debug("stream={} app={} target={} resumable", id, hostname, targetName);
         session.end.attachFirst(stream, new ResumeName(id, secret));

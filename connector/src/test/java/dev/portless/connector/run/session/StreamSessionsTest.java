@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class StreamSessionsTest {
     private static final String APP = "db.portless.test";
 
-    private final StreamSessions sessions = new StreamSessions(Duration.ofMinutes(10), 1 << 20);
+    private final StreamSessions sessions = new StreamSessions(Duration.ofMinutes(10), 1 << 20, 1 << 20);
     private EmbeddedChannel target;
     private String id;
     private String secret;
@@ -121,7 +121,7 @@ class StreamSessionsTest {
 
     @Test
     void aClientThatNeverAcknowledgedTheHelloEndsTheTargetAtOnce() {
-        StreamSessions held = new StreamSessions(Duration.ofMinutes(10), 1 << 20);
+        StreamSessions held = new StreamSessions(Duration.ofMinutes(10), 1 << 20, 1 << 20);
         EmbeddedChannel plain = new EmbeddedChannel();
         EmbeddedChannel first = new EmbeddedChannel();
         String[] ended = new String[1];
@@ -140,7 +140,7 @@ class StreamSessionsTest {
 
     @Test
     void theDetachWindowEndsTheStream() throws Exception {
-        StreamSessions shortLived = new StreamSessions(Duration.ofMillis(50), 1 << 20);
+        StreamSessions shortLived = new StreamSessions(Duration.ofMillis(50), 1 << 20, 1 << 20);
         EmbeddedChannel plain = new EmbeddedChannel();
         EmbeddedChannel first = new EmbeddedChannel();
         shortLived.open(first, plain, APP, "alice", "tcp://127.0.0.1:5432", (toTarget, fromTarget, reason) -> {});
