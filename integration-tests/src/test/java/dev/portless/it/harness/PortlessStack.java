@@ -5,6 +5,7 @@ import dev.portless.connector.secret.SecretHash;
 import dev.portless.connector.tunnel.TunnelCredentials;
 import dev.portless.it.peers.FreePorts;
 import dev.portless.it.peers.JavaProcess;
+import dev.portless.it.peers.TempDirs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -26,6 +27,7 @@ import java.util.regex.Pattern;
  */
 public final class PortlessStack implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Pattern REGISTERED = Pattern.compile("registered tunnel tests");
     /** The service token's name in edge.yml. */
     public static final String TOKEN_NAME = "tests";
     /** The second service token's name in edge.yml, when the builder asked for it. */
@@ -154,20 +156,31 @@ public final class PortlessStack implements AutoCloseable {
         Files.writeString(connectorConfig(), y.toString());
     }
 
-    /** Starts the edge and the connector and waits until the connector has registered. */
+    /**
+     * Starts the edge and the connector and waits until the connector has registered; when either does not come
+     * up, stops what started and deletes the stack's files before throwing.
+     */
     public PortlessStack start() {
-        startEdge();
-        connector = JavaProcess.startServer(
-                "dev.portless.connector.ConnectorMain",
-                command("run", "--config", connectorConfig().toString(), connectorFlags),
-                Map.of());
-        connector.awaitOutput(Pattern.compile("registered tunnel tests"), START_TIMEOUT);
-        return this;
+        try {
+            startEdge();
+            connector = Teardown.awaitLine(
+                    JavaProcess.startServer(
+                            "dev.portless.connector.ConnectorMain",
+                            command("run", "--config", connectorConfig().toString(), connectorFlags),
+                            Map.of()),
+                    REGISTERED,
+                    START_TIMEOUT);
+            return this;
+        } catch (RuntimeException | Error e) {
+            Teardown.stopAfter(e, this);
+            throw e;
+        }
     }
 
     /**
      * Starts {@code connector serve} with this stack's two files and the edge's flags instead of two
-     * processes; {@link #edge()} is then the one process and {@link #connector()} is null.
+     * processes; {@link #edge()} is then the one process and {@link #connector()} is null. When it does not
+     * come up, it is stopped and the stack's files deleted before this throws.
      */
     public PortlessStack startServe() {
         List<String> command = new ArrayList<>(List.of(
@@ -177,9 +190,16 @@ public final class PortlessStack implements AutoCloseable {
                 "--config",
                 connectorConfig().toString()));
         command.addAll(edgeFlags);
-        edge = JavaProcess.startServer("dev.portless.connector.ConnectorMain", command, Map.of());
-        edge.awaitOutput(Pattern.compile("registered tunnel tests"), START_TIMEOUT);
-        return this;
+        try {
+            edge = Teardown.awaitLine(
+                    JavaProcess.startServer("dev.portless.connector.ConnectorMain", command, Map.of()),
+                    REGISTERED,
+                    START_TIMEOUT);
+            return this;
+        } catch (RuntimeException | Error e) {
+            Teardown.stopAfter(e, this);
+            throw e;
+        }
     }
 
     private static List<String> command(String role, String option, String file, List<String> flags) {
@@ -188,13 +208,15 @@ public final class PortlessStack implements AutoCloseable {
         return command;
     }
 
-    /** Starts (or starts again) the edge process and waits until it listens. */
+    /** Starts (or starts again) the edge process and waits until it listens; stops it when it does not. */
     public void startEdge() {
-        edge = JavaProcess.startServer(
-                "dev.portless.connector.ConnectorMain",
-                command("edge", "--config", edgeConfig().toString(), edgeFlags),
-                Map.of());
-        edge.awaitOutput(Pattern.compile("Edge listening"), START_TIMEOUT);
+        edge = Teardown.awaitLine(
+                JavaProcess.startServer(
+                        "dev.portless.connector.ConnectorMain",
+                        command("edge", "--config", edgeConfig().toString(), edgeFlags),
+                        Map.of()),
+                Pattern.compile("Edge listening"),
+                START_TIMEOUT);
     }
 
     /** Returns the environment the access CLI needs to reach this edge with the service token. */
@@ -224,8 +246,7 @@ public final class PortlessStack implements AutoCloseable {
                 "dev.portless.access.AccessMain",
                 List.of("tcp", "--hostname", hostname, "--url", "127.0.0.1:" + port),
                 env);
-        accessProcesses.add(p);
-        p.awaitOutput(Pattern.compile("access: listening on"), START_TIMEOUT);
+        accessProcesses.add(Teardown.awaitLine(p, Pattern.compile("access: listening on"), START_TIMEOUT));
         return new AccessTcp(p, port);
     }
 
@@ -351,21 +372,18 @@ public final class PortlessStack implements AutoCloseable {
         return connector;
     }
 
+    /** Stops every process the stack started and deletes its files; closing it again does nothing more. */
     @Override
     public void close() {
-        accessProcesses.forEach(JavaProcess::close);
-        if (connector != null) {
-            connector.close();
-        }
-        if (edge != null) {
-            edge.close();
-        }
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder())
-                    .forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Teardown teardown = new Teardown();
+        accessProcesses.forEach(teardown::close);
+        accessProcesses.clear();
+        teardown.close(connector);
+        connector = null;
+        teardown.close(edge);
+        edge = null;
+        teardown.close(() -> TempDirs.delete(dir));
+        teardown.finish();
     }
 
     /**

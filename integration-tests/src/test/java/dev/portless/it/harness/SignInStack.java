@@ -6,6 +6,7 @@ import dev.portless.it.peers.Chromium;
 import dev.portless.it.peers.EchoServer;
 import dev.portless.it.peers.FreePorts;
 import dev.portless.it.peers.JavaProcess;
+import dev.portless.it.peers.TempDirs;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -71,6 +72,18 @@ public final class SignInStack implements AutoCloseable {
         services = b.services;
         providers = b.providers.toString();
         echo = EchoServer.start();
+        try {
+            writeFiles(b);
+            tls = sslContext(dir.resolve("ca.pem"));
+        } catch (IOException | RuntimeException e) {
+            echo.close();
+            TempDirs.delete(dir);
+            throw e;
+        }
+    }
+
+    // The echo server's port goes into connector.yml, so it runs before the files are written.
+    private void writeFiles(Builder b) throws IOException {
         DemoCertificates.write(dir, java.util.List.of("localhost"), java.util.List.of("127.0.0.1"));
         for (Map.Entry<String, String> f : b.secrets.entrySet()) {
             Path file = dir.resolve(f.getKey());
@@ -119,7 +132,6 @@ public final class SignInStack implements AutoCloseable {
                 ingress:
                 %s  - service: http_status:404
                 """.formatted(tunnelPort, issuer(), ingress));
-        tls = sslContext(dir.resolve("ca.pem"));
     }
 
     /** Returns a builder; the edge's port is chosen now, so an identity provider can be told its callback. */
@@ -127,20 +139,35 @@ public final class SignInStack implements AutoCloseable {
         return new Builder();
     }
 
-    /** Starts the edge and the connector and waits until the connector has registered. */
+    /**
+     * Starts the edge and the connector and waits until the connector has registered; when either does not come
+     * up, stops what started (the echo server too) and deletes the stack's files before throwing.
+     */
     public SignInStack start() {
-        edge = JavaProcess.startServer(
-                "dev.portless.connector.ConnectorMain",
-                java.util.List.of("edge", "--config", dir.resolve("edge.yml").toString()),
-                Map.of());
-        edge.awaitOutput(Pattern.compile("Edge listening"), START_TIMEOUT);
-        connector = JavaProcess.startServer(
-                "dev.portless.connector.ConnectorMain",
-                java.util.List.of(
-                        "run", "--config", dir.resolve("connector.yml").toString()),
-                Map.of());
-        connector.awaitOutput(Pattern.compile("registered tunnel tests"), START_TIMEOUT);
-        return this;
+        try {
+            edge = Teardown.awaitLine(
+                    JavaProcess.startServer(
+                            "dev.portless.connector.ConnectorMain",
+                            java.util.List.of(
+                                    "edge", "--config", dir.resolve("edge.yml").toString()),
+                            Map.of()),
+                    Pattern.compile("Edge listening"),
+                    START_TIMEOUT);
+            connector = Teardown.awaitLine(
+                    JavaProcess.startServer(
+                            "dev.portless.connector.ConnectorMain",
+                            java.util.List.of(
+                                    "run",
+                                    "--config",
+                                    dir.resolve("connector.yml").toString()),
+                            Map.of()),
+                    Pattern.compile("registered tunnel tests"),
+                    START_TIMEOUT);
+            return this;
+        } catch (RuntimeException | Error e) {
+            Teardown.stopAfter(e, this);
+            throw e;
+        }
     }
 
     /**
@@ -356,20 +383,17 @@ public final class SignInStack implements AutoCloseable {
         throw new IOException("the edge closed the connection before answering");
     }
 
+    /** Stops the programs and the echo server and deletes the stack's files; closing it again does nothing more. */
     @Override
     public void close() {
-        if (connector != null) {
-            connector.close();
-        }
-        if (edge != null) {
-            edge.close();
-        }
-        echo.close();
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Teardown teardown = new Teardown();
+        teardown.close(connector);
+        connector = null;
+        teardown.close(edge);
+        edge = null;
+        teardown.close(echo);
+        teardown.close(() -> TempDirs.delete(dir));
+        teardown.finish();
     }
 
     public static SSLContext sslContext(Path ca) {
