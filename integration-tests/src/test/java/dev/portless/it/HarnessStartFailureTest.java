@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.portless.it.harness.PortlessStack;
 import dev.portless.it.harness.SignInStack;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 /**
  * A harness whose start fails leaves nothing behind: the edge it started is stopped when the connector refuses
@@ -20,35 +22,36 @@ import org.junit.jupiter.api.Test;
 class HarnessStartFailureTest {
 
     @Test
-    void aPortlessStackWhoseConnectorRefusesItsConfigurationStopsItsEdge() {
+    void aPortlessStackWhoseConnectorRefusesItsConfigurationStopsItsEdge() throws Exception {
         Set<Long> before = liveDescendants();
         PortlessStack stack = PortlessStack.builder()
                 .app("echo.portless.test", "tcp://127.0.0.1:9")
                 .connectorSetting("no-such-setting", "1")
                 .build();
-        try {
-            AssertionError failure = assertThrows(AssertionError.class, stack::start);
-
-            assertConnectorRefusedAfterTheEdgeListened(failure);
-            assertEquals(Set.of(), startedSince(before), "processes the start left alive");
-            assertFalse(Files.exists(stack.dir()), "the stack's directory is deleted");
-        } finally {
-            stack.close();
-        }
+        assertFailedStartLeavesNothing(before, stack, stack::start, stack.dir());
     }
 
     @Test
-    void aSignInStackWhoseConnectorRefusesItsConfigurationStopsItsEdge() {
+    void aSignInStackWhoseConnectorRefusesItsConfigurationStopsItsEdge() throws Exception {
         Set<Long> before = liveDescendants();
         SignInStack stack = SignInStack.builder()
                 .app("echo.portless.test", "include:\n  - everyone: true\n", "", "no-such-scheme://127.0.0.1:9")
                 .build();
+        assertFailedStartLeavesNothing(before, stack, stack::start, stack.caFile());
+    }
+
+    /**
+     * Asserts that {@code start}, the start of {@code stack}, fails at the connector after the edge listened, and
+     * leaves no process that was not alive {@code before} and no {@code stackFile}.
+     */
+    private static void assertFailedStartLeavesNothing(
+            Set<Long> before, AutoCloseable stack, Executable start, Path stackFile) throws Exception {
         try {
-            AssertionError failure = assertThrows(AssertionError.class, stack::start);
+            AssertionError failure = assertThrows(AssertionError.class, start);
 
             assertConnectorRefusedAfterTheEdgeListened(failure);
             assertEquals(Set.of(), startedSince(before), "processes the start left alive");
-            assertFalse(Files.exists(stack.caFile()), "the stack's directory is deleted");
+            assertFalse(Files.exists(stackFile), "the stack's directory is deleted");
         } finally {
             stack.close();
         }

@@ -1,8 +1,5 @@
 package dev.portless.it.harness;
 
-import dev.portless.connector.demo.DemoCertificates;
-import dev.portless.connector.secret.SecretHash;
-import dev.portless.connector.tunnel.TunnelCredentials;
 import dev.portless.it.peers.FreePorts;
 import dev.portless.it.peers.JavaProcess;
 import dev.portless.it.peers.TempDirs;
@@ -36,16 +33,9 @@ public final class PortlessStack implements AutoCloseable {
     private final Path dir;
     private final int edgePort;
     private final int tunnelPort;
-    private final String clientId;
-    private final String otherClientId;
-    private final String otherSecret;
-    private final Map<String, String> apps;
-    private final Set<String> appsClosedToTheToken;
-    private final List<String> extraIngress;
-    private final Map<String, String> connectorSettings;
+    private final PortlessStackFiles.ServiceTokens tokens;
     private final List<String> edgeFlags;
     private final List<String> connectorFlags;
-    private final Map<String, List<String>> appSettings;
     private JavaProcess edge;
     private JavaProcess connector;
     private final List<JavaProcess> accessProcesses = new ArrayList<>();
@@ -54,27 +44,14 @@ public final class PortlessStack implements AutoCloseable {
         this.dir = Files.createTempDirectory("portless-stack");
         this.edgePort = FreePorts.next();
         this.tunnelPort = FreePorts.next();
-        this.apps = b.apps;
-        this.appsClosedToTheToken = b.appsClosedToTheToken;
-        this.extraIngress = b.extraIngress;
-        this.connectorSettings = b.connectorSettings;
         this.edgeFlags = List.copyOf(b.edgeFlags);
         this.connectorFlags = List.copyOf(b.connectorFlags);
-        this.appSettings = b.appSettings;
-        // The apps' names too: browsers and curl reach web apps at https://<app>.portless.test:<edge port>.
-        DemoCertificates.write(
-                dir, List.of("localhost", "edge.portless.test", "*.portless.test"), List.of("127.0.0.1"));
-        TunnelCredentials tunnel = TunnelCredentials.generate("tests");
-        tunnel.writeTo(dir.resolve("tunnel.json"));
-        this.clientId = SecretHash.randomSecret(16) + ".access";
-        String secret = SecretHash.randomSecret(32);
-        this.otherClientId = b.otherServiceToken ? SecretHash.randomSecret(16) + ".access" : null;
-        this.otherSecret = b.otherServiceToken ? SecretHash.randomSecret(32) : null;
-        Files.createFile(
-                secretFile(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(secretFile(), secret + "\n");
-        writeEdgeConfig(tunnel, secret);
-        writeConnectorConfig();
+        try {
+            this.tokens = PortlessStackFiles.write(dir, edgePort, tunnelPort, edgeUrl(), b);
+        } catch (IOException | RuntimeException e) {
+            TempDirs.delete(dir);
+            throw e;
+        }
     }
 
     /** Returns a builder of a stack. */
@@ -82,86 +59,12 @@ public final class PortlessStack implements AutoCloseable {
         return new Builder();
     }
 
-    private void writeEdgeConfig(TunnelCredentials tunnel, String secret) throws IOException {
-        StringBuilder y = new StringBuilder();
-        y.append("listen: 127.0.0.1:")
-                .append(edgePort)
-                .append('\n')
-                .append("tunnel-listen: 127.0.0.1:")
-                .append(tunnelPort)
-                .append('\n')
-                .append("tls:\n  certificate: edge.pem\n  key: edge-key.pem\n")
-                .append("issuer: ")
-                .append(edgeUrl())
-                .append('\n')
-                .append("tunnels:\n  - name: tests\n    id: ")
-                .append(tunnel.tunnelId())
-                .append("\n    secret-sha256: ")
-                .append(SecretHash.sha256Hex(tunnel.secret()))
-                .append('\n')
-                .append("service-tokens:\n  - name: ")
-                .append(TOKEN_NAME)
-                .append("\n    client-id: ")
-                .append(clientId)
-                .append("\n    secret-sha256: ")
-                .append(SecretHash.sha256Hex(secret))
-                .append('\n');
-        if (otherClientId != null) {
-            y.append("  - name: ")
-                    .append(OTHER_TOKEN_NAME)
-                    .append("\n    client-id: ")
-                    .append(otherClientId)
-                    .append("\n    secret-sha256: ")
-                    .append(SecretHash.sha256Hex(otherSecret))
-                    .append('\n');
-        }
-        y.append("apps:\n");
-        for (String hostname : apps.keySet()) {
-            y.append("  - hostname: ").append(hostname).append("\n    tunnel: tests\n");
-            if (!appsClosedToTheToken.contains(hostname)) {
-                y.append("    service-tokens: [")
-                        .append(TOKEN_NAME)
-                        .append(otherClientId == null ? "" : ", " + OTHER_TOKEN_NAME)
-                        .append("]\n");
-            }
-            appSettings
-                    .getOrDefault(hostname, List.of())
-                    .forEach(line -> y.append("    ").append(line).append('\n'));
-        }
-        Files.writeString(edgeConfig(), y.toString());
-    }
-
-    private void writeConnectorConfig() throws IOException {
-        StringBuilder y = new StringBuilder();
-        y.append("edge: 127.0.0.1:")
-                .append(tunnelPort)
-                .append('\n')
-                .append("credentials-file: tunnel.json\nedge-ca: ca.pem\n")
-                .append("edge-issuer: ")
-                .append(edgeUrl())
-                .append('\n');
-        connectorSettings.forEach((k, v) -> y.append(k).append(": ").append(v).append('\n'));
-        y.append("ingress:\n");
-        apps.forEach((hostname, service) -> {
-            if (service != null) {
-                y.append("  - hostname: ")
-                        .append(hostname)
-                        .append("\n    service: ")
-                        .append(service)
-                        .append('\n');
-            }
-        });
-        extraIngress.forEach(rule -> y.append(rule).append('\n'));
-        y.append("  - service: http_status:404\n");
-        Files.writeString(connectorConfig(), y.toString());
-    }
-
     /**
      * Starts the edge and the connector and waits until the connector has registered; when either does not come
      * up, stops what started and deletes the stack's files before throwing.
      */
     public PortlessStack start() {
-        try {
+        Teardown.startOrStop(this, () -> {
             startEdge();
             connector = Teardown.awaitLine(
                     JavaProcess.startServer(
@@ -170,11 +73,8 @@ public final class PortlessStack implements AutoCloseable {
                             Map.of()),
                     REGISTERED,
                     START_TIMEOUT);
-            return this;
-        } catch (RuntimeException | Error e) {
-            Teardown.stopAfter(e, this);
-            throw e;
-        }
+        });
+        return this;
     }
 
     /**
@@ -190,16 +90,13 @@ public final class PortlessStack implements AutoCloseable {
                 "--config",
                 connectorConfig().toString()));
         command.addAll(edgeFlags);
-        try {
-            edge = Teardown.awaitLine(
-                    JavaProcess.startServer("dev.portless.connector.ConnectorMain", command, Map.of()),
-                    REGISTERED,
-                    START_TIMEOUT);
-            return this;
-        } catch (RuntimeException | Error e) {
-            Teardown.stopAfter(e, this);
-            throw e;
-        }
+        Teardown.startOrStop(
+                this,
+                () -> edge = Teardown.awaitLine(
+                        JavaProcess.startServer("dev.portless.connector.ConnectorMain", command, Map.of()),
+                        REGISTERED,
+                        START_TIMEOUT));
+        return this;
     }
 
     private static List<String> command(String role, String option, String file, List<String> flags) {
@@ -224,7 +121,7 @@ public final class PortlessStack implements AutoCloseable {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PORTLESS_EDGE", edgeUrl());
         env.put("PORTLESS_EDGE_CA", caFile().toString());
-        env.put("PORTLESS_SERVICE_TOKEN_ID", clientId);
+        env.put("PORTLESS_SERVICE_TOKEN_ID", tokens.clientId());
         env.put("PORTLESS_SERVICE_TOKEN_SECRET_FILE", secretFile().toString());
         return env;
     }
@@ -299,7 +196,7 @@ public final class PortlessStack implements AutoCloseable {
                         file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
                 Files.writeString(
                         file,
-                        "Cf-Access-Client-Id: " + clientId + "\nCf-Access-Client-Secret: "
+                        "Cf-Access-Client-Id: " + tokens.clientId() + "\nCf-Access-Client-Secret: "
                                 + Files.readString(secretFile()).trim() + "\n");
             }
         } catch (IOException e) {
@@ -320,22 +217,22 @@ public final class PortlessStack implements AutoCloseable {
 
     /** Returns the service token's client id. */
     public String clientId() {
-        return clientId;
+        return tokens.clientId();
     }
 
     /** Returns the file with the service token's secret. */
     public Path secretFile() {
-        return dir.resolve("service-token-secret");
+        return dir.resolve(PortlessStackFiles.SECRET_FILE);
     }
 
     /** Returns edge.yml. */
     public Path edgeConfig() {
-        return dir.resolve("edge.yml");
+        return dir.resolve(PortlessStackFiles.EDGE_CONFIG);
     }
 
     /** Returns connector.yml. */
     public Path connectorConfig() {
-        return dir.resolve("connector.yml");
+        return dir.resolve(PortlessStackFiles.CONNECTOR_CONFIG);
     }
 
     /** Returns the stack's scratch directory. */
@@ -348,15 +245,17 @@ public final class PortlessStack implements AutoCloseable {
      * builder must have asked for) on a hand-made request.
      */
     public Map<String, String> serviceTokenHeaders(boolean other) {
-        if (other && otherClientId == null) {
+        if (other && tokens.otherClientId() == null) {
             throw new IllegalStateException("this stack has no second service token; ask the builder for one");
         }
         try {
             return Map.of(
                     "Cf-Access-Client-Id",
-                    other ? otherClientId : clientId,
+                    other ? tokens.otherClientId() : tokens.clientId(),
                     "Cf-Access-Client-Secret",
-                    other ? otherSecret : Files.readString(secretFile()).trim());
+                    other
+                            ? tokens.otherSecret()
+                            : Files.readString(secretFile()).trim());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -396,14 +295,14 @@ public final class PortlessStack implements AutoCloseable {
 
     /** A builder: add apps, then {@link #build()} and {@link PortlessStack#start()}. */
     public static final class Builder {
-        private final Map<String, String> apps = new LinkedHashMap<>();
-        private final Set<String> appsClosedToTheToken = new HashSet<>();
-        private final List<String> extraIngress = new ArrayList<>();
-        private final Map<String, String> connectorSettings = new LinkedHashMap<>();
-        private final Map<String, List<String>> appSettings = new LinkedHashMap<>();
-        private final List<String> edgeFlags = new ArrayList<>();
-        private final List<String> connectorFlags = new ArrayList<>();
-        private boolean otherServiceToken;
+        final Map<String, String> apps = new LinkedHashMap<>();
+        final Set<String> appsClosedToTheToken = new HashSet<>();
+        final List<String> extraIngress = new ArrayList<>();
+        final Map<String, String> connectorSettings = new LinkedHashMap<>();
+        final Map<String, List<String>> appSettings = new LinkedHashMap<>();
+        final List<String> edgeFlags = new ArrayList<>();
+        final List<String> connectorFlags = new ArrayList<>();
+        boolean otherServiceToken;
 
         /** Adds a second service token ({@link #OTHER_TOKEN_NAME}), let into every app the first one may reach. */
         public Builder otherServiceToken() {

@@ -50,6 +50,19 @@ final class Teardown {
         }
     }
 
+    /**
+     * Runs {@code start}, the start of {@code harness}; when it fails, closes {@code harness} (the start's failure
+     * keeps any failure of the close) and throws the start's failure.
+     */
+    static void startOrStop(AutoCloseable harness, Runnable start) {
+        try {
+            start.run();
+        } catch (RuntimeException | Error e) {
+            stopAfter(e, harness);
+            throw e;
+        }
+    }
+
     /** Closes {@code harness} after its start failed with {@code startFailure}, which keeps any failure of the close. */
     static void stopAfter(Throwable startFailure, AutoCloseable harness) {
         try {
