@@ -64,7 +64,7 @@ final class Teardown {
     }
 
     /** Closes {@code harness} after its start failed with {@code startFailure}, which keeps any failure of the close. */
-    static void stopAfter(Throwable startFailure, AutoCloseable harness) {
+    private static void stopAfter(Throwable startFailure, AutoCloseable harness) {
         try {
             harness.close();
         } catch (Exception e) {
