@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.portless.it.harness.PortlessStack;
 import dev.portless.it.peers.EchoServer;
+import dev.portless.it.peers.ResettingServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -32,7 +33,7 @@ class TargetResetBurstTest {
 
     @Test
     void aBurstOfTargetResetsLeavesTheTunnelUp() throws Exception {
-        try (BadInputTest.Resetter resetter = BadInputTest.Resetter.start();
+        try (ResettingServer resetter = ResettingServer.start();
                 EchoServer echo = EchoServer.start();
                 PortlessStack stack = PortlessStack.builder()
                         .app(RESET, "tcp://127.0.0.1:" + resetter.port())

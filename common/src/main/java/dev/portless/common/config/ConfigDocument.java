@@ -95,9 +95,9 @@ final class ConfigDocument {
         if (!(root instanceof MappingNode)) {
             throw new ConfigException(
                     fileName,
-                    ConfigNode.lineOf(root),
+                    YamlNodes.lineOf(root),
                     "",
-                    "expected keys with values at the top level (key: value), got " + ConfigNode.describe(root));
+                    "expected keys with values at the top level (key: value), got " + YamlNodes.describe(root));
         }
         check(fileName, yamlText, root, "", Collections.newSetFromMap(new IdentityHashMap<>()));
         return (MappingNode) root;
@@ -158,9 +158,9 @@ final class ConfigDocument {
                 if (!(keyNode instanceof ScalarNode) || keyNode.getTag().equals(Tag.NULL)) {
                     throw new ConfigException(
                             fileName,
-                            ConfigNode.lineOf(keyNode),
+                            YamlNodes.lineOf(keyNode),
                             path,
-                            "keys must be plain names, got " + ConfigNode.describe(keyNode) + " as a key");
+                            "keys must be plain names, got " + YamlNodes.describe(keyNode) + " as a key");
                 }
                 if (!seen.add(keyNode)) {
                     throw new ConfigException(
@@ -170,14 +170,14 @@ final class ConfigDocument {
                             "YAML anchors and aliases (&name, *name) are not supported (write the value out in full)");
                 }
                 final String key = ((ScalarNode) keyNode).getValue();
-                final String keyPath = ConfigNode.join(path, key);
+                final String keyPath = YamlNodes.join(path, key);
                 final Node previous = keys.putIfAbsent(key, keyNode);
                 if (previous != null) {
                     throw new ConfigException(
                             fileName,
-                            ConfigNode.lineOf(keyNode),
+                            YamlNodes.lineOf(keyNode),
                             keyPath,
-                            "duplicate key, first given on line " + ConfigNode.lineOf(previous)
+                            "duplicate key, first given on line " + YamlNodes.lineOf(previous)
                                     + " (remove one of the two)");
                 }
                 check(fileName, text, tuple.getValueNode(), keyPath, seen);
@@ -192,6 +192,6 @@ final class ConfigDocument {
                 return event.getStartMark().getLine() + 1;
             }
         }
-        return ConfigNode.lineOf(fallback);
+        return YamlNodes.lineOf(fallback);
     }
 }

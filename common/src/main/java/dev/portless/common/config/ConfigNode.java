@@ -2,8 +2,6 @@ package dev.portless.common.config;
 
 import static java.util.Objects.requireNonNull;
 
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,7 +18,6 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
-import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * A read-only view of one node of a YAML configuration file that knows where it came from, so every
@@ -69,7 +66,7 @@ public final class ConfigNode {
         requireNonNull(file, "file");
         final String name = file.toString();
         final String text = ConfigDocument.read(file, name);
-        return new ConfigNode(name, directoryOf(file), "", ConfigDocument.compose(name, text));
+        return new ConfigNode(name, ConfigPaths.directoryOf(file), "", ConfigDocument.compose(name, text));
     }
 
     /**
@@ -81,7 +78,8 @@ public final class ConfigNode {
     public static ConfigNode parse(String fileName, String yaml) {
         requireNonNull(fileName, "fileName");
         requireNonNull(yaml, "yaml");
-        return new ConfigNode(fileName, directoryOf(Path.of(fileName)), "", ConfigDocument.compose(fileName, yaml));
+        return new ConfigNode(
+                fileName, ConfigPaths.directoryOf(Path.of(fileName)), "", ConfigDocument.compose(fileName, yaml));
     }
 
     /** Returns the file name as the user gave it. */
@@ -101,12 +99,12 @@ public final class ConfigNode {
 
     /** Returns the rule path of {@code key} under this node, e.g. {@code ingress[2].service}. */
     public String path(String key) {
-        return join(path, requireNonNull(key, "key"));
+        return YamlNodes.join(path, requireNonNull(key, "key"));
     }
 
     /** Returns the 1-based line where this node starts. */
     public int line() {
-        return lineOf(node);
+        return YamlNodes.lineOf(node);
     }
 
     /** Returns the 1-based line of {@code key}'s value, or of this node when {@code key} is absent. */
@@ -116,7 +114,9 @@ public final class ConfigNode {
             return line();
         }
         // An empty value has no text of its own; the key's line is where the user looks.
-        return isNull(tuple.getValueNode()) ? lineOf(tuple.getKeyNode()) : lineOf(tuple.getValueNode());
+        return YamlNodes.isNull(tuple.getValueNode())
+                ? YamlNodes.lineOf(tuple.getKeyNode())
+                : YamlNodes.lineOf(tuple.getValueNode());
     }
 
     /** Returns whether {@code key} is present with a value. */
@@ -153,11 +153,11 @@ public final class ConfigNode {
 
     /** Returns this node as a non-empty string, for the items of a list of names. */
     public String asString() {
-        if (isNull(node)) {
+        if (YamlNodes.isNull(node)) {
             throw error("has no value (expected: a string)");
         }
         if (!(node instanceof ScalarNode)) {
-            throw error("expected a string, got " + describe(node));
+            throw error("expected a string, got " + YamlNodes.describe(node));
         }
         final String text = ((ScalarNode) node).getValue();
         if (text.isEmpty()) {
@@ -240,7 +240,7 @@ public final class ConfigNode {
             return List.of();
         }
         if (!(value instanceof SequenceNode)) {
-            throw error(key, "expected a list, got " + describe(value));
+            throw error(key, "expected a list, got " + YamlNodes.describe(value));
         }
         final String listPath = path(key);
         final List<Node> items = ((SequenceNode) value).getValue();
@@ -277,22 +277,22 @@ public final class ConfigNode {
      * home directory); empty when absent. The file need not exist.
      */
     public Optional<Path> optionalPath(String key) {
-        return optionalString(key).map(text -> resolve(key, text));
+        return optionalString(key).map(text -> ConfigPaths.resolve(this, key, text));
     }
 
     /** Returns the resolved path value of {@code key}, or throws naming the missing key. */
     public Path requirePath(String key) {
-        return resolve(key, requireString(key));
+        return ConfigPaths.resolve(this, key, requireString(key));
     }
 
     /** Returns the resolved path value of {@code key}, which must name a readable regular file. */
     public Path requireFile(String key) {
-        return checkReadableFile(key, requirePath(key));
+        return ConfigPaths.requireReadableFile(this, key, requirePath(key));
     }
 
     /** Returns the resolved path value of {@code key}, which must name a readable regular file; empty when absent. */
     public Optional<Path> optionalFile(String key) {
-        return optionalPath(key).map(file -> checkReadableFile(key, file));
+        return optionalPath(key).map(file -> ConfigPaths.requireReadableFile(this, key, file));
     }
 
     /** Throws naming the first key of this mapping, in file order, that is not in {@code known}. */
@@ -303,7 +303,7 @@ public final class ConfigNode {
             if (!known.contains(entry.getKey())) {
                 throw new ConfigException(
                         file,
-                        lineOf(entry.getValue().getKeyNode()),
+                        YamlNodes.lineOf(entry.getValue().getKeyNode()),
                         path(entry.getKey()),
                         "unknown key (expected one of: " + String.join(", ", new TreeSet<>(known)) + ')');
             }
@@ -327,7 +327,7 @@ public final class ConfigNode {
 
     private ConfigNode childOf(String key, Node value) {
         if (!(value instanceof MappingNode)) {
-            throw error(key, "expected keys with values (key: value), got " + describe(value));
+            throw error(key, "expected keys with values (key: value), got " + YamlNodes.describe(value));
         }
         return new ConfigNode(file, baseDir, path(key), value);
     }
@@ -348,79 +348,23 @@ public final class ConfigNode {
         requireNonNull(key, "key");
         mapping();
         final NodeTuple tuple = entries.get(key);
-        return tuple == null || isNull(tuple.getValueNode()) ? null : tuple.getValueNode();
+        return tuple == null || YamlNodes.isNull(tuple.getValueNode()) ? null : tuple.getValueNode();
     }
 
     private void mapping() {
         if (!(node instanceof MappingNode)) {
-            throw error("expected keys with values (key: value), got " + describe(node));
+            throw error("expected keys with values (key: value), got " + YamlNodes.describe(node));
         }
     }
 
     private String scalarText(String key, Node value, String expected) {
         if (!(value instanceof ScalarNode)) {
-            throw error(key, "expected " + expected + ", got " + describe(value));
+            throw error(key, "expected " + expected + ", got " + YamlNodes.describe(value));
         }
         final String text = ((ScalarNode) value).getValue();
         if (text.isEmpty()) {
             throw error(key, "must not be empty (remove the key or give it a value)");
         }
         return text;
-    }
-
-    private Path resolve(String key, String text) {
-        try {
-            if (text.equals("~") || text.startsWith("~/")) {
-                return Path.of(System.getProperty("user.home"))
-                        .resolve(text.substring(1).replaceFirst("^/", ""));
-            }
-            return baseDir.resolve(text).normalize();
-        } catch (InvalidPathException e) {
-            throw error(key, '"' + text + "\" is not a valid path: " + e.getReason());
-        }
-    }
-
-    private Path checkReadableFile(String key, Path file) {
-        if (!Files.exists(file)) {
-            throw error(
-                    key,
-                    "file not found: " + file
-                            + " (check the path; relative paths start at the configuration file's directory)");
-        }
-        if (!Files.isRegularFile(file)) {
-            throw error(key, file + " is not a regular file (name a file, not a directory)");
-        }
-        if (!Files.isReadable(file)) {
-            throw error(key, "cannot read " + file + " (make it readable by the user running Portless)");
-        }
-        return file;
-    }
-
-    private static Path directoryOf(Path file) {
-        final Path absolute = file.toAbsolutePath();
-        return absolute.getParent() != null ? absolute.getParent() : absolute;
-    }
-
-    static String join(String parent, String key) {
-        return parent.isEmpty() ? key : parent + '.' + key;
-    }
-
-    static int lineOf(Node node) {
-        return node.getStartMark() == null ? 1 : node.getStartMark().getLine() + 1;
-    }
-
-    static boolean isNull(Node node) {
-        return node instanceof ScalarNode && Tag.NULL.equals(node.getTag());
-    }
-
-    /** Returns the kind of {@code node} in words, never its text, which may be a secret in the wrong place. */
-    static String describe(Node node) {
-        if (node instanceof SequenceNode) {
-            return "a list";
-        }
-        if (node instanceof MappingNode) {
-            return "keys with values";
-        }
-        return isNull(node) ? "an empty value" : "a single value";
     }
 }

@@ -2,6 +2,7 @@ package dev.portless.it.harness;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portless.it.peers.ProcessTermination;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,8 +28,18 @@ public record AgentForward(Process process, Path stderrFile, int port) {
                 .redirectError(err.toFile())
                 .start();
         AgentForward forward = new AgentForward(process, err, port);
-        forward.awaitStderr("access: listening on", TIMEOUT);
+        try {
+            forward.awaitStderr("access: listening on", TIMEOUT);
+        } catch (IOException | InterruptedException | RuntimeException | Error e) {
+            forward.stop();
+            throw e;
+        }
         return forward;
+    }
+
+    /** Stops the front and whatever it started (SIGTERM, then SIGKILL after 5 s). */
+    public void stop() {
+        ProcessTermination.terminate(process);
     }
 
     /** Returns what the front has printed so far. */

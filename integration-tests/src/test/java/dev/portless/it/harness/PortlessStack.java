@@ -1,10 +1,8 @@
 package dev.portless.it.harness;
 
-import dev.portless.connector.demo.DemoCertificates;
-import dev.portless.connector.secret.SecretHash;
-import dev.portless.connector.tunnel.TunnelCredentials;
 import dev.portless.it.peers.FreePorts;
 import dev.portless.it.peers.JavaProcess;
+import dev.portless.it.peers.TempDirs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -26,6 +24,7 @@ import java.util.regex.Pattern;
  */
 public final class PortlessStack implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Pattern REGISTERED = Pattern.compile("registered tunnel tests");
     /** The service token's name in edge.yml. */
     public static final String TOKEN_NAME = "tests";
     /** The second service token's name in edge.yml, when the builder asked for it. */
@@ -34,16 +33,9 @@ public final class PortlessStack implements AutoCloseable {
     private final Path dir;
     private final int edgePort;
     private final int tunnelPort;
-    private final String clientId;
-    private final String otherClientId;
-    private final String otherSecret;
-    private final Map<String, String> apps;
-    private final Set<String> appsClosedToTheToken;
-    private final List<String> extraIngress;
-    private final Map<String, String> connectorSettings;
+    private final PortlessStackFiles.ServiceTokens tokens;
     private final List<String> edgeFlags;
     private final List<String> connectorFlags;
-    private final Map<String, List<String>> appSettings;
     private JavaProcess edge;
     private JavaProcess connector;
     private final List<JavaProcess> accessProcesses = new ArrayList<>();
@@ -52,27 +44,14 @@ public final class PortlessStack implements AutoCloseable {
         this.dir = Files.createTempDirectory("portless-stack");
         this.edgePort = FreePorts.next();
         this.tunnelPort = FreePorts.next();
-        this.apps = b.apps;
-        this.appsClosedToTheToken = b.appsClosedToTheToken;
-        this.extraIngress = b.extraIngress;
-        this.connectorSettings = b.connectorSettings;
         this.edgeFlags = List.copyOf(b.edgeFlags);
         this.connectorFlags = List.copyOf(b.connectorFlags);
-        this.appSettings = b.appSettings;
-        // The apps' names too: browsers and curl reach web apps at https://<app>.portless.test:<edge port>.
-        DemoCertificates.write(
-                dir, List.of("localhost", "edge.portless.test", "*.portless.test"), List.of("127.0.0.1"));
-        TunnelCredentials tunnel = TunnelCredentials.generate("tests");
-        tunnel.writeTo(dir.resolve("tunnel.json"));
-        this.clientId = SecretHash.randomSecret(16) + ".access";
-        String secret = SecretHash.randomSecret(32);
-        this.otherClientId = b.otherServiceToken ? SecretHash.randomSecret(16) + ".access" : null;
-        this.otherSecret = b.otherServiceToken ? SecretHash.randomSecret(32) : null;
-        Files.createFile(
-                secretFile(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(secretFile(), secret + "\n");
-        writeEdgeConfig(tunnel, secret);
-        writeConnectorConfig();
+        try {
+            this.tokens = PortlessStackFiles.write(dir, edgePort, tunnelPort, edgeUrl(), b);
+        } catch (IOException | RuntimeException e) {
+            TempDirs.delete(dir);
+            throw e;
+        }
     }
 
     /** Returns a builder of a stack. */
@@ -80,94 +59,28 @@ public final class PortlessStack implements AutoCloseable {
         return new Builder();
     }
 
-    private void writeEdgeConfig(TunnelCredentials tunnel, String secret) throws IOException {
-        StringBuilder y = new StringBuilder();
-        y.append("listen: 127.0.0.1:")
-                .append(edgePort)
-                .append('\n')
-                .append("tunnel-listen: 127.0.0.1:")
-                .append(tunnelPort)
-                .append('\n')
-                .append("tls:\n  certificate: edge.pem\n  key: edge-key.pem\n")
-                .append("issuer: ")
-                .append(edgeUrl())
-                .append('\n')
-                .append("tunnels:\n  - name: tests\n    id: ")
-                .append(tunnel.tunnelId())
-                .append("\n    secret-sha256: ")
-                .append(SecretHash.sha256Hex(tunnel.secret()))
-                .append('\n')
-                .append("service-tokens:\n  - name: ")
-                .append(TOKEN_NAME)
-                .append("\n    client-id: ")
-                .append(clientId)
-                .append("\n    secret-sha256: ")
-                .append(SecretHash.sha256Hex(secret))
-                .append('\n');
-        if (otherClientId != null) {
-            y.append("  - name: ")
-                    .append(OTHER_TOKEN_NAME)
-                    .append("\n    client-id: ")
-                    .append(otherClientId)
-                    .append("\n    secret-sha256: ")
-                    .append(SecretHash.sha256Hex(otherSecret))
-                    .append('\n');
-        }
-        y.append("apps:\n");
-        for (String hostname : apps.keySet()) {
-            y.append("  - hostname: ").append(hostname).append("\n    tunnel: tests\n");
-            if (!appsClosedToTheToken.contains(hostname)) {
-                y.append("    service-tokens: [")
-                        .append(TOKEN_NAME)
-                        .append(otherClientId == null ? "" : ", " + OTHER_TOKEN_NAME)
-                        .append("]\n");
-            }
-            appSettings
-                    .getOrDefault(hostname, List.of())
-                    .forEach(line -> y.append("    ").append(line).append('\n'));
-        }
-        Files.writeString(edgeConfig(), y.toString());
-    }
-
-    private void writeConnectorConfig() throws IOException {
-        StringBuilder y = new StringBuilder();
-        y.append("edge: 127.0.0.1:")
-                .append(tunnelPort)
-                .append('\n')
-                .append("credentials-file: tunnel.json\nedge-ca: ca.pem\n")
-                .append("edge-issuer: ")
-                .append(edgeUrl())
-                .append('\n');
-        connectorSettings.forEach((k, v) -> y.append(k).append(": ").append(v).append('\n'));
-        y.append("ingress:\n");
-        apps.forEach((hostname, service) -> {
-            if (service != null) {
-                y.append("  - hostname: ")
-                        .append(hostname)
-                        .append("\n    service: ")
-                        .append(service)
-                        .append('\n');
-            }
-        });
-        extraIngress.forEach(rule -> y.append(rule).append('\n'));
-        y.append("  - service: http_status:404\n");
-        Files.writeString(connectorConfig(), y.toString());
-    }
-
-    /** Starts the edge and the connector and waits until the connector has registered. */
+    /**
+     * Starts the edge and the connector and waits until the connector has registered; when either does not come
+     * up, stops what started and deletes the stack's files before throwing.
+     */
     public PortlessStack start() {
-        startEdge();
-        connector = JavaProcess.startServer(
-                "dev.portless.connector.ConnectorMain",
-                command("run", "--config", connectorConfig().toString(), connectorFlags),
-                Map.of());
-        connector.awaitOutput(Pattern.compile("registered tunnel tests"), START_TIMEOUT);
+        Teardown.startOrStop(this, () -> {
+            startEdge();
+            connector = Teardown.awaitLine(
+                    JavaProcess.startServer(
+                            "dev.portless.connector.ConnectorMain",
+                            command("run", "--config", connectorConfig().toString(), connectorFlags),
+                            Map.of()),
+                    REGISTERED,
+                    START_TIMEOUT);
+        });
         return this;
     }
 
     /**
      * Starts {@code connector serve} with this stack's two files and the edge's flags instead of two
-     * processes; {@link #edge()} is then the one process and {@link #connector()} is null.
+     * processes; {@link #edge()} is then the one process and {@link #connector()} is null. When it does not
+     * come up, it is stopped and the stack's files deleted before this throws.
      */
     public PortlessStack startServe() {
         List<String> command = new ArrayList<>(List.of(
@@ -177,8 +90,12 @@ public final class PortlessStack implements AutoCloseable {
                 "--config",
                 connectorConfig().toString()));
         command.addAll(edgeFlags);
-        edge = JavaProcess.startServer("dev.portless.connector.ConnectorMain", command, Map.of());
-        edge.awaitOutput(Pattern.compile("registered tunnel tests"), START_TIMEOUT);
+        Teardown.startOrStop(
+                this,
+                () -> edge = Teardown.awaitLine(
+                        JavaProcess.startServer("dev.portless.connector.ConnectorMain", command, Map.of()),
+                        REGISTERED,
+                        START_TIMEOUT));
         return this;
     }
 
@@ -188,13 +105,15 @@ public final class PortlessStack implements AutoCloseable {
         return command;
     }
 
-    /** Starts (or starts again) the edge process and waits until it listens. */
+    /** Starts (or starts again) the edge process and waits until it listens; stops it when it does not. */
     public void startEdge() {
-        edge = JavaProcess.startServer(
-                "dev.portless.connector.ConnectorMain",
-                command("edge", "--config", edgeConfig().toString(), edgeFlags),
-                Map.of());
-        edge.awaitOutput(Pattern.compile("Edge listening"), START_TIMEOUT);
+        edge = Teardown.awaitLine(
+                JavaProcess.startServer(
+                        "dev.portless.connector.ConnectorMain",
+                        command("edge", "--config", edgeConfig().toString(), edgeFlags),
+                        Map.of()),
+                Pattern.compile("Edge listening"),
+                START_TIMEOUT);
     }
 
     /** Returns the environment the access CLI needs to reach this edge with the service token. */
@@ -202,7 +121,7 @@ public final class PortlessStack implements AutoCloseable {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PORTLESS_EDGE", edgeUrl());
         env.put("PORTLESS_EDGE_CA", caFile().toString());
-        env.put("PORTLESS_SERVICE_TOKEN_ID", clientId);
+        env.put("PORTLESS_SERVICE_TOKEN_ID", tokens.clientId());
         env.put("PORTLESS_SERVICE_TOKEN_SECRET_FILE", secretFile().toString());
         return env;
     }
@@ -224,8 +143,7 @@ public final class PortlessStack implements AutoCloseable {
                 "dev.portless.access.AccessMain",
                 List.of("tcp", "--hostname", hostname, "--url", "127.0.0.1:" + port),
                 env);
-        accessProcesses.add(p);
-        p.awaitOutput(Pattern.compile("access: listening on"), START_TIMEOUT);
+        accessProcesses.add(Teardown.awaitLine(p, Pattern.compile("access: listening on"), START_TIMEOUT));
         return new AccessTcp(p, port);
     }
 
@@ -278,7 +196,7 @@ public final class PortlessStack implements AutoCloseable {
                         file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
                 Files.writeString(
                         file,
-                        "Cf-Access-Client-Id: " + clientId + "\nCf-Access-Client-Secret: "
+                        "Cf-Access-Client-Id: " + tokens.clientId() + "\nCf-Access-Client-Secret: "
                                 + Files.readString(secretFile()).trim() + "\n");
             }
         } catch (IOException e) {
@@ -299,22 +217,22 @@ public final class PortlessStack implements AutoCloseable {
 
     /** Returns the service token's client id. */
     public String clientId() {
-        return clientId;
+        return tokens.clientId();
     }
 
     /** Returns the file with the service token's secret. */
     public Path secretFile() {
-        return dir.resolve("service-token-secret");
+        return dir.resolve(PortlessStackFiles.SECRET_FILE);
     }
 
     /** Returns edge.yml. */
     public Path edgeConfig() {
-        return dir.resolve("edge.yml");
+        return dir.resolve(PortlessStackFiles.EDGE_CONFIG);
     }
 
     /** Returns connector.yml. */
     public Path connectorConfig() {
-        return dir.resolve("connector.yml");
+        return dir.resolve(PortlessStackFiles.CONNECTOR_CONFIG);
     }
 
     /** Returns the stack's scratch directory. */
@@ -327,15 +245,17 @@ public final class PortlessStack implements AutoCloseable {
      * builder must have asked for) on a hand-made request.
      */
     public Map<String, String> serviceTokenHeaders(boolean other) {
-        if (other && otherClientId == null) {
+        if (other && tokens.otherClientId() == null) {
             throw new IllegalStateException("this stack has no second service token; ask the builder for one");
         }
         try {
             return Map.of(
                     "Cf-Access-Client-Id",
-                    other ? otherClientId : clientId,
+                    other ? tokens.otherClientId() : tokens.clientId(),
                     "Cf-Access-Client-Secret",
-                    other ? otherSecret : Files.readString(secretFile()).trim());
+                    other
+                            ? tokens.otherSecret()
+                            : Files.readString(secretFile()).trim());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -351,21 +271,18 @@ public final class PortlessStack implements AutoCloseable {
         return connector;
     }
 
+    /** Stops every process the stack started and deletes its files; closing it again does nothing more. */
     @Override
     public void close() {
-        accessProcesses.forEach(JavaProcess::close);
-        if (connector != null) {
-            connector.close();
-        }
-        if (edge != null) {
-            edge.close();
-        }
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder())
-                    .forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Teardown teardown = new Teardown();
+        accessProcesses.forEach(teardown::close);
+        accessProcesses.clear();
+        teardown.close(connector);
+        connector = null;
+        teardown.close(edge);
+        edge = null;
+        teardown.close(() -> TempDirs.delete(dir));
+        teardown.finish();
     }
 
     /**
@@ -378,14 +295,14 @@ public final class PortlessStack implements AutoCloseable {
 
     /** A builder: add apps, then {@link #build()} and {@link PortlessStack#start()}. */
     public static final class Builder {
-        private final Map<String, String> apps = new LinkedHashMap<>();
-        private final Set<String> appsClosedToTheToken = new HashSet<>();
-        private final List<String> extraIngress = new ArrayList<>();
-        private final Map<String, String> connectorSettings = new LinkedHashMap<>();
-        private final Map<String, List<String>> appSettings = new LinkedHashMap<>();
-        private final List<String> edgeFlags = new ArrayList<>();
-        private final List<String> connectorFlags = new ArrayList<>();
-        private boolean otherServiceToken;
+        final Map<String, String> apps = new LinkedHashMap<>();
+        final Set<String> appsClosedToTheToken = new HashSet<>();
+        final List<String> extraIngress = new ArrayList<>();
+        final Map<String, String> connectorSettings = new LinkedHashMap<>();
+        final Map<String, List<String>> appSettings = new LinkedHashMap<>();
+        final List<String> edgeFlags = new ArrayList<>();
+        final List<String> connectorFlags = new ArrayList<>();
+        boolean otherServiceToken;
 
         /** Adds a second service token ({@link #OTHER_TOKEN_NAME}), let into every app the first one may reach. */
         public Builder otherServiceToken() {

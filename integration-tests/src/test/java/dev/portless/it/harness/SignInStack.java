@@ -1,11 +1,10 @@
 package dev.portless.it.harness;
 
-import dev.portless.connector.demo.DemoCertificates;
-import dev.portless.connector.tunnel.TunnelCredentials;
 import dev.portless.it.peers.Chromium;
 import dev.portless.it.peers.EchoServer;
 import dev.portless.it.peers.FreePorts;
 import dev.portless.it.peers.JavaProcess;
+import dev.portless.it.peers.TempDirs;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -20,7 +19,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
@@ -52,12 +50,7 @@ public final class SignInStack implements AutoCloseable {
 
     private final Path dir;
     private final int edgePort;
-    private final int tunnelPort;
     private final EchoServer echo;
-    private final Map<String, String> apps;
-    private final Map<String, String> appExtras;
-    private final Map<String, String> services;
-    private final String providers;
     private JavaProcess edge;
     private JavaProcess connector;
     private final SSLContext tls;
@@ -65,61 +58,16 @@ public final class SignInStack implements AutoCloseable {
     private SignInStack(Builder b) throws IOException {
         dir = Files.createTempDirectory("portless-signin");
         edgePort = b.edgePort;
-        tunnelPort = FreePorts.next();
-        apps = b.apps;
-        appExtras = b.appExtras;
-        services = b.services;
-        providers = b.providers.toString();
+        // The echo server's port goes into connector.yml, so it runs before the files are written.
         echo = EchoServer.start();
-        DemoCertificates.write(dir, java.util.List.of("localhost"), java.util.List.of("127.0.0.1"));
-        for (Map.Entry<String, String> f : b.secrets.entrySet()) {
-            Path file = dir.resolve(f.getKey());
-            Files.writeString(file, f.getValue() + "\n");
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        try {
+            SignInStackFiles.write(dir, issuer(), edgePort, echo.port(), b);
+            tls = sslContext(dir.resolve("ca.pem"));
+        } catch (IOException | RuntimeException e) {
+            echo.close();
+            TempDirs.delete(dir);
+            throw e;
         }
-        TunnelCredentials tunnel = TunnelCredentials.generate("tests");
-        tunnel.writeTo(dir.resolve("tunnel.json"));
-        StringBuilder appYaml = new StringBuilder();
-        apps.forEach((host, policy) -> appYaml.append("  - hostname: ")
-                .append(host)
-                .append("\n    tunnel: tests\n")
-                .append("    policy:\n")
-                .append(policy.indent(6))
-                .append(appExtras.getOrDefault(host, "").indent(4)));
-        Files.writeString(dir.resolve("edge.yml"), """
-                listen: 127.0.0.1:%d
-                tunnel-listen: 127.0.0.1:%d
-                issuer: %s
-                tls:
-                  certificate: edge.pem
-                  key: edge-key.pem
-                audit:
-                  file: audit.jsonl
-                identity-providers:
-                  - name: email
-                    type: pin
-                    outbox: outbox
-                %stunnels:
-                  - name: tests
-                    id: %s
-                    secret-sha256: %s
-                apps:
-                %s""".formatted(
-                        edgePort, tunnelPort, issuer(), providers, tunnel.tunnelId(), tunnel.secretSha256(), appYaml));
-        String ingress = apps.keySet().stream()
-                .map(h -> "  - hostname: " + h + "\n    service: "
-                        + services.getOrDefault(h, "tcp://127.0.0.1:" + echo.port()) + "\n")
-                .collect(Collectors.joining());
-        Files.writeString(dir.resolve("connector.yml"), """
-                edge: 127.0.0.1:%d
-                credentials-file: tunnel.json
-                edge-ca: ca.pem
-                edge-issuer: %s
-                ha-connections: 1
-                ingress:
-                %s  - service: http_status:404
-                """.formatted(tunnelPort, issuer(), ingress));
-        tls = sslContext(dir.resolve("ca.pem"));
     }
 
     /** Returns a builder; the edge's port is chosen now, so an identity provider can be told its callback. */
@@ -127,20 +75,27 @@ public final class SignInStack implements AutoCloseable {
         return new Builder();
     }
 
-    /** Starts the edge and the connector and waits until the connector has registered. */
+    /**
+     * Starts the edge and the connector and waits until the connector has registered; when either does not come
+     * up, stops what started (the echo server too) and deletes the stack's files before throwing.
+     */
     public SignInStack start() {
-        edge = JavaProcess.startServer(
-                "dev.portless.connector.ConnectorMain",
-                java.util.List.of("edge", "--config", dir.resolve("edge.yml").toString()),
-                Map.of());
-        edge.awaitOutput(Pattern.compile("Edge listening"), START_TIMEOUT);
-        connector = JavaProcess.startServer(
-                "dev.portless.connector.ConnectorMain",
-                java.util.List.of(
-                        "run", "--config", dir.resolve("connector.yml").toString()),
-                Map.of());
-        connector.awaitOutput(Pattern.compile("registered tunnel tests"), START_TIMEOUT);
+        Teardown.startOrStop(this, () -> {
+            edge = startProgram("edge", "edge.yml", "Edge listening");
+            connector = startProgram("run", "connector.yml", "registered tunnel tests");
+        });
         return this;
+    }
+
+    /** Returns {@code connector <role> --config <file>} once it printed {@code readyLine}; stopped when it did not. */
+    private JavaProcess startProgram(String role, String file, String readyLine) {
+        return Teardown.awaitLine(
+                JavaProcess.startServer(
+                        "dev.portless.connector.ConnectorMain",
+                        java.util.List.of(role, "--config", dir.resolve(file).toString()),
+                        Map.of()),
+                Pattern.compile(readyLine),
+                START_TIMEOUT);
     }
 
     /**
@@ -247,22 +202,7 @@ public final class SignInStack implements AutoCloseable {
 
     /** Returns the edge's answer to a GET of {@code path}. */
     public HttpResponse<String> get(String path) {
-        try {
-            return HttpClient.newBuilder()
-                    .sslContext(tls)
-                    .build()
-                    .send(
-                            HttpRequest.newBuilder(URI.create(issuer() + path))
-                                    .timeout(Duration.ofSeconds(30))
-                                    .GET()
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return send(HttpRequest.newBuilder(URI.create(issuer() + path)).GET());
     }
 
     /** Returns the edge's answer to a form POST at {@code path}, as the CLI sends it. */
@@ -270,18 +210,18 @@ public final class SignInStack implements AutoCloseable {
         String body = form.entrySet().stream()
                 .map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
                 .collect(Collectors.joining("&"));
+        return send(HttpRequest.newBuilder(URI.create(issuer() + path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("User-Agent", "access/test (linux)")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) {
         try {
             return HttpClient.newBuilder()
                     .sslContext(tls)
                     .build()
-                    .send(
-                            HttpRequest.newBuilder(URI.create(issuer() + path))
-                                    .header("Content-Type", "application/x-www-form-urlencoded")
-                                    .header("User-Agent", "access/test (linux)")
-                                    .timeout(Duration.ofSeconds(30))
-                                    .POST(HttpRequest.BodyPublishers.ofString(body))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString());
+                    .send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -356,20 +296,17 @@ public final class SignInStack implements AutoCloseable {
         throw new IOException("the edge closed the connection before answering");
     }
 
+    /** Stops the programs and the echo server and deletes the stack's files; closing it again does nothing more. */
     @Override
     public void close() {
-        if (connector != null) {
-            connector.close();
-        }
-        if (edge != null) {
-            edge.close();
-        }
-        echo.close();
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Teardown teardown = new Teardown();
+        teardown.close(connector);
+        connector = null;
+        teardown.close(edge);
+        edge = null;
+        teardown.close(echo);
+        teardown.close(() -> TempDirs.delete(dir));
+        teardown.finish();
     }
 
     public static SSLContext sslContext(Path ca) {
@@ -407,11 +344,11 @@ public final class SignInStack implements AutoCloseable {
     /** A stack being described. */
     public static final class Builder {
         private final int edgePort = FreePorts.next();
-        private final Map<String, String> apps = new LinkedHashMap<>();
-        private final Map<String, String> appExtras = new LinkedHashMap<>();
-        private final Map<String, String> services = new LinkedHashMap<>();
-        private final Map<String, String> secrets = new LinkedHashMap<>();
-        private final StringBuilder providers = new StringBuilder();
+        final Map<String, String> apps = new LinkedHashMap<>();
+        final Map<String, String> appExtras = new LinkedHashMap<>();
+        final Map<String, String> services = new LinkedHashMap<>();
+        final Map<String, String> secrets = new LinkedHashMap<>();
+        final StringBuilder providers = new StringBuilder();
 
         /** Returns the edge's issuer URL, known before the stack starts. */
         public String issuer() {

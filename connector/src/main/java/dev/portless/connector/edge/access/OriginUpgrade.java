@@ -42,11 +42,7 @@ final class OriginUpgrade {
      * origin behind {@code opened} and relays the connection's bytes to it; logs the stream's line
      * at its end.
      */
-    static void relay(
-            StreamAdmission admission,
-            ChannelHandlerContext ctx,
-            OpenedStream opened,
-            StreamAdmission.StreamRecord record) {
+    static void relay(StreamAdmission admission, ChannelHandlerContext ctx, OpenedStream opened, StreamRecord record) {
         FullHttpResponse switching =
                 new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SWITCHING_PROTOCOLS);
         switching
@@ -67,10 +63,7 @@ final class OriginUpgrade {
      * carries it, and the connection closes at its end.
      */
     static void refused(
-            StreamAdmission admission,
-            ChannelHandlerContext ctx,
-            OpenedStream opened,
-            StreamAdmission.StreamRecord record) {
+            StreamAdmission admission, ChannelHandlerContext ctx, OpenedStream opened, StreamRecord record) {
         Http2Headers answer = opened.answer();
         HttpResponse head =
                 new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.parseLine(answer.status()));
@@ -89,7 +82,7 @@ final class OriginUpgrade {
             ChannelHandlerContext ctx,
             HttpResponse head,
             OpenedStream opened,
-            StreamAdmission.StreamRecord record,
+            StreamRecord record,
             boolean webSocket) {
         if (!ctx.channel().isActive()) {
             opened.channel().close();

@@ -5,15 +5,12 @@ import static java.util.Objects.requireNonNull;
 import dev.portless.common.relay.RelayPair;
 import dev.portless.common.relay.StreamAbort;
 import dev.portless.common.resume.ResumeName;
-import dev.portless.common.resume.ResumeProtocol;
-import dev.portless.common.wire.AccessHeaders;
 import dev.portless.common.wire.ErrorBody;
 import dev.portless.common.wire.StreamEnd;
 import dev.portless.common.wire.StreamError;
 import dev.portless.common.wire.TunnelProtocol;
 import dev.portless.connector.edge.config.EdgeLimits;
 import dev.portless.connector.edge.events.EdgeEvents;
-import dev.portless.connector.edge.events.EndedStream;
 import dev.portless.connector.edge.events.Refusal;
 import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.policy.Identity;
@@ -25,7 +22,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
 import java.net.InetAddress;
 import java.util.LinkedHashMap;
@@ -68,20 +64,7 @@ final class StreamAdmission {
      * {@code headers} from {@code client}; the future completes on {@code loop}.
      */
     CompletableFuture<Outcome> admit(String host, HttpHeaders headers, InetAddress client, EventLoop loop) {
-        return admit(
-                host,
-                headers,
-                client,
-                loop,
-                ticket -> withResume(
-                        withJumpDestination(
-                                ticket.metadata(new DefaultHttp2Headers()
-                                        .method("POST")
-                                        .scheme("https")
-                                        .authority(host)
-                                        .path(TunnelProtocol.STREAM_PATH)),
-                                headers),
-                        headers));
+        return admit(host, headers, client, loop, ticket -> TcpStreamRequest.of(ticket, host, headers));
     }
 
     /**
@@ -180,7 +163,7 @@ final class StreamAdmission {
         if (!decision.allowed()) {
             return refusal(decision.error(), decision.message());
         }
-        String resumeId = resumedStream(headers);
+        String resumeId = TcpStreamRequest.resumedStream(headers);
         Optional<ConnectorConnection> connection = resumeId == null
                 ? shared.registry().pick(app.get().tunnel(), loop)
                 : shared.registry().pickInstance(app.get().tunnel(), ResumeName.instanceOf(resumeId), loop);
@@ -255,40 +238,12 @@ final class StreamAdmission {
                 new RelayPair.Side(client, "client", () -> StreamAbort.of(StreamEnd.CLIENT_LOST)), opened.relaySide());
         shared.streams().track(pair, record.owner(), client.eventLoop());
         pair.done()
-                .thenAccept(result -> logEnd(
-                        record,
+                .thenAccept(result -> record.ended(
                         opened.target(),
                         result.bytesFromFirst(),
                         result.bytesFromSecond(),
                         result.durationMillis(),
                         result.endReason()));
-    }
-
-    /** Logs the one line the edge writes per stream once its relay has ended. */
-    static void logEnd(
-            StreamRecord record, String target, long bytesUp, long bytesDown, long durationMillis, String endReason) {
-        record.events()
-                .streamEnded(new EndedStream(
-                        record.id(),
-                        record.identity(),
-                        record.app(),
-                        record.client(),
-                        target,
-                        bytesUp,
-                        bytesDown,
-                        durationMillis,
-                        endReason));
-        log.info(
-                "stream={} identity={} app={} client={} target={} bytes_up={} bytes_down={} duration_ms={} end=\"{}\"",
-                record.id(),
-                record.identity(),
-                record.app(),
-                record.client(),
-                target,
-                bytesUp,
-                bytesDown,
-                durationMillis,
-                endReason);
     }
 
     /** Logs the one line the edge writes per web-app request once its answer has ended, off the event loop. */
@@ -335,33 +290,6 @@ final class StreamAdmission {
                 ? e
                 : new StreamOpenException(
                         StreamError.INTERNAL, "The edge could not open the stream: " + t.getMessage());
-    }
-
-    /** Returns {@code request} with the bastion destination the client asked for in {@code headers}, if any. */
-    static Http2Headers withJumpDestination(Http2Headers request, HttpHeaders headers) {
-        String jump = headers.get(AccessHeaders.JUMP_DESTINATION);
-        jump = jump != null ? jump : headers.get(AccessHeaders.CF_JUMP_DESTINATION);
-        return jump == null ? request : request.set(TunnelProtocol.JUMP_DESTINATION, jump);
-    }
-
-    /** Returns the id of the stream a resume request names, or null for any other request. */
-    private static String resumedStream(HttpHeaders headers) {
-        String resume = headers.get(ResumeProtocol.RESUME);
-        return resume == null || resume.equals(ResumeProtocol.NEW) ? null : resume;
-    }
-
-    /**
-     * Returns {@code request} with the client's resume headers, if any: the connector reads them, the
-     * edge keeps no stream state of its own.
-     */
-    static Http2Headers withResume(Http2Headers request, HttpHeaders headers) {
-        for (String name : new String[] {ResumeProtocol.RESUME, ResumeProtocol.SECRET, ResumeProtocol.RECEIVED}) {
-            String value = headers.get(name);
-            if (value != null) {
-                request.set(name, value);
-            }
-        }
-        return request;
     }
 
     /** What became of a stream request. */
@@ -416,14 +344,4 @@ final class StreamAdmission {
             return ErrorBody.json(error.code(), message, extra);
         }
     }
-
-    /** What the per-stream log line names, where its events go, when its request arrived, and whose it is. */
-    record StreamRecord(
-            long id,
-            String identity,
-            String app,
-            String client,
-            EdgeEvents events,
-            long startNanos,
-            StreamOwner owner) {}
 }

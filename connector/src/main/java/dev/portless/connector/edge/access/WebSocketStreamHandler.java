@@ -140,8 +140,8 @@ final class WebSocketStreamHandler implements ClientRequestHandler {
                 ticket, request.method().name(), request.uri(), request.headers(), TunnelProtocol.KIND_WEBSOCKET);
         // The aggregator's content-length 0 would bound the stream's bytes, which are the WebSocket's.
         headers.remove(HttpHeaderNames.CONTENT_LENGTH);
-        return StreamAdmission.withResume(
-                StreamAdmission.withJumpDestination(headers, request.headers()), request.headers());
+        return TcpStreamRequest.withResume(
+                TcpStreamRequest.withJumpDestination(headers, request.headers()), request.headers());
     }
 
     /** Returns whether the connector's answer on {@code opened} carries {@code portless-upgraded: value}. */
@@ -161,11 +161,7 @@ final class WebSocketStreamHandler implements ClientRequestHandler {
                 .build();
     }
 
-    private void upgrade(
-            ChannelHandlerContext ctx,
-            FullHttpRequest request,
-            OpenedStream opened,
-            StreamAdmission.StreamRecord record) {
+    private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, OpenedStream opened, StreamRecord record) {
         if (!ctx.channel().isActive()) {
             request.release();
             opened.channel().close();
