@@ -32,6 +32,9 @@ final class OriginConnection extends ChannelInboundHandlerAdapter {
         /** The origin accepted the upgrade; the pipeline is already a byte stream with a hold at its end. */
         void upgraded(Channel origin, HttpResponse switching);
 
+        /** The origin's read has been handed over part by part: what it produced may leave as one write now. */
+        void originReadComplete();
+
         /** The connection is writable again. */
         void originWritable();
 
@@ -112,6 +115,11 @@ final class OriginConnection extends ChannelInboundHandlerAdapter {
     public void channelReadComplete(ChannelHandlerContext ctx) {
         if (upgraded) {
             ctx.fireChannelReadComplete();
+            return;
+        }
+        Listener l = listener;
+        if (l != null) {
+            l.originReadComplete();
         }
     }
 

@@ -168,6 +168,15 @@ final class OriginExchange extends TunnelStreamExchange implements OriginConnect
     }
 
     @Override
+    public void originReadComplete() {
+        onStreamLoop(() -> {
+            if (responseStarted && !responseDone && !ended) {
+                flushAnswer();
+            }
+        });
+    }
+
+    @Override
     public void originWritable() {
         onStreamLoop(this::originWritableAgain);
     }
@@ -223,7 +232,11 @@ final class OriginExchange extends TunnelStreamExchange implements OriginConnect
                 answerEnd(last.trailingHeaders().isEmpty() ? null : OriginHeaders.trailers(last.trailingHeaders()));
             }
         }
-        flushAnswer();
+        // The head and the first body bytes of an answer usually come in one read of the origin: they leave
+        // together when that read ends (originReadComplete), one TLS record on the tunnel instead of two.
+        if (responseDone) {
+            flushAnswer();
+        }
     }
 
     private void onStreamLoop(Runnable task) {

@@ -23,6 +23,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
@@ -49,6 +51,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -67,6 +70,8 @@ final class WebTunnel implements AutoCloseable {
     private final Channel server;
     private final Channel edge;
     final StreamCounter streams = new StreamCounter();
+    /** Flushes of the connector's tunnel connection that carried bytes: one TLS record each in a real tunnel. */
+    final AtomicInteger tunnelFlushes = new AtomicInteger();
 
     WebTunnel(Path dir, String ingressYaml) throws Exception {
         jwks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -103,6 +108,7 @@ final class WebTunnel implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new FlushCount(tunnelFlushes));
                         ch.pipeline().addLast(TunnelHttp2.connectorCodec());
                         ch.pipeline()
                                 .addLast(new Http2MultiplexHandler(
@@ -301,6 +307,31 @@ final class WebTunnel implements AutoCloseable {
 
         byte[] keptBytes() {
             return kept.toByteArray();
+        }
+    }
+
+    /** Counts the flushes that follow at least one write. */
+    private static final class FlushCount extends ChannelOutboundHandlerAdapter {
+        private final AtomicInteger count;
+        private boolean written;
+
+        FlushCount(AtomicInteger count) {
+            this.count = count;
+        }
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+            written = true;
+            ctx.write(msg, promise);
+        }
+
+        @Override
+        public void flush(ChannelHandlerContext ctx) {
+            if (written) {
+                written = false;
+                count.incrementAndGet();
+            }
+            ctx.flush();
         }
     }
 

@@ -3,17 +3,24 @@ package dev.portless.connector.edge.access;
 import dev.portless.common.wire.ErrorBody;
 import dev.portless.connector.edge.pages.Pages;
 import dev.portless.connector.edge.pages.WebResponse;
+import dev.portless.connector.edge.web.ProxiedHeaders;
+import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http2.Http2Headers;
 import java.util.Locale;
 import java.util.Map;
 
 /**
  * The edge's own answers on a web app's hostname: an error as a page a person understands, or as
- * the JSON error body for API clients (by {@code Accept}), and the test of whether a request is a
- * browser navigation that sign-in may redirect.
+ * the JSON error body for API clients (by {@code Accept}), the HTTP/1.1 head of a connector's
+ * answer, and the test of whether a request is a browser navigation that sign-in may redirect.
  */
 final class WebAppAnswers {
     private WebAppAnswers() {}
@@ -24,6 +31,34 @@ final class WebAppAnswers {
             return WebResponse.json(status, ErrorBody.json(code, message, extra));
         }
         return Pages.appError(status, title(status), message);
+    }
+
+    /** Returns the status of the connector's answer {@code headers}; 0 when it has none, or not a number. */
+    static int status(Http2Headers headers) {
+        CharSequence status = headers.status();
+        try {
+            return status == null ? 0 : Integer.parseInt(status.toString());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * Returns the HTTP/1.1 head for the connector's answer {@code headers}, status {@code code}, to
+     * {@code request}: its end-to-end headers, chunked when a body of unknown length follows, and
+     * {@code Connection: close} when {@code close}.
+     */
+    static HttpResponse proxied(HttpRequest request, Http2Headers headers, int code, boolean endStream, boolean close) {
+        HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(code));
+        ProxiedHeaders.response(headers, response.headers());
+        boolean bodyless = endStream || HttpMethod.HEAD.equals(request.method()) || code == 204 || code == 304;
+        if (!bodyless && !response.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            HttpUtil.setTransferEncodingChunked(response, true);
+        }
+        if (close) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        return response;
     }
 
     /** Returns whether {@code request} is a browser opening a page: GET or HEAD asking for HTML, no upgrade. */

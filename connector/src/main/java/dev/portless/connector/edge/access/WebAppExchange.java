@@ -14,14 +14,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -69,6 +66,7 @@ final class WebAppExchange {
     private final long startNanos = System.nanoTime();
     private final ArrayDeque<HttpContent> early = new ArrayDeque<>();
     private final boolean keepAlive;
+    private final BrowserWrites writes;
     private Ticket ticket;
     private Runnable release = () -> {};
     private Http2StreamChannel stream;
@@ -86,6 +84,7 @@ final class WebAppExchange {
         this.head = head;
         this.owner = owner;
         this.keepAlive = HttpUtil.isKeepAlive(head);
+        this.writes = new BrowserWrites(ctx);
     }
 
     /**
@@ -222,11 +221,11 @@ final class WebAppExchange {
             // Trailers end the body.
             LastHttpContent trailers = new DefaultLastHttpContent();
             ProxiedHeaders.response(h, trailers.trailingHeaders());
-            ctx.writeAndFlush(trailers);
+            writes.writeLast(trailers);
             end(true);
             return;
         }
-        int code = parseStatus(h.status());
+        int code = WebAppAnswers.status(h);
         if (code >= 100 && code < 200) {
             stream.read();
             return;
@@ -248,22 +247,12 @@ final class WebAppExchange {
         responseStarted = true;
         cancelDeadline();
         status = code;
-        HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(code));
-        ProxiedHeaders.response(h, response.headers());
-        boolean bodyless = frame.isEndStream() || HttpMethod.HEAD.equals(head.method()) || code == 204 || code == 304;
-        if (!bodyless && !response.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
-            HttpUtil.setTransferEncodingChunked(response, true);
-        }
-        if (!keepAlive || !requestEnded) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        }
+        writes.write(WebAppAnswers.proxied(head, h, code, frame.isEndStream(), !keepAlive || !requestEnded));
         if (frame.isEndStream()) {
-            ctx.write(response);
-            ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+            writes.writeLast(LastHttpContent.EMPTY_LAST_CONTENT);
             end(true);
             return;
         }
-        ctx.writeAndFlush(response);
         readOnWhenWritable();
     }
 
@@ -274,11 +263,11 @@ final class WebAppExchange {
         }
         bytesDown += frame.content().readableBytes();
         if (frame.isEndStream()) {
-            ctx.writeAndFlush(new DefaultLastHttpContent(frame.content()));
+            writes.writeLast(new DefaultLastHttpContent(frame.content()));
             end(true);
             return;
         }
-        ctx.writeAndFlush(new DefaultHttpContent(frame.content()));
+        writes.write(new DefaultHttpContent(frame.content()));
         readOnWhenWritable();
     }
 
@@ -300,6 +289,7 @@ final class WebAppExchange {
         } else {
             // The body is cut short: the browser must not take it for the whole of it.
             errorCode = "stream_reset";
+            writes.flush();
             ctx.close();
             end(false);
         }
@@ -353,19 +343,11 @@ final class WebAppExchange {
                 errorCode);
     }
 
-    private static int parseStatus(CharSequence status) {
-        try {
-            return status == null ? 0 : Integer.parseInt(status.toString());
-        } catch (NumberFormatException e) {
-            return 0;
-        }
-    }
-
     /** Reads the tunnel stream and moves each event to the client connection's loop. */
     private final class ResponseReader extends ChannelInboundHandlerAdapter {
         @Override
         public void channelRead(ChannelHandlerContext streamCtx, Object msg) {
-            ctx.executor().execute(() -> {
+            onClientLoop(() -> {
                 if (msg instanceof Http2HeadersFrame headers) {
                     response(headers);
                 } else if (msg instanceof Http2DataFrame data) {
@@ -380,7 +362,7 @@ final class WebAppExchange {
         @Override
         public void channelWritabilityChanged(ChannelHandlerContext streamCtx) {
             if (streamCtx.channel().isWritable()) {
-                ctx.executor().execute(() -> {
+                onClientLoop(() -> {
                     if (!done && !requestEnded) {
                         owner.requestMore();
                     }
@@ -391,7 +373,19 @@ final class WebAppExchange {
 
         @Override
         public void channelInactive(ChannelHandlerContext streamCtx) {
-            ctx.executor().execute(WebAppExchange.this::streamClosed);
+            onClientLoop(WebAppExchange.this::streamClosed);
+        }
+
+        /**
+         * Runs {@code event} on the client connection's loop: at once when the tunnel connection shares it
+         * (the edge picks such a one when it can), so the frames of one tunnel read are written in that read.
+         */
+        private void onClientLoop(Runnable event) {
+            if (ctx.executor().inEventLoop()) {
+                event.run();
+            } else {
+                ctx.executor().execute(event);
+            }
         }
 
         @Override

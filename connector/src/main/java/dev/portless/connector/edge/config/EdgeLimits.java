@@ -124,6 +124,12 @@ public record EdgeLimits(
     public static final int ACCESS_LOG_QUEUE = 8192;
 
     /**
+     * How long the log writer waits after writing before it looks for more web-app request lines: the
+     * lines of a busy edge are written in batches, not with a thread woken for every request.
+     */
+    public static final Duration ACCESS_LOG_PAUSE = Duration.ofMillis(20);
+
+    /**
      * The largest revocation list a single edge reads back at start (a JSON line of about 100 bytes per revoked
      * token or sign-out): a file this large was not written by the edge.
      */
