@@ -41,7 +41,7 @@ import java.util.Set;
  * One upstream OpenID Connect provider: discovery, the authorization request (code flow with
  * PKCE S256, {@code state} and {@code nonce}), the code exchange, and the ID token checks (signature
  * with the provider's JWKS, {@code iss}, {@code aud}/{@code azp}, {@code exp}, {@code iat},
- * {@code nonce}). Every call blocks, so it runs on the edge's web workers only.
+ * {@code nonce}). Every call blocks, so it runs on the edge's web workers and a reload's thread only.
  */
 public final class OidcProvider {
     private static final int TIMEOUT_SECONDS = 10;
