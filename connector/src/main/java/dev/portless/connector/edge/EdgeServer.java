@@ -85,6 +85,7 @@ public final class EdgeServer implements AutoCloseable {
     private final OpenStreams open;
     private final AdministratorSignOut signOut;
     private final LiveEdgeConfig live;
+    private final EdgeWeb endpoints;
 
     private EdgeServer(
             EventLoopGroup boss,
@@ -98,8 +99,10 @@ public final class EdgeServer implements AutoCloseable {
             Optional<EdgeAuditLog> audit,
             OpenStreams open,
             AdministratorSignOut signOut,
-            LiveEdgeConfig live) {
+            LiveEdgeConfig live,
+            EdgeWeb endpoints) {
         this.live = live;
+        this.endpoints = endpoints;
         this.store = store;
         this.audit = audit;
         this.boss = boss;
@@ -198,7 +201,7 @@ public final class EdgeServer implements AutoCloseable {
             scheduleSharedState(maintenance, keys, revocations);
         }
         EdgeWeb endpoints = EdgeWeb.create(
-                config, limits, apps, live.sshRules(), keys, issuer, verifier, revocations, store, clock, events);
+                config, limits, apps, live.sshRules(), keys, issuer, verifier, revocations, store, clock, events, web);
         maintenance.scheduleWithFixedDelay(
                 () -> {
                     try {
@@ -229,7 +232,7 @@ public final class EdgeServer implements AutoCloseable {
                 new StreamOpener(limits.streamOpenTimeout()),
                 new AtomicLong(),
                 config.issuer(),
-                endpoints.router(web),
+                endpoints.router(),
                 events,
                 open);
         TunnelAuthenticator tunnels = (id, secret) -> live.current().config().tunnels().stream()
@@ -269,7 +272,19 @@ public final class EdgeServer implements AutoCloseable {
                     config.tunnels().size(),
                     config.issuer());
             return new EdgeServer(
-                    boss, workers, access, tunnel, registry, web, maintenance, store, audit, open, signOut, live);
+                    boss,
+                    workers,
+                    access,
+                    tunnel,
+                    registry,
+                    web,
+                    maintenance,
+                    store,
+                    audit,
+                    open,
+                    signOut,
+                    live,
+                    endpoints);
         } catch (RuntimeException e) {
             boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
@@ -364,12 +379,13 @@ public final class EdgeServer implements AutoCloseable {
 
     /**
      * Reads {@code file} again: new streams, requests and TLS connections see its apps, policies, service tokens,
-     * tunnels and certificate; open ones keep theirs. An invalid file changes nothing and the outcome names its
-     * first mistake with its line; settings that need a restart are kept and named in the outcome. Reads files:
-     * call it off the event loops (SIGHUP's thread is).
+     * tunnels and certificate, and new sign-ins its identity providers; open ones keep theirs. An invalid file, or a
+     * provider that cannot be made, changes nothing and the outcome names its first mistake with its line; settings
+     * that need a restart are kept and named in the outcome. Reads files and may fetch an OIDC provider's discovery
+     * document: call it off the event loops (SIGHUP's thread is).
      */
     public ReloadOutcome reload(Path file) {
-        return live.reload(requireNonNull(file, "file"));
+        return live.reload(requireNonNull(file, "file"), endpoints::prepareProviders);
     }
 
     /** Returns whether the edge is draining: ready for no new streams (what a readiness check reports). */

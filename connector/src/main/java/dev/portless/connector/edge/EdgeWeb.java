@@ -5,17 +5,9 @@ import static java.util.Objects.requireNonNull;
 import dev.portless.common.wire.AppTokenClaims;
 import dev.portless.connector.edge.config.EdgeConfig;
 import dev.portless.connector.edge.config.EdgeLimits;
-import dev.portless.connector.edge.config.OidcProviderEntry;
-import dev.portless.connector.edge.config.PinProviderEntry;
+import dev.portless.connector.edge.config.IdentityProviderEntry;
 import dev.portless.connector.edge.events.EdgeEvents;
-import dev.portless.connector.edge.identity.oidc.OidcProvider;
-import dev.portless.connector.edge.identity.oidc.OidcSignIn;
-import dev.portless.connector.edge.identity.pin.OutboxMailer;
-import dev.portless.connector.edge.identity.pin.PinMailer;
-import dev.portless.connector.edge.identity.pin.PinProvider;
-import dev.portless.connector.edge.identity.pin.SmtpMailer;
 import dev.portless.connector.edge.identity.session.BrowserSessions;
-import dev.portless.connector.edge.identity.signin.SignInPages;
 import dev.portless.connector.edge.identity.token.AppTokenIssuer;
 import dev.portless.connector.edge.identity.token.SigningKeys;
 import dev.portless.connector.edge.identity.token.TokenRevocations;
@@ -33,26 +25,22 @@ import dev.portless.connector.edge.store.StoreUnavailableException;
 import dev.portless.connector.edge.store.StoredKey;
 import dev.portless.connector.edge.web.AppSignIn;
 import dev.portless.connector.token.TokenVerifier;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import javax.net.ssl.SSLContext;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The wiring of every plain HTTP endpoint of the edge: sign-in pages and browser sessions, the
  * identity providers, the OAuth endpoints of the {@code access} CLI, SSH certificates, the JWKS, and
- * web apps' browser sign-in, the health check, built from the edge's configuration into one router.
+ * web apps' browser sign-in, the health check, built from the edge's configuration into one router. A reload that
+ * changes the identity providers swaps the router for one with the new {@link SignIn}; the browser sessions, OAuth,
+ * SSH certificates and web apps' sign-in stay the running ones.
  */
 final class EdgeWeb {
     private static final Logger log = LoggerFactory.getLogger(EdgeWeb.class);
@@ -61,35 +49,38 @@ final class EdgeWeb {
 
     private final SigningKeys keys;
     private final BrowserSessions sessions;
-    private final SignInPages signIn;
     private final AuthorizationServer oauth;
-    private final OidcSignIn oidc;
     private final SshSigningService ssh;
     private final AppSignIn appSignIn;
+    private final SignInSetup setup;
+    private final Executor workers;
+    // What a new request meets: one sign-in and the router that offers it, swapped whole by a reload.
+    private final AtomicReference<Routes> current = new AtomicReference<>();
 
     private EdgeWeb(
             SigningKeys keys,
             BrowserSessions sessions,
-            SignInPages signIn,
             AuthorizationServer oauth,
-            OidcSignIn oidc,
             SshSigningService ssh,
-            AppSignIn appSignIn) {
+            AppSignIn appSignIn,
+            SignInSetup setup,
+            Executor workers) {
         this.ssh = ssh;
         this.appSignIn = appSignIn;
         this.keys = keys;
         this.sessions = sessions;
-        this.signIn = signIn;
         this.oauth = oauth;
-        this.oidc = oidc;
+        this.setup = setup;
+        this.workers = workers;
     }
 
     /**
      * Returns the service of {@code config}'s identity providers for {@code apps} and their {@code sshRules}
      * (views a reload of edge.yml changes under it), issuing tokens with
-     * {@code tokens}, checking them with {@code verifier} and publishing {@code keys}.
+     * {@code tokens}, checking them with {@code verifier}, publishing {@code keys} and running handlers on
+     * {@code workers}.
      *
-     * @throws UncheckedIOException when a provider's outbox cannot be created
+     * @throws IllegalStateException when a provider's outbox cannot be created
      */
     static EdgeWeb create(
             EdgeConfig config,
@@ -102,7 +93,8 @@ final class EdgeWeb {
             TokenRevocations revocations,
             EdgeStore store,
             Clock clock,
-            EdgeEvents events) {
+            EdgeEvents events,
+            Executor workers) {
         requireNonNull(config, "config");
         BrowserSessions sessions = new BrowserSessions(
                 config.browserSessionDuration(),
@@ -111,24 +103,8 @@ final class EdgeWeb {
                 events::signedIn,
                 (who, signedInAt) ->
                         revocations.signedOut(who, null, signedInAt).isPresent());
-        Optional<PinProvider> pin = config.identityProviders().stream()
-                .filter(PinProviderEntry.class::isInstance)
-                .map(PinProviderEntry.class::cast)
-                .findFirst()
-                .map(p -> new PinProvider(p.name(), p.displayName(), mailer(p, config), limits, store, clock));
-        // Calls to identity providers run on web workers; redirects are never followed.
-        HttpClient http = HttpClient.newBuilder()
-                .connectTimeout(limits.identityProviderTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
-        URI callback = URI.create(config.issuer() + OidcSignIn.CALLBACK_PATH);
-        List<OidcProvider> upstream = config.identityProviders().stream()
-                .filter(OidcProviderEntry.class::isInstance)
-                .map(OidcProviderEntry.class::cast)
-                .map(p -> new OidcProvider(p, callback, http, clock))
-                .toList();
-        OidcSignIn oidc = new OidcSignIn(upstream, sessions, store, clock, events::signInFailed);
-        SignInPages signIn = new SignInPages(sessions, pin, oidc.choices(), apps, config.issuer(), clock, store);
+        SignInSetup setup =
+                new SignInSetup(config.issuer(), limits, sessions, apps, store, clock, events::signInFailed);
         AuthorizationServer oauth = new AuthorizationServer(sessions, apps, tokens, revocations, limits, clock, store);
         // The SSH CA key is created on first start, next to the signing keys (or where ssh-ca.key-file says);
         // the first edge to store its key makes it the one every edge sharing the store signs with.
@@ -141,7 +117,23 @@ final class EdgeWeb {
                 keys::publicKeys,
                 events);
         AppSignIn appSignIn = new AppSignIn(sessions, apps, tokens, limits.appCodeLifetime(), clock, store);
-        return new EdgeWeb(keys, sessions, signIn, oauth, oidc, ssh, appSignIn);
+        EdgeWeb web = new EdgeWeb(keys, sessions, oauth, ssh, appSignIn, setup, requireNonNull(workers, "workers"));
+        web.current.set(web.routes(setup.first(config.identityProviders())));
+        return web;
+    }
+
+    /**
+     * Returns the swap that makes the providers of {@code entries} the ones new sign-ins use, keeping those whose
+     * entry did not change; a sign-in under way finishes with the provider of its name the edge has when the
+     * browser comes back, and ends with a sentence when a reload removed it. Fetches new OIDC providers' discovery
+     * documents: call it off the event loops.
+     *
+     * @throws ProviderRefusal when a provider cannot be made; the running ones stay
+     */
+    Runnable prepareProviders(List<IdentityProviderEntry> entries) throws ProviderRefusal {
+        requireNonNull(entries, "entries");
+        Routes next = routes(setup.next(current.get().signIn(), entries));
+        return () -> current.set(next);
     }
 
     private static SshCertificateAuthority sharedCertificateAuthority(Path keyFile, EdgeStore store, Clock clock) {
@@ -155,10 +147,14 @@ final class EdgeWeb {
     }
 
     /**
-     * Returns every plain HTTP path the edge serves, running handlers on {@code workers}; a request that finds the
+     * Returns every plain HTTP path the edge serves, with the sign-in of the latest reload; a request that finds the
      * shared store unreachable is answered with a 503 page that says so.
      */
-    WebEndpoints router(Executor workers) {
+    WebEndpoints router() {
+        return request -> current.get().router().handle(request).exceptionally(EdgeWeb::storeUnreachable);
+    }
+
+    private Routes routes(SignIn signIn) {
         WebRouter.Builder b = WebRouter.builder()
                 .get("/healthz", r -> WebResponse.text(200, "ok"))
                 .get(
@@ -167,12 +163,10 @@ final class EdgeWeb {
                                 .withHeader("Cache-Control", "public, max-age=300"))
                 .notFound(r -> Pages.error(404, "Not found", "There is no page at " + r.path() + " on this edge."));
         signIn.addRoutes(b);
-        oidc.addRoutes(b);
         oauth.addRoutes(b);
         ssh.addRoutes(b);
         appSignIn.addRoutes(b);
-        WebRouter router = b.build(workers);
-        return request -> router.handle(request).exceptionally(EdgeWeb::storeUnreachable);
+        return new Routes(signIn, b.build(workers));
     }
 
     private static WebResponse storeUnreachable(Throwable failure) {
@@ -196,20 +190,6 @@ final class EdgeWeb {
         oauth.sweep();
     }
 
-    private static PinMailer mailer(PinProviderEntry p, EdgeConfig config) {
-        String host = config.issuer().getHost();
-        if (p.outbox().isPresent()) {
-            try {
-                return new OutboxMailer(p.outbox().get(), "Portless <no-reply@" + host + ">");
-            } catch (IOException e) {
-                throw new UncheckedIOException(
-                        "cannot create the PIN outbox " + p.outbox().get() + ": " + e.getMessage(), e);
-            }
-        }
-        try {
-            return new SmtpMailer(p.smtp().orElseThrow(), SSLContext.getDefault(), host);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    /** A sign-in and the router whose sign-in routes are its own. */
+    private record Routes(SignIn signIn, WebRouter router) {}
 }

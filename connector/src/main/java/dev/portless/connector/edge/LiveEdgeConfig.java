@@ -2,8 +2,10 @@ package dev.portless.connector.edge;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.portless.common.config.ConfigNode;
 import dev.portless.connector.edge.config.AppEntry;
 import dev.portless.connector.edge.config.EdgeConfig;
+import dev.portless.connector.edge.config.IdentityProviderEntry;
 import dev.portless.connector.edge.config.ServiceTokenEntry;
 import dev.portless.connector.edge.config.TunnelEntry;
 import dev.portless.connector.edge.policy.AppRoute;
@@ -22,7 +24,8 @@ import java.util.stream.Collectors;
 
 /**
  * The edge's configuration as it is now: the one {@link EdgeSnapshot} the request path reads, swapped
- * whole by a reload of edge.yml. Settings that only a restart can change are kept and named.
+ * whole by a reload of edge.yml, with the identity providers when they changed. Settings that only a restart can
+ * change are kept and named.
  */
 final class LiveEdgeConfig {
     // What the edge started with: the settings only a restart changes are compared with these, not with the
@@ -52,26 +55,42 @@ final class LiveEdgeConfig {
 
     /**
      * Reads {@code file} again and makes its apps, policies, service tokens, tunnels and TLS certificate the
-     * ones new requests and streams see; open streams keep what they were admitted with. An invalid file, or a
-     * certificate that cannot be read, changes nothing and the outcome names its first mistake with its line.
-     * Reads files: call it off the event loops.
+     * ones new requests and streams see, and, when its identity providers changed, has {@code providers} make
+     * them for new sign-ins; open streams keep what they were admitted with. An invalid file, a certificate that
+     * cannot be read or a provider that cannot be made changes nothing and the outcome names its first mistake
+     * with its line. Reads files and may call a provider: call it off the event loops.
      */
-    ReloadOutcome reload(Path file) {
+    synchronized ReloadOutcome reload(Path file, ProviderRebuild providers) {
         requireNonNull(file, "file");
+        requireNonNull(providers, "providers");
+        ConfigNode root;
         EdgeSnapshot fresh;
         try {
-            fresh = EdgeSnapshot.of(EdgeConfig.load(file));
+            root = ConfigNode.load(file);
+            fresh = EdgeSnapshot.of(EdgeConfig.from(root));
         } catch (RuntimeException e) {
             return ReloadOutcome.refused(file, e.getMessage());
         }
-        EdgeSnapshot old = current.getAndSet(fresh);
+        EdgeSnapshot old = current.get();
+        List<IdentityProviderEntry> entries = fresh.config().identityProviders();
+        Runnable newProviders = () -> {};
+        if (!entries.equals(old.config().identityProviders())) {
+            try {
+                newProviders = providers.prepare(entries);
+            } catch (ProviderRefusal e) {
+                return ReloadOutcome.refused(file, e.at(root));
+            }
+        }
+        current.set(fresh);
+        newProviders.run();
         return ReloadOutcome.applied(
                 file,
                 "Reloaded " + file + ": " + fresh.apps().size() + " app(s), "
                         + fresh.config().tunnels().size() + " tunnel(s), "
-                        + fresh.config().serviceTokens().size() + " service token(s) and the certificate "
+                        + fresh.config().serviceTokens().size() + " service token(s), "
+                        + entries.size() + " identity provider(s) and the certificate "
                         + fresh.config().tlsCertificate()
-                        + " for new streams, requests and connections; open streams keep theirs",
+                        + " for new streams, requests, sign-ins and connections; open streams keep theirs",
                 changes(old.config(), fresh.config()),
                 restartOnly(started, fresh.config()));
     }
@@ -86,6 +105,10 @@ final class LiveEdgeConfig {
                         "service tokens",
                         byName(old.serviceTokens(), ServiceTokenEntry::name),
                         byName(fresh.serviceTokens(), ServiceTokenEntry::name))
+                .entries(
+                        "identity-providers",
+                        byName(old.identityProviders(), IdentityProviderEntry::name),
+                        byName(fresh.identityProviders(), IdentityProviderEntry::name))
                 .setting(
                         "tls",
                         List.of(old.tlsCertificate(), old.tlsKey()),
@@ -107,7 +130,6 @@ final class LiveEdgeConfig {
                 .setting("tunnel-listen", old.tunnelListen(), fresh.tunnelListen())
                 .setting("issuer", old.issuer(), fresh.issuer())
                 .setting("state-dir", old.stateDir(), fresh.stateDir())
-                .setting("identity-providers", old.identityProviders(), fresh.identityProviders())
                 .setting("browser-session-duration", old.browserSessionDuration(), fresh.browserSessionDuration())
                 .setting("signing-key-rotation", old.signingKeyRotation(), fresh.signingKeyRotation())
                 .setting("ssh-ca", old.sshCa(), fresh.sshCa())

@@ -24,6 +24,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
 /**
@@ -42,6 +43,8 @@ final class FakeOidcProvider implements AutoCloseable {
     volatile UnaryOperator<JWTClaimsSet.Builder> claims = UnaryOperator.identity();
     volatile String signing = "RS256";
     volatile String lastAuthorizeQuery;
+    /** How many times the discovery document was fetched. */
+    final AtomicInteger discoveries = new AtomicInteger();
 
     FakeOidcProvider() throws IOException, JOSEException {
         key = new RSAKeyGenerator(2048)
@@ -49,10 +52,13 @@ final class FakeOidcProvider implements AutoCloseable {
                 .algorithm(JWSAlgorithm.RS256)
                 .generate();
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/.well-known/openid-configuration", x -> json(x, 200, """
-                {"issuer":"%1$s","authorization_endpoint":"%1$s/authorize","token_endpoint":"%1$s/token",
-                 "jwks_uri":"%1$s/jwks","token_endpoint_auth_methods_supported":["client_secret_basic"],
-                 "id_token_signing_alg_values_supported":["RS256"]}""".formatted(issuer())));
+        server.createContext("/.well-known/openid-configuration", x -> {
+            discoveries.incrementAndGet();
+            json(x, 200, """
+                    {"issuer":"%1$s","authorization_endpoint":"%1$s/authorize","token_endpoint":"%1$s/token",
+                     "jwks_uri":"%1$s/jwks","token_endpoint_auth_methods_supported":["client_secret_basic"],
+                     "id_token_signing_alg_values_supported":["RS256"]}""".formatted(issuer()));
+        });
         server.createContext("/jwks", x -> json(x, 200, new JWKSet(key.toPublicJWK()).toString()));
         server.createContext("/authorize", this::authorize);
         server.createContext("/token", this::token);

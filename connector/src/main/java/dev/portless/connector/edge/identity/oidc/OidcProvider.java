@@ -41,10 +41,11 @@ import java.util.Set;
  * One upstream OpenID Connect provider: discovery, the authorization request (code flow with
  * PKCE S256, {@code state} and {@code nonce}), the code exchange, and the ID token checks (signature
  * with the provider's JWKS, {@code iss}, {@code aud}/{@code azp}, {@code exp}, {@code iat},
- * {@code nonce}). Every call blocks, so it runs on the edge's web workers only.
+ * {@code nonce}). Every call blocks, so it runs on the edge's web workers and a reload's thread only.
  */
 public final class OidcProvider {
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final int TIMEOUT_SECONDS = 10;
+    private static final Duration TIMEOUT = Duration.ofSeconds(TIMEOUT_SECONDS);
     private static final Duration SKEW = Duration.ofSeconds(60);
     private static final Duration JWKS_MIN_REFETCH = Duration.ofSeconds(30);
     private static final int MAX_RESPONSE = 512 * 1024;
@@ -81,6 +82,21 @@ public final class OidcProvider {
     /** Returns the provider's configuration. */
     public OidcProviderEntry config() {
         return config;
+    }
+
+    /**
+     * Fetches the provider's discovery document now, unless it was fetched before, so that a reload that adds or
+     * changes the provider finds a wrong issuer or an unreachable provider before people do. Blocks within the
+     * HTTP client's connect timeout and {@value #TIMEOUT_SECONDS} s for the answer: call it off the event loops.
+     *
+     * @throws IllegalStateException naming what failed, e.g. "the identity provider could not be reached (...)"
+     */
+    public void discover() {
+        try {
+            discovery();
+        } catch (OidcException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
     }
 
     /**

@@ -47,7 +47,7 @@ public final class OidcSignIn {
     /**
      * Returns the sign-in through {@code providers}, its logins in progress kept in {@code store};
      * {@code failures} hears of each failed sign-in: the provider's name and {@code provider_refused},
-     * {@code expired} or {@code failed}.
+     * {@code expired}, {@code failed} or {@code provider_removed}.
      */
     public OidcSignIn(
             List<OidcProvider> providers,
@@ -142,6 +142,9 @@ public final class OidcSignIn {
         }
         OidcLogin login = pending.get();
         OidcProvider provider = providers.get(login.provider());
+        if (provider == null) {
+            return removed(login.provider());
+        }
         if (login.startedAt().plus(LOGIN_LIFETIME).isBefore(clock.instant())) {
             failures.accept(login.provider(), "expired");
             return Pages.error(400, "Sign-in failed", "The sign-in took longer than 10 minutes; start again.");
@@ -183,5 +186,20 @@ public final class OidcSignIn {
                 login.provider(),
                 r.client().getHostAddress());
         return sessions.completeSignIn(session, identity, login.returnTo());
+    }
+
+    /**
+     * Returns the answer to a provider's answer for a sign-in that began with {@code name}, which this edge no longer
+     * has: a reload removed it (or another edge sharing the store has it and this one does not). The people it
+     * signed in before stay signed in; this sign-in does not finish.
+     */
+    private WebResponse removed(String name) {
+        log.warn("Sign-in with {} refused: the provider is no longer in this edge's configuration", name);
+        failures.accept(name, "provider_removed");
+        return Pages.error(
+                400,
+                "Sign-in failed",
+                "The identity provider " + name + " was removed from this edge's configuration while you were"
+                        + " signing in; start again and choose another way to sign in.");
     }
 }

@@ -61,7 +61,8 @@ public final class SignInPages {
             EdgeStore store) {
         this.sessions = requireNonNull(sessions, "sessions");
         this.pin = requireNonNull(pin, "pin");
-        this.apps = Map.copyOf(requireNonNull(apps, "apps"));
+        // Not copied: the edge passes a view that follows reloads of its apps.
+        this.apps = requireNonNull(apps, "apps");
         this.issuer = requireNonNull(issuer, "issuer");
         this.clock = requireNonNull(clock, "clock");
         this.store = requireNonNull(store, "store");
@@ -164,8 +165,18 @@ public final class SignInPages {
         } else {
             return expired("/");
         }
-        if (id.isEmpty() || pin.isEmpty()) {
+        if (id.isEmpty()) {
             return WebResponse.seeOther("/signin");
+        }
+        if (pin.isEmpty()) {
+            // A reload took the PIN provider away after this code was sent: the code no longer signs anyone in.
+            s.ifPresent(BrowserSession::clearSignIn);
+            return Pages.error(
+                            400,
+                            "Sign-in failed",
+                            "Sign-in with an e-mail code was removed from this edge's configuration after your code"
+                                    + " was sent; start again and choose another way to sign in.")
+                    .withHeader("Set-Cookie", PinProvider.clearedCookie());
         }
         String digits = r.form("pin").orElse("").replaceAll("[\\s-]", "");
         PinAttempt attempt = store.attemptPin(id.get(), digits, clock.instant());
