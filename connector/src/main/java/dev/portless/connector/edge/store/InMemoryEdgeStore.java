@@ -282,14 +282,14 @@ public final class InMemoryEdgeStore implements EdgeStore {
     }
 
     @Override
-    public boolean takeFromWindow(String bucket, int limit, Duration window, Instant now) {
+    public int countInWindow(String bucket, Duration window, Instant now) {
         requireNonNull(window, "window");
         requireNonNull(now, "now");
         if (windows.size() >= MAX_CODES) {
             expire(now);
             if (windows.size() >= MAX_CODES) {
                 // Counting is what bounds a flood: with no room left, refuse rather than grow without end.
-                return false;
+                return Integer.MAX_VALUE;
             }
         }
         Window w = windows.compute(
@@ -297,7 +297,15 @@ public final class InMemoryEdgeStore implements EdgeStore {
                 (k, old) -> old == null || !old.endsAt().isAfter(now)
                         ? new Window(1, now.plus(window))
                         : new Window(old.used() + 1, old.endsAt()));
-        return w.used() <= limit;
+        return w.used();
+    }
+
+    @Override
+    public void uncountInWindow(String bucket, Instant now) {
+        requireNonNull(now, "now");
+        windows.computeIfPresent(
+                SecretDigest.sha256(requireNonNull(bucket, "bucket")),
+                (k, w) -> w.endsAt().isAfter(now) && w.used() > 0 ? new Window(w.used() - 1, w.endsAt()) : w);
     }
 
     @Override

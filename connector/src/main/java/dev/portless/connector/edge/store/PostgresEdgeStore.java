@@ -347,8 +347,13 @@ public final class PostgresEdgeStore implements EdgeStore {
     }
 
     @Override
-    public boolean takeFromWindow(String bucket, int limit, Duration window, Instant now) {
-        return limits.takeFromWindow(bucket, limit, window, now);
+    public int countInWindow(String bucket, Duration window, Instant now) {
+        return limits.countInWindow(bucket, window, now);
+    }
+
+    @Override
+    public void uncountInWindow(String bucket, Instant now) {
+        limits.uncountInWindow(bucket, now);
     }
 
     @Override
