@@ -47,22 +47,27 @@ public final class InMemoryEdgeStore implements EdgeStore {
     private final InMemoryDeviceGrants devices = new InMemoryDeviceGrants(MAX_CODES);
     // Null when nothing is kept across restarts; writes of the file are serialized on it.
     private final RevocationFile kept;
+    // This edge's hold on the state directory the file is in; null with the file.
+    private final StateDirectoryLock hold;
 
     /** Returns an empty store that tells expiry by {@code clock} and forgets everything on a restart. */
     public InMemoryEdgeStore(Clock clock) {
-        this(clock, null);
+        this(clock, null, null);
     }
 
-    private InMemoryEdgeStore(Clock clock, RevocationFile kept) {
+    private InMemoryEdgeStore(Clock clock, RevocationFile kept, StateDirectoryLock hold) {
         this.clock = requireNonNull(clock, "clock");
         this.kept = kept;
+        this.hold = hold;
     }
 
     /**
      * Returns a store that tells expiry by {@code clock} and keeps its revoked tokens and sign-outs in
-     * {@code stateDir} (created 0700 when missing), starting with those a previous run kept there.
+     * {@code stateDir} (created 0700 when missing), starting with those a previous run kept there. The store holds
+     * the directory's {@link StateDirectoryLock} until it closes: the edge's other state files are there too.
      *
-     * @throws UncheckedIOException with a sentence naming the file or directory when it cannot be used
+     * @throws UncheckedIOException  with a sentence naming the file or directory when it cannot be used
+     * @throws IllegalStateException with a sentence naming the directory when another edge holds it
      */
     public static InMemoryEdgeStore keptIn(Path stateDir, Clock clock) {
         requireNonNull(stateDir, "stateDir");
@@ -74,9 +79,16 @@ public final class InMemoryEdgeStore implements EdgeStore {
                             + " (check state-dir in edge.yml and that the edge may write there)",
                     e);
         }
+        StateDirectoryLock hold = StateDirectoryLock.take(stateDir);
         RevocationFile file = RevocationFile.in(stateDir);
-        RevocationFile.Contents contents = file.read();
-        InMemoryEdgeStore store = new InMemoryEdgeStore(clock, file);
+        RevocationFile.Contents contents;
+        try {
+            contents = file.read();
+        } catch (RuntimeException e) {
+            hold.close();
+            throw e;
+        }
+        InMemoryEdgeStore store = new InMemoryEdgeStore(clock, file, hold);
         store.revoked.putAll(contents.revoked());
         contents.signOuts().forEach(signOut -> store.signOuts.put(signOutKey(signOut), signOut));
         store.expire(clock.instant());
@@ -351,7 +363,10 @@ public final class InMemoryEdgeStore implements EdgeStore {
 
     @Override
     public void close() {
-        // Nothing to release: the maps go with the edge.
+        // The maps go with the edge; the state directory is free for the next one.
+        if (hold != null) {
+            hold.close();
+        }
     }
 
     private static String key(CodeKind kind, String code) {
