@@ -28,7 +28,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * token and a working stream; Bob (group sales) is shown "not allowed" and the CLI gets no code.
  */
 class KeycloakSignInBrowserTest {
-    private static final String CLIENT_SECRET = "kc-test-secret";
+    /** The edge's client secret at Keycloak. */
+    static final String CLIENT_SECRET = "kc-test-secret";
+
     private static Keycloak keycloak;
     private static SignInStack stack;
 
@@ -109,7 +111,8 @@ class KeycloakSignInBrowserTest {
         }
     }
 
-    private static void logIn(WebDriver browser, String user, String password) {
+    /** Logs {@code user} in on Keycloak's login page, once it shows. */
+    static void logIn(WebDriver browser, String user, String password) {
         new WebDriverWait(browser, Duration.ofSeconds(60))
                 .until(ExpectedConditions.presenceOfElementLocated(By.id("username")));
         browser.findElement(By.id("username")).sendKeys(user);
