@@ -12,7 +12,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,30 +21,15 @@ import org.junit.jupiter.api.Test;
 class DeviceCodeGuessesTest {
     private static final RateLimit PLENTY = new RateLimit(100, Duration.ofMinutes(1));
 
-    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-12-04T12:00:00Z"));
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
+    private static final Instant START = Instant.parse("2026-12-04T12:00:00Z");
 
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    };
-    private final InMemoryEdgeStore store = new InMemoryEdgeStore(clock);
-    private final BrowserSessions sessions = new BrowserSessions(Duration.ofHours(1), clock, store);
+    private final InMemoryEdgeStore store = new InMemoryEdgeStore(at(START));
+    private final BrowserSessions sessions = new BrowserSessions(Duration.ofHours(1), at(START), store);
 
     @Test
     void wrongCodesTriedAtTwoEdgesAddUpToOneBudget() {
         DeviceCodeGuesses[] edges = {
-            new DeviceCodeGuesses(store, PLENTY, clock), new DeviceCodeGuesses(store, PLENTY, clock)
+            new DeviceCodeGuesses(store, PLENTY, at(START)), new DeviceCodeGuesses(store, PLENTY, at(START))
         };
         BrowserSession mallory = sessions.startAnonymous();
         for (int left = 4; left >= 0; left--) {
@@ -54,13 +38,14 @@ class DeviceCodeGuessesTest {
         }
         assertEquals(Verdict.SESSION_SPENT, edges[1].take(mallory).verdict(), "the sixth try, at either edge");
         assertEquals(Verdict.SESSION_SPENT, edges[0].take(mallory).verdict());
-        now.set(now.get().plus(DeviceCodeGuesses.SESSION_WINDOW));
-        assertEquals(4, edges[0].take(mallory).leftIfWrong(), "a new window starts when one ends");
+        DeviceCodeGuesses later =
+                new DeviceCodeGuesses(store, PLENTY, at(START.plus(DeviceCodeGuesses.SESSION_WINDOW)));
+        assertEquals(4, later.take(mallory).leftIfWrong(), "a new window starts when one ends");
     }
 
     @Test
     void aRightCodeUsesNothingUp() {
-        DeviceCodeGuesses guesses = new DeviceCodeGuesses(store, new RateLimit(2, Duration.ofMinutes(1)), clock);
+        DeviceCodeGuesses guesses = new DeviceCodeGuesses(store, new RateLimit(2, Duration.ofMinutes(1)), at(START));
         BrowserSession alice = sessions.startAnonymous();
         for (int i = 0; i < 10; i++) {
             Guess guess = guesses.take(alice);
@@ -72,7 +57,8 @@ class DeviceCodeGuessesTest {
 
     @Test
     void aTryRefusedForTheBudgetInAllCostsItsSessionNothing() {
-        DeviceCodeGuesses guesses = new DeviceCodeGuesses(store, new RateLimit(3, Duration.ofMinutes(1)), clock);
+        RateLimit overall = new RateLimit(3, Duration.ofMinutes(1));
+        DeviceCodeGuesses guesses = new DeviceCodeGuesses(store, overall, at(START));
         BrowserSession first = sessions.startAnonymous();
         BrowserSession second = sessions.startAnonymous();
         guesses.take(first);
@@ -80,7 +66,11 @@ class DeviceCodeGuessesTest {
         guesses.take(second);
         assertEquals(Verdict.ALL_SPENT, guesses.take(second).verdict());
         assertEquals(Verdict.ALL_SPENT, guesses.take(second).verdict());
-        now.set(now.get().plus(Duration.ofMinutes(1)));
-        assertEquals(3, guesses.take(second).leftIfWrong(), "only its one counted try used its budget");
+        DeviceCodeGuesses later = new DeviceCodeGuesses(store, overall, at(START.plus(overall.window())));
+        assertEquals(3, later.take(second).leftIfWrong(), "only its one counted try used its budget");
+    }
+
+    private static Clock at(Instant instant) {
+        return Clock.fixed(instant, ZoneOffset.UTC);
     }
 }
