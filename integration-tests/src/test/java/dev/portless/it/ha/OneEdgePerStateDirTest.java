@@ -49,22 +49,12 @@ class OneEdgePerStateDirTest {
                     tls:
                       certificate: edge.pem
                       key: edge-key.pem
-                    identity-providers:
-                      - name: email
-                        type: pin
-                        outbox: outbox
                     tunnels:
                       - name: tests
                         id: %s
                         secret-sha256: %s
-                    apps:
-                      - hostname: %s
-                        tunnel: tests
-                        policy:
-                          include:
-                            - email-domains: [example.com]
                     """.formatted(
-                            port, FreePorts.next(), port, tunnel.tunnelId(), tunnel.secretSha256(), TwoEdgeStack.APP));
+                            port, FreePorts.next(), port, tunnel.tunnelId(), tunnel.secretSha256()));
         }
     }
 

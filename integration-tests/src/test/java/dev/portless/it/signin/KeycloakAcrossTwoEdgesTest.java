@@ -51,15 +51,7 @@ class KeycloakAcrossTwoEdgesTest {
                 Keycloak.start("portless", KeycloakSignInBrowserTest.realm("https://127.0.0.1:" + lbPort + CALLBACK));
         stack = TwoEdgeStack.start(
                 lbPort,
-                """
-                - name: keycloak
-                  type: oidc
-                  display-name: Keycloak
-                  issuer: %s
-                  client-id: portless-edge
-                  client-secret-file: keycloak-secret
-                  groups-claim: groups
-                """.formatted(keycloak.issuer()),
+                KeycloakSignInBrowserTest.provider(keycloak.issuer()),
                 Map.of("keycloak-secret", KeycloakSignInBrowserTest.CLIENT_SECRET));
     }
 

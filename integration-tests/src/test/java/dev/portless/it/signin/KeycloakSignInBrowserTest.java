@@ -40,15 +40,7 @@ class KeycloakSignInBrowserTest {
         keycloak = Keycloak.start("portless", realm(b.issuer() + "/signin/oidc/callback"));
         stack = b.app("eng.portless.test", "include:\n  - groups: [engineers]\n")
                 .secretFile("keycloak-secret", CLIENT_SECRET)
-                .provider("""
-                          - name: keycloak
-                            type: oidc
-                            display-name: Keycloak
-                            issuer: %s
-                            client-id: portless-edge
-                            client-secret-file: keycloak-secret
-                            groups-claim: groups
-                        """.formatted(keycloak.issuer()))
+                .provider(provider(keycloak.issuer()).indent(2))
                 .build()
                 .start();
     }
@@ -109,6 +101,19 @@ class KeycloakSignInBrowserTest {
                     browser.getPageSource());
             chromium.screenshot("not-allowed-keycloak");
         }
+    }
+
+    /** Returns the edge's identity provider entry for the realm whose issuer is {@code issuer}, a YAML list item. */
+    static String provider(String issuer) {
+        return """
+                - name: keycloak
+                  type: oidc
+                  display-name: Keycloak
+                  issuer: %s
+                  client-id: portless-edge
+                  client-secret-file: keycloak-secret
+                  groups-claim: groups
+                """.formatted(issuer);
     }
 
     /** Logs {@code user} in on Keycloak's login page, once it shows. */
