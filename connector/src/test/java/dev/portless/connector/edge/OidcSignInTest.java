@@ -91,6 +91,20 @@ class OidcSignInTest {
     }
 
     @Test
+    void refusesAnAnswerItTookBefore() {
+        HttpBrowser b = new HttpBrowser(stack);
+        String idpUrl = location(b.get("/signin/oidc?provider=fake&return=%2F")).orElseThrow();
+        String back =
+                location(send(idpUrl)).orElseThrow().substring(stack.issuer().length());
+        // The provider refuses a code it never issued: the sign-in fails and the browser stays anonymous.
+        HttpResponse<String> failed = b.get(back.replaceAll("code=[^&]+", "code=never-issued"));
+        assertEquals(502, failed.statusCode(), failed.body());
+        HttpResponse<String> again = b.get(back);
+        assertEquals(400, again.statusCode(), again.body());
+        assertTrue(again.body().contains("This sign-in answer was already used; start again."), again.body());
+    }
+
+    @Test
     void refusesIdTokensThatFailAnyCheck() {
         Map<String, UnaryOperator<com.nimbusds.jwt.JWTClaimsSet.Builder>> attacks = Map.of(
                 "nonce", c -> c.claim("nonce", "replayed"),

@@ -22,6 +22,7 @@ import dev.portless.it.peers.Postgres;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -257,6 +258,30 @@ class SharedStoreTest {
                 a.takeFromWindow("pin-mail:other-" + UUID.randomUUID(), 3, window, now), "buckets are counted apart");
         assertTrue(b.takeFromWindow(bucket, 3, window, now.plus(window)), "a new window starts when one ends");
         a.expire(now.plus(window).plusSeconds(1));
+    }
+
+    @Test
+    void aUseTakenBackAtOneEdgeIsFreeAtTheOther() {
+        usesAreTakenBack(edgeA, edgeB);
+        InMemoryEdgeStore memory = new InMemoryEdgeStore(CLOCK);
+        usesAreTakenBack(memory, memory);
+    }
+
+    private static void usesAreTakenBack(EdgeStore a, EdgeStore b) {
+        String bucket = "device-code-guesses:" + UUID.randomUUID();
+        Duration window = Duration.ofMinutes(15);
+        // PostgreSQL keeps microseconds: a whole millisecond compares the same on both sides of the window's end.
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        assertEquals(1, a.countInWindow(bucket, window, now));
+        assertEquals(2, b.countInWindow(bucket, window, now.plusSeconds(1)));
+        b.uncountInWindow(bucket, now.plusSeconds(2));
+        assertEquals(2, a.countInWindow(bucket, window, now.plusSeconds(3)), "the use taken back at B is free at A");
+        a.uncountInWindow(bucket, now.plus(window));
+        assertEquals(
+                1,
+                b.countInWindow(bucket, window, now.plus(window)),
+                "nothing is taken back from a window that ended: the next use starts a new one");
+        a.expire(now.plus(window).plus(window));
     }
 
     @Test

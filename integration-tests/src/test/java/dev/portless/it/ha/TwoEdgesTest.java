@@ -21,7 +21,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * Two edges sharing PostgreSQL behind HAProxy, two connectors dialing both: what a person signs in to at one edge
  * holds at the other, what is single-use is single-use across both (codes and device codes), a PIN asked for at one
- * is answered at the other with the tries counted once, and the service survives a connector killed
+ * is answered at the other with the tries counted once, wrong device codes tried at both use up one budget, and the
+ * service survives a connector killed
  * under load, the database restarted under the edges, and finally an edge killed outright, whose open streams
  * resume through the other.
  */
@@ -155,6 +156,36 @@ class TwoEdgesTest {
                 .orElseThrow(() -> new AssertionError("no signed-in cookie: " + done.statusCode() + " " + done.body()));
         HttpResponse<String> launcher = stack.get(stack.edgePort(A), "/", Optional.of(session));
         assertTrue(launcher.body().contains(email), launcher.body());
+    }
+
+    @Test
+    @Order(5)
+    void wrongDeviceCodesSplitOverBothEdgesUseUpOneBudget() {
+        HttpResponse<String> started = stack.post(
+                stack.edgePort(A),
+                "/oauth/device_authorization",
+                "",
+                Map.of("client_id", "portless-access", "app", TwoEdgeStack.APP));
+        String real = field(started.body(), "user_code");
+        String session = stack.signIn(stack.edgePort(B), "mallory@example.com");
+        String csrf = TwoEdgeStack.csrf(
+                stack.get(stack.edgePort(A), "/device", Optional.of(session)).body());
+        String wrong = real.startsWith("B") ? "CCCC-CCCC" : "BBBB-BBBB";
+        for (int left = 4; left >= 0; left--) {
+            int edge = left % 2 == 0 ? A : B;
+            HttpResponse<String> page = stack.post(
+                    stack.edgePort(edge), "/device", Optional.of(session), Map.of("csrf", csrf, "user_code", wrong));
+            assertTrue(
+                    page.body().contains(left + (left == 1 ? " try left." : " tries left.")),
+                    "edge " + edge + ": " + page.body());
+        }
+        for (int edge : new int[] {A, B}) {
+            HttpResponse<String> blocked = stack.post(
+                    stack.edgePort(edge), "/device", Optional.of(session), Map.of("csrf", csrf, "user_code", real));
+            assertTrue(
+                    blocked.body().contains("Too many wrong codes; wait 15 minutes"),
+                    "edge " + edge + " must refuse even the right code: " + blocked.body());
+        }
     }
 
     private static HttpResponse<String> pollDevice(int port, String deviceCode) {

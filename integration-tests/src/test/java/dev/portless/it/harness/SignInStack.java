@@ -121,7 +121,12 @@ public final class SignInStack implements AutoCloseable {
 
     /** Returns the base64 SHA-256 of the edge certificate's public key, for Chromium's SPKI allow-list. */
     public String edgeSpki() {
-        try (InputStream in = Files.newInputStream(dir.resolve("edge.pem"))) {
+        return spki(dir.resolve("edge.pem"));
+    }
+
+    /** Returns the base64 SHA-256 of the public key of the certificate in {@code pem}. */
+    public static String spki(Path pem) {
+        try (InputStream in = Files.newInputStream(pem)) {
             Certificate leaf = CertificateFactory.getInstance("X.509").generateCertificate(in);
             return java.util.Base64.getEncoder()
                     .encodeToString(java.security.MessageDigest.getInstance("SHA-256")

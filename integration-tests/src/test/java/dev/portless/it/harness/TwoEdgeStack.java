@@ -1,11 +1,10 @@
 package dev.portless.it.harness;
 
-import dev.portless.connector.demo.DemoCertificates;
-import dev.portless.connector.tunnel.TunnelCredentials;
 import dev.portless.it.harness.SignInStack.Echo;
 import dev.portless.it.peers.Commands;
 import dev.portless.it.peers.EchoServer;
 import dev.portless.it.peers.FreePorts;
+import dev.portless.it.peers.HaproxyRuntime;
 import dev.portless.it.peers.JavaProcess;
 import dev.portless.it.peers.Peers;
 import dev.portless.it.peers.Postgres;
@@ -16,9 +15,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,8 +29,9 @@ import javax.net.ssl.SSLContext;
 /**
  * Several edges, one service, each program a real process: PostgreSQL as the edges' shared store, two
  * {@code connector edge} processes, Debian's HAProxy in TCP mode in front of their client listeners (TLS passes
- * through; the issuer is HAProxy's address), and two {@code connector run} processes that each dial both edges
- * and serve one echo app. The test plays the browser and the {@code access} CLI over plain HTTP and WebSockets.
+ * through; the issuer is HAProxy's address; its runtime API steers it to one edge when a test needs to), and two
+ * {@code connector run} processes that each dial both edges and serve one echo app. The test plays the browser and
+ * the {@code access} CLI over plain HTTP and WebSockets. Its files are {@link TwoEdgeFiles}.
  */
 public final class TwoEdgeStack implements AutoCloseable {
     /** The app every connector serves. */
@@ -42,11 +40,13 @@ public final class TwoEdgeStack implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
     private static final Pattern COOKIE = Pattern.compile("__Host-portless-session=([^;]*)");
+    /** HAProxy's names of edge 0 and edge 1. */
+    private static final List<String> SERVERS = List.of("a", "b");
 
     private final Path dir;
     private final Postgres postgres;
     private final EchoServer echo;
-    private final int lbPort = FreePorts.next();
+    private final int lbPort;
     private final int[] edgePorts = {FreePorts.next(), FreePorts.next()};
     private final int[] tunnelPorts = {FreePorts.next(), FreePorts.next()};
     private final int[] adminPorts = {FreePorts.next(), FreePorts.next()};
@@ -56,91 +56,14 @@ public final class TwoEdgeStack implements AutoCloseable {
     private final SSLContext tls;
     private final HttpClient http;
 
-    private TwoEdgeStack() throws IOException {
+    private TwoEdgeStack(int lbPort, String providersYaml, Map<String, String> files) throws IOException {
         Peers.require("HAProxy (Debian package haproxy)", Peers.executable("/usr/sbin/haproxy"));
+        this.lbPort = lbPort;
         dir = TempDirs.create("portless-ha");
         postgres = Postgres.start();
         echo = EchoServer.start();
-        DemoCertificates.write(dir, List.of("localhost"), List.of("127.0.0.1"));
-        Path password = dir.resolve("db-password");
-        // The throw-away server trusts loopback, so any password is accepted; the edge still reads it from here.
-        Files.writeString(password, "unused-with-trust-auth\n");
-        Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-------"));
-        TunnelCredentials tunnel = TunnelCredentials.generate("tests");
-        tunnel.writeTo(dir.resolve("tunnel.json"));
-        for (int i = 0; i < 2; i++) {
-            Files.writeString(dir.resolve("edge-" + i + ".yml"), """
-                    listen: 127.0.0.1:%d
-                    tunnel-listen: 127.0.0.1:%d
-                    issuer: %s
-                    state-dir: state-%d
-                    tls:
-                      certificate: edge.pem
-                      key: edge-key.pem
-                    store:
-                      jdbc-url: %s
-                      user: postgres
-                      password-file: db-password
-                      connect-timeout: 2s
-                      query-timeout: 2s
-                    ssh-ca:
-                      key-file: state-%d/ssh-ca
-                    identity-providers:
-                      - name: email
-                        type: pin
-                        outbox: outbox
-                    tunnels:
-                      - name: tests
-                        id: %s
-                        secret-sha256: %s
-                    apps:
-                      - hostname: %s
-                        tunnel: tests
-                        policy:
-                          include:
-                            - email-domains: [example.com]
-                    """.formatted(
-                            edgePorts[i],
-                            tunnelPorts[i],
-                            issuer(),
-                            i,
-                            postgres.jdbcUrl(),
-                            i,
-                            tunnel.tunnelId(),
-                            tunnel.secretSha256(),
-                            APP));
-        }
-        Files.writeString(dir.resolve("connector.yml"), """
-                edges: [127.0.0.1:%d, 127.0.0.1:%d]
-                credentials-file: tunnel.json
-                edge-ca: ca.pem
-                edge-issuer: %s
-                ha-connections: 1
-                ingress:
-                  - hostname: %s
-                    service: tcp://127.0.0.1:%d
-                  - service: http_status:404
-                """.formatted(
-                        tunnelPorts[0], tunnelPorts[1], issuer(), APP, echo.port()));
-        // Health checks every 200 ms, down after two misses; a refused connect is retried on the other edge.
-        Files.writeString(dir.resolve("haproxy.cfg"), """
-                global
-                    maxconn 4096
-                defaults
-                    mode tcp
-                    timeout connect 2s
-                    timeout client 60s
-                    timeout server 60s
-                    retries 2
-                    option redispatch
-                frontend edges
-                    bind 127.0.0.1:%d
-                    default_backend edges
-                backend edges
-                    balance roundrobin
-                    server a 127.0.0.1:%d check inter 200ms fall 2 rise 2
-                    server b 127.0.0.1:%d check inter 200ms fall 2 rise 2
-                """.formatted(lbPort, edgePorts[0], edgePorts[1]));
+        new TwoEdgeFiles(dir, lbPort, edgePorts, tunnelPorts)
+                .write(postgres.jdbcUrl(), echo.port(), providersYaml, files);
         tls = SignInStack.sslContext(dir.resolve("ca.pem"));
         http = HttpClient.newBuilder()
                 .sslContext(tls)
@@ -150,9 +73,19 @@ public final class TwoEdgeStack implements AutoCloseable {
 
     /** Returns a started stack: both edges, HAProxy and both connectors, each connector registered at both edges. */
     public static TwoEdgeStack start() {
+        return start(FreePorts.next(), "", Map.of());
+    }
+
+    /**
+     * Returns a started stack as {@link #start()} does, with HAProxy on {@code lbPort} (so the issuer is known
+     * before the stack starts) and the identity providers {@code providersYaml} (YAML list items)
+     * after the e-mail PIN at both edges; {@code files} (name to content) are written owner-only beside edge.yml
+     * first, for the secrets the providers name.
+     */
+    public static TwoEdgeStack start(int lbPort, String providersYaml, Map<String, String> files) {
         TwoEdgeStack stack;
         try {
-            stack = new TwoEdgeStack();
+            stack = new TwoEdgeStack(lbPort, providersYaml, files);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -223,6 +156,33 @@ public final class TwoEdgeStack implements AutoCloseable {
     /** Returns the issuer: HAProxy's address, the one public URL of both edges. */
     public String issuer() {
         return "https://127.0.0.1:" + lbPort;
+    }
+
+    /**
+     * Sends HAProxy's new connections to edge {@code i} (0 or 1) alone and cuts those it holds to the other, so a
+     * browser's next request reaches edge {@code i}; returns once HAProxy reports edge {@code i} up.
+     */
+    public void routeOnlyTo(int i) {
+        haproxyRuntime().routeOnlyTo("edges", SERVERS.get(i), SERVERS);
+    }
+
+    /** Sends HAProxy's connections to no edge, as between an edge's crash and its health check's verdict. */
+    public void routeNowhere() {
+        haproxyRuntime().routeNowhere("edges", SERVERS);
+    }
+
+    /** Puts both edges back into HAProxy's round robin. */
+    public void routeToBoth() {
+        haproxyRuntime().routeToAll("edges", SERVERS);
+    }
+
+    private HaproxyRuntime haproxyRuntime() {
+        return new HaproxyRuntime(dir.resolve(TwoEdgeFiles.HAPROXY_SOCKET));
+    }
+
+    /** Returns the base64 SHA-256 of the edges' certificate's public key, for Chromium's SPKI allow-list. */
+    public String edgeSpki() {
+        return SignInStack.spki(dir.resolve("edge.pem"));
     }
 
     /** Returns the port of HAProxy's listener. */

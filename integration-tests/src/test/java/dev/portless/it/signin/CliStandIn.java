@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Plays the {@code access} CLI's side of a browser sign-in: a loopback listener at {@code /callback}
@@ -25,7 +26,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class CliStandIn implements AutoCloseable {
     private final HttpServer server;
-    private final SignInStack stack;
+    private final String issuer;
+    private final Function<Map<String, String>, HttpResponse<String>> tokenEndpoint;
     private final BlockingQueue<Map<String, List<String>>> callbacks = new LinkedBlockingQueue<>();
     final String verifier;
     final String challenge;
@@ -33,7 +35,16 @@ final class CliStandIn implements AutoCloseable {
     private volatile String pendingApp = "";
 
     CliStandIn(SignInStack stack) {
-        this.stack = stack;
+        this(stack.issuer(), form -> stack.post("/oauth/token", form));
+    }
+
+    /**
+     * Returns the stand-in of a CLI that signs in at {@code issuer} and posts its code exchange, a form, with
+     * {@code tokenEndpoint} (to the edge of a test's choosing).
+     */
+    CliStandIn(String issuer, Function<Map<String, String>, HttpResponse<String>> tokenEndpoint) {
+        this.issuer = issuer;
+        this.tokenEndpoint = tokenEndpoint;
         byte[] b = new byte[32];
         new SecureRandom().nextBytes(b);
         verifier = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
@@ -54,7 +65,7 @@ final class CliStandIn implements AutoCloseable {
             String next = q.containsKey("error")
                     ? "/not-allowed?app=" + pendingApp
                     : "/signed-in" + (app.isEmpty() ? "" : "?app=" + app);
-            x.getResponseHeaders().add("Location", stack.issuer() + next);
+            x.getResponseHeaders().add("Location", issuer + next);
             x.sendResponseHeaders(302, -1);
             x.close();
         });
@@ -68,7 +79,7 @@ final class CliStandIn implements AutoCloseable {
     /** Returns the authorize URL the CLI would open for {@code app}. */
     String authorizeUrl(String app, String state) {
         pendingApp = app;
-        return stack.issuer() + "/oauth/authorize?response_type=code&client_id=portless-access&redirect_uri="
+        return issuer + "/oauth/authorize?response_type=code&client_id=portless-access&redirect_uri="
                 + URLEncoder.encode(redirectUri(), StandardCharsets.UTF_8) + "&state=" + state + "&code_challenge="
                 + challenge + "&code_challenge_method=S256&app=" + app;
     }
@@ -85,19 +96,17 @@ final class CliStandIn implements AutoCloseable {
 
     /** Returns the token endpoint's answer to redeeming {@code code}. */
     HttpResponse<String> redeem(String code) {
-        return stack.post(
-                "/oauth/token",
-                Map.of(
-                        "grant_type",
-                        "authorization_code",
-                        "code",
-                        code,
-                        "code_verifier",
-                        verifier,
-                        "redirect_uri",
-                        redirectUri(),
-                        "client_id",
-                        "portless-access"));
+        return tokenEndpoint.apply(Map.of(
+                "grant_type",
+                "authorization_code",
+                "code",
+                code,
+                "code_verifier",
+                verifier,
+                "redirect_uri",
+                redirectUri(),
+                "client_id",
+                "portless-access"));
     }
 
     @Override

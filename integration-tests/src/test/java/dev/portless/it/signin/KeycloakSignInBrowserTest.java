@@ -28,7 +28,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * token and a working stream; Bob (group sales) is shown "not allowed" and the CLI gets no code.
  */
 class KeycloakSignInBrowserTest {
-    private static final String CLIENT_SECRET = "kc-test-secret";
+    /** The edge's client secret at Keycloak. */
+    static final String CLIENT_SECRET = "kc-test-secret";
+
     private static Keycloak keycloak;
     private static SignInStack stack;
 
@@ -38,15 +40,7 @@ class KeycloakSignInBrowserTest {
         keycloak = Keycloak.start("portless", realm(b.issuer() + "/signin/oidc/callback"));
         stack = b.app("eng.portless.test", "include:\n  - groups: [engineers]\n")
                 .secretFile("keycloak-secret", CLIENT_SECRET)
-                .provider("""
-                          - name: keycloak
-                            type: oidc
-                            display-name: Keycloak
-                            issuer: %s
-                            client-id: portless-edge
-                            client-secret-file: keycloak-secret
-                            groups-claim: groups
-                        """.formatted(keycloak.issuer()))
+                .provider(provider(keycloak.issuer()).indent(2))
                 .build()
                 .start();
     }
@@ -109,7 +103,21 @@ class KeycloakSignInBrowserTest {
         }
     }
 
-    private static void logIn(WebDriver browser, String user, String password) {
+    /** Returns the edge's identity provider entry for the realm whose issuer is {@code issuer}, a YAML list item. */
+    static String provider(String issuer) {
+        return """
+                - name: keycloak
+                  type: oidc
+                  display-name: Keycloak
+                  issuer: %s
+                  client-id: portless-edge
+                  client-secret-file: keycloak-secret
+                  groups-claim: groups
+                """.formatted(issuer);
+    }
+
+    /** Logs {@code user} in on Keycloak's login page, once it shows. */
+    static void logIn(WebDriver browser, String user, String password) {
         new WebDriverWait(browser, Duration.ofSeconds(60))
                 .until(ExpectedConditions.presenceOfElementLocated(By.id("username")));
         browser.findElement(By.id("username")).sendKeys(user);

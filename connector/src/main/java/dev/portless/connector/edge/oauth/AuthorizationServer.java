@@ -5,12 +5,11 @@ import static java.util.Objects.requireNonNull;
 import dev.portless.common.json.Json;
 import dev.portless.common.wire.AppTokenClaims;
 import dev.portless.connector.edge.config.EdgeLimits;
-import dev.portless.connector.edge.identity.RateLimiter;
+import dev.portless.connector.edge.config.EdgeLimits.RateLimit;
 import dev.portless.connector.edge.identity.session.BrowserSession;
 import dev.portless.connector.edge.identity.session.BrowserSessions;
 import dev.portless.connector.edge.identity.signin.SignInPages;
 import dev.portless.connector.edge.identity.token.AppTokenIssuer;
-import dev.portless.connector.edge.identity.token.AppTokenIssuer.IssuedToken;
 import dev.portless.connector.edge.identity.token.TokenRevocations;
 import dev.portless.connector.edge.pages.Pages;
 import dev.portless.connector.edge.pages.WebRequest;
@@ -19,7 +18,6 @@ import dev.portless.connector.edge.pages.WebRouter;
 import dev.portless.connector.edge.policy.AppRoute;
 import dev.portless.connector.edge.policy.Identity;
 import dev.portless.connector.edge.policy.PolicyDecision;
-import dev.portless.connector.edge.store.DevicePoll;
 import dev.portless.connector.edge.store.EdgeStore;
 import dev.portless.connector.edge.store.StoredDeviceGrant;
 import java.net.URI;
@@ -37,13 +35,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The edge as the OAuth 2.0 authorization server of the {@code access} CLI, a public client:
  * RFC 8414 metadata, the authorization code flow with a loopback redirect (RFC 8252) and mandatory
- * PKCE S256, and the device authorization grant (RFC 8628). The tokens it issues are app tokens for
- * exactly one app.
+ * PKCE S256, and the device authorization grant (RFC 8628). The tokens it issues, at its {@link TokenEndpoint},
+ * are app tokens for exactly one app.
  */
 public final class AuthorizationServer {
     private static final Logger log = LoggerFactory.getLogger(AuthorizationServer.class);
-    /** The device code grant type. */
-    static final String DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
 
     private static final int MAX_STATE = 1024;
     private static final int MAX_USER_AGENT = 200;
@@ -51,13 +47,13 @@ public final class AuthorizationServer {
     private final URI issuer;
     private final BrowserSessions sessions;
     private final Map<String, AppRoute> apps;
-    private final AppTokenIssuer tokens;
     private final Clock clock;
     private final AuthorizationCodes codes;
     private final DeviceGrants devices;
-    private final RateLimiter deviceStarts;
     private final EdgeLimits limits;
+    private final EdgeStore store;
     private final TokenRevocations revocations;
+    private final TokenEndpoint tokenEndpoint;
 
     /**
      * Returns the server of an edge at {@code tokens.issuer()}, which records in {@code revocations} what each
@@ -74,21 +70,27 @@ public final class AuthorizationServer {
         this.sessions = requireNonNull(sessions, "sessions");
         this.revocations = requireNonNull(revocations, "revocations");
         this.apps = Map.copyOf(requireNonNull(apps, "apps"));
-        this.tokens = requireNonNull(tokens, "tokens");
-        this.issuer = tokens.issuer();
+        this.issuer = requireNonNull(tokens, "tokens").issuer();
         this.clock = requireNonNull(clock, "clock");
         this.limits = requireNonNull(limits, "limits");
         this.codes = new AuthorizationCodes(limits.authorizationCodeLifetime(), clock, store);
         this.devices = new DeviceGrants(limits.deviceCodeLifetime(), clock, store);
-        this.deviceStarts = new RateLimiter(limits.deviceStarts(), clock);
+        this.store = requireNonNull(store, "store");
+        this.tokenEndpoint = new TokenEndpoint(sessions, this.apps, tokens, revocations, codes, devices, clock);
     }
 
     /** Adds the OAuth routes and the {@code /device} pages to {@code router}. */
     public WebRouter.Builder addRoutes(WebRouter.Builder router) {
-        DevicePages device = new DevicePages(sessions, apps, devices, issuer, limits.deviceCodeGuesses(), clock);
+        DevicePages device = new DevicePages(
+                sessions,
+                apps,
+                devices,
+                issuer,
+                new DeviceCodeGuesses(store, limits.deviceCodeGuesses(), clock),
+                clock);
         return device.addRoutes(router.get(AppTokenClaims.METADATA_PATH, r -> metadata())
                 .get("/oauth/authorize", this::authorize)
-                .post("/oauth/token", this::token)
+                .post("/oauth/token", tokenEndpoint::token)
                 .post("/oauth/device_authorization", this::deviceAuthorization)
                 .get(AppTokenClaims.NOT_ALLOWED_PATH, this::notAllowed));
     }
@@ -106,7 +108,7 @@ public final class AuthorizationServer {
         m.put("device_authorization_endpoint", issuer + "/oauth/device_authorization");
         m.put("jwks_uri", issuer + AppTokenClaims.JWKS_PATH);
         m.put("response_types_supported", List.of("code"));
-        m.put("grant_types_supported", List.of("authorization_code", DEVICE_GRANT));
+        m.put("grant_types_supported", List.of("authorization_code", TokenEndpoint.DEVICE_GRANT));
         m.put("code_challenge_methods_supported", List.of(Pkce.S256));
         m.put("token_endpoint_auth_methods_supported", List.of("none"));
         return WebResponse.json(200, Json.write(m)).withHeader("Cache-Control", "public, max-age=300");
@@ -225,126 +227,6 @@ public final class AuthorizationServer {
         return Pages.notAllowed(who.get().displayName(), route.hostname());
     }
 
-    private WebResponse token(WebRequest r) {
-        if (!r.duplicated().isEmpty()) {
-            return OAuthErrors.json(
-                    "invalid_request", "The request repeats the parameter " + String.join(", ", r.duplicated()) + ".");
-        }
-        String grantType = r.form("grant_type").orElse("");
-        if (!AppTokenClaims.CLI_CLIENT_ID.equals(r.form("client_id").orElse(""))) {
-            return OAuthErrors.json(
-                    "invalid_client", "The client_id is missing or not " + AppTokenClaims.CLI_CLIENT_ID + ".");
-        }
-        return switch (grantType) {
-            case "authorization_code" -> redeemCode(r);
-            case DEVICE_GRANT -> pollDevice(r);
-            default ->
-                OAuthErrors.json(
-                        "unsupported_grant_type", "The grant_type must be authorization_code or " + DEVICE_GRANT + ".");
-        };
-    }
-
-    private WebResponse redeemCode(WebRequest r) {
-        Optional<String> code = r.form("code");
-        if (code.isEmpty()) {
-            return OAuthErrors.json("invalid_request", "The code parameter is missing.");
-        }
-        AuthorizationCodes.Redemption redemption = codes.redeem(code.get());
-        if (redemption.grant() == null) {
-            if (redemption.replayOf() != null) {
-                revokeAfterReplay("authorization code", redemption.replayOf().sessionDigest(), r);
-            }
-            return OAuthErrors.json("invalid_grant", redemption.failure());
-        }
-        AuthorizationCodes.Grant g = redemption.grant();
-        if (!g.redirectUri().equals(r.form("redirect_uri").orElse(""))) {
-            return OAuthErrors.json("invalid_grant", "The redirect_uri differs from the one the code was issued for.");
-        }
-        if (!g.clientId().equals(r.form("client_id").orElse(""))) {
-            return OAuthErrors.json("invalid_grant", "The code was issued to another client.");
-        }
-        if (!Pkce.matches(r.form("code_verifier").orElse(null), g.challenge())) {
-            return OAuthErrors.json("invalid_grant", "The code_verifier does not match the code_challenge.");
-        }
-        return issue(g.identity(), g.app(), g.sessionDigest(), r);
-    }
-
-    /**
-     * Revokes the tokens of {@code session} and ends it: a code used twice means someone else holds it
-     * (RFC 6749 §4.1.2), and the session that obtained it may be theirs too.
-     */
-    private void revokeAfterReplay(String what, String sessionDigest, WebRequest r) {
-        int revoked = sessionDigest == null ? 0 : revocations.revokeSession(sessionDigest);
-        if (sessionDigest != null) {
-            sessions.endSessionByDigest(sessionDigest);
-        }
-        log.warn(
-                "token: replayed {} from {}; revoked {} token(s) of its browser session and ended the session",
-                what,
-                r.client().getHostAddress(),
-                revoked);
-    }
-
-    private WebResponse pollDevice(WebRequest r) {
-        Optional<String> deviceCode = r.form("device_code");
-        if (deviceCode.isEmpty()) {
-            return OAuthErrors.json("invalid_request", "The device_code parameter is missing.");
-        }
-        DevicePoll poll = devices.poll(deviceCode.get());
-        Optional<StoredDeviceGrant> g = poll.grant();
-        return switch (poll.outcome()) {
-            case UNKNOWN -> OAuthErrors.json("invalid_grant", "The device_code is not valid; start the sign-in again.");
-            case REPLAY -> {
-                revokeAfterReplay("device code", g.get().sessionDigest().orElse(null), r);
-                yield OAuthErrors.json("invalid_grant", "The device_code was already used; start the sign-in again.");
-            }
-            case EXPIRED ->
-                OAuthErrors.json(
-                        "expired_token", "The device code expired before anyone approved it; start the sign-in again.");
-            case SLOW_DOWN ->
-                OAuthErrors.json(
-                        "slow_down", "Polling too fast; wait " + g.get().interval() + " seconds between requests.");
-            case PENDING -> OAuthErrors.json("authorization_pending", "Waiting for approval at " + issuer + "/device.");
-            case DENIED ->
-                OAuthErrors.json(
-                        "access_denied",
-                        g.get().identity().orElseThrow().displayName() + " denied the sign-in of this device.");
-            case FORBIDDEN ->
-                OAuthErrors.json(
-                        "access_denied",
-                        g.get().identity().orElseThrow().displayName() + " is not allowed to reach "
-                                + g.get().app() + ".");
-            case APPROVED ->
-                issue(
-                        g.get().identity().orElseThrow(),
-                        g.get().app(),
-                        g.get().sessionDigest().orElseThrow(),
-                        r);
-        };
-    }
-
-    private WebResponse issue(Identity identity, String app, String sessionDigest, WebRequest r) {
-        AppRoute route = apps.get(app);
-        // The policy may have changed since sign-in; check again before a token exists.
-        if (route == null || !route.policy().decide(identity, r.client()).allowed()) {
-            return OAuthErrors.json("invalid_grant", identity.displayName() + " is not allowed to reach " + app + ".");
-        }
-        IssuedToken t = tokens.issue(identity, app, route.sessionDuration());
-        revocations.issued(sessionDigest, t);
-        log.info(
-                "token app={} identity={} client={} expires={}",
-                app,
-                identity.displayName(),
-                r.client().getHostAddress(),
-                t.expiresAt());
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("access_token", t.token());
-        body.put("token_type", "Bearer");
-        body.put("expires_in", t.expiresInSeconds(clock.instant()));
-        body.put("app", app);
-        return OAuthErrors.noStore(WebResponse.json(200, Json.write(body)));
-    }
-
     private WebResponse deviceAuthorization(WebRequest r) {
         if (!r.duplicated().isEmpty()) {
             return OAuthErrors.json(
@@ -360,7 +242,13 @@ public final class AuthorizationServer {
                     "invalid_request",
                     "This edge has no app " + (app.isEmpty() ? "(the app parameter is missing)" : app) + ".");
         }
-        if (!deviceStarts.tryAcquire(r.client().getHostAddress())) {
+        // Counted in the store, so starts spread over the edges sharing it add up.
+        RateLimit starts = limits.deviceStarts();
+        if (!store.takeFromWindow(
+                "device-starts-client:" + r.client().getHostAddress(),
+                starts.events(),
+                starts.window(),
+                clock.instant())) {
             return OAuthErrors.json("slow_down", "Too many device sign-ins from this address; wait a few minutes.");
         }
         String agent = r.header("User-Agent").orElse("unknown");

@@ -1,8 +1,6 @@
 package dev.portless.connector.edge.oauth;
 
-import dev.portless.connector.edge.config.EdgeLimits.RateLimit;
 import dev.portless.connector.edge.identity.FormGuard;
-import dev.portless.connector.edge.identity.RateLimiter;
 import dev.portless.connector.edge.identity.session.BrowserSession;
 import dev.portless.connector.edge.identity.session.BrowserSessions;
 import dev.portless.connector.edge.identity.signin.SignInPages;
@@ -25,35 +23,32 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code /device} pages: a signed-in person types the code their terminal shows, sees which
  * device asks (address, software, app) and allows or denies it. Wrong codes are limited per browser
- * session and for the whole edge, so codes cannot be guessed.
+ * session and in all, counted in the edge's store for every edge ({@link DeviceCodeGuesses}), so codes cannot be
+ * guessed.
  */
 final class DevicePages {
     private static final Logger log = LoggerFactory.getLogger(DevicePages.class);
-    /** Wrong codes one browser session may try per window. */
-    static final int GUESSES_PER_SESSION = 5;
-
-    private static final long GUESS_WINDOW_SECONDS = 15 * 60;
 
     private final BrowserSessions sessions;
     private final Map<String, AppRoute> apps;
     private final DeviceGrants devices;
     private final FormGuard guard;
     private final Clock clock;
-    private final RateLimiter globalGuesses;
+    private final DeviceCodeGuesses guesses;
 
     DevicePages(
             BrowserSessions sessions,
             Map<String, AppRoute> apps,
             DeviceGrants devices,
             URI issuer,
-            RateLimit globalGuesses,
+            DeviceCodeGuesses guesses,
             Clock clock) {
         this.sessions = sessions;
         this.apps = apps;
         this.devices = devices;
         this.guard = new FormGuard(issuer);
         this.clock = clock;
-        this.globalGuesses = new RateLimiter(globalGuesses, clock);
+        this.guesses = guesses;
     }
 
     WebRouter.Builder addRoutes(WebRouter.Builder router) {
@@ -79,11 +74,12 @@ final class DevicePages {
         BrowserSession session = s.get();
         String who = session.identity().get().displayName();
         String typed = r.form("user_code").orElse("");
-        if (!session.allowDeviceCodeGuess(clock.instant(), GUESSES_PER_SESSION, GUESS_WINDOW_SECONDS)) {
+        DeviceCodeGuesses.Guess guess = guesses.take(session);
+        if (guess.verdict() == DeviceCodeGuesses.Verdict.SESSION_SPENT) {
             return Pages.deviceEntry(
                     who, session.csrf(), null, "Too many wrong codes; wait 15 minutes, then try again.");
         }
-        if (globalGuesses.remaining("all") == 0) {
+        if (guess.verdict() == DeviceCodeGuesses.Verdict.ALL_SPENT) {
             return Pages.deviceEntry(
                     who,
                     session.csrf(),
@@ -93,8 +89,7 @@ final class DevicePages {
         Optional<StoredDeviceGrant> grant =
                 devices.byUserCode(typed).filter(g -> g.status() == StoredDeviceGrant.Status.PENDING);
         if (grant.isEmpty()) {
-            int left = session.failedDeviceCode(GUESSES_PER_SESSION);
-            globalGuesses.tryAcquire("all");
+            int left = guess.leftIfWrong();
             log.info(
                     "device code guess by {} from {} was wrong ({} left)",
                     who,
@@ -107,6 +102,7 @@ final class DevicePages {
                     "That code is not valid or has expired; check your " + "terminal. " + left
                             + (left == 1 ? " try left." : " tries left."));
         }
+        guesses.giveBack(guess);
         StoredDeviceGrant g = grant.get();
         long minutes = Duration.between(g.createdAt(), clock.instant()).toMinutes();
         return Pages.deviceConfirm(

@@ -103,7 +103,22 @@ public interface EdgeStore extends AutoCloseable {
      * when the last one ended; returns whether the uses in this window, across every edge, are at most
      * {@code limit}.
      */
-    boolean takeFromWindow(String bucket, int limit, Duration window, Instant now);
+    default boolean takeFromWindow(String bucket, int limit, Duration window, Instant now) {
+        return countInWindow(bucket, window, now) <= limit;
+    }
+
+    /**
+     * Counts one use of {@code bucket} in its current fixed window of length {@code window}, starting a new window
+     * when the last one ended; returns the uses in this window so far, across every edge, this one included
+     * ({@link Integer#MAX_VALUE} when the store has no room left to count, which a limit must treat as spent).
+     */
+    int countInWindow(String bucket, Duration window, Instant now);
+
+    /**
+     * Takes back one use of {@code bucket} counted in its current window, for a use that turned out not to count
+     * (a device code typed right); does nothing when that window ended or holds no use.
+     */
+    void uncountInWindow(String bucket, Instant now);
 
     /** Stores the anonymous browser session {@code session}, replacing none: session ids are random. */
     void putAnonymousSession(StoredAnonymousSession session);

@@ -47,22 +47,27 @@ public final class InMemoryEdgeStore implements EdgeStore {
     private final InMemoryDeviceGrants devices = new InMemoryDeviceGrants(MAX_CODES);
     // Null when nothing is kept across restarts; writes of the file are serialized on it.
     private final RevocationFile kept;
+    // This edge's hold on the state directory the file is in; null with the file.
+    private final StateDirectoryLock hold;
 
     /** Returns an empty store that tells expiry by {@code clock} and forgets everything on a restart. */
     public InMemoryEdgeStore(Clock clock) {
-        this(clock, null);
+        this(clock, null, null);
     }
 
-    private InMemoryEdgeStore(Clock clock, RevocationFile kept) {
+    private InMemoryEdgeStore(Clock clock, RevocationFile kept, StateDirectoryLock hold) {
         this.clock = requireNonNull(clock, "clock");
         this.kept = kept;
+        this.hold = hold;
     }
 
     /**
      * Returns a store that tells expiry by {@code clock} and keeps its revoked tokens and sign-outs in
-     * {@code stateDir} (created 0700 when missing), starting with those a previous run kept there.
+     * {@code stateDir} (created 0700 when missing), starting with those a previous run kept there. The store holds
+     * the directory's {@link StateDirectoryLock} until it closes: the edge's other state files are there too.
      *
-     * @throws UncheckedIOException with a sentence naming the file or directory when it cannot be used
+     * @throws UncheckedIOException  with a sentence naming the file or directory when it cannot be used
+     * @throws IllegalStateException with a sentence naming the directory when another edge holds it
      */
     public static InMemoryEdgeStore keptIn(Path stateDir, Clock clock) {
         requireNonNull(stateDir, "stateDir");
@@ -74,9 +79,16 @@ public final class InMemoryEdgeStore implements EdgeStore {
                             + " (check state-dir in edge.yml and that the edge may write there)",
                     e);
         }
+        StateDirectoryLock hold = StateDirectoryLock.take(stateDir);
         RevocationFile file = RevocationFile.in(stateDir);
-        RevocationFile.Contents contents = file.read();
-        InMemoryEdgeStore store = new InMemoryEdgeStore(clock, file);
+        RevocationFile.Contents contents;
+        try {
+            contents = file.read();
+        } catch (RuntimeException e) {
+            hold.close();
+            throw e;
+        }
+        InMemoryEdgeStore store = new InMemoryEdgeStore(clock, file, hold);
         store.revoked.putAll(contents.revoked());
         contents.signOuts().forEach(signOut -> store.signOuts.put(signOutKey(signOut), signOut));
         store.expire(clock.instant());
@@ -282,14 +294,14 @@ public final class InMemoryEdgeStore implements EdgeStore {
     }
 
     @Override
-    public boolean takeFromWindow(String bucket, int limit, Duration window, Instant now) {
+    public int countInWindow(String bucket, Duration window, Instant now) {
         requireNonNull(window, "window");
         requireNonNull(now, "now");
         if (windows.size() >= MAX_CODES) {
             expire(now);
             if (windows.size() >= MAX_CODES) {
                 // Counting is what bounds a flood: with no room left, refuse rather than grow without end.
-                return false;
+                return Integer.MAX_VALUE;
             }
         }
         Window w = windows.compute(
@@ -297,7 +309,15 @@ public final class InMemoryEdgeStore implements EdgeStore {
                 (k, old) -> old == null || !old.endsAt().isAfter(now)
                         ? new Window(1, now.plus(window))
                         : new Window(old.used() + 1, old.endsAt()));
-        return w.used() <= limit;
+        return w.used();
+    }
+
+    @Override
+    public void uncountInWindow(String bucket, Instant now) {
+        requireNonNull(now, "now");
+        windows.computeIfPresent(
+                SecretDigest.sha256(requireNonNull(bucket, "bucket")),
+                (k, w) -> w.endsAt().isAfter(now) && w.used() > 0 ? new Window(w.used() - 1, w.endsAt()) : w);
     }
 
     @Override
@@ -343,7 +363,10 @@ public final class InMemoryEdgeStore implements EdgeStore {
 
     @Override
     public void close() {
-        // Nothing to release: the maps go with the edge.
+        // The maps go with the edge; the state directory is free for the next one.
+        if (hold != null) {
+            hold.close();
+        }
     }
 
     private static String key(CodeKind kind, String code) {

@@ -15,7 +15,6 @@ import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -31,6 +30,7 @@ public final class PostgresEdgeStore implements EdgeStore {
     private final int queryTimeoutSeconds;
     private final PostgresSignInLimits limits = new PostgresSignInLimits(this);
     private final PostgresSignInsInProgress inProgress = new PostgresSignInsInProgress(this);
+    private final PostgresRevocations revocations = new PostgresRevocations(this);
 
     private PostgresEdgeStore(HikariDataSource pool, int queryTimeoutSeconds) {
         this.pool = pool;
@@ -223,73 +223,27 @@ public final class PostgresEdgeStore implements EdgeStore {
 
     @Override
     public void tokenIssued(String sessionDigest, String jti, Instant expiresAt) {
-        update(
-                "recording an issued token",
-                "INSERT INTO portless_issued_tokens (session_sha256, jti, expires_at) VALUES (?, ?, ?)"
-                        + " ON CONFLICT DO NOTHING",
-                requireNonNull(sessionDigest, "sessionDigest"),
-                requireNonNull(jti, "jti"),
-                Timestamp.from(requireNonNull(expiresAt, "expiresAt")));
+        revocations.tokenIssued(sessionDigest, jti, expiresAt);
     }
 
     @Override
     public Set<String> revokeSession(String sessionDigest) {
-        String digest = requireNonNull(sessionDigest, "sessionDigest");
-        return run("revoking a session's tokens", c -> {
-            // One statement: the tokens leave the issued list and enter the revoked one together.
-            try (PreparedStatement ps = prepare(
-                    c,
-                    "WITH gone AS (DELETE FROM portless_issued_tokens WHERE session_sha256 = ?"
-                            + " RETURNING jti, expires_at)"
-                            + " INSERT INTO portless_revoked_tokens (jti, expires_at) SELECT jti, expires_at FROM gone"
-                            + " ON CONFLICT DO NOTHING RETURNING jti",
-                    digest)) {
-                return ids(ps);
-            }
-        });
+        return revocations.revokeSession(sessionDigest);
     }
 
     @Override
     public Set<String> revokedTokens() {
-        return run("reading revoked tokens", c -> {
-            try (PreparedStatement ps = prepare(c, "SELECT jti FROM portless_revoked_tokens")) {
-                return ids(ps);
-            }
-        });
+        return revocations.revokedTokens();
     }
 
     @Override
     public void signOut(IdentitySignOut signOut) {
-        requireNonNull(signOut, "signOut");
-        update(
-                "recording an administrator's sign-out",
-                "INSERT INTO portless_identity_sign_outs (identity, app, signed_out_at, expires_at) VALUES (?, ?, ?, ?)"
-                        + " ON CONFLICT (identity, app) DO UPDATE SET signed_out_at = excluded.signed_out_at,"
-                        + " expires_at = excluded.expires_at",
-                signOut.identity(),
-                signOut.app(),
-                Timestamp.from(signOut.at()),
-                Timestamp.from(signOut.expiresAt()));
+        revocations.signOut(signOut);
     }
 
     @Override
     public List<IdentitySignOut> signOuts() {
-        return run("reading administrators' sign-outs", c -> {
-            try (PreparedStatement ps =
-                    prepare(c, "SELECT identity, app, signed_out_at, expires_at FROM portless_identity_sign_outs")) {
-                try (ResultSet rs = ps.executeQuery()) {
-                    List<IdentitySignOut> all = new ArrayList<>();
-                    while (rs.next()) {
-                        all.add(new IdentitySignOut(
-                                rs.getString(1),
-                                rs.getString(2),
-                                rs.getTimestamp(3).toInstant(),
-                                rs.getTimestamp(4).toInstant()));
-                    }
-                    return all;
-                }
-            }
-        });
+        return revocations.signOuts();
     }
 
     @Override
@@ -347,8 +301,13 @@ public final class PostgresEdgeStore implements EdgeStore {
     }
 
     @Override
-    public boolean takeFromWindow(String bucket, int limit, Duration window, Instant now) {
-        return limits.takeFromWindow(bucket, limit, window, now);
+    public int countInWindow(String bucket, Duration window, Instant now) {
+        return limits.countInWindow(bucket, window, now);
+    }
+
+    @Override
+    public void uncountInWindow(String bucket, Instant now) {
+        limits.uncountInWindow(bucket, now);
     }
 
     @Override
@@ -399,16 +358,6 @@ public final class PostgresEdgeStore implements EdgeStore {
             ps.setObject(i + 1, args[i]);
         }
         return ps;
-    }
-
-    private static Set<String> ids(PreparedStatement ps) throws SQLException {
-        try (ResultSet rs = ps.executeQuery()) {
-            Set<String> ids = new HashSet<>();
-            while (rs.next()) {
-                ids.add(rs.getString(1));
-            }
-            return ids;
-        }
     }
 
     static String sha256(String secret) {

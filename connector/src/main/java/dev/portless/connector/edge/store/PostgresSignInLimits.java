@@ -112,7 +112,7 @@ final class PostgresSignInLimits {
         return attempts;
     }
 
-    boolean takeFromWindow(String bucket, int limit, Duration window, Instant now) {
+    int countInWindow(String bucket, Duration window, Instant now) {
         Timestamp at = Timestamp.from(requireNonNull(now, "now"));
         Timestamp ends = Timestamp.from(now.plus(requireNonNull(window, "window")));
         return store.run("counting a rate window", c -> {
@@ -129,9 +129,17 @@ final class PostgresSignInLimits {
                     at)) {
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    return rs.getInt(1) <= limit;
+                    return rs.getInt(1);
                 }
             }
         });
+    }
+
+    void uncountInWindow(String bucket, Instant now) {
+        store.update(
+                "taking back a use of a rate window",
+                "UPDATE portless_rate_windows SET used = used - 1 WHERE bucket_sha256 = ? AND expires_at > ? AND used > 0",
+                PostgresEdgeStore.sha256(bucket),
+                Timestamp.from(requireNonNull(now, "now")));
     }
 }

@@ -24,32 +24,36 @@ class RevocationFileTest {
 
     @Test
     void aRestartedStoreKnowsTheRevokedTokensAndSignOuts(@TempDir Path stateDir) throws Exception {
-        InMemoryEdgeStore before = InMemoryEdgeStore.keptIn(stateDir, CLOCK);
-        before.tokenIssued("session-1", "jti-1", NOW.plusSeconds(600));
-        before.tokenIssued("session-2", "jti-2", NOW.plusSeconds(600));
-        before.revokeSession("session-1");
         IdentitySignOut alice = new IdentitySignOut("user:alice@example.com", "", NOW, NOW.plusSeconds(3600));
-        before.signOut(alice);
+        try (InMemoryEdgeStore before = InMemoryEdgeStore.keptIn(stateDir, CLOCK)) {
+            before.tokenIssued("session-1", "jti-1", NOW.plusSeconds(600));
+            before.tokenIssued("session-2", "jti-2", NOW.plusSeconds(600));
+            before.revokeSession("session-1");
+            before.signOut(alice);
+        }
 
         Path file = stateDir.resolve(RevocationFile.NAME);
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
-        InMemoryEdgeStore after = InMemoryEdgeStore.keptIn(stateDir, CLOCK);
-        assertEquals(Set.of("jti-1"), after.revokedTokens());
-        assertEquals(List.of(alice), after.signOuts());
+        try (InMemoryEdgeStore after = InMemoryEdgeStore.keptIn(stateDir, CLOCK)) {
+            assertEquals(Set.of("jti-1"), after.revokedTokens());
+            assertEquals(List.of(alice), after.signOuts());
+        }
     }
 
     @Test
     void whatExpiredIsForgottenInTheFileToo(@TempDir Path stateDir) {
-        InMemoryEdgeStore store = InMemoryEdgeStore.keptIn(stateDir, CLOCK);
-        store.tokenIssued("session-1", "jti-1", NOW.plusSeconds(60));
-        store.revokeSession("session-1");
-        store.signOut(new IdentitySignOut("service-token:ci", "db.example.com", NOW, NOW.plusSeconds(60)));
+        try (InMemoryEdgeStore store = InMemoryEdgeStore.keptIn(stateDir, CLOCK)) {
+            store.tokenIssued("session-1", "jti-1", NOW.plusSeconds(60));
+            store.revokeSession("session-1");
+            store.signOut(new IdentitySignOut("service-token:ci", "db.example.com", NOW, NOW.plusSeconds(60)));
 
-        store.expire(NOW.plusSeconds(300));
+            store.expire(NOW.plusSeconds(300));
+        }
 
-        InMemoryEdgeStore after = InMemoryEdgeStore.keptIn(stateDir, CLOCK);
-        assertEquals(Set.of(), after.revokedTokens());
-        assertEquals(List.of(), after.signOuts());
+        try (InMemoryEdgeStore after = InMemoryEdgeStore.keptIn(stateDir, CLOCK)) {
+            assertEquals(Set.of(), after.revokedTokens());
+            assertEquals(List.of(), after.signOuts());
+        }
     }
 
     @Test
@@ -66,8 +70,9 @@ class RevocationFileTest {
 
     @Test
     void aFileOthersMayReadIsRefused(@TempDir Path stateDir) throws Exception {
-        InMemoryEdgeStore.keptIn(stateDir, CLOCK)
-                .signOut(new IdentitySignOut("user:bob", "", NOW, NOW.plusSeconds(60)));
+        try (InMemoryEdgeStore store = InMemoryEdgeStore.keptIn(stateDir, CLOCK)) {
+            store.signOut(new IdentitySignOut("user:bob", "", NOW, NOW.plusSeconds(60)));
+        }
         Path file = stateDir.resolve(RevocationFile.NAME);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
 

@@ -113,6 +113,10 @@ public final class OidcSignIn {
                 login.startedAt().plus(LOGIN_LIFETIME))) {
             throw new IllegalStateException("an OIDC state was issued twice");
         }
+        log.info(
+                "Sign-in with {} started (client {})",
+                provider.config().name(),
+                r.client().getHostAddress());
         WebResponse redirect = WebResponse.redirect(url);
         return existing.isPresent() ? redirect : redirect.withHeader("Set-Cookie", sessions.cookie(session));
     }
@@ -126,10 +130,17 @@ public final class OidcSignIn {
         Optional<BrowserSession> session = sessions.find(r);
         String state = r.query("state").orElse("");
         // Taken once for every edge: a replayed answer finds the login spent, another browser's finds none.
-        Optional<OidcLogin> pending = session.filter(s -> !state.isEmpty())
-                .map(s -> store.redeemCode(CodeKind.OIDC_LOGIN, loginKey(state, s)))
-                .filter(redemption -> redemption.outcome() == CodeRedemption.Outcome.FIRST)
-                .map(redemption -> OidcLogin.parse(redemption.payload().orElseThrow()));
+        Optional<CodeRedemption> redemption = session.filter(s -> !state.isEmpty())
+                .map(s -> store.redeemCode(CodeKind.OIDC_LOGIN, loginKey(state, s)));
+        if (redemption.map(CodeRedemption::outcome).orElse(null) == CodeRedemption.Outcome.REPLAY) {
+            log.warn(
+                    "OIDC callback from {} refused: its sign-in already took an answer, at this edge or another",
+                    r.client().getHostAddress());
+            return Pages.error(400, "Sign-in failed", "This sign-in answer was already used; start again.");
+        }
+        Optional<OidcLogin> pending = redemption
+                .filter(taken -> taken.outcome() == CodeRedemption.Outcome.FIRST)
+                .map(taken -> OidcLogin.parse(taken.payload().orElseThrow()));
         if (pending.isEmpty()) {
             log.warn(
                     "OIDC callback from {} refused: no sign-in of this browser matches its state",

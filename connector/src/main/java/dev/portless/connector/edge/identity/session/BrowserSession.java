@@ -16,8 +16,6 @@ public final class BrowserSession {
     private final Instant expiresAt;
     // Guarded by this.
     private Object pendingSignIn;
-    private int failedDeviceCodes;
-    private Instant deviceWindowStart = Instant.EPOCH;
 
     BrowserSession(String id, String csrf, Identity identity, Instant expiresAt) {
         this.id = id;
@@ -62,23 +60,5 @@ public final class BrowserSession {
     /** Forgets the sign-in in progress. */
     public synchronized void clearSignIn() {
         pendingSignIn = null;
-    }
-
-    /**
-     * Returns whether another wrong device code may be tried now: at most {@code max} per {@code window}
-     * seconds; counts this one.
-     */
-    public synchronized boolean allowDeviceCodeGuess(Instant now, int max, long windowSeconds) {
-        if (deviceWindowStart.plusSeconds(windowSeconds).isBefore(now)) {
-            deviceWindowStart = now;
-            failedDeviceCodes = 0;
-        }
-        return failedDeviceCodes < max;
-    }
-
-    /** Counts a wrong device code; returns how many guesses are left in the window. */
-    public synchronized int failedDeviceCode(int max) {
-        failedDeviceCodes++;
-        return Math.max(0, max - failedDeviceCodes);
     }
 }
