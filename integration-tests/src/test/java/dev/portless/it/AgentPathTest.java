@@ -189,10 +189,7 @@ class AgentPathTest {
     void anotherLocalUserIsRefused() throws IOException {
         Assumptions.assumeTrue(isRoot() || !"true".equals(System.getenv("CI")), "CI runs as root");
         Assumptions.assumeTrue(isRoot(), "creating another local user needs root");
-        if (Commands.run(List.of("id", "-u", OTHER_USER), TIMEOUT).exitCode() != 0) {
-            Commands.run(List.of("useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", OTHER_USER), TIMEOUT)
-                    .assertSuccess();
-        }
+        createOtherUser();
         Path socket = agentDir.resolve("agent.sock");
         Path request = work.resolve("other-user-request");
         Files.writeString(request, "portless-agent 1\nsecret " + "0".repeat(64) + "\ngo\n");
@@ -236,10 +233,7 @@ class AgentPathTest {
     void anotherLocalUserIsRefusedOnTheLoopbackPort() throws IOException {
         Assumptions.assumeTrue(isRoot() || !"true".equals(System.getenv("CI")), "CI runs as root");
         Assumptions.assumeTrue(isRoot(), "creating another local user needs root");
-        if (Commands.run(List.of("id", "-u", OTHER_USER), TIMEOUT).exitCode() != 0) {
-            Commands.run(List.of("useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", OTHER_USER), TIMEOUT)
-                    .assertSuccess();
-        }
+        createOtherUser();
         // Any local user may connect to a loopback port; what admits a front there is the secret, which only
         // the owner can read.
         String port = Files.readString(agentDir.resolve("agent.endpoint")).split(" ")[0];
@@ -316,6 +310,13 @@ class AgentPathTest {
         List<String> a = new ArrayList<>(args);
         a.replaceAll(s -> s.startsWith("ConnectTimeout=") ? "ConnectTimeout=60" : s);
         return a;
+    }
+
+    private static void createOtherUser() {
+        if (Commands.run(List.of("id", "-u", OTHER_USER), TIMEOUT).exitCode() != 0) {
+            Commands.run(List.of("useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", OTHER_USER), TIMEOUT)
+                    .assertSuccess();
+        }
     }
 
     private static boolean isRoot() {
