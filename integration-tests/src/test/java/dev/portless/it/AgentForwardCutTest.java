@@ -17,16 +17,21 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * An agent's forward whose edge connection is cut (a reset, through the {@link FaultProxy} in front of the edge)
- * carries on: the stream open across the cut resumes on a new connection to the same target connection, and a
- * new stream after the cut works, in the same forward of the same agent.
+ * An agent's streams whose edge connection is cut (a reset, through the {@link FaultProxy} in front of the edge)
+ * carry on: a forward's stream open across the cut resumes on a new connection to the same target connection,
+ * and a new stream after the cut works, in the same forward of the same agent; an {@code access ssh} stream
+ * with {@code PORTLESS_RESUME=on}, carried by the agent as the JVM path carries it, resumes bytes exact and
+ * ends cleanly when its stdin ends.
  */
 @Timeout(180)
 class AgentForwardCutTest {
@@ -35,34 +40,34 @@ class AgentForwardCutTest {
 
     @Test
     void aCutEdgeConnectionResumesTheOpenStreamAndTheForwardTakesNewOnes() throws Exception {
-        try (EchoServer echo = EchoServer.start();
-                PortlessStack stack = PortlessStack.builder()
-                        .app(APP, "tcp://127.0.0.1:" + echo.port())
-                        .build()
-                        .start();
-                FaultProxy proxy = FaultProxy.start(stack.edgePort())) {
-            Map<String, String> env = new HashMap<>(stack.accessEnv());
-            env.put("PORTLESS_EDGE", "https://127.0.0.1:" + proxy.port());
-            env.put("PORTLESS_RESUME", "on");
-            InstalledAgent agent = InstalledAgent.start("portless-agent-cut-it", env);
+        try (Cut cut = Cut.start("portless-agent-cut-it")) {
+            InstalledAgent agent = cut.agent();
             AgentForward forward = null;
             try {
                 long agentPid = Long.parseLong(
                         Files.readString(agent.agentDir().resolve("agent.pid")).trim());
                 forward = agent.forward(APP, FreePorts.next());
                 try (Socket open = connect(forward.port())) {
-                    assertEchoed(open, "before the cut\n", forward, agent);
-                    int dialed = proxy.acceptedConnections();
-                    proxy.cutAll();
-                    assertEchoed(open, "across the cut\n", forward, agent);
+                    assertEchoed(
+                            open.getOutputStream(), open.getInputStream(), "before the cut\n", forward(forward, agent));
+                    int dialed = cut.proxy().acceptedConnections();
+                    cut.proxy().cutAll();
+                    assertEchoed(
+                            open.getOutputStream(), open.getInputStream(), "across the cut\n", forward(forward, agent));
                     forward.awaitStderr("resumed the stream to " + APP, TIMEOUT);
-                    assertTrue(proxy.acceptedConnections() > dialed, "the agent dialed the edge again after the cut");
+                    assertTrue(
+                            cut.proxy().acceptedConnections() > dialed,
+                            "the agent dialed the edge again after the cut");
                 }
                 try (Socket next = connect(forward.port())) {
-                    assertEchoed(next, "a new stream after the cut\n", forward, agent);
+                    assertEchoed(
+                            next.getOutputStream(),
+                            next.getInputStream(),
+                            "a new stream after the cut\n",
+                            forward(forward, agent));
                 }
                 // The resumed stream kept its one target connection; the new stream made the second.
-                assertEquals(2, echo.acceptedConnections(), "connections the echo target accepted");
+                assertEquals(2, cut.echo().acceptedConnections(), "connections the echo target accepted");
                 assertTrue(forward.process().isAlive(), "the front of the forward ended: " + forward.stderr());
                 assertEquals(
                         agentPid,
@@ -73,8 +78,80 @@ class AgentForwardCutTest {
                 if (forward != null) {
                     forward.process().destroy();
                 }
-                agent.close();
             }
+        }
+    }
+
+    @Test
+    void anAgentSshStreamWithResumeOnSurvivesACut() throws Exception {
+        try (Cut cut = Cut.start("portless-agent-ssh-cut-it")) {
+            InstalledAgent agent = cut.agent();
+            ProcessBuilder builder = new ProcessBuilder(agent.launcher(), "ssh", "--hostname", APP);
+            // Its Java made unusable: only the agent can carry this stream.
+            builder.environment().putAll(agent.withoutJava());
+            Path err = Files.createTempFile(agent.work(), "access-ssh", ".err");
+            Process front = builder.redirectError(err.toFile()).start();
+            try {
+                OutputStream toApp = front.getOutputStream();
+                InputStream fromApp = front.getInputStream();
+                Supplier<String> said = () -> read(err) + "\n--- agent ---\n" + agentLog(agent);
+                assertEchoed(toApp, fromApp, "before the cut\n", said);
+                int dialed = cut.proxy().acceptedConnections();
+                cut.proxy().cutAll();
+                assertEchoed(toApp, fromApp, "across the cut\n", said);
+                assertTrue(cut.proxy().acceptedConnections() > dialed, "the agent dialed the edge again after the cut");
+                // Once the stream runs its front carries bytes only: the agent's log says what the resume did.
+                assertTrue(
+                        agentLog(agent).contains("access: resumed the stream to " + APP),
+                        "the agent's log names no resume:\n" + agentLog(agent));
+                assertEquals(1, cut.echo().acceptedConnections(), "connections the echo target accepted");
+
+                // stdin's end crosses to the target, whose end comes back: the front ends by itself, cleanly.
+                toApp.close();
+                assertEquals(-1, fromApp.read(), "bytes after the target's end");
+                assertTrue(front.waitFor(30, TimeUnit.SECONDS), "the front outlived its stream");
+                assertEquals(0, front.exitValue(), read(err));
+            } finally {
+                front.destroy();
+            }
+        }
+    }
+
+    /** An echo app behind a stack whose edge the agent reaches through a {@link FaultProxy}, resume on. */
+    private record Cut(EchoServer echo, PortlessStack stack, FaultProxy proxy, InstalledAgent agent)
+            implements AutoCloseable {
+        static Cut start(String name) throws IOException {
+            EchoServer echo = EchoServer.start();
+            PortlessStack stack = null;
+            FaultProxy proxy = null;
+            try {
+                stack = PortlessStack.builder()
+                        .app(APP, "tcp://127.0.0.1:" + echo.port())
+                        .build()
+                        .start();
+                proxy = FaultProxy.start(stack.edgePort());
+                Map<String, String> env = new HashMap<>(stack.accessEnv());
+                env.put("PORTLESS_EDGE", "https://127.0.0.1:" + proxy.port());
+                env.put("PORTLESS_RESUME", "on");
+                return new Cut(echo, stack, proxy, InstalledAgent.start(name, env));
+            } catch (IOException | RuntimeException e) {
+                if (proxy != null) {
+                    proxy.close();
+                }
+                if (stack != null) {
+                    stack.close();
+                }
+                echo.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            agent.close();
+            proxy.close();
+            stack.close();
+            echo.close();
         }
     }
 
@@ -84,22 +161,34 @@ class AgentForwardCutTest {
         return s;
     }
 
-    private static void assertEchoed(Socket socket, String text, AgentForward forward, InstalledAgent agent)
+    private static void assertEchoed(OutputStream out, InputStream in, String text, Supplier<String> said)
             throws IOException {
         byte[] sent = text.getBytes(StandardCharsets.US_ASCII);
-        OutputStream out = socket.getOutputStream();
         out.write(sent);
         out.flush();
-        InputStream in = socket.getInputStream();
         byte[] back = in.readNBytes(sent.length);
-        assertArrayEquals(sent, back, () -> {
+        assertArrayEquals(sent, back, () -> "echo of \"" + text.trim() + "\" through the agent\n" + said.get());
+    }
+
+    private static Supplier<String> forward(AgentForward forward, InstalledAgent agent) {
+        return () -> {
             try {
-                return "echo of \"" + text.trim() + "\" through the agent's forward\n--- access tcp ---\n"
-                        + forward.stderr() + "\n--- agent ---\n"
-                        + Files.readString(agent.agentDir().resolve("agent.log"));
+                return "--- access tcp ---\n" + forward.stderr() + "\n--- agent ---\n" + agentLog(agent);
             } catch (IOException e) {
                 return e.toString();
             }
-        });
+        };
+    }
+
+    private static String agentLog(InstalledAgent agent) {
+        return read(agent.agentDir().resolve("agent.log"));
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return e.toString();
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.portless.it;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portless.it.harness.InstalledAgent;
@@ -11,6 +12,9 @@ import dev.portless.it.peers.ProcessResult;
 import dev.portless.it.peers.Sshd;
 import java.io.File;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -34,7 +38,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * OpenSSH through the installed launcher's agent path: {@code access agent --daemon} from a
  * {@code scripts/install --prefix} tree, then ssh and scp whose ProxyCommand starts no JVM (its Java is made
- * unusable to prove it), twenty at once, a wrong secret and another local user refused with a sentence, and
+ * unusable to prove it), twenty at once, a wrong secret and another local user (on the unix socket and on the
+ * loopback port) refused with a sentence, an endpoint file the live agent did not write ignored, and
  * an agent killed mid-session ending the session with a sentence while the next call starts a new agent.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -157,14 +162,34 @@ class AgentPathTest {
     }
 
     @Test
+    @Order(3)
+    void anEndpointFileNotWrittenByTheLiveAgentIsIgnoredAndTheJvmCarriesTheCall() throws IOException {
+        Path endpointFile = agentDir.resolve("agent.endpoint");
+        String endpoint = Files.readString(endpointFile);
+        String[] fields = endpoint.trim().split(" ");
+        try (ServerSocketChannel impostor = ServerSocketChannel.open()) {
+            impostor.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            impostor.configureBlocking(false);
+            int port = ((InetSocketAddress) impostor.getLocalAddress()).getPort();
+            // The agent's pid with another start time: what a file looks like after the agent died and its pid
+            // went to another process, while someone else took its port.
+            Files.writeString(endpointFile, port + " " + fields[1] + " 1" + fields[2] + "\n");
+            List<String> ssh = new ArrayList<>(patient(sshd.sshArgs(proxyCommand(), APP)));
+            ssh.add("echo carried-by-the-jvm");
+            ProcessResult result = Commands.run(ssh, TIMEOUT, env).assertSuccess();
+            assertEquals("carried-by-the-jvm\n", result.stdout());
+            assertNull(impostor.accept(), "the front connected to a port the live agent did not write");
+        } finally {
+            Files.writeString(endpointFile, endpoint);
+        }
+    }
+
+    @Test
     @Order(4)
     void anotherLocalUserIsRefused() throws IOException {
         Assumptions.assumeTrue(isRoot() || !"true".equals(System.getenv("CI")), "CI runs as root");
         Assumptions.assumeTrue(isRoot(), "creating another local user needs root");
-        if (Commands.run(List.of("id", "-u", OTHER_USER), TIMEOUT).exitCode() != 0) {
-            Commands.run(List.of("useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", OTHER_USER), TIMEOUT)
-                    .assertSuccess();
-        }
+        createOtherUser();
         Path socket = agentDir.resolve("agent.sock");
         Path request = work.resolve("other-user-request");
         Files.writeString(request, "portless-agent 1\nsecret " + "0".repeat(64) + "\ngo\n");
@@ -204,6 +229,33 @@ class AgentPathTest {
     }
 
     @Test
+    @Order(4)
+    void anotherLocalUserIsRefusedOnTheLoopbackPort() throws IOException {
+        Assumptions.assumeTrue(isRoot() || !"true".equals(System.getenv("CI")), "CI runs as root");
+        Assumptions.assumeTrue(isRoot(), "creating another local user needs root");
+        createOtherUser();
+        // Any local user may connect to a loopback port; what admits a front there is the secret, which only
+        // the owner can read.
+        String port = Files.readString(agentDir.resolve("agent.endpoint")).split(" ")[0];
+        Path request = Files.createTempFile("other-user-request", "");
+        try {
+            Files.writeString(request, "portless-agent 1\nsecret " + "0".repeat(64) + "\narg ssh\ngo\n");
+            Files.setPosixFilePermissions(request, PosixFilePermissions.fromString("rw-r--r--"));
+            ProcessResult refused = Commands.run(
+                    List.of("runuser", "-u", OTHER_USER, "--", "socat", "-t", "5", "-", "TCP:127.0.0.1:" + port),
+                    TIMEOUT,
+                    Map.of(),
+                    request);
+            assertEquals(
+                    "refused the agent refused the secret; its endpoint file is stale or was replaced\n",
+                    refused.stdout(),
+                    refused.toString());
+        } finally {
+            Files.delete(request);
+        }
+    }
+
+    @Test
     @Order(5)
     void anAgentKilledMidSessionEndsItWithASentenceAndTheNextCallStartsANewOne() throws Exception {
         long pid =
@@ -223,11 +275,14 @@ class AgentPathTest {
         assertTrue(Files.readString(out).contains("started"), Files.readString(err));
         ProcessHandle.of(pid).orElseThrow().destroyForcibly();
         assertTrue(session.waitFor(20, TimeUnit.SECONDS), "the session outlived its agent");
-        assertTrue(
-                Files.readString(err)
-                        .contains("access: the agent (pid " + pid + ") stopped during the stream to the app; the next"
-                                + " `access ssh` starts a new one."),
-                Files.readString(err));
+        // ssh ends as soon as the stream does; its front says why right after.
+        String stopped = "access: the agent (pid " + pid + ") stopped during the stream to the app; the next"
+                + " `access ssh` starts a new one.";
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!Files.readString(err).contains(stopped) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(Files.readString(err).contains(stopped), Files.readString(err));
 
         // The next call finds a stale socket, runs on the JVM and starts a new agent for the one after.
         List<String> again = new ArrayList<>(patient(sshd.sshArgs(proxyCommand(), APP)));
@@ -255,6 +310,13 @@ class AgentPathTest {
         List<String> a = new ArrayList<>(args);
         a.replaceAll(s -> s.startsWith("ConnectTimeout=") ? "ConnectTimeout=60" : s);
         return a;
+    }
+
+    private static void createOtherUser() {
+        if (Commands.run(List.of("id", "-u", OTHER_USER), TIMEOUT).exitCode() != 0) {
+            Commands.run(List.of("useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", OTHER_USER), TIMEOUT)
+                    .assertSuccess();
+        }
     }
 
     private static boolean isRoot() {

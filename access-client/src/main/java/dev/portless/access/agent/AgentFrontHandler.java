@@ -1,7 +1,6 @@
 package dev.portless.access.agent;
 
 import dev.portless.common.relay.InboundHold;
-import dev.portless.common.relay.RelayPair;
 import dev.portless.common.relay.SocketStreamAdapter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -59,13 +58,17 @@ final class AgentFrontHandler extends SimpleChannelInboundHandler<ByteBuf> {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        int peer = peerUid(ctx.channel());
-        if (peer != ownerUid) {
-            refuse(
-                    ctx,
-                    "the agent serves its own user (uid " + ownerUid + ") only, and this connection came from "
-                            + (peer < 0 ? "a user it cannot tell" : "uid " + peer));
-            return;
+        // The unix socket tells the peer's uid; on the loopback port the secret alone admits a front, as
+        // only the owner can read it.
+        if (ctx.channel() instanceof EpollDomainSocketChannel domain) {
+            int peer = peerUid(domain);
+            if (peer != ownerUid) {
+                refuse(
+                        ctx,
+                        "the agent serves its own user (uid " + ownerUid + ") only, and this connection came from "
+                                + (peer < 0 ? "a user it cannot tell" : "uid " + peer));
+                return;
+            }
         }
         timeout = ctx.executor()
                 .schedule(
@@ -77,10 +80,7 @@ final class AgentFrontHandler extends SimpleChannelInboundHandler<ByteBuf> {
     }
 
     /** Returns the uid at the other end of the socket (the kernel's SO_PEERCRED), or -1 when unknown. */
-    private static int peerUid(Channel channel) {
-        if (!(channel instanceof EpollDomainSocketChannel domain)) {
-            return -1;
-        }
+    private static int peerUid(EpollDomainSocketChannel domain) {
         try {
             return domain.peerCredentials().uid();
         } catch (IOException e) {
@@ -205,7 +205,7 @@ final class AgentFrontHandler extends SimpleChannelInboundHandler<ByteBuf> {
                 return;
             }
             front.writeAndFlush(line("ok"));
-            RelayPair.join(front, "front", stream, "edge");
+            stream.join(front);
         });
     }
 

@@ -13,13 +13,16 @@ import java.util.Map;
  *
  * @param directory the 0700 directory
  * @param socket    the unix socket the agent listens on
+ * @param endpoint  the 0600 file naming the loopback port of the ssh fronts' fast path, and the agent's pid and
+ *                  start time, so a front can tell that port is still this agent's
  * @param secret    the 0600 file of the secret a client sends first
  * @param pid       the agent's process id, so a front can tell a dead agent from an ended stream
  * @param lock      the file one agent at a time holds locked
  * @param log       where a daemon agent's output goes
  * @param starting  the mark of an agent being started, so that twenty cold calls at once start one
  */
-public record AgentPaths(Path directory, Path socket, Path secret, Path pid, Path lock, Path log, Path starting) {
+public record AgentPaths(
+        Path directory, Path socket, Path endpoint, Path secret, Path pid, Path lock, Path log, Path starting) {
 
     /** Returns the paths in {@code directory}. */
     public static AgentPaths in(Path directory) {
@@ -27,6 +30,7 @@ public record AgentPaths(Path directory, Path socket, Path secret, Path pid, Pat
         return new AgentPaths(
                 directory,
                 directory.resolve("agent.sock"),
+                directory.resolve("agent.endpoint"),
                 directory.resolve("agent.secret"),
                 directory.resolve("agent.pid"),
                 directory.resolve("agent.lock"),

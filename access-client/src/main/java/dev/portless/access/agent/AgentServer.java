@@ -10,19 +10,22 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -33,8 +36,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The agent's listener: a unix socket in the owner's private directory, a fresh secret in a 0600
- * file beside it, and a lock that lets one agent at a time own them. It stops when told to, or once it
+ * The agent's listeners: a unix socket in the owner's private directory and a loopback TCP port named in a 0600
+ * file there, a fresh secret in a 0600 file beside them, and a lock that lets one agent at a time own them. It stops when told to, or once it
  * has had no front for its idle time.
  */
 public final class AgentServer implements AgentControl {
@@ -42,16 +45,18 @@ public final class AgentServer implements AgentControl {
     private final FileChannel lockFile;
     private final FileLock lock;
     private final Channel listener;
+    private final Channel loopback;
     private final ChannelGroup fronts = new DefaultChannelGroup("agent-fronts", GlobalEventExecutor.INSTANCE);
     private final AtomicLong lastFrontNanos = new AtomicLong(System.nanoTime());
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
-    private AgentServer(AgentPaths paths, FileChannel lockFile, FileLock lock, Channel listener) {
+    private AgentServer(AgentPaths paths, FileChannel lockFile, FileLock lock, Channel listener, Channel loopback) {
         this.paths = paths;
         this.lockFile = lockFile;
         this.lock = lock;
         this.listener = listener;
+        this.loopback = loopback;
     }
 
     /**
@@ -86,50 +91,88 @@ public final class AgentServer implements AgentControl {
             lockFile.close();
             throw new AgentRunningException(paths);
         }
+        Channel listener = null;
+        Channel loopback = null;
         try {
             int owner = (Integer) Files.getAttribute(paths.directory(), "unix:uid");
             String secret = HexFormat.of().formatHex(randomBytes());
             // Whatever an earlier agent left is stale now that this one holds the lock.
             Files.deleteIfExists(paths.socket());
+            Files.deleteIfExists(paths.endpoint());
             OwnerOnlyFiles.write(paths.secret(), (secret + "\n").getBytes(StandardCharsets.US_ASCII));
             AgentServer[] self = new AgentServer[1];
-            Channel listener = new ServerBootstrap()
+            ChannelInitializer<Channel> frontPipeline = new ChannelInitializer<>() {
+                @Override
+                protected void initChannel(Channel ch) {
+                    self[0].admitted(ch);
+                    ch.pipeline()
+                            .addLast("lines", new LineBasedFrameDecoder(AccessLimits.AGENT_MAX_LINE))
+                            .addLast(
+                                    "handshake",
+                                    new AgentFrontHandler(
+                                            new AgentHandshake(secret, AccessLimits.AGENT_MAX_REQUEST_LINES),
+                                            owner,
+                                            AccessLimits.AGENT_HANDSHAKE_TIMEOUT,
+                                            service,
+                                            self[0]));
+                }
+            };
+            listener = new ServerBootstrap()
                     .group(group)
                     .channel(EpollServerDomainSocketChannel.class)
                     .childOption(ChannelOption.AUTO_READ, false)
                     .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                    .childHandler(new ChannelInitializer<EpollDomainSocketChannel>() {
-                        @Override
-                        protected void initChannel(EpollDomainSocketChannel ch) {
-                            self[0].admitted(ch);
-                            ch.pipeline()
-                                    .addLast("lines", new LineBasedFrameDecoder(AccessLimits.AGENT_MAX_LINE))
-                                    .addLast(
-                                            "handshake",
-                                            new AgentFrontHandler(
-                                                    new AgentHandshake(secret, AccessLimits.AGENT_MAX_REQUEST_LINES),
-                                                    owner,
-                                                    AccessLimits.AGENT_HANDSHAKE_TIMEOUT,
-                                                    service,
-                                                    self[0]));
-                        }
-                    })
+                    .childHandler(frontPipeline)
                     .bind(new DomainSocketAddress(paths.socket().toFile()))
                     .syncUninterruptibly()
                     .channel();
-            Files.setPosixFilePermissions(paths.socket(), PosixFilePermissions.fromString("rw-------"));
-            OwnerOnlyFiles.write(
-                    paths.pid(), (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII));
-            Files.deleteIfExists(paths.starting());
-            AgentServer server = new AgentServer(paths, lockFile, lock, listener);
+            // The ssh fronts' fast path: bash opens a loopback TCP connection by itself (/dev/tcp), with no
+            // process started, and hands it to the one relay it starts; the secret is what admits a front there.
+            loopback = new ServerBootstrap()
+                    .group(group)
+                    .channel(EpollServerSocketChannel.class)
+                    .childOption(ChannelOption.AUTO_READ, false)
+                    .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(frontPipeline)
+                    .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                    .syncUninterruptibly()
+                    .channel();
+            // Before a front can find the endpoint: its connections are this server's.
+            AgentServer server = new AgentServer(paths, lockFile, lock, listener, loopback);
             self[0] = server;
+            Files.setPosixFilePermissions(paths.socket(), PosixFilePermissions.fromString("rw-------"));
+            long pid = ProcessHandle.current().pid();
+            OwnerOnlyFiles.write(paths.pid(), (pid + "\n").getBytes(StandardCharsets.US_ASCII));
+            int port = ((InetSocketAddress) loopback.localAddress()).getPort();
+            OwnerOnlyFiles.write(
+                    paths.endpoint(),
+                    (port + " " + pid + " " + ownStartTime() + "\n").getBytes(StandardCharsets.US_ASCII));
+            Files.deleteIfExists(paths.starting());
             server.watchIdle(group, idle);
             return server;
         } catch (IOException | RuntimeException e) {
+            if (listener != null) {
+                listener.close();
+            }
+            if (loopback != null) {
+                loopback.close();
+            }
             lock.release();
             lockFile.close();
             throw e;
         }
+    }
+
+    /**
+     * Returns this process's start time in clock ticks since boot (field 22 of /proc/self/stat): with the pid it
+     * names this very process, so a front tells a live agent from a new process that got the same pid.
+     */
+    private static String ownStartTime() throws IOException {
+        String stat = Files.readString(Path.of("/proc/self/stat"), StandardCharsets.US_ASCII);
+        // The command name (field 2) is in parentheses and may hold spaces: count fields after its end.
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+        return fields[19];
     }
 
     private static byte[] randomBytes() {
@@ -173,6 +216,13 @@ public final class AgentServer implements AgentControl {
         if (!stopping.compareAndSet(false, true)) {
             return;
         }
+        try {
+            // First, so that no front reads a port this agent is about to give up.
+            Files.deleteIfExists(paths.endpoint());
+        } catch (IOException e) {
+            // A front checks the pid and start time in it as well, and this process is ending.
+        }
+        loopback.close();
         listener.close()
                 .addListener(f -> fronts.close().addListener(g -> {
                     try {

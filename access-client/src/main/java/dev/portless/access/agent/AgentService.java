@@ -1,6 +1,5 @@
 package dev.portless.access.agent;
 
-import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import java.util.concurrent.CompletableFuture;
 
@@ -12,7 +11,7 @@ public interface AgentService {
      * fails with an exception whose message is the sentence for the user. Anything to tell the user
      * before the stream opens, a sign-in included, goes to {@code terminal}.
      */
-    CompletableFuture<Channel> open(AgentRequest request, FrontTerminal terminal, EventLoop loop);
+    CompletableFuture<AgentStream> open(AgentRequest request, FrontTerminal terminal, EventLoop loop);
 
     /**
      * Returns a future of the forward {@code request} names (e.g. {@code tcp --hostname H --url L}), listening

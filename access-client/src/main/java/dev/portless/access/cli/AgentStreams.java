@@ -3,10 +3,12 @@ package dev.portless.access.cli;
 import dev.portless.access.agent.AgentLease;
 import dev.portless.access.agent.AgentRequest;
 import dev.portless.access.agent.AgentService;
+import dev.portless.access.agent.AgentStream;
 import dev.portless.access.agent.FrontTerminal;
 import dev.portless.access.edge.EdgeEndpoint;
 import dev.portless.access.edge.StreamDialer;
 import dev.portless.access.forward.TcpForwarder;
+import dev.portless.access.resume.ResumingStream;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -51,12 +53,12 @@ final class AgentStreams implements AgentService {
     }
 
     @Override
-    public CompletableFuture<Channel> open(AgentRequest request, FrontTerminal terminal, EventLoop loop) {
+    public CompletableFuture<AgentStream> open(AgentRequest request, FrontTerminal terminal, EventLoop loop) {
         // Reading the arguments may read files (a service token secret, the token cache): off the event
         // loop, which every front and edge connection of the agent shares, so one front never holds up the
         // others' handshakes and relays.
         return CompletableFuture.supplyAsync(() -> parsed(() -> sshDialer(request, terminal)), signIns)
-                .thenCompose(target -> target.dialer().open(loop, target.hostname()));
+                .thenCompose(target -> target.open(loop));
     }
 
     @Override
@@ -76,7 +78,8 @@ final class AgentStreams implements AgentService {
         return new Target(
                 ssh.destinationOption.apply(ssh.edgeOptions.agentDialer(
                         ssh.hostname, request.env(), lines(terminal), terminal::open, streamDialers, signIns)),
-                ssh.hostname);
+                ssh.hostname,
+                ssh.resumeOption.resumesWhenAsked(request.env()));
     }
 
     private AgentLease listen(AgentRequest request, FrontTerminal terminal) {
@@ -121,8 +124,28 @@ final class AgentStreams implements AgentService {
         }
     }
 
-    /** A front's dialer and the hostname it asks for. */
-    private record Target(StreamDialer dialer, String hostname) {}
+    /** A front's dialer, the hostname it asks for, and whether its stream resumes as {@code access ssh}'s does. */
+    private record Target(StreamDialer dialer, String hostname, boolean resumes) {
+        CompletableFuture<AgentStream> open(EventLoop loop) {
+            if (!resumes) {
+                return dialer.open(loop, hostname).thenApply(AgentStream::relayed);
+            }
+            return dialer.open(loop, hostname, null, ResumingStream.newStreamHeaders())
+                    .thenApply(carrier -> new AgentStream() {
+                        @Override
+                        public void join(Channel front) {
+                            // Once the stream runs, the front's connection carries its bytes only: what the
+                            // resume says (a break, a resume, an end) goes to the agent's log.
+                            ResumingStream.join(front, carrier, dialer, hostname, System.err);
+                        }
+
+                        @Override
+                        public void close() {
+                            carrier.close();
+                        }
+                    });
+        }
+    }
 
     @Override
     public List<String> describe() {

@@ -43,7 +43,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The agent on a real unix socket: an owner-only endpoint, a front with the right secret gets its stream
+ * The agent on a real unix socket and loopback port: an owner-only endpoint, a front with the right secret gets its stream
  * (half-close included), a forward lives as long as its front's connection, a wrong secret or a silent front
  * gets a sentence, and stop removes the endpoint.
  */
@@ -101,6 +101,21 @@ class AgentServerTest {
         assertEquals(
                 String.valueOf(ProcessHandle.current().pid()),
                 Files.readString(paths.pid()).trim());
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(paths.endpoint())));
+        String[] endpoint = Files.readString(paths.endpoint()).trim().split(" ");
+        assertEquals(3, endpoint.length, Files.readString(paths.endpoint()));
+        assertEquals(String.valueOf(ProcessHandle.current().pid()), endpoint[1]);
+        // The start time a front compares is /proc's own, field 22.
+        String stat = Files.readString(Path.of("/proc/" + endpoint[1] + "/stat"));
+        assertEquals(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[19], endpoint[2]);
+    }
+
+    @Test
+    void theLoopbackPortServesTheSameHandshakeToTheRightSecretOnly() throws IOException {
+        assertEquals("ok\nping\n", exchangeOnLoopback(handshake(secret()) + "arg ssh\ngo\nping\n"));
+        assertEquals(
+                "refused the agent refused the secret; its endpoint file is stale or was replaced\n",
+                exchangeOnLoopback(handshake("0".repeat(64)) + "arg ssh\ngo\n"));
     }
 
     @Test
@@ -174,6 +189,7 @@ class AgentServerTest {
         assertTrue(client.stop());
         server.stopped().orTimeout(10, TimeUnit.SECONDS).join();
         assertFalse(Files.exists(paths.socket()));
+        assertFalse(Files.exists(paths.endpoint()));
         assertFalse(Files.exists(paths.secret()));
         assertTrue(client.status().isEmpty());
         assertFalse(client.stop());
@@ -199,22 +215,34 @@ class AgentServerTest {
     private String exchange(String request) throws IOException {
         try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(StandardProtocolFamily.UNIX)) {
             ch.connect(UnixDomainSocketAddress.of(paths.socket()));
-            ch.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.UTF_8)));
-            ch.shutdownOutput();
-            ByteArrayOutputStream all = new ByteArrayOutputStream();
-            ByteBuffer buffer = ByteBuffer.allocate(1024);
-            while (ch.read(buffer) >= 0) {
-                all.write(buffer.array(), 0, buffer.position());
-                buffer.clear();
-            }
-            return all.toString(StandardCharsets.UTF_8);
+            return exchange(ch, request);
         }
+    }
+
+    private String exchangeOnLoopback(String request) throws IOException {
+        int port = Integer.parseInt(Files.readString(paths.endpoint()).split(" ")[0]);
+        try (java.nio.channels.SocketChannel ch =
+                java.nio.channels.SocketChannel.open(new InetSocketAddress("127.0.0.1", port))) {
+            return exchange(ch, request);
+        }
+    }
+
+    private static String exchange(java.nio.channels.SocketChannel ch, String request) throws IOException {
+        ch.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.UTF_8)));
+        ch.shutdownOutput();
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        ByteBuffer buffer = ByteBuffer.allocate(1024);
+        while (ch.read(buffer) >= 0) {
+            all.write(buffer.array(), 0, buffer.position());
+            buffer.clear();
+        }
+        return all.toString(StandardCharsets.UTF_8);
     }
 
     /** Streams to the echo server; the request {@code fail} fails with a sentence. */
     private final class EchoStreams implements AgentService {
         @Override
-        public CompletableFuture<Channel> open(AgentRequest request, FrontTerminal terminal, EventLoop loop) {
+        public CompletableFuture<AgentStream> open(AgentRequest request, FrontTerminal terminal, EventLoop loop) {
             if (request.command().equals("fail")) {
                 return CompletableFuture.failedFuture(new IllegalStateException("the app is not there"));
             }
@@ -238,7 +266,7 @@ class AgentServerTest {
                             result.completeExceptionally(f.cause());
                         }
                     });
-            return result;
+            return result.thenApply(AgentStream::relayed);
         }
 
         @Override

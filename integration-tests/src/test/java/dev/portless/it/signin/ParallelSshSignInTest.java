@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portless.it.harness.InstalledAgent;
 import dev.portless.it.harness.SignInStack;
 import dev.portless.it.peers.Chromium;
 import dev.portless.it.peers.JavaProcess;
@@ -20,6 +21,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -36,8 +38,9 @@ import org.openqa.selenium.WebDriver;
  * One browser sign-in for many parallel ssh sessions, the way Ansible opens them: real {@code ssh}
  * processes whose ProxyCommand is the real {@code access ssh}, all sharing one config directory,
  * through the real edge and connector to a real sshd (authorized key, so only the Portless sign-in
- * is under test), the person signing in once in a real Chromium. Then the holder of the sign-in
- * lock dies (SIGKILL) and one of those waiting behind it takes over at once.
+ * is under test), the person signing in once in a real Chromium; the same twenty through the resident
+ * agent's fronts. Then the holder of the sign-in lock dies (SIGKILL) and one of those waiting behind it
+ * takes over at once.
  */
 class ParallelSshSignInTest {
     private static final String APP = "ssh.portless.test";
@@ -85,7 +88,29 @@ class ParallelSshSignInTest {
     @Test
     void twentyParallelSshSessionsOpenOneBrowserFlow() throws IOException {
         Path opened = dir.resolve("opened-by-twenty");
-        Map<String, String> env = accessEnv("twenty", opened);
+        twentyOpenOneBrowserFlow(launcher.toString(), accessEnv("twenty", opened), opened, "twenty");
+    }
+
+    /**
+     * The same twenty through the installed launcher's agent path: every ProxyCommand a bash front of one
+     * resident agent (their Java made unusable), whose sign-in speaks to each front's terminal and browser.
+     */
+    @Test
+    void twentyThroughTheAgentOpenOneBrowserFlow() throws IOException {
+        Path opened = dir.resolve("opened-by-agent");
+        InstalledAgent agent = InstalledAgent.start(
+                "portless-agent-sign-in", stack.accessEnv(Files.createDirectory(dir.resolve("config-agent"))));
+        try {
+            Map<String, String> env = new HashMap<>(agent.withoutJava());
+            env.put("BROWSER", recordingBrowser("agent", opened).toString());
+            twentyOpenOneBrowserFlow(agent.launcher(), env, opened, "agent");
+        } finally {
+            agent.close();
+        }
+    }
+
+    private void twentyOpenOneBrowserFlow(String access, Map<String, String> env, Path opened, String name)
+            throws IOException {
         long tokensBefore = count(TOKEN_ISSUED, stack.edge().stderr());
         long codesBefore = count(CODE_ISSUED, stack.edge().stderr());
 
@@ -94,7 +119,7 @@ class ParallelSshSignInTest {
         try {
             long started = System.nanoTime();
             for (int i = 0; i < PARALLEL; i++) {
-                sessions.add(Ssh.start(sshCommand(i), env, dir.resolve("twenty-" + i)));
+                sessions.add(Ssh.start(sshCommand(access, i), env, dir.resolve(name + "-" + i)));
             }
             String url = awaitLines(opened, 1, ALL_STARTED, sessions).get(0);
             // Everyone but the one that opened the browser is queued behind it before the person signs in.
@@ -149,7 +174,7 @@ class ParallelSshSignInTest {
             String abandoned = awaitLines(opened, 1, WAIT, List.of()).get(0);
             try {
                 for (int i = 0; i < waiters; i++) {
-                    sessions.add(Ssh.start(sshCommand(i), env, dir.resolve("holder-" + i)));
+                    sessions.add(Ssh.start(sshCommand(launcher.toString(), i), env, dir.resolve("holder-" + i)));
                 }
                 awaitStderr(sessions, WAITING, waiters, ALL_STARTED, opened);
 
@@ -210,9 +235,9 @@ class ParallelSshSignInTest {
         return script;
     }
 
-    /** Returns {@code ssh ... user@APP echo n}, going through {@code access ssh}. */
-    private static List<String> sshCommand(int n) {
-        List<String> command = sshd.sshArgs(launcher + " ssh --hostname %h", APP);
+    /** Returns {@code ssh ... user@APP echo n}, going through {@code access ssh} of the launcher {@code access}. */
+    private static List<String> sshCommand(String access, int n) {
+        List<String> command = sshd.sshArgs(access + " ssh --hostname %h", APP);
         // With a ProxyCommand, ssh's ConnectTimeout bounds the wait for the server's banner, and so the
         // sign-in; ssh keeps the first value it is given.
         command.addAll(
