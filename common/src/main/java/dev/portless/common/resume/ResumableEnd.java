@@ -166,9 +166,9 @@ public final class ResumableEnd {
     }
 
     /**
-     * Returns a future that completes, with whether the stream completed, once the stream has ended
-     * and its last carrier has closed: a process that exits sooner cuts the carrier before the other
-     * end has heard that the stream completed.
+     * Returns a future that completes, with whether the stream completed, once the stream has ended,
+     * its last carrier has closed and that carrier's last frame has been written: a process that exits
+     * sooner cuts the carrier before the other end has heard that the stream completed.
      */
     public CompletableFuture<Boolean> settled() {
         return settled;
@@ -419,10 +419,8 @@ public final class ResumableEnd {
             carrier = null;
             replay.release();
             plain.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-            if (last != null) {
-                last.finish(CARRIER_LINGER_SECONDS, TimeUnit.SECONDS);
-            }
-            settleWhenClosed(last, true);
+            Future<?> lastWrite = last == null ? null : last.finish(CARRIER_LINGER_SECONDS, TimeUnit.SECONDS);
+            settleWhenClosed(last, lastWrite, true);
             events.ended(this, "completed", true);
         }
     }
@@ -436,28 +434,35 @@ public final class ResumableEnd {
         CarrierSide last = carrier;
         carrier = null;
         replay.release();
+        Future<?> lastWrite = null;
         if (last != null) {
             if (tellPeer) {
                 // The RESET frame tells the other end; the carrier's own abort tells the hops
                 // between (the edge's stream log), which see only the carrier's end.
                 last.write(ResumeFrames.reset(last.alloc(), closeCode, reason), false);
-                last.abort(new StreamAbort(closeCode, reason));
+                lastWrite = last.abort(new StreamAbort(closeCode, reason));
             } else {
-                last.finish(CARRIER_LINGER_SECONDS, TimeUnit.SECONDS);
+                lastWrite = last.finish(CARRIER_LINGER_SECONDS, TimeUnit.SECONDS);
             }
         }
-        settleWhenClosed(last, false);
+        settleWhenClosed(last, lastWrite, false);
         if (plain.isActive()) {
             plain.writeAndFlush(new StreamAbort(closeCode, reason)).addListener(ChannelFutureListener.CLOSE);
         }
         events.ended(this, reason, false);
     }
 
-    private void settleWhenClosed(CarrierSide last, boolean completed) {
+    /**
+     * Settles once the last carrier has closed and its last frame has been written. An HTTP/2 stream's
+     * close completes at once, while an END_STREAM written during its connection's read waits in the
+     * flow controller until that read ends: a process that exits on the close alone cuts it off, and the
+     * edge sees a client that went away from a stream that had completed.
+     */
+    private void settleWhenClosed(CarrierSide last, Future<?> lastWrite, boolean completed) {
         if (last == null) {
             settled.complete(completed);
         } else {
-            last.closeFuture().addListener(f -> settled.complete(completed));
+            last.closeFuture().addListener(closed -> lastWrite.addListener(written -> settled.complete(completed)));
         }
     }
 
