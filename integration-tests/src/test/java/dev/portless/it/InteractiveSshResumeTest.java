@@ -136,8 +136,6 @@ class InteractiveSshResumeTest {
         StringBuilder proxyCommand = new StringBuilder("env");
         Map<String, String> env = stack.accessEnv();
         env.put("PORTLESS_EDGE", "https://127.0.0.1:" + proxy.port());
-        // access ssh resumes only when asked, until twenty parallel resumable logins stop leaving one hanging.
-        env.put("PORTLESS_RESUME", "on");
         env.forEach((k, v) -> proxyCommand.append(' ').append(k).append('=').append(v));
         proxyCommand.append(' ').append(stack.accessLauncher()).append(" ssh --hostname %h");
         List<String> ssh = new ArrayList<>(sshd.sshArgs(proxyCommand.toString(), APP));

@@ -79,7 +79,7 @@ final class AgentStreams implements AgentService {
                 ssh.destinationOption.apply(ssh.edgeOptions.agentDialer(
                         ssh.hostname, request.env(), lines(terminal), terminal::open, streamDialers, signIns)),
                 ssh.hostname,
-                ssh.resumeOption.resumesWhenAsked(request.env()));
+                ssh.resumeOption.resumes(request.env()));
     }
 
     private AgentLease listen(AgentRequest request, FrontTerminal terminal) {

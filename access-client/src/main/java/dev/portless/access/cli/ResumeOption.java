@@ -13,17 +13,11 @@ final class ResumeOption {
                     + "ends it (env PORTLESS_RESUME=off)")
     boolean noResume;
 
-    /** Returns whether streams resume: on unless {@code --no-resume} or {@code PORTLESS_RESUME=off}. */
+    /**
+     * Returns whether streams resume: on unless {@code --no-resume} or {@code PORTLESS_RESUME=off}. The one
+     * decision for {@code access tcp}, {@code forward} and {@code ssh}, the agent's streams included.
+     */
     boolean resumes(Map<String, String> env) {
         return !noResume && ResumingStream.requested(env);
-    }
-
-    /**
-     * Returns whether {@code access ssh}'s stream resumes: only with {@code PORTLESS_RESUME=on}, and
-     * not with {@code --no-resume}. Twenty parallel resumable logins left one hanging before its stream
-     * opened, so ssh stays opt-in until that is found.
-     */
-    boolean resumesWhenAsked(Map<String, String> env) {
-        return !noResume && ResumingStream.askedFor(env);
     }
 }

@@ -67,7 +67,7 @@ final class SshCommand implements Callable<Integer> {
                 hostname, transport, parent.env(), spec.commandLine().getErr()));
         EventLoopGroup group = transport.newGroup(1, "access");
         try {
-            if (resumeOption.resumesWhenAsked(parent.env())) {
+            if (resumeOption.resumes(parent.env())) {
                 try {
                     return ResumableStdio.run(
                             group,

@@ -61,12 +61,6 @@ public final class ResumingStream implements ResumableEnd.Events {
         return !(value.equals("off") || value.equals("false") || value.equals("no") || value.equals("0"));
     }
 
-    /** Returns whether {@code env} turns resume on explicitly ({@code PORTLESS_RESUME=on}, true, yes or 1). */
-    public static boolean askedFor(Map<String, String> env) {
-        String value = env.getOrDefault(ENV, "").trim().toLowerCase(Locale.ROOT);
-        return value.equals("on") || value.equals("true") || value.equals("yes") || value.equals("1");
-    }
-
     /** Returns the headers that ask the edge for a new resumable stream. */
     public static Map<String, String> newStreamHeaders() {
         return Map.of(ResumeProtocol.RESUME, ResumeProtocol.NEW);

@@ -135,20 +135,27 @@ final class CarrierSide extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Ends the carrier after a finished stream: half-close, and close after {@code linger} at most. */
-    void finish(long linger, TimeUnit unit) {
+    /**
+     * Ends the carrier after a finished stream: half-close, and close after {@code linger} at most.
+     * Returns the future of the half-close's write.
+     */
+    ChannelFuture finish(long linger, TimeUnit unit) {
         retired = true;
         finishing = true;
-        channel.writeAndFlush(EndOfStream.INSTANCE);
+        ChannelFuture written = channel.writeAndFlush(EndOfStream.INSTANCE);
         channel.read();
         channel.eventLoop().schedule(() -> channel.close(), linger, unit);
+        return written;
     }
 
-    /** Ends the carrier after an aborted stream: the abort goes to the hops between, then the carrier closes. */
-    void abort(StreamAbort abort) {
+    /**
+     * Ends the carrier after an aborted stream: the abort goes to the hops between, then the carrier
+     * closes. Returns the future of the abort's write.
+     */
+    ChannelFuture abort(StreamAbort abort) {
         retired = true;
         finishing = true;
-        channel.writeAndFlush(abort).addListener(ChannelFutureListener.CLOSE);
+        return channel.writeAndFlush(abort).addListener(ChannelFutureListener.CLOSE);
     }
 
     @Override

@@ -55,7 +55,7 @@ final class EndCounters {
     /** Counts a growth of the replay limit, and logs it at debug level (the long-distance test reads it). */
     void replayGrew(String plainName, long limit) {
         replayGrowths++;
-        log.debug("{} end: replay limit grew to {} bytes", plainName, limit);
+        log.debug("{}: replay limit grew to {} bytes", plainName, limit);
     }
 
     /** Stops logging. */

@@ -2,17 +2,14 @@ package dev.portless.common.resume;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.portless.common.relay.EndOfStream;
 import dev.portless.common.relay.InboundHold;
 import dev.portless.common.relay.StreamAbort;
 import dev.portless.common.wire.CloseCodes;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -31,8 +28,10 @@ import java.util.concurrent.TimeUnit;
  * the carrier only when the plain side is writable would let acknowledgements queue behind this
  * end's own stalled bytes, and two ends that each wait for the other's acknowledgement stall for good.
  *
- * <p>Everything runs on the plain channel's event loop; a carrier on another loop hands its frames
- * over as copies.
+ * <p>The end keeps the carriers and the stream's life; its {@code SendingHalf} reads the plain channel
+ * and keeps the replay buffer, its {@code ReceivingHalf} writes to the plain channel and acknowledges.
+ * Everything runs on the plain channel's event loop; a carrier on another loop hands its frames over
+ * as copies.
  */
 public final class ResumableEnd {
     /** What the owner of an end hears about. */
@@ -56,37 +55,16 @@ public final class ResumableEnd {
     }
 
     private static final long CARRIER_LINGER_SECONDS = 5;
-    // Acknowledge at least this often while bytes flow: the sender's window (its replay limit, 4 MiB
-    // at both ends) stays open with eight acknowledgements in flight. Each one costs a frame, a flush
-    // and a wake-up at all three hops: at 128 KiB they were a third of the edge's system calls per MB.
-    private static final int ACK_EVERY = 512 << 10;
-    // When the plain channel has taken all that arrived, the acknowledgement of that tail waits
-    // this long for more bytes to join it. Paced or interactive traffic catches up after every burst:
-    // at 2 ms, a 150 Mbit/s stream sent about 27 acknowledgements per MB, each a frame, a flush and
-    // a wake-up at every hop, which tripled the receiver's system calls. The tail only frees replay
-    // memory; bulk transfers are acknowledged every ACK_EVERY bytes, long before the window closes.
-    private static final long TAIL_ACK_DELAY_MICROS = 25_000;
 
     private final Channel plain;
     private final String plainName;
     private final EventLoop loop;
-    private final ReplayLimit replayLimit;
     private final Events events;
-    private final ReplayBuffer replay = new ReplayBuffer();
     private final EndCounters counters = new EndCounters();
+    private final SendingHalf sending;
+    private final ReceivingHalf receiving;
     private final CompletableFuture<Boolean> settled = new CompletableFuture<>();
     // All fields below are touched from the plain channel's event loop only.
-    // The plain channel's read sizing, set once at the start: it tells which reads have header room.
-    private FrameSizedReads reads;
-    private long sent;
-    private long received;
-    // What the plain channel has taken from the received bytes: what acknowledgements name.
-    private long written;
-    private long ackSent;
-    private boolean tailAckScheduled;
-    private boolean turnAckQueued;
-    private boolean finSent;
-    private boolean finReceived;
     private boolean ended;
     private CarrierSide carrier;
     private long resumes;
@@ -95,8 +73,9 @@ public final class ResumableEnd {
         this.plain = plain;
         this.plainName = plainName;
         this.loop = plain.eventLoop();
-        this.replayLimit = replayLimit;
         this.events = events;
+        this.sending = new SendingHalf(this, plain, replayLimit, counters);
+        this.receiving = new ReceivingHalf(this, plain);
     }
 
     /**
@@ -121,14 +100,13 @@ public final class ResumableEnd {
         ReplayLimit replayLimit = new ReplayLimit(replayStart, replayCap, System::nanoTime);
         ResumableEnd end = new ResumableEnd(plain, plainName, replayLimit, events);
         end.onLoop(() -> {
-            end.reads = new FrameSizedReads(plain.config().getRecvByteBufAllocator());
-            plain.config().setRecvByteBufAllocator(end.reads);
-            plain.pipeline().addLast("resume-plain", end.new PlainSide());
+            end.sending.sizeReads();
+            plain.pipeline().addLast("resume-plain", end.sending);
             InboundHold hold = plain.pipeline().get(InboundHold.class);
             if (hold != null) {
                 hold.release();
             }
-            end.counters.start(end, plainName, end.replay::size);
+            end.counters.start(end, plainName, end.sending::replaying);
         });
         return end;
     }
@@ -145,22 +123,22 @@ public final class ResumableEnd {
 
     /** Returns how many bytes (plus one for an end) this end has received. Call it on {@link #loop()}. */
     public long received() {
-        return received;
+        return receiving.received();
     }
 
     /** Returns how many bytes (plus one for an end) this end has sent. Call it on {@link #loop()}. */
     public long sent() {
-        return sent;
+        return sending.sent();
     }
 
     /** Returns how many of the sent bytes the peer has acknowledged. Call it on {@link #loop()}. */
     public long acknowledged() {
-        return finSent && replay.size() == 0 && ackedFin ? sent : replay.base();
+        return sending.acknowledged();
     }
 
     /** Returns how many bytes wait in the replay buffer. Call it on {@link #loop()}. */
     public long replaying() {
-        return replay.size();
+        return sending.replaying();
     }
 
     /** Returns how many times a carrier was attached after the first. */
@@ -174,9 +152,9 @@ public final class ResumableEnd {
     }
 
     /**
-     * Returns a future that completes, with whether the stream completed, once the stream has ended
-     * and its last carrier has closed: a process that exits sooner cuts the carrier before the other
-     * end has heard that the stream completed.
+     * Returns a future that completes, with whether the stream completed, once the stream has ended,
+     * its last carrier has closed and that carrier's last frame has been written: a process that exits
+     * sooner cuts the carrier before the other end has heard that the stream completed.
      */
     public CompletableFuture<Boolean> settled() {
         return settled;
@@ -187,18 +165,13 @@ public final class ResumableEnd {
         return ended;
     }
 
-    // Whether the peer acknowledged our FIN (the count past the last byte).
-    private boolean ackedFin;
-    // Whether an acknowledgement has come from the peer on any carrier (touched from the loop only).
-    private boolean peerHeard;
-
     /**
      * Returns whether the peer has acknowledged anything yet, on any carrier: a client does so as soon as
      * the connector's HELLO reaches it, so before that the client cannot resume the stream. Call it on
      * {@link #loop()}.
      */
     public boolean peerHeard() {
-        return peerHeard;
+        return sending.peerHeard();
     }
 
     /**
@@ -239,32 +212,31 @@ public final class ResumableEnd {
         }
         CarrierSide side = new CarrierSide(this, channel, resumed);
         carrier = side;
-        side.install(hello, received);
+        side.install(hello, receiving.received());
         if (resumed) {
             // The resume acknowledges all that was received: the plain channel keeps what it has not written.
-            ackSent = received;
-        }
-        if (!resumed) {
+            receiving.resumed();
+        } else {
             // What the plain side sent before the first carrier came (held early bytes) goes now.
-            replay.forEachFrom(replay.base(), side::writeData);
-            if (finSent) {
-                side.write(ResumeFrames.fin(side.alloc()), false);
-            }
+            sending.replayTo(side);
             side.flush();
         }
-        readPlainIfRoom();
+        sending.readIfRoom();
+    }
+
+    /** Returns the attached carrier, or null. */
+    CarrierSide carrier() {
+        return carrier;
     }
 
     // ---- called by CarrierSide, on this end's loop ----
 
     void onData(CarrierSide from, ByteBuf bytes) {
-        if (from != carrier || ended || finReceived) {
+        if (from != carrier || ended || receiving.finReceived()) {
             bytes.release();
             return;
         }
-        int n = bytes.readableBytes();
-        received += n;
-        plain.write(bytes).addListener(f -> onPlainWritten(f, n));
+        receiving.data(bytes);
     }
 
     void onReadComplete(CarrierSide from) {
@@ -275,90 +247,31 @@ public final class ResumableEnd {
         from.read();
     }
 
-    private void onPlainWritten(Future<?> f, int n) {
-        if (!f.isSuccess()) {
-            end(CloseCodes.STREAM_RESET, plainName() + " failed: " + f.cause().getMessage(), true);
-            return;
-        }
-        written += n;
-        if (finReceived && written == received) {
-            // The end of the stream is acknowledged at once: completion waits for it.
-            acknowledgeWritten();
-        } else if (written - ackSent >= ACK_EVERY) {
-            acknowledgeAfterThisTurn();
-        } else if (written == received && written > ackSent && !tailAckScheduled) {
-            tailAckScheduled = true;
-            loop.schedule(
-                    () -> {
-                        tailAckScheduled = false;
-                        acknowledgeWritten();
-                    },
-                    TAIL_ACK_DELAY_MICROS,
-                    TimeUnit.MICROSECONDS);
-        }
-        completeIfDone();
-    }
-
-    /**
-     * Acknowledges once the event loop has handled this turn's I/O: one flush of the plain channel
-     * completes many writes, and each acknowledgement costs a frame, a flush and a TLS record at
-     * every hop, so the writes of one turn share one.
-     */
-    private void acknowledgeAfterThisTurn() {
-        if (!turnAckQueued) {
-            turnAckQueued = true;
-            loop.execute(() -> {
-                turnAckQueued = false;
-                acknowledgeWritten();
-            });
-        }
-    }
-
-    private void acknowledgeWritten() {
-        if (!ended && carrier != null && written > ackSent) {
-            ackSent = written;
-            counters.acksSent++;
-            carrier.write(ResumeFrames.ack(carrier.alloc(), written), true);
-        }
-    }
-
     void onAck(CarrierSide from, long count) {
         if (from != carrier || ended) {
             return;
         }
         counters.acksReceived++;
-        peerHeard = true;
-        long floor = replay.base();
-        if (count < floor || count > sent) {
-            end(
-                    CloseCodes.STREAM_RESET,
-                    "the other end acknowledged " + count + " bytes, but " + floor + ".." + sent
-                            + " were possible; the stream is out of step",
-                    true);
+        if (!sending.inStep(count)) {
+            end(CloseCodes.STREAM_RESET, sending.outOfStep(count), true);
             return;
         }
-        replay.acknowledge(Math.min(count, replayEnd()));
-        ackedFin = finSent && count == sent;
+        sending.acknowledge(count);
         if (from.awaitingPeerCount()) {
             from.peerCounted();
-            replay.forEachFrom(count, b -> from.writeData(b));
-            if (finSent && !ackedFin) {
-                from.write(ResumeFrames.fin(from.alloc()), false);
-            }
+            sending.replayTo(from);
             from.flush();
             from.read();
         }
-        readPlainIfRoom();
+        sending.readIfRoom();
         completeIfDone();
     }
 
     void onFin(CarrierSide from) {
-        if (from != carrier || ended || finReceived) {
+        if (from != carrier || ended || receiving.finReceived()) {
             return;
         }
-        finReceived = true;
-        received++;
-        plain.writeAndFlush(EndOfStream.INSTANCE).addListener(f -> onPlainWritten(f, 1));
+        receiving.fin();
         if (!ended) {
             from.read();
         }
@@ -377,14 +290,14 @@ public final class ResumableEnd {
             // Tells the connector at once that this end holds the stream's name and can resume it, even
             // when no byte has come yet to acknowledge; what was acknowledged already is acknowledged again.
             counters.acksSent++;
-            from.write(ResumeFrames.ack(from.alloc(), ackSent), true);
+            from.write(ResumeFrames.ack(from.alloc(), receiving.acknowledged()), true);
         }
     }
 
     void onCarrierWritable(CarrierSide from) {
         if (from == carrier) {
             counters.carrierWritable++;
-            readPlainIfRoom();
+            sending.readIfRoom();
         }
     }
 
@@ -398,54 +311,45 @@ public final class ResumableEnd {
         events.detached(this);
     }
 
-    // ---- the plain side ----
+    // ---- called by the halves, on this end's loop ----
 
-    private long replayEnd() {
-        return replay.end();
-    }
-
-    private void readPlainIfRoom() {
-        if (ended || finSent || !plain.isActive()) {
-            return;
-        }
-        boolean carrierReady = carrier == null || (carrier.isWritable() && !carrier.awaitingPeerCount());
-        if (!carrierReady) {
-            counters.heldForCarrier++;
-        } else if (replayFull()) {
-            counters.heldForReplay++;
-        } else {
-            counters.plainReads++;
-            plain.read();
-        }
-    }
-
-    /**
-     * Returns whether the replay buffer holds its limit; first grows the limit when a carrier is ready
-     * and the peer's acknowledgements show that the limit, not the path, holds the stream back.
-     */
-    private boolean replayFull() {
-        if (replay.size() < replayLimit.current()) {
+    /** Sends an acknowledgement of {@code count} on the carrier; returns false when none is attached. */
+    boolean sendAck(long count) {
+        if (ended || carrier == null) {
             return false;
         }
-        if (carrier != null && replayLimit.heldWithCarrierReady(replay.base())) {
-            counters.replayGrew(plainName, replayLimit.current());
-            return replay.size() >= replayLimit.current();
-        }
+        counters.acksSent++;
+        carrier.write(ResumeFrames.ack(carrier.alloc(), count), true);
         return true;
     }
 
-    private void completeIfDone() {
-        if (finSent && ackedFin && finReceived && written == received && ackSent == received && !ended) {
+    /** Ends the stream because its plain channel could not take what was received. */
+    void plainWriteFailed(Throwable cause) {
+        end(CloseCodes.STREAM_RESET, plainName() + " failed: " + cause.getMessage(), true);
+    }
+
+    /** Ends the stream with the abort its plain channel's side passed on. */
+    void plainAborted(StreamAbort abort) {
+        end(abort.closeCode(), abort.reason(), true);
+    }
+
+    /** Ends the stream because its plain channel broke; {@code how} says how ("closed", "failed: ..."). */
+    void plainLost(String how) {
+        StreamAbort abort = events.plainLost(plainName() + " " + how);
+        end(abort.closeCode(), abort.reason(), true);
+    }
+
+    /** Ends the stream as completed once both directions have ended and each end was acknowledged. */
+    void completeIfDone() {
+        if (sending.finAcknowledged() && receiving.allAcknowledged() && !ended) {
             ended = true;
             counters.stop();
             CarrierSide last = carrier;
             carrier = null;
-            replay.release();
-            plain.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-            if (last != null) {
-                last.finish(CARRIER_LINGER_SECONDS, TimeUnit.SECONDS);
-            }
-            settleWhenClosed(last, true);
+            sending.release();
+            plain.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            Future<?> lastWrite = last == null ? null : last.finish(CARRIER_LINGER_SECONDS, TimeUnit.SECONDS);
+            settleWhenClosed(last, lastWrite, true);
             events.ended(this, "completed", true);
         }
     }
@@ -458,33 +362,41 @@ public final class ResumableEnd {
         counters.stop();
         CarrierSide last = carrier;
         carrier = null;
-        replay.release();
+        sending.release();
+        Future<?> lastWrite = null;
         if (last != null) {
             if (tellPeer) {
                 // The RESET frame tells the other end; the carrier's own abort tells the hops
                 // between (the edge's stream log), which see only the carrier's end.
                 last.write(ResumeFrames.reset(last.alloc(), closeCode, reason), false);
-                last.abort(new StreamAbort(closeCode, reason));
+                lastWrite = last.abort(new StreamAbort(closeCode, reason));
             } else {
-                last.finish(CARRIER_LINGER_SECONDS, TimeUnit.SECONDS);
+                lastWrite = last.finish(CARRIER_LINGER_SECONDS, TimeUnit.SECONDS);
             }
         }
-        settleWhenClosed(last, false);
+        settleWhenClosed(last, lastWrite, false);
         if (plain.isActive()) {
             plain.writeAndFlush(new StreamAbort(closeCode, reason)).addListener(ChannelFutureListener.CLOSE);
         }
         events.ended(this, reason, false);
     }
 
-    private void settleWhenClosed(CarrierSide last, boolean completed) {
+    /**
+     * Settles once the last carrier has closed and its last frame has been written. An HTTP/2 stream's
+     * close completes at once, while an END_STREAM written during its connection's read waits in the
+     * flow controller until that read ends: a process that exits on the close alone cuts it off, and the
+     * edge sees a client that went away from a stream that had completed.
+     */
+    private void settleWhenClosed(CarrierSide last, Future<?> lastWrite, boolean completed) {
         if (last == null) {
             settled.complete(completed);
         } else {
-            last.closeFuture().addListener(f -> settled.complete(completed));
+            last.closeFuture().addListener(closed -> lastWrite.addListener(written -> settled.complete(completed)));
         }
     }
 
-    private String plainName() {
+    /** Returns the plain channel's name as end reasons and logs say it: "the target connection". */
+    String plainName() {
         return "the " + plainName + " connection";
     }
 
@@ -493,72 +405,6 @@ public final class ResumableEnd {
             task.run();
         } else {
             loop.execute(task);
-        }
-    }
-
-    /** Reads the plain channel into the replay buffer and the carrier. */
-    private final class PlainSide extends ChannelInboundHandlerAdapter {
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (!(msg instanceof ByteBuf buf) || ended || finSent) {
-                ReferenceCountUtil.release(msg);
-                return;
-            }
-            int n = buf.readableBytes();
-            if (n == 0) {
-                buf.release();
-                return;
-            }
-            sent += n;
-            if (carrier != null && !carrier.awaitingPeerCount()) {
-                if (reads.hasHeadroom(buf)) {
-                    carrier.writeDataWithHeadroom(buf);
-                } else {
-                    carrier.writeData(buf.retainedDuplicate());
-                }
-            }
-            replay.add(buf);
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            if (carrier != null) {
-                carrier.flush();
-            }
-            readPlainIfRoom();
-        }
-
-        @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-            if (evt instanceof EndOfStream) {
-                if (ended || finSent) {
-                    return;
-                }
-                finSent = true;
-                sent++;
-                if (carrier != null && !carrier.awaitingPeerCount()) {
-                    carrier.write(ResumeFrames.fin(carrier.alloc()), true);
-                }
-            } else if (evt instanceof StreamAbort abort) {
-                end(abort.closeCode(), abort.reason(), true);
-            } else {
-                ctx.fireUserEventTriggered(evt);
-            }
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            plainBroke(plainName() + " closed");
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            plainBroke(plainName() + " failed: " + cause.getMessage());
-        }
-
-        private void plainBroke(String detail) {
-            StreamAbort abort = events.plainLost(detail);
-            end(abort.closeCode(), abort.reason(), true);
         }
     }
 }

@@ -9,6 +9,9 @@ import dev.portless.common.relay.EndOfStream;
 import dev.portless.common.relay.StreamAbort;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -45,10 +48,15 @@ class ResumableEndTest {
         final EmbeddedChannel targetPlain = new EmbeddedChannel();
         final ResumableEnd client = ResumableEnd.start(localPlain, "local", 1 << 20, recorder("client"));
         final ResumableEnd connector = ResumableEnd.start(targetPlain, "target", 1 << 20, recorder("connector"));
-        final EmbeddedChannel c1 = new EmbeddedChannel();
+        final EmbeddedChannel c1;
         final EmbeddedChannel s1 = new EmbeddedChannel();
 
         Pair() {
+            this(new EmbeddedChannel());
+        }
+
+        Pair(EmbeddedChannel clientCarrier) {
+            c1 = clientCarrier;
             client.attachFirst(c1, null);
             connector.attachFirst(s1, new ResumeName("abc.123", "secret"));
         }
@@ -216,6 +224,52 @@ class ResumableEndTest {
         shuttle(c2, s2);
         assertEquals("part1 part2 part3<FIN>", text(localPlain));
         assertTrue(client.ended() && connector.ended(), events::toString);
+    }
+
+    @Test
+    void theClientSettlesOnlyOnceItsCarriersHalfCloseIsWritten() {
+        HeldHalfClose held = new HeldHalfClose();
+        Pair p = new Pair(new EmbeddedChannel(held));
+        shuttle(p.c1, p.s1);
+        // The target ends first (sshd after ssh's disconnect), then the local program (ssh closing stdin).
+        p.targetPlain.pipeline().fireUserEventTriggered(EndOfStream.INSTANCE);
+        shuttle(p.c1, p.s1);
+        assertEquals("<FIN>", text(p.localPlain));
+        p.localPlain.pipeline().fireUserEventTriggered(EndOfStream.INSTANCE);
+        shuttle(p.c1, p.s1);
+        assertTrue(p.client.ended() && p.connector.ended(), events::toString);
+        assertTrue(events.contains("client ended true: completed"), events::toString);
+
+        // The connector acknowledged the client's end and half-closed its carrier in one turn, so the edge
+        // relays both in one read: the client's half-close still waits when the connector's arrives.
+        p.c1.pipeline().fireUserEventTriggered(EndOfStream.INSTANCE);
+        assertFalse(p.c1.isOpen(), "the carrier closes once both half-closes are there");
+        assertFalse(
+                p.client.settled().isDone(),
+                "settled before its half-close was written: an access that exits now cuts it off");
+        held.writeNow();
+        assertTrue(p.client.settled().getNow(false), "settled, completed, once the half-close is out");
+    }
+
+    /**
+     * Holds a carrier's half-close the way an HTTP/2 connection holds an END_STREAM written during its
+     * read: in its flow controller until the read ends, while closing the stream completes at once.
+     */
+    private static final class HeldHalfClose extends ChannelOutboundHandlerAdapter {
+        private ChannelPromise promise;
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+            if (msg instanceof EndOfStream) {
+                this.promise = promise;
+            } else {
+                ctx.write(msg, promise);
+            }
+        }
+
+        void writeNow() {
+            promise.setSuccess();
+        }
     }
 
     @Test
