@@ -94,7 +94,11 @@ public final class ResumableStdio {
             stdin.join();
             return awaitSettled(joined) ? 0 : 1;
         } catch (IOException e) {
-            err.println("access: the stream to " + hostname + " was cut off: " + e.getMessage());
+            // A stream that ended with an abort has said why in its own sentence; the reset of the local
+            // connection is how that abort reached this side, not a second cause to print.
+            if (!joined.isDone() || awaitSettled(joined)) {
+                err.println("access: the stream to " + hostname + " was cut off: " + e.getMessage());
+            }
             return 1;
         } finally {
             socket.close();
