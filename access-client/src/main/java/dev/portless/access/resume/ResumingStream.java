@@ -109,7 +109,7 @@ public final class ResumingStream implements ResumableEnd.Events {
     public void ended(ResumableEnd end, String reason, boolean completed) {
         // A reset the local program caused itself needs no word.
         if (!completed && !told && !reason.equals(StreamEnd.LOCAL_RESET.sentence())) {
-            err.println("access: the stream to " + hostname + " ended: " + reason + ".");
+            err.println("access: the stream to " + hostname + " ended: " + reason);
         }
         log.debug(
                 "stream={} to {} ended: {} (sent {}, received {}, resumes {})",
@@ -183,7 +183,7 @@ public final class ResumingStream implements ResumableEnd.Events {
             String why = "no resume succeeded within " + AccessLimits.RESUME_GIVE_UP.toMinutes()
                     + " minutes (last attempt: " + cause.getMessage() + ")";
             StreamAbort abort = StreamAbort.of(StreamEnd.RESUME_FAILED, why);
-            err.println("access: the stream to " + hostname + " ended: " + abort.reason() + ".");
+            err.println("access: the stream to " + hostname + " ended: " + abort.reason());
             told = true;
             end.abort(abort);
         } else {
