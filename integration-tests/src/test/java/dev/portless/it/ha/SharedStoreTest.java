@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -296,6 +297,48 @@ class SharedStoreTest {
                 edgeA.keys(kind).stream().map(StoredKey::value).toList());
         edgeA.deleteKey(kind, "k1");
         assertEquals(List.of("k2"), edgeB.keys(kind).stream().map(StoredKey::id).toList());
+    }
+
+    @Test
+    void edgesThatFindTheNewestKeyDueAtOnceAddOneKeyBetweenThem() throws Exception {
+        // Each round is a race of a few milliseconds: enough rounds that a store without its lock loses one.
+        InMemoryEdgeStore memory = new InMemoryEdgeStore(CLOCK);
+        for (int round = 0; round < 25; round++) {
+            oneKeyIsAddedWhenAllAddAtOnce(edgeA, edgeB);
+            oneKeyIsAddedWhenAllAddAtOnce(memory, memory);
+        }
+    }
+
+    private static void oneKeyIsAddedWhenAllAddAtOnce(EdgeStore a, EdgeStore b) throws Exception {
+        String kind = "test-" + UUID.randomUUID();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Instant due = now.minus(Duration.ofDays(1));
+        assertTrue(a.addKeyUnlessOneSince(kind, new StoredKey("old", "value-old", due.minusSeconds(1)), due));
+        int tries = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(tries);
+        try {
+            CyclicBarrier start = new java.util.concurrent.CyclicBarrier(tries);
+            List<Future<Boolean>> added = new ArrayList<>();
+            for (int i = 0; i < tries; i++) {
+                EdgeStore store = i % 2 == 0 ? a : b;
+                StoredKey key = new StoredKey("k" + i, "value-" + i, now.plusMillis(i));
+                added.add(pool.submit(() -> {
+                    start.await();
+                    return store.addKeyUnlessOneSince(kind, key, due);
+                }));
+            }
+            int count = 0;
+            for (Future<Boolean> f : added) {
+                count += f.get() ? 1 : 0;
+            }
+            assertEquals(1, count, "keys added while all found the newest due");
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(2, b.keys(kind).size());
+        assertFalse(b.addKeyUnlessOneSince(kind, new StoredKey("late", "value-late", now.plusSeconds(1)), due));
+        assertTrue(a.addKeyUnlessOneSince(
+                kind, new StoredKey("next", "value-next", now.plusSeconds(2)), now.plusSeconds(1)));
     }
 
     @Test

@@ -80,6 +80,13 @@ public interface EdgeStore extends AutoCloseable {
     /** Adds {@code key} of {@code kind}; returns false, storing nothing, when a key with its id exists. */
     boolean addKey(String kind, StoredKey key);
 
+    /**
+     * Adds {@code key} of {@code kind} unless a key of that kind created at or after {@code since} is already there,
+     * in one step for every edge of the store: two edges that find the newest key due at the same moment add one
+     * key between them, not one each. Returns false, storing nothing, when such a key (or one with its id) exists.
+     */
+    boolean addKeyUnlessOneSince(String kind, StoredKey key, Instant since);
+
     /** Returns the keys of {@code kind}, oldest first. */
     List<StoredKey> keys(String kind);
 

@@ -238,6 +238,19 @@ public final class InMemoryEdgeStore implements EdgeStore {
     }
 
     @Override
+    public boolean addKeyUnlessOneSince(String kind, StoredKey key, Instant since) {
+        requireNonNull(since, "since");
+        Map<String, StoredKey> ofKind =
+                keys.computeIfAbsent(requireNonNull(kind, "kind"), k -> new ConcurrentHashMap<>());
+        synchronized (ofKind) {
+            if (ofKind.values().stream().anyMatch(k -> !k.created().isBefore(since))) {
+                return false;
+            }
+            return ofKind.putIfAbsent(key.id(), key) == null;
+        }
+    }
+
+    @Override
     public List<StoredKey> keys(String kind) {
         return keys.getOrDefault(requireNonNull(kind, "kind"), new HashMap<>()).values().stream()
                 .sorted(Comparator.comparing(StoredKey::created).thenComparing(StoredKey::id))

@@ -260,6 +260,44 @@ public final class PostgresEdgeStore implements EdgeStore {
     }
 
     @Override
+    public boolean addKeyUnlessOneSince(String kind, StoredKey key, Instant since) {
+        requireNonNull(kind, "kind");
+        requireNonNull(since, "since");
+        return run("storing a key", c -> {
+            c.setAutoCommit(false);
+            try {
+                // Edges that check and add at the same moment take turns on a lock of the key kind's own, held
+                // until the commit, so the second one sees the first one's key.
+                try (PreparedStatement lock =
+                        prepare(c, "SELECT pg_advisory_xact_lock(hashtext(?))", "portless_keys:" + kind)) {
+                    lock.execute();
+                }
+                boolean added;
+                try (PreparedStatement insert = prepare(
+                        c,
+                        "INSERT INTO portless_keys (kind, id, value, created_at) SELECT ?, ?, ?, ?"
+                                + " WHERE NOT EXISTS (SELECT 1 FROM portless_keys WHERE kind = ? AND created_at >= ?)"
+                                + " ON CONFLICT DO NOTHING",
+                        kind,
+                        key.id(),
+                        key.value(),
+                        Timestamp.from(key.created()),
+                        kind,
+                        Timestamp.from(since))) {
+                    added = insert.executeUpdate() == 1;
+                }
+                c.commit();
+                return added;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        });
+    }
+
+    @Override
     public List<StoredKey> keys(String kind) {
         requireNonNull(kind, "kind");
         return run("reading keys", c -> {

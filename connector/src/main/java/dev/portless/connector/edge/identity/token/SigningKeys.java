@@ -131,10 +131,15 @@ public final class SigningKeys {
             if (keys.isEmpty()
                     || created(keys.get(keys.size() - 1)).plus(rotation).isBefore(now)) {
                 ECKey fresh = generate(now);
-                shelf.add(fresh);
-                // Another edge may have added one at the same moment: sign with whichever is newest.
+                boolean added = shelf.addUnlessOneSince(fresh, now.minus(rotation));
                 keys = shelf.readAll();
-                log.info("New app-token signing key {} ({} key(s) published)", fresh.getKeyID(), keys.size());
+                if (added) {
+                    log.info("New app-token signing key {} ({} key(s) published)", fresh.getKeyID(), keys.size());
+                } else {
+                    log.info(
+                            "Signing with app-token key {}, which another edge added a moment ago",
+                            keys.get(keys.size() - 1).getKeyID());
+                }
             }
             List<ECKey> kept = new ArrayList<>();
             for (int i = 0; i < keys.size(); i++) {
@@ -208,7 +213,8 @@ public final class SigningKeys {
     private interface Shelf {
         List<ECKey> readAll() throws IOException;
 
-        void add(ECKey key) throws IOException;
+        /** Adds {@code key} unless a key created at or after {@code since} is there; false when it did not. */
+        boolean addUnlessOneSince(ECKey key, Instant since) throws IOException;
 
         void delete(String kid) throws IOException;
     }
@@ -227,8 +233,11 @@ public final class SigningKeys {
         }
 
         @Override
-        public void add(ECKey key) throws IOException {
+        public boolean addUnlessOneSince(ECKey key, Instant since) throws IOException {
+            // One edge per state directory (its lock file), and rotateIfDue is synchronized: nobody adds between
+            // this edge's read and its write.
             OwnerOnlyFiles.write(file(key.getKeyID()), (key.toJSONString() + "\n").getBytes(StandardCharsets.UTF_8));
+            return true;
         }
 
         @Override
@@ -258,13 +267,14 @@ public final class SigningKeys {
         }
 
         @Override
-        public void add(ECKey key) {
-            store.addKey(
+        public boolean addUnlessOneSince(ECKey key, Instant since) {
+            return store.addKeyUnlessOneSince(
                     STORE_KIND,
                     new StoredKey(
                             key.getKeyID(),
                             key.toJSONString(),
-                            key.getIssueTime().toInstant()));
+                            key.getIssueTime().toInstant()),
+                    since);
         }
 
         @Override
