@@ -54,7 +54,12 @@ public final class ResumableEnd {
         default void named(ResumableEnd end, String streamId, String secret) {}
     }
 
-    private static final long CARRIER_LINGER_SECONDS = 5;
+    /**
+     * How long a finished end waits for the peer to close the carrier after its own last frame. As long as
+     * {@code access}'s drain (10 s): on a loaded machine the peer's END_STREAM can take seconds, and a carrier
+     * closed before it arrives reads at the edge as a client that went away from a stream that completed.
+     */
+    private static final long CARRIER_LINGER_SECONDS = 10;
 
     private final Channel plain;
     private final String plainName;
