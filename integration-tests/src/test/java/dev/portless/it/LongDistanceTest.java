@@ -55,7 +55,7 @@ class LongDistanceTest {
     }
 
     @Test
-    @Timeout(600)
+    @Timeout(1800)
     void oneStreamEchoUploadAndDownloadAgainstDirectTcp() throws Exception {
         int rounds = Integer.getInteger("portless.longDistance.rounds", 1);
         try (EchoServer echo = EchoServer.start();
