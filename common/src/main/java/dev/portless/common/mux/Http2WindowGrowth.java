@@ -24,6 +24,15 @@ import org.slf4j.LoggerFactory;
  * its whole window in that time (the window, not the link, is what limits it) doubles that
  * stream's window, up to {@link Caps#streamCap()}.
  *
+ * <p>A PING waits behind the bytes queued on its way, so a round trip measured during a transfer is
+ * the path's delay plus its queues; and a window larger than the path needs is exactly what builds a
+ * queue, because the extra bytes wait in buffers (the kernel's, a proxy's, a router's, or a receiver
+ * that cannot keep up). Judged on that round trip alone, every window looks full: windows grew to
+ * their cap, the queue grew with them, and acknowledgements and PINGs that share the connection with
+ * the other direction's bytes took a second at 50 ms. So the bytes of one round trip are scaled to
+ * the shortest round trip seen on the connection ({@link #bytesPerBaseRoundTrip}): the delivery
+ * rate times the path's own delay, which the window must cover and need not exceed.
+ *
  * <p>A window is a promise of memory: with AUTO_READ off, bytes the peer sends under it wait in
  * the stream until the local side takes them. So a stream's window grows only while its data
  * flows, never past the cap, and the windows grown on one connection together stay within
@@ -70,6 +79,8 @@ public final class Http2WindowGrowth extends ChannelDuplexHandler {
     private Http2Connection.PropertyKey grownKey;
     private long pingSentAt;
     private boolean pingOutstanding;
+    // The shortest measuring round trip so far: the path's delay with the least queueing in it.
+    private long baseRoundTripNanos = Long.MAX_VALUE;
     private long liveGrowth;
     private long connectionGrowth;
 
@@ -127,13 +138,21 @@ public final class Http2WindowGrowth extends ChannelDuplexHandler {
 
     private void onRoundTrip(ChannelHandlerContext ctx) {
         pingOutstanding = false;
-        long roundTripMicros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - pingSentAt);
+        long roundTripNanos = Math.max(1, System.nanoTime() - pingSentAt);
+        baseRoundTripNanos = Math.min(baseRoundTripNanos, roundTripNanos);
+        if (log.isTraceEnabled()) {
+            // What the queues on the path add: a round trip far above the shortest waited behind bytes.
+            log.trace(
+                    "Round trip {} us, the shortest {} us",
+                    TimeUnit.NANOSECONDS.toMicros(roundTripNanos),
+                    TimeUnit.NANOSECONDS.toMicros(baseRoundTripNanos));
+        }
         boolean grew = false;
         for (Http2Stream stream : sampled) {
             Long sample = stream.removeProperty(sampleKey);
             int window = windowOf(stream);
-            if (sample != null && sample * FULL_DENOMINATOR >= (long) window * FULL_NUMERATOR) {
-                grew |= grow(stream, window, sample, roundTripMicros);
+            if (sample != null && windowLimits(sample, roundTripNanos, baseRoundTripNanos, window)) {
+                grew |= grow(stream, window, sample, roundTripNanos, baseRoundTripNanos);
             }
         }
         sampled.clear();
@@ -142,7 +161,28 @@ public final class Http2WindowGrowth extends ChannelDuplexHandler {
         }
     }
 
-    private boolean grow(Http2Stream stream, int window, long sample, long roundTripMicros) {
+    /**
+     * Returns whether a stream that delivered {@code sample} bytes during a round trip of
+     * {@code roundTripNanos} is held back by its {@code window}: whether, at that rate, one base round
+     * trip ({@code baseRoundTripNanos}, the shortest seen) carries close to a whole window.
+     */
+    static boolean windowLimits(long sample, long roundTripNanos, long baseRoundTripNanos, int window) {
+        return bytesPerBaseRoundTrip(sample, roundTripNanos, baseRoundTripNanos) * FULL_DENOMINATOR
+                >= (long) window * FULL_NUMERATOR;
+    }
+
+    /**
+     * Returns the bytes one base round trip carries at the rate of {@code sample} bytes per
+     * {@code roundTripNanos}: the bandwidth-delay product without the queues in the measured round trip.
+     */
+    static long bytesPerBaseRoundTrip(long sample, long roundTripNanos, long baseRoundTripNanos) {
+        if (baseRoundTripNanos >= roundTripNanos) {
+            return sample;
+        }
+        return (long) (sample * ((double) baseRoundTripNanos / roundTripNanos));
+    }
+
+    private boolean grow(Http2Stream stream, int window, long sample, long roundTripNanos, long baseRoundTripNanos) {
         long wanted = Math.min(caps.streamCap(), 2L * window) - window;
         int delta = (int) Math.min(wanted, caps.growthBudget() - liveGrowth);
         if (delta <= 0) {
@@ -165,11 +205,12 @@ public final class Http2WindowGrowth extends ChannelDuplexHandler {
         stream.setProperty(grownKey, grownOf(stream) + delta);
         liveGrowth += delta;
         log.debug(
-                "Stream {} window grew to {} bytes ({} bytes arrived in a {} us round trip)",
+                "Stream {} window grew to {} bytes ({} bytes arrived in a {} us round trip; the shortest was {} us)",
                 stream.id(),
                 window + delta,
                 sample,
-                roundTripMicros);
+                TimeUnit.NANOSECONDS.toMicros(roundTripNanos),
+                TimeUnit.NANOSECONDS.toMicros(baseRoundTripNanos));
         return true;
     }
 
