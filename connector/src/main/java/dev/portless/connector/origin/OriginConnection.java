@@ -10,7 +10,7 @@ import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One connection to an origin, the last handler of its pipeline: it hands what the origin sends to the
@@ -47,8 +47,10 @@ final class OriginConnection extends ChannelInboundHandlerAdapter {
     // Set by the stream's loop when it takes the connection, read by the connection's loop.
     private volatile Listener listener;
     private boolean upgraded;
-    // Touched under the pool's idle queue, from either loop.
-    private volatile ScheduledFuture<?> idleTimer;
+    // Touched by the pool, from either loop: when the connection last went idle, and whether a check of its
+    // idle time is pending on its loop.
+    private volatile long idleSince;
+    private final AtomicBoolean idleCheckPending = new AtomicBoolean();
 
     OriginConnection(Channel channel, OriginPool pool) {
         this.channel = channel;
@@ -67,12 +69,21 @@ final class OriginConnection extends ChannelInboundHandlerAdapter {
         this.listener = l;
     }
 
-    void idleTimer(ScheduledFuture<?> timer) {
-        this.idleTimer = timer;
+    void idleSince(long nanos) {
+        this.idleSince = nanos;
     }
 
-    ScheduledFuture<?> idleTimer() {
-        return idleTimer;
+    long idleSince() {
+        return idleSince;
+    }
+
+    /** Returns true once until {@link #idleCheckDone}: the caller schedules the check. */
+    boolean startIdleCheck() {
+        return idleCheckPending.compareAndSet(false, true);
+    }
+
+    void idleCheckDone() {
+        idleCheckPending.set(false);
     }
 
     @Override

@@ -14,6 +14,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The idle keep-alive connections of one origin: at most {@code keep-alive-connections} of them, each
  * closed after {@code keep-alive-timeout} unused. They are kept by event loop, so a stream takes a
  * connection that shares its loop and no byte crosses threads; the limit counts all loops together.
+ *
+ * <p>The idle timeout is checked lazily: a connection has at most one pending check, which looks at when the
+ * connection last went idle, instead of a timer made at each release and cancelled at each take (twice per
+ * request on a busy origin).
  */
 final class OriginPool {
     private final int maxIdle;
@@ -35,9 +39,6 @@ final class OriginPool {
         OriginConnection c;
         while ((c = idleHere.pollLast()) != null) {
             idle.decrementAndGet();
-            if (c.idleTimer() != null) {
-                c.idleTimer().cancel(false);
-            }
             if (c.channel().isActive()) {
                 return c;
             }
@@ -58,8 +59,11 @@ final class OriginPool {
         }
         EventLoop loop = c.channel().eventLoop();
         Deque<OriginConnection> idleHere = byLoop.computeIfAbsent(loop, l -> new ConcurrentLinkedDeque<>());
-        c.idleTimer(loop.schedule(() -> closeIdle(idleHere, c), idleTimeout.toMillis(), TimeUnit.MILLISECONDS));
+        c.idleSince(System.nanoTime());
         idleHere.addLast(c);
+        if (c.startIdleCheck()) {
+            scheduleIdleCheck(idleHere, c, idleTimeout.toNanos());
+        }
         // Reads are off, so without a pending read the origin's own keep-alive close (nginx: 75 s) would go
         // unseen until the next request failed on the dead connection. An idle read sees the FIN at once.
         c.channel().read();
@@ -75,10 +79,27 @@ final class OriginPool {
         });
     }
 
-    private void closeIdle(Deque<OriginConnection> idleHere, OriginConnection c) {
-        if (idleHere.remove(c)) {
+    private void scheduleIdleCheck(Deque<OriginConnection> idleHere, OriginConnection c, long delayNanos) {
+        c.channel().eventLoop().schedule(() -> checkIdle(idleHere, c), delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Closes {@code c} if it has sat idle for the timeout; else checks again when it could have. */
+    private void checkIdle(Deque<OriginConnection> idleHere, OriginConnection c) {
+        if (!c.channel().isActive()) {
+            return;
+        }
+        long left = idleTimeout.toNanos() - (System.nanoTime() - c.idleSince());
+        if (left > 0) {
+            scheduleIdleCheck(idleHere, c, left);
+        } else if (idleHere.remove(c)) {
             idle.decrementAndGet();
             c.channel().close();
+        } else {
+            // In use: its next release schedules the check, unless that release came before this line.
+            c.idleCheckDone();
+            if (idleHere.contains(c) && c.startIdleCheck()) {
+                scheduleIdleCheck(idleHere, c, idleTimeout.toNanos());
+            }
         }
     }
 

@@ -90,7 +90,10 @@ final class StreamGate {
         if (!stream.isActive()) {
             return;
         }
-        log.debug("stream={} app={} identity={} token verified", streamId, hostname, verified.displayName());
+        if (log.isDebugEnabled()) {
+            // Guarded: three arguments make an array for every stream even when debug is off.
+            log.debug("stream={} app={} identity={} token verified", streamId, hostname, verified.displayName());
+        }
         next.admitted(stream, hostname, streamId, token, verified);
     }
 }

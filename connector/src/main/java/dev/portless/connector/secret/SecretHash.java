@@ -21,6 +21,9 @@ public final class SecretHash {
     private static final HexFormat HEX = HexFormat.of();
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
     private static final SecureRandom RANDOM = new SecureRandom();
+    // One digest per thread: MessageDigest.getInstance looks the provider up each time, and a check may run
+    // once per request on an event loop.
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(SecretHash::newSha256);
 
     private SecretHash() {}
 
@@ -41,13 +44,32 @@ public final class SecretHash {
      * @throws IllegalArgumentException when {@code expectedSha256Hex} is not 64 hex digits
      */
     public static boolean matches(String presentedSecret, String expectedSha256Hex) {
+        return matches(presentedSecret, digestOf(expectedSha256Hex));
+    }
+
+    /**
+     * Returns whether the SHA-256 of {@code presentedSecret} equals {@code expectedDigest} (from
+     * {@link #digestOf}), in time that does not depend on where the digests differ.
+     */
+    public static boolean matches(String presentedSecret, byte[] expectedDigest) {
         requireNonNull(presentedSecret, "presentedSecret");
-        requireNonNull(expectedSha256Hex, "expectedSha256Hex");
-        if (!isSha256Hex(expectedSha256Hex)) {
+        requireNonNull(expectedDigest, "expectedDigest");
+        // Comparing digests, not secrets, keeps the comparison length fixed whatever the client sends.
+        return MessageDigest.isEqual(sha256(presentedSecret), expectedDigest);
+    }
+
+    /**
+     * Returns the 32 bytes that {@code sha256Hex} spells, for {@link #matches(String, byte[])}: checked and
+     * decoded once, where the digest is loaded, rather than at every check.
+     *
+     * @throws IllegalArgumentException when {@code sha256Hex} is not 64 hex digits
+     */
+    public static byte[] digestOf(String sha256Hex) {
+        requireNonNull(sha256Hex, "sha256Hex");
+        if (!isSha256Hex(sha256Hex)) {
             throw new IllegalArgumentException("expectedSha256Hex: not a SHA-256 digest (expected: 64 hex digits)");
         }
-        // Comparing digests, not secrets, keeps the comparison length fixed whatever the client sends.
-        return MessageDigest.isEqual(sha256(presentedSecret), HEX.parseHex(expectedSha256Hex));
+        return HEX.parseHex(sha256Hex);
     }
 
     /** Returns {@code bytes} bytes from {@link SecureRandom} as lower-case hex. */
@@ -61,8 +83,12 @@ public final class SecretHash {
     }
 
     private static byte[] sha256(String secret) {
+        return SHA256.get().digest(secret.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static MessageDigest newSha256() {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime provides SHA-256", e);
         }

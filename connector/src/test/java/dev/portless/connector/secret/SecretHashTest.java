@@ -31,6 +31,17 @@ class SecretHashTest {
     }
 
     @Test
+    void aDigestDecodedOnceMatchesLikeItsHex() {
+        final byte[] digest = SecretHash.digestOf(SecretHash.sha256Hex("s3cret").toUpperCase());
+        assertEquals(32, digest.length);
+        assertTrue(SecretHash.matches("s3cret", digest));
+        assertFalse(SecretHash.matches("s3creT", digest));
+        // The same thread's digest again: no state is left over from the check before.
+        assertTrue(SecretHash.matches("s3cret", digest));
+        assertThrows(IllegalArgumentException.class, () -> SecretHash.digestOf("abc"));
+    }
+
+    @Test
     void randomSecretsAreHexOfTheAskedLength() {
         final String a = SecretHash.randomSecret(32);
         assertTrue(a.matches("[0-9a-f]{64}"), a);

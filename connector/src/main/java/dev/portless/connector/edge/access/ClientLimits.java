@@ -36,7 +36,7 @@ final class ClientLimits {
 
     /** Returns whether {@code client} may open one more connection; if so it counts until {@link #connectionClosed}. */
     boolean connectionOpened(InetAddress client) {
-        return acquire(connections, client, limits.connectionsPerClient(), "connections", client.getHostAddress());
+        return acquire(connections, client, limits.connectionsPerClient(), "connections");
     }
 
     void connectionClosed(InetAddress client) {
@@ -45,7 +45,7 @@ final class ClientLimits {
 
     /** Returns whether {@code client} may start opening one more stream; if so it counts until {@link #openEnded}. */
     boolean openStarted(InetAddress client) {
-        return acquire(opening, client, limits.streamOpensPerClient(), "stream opens", client.getHostAddress());
+        return acquire(opening, client, limits.streamOpensPerClient(), "stream opens");
     }
 
     void openEnded(InetAddress client) {
@@ -54,7 +54,7 @@ final class ClientLimits {
 
     /** Returns whether {@code identity} may hold one more open stream; if so it counts until {@link #streamClosed}. */
     boolean streamOpened(String identity) {
-        return acquire(streams, identity, limits.streamsPerIdentity(), "streams", identity);
+        return acquire(streams, identity, limits.streamsPerIdentity(), "streams");
     }
 
     void streamClosed(String identity) {
@@ -63,7 +63,7 @@ final class ClientLimits {
 
     /** Returns whether {@code client} may have one more web-app request in flight; if so it counts until {@link #clientRequestEnded}. */
     boolean clientRequestStarted(InetAddress client) {
-        return acquire(clientRequests, client, limits.webRequestsPerClient(), "web requests", client.getHostAddress());
+        return acquire(clientRequests, client, limits.webRequestsPerClient(), "web requests");
     }
 
     void clientRequestEnded(InetAddress client) {
@@ -72,7 +72,7 @@ final class ClientLimits {
 
     /** Returns whether {@code identity} may have one more web-app request in flight; if so it counts until {@link #identityRequestEnded}. */
     boolean identityRequestStarted(String identity) {
-        return acquire(identityRequests, identity, limits.webRequestsPerIdentity(), "web requests", identity);
+        return acquire(identityRequests, identity, limits.webRequestsPerIdentity(), "web requests");
     }
 
     void identityRequestEnded(String identity) {
@@ -84,7 +84,7 @@ final class ClientLimits {
         return limits;
     }
 
-    private <K> boolean acquire(ConcurrentMap<K, Integer> counts, K key, int limit, String what, String who) {
+    private <K> boolean acquire(ConcurrentMap<K, Integer> counts, K key, int limit, String what) {
         boolean[] admitted = {false};
         counts.compute(key, (k, n) -> {
             int held = n == null ? 0 : n;
@@ -92,7 +92,8 @@ final class ClientLimits {
             return admitted[0] ? held + 1 : n;
         });
         if (!admitted[0]) {
-            refusals.refused(what, who);
+            // Named only when refused: an address's text is a new string each time.
+            refusals.refused(what, key instanceof InetAddress a ? a.getHostAddress() : key.toString());
         }
         return admitted[0];
     }

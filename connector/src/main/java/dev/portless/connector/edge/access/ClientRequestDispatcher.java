@@ -54,6 +54,9 @@ final class ClientRequestDispatcher extends ChannelDuplexHandler implements WebA
     private boolean requestOpen;
     private boolean refusing;
     private ScheduledFuture<?> headDeadline;
+    private boolean waitingForHead;
+    // How much later than the pending check the current wait's deadline falls.
+    private long headCheckLate;
 
     /**
      * Returns a dispatcher that admits web-app requests with {@code admission} under {@code limits}
@@ -228,7 +231,7 @@ final class ClientRequestDispatcher extends ChannelDuplexHandler implements WebA
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        cancelHeadDeadline();
+        stopHeadTimer();
         if (exchange != null) {
             exchange.clientClosed();
         }
@@ -239,31 +242,62 @@ final class ClientRequestDispatcher extends ChannelDuplexHandler implements WebA
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
-        cancelHeadDeadline();
+        stopHeadTimer();
     }
 
+    /**
+     * Starts the wait for the next request head. The timer is lazy: one scheduled check per connection
+     * instead of a timer made and cancelled for every request of a keep-alive connection. A wait that
+     * starts while the check is pending records how much later than the check its own deadline falls,
+     * read off the pending check by the loop's own clock.
+     */
     private void armHeadDeadline() {
-        cancelHeadDeadline();
-        headDeadline = ctx.executor()
-                .schedule(
-                        () -> {
-                            log.debug(
-                                    "Client connection {} sent no complete request head within {} s; closing it",
-                                    ctx.channel().remoteAddress(),
-                                    limits.requestHeadTimeout().toSeconds());
-                            // A slow sender holds the connection no longer than an honest one.
-                            refusing = true;
-                            HttpErrors.text(
-                                    ctx,
-                                    HttpResponseStatus.REQUEST_TIMEOUT,
-                                    "Request timeout: no complete request head within "
-                                            + limits.requestHeadTimeout().toSeconds() + " s; send it whole.");
-                        },
-                        limits.requestHeadTimeout().toMillis(),
-                        TimeUnit.MILLISECONDS);
+        waitingForHead = true;
+        long timeout = limits.requestHeadTimeout().toNanos();
+        if (headDeadline == null) {
+            headCheckLate = 0;
+            scheduleHeadCheck(timeout);
+        } else {
+            headCheckLate = timeout - headDeadline.getDelay(TimeUnit.NANOSECONDS);
+        }
     }
 
+    /** The wait for a head is over (a head came); the pending check finds nothing to do. */
     private void cancelHeadDeadline() {
+        waitingForHead = false;
+    }
+
+    private void scheduleHeadCheck(long delayNanos) {
+        headDeadline = ctx.executor().schedule(this::checkHeadDeadline, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void checkHeadDeadline() {
+        headDeadline = null;
+        if (!waitingForHead || !ctx.channel().isActive()) {
+            return;
+        }
+        if (headCheckLate > 0) {
+            long late = headCheckLate;
+            headCheckLate = 0;
+            scheduleHeadCheck(late);
+            return;
+        }
+        waitingForHead = false;
+        log.debug(
+                "Client connection {} sent no complete request head within {} s; closing it",
+                ctx.channel().remoteAddress(),
+                limits.requestHeadTimeout().toSeconds());
+        // A slow sender holds the connection no longer than an honest one.
+        refusing = true;
+        HttpErrors.text(
+                ctx,
+                HttpResponseStatus.REQUEST_TIMEOUT,
+                "Request timeout: no complete request head within "
+                        + limits.requestHeadTimeout().toSeconds() + " s; send it whole.");
+    }
+
+    private void stopHeadTimer() {
+        waitingForHead = false;
         if (headDeadline != null) {
             headDeadline.cancel(false);
             headDeadline = null;

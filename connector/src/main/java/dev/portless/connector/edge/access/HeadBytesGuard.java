@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ByteProcessor;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -25,6 +26,8 @@ final class HeadBytesGuard extends ChannelInboundHandlerAdapter {
     private boolean cr;
     private int lineLength;
     private int lines;
+    private String found;
+    private final ByteProcessor scanner = this::next;
 
     /** Checks the next bytes as the start of a request head. */
     void expectHead() {
@@ -56,29 +59,39 @@ final class HeadBytesGuard extends ChannelInboundHandlerAdapter {
 
     /** Returns what is wrong with the head bytes in {@code bytes}, or null; stops at the head's end. */
     private String scan(ByteBuf bytes) {
-        for (int i = bytes.readerIndex(); i < bytes.writerIndex() && scanning; i++) {
-            int b = bytes.getByte(i) & 0xff;
-            if (cr) {
-                if (b != '\n') {
-                    return "Bad request: a CR without LF in the request head.";
-                }
-                cr = false;
-                if (lineLength == 0 && lines > 0) {
-                    scanning = false; // the empty line: the head ends, the body is the codec's
-                } else if (lineLength > 0) {
-                    lines++;
-                }
-                lineLength = 0;
-            } else if (b == '\r') {
-                cr = true;
-            } else if (b == 0) {
-                return "Bad request: a NUL byte in the request head.";
-            } else if ((b == ' ' || b == '\t') && lineLength == 0 && lines > 0) {
-                return "Bad request: a folded header line (obs-fold) in the request head.";
-            } else {
-                lineLength++;
+        found = null;
+        // forEachByte walks the buffer without a bounds check per byte, as getByte(i) would make.
+        bytes.forEachByte(scanner);
+        return found;
+    }
+
+    /** Takes the next head byte; returns false to stop, at a problem (then set) or at the head's end. */
+    private boolean next(byte value) {
+        int b = value & 0xff;
+        if (cr) {
+            if (b != '\n') {
+                found = "Bad request: a CR without LF in the request head.";
+                return false;
             }
+            cr = false;
+            if (lineLength == 0 && lines > 0) {
+                scanning = false; // the empty line: the head ends, the body is the codec's
+                return false;
+            } else if (lineLength > 0) {
+                lines++;
+            }
+            lineLength = 0;
+        } else if (b == '\r') {
+            cr = true;
+        } else if (b == 0) {
+            found = "Bad request: a NUL byte in the request head.";
+            return false;
+        } else if ((b == ' ' || b == '\t') && lineLength == 0 && lines > 0) {
+            found = "Bad request: a folded header line (obs-fold) in the request head.";
+            return false;
+        } else {
+            lineLength++;
         }
-        return null;
+        return true;
     }
 }

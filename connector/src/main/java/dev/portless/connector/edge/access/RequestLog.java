@@ -74,19 +74,39 @@ final class RequestLog {
     }
 
     private static void write(Line l) {
-        log.info(
-                "request={} identity={} app={} client={} method={} path={} status={} bytes_up={} bytes_down={} "
-                        + "duration_ms={}{}",
-                l.id(),
-                l.identity(),
-                l.app(),
-                l.client(),
-                l.method(),
-                new QueryStringDecoder(l.uri()).rawPath(),
-                l.status(),
-                l.bytesUp(),
-                l.bytesDown(),
-                l.durationMillis(),
-                l.errorCode() == null ? "" : " error=" + l.errorCode());
+        if (log.isInfoEnabled()) {
+            log.info(format(l));
+        }
+    }
+
+    /** Returns the log line of {@code l}. */
+    static String format(Line l) {
+        // Built here rather than by the logger's pattern: eleven arguments were an array, boxed numbers and a
+        // scan of the pattern for every line. A message without arguments is written as it is.
+        StringBuilder line = new StringBuilder(160)
+                .append("request=")
+                .append(l.id())
+                .append(" identity=")
+                .append(l.identity())
+                .append(" app=")
+                .append(l.app())
+                .append(" client=")
+                .append(l.client())
+                .append(" method=")
+                .append(l.method())
+                .append(" path=")
+                .append(new QueryStringDecoder(l.uri()).rawPath())
+                .append(" status=")
+                .append(l.status())
+                .append(" bytes_up=")
+                .append(l.bytesUp())
+                .append(" bytes_down=")
+                .append(l.bytesDown())
+                .append(" duration_ms=")
+                .append(l.durationMillis());
+        if (l.errorCode() != null) {
+            line.append(" error=").append(l.errorCode());
+        }
+        return line.toString();
     }
 }

@@ -18,14 +18,19 @@ import java.util.Map;
  * allowing decision carries no app token: the caller mints one.
  */
 public final class ServiceTokenAuthenticator implements AccessAuthenticator {
-    private final Map<String, ServiceToken> byClientId = new HashMap<>();
+    private static final byte[] UNKNOWN = SecretHash.digestOf("0".repeat(64));
+
+    private final Map<String, Known> byClientId = new HashMap<>();
 
     /** Returns an authenticator over the given tokens. */
     public ServiceTokenAuthenticator(List<ServiceToken> tokens) {
         for (ServiceToken t : tokens) {
-            byClientId.put(t.clientId(), t);
+            byClientId.put(t.clientId(), new Known(t, SecretHash.digestOf(t.secretSha256())));
         }
     }
+
+    /** A token with its digest decoded once, not at every request. */
+    private record Known(ServiceToken token, byte[] digest) {}
 
     /** Returns whether {@code headers} carry a service token id (in either spelling). */
     static boolean present(HttpHeaders headers) {
@@ -42,14 +47,15 @@ public final class ServiceTokenAuthenticator implements AccessAuthenticator {
                     "No credentials were sent for " + app.hostname()
                             + "; pass a service token (--service-token-id and PORTLESS_SERVICE_TOKEN_SECRET).");
         }
-        ServiceToken token = byClientId.get(id);
+        Known known = byClientId.get(id);
         // Hash even for unknown ids, so timing does not tell which ids exist.
-        boolean secretMatches = SecretHash.matches(secret, token == null ? UNKNOWN : token.secretSha256());
-        if (token == null || !secretMatches) {
+        boolean secretMatches = SecretHash.matches(secret, known == null ? UNKNOWN : known.digest());
+        if (known == null || !secretMatches) {
             return Decision.deny(
                     StreamError.BAD_CREDENTIALS,
                     "The service token " + id + " was refused: unknown client id or wrong secret.");
         }
+        ServiceToken token = known.token();
         Identity identity = Identity.serviceToken(token.name());
         PolicyDecision verdict = app.policy().decide(identity, client);
         if (!verdict.allowed()) {
@@ -59,8 +65,6 @@ public final class ServiceTokenAuthenticator implements AccessAuthenticator {
         }
         return Decision.allow(identity, null);
     }
-
-    private static final String UNKNOWN = "0".repeat(64);
 
     private static String first(HttpHeaders headers, String a, String b) {
         String v = headers.get(a);

@@ -321,7 +321,7 @@ final class StreamAdmission {
             return headers.set(TunnelProtocol.IDENTITY, identity)
                     .set(TunnelProtocol.CLIENT_ADDRESS, clientAddress)
                     .set(TunnelProtocol.STREAM_ID, Long.toString(streamId))
-                    .set(TunnelProtocol.APP_TOKEN, decision.appToken());
+                    .set(TunnelProtocol.APP_TOKEN, AppTokenHeader.of(decision.appToken()));
         }
 
         /** Returns what the per-stream log line names, for a request that arrived at {@code startNanos}. */
