@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.portless.it.peers.Commands;
 import dev.portless.it.peers.Peers;
 import dev.portless.it.peers.ProcessResult;
-import java.nio.file.Files;
+import dev.portless.it.peers.RepositoryRoot;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -55,7 +55,7 @@ class BenchSmokeTest {
                                 && Peers.executable("/usr/bin/gnuplot")
                                 && Peers.executable("/usr/bin/wrk")
                                 && Peers.executable("/usr/sbin/nginx")));
-        Path bench = repositoryRoot().resolve("scripts/bench");
+        Path bench = RepositoryRoot.resolve("scripts/bench");
 
         ProcessResult result = Commands.run(List.of(bench.toString(), "--smoke"), Duration.ofMinutes(15));
 
@@ -66,16 +66,5 @@ class BenchSmokeTest {
                     () -> "the table has no row \"" + row + "\"\n" + result);
         }
         assertTrue(result.stdout().contains("TLS provider:"), () -> "the machine record is missing\n" + result);
-    }
-
-    private static Path repositoryRoot() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.isExecutable(dir.resolve("scripts/bench"))) {
-            dir = dir.getParent();
-        }
-        if (dir == null) {
-            throw new AssertionError("no scripts/bench above " + Path.of("").toAbsolutePath());
-        }
-        return dir;
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.portless.it.peers.Commands;
 import dev.portless.it.peers.Peers;
 import dev.portless.it.peers.ProcessResult;
+import dev.portless.it.peers.RepositoryRoot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * subcommands and options from the generated script.
  */
 class CliDocsTest {
-    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final Path ROOT = RepositoryRoot.get();
     private static final Path COMMITTED = ROOT.resolve("docs/man");
 
     @Test

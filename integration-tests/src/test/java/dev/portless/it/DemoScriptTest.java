@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portless.it.peers.FreePorts;
+import dev.portless.it.peers.RepositoryRoot;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,7 +24,7 @@ class DemoScriptTest {
 
     @Test
     void theDemoComesUpAndEchoesThroughTheWholePath() throws Exception {
-        Path root = Path.of("..").toAbsolutePath().normalize();
+        Path root = RepositoryRoot.get();
         ProcessBuilder pb = new ProcessBuilder(root.resolve("scripts/demo").toString())
                 .directory(root.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))

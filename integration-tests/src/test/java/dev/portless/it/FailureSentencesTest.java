@@ -236,7 +236,13 @@ class FailureSentencesTest {
                 "dev.portless.connector.ConnectorMain",
                 List.of("run", "--config", stack.connectorConfig().toString()),
                 Map.of("JAVA_TOOL_OPTIONS", "-Djdk.net.hosts.file=" + scratch.resolve("hosts")));
-        p.awaitOutput(Pattern.compile("registered tunnel tests"), TIMEOUT);
+        try {
+            p.awaitOutput(Pattern.compile("registered tunnel tests"), TIMEOUT);
+        } catch (RuntimeException | Error e) {
+            // No field holds it yet, so the class's teardown would not stop it.
+            p.close();
+            throw e;
+        }
         return p;
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portless.it.peers.Commands;
 import dev.portless.it.peers.ProcessResult;
+import dev.portless.it.peers.RepositoryRoot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * man pages sit where bash and man look, and {@code --uninstall} leaves nothing behind.
  */
 class InstallScriptTest {
-    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final Path ROOT = RepositoryRoot.get();
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
     @TempDir

@@ -3,6 +3,7 @@ package dev.portless.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portless.it.peers.RepositoryRoot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * import each other, directly or round a longer loop.
  */
 class PackageMapTest {
-    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final Path ROOT = RepositoryRoot.get();
     private static final List<String> MODULES = List.of("common", "connector", "access-client", "ssh-bridge", "bench");
     private static final String PREFIX = "dev.portless.";
     private static final Pattern PACKAGE = Pattern.compile("^package (dev\\.portless\\.[\\w.]+);", Pattern.MULTILINE);

@@ -3,6 +3,7 @@ package dev.portless.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portless.it.peers.RepositoryRoot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * exists, so the checklist cannot claim a check nobody runs.
  */
 class SecurityChecklistTest {
-    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final Path ROOT = RepositoryRoot.get();
     private static final Pattern METHOD = Pattern.compile("`([A-Z][A-Za-z0-9]+Test)\\.([a-z][A-Za-z0-9]+)`");
     private static final Pattern CLASS = Pattern.compile("`([A-Z][A-Za-z0-9]+Test)`");
     private static final Pattern ROW = Pattern.compile("(?m)^\\| (\\d+) \\|.*\\|$");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portless.it.peers.Commands;
 import dev.portless.it.peers.ProcessResult;
+import dev.portless.it.peers.RepositoryRoot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ class SoakSmokeTest {
 
     @Test
     void oneMinuteOfMixedTrafficLeaveNoFailedStreamAndNoLeak() throws IOException {
-        Path root = Path.of("..").toAbsolutePath().normalize();
+        Path root = RepositoryRoot.get();
 
         ProcessResult result = Commands.run(
                 List.of(

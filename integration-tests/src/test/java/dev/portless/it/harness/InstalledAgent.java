@@ -3,6 +3,7 @@ package dev.portless.it.harness;
 import static java.util.Objects.requireNonNull;
 
 import dev.portless.it.peers.Commands;
+import dev.portless.it.peers.RepositoryRoot;
 import dev.portless.it.peers.TempDirs;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,7 +24,7 @@ import java.util.concurrent.TimeoutException;
  * own, and the environment that reaches a {@link PortlessStack}'s edge with the agent turned on.
  */
 public final class InstalledAgent implements AutoCloseable {
-    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final Path ROOT = RepositoryRoot.get();
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 

@@ -128,12 +128,7 @@ public final class Chromium implements AutoCloseable {
         if (path.isAbsolute()) {
             return Optional.of(path);
         }
-        // Tests run in the module's directory; the repository root holds docs/.
-        Path root = Path.of("").toAbsolutePath();
-        while (root.getParent() != null && !Files.isDirectory(root.resolve("docs"))) {
-            root = root.getParent();
-        }
-        return Optional.of(root.resolve(path));
+        return Optional.of(RepositoryRoot.get().resolve(path));
     }
 
     private static void ensureInstalled() {
