@@ -263,36 +263,25 @@ public final class PostgresEdgeStore implements EdgeStore {
     public boolean addKeyUnlessOneSince(String kind, StoredKey key, Instant since) {
         requireNonNull(kind, "kind");
         requireNonNull(since, "since");
-        return run("storing a key", c -> {
-            c.setAutoCommit(false);
-            try {
-                // Edges that check and add at the same moment take turns on a lock of the key kind's own, held
-                // until the commit, so the second one sees the first one's key.
-                try (PreparedStatement lock =
-                        prepare(c, "SELECT pg_advisory_xact_lock(hashtext(?))", "portless_keys:" + kind)) {
-                    lock.execute();
-                }
-                boolean added;
-                try (PreparedStatement insert = prepare(
-                        c,
-                        "INSERT INTO portless_keys (kind, id, value, created_at) SELECT ?, ?, ?, ?"
-                                + " WHERE NOT EXISTS (SELECT 1 FROM portless_keys WHERE kind = ? AND created_at >= ?)"
-                                + " ON CONFLICT DO NOTHING",
-                        kind,
-                        key.id(),
-                        key.value(),
-                        Timestamp.from(key.created()),
-                        kind,
-                        Timestamp.from(since))) {
-                    added = insert.executeUpdate() == 1;
-                }
-                c.commit();
-                return added;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
+        return inTransaction("storing a key", c -> {
+            // Edges that check and add at the same moment take turns on a lock of the key kind's own, held
+            // until the commit, so the second one sees the first one's key.
+            try (PreparedStatement lock =
+                    prepare(c, "SELECT pg_advisory_xact_lock(hashtext(?))", "portless_keys:" + kind)) {
+                lock.execute();
+            }
+            try (PreparedStatement insert = prepare(
+                    c,
+                    "INSERT INTO portless_keys (kind, id, value, created_at) SELECT ?, ?, ?, ?"
+                            + " WHERE NOT EXISTS (SELECT 1 FROM portless_keys WHERE kind = ? AND created_at >= ?)"
+                            + " ON CONFLICT DO NOTHING",
+                    kind,
+                    key.id(),
+                    key.value(),
+                    Timestamp.from(key.created()),
+                    kind,
+                    Timestamp.from(since))) {
+                return insert.executeUpdate() == 1;
             }
         });
     }
@@ -375,6 +364,23 @@ public final class PostgresEdgeStore implements EdgeStore {
         return run(operation, c -> {
             try (PreparedStatement ps = prepare(c, sql, args)) {
                 return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** Runs {@code work} as one transaction: committed when it returns, rolled back when it throws. */
+    <T> T inTransaction(String operation, Work<T> work) {
+        return run(operation, c -> {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | ParseException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
             }
         });
     }

@@ -107,19 +107,7 @@ final class PostgresSignInsInProgress {
     DevicePoll pollDeviceGrant(String deviceCode, Instant now) {
         String device = PostgresEdgeStore.sha256(deviceCode);
         requireNonNull(now, "now");
-        return store.run("polling a device authorization", c -> {
-            c.setAutoCommit(false);
-            try {
-                DevicePoll poll = poll(c, device, now);
-                c.commit();
-                return poll;
-            } catch (SQLException | ParseException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        });
+        return store.inTransaction("polling a device authorization", c -> poll(c, device, now));
     }
 
     private DevicePoll poll(Connection c, String device, Instant now) throws SQLException, ParseException {
