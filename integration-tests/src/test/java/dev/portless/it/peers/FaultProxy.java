@@ -8,40 +8,52 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.util.Arrays;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TCP proxy on loopback that stands between {@code access} and the edge and breaks things on
  * request: it cuts every connection (reset, as a lost network looks to the far end), or stalls
- * them (bytes wait, as on a laptop that sleeps), or adds a delay to every chunk, or (as a delay
- * line) holds every chunk for a fixed latency without slowing the bytes that follow it, as a long
- * network path does.
+ * them (bytes wait, as on a laptop that sleeps), or adds a delay to every chunk. Started with a
+ * {@link Link}, it also plays a long network path in each direction: a line rate, a propagation
+ * delay and a bounded queue, which hold the sender back as the path would.
  */
 public final class FaultProxy implements AutoCloseable {
+    private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
     private final ServerSocket server;
     private final int upstreamPort;
+    private final Link link;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    private final Set<LinkDirection> linkDirections = ConcurrentHashMap.newKeySet();
     private final AtomicInteger accepted = new AtomicInteger();
     private final Object stallLock = new Object();
     private volatile boolean stalled;
     private volatile long delayMillis;
-    private volatile long latencyMillis;
 
-    private FaultProxy(int upstreamPort) throws IOException {
+    private FaultProxy(int upstreamPort, Link link) throws IOException {
         this.upstreamPort = upstreamPort;
+        this.link = link;
         this.server = new ServerSocket();
+        if (link != null) {
+            // Before bind, so accepted sockets have it from their handshake on.
+            server.setReceiveBufferSize(link.socketBufferBytes());
+        }
         server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
     }
 
     /** Returns a started proxy to {@code 127.0.0.1:upstreamPort}. */
     public static FaultProxy start(int upstreamPort) {
+        return start(upstreamPort, null);
+    }
+
+    /**
+     * Returns a started proxy to {@code 127.0.0.1:upstreamPort} whose every connection crosses
+     * {@code link} in each direction (each direction its own line and queue), or none if {@code null}.
+     */
+    public static FaultProxy start(int upstreamPort, Link link) {
         try {
-            FaultProxy proxy = new FaultProxy(upstreamPort);
+            FaultProxy proxy = new FaultProxy(upstreamPort, link);
             Thread acceptor = new Thread(proxy::acceptLoop, "fault-proxy-accept");
             acceptor.setDaemon(true);
             acceptor.start();
@@ -92,20 +104,31 @@ public final class FaultProxy implements AutoCloseable {
         delayMillis = millis;
     }
 
-    /**
-     * Holds each chunk {@code millis} in each direction before passing it on, for connections
-     * accepted from now on, without limiting how many bytes are on the way: a round trip through
-     * the proxy takes {@code 2 * millis} longer, and the throughput stays what the ends make of it.
-     */
-    public void latency(long millis) {
-        latencyMillis = millis;
+    /** Returns how many directions of linked connections still have a thread running. */
+    public int runningLinkDirections() {
+        return (int) linkDirections.stream().filter(LinkDirection::running).count();
     }
 
     private void acceptLoop() {
         while (!server.isClosed()) {
             try {
                 Socket client = server.accept();
-                Socket upstream = new Socket(InetAddress.getLoopbackAddress(), upstreamPort);
+                Socket upstream = new Socket();
+                try {
+                    if (link != null) {
+                        client.setSendBufferSize(link.socketBufferBytes());
+                        upstream.setSendBufferSize(link.socketBufferBytes());
+                        upstream.setReceiveBufferSize(link.socketBufferBytes());
+                    }
+                    upstream.connect(
+                            new InetSocketAddress(InetAddress.getLoopbackAddress(), upstreamPort),
+                            CONNECT_TIMEOUT_MILLIS);
+                } catch (IOException e) {
+                    // The upstream is not there: the client sees its connection end, as through a dead path.
+                    closeQuietly(client);
+                    closeQuietly(upstream);
+                    continue;
+                }
                 // A wire forwards what it gets: Nagle's hold on a write's short tail (waiting for the ACK
                 // of the segment before it) is no part of any link this proxy stands for.
                 client.setTcpNoDelay(true);
@@ -124,9 +147,9 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     private void pump(Socket from, Socket to) {
-        long latency = latencyMillis;
-        if (latency > 0) {
-            delayLine(from, to, latency);
+        if (link != null) {
+            String name = "fault-proxy-" + port() + "-link-" + from.getPort();
+            linkDirections.add(LinkDirection.start(link, from, to, this::beforeDelivery, name));
             return;
         }
         Thread t = new Thread(
@@ -138,11 +161,7 @@ public final class FaultProxy implements AutoCloseable {
                         OutputStream out = to.getOutputStream();
                         int n;
                         while ((n = in.read(buf)) >= 0) {
-                            waitWhileStalled();
-                            long d = delayMillis;
-                            if (d > 0) {
-                                Thread.sleep(d);
-                            }
+                            beforeDelivery();
                             out.write(buf, 0, n);
                         }
                         to.shutdownOutput();
@@ -156,55 +175,13 @@ public final class FaultProxy implements AutoCloseable {
         t.start();
     }
 
-    private void delayLine(Socket from, Socket to, long latency) {
-        // Bounded, so a far end that stops reading still stops the near end (64 KiB chunks: 64 MiB).
-        BlockingQueue<Chunk> line = new ArrayBlockingQueue<>(1024);
-        Thread reader = new Thread(
-                () -> {
-                    byte[] buf = new byte[64 << 10];
-                    try {
-                        InputStream in = from.getInputStream();
-                        int n;
-                        while ((n = in.read(buf)) >= 0) {
-                            line.put(new Chunk(System.nanoTime() + latency * 1_000_000, Arrays.copyOf(buf, n)));
-                        }
-                        line.put(new Chunk(System.nanoTime() + latency * 1_000_000, null));
-                    } catch (IOException | InterruptedException e) {
-                        closeQuietly(from);
-                        closeQuietly(to);
-                    }
-                },
-                "fault-proxy-in-" + from.getPort());
-        Thread writer = new Thread(
-                () -> {
-                    try {
-                        OutputStream out = to.getOutputStream();
-                        while (true) {
-                            Chunk c = line.take();
-                            long wait = c.dueNanos() - System.nanoTime();
-                            if (wait > 0) {
-                                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                            }
-                            if (c.bytes() == null) {
-                                to.shutdownOutput();
-                                return;
-                            }
-                            out.write(c.bytes());
-                        }
-                    } catch (IOException | InterruptedException e) {
-                        closeQuietly(from);
-                        closeQuietly(to);
-                    }
-                },
-                "fault-proxy-out-" + from.getPort());
-        reader.setDaemon(true);
-        writer.setDaemon(true);
-        reader.start();
-        writer.start();
+    private void beforeDelivery() throws InterruptedException {
+        waitWhileStalled();
+        long d = delayMillis;
+        if (d > 0) {
+            Thread.sleep(d);
+        }
     }
-
-    /** Bytes on the delay line and when they are due at the far end; {@code null} bytes: the end. */
-    private record Chunk(long dueNanos, byte[] bytes) {}
 
     private void waitWhileStalled() throws InterruptedException {
         synchronized (stallLock) {
