@@ -36,7 +36,8 @@ import org.junit.jupiter.api.Timeout;
  * default 1 Gbit/s each way and 50 ms of round trip), one {@code access tcp} stream echoes
  * {@link #BYTES} each way at once, uploads them and downloads them, and each is timed against direct
  * TCP to the same target through the same link; one line each is printed for the record.
- * {@code -Dportless.longDistance.rounds=N} repeats the three, alternating which goes first;
+ * {@code -Dportless.longDistance.rounds=N} repeats the three, alternating which goes first, after an
+ * unrecorded warm-up of {@code -Dportless.longDistance.warmUpMib} (16) through each;
  * {@code -Dportless.longDistance.rateMbit}, {@code -Dportless.longDistance.rttMillis} and
  * {@code -Dportless.longDistance.socketBufferKiB} set the link; {@code scripts/long-distance} runs it so.
  * What is asserted: the bulk stream's HTTP/2 window at {@code access} grows with the bandwidth-delay
@@ -59,13 +60,16 @@ class LongDistanceTest {
     private static final long GROWTH_WORTH_ASSERTING = 2L << 20;
     // 64 MiB in CI; scripts/long-distance asks for more, so that the windows' first round trips weigh less.
     private static final long BYTES = Long.getLong("portless.longDistance.mib", 64) << 20;
+    // Moved once through each path before the rounds and not recorded, so the first round does not time
+    // the JIT compilers of four JVMs (0: none).
+    private static final long WARM_UP_BYTES = Long.getLong("portless.longDistance.warmUpMib", 16) << 20;
     private static final int CHUNK = 64 << 10;
     private static final Pattern GREW = Pattern.compile("Stream (\\d+) window grew to (\\d+) bytes");
     private static final Pattern REPLAY_GREW = Pattern.compile("replay limit grew to (\\d+) bytes");
 
-    /** One way of moving {@link #BYTES} through a port; returns bytes per second (each way for the echo). */
+    /** One way of moving bytes through a port; returns bytes per second (each way for the echo). */
     private interface Transfer {
-        double rate(int port) throws Exception;
+        double rate(int port, long bytes) throws Exception;
     }
 
     @Test
@@ -110,6 +114,9 @@ class LongDistanceTest {
                 if (idle.getInputStream().read() != 1) {
                     throw new AssertionError("the idle stream's byte did not come back");
                 }
+                warmUp(LongDistanceTest::echoRate, directEcho.port(), echoAccess.port());
+                warmUp(LongDistanceTest::uploadRate, directSink.port(), sinkAccess.port());
+                warmUp(LongDistanceTest::downloadRate, directSource.port(), sourceAccess.port());
                 for (int round = 0; round < rounds; round++) {
                     // Alternate which goes first, so a machine that gets busier or quieter favours neither.
                     boolean directFirst = round % 2 == 0;
@@ -154,16 +161,24 @@ class LongDistanceTest {
         }
     }
 
+    private static void warmUp(Transfer transfer, int... ports) throws Exception {
+        if (WARM_UP_BYTES > 0) {
+            for (int port : ports) {
+                transfer.rate(port, WARM_UP_BYTES);
+            }
+        }
+    }
+
     private static void compare(String what, int directPort, int portlessPort, boolean directFirst, Transfer transfer)
             throws Exception {
         double direct = 0;
         double portless;
         if (directFirst) {
-            direct = transfer.rate(directPort);
+            direct = transfer.rate(directPort, BYTES);
         }
-        portless = transfer.rate(portlessPort);
+        portless = transfer.rate(portlessPort, BYTES);
         if (!directFirst) {
-            direct = transfer.rate(directPort);
+            direct = transfer.rate(directPort, BYTES);
         }
         System.out.printf(
                 Locale.ROOT,
@@ -182,17 +197,17 @@ class LongDistanceTest {
         return LINK.bytesPerSecond() * (ROUND_TRIP_MILLIS / 1e3);
     }
 
-    /** Sends {@link #BYTES} through an echo at {@code port} while reading them back; returns bytes/s each way. */
-    private static double echoRate(int port) throws Exception {
+    /** Sends {@code bytes} through an echo at {@code port} while reading them back; returns bytes/s each way. */
+    private static double echoRate(int port, long bytes) throws Exception {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout(60_000);
             long start = System.nanoTime();
-            CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> send(socket, false));
+            CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> send(socket, bytes, false));
             byte[] buffer = new byte[CHUNK];
             InputStream in = socket.getInputStream();
             long received = 0;
             int n;
-            while (received < BYTES && (n = in.read(buffer)) != -1) {
+            while (received < bytes && (n = in.read(buffer)) != -1) {
                 for (int i = 0; i < n; i++) {
                     if (buffer[i] != pattern(received + i)) {
                         throw new AssertionError("byte " + (received + i) + " came back changed");
@@ -202,30 +217,30 @@ class LongDistanceTest {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             sent.get(10, TimeUnit.SECONDS);
-            assertEquals(BYTES, received, "bytes echoed before end of file");
-            return BYTES / seconds;
+            assertEquals(bytes, received, "bytes echoed before end of file");
+            return bytes / seconds;
         }
     }
 
-    /** Sends {@link #BYTES} to a {@link CountingSink} at {@code port}; returns bytes/s up to its count's arrival. */
-    private static double uploadRate(int port) throws Exception {
+    /** Sends {@code bytes} to a {@link CountingSink} at {@code port}; returns bytes/s up to its count's arrival. */
+    private static double uploadRate(int port, long bytes) throws Exception {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout(60_000);
             long start = System.nanoTime();
-            send(socket, true);
+            send(socket, bytes, true);
             long counted = new DataInputStream(socket.getInputStream()).readLong();
             double seconds = (System.nanoTime() - start) / 1e9;
-            assertEquals(BYTES, counted, "bytes the sink counted");
-            return BYTES / seconds;
+            assertEquals(bytes, counted, "bytes the sink counted");
+            return bytes / seconds;
         }
     }
 
-    /** Asks a {@link PatternServer} at {@code port} for {@link #BYTES}; returns bytes/s up to the last one. */
-    private static double downloadRate(int port) throws Exception {
+    /** Asks a {@link PatternServer} at {@code port} for {@code bytes}; returns bytes/s up to the last one. */
+    private static double downloadRate(int port, long bytes) throws Exception {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout(60_000);
             long start = System.nanoTime();
-            new DataOutputStream(socket.getOutputStream()).writeLong(BYTES);
+            new DataOutputStream(socket.getOutputStream()).writeLong(bytes);
             ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
             InputStream in = socket.getInputStream();
             long received = 0;
@@ -243,17 +258,17 @@ class LongDistanceTest {
                 buffer.compact();
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            assertEquals(BYTES, received, "bytes downloaded before end of file");
+            assertEquals(bytes, received, "bytes downloaded before end of file");
             socket.shutdownOutput();
-            return BYTES / seconds;
+            return bytes / seconds;
         }
     }
 
-    private static void send(Socket socket, boolean thenHalfClose) {
+    private static void send(Socket socket, long bytes, boolean thenHalfClose) {
         try {
             OutputStream out = socket.getOutputStream();
             byte[] chunk = new byte[CHUNK];
-            for (long offset = 0; offset < BYTES; offset += CHUNK) {
+            for (long offset = 0; offset < bytes; offset += CHUNK) {
                 for (int i = 0; i < CHUNK; i++) {
                     chunk[i] = pattern(offset + i);
                 }
