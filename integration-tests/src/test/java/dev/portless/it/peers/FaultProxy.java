@@ -49,7 +49,8 @@ public final class FaultProxy implements AutoCloseable {
 
     /**
      * Returns a started proxy to {@code 127.0.0.1:upstreamPort} whose every connection crosses
-     * {@code link} in each direction (each direction its own line and queue), or none if {@code null}.
+     * {@code link} in each direction, or none if {@code null}. Each direction of each connection has a line
+     * and queue of its own: connections do not share a bottleneck.
      */
     public static FaultProxy start(int upstreamPort, Link link) {
         try {
