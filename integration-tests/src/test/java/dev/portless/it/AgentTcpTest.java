@@ -38,6 +38,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * {@code access tcp} through the installed launcher's agent path (its Java made unusable, so only the agent can
@@ -48,6 +50,9 @@ import org.junit.jupiter.api.Timeout;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(240)
+// Its processes, ports and agent directory are its own: runs in the second lane, beside the other classes
+// (junit-platform.properties).
+@Execution(ExecutionMode.CONCURRENT)
 class AgentTcpTest {
     private static final String DB = "db.portless.test";
     private static final String ECHO = "echo.portless.test";

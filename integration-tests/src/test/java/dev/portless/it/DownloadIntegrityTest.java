@@ -26,6 +26,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Downloads checked word by word: large downloads from a target that sends a self-describing
@@ -33,6 +35,8 @@ import org.junit.jupiter.api.Timeout;
  * client transports, several at once, each compared with what the target sent.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+// It asserts bytes, not times: runs in the second lane, beside the other classes (junit-platform.properties).
+@Execution(ExecutionMode.CONCURRENT)
 class DownloadIntegrityTest {
     private static final String APP = "pattern.portless.test";
     private static final long SIZE = Long.getLong("portless.it.download.bytes", 32L << 20);

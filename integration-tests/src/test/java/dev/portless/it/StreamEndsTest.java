@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Every way a stream ends reaches the local program as what it is: a clean end only when both
@@ -27,6 +29,8 @@ import org.junit.jupiter.api.Timeout;
  * the cause on {@code access}'s stderr and in the edge's stream line.
  */
 @Timeout(120)
+// Its processes and ports are its own: runs in the second lane, beside the other classes (junit-platform.properties).
+@Execution(ExecutionMode.CONCURRENT)
 class StreamEndsTest {
     private static final String APP = "bulk.portless.test";
     private static final String CONNECTOR_GONE = "the connector for tunnel tests went away during the stream";

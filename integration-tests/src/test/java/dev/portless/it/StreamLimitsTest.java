@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * The ends an operator asks for, and the one the edge's own shutdown causes: an app's
@@ -24,6 +26,9 @@ import org.junit.jupiter.api.Timeout;
  * connector's own SIGTERM does at the end of its {@code grace-period}.
  */
 @Timeout(120)
+// Mostly waiting for its timeouts and drains: runs in the second lane, beside the other classes
+// (junit-platform.properties).
+@Execution(ExecutionMode.CONCURRENT)
 class StreamLimitsTest {
     // A drain ends a plain stream with its sentence; a resumable one (the default) it only detaches,
     // to be resumed through another edge (StreamSessionsTest, ResumeAcrossCutsTest).

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Two edges sharing PostgreSQL behind HAProxy, two connectors dialing both: what a person signs in to at one edge
@@ -27,6 +29,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * resume through the other.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+// Its processes and ports are its own: runs in the second lane, beside the other classes (junit-platform.properties).
+@Execution(ExecutionMode.CONCURRENT)
 class TwoEdgesTest {
     private static final int A = 0;
     private static final int B = 1;
