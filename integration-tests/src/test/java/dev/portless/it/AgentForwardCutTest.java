@@ -43,6 +43,7 @@ class AgentForwardCutTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void aCutEdgeConnectionResumesTheOpenStreamAndTheForwardTakesNewOnes() throws Exception {
         try (Cut cut = Cut.start("portless-agent-cut-it")) {
             InstalledAgent agent = cut.agent();
@@ -87,6 +88,7 @@ class AgentForwardCutTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void anAgentSshStreamWithResumeOnSurvivesACut() throws Exception {
         try (Cut cut = Cut.start("portless-agent-ssh-cut-it")) {
             InstalledAgent agent = cut.agent();

@@ -106,6 +106,7 @@ class AgentTcpTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     @Order(1)
     void psqlRunsATransactionAndCopiesAFewMegabytesBothWays() throws Exception {
         db = agent.forward(DB, FreePorts.next());
@@ -134,6 +135,7 @@ class AgentTcpTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     @Order(2)
     void twoForwardsOfTwoAppsShareOneAgent() throws Exception {
         long agentPid = agentPid();
@@ -154,6 +156,7 @@ class AgentTcpTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     @Order(3)
     void aPortInUseIsRefusedWithItsSentence() throws Exception {
         ProcessResult taken = Commands.run(
@@ -168,6 +171,7 @@ class AgentTcpTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     @Order(4)
     void aKilledCommandTakesItsForwardWithItAndTheAgentLivesOn() throws Exception {
         long agentPid = agentPid();

@@ -47,6 +47,7 @@ class BenchSmokeTest {
             "| 1 MiB responses, p99");
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void everyWorkloadRunsOnEveryRoute() {
         boolean root = "root".equals(System.getProperty("user.name"));
         // As root the bench installs what is missing itself, as scripts/setup does.

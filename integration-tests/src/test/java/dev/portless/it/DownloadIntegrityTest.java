@@ -74,18 +74,21 @@ class DownloadIntegrityTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     @Timeout(120)
     void downloadsThroughAccessSshOverHttp2ArriveIntact() throws Exception {
         loop("access ssh, portless-h2", () -> throughStdio("on"));
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     @Timeout(120)
     void downloadsThroughAccessSshOverWebSocketsArriveIntact() throws Exception {
         loop("access ssh, WebSocket", () -> throughStdio("off"));
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     @Timeout(120)
     void downloadsThroughAccessTcpOverHttp2ArriveIntact() throws Exception {
         PortlessStack.AccessTcp tcp = stack.accessTcp(APP, Map.of("JAVA_TOOL_OPTIONS", ACCESS_JVM));
@@ -93,6 +96,7 @@ class DownloadIntegrityTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     @Timeout(120)
     void downloadsThroughAccessTcpOverWebSocketsArriveIntact() throws Exception {
         PortlessStack.AccessTcp tcp =

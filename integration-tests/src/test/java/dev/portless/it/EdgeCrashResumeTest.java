@@ -36,6 +36,7 @@ class EdgeCrashResumeTest {
     private static final int KILLS = 3;
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void aBulkEchoResumesThroughAnEdgeKilledAndRestartedThreeTimes() throws Exception {
         long total = Long.getLong("portless.resume.mib", 16) << 20;
         try (EchoServer echo = EchoServer.start();

@@ -127,6 +127,7 @@ class FailureSentencesTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void wrongServiceSecret() {
         Map<String, String> env = new HashMap<>(stack.accessEnv());
         env.remove("PORTLESS_SERVICE_TOKEN_SECRET_FILE");
@@ -140,6 +141,7 @@ class FailureSentencesTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void unknownHostname() {
         assertRefused(
                 "nope.portless.test",
@@ -149,6 +151,7 @@ class FailureSentencesTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void noIngressRuleForTheApp() {
         assertRefused(
                 NO_RULE,
@@ -158,6 +161,7 @@ class FailureSentencesTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void noConnectorOnline() {
         int disconnectsBefore = count(edgeOutput(), "tunnel tests has 0 connection(s)");
         connector.close();
@@ -177,6 +181,7 @@ class FailureSentencesTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void targetRefuses() {
         assertRefused(
                 REFUSED,
@@ -187,6 +192,7 @@ class FailureSentencesTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void targetNameDoesNotResolve() {
         assertRefused(
                 UNRESOLVED,
@@ -197,6 +203,7 @@ class FailureSentencesTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void targetDoesNotAnswerWithinTheConnectTimeout() {
         CompletableFuture<ProcessResult> run =
                 CompletableFuture.supplyAsync(() -> AccessSshRun.run(stack, SLOW, stack.accessEnv(), null));
@@ -224,6 +231,7 @@ class FailureSentencesTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void edgeCertificateNotTrusted(@TempDir Path otherCa) {
         DemoCertificates.write(otherCa, List.of("localhost"), List.of("127.0.0.1"));
         Map<String, String> env = new HashMap<>(stack.accessEnv());
@@ -238,6 +246,7 @@ class FailureSentencesTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void targetResetMidStreamEndsWithAReason() throws IOException {
         // stdin stays open, as under ssh: the stream is cut by the target, not ended by the client.
         try (JavaProcess access = JavaProcess.start(

@@ -33,11 +33,13 @@ class ResumeAcrossCutsTest {
     private static final Pattern RESUMED = Pattern.compile("resumed the stream to " + Pattern.quote(APP));
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void bulkEchoSurvivesTenCutsOverHttp2() throws Exception {
         run(Long.getLong("portless.resume.mib", 64) << 20, 10, Map.of());
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void bulkEchoSurvivesCutsOverWebSockets() throws Exception {
         run(Math.min(64L << 20, Long.getLong("portless.resume.mib", 32) << 20), 4, Map.of("PORTLESS_MULTIPLEX", "off"));
     }

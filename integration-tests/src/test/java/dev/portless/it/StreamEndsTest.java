@@ -42,6 +42,7 @@ class StreamEndsTest {
      * {@code access ssh}. One stack for all three keeps the test short.
      */
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void aConnectorKilledDuringBulkCopiesResetsEveryLocalProgram() throws Exception {
         try (PatternServer pattern = PatternServer.start();
                 PortlessStack stack = PortlessStack.builder()
@@ -91,6 +92,7 @@ class StreamEndsTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void onlyACleanTargetEndCompletesTheStream() throws Exception {
         int size = 256 * 1024;
         try (TruncatingServer clean = TruncatingServer.start(size, false);

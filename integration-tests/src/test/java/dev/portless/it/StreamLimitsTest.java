@@ -37,6 +37,7 @@ class StreamLimitsTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void appTimeoutsEndStreamsWithTheirOwnSentence() throws Exception {
         try (EchoServer echo = EchoServer.start();
                 PortlessStack stack = PortlessStack.builder()
@@ -85,6 +86,7 @@ class StreamLimitsTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void sigtermDrainsTheEdgeThenEndsWhatIsLeftWithItsSentence() throws Exception {
         try (EchoServer echo = EchoServer.start();
                 PortlessStack stack = drainingStack(echo).start()) {
@@ -111,6 +113,7 @@ class StreamLimitsTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void sigtermDrainsServesEdgeBeforeItsConnector() throws Exception {
         try (EchoServer echo = EchoServer.start();
                 PortlessStack stack = drainingStack(echo).startServe()) {
@@ -129,6 +132,7 @@ class StreamLimitsTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void aConnectorsGracePeriodEndsWhatIsLeftWithItsSentence() throws Exception {
         String sentence = "the connector for tunnel tests shut down during the stream";
         try (EchoServer echo = EchoServer.start();

@@ -34,6 +34,7 @@ class ConnectorReloadTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void reloadAddsRulesKeepsOpenStreamsAndRefusesABadFile() throws Exception {
         String admin = "127.0.0.1:" + FreePorts.next();
         Path secrets = TempDirs.create("portless-reload");

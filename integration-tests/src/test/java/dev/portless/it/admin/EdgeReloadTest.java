@@ -49,6 +49,7 @@ class EdgeReloadTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void reloadChangesNewStreamsOnlyAndRefusesABadFile() throws Exception {
         String admin = "127.0.0.1:" + FreePorts.next();
         Path secrets = TempDirs.create("portless-reload");

@@ -47,6 +47,7 @@ class AdministratorSignOutTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void aRevokeAtOneEdgeEndsTheLiveStreamAtTheOtherAndTheIdentityMaySignInAgain() throws Exception {
         Path home = TempDirs.create("portless-signout");
         try (TwoEdgeStack stack = TwoEdgeStack.start()) {

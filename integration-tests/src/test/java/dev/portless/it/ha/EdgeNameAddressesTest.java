@@ -33,6 +33,7 @@ class EdgeNameAddressesTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void dialsEveryAddressAndFollowsTheAnswer() throws Exception {
         Path dir = TempDirs.create("portless-edge-dns");
         List<JavaProcess> processes = new ArrayList<>();

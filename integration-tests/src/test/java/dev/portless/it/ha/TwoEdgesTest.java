@@ -58,6 +58,7 @@ class TwoEdgesTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     @Order(1)
     void aBrowserSessionMadeOnOneEdgeWorksOnTheOther() {
         String session = stack.signIn(stack.edgePort(A), "alice@example.com");
@@ -67,6 +68,7 @@ class TwoEdgesTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     @Order(2)
     void aTokenMintedByOneEdgeOpensStreamsThroughEitherAndItsCodeIsSpentOnceAcrossBoth() {
         String session = stack.signIn(stack.edgePort(A), "bob@example.com");
@@ -93,6 +95,7 @@ class TwoEdgesTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     @Order(3)
     void aDeviceCodeApprovedAtOneEdgeIsRedeemedAtTheOtherOnceAndRefusedAfterwards() {
         HttpResponse<String> started = stack.post(
@@ -128,6 +131,7 @@ class TwoEdgesTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     @Order(4)
     void aPinAskedForAtOneEdgeShowsItsTriesLeftAtBothAndIsAnsweredAtTheOther() {
         String email = "judy@example.com";
@@ -163,6 +167,7 @@ class TwoEdgesTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     @Order(5)
     void wrongDeviceCodesSplitOverBothEdgesUseUpOneBudget() {
         HttpResponse<String> started = stack.post(
@@ -218,6 +223,7 @@ class TwoEdgesTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     @Order(6)
     void newConnectionsPerSecondThroughHaproxyWithTwoEdges() throws Exception {
         String token = freshToken("heidi@example.com");
@@ -230,6 +236,7 @@ class TwoEdgesTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     @Order(7)
     void newConnectionsKeepSucceedingWhenAConnectorIsKilledUnderLoad() throws Exception {
         String token = freshToken("carol@example.com");
@@ -251,6 +258,7 @@ class TwoEdgesTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     @Order(8)
     void signInFailsWithASentenceWhileTheDatabaseIsDownAndWorksAfterwardsWithoutRestartingTheEdges() {
         String session = stack.signIn(stack.edgePort(A), "dave@example.com");
@@ -273,6 +281,7 @@ class TwoEdgesTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     @Order(9)
     void aSessionMadeOnAKilledEdgeAndTheStreamsItCarriedCarryOnThroughTheOther() throws Exception {
         String token = freshToken("grace@example.com");
