@@ -25,6 +25,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * An agent's streams whose edge connection is cut (a reset, through the {@link FaultProxy} in front of the edge)
@@ -34,11 +36,14 @@ import org.junit.jupiter.api.Timeout;
  * ends cleanly when its stdin ends.
  */
 @Timeout(180)
+// Mostly waiting across its cuts: runs in the second lane, beside the other classes (junit-platform.properties).
+@Execution(ExecutionMode.CONCURRENT)
 class AgentForwardCutTest {
     private static final String APP = "echo.portless.test";
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void aCutEdgeConnectionResumesTheOpenStreamAndTheForwardTakesNewOnes() throws Exception {
         try (Cut cut = Cut.start("portless-agent-cut-it")) {
             InstalledAgent agent = cut.agent();
@@ -83,6 +88,7 @@ class AgentForwardCutTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void anAgentSshStreamWithResumeOnSurvivesACut() throws Exception {
         try (Cut cut = Cut.start("portless-agent-ssh-cut-it")) {
             InstalledAgent agent = cut.agent();

@@ -38,6 +38,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * {@code access tcp} through the installed launcher's agent path (its Java made unusable, so only the agent can
@@ -48,6 +50,9 @@ import org.junit.jupiter.api.Timeout;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(240)
+// Its processes, ports and agent directory are its own: runs in the second lane, beside the other classes
+// (junit-platform.properties).
+@Execution(ExecutionMode.CONCURRENT)
 class AgentTcpTest {
     private static final String DB = "db.portless.test";
     private static final String ECHO = "echo.portless.test";
@@ -101,6 +106,7 @@ class AgentTcpTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     @Order(1)
     void psqlRunsATransactionAndCopiesAFewMegabytesBothWays() throws Exception {
         db = agent.forward(DB, FreePorts.next());
@@ -129,6 +135,7 @@ class AgentTcpTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     @Order(2)
     void twoForwardsOfTwoAppsShareOneAgent() throws Exception {
         long agentPid = agentPid();
@@ -149,6 +156,7 @@ class AgentTcpTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     @Order(3)
     void aPortInUseIsRefusedWithItsSentence() throws Exception {
         ProcessResult taken = Commands.run(
@@ -163,6 +171,7 @@ class AgentTcpTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     @Order(4)
     void aKilledCommandTakesItsForwardWithItAndTheAgentLivesOn() throws Exception {
         long agentPid = agentPid();

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Runs {@code scripts/bench --smoke}: every workload on every route (direct TCP, {@code ssh -L},
@@ -18,6 +20,8 @@ import org.junit.jupiter.api.Test;
  * finished and that its table has every row; it asserts no timing, because a timing on a shared
  * CI machine is noise, not a test.
  */
+// It asserts no timing: runs in the second lane, beside the other classes (junit-platform.properties).
+@Execution(ExecutionMode.CONCURRENT)
 class BenchSmokeTest {
 
     /** Every row of the bench's table, by the start of its label. */
@@ -43,6 +47,7 @@ class BenchSmokeTest {
             "| 1 MiB responses, p99");
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void everyWorkloadRunsOnEveryRoute() {
         boolean root = "root".equals(System.getProperty("user.name"));
         // As root the bench installs what is missing itself, as scripts/setup does.

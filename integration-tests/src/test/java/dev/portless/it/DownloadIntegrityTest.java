@@ -26,6 +26,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Downloads checked word by word: large downloads from a target that sends a self-describing
@@ -33,6 +35,8 @@ import org.junit.jupiter.api.Timeout;
  * client transports, several at once, each compared with what the target sent.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+// It asserts bytes, not times: runs in the second lane, beside the other classes (junit-platform.properties).
+@Execution(ExecutionMode.CONCURRENT)
 class DownloadIntegrityTest {
     private static final String APP = "pattern.portless.test";
     private static final long SIZE = Long.getLong("portless.it.download.bytes", 32L << 20);
@@ -70,18 +74,21 @@ class DownloadIntegrityTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     @Timeout(120)
     void downloadsThroughAccessSshOverHttp2ArriveIntact() throws Exception {
         loop("access ssh, portless-h2", () -> throughStdio("on"));
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     @Timeout(120)
     void downloadsThroughAccessSshOverWebSocketsArriveIntact() throws Exception {
         loop("access ssh, WebSocket", () -> throughStdio("off"));
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     @Timeout(120)
     void downloadsThroughAccessTcpOverHttp2ArriveIntact() throws Exception {
         PortlessStack.AccessTcp tcp = stack.accessTcp(APP, Map.of("JAVA_TOOL_OPTIONS", ACCESS_JVM));
@@ -89,6 +96,7 @@ class DownloadIntegrityTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     @Timeout(120)
     void downloadsThroughAccessTcpOverWebSocketsArriveIntact() throws Exception {
         PortlessStack.AccessTcp tcp =

@@ -17,6 +17,8 @@ import java.time.Duration;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * The edge is killed with SIGKILL three times during a bulk echo through {@code access tcp} and started again on
@@ -26,12 +28,15 @@ import org.junit.jupiter.api.Timeout;
  * after. CI copies 16 MiB each way; {@code -Dportless.resume.mib=1024} copies 1 GiB.
  */
 @Timeout(600)
+// Its processes and ports are its own: runs in the second lane, beside the other classes (junit-platform.properties).
+@Execution(ExecutionMode.CONCURRENT)
 class EdgeCrashResumeTest {
     private static final String APP = "echo.portless.test";
     private static final Pattern RESUMED = Pattern.compile("resumed the stream to " + Pattern.quote(APP));
     private static final int KILLS = 3;
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void aBulkEchoResumesThroughAnEdgeKilledAndRestartedThreeTimes() throws Exception {
         long total = Long.getLong("portless.resume.mib", 16) << 20;
         try (EchoServer echo = EchoServer.start();

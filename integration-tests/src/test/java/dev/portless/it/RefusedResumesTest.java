@@ -44,6 +44,7 @@ class RefusedResumesTest {
     private static final Pattern WINDOW_PASSED = Pattern.compile("was not resumed within its detach window");
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void eachRefusalIsAnsweredWithItsSentenceAndWritesNothingToTheTarget() throws Exception {
         try (EchoServer echo = EchoServer.start();
                 PortlessStack stack = PortlessStack.builder()

@@ -35,6 +35,7 @@ class ReplayBoundTest {
     private static final Duration QUIET = Duration.ofSeconds(2);
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void aStalledTargetAndACutDoNotGrowWhatAccessHoldsPastItsReplayBuffer() throws Exception {
         try (StallingEchoServer target = StallingEchoServer.start(4);
                 PortlessStack stack = PortlessStack.builder()

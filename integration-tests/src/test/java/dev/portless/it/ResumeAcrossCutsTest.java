@@ -15,6 +15,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * A bulk echo through {@code access tcp} whose connection to the edge is cut again and again (a
@@ -24,16 +26,20 @@ import org.junit.jupiter.api.Timeout;
  * (what {@code scripts/resume-soak} sets) copies 1 GiB.
  */
 @Timeout(600)
+// Its processes and ports are its own: runs in the second lane, beside the other classes (junit-platform.properties).
+@Execution(ExecutionMode.CONCURRENT)
 class ResumeAcrossCutsTest {
     private static final String APP = "echo.portless.test";
     private static final Pattern RESUMED = Pattern.compile("resumed the stream to " + Pattern.quote(APP));
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void bulkEchoSurvivesTenCutsOverHttp2() throws Exception {
         run(Long.getLong("portless.resume.mib", 64) << 20, 10, Map.of());
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void bulkEchoSurvivesCutsOverWebSockets() throws Exception {
         run(Math.min(64L << 20, Long.getLong("portless.resume.mib", 32) << 20), 4, Map.of("PORTLESS_MULTIPLEX", "off"));
     }

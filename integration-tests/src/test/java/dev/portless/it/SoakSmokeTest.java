@@ -29,6 +29,7 @@ class SoakSmokeTest {
     Path out;
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void oneMinuteOfMixedTrafficLeaveNoFailedStreamAndNoLeak() throws IOException {
         Path root = RepositoryRoot.get();
 

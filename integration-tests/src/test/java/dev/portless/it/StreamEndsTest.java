@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Every way a stream ends reaches the local program as what it is: a clean end only when both
@@ -27,6 +29,8 @@ import org.junit.jupiter.api.Timeout;
  * the cause on {@code access}'s stderr and in the edge's stream line.
  */
 @Timeout(120)
+// Its processes and ports are its own: runs in the second lane, beside the other classes (junit-platform.properties).
+@Execution(ExecutionMode.CONCURRENT)
 class StreamEndsTest {
     private static final String APP = "bulk.portless.test";
     private static final String CONNECTOR_GONE = "the connector for tunnel tests went away during the stream";
@@ -38,6 +42,7 @@ class StreamEndsTest {
      * {@code access ssh}. One stack for all three keeps the test short.
      */
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void aConnectorKilledDuringBulkCopiesResetsEveryLocalProgram() throws Exception {
         try (PatternServer pattern = PatternServer.start();
                 PortlessStack stack = PortlessStack.builder()
@@ -87,6 +92,7 @@ class StreamEndsTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void onlyACleanTargetEndCompletesTheStream() throws Exception {
         int size = 256 * 1024;
         try (TruncatingServer clean = TruncatingServer.start(size, false);

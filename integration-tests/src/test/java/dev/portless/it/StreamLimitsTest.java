@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * The ends an operator asks for, and the one the edge's own shutdown causes: an app's
@@ -24,6 +26,9 @@ import org.junit.jupiter.api.Timeout;
  * connector's own SIGTERM does at the end of its {@code grace-period}.
  */
 @Timeout(120)
+// Mostly waiting for its timeouts and drains: runs in the second lane, beside the other classes
+// (junit-platform.properties).
+@Execution(ExecutionMode.CONCURRENT)
 class StreamLimitsTest {
     // A drain ends a plain stream with its sentence; a resumable one (the default) it only detaches,
     // to be resumed through another edge (StreamSessionsTest, ResumeAcrossCutsTest).
@@ -32,6 +37,7 @@ class StreamLimitsTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void appTimeoutsEndStreamsWithTheirOwnSentence() throws Exception {
         try (EchoServer echo = EchoServer.start();
                 PortlessStack stack = PortlessStack.builder()
@@ -80,6 +86,7 @@ class StreamLimitsTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void sigtermDrainsTheEdgeThenEndsWhatIsLeftWithItsSentence() throws Exception {
         try (EchoServer echo = EchoServer.start();
                 PortlessStack stack = drainingStack(echo).start()) {
@@ -106,6 +113,7 @@ class StreamLimitsTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void sigtermDrainsServesEdgeBeforeItsConnector() throws Exception {
         try (EchoServer echo = EchoServer.start();
                 PortlessStack stack = drainingStack(echo).startServe()) {
@@ -124,6 +132,7 @@ class StreamLimitsTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void aConnectorsGracePeriodEndsWhatIsLeftWithItsSentence() throws Exception {
         String sentence = "the connector for tunnel tests shut down during the stream";
         try (EchoServer echo = EchoServer.start();

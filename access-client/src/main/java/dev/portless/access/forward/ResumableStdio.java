@@ -85,9 +85,9 @@ public final class ResumableStdio {
             // The target ended its bytes: stdout ends too, so the local program sees its end of file while
             // its own side may still be sending (a half-close, as the plain stdio path does).
             out.close();
-            if (!joined.isDone()) {
+            if (joined.completeExceptionally(notJoined(null))) {
                 // The local connection closed before any stream was joined: the dial failed, and
-                // ConnectToEdge has said why.
+                // ConnectToEdge has said why. Ended so, the exit hook has no stream's end to wait for.
                 return 1;
             }
             // The target has ended its bytes; the stream completes once ssh has ended its own.
@@ -96,7 +96,7 @@ public final class ResumableStdio {
         } catch (IOException e) {
             // A stream that ended with an abort has said why in its own sentence; the reset of the local
             // connection is how that abort reached this side, not a second cause to print.
-            if (!joined.isDone() || awaitSettled(joined)) {
+            if (joined.completeExceptionally(notJoined(e)) || awaitSettled(joined)) {
                 err.println("access: the stream to " + hostname + " was cut off: " + e.getMessage());
             }
             return 1;
@@ -104,6 +104,11 @@ public final class ResumableStdio {
             socket.close();
             listener.close();
         }
+    }
+
+    // Without it, a dial the edge refused (an unknown app, no connector online) kept the JVM for the whole drain.
+    private static IOException notJoined(IOException cause) {
+        return new IOException("the local connection ended before a stream was joined", cause);
     }
 
     /** Waits (bounded) for the stream's end to reach the other side; returns false when it was aborted. */

@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * SIGHUP and {@code connector reload} make {@code connector run} read connector.yml again: a new ingress rule
@@ -23,6 +25,8 @@ import org.junit.jupiter.api.Test;
  * nothing and the command prints its line and exits 1, and a removed rule, reloaded by the command, serves no
  * new stream.
  */
+// Its processes and ports are its own: runs in the second lane, beside the other classes (junit-platform.properties).
+@Execution(ExecutionMode.CONCURRENT)
 class ConnectorReloadTest {
     private static final String ECHO = "echo.portless.test";
     private static final String ADDED = "added.portless.test";
@@ -30,6 +34,7 @@ class ConnectorReloadTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void reloadAddsRulesKeepsOpenStreamsAndRefusesABadFile() throws Exception {
         String admin = "127.0.0.1:" + FreePorts.next();
         Path secrets = TempDirs.create("portless-reload");

@@ -29,6 +29,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * {@code connector reload} and SIGHUP make {@code connector edge} read edge.yml again: a policy change lets the
@@ -37,6 +39,8 @@ import org.junit.jupiter.api.Test;
  * and exits 1, a wrong admin secret is refused, a rotated certificate is served to the next TLS connection after
  * a SIGHUP, and 200 streams open across all of it keep flowing.
  */
+// Its processes and ports are its own: runs in the second lane, beside the other classes (junit-platform.properties).
+@Execution(ExecutionMode.CONCURRENT)
 class EdgeReloadTest {
     private static final String ECHO = "echo.portless.test";
     private static final String CLOSED = "closed.portless.test";
@@ -45,6 +49,7 @@ class EdgeReloadTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void reloadChangesNewStreamsOnlyAndRefusesABadFile() throws Exception {
         String admin = "127.0.0.1:" + FreePorts.next();
         Path secrets = TempDirs.create("portless-reload");

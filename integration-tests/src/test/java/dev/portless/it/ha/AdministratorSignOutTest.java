@@ -28,6 +28,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * {@code connector revoke} at one edge signs a person out at both edges sharing PostgreSQL: their live
@@ -35,6 +37,8 @@ import org.junit.jupiter.api.Timeout;
  * their old token opens nothing more, and a new sign-in works.
  */
 @Timeout(180)
+// Its processes and ports are its own: runs in the second lane, beside the other classes (junit-platform.properties).
+@Execution(ExecutionMode.CONCURRENT)
 class AdministratorSignOutTest {
     private static final int A = 0;
     private static final int B = 1;
@@ -43,6 +47,7 @@ class AdministratorSignOutTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void aRevokeAtOneEdgeEndsTheLiveStreamAtTheOtherAndTheIdentityMaySignInAgain() throws Exception {
         Path home = TempDirs.create("portless-signout");
         try (TwoEdgeStack stack = TwoEdgeStack.start()) {

@@ -17,17 +17,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * A connector given one edge name dials every address the name has at a real DNS server (dnsmasq on a
  * loopback port, named by {@code edge-dns-server}), each address an edge of its own (127.0.0.1 and
  * 127.0.0.2, both loopback), and follows the answer: a removed address is dropped, an added one dialled.
  */
+// Mostly waiting for the connector to follow its DNS answer: runs in the second lane, beside the other classes
+// (junit-platform.properties).
+@Execution(ExecutionMode.CONCURRENT)
 class EdgeNameAddressesTest {
     private static final String NAME = "edges.portless.test";
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void dialsEveryAddressAndFollowsTheAnswer() throws Exception {
         Path dir = TempDirs.create("portless-edge-dns");
         List<JavaProcess> processes = new ArrayList<>();

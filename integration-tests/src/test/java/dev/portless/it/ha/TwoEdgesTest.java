@@ -17,6 +17,8 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Two edges sharing PostgreSQL behind HAProxy, two connectors dialing both: what a person signs in to at one edge
@@ -27,6 +29,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * resume through the other.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+// Its processes and ports are its own: runs in the second lane, beside the other classes (junit-platform.properties).
+@Execution(ExecutionMode.CONCURRENT)
 class TwoEdgesTest {
     private static final int A = 0;
     private static final int B = 1;
@@ -54,6 +58,7 @@ class TwoEdgesTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     @Order(1)
     void aBrowserSessionMadeOnOneEdgeWorksOnTheOther() {
         String session = stack.signIn(stack.edgePort(A), "alice@example.com");
@@ -63,6 +68,7 @@ class TwoEdgesTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     @Order(2)
     void aTokenMintedByOneEdgeOpensStreamsThroughEitherAndItsCodeIsSpentOnceAcrossBoth() {
         String session = stack.signIn(stack.edgePort(A), "bob@example.com");
@@ -89,6 +95,7 @@ class TwoEdgesTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     @Order(3)
     void aDeviceCodeApprovedAtOneEdgeIsRedeemedAtTheOtherOnceAndRefusedAfterwards() {
         HttpResponse<String> started = stack.post(
@@ -124,6 +131,7 @@ class TwoEdgesTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     @Order(4)
     void aPinAskedForAtOneEdgeShowsItsTriesLeftAtBothAndIsAnsweredAtTheOther() {
         String email = "judy@example.com";
@@ -159,6 +167,7 @@ class TwoEdgesTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     @Order(5)
     void wrongDeviceCodesSplitOverBothEdgesUseUpOneBudget() {
         HttpResponse<String> started = stack.post(
@@ -214,6 +223,7 @@ class TwoEdgesTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     @Order(6)
     void newConnectionsPerSecondThroughHaproxyWithTwoEdges() throws Exception {
         String token = freshToken("heidi@example.com");
@@ -226,6 +236,7 @@ class TwoEdgesTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     @Order(7)
     void newConnectionsKeepSucceedingWhenAConnectorIsKilledUnderLoad() throws Exception {
         String token = freshToken("carol@example.com");
@@ -247,6 +258,7 @@ class TwoEdgesTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     @Order(8)
     void signInFailsWithASentenceWhileTheDatabaseIsDownAndWorksAfterwardsWithoutRestartingTheEdges() {
         String session = stack.signIn(stack.edgePort(A), "dave@example.com");
@@ -269,6 +281,7 @@ class TwoEdgesTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     @Order(9)
     void aSessionMadeOnAKilledEdgeAndTheStreamsItCarriedCarryOnThroughTheOther() throws Exception {
         String token = freshToken("grace@example.com");

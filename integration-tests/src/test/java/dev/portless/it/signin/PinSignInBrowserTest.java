@@ -125,7 +125,8 @@ class PinSignInBrowserTest {
             chromium.screenshot("device-confirm");
             browser.findElement(By.cssSelector("button[value=allow]")).click();
             awaitTitle(browser, "Signed in — return to your terminal");
-            Thread.sleep(5_000);
+            // The first poll of an approved code redeems it: only a poll sooner than the interval after an earlier
+            // poll is told to slow down (DevicePoll), so there is no interval to wait for here.
             HttpResponse<String> deviceToken = stack.post(
                     "/oauth/token",
                     Map.of(
