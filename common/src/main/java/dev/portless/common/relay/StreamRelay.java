@@ -20,6 +20,8 @@ final class StreamRelay extends ChannelInboundHandlerAdapter {
     private final ChannelFutureListener closeOnWriteFailure;
     // Written on this channel's event loop only; read by the pair when the stream ends.
     private volatile long bytesRead;
+    // Null unless debug logging is on for RelayCounters; touched from this channel's event loop only.
+    private RelayCounters counters;
 
     StreamRelay(RelayPair pair, Channel peer) {
         this.pair = pair;
@@ -37,6 +39,7 @@ final class StreamRelay extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
+        counters = RelayCounters.startIfLogging(ctx, peer);
         if (ctx.channel().isActive()) {
             ctx.read();
         }
@@ -54,6 +57,9 @@ final class StreamRelay extends ChannelInboundHandlerAdapter {
             return;
         }
         bytesRead += n;
+        if (counters != null) {
+            counters.relayed(n);
+        }
         peer.write(buf).addListener(closeOnWriteFailure);
     }
 
@@ -61,7 +67,12 @@ final class StreamRelay extends ChannelInboundHandlerAdapter {
     public void channelReadComplete(ChannelHandlerContext ctx) {
         peer.flush();
         if (peer.isWritable()) {
+            if (counters != null) {
+                counters.readAgain();
+            }
             ctx.read();
+        } else if (counters != null) {
+            counters.heldForPeer();
         }
     }
 
