@@ -32,14 +32,17 @@ final class RelayCounters {
         this.peer = peer;
     }
 
-    /** Returns counters that log once a second for the relay at {@code ctx}, or null when debug logging is off. */
-    static RelayCounters startIfLogging(ChannelHandlerContext ctx, Channel peer) {
+    /**
+     * Returns counters that log once a second for the relay at {@code ctx}, naming it {@code direction}
+     * and the stream's channel, or null when debug logging is off.
+     */
+    static RelayCounters startIfLogging(ChannelHandlerContext ctx, Channel peer, String direction) {
         if (!log.isDebugEnabled()) {
             return null;
         }
         RelayCounters counters = new RelayCounters(peer);
-        String direction = ctx.channel().id().asShortText() + " -> " + peer.id().asShortText();
-        counters.ticker = ctx.executor().scheduleAtFixedRate(() -> counters.tick(direction), 1, 1, TimeUnit.SECONDS);
+        String name = direction + " (" + ctx.channel().id().asShortText() + ")";
+        counters.ticker = ctx.executor().scheduleAtFixedRate(() -> counters.tick(name), 1, 1, TimeUnit.SECONDS);
         ctx.channel().closeFuture().addListener(f -> counters.ticker.cancel(false));
         return counters;
     }
