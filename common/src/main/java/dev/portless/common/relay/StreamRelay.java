@@ -17,13 +17,18 @@ import io.netty.util.ReferenceCountUtil;
 final class StreamRelay extends ChannelInboundHandlerAdapter {
     private final RelayPair pair;
     private final Channel peer;
+    // What the debug counters call this direction, e.g. "client -> connector".
+    private final String direction;
     private final ChannelFutureListener closeOnWriteFailure;
     // Written on this channel's event loop only; read by the pair when the stream ends.
     private volatile long bytesRead;
+    // Null unless debug logging is on for RelayCounters; touched from this channel's event loop only.
+    private RelayCounters counters;
 
-    StreamRelay(RelayPair pair, Channel peer) {
+    StreamRelay(RelayPair pair, Channel peer, String direction) {
         this.pair = pair;
         this.peer = peer;
+        this.direction = direction;
         this.closeOnWriteFailure = f -> {
             if (!f.isSuccess()) {
                 pair.failed(peer, f.cause());
@@ -37,6 +42,7 @@ final class StreamRelay extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
+        counters = RelayCounters.startIfLogging(ctx, peer, direction);
         if (ctx.channel().isActive()) {
             ctx.read();
         }
@@ -54,6 +60,9 @@ final class StreamRelay extends ChannelInboundHandlerAdapter {
             return;
         }
         bytesRead += n;
+        if (counters != null) {
+            counters.relayed(n);
+        }
         peer.write(buf).addListener(closeOnWriteFailure);
     }
 
@@ -61,7 +70,12 @@ final class StreamRelay extends ChannelInboundHandlerAdapter {
     public void channelReadComplete(ChannelHandlerContext ctx) {
         peer.flush();
         if (peer.isWritable()) {
+            if (counters != null) {
+                counters.readAgain();
+            }
             ctx.read();
+        } else if (counters != null) {
+            counters.heldForPeer();
         }
     }
 
