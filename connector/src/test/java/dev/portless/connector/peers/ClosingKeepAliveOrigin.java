@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -66,7 +67,8 @@ public final class ClosingKeepAliveOrigin implements AutoCloseable {
             if (first == null) {
                 return;
             }
-            requests.add("conn=" + n + " " + first);
+            requests.add("conn=" + n + " " + requestLine(first));
+            skipBody(in, first);
             byte[] body = ("conn=" + n).getBytes(StandardCharsets.US_ASCII);
             s.getOutputStream()
                     .write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + body.length
@@ -76,7 +78,7 @@ public final class ClosingKeepAliveOrigin implements AutoCloseable {
             s.getOutputStream().flush();
             String second = readHead(in);
             if (second != null) {
-                requests.add("conn=" + n + " " + second);
+                requests.add("conn=" + n + " " + requestLine(second));
             }
             // Closing here, having read the second request and answered nothing.
         } catch (IOException e) {
@@ -84,17 +86,56 @@ public final class ClosingKeepAliveOrigin implements AutoCloseable {
         }
     }
 
-    /** Returns the request line of the next request head, or null at the end of the connection. */
+    /** Returns the next request head, or null at the end of the connection. */
     private static String readHead(InputStream in) throws IOException {
         StringBuilder head = new StringBuilder();
         int b;
         while ((b = in.read()) != -1) {
             head.append((char) b);
             if (head.length() >= 4 && head.substring(head.length() - 4).equals("\r\n\r\n")) {
-                return head.substring(0, head.indexOf("\r\n"));
+                return head.toString();
             }
         }
         return null;
+    }
+
+    private static String requestLine(String head) {
+        return head.substring(0, head.indexOf("\r\n"));
+    }
+
+    /**
+     * Reads the answered request's body to its end, so that its bytes are never taken for the next
+     * request's head, however late they arrive.
+     */
+    private static void skipBody(InputStream in, String head) throws IOException {
+        String lower = head.toLowerCase(Locale.ROOT);
+        if (lower.contains("\r\ntransfer-encoding: chunked\r\n")) {
+            long size;
+            do {
+                size = Long.parseLong(readLine(in).split(";", 2)[0].trim(), 16);
+                in.readNBytes(Math.toIntExact(size));
+                readLine(in);
+            } while (size > 0);
+            return;
+        }
+        int at = lower.indexOf("\r\ncontent-length:");
+        if (at >= 0) {
+            int end = lower.indexOf("\r\n", at + 2);
+            long length = Long.parseLong(
+                    lower.substring(at + "\r\ncontent-length:".length(), end).trim());
+            in.readNBytes(Math.toIntExact(length));
+        }
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        int b;
+        while ((b = in.read()) != -1 && b != '\n') {
+            if (b != '\r') {
+                line.append((char) b);
+            }
+        }
+        return line.toString();
     }
 
     @Override
