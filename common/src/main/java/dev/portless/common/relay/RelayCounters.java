@@ -33,15 +33,15 @@ final class RelayCounters {
     }
 
     /**
-     * Returns counters that log once a second for the relay at {@code ctx}, naming it {@code direction}
-     * and the stream's channel, or null when debug logging is off.
+     * Returns counters that log once a second for the relay at {@code ctx}, naming its direction
+     * ({@code from -> to}) and the stream's channel, or null when debug logging is off.
      */
-    static RelayCounters startIfLogging(ChannelHandlerContext ctx, Channel peer, String direction) {
+    static RelayCounters startIfLogging(ChannelHandlerContext ctx, Channel peer, String from, String to) {
         if (!log.isDebugEnabled()) {
             return null;
         }
         RelayCounters counters = new RelayCounters(peer);
-        String name = direction + " (" + ctx.channel().id().asShortText() + ")";
+        String name = from + " -> " + to + " (" + ctx.channel().id().asShortText() + ")";
         counters.ticker = ctx.executor().scheduleAtFixedRate(() -> counters.tick(name), 1, 1, TimeUnit.SECONDS);
         ctx.channel().closeFuture().addListener(f -> counters.ticker.cancel(false));
         return counters;

@@ -47,8 +47,8 @@ public final class RelayPair {
         this.second = second.channel();
         this.secondName = second.name();
         this.secondLost = second.lost();
-        this.firstRelay = new StreamRelay(this, this.second, firstName + " -> " + secondName);
-        this.secondRelay = new StreamRelay(this, this.first, secondName + " -> " + firstName);
+        this.firstRelay = new StreamRelay(this, this.second, firstName, secondName);
+        this.secondRelay = new StreamRelay(this, this.first, secondName, firstName);
     }
 
     /**

@@ -17,18 +17,20 @@ import io.netty.util.ReferenceCountUtil;
 final class StreamRelay extends ChannelInboundHandlerAdapter {
     private final RelayPair pair;
     private final Channel peer;
-    // What the debug counters call this direction, e.g. "client -> connector".
-    private final String direction;
+    // What the debug counters call the two sides, e.g. "client" and "connector"; joined only when they log.
+    private final String from;
+    private final String to;
     private final ChannelFutureListener closeOnWriteFailure;
     // Written on this channel's event loop only; read by the pair when the stream ends.
     private volatile long bytesRead;
     // Null unless debug logging is on for RelayCounters; touched from this channel's event loop only.
     private RelayCounters counters;
 
-    StreamRelay(RelayPair pair, Channel peer, String direction) {
+    StreamRelay(RelayPair pair, Channel peer, String from, String to) {
         this.pair = pair;
         this.peer = peer;
-        this.direction = direction;
+        this.from = from;
+        this.to = to;
         this.closeOnWriteFailure = f -> {
             if (!f.isSuccess()) {
                 pair.failed(peer, f.cause());
@@ -42,7 +44,7 @@ final class StreamRelay extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        counters = RelayCounters.startIfLogging(ctx, peer, direction);
+        counters = RelayCounters.startIfLogging(ctx, peer, from, to);
         if (ctx.channel().isActive()) {
             ctx.read();
         }
