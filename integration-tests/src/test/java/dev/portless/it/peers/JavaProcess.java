@@ -12,7 +12,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,6 +30,13 @@ public final class JavaProcess implements AutoCloseable {
     // (a thread dump on SIGQUIT) goes to stderr: stdout can be a program's data stream, as ssh's is.
     private static final List<String> JVM_OPTIONS =
             List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:+DisplayVMOutputToStderr");
+    /**
+     * A directory to record each started JVM's flight recording in (system property), for a profile of
+     * where a benchmark's CPU goes: {@code scripts/long-distance --profile DIR}. Unset: no recording.
+     */
+    private static final String FLIGHT_RECORDINGS = "portless.it.flightRecordings";
+
+    private static final AtomicInteger recordings = new AtomicInteger();
 
     private final String mainClass;
     private final Process process;
@@ -70,6 +79,7 @@ public final class JavaProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(javaExecutable());
         command.addAll(jvmOptions);
+        flightRecording(mainClass, args).ifPresent(command::add);
         command.add("-cp");
         command.add(classPath());
         command.add(mainClass);
@@ -84,6 +94,18 @@ public final class JavaProcess implements AutoCloseable {
             TempDirs.delete(dir);
             throw new UncheckedIOException("cannot start " + mainClass, e);
         }
+    }
+
+    /** Returns the option that records this JVM's flight, named by its program and role, when asked for. */
+    private static Optional<String> flightRecording(String mainClass, List<String> args) {
+        String dir = System.getProperty(FLIGHT_RECORDINGS, "");
+        if (dir.isBlank()) {
+            return Optional.empty();
+        }
+        String program = mainClass.substring(mainClass.lastIndexOf('.') + 1);
+        String role = args.isEmpty() ? "" : "-" + args.get(0);
+        Path file = Path.of(dir).toAbsolutePath().resolve(program + role + "-" + recordings.incrementAndGet() + ".jfr");
+        return Optional.of("-XX:StartFlightRecording=settings=profile,filename=" + file);
     }
 
     /**
