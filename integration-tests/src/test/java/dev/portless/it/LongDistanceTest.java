@@ -102,7 +102,8 @@ class LongDistanceTest {
                     "PORTLESS_EDGE",
                     "https://127.0.0.1:" + toEdge.port(),
                     "JAVA_TOOL_OPTIONS",
-                    "-Dorg.slf4j.simpleLogger.log.dev.portless.common.mux.Http2WindowGrowth=debug"
+                    "-Dorg.slf4j.simpleLogger.log.dev.portless.common.mux.Http2WindowGrowth="
+                            + System.getProperty("portless.longDistance.tunerLog", "debug")
                             + " -Dorg.slf4j.simpleLogger.log.dev.portless.common.resume.EndCounters=debug");
             PortlessStack.AccessTcp echoAccess = stack.accessTcp(ECHO_APP, env);
             PortlessStack.AccessTcp sinkAccess = stack.accessTcp(SINK_APP, env);

@@ -24,14 +24,19 @@ import org.slf4j.LoggerFactory;
  * its whole window in that time (the window, not the link, is what limits it) doubles that
  * stream's window, up to {@link Caps#streamCap()}.
  *
- * <p>A PING waits behind the bytes queued on its way, so a round trip measured during a transfer is
- * the path's delay plus its queues; and a window larger than the path needs is exactly what builds a
- * queue, because the extra bytes wait in buffers (the kernel's, a proxy's, a router's, or a receiver
- * that cannot keep up). Judged on that round trip alone, every window looks full: windows grew to
- * their cap, the queue grew with them, and acknowledgements and PINGs that share the connection with
- * the other direction's bytes took a second at 50 ms. So the bytes of one round trip are scaled to
- * the shortest round trip seen on the connection ({@link #bytesPerBaseRoundTrip}): the delivery
- * rate times the path's own delay, which the window must cover and need not exceed.
+ * <p>A PING waits behind the bytes queued on its way, both ways, and so does the credit a window
+ * returns. The queue on the way to us, behind the peer's bytes of this very stream, is one the window
+ * builds: a window larger than the path needs is exactly what fills the buffers between the peer and
+ * us (the kernel's, a proxy's, a router's, or a receiver that cannot keep up), and a window judged on
+ * the round trip with that queue in it looks full however large it is: windows grew to their cap, the
+ * queue grew with them, and at 50 ms a round trip took a second. The queue on the way from us is
+ * another matter: our WINDOW_UPDATEs wait there behind the bytes we send the peer on other streams (in
+ * an echo, the other direction's), however small this stream's window, and the window must cover that
+ * wait or the peer runs out of credit while the update queues. So the round trip a window must cover
+ * is the measured one less the queue on the way to us ({@link #creditRoundTrip}): the peer's own
+ * measuring PINGs carry its clock ({@link PingStamp}), from which {@link InboundQueue} reads that
+ * queue. Without them (an idle peer, which sends nothing that could queue our updates, or an older
+ * one) it is the shortest round trip seen on the connection, the path's own delay.
  *
  * <p>A window is a promise of memory: with AUTO_READ off, bytes the peer sends under it wait in
  * the stream until the local side takes them. So a stream's window grows only while its data
@@ -41,11 +46,11 @@ import org.slf4j.LoggerFactory;
  * start window, and its growth returns to the budget when it closes.
  *
  * <p>Sits right behind the {@link Http2FrameCodec} in the connection's pipeline and passes every
- * frame on; its PINGs carry their own payload, so keepalive PINGs are not mistaken for them.
+ * frame on; its PINGs carry a mark of their own, so keepalive PINGs are not mistaken for them. It
+ * measures while any stream receives data, also once every window is at its cap, because the peer
+ * reads its own queue from our PINGs.
  */
 public final class Http2WindowGrowth extends ChannelDuplexHandler {
-    /** The payload of a measuring PING ("portless" in ASCII). */
-    static final long PING_PAYLOAD = 0x706f72746c657373L;
     /** A stream whose window is this full after one round trip is limited by the window (3/4). */
     private static final int FULL_NUMERATOR = 3;
 
@@ -77,6 +82,7 @@ public final class Http2WindowGrowth extends ChannelDuplexHandler {
     private Http2Connection connection;
     private Http2Connection.PropertyKey sampleKey;
     private Http2Connection.PropertyKey grownKey;
+    private final InboundQueue inboundQueue = new InboundQueue();
     private long pingSentAt;
     private boolean pingOutstanding;
     // The shortest measuring round trip so far: the path's delay with the least queueing in it.
@@ -111,15 +117,19 @@ public final class Http2WindowGrowth extends ChannelDuplexHandler {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof Http2DataFrame data && data.stream() != null) {
             onData(ctx, data);
-        } else if (msg instanceof Http2PingFrame ping && ping.ack() && ping.content() == PING_PAYLOAD) {
-            onRoundTrip(ctx);
+        } else if (msg instanceof Http2PingFrame ping && PingStamp.isMeasuring(ping.content())) {
+            if (!ping.ack()) {
+                inboundQueue.onPeerStamp(ping.content(), System.nanoTime());
+            } else if (pingOutstanding) {
+                onRoundTrip(ctx, ping.content());
+            }
         }
         ctx.fireChannelRead(msg);
     }
 
     private void onData(ChannelHandlerContext ctx, Http2DataFrame data) {
         Http2Stream stream = connection.stream(data.stream().id());
-        if (stream == null || windowOf(stream) >= caps.streamCap()) {
+        if (stream == null) {
             return;
         }
         long now = System.nanoTime();
@@ -129,30 +139,37 @@ public final class Http2WindowGrowth extends ChannelDuplexHandler {
             }
             pingOutstanding = true;
             pingSentAt = now;
-            ctx.writeAndFlush(new DefaultHttp2PingFrame(PING_PAYLOAD));
+            ctx.writeAndFlush(new DefaultHttp2PingFrame(PingStamp.payload(now)));
+        }
+        if (windowOf(stream) >= caps.streamCap()) {
+            return;
         }
         Long sample = stream.getProperty(sampleKey);
         stream.setProperty(sampleKey, (sample == null ? 0 : sample) + data.initialFlowControlledBytes());
         sampled.add(stream);
     }
 
-    private void onRoundTrip(ChannelHandlerContext ctx) {
+    private void onRoundTrip(ChannelHandlerContext ctx, long payload) {
         pingOutstanding = false;
-        long roundTripNanos = Math.max(1, System.nanoTime() - pingSentAt);
+        long now = System.nanoTime();
+        long roundTripNanos = Math.max(1, TimeUnit.MICROSECONDS.toNanos(PingStamp.microsSince(payload, now)));
         baseRoundTripNanos = Math.min(baseRoundTripNanos, roundTripNanos);
+        long inboundQueueNanos = inboundQueue.queueNanos(now);
+        long creditRoundTripNanos = creditRoundTrip(roundTripNanos, baseRoundTripNanos, inboundQueueNanos);
         if (log.isTraceEnabled()) {
             // What the queues on the path add: a round trip far above the shortest waited behind bytes.
             log.trace(
-                    "Round trip {} us, the shortest {} us",
+                    "Round trip {} us, the shortest {} us, the queue on the way here {} us",
                     TimeUnit.NANOSECONDS.toMicros(roundTripNanos),
-                    TimeUnit.NANOSECONDS.toMicros(baseRoundTripNanos));
+                    TimeUnit.NANOSECONDS.toMicros(baseRoundTripNanos),
+                    inboundQueueNanos < 0 ? "unknown" : TimeUnit.NANOSECONDS.toMicros(inboundQueueNanos));
         }
         boolean grew = false;
         for (Http2Stream stream : sampled) {
             Long sample = stream.removeProperty(sampleKey);
             int window = windowOf(stream);
-            if (sample != null && windowLimits(sample, roundTripNanos, baseRoundTripNanos, window)) {
-                grew |= grow(stream, window, sample, roundTripNanos, baseRoundTripNanos);
+            if (sample != null && windowLimits(sample, roundTripNanos, creditRoundTripNanos, window)) {
+                grew |= grow(stream, window, sample, roundTripNanos, creditRoundTripNanos);
             }
         }
         sampled.clear();
@@ -162,27 +179,41 @@ public final class Http2WindowGrowth extends ChannelDuplexHandler {
     }
 
     /**
-     * Returns whether a stream that delivered {@code sample} bytes during a round trip of
-     * {@code roundTripNanos} is held back by its {@code window}: whether, at that rate, one base round
-     * trip ({@code baseRoundTripNanos}, the shortest seen) carries close to a whole window.
+     * Returns the round trip a window's credit takes without the queue the window builds itself: the
+     * measured {@code roundTripNanos} less {@code inboundQueueNanos}, the queue on the way to us, but
+     * never under {@code baseRoundTripNanos}, the shortest round trip seen; that shortest one when the
+     * inbound queue is unknown (negative).
      */
-    static boolean windowLimits(long sample, long roundTripNanos, long baseRoundTripNanos, int window) {
-        return bytesPerBaseRoundTrip(sample, roundTripNanos, baseRoundTripNanos) * FULL_DENOMINATOR
+    static long creditRoundTrip(long roundTripNanos, long baseRoundTripNanos, long inboundQueueNanos) {
+        if (inboundQueueNanos < 0) {
+            return baseRoundTripNanos;
+        }
+        return Math.max(baseRoundTripNanos, roundTripNanos - inboundQueueNanos);
+    }
+
+    /**
+     * Returns whether a stream that delivered {@code sample} bytes during a round trip of
+     * {@code roundTripNanos} is held back by its {@code window}: whether, at that rate, one credit round
+     * trip ({@code creditRoundTripNanos}, see {@link #creditRoundTrip}) carries close to a whole window.
+     */
+    static boolean windowLimits(long sample, long roundTripNanos, long creditRoundTripNanos, int window) {
+        return bytesPerCreditRoundTrip(sample, roundTripNanos, creditRoundTripNanos) * FULL_DENOMINATOR
                 >= (long) window * FULL_NUMERATOR;
     }
 
     /**
-     * Returns the bytes one base round trip carries at the rate of {@code sample} bytes per
-     * {@code roundTripNanos}: the bandwidth-delay product without the queues in the measured round trip.
+     * Returns the bytes one credit round trip carries at the rate of {@code sample} bytes per
+     * {@code roundTripNanos}: the bandwidth-delay product the window must cover, without the queue it
+     * builds on the way to us.
      */
-    static long bytesPerBaseRoundTrip(long sample, long roundTripNanos, long baseRoundTripNanos) {
-        if (baseRoundTripNanos >= roundTripNanos) {
+    static long bytesPerCreditRoundTrip(long sample, long roundTripNanos, long creditRoundTripNanos) {
+        if (creditRoundTripNanos >= roundTripNanos) {
             return sample;
         }
-        return (long) (sample * ((double) baseRoundTripNanos / roundTripNanos));
+        return (long) (sample * ((double) creditRoundTripNanos / roundTripNanos));
     }
 
-    private boolean grow(Http2Stream stream, int window, long sample, long roundTripNanos, long baseRoundTripNanos) {
+    private boolean grow(Http2Stream stream, int window, long sample, long roundTripNanos, long creditRoundTripNanos) {
         long wanted = Math.min(caps.streamCap(), 2L * window) - window;
         int delta = (int) Math.min(wanted, caps.growthBudget() - liveGrowth);
         if (delta <= 0) {
@@ -205,12 +236,12 @@ public final class Http2WindowGrowth extends ChannelDuplexHandler {
         stream.setProperty(grownKey, grownOf(stream) + delta);
         liveGrowth += delta;
         log.debug(
-                "Stream {} window grew to {} bytes ({} bytes arrived in a {} us round trip; the shortest was {} us)",
+                "Stream {} window grew to {} bytes ({} bytes arrived in a {} us round trip; credit took {} us of it)",
                 stream.id(),
                 window + delta,
                 sample,
                 TimeUnit.NANOSECONDS.toMicros(roundTripNanos),
-                TimeUnit.NANOSECONDS.toMicros(baseRoundTripNanos));
+                TimeUnit.NANOSECONDS.toMicros(creditRoundTripNanos));
         return true;
     }
 
