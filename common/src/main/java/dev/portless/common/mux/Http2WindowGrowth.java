@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * wait or the peer runs out of credit while the update queues. So the round trip a window must cover
  * is the measured one less the queue on the way to us ({@link #creditRoundTrip}): the peer's own
  * measuring PINGs carry its clock ({@link PingStamp}), from which {@link InboundQueue} reads that
- * queue. Without them (an idle peer, which sends nothing that could queue our updates, or an older
- * one) it is the shortest round trip seen on the connection, the path's own delay.
+ * queue. Without them (a peer that receives no data sends none, and then we send
+ * no bytes our updates could queue behind; or an older peer) it is the shortest round trip seen on
+ * the connection, the path's own delay.
  *
  * <p>A window is a promise of memory: with AUTO_READ off, bytes the peer sends under it wait in
  * the stream until the local side takes them. So a stream's window grows only while its data
