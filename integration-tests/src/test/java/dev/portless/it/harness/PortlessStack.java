@@ -139,7 +139,7 @@ public final class PortlessStack implements AutoCloseable {
         int port = FreePorts.next();
         Map<String, String> env = accessEnv();
         env.putAll(extraEnv);
-        JavaProcess p = JavaProcess.start(
+        JavaProcess p = JavaProcess.startForwarder(
                 "dev.portless.access.AccessMain",
                 List.of("tcp", "--hostname", hostname, "--url", "127.0.0.1:" + port),
                 env);

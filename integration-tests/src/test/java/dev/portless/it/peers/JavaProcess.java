@@ -30,6 +30,9 @@ public final class JavaProcess implements AutoCloseable {
     // (a thread dump on SIGQUIT) goes to stderr: stdout can be a program's data stream, as ssh's is.
     private static final List<String> JVM_OPTIONS =
             List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:+DisplayVMOutputToStderr");
+
+    private static final List<String> FORWARDER_JVM_OPTIONS =
+            List.of("-XX:+UseSerialGC", "-XX:+DisplayVMOutputToStderr");
     /**
      * A directory to record each started JVM's flight recording in (system property), for a profile of
      * where a benchmark's CPU goes: {@code scripts/long-distance --profile DIR}. Unset: no recording.
@@ -60,6 +63,15 @@ public final class JavaProcess implements AutoCloseable {
     /** Returns a started {@code mainClass} with {@code args} and {@code env} added to this JVM's environment. */
     public static JavaProcess start(String mainClass, List<String> args, Map<String, String> env) {
         return start(mainClass, JVM_OPTIONS, args, env);
+    }
+
+    /**
+     * Returns a started {@code access tcp}-like forwarder {@code mainClass}: the serial collector with the
+     * whole tiered JIT, as scripts/access runs {@code access tcp}, which forwards bulk data for hours; with C1
+     * alone its copying would cost more CPU than users' forwarders spend.
+     */
+    public static JavaProcess startForwarder(String mainClass, List<String> args, Map<String, String> env) {
+        return start(mainClass, FORWARDER_JVM_OPTIONS, args, env);
     }
 
     /**
