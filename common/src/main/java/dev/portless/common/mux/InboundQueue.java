@@ -8,9 +8,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Each stamp gives the one-way delay plus the constant difference of the two clocks; the smallest of
  * these is the path's own delay plus that difference, so a stamp minus the smallest is the queueing
- * delay alone, whatever the clocks read. (Two machines' clocks drift apart by a few microseconds a
- * second at most; a drift that makes the peer's stamps look later only ever makes the queue look longer,
- * which the tuner treats as the more careful case.)
+ * delay alone, whatever the clocks read. Two machines' clocks also drift apart, by microseconds a
+ * second under NTP: a peer clock that falls behind ours makes the queue look longer, the careful side
+ * (a window then grows less), and one that runs ahead keeps setting a new least delay, so the error is
+ * what drift adds up to since the queue was last empty.
  */
 final class InboundQueue {
     /** How long a sample stays true: a peer that stopped sending its PINGs stopped receiving, and its queue drains. */
