@@ -16,6 +16,14 @@ final class ResumeFrameDecoder extends ByteToMessageDecoder {
     // Bytes of the current DATA frame still to come; touched from this channel's event loop only.
     private int dataLeft;
 
+    ResumeFrameDecoder() {
+        // An HTTP/2 DATA frame's content is often a slice of a composite (the TLS records it came in), and the
+        // default cumulator copies any input that is not one contiguous buffer, even when nothing is left over
+        // from the last read: at the receiving end that was a third of the connector's samples (a merged copy
+        // of every DATA frame, then another into the cumulation). Composing instead keeps the slices as read.
+        setCumulator(COMPOSITE_CUMULATOR);
+    }
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         while (in.isReadable()) {

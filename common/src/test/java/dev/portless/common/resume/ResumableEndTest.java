@@ -3,6 +3,7 @@ package dev.portless.common.resume;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portless.common.relay.EndOfStream;
@@ -328,5 +329,23 @@ class ResumableEndTest {
         assertEquals(new ResumeFrame.Ack(7), next);
         assertInstanceOf(ResumeFrame.Fin.class, decoder.readInbound());
         assertEquals(new ResumeFrame.Reset(4020, "gone"), decoder.readInbound());
+    }
+
+    @Test
+    void dataThatArrivesInSeveralBuffersGoesOnWithoutACopy() {
+        EmbeddedChannel decoder = new EmbeddedChannel(new ResumeFrameDecoder());
+        ByteBuf payload = Unpooled.buffer().writeBytes(bytes("abcdef"));
+        // An HTTP/2 DATA frame's content as the TLS layer hands it on: one buffer made of several.
+        ByteBuf content = Unpooled.compositeBuffer()
+                .addComponents(true, ResumeFrames.dataHeader(Unpooled.buffer().alloc(), 6), payload.retain());
+        decoder.writeInbound(content);
+        ResumeFrame.Data data = assertInstanceOf(ResumeFrame.Data.class, decoder.readInbound());
+        // The piece shares the memory it was read into: a change there shows through it.
+        payload.setByte(0, 'A');
+        assertEquals("Abcdef", data.bytes().toString(StandardCharsets.UTF_8));
+        data.bytes().release();
+        payload.release();
+        assertNull(decoder.readInbound());
+        assertFalse(decoder.finish());
     }
 }
