@@ -2,19 +2,11 @@ package dev.portless.common.mux;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http2.DefaultHttp2Headers;
-import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Flags;
 import io.netty.handler.codec.http2.Http2FrameTypes;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
-import io.netty.handler.codec.http2.Http2Settings;
-import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -63,34 +55,19 @@ class CreditRoundTripTest {
 
     /** One client connection with the tuner behind its codec and one stream that reads what arrives. */
     private static final class Connection {
-        private final EmbeddedChannel channel = new EmbeddedChannel(
-                FrameSharingCodecBuilder.forClient(64 << 10)
-                        .initialSettings(new Http2Settings().initialWindowSize(WINDOW))
-                        .build(),
-                new Http2WindowGrowth(new Http2WindowGrowth.Caps(WINDOW, 4 * WINDOW, 16 * WINDOW)),
-                new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
-        private final int id;
+        private final EmbeddedClientStream client = new EmbeddedClientStream(
+                WINDOW, new Http2WindowGrowth(new Http2WindowGrowth.Caps(WINDOW, 4 * WINDOW, 16 * WINDOW)));
         // The payload of the last measuring PING the tuner wrote.
         private long pendingPing;
 
         Connection() {
-            channel.writeInbound(frame(Http2FrameTypes.SETTINGS, 0, 0, Unpooled.EMPTY_BUFFER));
-            channel.writeInbound(frame(Http2FrameTypes.SETTINGS, Http2Flags.ACK, 0, Unpooled.EMPTY_BUFFER));
-            Http2Windows.widenConnectionWindow(channel, 64 * WINDOW);
-            Http2StreamChannel stream = new Http2StreamChannelBootstrap(channel)
-                    .handler(new ChannelInboundHandlerAdapter())
-                    .open()
-                    .syncUninterruptibly()
-                    .getNow();
-            stream.writeAndFlush(new DefaultHttp2HeadersFrame(
-                    new DefaultHttp2Headers().method("CONNECT").authority("app.example.com:443"), false));
-            id = stream.stream().id();
-            drain();
+            Http2Windows.widenConnectionWindow(client.channel(), 64 * WINDOW);
+            client.written();
         }
 
         /** One frame of DATA and the PING it sets off answered at once: the shortest round trip. */
         void fastRoundTrip() {
-            deliver(FRAME);
+            client.deliver(FRAME);
             streamCredit();
             ackPing(pendingPing);
         }
@@ -102,7 +79,7 @@ class CreditRoundTripTest {
         long slowRoundTripFillingTheWindow() throws InterruptedException {
             // The tuner sends at most one measuring PING per 10 ms.
             Thread.sleep(20);
-            deliver(WINDOW);
+            client.deliver(WINDOW);
             long credit = streamCredit();
             long ping = pendingPing;
             assertTrue(PingStamp.isMeasuring(ping), "the DATA set off no measuring PING");
@@ -112,74 +89,31 @@ class CreditRoundTripTest {
         }
 
         void peerPing(long stampedAt) {
-            channel.writeInbound(ping(0, PingStamp.payload(stampedAt)));
-            drain().release();
+            client.receive(Http2FrameTypes.PING, 0, 0, Unpooled.buffer(8).writeLong(PingStamp.payload(stampedAt)));
+            client.written();
         }
 
         private void ackPing(long payload) {
-            channel.writeInbound(ping(Http2Flags.ACK, payload));
-            channel.runPendingTasks();
-        }
-
-        private void deliver(int n) {
-            while (n > 0) {
-                int length = Math.min(n, FRAME);
-                channel.writeInbound(frame(Http2FrameTypes.DATA, 0, id, Unpooled.wrappedBuffer(new byte[length])));
-                n -= length;
-            }
-            channel.runPendingTasks();
-            channel.flushOutbound();
+            client.receive(
+                    Http2FrameTypes.PING, Http2Flags.ACK, 0, Unpooled.buffer(8).writeLong(payload));
+            client.channel().runPendingTasks();
         }
 
         /** Returns the stream credit written since the last read of the output, noting the measuring PING in it. */
         private long streamCredit() {
-            ByteBuf out = drain();
-            long credit = 0;
-            while (out.readableBytes() >= Http2CodecUtil.FRAME_HEADER_LENGTH) {
-                int length = out.readUnsignedMedium();
-                byte type = out.readByte();
-                short flags = out.readUnsignedByte();
-                int stream = out.readInt() & Integer.MAX_VALUE;
-                if (type == Http2FrameTypes.WINDOW_UPDATE && stream == id) {
-                    credit += out.getInt(out.readerIndex()) & Integer.MAX_VALUE;
-                } else if (type == Http2FrameTypes.PING && (flags & Http2Flags.ACK) == 0) {
-                    long payload = out.getLong(out.readerIndex());
-                    if (PingStamp.isMeasuring(payload)) {
-                        pendingPing = payload;
-                    }
+            List<EmbeddedClientStream.Frame> frames = client.written();
+            for (EmbeddedClientStream.Frame f : frames) {
+                if (f.type() == Http2FrameTypes.PING
+                        && (f.flags() & Http2Flags.ACK) == 0
+                        && PingStamp.isMeasuring(f.payloadLong())) {
+                    pendingPing = f.payloadLong();
                 }
-                out.skipBytes(length);
             }
-            out.release();
-            return credit;
-        }
-
-        private ByteBuf drain() {
-            channel.runPendingTasks();
-            channel.flushOutbound();
-            ByteBuf all = Unpooled.buffer();
-            for (Object o; (o = channel.readOutbound()) != null; ) {
-                ByteBuf b = (ByteBuf) o;
-                all.writeBytes(b);
-                b.release();
-            }
-            return all;
+            return client.streamCredit(frames);
         }
 
         void close() {
-            channel.finishAndReleaseAll();
+            client.close();
         }
-    }
-
-    private static ByteBuf ping(int flags, long payload) {
-        return frame(Http2FrameTypes.PING, flags, 0, Unpooled.buffer(8).writeLong(payload));
-    }
-
-    private static ByteBuf frame(byte type, int flags, int streamId, ByteBuf payload) {
-        ByteBuf b = Unpooled.buffer(Http2CodecUtil.FRAME_HEADER_LENGTH + payload.readableBytes());
-        b.writeMedium(payload.readableBytes()).writeByte(type).writeByte(flags).writeInt(streamId);
-        b.writeBytes(payload);
-        payload.release();
-        return b;
     }
 }
