@@ -105,9 +105,9 @@ class LongDistanceTest {
                     "-Dorg.slf4j.simpleLogger.log.dev.portless.common.mux.Http2WindowGrowth="
                             + System.getProperty("portless.longDistance.tunerLog", "debug")
                             + " -Dorg.slf4j.simpleLogger.log.dev.portless.common.resume.EndCounters=debug");
-            PortlessStack.AccessTcp echoAccess = stack.accessTcp(ECHO_APP, env);
-            PortlessStack.AccessTcp sinkAccess = stack.accessTcp(SINK_APP, env);
-            PortlessStack.AccessTcp sourceAccess = stack.accessTcp(SOURCE_APP, env);
+            PortlessStack.AccessTcp echoAccess = stack.throughputAccessTcp(ECHO_APP, env);
+            PortlessStack.AccessTcp sinkAccess = stack.throughputAccessTcp(SINK_APP, env);
+            PortlessStack.AccessTcp sourceAccess = stack.throughputAccessTcp(SOURCE_APP, env);
 
             // A second stream stays open and idle the whole time: its window must not grow.
             try (Socket idle = new Socket(InetAddress.getLoopbackAddress(), echoAccess.port())) {

@@ -136,13 +136,26 @@ public final class PortlessStack implements AutoCloseable {
 
     /** Returns a started {@code access tcp} like {@link #accessTcp(String)}, with {@code extraEnv} added. */
     public AccessTcp accessTcp(String hostname, Map<String, String> extraEnv) {
+        return accessTcp(hostname, extraEnv, false);
+    }
+
+    /**
+     * Returns a started {@code access tcp} like {@link #accessTcp(String, Map)}, run with the whole tiered JIT as
+     * scripts/access runs it, for tests that measure throughput; the others save the CPU its C2 compiler would take
+     * from the tests running beside them.
+     */
+    public AccessTcp throughputAccessTcp(String hostname, Map<String, String> extraEnv) {
+        return accessTcp(hostname, extraEnv, true);
+    }
+
+    private AccessTcp accessTcp(String hostname, Map<String, String> extraEnv, boolean wholeJit) {
         int port = FreePorts.next();
         Map<String, String> env = accessEnv();
         env.putAll(extraEnv);
-        JavaProcess p = JavaProcess.startForwarder(
-                "dev.portless.access.AccessMain",
-                List.of("tcp", "--hostname", hostname, "--url", "127.0.0.1:" + port),
-                env);
+        List<String> args = List.of("tcp", "--hostname", hostname, "--url", "127.0.0.1:" + port);
+        JavaProcess p = wholeJit
+                ? JavaProcess.startForwarder("dev.portless.access.AccessMain", args, env)
+                : JavaProcess.start("dev.portless.access.AccessMain", args, env);
         accessProcesses.add(Teardown.awaitLine(p, Pattern.compile("access: listening on"), START_TIMEOUT));
         return new AccessTcp(p, port);
     }
