@@ -133,8 +133,9 @@ public final class Http2WindowGrowth extends ChannelDuplexHandler {
         if (stream == null) {
             return;
         }
-        long now = System.nanoTime();
         if (!pingOutstanding) {
+            // The clock is read only when a PING may go out: most DATA frames arrive while one is outstanding.
+            long now = System.nanoTime();
             if (now - pingSentAt < MIN_PING_INTERVAL_NANOS && pingSentAt != 0) {
                 return;
             }

@@ -37,7 +37,7 @@ final class PingStamp {
      * the difference of the two clocks.
      */
     static long microsSince(long payload, long nanoTime) {
-        return signed((TimeUnit.NANOSECONDS.toMicros(nanoTime) - payload) & STAMP_MASK);
+        return difference(TimeUnit.NANOSECONDS.toMicros(nanoTime), payload);
     }
 
     /** Returns the 48-bit {@code value} sign-extended to 64 bits. */
